@@ -1,0 +1,70 @@
+// Live events the core publishes (SSE at /api/events, and in-process to the desktop shell).
+import { z } from 'zod';
+import { LedgerRecordSchema } from './ledger.js';
+
+export const RequestStartEventSchema = z.object({
+  type: z.literal('request.start'),
+  id: z.string(),
+  time: z.string(),
+  tool: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  endpoint: z.string(),
+  streamed: z.boolean(),
+});
+
+export const RequestEndEventSchema = z.object({
+  type: z.literal('request.end'),
+  record: LedgerRecordSchema,
+});
+
+export const BudgetScopeSchema = z.object({
+  /** Tool name, or null for the global (all tools) budget. */
+  tool: z.string().nullable(),
+  period: z.enum(['day', 'month']),
+});
+
+export const BudgetAlertEventSchema = z.object({
+  type: z.literal('alert.budget'),
+  scope: BudgetScopeSchema,
+  /** 50, 80 or 100. */
+  threshold: z.number().int(),
+  spentUsd: z.number(),
+  limitUsd: z.number(),
+  /** The period key it fired in (`2026-11-25` or `2026-11`): once per threshold per period. */
+  periodKey: z.string(),
+  time: z.string(),
+});
+
+export const ToolBlockedEventSchema = z.object({
+  type: z.literal('alert.blocked'),
+  tool: z.string(),
+  reason: z.enum(['budget', 'rate_limit', 'paused', 'forbidden_model']),
+  message: z.string(),
+  time: z.string(),
+});
+
+/** Spend changed (after every settled request): enough for tray title and overview tiles. */
+export const SpendEventSchema = z.object({
+  type: z.literal('spend'),
+  todayUsd: z.number(),
+  monthUsd: z.number(),
+});
+
+/** Config changed (tools, providers, settings, prices): clients refetch what they show. */
+export const ConfigEventSchema = z.object({
+  type: z.literal('config'),
+  what: z.enum(['tools', 'providers', 'keys', 'settings', 'prices', 'routes', 'cache']),
+});
+
+export const ShimmyEventSchema = z.discriminatedUnion('type', [
+  RequestStartEventSchema,
+  RequestEndEventSchema,
+  BudgetAlertEventSchema,
+  ToolBlockedEventSchema,
+  SpendEventSchema,
+  ConfigEventSchema,
+]);
+export type ShimmyEvent = z.infer<typeof ShimmyEventSchema>;
+export type BudgetAlertEvent = z.infer<typeof BudgetAlertEventSchema>;
+export type ToolBlockedEvent = z.infer<typeof ToolBlockedEventSchema>;

@@ -1,0 +1,74 @@
+// One record per proxied request, and the roll-up rows built from them.
+import { z } from 'zod';
+import { ApiFamilySchema, EndpointSchema, UsageSchema } from './usage.js';
+
+export const ErrorClassSchema = z.enum([
+  'auth', // bad/missing tool token, paused tool
+  'forbidden_model',
+  'bad_request', // malformed JSON, body too large
+  'budget', // refused or cut off by a USD budget
+  'rate_limit', // refused by rpm/tpm
+  'no_key', // provider has no key
+  'upstream_error', // upstream answered with >= 400
+  'upstream_unreachable', // connect error / timeout
+  'client_abort', // client went away before the end
+  'upstream_cut', // upstream ended a stream early
+]);
+export type ErrorClass = z.infer<typeof ErrorClassSchema>;
+
+export const LedgerRecordSchema = z.object({
+  id: z.string(),
+  /** ISO-8601 UTC time the request arrived. */
+  time: z.string(),
+  tool: z.string(),
+  provider: z.string(),
+  model: z.string(),
+  family: ApiFamilySchema,
+  endpoint: EndpointSchema,
+  path: z.string(),
+  status: z.number().int(),
+  latencyMs: z.number().nonnegative(),
+  ttfbMs: z.number().nonnegative().nullable(),
+  streamed: z.boolean(),
+  usage: UsageSchema,
+  /** null = unpriced (unknown model): never silently $0. */
+  costUsd: z.number().nonnegative().nullable(),
+  /** Usage is incomplete (stream cut before the final usage) and partly estimated. */
+  estimated: z.boolean(),
+  cacheHit: z.boolean(),
+  /** What a cache hit would have cost upstream. */
+  savedUsd: z.number().nonnegative().optional(),
+  errorClass: ErrorClassSchema.nullable(),
+  /** End user named by the request (OpenAI user/safety_identifier, Anthropic metadata.user_id). */
+  user: z.string().optional(),
+  /** x-shimmy-project header. */
+  project: z.string().optional(),
+  /** Which key of the provider's pool served the request (issue 7). */
+  keyLabel: z.string().optional(),
+  /** Providers tried before the one that served (issue 7). */
+  failovers: z.array(z.string()).optional(),
+});
+export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
+
+export const UsageGroupSchema = z.enum(['tool', 'model', 'day', 'user', 'project']);
+export type UsageGroup = z.infer<typeof UsageGroupSchema>;
+
+/** A row of `shimmy usage --json` and of the admin usage route. */
+export const UsageRowSchema = z.object({
+  tool: z.string().optional(),
+  model: z.string().optional(),
+  day: z.string().optional(),
+  user: z.string().optional(),
+  project: z.string().optional(),
+  requests: z.number().int(),
+  inputTokens: z.number().int(),
+  cachedInputTokens: z.number().int(),
+  cacheWriteTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  reasoningTokens: z.number().int(),
+  costUsd: z.number(),
+  /** Requests whose cost is unknown (not in costUsd). */
+  unpriced: z.number().int(),
+  savedUsd: z.number().optional(),
+});
+export type UsageRow = z.infer<typeof UsageRowSchema>;
