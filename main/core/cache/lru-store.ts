@@ -1,0 +1,227 @@
+// The response cache: an in-memory LRU (Map insertion order = recency) bounded by entry count and
+// body bytes, with a TTL counted from when the answer was stored, mirrored to disk (persistence.ts).
+// Entry files are written as soon as they are set; the index (LRU order, counters) is debounced.
+import { z } from 'zod';
+import { addUsd } from '../../../shared/money.js';
+import { CACHE_KEY_RE } from './cache-key.js';
+import { CachedMetaSchema, type CachedResponse } from './cached-response.js';
+import {
+  loadEntryFiles,
+  openIndexFile,
+  removeEntryFile,
+  writeEntryFile,
+  type CacheIndex,
+} from './persistence.js';
+import { replayableHeaders } from './replay-headers.js';
+
+export interface CacheStats {
+  entries: number;
+  /** Sum of the stored bodies' sizes (the per-entry metadata is small and bounded by the entry count). */
+  bytes: number;
+  hits: number;
+  misses: number;
+  savedUsd: number;
+  maxEntries: number;
+  maxBytes: number;
+}
+
+export interface ResponseCache {
+  /** undefined when missing or expired (expired entries are dropped); counts hit/miss. */
+  get(key: string): CachedResponse | undefined;
+  /** Evicts least-recently-used entries past maxEntries/maxBytes; an entry bigger than maxBytes, or with status >= 400, is not stored. */
+  set(key: string, value: CachedResponse): void;
+  recordSaved(usd: number): void;
+  stats(): CacheStats;
+  /** Drops every entry and zeroes the counters, on disk too. */
+  clear(): Promise<void>;
+  /** Persist now (also done in the background, debounced); resolves when on disk. */
+  flush(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface ResponseCacheOptions {
+  dir: string;
+  maxEntries: number;
+  maxBytes: number;
+  /** Read on every check, so a changed setting applies to entries already stored. */
+  ttlMs: () => number;
+  now?: () => number;
+  /** Debounce of the background index write. */
+  persistDelayMs?: number;
+}
+
+interface Slot {
+  value: CachedResponse;
+  lastAccess: number;
+}
+
+export async function openResponseCache(opts: ResponseCacheOptions): Promise<ResponseCache> {
+  const { dir, maxEntries, maxBytes, ttlMs } = opts;
+  const now = opts.now ?? Date.now;
+  const persistDelayMs = opts.persistDelayMs ?? 1_000;
+  const indexFile = openIndexFile(dir);
+
+  const slots = new Map<string, Slot>();
+  let bytes = 0;
+  let hits = 0;
+  let misses = 0;
+  let savedUsd = 0;
+  let closed = false;
+
+  // Disk operations on one key run in order (write, then evict, then write again...).
+  const chains = new Map<string, Promise<void>>();
+  let failure: unknown = undefined;
+  let timer: NodeJS.Timeout | undefined;
+
+  function onDisk(key: string, op: () => Promise<void>): void {
+    const next = (chains.get(key) ?? Promise.resolve())
+      .then(op)
+      // Kept for flush() to report: a background write has no caller to throw to.
+      .catch((err: unknown) => {
+        failure ??= err;
+      });
+    chains.set(key, next);
+    void next.then(() => {
+      if (chains.get(key) === next) chains.delete(key);
+    });
+  }
+
+  function scheduleIndex(): void {
+    if (closed || timer) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      flush().catch(() => undefined);
+    }, persistDelayMs);
+    timer.unref();
+  }
+
+  function expired(value: CachedResponse, at: number): boolean {
+    return at - value.storedAt >= ttlMs();
+  }
+
+  function drop(key: string): void {
+    const slot = slots.get(key);
+    if (!slot) return;
+    slots.delete(key);
+    bytes -= slot.value.body.length;
+    if (!closed) onDisk(key, () => removeEntryFile(dir, key));
+  }
+
+  function dropExpired(at: number): void {
+    for (const [key, slot] of slots) if (expired(slot.value, at)) drop(key);
+  }
+
+  function evictPastBounds(): void {
+    for (const key of slots.keys()) {
+      if (slots.size <= maxEntries && bytes <= maxBytes) break;
+      drop(key);
+    }
+  }
+
+  function insert(key: string, value: CachedResponse, lastAccess: number): void {
+    slots.set(key, { value, lastAccess });
+    bytes += value.body.length;
+  }
+
+  function snapshot(): CacheIndex {
+    const lastAccess: Record<string, number> = {};
+    for (const [key, slot] of slots) lastAccess[key] = slot.lastAccess;
+    return { version: 1, lastAccess, hits, misses, savedUsd };
+  }
+
+  async function flush(): Promise<void> {
+    if (timer) clearTimeout(timer);
+    timer = undefined;
+    await Promise.all(chains.values());
+    // Taken before the index write, so each failure is reported once even if that write fails too.
+    const pending = failure;
+    failure = undefined;
+    await indexFile.write(snapshot());
+    if (pending !== undefined) throw pending;
+  }
+
+  // Restore: entries from their files, recency from the index (storedAt when the index lost a key).
+  const index = await indexFile.read();
+  hits = index.hits;
+  misses = index.misses;
+  savedUsd = index.savedUsd;
+  const openedAt = now();
+  const restored = (await loadEntryFiles(dir))
+    .map(({ key, value }) => ({ key, value, lastAccess: index.lastAccess[key] ?? value.storedAt }))
+    .sort((a, b) => a.lastAccess - b.lastAccess);
+  for (const { key, value, lastAccess } of restored) {
+    if (expired(value, openedAt)) onDisk(key, () => removeEntryFile(dir, key));
+    else insert(key, value, lastAccess);
+  }
+  // The bounds may have been lowered since the last run.
+  evictPastBounds();
+
+  return {
+    get(key) {
+      const at = now();
+      const slot = slots.get(key);
+      if (slot && expired(slot.value, at)) drop(key);
+      const live = slot && slots.has(key) ? slot : undefined;
+      if (live) {
+        hits += 1;
+        live.lastAccess = at;
+        slots.delete(key);
+        slots.set(key, live);
+      } else {
+        misses += 1;
+      }
+      scheduleIndex();
+      return live?.value;
+    },
+
+    set(key, value) {
+      if (closed) return;
+      if (!CACHE_KEY_RE.test(key))
+        throw new Error(`invalid cache key "${key}": expected a sha256 hex digest`);
+      // Error answers are never replayed; a body that would evict everything else is not worth it.
+      if (value.status >= 400 || value.body.length > maxBytes) return;
+      const { body, ...meta } = value;
+      const checked = CachedMetaSchema.safeParse({ ...meta, headers: replayableHeaders(meta.headers) });
+      // What cannot be read back after a restart must not be stored now either.
+      if (!checked.success) throw new Error(`invalid cached response: ${z.prettifyError(checked.error)}`);
+      const stored: CachedResponse = { ...checked.data, body };
+      const at = now();
+      drop(key);
+      // Expired entries make room before live ones are evicted.
+      dropExpired(at);
+      insert(key, stored, at);
+      evictPastBounds();
+      if (slots.has(key)) onDisk(key, () => writeEntryFile(dir, key, stored));
+      scheduleIndex();
+    },
+
+    recordSaved(usd) {
+      if (!Number.isFinite(usd) || usd < 0)
+        throw new RangeError(`saved amount must be a finite USD >= 0, got ${usd}`);
+      savedUsd = addUsd(savedUsd, usd);
+      scheduleIndex();
+    },
+
+    stats() {
+      dropExpired(now());
+      return { entries: slots.size, bytes, hits, misses, savedUsd, maxEntries, maxBytes };
+    },
+
+    async clear() {
+      for (const key of [...slots.keys()]) drop(key);
+      hits = 0;
+      misses = 0;
+      savedUsd = 0;
+      await flush();
+    },
+
+    flush,
+
+    async close() {
+      if (closed) return;
+      await flush().finally(() => {
+        closed = true;
+      });
+    },
+  };
+}
