@@ -1,0 +1,16 @@
+// Budgets, rate limits and alerts: the public face of main/core/limits.
+export { createLimiter } from './limiter.js';
+export { formatDuration, rateLimitHeaders, retryAfterHeaders } from './rate-headers.js';
+export { postWebhook, WEBHOOK_TIMEOUT_MS } from './webhook.js';
+export { THRESHOLDS, BLOCKED_THROTTLE_MS } from './alerts.js';
+export { WINDOW_MS } from './rate-window.js';
+export type {
+  AdmitRequest,
+  BudgetPeriodState,
+  FiredAlert,
+  Limiter,
+  LimiterDeps,
+  Refusal,
+  Reservation,
+  SpendView,
+} from './types.js';

@@ -1,0 +1,83 @@
+// The limiter's contract with the proxy pipeline: admit before upstream, settle after the ledger.
+import type { Tool, Settings } from '../../../shared/config.js';
+import type { BudgetAlertEvent, ShimmyEvent } from '../../../shared/events.js';
+
+export interface SpendView {
+  /** The ledger implements this (totals() of main/core/ledger). */
+  totals(q: { day?: string; month?: string; tool?: string }): { costUsd: number };
+}
+
+/** A budget alert already sent, to seed the fired-set after a restart. */
+export type FiredAlert = Pick<BudgetAlertEvent, 'scope' | 'threshold' | 'periodKey'>;
+
+export interface LimiterDeps {
+  spend: SpendView;
+  /** globalDailyUsd, globalMonthlyUsd, timeZone, alertWebhookUrl: read on every call. */
+  settings: () => Settings;
+  /** alert.budget and alert.blocked. */
+  emit: (event: ShimmyEvent) => void;
+  now?: () => Date;
+  /** For the alert webhook (POST JSON, fire-and-forget, 5 s timeout, errors logged not thrown). */
+  fetch?: typeof fetch;
+  /** Where webhook failures are reported; console.warn by default. */
+  log?: (message: string) => void;
+  /** Alerts fired before a restart. Without it, a restart may re-fire a period's alerts once. */
+  firedAlerts?: Iterable<FiredAlert>;
+}
+
+export interface AdmitRequest {
+  model: string;
+  /** Estimated input tokens + output cap: counts against TPM now, replaced by actual on settle. */
+  estimatedTokens: number;
+  /** Worst-case USD cost of this request (input estimate + max output at the model's price); null when the model is unpriced. */
+  worstCaseUsd: number | null;
+}
+
+export type Refusal =
+  | {
+      kind: 'budget';
+      scope: { tool: string | null; period: 'day' | 'month' };
+      limitUsd: number;
+      spentUsd: number;
+      resetsAt: Date;
+      message: string;
+    }
+  | {
+      kind: 'rate';
+      metric: 'requests' | 'tokens';
+      limit: number;
+      retryAfterMs: number;
+      headers: Record<string, string>;
+      message: string;
+    };
+
+export interface Reservation {
+  /** OpenAI-style x-ratelimit-* headers for a successful response (only for limits the tool has). */
+  readonly headers: Record<string, string>;
+  /** Mid-stream: 'over' once spend + this running cost (+ other outstanding reservations) has
+   *  passed a budget, so the pipeline ends the stream cleanly. Exactly at the limit is still 'ok'. */
+  check(runningUsd: number): 'ok' | 'over';
+  /** Replace the reservation with the actual outcome. Call AFTER ledger.append so spend moves from
+   *  "reserved" to "spent" in the same tick. costUsd null = unpriced. Later calls are no-ops. */
+  settle(actual: { costUsd: number | null; tokens: number }): void;
+  /** Request never went out: drop the USD reservation and the token estimate; the request
+   *  itself still counts for RPM. Later calls are no-ops. */
+  release(): void;
+}
+
+export interface BudgetPeriodState {
+  limitUsd: number;
+  spentUsd: number;
+  reservedUsd: number;
+}
+
+export interface Limiter {
+  admit(
+    tool: Tool,
+    req: AdmitRequest,
+  ): { ok: true; reservation: Reservation } | { ok: false; refusal: Refusal };
+  /** Requests and tokens of a tool in the current sliding minute (dashboard). */
+  rateUse(tool: Tool): { requests: number; tokens: number };
+  /** Remaining-budget view for the dashboard and tray: per tool (or global for null), day and month. */
+  budgetState(tool: Tool | null): { day?: BudgetPeriodState; month?: BudgetPeriodState };
+}
