@@ -67,6 +67,8 @@ export const SettingsSchema = z.object({
   alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
   priceListUrl: z.url({ protocol: /^https?$/ }).optional(),
   cacheEnabled: z.boolean(),
+  /** Every proxied request is refused (tray: pause all). */
+  paused: z.boolean(),
 });
 export type Settings = z.infer<typeof SettingsSchema>;
 
@@ -77,6 +79,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: 30,
   timeZone: '',
   cacheEnabled: false,
+  paused: false,
 };
 
 export const ConfigSchema = z.object({

@@ -28,6 +28,10 @@ export interface Core {
   readonly events: EventBus;
   /** A fresh admin session id; the shell sets it as the `SESSION_COOKIE` cookie before loading the window. */
   createAdminSession(): string;
+  /** The admin secret management commands send as `Authorization: Bearer` (also in instance.json). */
+  readonly adminSecret: string;
+  /** A dashboard URL carrying a one-time login token (exchanged for an HttpOnly session cookie). */
+  createLoginUrl(): string;
   snapshot(): CoreSnapshot;
   setPausedAll(paused: boolean): Promise<void>;
   setToolPaused(name: string, paused: boolean): Promise<void>;

@@ -1,0 +1,64 @@
+// Management commands act on the running instance for a data dir, through its admin API, using
+// the URL and admin secret it wrote to <dataDir>/instance.json (mode 0600).
+import type { z } from 'zod';
+import { adminRoutes, fillPath, type AdminRouteName, type AdminRoutes } from '../../shared/admin-api.js';
+import { readInstanceFile } from '../core/instance-file.js';
+import { CliError } from './cli-error.js';
+
+type Def<N extends AdminRouteName> = AdminRoutes[N];
+export interface CallArgs<N extends AdminRouteName> {
+  params?: Record<string, string>;
+  query?: Record<string, string | undefined>;
+  body?: Def<N> extends { body: infer B extends z.ZodType } ? z.input<B> : never;
+}
+
+export interface AdminClient {
+  url: string;
+  call<N extends AdminRouteName>(name: N, args?: CallArgs<N>): Promise<z.infer<Def<N>['response']>>;
+  /** Raw authenticated GET (event streams, exports). */
+  fetchRaw(path: string): Promise<Response>;
+}
+
+function notRunning(dataDir: string): CliError {
+  return new CliError(`No Shimmy instance is running for data dir ${dataDir}.\nStart one with: shimmy serve --data-dir ${JSON.stringify(dataDir)}`);
+}
+
+export async function connectAdmin(dataDir: string): Promise<AdminClient> {
+  const info = await readInstanceFile(dataDir);
+  if (!info) throw notRunning(dataDir);
+  const headers = { authorization: `Bearer ${info.secret}` };
+  const send = async (url: string, init: RequestInit) => {
+    try {
+      return await fetch(url, init);
+    } catch {
+      // The file outlived its process (crash, kill -9).
+      throw notRunning(dataDir);
+    }
+  };
+  return {
+    url: info.url,
+    async call(name, args = {}) {
+      const def = adminRoutes[name] as { method: string; path: string; response: z.ZodType };
+      const url = new URL(fillPath(def.path, args.params ?? {}), info.url);
+      for (const [k, v] of Object.entries(args.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
+      const res = await send(url.href, {
+        method: def.method,
+        headers: { ...headers, ...(args.body !== undefined ? { 'content-type': 'application/json' } : {}) },
+        ...(args.body !== undefined ? { body: JSON.stringify(args.body) } : {}),
+      });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw new CliError(`The instance answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`);
+      }
+      if (!res.ok) {
+        const message = (json as { error?: { message?: string } })?.error?.message ?? `HTTP ${res.status}`;
+        throw new CliError(message);
+      }
+      return def.response.parse(json) as never;
+    },
+    fetchRaw: (path) => send(new URL(path, info.url).href, { headers }),
+  };
+}

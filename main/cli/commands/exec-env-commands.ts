@@ -1,0 +1,76 @@
+// `shimmy exec` and `shimmy env`: a tool's environment, pointing OpenAI and Anthropic clients at
+// the proxy. Tool tokens are stored only as hashes, so both mint a fresh, expiring token; exec
+// revokes its own as soon as the command exits.
+import { spawn } from 'node:child_process';
+import type { Command } from 'commander';
+import { parseDuration } from '../../core/cache/parse-duration.js';
+import { connectAdmin } from '../admin-client.js';
+import { CliError } from '../cli-error.js';
+import { dataDirOption, resolveDataDir } from '../options.js';
+
+export function toolEnv(baseUrl: string, token: string): Record<string, string> {
+  return {
+    OPENAI_BASE_URL: `${baseUrl}/v1`,
+    OPENAI_API_BASE: `${baseUrl}/v1`,
+    OPENAI_API_KEY: token,
+    ANTHROPIC_BASE_URL: baseUrl,
+    ANTHROPIC_API_KEY: token,
+  };
+}
+
+const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+export function registerExecEnvCommands(program: Command): void {
+  dataDirOption(
+    program
+      .command('exec')
+      .description('run a command with OPENAI_*/ANTHROPIC_* set to the proxy and a token of the tool')
+      .requiredOption('--tool <name>', 'the tool the command runs as')
+      .option('--ttl <duration>', 'longest life of the minted token (it is revoked at exit anyway)', '24h')
+      .argument('<command...>', 'the command and its arguments (after --)'),
+  ).action(async (command: string[], o: { tool: string; ttl: string; dataDir?: string }) => {
+    const client = await connectAdmin(resolveDataDir(o.dataDir));
+    const ttlMs = parseTtl(o.ttl);
+    const minted = await client.call('mintToken', { params: { name: o.tool }, body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'exec' } });
+    const revoke = () => client.call('revokeToken', { params: { name: o.tool, id: minted.id } }).catch(() => undefined);
+    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env: { ...process.env, ...toolEnv(client.url, minted.token) } });
+    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    process.on('SIGINT', onInt);
+    process.on('SIGTERM', onTerm);
+    const code = await new Promise<number>((resolve) => {
+      child.on('error', (err) => {
+        console.error(`shimmy exec: cannot run ${command[0]}: ${err.message}`);
+        resolve(127);
+      });
+      child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 + 1 : 1)));
+    });
+    process.off('SIGINT', onInt);
+    process.off('SIGTERM', onTerm);
+    await revoke();
+    process.exitCode = code;
+  });
+
+  dataDirOption(
+    program
+      .command('env')
+      .description('print export lines for a tool (mints a token that expires after --ttl)')
+      .requiredOption('--tool <name>', 'the tool')
+      .option('--ttl <duration>', 'token lifetime, e.g. 12h, 30d', '24h'),
+  ).action(async (o: { tool: string; ttl: string; dataDir?: string }) => {
+    const client = await connectAdmin(resolveDataDir(o.dataDir));
+    const ttlMs = parseTtl(o.ttl);
+    const minted = await client.call('mintToken', { params: { name: o.tool }, body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'env' } });
+    for (const [k, v] of Object.entries(toolEnv(client.url, minted.token))) console.log(`export ${k}=${shellQuote(v)}`);
+    console.log(`# token expires ${minted.expiresAt}`);
+  });
+}
+
+function parseTtl(text: string): number {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    throw new CliError(`--ttl: ${(err as Error).message}`);
+  }
+}

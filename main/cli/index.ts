@@ -1,0 +1,46 @@
+// `shimmy`: the CLI. `serve` runs the core; every other command talks to a running instance.
+import { Command, CommanderError } from 'commander';
+import { CliError } from './cli-error.js';
+import { registerExecEnvCommands } from './commands/exec-env-commands.js';
+import { registerPriceCommands } from './commands/price-commands.js';
+import { registerKeyCommands, registerProviderCommands } from './commands/provider-key-commands.js';
+import { registerServe } from './commands/serve-command.js';
+import { registerToolCommands } from './commands/tool-commands.js';
+import { registerUsageCommands } from './commands/usage-commands.js';
+import { registerDashboardCommand } from './commands/dashboard-command.js';
+
+export function buildProgram(): Command {
+  const program = new Command('shimmy')
+    .description('A local OpenAI/Anthropic-compatible proxy with per-tool tokens, exact spend and hard limits')
+    .version('0.1.0')
+    .showHelpAfterError()
+    .exitOverride();
+  registerServe(program);
+  registerProviderCommands(program);
+  registerKeyCommands(program);
+  registerToolCommands(program);
+  registerExecEnvCommands(program);
+  registerUsageCommands(program);
+  registerPriceCommands(program);
+  registerDashboardCommand(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  try {
+    await buildProgram().parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    if (err instanceof CliError) {
+      console.error(`shimmy: ${err.message}`);
+      process.exitCode = err.exitCode;
+      return;
+    }
+    throw err;
+  }
+}
+
+await main(process.argv);

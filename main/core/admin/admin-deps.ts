@@ -1,0 +1,25 @@
+import type { ConfigStore } from '../config/config-store.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Ledger } from '../ledger/index.js';
+import type { Limiter } from '../limits/index.js';
+import type { PriceBook } from '../pricing/index.js';
+import type { Vault } from '../vault/vault.js';
+import type { Sessions } from './sessions.js';
+
+export interface AdminDeps {
+  config: ConfigStore;
+  vault: Vault;
+  ledger: Ledger;
+  limiter: Limiter;
+  prices: PriceBook;
+  /** Where refreshed price lists are saved. */
+  pricesFile: string;
+  reloadRefreshedPrices: () => Promise<void>;
+  events: EventBus;
+  sessions: Sessions;
+  adminSecret: string;
+  info: () => { url: string; port: number };
+  rendererDir: string;
+  now: () => Date;
+  fetch?: typeof fetch;
+}

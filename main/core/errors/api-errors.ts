@@ -1,0 +1,81 @@
+// Every error the proxy itself answers with is built here, in the caller's API family format:
+// OpenAI {"error":{message,type,param,code}}, Anthropic {"type":"error","error":{type,message}}.
+import type { ServerResponse } from 'node:http';
+import type { ApiFamily } from '../../../shared/usage.js';
+
+export type ProxyErrorKind =
+  | 'invalid_api_key'
+  | 'tool_paused'
+  | 'proxy_paused'
+  | 'model_not_allowed'
+  | 'invalid_json'
+  | 'invalid_request'
+  | 'body_too_large'
+  | 'no_provider_key'
+  | 'route_error'
+  | 'budget_exceeded'
+  | 'rate_limit_exceeded'
+  | 'upstream_unreachable'
+  | 'upstream_timeout'
+  | 'not_found';
+
+interface ErrorShape {
+  status: number;
+  openaiType: string;
+  anthropicType: string;
+}
+
+const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
+  invalid_api_key: { status: 401, openaiType: 'invalid_request_error', anthropicType: 'authentication_error' },
+  tool_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
+  proxy_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
+  model_not_allowed: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
+  invalid_json: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  invalid_request: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  body_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large' },
+  no_provider_key: { status: 424, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  route_error: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  budget_exceeded: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error' },
+  rate_limit_exceeded: { status: 429, openaiType: 'requests', anthropicType: 'rate_limit_error' },
+  upstream_unreachable: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
+  upstream_timeout: { status: 504, openaiType: 'api_error', anthropicType: 'timeout_error' },
+  not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
+};
+
+export function errorStatus(kind: ProxyErrorKind): number {
+  return SHAPES[kind].status;
+}
+
+export function errorBody(family: ApiFamily, kind: ProxyErrorKind, message: string, param: string | null = null): string {
+  const shape = SHAPES[kind];
+  if (family === 'anthropic') {
+    return JSON.stringify({ type: 'error', error: { type: shape.anthropicType, message } });
+  }
+  return JSON.stringify({ error: { message, type: shape.openaiType, param, code: kind } });
+}
+
+/** One SSE event that ends a stream with an error, in the family's streaming format. */
+export function errorEvent(family: ApiFamily, kind: ProxyErrorKind, message: string): string {
+  const body = errorBody(family, kind, message);
+  return family === 'anthropic' ? `event: error\ndata: ${body}\n\n` : `data: ${body}\n\n`;
+}
+
+export function sendError(
+  res: ServerResponse,
+  family: ApiFamily,
+  kind: ProxyErrorKind,
+  message: string,
+  headers: Record<string, string> = {},
+): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  const body = errorBody(family, kind, message);
+  res.writeHead(SHAPES[kind].status, {
+    ...headers,
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+  });
+  res.end(body);
+}

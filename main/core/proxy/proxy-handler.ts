@@ -1,0 +1,314 @@
+// The request path, top to bottom: auth → route → limits → upstream → meter → ledger.
+// (Limits come after route because a reservation is priced at the model the request will really
+// hit, and the model allowlist applies to the routed name.) Runs on plain node:http, not express:
+// the proxy is the hot path and express's per-request overhead would cost a third of throughput.
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import picomatch from 'picomatch';
+import type { Config, Tool } from '../../../shared/config.js';
+import { roundUsd } from '../../../shared/money.js';
+import { tokenFromHeaders, type ToolAuth } from '../auth/tool-auth.js';
+import { errorEvent, sendError, type ProxyErrorKind } from '../errors/api-errors.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { Ledger } from '../ledger/index.js';
+import type { Limiter, Reservation } from '../limits/index.js';
+import { createResponseMeter, estimateInputTokens, requestedMaxOutputTokens } from '../meter/index.js';
+import { costUsd, type PriceBook, type PriceMatch } from '../pricing/index.js';
+import { adapters } from '../providers/provider-adapter.js';
+import { classifyPath } from '../route/classify-path.js';
+import { resolveProvider } from '../route/resolve-provider.js';
+import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
+import { classifyUpstreamError, describeUpstreamError, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream-client.js';
+import type { Vault } from '../vault/vault.js';
+import { BodyTooLargeError, readBody } from './read-body.js';
+import { isObject, readRequestMeta, rewriteBody, type RequestMeta } from './request-meta.js';
+import { newDraft, toRecord, type RecordDraft } from './request-record.js';
+import { writeChunk } from './write-body.js';
+
+export interface ProxyDeps {
+  config: () => Config;
+  auth: ToolAuth;
+  vault: Vault;
+  limiter: Limiter;
+  ledger: Ledger;
+  prices: PriceBook;
+  events: EventBus;
+  upstream: UpstreamClient;
+  now: () => Date;
+  /** One structured line per request; never given a secret. */
+  log: (entry: Record<string, unknown>) => void;
+}
+
+/** Output tokens reserved when a request sets no cap: a documented estimate, corrected on settle. */
+export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+
+class Refused extends Error {
+  constructor(
+    readonly kind: ProxyErrorKind,
+    message: string,
+    readonly errorClass: RecordDraft['errorClass'],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+  }
+}
+
+export function createProxyHandler(deps: ProxyDeps) {
+  const globCache = new Map<string, (s: string) => boolean>();
+  const modelAllowed = (tool: Tool, names: string[]) => {
+    const globs = tool.limits.models;
+    if (!globs || globs.length === 0) return true;
+    return globs.some((g) => {
+      let m = globCache.get(g);
+      if (!m) globCache.set(g, (m = picomatch(g, { nocase: true })));
+      return names.some((n) => m!(n));
+    });
+  };
+
+  return async function handleProxyRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const startedAt = performance.now();
+    const time = deps.now();
+    const id = randomUUID();
+    const rawUrl = req.url ?? '/';
+    const q = rawUrl.indexOf('?');
+    const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
+    const search = q < 0 ? '' : rawUrl.slice(q);
+    const { family, endpoint } = classifyPath(pathname);
+    res.setHeader('x-shimmy-request-id', id);
+
+    const tool = deps.auth.authenticate(tokenFromHeaders(req.headers), time);
+    if (!tool) {
+      // Unauthenticated traffic is logged, not put in the ledger: a port scanner must not grow it.
+      req.resume();
+      sendError(res, family, 'invalid_api_key', 'Missing or unknown Shimmy tool token. Create one with `shimmy tool add NAME` and send it as `Authorization: Bearer shm_…` or `x-api-key`.');
+      deps.log({ id, status: 401, path: pathname, error: 'invalid_api_key' });
+      return;
+    }
+
+    const draft = newDraft({ id, time, startedAt, family, endpoint, path: pathname, tool: tool.name });
+    const project = req.headers['x-shimmy-project'];
+    if (typeof project === 'string' && project) draft.project = project.slice(0, 200);
+    let reservation: Reservation | undefined;
+    try {
+      const config = deps.config();
+      if (config.settings.paused) throw new Refused('proxy_paused', 'Shimmy is paused: every request is refused until it is resumed from the tray or the dashboard.', 'auth');
+      if (tool.paused) throw new Refused('tool_paused', `Tool "${tool.name}" is paused. Resume it with: shimmy tool resume ${tool.name}`, 'auth');
+
+      const { bodyBytes, json } = await readRequest(req, config.settings.bodyLimitBytes);
+      const meta = readRequestMeta(endpoint, json);
+      if (meta.user) draft.user = meta.user.slice(0, 200);
+      draft.model = meta.model;
+      draft.streamed = meta.stream;
+
+      // route
+      const route = resolveProvider(config, family, meta.model);
+      if (!route.ok) throw new Refused('route_error', route.message, 'bad_request');
+      const { provider, upstreamModel } = route.target;
+      draft.provider = provider.name;
+      draft.model = upstreamModel;
+
+      // limits
+      if (meta.model && !modelAllowed(tool, [meta.model, upstreamModel, `${provider.name}/${upstreamModel}`])) {
+        throw new Refused('model_not_allowed', `Tool "${tool.name}" may not use model "${meta.model}" (allowed: ${tool.limits.models!.join(', ')}).`, 'forbidden_model');
+      }
+      const keys = await deps.vault.keys(provider.name);
+      const key = keys[0];
+      if (!key) {
+        throw new Refused('no_provider_key', `Provider "${provider.name}" has no API key. Set one with: shimmy key set ${provider.name}`, 'no_key');
+      }
+      const price = upstreamModel ? deps.prices.lookup(upstreamModel) : undefined;
+      const admission = admit(deps, tool, family, endpoint, json, upstreamModel, price);
+      if (!admission.ok) throw admission.error;
+      reservation = admission.reservation;
+
+      // upstream
+      deps.events.emit({ type: 'request.start', id, time: time.toISOString(), tool: tool.name, provider: provider.name, model: upstreamModel, endpoint, streamed: meta.stream });
+      const adapter = adapters[provider.kind];
+      const rewritten = isObject(json) ? rewriteBody(json, meta, upstreamModel) : null;
+      const abort = new AbortController();
+      // No spend on answers nobody reads: a client that goes away aborts the upstream request at once.
+      res.on('close', () => {
+        if (!res.writableFinished) abort.abort();
+      });
+      let upstream: UpstreamResponse;
+      try {
+        upstream = await deps.upstream({
+          url: adapter.upstreamUrl(provider.baseUrl, pathname, search),
+          method: req.method ?? 'GET',
+          headers: { ...adapter.defaultHeaders, ...upstreamRequestHeaders(req.headers), ...adapter.authHeaders(key.key) },
+          body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : bodyBytes,
+          signal: abort.signal,
+          timeoutMs: config.settings.upstreamTimeoutMs,
+        });
+      } catch (err) {
+        const failure = classifyUpstreamError(err);
+        if (failure === 'aborted') throw new Refused('upstream_unreachable', 'client went away', 'client_abort');
+        throw new Refused(
+          failure === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable',
+          `Provider "${provider.name}" ${failure === 'timeout' ? 'timed out' : 'is unreachable'} (${describeUpstreamError(err)}) at ${provider.baseUrl}`,
+          'upstream_unreachable',
+        );
+      }
+      draft.keyLabel = key.label;
+
+      // meter
+      await relayResponse(deps, { res, upstream, draft, meta, price, reservation, signal: abort.signal, abort });
+    } catch (err) {
+      if (!(err instanceof Refused)) throw err;
+      draft.errorClass = err.errorClass;
+      if (err.errorClass === 'client_abort') {
+        draft.status = 499;
+      } else {
+        req.resume();
+        sendError(res, family, err.kind, err.message, err.headers);
+        draft.status = res.statusCode;
+      }
+      draft.costUsd = 0;
+      // (The limiter itself emits alert.blocked for budget and rate refusals, throttled.)
+    }
+    finish(deps, draft, reservation);
+  };
+}
+
+async function readRequest(req: IncomingMessage, limit: number): Promise<{ bodyBytes: Buffer | null; json: unknown }> {
+  if (req.method === 'GET' || req.method === 'HEAD') {
+    req.resume();
+    return { bodyBytes: null, json: undefined };
+  }
+  let bodyBytes: Buffer;
+  try {
+    bodyBytes = await readBody(req, limit);
+  } catch (err) {
+    if (err instanceof BodyTooLargeError) throw new Refused('body_too_large', err.message, 'bad_request');
+    throw err;
+  }
+  const type = String(req.headers['content-type'] ?? '');
+  if (!type.includes('json') || bodyBytes.length === 0) return { bodyBytes, json: undefined };
+  try {
+    return { bodyBytes, json: JSON.parse(bodyBytes.toString('utf8')) };
+  } catch (err) {
+    throw new Refused('invalid_json', `The request body is not valid JSON: ${(err as Error).message}`, 'bad_request');
+  }
+}
+
+function admit(
+  deps: ProxyDeps,
+  tool: Tool,
+  family: RecordDraft['family'],
+  endpoint: RecordDraft['endpoint'],
+  json: unknown,
+  model: string,
+  price: PriceMatch | undefined,
+): { ok: true; reservation: Reservation } | { ok: false; error: Refused } {
+  const metered = endpoint !== 'other' && endpoint !== 'count_tokens';
+  const inputTokens = metered ? estimateInputTokens(family, endpoint, json, model) : 0;
+  const maxOut = metered ? (requestedMaxOutputTokens(endpoint, json) ?? DEFAULT_MAX_OUTPUT_TOKENS) : 0;
+  const worstCaseUsd = !metered
+    ? 0
+    : price
+      ? costUsd(family, price.price, { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: maxOut, reasoningTokens: 0 })
+      : null;
+  const result = deps.limiter.admit(tool, { model, estimatedTokens: inputTokens + maxOut, worstCaseUsd });
+  if (result.ok) return result;
+  const r = result.refusal;
+  if (r.kind === 'budget') {
+    return { ok: false, error: new Refused('budget_exceeded', r.message, 'budget', { 'x-should-retry': 'false' }) };
+  }
+  return { ok: false, error: new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers) };
+}
+
+interface RelayArgs {
+  res: ServerResponse;
+  upstream: UpstreamResponse;
+  draft: RecordDraft;
+  meta: RequestMeta;
+  price: PriceMatch | undefined;
+  reservation: Reservation;
+  signal: AbortSignal;
+  abort: AbortController;
+}
+
+/** Streams the upstream answer to the client chunk by chunk, reading usage on the way. */
+async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
+  const { res, upstream, draft, meta } = a;
+  const contentType = String(upstream.headers['content-type'] ?? '');
+  const sse = contentType.includes('text/event-stream');
+  const ok = upstream.status < 400;
+  const stripUsage = ok && sse && meta.addedUsage;
+  draft.status = upstream.status;
+  draft.streamed = sse;
+  if (!ok) draft.errorClass = 'upstream_error';
+  const meter = ok ? createResponseMeter({ family: draft.family, endpoint: draft.endpoint, streamed: sse, stripUsage }) : null;
+  res.writeHead(upstream.status, { ...clientResponseHeaders(upstream.headers, stripUsage), ...a.reservation.headers });
+  // SSE events must reach the client as they arrive, not when a socket buffer fills.
+  if (sse) res.flushHeaders();
+  let cutOff = false;
+  try {
+    for await (const chunk of upstream.body) {
+      const out = meter ? meter.push(chunk) : chunk;
+      if (out.length > 0) {
+        if (draft.ttfbMs === null) draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
+        await writeChunk(res, out, a.signal);
+      }
+      if (meter && sse && a.price && a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over') {
+        cutOff = true;
+        break;
+      }
+    }
+    if (meter && !cutOff) {
+      const rest = meter.flush();
+      if (rest.length > 0) await writeChunk(res, rest, a.signal);
+    }
+  } catch (err) {
+    if (a.signal.aborted) {
+      draft.errorClass = 'client_abort';
+    } else {
+      draft.errorClass = 'upstream_cut';
+      deps.log({ id: draft.id, warn: 'upstream stream cut', cause: describeUpstreamError(err) });
+    }
+  }
+  if (cutOff) {
+    // A single long answer cannot overshoot: end the stream cleanly with an error event.
+    a.abort.abort();
+    upstream.body.destroy();
+    draft.errorClass = 'budget';
+    res.end(errorEvent(draft.family, 'budget_exceeded', `Tool "${draft.tool}" reached its budget during this response; the stream was ended.`));
+  } else if (draft.errorClass === 'upstream_cut') {
+    res.destroy();
+  } else if (!res.destroyed) {
+    res.end();
+  }
+  if (meter) {
+    draft.usage = meter.usage();
+    draft.estimated = sse ? !meter.final && draft.endpoint !== 'other' : false;
+    if (meter.model && !draft.model) draft.model = meter.model;
+  }
+  if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
+    draft.costUsd = 0;
+  } else {
+    draft.costUsd = a.price ? costUsd(draft.family, a.price.price, draft.usage) : null;
+  }
+}
+
+function finish(deps: ProxyDeps, draft: RecordDraft, reservation: Reservation | undefined): void {
+  const record = toRecord(draft, performance.now());
+  deps.ledger.append(record);
+  // Settle after the ledger holds the spend, in the same tick: no window where it is counted twice or not at all.
+  if (reservation) {
+    const tokens = record.usage.inputTokens + record.usage.outputTokens;
+    if (record.status === 0 || (record.errorClass === 'upstream_unreachable')) reservation.release();
+    else reservation.settle({ costUsd: record.costUsd, tokens });
+  }
+  deps.events.emit({ type: 'request.end', record });
+  deps.log({
+    id: record.id,
+    tool: record.tool,
+    provider: record.provider,
+    model: record.model,
+    status: record.status,
+    ms: Math.round(record.latencyMs),
+    ...(record.costUsd !== null ? { usd: roundUsd(record.costUsd) } : { usd: 'unpriced' }),
+    ...(record.errorClass ? { error: record.errorClass } : {}),
+  });
+}

@@ -1,0 +1,36 @@
+// What the proxy needs to know from a request body, and the few changes it makes before sending.
+import type { Endpoint } from '../../../shared/usage.js';
+
+export interface RequestMeta {
+  model: string;
+  stream: boolean;
+  /** End user the request names: OpenAI `user`/`safety_identifier`, Anthropic `metadata.user_id`. */
+  user?: string;
+  /** Chat/completions stream that did not ask for usage: Shimmy adds it and strips it back out. */
+  addedUsage: boolean;
+}
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+export function readRequestMeta(endpoint: Endpoint, body: unknown): RequestMeta {
+  const b = isObject(body) ? body : {};
+  const metadata = isObject(b.metadata) ? b.metadata : {};
+  const user = [b.user, b.safety_identifier, metadata.user_id].find((u): u is string => typeof u === 'string' && u !== '');
+  const stream = b.stream === true;
+  const streamOptions = isObject(b.stream_options) ? b.stream_options : {};
+  const addedUsage = stream && (endpoint === 'chat' || endpoint === 'completions') && streamOptions.include_usage !== true;
+  return { model: typeof b.model === 'string' ? b.model : '', stream, ...(user ? { user } : {}), addedUsage };
+}
+
+/** The body to send upstream: the routed model name and, where needed, include_usage. */
+export function rewriteBody(body: Json, meta: RequestMeta, upstreamModel: string): Json | null {
+  const needsModel = meta.model !== '' && upstreamModel !== meta.model;
+  if (!needsModel && !meta.addedUsage) return null; // send the client's bytes unchanged
+  const out: Json = { ...body };
+  if (needsModel) out.model = upstreamModel;
+  if (meta.addedUsage) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
+  return out;
+}
+
+export { isObject };

@@ -1,0 +1,138 @@
+// The composition root of the core: opens the stores, wires the request path and the admin API,
+// binds the port. `shimmy serve` and the desktop shell both call this; it only wires.
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createAdminApp } from './admin/admin-app.js';
+import { createSessions } from './admin/sessions.js';
+import { createToolAuth } from './auth/tool-auth.js';
+import { openConfigStore } from './config/config-store.js';
+import { DEFAULT_PORT } from './config/data-dir.js';
+import type { Core, CoreSnapshot } from './core.js';
+import { createEventBus } from './events/event-bus.js';
+import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
+import { openLedger } from './ledger/index.js';
+import { createLimiter } from './limits/index.js';
+import { createPriceBook, loadRefreshedPrices } from './pricing/index.js';
+import { createProxyHandler } from './proxy/proxy-handler.js';
+import { createShimmyServer, listen } from './server.js';
+import { createUpstreamClient } from './upstream/upstream-client.js';
+import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
+import { buildSnapshot } from './snapshot.js';
+
+export interface StartCoreOptions {
+  dataDir: string;
+  port?: number;
+  host?: string;
+  /** Defaults to the real OS keychain through keytar. */
+  keychain?: Keychain | null;
+  /** Where the built dashboard is; defaults to dist/renderer next to the compiled core. */
+  rendererDir?: string;
+  now?: () => Date;
+  log?: (entry: Record<string, unknown>) => void;
+  env?: NodeJS.ProcessEnv;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+
+export async function startCore(opts: StartCoreOptions): Promise<Core> {
+  const now = opts.now ?? (() => new Date());
+  const log = opts.log ?? ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
+  const host = opts.host ?? '127.0.0.1';
+  const config = await openConfigStore(opts.dataDir);
+  const events = createEventBus();
+  const vault = createVault({ keychain: opts.keychain === undefined ? await loadKeytar() : opts.keychain, env: opts.env ?? process.env });
+  const auth = createToolAuth(config.get());
+  config.onChange((c) => auth.reindex(c));
+  const settings = () => config.get().settings;
+  const ledger = await openLedger({
+    dir: path.join(opts.dataDir, 'ledger'),
+    timeZone: () => settings().timeZone,
+    retentionDays: () => settings().retentionDays,
+    now,
+  });
+  const pricesFile = path.join(opts.dataDir, 'prices.json');
+  let refreshed = await loadRefreshedPrices(pricesFile);
+  const prices = createPriceBook({ user: () => config.get().prices, refreshed: () => refreshed });
+  const limiter = createLimiter({ spend: ledger, settings, emit: (e) => events.emit(e), now });
+  const upstream = createUpstreamClient();
+  const proxy = createProxyHandler({ config: config.get, auth, vault, limiter, ledger, prices, events, upstream: upstream.client, now, log });
+
+  const secret = randomBytes(32).toString('base64url');
+  const sessions = createSessions();
+  let url = '';
+  const admin = createAdminApp({
+    config,
+    vault,
+    ledger,
+    limiter,
+    prices,
+    pricesFile,
+    reloadRefreshedPrices: async () => {
+      refreshed = await loadRefreshedPrices(pricesFile);
+    },
+    events,
+    sessions,
+    adminSecret: secret,
+    info: () => ({ url, port: Number(new URL(url).port) }),
+    rendererDir: opts.rendererDir ?? path.resolve(here, '../../renderer'),
+    now,
+  });
+  const server = createShimmyServer((req, res) => {
+    proxy(req, res).catch((err: unknown) => {
+      log({ error: 'proxy handler failed', cause: String((err as Error)?.stack ?? err) });
+      if (!res.headersSent) res.writeHead(500).end();
+      else res.destroy();
+    });
+  }, admin);
+  const port = await listen(server, opts.port ?? DEFAULT_PORT, host);
+  url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  await writeInstanceFile(opts.dataDir, { url, secret, pid: process.pid });
+
+  // Spend ticks for the tray title and overview tiles.
+  events.subscribe((e) => {
+    if (e.type !== 'request.end') return;
+    const s = buildSnapshot({ url, config: config.get(), ledger, limiter, now: now() });
+    events.emit({ type: 'spend', todayUsd: s.todayUsd, monthUsd: s.monthUsd });
+  });
+  const pruneTimer = setInterval(() => void ledger.prune().catch((err) => log({ warn: 'ledger prune failed', cause: String(err) })), 6 * 3600_000);
+  pruneTimer.unref();
+  void ledger.prune().catch(() => undefined);
+
+  let closed = false;
+  return {
+    url,
+    dataDir: opts.dataDir,
+    events,
+    adminSecret: secret,
+    createAdminSession: () => sessions.create(),
+    createLoginUrl: () => `${url}/login?token=${sessions.createLoginToken()}`,
+    snapshot: (): CoreSnapshot => buildSnapshot({ url, config: config.get(), ledger, limiter, now: now() }),
+    setPausedAll: async (paused) => {
+      await config.update((c) => {
+        c.settings.paused = paused;
+      });
+      events.emit({ type: 'config', what: 'settings' });
+    },
+    setToolPaused: async (name, paused) => {
+      await config.update((c) => {
+        const tool = c.tools.find((t) => t.name === name);
+        if (!tool) throw new Error(`No tool named "${name}"`);
+        tool.paused = paused;
+      });
+      events.emit({ type: 'config', what: 'tools' });
+    },
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(pruneTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      await upstream.close();
+      await ledger.close();
+      await removeInstanceFile(opts.dataDir, secret);
+    },
+  };
+}

@@ -1,0 +1,43 @@
+// Proxy hygiene: hop-by-hop headers never cross the proxy, and neither does the client's own
+// credential (a tool token is worthless upstream and must not leak there).
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+const NOT_UPSTREAM = new Set(['host', 'content-length', 'authorization', 'x-api-key', 'cookie', 'accept-encoding', 'origin', 'referer']);
+
+/** Client request headers to forward upstream (the adapter adds the real key). */
+export function upstreamRequestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || NOT_UPSTREAM.has(name) || name.startsWith('x-shimmy-')) continue;
+    out[name] = Array.isArray(value) ? value.join(', ') : value;
+  }
+  // Usage is read from the body as it streams by: ask for it uncompressed.
+  out['accept-encoding'] = 'identity';
+  return out;
+}
+
+/** Upstream response headers to pass to the client. `dropLength` when the body is rewritten. */
+export function clientResponseHeaders(
+  headers: Record<string, string | string[] | undefined>,
+  dropLength: boolean,
+): OutgoingHttpHeaders {
+  const out: OutgoingHttpHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || name === 'set-cookie') continue;
+    if (dropLength && name === 'content-length') continue;
+    out[name] = value;
+  }
+  return out;
+}
