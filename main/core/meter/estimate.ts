@@ -1,0 +1,189 @@
+// Pre-flight estimates of a request body: input tokens (for budget reservations and TPM) and the
+// output cap it asks for. Estimates lean high: reserving a little too much is safe, too little
+// lets a budget be overshot.
+import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
+import { anthropicTokensForChars, countOpenAiTokens, encodingForModel } from './token-count.js';
+import { field, isObject } from './usage-fields.js';
+
+/** OpenAI chat framing: every message costs 3 tokens (role and separators), a `name` 1 more, and
+ *  the reply is primed with 3 (OpenAI cookbook, "How to count tokens with tiktoken"). */
+const OPENAI_TOKENS_PER_MESSAGE = 3;
+const OPENAI_TOKENS_PER_NAME = 1;
+const OPENAI_REPLY_PRIMING = 3;
+/** A high-detail 1024×1024 image on gpt-4o: 85 base + 4 tiles × 170. */
+const OPENAI_IMAGE_TOKENS = 765;
+/** Anthropic: ~width×height/750, i.e. about 1,600 tokens for an image at the 1.15 MP limit. */
+const ANTHROPIC_IMAGE_TOKENS = 1600;
+/** Audio, PDFs and other files: their size in tokens can't be known without decoding them. */
+const FILE_TOKENS = 3000;
+/** Anthropic's hidden tool-use system prompt is 300-350 tokens when `tools` are given. */
+const ANTHROPIC_TOOLS_SYSTEM_TOKENS = 350;
+const ANTHROPIC_TOKENS_PER_MESSAGE = 3;
+
+/** Text to tokenize plus tokens already known (framing, images, files). */
+interface Tally {
+  texts: string[];
+  tokens: number;
+}
+
+export function estimateInputTokens(
+  family: ApiFamily,
+  endpoint: Endpoint,
+  body: unknown,
+  model: string,
+): number {
+  if (!isObject(body) || endpoint === 'count_tokens' || endpoint === 'other') return 0;
+  const tally: Tally = { texts: [], tokens: 0 };
+  const image = family === 'anthropic' ? ANTHROPIC_IMAGE_TOKENS : OPENAI_IMAGE_TOKENS;
+  switch (endpoint) {
+    case 'chat':
+      tallyChat(body, tally, image);
+      break;
+    case 'completions':
+      tallyPromptLike(body.prompt, tally);
+      tallyPromptLike(body.suffix, tally);
+      break;
+    case 'embeddings':
+      tallyPromptLike(body.input, tally);
+      break;
+    case 'responses':
+      tallyResponses(body, tally, image);
+      break;
+    case 'messages':
+      tallyMessages(body, tally, image);
+      break;
+  }
+  if (family === 'anthropic') {
+    const chars = tally.texts.reduce((n, t) => n + t.length, 0);
+    return tally.tokens + anthropicTokensForChars(chars);
+  }
+  const encoding = encodingForModel(model);
+  return tally.texts.reduce((n, t) => n + countOpenAiTokens(t, encoding), tally.tokens);
+}
+
+/** The output cap the request asks for (max_tokens, max_completion_tokens, max_output_tokens), or
+ *  undefined; embeddings (and the free count_tokens) => 0. Chat/completions with `n` (or
+ *  `best_of`) choices can produce that many times the cap, so the cap is multiplied. */
+export function requestedMaxOutputTokens(endpoint: Endpoint, body: unknown): number | undefined {
+  if (endpoint === 'embeddings' || endpoint === 'count_tokens') return 0;
+  if (!isObject(body)) return undefined;
+  const cap =
+    positiveInt(body.max_completion_tokens) ??
+    positiveInt(body.max_tokens) ??
+    positiveInt(body.max_output_tokens);
+  if (cap === undefined) return undefined;
+  if (endpoint !== 'chat' && endpoint !== 'completions') return cap;
+  return cap * Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1);
+}
+
+function positiveInt(x: unknown): number | undefined {
+  return typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
+}
+
+/** A string, a list of strings, or pre-tokenized input (numbers are tokens already). */
+function tallyPromptLike(x: unknown, tally: Tally): void {
+  if (typeof x === 'string') tally.texts.push(x);
+  else if (typeof x === 'number') tally.tokens += 1;
+  else if (Array.isArray(x)) for (const item of x) tallyPromptLike(item, tally);
+}
+
+function tallyJson(x: unknown, tally: Tally): void {
+  if (x !== undefined && x !== null) tally.texts.push(JSON.stringify(x));
+}
+
+/** Text, image and file parts of OpenAI chat and Responses content. */
+function tallyOpenAiContent(content: unknown, tally: Tally, image: number): void {
+  if (typeof content === 'string') return void tally.texts.push(content);
+  if (!Array.isArray(content)) return tallyJson(content, tally);
+  for (const part of content) {
+    const type = field(part, 'type');
+    const text = field(part, 'text') ?? field(part, 'refusal');
+    if (typeof text === 'string') tally.texts.push(text);
+    else if (type === 'image_url' || type === 'input_image') tally.tokens += image;
+    else if (typeof type === 'string' && /audio|file/.test(type)) tally.tokens += FILE_TOKENS;
+    else tallyJson(part, tally);
+  }
+}
+
+function tallyChat(body: Record<string, unknown>, tally: Tally, image: number): void {
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  tally.tokens += OPENAI_REPLY_PRIMING;
+  for (const msg of messages) {
+    tally.tokens += OPENAI_TOKENS_PER_MESSAGE;
+    tallyPromptLike(field(msg, 'role'), tally);
+    const name = field(msg, 'name');
+    if (typeof name === 'string') {
+      tally.texts.push(name);
+      tally.tokens += OPENAI_TOKENS_PER_NAME;
+    }
+    const content = field(msg, 'content');
+    if (content !== undefined && content !== null) tallyOpenAiContent(content, tally, image);
+    const calls = field(msg, 'tool_calls');
+    if (Array.isArray(calls)) for (const call of calls) tallyJson(field(call, 'function'), tally);
+    tallyJson(field(msg, 'function_call'), tally);
+  }
+  tallyJson(body.tools, tally);
+  tallyJson(body.functions, tally);
+  tallyJson(body.response_format, tally);
+}
+
+function tallyResponses(body: Record<string, unknown>, tally: Tally, image: number): void {
+  tallyPromptLike(body.instructions, tally);
+  tallyJson(body.tools, tally);
+  tallyJson(field(body.text, 'format'), tally);
+  const input = body.input;
+  if (typeof input === 'string') return void tally.texts.push(input);
+  if (!Array.isArray(input)) return;
+  tally.tokens += OPENAI_REPLY_PRIMING;
+  for (const item of input) {
+    const type = field(item, 'type');
+    if (type === undefined || type === 'message') {
+      tally.tokens += OPENAI_TOKENS_PER_MESSAGE;
+      tallyOpenAiContent(field(item, 'content'), tally, image);
+    } else if (type === 'function_call') {
+      tallyPromptLike(field(item, 'name'), tally);
+      tallyPromptLike(field(item, 'arguments'), tally);
+    } else if (type === 'function_call_output') {
+      const output = field(item, 'output');
+      if (typeof output === 'string') tally.texts.push(output);
+      else tallyOpenAiContent(output, tally, image);
+    } else {
+      // reasoning, custom/built-in tool calls and their outputs: their JSON is an upper bound.
+      tallyJson(item, tally);
+    }
+  }
+}
+
+function tallyMessages(body: Record<string, unknown>, tally: Tally, image: number): void {
+  tallyAnthropicContent(body.system, tally, image);
+  if (Array.isArray(body.tools) && body.tools.length > 0) {
+    tally.tokens += ANTHROPIC_TOOLS_SYSTEM_TOKENS;
+    tallyJson(body.tools, tally);
+  }
+  const messages = Array.isArray(body.messages) ? body.messages : [];
+  for (const msg of messages) {
+    tally.tokens += ANTHROPIC_TOKENS_PER_MESSAGE;
+    tallyAnthropicContent(field(msg, 'content'), tally, image);
+  }
+}
+
+function tallyAnthropicContent(content: unknown, tally: Tally, image: number): void {
+  if (typeof content === 'string') return void tally.texts.push(content);
+  if (!Array.isArray(content)) return;
+  for (const block of content) {
+    const type = field(block, 'type');
+    if (type === 'text') tallyPromptLike(field(block, 'text'), tally);
+    else if (type === 'thinking') tallyPromptLike(field(block, 'thinking'), tally);
+    else if (type === 'image') tally.tokens += image;
+    else if (type === 'document') {
+      const source = field(block, 'source');
+      if (field(source, 'type') === 'text') tallyPromptLike(field(source, 'data'), tally);
+      else tally.tokens += FILE_TOKENS;
+    } else if (type === 'tool_use') {
+      tallyPromptLike(field(block, 'name'), tally);
+      tallyJson(field(block, 'input'), tally);
+    } else if (type === 'tool_result') {
+      tallyAnthropicContent(field(block, 'content'), tally, image);
+    } else tallyJson(block, tally);
+  }
+}

@@ -1,0 +1,3 @@
+// Usage metering: reads usage out of upstream responses and estimates requests before they go.
+export { createResponseMeter, type MeterOptions, type ResponseMeter } from './response-meter.js';
+export { estimateInputTokens, requestedMaxOutputTokens } from './estimate.js';

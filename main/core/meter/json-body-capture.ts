@@ -1,0 +1,95 @@
+// Keeps enough of a non-streaming JSON body to read its usage without unbounded buffering.
+// Up to FULL_PARSE_MAX_BYTES the body is kept whole and JSON.parse'd. Past that (huge embedding
+// lists, mostly) only the first HEAD_BYTES and the last TAIL_BYTES are kept: every provider puts
+// `usage` at the end of the body, so the last `"usage":{…}` object in the tail is parsed, and
+// `model` is taken from the head (chat, messages) or the tail (embeddings).
+
+export const FULL_PARSE_MAX_BYTES = 8 * 1024 * 1024;
+const HEAD_BYTES = 64 * 1024;
+const TAIL_BYTES = 256 * 1024;
+
+export interface BodyCapture {
+  push(chunk: Buffer): void;
+  /** The parsed body, or a `{ model, usage }` stand-in read from a huge body's ends; undefined if unreadable. */
+  finish(): unknown;
+}
+
+export function createBodyCapture(): BodyCapture {
+  let chunks: Buffer[] = [];
+  let size = 0;
+  let head: Buffer | undefined;
+  let tail = Buffer.alloc(0);
+
+  return {
+    push(chunk) {
+      if (head === undefined) {
+        chunks.push(chunk);
+        size += chunk.length;
+        if (size <= FULL_PARSE_MAX_BYTES) return;
+        const all = Buffer.concat(chunks);
+        chunks = [];
+        head = Buffer.from(all.subarray(0, HEAD_BYTES));
+        tail = Buffer.from(all.subarray(-TAIL_BYTES));
+        return;
+      }
+      const joined = Buffer.concat([tail, chunk]);
+      tail = joined.length > TAIL_BYTES ? Buffer.from(joined.subarray(-TAIL_BYTES)) : joined;
+    },
+    finish() {
+      if (head === undefined) {
+        try {
+          return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+        } catch {
+          return undefined;
+        }
+      }
+      const tailText = tail.toString('utf8');
+      const usage = lastObjectAfterKey(tailText, 'usage');
+      const model = stringAfterKey(head.toString('utf8')) ?? stringAfterKey(tailText);
+      const headText = head.toString('utf8');
+      return { model, usage, object: firstString(headText, 'object'), type: firstString(headText, 'type') };
+    },
+  };
+}
+
+/** The body's top-level `object`/`type` marker (the first in the head), so readers that
+ *  dispatch on it still work. */
+function firstString(headText: string, key: string): string | undefined {
+  return new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*)"`).exec(headText)?.[1];
+}
+
+function stringAfterKey(text: string): string | undefined {
+  const m = /"model"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);
+  if (!m?.[1]) return undefined;
+  try {
+    return JSON.parse(`"${m[1]}"`) as string;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Parses the balanced `{…}` that follows the last `"key":` in `text`. */
+export function lastObjectAfterKey(text: string, key: string): unknown {
+  const re = new RegExp(`"${key}"\\s*:\\s*\\{`, 'g');
+  let start = -1;
+  for (let m = re.exec(text); m; m = re.exec(text)) start = m.index + m[0].length - 1;
+  if (start < 0) return undefined;
+  let depth = 0;
+  let inString = false;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === '{') depth++;
+    else if (c === '}' && --depth === 0) {
+      try {
+        return JSON.parse(text.slice(start, i + 1)) as unknown;
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}

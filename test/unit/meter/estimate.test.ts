@@ -1,0 +1,132 @@
+// Expected token counts are worked out by hand from the o200k_base / cl100k_base vocabularies:
+// "user" 1, "system" 1, "Hello world" 2, "You are terse." 4, "Héllo 世界 🎉" 6 (o200k) / 10 (cl100k).
+import { describe, expect, it } from 'vitest';
+import { estimateInputTokens, requestedMaxOutputTokens } from '../../../main/core/meter/index.js';
+
+describe('estimateInputTokens (OpenAI family)', () => {
+  it('chat: text plus 3 per message, 1 per name and 3 for reply priming', () => {
+    const body = {
+      model: 'gpt-4o',
+      messages: [
+        { role: 'system', content: 'You are terse.' },
+        { role: 'user', name: 'ann', content: 'Hello world' },
+      ],
+    };
+    // priming 3 + (3 + "system" 1 + 4) + (3 + "user" 1 + "ann" 1 + name 1 + 2) = 19
+    expect(estimateInputTokens('openai', 'chat', body, 'gpt-4o')).toBe(19);
+  });
+
+  it('chooses cl100k_base for older models and o200k_base for new ones', () => {
+    const body = { messages: [{ role: 'user', content: 'Héllo 世界 🎉' }] };
+    // 3 + 3 + "user" 1 + text
+    expect(estimateInputTokens('openai', 'chat', body, 'gpt-4o-mini')).toBe(7 + 6);
+    expect(estimateInputTokens('openai', 'chat', body, 'gpt-3.5-turbo')).toBe(7 + 10);
+    expect(estimateInputTokens('openai', 'chat', body, 'openai/gpt-4-turbo')).toBe(7 + 10);
+  });
+
+  it('image parts get a flat 765-token allowance', () => {
+    const body = {
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'text', text: 'Hello world' },
+            { type: 'image_url', image_url: { url: 'data:image/png;base64,iVBORw0KGgo=' } },
+          ],
+        },
+      ],
+    };
+    expect(estimateInputTokens('openai', 'chat', body, 'gpt-4.1')).toBe(3 + 3 + 1 + 2 + 765);
+  });
+
+  it('responses: instructions and input string; embeddings: strings and token arrays', () => {
+    expect(
+      estimateInputTokens(
+        'openai',
+        'responses',
+        { instructions: 'You are terse.', input: 'Hello world' },
+        'gpt-5',
+      ),
+    ).toBe(6);
+    expect(
+      estimateInputTokens(
+        'openai',
+        'embeddings',
+        { input: ['Hello world', 'You are terse.'] },
+        'text-embedding-3-small',
+      ),
+    ).toBe(6);
+    expect(
+      estimateInputTokens('openai', 'embeddings', { input: [[1, 2, 3], [4]] }, 'text-embedding-3-small'),
+    ).toBe(4);
+    expect(
+      estimateInputTokens('openai', 'completions', { prompt: 'Hello world' }, 'gpt-3.5-turbo-instruct'),
+    ).toBe(2);
+  });
+
+  it('text that looks like a special token is counted, not rejected', () => {
+    expect(estimateInputTokens('openai', 'embeddings', { input: '<|endoftext|>' }, 'gpt-4o')).toBe(7);
+  });
+
+  it('count_tokens, other and non-object bodies estimate 0', () => {
+    expect(
+      estimateInputTokens(
+        'anthropic',
+        'count_tokens',
+        { messages: [{ role: 'user', content: 'x' }] },
+        'claude-sonnet-4-5',
+      ),
+    ).toBe(0);
+    expect(estimateInputTokens('openai', 'other', { input: 'x' }, 'gpt-4o')).toBe(0);
+    expect(estimateInputTokens('openai', 'chat', null, 'gpt-4o')).toBe(0);
+  });
+});
+
+describe('estimateInputTokens (Anthropic family: chars / 3.5, rounded up)', () => {
+  it('system + messages', () => {
+    const body = { system: 'You are terse.', messages: [{ role: 'user', content: 'Hi there!' }] };
+    // 14 + 9 = 23 chars → ceil(23 / 3.5) = 7, plus 3 for the message.
+    expect(estimateInputTokens('anthropic', 'messages', body, 'claude-sonnet-4-5')).toBe(10);
+  });
+
+  it('image blocks get 1600 tokens, tools add their JSON and the 350-token tool prompt', () => {
+    const tools = [{ name: 'f', input_schema: { type: 'object' } }];
+    const body = {
+      tools,
+      messages: [
+        {
+          role: 'user',
+          content: [
+            { type: 'image', source: { type: 'base64', media_type: 'image/png', data: 'iVBORw0KGgo=' } },
+            { type: 'text', text: 'Hi there!' },
+          ],
+        },
+      ],
+    };
+    // `[{"name":"f","input_schema":{"type":"object"}}]` is 47 characters.
+    expect(JSON.stringify(tools)).toHaveLength(47);
+    // 350 + 1600 + 3 + ceil((47 + 9) / 3.5 = 16) = 1969
+    expect(estimateInputTokens('anthropic', 'messages', body, 'claude-sonnet-4-5')).toBe(1969);
+  });
+});
+
+describe('requestedMaxOutputTokens', () => {
+  it('reads the cap each API names', () => {
+    expect(requestedMaxOutputTokens('chat', { max_tokens: 100 })).toBe(100);
+    expect(requestedMaxOutputTokens('chat', { max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
+    expect(requestedMaxOutputTokens('responses', { max_output_tokens: 2048 })).toBe(2048);
+    expect(requestedMaxOutputTokens('messages', { max_tokens: 1024 })).toBe(1024);
+  });
+
+  it('multiplies by n / best_of for chat and completions', () => {
+    expect(requestedMaxOutputTokens('chat', { max_tokens: 100, n: 3 })).toBe(300);
+    expect(requestedMaxOutputTokens('completions', { max_tokens: 50, n: 2, best_of: 4 })).toBe(200);
+  });
+
+  it('undefined when absent, 0 for embeddings and count_tokens', () => {
+    expect(requestedMaxOutputTokens('chat', { messages: [] })).toBeUndefined();
+    expect(requestedMaxOutputTokens('chat', { max_tokens: -5 })).toBeUndefined();
+    expect(requestedMaxOutputTokens('embeddings', { input: 'x' })).toBe(0);
+    expect(requestedMaxOutputTokens('count_tokens', { max_tokens: 9 })).toBe(0);
+  });
+});
