@@ -1,0 +1,132 @@
+// Streams query results as CSV (RFC 4180) or JSONL, honouring the destination's backpressure
+// and yielding to the event loop so a big export never stalls the proxy.
+import type { LedgerRecord } from '../../../shared/ledger.js';
+import { USD_DECIMALS } from '../../../shared/money.js';
+
+export const CSV_COLUMNS = [
+  'id',
+  'time',
+  'tool',
+  'provider',
+  'model',
+  'family',
+  'endpoint',
+  'path',
+  'status',
+  'latencyMs',
+  'ttfbMs',
+  'streamed',
+  'inputTokens',
+  'cachedInputTokens',
+  'cacheWriteTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'costUsd',
+  'estimated',
+  'cacheHit',
+  'savedUsd',
+  'errorClass',
+  'user',
+  'project',
+  'keyLabel',
+  'failovers',
+] as const;
+
+/** Fixed-point, never `1e-7`: spreadsheets and humans both read it, and it is exact at 1e-10. */
+export function usdText(x: number | null | undefined): string {
+  if (x === null || x === undefined) return '';
+  return x.toFixed(USD_DECIMALS).replace(/\.?0+$/, '');
+}
+
+/** RFC 4180 quoting, plus a leading `'` on text a spreadsheet would run as a formula (CSV injection). */
+export function csvField(value: string | number | boolean | null | undefined, isText = false): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (isText && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+export function csvHeader(): string {
+  return `${CSV_COLUMNS.join(',')}\r\n`;
+}
+
+export function csvLine(r: LedgerRecord): string {
+  const text = (v: string | null | undefined) => csvField(v, true);
+  const fields = [
+    text(r.id),
+    text(r.time),
+    text(r.tool),
+    text(r.provider),
+    text(r.model),
+    text(r.family),
+    text(r.endpoint),
+    text(r.path),
+    csvField(r.status),
+    csvField(r.latencyMs),
+    csvField(r.ttfbMs),
+    csvField(r.streamed),
+    csvField(r.usage.inputTokens),
+    csvField(r.usage.cachedInputTokens),
+    csvField(r.usage.cacheWriteTokens),
+    csvField(r.usage.outputTokens),
+    csvField(r.usage.reasoningTokens),
+    usdText(r.costUsd),
+    csvField(r.estimated),
+    csvField(r.cacheHit),
+    usdText(r.savedUsd),
+    text(r.errorClass),
+    text(r.user),
+    text(r.project),
+    text(r.keyLabel),
+    text(r.failovers?.join(';')),
+  ];
+  return `${fields.join(',')}\r\n`;
+}
+
+export function jsonlLine(r: LedgerRecord): string {
+  return `${JSON.stringify(r)}\n`;
+}
+
+const YIELD_EVERY = 500;
+
+/** Waits for 'drain'; a destination closed first (a client that went away) ends the export with an error. */
+function drained(out: NodeJS.WritableStream): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const settle = (err?: Error) => {
+      out.off('drain', onDrain);
+      out.off('error', onError);
+      out.off('close', onClose);
+      if (err) reject(err);
+      else resolve();
+    };
+    const onDrain = () => settle();
+    const onError = (err: Error) => settle(err);
+    const onClose = () => settle(new Error('export destination closed before the export finished'));
+    out.on('drain', onDrain);
+    out.on('error', onError);
+    out.on('close', onClose);
+  });
+}
+
+export async function writeRecords(
+  format: 'csv' | 'jsonl',
+  records: Iterable<LedgerRecord>,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const write = async (chunk: string) => {
+    if (!out.write(chunk)) await drained(out);
+  };
+  if (format === 'csv') await write(csvHeader());
+  const line = format === 'csv' ? csvLine : jsonlLine;
+  let n = 0;
+  let chunk = '';
+  for (const r of records) {
+    chunk += line(r);
+    if (++n % YIELD_EVERY === 0) {
+      await write(chunk);
+      chunk = '';
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+  if (chunk) await write(chunk);
+}

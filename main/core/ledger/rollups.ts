@@ -1,0 +1,184 @@
+// Per local day × tool × model sums: what budgets and the usage views read, kept forever
+// (retention only drops detail). Costs are summed with addUsd so totals never drift.
+import { addUsd } from '../../../shared/money.js';
+import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
+import type { Totals } from './types.js';
+
+export interface Bucket {
+  requests: number;
+  inputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  outputTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  unpriced: number;
+  savedUsd: number;
+}
+
+/** One bucket flattened for the snapshot file: [day, tool, model, ...bucket fields in BUCKET_FIELDS order]. */
+export type RollupEntry = [string, string, string, ...number[]];
+
+const BUCKET_FIELDS = [
+  'requests',
+  'inputTokens',
+  'cachedInputTokens',
+  'cacheWriteTokens',
+  'outputTokens',
+  'reasoningTokens',
+  'costUsd',
+  'unpriced',
+  'savedUsd',
+] as const satisfies readonly (keyof Bucket)[];
+
+export function emptyBucket(): Bucket {
+  return {
+    requests: 0,
+    inputTokens: 0,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+    costUsd: 0,
+    unpriced: 0,
+    savedUsd: 0,
+  };
+}
+
+/** Adds one record to a bucket; `null` cost counts as unpriced, never as $0. */
+export function addRecordToBucket(b: Bucket, r: LedgerRecord): void {
+  b.requests += 1;
+  b.inputTokens += r.usage.inputTokens;
+  b.cachedInputTokens += r.usage.cachedInputTokens;
+  b.cacheWriteTokens += r.usage.cacheWriteTokens;
+  b.outputTokens += r.usage.outputTokens;
+  b.reasoningTokens += r.usage.reasoningTokens;
+  if (r.costUsd === null) b.unpriced += 1;
+  else b.costUsd = addUsd(b.costUsd, r.costUsd);
+  if (r.savedUsd !== undefined) b.savedUsd = addUsd(b.savedUsd, r.savedUsd);
+}
+
+export function mergeBucket(into: Bucket, b: Bucket): void {
+  into.requests += b.requests;
+  into.inputTokens += b.inputTokens;
+  into.cachedInputTokens += b.cachedInputTokens;
+  into.cacheWriteTokens += b.cacheWriteTokens;
+  into.outputTokens += b.outputTokens;
+  into.reasoningTokens += b.reasoningTokens;
+  into.costUsd = addUsd(into.costUsd, b.costUsd);
+  into.unpriced += b.unpriced;
+  into.savedUsd = addUsd(into.savedUsd, b.savedUsd);
+}
+
+export function bucketToRow(b: Bucket): UsageRow {
+  return {
+    requests: b.requests,
+    inputTokens: b.inputTokens,
+    cachedInputTokens: b.cachedInputTokens,
+    cacheWriteTokens: b.cacheWriteTokens,
+    outputTokens: b.outputTokens,
+    reasoningTokens: b.reasoningTokens,
+    costUsd: b.costUsd,
+    unpriced: b.unpriced,
+    savedUsd: b.savedUsd,
+  };
+}
+
+export interface RollupKey {
+  day: string;
+  tool: string;
+  model: string;
+}
+
+export class Rollups {
+  // day → tool → model: totals for a day or month touch only that period's few buckets.
+  private readonly days = new Map<string, Map<string, Map<string, Bucket>>>();
+
+  add(day: string, r: LedgerRecord): void {
+    addRecordToBucket(this.bucket(day, r.tool, r.model), r);
+  }
+
+  totals(q: { day?: string; month?: string; tool?: string }): Totals {
+    const sum = emptyBucket();
+    for (const [day, tools] of this.days) {
+      if (q.day !== undefined && day !== q.day) continue;
+      if (q.month !== undefined && day.slice(0, 7) !== q.month) continue;
+      for (const [tool, models] of tools) {
+        if (q.tool !== undefined && tool !== q.tool) continue;
+        for (const b of models.values()) mergeBucket(sum, b);
+      }
+    }
+    return {
+      requests: sum.requests,
+      costUsd: sum.costUsd,
+      unpriced: sum.unpriced,
+      inputTokens: sum.inputTokens,
+      outputTokens: sum.outputTokens,
+      savedUsd: sum.savedUsd,
+    };
+  }
+
+  /** Every bucket within [since, until] (local days, inclusive), optionally for one tool. */
+  *entries(q: { since?: string; until?: string; tool?: string }): Generator<[RollupKey, Bucket]> {
+    for (const [day, tools] of this.days) {
+      if (q.since !== undefined && day < q.since) continue;
+      if (q.until !== undefined && day > q.until) continue;
+      for (const [tool, models] of tools) {
+        if (q.tool !== undefined && tool !== q.tool) continue;
+        for (const [model, b] of models) yield [{ day, tool, model }, b];
+      }
+    }
+  }
+
+  toEntries(): RollupEntry[] {
+    const out: RollupEntry[] = [];
+    for (const [key, b] of this.entries({})) {
+      out.push([key.day, key.tool, key.model, ...BUCKET_FIELDS.map((f) => b[f])]);
+    }
+    return out;
+  }
+
+  static fromEntries(entries: readonly RollupEntry[]): Rollups {
+    const r = new Rollups();
+    for (const [day, tool, model, ...values] of entries) {
+      const b = r.bucket(day, tool, model);
+      BUCKET_FIELDS.forEach((f, i) => {
+        b[f] = values[i] ?? 0;
+      });
+    }
+    return r;
+  }
+
+  clone(): Rollups {
+    return Rollups.fromEntries(this.toEntries());
+  }
+
+  private bucket(day: string, tool: string, model: string): Bucket {
+    let tools = this.days.get(day);
+    if (!tools) this.days.set(day, (tools = new Map()));
+    let models = tools.get(tool);
+    if (!models) tools.set(tool, (models = new Map()));
+    let b = models.get(model);
+    if (!b) models.set(model, (b = emptyBucket()));
+    return b;
+  }
+}
+
+/** Groups buckets (or records turned into buckets) by the chosen keys; costliest first. */
+export function groupRows(
+  items: Iterable<[Partial<Record<UsageGroup, string>>, Bucket]>,
+  by: readonly UsageGroup[],
+): UsageRow[] {
+  const groups = new Map<string, { keys: Partial<Record<UsageGroup, string>>; sum: Bucket }>();
+  for (const [keys, b] of items) {
+    const picked: Partial<Record<UsageGroup, string>> = {};
+    for (const g of by) if (keys[g] !== undefined) picked[g] = keys[g];
+    const id = JSON.stringify(by.map((g) => picked[g] ?? null));
+    let group = groups.get(id);
+    if (!group) groups.set(id, (group = { keys: picked, sum: emptyBucket() }));
+    mergeBucket(group.sum, b);
+  }
+  const rows = [...groups.entries()].map(([id, g]) => ({ id, row: { ...g.keys, ...bucketToRow(g.sum) } }));
+  rows.sort((a, b) => b.row.costUsd - a.row.costUsd || b.row.requests - a.row.requests || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return rows.map((r) => r.row);
+}
