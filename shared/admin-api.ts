@@ -2,7 +2,14 @@
 // server validates with and the dashboard's client is typed from. Secrets never appear here:
 // tool tokens only as hints, provider keys only masked.
 import { z } from 'zod';
-import { NameSchema, ProviderSchema, SettingsSchema, ToolLimitsSchema, ToolTokenSchema } from './config.js';
+import {
+  NameSchema,
+  ProviderSchema,
+  RouteRuleSchema,
+  SettingsSchema,
+  ToolLimitsSchema,
+  ToolTokenSchema,
+} from './config.js';
 import { LedgerRecordSchema, UsageGroupSchema, UsageRowSchema } from './ledger.js';
 import { ShimmyEventSchema } from './events.js';
 import { PriceSchema, PriceSourceSchema } from './prices.js';
@@ -98,6 +105,8 @@ export const ToolViewSchema = z.object({
   limits: ToolLimitsSchema,
   /** undefined = follows the global cache setting. */
   cache: z.boolean().optional(),
+  /** Replaces the model every request of this tool names. */
+  modelOverride: z.string().optional(),
   tokens: z.array(TokenViewSchema),
   /** Tokens not expired. */
   activeTokens: z.number().int(),
@@ -108,6 +117,7 @@ export const CreateToolSchema = z.object({
   name: NameSchema,
   limits: ToolLimitsSchema,
   cache: z.boolean().optional(),
+  modelOverride: z.string().min(1).optional(),
 });
 export type CreateTool = z.infer<typeof CreateToolSchema>;
 
@@ -121,12 +131,18 @@ export const PatchToolSchema = z.object({
   paused: z.boolean().optional(),
   /** null = follow the global cache setting again. */
   cache: z.boolean().nullable().optional(),
+  /** null = stop overriding. */
+  modelOverride: z.string().min(1).nullable().optional(),
 });
 export type PatchTool = z.infer<typeof PatchToolSchema>;
 
 /** Extra tokens for `shimmy exec` / `shimmy env`: they expire, and exec revokes its own on exit. */
 export const MintTokenSchema = z.object({
-  ttlSeconds: z.number().int().positive().max(366 * 24 * 3600),
+  ttlSeconds: z
+    .number()
+    .int()
+    .positive()
+    .max(366 * 24 * 3600),
   label: z.string().max(64).optional(),
 });
 export const MintedTokenSchema = z.object({ id: z.string(), token: z.string(), expiresAt: z.string() });
@@ -143,10 +159,19 @@ export const ProviderViewSchema = ProviderSchema.extend({
 });
 export type ProviderView = z.infer<typeof ProviderViewSchema>;
 
-export const AddProviderSchema = ProviderSchema.pick({ name: true, kind: true, baseUrl: true, isDefault: true });
+export const AddProviderSchema = ProviderSchema.pick({
+  name: true,
+  kind: true,
+  baseUrl: true,
+  isDefault: true,
+  fallback: true,
+});
 export type AddProvider = z.infer<typeof AddProviderSchema>;
 
-export const PatchProviderSchema = ProviderSchema.pick({ baseUrl: true, isDefault: true }).partial();
+/** `fallback: null` removes the fallback. */
+export const PatchProviderSchema = ProviderSchema.pick({ baseUrl: true, isDefault: true })
+  .extend({ fallback: z.string().min(1).nullable() })
+  .partial();
 export type PatchProvider = z.infer<typeof PatchProviderSchema>;
 
 export const KeySourceSchema = z.enum(['keychain', 'env']);
@@ -206,6 +231,7 @@ export const PatchSettingsSchema = z
     alertWebhookUrl: z.url({ protocol: /^https?$/ }).nullable(),
     priceListUrl: z.url({ protocol: /^https?$/ }).nullable(),
     cacheEnabled: z.boolean(),
+    cacheTtlMs: z.number().int().positive(),
     paused: z.boolean(),
   })
   .partial();
@@ -278,6 +304,12 @@ export const CacheStatsSchema = z.object({
 export type CacheStats = z.infer<typeof CacheStatsSchema>;
 export const CacheClearedSchema = z.object({ cleared: z.number().int() });
 
+// ---------- routing rules ----------
+
+/** `target` is `provider` (keep the requested model) or `provider/model`. */
+export const AddRouteSchema = z.object({ pattern: z.string().min(1), target: z.string().min(1) });
+export type AddRoute = z.infer<typeof AddRouteSchema>;
+
 // ---------- the route table ----------
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -307,7 +339,12 @@ export const adminRoutes = {
   patchTool: { method: 'PATCH', path: '/api/tools/:name', body: PatchToolSchema, response: ToolViewSchema },
   rotateTool: { method: 'POST', path: '/api/tools/:name/rotate', response: RotatedTokenSchema },
   deleteTool: { method: 'DELETE', path: '/api/tools/:name', response: OkSchema },
-  mintToken: { method: 'POST', path: '/api/tools/:name/tokens', body: MintTokenSchema, response: MintedTokenSchema },
+  mintToken: {
+    method: 'POST',
+    path: '/api/tools/:name/tokens',
+    body: MintTokenSchema,
+    response: MintedTokenSchema,
+  },
   revokeToken: { method: 'DELETE', path: '/api/tools/:name/tokens/:id', response: OkSchema },
 
   listProviders: { method: 'GET', path: '/api/providers', response: z.array(ProviderViewSchema) },
@@ -358,6 +395,10 @@ export const adminRoutes = {
 
   cacheStats: { method: 'GET', path: '/api/cache', response: CacheStatsSchema },
   clearCache: { method: 'DELETE', path: '/api/cache', response: CacheClearedSchema },
+
+  listRoutes: { method: 'GET', path: '/api/routes', response: z.array(RouteRuleSchema) },
+  addRoute: { method: 'POST', path: '/api/routes', body: AddRouteSchema, response: RouteRuleSchema },
+  deleteRoute: { method: 'DELETE', path: '/api/routes/:pattern', response: OkSchema },
 } as const satisfies Record<string, RouteDef>;
 
 export type AdminRoutes = typeof adminRoutes;

@@ -40,6 +40,8 @@ export const ToolSchema = z.object({
   tokens: z.array(ToolTokenSchema),
   /** Response cache switched on for this tool (issue 7); undefined = follow the global setting. */
   cache: z.boolean().optional(),
+  /** Replaces the model every request of this tool names (aliases and routes then apply to it). */
+  modelOverride: z.string().min(1).optional(),
 });
 export type Tool = z.infer<typeof ToolSchema>;
 
@@ -50,8 +52,20 @@ export const ProviderSchema = z.object({
   /** The default provider of its API family (one per family). */
   isDefault: z.boolean().optional(),
   builtin: z.boolean().optional(),
+  /** Where a request goes when every key of this provider failed before the first byte:
+   *  `provider` (same model) or `provider/model`. Followed as a chain, bounded. */
+  fallback: z.string().min(1).optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
+
+/** A model alias or routing rule: requests whose model matches `pattern` (a glob) go to `provider`,
+ *  with `model` as the upstream model name (or the requested name when absent). */
+export const RouteRuleSchema = z.object({
+  pattern: z.string().min(1),
+  provider: NameSchema,
+  model: z.string().min(1).optional(),
+});
+export type RouteRule = z.infer<typeof RouteRuleSchema>;
 
 export const SettingsSchema = z.object({
   /** Largest request body accepted, in bytes. */
@@ -67,6 +81,8 @@ export const SettingsSchema = z.object({
   alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
   priceListUrl: z.url({ protocol: /^https?$/ }).optional(),
   cacheEnabled: z.boolean(),
+  /** How long a cached answer may be replayed. */
+  cacheTtlMs: z.number().int().positive(),
   /** Every proxied request is refused (tray: pause all). */
   paused: z.boolean(),
 });
@@ -79,6 +95,7 @@ export const DEFAULT_SETTINGS: Settings = {
   retentionDays: 30,
   timeZone: '',
   cacheEnabled: false,
+  cacheTtlMs: 24 * 3600_000,
   paused: false,
 };
 
@@ -86,6 +103,8 @@ export const ConfigSchema = z.object({
   version: z.literal(1),
   providers: z.array(ProviderSchema),
   tools: z.array(ToolSchema),
+  /** Aliases and routing rules, first match wins. */
+  routes: z.array(RouteRuleSchema),
   settings: SettingsSchema,
   /** User price overrides, by model name; they win over built-in and refreshed prices. */
   prices: z.record(z.string(), PriceSchema),

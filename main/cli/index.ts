@@ -8,6 +8,7 @@ import { registerServe } from './commands/serve-command.js';
 import { registerToolCommands } from './commands/tool-commands.js';
 import { registerUsageCommands } from './commands/usage-commands.js';
 import { registerDashboardCommand } from './commands/dashboard-command.js';
+import { registerCacheCommands, registerRouteCommands } from './commands/cache-route-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('shimmy')
@@ -22,6 +23,8 @@ export function buildProgram(): Command {
   registerExecEnvCommands(program);
   registerUsageCommands(program);
   registerPriceCommands(program);
+  registerCacheCommands(program);
+  registerRouteCommands(program);
   registerDashboardCommand(program);
   return program;
 }

@@ -17,6 +17,8 @@ import { createPriceBook, loadRefreshedPrices } from './pricing/index.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { createShimmyServer, listen } from './server.js';
 import { createUpstreamClient } from './upstream/upstream-client.js';
+import { createKeyHealth } from './upstream/key-health.js';
+import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
 
@@ -56,7 +58,14 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   const prices = createPriceBook({ user: () => config.get().prices, refreshed: () => refreshed });
   const limiter = createLimiter({ spend: ledger, settings, emit: (e) => events.emit(e), now });
   const upstream = createUpstreamClient();
-  const proxy = createProxyHandler({ config: config.get, auth, vault, limiter, ledger, prices, events, upstream: upstream.client, now, log });
+  const keyHealth = createKeyHealth();
+  const cache = await openResponseCache({
+    dir: path.join(opts.dataDir, 'cache'),
+    maxEntries: 10_000,
+    maxBytes: 256 * 1024 * 1024,
+    ttlMs: () => settings().cacheTtlMs,
+  });
+  const proxy = createProxyHandler({ config: config.get, auth, vault, limiter, ledger, prices, events, upstream: upstream.client, keyHealth, cache, now, log });
 
   const secret = randomBytes(32).toString('base64url');
   const sessions = createSessions();
@@ -73,6 +82,8 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     },
     events,
     sessions,
+    keyHealth,
+    cache,
     adminSecret: secret,
     info: () => ({ url, port: Number(new URL(url).port) }),
     rendererDir: opts.rendererDir ?? path.resolve(here, '../../renderer'),
@@ -132,6 +143,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
       });
       await upstream.close();
       await ledger.close();
+      await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
     },
   };

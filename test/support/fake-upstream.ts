@@ -4,6 +4,7 @@
 //   model "fail-500" / "fail-429" / "fail-401" → that status with a provider-style error body
 //   model "slow-stream"                          → a stream that sends a chunk every 50 ms for 10 s
 //   model "cut-stream"                           → a stream whose socket is destroyed after 2 chunks
+//   a key containing "revoked"                   → 401, as a provider answers a revoked key
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -57,6 +58,8 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.on('close', () => {
       if (!finished) state.aborted.push(model || path);
     });
+    const credential = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
+    if (credential.includes('revoked')) return sendFailure(res, path, 401);
     const fail = /^fail-(\d{3})$/.exec(model);
     if (fail) return sendFailure(res, path, Number(fail[1]));
     if (path === '/v1/models') return json(res, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }] });

@@ -17,10 +17,13 @@ export function registerProviderCommands(program: Command): void {
       .description('add a provider (any OpenAI-compatible service: OpenRouter, Groq, Ollama, …)')
       .requiredOption('--kind <kind>', 'API family: openai or anthropic')
       .requiredOption('--base-url <url>', 'e.g. https://api.groq.com/openai/v1')
-      .option('--default', 'make it the default provider of its family'),
-  ).action(async (name: string, o: DataDirOpts & { kind: string; baseUrl: string; default?: boolean }) => {
+      .option('--default', 'make it the default provider of its family')
+      .option('--fallback <target>', "retry here when this provider fails: 'provider' or 'provider/model'"),
+  ).action(async (name: string, o: DataDirOpts & { kind: string; baseUrl: string; default?: boolean; fallback?: string }) => {
     if (o.kind !== 'openai' && o.kind !== 'anthropic') throw new CliError(`--kind must be openai or anthropic, got "${o.kind}"`);
-    const p = await (await admin(o)).call('addProvider', { body: { name, kind: o.kind, baseUrl: o.baseUrl, ...(o.default ? { isDefault: true } : {}) } });
+    const client = await admin(o);
+    let p = await client.call('addProvider', { body: { name, kind: o.kind, baseUrl: o.baseUrl, ...(o.default ? { isDefault: true } : {}) } });
+    if (o.fallback) p = await client.call('patchProvider', { params: { name }, body: { fallback: o.fallback } });
     console.log(`Added provider ${p.name} (${p.kind}) → ${p.baseUrl}${p.isDefault ? ' [default]' : ''}`);
     if (!p.hasKey) console.log(`Give it a key with: shimmy key set ${p.name}`);
   });
@@ -29,6 +32,15 @@ export function registerProviderCommands(program: Command): void {
     const list = await (await admin(o)).call('listProviders');
     if (o.json) return void console.log(JSON.stringify(list, null, 2));
     console.log(formatTable(['NAME', 'KIND', 'BASE URL', 'DEFAULT', 'KEY'], list.map((p) => [p.name, p.kind, p.baseUrl, p.isDefault ? 'yes' : '', p.hasKey ? 'yes' : 'no'])));
+  });
+
+  dataDirOption(
+    provider
+      .command('fallback <name> <target>')
+      .description("when every key of NAME fails before the first byte, retry on TARGET ('provider' or 'provider/model'; 'none' to clear)"),
+  ).action(async (name: string, target: string, o: DataDirOpts) => {
+    await (await admin(o)).call('patchProvider', { params: { name }, body: { fallback: target === 'none' ? null : target } });
+    console.log(target === 'none' ? `${name} has no fallback` : `${name} falls back to ${target}`);
   });
 
   dataDirOption(provider.command('remove <name>').description('remove a provider')).action(async (name: string, o: DataDirOpts) => {

@@ -65,6 +65,13 @@ export function registerToolCommands(program: Command): void {
     },
   );
 
+  dataDirOption(tool.command('model <name> <model>').description("make every request of the tool use MODEL ('none' to stop overriding)")).action(
+    async (name: string, model: string, o: Opts) => {
+      await (await admin(o)).call('patchTool', { params: { name }, body: { modelOverride: model === 'none' ? null : model } });
+      console.log(model === 'none' ? `${name} uses the models it asks for` : `${name} now always uses ${model}`);
+    },
+  );
+
   dataDirOption(tool.command('list').description('list tools').option('--json', 'machine-readable output')).action(async (o: Opts) => {
     const tools = await (await admin(o)).call('listTools');
     if (o.json) return void console.log(JSON.stringify(tools, null, 2));

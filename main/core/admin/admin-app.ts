@@ -13,6 +13,7 @@ import { registerPriceAndSettingsRoutes } from './routes/price-settings-routes.j
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerToolRoutes } from './routes/tool-routes.js';
 import { registerUsageRoutes } from './routes/usage-routes.js';
+import { registerCacheAndRouteRoutes } from './routes/cache-route-routes.js';
 
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
@@ -78,6 +79,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   registerProviderRoutes(app, deps);
   registerPriceAndSettingsRoutes(app, deps);
   registerUsageRoutes(app, deps);
+  registerCacheAndRouteRoutes(app, deps);
   app.use('/api', (_req: Request, res: Response) => {
     res.status(404).json({ error: { message: 'No such admin route' } });
   });

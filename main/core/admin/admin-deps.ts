@@ -5,6 +5,8 @@ import type { Limiter } from '../limits/index.js';
 import type { PriceBook } from '../pricing/index.js';
 import type { Vault } from '../vault/vault.js';
 import type { Sessions } from './sessions.js';
+import type { ResponseCache } from '../cache/index.js';
+import type { KeyHealth } from '../upstream/key-health.js';
 
 export interface AdminDeps {
   config: ConfigStore;
@@ -17,6 +19,8 @@ export interface AdminDeps {
   reloadRefreshedPrices: () => Promise<void>;
   events: EventBus;
   sessions: Sessions;
+  keyHealth: KeyHealth;
+  cache: ResponseCache;
   adminSecret: string;
   info: () => { url: string; port: number };
   rendererDir: string;

@@ -24,6 +24,7 @@ function initialConfig(): Config {
     version: 1,
     providers: BUILTIN_PROVIDERS.map((p) => ({ ...p })),
     tools: [],
+    routes: [],
     settings: { ...DEFAULT_SETTINGS },
     prices: {},
   };

@@ -17,9 +17,12 @@ import { createResponseMeter, estimateInputTokens, requestedMaxOutputTokens } fr
 import { costUsd, type PriceBook, type PriceMatch } from '../pricing/index.js';
 import { adapters } from '../providers/provider-adapter.js';
 import { classifyPath } from '../route/classify-path.js';
-import { resolveProvider } from '../route/resolve-provider.js';
+import { fallbackChain, resolveProvider } from '../route/resolve-provider.js';
+import { cacheKey, isReplayable, type CachedResponse, type ResponseCache } from '../cache/index.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
-import { classifyUpstreamError, describeUpstreamError, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream-client.js';
+import type { KeyHealth } from '../upstream/key-health.js';
+import { sendWithFailover } from '../upstream/send-with-failover.js';
+import { classifyUpstreamError, describeUpstreamError, discardBody, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream-client.js';
 import type { Vault } from '../vault/vault.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { isObject, readRequestMeta, rewriteBody, type RequestMeta } from './request-meta.js';
@@ -35,6 +38,8 @@ export interface ProxyDeps {
   prices: PriceBook;
   events: EventBus;
   upstream: UpstreamClient;
+  keyHealth: KeyHealth;
+  cache: ResponseCache;
   now: () => Date;
   /** One structured line per request; never given a secret. */
   log: (entry: Record<string, unknown>) => void;
@@ -98,62 +103,104 @@ export function createProxyHandler(deps: ProxyDeps) {
       const { bodyBytes, json } = await readRequest(req, config.settings.bodyLimitBytes);
       const meta = readRequestMeta(endpoint, json);
       if (meta.user) draft.user = meta.user.slice(0, 200);
-      draft.model = meta.model;
+      const requestedModel = tool.modelOverride && meta.model ? tool.modelOverride : meta.model;
+      draft.model = requestedModel;
       draft.streamed = meta.stream;
 
       // route
-      const route = resolveProvider(config, family, meta.model);
+      const route = resolveProvider(config, family, requestedModel);
       if (!route.ok) throw new Refused('route_error', route.message, 'bad_request');
       const { provider, upstreamModel } = route.target;
       draft.provider = provider.name;
       draft.model = upstreamModel;
 
-      // limits
-      if (meta.model && !modelAllowed(tool, [meta.model, upstreamModel, `${provider.name}/${upstreamModel}`])) {
-        throw new Refused('model_not_allowed', `Tool "${tool.name}" may not use model "${meta.model}" (allowed: ${tool.limits.models!.join(', ')}).`, 'forbidden_model');
+      // limits: the allowlist applies to the routed names too, so an alias cannot smuggle a model in.
+      if (requestedModel && !modelAllowed(tool, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])) {
+        throw new Refused('model_not_allowed', `Tool "${tool.name}" may not use model "${requestedModel}" (allowed: ${tool.limits.models!.join(', ')}).`, 'forbidden_model');
       }
-      const keys = await deps.vault.keys(provider.name);
-      const key = keys[0];
-      if (!key) {
+      if ((await deps.vault.keys(provider.name)).length === 0) {
         throw new Refused('no_provider_key', `Provider "${provider.name}" has no API key. Set one with: shimmy key set ${provider.name}`, 'no_key');
       }
+
+      // cache: a hit is served before budgets are touched, because it costs nothing.
+      const cacheable = (tool.cache ?? config.settings.cacheEnabled) && isReplayable({ endpoint, body: json, headers: req.headers, policy: 'deterministic' });
+      const cacheKeyHex = cacheable ? cacheKey({ provider: provider.name, model: upstreamModel, endpoint, body: json }) : undefined;
+      if (cacheKeyHex) {
+        const hit = deps.cache.get(cacheKeyHex);
+        if (hit) {
+          replayCached(deps, res, hit, draft, meta);
+          finish(deps, draft, undefined);
+          return;
+        }
+        res.setHeader('x-shimmy-cache', 'miss');
+      }
+
       const price = upstreamModel ? deps.prices.lookup(upstreamModel) : undefined;
-      const admission = admit(deps, tool, family, endpoint, json, upstreamModel, price);
+      const inputEstimate = metered(endpoint) ? estimateInputTokens(family, endpoint, json, upstreamModel) : 0;
+      const admission = admit(deps, tool, family, endpoint, json, inputEstimate, upstreamModel, price);
       if (!admission.ok) throw admission.error;
       reservation = admission.reservation;
 
-      // upstream
+      // upstream: every key of the provider, then its fallback chain, until one answers.
       deps.events.emit({ type: 'request.start', id, time: time.toISOString(), tool: tool.name, provider: provider.name, model: upstreamModel, endpoint, streamed: meta.stream });
-      const adapter = adapters[provider.kind];
-      const rewritten = isObject(json) ? rewriteBody(json, meta, upstreamModel) : null;
       const abort = new AbortController();
       // No spend on answers nobody reads: a client that goes away aborts the upstream request at once.
       res.on('close', () => {
         if (!res.writableFinished) abort.abort();
       });
-      let upstream: UpstreamResponse;
-      try {
-        upstream = await deps.upstream({
-          url: adapter.upstreamUrl(provider.baseUrl, pathname, search),
-          method: req.method ?? 'GET',
-          headers: { ...adapter.defaultHeaders, ...upstreamRequestHeaders(req.headers), ...adapter.authHeaders(key.key) },
-          body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : bodyBytes,
-          signal: abort.signal,
-          timeoutMs: config.settings.upstreamTimeoutMs,
-        });
-      } catch (err) {
-        const failure = classifyUpstreamError(err);
-        if (failure === 'aborted') throw new Refused('upstream_unreachable', 'client went away', 'client_abort');
+      const attempts = [];
+      for (const target of fallbackChain(config, route.target)) {
+        for (const key of deps.keyHealth.order(target.provider.name, await deps.vault.keys(target.provider.name))) {
+          attempts.push({ provider: target.provider.name, model: target.upstreamModel, keyLabel: key.label, target, key: key.key });
+        }
+      }
+      const sent = await sendWithFailover({
+        attempts,
+        client: deps.upstream,
+        health: deps.keyHealth,
+        signal: abort.signal,
+        build: (a) => {
+          const adapter = adapters[a.target.provider.kind];
+          const rewritten = isObject(json) ? rewriteBody(json, { ...meta, model: requestedModel }, a.model) : null;
+          return {
+            url: adapter.upstreamUrl(a.target.provider.baseUrl, pathname, search),
+            method: req.method ?? 'GET',
+            headers: { ...adapter.defaultHeaders, ...upstreamRequestHeaders(req.headers), ...adapter.authHeaders(a.key) },
+            body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : bodyBytes,
+            signal: abort.signal,
+            timeoutMs: config.settings.upstreamTimeoutMs,
+          };
+        },
+      });
+      draft.provider = sent.attempt.provider;
+      draft.model = sent.attempt.model;
+      draft.keyLabel = sent.attempt.keyLabel;
+      if (sent.failed.length > 0) draft.failovers = sent.failed;
+      if (!sent.ok) {
+        const failure = classifyUpstreamError(sent.error);
+        if (failure === 'aborted' || abort.signal.aborted) throw new Refused('upstream_unreachable', 'client went away', 'client_abort');
+        const p = sent.attempt.target.provider;
         throw new Refused(
           failure === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable',
-          `Provider "${provider.name}" ${failure === 'timeout' ? 'timed out' : 'is unreachable'} (${describeUpstreamError(err)}) at ${provider.baseUrl}`,
+          `Provider "${p.name}" ${failure === 'timeout' ? 'timed out' : 'is unreachable'} (${describeUpstreamError(sent.error)}) at ${p.baseUrl}`,
           'upstream_unreachable',
         );
       }
-      draft.keyLabel = key.label;
+      const servedPrice = sent.attempt.model === upstreamModel ? price : deps.prices.lookup(sent.attempt.model);
 
       // meter
-      await relayResponse(deps, { res, upstream, draft, meta, price, reservation, signal: abort.signal, abort });
+      await relayResponse(deps, {
+        res,
+        upstream: sent.response,
+        draft,
+        meta,
+        price: servedPrice,
+        reservation,
+        inputEstimate,
+        signal: abort.signal,
+        abort,
+        ...(cacheKeyHex ? { cacheKey: cacheKeyHex } : {}),
+      });
     } catch (err) {
       if (!(err instanceof Refused)) throw err;
       draft.errorClass = err.errorClass;
@@ -192,19 +239,21 @@ async function readRequest(req: IncomingMessage, limit: number): Promise<{ bodyB
   }
 }
 
+/** Endpoints whose answers carry token usage (and so cost money per token). */
+const metered = (endpoint: RecordDraft['endpoint']) => endpoint !== 'other' && endpoint !== 'count_tokens';
+
 function admit(
   deps: ProxyDeps,
   tool: Tool,
   family: RecordDraft['family'],
   endpoint: RecordDraft['endpoint'],
   json: unknown,
+  inputTokens: number,
   model: string,
   price: PriceMatch | undefined,
 ): { ok: true; reservation: Reservation } | { ok: false; error: Refused } {
-  const metered = endpoint !== 'other' && endpoint !== 'count_tokens';
-  const inputTokens = metered ? estimateInputTokens(family, endpoint, json, model) : 0;
-  const maxOut = metered ? (requestedMaxOutputTokens(endpoint, json) ?? DEFAULT_MAX_OUTPUT_TOKENS) : 0;
-  const worstCaseUsd = !metered
+  const maxOut = metered(endpoint) ? (requestedMaxOutputTokens(endpoint, json) ?? DEFAULT_MAX_OUTPUT_TOKENS) : 0;
+  const worstCaseUsd = !metered(endpoint)
     ? 0
     : price
       ? costUsd(family, price.price, { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: maxOut, reasoningTokens: 0 })
@@ -225,9 +274,15 @@ interface RelayArgs {
   meta: RequestMeta;
   price: PriceMatch | undefined;
   reservation: Reservation;
+  inputEstimate: number;
   signal: AbortSignal;
   abort: AbortController;
+  /** Set when the answer may be stored in the response cache. */
+  cacheKey?: string;
 }
+
+/** Largest answer the cache keeps a copy of while relaying it. */
+const MAX_CACHED_BODY = 8 * 1024 * 1024;
 
 /** Streams the upstream answer to the client chunk by chunk, reading usage on the way. */
 async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
@@ -239,13 +294,20 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   draft.status = upstream.status;
   draft.streamed = sse;
   if (!ok) draft.errorClass = 'upstream_error';
-  const meter = ok ? createResponseMeter({ family: draft.family, endpoint: draft.endpoint, streamed: sse, stripUsage }) : null;
+  const meter = ok ? createResponseMeter({ family: draft.family, endpoint: draft.endpoint, streamed: sse, stripUsage, inputEstimate: a.inputEstimate }) : null;
+  // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
+  const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
+  let copied = 0;
   res.writeHead(upstream.status, { ...clientResponseHeaders(upstream.headers, stripUsage), ...a.reservation.headers });
   // SSE events must reach the client as they arrive, not when a socket buffer fills.
   if (sse) res.flushHeaders();
   let cutOff = false;
   try {
     for await (const chunk of upstream.body) {
+      if (copy && copied + chunk.length <= MAX_CACHED_BODY) {
+        copy.push(chunk);
+        copied += chunk.length;
+      }
       const out = meter ? meter.push(chunk) : chunk;
       if (out.length > 0) {
         if (draft.ttfbMs === null) draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
@@ -271,7 +333,7 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   if (cutOff) {
     // A single long answer cannot overshoot: end the stream cleanly with an error event.
     a.abort.abort();
-    upstream.body.destroy();
+    discardBody(upstream);
     draft.errorClass = 'budget';
     res.end(errorEvent(draft.family, 'budget_exceeded', `Tool "${draft.tool}" reached its budget during this response; the stream was ended.`));
   } else if (draft.errorClass === 'upstream_cut') {
@@ -289,6 +351,35 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   } else {
     draft.costUsd = a.price ? costUsd(draft.family, a.price.price, draft.usage) : null;
   }
+  const complete = draft.errorClass === null && (!sse || meter?.final === true);
+  if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {
+    deps.cache.set(a.cacheKey, {
+      status: upstream.status,
+      headers: Object.fromEntries(Object.entries(upstream.headers).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      body: Buffer.concat(copy, copied),
+      streamed: sse,
+      usage: draft.usage,
+      costUsd: draft.costUsd,
+      model: draft.model,
+      storedAt: Date.now(),
+    });
+  }
+}
+
+/** Serves a cached answer: free against budgets, recorded as a hit with the money it saved. */
+function replayCached(deps: ProxyDeps, res: ServerResponse, hit: CachedResponse, draft: RecordDraft, meta: RequestMeta): void {
+  const meter = createResponseMeter({ family: draft.family, endpoint: draft.endpoint, streamed: hit.streamed, stripUsage: hit.streamed && meta.addedUsage });
+  const body = Buffer.concat([meter.push(hit.body), meter.flush()]);
+  res.writeHead(hit.status, { ...hit.headers, 'content-length': body.length, 'x-shimmy-cache': 'hit' });
+  res.end(body);
+  draft.status = hit.status;
+  draft.streamed = hit.streamed;
+  draft.cacheHit = true;
+  draft.usage = hit.usage;
+  draft.costUsd = 0;
+  draft.savedUsd = hit.costUsd ?? 0;
+  draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
+  if (hit.costUsd) deps.cache.recordSaved(hit.costUsd);
 }
 
 function finish(deps: ProxyDeps, draft: RecordDraft, reservation: Reservation | undefined): void {

@@ -1,6 +1,7 @@
 // route: picks the provider for a request. `provider/model` names go to that provider with the
 // prefix stripped; anything else goes to the default provider of the request's API family.
-import type { Config, Provider } from '../../../shared/config.js';
+import picomatch from 'picomatch';
+import type { Config, Provider, RouteRule } from '../../../shared/config.js';
 import type { ApiFamily } from '../../../shared/usage.js';
 
 export interface RouteTarget {
@@ -11,18 +12,32 @@ export interface RouteTarget {
 
 export type RouteResult = { ok: true; target: RouteTarget } | { ok: false; message: string };
 
+const matchers = new Map<string, (s: string) => boolean>();
+function ruleMatches(rule: RouteRule, model: string): boolean {
+  let m = matchers.get(rule.pattern);
+  if (!m) matchers.set(rule.pattern, (m = picomatch(rule.pattern, { nocase: true })));
+  return m(model);
+}
+
+function familyMismatch(p: Provider, family: ApiFamily): string {
+  return `Provider "${p.name}" speaks the ${p.kind} API; this request uses the ${family} API (send it to ${family === 'openai' ? '/v1/messages' : '/v1/chat/completions'} instead, or pick a ${family} provider).`;
+}
+
 export function resolveProvider(config: Config, family: ApiFamily, model: string): RouteResult {
+  // Aliases and rules first, so a tool can be moved to another provider without touching the tool.
+  const rule = model ? config.routes.find((r) => ruleMatches(r, model)) : undefined;
+  if (rule) {
+    const p = config.providers.find((x) => x.name === rule.provider);
+    if (!p) return { ok: false, message: `Route "${rule.pattern}" points at provider "${rule.provider}", which does not exist (shimmy route list).` };
+    if (p.kind !== family) return { ok: false, message: familyMismatch(p, family) };
+    return { ok: true, target: { provider: p, upstreamModel: rule.model ?? model } };
+  }
   const slash = model.indexOf('/');
   if (slash > 0) {
     const named = config.providers.find((p) => p.name === model.slice(0, slash));
     // A model id may contain slashes itself (OpenRouter's `meta-llama/…`): only a known provider name counts.
     if (named) {
-      if (named.kind !== family) {
-        return {
-          ok: false,
-          message: `Provider "${named.name}" speaks the ${named.kind} API; this request uses the ${family} API (send it to ${family === 'openai' ? '/v1/messages' : '/v1/chat/completions'} instead, or pick a ${family} provider).`,
-        };
-      }
+      if (named.kind !== family) return { ok: false, message: familyMismatch(named, family) };
       return { ok: true, target: { provider: named, upstreamModel: model.slice(slash + 1) } };
     }
   }
@@ -39,4 +54,25 @@ export function resolveProvider(config: Config, family: ApiFamily, model: string
 export function defaultProvider(config: Config, family: ApiFamily): Provider | undefined {
   const ofFamily = config.providers.filter((p) => p.kind === family);
   return ofFamily.find((p) => p.isDefault) ?? ofFamily[0];
+}
+
+/** Most providers a request may be tried on: the routed one and its fallbacks. */
+export const MAX_FALLBACK_HOPS = 3;
+
+/** The routed target followed by its provider's fallback chain (same family, no cycles). */
+export function fallbackChain(config: Config, first: RouteTarget): RouteTarget[] {
+  const chain = [first];
+  const seen = new Set([first.provider.name]);
+  let current = first;
+  while (current.provider.fallback && chain.length < MAX_FALLBACK_HOPS) {
+    const spec = current.provider.fallback;
+    const slash = spec.indexOf('/');
+    const name = slash < 0 ? spec : spec.slice(0, slash);
+    const next = config.providers.find((p) => p.name === name);
+    if (!next || seen.has(name) || next.kind !== first.provider.kind) break;
+    seen.add(name);
+    current = { provider: next, upstreamModel: slash < 0 ? current.upstreamModel : spec.slice(slash + 1) };
+    chain.push(current);
+  }
+  return chain;
 }

@@ -14,7 +14,13 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { destroy(err?: Error): void };
+  body: AsyncIterable<Buffer> & { destroy(err?: Error): void; on(event: 'error', listener: (err: Error) => void): unknown };
+}
+
+/** Drops an answer nobody will read. undici reports the drop as an error event; expected here. */
+export function discardBody(res: UpstreamResponse): void {
+  res.body.on('error', () => undefined);
+  res.body.destroy();
 }
 
 export type UpstreamClient = (req: UpstreamRequest) => Promise<UpstreamResponse>;

@@ -39,6 +39,14 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
     const next = await config.update((c) => {
       const p = findProvider(c, params.name!);
       if (body.baseUrl) p.baseUrl = body.baseUrl;
+      if (body.fallback === null) delete p.fallback;
+      else if (body.fallback !== undefined) {
+        const target = body.fallback.split('/')[0]!;
+        const t = c.providers.find((x) => x.name === target);
+        if (!t) throw new AdminError(400, `Fallback provider "${target}" does not exist`, 'fallback');
+        if (t.kind !== p.kind) throw new AdminError(400, `Fallback "${target}" speaks the ${t.kind} API, not ${p.kind}`, 'fallback');
+        p.fallback = body.fallback;
+      }
       if (body.isDefault) makeDefault(c, p.name);
     });
     changed();
@@ -68,6 +76,7 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
     findProvider(config.get(), body.provider);
     try {
       const info = await vault.set(body.provider, body.key, body.label ?? 'default');
+      deps.keyHealth.clear(body.provider, info.label);
       events.emit({ type: 'config', what: 'keys' });
       return info;
     } catch (err) {

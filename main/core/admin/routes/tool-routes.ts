@@ -8,7 +8,7 @@ import { AdminError, defineRoute } from '../define-route.js';
 export function toolView(tool: Tool, now: Date): ToolView {
   const tokens = tool.tokens.map(({ hash: _hash, ...t }) => t);
   const activeTokens = tool.tokens.filter((t) => !t.expiresAt || Date.parse(t.expiresAt) > now.getTime()).length;
-  return { name: tool.name, createdAt: tool.createdAt, paused: tool.paused, limits: tool.limits, ...(tool.cache !== undefined ? { cache: tool.cache } : {}), tokens, activeTokens };
+  return { name: tool.name, createdAt: tool.createdAt, paused: tool.paused, limits: tool.limits, ...(tool.cache !== undefined ? { cache: tool.cache } : {}), ...(tool.modelOverride ? { modelOverride: tool.modelOverride } : {}), tokens, activeTokens };
 }
 
 export function findTool(config: Config, name: string): Tool {
@@ -47,6 +47,8 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
       if (body.paused !== undefined) tool.paused = body.paused;
       if (body.cache === null) delete tool.cache;
       else if (body.cache !== undefined) tool.cache = body.cache;
+      if (body.modelOverride === null) delete tool.modelOverride;
+      else if (body.modelOverride !== undefined) tool.modelOverride = body.modelOverride;
     });
     changed();
     return toolView(findTool(next, params.name!), now());
