@@ -13,7 +13,8 @@ import { createEventBus } from './events/event-bus.js';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
 import { createLimiter } from './limits/index.js';
-import { createPriceBook, loadRefreshedPrices } from './pricing/index.js';
+import { createPriceBook, loadRefreshedPrices, refreshPriceList } from './pricing/index.js';
+import { createBodyLog } from './body-log/body-log.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { createShimmyServer, listen } from './server.js';
 import { createUpstreamClient } from './upstream/upstream-client.js';
@@ -65,7 +66,8 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     maxBytes: 256 * 1024 * 1024,
     ttlMs: () => settings().cacheTtlMs,
   });
-  const proxy = createProxyHandler({ config: config.get, auth, vault, limiter, ledger, prices, events, upstream: upstream.client, keyHealth, cache, now, log });
+  const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) => log({ warn: 'body log write failed', cause: String(err) }));
+  const proxy = createProxyHandler({ config: config.get, auth, vault, limiter, ledger, prices, events, upstream: upstream.client, keyHealth, cache, bodyLog, now, log });
 
   const secret = randomBytes(32).toString('base64url');
   const sessions = createSessions();
@@ -84,6 +86,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     sessions,
     keyHealth,
     cache,
+    bodyLog,
     adminSecret: secret,
     info: () => ({ url, port: Number(new URL(url).port) }),
     rendererDir: opts.rendererDir ?? path.resolve(here, '../../renderer'),
@@ -106,9 +109,20 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     const s = buildSnapshot({ url, config: config.get(), ledger, limiter, now: now() });
     events.emit({ type: 'spend', todayUsd: s.todayUsd, monthUsd: s.monthUsd });
   });
-  const pruneTimer = setInterval(() => void ledger.prune().catch((err) => log({ warn: 'ledger prune failed', cause: String(err) })), 6 * 3600_000);
-  pruneTimer.unref();
-  void ledger.prune().catch(() => undefined);
+  // Retention and price refresh run in the background, never on the request path.
+  const housekeeping = async () => {
+    await ledger.prune().catch((err) => log({ warn: 'ledger prune failed', cause: String(err) }));
+    await bodyLog.prune(settings().retentionDays, now()).catch(() => undefined);
+    const url = settings().priceListUrl;
+    if (url) {
+      const r = await refreshPriceList({ url, file: pricesFile, fetch });
+      if (r.ok) refreshed = await loadRefreshedPrices(pricesFile);
+      else log({ warn: 'price list refresh failed; using the last saved list or built-in prices', cause: r.error });
+    }
+  };
+  const housekeepingTimer = setInterval(() => void housekeeping(), 6 * 3600_000);
+  housekeepingTimer.unref();
+  void housekeeping();
 
   let closed = false;
   return {
@@ -136,7 +150,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     async close() {
       if (closed) return;
       closed = true;
-      clearInterval(pruneTimer);
+      clearInterval(housekeepingTimer);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -151,4 +151,18 @@ describe('proxy errors in OpenAI format', () => {
     const res = await post(JSON.stringify({ model: 'gpt-4o-mini', messages: [] }));
     expect(res.headers.get('x-shimmy-request-id')).toMatch(/^[0-9a-f-]{36}$/);
   });
+
+  it('logs request and response bodies, minus credentials, only when body logging is on', async () => {
+    const send = () => post(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'log me' }] }));
+    const off = (await send()).headers.get('x-shimmy-request-id')!;
+    await h.admin.call('patchSettings', { body: { logBodies: true } });
+    const on = (await send()).headers.get('x-shimmy-request-id')!;
+    await h.admin.call('patchSettings', { body: { logBodies: false } });
+    await expect.poll(() => h.admin.call('getRequest', { params: { id: on } }).then((d) => d.response?.body ?? '')).toContain('Hello from the fake upstream!');
+    const detail = await h.admin.call('getRequest', { params: { id: on } });
+    expect(detail.request?.body).toContain('log me');
+    expect(detail.request?.headers.authorization).toBeUndefined();
+    expect(JSON.stringify(detail)).not.toContain(token);
+    expect((await h.admin.call('getRequest', { params: { id: off } })).request).toBeUndefined();
+  });
 });

@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
 import { DEFAULT_PORT } from '../../core/config/data-dir.js';
-import { PortInUseError } from '../../core/server.js';
-import { startCore } from '../../core/start-core.js';
 import { CliError } from '../cli-error.js';
 import { dataDirOption, intOption, resolveDataDir } from '../options.js';
 
@@ -19,6 +17,9 @@ export function registerServe(program: Command): void {
     if (!LOOPBACK.has(opts.host)) {
       console.error(`WARNING: binding ${opts.host}: the proxy is reachable from other machines. Tool tokens still guard it, but prefer 127.0.0.1.`);
     }
+    // Loaded here, not at the top: every other command only talks HTTP and should start fast.
+    const { startCore } = await import('../../core/start-core.js');
+    const { PortInUseError } = await import('../../core/server.js');
     let core;
     try {
       core = await startCore({ dataDir, port: opts.port ?? DEFAULT_PORT, host: opts.host });

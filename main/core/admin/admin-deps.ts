@@ -7,6 +7,7 @@ import type { Vault } from '../vault/vault.js';
 import type { Sessions } from './sessions.js';
 import type { ResponseCache } from '../cache/index.js';
 import type { KeyHealth } from '../upstream/key-health.js';
+import type { BodyLog } from '../body-log/body-log.js';
 
 export interface AdminDeps {
   config: ConfigStore;
@@ -21,6 +22,7 @@ export interface AdminDeps {
   sessions: Sessions;
   keyHealth: KeyHealth;
   cache: ResponseCache;
+  bodyLog: BodyLog;
   adminSecret: string;
   info: () => { url: string; port: number };
   rendererDir: string;

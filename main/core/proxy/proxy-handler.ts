@@ -28,6 +28,7 @@ import { BodyTooLargeError, readBody } from './read-body.js';
 import { isObject, readRequestMeta, rewriteBody, type RequestMeta } from './request-meta.js';
 import { newDraft, toRecord, type RecordDraft } from './request-record.js';
 import { writeChunk } from './write-body.js';
+import { BodyCapture, safeHeaders, type BodyLog, type LoggedMessage } from '../body-log/body-log.js';
 
 export interface ProxyDeps {
   config: () => Config;
@@ -40,6 +41,7 @@ export interface ProxyDeps {
   upstream: UpstreamClient;
   keyHealth: KeyHealth;
   cache: ResponseCache;
+  bodyLog: BodyLog;
   now: () => Date;
   /** One structured line per request; never given a secret. */
   log: (entry: Record<string, unknown>) => void;
@@ -95,12 +97,18 @@ export function createProxyHandler(deps: ProxyDeps) {
     const project = req.headers['x-shimmy-project'];
     if (typeof project === 'string' && project) draft.project = project.slice(0, 200);
     let reservation: Reservation | undefined;
+    let bodyLogging: BodyLogging | null = null;
     try {
       const config = deps.config();
       if (config.settings.paused) throw new Refused('proxy_paused', 'Shimmy is paused: every request is refused until it is resumed from the tray or the dashboard.', 'auth');
       if (tool.paused) throw new Refused('tool_paused', `Tool "${tool.name}" is paused. Resume it with: shimmy tool resume ${tool.name}`, 'auth');
 
       const { bodyBytes, json } = await readRequest(req, config.settings.bodyLimitBytes);
+      if (config.settings.logBodies) {
+        const reqBody = new BodyCapture();
+        if (bodyBytes) reqBody.add(bodyBytes);
+        bodyLogging = { request: { headers: safeHeaders(req.headers), body: reqBody.text(), ...(reqBody.truncated ? { truncated: true } : {}) }, response: new BodyCapture(), responseHeaders: {} };
+      }
       const meta = readRequestMeta(endpoint, json);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       const requestedModel = tool.modelOverride && meta.model ? tool.modelOverride : meta.model;
@@ -200,6 +208,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         signal: abort.signal,
         abort,
         ...(cacheKeyHex ? { cacheKey: cacheKeyHex } : {}),
+        bodyLogging,
       });
     } catch (err) {
       if (!(err instanceof Refused)) throw err;
@@ -213,6 +222,10 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       draft.costUsd = 0;
       // (The limiter itself emits alert.blocked for budget and rate refusals, throttled.)
+    }
+    if (bodyLogging) {
+      const response: LoggedMessage = { headers: bodyLogging.responseHeaders, body: bodyLogging.response.text(), ...(bodyLogging.response.truncated ? { truncated: true } : {}) };
+      deps.bodyLog.save(id, time, { request: bodyLogging.request, response });
     }
     finish(deps, draft, reservation);
   };
@@ -279,6 +292,13 @@ interface RelayArgs {
   abort: AbortController;
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
+  bodyLogging: BodyLogging | null;
+}
+
+interface BodyLogging {
+  request: LoggedMessage;
+  response: BodyCapture;
+  responseHeaders: Record<string, string>;
 }
 
 /** Largest answer the cache keeps a copy of while relaying it. */
@@ -298,7 +318,9 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
   const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
   let copied = 0;
-  res.writeHead(upstream.status, { ...clientResponseHeaders(upstream.headers, stripUsage), ...a.reservation.headers });
+  const headers = { ...clientResponseHeaders(upstream.headers, stripUsage), ...a.reservation.headers };
+  res.writeHead(upstream.status, headers);
+  if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
   // SSE events must reach the client as they arrive, not when a socket buffer fills.
   if (sse) res.flushHeaders();
   let cutOff = false;
@@ -309,6 +331,7 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
         copied += chunk.length;
       }
       const out = meter ? meter.push(chunk) : chunk;
+      a.bodyLogging?.response.add(out);
       if (out.length > 0) {
         if (draft.ttfbMs === null) draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
         await writeChunk(res, out, a.signal);

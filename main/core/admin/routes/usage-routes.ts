@@ -84,10 +84,11 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
     return { records, nextBefore: page.nextBefore ?? null };
   });
 
-  defineRoute(app, 'getRequest', ({ params }) => {
+  defineRoute(app, 'getRequest', async ({ params }) => {
     const record = ledger.get(params.id!);
     if (!record) throw new AdminError(404, `No request ${params.id} (older records are removed after the retention period)`);
-    return { record };
+    const bodies = await deps.bodyLog.load(record.id, new Date(record.time));
+    return { record, ...(bodies ?? {}) };
   });
 
 }
