@@ -1,0 +1,26 @@
+// What every page needs from the outside world, passed in once at the root (never module-mocked):
+// the admin client, the live event hub and the locale used for formatting.
+import { createContext, useContext } from 'react';
+import type { ShimmyEvent } from '../../../shared/events.js';
+import type { ApiClient } from './client.js';
+
+export type EventListener = (event: ShimmyEvent) => void;
+export type ConnectionState = 'connecting' | 'open' | 'error';
+
+export interface Services {
+  client: ApiClient;
+  subscribe(listener: EventListener): () => void;
+  connection: ConnectionState;
+  /** undefined = the browser's locale. */
+  locale?: string;
+  /** Copies text for the "Copy" buttons; navigator.clipboard in the app. */
+  copy(text: string): Promise<void>;
+}
+
+export const ServicesContext = createContext<Services | null>(null);
+
+export function useServices(): Services {
+  const s = useContext(ServicesContext);
+  if (!s) throw new Error('ServicesContext missing: wrap the app in <ServicesContext value={...}>');
+  return s;
+}

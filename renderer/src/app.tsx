@@ -1,0 +1,97 @@
+// The dashboard shell: top bar with navigation, one live event stream, and the current page.
+import { useEffect, useMemo, useReducer, useState } from 'react';
+import { adminEvents } from '../../shared/admin-api.js';
+import { errorMessage, type ApiClient } from './api/client.js';
+import { ServicesContext, type Services } from './api/services.js';
+import { usePage, type Page } from './hash-route.js';
+import { useEventStream, type ConnectEvents } from './live/event-stream.js';
+import { LivePage } from './live/live-page.js';
+import { initialLiveState, liveReducer } from './live/live-requests.js';
+import { OverviewPage } from './overview/overview-page.js';
+import { PricesPage } from './prices/prices-page.js';
+import { ProvidersPage } from './providers/providers-page.js';
+import { SettingsPage } from './settings/settings-page.js';
+import { ToolsPage } from './tools/tools-page.js';
+
+export interface AppProps {
+  client: ApiClient;
+  connect: ConnectEvents;
+  copy: (text: string) => Promise<void>;
+  locale?: string;
+}
+
+const NAV: Array<{ page: Page; label: string; icon: string }> = [
+  { page: 'overview', label: 'Overview', icon: '◔' },
+  { page: 'live', label: 'Live', icon: '≋' },
+  { page: 'tools', label: 'Tools', icon: '⚒' },
+  { page: 'providers', label: 'Providers', icon: '⇄' },
+  { page: 'prices', label: 'Prices', icon: '$' },
+  { page: 'settings', label: 'Settings', icon: '⚙' },
+];
+
+const SEED_LIMIT = 50;
+
+export function App(props: AppProps) {
+  const { client, connect, copy, locale } = props;
+  const { subscribe, connection } = useEventStream(connect, client.url(adminEvents.path));
+  const [live, dispatch] = useReducer(liveReducer, undefined, () => initialLiveState());
+  const [liveError, setLiveError] = useState<string>();
+  const page = usePage();
+
+  useEffect(() => subscribe((event) => dispatch({ type: 'event', event })), [subscribe]);
+  useEffect(() => {
+    client.call('listRequests', { query: { limit: SEED_LIMIT } }).then(
+      (p) => dispatch({ type: 'seed', records: p.records }),
+      (e: unknown) => setLiveError(errorMessage(e)),
+    );
+  }, [client]);
+
+  const services = useMemo<Services>(
+    () => ({ client, subscribe, connection, locale, copy }),
+    [client, subscribe, connection, locale, copy],
+  );
+
+  return (
+    <ServicesContext value={services}>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="topbar">
+        <span className="brand">Shimmy</span>
+        <nav aria-label="Main">
+          <ul>
+            {NAV.map((n) => (
+              <li key={n.page}>
+                <a
+                  href={`#/${n.page}`}
+                  aria-current={page === n.page ? 'page' : undefined}
+                  aria-label={n.label}
+                  title={n.label}
+                  data-testid={`nav-${n.page}`}
+                >
+                  <span className="nav-icon" aria-hidden="true">
+                    {n.icon}
+                  </span>
+                  <span className="nav-label">{n.label}</span>
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span
+          className={`conn conn-${connection}`}
+          title={`Live updates: ${connection}`}
+          data-testid="connection"
+        />
+      </header>
+      <main id="main">
+        {page === 'overview' && <OverviewPage />}
+        {page === 'live' && <LivePage items={live.items} error={liveError} />}
+        {page === 'tools' && <ToolsPage />}
+        {page === 'providers' && <ProvidersPage />}
+        {page === 'prices' && <PricesPage />}
+        {page === 'settings' && <SettingsPage />}
+      </main>
+    </ServicesContext>
+  );
+}

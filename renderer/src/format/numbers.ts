@@ -1,0 +1,36 @@
+// Token counts, latencies and times in the user's locale.
+
+export function formatCount(n: number, locale?: string): string {
+  return new Intl.NumberFormat(locale, { notation: n >= 10_000 ? 'compact' : 'standard' }).format(n);
+}
+
+export function formatLatency(ms: number, locale?: string): string {
+  if (ms < 1000) return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 0 }).format(ms)} ms`;
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 1 }).format(ms / 1000)} s`;
+}
+
+export function formatTime(iso: string, locale?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleTimeString(locale, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+}
+
+export function formatDateTime(iso: string, locale?: string): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toLocaleString(locale);
+}
+
+/** `2026-11-25` → `Nov 25` without letting the browser's zone shift the day. */
+export function formatDay(day: string, locale?: string): string {
+  const d = new Date(`${day}T12:00:00Z`);
+  if (Number.isNaN(d.getTime())) return day;
+  return d.toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+}
+
+/** Parses an optional numeric form field: '' → undefined, junk → NaN (the caller reports it). */
+export function parseOptionalNumber(text: string): number | undefined {
+  const t = text.trim();
+  if (t === '') return undefined;
+  return Number(t);
+}

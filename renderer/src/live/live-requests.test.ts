@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import type { LedgerRecord } from '../../../shared/ledger.js';
+import { initialLiveState, inProgress, liveReducer, type LiveState } from './live-requests.js';
+
+function record(id: string, time: string, over: Partial<LedgerRecord> = {}): LedgerRecord {
+  return {
+    id,
+    time,
+    tool: 'cli',
+    provider: 'openai',
+    model: 'gpt-4o-mini',
+    family: 'openai',
+    endpoint: 'chat',
+    path: '/v1/chat/completions',
+    status: 200,
+    latencyMs: 120,
+    ttfbMs: 40,
+    streamed: true,
+    usage: {
+      inputTokens: 1000,
+      cachedInputTokens: 200,
+      cacheWriteTokens: 0,
+      outputTokens: 500,
+      reasoningTokens: 0,
+    },
+    costUsd: 0.000435,
+    estimated: false,
+    cacheHit: false,
+    errorClass: null,
+    ...over,
+  };
+}
+
+const start = (id: string, time: string) =>
+  ({
+    type: 'event',
+    event: {
+      type: 'request.start',
+      id,
+      time,
+      tool: 'cli',
+      provider: 'openai',
+      model: 'gpt-4o-mini',
+      endpoint: 'chat',
+      streamed: true,
+    },
+  }) as const;
+const end = (r: LedgerRecord) => ({ type: 'event', event: { type: 'request.end', record: r } }) as const;
+
+describe('liveReducer', () => {
+  it('shows a request in progress from start until its end, in the same row', () => {
+    let s = liveReducer(initialLiveState(), start('a', '2026-11-25T10:00:00.000Z'));
+    expect(s.items).toHaveLength(1);
+    expect(s.items[0]!.record).toBeUndefined();
+    expect(inProgress(s.items)).toBe(1);
+
+    s = liveReducer(s, end(record('a', '2026-11-25T10:00:00.000Z')));
+    expect(s.items).toHaveLength(1);
+    expect(s.items[0]!.record?.costUsd).toBe(0.000435);
+    expect(inProgress(s.items)).toBe(0);
+  });
+
+  it('keeps newest first whatever order events arrive in', () => {
+    let s: LiveState = initialLiveState();
+    s = liveReducer(s, start('late', '2026-11-25T10:00:05.000Z'));
+    s = liveReducer(s, end(record('early', '2026-11-25T10:00:01.000Z'))); // end without a seen start
+    s = liveReducer(s, start('mid', '2026-11-25T10:00:03.000Z'));
+    expect(s.items.map((r) => r.id)).toEqual(['late', 'mid', 'early']);
+  });
+
+  it('never turns a finished row back into in-progress on a replayed start', () => {
+    let s = liveReducer(initialLiveState(), end(record('a', '2026-11-25T10:00:00.000Z')));
+    s = liveReducer(s, start('a', '2026-11-25T10:00:00.000Z'));
+    expect(s.items[0]!.record?.id).toBe('a');
+  });
+
+  it('caps the list, dropping the oldest', () => {
+    let s = initialLiveState(3);
+    for (let i = 0; i < 5; i++) s = liveReducer(s, end(record(`r${i}`, `2026-11-25T10:00:0${i}.000Z`)));
+    expect(s.items.map((r) => r.id)).toEqual(['r4', 'r3', 'r2']);
+  });
+
+  it('merges seeded history with live rows without duplicates', () => {
+    let s = liveReducer(initialLiveState(), start('b', '2026-11-25T10:00:02.000Z'));
+    s = liveReducer(s, {
+      type: 'seed',
+      records: [record('b', '2026-11-25T10:00:02.000Z'), record('a', '2026-11-25T10:00:01.000Z')],
+    });
+    expect(s.items.map((r) => [r.id, Boolean(r.record)])).toEqual([
+      ['b', true],
+      ['a', true],
+    ]);
+  });
+
+  it('ignores events that are not about requests', () => {
+    const s0 = initialLiveState();
+    const s1 = liveReducer(s0, { type: 'event', event: { type: 'spend', todayUsd: 1, monthUsd: 2 } });
+    expect(s1).toBe(s0);
+  });
+});

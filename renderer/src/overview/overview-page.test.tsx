@@ -1,0 +1,105 @@
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { emptyOverview } from '../test-support/fake-server.js';
+import { renderApp } from '../test-support/render-app.js';
+
+beforeAll(() => {
+  // recharts' ResponsiveContainer measures with ResizeObserver, which jsdom lacks.
+  globalThis.ResizeObserver ??= class {
+    observe() {}
+    unobserve() {}
+    disconnect() {}
+  };
+});
+afterEach(cleanup);
+
+const overview = {
+  ...emptyOverview(),
+  todayUsd: 1.5,
+  monthUsd: 0.000435,
+  requestsLastMinute: 7,
+  tools: [
+    {
+      name: 'cli',
+      paused: false,
+      todayUsd: 0.85,
+      monthUsd: 3,
+      day: { limitUsd: 1, spentUsd: 0.85 },
+      month: { limitUsd: 10, spentUsd: 3 },
+      rpm: { limit: 60, used: 60 },
+      tpm: null,
+      requestsLastMinute: 60,
+    },
+    {
+      name: 'bot',
+      paused: true,
+      todayUsd: 0,
+      monthUsd: 0,
+      day: null,
+      month: null,
+      rpm: null,
+      tpm: null,
+      requestsLastMinute: 0,
+    },
+  ],
+};
+
+describe('Overview', () => {
+  it('shows spend tiles and per-tool bars with their levels', async () => {
+    renderApp({ state: { overview } });
+    expect((await screen.findByTestId('spend-today')).textContent).toContain('$1.50');
+    expect(screen.getByTestId('spend-month').textContent).toContain('$0.000435');
+    expect(screen.getByTestId('requests-per-minute').textContent).toContain('7');
+
+    expect(screen.getByTestId('budget-bar-cli-day').dataset.level).toBe('warn');
+    expect(screen.getByTestId('budget-bar-cli-day').textContent).toContain('$0.85 / $1.00');
+    expect(screen.getByTestId('budget-bar-cli-month').dataset.level).toBe('ok');
+    expect(screen.getByTestId('rate-bar-cli-rpm').dataset.level).toBe('over');
+    expect(screen.queryByTestId('rate-bar-cli-tpm')).toBeNull();
+
+    const bot = screen.getByTestId('tool-card-bot');
+    expect(within(bot).getByText('paused')).toBeTruthy();
+    expect(within(bot).getByText(/No limits set/)).toBeTruthy();
+  });
+
+  it('tells a new user what to do when there are no tools and no spend', async () => {
+    renderApp();
+    expect((await screen.findByTestId('overview-empty')).textContent).toMatch(/Create a tool/);
+    expect((await screen.findByTestId('chart-empty')).textContent).toMatch(/No spend/);
+  });
+
+  it('draws the chart and refetches it stacked by model on toggle', async () => {
+    const { server } = renderApp({
+      state: {
+        dailySpend: {
+          days: ['2026-11-24', '2026-11-25'],
+          rows: [{ day: '2026-11-25', key: 'cli', costUsd: 0.2 }],
+        },
+      },
+    });
+    await screen.findByTestId('spend-chart');
+    expect(server.calls.find((c) => c.name === 'dailySpend')?.query).toEqual({ days: '30', by: 'tool' });
+    fireEvent.click(screen.getByTestId('chart-by-model'));
+    await waitFor(() =>
+      expect(server.calls.filter((c) => c.name === 'dailySpend').at(-1)?.query.by).toBe('model'),
+    );
+    expect(screen.getByTestId('chart-by-model').getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('refreshes when a spend event arrives', async () => {
+    const { server, events } = renderApp({ state: { overview } });
+    await screen.findByTestId('spend-today');
+    server.state.overview = { ...overview, todayUsd: 2.25 };
+    events.current().emit({ type: 'spend', todayUsd: 2.25, monthUsd: 3 });
+    await waitFor(() => expect(screen.getByTestId('spend-today').textContent).toContain('$2.25'));
+  });
+
+  it('offers to resume a paused proxy', async () => {
+    const { server } = renderApp({ state: { overview: { ...overview, paused: true } } });
+    const banner = await screen.findByTestId('paused-banner');
+    server.state.overview = { ...overview, paused: false };
+    fireEvent.click(within(banner).getByRole('button', { name: 'Resume' }));
+    await waitFor(() => expect(screen.queryByTestId('paused-banner')).toBeNull());
+    expect(server.calls.find((c) => c.name === 'patchSettings')?.body).toEqual({ paused: false });
+  });
+});
