@@ -1,0 +1,252 @@
+// `npm run bench`: the proxy benchmark. One run measures requests straight to a loopback upstream,
+// through a raw node:http pass-through (the floor for a Node proxy), through express 5, and through
+// Shimmy with a tool token (metered, priced, in the ledger): non-streaming at c=1 and c=32, streaming
+// at c=32. Prints p50/p99/req/s, the ratios vs raw with PASS/MISS per target, Shimmy's RSS, and
+// writes test-artifacts/bench.json. Exits 0 whether targets pass or miss; only a crash fails it.
+//
+// Process layout (why): the machine has 2 cores. The load generator runs here; each server under test
+// runs in its own forked child together with its own fake upstream, so while a target is loaded the
+// generator has one core and that target (proxy + upstream) the other, the same for every target,
+// and Shimmy's RSS is its own process's. `--split` puts one shared upstream in a separate process
+// instead: three busy processes on two cores, so the generator and the proxy then fight the upstream
+// for CPU and the ratios swing with the scheduler; measured both, the default was the steadier.
+//
+// Flags: --duration MS (3000 measured per target and scenario) --rounds N (3) --warmup MS (150 per
+// round) --split --no-express --profile (CPU-profile the Shimmy child, after start-up, into test-artifacts/shimmy.cpuprofile;
+// read it with scripts/bench/top-self-time.mjs) --ledger-records N (100000; 0 skips the ledger bench;
+// `node scripts/bench-ledger.mjs` alone runs the full 1M).
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { FAKE_USAGE } from './bench/fake-upstream.mjs';
+import { runLoad, summarize } from './bench/load.mjs';
+import { evaluate, formatRatios, formatTable } from './bench/report.mjs';
+import { spawnServer } from './bench/spawn-server.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '3000' },
+    warmup: { type: 'string', default: '150' },
+    rounds: { type: 'string', default: '3' },
+    split: { type: 'boolean', default: false },
+    'no-express': { type: 'boolean', default: false },
+    profile: { type: 'boolean', default: false },
+    'ledger-records': { type: 'string', default: '100000' },
+  },
+});
+const durationMs = Number(args.duration);
+const warmupMs = Number(args.warmup);
+const rounds = Math.max(1, Number(args.rounds));
+const artifacts = join(import.meta.dirname, '../test-artifacts');
+
+const messages = [
+  { role: 'system', content: 'You are a terse assistant that answers in one sentence.' },
+  { role: 'user', content: 'Why should a local API proxy meter every request and enforce per-tool budgets?' },
+];
+const plainBody = JSON.stringify({ model: 'gpt-4o-mini', messages, max_tokens: 64 });
+// The client asks for usage itself, so every path carries the same bytes (Shimmy strips nothing).
+const streamBody = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages,
+  max_tokens: 64,
+  stream: true,
+  stream_options: { include_usage: true },
+});
+const isCompletion = (status, text) => status === 200 && text.includes('"completion_tokens"');
+const isStream = (status, text) =>
+  status === 200 && text.endsWith('data: [DONE]\n\n') && text.includes('"completion_tokens"');
+
+const SCENARIOS = [
+  { key: 'c1', label: 'non-stream c=1', concurrency: 1, body: plainBody, check: isCompletion },
+  { key: 'c32', label: 'non-stream c=32', concurrency: 32, body: plainBody, check: isCompletion },
+  { key: 's32', label: 'stream c=32', concurrency: 32, body: streamBody, check: isStream },
+];
+const TARGETS = ['direct', 'raw', ...(args['no-express'] ? [] : ['express']), 'shimmy'];
+const PATH = '/v1/chat/completions';
+
+async function preflight(url, headers) {
+  let ok = 0;
+  for (const s of [SCENARIOS[0], SCENARIOS[2]]) {
+    const res = await fetch(url + PATH, { method: 'POST', headers, body: s.body });
+    const text = await res.text();
+    if (!s.check(res.status, text))
+      throw new Error(`preflight ${s.label} against ${url} failed: HTTP ${res.status} ${text.slice(0, 400)}`);
+    ok++;
+  }
+  return ok;
+}
+
+/** Forks one server child, checks it answers both kinds of request correctly, returns how to load it. */
+async function startTarget(name, upstreamUrl) {
+  const cpuProfile = args.profile && name === 'shimmy' ? join(artifacts, 'shimmy.cpuprofile') : undefined;
+  const server = await spawnServer(name, {
+    upstreamUrl: name === 'direct' ? undefined : upstreamUrl,
+    cpuProfile,
+  });
+  // In --split mode "direct" talks to the shared upstream process, not to its own.
+  const url = name === 'direct' && upstreamUrl ? upstreamUrl : server.url;
+  const headers = {
+    'content-type': 'application/json',
+    authorization: `Bearer ${server.token ?? 'sk-bench'}`,
+  };
+  const completed = await preflight(url, headers);
+  // CPU is counted from here, so start-up is not in the per-request figure.
+  const { cpuMicros } = await server.stats();
+  return { name, server, url, headers, completed, runs: {}, base: { completed, cpuMicros } };
+}
+
+/**
+ * Runs one scenario against every target in `rounds` short slices, rotating the order each round:
+ * this machine is shared, and background load that comes and goes then hits every target alike
+ * instead of whichever happened to run during it.
+ */
+async function runScenario(s, targets) {
+  for (let round = 0; round < rounds; round++) {
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[(i + round) % targets.length];
+      const run = await runLoad({
+        url: t.url,
+        path: PATH,
+        headers: t.headers,
+        body: s.body,
+        concurrency: s.concurrency,
+        warmupMs,
+        durationMs: durationMs / rounds,
+        check: s.check,
+      });
+      t.completed += run.completed;
+      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0 });
+      acc.latencies.push(run.latenciesMs);
+      acc.errors += run.errors;
+      acc.elapsedMs += run.elapsedMs;
+      acc.firstError ??= run.firstError;
+    }
+  }
+  for (const t of targets) {
+    const acc = t.runs[s.key];
+    const all = new Float64Array(acc.latencies.reduce((n, l) => n + l.length, 0));
+    let at = 0;
+    for (const l of acc.latencies) {
+      all.set(l, at);
+      at += l.length;
+    }
+    t.runs[s.key] = {
+      ...summarize({ latenciesMs: all, errors: acc.errors, elapsedMs: acc.elapsedMs }),
+      ...(acc.firstError ? { firstError: acc.firstError } : {}),
+    };
+  }
+  console.log(
+    `  ${s.label.padEnd(16)} ${targets.map((t) => `${t.name} ${t.runs[s.key].rps.toFixed(0)}/s`).join('  ')}`,
+  );
+  const failed = targets.filter((t) => t.runs[s.key].errors > 0);
+  for (const t of failed)
+    console.log(`    ${t.name}: ${t.runs[s.key].errors} failed requests, first: ${t.runs[s.key].firstError}`);
+}
+
+/** What the ledger must hold for `n` bench requests, from Shimmy's own gpt-4o-mini price. */
+function expectedSpend(n, price) {
+  if (!price) return null;
+  return (n * (FAKE_USAGE.prompt_tokens * price.input + FAKE_USAGE.completion_tokens * price.output)) / 1e6;
+}
+
+const started = performance.now();
+await mkdir(artifacts, { recursive: true });
+console.log(
+  `Proxy bench: ${cpus().length} cores, node ${process.version}; per target and scenario ${rounds} × (${warmupMs} ms warm-up + ${Math.round(durationMs / rounds)} ms); layout: ${args.split ? 'split upstream process' : 'upstream in each server child'}`,
+);
+let upstream;
+const targets = [];
+try {
+  if (args.split) upstream = await spawnServer('direct');
+  for (const name of TARGETS) targets.push(await startTarget(name, upstream?.url));
+  for (const s of SCENARIOS) await runScenario(s, targets);
+  for (const t of targets) t.stats = await t.server.stats();
+} finally {
+  for (const t of targets) await t.server.stop();
+  await upstream?.stop();
+}
+const results = Object.fromEntries(targets.map((t) => [t.name, t.runs]));
+const byName = Object.fromEntries(targets.map((t) => [t.name, t]));
+
+const mb = (b) => (b / 2 ** 20).toFixed(1);
+const evaluation = evaluate(results);
+console.log('');
+for (const line of formatTable(results, SCENARIOS)) console.log(line);
+console.log('');
+for (const line of formatRatios(evaluation)) console.log(line);
+const shimmy = byName.shimmy;
+console.log(
+  `Shimmy RSS after the runs: ${mb(shimmy.stats.rssBytes)} MB (heap used ${mb(shimmy.stats.heapUsedBytes)} MB); raw pass-through child: ${mb(byName.raw.stats.rssBytes)} MB`,
+);
+// CPU time per request holds up on a busy machine far better than req/s: another process stealing the
+// core slows a target down but does not make it spend more CPU per request. In the default layout the
+// child's CPU includes its own upstream, so subtracting direct's leaves the proxy's own cost.
+const cpuUs = Object.fromEntries(
+  targets.map((t) => [t.name, (t.stats.cpuMicros - t.base.cpuMicros) / (t.completed - t.base.completed)]),
+);
+if (!args.split) {
+  const own = (n) => cpuUs[n] - cpuUs.direct;
+  console.log(
+    `CPU per request, proxy's own (child minus direct's ${cpuUs.direct.toFixed(0)} µs): ` +
+      targets
+        .filter((t) => t.name !== 'direct')
+        .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs (${(own(t.name) / own('raw')).toFixed(1)}× raw)`)
+        .join(', '),
+  );
+}
+const expected = expectedSpend(shimmy.completed, shimmy.server.price);
+const metered = shimmy.stats.toolTodayUsd;
+const meterOk =
+  expected !== null &&
+  metered !== null &&
+  Math.abs(metered - expected) < 1e-9 * Math.max(1, shimmy.completed);
+console.log(
+  `Shimmy metering: ${shimmy.completed} requests → ledger $${metered?.toFixed(6)} for tool "bench"` +
+    (expected === null
+      ? ' (no gpt-4o-mini price to check against)'
+      : `, expected $${expected.toFixed(6)}: ${meterOk ? 'matches' : 'MISMATCH'}`),
+);
+
+const report = {
+  time: new Date().toISOString(),
+  node: process.version,
+  cores: cpus().length,
+  layout: args.split ? 'split' : 'per-child-upstream',
+  warmupMs,
+  durationMs,
+  rounds,
+  results,
+  ...evaluation,
+  shimmy: {
+    rssBytes: shimmy.stats.rssBytes,
+    heapUsedBytes: shimmy.stats.heapUsedBytes,
+    requests: shimmy.completed,
+    meteredUsd: metered,
+    expectedUsd: expected,
+    meterOk,
+  },
+  rawRssBytes: byName.raw.stats.rssBytes,
+  cpuMicrosPerRequest: cpuUs,
+};
+const jsonFile = join(artifacts, 'bench.json');
+// Written now and again after the ledger bench, so a crash there still leaves the proxy numbers.
+await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+const ledgerRecords = Number(args['ledger-records']);
+if (ledgerRecords > 0) {
+  let runLedgerBench;
+  try {
+    ({ runLedgerBench } = await import('./bench-ledger.mjs'));
+    if (typeof runLedgerBench !== 'function') throw new Error('it exports no runLedgerBench()');
+  } catch (err) {
+    runLedgerBench = undefined;
+    console.log(`\n(ledger bench skipped: scripts/bench-ledger.mjs: ${err.message})`);
+  }
+  if (runLedgerBench) {
+    report.ledger = await runLedgerBench({ records: ledgerRecords });
+    await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+  }
+}
+console.log(
+  `\nWrote test-artifacts/bench.json (${((performance.now() - started) / 1000).toFixed(0)} s total)`,
+);

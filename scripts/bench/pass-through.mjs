@@ -1,0 +1,59 @@
+// The baselines Shimmy is measured against: a minimal node:http pass-through with a pooled
+// keep-alive upstream client (the floor for any Node proxy), and the same forwarder behind express 5.
+import http from 'node:http';
+import express from 'express';
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'te',
+  'trailer',
+  'upgrade',
+  'host',
+]);
+
+function forwardTo(upstreamUrl) {
+  const target = new URL(upstreamUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+  return (req, res, path = req.url) => {
+    const headers = {};
+    for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;
+    const upstream = http.request(
+      { hostname: target.hostname, port: target.port, method: req.method, path, headers, agent },
+      (up) => {
+        const out = {};
+        for (const [k, v] of Object.entries(up.headers)) if (!HOP_BY_HOP.has(k)) out[k] = v;
+        res.writeHead(up.statusCode ?? 502, out);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', (err) => {
+      if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain' }).end(String(err.code ?? err));
+      else res.destroy();
+    });
+    req.pipe(upstream);
+  };
+}
+
+async function listen(server) {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${server.address().port}`;
+}
+
+export async function startRawProxy(upstreamUrl) {
+  const server = http.createServer(forwardTo(upstreamUrl));
+  server.keepAliveTimeout = 65_000;
+  return { url: await listen(server), server };
+}
+
+export async function startExpressProxy(upstreamUrl) {
+  const forward = forwardTo(upstreamUrl);
+  const app = express();
+  app.disable('x-powered-by');
+  app.all('/v1/*path', (req, res) => forward(req, res, req.originalUrl));
+  const server = http.createServer(app);
+  server.keepAliveTimeout = 65_000;
+  return { url: await listen(server), server };
+}

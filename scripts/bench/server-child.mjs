@@ -1,0 +1,68 @@
+// The server side of the bench, run in a forked child so the load generator (the parent) and the
+// servers each get one of the two cores. `node server-child.mjs <direct|raw|express|shimmy>`;
+// with BENCH_UPSTREAM set, the proxy forwards there instead of to an in-process fake upstream;
+// with BENCH_CPU_PROFILE=FILE, the child profiles itself from ready to stop into FILE.
+// IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
+// (+ Shimmy's spend).
+import { startCpuProfile } from './cpu-profiler.mjs';
+import { startFakeUpstream } from './fake-upstream.mjs';
+import { startExpressProxy, startRawProxy } from './pass-through.mjs';
+import { startShimmy } from './start-shimmy.mjs';
+
+const role = process.argv[2];
+let close = async () => {};
+let statsExtra = () => ({});
+
+async function start() {
+  let upstreamUrl = process.env.BENCH_UPSTREAM;
+  if (!upstreamUrl) {
+    upstreamUrl = (await startFakeUpstream()).url;
+  }
+  if (role === 'direct') return { url: upstreamUrl };
+  if (role === 'raw' || role === 'express') {
+    const p = role === 'raw' ? await startRawProxy(upstreamUrl) : await startExpressProxy(upstreamUrl);
+    return { url: p.url };
+  }
+  if (role === 'shimmy') {
+    const s = await startShimmy(upstreamUrl);
+    // Shimmy is closed properly (ledger flushed, instance file and temp dir removed); the rest just exit.
+    close = () => s.close();
+    statsExtra = () => {
+      const snap = s.core.snapshot();
+      return {
+        todayUsd: snap.todayUsd,
+        toolTodayUsd: snap.tools.find((t) => t.name === 'bench')?.todayUsd ?? null,
+      };
+    };
+    return { url: s.url, token: s.token, price: s.price };
+  }
+  throw new Error(`unknown role "${role}"`);
+}
+
+process.on('message', async (msg) => {
+  if (msg?.type === 'stats') {
+    const m = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    process.send({
+      type: 'stats',
+      rssBytes: m.rss,
+      heapUsedBytes: m.heapUsed,
+      cpuMicros: cpu.user + cpu.system,
+      cpuSystemMicros: cpu.system,
+      ...statsExtra(),
+    });
+  } else if (msg?.type === 'stop') {
+    await stopProfile();
+    await close();
+    process.exit(0);
+  }
+});
+
+// A parent that crashed must not leave servers running.
+process.on('disconnect', () => process.exit(0));
+
+const ready = await start();
+const stopProfile = process.env.BENCH_CPU_PROFILE
+  ? await startCpuProfile(process.env.BENCH_CPU_PROFILE)
+  : async () => {};
+process.send({ type: 'ready', ...ready });

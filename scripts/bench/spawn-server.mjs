@@ -1,0 +1,60 @@
+// Parent side of server-child.mjs: forks it, waits for its URL, asks it for RSS, stops it.
+import { fork } from 'node:child_process';
+import { once } from 'node:events';
+import { join } from 'node:path';
+
+const CHILD = join(import.meta.dirname, 'server-child.mjs');
+
+function nextMessage(child, type) {
+  return new Promise((resolve, reject) => {
+    const onMessage = (msg) => {
+      if (msg?.type !== type) return;
+      cleanup();
+      resolve(msg);
+    };
+    const onExit = (code) => {
+      cleanup();
+      reject(new Error(`bench server child exited (code ${code}) before sending "${type}"`));
+    };
+    const cleanup = () => {
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+    };
+    child.on('message', onMessage);
+    child.on('exit', onExit);
+  });
+}
+
+/**
+ * @param {'direct'|'raw'|'express'|'shimmy'} role
+ * @param {{ upstreamUrl?: string, cpuProfile?: string }} [opts] cpuProfile: a .cpuprofile file to write
+ */
+export async function spawnServer(role, opts = {}) {
+  const env = { ...process.env };
+  if (opts.upstreamUrl) env.BENCH_UPSTREAM = opts.upstreamUrl;
+  else delete env.BENCH_UPSTREAM;
+  if (opts.cpuProfile) env.BENCH_CPU_PROFILE = opts.cpuProfile;
+  else delete env.BENCH_CPU_PROFILE;
+  const child = fork(CHILD, [role], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const ready = await nextMessage(child, 'ready');
+  return {
+    url: ready.url,
+    token: ready.token,
+    price: ready.price,
+    pid: child.pid,
+    async stats() {
+      const reply = nextMessage(child, 'stats');
+      child.send({ type: 'stats' });
+      return reply;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.send({ type: 'stop' });
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,45 @@
+// Starts the compiled core (dist/, from `npm run build:core`) in a temp data dir, off the OS keychain,
+// points its openai provider at the fake upstream and creates a `bench` tool through the admin API.
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+async function admin(core, method, path, body) {
+  const res = await fetch(core.url + path, {
+    method,
+    headers: { authorization: `Bearer ${core.adminSecret}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${text}`);
+  return text ? JSON.parse(text) : undefined;
+}
+
+/** Returns `{ url, token, price, core, close() }`; `token` is the bench tool's proxy token. */
+export async function startShimmy(upstreamUrl) {
+  const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
+  const { startCore } = await import(pathToFileURL(corePath).href);
+  const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-bench-'));
+  const core = await startCore({
+    dataDir,
+    port: 0,
+    keychain: null,
+    env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench' },
+    log: () => {},
+  });
+  await admin(core, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
+  const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits: {} });
+  const prices = await admin(core, 'GET', '/api/prices');
+  return {
+    url: core.url,
+    token,
+    /** Shimmy's own price for the bench model (USD per 1M tokens), to check the ledger against. */
+    price: prices.find((p) => p.model === 'gpt-4o-mini')?.price ?? null,
+    core,
+    async close() {
+      await core.close();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
