@@ -2,6 +2,7 @@
 // the proxy. Tool tokens are stored only as hashes, so both mint a fresh, expiring token; exec
 // revokes its own as soon as the command exits.
 import { spawn } from 'node:child_process';
+import os from 'node:os';
 import type { Command } from 'commander';
 import { parseDuration } from '../../core/cache/parse-duration.js';
 import { connectAdmin } from '../admin-client.js';
@@ -44,7 +45,8 @@ export function registerExecEnvCommands(program: Command): void {
         console.error(`shimmy exec: cannot run ${command[0]}: ${err.message}`);
         resolve(127);
       });
-      child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 + 1 : 1)));
+      // Shell convention: a child killed by a signal exits 128 + the signal's number.
+      child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1)));
     });
     process.off('SIGINT', onInt);
     process.off('SIGTERM', onTerm);
