@@ -22,6 +22,7 @@ import { createKeyHealth } from './upstream/key-health.js';
 import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
+import { localDay, localMonth } from './clock/calendar.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -37,6 +38,7 @@ export interface StartCoreOptions {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+const SPEND_TICK_MS = 250;
 
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
   const now = opts.now ?? (() => new Date());
@@ -103,11 +105,17 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   await writeInstanceFile(opts.dataDir, { url, secret, pid: process.pid });
 
-  // Spend ticks for the tray title and overview tiles.
+  // Spend ticks for the tray title and overview tiles, coalesced: at most a few per second
+  // however many requests end, so the hot path never pays for them.
+  let spendTick: NodeJS.Timeout | null = null;
   events.subscribe((e) => {
-    if (e.type !== 'request.end') return;
-    const s = buildSnapshot({ url, config: config.get(), ledger, limiter, now: now() });
-    events.emit({ type: 'spend', todayUsd: s.todayUsd, monthUsd: s.monthUsd });
+    if (e.type !== 'request.end' || spendTick) return;
+    spendTick = setTimeout(() => {
+      spendTick = null;
+      const at = now();
+      const tz = settings().timeZone;
+      events.emit({ type: 'spend', todayUsd: ledger.totals({ day: localDay(at, tz) }).costUsd, monthUsd: ledger.totals({ month: localMonth(at, tz) }).costUsd });
+    }, SPEND_TICK_MS);
   });
   // Retention and price refresh run in the background, never on the request path.
   const housekeeping = async () => {
@@ -151,6 +159,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
       if (closed) return;
       closed = true;
       clearInterval(housekeepingTimer);
+      if (spendTick) clearTimeout(spendTick);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

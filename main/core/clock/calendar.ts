@@ -5,9 +5,22 @@ import { addDays, addMonths, startOfDay, startOfMonth } from 'date-fns';
 
 export type Period = 'day' | 'month';
 
+// These run several times per request (budgets, roll-ups), so both lookups are cached:
+// resolving the system zone builds an Intl formatter (~100 µs), and a local day goes through Intl.
+/** The system zone can change (travel); look it up again at most this often. */
+const SYSTEM_ZONE_TTL_MS = 60_000;
+let systemZone = '';
+let systemZoneAt = -Infinity;
+
 /** The system time zone when the setting is empty. */
 export function resolveTimeZone(tz: string): string {
-  return tz || Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+  if (tz) return tz;
+  const t = Date.now();
+  if (t - systemZoneAt > SYSTEM_ZONE_TTL_MS) {
+    systemZone = Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC';
+    systemZoneAt = t;
+  }
+  return systemZone;
 }
 
 function zoned(at: Date, tz: string): TZDate {
@@ -16,10 +29,24 @@ function zoned(at: Date, tz: string): TZDate {
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
+// Every real UTC offset is a multiple of 15 minutes, so all instants in one UTC quarter-hour
+// share a local day.
+const QUARTER_HOUR_MS = 15 * 60_000;
+const MAX_CACHED_DAYS = 20_000;
+const dayCache = new Map<string, string>();
+
 /** `YYYY-MM-DD` of `at` in `tz`. */
 export function localDay(at: Date, tz: string): string {
-  const z = zoned(at, tz);
-  return `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())}`;
+  const zone = resolveTimeZone(tz);
+  const key = `${zone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
+  let day = dayCache.get(key);
+  if (day === undefined) {
+    const z = zoned(at, zone);
+    day = `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())}`;
+    if (dayCache.size >= MAX_CACHED_DAYS) dayCache.clear();
+    dayCache.set(key, day);
+  }
+  return day;
 }
 
 /** `YYYY-MM` of `at` in `tz`. */

@@ -1,9 +1,9 @@
 // Wires the ledger together: replays segment tails into the roll-ups on open, then serves
 // appends, roll-up reads, queries, export and retention on top of the batched writer.
+import { localDay } from '../clock/calendar.js';
 import { mkdir, rm } from 'node:fs/promises';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { Ledger, LedgerOptions, LogQuery, UsageQuery } from './types.js';
-import { createLocalDayCache } from './local-day-cache.js';
 import { addRecordToBucket, emptyBucket, groupRows, Rollups, type Bucket } from './rollups.js';
 import { readSnapshot, serializeSnapshot, writeSnapshot } from './snapshot.js';
 import { listSegments, parseRecordLine, readLineAt, replaySegment, segmentOf, segmentPath } from './segment-files.js';
@@ -23,8 +23,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
   const { dir } = opts;
   const now = opts.now ?? (() => new Date());
   const onError = opts.onError ?? ((err: Error) => process.emitWarning(err));
-  const dayOf = createLocalDayCache();
-  const localDayOf = (r: LedgerRecord) => dayOf(new Date(r.time), opts.timeZone());
+  const localDayOf = (r: LedgerRecord) => localDay(new Date(r.time), opts.timeZone());
 
   await mkdir(dir, { recursive: true, mode: 0o700 });
   const snapshot = await readSnapshot(dir, onError);

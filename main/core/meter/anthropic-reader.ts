@@ -6,7 +6,7 @@ import { createOutputEstimator } from './output-estimate.js';
 import type { UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
-export function createMessagesReader(family: ApiFamily, inputEstimate: number): UsageReader {
+export function createMessagesReader(family: ApiFamily, inputEstimate: () => number): UsageReader {
   const estimate = createOutputEstimator(family);
   let counts: AnthropicCounts = {};
   let started = false;
@@ -59,7 +59,7 @@ export function createMessagesReader(family: ApiFamily, inputEstimate: number): 
       const output = Math.max(counts.output ?? 0, estimate.tokens());
       return anthropicCountsToUsage({
         ...counts,
-        input: started ? counts.input : inputEstimate,
+        input: started ? counts.input : inputEstimate(),
         output,
       });
     },

@@ -7,7 +7,7 @@ import { estimatedUsage, type UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
 /** chat.completion(.chunk), text_completion and embedding list bodies. */
-export function createChatReader(family: ApiFamily, inputEstimate: number): UsageReader {
+export function createChatReader(family: ApiFamily, inputEstimate: () => number): UsageReader {
   const estimate = createOutputEstimator(family);
   let final: Usage | undefined;
   let model: string | undefined;
@@ -33,7 +33,7 @@ export function createChatReader(family: ApiFamily, inputEstimate: number): Usag
         }
       }
     },
-    usage: () => final ?? estimatedUsage(inputEstimate, estimate.tokens()),
+    usage: () => final ?? estimatedUsage(inputEstimate(), estimate.tokens()),
     get final() {
       return final !== undefined;
     },
@@ -47,7 +47,7 @@ export function createChatReader(family: ApiFamily, inputEstimate: number): Usag
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** Responses API: a whole `response` object, or its stream of typed events. */
-export function createResponsesReader(family: ApiFamily, inputEstimate: number): UsageReader {
+export function createResponsesReader(family: ApiFamily, inputEstimate: () => number): UsageReader {
   const estimate = createOutputEstimator(family);
   let final: Usage | undefined;
   let model: string | undefined;
@@ -75,7 +75,7 @@ export function createResponsesReader(family: ApiFamily, inputEstimate: number):
         estimate.add(data.delta, model);
       }
     },
-    usage: () => final ?? estimatedUsage(inputEstimate, estimate.tokens()),
+    usage: () => final ?? estimatedUsage(inputEstimate(), estimate.tokens()),
     get final() {
       return final !== undefined;
     },

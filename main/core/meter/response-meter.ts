@@ -18,8 +18,9 @@ export interface MeterOptions {
    *  other chunks, so the client sees byte-for-byte what it would have seen without Shimmy. */
   stripUsage: boolean;
   /** estimateInputTokens() of the request: the input count of usage() until the provider's own
-   *  count arrives (a stream cut before that is still charged for its input). Default 0. */
-  inputEstimate?: number;
+   *  count arrives (a stream cut before that is still charged for its input). Default 0.
+   *  A function is called at most once, only if the estimate is ever needed: tokenizing is not free. */
+  inputEstimate?: number | (() => number);
 }
 
 export interface ResponseMeter {
@@ -38,7 +39,9 @@ export interface ResponseMeter {
 const EMPTY = Buffer.alloc(0);
 
 function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
-  const input = opts.inputEstimate ?? 0;
+  const given = opts.inputEstimate ?? 0;
+  let memo: number | undefined;
+  const input = typeof given === 'number' ? () => given : () => (memo ??= given());
   switch (opts.endpoint) {
     case 'chat':
     case 'completions':

@@ -144,8 +144,13 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
 
       const price = upstreamModel ? deps.prices.lookup(upstreamModel) : undefined;
-      const inputEstimate = metered(endpoint) ? estimateInputTokens(family, endpoint, json, upstreamModel) : 0;
-      const admission = admit(deps, tool, family, endpoint, json, inputEstimate, upstreamModel, price);
+      // Tokenizing costs real time per request: only when a budget or TPM limit needs the count,
+      // or a stream is cut before the provider's own count arrives.
+      let estimated: number | undefined;
+      const inputEstimate = () => (estimated ??= metered(endpoint) ? estimateInputTokens(family, endpoint, json, upstreamModel) : 0);
+      const s = config.settings;
+      const budgeted = [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some((x) => x !== undefined);
+      const admission = admit(deps, tool, family, endpoint, json, budgeted || tool.limits.tpm ? inputEstimate() : 0, upstreamModel, price);
       if (!admission.ok) throw admission.error;
       reservation = admission.reservation;
 
@@ -205,6 +210,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         price: servedPrice,
         reservation,
         inputEstimate,
+        budgeted,
         signal: abort.signal,
         abort,
         ...(cacheKeyHex ? { cacheKey: cacheKeyHex } : {}),
@@ -287,7 +293,9 @@ interface RelayArgs {
   meta: RequestMeta;
   price: PriceMatch | undefined;
   reservation: Reservation;
-  inputEstimate: number;
+  inputEstimate: () => number;
+  /** A USD budget applies: the running cost of a stream is checked against it. */
+  budgeted: boolean;
   signal: AbortSignal;
   abort: AbortController;
   /** Set when the answer may be stored in the response cache. */
@@ -336,7 +344,7 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
         if (draft.ttfbMs === null) draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
         await writeChunk(res, out, a.signal);
       }
-      if (meter && sse && a.price && a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over') {
+      if (meter && sse && a.budgeted && a.price && a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over') {
         cutOff = true;
         break;
       }

@@ -54,6 +54,8 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
   const env = deps.env ?? process.env;
   const SERVICE = keychainService(env);
   let cache: Map<string, string> | null = null; // account -> key
+  // keys() runs on every request: its answer per provider is kept until a key changes.
+  const byProvider = new Map<string, Array<{ label: string; key: string }>>();
 
   async function load(): Promise<Map<string, string>> {
     if (cache) return cache;
@@ -83,6 +85,8 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
 
   return {
     async keys(provider) {
+      const known = byProvider.get(provider);
+      if (known) return known;
       const stored = await load();
       const out: Array<{ label: string; key: string }> = [];
       for (const [acc, key] of stored) {
@@ -90,7 +94,9 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
         if (p.provider === provider) out.push({ label: p.label, key });
       }
       out.push(...envKeys(provider, stored));
-      return out.sort((a, b) => (a.label === 'default' ? -1 : b.label === 'default' ? 1 : a.label.localeCompare(b.label)));
+      out.sort((a, b) => (a.label === 'default' ? -1 : b.label === 'default' ? 1 : a.label.localeCompare(b.label)));
+      byProvider.set(provider, out);
+      return out;
     },
     async set(provider, key, label = 'default') {
       if (!deps.keychain) throw new KeychainUnavailableError('keytar could not be loaded', provider);
@@ -100,11 +106,13 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
         throw new KeychainUnavailableError(err, provider);
       }
       (await load()).set(account(provider, label), key);
+      byProvider.delete(provider);
       return { provider, label, masked: maskSecret(key), source: 'keychain' };
     },
     async remove(provider, label = 'default') {
       const stored = await load();
       stored.delete(account(provider, label));
+      byProvider.delete(provider);
       if (!deps.keychain) return false;
       try {
         return await deps.keychain.deletePassword(SERVICE, account(provider, label));
