@@ -28,7 +28,7 @@ describe('response cache', () => {
     expect(b.headers.get('x-shimmy-cache')).toBe('hit');
     expect(await b.json()).toEqual(await a.json());
     expect(countUpstream((x) => JSON.stringify(x.messages ?? '').includes('cache me'))).toBe(1);
-    const rec = (await h.admin.call('listRequests', { query: { tool: 'cached', limit: 1 } })).records[0]!;
+    const rec = (await h.admin.call('listRequests', { query: { tool: 'cached', limit: '1' } })).records[0]!;
     expect(rec.cacheHit).toBe(true);
     expect(rec.costUsd).toBe(0);
     expect(rec.savedUsd).toBeCloseTo(0.000435, 12);
@@ -105,7 +105,7 @@ describe('routing and failover', () => {
       const r = await client.chat.completions.create({ model: 'pool/gpt-4o-mini', messages: [{ role: 'user', content: `pool ${i}` }] });
       expect(r.choices[0]!.message.content).toBe('Hello from the fake upstream!');
     }
-    const records = (await h.admin.call('listRequests', { query: { tool: 'cached', model: 'gpt-4o-mini', limit: 3 } })).records;
+    const records = (await h.admin.call('listRequests', { query: { tool: 'cached', model: 'gpt-4o-mini', limit: '3' } })).records;
     expect(records.every((r) => r.keyLabel === 'second' && r.status === 200)).toBe(true);
     // Once marked bad, the revoked key is skipped: it was tried exactly once.
     expect(h.upstream.received.filter((r) => String(r.headers.authorization).includes('revoked'))).toHaveLength(1);
@@ -117,7 +117,7 @@ describe('routing and failover', () => {
     await h.admin.call('patchProvider', { params: { name: 'flaky' }, body: { fallback: 'openai/gpt-4o-mini' } });
     const r = await client.chat.completions.create({ model: 'flaky/fail-500', messages: [{ role: 'user', content: 'fallback' }] });
     expect(r.choices[0]!.message.content).toBe('Hello from the fake upstream!');
-    const rec = (await h.admin.call('listRequests', { query: { tool: 'cached', limit: 1 } })).records[0]!;
+    const rec = (await h.admin.call('listRequests', { query: { tool: 'cached', limit: '1' } })).records[0]!;
     expect(rec.provider).toBe('openai');
     expect(rec.model).toBe('gpt-4o-mini');
     expect(rec.failovers).toEqual(['flaky:default 500']);
@@ -135,6 +135,6 @@ describe('routing and failover', () => {
       })(),
     ).rejects.toThrow();
     expect(countUpstream((x) => x.model === 'cut-stream')).toBe(before + 1);
-    await expect.poll(() => h.admin.call('listRequests', { query: { tool: 'cached', limit: 1 } }).then((p) => p.records[0]?.errorClass)).toBe('upstream_cut');
+    await expect.poll(() => h.admin.call('listRequests', { query: { tool: 'cached', limit: '1' } }).then((p) => p.records[0]?.errorClass)).toBe('upstream_cut');
   });
 });
