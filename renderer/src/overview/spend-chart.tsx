@@ -56,7 +56,7 @@ export function SpendChart() {
                 fontSize={11}
                 minTickGap={12}
               />
-              <YAxis tickFormatter={(v: number) => formatUsdAxis(v, locale)} fontSize={11} width={52} />
+              <YAxis tickFormatter={(v: number) => formatUsdAxis(v, locale)} fontSize={11} width={64} />
               <Tooltip
                 labelFormatter={(d) => formatDay(String(d), locale)}
                 formatter={(v) => formatUsd(Number(v), locale)}
