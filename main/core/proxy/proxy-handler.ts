@@ -126,7 +126,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (requestedModel && !modelAllowed(tool, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])) {
         throw new Refused('model_not_allowed', `Tool "${tool.name}" may not use model "${requestedModel}" (allowed: ${tool.limits.models!.join(', ')}).`, 'forbidden_model');
       }
-      if ((await deps.vault.keys(provider.name)).length === 0) {
+      const routedKeys = await deps.vault.keys(provider.name);
+      if (routedKeys.length === 0) {
         throw new Refused('no_provider_key', `Provider "${provider.name}" has no API key. Set one with: shimmy key set ${provider.name}`, 'no_key');
       }
 
@@ -163,7 +164,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       });
       const attempts = [];
       for (const target of fallbackChain(config, route.target)) {
-        for (const key of deps.keyHealth.order(target.provider.name, await deps.vault.keys(target.provider.name))) {
+        const keys = target.provider === provider ? routedKeys : await deps.vault.keys(target.provider.name);
+        for (const key of deps.keyHealth.order(target.provider.name, keys)) {
           attempts.push({ provider: target.provider.name, model: target.upstreamModel, keyLabel: key.label, target, key: key.key });
         }
       }
@@ -309,6 +311,9 @@ interface BodyLogging {
   responseHeaders: Record<string, string>;
 }
 
+/** How long SSE response headers may wait for the first event before they are sent alone. */
+const HEADER_FLUSH_MS = 50;
+
 /** Largest answer the cache keeps a copy of while relaying it. */
 const MAX_CACHED_BODY = 8 * 1024 * 1024;
 
@@ -329,8 +334,9 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   const headers = { ...clientResponseHeaders(upstream.headers, stripUsage), ...a.reservation.headers };
   res.writeHead(upstream.status, headers);
   if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
-  // SSE events must reach the client as they arrive, not when a socket buffer fills.
-  if (sse) res.flushHeaders();
+  // SSE headers normally leave with the first event (one write instead of two); if the upstream
+  // is slow to its first event (a reasoning model), they go out on their own after a moment.
+  const headerTimer = sse ? setTimeout(() => !res.headersSent && !res.destroyed && res.flushHeaders(), HEADER_FLUSH_MS) : undefined;
   let cutOff = false;
   try {
     for await (const chunk of upstream.body) {
@@ -361,6 +367,7 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
       deps.log({ id: draft.id, warn: 'upstream stream cut', cause: describeUpstreamError(err) });
     }
   }
+  clearTimeout(headerTimer);
   if (cutOff) {
     // A single long answer cannot overshoot: end the stream cleanly with an error event.
     a.abort.abort();

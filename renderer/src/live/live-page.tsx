@@ -91,7 +91,7 @@ function LiveRow({ r, onOpen }: { r: LiveRequest; onOpen: () => void }) {
         {r.tool}
       </td>
       <td data-testid="live-model" className="ellipsis">
-        {r.model}
+        {r.model || '—'}
       </td>
       <td data-testid="live-status-cell" className="wrap">
         {rec ? (

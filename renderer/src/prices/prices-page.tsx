@@ -54,10 +54,10 @@ export function PricesPage() {
                 <th scope="col" className="num">
                   Input
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num hide-narrow">
                   Cached
                 </th>
-                <th scope="col" className="num">
+                <th scope="col" className="num hide-narrow">
                   Cache write
                 </th>
                 <th scope="col" className="num">
@@ -74,8 +74,8 @@ export function PricesPage() {
                 <tr key={p.model} data-testid={`price-row-${p.model}`}>
                   <td className="ellipsis">{p.model}</td>
                   <td className="num">{perM(p.price.input)}</td>
-                  <td className="num">{perM(p.price.cachedInput)}</td>
-                  <td className="num">{perM(p.price.cacheWrite)}</td>
+                  <td className="num hide-narrow">{perM(p.price.cachedInput)}</td>
+                  <td className="num hide-narrow">{perM(p.price.cacheWrite)}</td>
                   <td className="num">{perM(p.price.output)}</td>
                   <td>
                     <span className={p.source === 'user' ? 'badge info' : 'badge'}>{p.source}</span>
