@@ -1,82 +1,107 @@
 // Reader for Anthropic Messages responses, streamed or not. In a stream, message_start has the
 // input and cache counts and each message_delta.usage is CUMULATIVE: the latest wins, never summed.
-import type { ApiFamily } from '../../../shared/usage.js';
+// A class, not an object literal: V8 builds a literal with getters slowly (microseconds, every request).
+import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import { anthropicCountsToUsage, mergeAnthropicCounts, type AnthropicCounts } from './anthropic-usage.js';
-import { createOutputEstimator } from './output-estimate.js';
+import { hasUnicodeEscape, includesQuoted } from './deferrable-payload.js';
+import { OutputEstimator } from './output-estimate.js';
 import type { UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
-export function createMessagesReader(family: ApiFamily, inputEstimate: () => number): UsageReader {
-  const estimate = createOutputEstimator(family);
-  let counts: AnthropicCounts = {};
-  let started = false;
-  let final = false;
-  let model: string | undefined;
-  return {
-    onData(data) {
-      if (!isObject(data)) return;
-      switch (data.type) {
-        case 'message': {
-          // Non-streaming body: its usage is final.
-          if (typeof data.model === 'string') model = data.model;
-          if (isObject(data.usage)) {
-            counts = mergeAnthropicCounts({}, data.usage);
-            started = final = true;
-          } else if (Array.isArray(data.content)) {
-            for (const block of data.content) addBlock(block);
-          }
-          break;
-        }
-        case 'message_start': {
-          const m = field(data.message, 'model');
-          if (typeof m === 'string') model = m;
-          counts = mergeAnthropicCounts(counts, field(data.message, 'usage'));
-          started = true;
-          break;
-        }
-        case 'content_block_start':
-          addBlock(data.content_block);
-          break;
-        case 'content_block_delta': {
-          const d = data.delta;
-          estimate.add(field(d, 'text'), model);
-          estimate.add(field(d, 'partial_json'), model);
-          estimate.add(field(d, 'thinking'), model);
-          break;
-        }
-        case 'message_delta':
-          if (isObject(data.usage)) {
-            counts = mergeAnthropicCounts(counts, data.usage);
-            // message_delta carries the final cumulative count; message_stop adds nothing to it.
-            final = true;
-          }
-          break;
-      }
-    },
-    usage() {
-      if (final) return anthropicCountsToUsage(counts);
-      // message_start reports output_tokens of 1 or so: the deltas seen since say more.
-      const output = Math.max(counts.output ?? 0, estimate.tokens());
-      return anthropicCountsToUsage({
-        ...counts,
-        input: started ? counts.input : inputEstimate(),
-        output,
-      });
-    },
-    get final() {
-      return final;
-    },
-    get model() {
-      return model;
-    },
-  };
+export class MessagesReader implements UsageReader {
+  private readonly estimate: OutputEstimator;
+  private counts: AnthropicCounts = {};
+  private started = false;
+  private isFinal = false;
+  private lastModel: string | undefined;
+  private readonly add = (text: unknown): void => this.estimate.add(text, this.lastModel);
 
-  function addBlock(block: unknown) {
-    estimate.add(field(block, 'text'), model);
-    estimate.add(field(block, 'thinking'), model);
-    const input = field(block, 'input');
-    if (field(block, 'type') === 'tool_use' && isObject(input) && Object.keys(input).length > 0) {
-      estimate.add(JSON.stringify(input), model);
+  constructor(
+    family: ApiFamily,
+    private readonly inputEstimate: () => number,
+  ) {
+    this.estimate = new OutputEstimator(family, addBlockOutput);
+  }
+
+  onData(data: unknown): void {
+    if (!isObject(data)) return;
+    switch (data.type) {
+      case 'message': {
+        // Non-streaming body: its usage is final.
+        if (typeof data.model === 'string') this.lastModel = data.model;
+        if (isObject(data.usage)) {
+          this.counts = mergeAnthropicCounts({}, data.usage);
+          this.started = this.isFinal = true;
+        } else if (Array.isArray(data.content)) {
+          for (const block of data.content) addBlock(block, this.add);
+        }
+        break;
+      }
+      case 'message_start': {
+        const m = field(data.message, 'model');
+        if (typeof m === 'string') this.lastModel = m;
+        this.counts = mergeAnthropicCounts(this.counts, field(data.message, 'usage'));
+        this.started = true;
+        break;
+      }
+      case 'content_block_start':
+      case 'content_block_delta':
+        addBlockOutput(data, this.add);
+        break;
+      case 'message_delta':
+        if (isObject(data.usage)) {
+          this.counts = mergeAnthropicCounts(this.counts, data.usage);
+          // message_delta carries the final cumulative count; message_stop adds nothing to it.
+          this.isFinal = true;
+        }
+        break;
     }
+  }
+
+  tryDefer(payload: string): boolean {
+    // Only the message* events (message_start, message_delta, a whole message) carry usage or the model.
+    if (hasUnicodeEscape(payload) || includesQuoted(payload, 'message')) return false;
+    this.estimate.defer(payload, this.lastModel);
+    return true;
+  }
+
+  usage(): Usage {
+    const counts = this.counts;
+    if (this.isFinal) return anthropicCountsToUsage(counts);
+    // message_start reports output_tokens of 1 or so: the deltas seen since say more.
+    const output = Math.max(counts.output ?? 0, this.estimate.tokens());
+    return anthropicCountsToUsage({
+      ...counts,
+      input: this.started ? counts.input : this.inputEstimate(),
+      output,
+    });
+  }
+
+  get final(): boolean {
+    return this.isFinal;
+  }
+
+  get model(): string | undefined {
+    return this.lastModel;
+  }
+}
+
+/** The output text of a content_block_start or content_block_delta event. */
+function addBlockOutput(data: unknown, add: (text: unknown) => void): void {
+  const type = field(data, 'type');
+  if (type === 'content_block_start') return addBlock(field(data, 'content_block'), add);
+  if (type !== 'content_block_delta') return;
+  const d = field(data, 'delta');
+  add(field(d, 'text'));
+  add(field(d, 'partial_json'));
+  add(field(d, 'thinking'));
+}
+
+function addBlock(block: unknown, add: (text: unknown) => void): void {
+  add(field(block, 'text'));
+  add(field(block, 'thinking'));
+  const input = field(block, 'input');
+  if (field(block, 'type') === 'tool_use' && isObject(input) && Object.keys(input).length > 0) {
+    add(JSON.stringify(input));
   }
 }

@@ -18,7 +18,7 @@ export function createBodyCapture(): BodyCapture {
   let chunks: Buffer[] = [];
   let size = 0;
   let head: Buffer | undefined;
-  let tail = Buffer.alloc(0);
+  let tail: Buffer | undefined;
 
   return {
     push(chunk) {
@@ -32,18 +32,20 @@ export function createBodyCapture(): BodyCapture {
         tail = Buffer.from(all.subarray(-TAIL_BYTES));
         return;
       }
-      const joined = Buffer.concat([tail, chunk]);
+      const joined = tail ? Buffer.concat([tail, chunk]) : chunk;
       tail = joined.length > TAIL_BYTES ? Buffer.from(joined.subarray(-TAIL_BYTES)) : joined;
     },
     finish() {
       if (head === undefined) {
         try {
-          return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+          // Most bodies arrive in one chunk: decode it in place rather than concat a copy first.
+          const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+          return JSON.parse(whole.toString('utf8')) as unknown;
         } catch {
           return undefined;
         }
       }
-      const tailText = tail.toString('utf8');
+      const tailText = tail?.toString('utf8') ?? '';
       const usage = lastObjectAfterKey(tailText, 'usage');
       const model = stringAfterKey(head.toString('utf8')) ?? stringAfterKey(tailText);
       const headText = head.toString('utf8');

@@ -1,88 +1,153 @@
 // Readers for OpenAI-shaped responses, streamed or not: Chat Completions, legacy Completions,
 // Embeddings (one reader: same `usage` shape) and the Responses API.
+// Classes, not object literals: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
+import { alwaysFollowedBy, hasUnicodeEscape, includesQuoted } from './deferrable-payload.js';
 import { readChatUsage, readResponsesUsage } from './openai-usage.js';
-import { createOutputEstimator } from './output-estimate.js';
+import { OutputEstimator } from './output-estimate.js';
 import { estimatedUsage, type UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
 /** chat.completion(.chunk), text_completion and embedding list bodies. */
-export function createChatReader(family: ApiFamily, inputEstimate: () => number): UsageReader {
-  const estimate = createOutputEstimator(family);
-  let final: Usage | undefined;
-  let model: string | undefined;
-  return {
-    onData(data) {
-      if (!isObject(data)) return;
-      if (typeof data.model === 'string') model = data.model;
-      const usage = readChatUsage(data.usage);
-      if (usage) final = usage;
-      if (!Array.isArray(data.choices)) return;
-      for (const choice of data.choices) {
-        // Streams carry `delta`, whole bodies `message`; legacy completions carry `text`.
-        const msg = field(choice, 'delta') ?? field(choice, 'message');
-        estimate.add(field(choice, 'text'), model);
-        estimate.add(field(msg, 'content'), model);
-        estimate.add(field(msg, 'refusal'), model);
-        estimate.add(field(msg, 'reasoning_content'), model);
-        const calls = field(msg, 'tool_calls');
-        if (!Array.isArray(calls)) continue;
-        for (const call of calls) {
-          estimate.add(field(field(call, 'function'), 'name'), model);
-          estimate.add(field(field(call, 'function'), 'arguments'), model);
-        }
-      }
-    },
-    usage: () => final ?? estimatedUsage(inputEstimate(), estimate.tokens()),
-    get final() {
-      return final !== undefined;
-    },
-    get model() {
-      return model;
-    },
-  };
+export class ChatReader implements UsageReader {
+  private readonly estimate: OutputEstimator;
+  private finalUsage: Usage | undefined;
+  private lastModel: string | undefined;
+  /** `:"<model>"` as JSON spells it: a chunk that only repeats it leaves the model as it is. */
+  private modelTail = '';
+
+  constructor(
+    family: ApiFamily,
+    private readonly inputEstimate: () => number,
+  ) {
+    this.estimate = new OutputEstimator(family, addChatOutput);
+  }
+
+  onData(data: unknown): void {
+    if (!isObject(data)) return;
+    if (typeof data.model === 'string' && data.model !== this.lastModel) {
+      this.lastModel = data.model;
+      this.modelTail = `:${JSON.stringify(data.model)}`;
+    }
+    const usage = readChatUsage(data.usage);
+    if (usage) this.finalUsage = usage;
+    const model = this.lastModel;
+    addChatOutput(data, (t) => this.estimate.add(t, model));
+  }
+
+  tryDefer(payload: string): boolean {
+    // Every chunk but the last has `"usage":null` (or none) and repeats the model.
+    if (hasUnicodeEscape(payload) || !alwaysFollowedBy(payload, 'usage"', ':null')) return false;
+    const sameModel =
+      this.lastModel === undefined
+        ? !includesQuoted(payload, 'model"')
+        : alwaysFollowedBy(payload, 'model"', this.modelTail);
+    if (!sameModel) return false;
+    this.estimate.defer(payload, this.lastModel);
+    return true;
+  }
+
+  usage(): Usage {
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+  }
+
+  get final(): boolean {
+    return this.finalUsage !== undefined;
+  }
+
+  get model(): string | undefined {
+    return this.lastModel;
+  }
+}
+
+/** Output text of chat choices: stream `delta`s, whole-body `message`s, legacy completion `text`. */
+function addChatOutput(data: unknown, add: (text: unknown) => void): void {
+  const choices = field(data, 'choices');
+  if (!Array.isArray(choices)) return;
+  for (const choice of choices) {
+    const msg = field(choice, 'delta') ?? field(choice, 'message');
+    add(field(choice, 'text'));
+    add(field(msg, 'content'));
+    add(field(msg, 'refusal'));
+    add(field(msg, 'reasoning_content'));
+    const calls = field(msg, 'tool_calls');
+    if (!Array.isArray(calls)) continue;
+    for (const call of calls) {
+      add(field(field(call, 'function'), 'name'));
+      add(field(field(call, 'function'), 'arguments'));
+    }
+  }
 }
 
 /** Stream events that end a response and carry `response.usage`. */
 const TERMINAL = new Set(['response.completed', 'response.incomplete', 'response.failed']);
 
 /** Responses API: a whole `response` object, or its stream of typed events. */
-export function createResponsesReader(family: ApiFamily, inputEstimate: () => number): UsageReader {
-  const estimate = createOutputEstimator(family);
-  let final: Usage | undefined;
-  let model: string | undefined;
-  const takeResponse = (response: unknown) => {
+export class ResponsesReader implements UsageReader {
+  private readonly estimate: OutputEstimator;
+  private finalUsage: Usage | undefined;
+  private lastModel: string | undefined;
+
+  constructor(
+    family: ApiFamily,
+    private readonly inputEstimate: () => number,
+  ) {
+    this.estimate = new OutputEstimator(family, addResponsesDelta);
+  }
+
+  onData(data: unknown): void {
+    if (!isObject(data)) return;
+    const type = data.type;
+    if (data.object === 'response') {
+      // Non-streaming body.
+      this.takeResponse(data);
+      this.finalUsage = readResponsesUsage(data.usage) ?? this.finalUsage;
+      const model = this.lastModel;
+      if (!this.finalUsage) addOutputText(data.output, (t) => this.estimate.add(t, model));
+      return;
+    }
+    if (typeof type !== 'string') return;
+    if (isObject(data.response)) this.takeResponse(data.response);
+    if (TERMINAL.has(type)) {
+      this.finalUsage = readResponsesUsage(field(data.response, 'usage')) ?? this.finalUsage;
+    } else {
+      const model = this.lastModel;
+      addResponsesDelta(data, (t) => this.estimate.add(t, model));
+    }
+  }
+
+  tryDefer(payload: string): boolean {
+    // Only events with a `response` object (or `"object":"response"`) carry usage or the model.
+    if (hasUnicodeEscape(payload) || includesQuoted(payload, 'response"')) return false;
+    this.estimate.defer(payload, this.lastModel);
+    return true;
+  }
+
+  usage(): Usage {
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+  }
+
+  get final(): boolean {
+    return this.finalUsage !== undefined;
+  }
+
+  get model(): string | undefined {
+    return this.lastModel;
+  }
+
+  private takeResponse(response: unknown): void {
     const m = field(response, 'model');
-    if (typeof m === 'string') model = m;
-  };
-  return {
-    onData(data) {
-      if (!isObject(data)) return;
-      const type = data.type;
-      if (data.object === 'response') {
-        // Non-streaming body.
-        takeResponse(data);
-        final = readResponsesUsage(data.usage) ?? final;
-        if (!final) addOutputText(data.output, (t) => estimate.add(t, model));
-        return;
-      }
-      if (typeof type !== 'string') return;
-      if (isObject(data.response)) takeResponse(data.response);
-      if (TERMINAL.has(type)) {
-        final = readResponsesUsage(field(data.response, 'usage')) ?? final;
-      } else if (type.endsWith('.delta') && type !== 'response.audio.delta') {
-        // output_text, function_call_arguments, reasoning/summary text, refusal, transcript…
-        estimate.add(data.delta, model);
-      }
-    },
-    usage: () => final ?? estimatedUsage(inputEstimate(), estimate.tokens()),
-    get final() {
-      return final !== undefined;
-    },
-    get model() {
-      return model;
-    },
-  };
+    if (typeof m === 'string') this.lastModel = m;
+  }
+}
+
+/** The text of a `*.delta` stream event: output_text, function_call_arguments, reasoning/summary
+ *  text, refusal, transcript… (not audio). */
+function addResponsesDelta(data: unknown, add: (text: unknown) => void): void {
+  const type = field(data, 'type');
+  if (typeof type === 'string' && type.endsWith('.delta') && type !== 'response.audio.delta') {
+    add(field(data, 'delta'));
+  }
 }
 
 /** Text of a whole Responses `output` array (only used when the body has no usage). */

@@ -1,11 +1,12 @@
 // Sits between the upstream body and the client: forwards bytes as they come (SSE: whole events)
 // and reads the provider's usage out of them, streamed or not.
 import { ZERO_USAGE, type ApiFamily, type Endpoint, type Usage } from '../../../shared/usage.js';
-import { createMessagesReader } from './anthropic-reader.js';
-import { createBodyCapture } from './json-body-capture.js';
-import { createChatReader, createResponsesReader } from './openai-readers.js';
-import { createSseSplitter, type SseEvent } from './sse-parser.js';
-import { isUsageOnlyChunk, removeTopLevelNullField } from './strip-usage.js';
+import { MessagesReader } from './anthropic-reader.js';
+import { createBodyCapture, type BodyCapture } from './json-body-capture.js';
+import { ChatReader, ResponsesReader } from './openai-readers.js';
+import { readSseData } from './sse-data.js';
+import { createSseFramer, type SseFramer } from './sse-parser.js';
+import { isUsageOnlyChunk, topLevelNullFieldSpan } from './strip-usage.js';
 import type { UsageReader } from './usage-reader.js';
 
 export interface MeterOptions {
@@ -46,11 +47,11 @@ function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
     case 'chat':
     case 'completions':
     case 'embeddings':
-      return createChatReader(opts.family, input);
+      return new ChatReader(opts.family, input);
     case 'responses':
-      return createResponsesReader(opts.family, input);
+      return new ResponsesReader(opts.family, input);
     case 'messages':
-      return createMessagesReader(opts.family, input);
+      return new MessagesReader(opts.family, input);
     case 'count_tokens':
       return 'free';
     case 'other':
@@ -59,71 +60,101 @@ function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
 }
 
 export function createResponseMeter(opts: MeterOptions): ResponseMeter {
-  const reader = createReader(opts);
-  const strip = opts.stripUsage && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
-  const sse = opts.streamed ? createSseSplitter() : undefined;
-  const body = !opts.streamed && typeof reader === 'object' ? createBodyCapture() : undefined;
-
-  /** Reads one event and returns the bytes the client should get for it. */
-  function onEvent(ev: SseEvent): Buffer {
-    if (ev.data === undefined || ev.data === '[DONE]' || typeof reader !== 'object') return ev.raw;
-    let json: unknown;
-    try {
-      json = JSON.parse(ev.data);
-    } catch {
-      return ev.raw;
-    }
-    reader.onData(json);
-    if (!strip) return ev.raw;
-    if (isUsageOnlyChunk(json)) return EMPTY;
-    return withoutNullUsage(ev);
-  }
-
-  function forward(events: SseEvent[]): Buffer {
-    if (events.length === 0) return EMPTY;
-    if (events.length === 1) return onEvent(events[0] as SseEvent);
-    return Buffer.concat(events.map(onEvent));
-  }
-
-  return {
-    push(chunk) {
-      if (sse) return forward(sse.push(chunk));
-      body?.push(chunk);
-      return chunk;
-    },
-    flush() {
-      if (sse) {
-        const last = sse.flush();
-        return last ? onEvent(last) : EMPTY;
-      }
-      if (body && typeof reader === 'object') {
-        const parsed = body.finish();
-        if (parsed !== undefined) reader.onData(parsed);
-      }
-      return EMPTY;
-    },
-    usage() {
-      return typeof reader === 'object' ? reader.usage() : { ...ZERO_USAGE };
-    },
-    get final() {
-      // count_tokens is free: its (zero) usage is exact, not an estimate.
-      return reader === 'free' ? true : (reader?.final ?? false);
-    },
-    get model() {
-      return typeof reader === 'object' ? reader.model : undefined;
-    },
-  };
+  return new Meter(opts);
 }
 
-/** The event with its single `data:` line rewritten without the top-level `"usage":null`. */
-function withoutNullUsage(ev: SseEvent): Buffer {
-  const data = ev.data ?? '';
-  // Chat chunks are one data line; anything else is forwarded untouched rather than rebuilt.
-  if (data.includes('\n')) return ev.raw;
-  const edited = removeTopLevelNullField(data, 'usage');
-  if (edited === data) return ev.raw;
-  const text = ev.raw.toString('utf8');
-  const at = text.indexOf(data, text.indexOf('data:'));
-  if (at < 0) return ev.raw;
-  return Buffer.from(text.slice(0, at) + edited + text.slice(at + data.length), 'utf8');
+// A class, not an object literal: V8 builds a literal with getters slowly (microseconds, every request).
+class Meter implements ResponseMeter {
+  private readonly reader: UsageReader | 'free' | undefined;
+  private readonly strip: boolean;
+  private readonly framer: SseFramer | undefined;
+  private readonly body: BodyCapture | undefined;
+  // When stripping: the bytes the client gets for the events of one push, and whether they
+  // differ from the events' own bytes (else those are forwarded as they are, without a copy).
+  private readonly pieces: Buffer[] = [];
+  private edited = false;
+  private readonly onEventFn = (raw: Buffer): void => this.onEvent(raw);
+
+  constructor(opts: MeterOptions) {
+    this.reader = createReader(opts);
+    this.strip = opts.stripUsage && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
+    this.framer = opts.streamed ? createSseFramer() : undefined;
+    this.body = !opts.streamed && typeof this.reader === 'object' ? createBodyCapture() : undefined;
+  }
+
+  push(chunk: Buffer): Buffer {
+    if (!this.framer) {
+      this.body?.push(chunk);
+      return chunk;
+    }
+    if (!this.strip) return this.framer.push(chunk, this.onEventFn);
+    return this.stripped(this.framer.push(chunk, this.onEventFn));
+  }
+
+  flush(): Buffer {
+    if (this.framer) {
+      const last = this.framer.flush();
+      if (!last) return EMPTY;
+      this.onEvent(last);
+      return this.strip ? this.stripped(last) : last;
+    }
+    if (this.body && typeof this.reader === 'object') {
+      const parsed = this.body.finish();
+      if (parsed !== undefined) this.reader.onData(parsed);
+    }
+    return EMPTY;
+  }
+
+  usage(): Usage {
+    return typeof this.reader === 'object' ? this.reader.usage() : { ...ZERO_USAGE };
+  }
+
+  get final(): boolean {
+    // count_tokens is free: its (zero) usage is exact, not an estimate.
+    return this.reader === 'free' ? true : (this.reader?.final ?? false);
+  }
+
+  get model(): string | undefined {
+    return typeof this.reader === 'object' ? this.reader.model : undefined;
+  }
+
+  /** Meters one event; when stripping, appends the bytes the client should get for it to `pieces`. */
+  private onEvent(raw: Buffer): void {
+    const reader = this.reader;
+    if (typeof reader !== 'object') return this.keep(raw);
+    const data = readSseData(raw);
+    if (data === undefined || data.text === '[DONE]') return this.keep(raw);
+    // Most events only feed the output estimate: they are kept as text, not parsed.
+    if (!reader.tryDefer(data.text)) {
+      let json: unknown;
+      try {
+        json = JSON.parse(data.text);
+      } catch {
+        return this.keep(raw);
+      }
+      reader.onData(json);
+      if (this.strip && isUsageOnlyChunk(json)) {
+        this.edited = true;
+        return;
+      }
+    }
+    if (!this.strip) return;
+    // Only a single data line is edited; data on several lines is forwarded untouched.
+    const span = data.start < 0 ? undefined : topLevelNullFieldSpan(raw, data.start, data.end, 'usage');
+    if (!span) return this.keep(raw);
+    this.edited = true;
+    this.pieces.push(raw.subarray(0, span[0]), raw.subarray(span[1]));
+  }
+
+  private keep(raw: Buffer): void {
+    if (this.strip) this.pieces.push(raw);
+  }
+
+  /** What the client gets instead of `block` (the events just metered), after stripping. */
+  private stripped(block: Buffer): Buffer {
+    const out = this.edited ? Buffer.concat(this.pieces) : block;
+    this.pieces.length = 0;
+    this.edited = false;
+    return out;
+  }
 }

@@ -13,6 +13,110 @@ export interface SseEvent {
 
 const LF = 0x0a;
 const CR = 0x0d;
+const EMPTY = Buffer.alloc(0);
+
+export interface SseFramer {
+  /** Appends bytes; calls `onEvent` with each event they complete (a view of the returned bytes)
+   *  and returns all of those events' bytes: the chunk itself when it held whole events only. */
+  push(chunk: Buffer, onEvent: (raw: Buffer) => void): Buffer;
+  /** The upstream ended: the unterminated remainder, if any bytes are left. */
+  flush(): Buffer | undefined;
+}
+
+export function createSseFramer(): SseFramer {
+  // Bytes of the event in progress from earlier chunks: kept as a list and joined once, when the
+  // event completes, so a large event arriving in many chunks is copied once, not once per chunk.
+  let held: Buffer[] = [];
+  let heldBytes = 0;
+  /** No byte yet on the current line. */
+  let lineEmpty = true;
+  /** The previous byte was a CR ending a line (maybe the first half of CRLF), and whether that
+   *  line was blank. A CR that ends a chunk is settled by the next byte. */
+  let crPending = false;
+  let crBlank = false;
+  // Event end offsets within the current chunk; reused across pushes.
+  const ends: number[] = [];
+
+  /** Finds the event ends in `chunk` with native indexOf rather than a loop over every byte. */
+  function scan(chunk: Buffer): void {
+    const n = chunk.length;
+    let nextLf = -2;
+    let nextCr = -2;
+    let i = 0;
+    while (i < n) {
+      if (crPending) {
+        crPending = false;
+        if (chunk[i] === LF) {
+          if (crBlank) ends.push(i + 1);
+          i++;
+          continue;
+        }
+        // A bare CR ended the line; if it was blank the event ended just before this byte.
+        if (crBlank) ends.push(i);
+      }
+      if (nextLf !== -1 && nextLf < i) nextLf = chunk.indexOf(LF, i);
+      if (nextCr !== -1 && nextCr < i) nextCr = chunk.indexOf(CR, i);
+      const t = nextLf === -1 ? nextCr : nextCr === -1 ? nextLf : Math.min(nextLf, nextCr);
+      if (t === -1) {
+        lineEmpty = false;
+        return;
+      }
+      const blank = lineEmpty && t === i;
+      lineEmpty = true;
+      if (chunk[t] === CR) {
+        crPending = true;
+        crBlank = blank;
+      } else if (blank) {
+        ends.push(t + 1);
+      }
+      i = t + 1;
+    }
+  }
+
+  return {
+    push(chunk, onEvent) {
+      ends.length = 0;
+      scan(chunk);
+      if (ends.length === 0) {
+        // Copied: the caller may reuse its chunk buffer once push returns.
+        if (chunk.length > 0) {
+          held.push(Buffer.from(chunk));
+          heldBytes += chunk.length;
+        }
+        return EMPTY;
+      }
+      const last = ends[ends.length - 1] as number;
+      const head = last === chunk.length ? chunk : chunk.subarray(0, last);
+      const block = heldBytes === 0 ? head : Buffer.concat([...held, head], heldBytes + last);
+      const offset = heldBytes;
+      if (last < chunk.length) {
+        held = [Buffer.from(chunk.subarray(last))];
+        heldBytes = chunk.length - last;
+      } else {
+        held = [];
+        heldBytes = 0;
+      }
+      if (ends.length === 1) {
+        onEvent(block);
+      } else {
+        let start = 0;
+        for (const end of ends) {
+          onEvent(block.subarray(start, offset + end));
+          start = offset + end;
+        }
+      }
+      return block;
+    },
+    flush() {
+      const rest = heldBytes === 0 ? undefined : Buffer.concat(held, heldBytes);
+      held = [];
+      heldBytes = 0;
+      lineEmpty = true;
+      crPending = false;
+      return rest;
+    },
+  };
+}
 
 export interface SseSplitter {
   /** Appends bytes and returns every event completed by them. */
@@ -21,68 +125,17 @@ export interface SseSplitter {
   flush(): SseEvent | undefined;
 }
 
+/** The framer with every event's fields read: for callers that want parsed events, not bytes. */
 export function createSseSplitter(): SseSplitter {
-  // Bytes of the event in progress from earlier chunks: kept as a list and joined once, when the
-  // event completes, so a large event arriving in many chunks is copied once, not once per chunk.
-  let held: Buffer[] = [];
-  /** Bytes seen on the current line, terminator excluded. */
-  let lineLength = 0;
-  /** The previous byte was a CR ending a line (maybe the first half of CRLF), and whether that
-   *  line was blank. A CR that ends a chunk is settled by the next byte. */
-  let crPending = false;
-  let crBlank = false;
-
-  function take(chunk: Buffer, start: number, end: number): SseEvent {
-    const tail = chunk.subarray(start, end);
-    const raw = held.length === 0 ? tail : Buffer.concat([...held, tail]);
-    held = [];
-    return parseEvent(raw);
-  }
-
+  const framer = createSseFramer();
   return {
     push(chunk) {
       const events: SseEvent[] = [];
-      let eventStart = 0;
-      for (let i = 0; i < chunk.length; i++) {
-        const b = chunk[i];
-        if (crPending) {
-          crPending = false;
-          if (b === LF) {
-            if (crBlank) {
-              events.push(take(chunk, eventStart, i + 1));
-              eventStart = i + 1;
-            }
-            continue;
-          }
-          // A bare CR ended the line; if it was blank the event ended just before this byte.
-          if (crBlank) {
-            events.push(take(chunk, eventStart, i));
-            eventStart = i;
-          }
-        }
-        if (b === CR) {
-          crPending = true;
-          crBlank = lineLength === 0;
-          lineLength = 0;
-        } else if (b === LF) {
-          if (lineLength === 0) {
-            events.push(take(chunk, eventStart, i + 1));
-            eventStart = i + 1;
-          }
-          lineLength = 0;
-        } else {
-          lineLength++;
-        }
-      }
-      // Copied: the caller may reuse its chunk buffer once push returns.
-      if (eventStart < chunk.length) held.push(Buffer.from(chunk.subarray(eventStart)));
+      framer.push(chunk, (raw) => events.push(parseEvent(raw)));
       return events;
     },
     flush() {
-      const rest = held.length === 0 ? undefined : Buffer.concat(held);
-      held = [];
-      lineLength = 0;
-      crPending = false;
+      const rest = framer.flush();
       return rest ? parseEvent(rest) : undefined;
     },
   };

@@ -8,59 +8,89 @@ export function isUsageOnlyChunk(chunk: unknown): boolean {
   return Array.isArray(choices) && choices.length === 0 && isObject(field(chunk, 'usage'));
 }
 
-const WS = new Set([' ', '\t', '\n', '\r']);
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const NULL = Buffer.from('null');
+/** `"key"` as bytes, per key: building it per event was a third of the scan's cost. */
+const quotedKeys = new Map<string, Buffer>();
 
-function skipWs(s: string, i: number): number {
-  while (i < s.length && WS.has(s[i] ?? '')) i++;
+function isWs(c: number | undefined): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
+
+function skipWs(b: Uint8Array, i: number, end: number): number {
+  while (i < end && isWs(b[i])) i++;
   return i;
 }
 
-/** Removes `"key":null` (and the comma that separated it) from the top-level object of a JSON
- *  text, leaving every other byte untouched. Scans string-aware so the same characters inside a
- *  string value or a nested object are never touched. Returns the text unchanged if absent. */
-export function removeTopLevelNullField(json: string, key: string): string {
-  const quotedKey = JSON.stringify(key);
+function startsWith(b: Uint8Array, needle: Uint8Array, at: number, end: number): boolean {
+  if (at + needle.length > end) return false;
+  for (let k = 0; k < needle.length; k++) if (b[at + k] !== needle[k]) return false;
+  return true;
+}
+
+/** The byte range [cutStart, cutEnd) to drop so that the JSON text in b[start, end) loses its
+ *  top-level `"key":null` member (and the comma that separated it), or undefined if it has none.
+ *  Works on UTF-8 bytes directly: every byte it looks for is ASCII, and no byte of a multi-byte
+ *  character is. Scans string-aware so the same characters inside a string value or a nested
+ *  object are never touched. */
+export function topLevelNullFieldSpan(
+  b: Uint8Array,
+  start: number,
+  end: number,
+  key: string,
+): [number, number] | undefined {
+  let quotedKey = quotedKeys.get(key);
+  if (!quotedKey) quotedKeys.set(key, (quotedKey = Buffer.from(JSON.stringify(key))));
   let depth = 0;
-  let inString = false;
   // Index of the last top-level `{` or `,` outside strings: where the key's member begins.
   let memberStart = -1;
-  for (let i = 0; i < json.length; i++) {
-    const c = json[i];
-    if (inString) {
-      if (c === '\\') i++;
-      else if (c === '"') inString = false;
-      continue;
-    }
-    if (c === '"') {
+  for (let i = start; i < end; i++) {
+    const c = b[i];
+    if (c === QUOTE) {
       if (
         depth === 1 &&
         memberStart >= 0 &&
-        skipWs(json, memberStart + 1) === i &&
-        json.startsWith(quotedKey, i)
+        skipWs(b, memberStart + 1, end) === i &&
+        startsWith(b, quotedKey, i, end)
       ) {
-        const afterKey = skipWs(json, i + quotedKey.length);
-        if (json[afterKey] === ':') {
-          const valueAt = skipWs(json, afterKey + 1);
-          const afterValue = skipWs(json, valueAt + 4);
-          if (json.startsWith('null', valueAt) && (json[afterValue] === ',' || json[afterValue] === '}')) {
-            if (json[memberStart] === ',') {
-              // `…,"usage":null` → drop from the separating comma to the end of `null`.
-              return json.slice(0, memberStart) + json.slice(valueAt + 4);
-            }
+        const afterKey = skipWs(b, i + quotedKey.length, end);
+        if (afterKey < end && b[afterKey] === COLON) {
+          const valueAt = skipWs(b, afterKey + 1, end);
+          const afterValue = skipWs(b, valueAt + 4, end);
+          const next = afterValue < end ? b[afterValue] : undefined;
+          if (startsWith(b, NULL, valueAt, end) && (next === COMMA || next === CLOSE_BRACE)) {
+            // `…,"usage":null` → drop from the separating comma to the end of `null`.
+            if (b[memberStart] === COMMA) return [memberStart, valueAt + 4];
             // First member: `{"usage":null, …` → drop through the following comma and spaces.
-            const cut = json[afterValue] === ',' ? skipWs(json, afterValue + 1) : valueAt + 4;
-            return json.slice(0, memberStart + 1) + json.slice(cut);
+            return [memberStart + 1, next === COMMA ? skipWs(b, afterValue + 1, end) : valueAt + 4];
           }
         }
       }
-      inString = true;
+      // Skip the string: a backslash escapes the byte after it.
+      for (i++; i < end && b[i] !== QUOTE; i++) if (b[i] === BACKSLASH) i++;
       continue;
     }
-    if (c === '{' || c === '[') {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       depth++;
-      if (depth === 1 && c === '{') memberStart = i;
-    } else if (c === '}' || c === ']') depth--;
-    else if (c === ',' && depth === 1) memberStart = i;
+      if (depth === 1 && c === OPEN_BRACE) memberStart = i;
+    } else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) depth--;
+    else if (c === COMMA && depth === 1) memberStart = i;
   }
-  return json;
+  return undefined;
+}
+
+/** Removes `"key":null` (and the comma that separated it) from the top-level object of a JSON
+ *  text, leaving every other byte untouched. Returns the text unchanged if absent. */
+export function removeTopLevelNullField(json: string, key: string): string {
+  const bytes = Buffer.from(json, 'utf8');
+  const span = topLevelNullFieldSpan(bytes, 0, bytes.length, key);
+  if (!span) return json;
+  return bytes.toString('utf8', 0, span[0]) + bytes.toString('utf8', span[1]);
 }
