@@ -27,9 +27,17 @@ export interface RecordDraft {
   failovers?: string[];
 }
 
+// Built property by property, not by spreading: these run for every request, and spread and
+// rest copies are several times slower in V8 than a literal of known shape.
 export function newDraft(init: Pick<RecordDraft, 'id' | 'time' | 'startedAt' | 'family' | 'endpoint' | 'path' | 'tool'>): RecordDraft {
   return {
-    ...init,
+    id: init.id,
+    time: init.time,
+    startedAt: init.startedAt,
+    family: init.family,
+    endpoint: init.endpoint,
+    path: init.path,
+    tool: init.tool,
     provider: '',
     model: '',
     streamed: false,
@@ -44,6 +52,30 @@ export function newDraft(init: Pick<RecordDraft, 'id' | 'time' | 'startedAt' | '
 }
 
 export function toRecord(d: RecordDraft, endedAt: number): LedgerRecord {
-  const { startedAt, time, ...rest } = d;
-  return { ...rest, time: time.toISOString(), latencyMs: Math.round((endedAt - startedAt) * 100) / 100 };
+  const r: LedgerRecord = {
+    id: d.id,
+    time: d.time.toISOString(),
+    tool: d.tool,
+    provider: d.provider,
+    model: d.model,
+    family: d.family,
+    endpoint: d.endpoint,
+    path: d.path,
+    status: d.status,
+    latencyMs: Math.round((endedAt - d.startedAt) * 100) / 100,
+    ttfbMs: d.ttfbMs,
+    streamed: d.streamed,
+    usage: d.usage,
+    costUsd: d.costUsd,
+    estimated: d.estimated,
+    cacheHit: d.cacheHit,
+    errorClass: d.errorClass,
+  };
+  // Optional fields only when present, so records stay small on disk.
+  if (d.savedUsd !== undefined) r.savedUsd = d.savedUsd;
+  if (d.user !== undefined) r.user = d.user;
+  if (d.project !== undefined) r.project = d.project;
+  if (d.keyLabel !== undefined) r.keyLabel = d.keyLabel;
+  if (d.failovers !== undefined) r.failovers = d.failovers;
+  return r;
 }
