@@ -8,7 +8,16 @@ import { pathToFileURL } from 'node:url';
 
 const DAY_MS = 86_400_000;
 const TOOLS = Array.from({ length: 10 }, (_, i) => `tool-${i}`);
-const MODELS = ['gpt-4o', 'gpt-4o-mini', 'o3', 'gpt-4.1', 'claude-sonnet-4', 'claude-haiku-4', 'claude-opus-4', 'mystery'];
+const MODELS = [
+  'gpt-4o',
+  'gpt-4o-mini',
+  'o3',
+  'gpt-4.1',
+  'claude-sonnet-4',
+  'claude-haiku-4',
+  'claude-opus-4',
+  'mystery',
+];
 /** Appends between flushes: keeps the queue (and memory) bounded, like steady traffic. */
 const FLUSH_EVERY = 10_000;
 
@@ -27,7 +36,13 @@ function makeRecord(i, start, spanMs, n) {
     latencyMs: 200 + (i % 900),
     ttfbMs: 50 + (i % 200),
     streamed: i % 2 === 0,
-    usage: { inputTokens: 1000 + (i % 5000), cachedInputTokens: i % 300, cacheWriteTokens: 0, outputTokens: 200 + (i % 800), reasoningTokens: 0 },
+    usage: {
+      inputTokens: 1000 + (i % 5000),
+      cachedInputTokens: i % 300,
+      cacheWriteTokens: 0,
+      outputTokens: 200 + (i % 800),
+      reasoningTokens: 0,
+    },
     costUsd: model === 'mystery' ? null : ((i % 1000) + 1) * 1e-6,
     estimated: false,
     cacheHit: false,
@@ -49,12 +64,18 @@ function timeIt(fn, runs = 200) {
 }
 
 export async function runLedgerBench({ records = 1_000_000, days = 30, log = console.log } = {}) {
-  const { openLedger } = await import(pathToFileURL(join(import.meta.dirname, '../dist/main/core/ledger/index.js')).href);
+  const { openLedger } = await import(
+    pathToFileURL(join(import.meta.dirname, '../dist/main/core/ledger/index.js')).href
+  );
   const dir = await mkdtemp(join(tmpdir(), 'shimmy-bench-ledger-'));
   const now = new Date();
   const opts = { dir, timeZone: () => '', retentionDays: () => days + 1, now: () => now };
   const start = now.getTime() - days * DAY_MS;
-  const today = new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
+  const today = new Intl.DateTimeFormat('en-CA', {
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).format(now);
   const month = today.slice(0, 7);
   const rows = [];
   try {
@@ -70,12 +91,24 @@ export async function runLedgerBench({ records = 1_000_000, days = 30, log = con
     }
     await ledger.flush();
     const durableMs = performance.now() - t0;
-    rows.push(['append() call', `${Math.round(records / (appendMs / 1000)).toLocaleString()} rec/s`, `${((appendMs * 1000) / records).toFixed(2)} µs/rec`]);
-    rows.push(['append → fsync’d (incl. building records)', `${Math.round(records / (durableMs / 1000)).toLocaleString()} rec/s`, `${(durableMs / 1000).toFixed(1)} s`]);
+    rows.push([
+      'append() call',
+      `${Math.round(records / (appendMs / 1000)).toLocaleString()} rec/s`,
+      `${((appendMs * 1000) / records).toFixed(2)} µs/rec`,
+    ]);
+    rows.push([
+      'append → fsync’d (incl. building records)',
+      `${Math.round(records / (durableMs / 1000)).toLocaleString()} rec/s`,
+      `${(durableMs / 1000).toFixed(1)} s`,
+    ]);
 
     const probe = (label, q) => {
       const ms = timeIt(() => ledger.totals(q));
-      rows.push([`totals ${label}`, `${ms.toFixed(3)} ms`, `$${ledger.totals(q).costUsd.toFixed(2)} / ${ledger.totals(q).requests} req`]);
+      rows.push([
+        `totals ${label}`,
+        `${ms.toFixed(3)} ms`,
+        `$${ledger.totals(q).costUsd.toFixed(2)} / ${ledger.totals(q).requests} req`,
+      ]);
     };
     probe('one tool, today', { day: today, tool: TOOLS[3] });
     probe('one tool, this month', { month, tool: TOOLS[3] });
@@ -96,18 +129,28 @@ export async function runLedgerBench({ records = 1_000_000, days = 30, log = con
     rows.push(['close (flush + snapshot)', `${(performance.now() - t).toFixed(0)} ms`, '']);
     t = performance.now();
     ledger = await openLedger(opts);
-    rows.push(['reopen (snapshot, no tail)', `${(performance.now() - t).toFixed(0)} ms`, `${ledger.totals({}).requests.toLocaleString()} req`]);
+    rows.push([
+      'reopen (snapshot, no tail)',
+      `${(performance.now() - t).toFixed(0)} ms`,
+      `${ledger.totals({}).requests.toLocaleString()} req`,
+    ]);
     await ledger.close();
 
     await rm(join(dir, 'rollups.json'));
     t = performance.now();
     ledger = await openLedger(opts);
-    rows.push(['reopen (no snapshot: full replay)', `${(performance.now() - t).toFixed(0)} ms`, `${ledger.totals({}).requests.toLocaleString()} req`]);
+    rows.push([
+      'reopen (no snapshot: full replay)',
+      `${(performance.now() - t).toFixed(0)} ms`,
+      `${ledger.totals({}).requests.toLocaleString()} req`,
+    ]);
     await ledger.close();
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-  log(`\nLedger: ${records.toLocaleString()} records, ${days} days, ${TOOLS.length} tools, ${MODELS.length} models`);
+  log(
+    `\nLedger: ${records.toLocaleString()} records, ${days} days, ${TOOLS.length} tools, ${MODELS.length} models`,
+  );
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
   for (const [a, b, c] of rows) log(`  ${a.padEnd(w[0])}  ${b.padStart(w[1])}  ${c}`);
   return rows.map(([metric, value, note]) => ({ metric, value, note }));

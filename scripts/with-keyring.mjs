@@ -13,8 +13,15 @@ const needsSession = process.platform === 'linux' && !process.env.SHIMMY_KEYRING
 const run = needsSession
   ? spawnSync(
       'dbus-run-session',
-      ['--', 'bash', '-c', // A fresh keyring folder per run: an existing login keyring with another password would stay locked.
-        'export XDG_DATA_HOME="$(mktemp -d)"; echo -n shimmy-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && SHIMMY_KEYRING_READY=1 exec npx "$@"', 'with-keyring', cmd, ...args],
+      [
+        '--',
+        'bash',
+        '-c', // A fresh keyring folder per run: an existing login keyring with another password would stay locked.
+        'export XDG_DATA_HOME="$(mktemp -d)"; echo -n shimmy-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && SHIMMY_KEYRING_READY=1 exec npx "$@"',
+        'with-keyring',
+        cmd,
+        ...args,
+      ],
       { stdio: 'inherit' },
     )
   : spawnSync('npx', [cmd, ...args], { stdio: 'inherit' });

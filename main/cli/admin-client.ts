@@ -20,7 +20,9 @@ export interface AdminClient {
 }
 
 function notRunning(dataDir: string): CliError {
-  return new CliError(`No Shimmy instance is running for data dir ${dataDir}.\nStart one with: shimmy serve --data-dir ${JSON.stringify(dataDir)}`);
+  return new CliError(
+    `No Shimmy instance is running for data dir ${dataDir}.\nStart one with: shimmy serve --data-dir ${JSON.stringify(dataDir)}`,
+  );
 }
 
 export async function connectAdmin(dataDir: string): Promise<AdminClient> {
@@ -51,7 +53,9 @@ export async function connectAdmin(dataDir: string): Promise<AdminClient> {
       try {
         json = JSON.parse(text);
       } catch {
-        throw new CliError(`The instance answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`);
+        throw new CliError(
+          `The instance answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`,
+        );
       }
       if (!res.ok) {
         const message = (json as { error?: { message?: string } })?.error?.message ?? `HTTP ${res.status}`;

@@ -12,7 +12,9 @@ import { registerCacheCommands, registerRouteCommands } from './commands/cache-r
 
 export function buildProgram(): Command {
   const program = new Command('shimmy')
-    .description('A local OpenAI/Anthropic-compatible proxy with per-tool tokens, exact spend and hard limits')
+    .description(
+      'A local OpenAI/Anthropic-compatible proxy with per-tool tokens, exact spend and hard limits',
+    )
     .version('0.1.0')
     .showHelpAfterError()
     .exitOverride();

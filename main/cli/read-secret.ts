@@ -1,7 +1,11 @@
 // `shimmy key set` reads the key from stdin, never from argv (shell history, ps) and never echoes it.
 import type { ReadStream } from 'node:tty';
 
-export async function readSecret(prompt: string, stdin: NodeJS.ReadStream = process.stdin, stderr = process.stderr): Promise<string> {
+export async function readSecret(
+  prompt: string,
+  stdin: NodeJS.ReadStream = process.stdin,
+  stderr = process.stderr,
+): Promise<string> {
   if (!stdin.isTTY) {
     const chunks: Buffer[] = [];
     for await (const c of stdin) chunks.push(c as Buffer);

@@ -17,8 +17,13 @@ export function createShimmyServer(proxy: RequestListener, admin: RequestListene
 }
 
 export class PortInUseError extends Error {
-  constructor(readonly port: number, host: string) {
-    super(`Port ${port} on ${host} is already in use. Stop whatever holds it, or start Shimmy with --port N (and point your tools at that port).`);
+  constructor(
+    readonly port: number,
+    host: string,
+  ) {
+    super(
+      `Port ${port} on ${host} is already in use. Stop whatever holds it, or start Shimmy with --port N (and point your tools at that port).`,
+    );
   }
 }
 

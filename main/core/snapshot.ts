@@ -5,7 +5,13 @@ import type { CoreSnapshot } from './core.js';
 import type { Ledger } from './ledger/index.js';
 import type { Limiter } from './limits/index.js';
 
-export function buildSnapshot(a: { url: string; config: Config; ledger: Ledger; limiter: Limiter; now: Date }): CoreSnapshot {
+export function buildSnapshot(a: {
+  url: string;
+  config: Config;
+  ledger: Ledger;
+  limiter: Limiter;
+  now: Date;
+}): CoreSnapshot {
   const tz = a.config.settings.timeZone;
   const day = localDay(a.now, tz);
   const month = localMonth(a.now, tz);

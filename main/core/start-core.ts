@@ -42,11 +42,16 @@ const SPEND_TICK_MS = 250;
 
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
   const now = opts.now ?? (() => new Date());
-  const log = opts.log ?? ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
+  const log =
+    opts.log ??
+    ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
   const host = opts.host ?? '127.0.0.1';
   const config = await openConfigStore(opts.dataDir);
   const events = createEventBus();
-  const vault = createVault({ keychain: opts.keychain === undefined ? await loadKeytar() : opts.keychain, env: opts.env ?? process.env });
+  const vault = createVault({
+    keychain: opts.keychain === undefined ? await loadKeytar() : opts.keychain,
+    env: opts.env ?? process.env,
+  });
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;
@@ -68,8 +73,24 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     maxBytes: 256 * 1024 * 1024,
     ttlMs: () => settings().cacheTtlMs,
   });
-  const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) => log({ warn: 'body log write failed', cause: String(err) }));
-  const proxy = createProxyHandler({ config: config.get, auth, vault, limiter, ledger, prices, events, upstream: upstream.client, keyHealth, cache, bodyLog, now, log });
+  const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) =>
+    log({ warn: 'body log write failed', cause: String(err) }),
+  );
+  const proxy = createProxyHandler({
+    config: config.get,
+    auth,
+    vault,
+    limiter,
+    ledger,
+    prices,
+    events,
+    upstream: upstream.client,
+    keyHealth,
+    cache,
+    bodyLog,
+    now,
+    log,
+  });
 
   const secret = randomBytes(32).toString('base64url');
   const sessions = createSessions();
@@ -114,7 +135,11 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
       spendTick = null;
       const at = now();
       const tz = settings().timeZone;
-      events.emit({ type: 'spend', todayUsd: ledger.totals({ day: localDay(at, tz) }).costUsd, monthUsd: ledger.totals({ month: localMonth(at, tz) }).costUsd });
+      events.emit({
+        type: 'spend',
+        todayUsd: ledger.totals({ day: localDay(at, tz) }).costUsd,
+        monthUsd: ledger.totals({ month: localMonth(at, tz) }).costUsd,
+      });
     }, SPEND_TICK_MS);
   });
   // Retention and price refresh run in the background, never on the request path.
@@ -125,7 +150,11 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     if (url) {
       const r = await refreshPriceList({ url, file: pricesFile, fetch });
       if (r.ok) refreshed = await loadRefreshedPrices(pricesFile);
-      else log({ warn: 'price list refresh failed; using the last saved list or built-in prices', cause: r.error });
+      else
+        log({
+          warn: 'price list refresh failed; using the last saved list or built-in prices',
+          cause: r.error,
+        });
     }
   };
   const housekeepingTimer = setInterval(() => void housekeeping(), 6 * 3600_000);

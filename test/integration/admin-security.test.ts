@@ -11,7 +11,10 @@ beforeAll(async () => {
 afterAll(() => h.close());
 
 /** node:http so the test can send any Host header (fetch forbids it). */
-function get(path: string, headers: Record<string, string>): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+function get(
+  path: string,
+  headers: Record<string, string>,
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   const url = new URL(path, h.core.url);
   return new Promise((resolve, reject) => {
     http
@@ -47,9 +50,13 @@ describe('admin API security', () => {
 
   it('refuses a foreign Origin even with the secret', async () => {
     const port = new URL(h.core.url).port;
-    expect((await get('/api/overview', { ...bearer(), origin: 'https://evil.example.com' })).status).toBe(403);
+    expect((await get('/api/overview', { ...bearer(), origin: 'https://evil.example.com' })).status).toBe(
+      403,
+    );
     expect((await get('/api/overview', { ...bearer(), origin: 'null' })).status).toBe(403);
-    expect((await get('/api/overview', { ...bearer(), origin: `http://127.0.0.1:${port}` })).status).toBe(200);
+    expect((await get('/api/overview', { ...bearer(), origin: `http://127.0.0.1:${port}` })).status).toBe(
+      200,
+    );
   });
 
   it('exchanges a one-time login link for an HttpOnly, SameSite=Strict session cookie, once', async () => {
@@ -65,7 +72,9 @@ describe('admin API security', () => {
     // The link is spent.
     expect((await get(link.pathname + link.search, {})).status).toBe(401);
     // A session cookie does not open the door for a foreign page either.
-    expect((await get('/api/overview', { cookie: session, origin: 'https://evil.example.com' })).status).toBe(403);
+    expect((await get('/api/overview', { cookie: session, origin: 'https://evil.example.com' })).status).toBe(
+      403,
+    );
   });
 
   it('answers bad input with a 400 naming the field', async () => {
@@ -77,7 +86,11 @@ describe('admin API security', () => {
     expect(res.status).toBe(400);
     const body = await res.json();
     expect(body.error.field).toBe('name');
-    const bad = await fetch(`${h.core.url}/api/tools`, { method: 'POST', headers: { ...bearer(), 'content-type': 'application/json' }, body: '{"name":' });
+    const bad = await fetch(`${h.core.url}/api/tools`, {
+      method: 'POST',
+      headers: { ...bearer(), 'content-type': 'application/json' },
+      body: '{"name":',
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/Malformed JSON/);
   });

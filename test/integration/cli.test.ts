@@ -7,7 +7,14 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../../main/cli/admin-client.js';
 import { loadKeytar, type Keychain } from '../../main/core/vault/vault.js';
-import { cliEnv, freePort, runCli, startServe, type CliResult, type ServeProcess } from '../support/cli-process.js';
+import {
+  cliEnv,
+  freePort,
+  runCli,
+  startServe,
+  type CliResult,
+  type ServeProcess,
+} from '../support/cli-process.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 
 // Ends in "abcd" so its masked form is exactly `sk-…abcd`.
@@ -33,7 +40,8 @@ const tmpDir = async () => {
 /** `shimmy ARGS --data-dir <dataDir>` (placed before a `--`, where exec's command starts). */
 function shimmy(args: string[], input?: string, dir = dataDir): Promise<CliResult> {
   const cut = args.indexOf('--');
-  const withDir = cut < 0 ? [...args, '--data-dir', dir] : [...args.slice(0, cut), '--data-dir', dir, ...args.slice(cut)];
+  const withDir =
+    cut < 0 ? [...args, '--data-dir', dir] : [...args.slice(0, cut), '--data-dir', dir, ...args.slice(cut)];
   return runCli(withDir, { env, ...(input !== undefined ? { input } : {}) });
 }
 
@@ -103,7 +111,18 @@ describe('shimmy serve', slow, () => {
   it('--help lists the commands', async () => {
     const r = await runCli(['--help'], { env });
     expect(r.code).toBe(0);
-    for (const cmd of ['serve', 'provider', 'key', 'tool', 'exec', 'env', 'usage', 'logs', 'price', 'dashboard']) {
+    for (const cmd of [
+      'serve',
+      'provider',
+      'key',
+      'tool',
+      'exec',
+      'env',
+      'usage',
+      'logs',
+      'price',
+      'dashboard',
+    ]) {
       expect(r.stdout).toMatch(new RegExp(`^\\s+${cmd}\\b`, 'm'));
     }
   });
@@ -121,7 +140,11 @@ describe('management commands without a running instance', slow, () => {
   it('say the same when instance.json outlived its process', async () => {
     const stale = await tmpDir();
     const deadPort = await freePort();
-    await fs.writeFile(path.join(stale, 'instance.json'), JSON.stringify({ url: `http://127.0.0.1:${deadPort}`, secret: 'x', pid: 1 }), { mode: 0o600 });
+    await fs.writeFile(
+      path.join(stale, 'instance.json'),
+      JSON.stringify({ url: `http://127.0.0.1:${deadPort}`, secret: 'x', pid: 1 }),
+      { mode: 0o600 },
+    );
     const r = await shimmy(['key', 'list'], undefined, stale);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('No Shimmy instance is running');
@@ -130,7 +153,15 @@ describe('management commands without a running instance', slow, () => {
 
 describe('providers and keys', slow, () => {
   it('provider add / list / remove', async () => {
-    const add = await shimmy(['provider', 'add', 'groq', '--kind', 'openai', '--base-url', `${upstream.url}/v1`]);
+    const add = await shimmy([
+      'provider',
+      'add',
+      'groq',
+      '--kind',
+      'openai',
+      '--base-url',
+      `${upstream.url}/v1`,
+    ]);
     expect(add.code).toBe(0);
     expect(add.stdout).toContain(`Added provider groq (openai) → ${upstream.url}/v1`);
     expect(add.stdout).toContain('shimmy key set groq');
@@ -140,8 +171,17 @@ describe('providers and keys', slow, () => {
       shimmy(['provider', 'list']),
       shimmy(['provider', 'add', 'x', '--kind', 'gemini', '--base-url', 'http://127.0.0.1:1']),
     ]);
-    const providers = JSON.parse(list.stdout) as Array<{ name: string; kind: string; baseUrl: string; hasKey: boolean }>;
-    expect(providers.find((p) => p.name === 'groq')).toMatchObject({ kind: 'openai', baseUrl: `${upstream.url}/v1`, hasKey: false });
+    const providers = JSON.parse(list.stdout) as Array<{
+      name: string;
+      kind: string;
+      baseUrl: string;
+      hasKey: boolean;
+    }>;
+    expect(providers.find((p) => p.name === 'groq')).toMatchObject({
+      kind: 'openai',
+      baseUrl: `${upstream.url}/v1`,
+      hasKey: false,
+    });
     expect(table.stdout).toMatch(/^groq\s+openai\s/m);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toContain('--kind must be openai or anthropic');
@@ -162,7 +202,9 @@ describe('providers and keys', slow, () => {
   it('key list shows keys masked', async () => {
     const [table, json] = await Promise.all([shimmy(['key', 'list']), shimmy(['key', 'list', '--json'])]);
     expect(table.stdout).toMatch(/^openai\s+default\s+sk-…abcd\s+keychain$/m);
-    expect(JSON.parse(json.stdout)).toEqual([{ provider: 'openai', label: 'default', masked: 'sk-…abcd', source: 'keychain' }]);
+    expect(JSON.parse(json.stdout)).toEqual([
+      { provider: 'openai', label: 'default', masked: 'sk-…abcd', source: 'keychain' },
+    ]);
     expect(table.stdout + json.stdout).not.toContain(OPENAI_KEY);
   });
 });
@@ -172,7 +214,10 @@ describe('tools through the proxy', slow, () => {
 
   it('the key set through the CLI is what the upstream receives', async () => {
     const admin = await connectAdmin(dataDir);
-    await admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${upstream.url}/v1` } });
+    await admin.call('patchProvider', {
+      params: { name: 'openai' },
+      body: { baseUrl: `${upstream.url}/v1` },
+    });
     const add = await shimmy(['tool', 'add', 'aider', '--daily-usd', '5', '--json']);
     expect(add.code).toBe(0);
     const created = JSON.parse(add.stdout) as { name: string; token: string };
@@ -188,7 +233,10 @@ describe('tools through the proxy', slow, () => {
   });
 
   it('tool list shows the tool and its limits', async () => {
-    const [table, jsonOut] = await Promise.all([shimmy(['tool', 'list']), shimmy(['tool', 'list', '--json'])]);
+    const [table, jsonOut] = await Promise.all([
+      shimmy(['tool', 'list']),
+      shimmy(['tool', 'list', '--json']),
+    ]);
     expect(table.stdout).toMatch(/^aider\s+active\s+\$5\.00\/day\s+1$/m);
     const json = JSON.parse(jsonOut.stdout) as Array<{ name: string; limits: { dailyUsd?: number } }>;
     expect(json.map((t) => [t.name, t.limits.dailyUsd])).toEqual([['aider', 5]]);
@@ -229,7 +277,16 @@ describe('tools through the proxy', slow, () => {
       });
       console.log(JSON.stringify({ env: Object.fromEntries(Object.entries(e).filter(([k]) => /^(OPENAI|ANTHROPIC)_/.test(k))), openai: res.status, anthropic: ant.status }));
       process.exit(7);`;
-    const r = await shimmy(['exec', '--tool', 'aider', '--', process.execPath, '--input-type=module', '-e', script]);
+    const r = await shimmy([
+      'exec',
+      '--tool',
+      'aider',
+      '--',
+      process.execPath,
+      '--input-type=module',
+      '-e',
+      script,
+    ]);
     expect(r.code).toBe(7);
     const out = JSON.parse(r.stdout) as { env: Record<string, string>; openai: number; anthropic: number };
     const t = out.env.OPENAI_API_KEY!;
@@ -261,8 +318,16 @@ describe('tools through the proxy', slow, () => {
   it('env prints export lines with a working token', async () => {
     const r = await shimmy(['env', '--tool', 'aider']);
     expect(r.code).toBe(0);
-    const vars = Object.fromEntries([...r.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]));
-    expect(Object.keys(vars).sort()).toEqual(['ANTHROPIC_API_KEY', 'ANTHROPIC_BASE_URL', 'OPENAI_API_BASE', 'OPENAI_API_KEY', 'OPENAI_BASE_URL']);
+    const vars = Object.fromEntries(
+      [...r.stdout.matchAll(/^export (\w+)='([^']*)'$/gm)].map((m) => [m[1]!, m[2]!]),
+    );
+    expect(Object.keys(vars).sort()).toEqual([
+      'ANTHROPIC_API_KEY',
+      'ANTHROPIC_BASE_URL',
+      'OPENAI_API_BASE',
+      'OPENAI_API_KEY',
+      'OPENAI_BASE_URL',
+    ]);
     expect(vars.OPENAI_BASE_URL).toBe(`${serve.url}/v1`);
     expect(vars.ANTHROPIC_BASE_URL).toBe(serve.url);
     expect(vars.OPENAI_API_KEY).toMatch(/^shm_/);
@@ -281,7 +346,9 @@ describe('tools through the proxy', slow, () => {
       body: JSON.stringify({ model: 'gpt-4o-mini', messages: [] }),
     });
     expect(res.status).toBe(424);
-    expect(((await res.json()) as { error: { message: string } }).error.message).toContain('shimmy key set openai');
+    expect(((await res.json()) as { error: { message: string } }).error.message).toContain(
+      'shimmy key set openai',
+    );
   });
 });
 

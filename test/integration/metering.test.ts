@@ -12,21 +12,37 @@ afterAll(() => h.close());
 
 const openai = (token: string) => new OpenAI({ baseURL: `${h.core.url}/v1`, apiKey: token, maxRetries: 0 });
 const anthropic = (token: string) => new Anthropic({ baseURL: h.core.url, apiKey: token, maxRetries: 0 });
-const usageOf = async (tool: string) => (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool);
+const usageOf = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool);
 
 describe('exact cost per tool', () => {
   it('prices OpenAI cached input and Anthropic cache reads/writes, streaming and not', async () => {
     const token = await h.tool('mix');
     // gpt-4o-mini at $0.15 / $0.075 cached / $0.60 per 1M: 800×0.15e-6 + 200×0.075e-6 + 500×0.60e-6 = $0.000435
     h.upstream.usage = { prompt: 1000, cached: 200, completion: 500, reasoning: 100 };
-    await openai(token).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a' }] });
-    const s = await openai(token).chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'a' }] });
+    await openai(token).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    const s = await openai(token).chat.completions.create({
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'a' }],
+    });
     for await (const _ of s);
     // claude-sonnet-4-5 at $3 in, $15 out, cache write 1.25× = $3.75, cache read 0.1× = $0.30:
     // 100×3e-6 + 1000×3.75e-6 + 2000×0.30e-6 + 50×15e-6 = 0.0003 + 0.00375 + 0.0006 + 0.00075 = $0.0054
     h.upstream.usage = { prompt: 100, cacheWrite: 1000, cacheRead: 2000, completion: 50 };
-    await anthropic(token).messages.create({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'a' }] });
-    const stream = anthropic(token).messages.stream({ model: 'claude-sonnet-4-5', max_tokens: 100, messages: [{ role: 'user', content: 'a' }] });
+    await anthropic(token).messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    const stream = anthropic(token).messages.stream({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      messages: [{ role: 'user', content: 'a' }],
+    });
     await stream.finalMessage();
 
     await expect.poll(() => usageOf('mix').then((r) => r?.requests)).toBe(4);
@@ -47,7 +63,10 @@ describe('exact cost per tool', () => {
   it('records an unknown model as unpriced, never $0', async () => {
     const token = await h.tool('unknown-model');
     h.upstream.usage = { prompt: 10, completion: 10 };
-    await openai(token).chat.completions.create({ model: 'my-local-llama', messages: [{ role: 'user', content: 'a' }] });
+    await openai(token).chat.completions.create({
+      model: 'my-local-llama',
+      messages: [{ role: 'user', content: 'a' }],
+    });
     await expect.poll(() => usageOf('unknown-model').then((r) => r?.unpriced)).toBe(1);
     const rec = (await h.admin.call('listRequests', { query: { tool: 'unknown-model' } })).records[0]!;
     expect(rec.costUsd).toBeNull();
@@ -56,11 +75,30 @@ describe('exact cost per tool', () => {
   it('records the end user and the project the request names', async () => {
     const token = await h.tool('app');
     h.upstream.usage = { prompt: 10, completion: 10 };
-    const client = new OpenAI({ baseURL: `${h.core.url}/v1`, apiKey: token, maxRetries: 0, defaultHeaders: { 'x-shimmy-project': 'checkout' } });
-    await client.chat.completions.create({ model: 'gpt-4o-mini', user: 'user-42', messages: [{ role: 'user', content: 'a' }] });
-    await anthropic(token).messages.create({ model: 'claude-sonnet-4-5', max_tokens: 10, metadata: { user_id: 'user-43' }, messages: [{ role: 'user', content: 'a' }] });
+    const client = new OpenAI({
+      baseURL: `${h.core.url}/v1`,
+      apiKey: token,
+      maxRetries: 0,
+      defaultHeaders: { 'x-shimmy-project': 'checkout' },
+    });
+    await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      user: 'user-42',
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    await anthropic(token).messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 10,
+      metadata: { user_id: 'user-43' },
+      messages: [{ role: 'user', content: 'a' }],
+    });
     const rows = await h.admin.call('usage', { query: { by: 'user' } });
-    expect(rows.map((r) => r.user).filter(Boolean).sort()).toEqual(expect.arrayContaining(['user-42', 'user-43']));
+    expect(
+      rows
+        .map((r) => r.user)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(expect.arrayContaining(['user-42', 'user-43']));
     const byProject = await h.admin.call('usage', { query: { by: 'project' } });
     expect(byProject.find((r) => r.project === 'checkout')?.requests).toBe(1);
   });
@@ -73,7 +111,13 @@ describe('limits that hold', () => {
     h.upstream.usage = { prompt: 10, completion: 1000 };
     const client = openai(token);
     const results = await Promise.allSettled(
-      Array.from({ length: 50 }, () => client.chat.completions.create({ model: 'gpt-4o-mini', max_tokens: 1000, messages: [{ role: 'user', content: 'hi' }] })),
+      Array.from({ length: 50 }, () =>
+        client.chat.completions.create({
+          model: 'gpt-4o-mini',
+          max_tokens: 1000,
+          messages: [{ role: 'user', content: 'hi' }],
+        }),
+      ),
     );
     const ok = results.filter((r) => r.status === 'fulfilled');
     expect(ok).toHaveLength(1);
@@ -93,7 +137,12 @@ describe('limits that hold', () => {
     const res = await fetch(`${h.core.url}/v1/chat/completions`, {
       method: 'POST',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ model: 'slow-stream', stream: true, max_tokens: 5, messages: [{ role: 'user', content: 'go' }] }),
+      body: JSON.stringify({
+        model: 'slow-stream',
+        stream: true,
+        max_tokens: 5,
+        messages: [{ role: 'user', content: 'go' }],
+      }),
     });
     expect(res.status).toBe(200);
     const text = await res.text();
@@ -101,7 +150,11 @@ describe('limits that hold', () => {
     const last = JSON.parse(events.at(-1)!.replace(/^data: /, ''));
     expect(last.error.code).toBe('budget_exceeded');
     expect(events.length).toBeLessThan(200 * 6);
-    await expect.poll(() => h.admin.call('listRequests', { query: { tool: 'cutoff' } }).then((p) => p.records[0]?.errorClass)).toBe('budget');
+    await expect
+      .poll(() =>
+        h.admin.call('listRequests', { query: { tool: 'cutoff' } }).then((p) => p.records[0]?.errorClass),
+      )
+      .toBe('budget');
     const spent = (await usageOf('cutoff'))!.costUsd;
     // Cut at the first chunk past $0.01: never more than one chunk's worth over.
     expect(spent).toBeGreaterThan(0.009);
@@ -128,8 +181,14 @@ describe('limits that hold', () => {
   it('applies a changed limit on the next request, without a restart', async () => {
     const token = await h.tool('changing', { dailyUsd: 100 });
     h.upstream.usage = { prompt: 10, completion: 10 };
-    await openai(token).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a' }] });
-    await h.admin.call('patchTool', { params: { name: 'changing' }, body: { limits: { dailyUsd: 0.000001 } } });
+    await openai(token).chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'a' }],
+    });
+    await h.admin.call('patchTool', {
+      params: { name: 'changing' },
+      body: { limits: { dailyUsd: 0.000001 } },
+    });
     const err = (await openai(token)
       .chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a' }] })
       .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
@@ -140,7 +199,11 @@ describe('limits that hold', () => {
   it('Anthropic clients get rate_limit_error for a budget refusal', async () => {
     const token = await h.tool('anthropic-broke', { dailyUsd: 0.000001 });
     const err = (await anthropic(token)
-      .messages.create({ model: 'claude-sonnet-4-5', max_tokens: 1000, messages: [{ role: 'user', content: 'a' }] })
+      .messages.create({
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1000,
+        messages: [{ role: 'user', content: 'a' }],
+      })
       .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
     expect(err.status).toBe(429);
     expect((err.error as { error: { type: string } }).error.type).toBe('rate_limit_error');
@@ -153,14 +216,22 @@ describe('durability', () => {
     const token = await h2.tool('persist');
     h2.upstream.usage = { prompt: 1000, cached: 200, completion: 500 };
     const client = new OpenAI({ baseURL: `${h2.core.url}/v1`, apiKey: token, maxRetries: 0 });
-    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a' }] });
-    const before = (await h2.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === 'persist')!;
+    for (let i = 0; i < 3; i++)
+      await client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        messages: [{ role: 'user', content: 'a' }],
+      });
+    const before = (await h2.admin.call('usage', { query: { by: 'tool' } })).find(
+      (r) => r.tool === 'persist',
+    )!;
     expect(before.costUsd).toBeCloseTo(3 * 0.000435, 12);
     await h2.core.close();
     await h2.upstream.close();
     const h3 = await startHarness({ dataDir: h2.dataDir, keychainService: h2.keychainService, keys: false });
     try {
-      const after = (await h3.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === 'persist')!;
+      const after = (await h3.admin.call('usage', { query: { by: 'tool' } })).find(
+        (r) => r.tool === 'persist',
+      )!;
       expect(after).toEqual(before);
       expect((await h3.admin.call('listRequests', { query: { tool: 'persist' } })).records).toHaveLength(3);
     } finally {

@@ -19,7 +19,11 @@ beforeAll(async () => {
   upstream = await startFakeUpstream();
   dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-nokeychain-'));
   // No session bus at all: libsecret cannot reach any keychain.
-  env = { ...cliEnv().env, DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/shimmy-test-bus', SHIMMY_KEY_ANTHROPIC: KEY };
+  env = {
+    ...cliEnv().env,
+    DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/shimmy-test-bus',
+    SHIMMY_KEY_ANTHROPIC: KEY,
+  };
   serve = await startServe({ port: await freePort(), dataDir, env });
 }, 60_000);
 afterAll(async () => {
@@ -38,19 +42,37 @@ it('key set fails, names the environment variable to use, and writes nothing', a
 
 it('a key from SHIMMY_KEY_<PROVIDER> is used upstream and listed masked', async () => {
   const list = await runCli(['key', 'list', '--json', '--data-dir', dataDir], { env });
-  const keys = JSON.parse(list.stdout) as Array<{ provider: string; label: string; masked: string; source: string }>;
+  const keys = JSON.parse(list.stdout) as Array<{
+    provider: string;
+    label: string;
+    masked: string;
+    source: string;
+  }>;
   expect(keys).toContainEqual({ provider: 'anthropic', label: 'default', masked: 'sk-…ZZZZ', source: 'env' });
-  const info = JSON.parse(await fs.readFile(path.join(dataDir, 'instance.json'), 'utf8')) as { url: string; secret: string };
+  const info = JSON.parse(await fs.readFile(path.join(dataDir, 'instance.json'), 'utf8')) as {
+    url: string;
+    secret: string;
+  };
   await fetch(`${info.url}/api/providers/anthropic`, {
     method: 'PATCH',
     headers: { authorization: `Bearer ${info.secret}`, 'content-type': 'application/json' },
     body: JSON.stringify({ baseUrl: upstream.url }),
   });
-  const tool = JSON.parse((await runCli(['tool', 'add', 'srv', '--json', '--data-dir', dataDir], { env })).stdout) as { token: string };
+  const tool = JSON.parse(
+    (await runCli(['tool', 'add', 'srv', '--json', '--data-dir', dataDir], { env })).stdout,
+  ) as { token: string };
   const res = await fetch(`${info.url}/v1/messages`, {
     method: 'POST',
-    headers: { 'x-api-key': tool.token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({ model: 'claude-haiku-4-5', max_tokens: 10, messages: [{ role: 'user', content: 'hi' }] }),
+    headers: {
+      'x-api-key': tool.token,
+      'content-type': 'application/json',
+      'anthropic-version': '2023-06-01',
+    },
+    body: JSON.stringify({
+      model: 'claude-haiku-4-5',
+      max_tokens: 10,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
   });
   expect(res.status).toBe(200);
   expect(upstream.received.at(-1)!.headers['x-api-key']).toBe(KEY);

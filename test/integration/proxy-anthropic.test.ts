@@ -22,7 +22,8 @@ afterAll(() => h.close());
 
 const lastReceived = () => h.upstream.received.at(-1)!;
 const hi = { max_tokens: 64, messages: [{ role: 'user' as const, content: 'hi' }] };
-const lastRecord = async (model: string) => (await h.admin.call('listRequests', { query: { model } })).records[0];
+const lastRecord = async (model: string) =>
+  (await h.admin.call('listRequests', { query: { model } })).records[0];
 
 describe('Anthropic Messages through the official SDK', () => {
   it('answers a message and swaps the tool token for the real key in x-api-key', async () => {
@@ -71,7 +72,8 @@ describe('Anthropic Messages through the official SDK', () => {
   it('streams with create({ stream: true }) too', async () => {
     const stream = await client.messages.create({ model: 'claude-haiku-4-5', stream: true, ...hi });
     let text = '';
-    for await (const ev of stream) if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta') text += ev.delta.text;
+    for await (const ev of stream)
+      if (ev.type === 'content_block_delta' && ev.delta.type === 'text_delta') text += ev.delta.text;
     expect(text).toBe('Hello from the fake upstream!');
   });
 
@@ -95,7 +97,12 @@ describe('Anthropic Messages through the official SDK', () => {
   it('forwards per-request anthropic-version and anthropic-beta unchanged', async () => {
     await client.messages.create(
       { model: 'claude-sonnet-4', ...hi },
-      { headers: { 'anthropic-version': '2024-10-22', 'anthropic-beta': 'prompt-caching-2024-07-31,interleaved-thinking-2025-05-14' } },
+      {
+        headers: {
+          'anthropic-version': '2024-10-22',
+          'anthropic-beta': 'prompt-caching-2024-07-31,interleaved-thinking-2025-05-14',
+        },
+      },
     );
     const got = lastReceived();
     expect(got.headers['anthropic-version']).toBe('2024-10-22');
@@ -113,10 +120,15 @@ describe('Anthropic Messages through the official SDK', () => {
   });
 
   it('passes an upstream 429 through with its Anthropic error body', async () => {
-    const err = (await client.messages.create({ model: 'fail-429', ...hi }).catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
+    const err = (await client.messages
+      .create({ model: 'fail-429', ...hi })
+      .catch((e: unknown) => e)) as InstanceType<typeof Anthropic.APIError>;
     expect(err).toBeInstanceOf(Anthropic.RateLimitError);
     expect(err.status).toBe(429);
-    expect(err.error).toEqual({ type: 'error', error: { type: 'rate_limit_error', message: 'upstream says 429' } });
+    expect(err.error).toEqual({
+      type: 'error',
+      error: { type: 'rate_limit_error', message: 'upstream says 429' },
+    });
     const rec = await lastRecord('fail-429');
     expect(rec?.status).toBe(429);
     expect(rec?.errorClass).toBe('upstream_error');
@@ -158,9 +170,14 @@ describe('proxy errors in Anthropic format', () => {
     expect(typeof body.error.message).toBe('string');
 
     const bad = new Anthropic({ baseURL: h.core.url, apiKey: 'shm_not-a-real-token', maxRetries: 0 });
-    const err = await bad.messages.countTokens({ model: 'claude-sonnet-4', messages: hi.messages }).catch((e: unknown) => e);
+    const err = await bad.messages
+      .countTokens({ model: 'claude-sonnet-4', messages: hi.messages })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(Anthropic.AuthenticationError);
-    expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({ type: 'error', error: { type: 'authentication_error' } });
+    expect((err as InstanceType<typeof Anthropic.APIError>).error).toMatchObject({
+      type: 'error',
+      error: { type: 'authentication_error' },
+    });
   });
 
   it('accepts the token as Authorization: Bearer (ANTHROPIC_AUTH_TOKEN) and still sends only x-api-key upstream', async () => {

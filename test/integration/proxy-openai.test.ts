@@ -18,7 +18,10 @@ const lastReceived = () => h.upstream.received.at(-1)!;
 
 describe('OpenAI family through the official SDK', () => {
   it('answers a chat completion and swaps in the real key', async () => {
-    const res = await client.chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] });
+    const res = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(res.choices[0]!.message.content).toBe('Hello from the fake upstream!');
     expect(res.usage?.prompt_tokens).toBe(12);
     const got = lastReceived();
@@ -28,18 +31,31 @@ describe('OpenAI family through the official SDK', () => {
   });
 
   it('streams chunk by chunk and the client sees no usage chunk it did not ask for', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     const chunks = [];
     for await (const c of stream) chunks.push(c);
-    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe('Hello from the fake upstream!');
+    expect(chunks.map((c) => c.choices[0]?.delta.content ?? '').join('')).toBe(
+      'Hello from the fake upstream!',
+    );
     expect(chunks.every((c) => c.choices.length === 1)).toBe(true);
     expect(chunks.every((c) => !('usage' in c))).toBe(true);
     // Upstream was asked for usage so Shimmy can meter the stream.
-    expect((lastReceived().body as { stream_options?: unknown }).stream_options).toEqual({ include_usage: true });
+    expect((lastReceived().body as { stream_options?: unknown }).stream_options).toEqual({
+      include_usage: true,
+    });
   });
 
   it('passes the usage chunk through when the client asked for it', async () => {
-    const stream = await client.chat.completions.create({ model: 'gpt-4o-mini', stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'hi' }] });
+    const stream = await client.chat.completions.create({
+      model: 'gpt-4o-mini',
+      stream: true,
+      stream_options: { include_usage: true },
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     let usage;
     for await (const c of stream) if (c.usage) usage = c.usage;
     expect(usage?.completion_tokens).toBe(5);
@@ -55,7 +71,9 @@ describe('OpenAI family through the official SDK', () => {
   });
 
   it('passes upstream errors through unchanged', async () => {
-    const err = await client.chat.completions.create({ model: 'fail-500', messages: [{ role: 'user', content: 'x' }] }).catch((e: unknown) => e);
+    const err = await client.chat.completions
+      .create({ model: 'fail-500', messages: [{ role: 'user', content: 'x' }] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(OpenAI.InternalServerError);
     expect((err as InstanceType<typeof OpenAI.APIError>).message).toContain('upstream says 500');
     expect((err as InstanceType<typeof OpenAI.APIError>).code).toBe('upstream_500');
@@ -81,7 +99,10 @@ describe('OpenAI family through the official SDK', () => {
   it('aborts the upstream request as soon as the client goes away mid-stream', async () => {
     const before = h.upstream.aborted.length;
     const ac = new AbortController();
-    const stream = await client.chat.completions.create({ model: 'slow-stream', stream: true, messages: [{ role: 'user', content: 'x' }] }, { signal: ac.signal });
+    const stream = await client.chat.completions.create(
+      { model: 'slow-stream', stream: true, messages: [{ role: 'user', content: 'x' }] },
+      { signal: ac.signal },
+    );
     let n = 0;
     try {
       for await (const _ of stream) if (++n === 3) ac.abort();
@@ -90,13 +111,24 @@ describe('OpenAI family through the official SDK', () => {
     }
     expect(n).toBe(3);
     await expect.poll(() => h.upstream.aborted.length, { timeout: 3000 }).toBe(before + 1);
-    await expect.poll(() => h.admin.call('listRequests', { query: { model: 'slow-stream' } }).then((p) => p.records[0]?.errorClass)).toBe('client_abort');
+    await expect
+      .poll(() =>
+        h.admin
+          .call('listRequests', { query: { model: 'slow-stream' } })
+          .then((p) => p.records[0]?.errorClass),
+      )
+      .toBe('client_abort');
   });
 
   it('routes provider/model names to that provider with the prefix stripped', async () => {
-    await h.admin.call('addProvider', { body: { name: 'groq', kind: 'openai', baseUrl: `${h.upstream.url}/v1` } });
+    await h.admin.call('addProvider', {
+      body: { name: 'groq', kind: 'openai', baseUrl: `${h.upstream.url}/v1` },
+    });
     await h.admin.call('putKey', { body: { provider: 'groq', key: 'gsk-groq-test-key-9999' } });
-    await client.chat.completions.create({ model: 'groq/llama-3.1-8b-instant', messages: [{ role: 'user', content: 'hi' }] });
+    await client.chat.completions.create({
+      model: 'groq/llama-3.1-8b-instant',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect((lastReceived().body as { model: string }).model).toBe('llama-3.1-8b-instant');
     expect(lastReceived().headers.authorization).toBe('Bearer gsk-groq-test-key-9999');
   });
@@ -104,7 +136,11 @@ describe('OpenAI family through the official SDK', () => {
 
 describe('proxy errors in OpenAI format', () => {
   const post = (body: string, headers: Record<string, string> = {}) =>
-    fetch(`${h.core.url}/v1/chat/completions`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers }, body });
+    fetch(`${h.core.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
+      body,
+    });
 
   it('400 for malformed JSON', async () => {
     const res = await post('{"model": "gpt-4o-mini",');
@@ -114,14 +150,18 @@ describe('proxy errors in OpenAI format', () => {
 
   it('413 for a body over the limit', async () => {
     await h.admin.call('patchSettings', { body: { bodyLimitBytes: 1000 } });
-    const res = await post(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(2000) }] }));
+    const res = await post(
+      JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'x'.repeat(2000) }] }),
+    );
     expect(res.status).toBe(413);
     expect((await res.json()).error.code).toBe('body_too_large');
     await h.admin.call('patchSettings', { body: { bodyLimitBytes: 32 * 1024 * 1024 } });
   });
 
   it('a 4xx naming the provider and the fix when it has no key', async () => {
-    await h.admin.call('addProvider', { body: { name: 'keyless', kind: 'openai', baseUrl: `${h.upstream.url}/v1` } });
+    await h.admin.call('addProvider', {
+      body: { name: 'keyless', kind: 'openai', baseUrl: `${h.upstream.url}/v1` },
+    });
     const res = await post(JSON.stringify({ model: 'keyless/some-model', messages: [] }));
     expect(res.status).toBeGreaterThanOrEqual(400);
     expect(res.status).toBeLessThan(500);
@@ -140,7 +180,9 @@ describe('proxy errors in OpenAI format', () => {
   });
 
   it('502 naming the provider when upstream is unreachable', async () => {
-    await h.admin.call('addProvider', { body: { name: 'down', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' } });
+    await h.admin.call('addProvider', {
+      body: { name: 'down', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+    });
     await h.admin.call('putKey', { body: { provider: 'down', key: 'sk-down-test-0000' } });
     const res = await post(JSON.stringify({ model: 'down/x', messages: [] }));
     expect(res.status).toBe(502);
@@ -153,12 +195,15 @@ describe('proxy errors in OpenAI format', () => {
   });
 
   it('logs request and response bodies, minus credentials, only when body logging is on', async () => {
-    const send = () => post(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'log me' }] }));
+    const send = () =>
+      post(JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'log me' }] }));
     const off = (await send()).headers.get('x-shimmy-request-id')!;
     await h.admin.call('patchSettings', { body: { logBodies: true } });
     const on = (await send()).headers.get('x-shimmy-request-id')!;
     await h.admin.call('patchSettings', { body: { logBodies: false } });
-    await expect.poll(() => h.admin.call('getRequest', { params: { id: on } }).then((d) => d.response?.body ?? '')).toContain('Hello from the fake upstream!');
+    await expect
+      .poll(() => h.admin.call('getRequest', { params: { id: on } }).then((d) => d.response?.body ?? ''))
+      .toContain('Hello from the fake upstream!');
     const detail = await h.admin.call('getRequest', { params: { id: on } });
     expect(detail.request?.body).toContain('log me');
     expect(detail.request?.headers.authorization).toBeUndefined();

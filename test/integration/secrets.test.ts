@@ -10,7 +10,15 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin, type AdminClient } from '../../main/cli/admin-client.js';
 import { loadKeytar } from '../../main/core/vault/vault.js';
-import { cliEnv, createOutputLog, freePort, runCli, startServe, type CliResult, type ServeProcess } from '../support/cli-process.js';
+import {
+  cliEnv,
+  createOutputLog,
+  freePort,
+  runCli,
+  startServe,
+  type CliResult,
+  type ServeProcess,
+} from '../support/cli-process.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { findLeaks, readTree, type Haystack, type NamedSecret } from '../support/secret-scan.js';
 
@@ -35,7 +43,10 @@ const tokenPrinters = new Set(['tool add', 'tool rotate', 'env', 'exec']);
 
 async function shimmy(args: string[], input?: string): Promise<CliResult> {
   const cut = args.indexOf('--');
-  const withDir = cut < 0 ? [...args, '--data-dir', dataDir] : [...args.slice(0, cut), '--data-dir', dataDir, ...args.slice(cut)];
+  const withDir =
+    cut < 0
+      ? [...args, '--data-dir', dataDir]
+      : [...args.slice(0, cut), '--data-dir', dataDir, ...args.slice(cut)];
   const r = await runCli(withDir, { env, ...(input !== undefined ? { input } : {}) });
   const printsToken = tokenPrinters.has(args.slice(0, 2).join(' ')) || tokenPrinters.has(args[0]!);
   outputs.add(`stderr of shimmy ${args.join(' ')}`, r.stderr);
@@ -45,7 +56,9 @@ async function shimmy(args: string[], input?: string): Promise<CliResult> {
 }
 
 async function newTool(name: string, ...limits: string[]): Promise<string> {
-  const { token } = JSON.parse((await shimmy(['tool', 'add', name, ...limits, '--json'])).stdout) as { token: string };
+  const { token } = JSON.parse((await shimmy(['tool', 'add', name, ...limits, '--json'])).stdout) as {
+    token: string;
+  };
   secrets.push({ name: `token:${name}`, value: token });
   return token;
 }
@@ -73,7 +86,8 @@ afterAll(async () => {
   await serve?.stop();
   // Straight from the keychain: the instance may be gone, and nothing of this run may stay behind.
   const keychain = await loadKeytar();
-  for (const c of (await keychain?.findCredentials(keychainService)) ?? []) await keychain!.deletePassword(keychainService, c.account);
+  for (const c of (await keychain?.findCredentials(keychainService)) ?? [])
+    await keychain!.deletePassword(keychainService, c.account);
   await upstream?.close();
   await fs.rm(dataDir, { recursive: true, force: true });
 }, 60_000);
@@ -90,7 +104,12 @@ describe('after a session of requests, including errors', { timeout: 180_000 }, 
 
     // Successes, every endpoint family.
     await oai.chat.completions.create({ model: 'gpt-4o-mini', messages: hi });
-    for await (const _ of await oai.chat.completions.create({ model: 'gpt-4o-mini', messages: hi, stream: true })) void _;
+    for await (const _ of await oai.chat.completions.create({
+      model: 'gpt-4o-mini',
+      messages: hi,
+      stream: true,
+    }))
+      void _;
     await oai.responses.create({ model: 'gpt-4o-mini', input: 'hi' });
     await oai.embeddings.create({ model: 'text-embedding-3-small', input: 'hi' });
     await ant.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: hi });
@@ -98,49 +117,75 @@ describe('after a session of requests, including errors', { timeout: 180_000 }, 
     await ant.messages.countTokens({ model: 'claude-haiku-4-5', messages: hi });
     // Cached answers land in the data dir too: a cacheable request, twice (the second is a hit).
     await oai.chat.completions.create({ model: 'gpt-4o-mini', messages: hi, temperature: 0 });
-    const again = await oai.chat.completions.create({ model: 'gpt-4o-mini', messages: hi, temperature: 0 }).withResponse();
+    const again = await oai.chat.completions
+      .create({ model: 'gpt-4o-mini', messages: hi, temperature: 0 })
+      .withResponse();
     expect(again.response.headers.get('x-shimmy-cache')).toMatch(/^hit/);
     // The openai pool has two keys; either may serve a request, nothing else may reach upstream.
-    const openaiAuth = upstream.received.filter((r) => !r.path.startsWith('/v1/messages')).map((r) => r.headers.authorization);
+    const openaiAuth = upstream.received
+      .filter((r) => !r.path.startsWith('/v1/messages'))
+      .map((r) => r.headers.authorization);
     expect(openaiAuth.length).toBe(5);
-    expect(openaiAuth.filter((a) => a !== `Bearer ${KEYS.openai}` && a !== `Bearer ${KEYS.openaiBackup}`)).toEqual([]);
+    expect(
+      openaiAuth.filter((a) => a !== `Bearer ${KEYS.openai}` && a !== `Bearer ${KEYS.openaiBackup}`),
+    ).toEqual([]);
     expect(upstream.received.filter((r) => r.headers['x-api-key'] === KEYS.anthropic).length).toBe(3);
 
     // Errors: upstream failures, a cut stream, a client abort.
     await expect(oai.chat.completions.create({ model: 'fail-500', messages: hi })).rejects.toThrow(/500/);
-    await expect(ant.messages.create({ model: 'fail-429', max_tokens: 16, messages: hi })).rejects.toThrow(/429/);
-    await expect(ant.messages.create({ model: 'fail-401', max_tokens: 16, messages: hi })).rejects.toThrow(/401/);
+    await expect(ant.messages.create({ model: 'fail-429', max_tokens: 16, messages: hi })).rejects.toThrow(
+      /429/,
+    );
+    await expect(ant.messages.create({ model: 'fail-401', max_tokens: 16, messages: hi })).rejects.toThrow(
+      /401/,
+    );
     await expect(
       (async () => {
-        for await (const _ of await oai.chat.completions.create({ model: 'cut-stream', messages: hi, stream: true })) void _;
+        for await (const _ of await oai.chat.completions.create({
+          model: 'cut-stream',
+          messages: hi,
+          stream: true,
+        }))
+          void _;
       })(),
     ).rejects.toThrow();
     const ac = new AbortController();
     let n = 0;
     try {
-      for await (const _ of await oai.chat.completions.create({ model: 'slow-stream', messages: hi, stream: true }, { signal: ac.signal })) if (++n === 2) ac.abort();
+      for await (const _ of await oai.chat.completions.create(
+        { model: 'slow-stream', messages: hi, stream: true },
+        { signal: ac.signal },
+      ))
+        if (++n === 2) ac.abort();
     } catch (err) {
       // The SDK may end the loop quietly or throw an abort error: either way the client is gone.
       expect(String(err)).toMatch(/abort/i);
     }
     expect(n).toBe(2);
-    await expect(oai.chat.completions.create({ model: 'down/x', messages: hi })).rejects.toMatchObject({ status: 502 });
+    await expect(oai.chat.completions.create({ model: 'down/x', messages: hi })).rejects.toMatchObject({
+      status: 502,
+    });
 
     // A misconfigured tool that sends a real provider key to Shimmy: refused, and it must not be logged.
     const misused = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: KEYS.openai, maxRetries: 0 });
     await expect(misused.models.list()).rejects.toMatchObject({ status: 401 });
     const misusedAnt = new Anthropic({ baseURL: serve.url, apiKey: KEYS.anthropic, maxRetries: 0 });
-    await expect(misusedAnt.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: hi })).rejects.toMatchObject({ status: 401 });
+    await expect(
+      misusedAnt.messages.create({ model: 'claude-haiku-4-5', max_tokens: 16, messages: hi }),
+    ).rejects.toMatchObject({ status: 401 });
 
     // Limits and tool state.
     const tinyClient = new OpenAI({ baseURL: `${serve.url}/v1`, apiKey: tiny, maxRetries: 0 });
-    await expect(tinyClient.chat.completions.create({ model: 'gpt-4o-mini', messages: hi })).rejects.toMatchObject({ status: 429 });
+    await expect(
+      tinyClient.chat.completions.create({ model: 'gpt-4o-mini', messages: hi }),
+    ).rejects.toMatchObject({ status: 429 });
     await shimmy(['tool', 'pause', 'alpha']);
     await expect(oai.models.list()).rejects.toMatchObject({ status: 403 });
     await shimmy(['tool', 'resume', 'alpha']);
 
     // Token lifecycle: rotate, env, exec (whose child uses its token, then exits).
-    rotated = (JSON.parse((await shimmy(['tool', 'rotate', 'alpha', '--json'])).stdout) as { token: string }).token;
+    rotated = (JSON.parse((await shimmy(['tool', 'rotate', 'alpha', '--json'])).stdout) as { token: string })
+      .token;
     secrets.push({ name: 'token:alpha(rotated)', value: rotated });
     await expect(oai.models.list()).rejects.toMatchObject({ status: 401 });
     const envOut = (await shimmy(['env', '--tool', 'alpha'])).stdout;
@@ -148,7 +193,11 @@ describe('after a session of requests, including errors', { timeout: 180_000 }, 
     expect(envToken).toMatch(/^shm_/);
     secrets.push({ name: 'token:alpha(env)', value: envToken! });
     const script = `const r = await fetch(process.env.OPENAI_BASE_URL + '/models', { headers: { authorization: 'Bearer ' + process.env.OPENAI_API_KEY } }); console.log(process.env.OPENAI_API_KEY, r.status);`;
-    const execOut = (await shimmy(['exec', '--tool', 'alpha', '--', process.execPath, '--input-type=module', '-e', script])).stdout.trim().split(' ');
+    const execOut = (
+      await shimmy(['exec', '--tool', 'alpha', '--', process.execPath, '--input-type=module', '-e', script])
+    ).stdout
+      .trim()
+      .split(' ');
     expect(execOut[1]).toBe('200');
     secrets.push({ name: 'token:alpha(exec)', value: execOut[0]! });
 
@@ -184,8 +233,18 @@ describe('after a session of requests, including errors', { timeout: 180_000 }, 
         { provider: 'anthropic', label: 'default', masked: 'sk-…ANTK', source: 'keychain' },
       ]),
     );
-    expect(JSON.parse(providers)).toEqual(expect.arrayContaining([expect.objectContaining({ name: 'openai', hasKey: true })]));
-    expect(findLeaks([{ label: '/api/keys', bytes: Buffer.from(keys) }, { label: '/api/providers', bytes: Buffer.from(providers) }], secrets)).toEqual([]);
+    expect(JSON.parse(providers)).toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'openai', hasKey: true })]),
+    );
+    expect(
+      findLeaks(
+        [
+          { label: '/api/keys', bytes: Buffer.from(keys) },
+          { label: '/api/providers', bytes: Buffer.from(providers) },
+        ],
+        secrets,
+      ),
+    ).toEqual([]);
   });
 
   it('the admin API never returns a token or a token hash', async () => {
@@ -194,7 +253,8 @@ describe('after a session of requests, including errors', { timeout: 180_000 }, 
     // The hash is what config.json keeps: proves the hashes checked below are the real ones.
     expect(config).toContain(hashOf(rotated));
     expect(tools).not.toContain('"hash"');
-    for (const s of secrets.filter((x) => x.name.startsWith('token:'))) expect(tools).not.toContain(hashOf(s.value));
+    for (const s of secrets.filter((x) => x.name.startsWith('token:')))
+      expect(tools).not.toContain(hashOf(s.value));
     const requests = await (await admin.fetchRaw('/api/requests?limit=500')).text();
     const exported = await (await admin.fetchRaw('/api/export?format=jsonl')).text();
     expect(JSON.parse(requests).records.length).toBeGreaterThanOrEqual(15);
@@ -215,7 +275,9 @@ describe('after a session of requests, including errors', { timeout: 180_000 }, 
     expect(files.some((f) => f.label === 'config.json')).toBe(true);
     expect(files.some((f) => f.label.startsWith('cache'))).toBe(true);
     // A planted leak is found: the scan can fail.
-    expect(findLeaks([{ label: 'control', bytes: Buffer.from(`x${KEYS.down}y`) }], secrets)).toEqual(['key:down in control']);
+    expect(findLeaks([{ label: 'control', bytes: Buffer.from(`x${KEYS.down}y`) }], secrets)).toEqual([
+      'key:down in control',
+    ]);
     const logs: Haystack[] = [
       { label: 'serve stdout', bytes: Buffer.from(serve.stdout()) },
       { label: 'serve stderr', bytes: Buffer.from(serve.stderr()) },

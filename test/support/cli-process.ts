@@ -30,7 +30,8 @@ export function createOutputLog(): OutputLog {
 export function cliEnv(): { env: NodeJS.ProcessEnv; keychainService: string } {
   const keychainService = `ShimmyCliTest-${randomBytes(6).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('SHIMMY_') || k === 'SHIMMY_KEYRING_READY') env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!k.startsWith('SHIMMY_') || k === 'SHIMMY_KEYRING_READY') env[k] = v;
   env.SHIMMY_KEYCHAIN_SERVICE = keychainService;
   return { env, keychainService };
 }
@@ -44,14 +45,21 @@ export interface RunOptions {
 
 export function runCli(args: string[], opts: RunOptions): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [SHIMMY_BIN, ...args], { env: opts.env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [SHIMMY_BIN, ...args], {
+      env: opts.env,
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString('utf8')));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
-      reject(new Error(`shimmy ${args.join(' ')} did not exit within ${opts.timeoutMs ?? 45_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`));
+      reject(
+        new Error(
+          `shimmy ${args.join(' ')} did not exit within ${opts.timeoutMs ?? 45_000} ms\nstdout: ${stdout}\nstderr: ${stderr}`,
+        ),
+      );
     }, opts.timeoutMs ?? 45_000);
     child.on('error', reject);
     child.on('close', (code) => {
@@ -84,17 +92,29 @@ export interface ServeProcess {
   stop(): Promise<number | null>;
 }
 
-export async function startServe(opts: { port: number; dataDir: string; env: NodeJS.ProcessEnv; timeoutMs?: number }): Promise<ServeProcess> {
-  const child = spawn(process.execPath, [SHIMMY_BIN, 'serve', '--port', String(opts.port), '--data-dir', opts.dataDir], {
-    env: opts.env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+export async function startServe(opts: {
+  port: number;
+  dataDir: string;
+  env: NodeJS.ProcessEnv;
+  timeoutMs?: number;
+}): Promise<ServeProcess> {
+  const child = spawn(
+    process.execPath,
+    [SHIMMY_BIN, 'serve', '--port', String(opts.port), '--data-dir', opts.dataDir],
+    {
+      env: opts.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (d: Buffer) => (stdout += d.toString('utf8')));
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`shimmy serve printed no "listening" line in time\nstderr: ${stderr}`)), opts.timeoutMs ?? 45_000);
+    const timer = setTimeout(
+      () => reject(new Error(`shimmy serve printed no "listening" line in time\nstderr: ${stderr}`)),
+      opts.timeoutMs ?? 45_000,
+    );
     child.stderr.on('data', (d: Buffer) => {
       stderr += d.toString('utf8');
       const m = /listening on (http:\/\/\S+)/.exec(stderr);

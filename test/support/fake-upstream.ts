@@ -37,7 +37,13 @@ export interface FakeUpstream {
 const words = ['Hello', ' from', ' the', ' fake', ' upstream', '!'];
 
 export async function startFakeUpstream(): Promise<FakeUpstream> {
-  const state: FakeUpstream = { url: '', received: [], aborted: [], usage: { prompt: 12, completion: 5 }, close: async () => undefined };
+  const state: FakeUpstream = {
+    url: '',
+    received: [],
+    aborted: [],
+    usage: { prompt: 12, completion: 5 },
+    close: async () => undefined,
+  };
   const sockets = new Set<import('node:net').Socket>();
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -62,18 +68,41 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (credential.includes('revoked')) return sendFailure(res, path, 401);
     const fail = /^fail-(\d{3})$/.exec(model);
     if (fail) return sendFailure(res, path, Number(fail[1]));
-    if (path === '/v1/models') return json(res, { object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }] });
+    if (path === '/v1/models')
+      return json(res, {
+        object: 'list',
+        data: [{ id: 'gpt-4o-mini', object: 'model', created: 1, owned_by: 'openai' }],
+      });
     if (path === '/v1/embeddings') {
       // The official SDK asks for base64 by default and decodes it into floats itself.
       const floats = [0.1, 0.2, 0.3];
-      const embedding = b.encoding_format === 'base64' ? Buffer.from(new Float32Array(floats).buffer).toString('base64') : floats;
-      return json(res, { object: 'list', data: [{ object: 'embedding', index: 0, embedding }], model, usage: { prompt_tokens: state.usage.prompt, total_tokens: state.usage.prompt } });
+      const embedding =
+        b.encoding_format === 'base64'
+          ? Buffer.from(new Float32Array(floats).buffer).toString('base64')
+          : floats;
+      return json(res, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding }],
+        model,
+        usage: { prompt_tokens: state.usage.prompt, total_tokens: state.usage.prompt },
+      });
     }
     if (path === '/v1/chat/completions') return chat(res, b, model, state.usage);
     if (path === '/v1/responses') return responses(res, b, model, state.usage);
     if (path === '/v1/messages') return messages(res, b, model, state.usage);
     if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: 42 });
-    res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `fake upstream: no route ${path}`, type: 'invalid_request_error', param: null, code: null } }));
+    res
+      .writeHead(404, { 'content-type': 'application/json' })
+      .end(
+        JSON.stringify({
+          error: {
+            message: `fake upstream: no route ${path}`,
+            type: 'invalid_request_error',
+            param: null,
+            code: null,
+          },
+        }),
+      );
   });
   server.on('connection', (s) => {
     sockets.add(s);
@@ -97,9 +126,30 @@ function json(res: http.ServerResponse, value: unknown, status = 200) {
 
 function sendFailure(res: http.ServerResponse, path: string, status: number) {
   if (path.startsWith('/v1/messages')) {
-    return json(res, { type: 'error', error: { type: status === 429 ? 'rate_limit_error' : 'api_error', message: `upstream says ${status}` } }, status);
+    return json(
+      res,
+      {
+        type: 'error',
+        error: {
+          type: status === 429 ? 'rate_limit_error' : 'api_error',
+          message: `upstream says ${status}`,
+        },
+      },
+      status,
+    );
   }
-  return json(res, { error: { message: `upstream says ${status}`, type: 'server_error', param: null, code: `upstream_${status}` } }, status);
+  return json(
+    res,
+    {
+      error: {
+        message: `upstream says ${status}`,
+        type: 'server_error',
+        param: null,
+        code: `upstream_${status}`,
+      },
+    },
+    status,
+  );
 }
 
 function sseStart(res: http.ServerResponse) {
@@ -149,11 +199,18 @@ function chat(res: http.ServerResponse, b: Record<string, unknown>, model: strin
   const extra = includeUsage ? { usage: null } : {};
   const repeat = model === 'slow-stream' ? 200 : 1;
   const events: string[] = [];
-  events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], ...extra })}\n\n`);
+  events.push(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], ...extra })}\n\n`,
+  );
   for (let r = 0; r < repeat; r++) {
-    for (const w of words) events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }], ...extra })}\n\n`);
+    for (const w of words)
+      events.push(
+        `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: w }, finish_reason: null }], ...extra })}\n\n`,
+      );
   }
-  events.push(`data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...extra })}\n\n`);
+  events.push(
+    `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }], ...extra })}\n\n`,
+  );
   if (includeUsage) events.push(`data: ${JSON.stringify({ ...base, choices: [], usage: chatUsage(u) })}\n\n`);
   events.push('data: [DONE]\n\n');
   sseStart(res);
@@ -177,15 +234,29 @@ function responses(res: http.ServerResponse, b: Record<string, unknown>, model: 
     created_at: 1,
     status: 'completed',
     model,
-    output: [{ type: 'message', id: 'msg_fake', status: 'completed', role: 'assistant', content: [{ type: 'output_text', text: words.join(''), annotations: [] }] }],
+    output: [
+      {
+        type: 'message',
+        id: 'msg_fake',
+        status: 'completed',
+        role: 'assistant',
+        content: [{ type: 'output_text', text: words.join(''), annotations: [] }],
+      },
+    ],
     usage: responsesUsage(u),
   };
   if (b.stream !== true) return json(res, response);
   const events: string[] = [];
   let seq = 0;
-  const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
-  events.push(ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } }));
-  for (const w of words) events.push(ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta: w }));
+  const ev = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, sequence_number: seq++, ...data })}\n\n`;
+  events.push(
+    ev('response.created', { response: { ...response, status: 'in_progress', output: [], usage: null } }),
+  );
+  for (const w of words)
+    events.push(
+      ev('response.output_text.delta', { item_id: 'msg_fake', output_index: 0, content_index: 0, delta: w }),
+    );
   events.push(ev('response.completed', { response }));
   sseStart(res);
   void drip(res, model, events);
@@ -210,18 +281,39 @@ function messages(res: http.ServerResponse, b: Record<string, unknown>, model: s
       usage,
     });
   }
-  const ev = (type: string, data: Record<string, unknown>) => `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
+  const ev = (type: string, data: Record<string, unknown>) =>
+    `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
   const repeat = model === 'slow-stream' ? 200 : 1;
   const events: string[] = [
-    ev('message_start', { message: { id: 'msg_fake', type: 'message', role: 'assistant', model, content: [], stop_reason: null, stop_sequence: null, usage: { ...usage, output_tokens: 1 } } }),
+    ev('message_start', {
+      message: {
+        id: 'msg_fake',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [],
+        stop_reason: null,
+        stop_sequence: null,
+        usage: { ...usage, output_tokens: 1 },
+      },
+    }),
     ev('content_block_start', { index: 0, content_block: { type: 'text', text: '' } }),
     ev('ping', {}),
   ];
-  for (let r = 0; r < repeat; r++) for (const w of words) events.push(ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } }));
+  for (let r = 0; r < repeat; r++)
+    for (const w of words)
+      events.push(ev('content_block_delta', { index: 0, delta: { type: 'text_delta', text: w } }));
   events.push(ev('content_block_stop', { index: 0 }));
   // Cumulative: a proxy that adds these up would count 2 + 5 = 7 output tokens, not 5.
-  events.push(ev('message_delta', { delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: 2 } }));
-  events.push(ev('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: u.completion } }));
+  events.push(
+    ev('message_delta', { delta: { stop_reason: null, stop_sequence: null }, usage: { output_tokens: 2 } }),
+  );
+  events.push(
+    ev('message_delta', {
+      delta: { stop_reason: 'end_turn', stop_sequence: null },
+      usage: { output_tokens: u.completion },
+    }),
+  );
   events.push(ev('message_stop', {}));
   sseStart(res);
   void drip(res, model, events, model === 'cut-stream' ? 3 : undefined);

@@ -24,7 +24,9 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(opts: { keys?: boolean; core?: Partial<StartCoreOptions>; dataDir?: string; keychainService?: string } = {}): Promise<Harness> {
+export async function startHarness(
+  opts: { keys?: boolean; core?: Partial<StartCoreOptions>; dataDir?: string; keychainService?: string } = {},
+): Promise<Harness> {
   const upstream = await startFakeUpstream();
   const dataDir = opts.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-test-')));
   const keychainService = opts.keychainService ?? `ShimmyTest-${randomBytes(6).toString('hex')}`;
@@ -55,7 +57,10 @@ export async function startHarness(opts: { keys?: boolean; core?: Partial<StartC
     },
     async close() {
       for (const k of await admin.call('listKeys').catch(() => [])) {
-        if (k.source === 'keychain') await admin.call('deleteKey', { params: { provider: k.provider, label: k.label } }).catch(() => undefined);
+        if (k.source === 'keychain')
+          await admin
+            .call('deleteKey', { params: { provider: k.provider, label: k.label } })
+            .catch(() => undefined);
       }
       await core.close();
       await upstream.close();

@@ -27,8 +27,12 @@ export async function readTree(dir: string): Promise<Haystack[]> {
 export function findLeaks(haystacks: Haystack[], secrets: NamedSecret[]): string[] {
   const leaks: string[] = [];
   for (const s of secrets) {
-    const needles = [Buffer.from(s.value, 'utf8'), Buffer.from(Buffer.from(s.value, 'utf8').toString('base64'), 'utf8')];
-    for (const h of haystacks) if (needles.some((n) => h.bytes.includes(n))) leaks.push(`${s.name} in ${h.label}`);
+    const needles = [
+      Buffer.from(s.value, 'utf8'),
+      Buffer.from(Buffer.from(s.value, 'utf8').toString('base64'), 'utf8'),
+    ];
+    for (const h of haystacks)
+      if (needles.some((n) => h.bytes.includes(n))) leaks.push(`${s.name} in ${h.label}`);
   }
   return leaks;
 }

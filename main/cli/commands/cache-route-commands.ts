@@ -28,16 +28,24 @@ export function registerCacheCommands(program: Command): void {
           throw new CliError(`--ttl: ${(err as Error).message}`);
         }
       }
-      if (o.tool) await client.call('patchTool', { params: { name: o.tool }, body: { cache: state === 'on' } });
+      if (o.tool)
+        await client.call('patchTool', { params: { name: o.tool }, body: { cache: state === 'on' } });
       else await client.call('patchSettings', { body: { cacheEnabled: state === 'on' } });
       if (ttlMs !== undefined) await client.call('patchSettings', { body: { cacheTtlMs: ttlMs } });
       console.log(`Cache ${state}${o.tool ? ` for ${o.tool}` : ''}${o.ttl ? `, TTL ${o.ttl}` : ''}`);
     });
   }
-  dataDirOption(cache.command('stats').description('entries, hits, misses and money saved').option('--json', 'machine-readable output')).action(async (o: Opts) => {
+  dataDirOption(
+    cache
+      .command('stats')
+      .description('entries, hits, misses and money saved')
+      .option('--json', 'machine-readable output'),
+  ).action(async (o: Opts) => {
     const s = await (await admin(o)).call('cacheStats');
     if (o.json) return void console.log(JSON.stringify(s, null, 2));
-    console.log(`Cache ${s.enabled ? 'on' : 'off'}: ${s.entries} entries, ${(s.bytes / 1024).toFixed(1)} KiB, ${s.hits} hits, ${s.misses} misses, saved ${formatUsd(s.savedUsd)}`);
+    console.log(
+      `Cache ${s.enabled ? 'on' : 'off'}: ${s.entries} entries, ${(s.bytes / 1024).toFixed(1)} KiB, ${s.hits} hits, ${s.misses} misses, saved ${formatUsd(s.savedUsd)}`,
+    );
   });
   dataDirOption(cache.command('clear').description('drop every cached answer')).action(async (o: Opts) => {
     const r = await (await admin(o)).call('clearCache');
@@ -50,19 +58,31 @@ export function registerRouteCommands(program: Command): void {
   dataDirOption(
     route
       .command('add <pattern> <target>')
-      .description("send models matching PATTERN (a glob) to TARGET: 'provider' or 'provider/model', e.g. route add fast groq/llama-3.1-8b-instant"),
+      .description(
+        "send models matching PATTERN (a glob) to TARGET: 'provider' or 'provider/model', e.g. route add fast groq/llama-3.1-8b-instant",
+      ),
   ).action(async (pattern: string, target: string, o: Opts) => {
     const r = await (await admin(o)).call('addRoute', { body: { pattern, target } });
     console.log(`${r.pattern} → ${r.provider}${r.model ? `/${r.model}` : ' (same model)'}`);
   });
-  dataDirOption(route.command('list').description('list rules').option('--json', 'machine-readable output')).action(async (o: Opts) => {
+  dataDirOption(
+    route.command('list').description('list rules').option('--json', 'machine-readable output'),
+  ).action(async (o: Opts) => {
     const rules = await (await admin(o)).call('listRoutes');
     if (o.json) return void console.log(JSON.stringify(rules, null, 2));
-    if (rules.length === 0) return void console.log("No routes. Add one with: shimmy route add 'fast' groq/llama-3.1-8b-instant");
-    console.log(formatTable(['PATTERN', 'PROVIDER', 'MODEL'], rules.map((r) => [r.pattern, r.provider, r.model ?? '(as requested)'])));
+    if (rules.length === 0)
+      return void console.log("No routes. Add one with: shimmy route add 'fast' groq/llama-3.1-8b-instant");
+    console.log(
+      formatTable(
+        ['PATTERN', 'PROVIDER', 'MODEL'],
+        rules.map((r) => [r.pattern, r.provider, r.model ?? '(as requested)']),
+      ),
+    );
   });
-  dataDirOption(route.command('remove <pattern>').description('remove a rule')).action(async (pattern: string, o: Opts) => {
-    await (await admin(o)).call('deleteRoute', { params: { pattern } });
-    console.log(`Removed route ${pattern}`);
-  });
+  dataDirOption(route.command('remove <pattern>').description('remove a rule')).action(
+    async (pattern: string, o: Opts) => {
+      await (await admin(o)).call('deleteRoute', { params: { pattern } });
+      console.log(`Removed route ${pattern}`);
+    },
+  );
 }

@@ -32,9 +32,16 @@ export function registerExecEnvCommands(program: Command): void {
   ).action(async (command: string[], o: { tool: string; ttl: string; dataDir?: string }) => {
     const client = await connectAdmin(resolveDataDir(o.dataDir));
     const ttlMs = parseTtl(o.ttl);
-    const minted = await client.call('mintToken', { params: { name: o.tool }, body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'exec' } });
-    const revoke = () => client.call('revokeToken', { params: { name: o.tool, id: minted.id } }).catch(() => undefined);
-    const child = spawn(command[0]!, command.slice(1), { stdio: 'inherit', env: { ...process.env, ...toolEnv(client.url, minted.token) } });
+    const minted = await client.call('mintToken', {
+      params: { name: o.tool },
+      body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'exec' },
+    });
+    const revoke = () =>
+      client.call('revokeToken', { params: { name: o.tool, id: minted.id } }).catch(() => undefined);
+    const child = spawn(command[0]!, command.slice(1), {
+      stdio: 'inherit',
+      env: { ...process.env, ...toolEnv(client.url, minted.token) },
+    });
     const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
     const onInt = forward('SIGINT');
     const onTerm = forward('SIGTERM');
@@ -63,8 +70,12 @@ export function registerExecEnvCommands(program: Command): void {
   ).action(async (o: { tool: string; ttl: string; dataDir?: string }) => {
     const client = await connectAdmin(resolveDataDir(o.dataDir));
     const ttlMs = parseTtl(o.ttl);
-    const minted = await client.call('mintToken', { params: { name: o.tool }, body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'env' } });
-    for (const [k, v] of Object.entries(toolEnv(client.url, minted.token))) console.log(`export ${k}=${shellQuote(v)}`);
+    const minted = await client.call('mintToken', {
+      params: { name: o.tool },
+      body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'env' },
+    });
+    for (const [k, v] of Object.entries(toolEnv(client.url, minted.token)))
+      console.log(`export ${k}=${shellQuote(v)}`);
     console.log(`# token expires ${minted.expiresAt}`);
   });
 }

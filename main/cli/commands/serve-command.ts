@@ -10,12 +10,18 @@ export function registerServe(program: Command): void {
     program
       .command('serve')
       .description(`start the proxy and the dashboard (headless), on 127.0.0.1:${DEFAULT_PORT} by default`)
-      .option('--port <n>', `port to listen on (default ${DEFAULT_PORT}; never silently changed)`, intOption('--port'))
+      .option(
+        '--port <n>',
+        `port to listen on (default ${DEFAULT_PORT}; never silently changed)`,
+        intOption('--port'),
+      )
       .option('--host <addr>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1'),
   ).action(async (opts: { port?: number; host: string; dataDir?: string }) => {
     const dataDir = resolveDataDir(opts.dataDir);
     if (!LOOPBACK.has(opts.host)) {
-      console.error(`WARNING: binding ${opts.host}: the proxy is reachable from other machines. Tool tokens still guard it, but prefer 127.0.0.1.`);
+      console.error(
+        `WARNING: binding ${opts.host}: the proxy is reachable from other machines. Tool tokens still guard it, but prefer 127.0.0.1.`,
+      );
     }
     // Loaded here, not at the top: every other command only talks HTTP and should start fast.
     const { startCore } = await import('../../core/start-core.js');

@@ -11,7 +11,10 @@ type Opts = { dataDir?: string; json?: boolean };
 
 function groups(value: string): string {
   for (const g of value.split(',')) {
-    if (!UsageGroupSchema.safeParse(g).success) throw new InvalidArgumentError(`--by takes tool, model, day, user or project (comma-separated), got "${g}"`);
+    if (!UsageGroupSchema.safeParse(g).success)
+      throw new InvalidArgumentError(
+        `--by takes tool, model, day, user or project (comma-separated), got "${g}"`,
+      );
   }
   return value;
 }
@@ -25,13 +28,25 @@ export function registerUsageCommands(program: Command): void {
       .option('--by <groups>', 'tool|model|day|user|project (comma-separated for several)', groups, 'tool')
       .option('--json', 'an array of rows'),
   ).action(async (o: Opts & { since?: string; by: string }) => {
-    const rows = await (await connectAdmin(resolveDataDir(o.dataDir))).call('usage', { query: { since: o.since, by: o.by } });
+    const rows = await (
+      await connectAdmin(resolveDataDir(o.dataDir))
+    ).call('usage', { query: { since: o.since, by: o.by } });
     if (o.json) return void console.log(JSON.stringify(rows, null, 2));
     if (rows.length === 0) return void console.log('No requests in that period.');
     const keys = o.by.split(',') as Array<'tool' | 'model' | 'day' | 'user' | 'project'>;
     console.log(
       formatTable(
-        [...keys.map((k) => k.toUpperCase()), 'REQUESTS', 'INPUT', 'CACHED', 'CACHE WRITE', 'OUTPUT', 'REASONING', 'COST', 'UNPRICED'],
+        [
+          ...keys.map((k) => k.toUpperCase()),
+          'REQUESTS',
+          'INPUT',
+          'CACHED',
+          'CACHE WRITE',
+          'OUTPUT',
+          'REASONING',
+          'COST',
+          'UNPRICED',
+        ],
         rows.map((r) => [
           ...keys.map((k) => r[k] ?? '-'),
           r.requests,
@@ -57,35 +72,42 @@ export function registerUsageCommands(program: Command): void {
       .option('--limit <n>', 'how many (max 500)', intOption('--limit'), 50)
       .option('--format <fmt>', 'table, json, jsonl or csv')
       .option('--json', 'same as --format json'),
-  ).action(async (o: Opts & { tool?: string; model?: string; status?: string; limit: number; format?: string }) => {
-    const format = o.json ? 'json' : (o.format ?? 'table');
-    if (!['table', 'json', 'jsonl', 'csv'].includes(format)) throw new CliError(`--format takes table, json, jsonl or csv, got "${format}"`);
-    const client = await connectAdmin(resolveDataDir(o.dataDir));
-    const query = { tool: o.tool, model: o.model, status: o.status, limit: String(Math.min(o.limit, 500)) };
-    if (format === 'csv' || format === 'jsonl') {
-      const qs = new URLSearchParams(Object.entries({ ...query, format }).filter((e): e is [string, string] => e[1] !== undefined));
-      const res = await client.fetchRaw(`/api/export?${qs}`);
-      if (!res.ok) throw new CliError(`export failed: HTTP ${res.status} ${await res.text()}`);
-      return void process.stdout.write(await res.text());
-    }
-    const page = await client.call('listRequests', { query });
-    if (format === 'json') return void console.log(JSON.stringify(page.records, null, 2));
-    if (page.records.length === 0) return void console.log('No requests yet.');
-    console.log(
-      formatTable(
-        ['TIME', 'TOOL', 'MODEL', 'STATUS', 'MS', 'IN', 'OUT', 'COST', 'NOTE'],
-        page.records.map((r) => [
-          new Date(r.time).toLocaleString(),
-          r.tool,
-          r.model,
-          r.status,
-          Math.round(r.latencyMs),
-          r.usage.inputTokens,
-          r.usage.outputTokens,
-          r.costUsd === null ? 'unpriced' : formatUsd(r.costUsd),
-          [r.errorClass, r.cacheHit ? 'cache hit' : '', r.estimated ? 'estimated' : ''].filter(Boolean).join(' '),
-        ]),
-      ),
-    );
-  });
+  ).action(
+    async (o: Opts & { tool?: string; model?: string; status?: string; limit: number; format?: string }) => {
+      const format = o.json ? 'json' : (o.format ?? 'table');
+      if (!['table', 'json', 'jsonl', 'csv'].includes(format))
+        throw new CliError(`--format takes table, json, jsonl or csv, got "${format}"`);
+      const client = await connectAdmin(resolveDataDir(o.dataDir));
+      const query = { tool: o.tool, model: o.model, status: o.status, limit: String(Math.min(o.limit, 500)) };
+      if (format === 'csv' || format === 'jsonl') {
+        const qs = new URLSearchParams(
+          Object.entries({ ...query, format }).filter((e): e is [string, string] => e[1] !== undefined),
+        );
+        const res = await client.fetchRaw(`/api/export?${qs}`);
+        if (!res.ok) throw new CliError(`export failed: HTTP ${res.status} ${await res.text()}`);
+        return void process.stdout.write(await res.text());
+      }
+      const page = await client.call('listRequests', { query });
+      if (format === 'json') return void console.log(JSON.stringify(page.records, null, 2));
+      if (page.records.length === 0) return void console.log('No requests yet.');
+      console.log(
+        formatTable(
+          ['TIME', 'TOOL', 'MODEL', 'STATUS', 'MS', 'IN', 'OUT', 'COST', 'NOTE'],
+          page.records.map((r) => [
+            new Date(r.time).toLocaleString(),
+            r.tool,
+            r.model,
+            r.status,
+            Math.round(r.latencyMs),
+            r.usage.inputTokens,
+            r.usage.outputTokens,
+            r.costUsd === null ? 'unpriced' : formatUsd(r.costUsd),
+            [r.errorClass, r.cacheHit ? 'cache hit' : '', r.estimated ? 'estimated' : '']
+              .filter(Boolean)
+              .join(' '),
+          ]),
+        ),
+      );
+    },
+  );
 }

@@ -56,7 +56,10 @@ export function createAdminApp(deps: AdminDeps): express.Express {
     const token = typeof req.query.token === 'string' ? req.query.token : '';
     const session = token ? deps.sessions.exchange(token) : undefined;
     if (!session) {
-      res.status(401).type('text/plain').send('This login link is invalid or was already used. Run `shimmy dashboard` for a new one.');
+      res
+        .status(401)
+        .type('text/plain')
+        .send('This login link is invalid or was already used. Run `shimmy dashboard` for a new one.');
       return;
     }
     res.setHeader('set-cookie', `${SESSION_COOKIE}=${session}; HttpOnly; SameSite=Strict; Path=/`);
@@ -66,11 +69,21 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   app.use('/api', (req: Request, res: Response, next: NextFunction) => {
     const auth = req.headers.authorization;
     const bearer = auth?.startsWith('Bearer ') ? auth.slice(7) : undefined;
-    if ((bearer && sameSecret(bearer, deps.adminSecret)) || deps.sessions.valid(cookie(req, SESSION_COOKIE))) {
+    if (
+      (bearer && sameSecret(bearer, deps.adminSecret)) ||
+      deps.sessions.valid(cookie(req, SESSION_COOKIE))
+    ) {
       next();
       return;
     }
-    res.status(401).json({ error: { message: 'Not signed in: open the dashboard link printed by `shimmy serve` (or run `shimmy dashboard`).' } });
+    res
+      .status(401)
+      .json({
+        error: {
+          message:
+            'Not signed in: open the dashboard link printed by `shimmy serve` (or run `shimmy dashboard`).',
+        },
+      });
   });
   app.use('/api', express.json({ limit: '1mb' }));
 
@@ -102,7 +115,8 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   // Malformed JSON bodies and the like reach here.
   app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
     const e = err as { type?: string; status?: number; message?: string };
-    if (e?.type === 'entity.parse.failed') sendAdminError(res, new AdminError(400, `Malformed JSON body: ${e.message}`));
+    if (e?.type === 'entity.parse.failed')
+      sendAdminError(res, new AdminError(400, `Malformed JSON body: ${e.message}`));
     else if (e?.status === 413) sendAdminError(res, new AdminError(413, 'Body too large'));
     else sendAdminError(res, err);
   });

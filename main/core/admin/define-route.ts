@@ -36,7 +36,12 @@ function parseOr400(schema: z.ZodType, value: unknown, where: string): unknown {
 }
 
 export function defineRoute<N extends AdminRouteName>(app: Express, name: N, handler: RouteHandler<N>): void {
-  const def = adminRoutes[name] as unknown as { method: string; path: string; query?: z.ZodType; body?: z.ZodType };
+  const def = adminRoutes[name] as unknown as {
+    method: string;
+    path: string;
+    query?: z.ZodType;
+    body?: z.ZodType;
+  };
   const method = def.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
   app[method](def.path, async (req: Request, res: Response) => {
     try {
@@ -46,7 +51,9 @@ export function defineRoute<N extends AdminRouteName>(app: Express, name: N, han
         body: def.body ? parseOr400(def.body, req.body, 'body') : undefined,
       } as RouteInput<N>;
       const result = await handler(input);
-      res.status(def.method === 'POST' && name !== 'refreshPrices' && !name.startsWith('rotate') ? 201 : 200).json(result);
+      res
+        .status(def.method === 'POST' && name !== 'refreshPrices' && !name.startsWith('rotate') ? 201 : 200)
+        .json(result);
     } catch (err) {
       sendAdminError(res, err);
     }
@@ -55,7 +62,9 @@ export function defineRoute<N extends AdminRouteName>(app: Express, name: N, han
 
 export function sendAdminError(res: Response, err: unknown): void {
   if (err instanceof AdminError) {
-    res.status(err.status).json({ error: { message: err.message, ...(err.field ? { field: err.field } : {}) } });
+    res
+      .status(err.status)
+      .json({ error: { message: err.message, ...(err.field ? { field: err.field } : {}) } });
     return;
   }
   console.error('[shimmy] admin route failed:', err);

@@ -9,7 +9,8 @@ export function buildOverview(deps: AdminDeps): Overview {
   const tz = config.settings.timeZone;
   const today = localDay(now, tz);
   const month = localMonth(now, tz);
-  const use = (limitUsd: number | undefined, spentUsd: number) => (limitUsd === undefined ? null : { limitUsd, spentUsd });
+  const use = (limitUsd: number | undefined, spentUsd: number) =>
+    limitUsd === undefined ? null : { limitUsd, spentUsd };
   let requestsLastMinute = 0;
   const tools = config.tools.map((tool) => {
     const todayUsd = deps.ledger.totals({ day: today, tool: tool.name }).costUsd;
@@ -39,7 +40,10 @@ export function buildOverview(deps: AdminDeps): Overview {
     monthUsd,
     unpricedToday: todayTotals.unpriced,
     tools,
-    global: { day: use(config.settings.globalDailyUsd, todayTotals.costUsd), month: use(config.settings.globalMonthlyUsd, monthUsd) },
+    global: {
+      day: use(config.settings.globalDailyUsd, todayTotals.costUsd),
+      month: use(config.settings.globalMonthlyUsd, monthUsd),
+    },
     requestsLastMinute,
     paused: config.settings.paused,
   };

@@ -11,7 +11,10 @@ function hostname(hostHeader: string): string {
 }
 
 /** Returns why a request must be refused, or undefined when it may proceed. */
-export function guardAdminRequest(headers: IncomingHttpHeaders, extraHosts: readonly string[] = []): string | undefined {
+export function guardAdminRequest(
+  headers: IncomingHttpHeaders,
+  extraHosts: readonly string[] = [],
+): string | undefined {
   const host = headers.host;
   if (!host) return 'missing Host header';
   const name = hostname(host);

@@ -9,7 +9,10 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
 
-export function mintToken(opts: { now: Date; ttlMs?: number; label?: string }): { token: string; record: ToolToken } {
+export function mintToken(opts: { now: Date; ttlMs?: number; label?: string }): {
+  token: string;
+  record: ToolToken;
+} {
   const token = TOKEN_PREFIX + randomBytes(24).toString('base64url');
   const record: ToolToken = {
     id: randomUUID(),

@@ -51,7 +51,8 @@ export class BodyCapture {
 }
 
 export function createBodyLog(dir: string, onError: (err: unknown) => void = () => undefined): BodyLog {
-  const fileOf = (id: string, time: Date) => path.join(dir, time.toISOString().slice(0, 10), `${id.replace(/[^0-9a-f-]/gi, '')}.json`);
+  const fileOf = (id: string, time: Date) =>
+    path.join(dir, time.toISOString().slice(0, 10), `${id.replace(/[^0-9a-f-]/gi, '')}.json`);
   return {
     save(id, time, detail) {
       const file = fileOf(id, time);
@@ -72,7 +73,9 @@ export function createBodyLog(dir: string, onError: (err: unknown) => void = () 
     async prune(retentionDays, now) {
       const cutoff = new Date(now.getTime() - retentionDays * 86_400_000).toISOString().slice(0, 10);
       const days = await fs.readdir(dir).catch(() => [] as string[]);
-      for (const day of days) if (/^\d{4}-\d{2}-\d{2}$/.test(day) && day < cutoff) await fs.rm(path.join(dir, day), { recursive: true, force: true });
+      for (const day of days)
+        if (/^\d{4}-\d{2}-\d{2}$/.test(day) && day < cutoff)
+          await fs.rm(path.join(dir, day), { recursive: true, force: true });
     },
   };
 }

@@ -46,7 +46,9 @@ export async function openConfigStore(dataDir: string): Promise<ConfigStore> {
     settings: { ...DEFAULT_SETTINGS, ...db.data.settings },
   });
   if (!parsed.success) {
-    throw new ConfigError(`${file} does not match the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+    throw new ConfigError(
+      `${file} does not match the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
+    );
   }
   db.data = parsed.data;
   await db.write();

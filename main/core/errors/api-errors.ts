@@ -26,14 +26,26 @@ interface ErrorShape {
 }
 
 const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
-  invalid_api_key: { status: 401, openaiType: 'invalid_request_error', anthropicType: 'authentication_error' },
+  invalid_api_key: {
+    status: 401,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'authentication_error',
+  },
   tool_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   proxy_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   model_not_allowed: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   invalid_json: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
-  invalid_request: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  invalid_request: {
+    status: 400,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+  },
   body_too_large: { status: 413, openaiType: 'invalid_request_error', anthropicType: 'request_too_large' },
-  no_provider_key: { status: 424, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
+  no_provider_key: {
+    status: 424,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+  },
   route_error: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   budget_exceeded: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error' },
   rate_limit_exceeded: { status: 429, openaiType: 'requests', anthropicType: 'rate_limit_error' },
@@ -46,7 +58,12 @@ export function errorStatus(kind: ProxyErrorKind): number {
   return SHAPES[kind].status;
 }
 
-export function errorBody(family: ApiFamily, kind: ProxyErrorKind, message: string, param: string | null = null): string {
+export function errorBody(
+  family: ApiFamily,
+  kind: ProxyErrorKind,
+  message: string,
+  param: string | null = null,
+): string {
   const shape = SHAPES[kind];
   if (family === 'anthropic') {
     return JSON.stringify({ type: 'error', error: { type: shape.anthropicType, message } });

@@ -6,7 +6,14 @@ import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.
 import type { Ledger, LedgerOptions, LogQuery, UsageQuery } from './types.js';
 import { addRecordToBucket, emptyBucket, groupRows, Rollups, type Bucket } from './rollups.js';
 import { readSnapshot, serializeSnapshot, writeSnapshot } from './snapshot.js';
-import { listSegments, parseRecordLine, readLineAt, replaySegment, segmentOf, segmentPath } from './segment-files.js';
+import {
+  listSegments,
+  parseRecordLine,
+  readLineAt,
+  replaySegment,
+  segmentOf,
+  segmentPath,
+} from './segment-files.js';
 import { SegmentWriter } from './segment-writer.js';
 import { scanNewestFirst, type Position } from './scan.js';
 import { locate, matcher, queryPage, boundsOf } from './query.js';
@@ -37,7 +44,8 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       replayed++;
     });
     sizes.set(name, result.size);
-    if (result.skipped > 0) onError(new Error(`ledger segment ${name}: ${result.skipped} damaged line(s) ignored`));
+    if (result.skipped > 0)
+      onError(new Error(`ledger segment ${name}: ${result.skipped} damaged line(s) ignored`));
   }
   const live = durable.clone();
   const staleSnapshot = snapshot !== undefined && [...snapshot.counted.keys()].some((n) => !sizes.has(n));
@@ -59,7 +67,12 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
   // A snapshot naming a deleted segment would skip the head of a re-created file of that day.
   if (staleSnapshot || replayed >= SNAPSHOT_EVERY) await writer.exclusive(snapshotNow);
 
-  const src = { dir, segments: () => writer.segments(), committedSize: (s: string) => writer.committedSize(s), pending: writer.pending };
+  const src = {
+    dir,
+    segments: () => writer.segments(),
+    committedSize: (s: string) => writer.committedSize(s),
+    pending: writer.pending,
+  };
   const cursors = new Map<string, Position>();
   const remember = (id: string, pos: Position) => {
     cursors.delete(id);
@@ -114,7 +127,10 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     usage(q) {
       if (q.by.includes('user') || q.by.includes('project')) return usageFromDetail(q);
-      const items = [...live.entries(q)].map(([key, b]): [Partial<Record<UsageGroup, string>>, Bucket] => [key, b]);
+      const items = [...live.entries(q)].map(([key, b]): [Partial<Record<UsageGroup, string>>, Bucket] => [
+        key,
+        b,
+      ]);
       return groupRows(items, q.by);
     },
 

@@ -7,7 +7,17 @@ import { recordOf, scanNewestFirst, type Position, type Scanned, type ScanSource
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
 
-const TEXT_FIELDS = ['id', 'tool', 'provider', 'model', 'path', 'user', 'project', 'keyLabel', 'errorClass'] as const;
+const TEXT_FIELDS = [
+  'id',
+  'tool',
+  'provider',
+  'model',
+  'path',
+  'user',
+  'project',
+  'keyLabel',
+  'errorClass',
+] as const;
 /** A value JSON.stringify would escape cannot be searched for in the raw line. */
 function isPlainText(s: string): boolean {
   for (let i = 0; i < s.length; i++) {
@@ -83,7 +93,8 @@ export function locate(src: ScanSource, id: string): (Position & { record: Ledge
   for (const segment of src.segments().reverse()) {
     for (let i = src.pending.length - 1; i >= 0; i--) {
       const p = src.pending[i];
-      if (p?.segment === segment && p.record.id === id) return { segment, offset: p.offset, record: p.record };
+      if (p?.segment === segment && p.record.id === id)
+        return { segment, offset: p.offset, record: p.record };
     }
     const path = segmentPath(src.dir, segment);
     const offset = findLineStartingWith(path, src.committedSize(segment), prefix);

@@ -179,6 +179,11 @@ export function groupRows(
     mergeBucket(group.sum, b);
   }
   const rows = [...groups.entries()].map(([id, g]) => ({ id, row: { ...g.keys, ...bucketToRow(g.sum) } }));
-  rows.sort((a, b) => b.row.costUsd - a.row.costUsd || b.row.requests - a.row.requests || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  rows.sort(
+    (a, b) =>
+      b.row.costUsd - a.row.costUsd ||
+      b.row.requests - a.row.requests ||
+      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
+  );
   return rows.map((r) => r.row);
 }

@@ -99,7 +99,9 @@ export async function replaySegment(
       const { bytesRead } = await fh.read(chunk, 0, chunk.length, pos);
       if (bytesRead === 0) break;
       pos += bytesRead;
-      const buf = carry.length ? Buffer.concat([carry, chunk.subarray(0, bytesRead)]) : chunk.subarray(0, bytesRead);
+      const buf = carry.length
+        ? Buffer.concat([carry, chunk.subarray(0, bytesRead)])
+        : chunk.subarray(0, bytesRead);
       let start = 0;
       for (let nl = buf.indexOf(NEWLINE, start); nl !== -1; nl = buf.indexOf(NEWLINE, start)) {
         const r = parseRecordLine(buf.toString('utf8', start, nl));
@@ -164,7 +166,12 @@ export function* readLinesBackward(path: string, end: number, chunkSize = 256 * 
  * Offset of the last line before `end` that starts with `prefix`, found with a bulk byte search
  * (no per-line work): finding one id among a million lines must not block for seconds.
  */
-export function findLineStartingWith(path: string, end: number, prefix: Buffer, chunkSize = 4 * 1024 * 1024): number | undefined {
+export function findLineStartingWith(
+  path: string,
+  end: number,
+  prefix: Buffer,
+  chunkSize = 4 * 1024 * 1024,
+): number | undefined {
   let fd: number;
   try {
     fd = openSync(path, 'r');
@@ -174,7 +181,7 @@ export function findLineStartingWith(path: string, end: number, prefix: Buffer, 
   }
   try {
     const needle = Buffer.concat([Buffer.from([NEWLINE]), prefix]);
-    for (let hi = end; hi > 0; ) {
+    for (let hi = end; hi > 0;) {
       const lo = Math.max(0, hi - chunkSize);
       // Reach past `hi` so a match straddling the chunk boundary is still whole.
       const buf = Buffer.allocUnsafe(Math.min(end, hi + needle.length - 1) - lo);
@@ -201,7 +208,7 @@ export function readLineAt(path: string, offset: number): Buffer | undefined {
   }
   try {
     const parts: Buffer[] = [];
-    for (let pos = offset; ; ) {
+    for (let pos = offset; ;) {
       const chunk = Buffer.allocUnsafe(16 * 1024);
       const n = readSync(fd, chunk, 0, chunk.length, pos);
       if (n === 0) return undefined;
@@ -219,7 +226,7 @@ export function readLineAt(path: string, offset: number): Buffer | undefined {
 }
 
 function readFully(fd: number, into: Buffer, position: number): void {
-  for (let done = 0; done < into.length; ) {
+  for (let done = 0; done < into.length;) {
     const n = readSync(fd, into, done, into.length - done, position + done);
     if (n === 0) throw new Error('ledger segment shrank while reading');
     done += n;

@@ -71,7 +71,14 @@ export class SegmentWriter {
     const line = `${serializeRecord(record)}\n`;
     let size = this.sizes.get(segment);
     if (!size) this.sizes.set(segment, (size = { committed: 0, planned: 0 }));
-    const entry: PendingLine = { record, segment, offset: size.planned, line, bytes: Buffer.byteLength(line), day };
+    const entry: PendingLine = {
+      record,
+      segment,
+      offset: size.planned,
+      line,
+      bytes: Buffer.byteLength(line),
+      day,
+    };
     size.planned += entry.bytes;
     this.pending.push(entry);
     this.appended++;
@@ -115,7 +122,9 @@ export class SegmentWriter {
     if (this.syncTimer) return;
     this.syncTimer = setTimeout(() => {
       this.syncTimer = undefined;
-      void this.exclusive(() => this.syncDirty()).catch((err: unknown) => this.hooks.onError(err instanceof Error ? err : new Error(String(err))));
+      void this.exclusive(() => this.syncDirty()).catch((err: unknown) =>
+        this.hooks.onError(err instanceof Error ? err : new Error(String(err))),
+      );
     }, SYNC_INTERVAL_MS);
     this.syncTimer.unref();
   }
@@ -215,7 +224,7 @@ export class SegmentWriter {
       if (!first) continue;
       const buf = Buffer.from(lines.map((l) => l.line).join(''));
       const fh = await this.handle(segment);
-      for (let done = 0; done < buf.length; ) {
+      for (let done = 0; done < buf.length;) {
         const { bytesWritten } = await fh.write(buf, done, buf.length - done, first.offset + done);
         done += bytesWritten;
       }

@@ -20,7 +20,10 @@ interface SnapshotJson {
   rollups: RollupEntry[];
 }
 
-export async function readSnapshot(dir: string, onError: (err: Error) => void): Promise<Snapshot | undefined> {
+export async function readSnapshot(
+  dir: string,
+  onError: (err: Error) => void,
+): Promise<Snapshot | undefined> {
   const path = join(dir, SNAPSHOT_FILE);
   let text: string;
   try {
@@ -46,7 +49,11 @@ export async function readSnapshot(dir: string, onError: (err: Error) => void): 
 
 /** Serializes now (so the caller's state cannot change under it), writes atomically later. */
 export function serializeSnapshot(rollups: Rollups, counted: ReadonlyMap<string, number>): string {
-  const json: SnapshotJson = { version: VERSION, counted: Object.fromEntries(counted), rollups: rollups.toEntries() };
+  const json: SnapshotJson = {
+    version: VERSION,
+    counted: Object.fromEntries(counted),
+    rollups: rollups.toEntries(),
+  };
   return JSON.stringify(json);
 }
 

@@ -166,7 +166,10 @@ export function createLimiter(deps: LimiterDeps): Limiter {
       const hold: Hold = { tool: tool.name, usd: req.worstCaseUsd ?? 0, keys };
       book.hold(hold);
       const entry = w.add(nowMs, req.estimatedTokens);
-      return { ok: true, reservation: reservationFor(tool.name, hold, w, entry, rateHeaders(tool, w, nowMs)) };
+      return {
+        ok: true,
+        reservation: reservationFor(tool.name, hold, w, entry, rateHeaders(tool, w, nowMs)),
+      };
     },
 
     rateUse(tool) {

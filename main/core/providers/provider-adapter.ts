@@ -29,4 +29,7 @@ export const anthropicAdapter: ProviderAdapter = {
   defaultHeaders: { 'anthropic-version': '2023-06-01' },
 };
 
-export const adapters: Record<ApiFamily, ProviderAdapter> = { openai: openaiAdapter, anthropic: anthropicAdapter };
+export const adapters: Record<ApiFamily, ProviderAdapter> = {
+  openai: openaiAdapter,
+  anthropic: anthropicAdapter,
+};

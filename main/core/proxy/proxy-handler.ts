@@ -22,7 +22,13 @@ import { cacheKey, isReplayable, type CachedResponse, type ResponseCache } from 
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
 import type { KeyHealth } from '../upstream/key-health.js';
 import { sendWithFailover } from '../upstream/send-with-failover.js';
-import { classifyUpstreamError, describeUpstreamError, discardBody, type UpstreamClient, type UpstreamResponse } from '../upstream/upstream-client.js';
+import {
+  classifyUpstreamError,
+  describeUpstreamError,
+  discardBody,
+  type UpstreamClient,
+  type UpstreamResponse,
+} from '../upstream/upstream-client.js';
 import type { Vault } from '../vault/vault.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { isObject, readRequestMeta, rewriteBody, type RequestMeta } from './request-meta.js';
@@ -88,7 +94,12 @@ export function createProxyHandler(deps: ProxyDeps) {
     if (!tool) {
       // Unauthenticated traffic is logged, not put in the ledger: a port scanner must not grow it.
       req.resume();
-      sendError(res, family, 'invalid_api_key', 'Missing or unknown Shimmy tool token. Create one with `shimmy tool add NAME` and send it as `Authorization: Bearer shm_…` or `x-api-key`.');
+      sendError(
+        res,
+        family,
+        'invalid_api_key',
+        'Missing or unknown Shimmy tool token. Create one with `shimmy tool add NAME` and send it as `Authorization: Bearer shm_…` or `x-api-key`.',
+      );
       deps.log({ id, status: 401, path: pathname, error: 'invalid_api_key' });
       return;
     }
@@ -100,14 +111,32 @@ export function createProxyHandler(deps: ProxyDeps) {
     let bodyLogging: BodyLogging | null = null;
     try {
       const config = deps.config();
-      if (config.settings.paused) throw new Refused('proxy_paused', 'Shimmy is paused: every request is refused until it is resumed from the tray or the dashboard.', 'auth');
-      if (tool.paused) throw new Refused('tool_paused', `Tool "${tool.name}" is paused. Resume it with: shimmy tool resume ${tool.name}`, 'auth');
+      if (config.settings.paused)
+        throw new Refused(
+          'proxy_paused',
+          'Shimmy is paused: every request is refused until it is resumed from the tray or the dashboard.',
+          'auth',
+        );
+      if (tool.paused)
+        throw new Refused(
+          'tool_paused',
+          `Tool "${tool.name}" is paused. Resume it with: shimmy tool resume ${tool.name}`,
+          'auth',
+        );
 
       const { bodyBytes, json } = await readRequest(req, config.settings.bodyLimitBytes);
       if (config.settings.logBodies) {
         const reqBody = new BodyCapture();
         if (bodyBytes) reqBody.add(bodyBytes);
-        bodyLogging = { request: { headers: safeHeaders(req.headers), body: reqBody.text(), ...(reqBody.truncated ? { truncated: true } : {}) }, response: new BodyCapture(), responseHeaders: {} };
+        bodyLogging = {
+          request: {
+            headers: safeHeaders(req.headers),
+            body: reqBody.text(),
+            ...(reqBody.truncated ? { truncated: true } : {}),
+          },
+          response: new BodyCapture(),
+          responseHeaders: {},
+        };
       }
       const meta = readRequestMeta(endpoint, json);
       if (meta.user) draft.user = meta.user.slice(0, 200);
@@ -123,17 +152,32 @@ export function createProxyHandler(deps: ProxyDeps) {
       draft.model = upstreamModel;
 
       // limits: the allowlist applies to the routed names too, so an alias cannot smuggle a model in.
-      if (requestedModel && !modelAllowed(tool, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])) {
-        throw new Refused('model_not_allowed', `Tool "${tool.name}" may not use model "${requestedModel}" (allowed: ${tool.limits.models!.join(', ')}).`, 'forbidden_model');
+      if (
+        requestedModel &&
+        !modelAllowed(tool, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])
+      ) {
+        throw new Refused(
+          'model_not_allowed',
+          `Tool "${tool.name}" may not use model "${requestedModel}" (allowed: ${tool.limits.models!.join(', ')}).`,
+          'forbidden_model',
+        );
       }
       const routedKeys = await deps.vault.keys(provider.name);
       if (routedKeys.length === 0) {
-        throw new Refused('no_provider_key', `Provider "${provider.name}" has no API key. Set one with: shimmy key set ${provider.name}`, 'no_key');
+        throw new Refused(
+          'no_provider_key',
+          `Provider "${provider.name}" has no API key. Set one with: shimmy key set ${provider.name}`,
+          'no_key',
+        );
       }
 
       // cache: a hit is served before budgets are touched, because it costs nothing.
-      const cacheable = (tool.cache ?? config.settings.cacheEnabled) && isReplayable({ endpoint, body: json, headers: req.headers, policy: 'deterministic' });
-      const cacheKeyHex = cacheable ? cacheKey({ provider: provider.name, model: upstreamModel, endpoint, body: json }) : undefined;
+      const cacheable =
+        (tool.cache ?? config.settings.cacheEnabled) &&
+        isReplayable({ endpoint, body: json, headers: req.headers, policy: 'deterministic' });
+      const cacheKeyHex = cacheable
+        ? cacheKey({ provider: provider.name, model: upstreamModel, endpoint, body: json })
+        : undefined;
       if (cacheKeyHex) {
         const hit = deps.cache.get(cacheKeyHex);
         if (hit) {
@@ -148,15 +192,39 @@ export function createProxyHandler(deps: ProxyDeps) {
       // Tokenizing costs real time per request: only when a budget or TPM limit needs the count,
       // or a stream is cut before the provider's own count arrives.
       let estimated: number | undefined;
-      const inputEstimate = () => (estimated ??= metered(endpoint) ? estimateInputTokens(family, endpoint, json, upstreamModel) : 0);
+      const inputEstimate = () =>
+        (estimated ??= metered(endpoint) ? estimateInputTokens(family, endpoint, json, upstreamModel) : 0);
       const s = config.settings;
-      const budgeted = [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some((x) => x !== undefined);
-      const admission = admit(deps, tool, family, endpoint, json, budgeted || tool.limits.tpm ? inputEstimate() : 0, upstreamModel, price);
+      const budgeted = [
+        tool.limits.dailyUsd,
+        tool.limits.monthlyUsd,
+        s.globalDailyUsd,
+        s.globalMonthlyUsd,
+      ].some((x) => x !== undefined);
+      const admission = admit(
+        deps,
+        tool,
+        family,
+        endpoint,
+        json,
+        budgeted || tool.limits.tpm ? inputEstimate() : 0,
+        upstreamModel,
+        price,
+      );
       if (!admission.ok) throw admission.error;
       reservation = admission.reservation;
 
       // upstream: every key of the provider, then its fallback chain, until one answers.
-      deps.events.emit({ type: 'request.start', id, time: time.toISOString(), tool: tool.name, provider: provider.name, model: upstreamModel, endpoint, streamed: meta.stream });
+      deps.events.emit({
+        type: 'request.start',
+        id,
+        time: time.toISOString(),
+        tool: tool.name,
+        provider: provider.name,
+        model: upstreamModel,
+        endpoint,
+        streamed: meta.stream,
+      });
       const abort = new AbortController();
       // No spend on answers nobody reads: a client that goes away aborts the upstream request at once.
       res.on('close', () => {
@@ -166,7 +234,13 @@ export function createProxyHandler(deps: ProxyDeps) {
       for (const target of fallbackChain(config, route.target)) {
         const keys = target.provider === provider ? routedKeys : await deps.vault.keys(target.provider.name);
         for (const key of deps.keyHealth.order(target.provider.name, keys)) {
-          attempts.push({ provider: target.provider.name, model: target.upstreamModel, keyLabel: key.label, target, key: key.key });
+          attempts.push({
+            provider: target.provider.name,
+            model: target.upstreamModel,
+            keyLabel: key.label,
+            target,
+            key: key.key,
+          });
         }
       }
       const sent = await sendWithFailover({
@@ -176,11 +250,17 @@ export function createProxyHandler(deps: ProxyDeps) {
         signal: abort.signal,
         build: (a) => {
           const adapter = adapters[a.target.provider.kind];
-          const rewritten = isObject(json) ? rewriteBody(json, { ...meta, model: requestedModel }, a.model) : null;
+          const rewritten = isObject(json)
+            ? rewriteBody(json, { ...meta, model: requestedModel }, a.model)
+            : null;
           return {
             url: adapter.upstreamUrl(a.target.provider.baseUrl, pathname, search),
             method: req.method ?? 'GET',
-            headers: { ...adapter.defaultHeaders, ...upstreamRequestHeaders(req.headers), ...adapter.authHeaders(a.key) },
+            headers: {
+              ...adapter.defaultHeaders,
+              ...upstreamRequestHeaders(req.headers),
+              ...adapter.authHeaders(a.key),
+            },
             body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : bodyBytes,
             signal: abort.signal,
             timeoutMs: config.settings.upstreamTimeoutMs,
@@ -193,7 +273,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (sent.failed.length > 0) draft.failovers = sent.failed;
       if (!sent.ok) {
         const failure = classifyUpstreamError(sent.error);
-        if (failure === 'aborted' || abort.signal.aborted) throw new Refused('upstream_unreachable', 'client went away', 'client_abort');
+        if (failure === 'aborted' || abort.signal.aborted)
+          throw new Refused('upstream_unreachable', 'client went away', 'client_abort');
         const p = sent.attempt.target.provider;
         throw new Refused(
           failure === 'timeout' ? 'upstream_timeout' : 'upstream_unreachable',
@@ -201,7 +282,8 @@ export function createProxyHandler(deps: ProxyDeps) {
           'upstream_unreachable',
         );
       }
-      const servedPrice = sent.attempt.model === upstreamModel ? price : deps.prices.lookup(sent.attempt.model);
+      const servedPrice =
+        sent.attempt.model === upstreamModel ? price : deps.prices.lookup(sent.attempt.model);
 
       // meter
       await relayResponse(deps, {
@@ -232,14 +314,21 @@ export function createProxyHandler(deps: ProxyDeps) {
       // (The limiter itself emits alert.blocked for budget and rate refusals, throttled.)
     }
     if (bodyLogging) {
-      const response: LoggedMessage = { headers: bodyLogging.responseHeaders, body: bodyLogging.response.text(), ...(bodyLogging.response.truncated ? { truncated: true } : {}) };
+      const response: LoggedMessage = {
+        headers: bodyLogging.responseHeaders,
+        body: bodyLogging.response.text(),
+        ...(bodyLogging.response.truncated ? { truncated: true } : {}),
+      };
       deps.bodyLog.save(id, time, { request: bodyLogging.request, response });
     }
     finish(deps, draft, reservation);
   };
 }
 
-async function readRequest(req: IncomingMessage, limit: number): Promise<{ bodyBytes: Buffer | null; json: unknown }> {
+async function readRequest(
+  req: IncomingMessage,
+  limit: number,
+): Promise<{ bodyBytes: Buffer | null; json: unknown }> {
   if (req.method === 'GET' || req.method === 'HEAD') {
     req.resume();
     return { bodyBytes: null, json: undefined };
@@ -256,7 +345,11 @@ async function readRequest(req: IncomingMessage, limit: number): Promise<{ bodyB
   try {
     return { bodyBytes, json: JSON.parse(bodyBytes.toString('utf8')) };
   } catch (err) {
-    throw new Refused('invalid_json', `The request body is not valid JSON: ${(err as Error).message}`, 'bad_request');
+    throw new Refused(
+      'invalid_json',
+      `The request body is not valid JSON: ${(err as Error).message}`,
+      'bad_request',
+    );
   }
 }
 
@@ -273,17 +366,28 @@ function admit(
   model: string,
   price: PriceMatch | undefined,
 ): { ok: true; reservation: Reservation } | { ok: false; error: Refused } {
-  const maxOut = metered(endpoint) ? (requestedMaxOutputTokens(endpoint, json) ?? DEFAULT_MAX_OUTPUT_TOKENS) : 0;
+  const maxOut = metered(endpoint)
+    ? (requestedMaxOutputTokens(endpoint, json) ?? DEFAULT_MAX_OUTPUT_TOKENS)
+    : 0;
   const worstCaseUsd = !metered(endpoint)
     ? 0
     : price
-      ? costUsd(family, price.price, { inputTokens, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: maxOut, reasoningTokens: 0 })
+      ? costUsd(family, price.price, {
+          inputTokens,
+          cachedInputTokens: 0,
+          cacheWriteTokens: 0,
+          outputTokens: maxOut,
+          reasoningTokens: 0,
+        })
       : null;
   const result = deps.limiter.admit(tool, { model, estimatedTokens: inputTokens + maxOut, worstCaseUsd });
   if (result.ok) return result;
   const r = result.refusal;
   if (r.kind === 'budget') {
-    return { ok: false, error: new Refused('budget_exceeded', r.message, 'budget', { 'x-should-retry': 'false' }) };
+    return {
+      ok: false,
+      error: new Refused('budget_exceeded', r.message, 'budget', { 'x-should-retry': 'false' }),
+    };
   }
   return { ok: false, error: new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers) };
 }
@@ -327,7 +431,15 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   draft.status = upstream.status;
   draft.streamed = sse;
   if (!ok) draft.errorClass = 'upstream_error';
-  const meter = ok ? createResponseMeter({ family: draft.family, endpoint: draft.endpoint, streamed: sse, stripUsage, inputEstimate: a.inputEstimate }) : null;
+  const meter = ok
+    ? createResponseMeter({
+        family: draft.family,
+        endpoint: draft.endpoint,
+        streamed: sse,
+        stripUsage,
+        inputEstimate: a.inputEstimate,
+      })
+    : null;
   // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
   const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
   let copied = 0;
@@ -336,7 +448,9 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
   // SSE headers normally leave with the first event (one write instead of two); if the upstream
   // is slow to its first event (a reasoning model), they go out on their own after a moment.
-  const headerTimer = sse ? setTimeout(() => !res.headersSent && !res.destroyed && res.flushHeaders(), HEADER_FLUSH_MS) : undefined;
+  const headerTimer = sse
+    ? setTimeout(() => !res.headersSent && !res.destroyed && res.flushHeaders(), HEADER_FLUSH_MS)
+    : undefined;
   let cutOff = false;
   try {
     for await (const chunk of upstream.body) {
@@ -347,10 +461,17 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
       const out = meter ? meter.push(chunk) : chunk;
       a.bodyLogging?.response.add(out);
       if (out.length > 0) {
-        if (draft.ttfbMs === null) draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
+        if (draft.ttfbMs === null)
+          draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
         await writeChunk(res, out, a.signal);
       }
-      if (meter && sse && a.budgeted && a.price && a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over') {
+      if (
+        meter &&
+        sse &&
+        a.budgeted &&
+        a.price &&
+        a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over'
+      ) {
         cutOff = true;
         break;
       }
@@ -373,7 +494,13 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
     a.abort.abort();
     discardBody(upstream);
     draft.errorClass = 'budget';
-    res.end(errorEvent(draft.family, 'budget_exceeded', `Tool "${draft.tool}" reached its budget during this response; the stream was ended.`));
+    res.end(
+      errorEvent(
+        draft.family,
+        'budget_exceeded',
+        `Tool "${draft.tool}" reached its budget during this response; the stream was ended.`,
+      ),
+    );
   } else if (draft.errorClass === 'upstream_cut') {
     res.destroy();
   } else if (!res.destroyed) {
@@ -393,7 +520,9 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {
     deps.cache.set(a.cacheKey, {
       status: upstream.status,
-      headers: Object.fromEntries(Object.entries(upstream.headers).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      headers: Object.fromEntries(
+        Object.entries(upstream.headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      ),
       body: Buffer.concat(copy, copied),
       streamed: sse,
       usage: draft.usage,
@@ -405,8 +534,19 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
 }
 
 /** Serves a cached answer: free against budgets, recorded as a hit with the money it saved. */
-function replayCached(deps: ProxyDeps, res: ServerResponse, hit: CachedResponse, draft: RecordDraft, meta: RequestMeta): void {
-  const meter = createResponseMeter({ family: draft.family, endpoint: draft.endpoint, streamed: hit.streamed, stripUsage: hit.streamed && meta.addedUsage });
+function replayCached(
+  deps: ProxyDeps,
+  res: ServerResponse,
+  hit: CachedResponse,
+  draft: RecordDraft,
+  meta: RequestMeta,
+): void {
+  const meter = createResponseMeter({
+    family: draft.family,
+    endpoint: draft.endpoint,
+    streamed: hit.streamed,
+    stripUsage: hit.streamed && meta.addedUsage,
+  });
   const body = Buffer.concat([meter.push(hit.body), meter.flush()]);
   res.writeHead(hit.status, { ...hit.headers, 'content-length': body.length, 'x-shimmy-cache': 'hit' });
   res.end(body);
@@ -426,7 +566,7 @@ function finish(deps: ProxyDeps, draft: RecordDraft, reservation: Reservation | 
   // Settle after the ledger holds the spend, in the same tick: no window where it is counted twice or not at all.
   if (reservation) {
     const tokens = record.usage.inputTokens + record.usage.outputTokens;
-    if (record.status === 0 || (record.errorClass === 'upstream_unreachable')) reservation.release();
+    if (record.status === 0 || record.errorClass === 'upstream_unreachable') reservation.release();
     else reservation.settle({ costUsd: record.costUsd, tokens });
   }
   deps.events.emit({ type: 'request.end', record });

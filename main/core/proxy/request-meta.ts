@@ -16,10 +16,13 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 export function readRequestMeta(endpoint: Endpoint, body: unknown): RequestMeta {
   const b = isObject(body) ? body : {};
   const metadata = isObject(b.metadata) ? b.metadata : {};
-  const user = [b.user, b.safety_identifier, metadata.user_id].find((u): u is string => typeof u === 'string' && u !== '');
+  const user = [b.user, b.safety_identifier, metadata.user_id].find(
+    (u): u is string => typeof u === 'string' && u !== '',
+  );
   const stream = b.stream === true;
   const streamOptions = isObject(b.stream_options) ? b.stream_options : {};
-  const addedUsage = stream && (endpoint === 'chat' || endpoint === 'completions') && streamOptions.include_usage !== true;
+  const addedUsage =
+    stream && (endpoint === 'chat' || endpoint === 'completions') && streamOptions.include_usage !== true;
   return { model: typeof b.model === 'string' ? b.model : '', stream, ...(user ? { user } : {}), addedUsage };
 }
 
@@ -29,7 +32,11 @@ export function rewriteBody(body: Json, meta: RequestMeta, upstreamModel: string
   if (!needsModel && !meta.addedUsage) return null; // send the client's bytes unchanged
   const out: Json = { ...body };
   if (needsModel) out.model = upstreamModel;
-  if (meta.addedUsage) out.stream_options = { ...(isObject(body.stream_options) ? body.stream_options : {}), include_usage: true };
+  if (meta.addedUsage)
+    out.stream_options = {
+      ...(isObject(body.stream_options) ? body.stream_options : {}),
+      include_usage: true,
+    };
   return out;
 }
 

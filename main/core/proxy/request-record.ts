@@ -29,7 +29,9 @@ export interface RecordDraft {
 
 // Built property by property, not by spreading: these run for every request, and spread and
 // rest copies are several times slower in V8 than a literal of known shape.
-export function newDraft(init: Pick<RecordDraft, 'id' | 'time' | 'startedAt' | 'family' | 'endpoint' | 'path' | 'tool'>): RecordDraft {
+export function newDraft(
+  init: Pick<RecordDraft, 'id' | 'time' | 'startedAt' | 'family' | 'endpoint' | 'path' | 'tool'>,
+): RecordDraft {
   return {
     id: init.id,
     time: init.time,

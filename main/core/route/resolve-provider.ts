@@ -28,7 +28,11 @@ export function resolveProvider(config: Config, family: ApiFamily, model: string
   const rule = model ? config.routes.find((r) => ruleMatches(r, model)) : undefined;
   if (rule) {
     const p = config.providers.find((x) => x.name === rule.provider);
-    if (!p) return { ok: false, message: `Route "${rule.pattern}" points at provider "${rule.provider}", which does not exist (shimmy route list).` };
+    if (!p)
+      return {
+        ok: false,
+        message: `Route "${rule.pattern}" points at provider "${rule.provider}", which does not exist (shimmy route list).`,
+      };
     if (p.kind !== family) return { ok: false, message: familyMismatch(p, family) };
     return { ok: true, target: { provider: p, upstreamModel: rule.model ?? model } };
   }

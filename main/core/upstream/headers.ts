@@ -14,13 +14,23 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-const NOT_UPSTREAM = new Set(['host', 'content-length', 'authorization', 'x-api-key', 'cookie', 'accept-encoding', 'origin', 'referer']);
+const NOT_UPSTREAM = new Set([
+  'host',
+  'content-length',
+  'authorization',
+  'x-api-key',
+  'cookie',
+  'accept-encoding',
+  'origin',
+  'referer',
+]);
 
 /** Client request headers to forward upstream (the adapter adds the real key). */
 export function upstreamRequestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
-    if (value === undefined || HOP_BY_HOP.has(name) || NOT_UPSTREAM.has(name) || name.startsWith('x-shimmy-')) continue;
+    if (value === undefined || HOP_BY_HOP.has(name) || NOT_UPSTREAM.has(name) || name.startsWith('x-shimmy-'))
+      continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   // Usage is read from the body as it streams by: ask for it uncompressed.

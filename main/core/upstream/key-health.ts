@@ -27,7 +27,10 @@ export function createKeyHealth(now: () => number = Date.now): KeyHealth {
       next.set(provider, start + 1);
       const rotated = [...keys.slice(start), ...keys.slice(0, start)];
       // Bad keys go last rather than away: if every key was rejected, trying one beats refusing outright.
-      return [...rotated.filter((k) => !isBad(provider, k.label)), ...rotated.filter((k) => isBad(provider, k.label))];
+      return [
+        ...rotated.filter((k) => !isBad(provider, k.label)),
+        ...rotated.filter((k) => isBad(provider, k.label)),
+      ];
     },
     markBad: (p, l) => void bad.set(id(p, l), now() + BAD_KEY_MS),
     clear: (p, l) => void bad.delete(id(p, l)),

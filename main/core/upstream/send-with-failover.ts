@@ -2,7 +2,13 @@
 // happen before any byte reached the client are retried: 401/403 (the key is marked bad),
 // 429 and 5xx, and network errors. The last attempt's answer, good or bad, is what the client gets.
 import type { KeyHealth } from './key-health.js';
-import { classifyUpstreamError, discardBody, type UpstreamClient, type UpstreamRequest, type UpstreamResponse } from './upstream-client.js';
+import {
+  classifyUpstreamError,
+  discardBody,
+  type UpstreamClient,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from './upstream-client.js';
 
 export interface Attempt {
   provider: string;
@@ -37,7 +43,8 @@ export async function sendWithFailover<A extends Attempt>(opts: {
     const name = `${attempt.provider}:${attempt.keyLabel}`;
     try {
       const response = await opts.client(opts.build(attempt));
-      if (response.status === 401 || response.status === 403) opts.health.markBad(attempt.provider, attempt.keyLabel);
+      if (response.status === 401 || response.status === 403)
+        opts.health.markBad(attempt.provider, attempt.keyLabel);
       if (last || !(response.status === 401 || response.status === 403 || retryable(response.status))) {
         return { ok: true, response, attempt, failed };
       }
@@ -46,7 +53,8 @@ export async function sendWithFailover<A extends Attempt>(opts: {
       // A different key of the same provider needs no pause; a rate limit or outage does.
       if (retryable(response.status)) await sleep(backoffMs(i, random), opts.signal);
     } catch (error) {
-      if (last || classifyUpstreamError(error) === 'aborted' || opts.signal.aborted) return { ok: false, error, attempt, failed };
+      if (last || classifyUpstreamError(error) === 'aborted' || opts.signal.aborted)
+        return { ok: false, error, attempt, failed };
       failed.push(`${name} unreachable`);
       await sleep(backoffMs(i, random), opts.signal);
     }
@@ -61,9 +69,13 @@ export function backoffMs(attemptIndex: number, random: () => number): number {
 function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     const t = setTimeout(resolve, ms);
-    signal.addEventListener('abort', () => {
-      clearTimeout(t);
-      resolve();
-    }, { once: true });
+    signal.addEventListener(
+      'abort',
+      () => {
+        clearTimeout(t);
+        resolve();
+      },
+      { once: true },
+    );
   });
 }

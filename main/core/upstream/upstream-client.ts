@@ -14,7 +14,10 @@ export interface UpstreamRequest {
 export interface UpstreamResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
-  body: AsyncIterable<Buffer> & { destroy(err?: Error): void; on(event: 'error', listener: (err: Error) => void): unknown };
+  body: AsyncIterable<Buffer> & {
+    destroy(err?: Error): void;
+    on(event: 'error', listener: (err: Error) => void): unknown;
+  };
 }
 
 /** Drops an answer nobody will read. undici reports the drop as an error event; expected here. */

@@ -44,7 +44,8 @@ export class KeychainUnavailableError extends Error {
   }
 }
 
-const account = (provider: string, label: string) => (label === 'default' ? provider : `${provider}#${label}`);
+const account = (provider: string, label: string) =>
+  label === 'default' ? provider : `${provider}#${label}`;
 const parseAccount = (acc: string) => {
   const i = acc.indexOf('#');
   return i < 0 ? { provider: acc, label: 'default' } : { provider: acc.slice(0, i), label: acc.slice(i + 1) };
@@ -65,7 +66,9 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
         for (const c of await deps.keychain.findCredentials(SERVICE)) map.set(c.account, c.password);
       } catch (err) {
         // No keychain: env keys still work; say why once.
-        console.error(`[shimmy] keychain not reachable, using SHIMMY_KEY_* variables only: ${(err as Error).message}`);
+        console.error(
+          `[shimmy] keychain not reachable, using SHIMMY_KEY_* variables only: ${(err as Error).message}`,
+        );
       }
     }
     cache = map;
@@ -78,7 +81,8 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
     for (const [name, value] of Object.entries(env)) {
       if (!value) continue;
       if (name === prefix) out.push({ label: 'default', key: value });
-      else if (name.startsWith(prefix + '__')) out.push({ label: name.slice(prefix.length + 2).toLowerCase(), key: value });
+      else if (name.startsWith(prefix + '__'))
+        out.push({ label: name.slice(prefix.length + 2).toLowerCase(), key: value });
     }
     return out.filter((k) => !stored.has(account(provider, k.label)));
   }
@@ -94,7 +98,9 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
         if (p.provider === provider) out.push({ label: p.label, key });
       }
       out.push(...envKeys(provider, stored));
-      out.sort((a, b) => (a.label === 'default' ? -1 : b.label === 'default' ? 1 : a.label.localeCompare(b.label)));
+      out.sort((a, b) =>
+        a.label === 'default' ? -1 : b.label === 'default' ? 1 : a.label.localeCompare(b.label),
+      );
       byProvider.set(provider, out);
       return out;
     },
@@ -123,13 +129,15 @@ export function createVault(deps: { keychain: Keychain | null; env?: NodeJS.Proc
     async list() {
       const stored = await load();
       const out: KeyInfo[] = [];
-      for (const [acc, key] of stored) out.push({ ...parseAccount(acc), masked: maskSecret(key), source: 'keychain' });
+      for (const [acc, key] of stored)
+        out.push({ ...parseAccount(acc), masked: maskSecret(key), source: 'keychain' });
       for (const name of Object.keys(env)) {
         const m = /^SHIMMY_KEY_([A-Z0-9_]+?)(?:__([A-Z0-9_]+))?$/.exec(name);
         if (!m || !env[name]) continue;
         const provider = m[1]!.toLowerCase().replace(/_/g, '-');
         const label = m[2]?.toLowerCase() ?? 'default';
-        if (!stored.has(account(provider, label))) out.push({ provider, label, masked: maskSecret(env[name]!), source: 'env' });
+        if (!stored.has(account(provider, label)))
+          out.push({ provider, label, masked: maskSecret(env[name]!), source: 'env' });
       }
       return out.sort((a, b) => a.provider.localeCompare(b.provider) || a.label.localeCompare(b.label));
     },

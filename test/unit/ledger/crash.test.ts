@@ -33,10 +33,14 @@ function distIsFresh(): boolean {
 beforeAll(() => {
   if (distIsFresh()) return;
   try {
-    execFileSync(process.execPath, [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.main.json'], {
-      cwd: repo,
-      stdio: 'pipe',
-    });
+    execFileSync(
+      process.execPath,
+      [join(repo, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.main.json'],
+      {
+        cwd: repo,
+        stdio: 'pipe',
+      },
+    );
   } catch {
     // Type errors elsewhere in the repo still emit our files; freshness is checked next.
   }
@@ -98,7 +102,11 @@ it('survives SIGKILL mid-load: every line valid, no gaps, totals match the file'
   const n = ids.length;
   expect(n).toBeGreaterThanOrEqual(durable);
   expect(ids).toEqual(Array.from({ length: n }, (_, i) => `r${i}`));
-  expect(ledger.totals({ day: '2024-05-01' })).toMatchObject({ requests: n, costUsd: roundUsd(n * COST), inputTokens: n * 10 });
+  expect(ledger.totals({ day: '2024-05-01' })).toMatchObject({
+    requests: n,
+    costUsd: roundUsd(n * COST),
+    inputTokens: n * 10,
+  });
   expect(ledger.query({ limit: 1 }).records[0]?.id).toBe(`r${n - 1}`);
   await ledger.close();
 });

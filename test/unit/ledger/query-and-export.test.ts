@@ -51,13 +51,32 @@ describe('query', () => {
   it('filters by tool, model, status, time range and text', () => {
     expect(ids(ledger.query({ tool: 'claude-code' }).records)).toEqual(['r20', 'r15', 'r10', 'r05', 'r00']);
     expect(ids(ledger.query({ tool: 'claude-code', model: 'gpt-4o' }).records)).toEqual(['r15', 'r05']);
-    expect(ids(ledger.query({ status: 429 }).records)).toEqual(['r24', 'r20', 'r16', 'r12', 'r08', 'r04', 'r00']);
+    expect(ids(ledger.query({ status: 429 }).records)).toEqual([
+      'r24',
+      'r20',
+      'r16',
+      'r12',
+      'r08',
+      'r04',
+      'r00',
+    ]);
     // r04 is at 2 May 00:00Z (inclusive); r06 at 02:00Z (exclusive).
     const since = new Date('2024-05-02T00:00:00.000Z');
     const until = new Date('2024-05-02T02:00:00.000Z');
     expect(ids(ledger.query({ since, until }).records)).toEqual(['r05', 'r04']);
     expect(ids(ledger.query({ text: 'alice@EXAMPLE' }).records)).toEqual(['r07']);
-    expect(ids(ledger.query({ text: 'R1' }).records)).toEqual(['r19', 'r18', 'r17', 'r16', 'r15', 'r14', 'r13', 'r12', 'r11', 'r10']);
+    expect(ids(ledger.query({ text: 'R1' }).records)).toEqual([
+      'r19',
+      'r18',
+      'r17',
+      'r16',
+      'r15',
+      'r14',
+      'r13',
+      'r12',
+      'r11',
+      'r10',
+    ]);
     expect(ledger.query({ text: 'nobody' }).records).toEqual([]);
   });
 
@@ -99,7 +118,12 @@ describe('usage', () => {
       ['aider', 20, 0.0087],
       ['claude-code', 5, 0.002175],
     ]);
-    expect(byTool[1]).toMatchObject({ inputTokens: 20_000, cachedInputTokens: 4000, outputTokens: 10_000, unpriced: 0 });
+    expect(byTool[1]).toMatchObject({
+      inputTokens: 20_000,
+      cachedInputTokens: 4000,
+      outputTokens: 10_000,
+      unpriced: 0,
+    });
     const byToolModel = ledger.usage({ by: ['tool', 'model'], tool: 'claude-code' });
     expect(byToolModel).toEqual([
       expect.objectContaining({ tool: 'claude-code', model: 'gpt-4o-mini', requests: 3, costUsd: 0.001305 }),
@@ -130,7 +154,13 @@ describe('export', () => {
   it('writes JSONL that parses back to the same records', async () => {
     const text = await exported('jsonl', { tool: 'claude-code' });
     const lines = text.trimEnd().split('\n');
-    expect(lines.map((l) => JSON.parse(l) as LedgerRecord)).toEqual([all[20], all[15], all[10], all[5], all[0]]);
+    expect(lines.map((l) => JSON.parse(l) as LedgerRecord)).toEqual([
+      all[20],
+      all[15],
+      all[10],
+      all[5],
+      all[0],
+    ]);
   });
 
   it('writes CSV with a header, flattened usage, RFC 4180 quoting and no formulas', async () => {
@@ -144,7 +174,15 @@ describe('export', () => {
         failovers: ['anthropic', 'openrouter'],
       }),
     );
-    ledger.append(record({ id: 'n', time: '2024-06-01T00:00:01.000Z', costUsd: null, ttfbMs: null, errorClass: 'upstream_cut' }));
+    ledger.append(
+      record({
+        id: 'n',
+        time: '2024-06-01T00:00:01.000Z',
+        costUsd: null,
+        ttfbMs: null,
+        errorClass: 'upstream_cut',
+      }),
+    );
     const text = await exported('csv', { since: new Date('2024-06-01T00:00:00.000Z') });
     expect(text.split('\r\n')).toEqual([
       'id,time,tool,provider,model,family,endpoint,path,status,latencyMs,ttfbMs,streamed,inputTokens,cachedInputTokens,cacheWriteTokens,outputTokens,reasoningTokens,costUsd,estimated,cacheHit,savedUsd,errorClass,user,project,keyLabel,failovers',
@@ -155,7 +193,8 @@ describe('export', () => {
   });
 
   it('fails instead of hanging when the destination closes mid-export', async () => {
-    for (let i = 0; i < 2000; i++) ledger.append(record({ id: `bulk${i}`, time: '2024-05-03T00:00:00.000Z' }));
+    for (let i = 0; i < 2000; i++)
+      ledger.append(record({ id: `bulk${i}`, time: '2024-05-03T00:00:00.000Z' }));
     const out = new PassThrough({ highWaterMark: 16 }); // never read: fills at once
     setTimeout(() => out.destroy(), 20);
     await expect(ledger.exportTo('jsonl', {}, out)).rejects.toThrow(/closed/);

@@ -1,7 +1,12 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, it } from 'vitest';
-import { findLineStartingWith, readLineAt, readLinesBackward, segmentOf } from '../../../main/core/ledger/segment-files.js';
+import {
+  findLineStartingWith,
+  readLineAt,
+  readLinesBackward,
+  segmentOf,
+} from '../../../main/core/ledger/segment-files.js';
 import { csvField, usdText } from '../../../main/core/ledger/export.js';
 import { tempDir } from './helpers.js';
 

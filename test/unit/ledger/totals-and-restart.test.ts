@@ -27,7 +27,16 @@ describe('totals', () => {
     l.append(record({ id: 'a', time: '2024-05-01T10:00:00.000Z' }));
     l.append(record({ id: 'b', time: '2024-05-01T11:00:00.000Z', model: 'gpt-4o' }));
     l.append(record({ id: 'c', time: '2024-05-01T12:00:00.000Z', costUsd: null, model: 'mystery' }));
-    l.append(record({ id: 'd', time: '2024-05-02T09:00:00.000Z', tool: 'claude-code', costUsd: 0.1, savedUsd: 0.2, cacheHit: true }));
+    l.append(
+      record({
+        id: 'd',
+        time: '2024-05-02T09:00:00.000Z',
+        tool: 'claude-code',
+        costUsd: 0.1,
+        savedUsd: 0.2,
+        cacheHit: true,
+      }),
+    );
     l.append(record({ id: 'e', time: '2024-06-01T00:00:00.000Z', costUsd: 1 }));
 
     // Nothing flushed yet: budgets must see spend on the very next request.
@@ -54,7 +63,8 @@ describe('totals', () => {
 
   it('adds many small costs without float drift', async () => {
     const l = await track(open(dir));
-    for (let i = 0; i < 1000; i++) l.append(record({ id: `r${i}`, time: '2024-05-01T10:00:00.000Z', costUsd: 0.1 }));
+    for (let i = 0; i < 1000; i++)
+      l.append(record({ id: `r${i}`, time: '2024-05-01T10:00:00.000Z', costUsd: 0.1 }));
     // Plain float addition gives 99.9999999999986 here.
     expect(l.totals({ day: '2024-05-01' }).costUsd).toBe(100);
   });
@@ -98,7 +108,9 @@ describe('durability', () => {
     const a = await open(dir);
     for (let i = 0; i < 10; i++) a.append(record({ id: `a${i}`, time: '2024-05-01T10:00:00.000Z' }));
     await a.close(); // writes the snapshot
-    const snap = JSON.parse(await readFile(join(dir, 'rollups.json'), 'utf8')) as { counted: Record<string, number> };
+    const snap = JSON.parse(await readFile(join(dir, 'rollups.json'), 'utf8')) as {
+      counted: Record<string, number>;
+    };
     expect(snap.counted['2024-05-01.jsonl']).toBe((await stat(join(dir, '2024-05-01.jsonl'))).size);
 
     const b = await open(dir);
@@ -143,7 +155,9 @@ describe('durability', () => {
     const b = await track(open(dir, { onError: (e) => errors.push(e) }));
     b.append(record({ id: 'r1', time: '2024-05-01T11:00:00.000Z' }));
     await b.flush();
-    expect(errors.map((e) => e.message)).toEqual(['ledger segment 2024-05-01.jsonl: 1 damaged line(s) ignored']);
+    expect(errors.map((e) => e.message)).toEqual([
+      'ledger segment 2024-05-01.jsonl: 1 damaged line(s) ignored',
+    ]);
     expect(b.query({}).records.map((r) => r.id)).toEqual(['r1', 'r0']);
     expect(b.totals({}).requests).toBe(2);
   });

@@ -8,7 +8,14 @@ export function registerCacheAndRouteRoutes(app: Express, deps: AdminDeps): void
 
   defineRoute(app, 'cacheStats', () => {
     const s = cache.stats();
-    return { enabled: config.get().settings.cacheEnabled, entries: s.entries, bytes: s.bytes, hits: s.hits, misses: s.misses, savedUsd: s.savedUsd };
+    return {
+      enabled: config.get().settings.cacheEnabled,
+      entries: s.entries,
+      bytes: s.bytes,
+      hits: s.hits,
+      misses: s.misses,
+      savedUsd: s.savedUsd,
+    };
   });
 
   defineRoute(app, 'clearCache', async () => {
@@ -39,7 +46,8 @@ export function registerCacheAndRouteRoutes(app: Express, deps: AdminDeps): void
   });
 
   defineRoute(app, 'deleteRoute', async ({ params }) => {
-    if (!config.get().routes.some((r) => r.pattern === params.pattern)) throw new AdminError(404, `No route for "${params.pattern}"`);
+    if (!config.get().routes.some((r) => r.pattern === params.pattern))
+      throw new AdminError(404, `No route for "${params.pattern}"`);
     await config.update((c) => {
       c.routes = c.routes.filter((r) => r.pattern !== params.pattern);
     });

@@ -7,7 +7,9 @@ import { AdminError, defineRoute } from '../define-route.js';
 export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): void {
   const { config, prices, events } = deps;
 
-  defineRoute(app, 'listPrices', () => prices.list().map((m) => ({ model: m.model, price: m.price, source: m.source })));
+  defineRoute(app, 'listPrices', () =>
+    prices.list().map((m) => ({ model: m.model, price: m.price, source: m.source })),
+  );
 
   defineRoute(app, 'putPrice', async ({ params, body }) => {
     const model = params.model!;
@@ -19,7 +21,8 @@ export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): v
   });
 
   defineRoute(app, 'deletePrice', async ({ params }) => {
-    if (!config.get().prices[params.model!]) throw new AdminError(404, `No price override for "${params.model}"`);
+    if (!config.get().prices[params.model!])
+      throw new AdminError(404, `No price override for "${params.model}"`);
     await config.update((c) => {
       delete c.prices[params.model!];
     });
@@ -44,7 +47,11 @@ export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): v
       try {
         new Intl.DateTimeFormat('en-US', { timeZone: body.timeZone });
       } catch {
-        throw new AdminError(400, `Unknown time zone "${body.timeZone}" (use an IANA name such as Europe/Berlin)`, 'timeZone');
+        throw new AdminError(
+          400,
+          `Unknown time zone "${body.timeZone}" (use an IANA name such as Europe/Berlin)`,
+          'timeZone',
+        );
       }
     }
     const next = await config.update((c) => {

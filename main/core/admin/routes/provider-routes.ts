@@ -25,7 +25,8 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'listProviders', async () => Promise.all(config.get().providers.map(view)));
 
   defineRoute(app, 'addProvider', async ({ body }) => {
-    if (config.get().providers.some((p) => p.name === body.name)) throw new AdminError(409, `A provider named "${body.name}" already exists`, 'name');
+    if (config.get().providers.some((p) => p.name === body.name))
+      throw new AdminError(409, `A provider named "${body.name}" already exists`, 'name');
     const next = await config.update((c) => {
       c.providers.push({ name: body.name, kind: body.kind, baseUrl: body.baseUrl });
       if (body.isDefault) makeDefault(c, body.name);
@@ -44,7 +45,12 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
         const target = body.fallback.split('/')[0]!;
         const t = c.providers.find((x) => x.name === target);
         if (!t) throw new AdminError(400, `Fallback provider "${target}" does not exist`, 'fallback');
-        if (t.kind !== p.kind) throw new AdminError(400, `Fallback "${target}" speaks the ${t.kind} API, not ${p.kind}`, 'fallback');
+        if (t.kind !== p.kind)
+          throw new AdminError(
+            400,
+            `Fallback "${target}" speaks the ${t.kind} API, not ${p.kind}`,
+            'fallback',
+          );
         p.fallback = body.fallback;
       }
       if (body.isDefault) makeDefault(c, p.name);
@@ -56,7 +62,10 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'deleteProvider', async ({ params }) => {
     const p = findProvider(config.get(), params.name!);
     if (p.builtin) {
-      throw new AdminError(400, `"${p.name}" is a built-in preset and cannot be removed; make another provider the default instead`);
+      throw new AdminError(
+        400,
+        `"${p.name}" is a built-in preset and cannot be removed; make another provider the default instead`,
+      );
     }
     await config.update((c) => {
       c.providers = c.providers.filter((x) => x.name !== p.name);
@@ -80,13 +89,17 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
       events.emit({ type: 'config', what: 'keys' });
       return info;
     } catch (err) {
-      throw new AdminError(503, (err as Error).message ?? `Keychain unavailable; use ${envVarForKey(body.provider)}`);
+      throw new AdminError(
+        503,
+        (err as Error).message ?? `Keychain unavailable; use ${envVarForKey(body.provider)}`,
+      );
     }
   });
 
   defineRoute(app, 'deleteKey', async ({ params }) => {
     const removed = await vault.remove(params.provider!, params.label!);
-    if (!removed) throw new AdminError(404, `No key "${params.label}" stored for provider "${params.provider}"`);
+    if (!removed)
+      throw new AdminError(404, `No key "${params.label}" stored for provider "${params.provider}"`);
     events.emit({ type: 'config', what: 'keys' });
     return { ok: true as const };
   });

@@ -7,8 +7,19 @@ import { AdminError, defineRoute } from '../define-route.js';
 
 export function toolView(tool: Tool, now: Date): ToolView {
   const tokens = tool.tokens.map(({ hash: _hash, ...t }) => t);
-  const activeTokens = tool.tokens.filter((t) => !t.expiresAt || Date.parse(t.expiresAt) > now.getTime()).length;
-  return { name: tool.name, createdAt: tool.createdAt, paused: tool.paused, limits: tool.limits, ...(tool.cache !== undefined ? { cache: tool.cache } : {}), ...(tool.modelOverride ? { modelOverride: tool.modelOverride } : {}), tokens, activeTokens };
+  const activeTokens = tool.tokens.filter(
+    (t) => !t.expiresAt || Date.parse(t.expiresAt) > now.getTime(),
+  ).length;
+  return {
+    name: tool.name,
+    createdAt: tool.createdAt,
+    paused: tool.paused,
+    limits: tool.limits,
+    ...(tool.cache !== undefined ? { cache: tool.cache } : {}),
+    ...(tool.modelOverride ? { modelOverride: tool.modelOverride } : {}),
+    tokens,
+    activeTokens,
+  };
 }
 
 export function findTool(config: Config, name: string): Tool {
@@ -24,7 +35,8 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'listTools', () => config.get().tools.map((t) => toolView(t, now())));
 
   defineRoute(app, 'createTool', async ({ body }) => {
-    if (config.get().tools.some((t) => t.name === body.name)) throw new AdminError(409, `A tool named "${body.name}" already exists`, 'name');
+    if (config.get().tools.some((t) => t.name === body.name))
+      throw new AdminError(409, `A tool named "${body.name}" already exists`, 'name');
     const { token, record } = mintToken({ now: now(), label: 'main' });
     const tool: Tool = {
       name: body.name,
@@ -75,7 +87,11 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
 
   defineRoute(app, 'mintToken', async ({ params, body }) => {
     findTool(config.get(), params.name!);
-    const { token, record } = mintToken({ now: now(), ttlMs: body.ttlSeconds * 1000, ...(body.label ? { label: body.label } : {}) });
+    const { token, record } = mintToken({
+      now: now(),
+      ttlMs: body.ttlSeconds * 1000,
+      ...(body.label ? { label: body.label } : {}),
+    });
     await config.update((c) => {
       const tool = findTool(c, params.name!);
       // Expired session tokens are dropped whenever a new one is minted, so they never pile up.
@@ -88,7 +104,8 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
 
   defineRoute(app, 'revokeToken', async ({ params }) => {
     const tool = findTool(config.get(), params.name!);
-    if (!tool.tokens.some((t) => t.id === params.id)) throw new AdminError(404, `Tool "${params.name}" has no token ${params.id}`);
+    if (!tool.tokens.some((t) => t.id === params.id))
+      throw new AdminError(404, `Tool "${params.name}" has no token ${params.id}`);
     await config.update((c) => {
       const t = findTool(c, params.name!);
       t.tokens = t.tokens.filter((k) => k.id !== params.id);

@@ -10,7 +10,8 @@ function toDay(value: string | undefined, tz: string, field: string): string | u
   if (!value) return undefined;
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) return value;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new AdminError(400, `"${value}" is not a date (use YYYY-MM-DD or an ISO time)`, field);
+  if (Number.isNaN(t))
+    throw new AdminError(400, `"${value}" is not a date (use YYYY-MM-DD or an ISO time)`, field);
   return localDay(new Date(t), tz);
 }
 
@@ -29,7 +30,9 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
 
   defineRoute(app, 'overview', () => buildOverview(deps));
 
-  defineRoute(app, 'createLoginLink', () => ({ url: `${deps.info().url}/login?token=${deps.sessions.createLoginToken()}` }));
+  defineRoute(app, 'createLoginLink', () => ({
+    url: `${deps.info().url}/login?token=${deps.sessions.createLoginToken()}`,
+  }));
 
   // CSV / JSONL export streams straight from the ledger (not JSON, so not in the route table).
   app.get('/api/export', async (req, res) => {
@@ -37,12 +40,16 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
     const format = q.format === 'csv' ? 'csv' : 'jsonl';
     res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     res.setHeader('content-disposition', `attachment; filename="shimmy-requests.${format}"`);
-    await ledger.exportTo(format, {
-      ...(q.tool ? { tool: q.tool } : {}),
-      ...(q.model ? { model: q.model } : {}),
-      ...(q.status && /^\d+$/.test(q.status) ? { status: Number(q.status) } : {}),
-      ...(q.limit ? { limit: Number(q.limit) } : {}),
-    }, res);
+    await ledger.exportTo(
+      format,
+      {
+        ...(q.tool ? { tool: q.tool } : {}),
+        ...(q.model ? { model: q.model } : {}),
+        ...(q.status && /^\d+$/.test(q.status) ? { status: Number(q.status) } : {}),
+        ...(q.limit ? { limit: Number(q.limit) } : {}),
+      },
+      res,
+    );
     res.end();
   });
 
@@ -86,9 +93,12 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
 
   defineRoute(app, 'getRequest', async ({ params }) => {
     const record = ledger.get(params.id!);
-    if (!record) throw new AdminError(404, `No request ${params.id} (older records are removed after the retention period)`);
+    if (!record)
+      throw new AdminError(
+        404,
+        `No request ${params.id} (older records are removed after the retention period)`,
+      );
     const bodies = await deps.bodyLog.load(record.id, new Date(record.time));
     return { record, ...(bodies ?? {}) };
   });
-
 }
