@@ -91,18 +91,16 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (path === '/v1/responses') return responses(res, b, model, state.usage);
     if (path === '/v1/messages') return messages(res, b, model, state.usage);
     if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: 42 });
-    res
-      .writeHead(404, { 'content-type': 'application/json' })
-      .end(
-        JSON.stringify({
-          error: {
-            message: `fake upstream: no route ${path}`,
-            type: 'invalid_request_error',
-            param: null,
-            code: null,
-          },
-        }),
-      );
+    res.writeHead(404, { 'content-type': 'application/json' }).end(
+      JSON.stringify({
+        error: {
+          message: `fake upstream: no route ${path}`,
+          type: 'invalid_request_error',
+          param: null,
+          code: null,
+        },
+      }),
+    );
   });
   server.on('connection', (s) => {
     sockets.add(s);

@@ -76,14 +76,12 @@ export function createAdminApp(deps: AdminDeps): express.Express {
       next();
       return;
     }
-    res
-      .status(401)
-      .json({
-        error: {
-          message:
-            'Not signed in: open the dashboard link printed by `shimmy serve` (or run `shimmy dashboard`).',
-        },
-      });
+    res.status(401).json({
+      error: {
+        message:
+          'Not signed in: open the dashboard link printed by `shimmy serve` (or run `shimmy dashboard`).',
+      },
+    });
   });
   app.use('/api', express.json({ limit: '1mb' }));
 
