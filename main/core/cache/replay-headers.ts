@@ -1,16 +1,9 @@
 // Which upstream response headers a cache hit may replay: content type and provider ids, never
 // per-connection or per-moment headers (a stale rate-limit header would mislead the client's backoff).
+import { HOP_BY_HOP } from '../upstream/headers.js';
+
 const DROP = new Set([
-  // hop-by-hop (RFC 9110 §7.6.1)
-  'connection',
-  'keep-alive',
-  'proxy-authenticate',
-  'proxy-authorization',
-  'proxy-connection',
-  'te',
-  'trailer',
-  'transfer-encoding',
-  'upgrade',
+  ...HOP_BY_HOP,
   // the replayed body is the decoded bytes; the server sets its own framing
   'content-length',
   'content-encoding',

@@ -2,7 +2,8 @@
 // credential (a tool token is worthless upstream and must not leak there).
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
 
-const HOP_BY_HOP = new Set([
+/** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, never the message. */
+export const HOP_BY_HOP: ReadonlySet<string> = new Set([
   'connection',
   'keep-alive',
   'proxy-authenticate',
