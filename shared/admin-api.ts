@@ -232,6 +232,7 @@ export const PatchSettingsSchema = z
     priceListUrl: z.url({ protocol: /^https?$/ }).nullable(),
     cacheEnabled: z.boolean(),
     cacheTtlMs: z.number().int().positive(),
+    cachePolicy: z.enum(['deterministic', 'always']),
     paused: z.boolean(),
   })
   .partial();

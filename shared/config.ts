@@ -83,6 +83,9 @@ export const SettingsSchema = z.object({
   cacheEnabled: z.boolean(),
   /** How long a cached answer may be replayed. */
   cacheTtlMs: z.number().int().positive(),
+  /** Which requests may be answered from the cache: `deterministic` (temperature 0 or a seed, and
+   *  embeddings) or `always` (every chat/completions/responses/messages/embeddings request). */
+  cachePolicy: z.enum(['deterministic', 'always']),
   /** Every proxied request is refused (tray: pause all). */
   paused: z.boolean(),
 });
@@ -96,6 +99,7 @@ export const DEFAULT_SETTINGS: Settings = {
   timeZone: '',
   cacheEnabled: false,
   cacheTtlMs: 24 * 3600_000,
+  cachePolicy: 'deterministic',
   paused: false,
 };
 

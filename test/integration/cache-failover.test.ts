@@ -64,6 +64,20 @@ describe('response cache', () => {
     expect(countUpstream((x) => JSON.stringify(x.messages ?? '').includes('no-store'))).toBe(2);
   });
 
+  it('caches non-deterministic requests too once the policy is "always"', async () => {
+    await h.admin.call('patchSettings', { body: { cachePolicy: 'always' } });
+    const ask = () =>
+      client.chat.completions.create({
+        model: 'gpt-4o-mini',
+        temperature: 0.9,
+        messages: [{ role: 'user', content: 'always' }],
+      });
+    await ask();
+    await ask();
+    expect(countUpstream((x) => JSON.stringify(x.messages ?? '').includes('always'))).toBe(1);
+    await h.admin.call('patchSettings', { body: { cachePolicy: 'deterministic' } });
+  });
+
   it('replays a cached stream correctly through the official SDK', async () => {
     const run = async () => {
       const s = await client.chat.completions.create({

@@ -17,8 +17,12 @@ export function registerCacheCommands(program: Command): void {
         .command(state)
         .description(`switch the cache ${state} globally, or for one tool`)
         .option('--tool <name>', 'only this tool')
-        .option('--ttl <duration>', 'how long answers may be replayed, e.g. 1h, 7d (global)'),
-    ).action(async (o: Opts & { tool?: string; ttl?: string }) => {
+        .option('--ttl <duration>', 'how long answers may be replayed, e.g. 1h, 7d (global)')
+        .option('--policy <policy>', 'deterministic (temperature 0 / seed / embeddings) or always (global)'),
+    ).action(async (o: Opts & { tool?: string; ttl?: string; policy?: string }) => {
+      if (o.policy !== undefined && o.policy !== 'deterministic' && o.policy !== 'always') {
+        throw new CliError(`--policy takes deterministic or always, got "${o.policy}"`);
+      }
       const client = await admin(o);
       let ttlMs: number | undefined;
       if (o.ttl) {
@@ -32,6 +36,8 @@ export function registerCacheCommands(program: Command): void {
         await client.call('patchTool', { params: { name: o.tool }, body: { cache: state === 'on' } });
       else await client.call('patchSettings', { body: { cacheEnabled: state === 'on' } });
       if (ttlMs !== undefined) await client.call('patchSettings', { body: { cacheTtlMs: ttlMs } });
+      if (o.policy)
+        await client.call('patchSettings', { body: { cachePolicy: o.policy as 'deterministic' | 'always' } });
       console.log(`Cache ${state}${o.tool ? ` for ${o.tool}` : ''}${o.ttl ? `, TTL ${o.ttl}` : ''}`);
     });
   }

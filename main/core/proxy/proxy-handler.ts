@@ -174,7 +174,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       // cache: a hit is served before budgets are touched, because it costs nothing.
       const cacheable =
         (tool.cache ?? config.settings.cacheEnabled) &&
-        isReplayable({ endpoint, body: json, headers: req.headers, policy: 'deterministic' });
+        isReplayable({ endpoint, body: json, headers: req.headers, policy: config.settings.cachePolicy });
       const cacheKeyHex = cacheable
         ? cacheKey({ provider: provider.name, model: upstreamModel, endpoint, body: json })
         : undefined;
