@@ -3,15 +3,8 @@ import type { Config } from '../../shared/config.js';
 import { localDay, localMonth } from './clock/calendar.js';
 import type { CoreSnapshot } from './core.js';
 import type { Ledger } from './ledger/index.js';
-import type { Limiter } from './limits/index.js';
 
-export function buildSnapshot(a: {
-  url: string;
-  config: Config;
-  ledger: Ledger;
-  limiter: Limiter;
-  now: Date;
-}): CoreSnapshot {
+export function buildSnapshot(a: { url: string; config: Config; ledger: Ledger; now: Date }): CoreSnapshot {
   const tz = a.config.settings.timeZone;
   const day = localDay(a.now, tz);
   const month = localMonth(a.now, tz);

@@ -169,7 +169,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     adminSecret: secret,
     createAdminSession: () => sessions.create(),
     createLoginUrl: () => `${url}/login?token=${sessions.createLoginToken()}`,
-    snapshot: (): CoreSnapshot => buildSnapshot({ url, config: config.get(), ledger, limiter, now: now() }),
+    snapshot: (): CoreSnapshot => buildSnapshot({ url, config: config.get(), ledger, now: now() }),
     setPausedAll: async (paused) => {
       await config.update((c) => {
         c.settings.paused = paused;
