@@ -131,13 +131,8 @@ export interface LineAt {
 
 /** Complete lines of `path` ending at or before byte `end`, last first. A missing file yields nothing. */
 export function* readLinesBackward(path: string, end: number, chunkSize = 256 * 1024): Generator<LineAt> {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-    throw err;
-  }
+  const fd = openIfExists(path);
+  if (fd === undefined) return;
   try {
     let bufStart = end;
     let buf = Buffer.alloc(0);
@@ -172,13 +167,8 @@ export function findLineStartingWith(
   prefix: Buffer,
   chunkSize = 4 * 1024 * 1024,
 ): number | undefined {
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
+  const fd = openIfExists(path);
+  if (fd === undefined) return undefined;
   try {
     const needle = Buffer.concat([Buffer.from([NEWLINE]), prefix]);
     for (let hi = end; hi > 0;) {
@@ -197,15 +187,20 @@ export function findLineStartingWith(
   }
 }
 
-/** The line starting at `offset`, or undefined if the file or line is gone. */
-export function readLineAt(path: string, offset: number): Buffer | undefined {
-  let fd: number;
+/** A file descriptor for reading, or undefined when the file is gone (retention may delete it). */
+function openIfExists(path: string): number | undefined {
   try {
-    fd = openSync(path, 'r');
+    return openSync(path, 'r');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw err;
   }
+}
+
+/** The line starting at `offset`, or undefined if the file or line is gone. */
+export function readLineAt(path: string, offset: number): Buffer | undefined {
+  const fd = openIfExists(path);
+  if (fd === undefined) return undefined;
   try {
     const parts: Buffer[] = [];
     for (let pos = offset; ;) {
