@@ -1,7 +1,21 @@
 // Token counting for estimates: gpt-tokenizer for the OpenAI family, a character ratio for
 // Anthropic (whose tokenizer is not public).
-import { countTokens as countO200k } from 'gpt-tokenizer/encoding/o200k_base';
-import { countTokens as countCl100k } from 'gpt-tokenizer/encoding/cl100k_base';
+import { createRequire } from 'node:module';
+
+// The encodings are ~33 MB of heap and most of a second to load: loaded on first use, which many
+// runs never reach (no budget and no TPM limit means nothing is tokenized). A synchronous require
+// keeps counting synchronous.
+type Counter = (text: string, options: { disallowedSpecial: Set<string> }) => number;
+const requireEncoding = createRequire(import.meta.url);
+const counters = new Map<OpenAiEncoding, Counter>();
+function counter(encoding: OpenAiEncoding): Counter {
+  let c = counters.get(encoding);
+  if (!c) {
+    c = (requireEncoding(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: Counter }).countTokens;
+    counters.set(encoding, c);
+  }
+  return c;
+}
 
 export type OpenAiEncoding = 'o200k_base' | 'cl100k_base';
 
@@ -26,7 +40,7 @@ export function encodingForModel(model: string): OpenAiEncoding {
 export function countOpenAiTokens(text: string, encoding: OpenAiEncoding): number {
   if (text.length === 0) return 0;
   if (text.length > TOKENIZE_MAX_CHARS) return Math.ceil(text.length / 3);
-  return encoding === 'cl100k_base' ? countCl100k(text, PLAIN_TEXT) : countO200k(text, PLAIN_TEXT);
+  return counter(encoding)(text, PLAIN_TEXT);
 }
 
 /** Anthropic publishes no tokenizer; ~3.5 characters per token is an upper-leaning estimate for
