@@ -5,7 +5,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import picomatch from 'picomatch';
 import type { Config, Tool } from '../../../shared/config.js';
 import { roundUsd } from '../../../shared/money.js';
 import { tokenFromHeaders, type ToolAuth } from '../auth/tool-auth.js';
@@ -18,6 +17,7 @@ import { costUsd, type PriceBook, type PriceMatch } from '../pricing/index.js';
 import { adapters } from '../providers/provider-adapter.js';
 import { classifyPath } from '../route/classify-path.js';
 import { fallbackChain, resolveProvider } from '../route/resolve-provider.js';
+import { matchesModelGlob } from '../route/model-glob.js';
 import { cacheKey, isReplayable, type CachedResponse, type ResponseCache } from '../cache/index.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
 import type { KeyHealth } from '../upstream/key-health.js';
@@ -68,15 +68,10 @@ class Refused extends Error {
 }
 
 export function createProxyHandler(deps: ProxyDeps) {
-  const globCache = new Map<string, (s: string) => boolean>();
   const modelAllowed = (tool: Tool, names: string[]) => {
     const globs = tool.limits.models;
     if (!globs || globs.length === 0) return true;
-    return globs.some((g) => {
-      let m = globCache.get(g);
-      if (!m) globCache.set(g, (m = picomatch(g, { nocase: true })));
-      return names.some((n) => m!(n));
-    });
+    return globs.some((g) => names.some((n) => matchesModelGlob(g, n)));
   };
 
   return async function handleProxyRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -1,8 +1,8 @@
 // route: picks the provider for a request. `provider/model` names go to that provider with the
 // prefix stripped; anything else goes to the default provider of the request's API family.
-import picomatch from 'picomatch';
-import type { Config, Provider, RouteRule } from '../../../shared/config.js';
+import type { Config, Provider } from '../../../shared/config.js';
 import type { ApiFamily } from '../../../shared/usage.js';
+import { matchesModelGlob } from './model-glob.js';
 
 export interface RouteTarget {
   provider: Provider;
@@ -12,20 +12,13 @@ export interface RouteTarget {
 
 export type RouteResult = { ok: true; target: RouteTarget } | { ok: false; message: string };
 
-const matchers = new Map<string, (s: string) => boolean>();
-function ruleMatches(rule: RouteRule, model: string): boolean {
-  let m = matchers.get(rule.pattern);
-  if (!m) matchers.set(rule.pattern, (m = picomatch(rule.pattern, { nocase: true })));
-  return m(model);
-}
-
 function familyMismatch(p: Provider, family: ApiFamily): string {
   return `Provider "${p.name}" speaks the ${p.kind} API; this request uses the ${family} API (send it to ${family === 'openai' ? '/v1/messages' : '/v1/chat/completions'} instead, or pick a ${family} provider).`;
 }
 
 export function resolveProvider(config: Config, family: ApiFamily, model: string): RouteResult {
   // Aliases and rules first, so a tool can be moved to another provider without touching the tool.
-  const rule = model ? config.routes.find((r) => ruleMatches(r, model)) : undefined;
+  const rule = model ? config.routes.find((r) => matchesModelGlob(r.pattern, model)) : undefined;
   if (rule) {
     const p = config.providers.find((x) => x.name === rule.provider);
     if (!p)
