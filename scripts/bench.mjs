@@ -105,6 +105,7 @@ async function runScenario(s, targets) {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length];
+      const before = (await t.server.stats()).cpuMicros;
       const run = await runLoad({
         url: t.url,
         path: PATH,
@@ -116,7 +117,9 @@ async function runScenario(s, targets) {
         check: s.check,
       });
       t.completed += run.completed;
-      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0 });
+      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, completed: 0 });
+      acc.cpuMicros += (await t.server.stats()).cpuMicros - before;
+      acc.completed += run.completed;
       acc.latencies.push(run.latenciesMs);
       acc.errors += run.errors;
       acc.elapsedMs += run.elapsedMs;
@@ -133,6 +136,8 @@ async function runScenario(s, targets) {
     }
     t.runs[s.key] = {
       ...summarize({ latenciesMs: all, errors: acc.errors, elapsedMs: acc.elapsedMs }),
+      // Warm-up included on both sides: CPU used over requests completed.
+      cpuMicrosPerRequest: acc.cpuMicros / acc.completed,
       ...(acc.firstError ? { firstError: acc.firstError } : {}),
     };
   }
@@ -194,6 +199,16 @@ if (!args.split) {
         .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs (${(own(t.name) / own('raw')).toFixed(1)}× raw)`)
         .join(', '),
   );
+  for (const s of SCENARIOS) {
+    const own = (n) => byName[n].runs[s.key].cpuMicrosPerRequest - byName.direct.runs[s.key].cpuMicrosPerRequest;
+    console.log(
+      `  ${s.label.padEnd(16)} ` +
+        targets
+          .filter((t) => t.name !== 'direct')
+          .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs`)
+          .join(', '),
+    );
+  }
 }
 const expected = expectedSpend(shimmy.completed, shimmy.server.price);
 const metered = shimmy.stats.toolTodayUsd;

@@ -1,7 +1,7 @@
 // Prints the functions with the most self time in a V8 .cpuprofile (from `npm run bench -- --profile`
 // or `node --cpu-prof`): `node scripts/bench/top-self-time.mjs FILE.cpuprofile [N] [--by-file] [--callers=NAME]`.
-// --by-file also totals self time per source file; --callers=NAME shows the call paths (4 frames up)
-// that the self time of function NAME comes from.
+// --by-file also totals self time per source file; --callers=NAME shows the call paths (--depth=N
+// frames up, default 4) that the self time of function NAME comes from.
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { SourceMap } from 'node:module';
@@ -88,14 +88,15 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const [file, n = '25'] = process.argv.slice(2).filter((a) => !a.startsWith('--'));
   if (!file) {
     console.error(
-      'usage: node scripts/bench/top-self-time.mjs FILE.cpuprofile [N] [--by-file] [--callers=NAME]',
+      'usage: node scripts/bench/top-self-time.mjs FILE.cpuprofile [N] [--by-file] [--callers=NAME [--depth=N]]',
     );
     process.exit(2);
   }
   const profile = JSON.parse(await readFile(file, 'utf8'));
   const callers = process.argv.find((a) => a.startsWith('--callers='));
   if (callers) {
-    for (const r of callersOf(profile, callers.slice('--callers='.length)).slice(0, Number(n)))
+    const depth = Number(process.argv.find((a) => a.startsWith('--depth='))?.slice('--depth='.length) ?? 4);
+    for (const r of callersOf(profile, callers.slice('--callers='.length), depth).slice(0, Number(n)))
       console.log(`${r.ms.toFixed(1).padStart(9)} ms  ${r.path}`);
     process.exit(0);
   }

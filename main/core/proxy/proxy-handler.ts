@@ -21,11 +21,11 @@ import { matchesModelGlob } from '../route/model-glob.js';
 import { cacheKey, isReplayable, type CachedResponse, type ResponseCache } from '../cache/index.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../upstream/headers.js';
 import type { KeyHealth } from '../upstream/key-health.js';
+import { Cancellation } from '../upstream/cancellation.js';
 import { sendWithFailover } from '../upstream/send-with-failover.js';
 import {
   classifyUpstreamError,
   describeUpstreamError,
-  discardBody,
   type UpstreamClient,
   type UpstreamResponse,
 } from '../upstream/upstream-client.js';
@@ -33,7 +33,6 @@ import type { Vault } from '../vault/vault.js';
 import { BodyTooLargeError, readBody } from './read-body.js';
 import { isObject, readRequestMeta, rewriteBody, type RequestMeta } from './request-meta.js';
 import { newDraft, toRecord, type RecordDraft } from './request-record.js';
-import { writeChunk } from './write-body.js';
 import { BodyCapture, safeHeaders, type BodyLog, type LoggedMessage } from '../body-log/body-log.js';
 
 export interface ProxyDeps {
@@ -220,10 +219,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         endpoint,
         streamed: meta.stream,
       });
-      const abort = new AbortController();
+      const cancel = new Cancellation();
       // No spend on answers nobody reads: a client that goes away aborts the upstream request at once.
       res.on('close', () => {
-        if (!res.writableFinished) abort.abort();
+        if (!res.writableFinished) cancel.cancel();
       });
       const attempts = [];
       for (const target of fallbackChain(config, route.target)) {
@@ -242,7 +241,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         attempts,
         client: deps.upstream,
         health: deps.keyHealth,
-        signal: abort.signal,
+        signal: cancel,
         build: (a) => {
           const adapter = adapters[a.target.provider.kind];
           const rewritten = isObject(json)
@@ -257,7 +256,7 @@ export function createProxyHandler(deps: ProxyDeps) {
               ...adapter.authHeaders(a.key),
             },
             body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : bodyBytes,
-            signal: abort.signal,
+            signal: cancel,
             timeoutMs: config.settings.upstreamTimeoutMs,
           };
         },
@@ -268,7 +267,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (sent.failed.length > 0) draft.failovers = sent.failed;
       if (!sent.ok) {
         const failure = classifyUpstreamError(sent.error);
-        if (failure === 'aborted' || abort.signal.aborted)
+        if (failure === 'aborted' || cancel.cancelled)
           throw new Refused('upstream_unreachable', 'client went away', 'client_abort');
         const p = sent.attempt.target.provider;
         throw new Refused(
@@ -290,8 +289,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         reservation,
         inputEstimate,
         budgeted,
-        signal: abort.signal,
-        abort,
+        cancel,
         ...(cacheKeyHex ? { cacheKey: cacheKeyHex } : {}),
         bodyLogging,
       });
@@ -397,8 +395,7 @@ interface RelayArgs {
   inputEstimate: () => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
-  signal: AbortSignal;
-  abort: AbortController;
+  cancel: Cancellation;
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
   bodyLogging: BodyLogging | null;
@@ -447,18 +444,23 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
     ? setTimeout(() => !res.headersSent && !res.destroyed && res.flushHeaders(), HEADER_FLUSH_MS)
     : undefined;
   let cutOff = false;
+  const resume = () => upstream.body.resume();
   try {
-    for await (const chunk of upstream.body) {
+    await upstream.body.read((chunk) => {
+      if (cutOff) return true;
       if (copy && copied + chunk.length <= MAX_CACHED_BODY) {
         copy.push(chunk);
         copied += chunk.length;
       }
       const out = meter ? meter.push(chunk) : chunk;
       a.bodyLogging?.response.add(out);
-      if (out.length > 0) {
+      let flowing = true;
+      if (out.length > 0 && !res.destroyed) {
         if (draft.ttfbMs === null)
           draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
-        await writeChunk(res, out, a.signal);
+        // Back-pressure: a slow client pauses the upstream until its socket drains.
+        flowing = res.write(out);
+        if (!flowing) res.once('drain', resume);
       }
       if (
         meter &&
@@ -468,15 +470,18 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
         a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over'
       ) {
         cutOff = true;
-        break;
+        upstream.body.cancel();
       }
-    }
+      return flowing;
+    });
     if (meter && !cutOff) {
       const rest = meter.flush();
-      if (rest.length > 0) await writeChunk(res, rest, a.signal);
+      if (rest.length > 0 && !res.destroyed) res.write(rest);
     }
   } catch (err) {
-    if (a.signal.aborted) {
+    if (cutOff) {
+      // The upstream was aborted on purpose, below.
+    } else if (a.cancel.cancelled) {
       draft.errorClass = 'client_abort';
     } else {
       draft.errorClass = 'upstream_cut';
@@ -486,8 +491,7 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   clearTimeout(headerTimer);
   if (cutOff) {
     // A single long answer cannot overshoot: end the stream cleanly with an error event.
-    a.abort.abort();
-    discardBody(upstream);
+    a.cancel.cancel();
     draft.errorClass = 'budget';
     res.end(
       errorEvent(

@@ -5,6 +5,7 @@ import type { KeyHealth } from './key-health.js';
 import {
   classifyUpstreamError,
   discardBody,
+  type CancelSignal,
   type UpstreamClient,
   type UpstreamRequest,
   type UpstreamResponse,
@@ -29,9 +30,9 @@ export async function sendWithFailover<A extends Attempt>(opts: {
   build: (attempt: A) => UpstreamRequest;
   client: UpstreamClient;
   health: KeyHealth;
-  signal: AbortSignal;
+  signal: CancelSignal;
   random?: () => number;
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep?: (ms: number, signal: CancelSignal) => Promise<void>;
 }): Promise<FailoverResult<A>> {
   const attempts = opts.attempts.slice(0, MAX_ATTEMPTS);
   const random = opts.random ?? Math.random;
@@ -53,7 +54,7 @@ export async function sendWithFailover<A extends Attempt>(opts: {
       // A different key of the same provider needs no pause; a rate limit or outage does.
       if (retryable(response.status)) await sleep(backoffMs(i, random), opts.signal);
     } catch (error) {
-      if (last || classifyUpstreamError(error) === 'aborted' || opts.signal.aborted)
+      if (last || classifyUpstreamError(error) === 'aborted' || opts.signal.cancelled)
         return { ok: false, error, attempt, failed };
       failed.push(`${name} unreachable`);
       await sleep(backoffMs(i, random), opts.signal);
@@ -66,16 +67,15 @@ export function backoffMs(attemptIndex: number, random: () => number): number {
   return Math.min(2000, 100 * 2 ** attemptIndex * (0.5 + random()));
 }
 
-function defaultSleep(ms: number, signal: AbortSignal): Promise<void> {
+function defaultSleep(ms: number, signal: CancelSignal): Promise<void> {
   return new Promise((resolve) => {
-    const t = setTimeout(resolve, ms);
-    signal.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        resolve();
-      },
-      { once: true },
-    );
+    const unhook = signal.onCancel(() => {
+      clearTimeout(t);
+      resolve();
+    });
+    const t = setTimeout(() => {
+      unhook();
+      resolve();
+    }, ms);
   });
 }
