@@ -200,7 +200,8 @@ if (!args.split) {
         .join(', '),
   );
   for (const s of SCENARIOS) {
-    const own = (n) => byName[n].runs[s.key].cpuMicrosPerRequest - byName.direct.runs[s.key].cpuMicrosPerRequest;
+    const own = (n) =>
+      byName[n].runs[s.key].cpuMicrosPerRequest - byName.direct.runs[s.key].cpuMicrosPerRequest;
     console.log(
       `  ${s.label.padEnd(16)} ` +
         targets

@@ -1,4 +1,5 @@
 // The proxy core through the official `openai` client, against a real upstream on loopback.
+import http from 'node:http';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
@@ -118,6 +119,41 @@ describe('OpenAI family through the official SDK', () => {
           .then((p) => p.records[0]?.errorClass),
       )
       .toBe('client_abort');
+  });
+
+  it('holds the upstream back while the client is not reading (back-pressure), then delivers every byte', async () => {
+    const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const req = http.request(`${h.core.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      });
+      req.on('response', resolve).on('error', reject);
+      req.end(JSON.stringify({ model: 'flood-stream', stream: true, messages: [] }));
+    });
+    expect(res.statusCode).toBe(200);
+    // Not reading: the upstream must stall once the socket buffers between it and us are full
+    // (about 8 MiB on Linux loopback); without back-pressure the proxy would take all 32 MiB.
+    let last = -1;
+    await expect
+      .poll(
+        () => {
+          const settled = h.upstream.floodWritten === last;
+          last = h.upstream.floodWritten;
+          return settled && last > 0;
+        },
+        { interval: 200, timeout: 10_000 },
+      )
+      .toBe(true);
+    expect(h.upstream.floodWritten).toBeLessThan(20 * 2 ** 20);
+    let received = 0;
+    let tail = '';
+    for await (const chunk of res) {
+      received += (chunk as Buffer).length;
+      tail = (tail + (chunk as Buffer).toString('latin1')).slice(-32);
+    }
+    expect(tail.endsWith('data: [DONE]\n\n')).toBe(true);
+    expect(h.upstream.floodWritten).toBeGreaterThan(32 * 2 ** 20);
+    expect(received).toBe(h.upstream.floodWritten + 'data: [DONE]\n\n'.length);
   });
 
   it('routes provider/model names to that provider with the prefix stripped', async () => {

@@ -4,6 +4,8 @@
 //   model "fail-500" / "fail-429" / "fail-401" → that status with a provider-style error body
 //   model "slow-stream"                          → a stream that sends a chunk every 50 ms for 10 s
 //   model "cut-stream"                           → a stream whose socket is destroyed after 2 chunks
+//   model "flood-stream"                         → 32 MiB of 64 KiB content chunks as fast as the
+//                                                  connection takes them (bytes so far: floodWritten)
 //   a key containing "revoked"                   → 401, as a provider answers a revoked key
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -31,6 +33,8 @@ export interface FakeUpstream {
   aborted: string[];
   /** Usage the next answers report (default prompt 12, completion 5). */
   usage: FakeUsage;
+  /** Bytes of the current "flood-stream" answer written so far (honouring back-pressure). */
+  floodWritten: number;
   close(): Promise<void>;
 }
 
@@ -42,6 +46,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     received: [],
     aborted: [],
     usage: { prompt: 12, completion: 5 },
+    floodWritten: 0,
     close: async () => undefined,
   };
   const sockets = new Set<import('node:net').Socket>();
@@ -87,7 +92,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         usage: { prompt_tokens: state.usage.prompt, total_tokens: state.usage.prompt },
       });
     }
-    if (path === '/v1/chat/completions') return chat(res, b, model, state.usage);
+    if (path === '/v1/chat/completions') return chat(res, b, model, state);
     if (path === '/v1/responses') return responses(res, b, model, state.usage);
     if (path === '/v1/messages') return messages(res, b, model, state.usage);
     if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: 42 });
@@ -171,6 +176,21 @@ async function drip(res: http.ServerResponse, model: string, events: string[], c
   res.end();
 }
 
+export const FLOOD_EVENTS = 512;
+
+/** Writes FLOOD_EVENTS 64 KiB chunks, each only when the socket has room: a slow reader stalls it. */
+async function flood(res: http.ServerResponse, state: FakeUpstream, base: Record<string, unknown>) {
+  const event = `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { content: 'x'.repeat(65536) }, finish_reason: null }] })}\n\n`;
+  state.floodWritten = 0;
+  sseStart(res);
+  for (let i = 0; i < FLOOD_EVENTS; i++) {
+    if (res.destroyed) return;
+    state.floodWritten += event.length;
+    if (!res.write(event)) await new Promise((r) => res.once('drain', r));
+  }
+  res.end('data: [DONE]\n\n');
+}
+
 function chatUsage(u: FakeUsage) {
   return {
     prompt_tokens: u.prompt,
@@ -181,7 +201,8 @@ function chatUsage(u: FakeUsage) {
   };
 }
 
-function chat(res: http.ServerResponse, b: Record<string, unknown>, model: string, u: FakeUsage) {
+function chat(res: http.ServerResponse, b: Record<string, unknown>, model: string, state: FakeUpstream) {
+  const u = state.usage;
   if (b.stream !== true) {
     return json(res, {
       id: 'chatcmpl-fake',
@@ -194,6 +215,7 @@ function chat(res: http.ServerResponse, b: Record<string, unknown>, model: strin
   }
   const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
   const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model };
+  if (model === 'flood-stream') return flood(res, state, base);
   const extra = includeUsage ? { usage: null } : {};
   const repeat = model === 'slow-stream' ? 200 : 1;
   const events: string[] = [];
