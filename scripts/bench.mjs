@@ -33,6 +33,7 @@ const { values: args } = parseArgs({
     'no-express': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'ledger-records': { type: 'string', default: '100000' },
+    only: { type: 'string' },
   },
 });
 const durationMs = Number(args.duration);
@@ -62,6 +63,8 @@ const SCENARIOS = [
   { key: 'c32', label: 'non-stream c=32', concurrency: 32, body: plainBody, check: isCompletion },
   { key: 's32', label: 'stream c=32', concurrency: 32, body: streamBody, check: isStream },
 ];
+// --only c1,s32: run just those scenarios (for profiling one of them); the verdicts then need all three.
+const RUN = args.only ? SCENARIOS.filter((s) => args.only.split(',').includes(s.key)) : SCENARIOS;
 const TARGETS = ['direct', 'raw', ...(args['no-express'] ? [] : ['express']), 'shimmy'];
 const PATH = '/v1/chat/completions';
 
@@ -165,7 +168,7 @@ const targets = [];
 try {
   if (args.split) upstream = await spawnServer('direct');
   for (const name of TARGETS) targets.push(await startTarget(name, upstream?.url));
-  for (const s of SCENARIOS) await runScenario(s, targets);
+  for (const s of RUN) await runScenario(s, targets);
   for (const t of targets) t.stats = await t.server.stats();
 } finally {
   for (const t of targets) await t.server.stop();
@@ -199,7 +202,7 @@ if (!args.split) {
         .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs (${(own(t.name) / own('raw')).toFixed(1)}× raw)`)
         .join(', '),
   );
-  for (const s of SCENARIOS) {
+  for (const s of RUN) {
     const own = (n) =>
       byName[n].runs[s.key].cpuMicrosPerRequest - byName.direct.runs[s.key].cpuMicrosPerRequest;
     console.log(

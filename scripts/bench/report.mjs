@@ -46,15 +46,15 @@ export function formatTable(results, scenarios) {
 /** Ratios of each proxy to raw, and Shimmy's verdict per target. */
 export function evaluate(results) {
   const { direct, raw } = results;
-  const added = (name) => results[name].c1.p50Ms - direct.c1.p50Ms;
+  const added = (name) => results[name].c1?.p50Ms - direct.c1?.p50Ms;
   const proxies = Object.keys(results).filter((n) => n !== 'direct' && n !== 'raw');
   const ratios = {};
   for (const name of proxies) {
     ratios[name] = {
       addedP50C1Ms: added(name),
       addedP50C1VsRaw: added(name) / added('raw'),
-      rpsC32VsRaw: results[name].c32.rps / raw.c32.rps,
-      streamRpsC32VsRaw: results[name].s32.rps / raw.s32.rps,
+      rpsC32VsRaw: results[name].c32?.rps / raw.c32?.rps,
+      streamRpsC32VsRaw: results[name].s32?.rps / raw.s32?.rps,
     };
   }
   const s = ratios.shimmy;

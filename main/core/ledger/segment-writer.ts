@@ -2,9 +2,11 @@
 // the last turn (one write per segment), so the request path never waits on disk. A written line
 // survives the process being killed (it is in the OS's page cache); fdatasync, which only matters
 // for power loss, runs at most every SYNC_INTERVAL_MS: one per request cost ~0.5 ms of latency each.
+// The write itself is synchronous (a few µs into the page cache): through libuv's thread pool every
+// turn woke a worker thread that competed for the two cores with the proxy and its clients.
 // Each line's byte offset is fixed when it is queued and written positionally, which makes a retry
 // after a failed write idempotent and lets readers treat queued lines as if already in the file.
-import { constants } from 'node:fs';
+import { constants, writeSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { syncDir } from './durable-fs.js';
@@ -224,10 +226,8 @@ export class SegmentWriter {
       if (!first) continue;
       const buf = Buffer.from(lines.map((l) => l.line).join(''));
       const fh = await this.handle(segment);
-      for (let done = 0; done < buf.length;) {
-        const { bytesWritten } = await fh.write(buf, done, buf.length - done, first.offset + done);
-        done += bytesWritten;
-      }
+      for (let done = 0; done < buf.length;)
+        done += writeSync(fh.fd, buf, done, buf.length - done, first.offset + done);
       this.dirty.add(fh);
       this.scheduleSync();
       if (!this.onDisk.has(segment)) {
