@@ -1,5 +1,6 @@
 // Prints the functions with the most self time in a V8 .cpuprofile (from `npm run bench -- --profile`
 // or `node --cpu-prof`): `node scripts/bench/top-self-time.mjs FILE.cpuprofile [N] [--by-file] [--callers=NAME]`.
+// --inclusive lists Shimmy's own functions by total time (self + everything they call);
 // --by-file also totals self time per source file; --callers=NAME shows the call paths (--depth=N
 // frames up, default 4) that the self time of function NAME comes from.
 import { readFileSync } from 'node:fs';
@@ -76,6 +77,25 @@ export function callersOf(profile, name, depth = 4) {
   return [...paths].map(([path, ms]) => ({ path, ms })).sort((a, b) => b.ms - a.ms);
 }
 
+/** Total time (self + callees) per function, each function counted once per sample, biggest first. */
+export function inclusiveTimes(profile, filter = () => true) {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const rows = new Map();
+  for (const [id, t] of selfTimesById(profile)) {
+    const seen = new Set();
+    for (let p = id; p !== undefined; p = parent.get(p)) {
+      const cf = byId.get(p).callFrame;
+      const key = `${cf.functionName || '(anonymous)'}  ${where(cf)}`;
+      if (seen.has(key) || !filter(key)) continue;
+      seen.add(key);
+      rows.set(key, (rows.get(key) ?? 0) + t);
+    }
+  }
+  return [...rows].map(([key, ms]) => ({ key, ms })).sort((a, b) => b.ms - a.ms);
+}
+
 // A sample's time is the gap to the next one (V8 records the delta before each sample), as DevTools does.
 function selfTimesById(profile) {
   const ms = new Map();
@@ -98,6 +118,12 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     const depth = Number(process.argv.find((a) => a.startsWith('--depth='))?.slice('--depth='.length) ?? 4);
     for (const r of callersOf(profile, callers.slice('--callers='.length), depth).slice(0, Number(n)))
       console.log(`${r.ms.toFixed(1).padStart(9)} ms  ${r.path}`);
+    process.exit(0);
+  }
+  if (process.argv.includes('--inclusive')) {
+    // Only Shimmy's own functions: node internals and libraries are in their callers' totals.
+    for (const r of inclusiveTimes(profile, (key) => key.includes('main/core/')).slice(0, Number(n)))
+      console.log(`${r.ms.toFixed(1).padStart(9)} ms  ${r.key}`);
     process.exit(0);
   }
   const rows = selfTimes(profile);

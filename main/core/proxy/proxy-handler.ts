@@ -407,9 +407,6 @@ interface BodyLogging {
   responseHeaders: Record<string, string>;
 }
 
-/** How long SSE response headers may wait for the first event before they are sent alone. */
-const HEADER_FLUSH_MS = 50;
-
 /** Largest answer the cache keeps a copy of while relaying it. */
 const MAX_CACHED_BODY = 8 * 1024 * 1024;
 
@@ -438,15 +435,10 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   const headers = { ...clientResponseHeaders(upstream.headers, stripUsage), ...a.reservation.headers };
   res.writeHead(upstream.status, headers);
   if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
-  // SSE headers normally leave with the first event (one write instead of two); if the upstream
-  // is slow to its first event (a reasoning model), they go out on their own after a moment.
-  const headerTimer = sse
-    ? setTimeout(() => !res.headersSent && !res.destroyed && res.flushHeaders(), HEADER_FLUSH_MS)
-    : undefined;
   let cutOff = false;
   const resume = () => upstream.body.resume();
   try {
-    await upstream.body.read((chunk) => {
+    const relayed = upstream.body.read((chunk) => {
       if (cutOff) return true;
       if (copy && copied + chunk.length <= MAX_CACHED_BODY) {
         copy.push(chunk);
@@ -474,6 +466,11 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
       }
       return flowing;
     });
+    // read() has handed over, synchronously, whatever arrived with the upstream's headers. SSE
+    // headers left with those first events (one write instead of two); if there were none (a
+    // model still thinking), they go now, so the client sees its answer begin.
+    if (sse && !res.headersSent && !res.destroyed) res.flushHeaders();
+    await relayed;
     if (meter && !cutOff) {
       const rest = meter.flush();
       if (rest.length > 0 && !res.destroyed) res.write(rest);
@@ -488,7 +485,6 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
       deps.log({ id: draft.id, warn: 'upstream stream cut', cause: describeUpstreamError(err) });
     }
   }
-  clearTimeout(headerTimer);
   if (cutOff) {
     // A single long answer cannot overshoot: end the stream cleanly with an error event.
     a.cancel.cancel();

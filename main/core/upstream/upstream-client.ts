@@ -31,9 +31,10 @@ export interface UpstreamResponse {
 
 export interface UpstreamBody {
   /**
-   * Hands each chunk to `onChunk` in order (chunks that arrived before the call first, at once);
-   * resolves when the body ends, rejects when it fails or is cancelled. `onChunk` returning false
-   * pauses the upstream until `resume()`. Call once.
+   * Hands the body to `onChunk` in order as it arrives (what arrived before the call first, at
+   * once); resolves when the body ends, rejects when it fails or is cancelled. Bytes that arrive
+   * together come as one chunk (see ResponseHandler). `onChunk` returning false pauses the
+   * upstream until `resume()`. Call once.
    */
   read(onChunk: (chunk: Buffer) => boolean): Promise<void>;
   resume(): void;
@@ -102,14 +103,30 @@ class AbortError extends Error {
   }
 }
 
-/** One request's undici handler, which is also the answer's body. */
+/**
+ * One request's undici handler, which is also the answer's body.
+ *
+ * Chunks that arrive together are handed over as one: a streaming provider sends every SSE event
+ * as its own HTTP chunk, and when several are in one socket read, undici calls onResponseData
+ * for each in one go. They are joined and delivered at the end of that turn (a microtask: no
+ * delay), so the proxy meters and writes once per read instead of once per event.
+ */
 class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
   private controller: Dispatcher.DispatchController | null = null;
   private unhook: () => void = () => undefined;
   private started = false;
-  /** Chunks that came before `read()`. */
-  private early: Buffer[] = [];
+  /** Chunks not handed over yet: before `read()`, or since the last delivery. */
+  private held: Buffer[] = [];
+  private heldBytes = 0;
   private onChunk: ((chunk: Buffer) => boolean) | null = null;
+  private readonly deliverHeld = (): void => {
+    if (this.held.length === 0 || this.onChunk === null) return;
+    const chunk =
+      this.held.length === 1 ? (this.held[0] as Buffer) : Buffer.concat(this.held, this.heldBytes);
+    this.held = [];
+    this.heldBytes = 0;
+    if (!this.onChunk(chunk)) this.controller?.pause();
+  };
   private settled: { error: Error | null } | null = null;
   private done: { resolve: () => void; reject: (err: Error) => void } | null = null;
 
@@ -136,9 +153,10 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     this.resolveResponse({ status, headers, body: this });
   }
 
-  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
-    if (this.onChunk === null) this.early.push(chunk);
-    else if (!this.onChunk(chunk)) controller.pause();
+  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    this.held.push(chunk);
+    this.heldBytes += chunk.length;
+    if (this.held.length === 1 && this.onChunk !== null) queueMicrotask(this.deliverHeld);
   }
 
   onResponseEnd(): void {
@@ -157,13 +175,9 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
   read(onChunk: (chunk: Buffer) => boolean): Promise<void> {
     return new Promise((resolve, reject) => {
       this.done = { resolve, reject };
-      const early = this.early;
-      this.early = [];
-      let flowing = true;
-      for (const chunk of early) flowing = onChunk(chunk) && flowing;
       this.onChunk = onChunk;
+      this.deliverHeld();
       if (this.settled) this.deliver(this.settled.error);
-      else if (!flowing) this.controller?.pause();
     });
   }
 
@@ -180,7 +194,10 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     if (this.settled) return;
     this.unhook();
     this.settled = { error };
-    if (this.onChunk !== null) this.deliver(error);
+    if (this.onChunk === null) return;
+    // What arrived before the end (or a cut) still goes out, first.
+    this.deliverHeld();
+    this.deliver(error);
   }
 
   private deliver(error: Error | null): void {
