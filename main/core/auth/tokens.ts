@@ -1,12 +1,14 @@
 // Tool tokens: 192 random bits, `shm_` prefix, stored only as a sha256 hash. A fast hash is right
 // here (unlike passwords): the token has full entropy, so there is nothing to brute-force.
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { hash, randomBytes, randomUUID } from 'node:crypto';
 import type { ToolToken } from '../../../shared/config.js';
 
 export const TOKEN_PREFIX = 'shm_';
 
 export function hashToken(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+  // The one-shot crypto.hash (Node ≥ 20.12) is ~4× cheaper than a createHash object, and this
+  // runs on every proxied request.
+  return hash('sha256', token, 'hex');
 }
 
 export function mintToken(opts: { now: Date; ttlMs?: number; label?: string }): {

@@ -471,6 +471,9 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
     // model still thinking), they go now, so the client sees its answer begin.
     if (sse && !res.headersSent && !res.destroyed) res.flushHeaders();
     await relayed;
+    // A plain body is all written: the answer leaves now and its usage is parsed after. (SSE:
+    // the meter may still hold the bytes of an unterminated last event.)
+    if (!sse && !res.destroyed) res.end();
     if (meter && !cutOff) {
       const rest = meter.flush();
       if (rest.length > 0 && !res.destroyed) res.write(rest);
@@ -498,7 +501,7 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
     );
   } else if (draft.errorClass === 'upstream_cut') {
     res.destroy();
-  } else if (!res.destroyed) {
+  } else if (!res.destroyed && !res.writableEnded) {
     res.end();
   }
   if (meter) {
