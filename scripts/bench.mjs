@@ -17,7 +17,7 @@
 // So every target first serves every scenario unmeasured for --jit-warmup MS, the same for all;
 // a proxy that runs all day is measured in the state it spends the day in.
 //
-// Flags: --duration MS (3000 measured per target and scenario) --rounds N (3) --warmup MS (150 per
+// Flags: --duration MS (6000 measured per target and scenario) --rounds N (6) --warmup MS (150 per
 // round) --jit-warmup MS (2000 per target and scenario, once, before the measured rounds) --split --no-express --profile (CPU-profile the Shimmy child, or --profile-target's, after start-up, into test-artifacts/NAME.cpuprofile;
 // read it with scripts/bench/top-self-time.mjs) --ledger-records N (100000; 0 skips the ledger bench;
 // `node scripts/bench-ledger.mjs` alone runs the full 1M).
@@ -32,10 +32,10 @@ import { spawnServer } from './bench/spawn-server.mjs';
 
 const { values: args } = parseArgs({
   options: {
-    duration: { type: 'string', default: '3000' },
+    duration: { type: 'string', default: '6000' },
     warmup: { type: 'string', default: '150' },
     'jit-warmup': { type: 'string', default: '2000' },
-    rounds: { type: 'string', default: '3' },
+    rounds: { type: 'string', default: '6' },
     split: { type: 'boolean', default: false },
     'no-express': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
@@ -154,6 +154,8 @@ async function runScenario(s, targets) {
       acc.cpuMicros += (await t.server.stats()).cpuMicros - before;
       acc.completed += run.completed;
       acc.latencies.push(run.latenciesMs);
+      // Each round's own p50 and req/s: the verdicts compare targets round by round (report.mjs).
+      (acc.perRound ??= []).push(summarize(run));
       acc.errors += run.errors;
       acc.elapsedMs += run.elapsedMs;
       acc.firstError ??= run.firstError;
@@ -171,6 +173,7 @@ async function runScenario(s, targets) {
       ...summarize({ latenciesMs: all, errors: acc.errors, elapsedMs: acc.elapsedMs }),
       // Warm-up included on both sides: CPU used over requests completed.
       cpuMicrosPerRequest: acc.cpuMicros / acc.completed,
+      perRound: acc.perRound.map((r) => ({ p50Ms: r.p50Ms, rps: r.rps })),
       ...(acc.firstError ? { firstError: acc.firstError } : {}),
     };
   }
