@@ -3,10 +3,13 @@
 // A class, not an object literal: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import { anthropicCountsToUsage, mergeAnthropicCounts, type AnthropicCounts } from './anthropic-usage.js';
-import { hasUnicodeEscape, includesQuoted } from './deferrable-payload.js';
+import { firstMatch, hasUnicodeEscape, includesQuoted } from './deferrable-payload.js';
 import { OutputEstimator } from './output-estimate.js';
 import type { UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
+
+/** Only the message* events (message_start, message_delta, a whole message) carry usage or the model. */
+const SIGNIFICANT = /\\u|"message/g;
 
 export class MessagesReader implements UsageReader {
   private readonly estimate: OutputEstimator;
@@ -63,6 +66,14 @@ export class MessagesReader implements UsageReader {
     if (hasUnicodeEscape(payload) || includesQuoted(payload, 'message')) return false;
     this.estimate.defer(payload, this.lastModel);
     return true;
+  }
+
+  firstSignificantByte(events: string, from: number): number {
+    return firstMatch(SIGNIFICANT, events, from);
+  }
+
+  deferEvents(events: Buffer): void {
+    this.estimate.deferEvents(events, this.lastModel);
   }
 
   usage(): Usage {

@@ -32,3 +32,21 @@ export function alwaysFollowedBy(payload: string, word: string, next: string): b
   }
   return true;
 }
+
+// The same tests on a run of whole SSE events at once: one regular expression finds the first
+// place the tests above would not let through, so every event before it can be kept unparsed in
+// one piece. It runs on the events' bytes decoded as latin1 (one character per byte, so offsets
+// are byte offsets; every pattern is ASCII, and no byte of a multi-byte character is). Matching
+// the events' other lines too (`event:`, `id:`) can only stop a run early: the safe side.
+
+/** Offset of the first match of `re` (global) at or after `from`, or `text.length`. */
+export function firstMatch(re: RegExp, text: string, from: number): number {
+  re.lastIndex = from;
+  const m = re.exec(text);
+  return m ? m.index : text.length;
+}
+
+/** `s` as a literal inside a regular expression. */
+export function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+}

@@ -2,7 +2,13 @@
 // Embeddings (one reader: same `usage` shape) and the Responses API.
 // Classes, not object literals: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
-import { alwaysFollowedBy, hasUnicodeEscape, includesQuoted } from './deferrable-payload.js';
+import {
+  alwaysFollowedBy,
+  escapeRegExp,
+  firstMatch,
+  hasUnicodeEscape,
+  includesQuoted,
+} from './deferrable-payload.js';
 import { readChatUsage, readResponsesUsage } from './openai-usage.js';
 import { OutputEstimator } from './output-estimate.js';
 import { estimatedUsage, type UsageReader } from './usage-reader.js';
@@ -15,6 +21,8 @@ export class ChatReader implements UsageReader {
   private lastModel: string | undefined;
   /** `:"<model>"` as JSON spells it: a chunk that only repeats it leaves the model as it is. */
   private modelTail = '';
+  /** Where a run of events stops being deferrable: a `\u`, a usage that is not null, another model. */
+  private significant = CHAT_SIGNIFICANT_NO_MODEL;
 
   constructor(
     family: ApiFamily,
@@ -28,6 +36,7 @@ export class ChatReader implements UsageReader {
     if (typeof data.model === 'string' && data.model !== this.lastModel) {
       this.lastModel = data.model;
       this.modelTail = `:${JSON.stringify(data.model)}`;
+      this.significant = chatSignificant(this.modelTail);
     }
     const usage = readChatUsage(data.usage);
     if (usage) this.finalUsage = usage;
@@ -47,6 +56,14 @@ export class ChatReader implements UsageReader {
     return true;
   }
 
+  firstSignificantByte(events: string, from: number): number {
+    return firstMatch(this.significant, events, from);
+  }
+
+  deferEvents(events: Buffer): void {
+    this.estimate.deferEvents(events, this.lastModel);
+  }
+
   usage(): Usage {
     return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
   }
@@ -59,6 +76,22 @@ export class ChatReader implements UsageReader {
     return this.lastModel;
   }
 }
+
+const CHAT_SIGNIFICANT_NO_MODEL = /\\u|usage"(?!:null)|model"/g;
+const chatPatterns = new Map<string, RegExp>();
+
+/** The chat run-stopper for one model, compiled once per model name. */
+function chatSignificant(modelTail: string): RegExp {
+  let re = chatPatterns.get(modelTail);
+  if (!re) {
+    if (chatPatterns.size >= 64) chatPatterns.clear();
+    re = new RegExp(`\\\\u|usage"(?!:null)|model"(?!${escapeRegExp(modelTail)})`, 'g');
+    chatPatterns.set(modelTail, re);
+  }
+  return re;
+}
+
+const RESPONSES_SIGNIFICANT = /\\u|"response"/g;
 
 /** Output text of chat choices: stream `delta`s, whole-body `message`s, legacy completion `text`. */
 function addChatOutput(data: unknown, add: (text: unknown) => void): void {
@@ -121,6 +154,14 @@ export class ResponsesReader implements UsageReader {
     if (hasUnicodeEscape(payload) || includesQuoted(payload, 'response"')) return false;
     this.estimate.defer(payload, this.lastModel);
     return true;
+  }
+
+  firstSignificantByte(events: string, from: number): number {
+    return firstMatch(RESPONSES_SIGNIFICANT, events, from);
+  }
+
+  deferEvents(events: Buffer): void {
+    this.estimate.deferEvents(events, this.lastModel);
   }
 
   usage(): Usage {

@@ -1,6 +1,8 @@
 // Running estimate of output tokens from the text a stream has delivered so far, used until
 // (or instead of, for a cut stream) the provider's own count.
 import type { ApiFamily } from '../../../shared/usage.js';
+import { readSseData } from './sse-data.js';
+import { createSseFramer } from './sse-parser.js';
 import { anthropicTokensForChars, countOpenAiTokens, encodingForModel } from './token-count.js';
 
 /** Calls `add` with each output text of one parsed payload. */
@@ -16,7 +18,9 @@ export class OutputEstimator {
   // Deltas wait here until someone asks for the count: most streams end with the provider's own
   // usage, and then nobody does.
   private pending: Array<{ text: string; model: string }> = [];
+  // A payload's JSON text, or (flagged in deferredAsEvents) whole SSE events kept by deferEvents.
   private deferred: string[] = [];
+  private deferredAsEvents: boolean[] = [];
   private deferredModels: Array<string | undefined> = [];
   private deferredChars = 0;
 
@@ -33,9 +37,20 @@ export class OutputEstimator {
 
   /** Keeps a stream payload (JSON text) whose only use is its output text, unparsed until needed. */
   defer(payload: string, model: string | undefined): void {
-    this.deferred.push(payload);
+    this.keep(payload, false, model);
+  }
+
+  /** Keeps a run of whole SSE events (their bytes) whose payloads are only output text. */
+  deferEvents(events: Buffer, model: string | undefined): void {
+    // Decoded now: the bytes may be a view of a socket buffer many times their size.
+    this.keep(events.toString('utf8'), true, model);
+  }
+
+  private keep(text: string, asEvents: boolean, model: string | undefined): void {
+    this.deferred.push(text);
+    this.deferredAsEvents.push(asEvents);
     this.deferredModels.push(model);
-    this.deferredChars += payload.length;
+    this.deferredChars += text.length;
     if (this.deferredChars > DEFERRED_MAX_CHARS) this.parseDeferred();
   }
 
@@ -50,20 +65,38 @@ export class OutputEstimator {
   }
 
   private parseDeferred(): void {
-    const payloads = this.deferred;
+    const texts = this.deferred;
+    const asEvents = this.deferredAsEvents;
     const models = this.deferredModels;
     this.deferred = [];
+    this.deferredAsEvents = [];
     this.deferredModels = [];
     this.deferredChars = 0;
-    for (let i = 0; i < payloads.length; i++) {
-      let data: unknown;
-      try {
-        data = JSON.parse(payloads[i] as string);
-      } catch {
+    for (let i = 0; i < texts.length; i++) {
+      const model = models[i];
+      const text = texts[i] as string;
+      if (!asEvents[i]) {
+        this.parsePayload(text, model);
         continue;
       }
-      const model = models[i];
-      this.extract(data, (t) => this.add(t, model));
+      const each = (raw: Buffer) => {
+        const data = readSseData(raw);
+        if (data) this.parsePayload(data.text, model);
+      };
+      const framer = createSseFramer();
+      framer.push(Buffer.from(text), each);
+      const rest = framer.flush();
+      if (rest) each(rest);
     }
+  }
+
+  private parsePayload(payload: string, model: string | undefined): void {
+    let data: unknown;
+    try {
+      data = JSON.parse(payload);
+    } catch {
+      return; // `[DONE]` and anything else that is not JSON carries no output
+    }
+    this.extract(data, (t) => this.add(t, model));
   }
 }

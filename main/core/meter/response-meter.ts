@@ -74,6 +74,8 @@ class Meter implements ResponseMeter {
   private readonly pieces: Buffer[] = [];
   private edited = false;
   private readonly onEventFn = (raw: Buffer): void => this.onEvent(raw);
+  /** Event end offsets of one push when not stripping (see meterRuns). */
+  private readonly ends: number[] = [];
 
   constructor(opts: MeterOptions) {
     this.reader = createReader(opts);
@@ -87,7 +89,7 @@ class Meter implements ResponseMeter {
       this.body?.push(chunk);
       return chunk;
     }
-    if (!this.strip) return this.framer.push(chunk, this.onEventFn);
+    if (!this.strip) return this.meterRuns(this.framer.frame(chunk, this.ends));
     return this.stripped(this.framer.push(chunk, this.onEventFn));
   }
 
@@ -116,6 +118,39 @@ class Meter implements ResponseMeter {
 
   get model(): string | undefined {
     return typeof this.reader === 'object' ? this.reader.model : undefined;
+  }
+
+  /**
+   * Meters the events of one push (ends in this.ends). A run of events that can only add to the
+   * output estimate is kept whole and unparsed after one scan, instead of being read event by
+   * event: a streamed answer is mostly such events, and several arrive together whenever the
+   * provider is fast or the proxy busy. The event that ends a run is read on its own, as always.
+   */
+  private meterRuns(block: Buffer): Buffer {
+    const ends = this.ends;
+    const reader = this.reader;
+    const n = ends.length;
+    if (n === 0) return block;
+    const startOf = (k: number) => (k === 0 ? 0 : (ends[k - 1] as number));
+    if (typeof reader !== 'object' || n === 1) {
+      for (let k = 0; k < n; k++) this.onEvent(block.subarray(startOf(k), ends[k]));
+      return block;
+    }
+    const text = block.toString('latin1');
+    for (let i = 0; i < n;) {
+      const from = startOf(i);
+      const stop = reader.firstSignificantByte(text, from);
+      let j = i;
+      while (j < n && (ends[j] as number) <= stop) j++;
+      if (j - i >= 2) reader.deferEvents(block.subarray(from, ends[j - 1]));
+      else if (j > i) this.onEvent(block.subarray(from, ends[i]));
+      i = j;
+      if (i < n) {
+        this.onEvent(block.subarray(startOf(i), ends[i]));
+        i++;
+      }
+    }
+    return block;
   }
 
   /** Meters one event; when stripping, appends the bytes the client should get for it to `pieces`. */

@@ -19,6 +19,9 @@ export interface SseFramer {
   /** Appends bytes; calls `onEvent` with each event they complete (a view of the returned bytes)
    *  and returns all of those events' bytes: the chunk itself when it held whole events only. */
   push(chunk: Buffer, onEvent: (raw: Buffer) => void): Buffer;
+  /** As push, without the callbacks: `ends` receives the end offset of each completed event
+   *  within the returned bytes (for callers that take the events as one run). */
+  frame(chunk: Buffer, ends: number[]): Buffer;
   /** The upstream ended: the unterminated remainder, if any bytes are left. */
   flush(): Buffer | undefined;
 }
@@ -73,38 +76,50 @@ export function createSseFramer(): SseFramer {
     }
   }
 
+  /** The bytes of the events `chunk` completes; `ends` (scan's) become offsets within them. */
+  function complete(chunk: Buffer): Buffer {
+    ends.length = 0;
+    scan(chunk);
+    if (ends.length === 0) {
+      // Copied: the caller may reuse its chunk buffer once push returns.
+      if (chunk.length > 0) {
+        held.push(Buffer.from(chunk));
+        heldBytes += chunk.length;
+      }
+      return EMPTY;
+    }
+    const last = ends[ends.length - 1] as number;
+    const head = last === chunk.length ? chunk : chunk.subarray(0, last);
+    const block = heldBytes === 0 ? head : Buffer.concat([...held, head], heldBytes + last);
+    if (heldBytes > 0) for (let k = 0; k < ends.length; k++) ends[k] = (ends[k] as number) + heldBytes;
+    if (last < chunk.length) {
+      held = [Buffer.from(chunk.subarray(last))];
+      heldBytes = chunk.length - last;
+    } else {
+      held = [];
+      heldBytes = 0;
+    }
+    return block;
+  }
+
   return {
     push(chunk, onEvent) {
-      ends.length = 0;
-      scan(chunk);
-      if (ends.length === 0) {
-        // Copied: the caller may reuse its chunk buffer once push returns.
-        if (chunk.length > 0) {
-          held.push(Buffer.from(chunk));
-          heldBytes += chunk.length;
-        }
-        return EMPTY;
-      }
-      const last = ends[ends.length - 1] as number;
-      const head = last === chunk.length ? chunk : chunk.subarray(0, last);
-      const block = heldBytes === 0 ? head : Buffer.concat([...held, head], heldBytes + last);
-      const offset = heldBytes;
-      if (last < chunk.length) {
-        held = [Buffer.from(chunk.subarray(last))];
-        heldBytes = chunk.length - last;
-      } else {
-        held = [];
-        heldBytes = 0;
-      }
+      const block = complete(chunk);
       if (ends.length === 1) {
         onEvent(block);
       } else {
         let start = 0;
         for (const end of ends) {
-          onEvent(block.subarray(start, offset + end));
-          start = offset + end;
+          onEvent(block.subarray(start, end));
+          start = end;
         }
       }
+      return block;
+    },
+    frame(chunk, out) {
+      const block = complete(chunk);
+      out.length = 0;
+      for (const end of ends) out.push(end);
       return block;
     },
     flush() {

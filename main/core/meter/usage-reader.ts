@@ -7,6 +7,12 @@ export interface UsageReader {
   /** One stream payload as text: kept unparsed (returns true) when it can only add to the output
    *  estimate, so most events cost no JSON.parse; else the caller parses it and calls onData. */
   tryDefer(payload: string): boolean;
+  /** Offset of the first byte at or after `from` in `events` (whole SSE events, decoded as latin1)
+   *  that tryDefer might not let through, or `events.length`: the meter keeps every event before
+   *  it unparsed in one piece. */
+  firstSignificantByte(events: string, from: number): number;
+  /** Keeps whole SSE events that firstSignificantByte cleared, unparsed until the estimate is needed. */
+  deferEvents(events: Buffer): void;
   usage(): Usage;
   /** The provider's own final usage has been read. */
   readonly final: boolean;

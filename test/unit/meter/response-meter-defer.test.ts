@@ -2,7 +2,13 @@
 // that no event carrying usage or a new model is ever skipped, and that nothing is copied needlessly.
 import { describe, expect, it } from 'vitest';
 import { createResponseMeter, type MeterOptions } from '../../../main/core/meter/index.js';
-import { CHAT_STREAM_WITH_USAGE, CHAT_USAGE_CHUNK } from './fixtures.js';
+import {
+  ANTHROPIC_STREAM,
+  CHAT_STREAM_WITH_USAGE,
+  CHAT_STREAM_WITHOUT_USAGE,
+  CHAT_USAGE_CHUNK,
+  RESPONSES_STREAM,
+} from './fixtures.js';
 
 const chat: MeterOptions = { family: 'openai', endpoint: 'chat', streamed: true, stripUsage: false };
 const sse = (data: string) => `data: ${data}\n\n`;
@@ -143,5 +149,68 @@ describe('forwarding without copies', () => {
         '{"id":"c1","object":"chat.completion.chunk","model":"gpt-4o","choices":[{"index":0,"delta":{"content":"é"}}]}',
       ),
     );
+  });
+});
+
+describe('events that arrive together', () => {
+  // The meter reads a run of events at once (one scan, the run kept unparsed) when a push holds
+  // several; one event per push takes the per-event path. Both must meter exactly alike.
+  const u = (n: number) => `{"prompt_tokens":10,"completion_tokens":${n},"total_tokens":${10 + n}}`;
+  const cases: Array<[string, MeterOptions, string]> = [
+    ['chat with usage', chat, CHAT_STREAM_WITH_USAGE],
+    ['chat cut before usage', chat, CHAT_STREAM_WITHOUT_USAGE],
+    ['responses', { ...chat, endpoint: 'responses' }, RESPONSES_STREAM],
+    [
+      'anthropic',
+      { family: 'anthropic', endpoint: 'messages', streamed: true, stripUsage: false },
+      ANTHROPIC_STREAM,
+    ],
+    [
+      'a model that changes mid-run',
+      chat,
+      chunk('gpt-4o', 'a') +
+        chunk('gpt-4o', 'b') +
+        chunk('gpt-4o-2024-08-06', 'c') +
+        chunk('gpt-4o-2024-08-06', 'd'),
+    ],
+    [
+      'cumulative usage on every chunk',
+      chat,
+      chunk('gpt-4o', 'a', u(1)) + chunk('gpt-4o', 'b', u(2)) + chunk('gpt-4o', 'c', u(3)),
+    ],
+    [
+      'a usage key behind a \\u escape mid-run',
+      chat,
+      chunk('gpt-4o', 'a') +
+        chunk('gpt-4o', 'b') +
+        sse('{"model":"gpt-4o","choices":[],"\\u0075sage":{"prompt_tokens":5,"completion_tokens":7}}') +
+        chunk('gpt-4o', 'c'),
+    ],
+    [
+      'a model name with regex characters, multi-byte text and CRLF lines',
+      chat,
+      (
+        chunk('acme/m.1+(x)', 'Héllo') +
+        chunk('acme/m.1+(x)', ' 世界') +
+        chunk('acme/m.1+(x)', ' 🎉')
+      ).replace(/\n/g, '\r\n') + 'data: [DONE]\r\n\r\n',
+    ],
+  ];
+
+  const meterIn = (opts: MeterOptions, pieces: Buffer[]) => {
+    const meter = createResponseMeter({ ...opts, inputEstimate: 50 });
+    const out = Buffer.concat([...pieces.map((p) => meter.push(p)), meter.flush()]);
+    return { out: out.toString('utf8'), usage: meter.usage(), final: meter.final, model: meter.model };
+  };
+
+  it.each(cases)('%s: one push, event by event and odd pieces agree', (_name, opts, text) => {
+    const bytes = Buffer.from(text);
+    const events = text.split(/(?<=\r?\n\r?\n)/).map((e) => Buffer.from(e));
+    const odd: Buffer[] = [];
+    for (let at = 0; at < bytes.length; at += 37) odd.push(bytes.subarray(at, at + 37));
+    const byEvent = meterIn(opts, events);
+    expect(byEvent.out).toBe(text);
+    expect(meterIn(opts, [bytes])).toEqual(byEvent);
+    expect(meterIn(opts, odd)).toEqual(byEvent);
   });
 });
