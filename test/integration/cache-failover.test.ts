@@ -35,6 +35,8 @@ describe('response cache', () => {
     );
     expect(a.headers.get('x-shimmy-cache')).toBe('miss');
     expect(b.headers.get('x-shimmy-cache')).toBe('hit');
+    expect(b.headers.get('x-shimmy-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(b.headers.get('x-shimmy-request-id')).not.toBe(a.headers.get('x-shimmy-request-id'));
     expect(await b.json()).toEqual(await a.json());
     expect(countUpstream((x) => JSON.stringify(x.messages ?? '').includes('cache me'))).toBe(1);
     const rec = (await h.admin.call('listRequests', { query: { tool: 'cached', limit: '1' } })).records[0]!;

@@ -225,9 +225,21 @@ describe('proxy errors in OpenAI format', () => {
     expect((await res.json()).error.message).toContain('Provider "down"');
   });
 
-  it('every response carries x-shimmy-request-id', async () => {
-    const res = await post(JSON.stringify({ model: 'gpt-4o-mini', messages: [] }));
-    expect(res.headers.get('x-shimmy-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  it('every response carries x-shimmy-request-id: answers, streams, refusals, unknown tokens', async () => {
+    const responses = [
+      await post(JSON.stringify({ model: 'gpt-4o-mini', messages: [] })),
+      await post(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages: [] })),
+      await post('{"model": "gpt-4o-mini",'),
+      await post(JSON.stringify({ model: 'fail-500', messages: [] })),
+      await post(JSON.stringify({ model: 'gpt-4o-mini', messages: [] }), {
+        authorization: 'Bearer shm_nope',
+      }),
+    ];
+    expect(responses.map((r) => r.status)).toEqual([200, 200, 400, 500, 401]);
+    const ids = responses.map((r) => r.headers.get('x-shimmy-request-id'));
+    for (const id of ids) expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(new Set(ids).size).toBe(ids.length);
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
   });
 
   it('logs request and response bodies, minus credentials, only when body logging is on', async () => {
