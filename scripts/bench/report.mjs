@@ -67,7 +67,7 @@ function roundRatio(results, name, key, value) {
 
 /** Ratios of each proxy to raw, and Shimmy's verdict per target. */
 export function evaluate(results) {
-  const { direct, raw } = results;
+  const { direct } = results;
   const added = (name) => results[name].c1?.p50Ms - direct.c1?.p50Ms;
   const proxies = Object.keys(results).filter((n) => n !== 'direct' && n !== 'raw');
   const ratios = {};
