@@ -17,9 +17,15 @@
 // So every target first serves every scenario unmeasured for --jit-warmup MS, the same for all;
 // a proxy that runs all day is measured in the state it spends the day in.
 //
+// Verdicts (why): the targets of one round run back to back and share the machine's state, so
+// each target is compared round by round and the median ratio taken (report.mjs); this VM's speed
+// drifts by a third within a minute, which a ratio of whole-run totals would mix in.
+//
 // Flags: --duration MS (6000 measured per target and scenario) --rounds N (6) --warmup MS (150 per
-// round) --jit-warmup MS (2000 per target and scenario, once, before the measured rounds) --split --no-express --profile (CPU-profile the Shimmy child, or --profile-target's, after start-up, into test-artifacts/NAME.cpuprofile;
-// read it with scripts/bench/top-self-time.mjs) --ledger-records N (100000; 0 skips the ledger bench;
+// round) --jit-warmup MS (2000 per target and scenario, once, before the measured rounds)
+// --only c1,c32,s32 (just those scenarios) --split --no-express --profile (CPU-profile the Shimmy
+// child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
+// with scripts/bench/top-self-time.mjs) --ledger-records N (100000; 0 skips the ledger bench;
 // `node scripts/bench-ledger.mjs` alone runs the full 1M).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
