@@ -156,6 +156,22 @@ describe('OpenAI family through the official SDK', () => {
     expect(received).toBe(h.upstream.floodWritten + 'data: [DONE]\n\n'.length);
   });
 
+  it('sends SSE headers at once when the first event is late (a model still thinking)', async () => {
+    const started = performance.now();
+    const res = await fetch(`${h.core.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'late-stream', stream: true, messages: [] }),
+    });
+    const headersAfter = performance.now() - started;
+    expect(res.headers.get('content-type')).toContain('text/event-stream');
+    const text = await res.text();
+    const bodyAfter = performance.now() - started;
+    expect(text).toContain('data: [DONE]');
+    expect(bodyAfter).toBeGreaterThanOrEqual(480);
+    expect(headersAfter).toBeLessThan(300);
+  });
+
   it('routes provider/model names to that provider with the prefix stripped', async () => {
     await h.admin.call('addProvider', {
       body: { name: 'groq', kind: 'openai', baseUrl: `${h.upstream.url}/v1` },

@@ -3,6 +3,7 @@
 // stall or stream slowly through the model name.
 //   model "fail-500" / "fail-429" / "fail-401" → that status with a provider-style error body
 //   model "slow-stream"                          → a stream that sends a chunk every 50 ms for 10 s
+//   model "late-stream"                          → a stream whose first event comes 500 ms after its headers
 //   model "cut-stream"                           → a stream whose socket is destroyed after 2 chunks
 //   model "flood-stream"                         → 32 MiB of 64 KiB content chunks as fast as the
 //                                                  connection takes them (bytes so far: floodWritten)
@@ -162,6 +163,7 @@ function sseStart(res: http.ServerResponse) {
 
 async function drip(res: http.ServerResponse, model: string, events: string[], cutAfter?: number) {
   const slow = model === 'slow-stream';
+  if (model === 'late-stream') await new Promise((r) => setTimeout(r, 500));
   let i = 0;
   for (const e of events) {
     if (res.destroyed) return;

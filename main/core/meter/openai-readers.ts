@@ -85,7 +85,9 @@ function chatSignificant(modelTail: string): RegExp {
   let re = chatPatterns.get(modelTail);
   if (!re) {
     if (chatPatterns.size >= 64) chatPatterns.clear();
-    re = new RegExp(`\\\\u|usage"(?!:null)|model"(?!${escapeRegExp(modelTail)})`, 'g');
+    // The text searched is the events' bytes as latin1: spell the model the same way.
+    const asBytes = Buffer.from(modelTail).toString('latin1');
+    re = new RegExp(`\\\\u|usage"(?!:null)|model"(?!${escapeRegExp(asBytes)})`, 'g');
     chatPatterns.set(modelTail, re);
   }
   return re;

@@ -298,7 +298,11 @@ export function createProxyHandler(deps: ProxyDeps) {
         bodyLogging,
       });
     } catch (err) {
-      if (!(err instanceof Refused)) throw err;
+      if (!(err instanceof Refused)) {
+        // The caller answers 500; the id still goes with it.
+        if (!res.headersSent) res.setHeader('x-shimmy-request-id', id);
+        throw err;
+      }
       draft.errorClass = err.errorClass;
       if (err.errorClass === 'client_abort') {
         draft.status = 499;
@@ -479,8 +483,9 @@ async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
     });
     // read() has handed over, synchronously, whatever arrived with the upstream's headers. SSE
     // headers left with those first events (one write instead of two); if there were none (a
-    // model still thinking), they go now, so the client sees its answer begin.
-    if (sse && !res.headersSent && !res.destroyed) res.flushHeaders();
+    // model still thinking), they go now, so the client sees its answer begin. (Not
+    // `res.headersSent`: Node sets it at writeHead, before anything is on the wire.)
+    if (sse && draft.ttfbMs === null && !res.destroyed) res.flushHeaders();
     await relayed;
     // A plain body is all written: the answer leaves now and its usage is parsed after. (SSE:
     // the meter may still hold the bytes of an unterminated last event.)

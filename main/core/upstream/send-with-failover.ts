@@ -68,14 +68,15 @@ export function backoffMs(attemptIndex: number, random: () => number): number {
 }
 
 function defaultSleep(ms: number, signal: CancelSignal): Promise<void> {
+  if (signal.cancelled) return Promise.resolve();
   return new Promise((resolve) => {
-    const unhook = signal.onCancel(() => {
-      clearTimeout(t);
-      resolve();
-    });
     const t = setTimeout(() => {
       unhook();
       resolve();
     }, ms);
+    const unhook = signal.onCancel(() => {
+      clearTimeout(t);
+      resolve();
+    });
   });
 }

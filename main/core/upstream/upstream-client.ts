@@ -119,13 +119,23 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
   private held: Buffer[] = [];
   private heldBytes = 0;
   private onChunk: ((chunk: Buffer) => boolean) | null = null;
+  /** What the consumer threw: the read fails with it and the upstream request is aborted. */
+  private consumerError: Error | null = null;
   private readonly deliverHeld = (): void => {
-    if (this.held.length === 0 || this.onChunk === null) return;
+    if (this.held.length === 0 || this.onChunk === null || this.consumerError) return;
     const chunk =
       this.held.length === 1 ? (this.held[0] as Buffer) : Buffer.concat(this.held, this.heldBytes);
     this.held = [];
     this.heldBytes = 0;
-    if (!this.onChunk(chunk)) this.controller?.pause();
+    let flowing: boolean;
+    try {
+      flowing = this.onChunk(chunk);
+    } catch (err) {
+      this.consumerError = err instanceof Error ? err : new Error(String(err));
+      if (!this.settled) this.controller?.abort(this.consumerError);
+      return;
+    }
+    if (!flowing) this.controller?.pause();
   };
   private settled: { error: Error | null } | null = null;
   private done: { resolve: () => void; reject: (err: Error) => void } | null = null;
@@ -177,12 +187,13 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
       this.done = { resolve, reject };
       this.onChunk = onChunk;
       this.deliverHeld();
-      if (this.settled) this.deliver(this.settled.error);
+      if (this.settled) this.deliver(this.consumerError ?? this.settled.error);
     });
   }
 
   resume(): void {
-    this.controller?.resume();
+    // A drain that comes after the end must not touch a socket already serving another request.
+    if (!this.settled) this.controller?.resume();
   }
 
   cancel(): void {
@@ -197,7 +208,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     if (this.onChunk === null) return;
     // What arrived before the end (or a cut) still goes out, first.
     this.deliverHeld();
-    this.deliver(error);
+    this.deliver(this.consumerError ?? error);
   }
 
   private deliver(error: Error | null): void {

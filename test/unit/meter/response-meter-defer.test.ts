@@ -187,6 +187,12 @@ describe('events that arrive together', () => {
         chunk('gpt-4o', 'c'),
     ],
     [
+      // Its UTF-8 bytes read as latin1 spell the first name: the run scan must not mistake one for the other.
+      'a non-ASCII model name, then its latin1 look-alike',
+      chat,
+      chunk('Ã©', 'a') + chunk('é', 'b') + chunk('é', 'c') + chunk('é', 'd'),
+    ],
+    [
       'a model name with regex characters, multi-byte text and CRLF lines',
       chat,
       (
