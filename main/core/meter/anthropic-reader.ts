@@ -3,7 +3,7 @@
 // A class, not an object literal: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import { anthropicCountsToUsage, mergeAnthropicCounts, type AnthropicCounts } from './anthropic-usage.js';
-import { firstMatch, hasUnicodeEscape, includesQuoted } from './deferrable-payload.js';
+import { firstMatch } from './deferrable-payload.js';
 import { OutputEstimator } from './output-estimate.js';
 import type { UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
@@ -59,13 +59,6 @@ export class MessagesReader implements UsageReader {
         }
         break;
     }
-  }
-
-  tryDefer(payload: string): boolean {
-    // Only the message* events (message_start, message_delta, a whole message) carry usage or the model.
-    if (hasUnicodeEscape(payload) || includesQuoted(payload, 'message')) return false;
-    this.estimate.defer(payload, this.lastModel);
-    return true;
   }
 
   firstSignificantByte(events: string, from: number): number {

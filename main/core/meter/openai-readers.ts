@@ -2,13 +2,7 @@
 // Embeddings (one reader: same `usage` shape) and the Responses API.
 // Classes, not object literals: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
-import {
-  alwaysFollowedBy,
-  escapeRegExp,
-  firstMatch,
-  hasUnicodeEscape,
-  includesQuoted,
-} from './deferrable-payload.js';
+import { escapeRegExp, firstMatch } from './deferrable-payload.js';
 import { readChatUsage, readResponsesUsage } from './openai-usage.js';
 import { OutputEstimator } from './output-estimate.js';
 import { estimatedUsage, type UsageReader } from './usage-reader.js';
@@ -19,9 +13,8 @@ export class ChatReader implements UsageReader {
   private readonly estimate: OutputEstimator;
   private finalUsage: Usage | undefined;
   private lastModel: string | undefined;
-  /** `:"<model>"` as JSON spells it: a chunk that only repeats it leaves the model as it is. */
-  private modelTail = '';
-  /** Where a run of events stops being deferrable: a `\u`, a usage that is not null, another model. */
+  /** Where events stop being deferrable: a `\u` (it could spell a key), a usage that is not null,
+   *  a model other than the last one (every chunk repeats it). */
   private significant = CHAT_SIGNIFICANT_NO_MODEL;
 
   constructor(
@@ -35,25 +28,12 @@ export class ChatReader implements UsageReader {
     if (!isObject(data)) return;
     if (typeof data.model === 'string' && data.model !== this.lastModel) {
       this.lastModel = data.model;
-      this.modelTail = `:${JSON.stringify(data.model)}`;
-      this.significant = chatSignificant(this.modelTail);
+      this.significant = chatSignificant(data.model);
     }
     const usage = readChatUsage(data.usage);
     if (usage) this.finalUsage = usage;
     const model = this.lastModel;
     addChatOutput(data, (t) => this.estimate.add(t, model));
-  }
-
-  tryDefer(payload: string): boolean {
-    // Every chunk but the last has `"usage":null` (or none) and repeats the model.
-    if (hasUnicodeEscape(payload) || !alwaysFollowedBy(payload, 'usage"', ':null')) return false;
-    const sameModel =
-      this.lastModel === undefined
-        ? !includesQuoted(payload, 'model"')
-        : alwaysFollowedBy(payload, 'model"', this.modelTail);
-    if (!sameModel) return false;
-    this.estimate.defer(payload, this.lastModel);
-    return true;
   }
 
   firstSignificantByte(events: string, from: number): number {
@@ -80,15 +60,15 @@ export class ChatReader implements UsageReader {
 const CHAT_SIGNIFICANT_NO_MODEL = /\\u|usage"(?!:null)|model"/g;
 const chatPatterns = new Map<string, RegExp>();
 
-/** The chat run-stopper for one model, compiled once per model name. */
-function chatSignificant(modelTail: string): RegExp {
-  let re = chatPatterns.get(modelTail);
+/** The chat stopper for one model, compiled once per model name. */
+function chatSignificant(model: string): RegExp {
+  let re = chatPatterns.get(model);
   if (!re) {
     if (chatPatterns.size >= 64) chatPatterns.clear();
-    // The text searched is the events' bytes as latin1: spell the model the same way.
-    const asBytes = Buffer.from(modelTail).toString('latin1');
-    re = new RegExp(`\\\\u|usage"(?!:null)|model"(?!${escapeRegExp(asBytes)})`, 'g');
-    chatPatterns.set(modelTail, re);
+    // `:"<model>"` as JSON spells it, and as the scanned text does: UTF-8 bytes read as latin1.
+    const tail = Buffer.from(`:${JSON.stringify(model)}`).toString('latin1');
+    re = new RegExp(`\\\\u|usage"(?!:null)|model"(?!${escapeRegExp(tail)})`, 'g');
+    chatPatterns.set(model, re);
   }
   return re;
 }
@@ -151,13 +131,7 @@ export class ResponsesReader implements UsageReader {
     }
   }
 
-  tryDefer(payload: string): boolean {
-    // Only events with a `response` object (or `"object":"response"`) carry usage or the model.
-    if (hasUnicodeEscape(payload) || includesQuoted(payload, 'response"')) return false;
-    this.estimate.defer(payload, this.lastModel);
-    return true;
-  }
-
+  // Only events with a `response` object (or `"object":"response"`) carry usage or the model.
   firstSignificantByte(events: string, from: number): number {
     return firstMatch(RESPONSES_SIGNIFICANT, events, from);
   }

@@ -18,9 +18,8 @@ export class OutputEstimator {
   // Deltas wait here until someone asks for the count: most streams end with the provider's own
   // usage, and then nobody does.
   private pending: Array<{ text: string; model: string }> = [];
-  // A payload's JSON text, or (flagged in deferredAsEvents) whole SSE events kept by deferEvents.
+  // Whole SSE events kept by deferEvents, as text.
   private deferred: string[] = [];
-  private deferredAsEvents: boolean[] = [];
   private deferredModels: Array<string | undefined> = [];
   private deferredChars = 0;
 
@@ -35,20 +34,11 @@ export class OutputEstimator {
     else this.chars += text.length;
   }
 
-  /** Keeps a stream payload (JSON text) whose only use is its output text, unparsed until needed. */
-  defer(payload: string, model: string | undefined): void {
-    this.keep(payload, false, model);
-  }
-
-  /** Keeps a run of whole SSE events (their bytes) whose payloads are only output text. */
+  /** Keeps whole SSE events (their bytes) whose payloads are only output text, unparsed until needed. */
   deferEvents(events: Buffer, model: string | undefined): void {
     // Decoded now: the bytes may be a view of a socket buffer many times their size.
-    this.keep(events.toString('utf8'), true, model);
-  }
-
-  private keep(text: string, asEvents: boolean, model: string | undefined): void {
+    const text = events.toString('utf8');
     this.deferred.push(text);
-    this.deferredAsEvents.push(asEvents);
     this.deferredModels.push(model);
     this.deferredChars += text.length;
     if (this.deferredChars > DEFERRED_MAX_CHARS) this.parseDeferred();
@@ -66,25 +56,18 @@ export class OutputEstimator {
 
   private parseDeferred(): void {
     const texts = this.deferred;
-    const asEvents = this.deferredAsEvents;
     const models = this.deferredModels;
     this.deferred = [];
-    this.deferredAsEvents = [];
     this.deferredModels = [];
     this.deferredChars = 0;
     for (let i = 0; i < texts.length; i++) {
       const model = models[i];
-      const text = texts[i] as string;
-      if (!asEvents[i]) {
-        this.parsePayload(text, model);
-        continue;
-      }
       const each = (raw: Buffer) => {
         const data = readSseData(raw);
         if (data) this.parsePayload(data.text, model);
       };
       const framer = createSseFramer();
-      framer.push(Buffer.from(text), each);
+      framer.push(Buffer.from(texts[i] as string), each);
       const rest = framer.flush();
       if (rest) each(rest);
     }

@@ -4,7 +4,7 @@ import { ZERO_USAGE, type ApiFamily, type Endpoint, type Usage } from '../../../
 import { MessagesReader } from './anthropic-reader.js';
 import { createBodyCapture, type BodyCapture } from './json-body-capture.js';
 import { ChatReader, ResponsesReader } from './openai-readers.js';
-import { readSseData } from './sse-data.js';
+import { readSseData, type SseData } from './sse-data.js';
 import { createSseFramer, type SseFramer } from './sse-parser.js';
 import { isUsageOnlyChunk, topLevelNullFieldSpan } from './strip-usage.js';
 import type { UsageReader } from './usage-reader.js';
@@ -121,29 +121,24 @@ class Meter implements ResponseMeter {
   }
 
   /**
-   * Meters the events of one push (ends in this.ends). A run of events that can only add to the
-   * output estimate is kept whole and unparsed after one scan, instead of being read event by
-   * event: a streamed answer is mostly such events, and several arrive together whenever the
-   * provider is fast or the proxy busy. The event that ends a run is read on its own, as always.
+   * Meters the events of one push (ends in this.ends) when not stripping. A run of events that can
+   * only add to the output estimate is kept whole and unparsed after one scan: a streamed answer
+   * is mostly such events, and several arrive together whenever the provider is fast or the proxy
+   * busy. The event that ends a run is read on its own.
    */
   private meterRuns(block: Buffer): Buffer {
     const ends = this.ends;
     const reader = this.reader;
     const n = ends.length;
-    if (n === 0) return block;
+    if (n === 0 || typeof reader !== 'object') return block;
     const startOf = (k: number) => (k === 0 ? 0 : (ends[k - 1] as number));
-    if (typeof reader !== 'object' || n === 1) {
-      for (let k = 0; k < n; k++) this.onEvent(block.subarray(startOf(k), ends[k]));
-      return block;
-    }
     const text = block.toString('latin1');
     for (let i = 0; i < n;) {
       const from = startOf(i);
       const stop = reader.firstSignificantByte(text, from);
       let j = i;
       while (j < n && (ends[j] as number) <= stop) j++;
-      if (j - i >= 2) reader.deferEvents(block.subarray(from, ends[j - 1]));
-      else if (j > i) this.onEvent(block.subarray(from, ends[i]));
+      if (j > i) reader.deferEvents(block.subarray(from, ends[j - 1]));
       i = j;
       if (i < n) {
         this.onEvent(block.subarray(startOf(i), ends[i]));
@@ -157,25 +152,36 @@ class Meter implements ResponseMeter {
   private onEvent(raw: Buffer): void {
     const reader = this.reader;
     if (typeof reader !== 'object') return this.keep(raw);
+    // Most events only feed the output estimate: kept as they are, not parsed (the test of a run).
+    if (reader.firstSignificantByte(raw.toString('latin1'), 0) === raw.length) {
+      reader.deferEvents(raw);
+      if (this.strip) this.stripNullUsage(raw, readSseData(raw));
+      return;
+    }
     const data = readSseData(raw);
     if (data === undefined || data.text === '[DONE]') return this.keep(raw);
-    // Most events only feed the output estimate: they are kept as text, not parsed.
-    if (!reader.tryDefer(data.text)) {
-      let json: unknown;
-      try {
-        json = JSON.parse(data.text);
-      } catch {
-        return this.keep(raw);
-      }
-      reader.onData(json);
-      if (this.strip && isUsageOnlyChunk(json)) {
-        this.edited = true;
-        return;
-      }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.text);
+    } catch {
+      return this.keep(raw);
     }
+    reader.onData(json);
     if (!this.strip) return;
-    // Only a single data line is edited; data on several lines is forwarded untouched.
-    const span = data.start < 0 ? undefined : topLevelNullFieldSpan(raw, data.start, data.end, 'usage');
+    if (isUsageOnlyChunk(json)) {
+      this.edited = true;
+      return;
+    }
+    this.stripNullUsage(raw, data);
+  }
+
+  /** Forwards `raw` without its top-level `"usage":null` field. Only a single data line is edited;
+   *  data on several lines is forwarded untouched. */
+  private stripNullUsage(raw: Buffer, data: SseData | undefined): void {
+    const span =
+      data === undefined || data.start < 0
+        ? undefined
+        : topLevelNullFieldSpan(raw, data.start, data.end, 'usage');
     if (!span) return this.keep(raw);
     this.edited = true;
     this.pieces.push(raw.subarray(0, span[0]), raw.subarray(span[1]));

@@ -4,12 +4,10 @@ import type { Usage } from '../../../shared/usage.js';
 export interface UsageReader {
   /** One parsed SSE `data:` payload (streams) or the whole parsed body (non-streaming). */
   onData(data: unknown): void;
-  /** One stream payload as text: kept unparsed (returns true) when it can only add to the output
-   *  estimate, so most events cost no JSON.parse; else the caller parses it and calls onData. */
-  tryDefer(payload: string): boolean;
   /** Offset of the first byte at or after `from` in `events` (whole SSE events, decoded as latin1)
-   *  that tryDefer might not let through, or `events.length`: the meter keeps every event before
-   *  it unparsed in one piece. */
+   *  that could carry usage or a new model, or `events.length`. Errs early: stopping at a byte that
+   *  turns out harmless only costs a JSON.parse. The meter keeps the events before it unparsed
+   *  (most events of a stream only feed the output estimate) and parses the one holding it. */
   firstSignificantByte(events: string, from: number): number;
   /** Keeps whole SSE events that firstSignificantByte cleared, unparsed until the estimate is needed. */
   deferEvents(events: Buffer): void;
