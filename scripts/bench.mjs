@@ -115,22 +115,26 @@ async function startTarget(name, upstreamUrl) {
   return { name, server, url, headers, completed, runs: {}, base: { completed, cpuMicros } };
 }
 
-/** Serves every scenario unmeasured (see the top of this file); its requests still count for the ledger check. */
+/** Loads target `t` with scenario `s`; every request it completes counts for the ledger check. */
+async function load(t, s, warmup, duration) {
+  const run = await runLoad({
+    url: t.url,
+    path: PATH,
+    headers: t.headers,
+    body: s.body,
+    concurrency: s.concurrency,
+    warmupMs: warmup,
+    durationMs: duration,
+    check: s.check,
+  });
+  t.completed += run.completed;
+  return run;
+}
+
+/** Serves every scenario unmeasured (see the top of this file). */
 async function jitWarmup(t) {
   if (jitWarmupMs <= 0) return;
-  for (const s of RUN) {
-    const run = await runLoad({
-      url: t.url,
-      path: PATH,
-      headers: t.headers,
-      body: s.body,
-      concurrency: s.concurrency,
-      warmupMs: 0,
-      durationMs: jitWarmupMs,
-      check: s.check,
-    });
-    t.completed += run.completed;
-  }
+  for (const s of RUN) await load(t, s, 0, jitWarmupMs);
   // The CPU-per-request figure is the steady state's too.
   t.base = { completed: t.completed, cpuMicros: (await t.server.stats()).cpuMicros };
 }
@@ -145,17 +149,7 @@ async function runScenario(s, targets) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length];
       const before = (await t.server.stats()).cpuMicros;
-      const run = await runLoad({
-        url: t.url,
-        path: PATH,
-        headers: t.headers,
-        body: s.body,
-        concurrency: s.concurrency,
-        warmupMs,
-        durationMs: durationMs / rounds,
-        check: s.check,
-      });
-      t.completed += run.completed;
+      const run = await load(t, s, warmupMs, durationMs / rounds);
       const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, completed: 0 });
       acc.cpuMicros += (await t.server.stats()).cpuMicros - before;
       acc.completed += run.completed;
