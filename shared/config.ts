@@ -16,6 +16,9 @@ export const ToolLimitsSchema = z.object({
   tpm: z.number().int().positive().optional(),
   /** Glob patterns (picomatch) of allowed model names; absent = all models. */
   models: z.array(z.string().min(1)).optional(),
+  /** Let the tool reach billable endpoints Shimmy cannot price (images, batches, fine-tuning …)
+   *  although it has a USD budget; such requests are recorded unpriced and do not count. */
+  allowUnmetered: z.boolean().optional(),
 });
 export type ToolLimits = z.infer<typeof ToolLimitsSchema>;
 

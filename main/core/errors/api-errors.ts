@@ -14,6 +14,7 @@ export type ProxyErrorKind =
   | 'no_provider_key'
   | 'route_error'
   | 'budget_exceeded'
+  | 'unpriced_endpoint'
   | 'rate_limit_exceeded'
   | 'upstream_unreachable'
   | 'upstream_timeout'
@@ -48,6 +49,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   },
   route_error: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   budget_exceeded: { status: 429, openaiType: 'insufficient_quota', anthropicType: 'rate_limit_error' },
+  unpriced_endpoint: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   rate_limit_exceeded: { status: 429, openaiType: 'requests', anthropicType: 'rate_limit_error' },
   upstream_unreachable: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
   upstream_timeout: { status: 504, openaiType: 'api_error', anthropicType: 'timeout_error' },

@@ -7,13 +7,16 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendError } from '../errors/api-errors.js';
 import type { Reservation } from '../limits/index.js';
-import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
+import type { Billing } from '../route/billable-endpoints.js';
+import { chargeUnread } from './charge-unread.js';
+import { classifyRequest } from './classify-request.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit } from './stages/admit.js';
+import { checkBillable } from './stages/check-billable.js';
 import { authenticate, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
@@ -30,11 +33,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     const startedAt = performance.now();
     const time = deps.now();
     const id = randomUUID();
-    const rawUrl = req.url ?? '/';
-    const q = rawUrl.indexOf('?');
-    const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
-    const search = q < 0 ? '' : rawUrl.slice(q);
-    const { family, endpoint } = classifyPath(pathname);
+    const { pathname, search, family, endpoint, pathError } = classifyRequest(req.url ?? '/', req.headers);
     // Every answer carries the id. It goes into each writeHead rather than through setHeader now:
     // any setHeader sends every later writeHead down Node's slower merging path.
     const idHeader = { 'x-shimmy-request-id': id };
@@ -49,19 +48,26 @@ export function createProxyHandler(deps: ProxyDeps) {
     const project = req.headers['x-shimmy-project'];
     if (typeof project === 'string' && project) draft.project = project.slice(0, 200);
     let reservation: Reservation | undefined;
+    // What the provider may bill, kept outside the try: a refusal after sending still costs.
+    let billing: Billing = { kind: 'free' };
+    let worstCaseUsd: number | null | undefined;
+    let upstreamStatus: number | undefined;
     let bodyLogging: BodyLogging | null = null;
     let cacheMiss = false;
     try {
       const config = deps.config();
       checkNotPaused(config, tool);
+      if (pathError) throw new Refused('invalid_request', pathError, 'bad_request');
 
-      const body = await readRequest(req, config.settings.bodyLimitBytes);
+      const body = await readRequest(req, config.settings.bodyLimitBytes, endpoint);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
-      const meta = readRequestMeta(endpoint, body.json);
+      const fields = body.json ?? body.form;
+      const meta = readRequestMeta(endpoint, fields);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       draft.streamed = meta.stream;
 
       const routed = await routeRequest(deps, config, tool, meta, draft);
+      billing = checkBillable(config, tool, req.method ?? 'GET', draft, fields);
 
       const cached = serveFromCache(deps, { config, tool, req, res, json: body.json, meta, routed, draft });
       if (cached.hit) {
@@ -74,10 +80,11 @@ export function createProxyHandler(deps: ProxyDeps) {
         config,
         tool,
         draft,
-        json: body.json,
+        json: fields,
         model: routed.target.upstreamModel,
       });
       reservation = admitted.reservation;
+      worstCaseUsd = admitted.worstCaseUsd;
 
       deps.events.emit({
         type: 'request.start',
@@ -100,6 +107,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         routed,
         draft,
       });
+      upstreamStatus = sent.upstream.status;
 
       const servedPrice =
         sent.served.upstreamModel === routed.target.upstreamModel
@@ -129,6 +137,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         ...(cacheMiss ? { 'x-shimmy-cache': 'miss' } : {}),
       });
     }
+    chargeUnread(draft, { billing, worstCaseUsd, upstreamStatus });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
     settle(deps, draft, reservation);
   };

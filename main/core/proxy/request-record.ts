@@ -25,6 +25,9 @@ export interface RecordDraft {
   project?: string;
   keyLabel?: string;
   failovers?: string[];
+  /** Not recorded: the last attempt reached a connected upstream socket, so the provider may
+   *  bill it (its reservation is kept as spend unless the answer says otherwise). */
+  sentUpstream: boolean;
 }
 
 // Built property by property, not by spreading: these run for every request, and spread and
@@ -50,6 +53,7 @@ export function newDraft(
     estimated: false,
     cacheHit: false,
     errorClass: null,
+    sentUpstream: false,
   };
 }
 

@@ -14,6 +14,9 @@ export interface UpstreamRequest {
   body: Buffer | null;
   signal: CancelSignal;
   timeoutMs: number;
+  /** Called when the request is being written on a connected socket: from here on the provider
+   *  may bill it. A connect error or a cancel before this point means it never left. */
+  onDispatched?: () => void;
 }
 
 /** The part of a cancellation the client needs: whether it happened, and a hook for when it does. */
@@ -90,7 +93,7 @@ export function createUpstreamClient(): { client: UpstreamClient; close(): Promi
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         },
-        new ResponseHandler(req.signal, resolve, reject),
+        new ResponseHandler(req.signal, resolve, reject, req.onDispatched),
       );
     });
   return { client, close: () => agent.close() };
@@ -144,12 +147,16 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     private readonly signal: CancelSignal,
     private readonly resolveResponse: (res: UpstreamResponse) => void,
     private readonly rejectResponse: (err: Error) => void,
+    private readonly onDispatched?: () => void,
   ) {}
 
   onRequestStart(controller: Dispatcher.DispatchController): void {
     this.controller = controller;
     if (this.signal.cancelled) controller.abort(new AbortError());
-    else this.unhook = this.signal.onCancel(() => this.cancel());
+    else {
+      this.unhook = this.signal.onCancel(() => this.cancel());
+      this.onDispatched?.();
+    }
   }
 
   onResponseStart(

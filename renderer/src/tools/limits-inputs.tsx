@@ -1,4 +1,4 @@
-// The five limit inputs, shared by "create tool" and "edit limits".
+// The limit inputs, shared by "create tool" and "edit limits".
 import type { LimitFields } from './limits-fields.js';
 
 export function LimitsInputs(props: {
@@ -9,7 +9,7 @@ export function LimitsInputs(props: {
 }) {
   const { idPrefix, value, onChange, invalid } = props;
   const field = (
-    key: keyof LimitFields,
+    key: Exclude<keyof LimitFields, 'allowUnmetered'>,
     label: string,
     extra: { inputMode?: 'decimal' | 'numeric'; placeholder?: string },
   ) => (
@@ -33,6 +33,16 @@ export function LimitsInputs(props: {
       {field('rpm', 'Requests / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('tpm', 'Tokens / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('models', 'Allowed models (globs, comma-separated)', { placeholder: 'all models' })}
+      <label className="field" htmlFor={`${idPrefix}-allowUnmetered`}>
+        <span>Allow endpoints Shimmy cannot price (images, batches …) despite a budget</span>
+        <input
+          id={`${idPrefix}-allowUnmetered`}
+          data-testid={`${idPrefix}-allowUnmetered`}
+          type="checkbox"
+          checked={value.allowUnmetered}
+          onChange={(e) => onChange({ ...value, allowUnmetered: e.target.checked })}
+        />
+      </label>
     </div>
   );
 }

@@ -19,6 +19,8 @@ export interface Admitted {
   inputEstimate: () => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
+  /** The USD reserved: what a request the provider may have billed, unread, is charged at. */
+  worstCaseUsd: number | null;
 }
 
 /** Endpoints whose answers carry token usage (and so cost money per token). */
@@ -58,7 +60,7 @@ export function admit(
       : null;
   const result = deps.limiter.admit(tool, { model, estimatedTokens: inputTokens + maxOut, worstCaseUsd });
   if (!result.ok) throw refusalOf(result.refusal);
-  return { reservation: result.reservation, price, inputEstimate, budgeted };
+  return { reservation: result.reservation, price, inputEstimate, budgeted, worstCaseUsd };
 }
 
 function refusalOf(r: Refusal): Refused {

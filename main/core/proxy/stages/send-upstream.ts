@@ -12,6 +12,7 @@ import {
   describeUpstreamError,
   type UpstreamResponse,
 } from '../../upstream/upstream-client.js';
+import { formBodiesFor } from '../form-body.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import { isObject, rewriteBody, type RequestMeta } from '../request-meta.js';
@@ -33,7 +34,7 @@ export async function sendUpstream(
     res: ServerResponse;
     pathname: string;
     search: string;
-    body: { bodyBytes: Buffer | null; json: unknown };
+    body: { bodyBytes: Buffer | null; json: unknown; form?: Record<string, unknown> };
     meta: RequestMeta;
     routed: Routed;
     draft: RecordDraft;
@@ -60,6 +61,15 @@ export async function sendUpstream(
       });
     }
   }
+  const forms =
+    x.body.form && x.body.bodyBytes
+      ? await formBodiesFor(
+          x.body.bodyBytes,
+          String(x.req.headers['content-type']),
+          x.body.form.model,
+          attempts.map((a) => a.model),
+        )
+      : undefined;
   const sent = await sendWithFailover({
     attempts,
     client: deps.upstream,
@@ -70,17 +80,21 @@ export async function sendUpstream(
       const rewritten = isObject(json)
         ? rewriteBody(json, { ...meta, model: routed.requestedModel }, a.model)
         : null;
+      const form = forms?.get(a.model);
+      draft.sentUpstream = false;
       return {
         url: adapter.upstreamUrl(a.target.provider.baseUrl, x.pathname, x.search),
         method: x.req.method ?? 'GET',
         headers: {
           ...adapter.defaultHeaders,
           ...upstreamRequestHeaders(x.req.headers),
+          ...(form ? { 'content-type': form.contentType } : {}),
           ...adapter.authHeaders(a.key),
         },
-        body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : x.body.bodyBytes,
+        body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : (form?.body ?? x.body.bodyBytes),
         signal: cancel,
         timeoutMs: x.config.settings.upstreamTimeoutMs,
+        onDispatched: () => (draft.sentUpstream = true),
       };
     },
   });

@@ -11,7 +11,9 @@ export function settle(deps: ProxyDeps, draft: RecordDraft, reservation: Reserva
   deps.ledger.append(record);
   if (reservation) {
     const tokens = record.usage.inputTokens + record.usage.outputTokens;
-    if (record.status === 0 || record.errorClass === 'upstream_unreachable') reservation.release();
+    // Only a request that never reached a provider is free; one that did may be billed, and its
+    // (possibly estimated) cost stays spent.
+    if (!draft.sentUpstream) reservation.release();
     else reservation.settle({ costUsd: record.costUsd, tokens });
   }
   deps.events.emit({ type: 'request.end', record });

@@ -1,0 +1,30 @@
+// A form body (multipart audio/image request) with its `model` field replaced by the routed
+// upstream model, re-encoded by the platform's FormData serializer (new boundary, same parts).
+export async function formWithModel(
+  bytes: Buffer,
+  contentType: string,
+  model: string,
+): Promise<{ body: Buffer; contentType: string }> {
+  const form = await new Response(bytes as Uint8Array<ArrayBuffer>, {
+    headers: { 'content-type': contentType },
+  }).formData();
+  form.set('model', model);
+  const encoded = new Response(form);
+  return {
+    body: Buffer.from(await encoded.arrayBuffer()),
+    contentType: encoded.headers.get('content-type') ?? contentType,
+  };
+}
+
+/** The form bodies to send, one per upstream model that differs from the client's. */
+export async function formBodiesFor(
+  bytes: Buffer,
+  contentType: string,
+  clientModel: unknown,
+  upstreamModels: string[],
+): Promise<Map<string, { body: Buffer; contentType: string }>> {
+  const out = new Map<string, { body: Buffer; contentType: string }>();
+  for (const m of upstreamModels)
+    if (m && m !== clientModel && !out.has(m)) out.set(m, await formWithModel(bytes, contentType, m));
+  return out;
+}

@@ -1,0 +1,57 @@
+// Which requests the provider may bill and whether Shimmy can price their answer. A tool with a
+// USD budget may only reach endpoints Shimmy can price (or free ones); the rest would spend
+// without limit. The lists are generic: an endpoint that gains a usage reader (classify-path.ts
+// names it) is metered, whatever path list below still mentions it.
+import type { Endpoint } from '../../../shared/usage.js';
+
+export type Billing =
+  | { kind: 'metered' }
+  | { kind: 'free' }
+  /** Billed by the provider, not priced by Shimmy; `what` names it for the refusal message. */
+  | { kind: 'unpriced'; what: string };
+
+/** Methods that only read or delete: the provider bills none of them. */
+const READ_ONLY = new Set(['GET', 'HEAD', 'OPTIONS', 'DELETE']);
+
+/** POSTs that cost nothing (lower-case paths; `*` is one path segment). */
+const FREE_POSTS: RegExp[] = [
+  /^\/v1\/moderations$/,
+  /^\/v1\/responses\/input_tokens$/,
+  /^\/v1\/files$/, // an upload is not billed; the batch or vector store that uses it is
+  /^\/v1\/uploads(\/[^/]+\/(parts|complete))?$/,
+  /^\/v1\/.+\/cancel$/, // cancelling a batch, fine-tune, response or run
+];
+
+/** Billable endpoints Shimmy has no price for, by path prefix (lower case). */
+const UNPRICED_PREFIXES: Array<[string, string]> = [
+  ['/v1/images', 'image generation'],
+  ['/v1/audio', 'audio'],
+  ['/v1/batches', 'batches'],
+  ['/v1/messages/batches', 'message batches'],
+  ['/v1/fine_tuning', 'fine-tuning'],
+  ['/v1/vector_stores', 'vector stores'],
+  ['/v1/realtime', 'realtime sessions'],
+  ['/v1/videos', 'video generation'],
+  ['/v1/threads', 'assistant runs'],
+  ['/v1/assistants', 'assistants'],
+  ['/v1/containers', 'code-interpreter containers'],
+  ['/v1/evals', 'evals'],
+  ['/v1/complete', 'legacy text completions'],
+  ['/v1/conversations', 'conversations'],
+];
+
+export function billingOf(method: string, path: string, endpoint: Endpoint, fields: unknown): Billing {
+  if (READ_ONLY.has(method.toUpperCase())) return { kind: 'free' };
+  if (endpoint === 'count_tokens') return { kind: 'free' };
+  if (endpoint !== 'other') {
+    // A background response is billed when it finishes; its answer now carries no usage.
+    const background = (fields as { background?: unknown } | undefined)?.background;
+    if (endpoint === 'responses' && background === true)
+      return { kind: 'unpriced', what: 'Responses with background: true' };
+    return { kind: 'metered' };
+  }
+  const lower = path.toLowerCase();
+  if (FREE_POSTS.some((re) => re.test(lower))) return { kind: 'free' };
+  const known = UNPRICED_PREFIXES.find(([prefix]) => lower === prefix || lower.startsWith(`${prefix}/`));
+  return { kind: 'unpriced', what: known ? known[1] : 'an endpoint Shimmy does not know' };
+}
