@@ -3,7 +3,7 @@
 // the CUMULATIVE usageMetadata so far: the last one wins. So that a stream's events need not all
 // be parsed, chunks are kept unparsed until one ends a candidate (finishReason); the running
 // usage, when asked for, parses only the latest kept chunk.
-import type { ApiFamily, Usage } from '../../../shared/usage.js';
+import type { Usage } from '../../../shared/usage.js';
 import { firstMatch } from './deferrable-payload.js';
 import { readGeminiUsage } from './gemini-usage.js';
 import { OutputEstimator } from './output-estimate.js';
@@ -24,11 +24,9 @@ export class GeminiReader implements UsageReader {
   /** The latest kept (unparsed) events, newer than `latest`. */
   private pending: Buffer | undefined;
 
-  constructor(
-    family: ApiFamily,
-    private readonly inputEstimate: () => number,
-  ) {
-    this.estimate = new OutputEstimator(family, addCandidateText);
+  constructor(private readonly inputEstimate: () => number) {
+    // Gemini's tokenizer is not public: text is estimated by characters, as for Anthropic.
+    this.estimate = new OutputEstimator('anthropic', addCandidateText);
   }
 
   onData(data: unknown): void {

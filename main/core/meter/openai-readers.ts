@@ -90,9 +90,11 @@ function addChatOutput(data: unknown, add: (text: unknown) => void): void {
     // Reasoning text some providers stream (DeepSeek, xAI: reasoning_content; OpenRouter, vLLM,
     // Ollama: reasoning / reasoning_details): hidden reasoning counts as soon as it shows.
     add(field(msg, 'reasoning_content'));
-    add(field(msg, 'reasoning'));
+    // OpenRouter repeats `reasoning` in `reasoning_details`: one of the two is counted.
+    const reasoning = field(msg, 'reasoning');
+    add(reasoning);
     const details = field(msg, 'reasoning_details');
-    if (Array.isArray(details)) {
+    if (typeof reasoning !== 'string' && Array.isArray(details)) {
       for (const d of details) {
         add(field(d, 'text'));
         add(field(d, 'summary'));

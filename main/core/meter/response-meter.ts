@@ -68,7 +68,7 @@ function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
     case 'audio_speech':
       return new SpeechReader(input, opts.characters);
     case 'generate_content':
-      return new GeminiReader(opts.family, input);
+      return new GeminiReader(input);
     case 'count_tokens':
       return 'free';
     case 'other':
