@@ -24,12 +24,25 @@ const DIALECTS: ReadonlyArray<readonly [host: string, dialect: ProviderDialect]>
   ['openrouter.ai', { name: 'openrouter', usageCostUsd: true }],
 ];
 
+// Decided per request: parsing the URL each time would be wasted work on the hot path.
+const known = new Map<string, ProviderDialect>();
+
 /** The dialect of a provider; the standard one for OpenAI itself, Anthropic and anything unknown. */
 export function providerDialect(provider: { kind: ApiFamily | string; baseUrl: string }): ProviderDialect {
   if (provider.kind !== 'openai') return STANDARD_DIALECT;
+  let dialect = known.get(provider.baseUrl);
+  if (!dialect) {
+    if (known.size >= 256) known.clear();
+    dialect = dialectOfUrl(provider.baseUrl);
+    known.set(provider.baseUrl, dialect);
+  }
+  return dialect;
+}
+
+function dialectOfUrl(baseUrl: string): ProviderDialect {
   let host: string;
   try {
-    host = new URL(provider.baseUrl).hostname.toLowerCase();
+    host = new URL(baseUrl).hostname.toLowerCase();
   } catch {
     return STANDARD_DIALECT;
   }
