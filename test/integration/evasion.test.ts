@@ -57,7 +57,7 @@ function raw(
 }
 
 const records = async (tool: string) =>
-  (await h.admin.call('listRequests', { query: { tool, limit: 500 } })).records;
+  (await h.admin.call('listRequests', { query: { tool, limit: '500' } })).records;
 const billedSince = (n: number) => up.billed.slice(n);
 
 describe('paths a provider normalizes', () => {
@@ -209,8 +209,14 @@ describe('classification does not depend on Content-Type', () => {
 describe('billable endpoints Shimmy cannot price', () => {
   const client = (token: string) => new OpenAI({ baseURL: `${h.core.url}/v1`, apiKey: token, maxRetries: 0 });
 
-  it('images against a budget with room for one: at most one admitted, none recorded at $0', async () => {
-    const token = await h.tool('images-budget', ROOM_FOR_ONE);
+  it('images against a budget with room for one: exactly one admitted, metered', async () => {
+    // gpt-image-1: $5 text input, $40 image output per 1M tokens (openai.com/api/pricing, checked
+    // 2026-11-27), set as the user's price so the case does not hang on the bundled catalog.
+    // One answer of the billing upstream, 50 input + 4,160 output tokens:
+    // 50 × 5e-6 + 4160 × 40e-6 = 0.00025 + 0.1664 = $0.16665. A $0.20 budget has room for that
+    // one, and not for a second one's reservation (at least 4,096 output tokens × 40e-6 = $0.164).
+    await h.admin.call('putPrice', { params: { model: 'gpt-image-1' }, body: { input: 5, output: 40 } });
+    const token = await h.tool('images-budget', { dailyUsd: 0.2 });
     const before = up.billed.length;
     const outcomes = [];
     for (let i = 0; i < 20; i++)
@@ -220,10 +226,10 @@ describe('billable endpoints Shimmy cannot price', () => {
           .then(() => 200)
           .catch((e: { status?: number }) => e.status),
       );
-    expect(billedSince(before).length).toBeLessThanOrEqual(1);
-    expect(outcomes.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+    expect(billedSince(before)).toHaveLength(1);
+    expect(outcomes.filter((s) => s === 200)).toHaveLength(1);
     const served = (await records('images-budget')).filter((r) => r.status === 200);
-    expect(served.every((r) => r.costUsd !== 0)).toBe(true);
+    expect(served[0]!.costUsd).toBeCloseTo(0.16665, 12);
   });
 
   it('Responses with background: true, batches and unknown POSTs are refused for a budgeted tool', async () => {

@@ -98,7 +98,17 @@ export async function startBillingUpstream(): Promise<BillingUpstream> {
         usage: null,
       });
     if (route.startsWith('/v1/images'))
-      return send({ created: 1, data: [{ url: 'https://img.invalid/1.png' }] });
+      // gpt-image-1 reports token usage (a 1024×1024 high-quality image is 4,160 output tokens).
+      return send({
+        created: 1,
+        data: [{ b64_json: 'aGk=' }],
+        usage: {
+          total_tokens: 4210,
+          input_tokens: 50,
+          output_tokens: 4160,
+          input_tokens_details: { text_tokens: 50, image_tokens: 0 },
+        },
+      });
     if (route.startsWith('/v1/audio')) return send({ text: 'hello' });
     if (route === '/v1/batches') return send({ id: 'batch_b', object: 'batch', status: 'validating' });
     return send({ id: 'x', object: 'unknown' });

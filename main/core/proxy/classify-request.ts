@@ -32,8 +32,11 @@ export function classifyRequest(rawUrl: string, headers: IncomingHttpHeaders): C
       pathError: `Shimmy cannot route ${JSON.stringify(raw.slice(0, 200))}: ${norm.reason}.`,
     };
   }
-  // Providers' routers may ignore case: a known endpoint in any case is that endpoint.
+  const exact = classifyPath(norm.path);
+  if (exact.endpoint !== 'other') return { pathname: norm.path, search, ...exact };
+  // Providers' routers may ignore case: a known endpoint in any case is that endpoint, and goes
+  // upstream in its canonical case.
   const lower = norm.path.toLowerCase();
-  const { family, endpoint } = classifyPath(lower);
-  return { pathname: endpoint === 'other' ? norm.path : lower, search, family, endpoint };
+  const folded = classifyPath(lower);
+  return { pathname: folded.endpoint === 'other' ? norm.path : lower, search, ...folded };
 }
