@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendError } from '../errors/api-errors.js';
 import type { Reservation } from '../limits/index.js';
+import { providerDialect, speechCharacters } from '../meter/index.js';
 import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -123,6 +124,8 @@ export function createProxyHandler(deps: ProxyDeps) {
         // A capped answer may be cut short: never replayed to a request that was not capped.
         ...(cached.key && !admitted.headers[CAPPED_HEADER] ? { cacheKey: cached.key } : {}),
         bodyLogging,
+        dialect: providerDialect(sent.served.provider),
+        ...(endpoint === 'audio_speech' ? { characters: speechCharacters(body.json) } : {}),
       });
     } catch (err) {
       if (!(err instanceof Refused)) {
