@@ -46,7 +46,11 @@ export const metered = (endpoint: RecordDraft['endpoint']) =>
 
 /** Endpoints whose answers are generated output, bounded by an output limit. */
 const generates = (endpoint: RecordDraft['endpoint']) =>
-  endpoint === 'chat' || endpoint === 'completions' || endpoint === 'responses' || endpoint === 'messages';
+  endpoint === 'chat' ||
+  endpoint === 'completions' ||
+  endpoint === 'responses' ||
+  endpoint === 'messages' ||
+  endpoint === 'generate_content';
 
 /** The one pricing function the ledger uses, for a hypothetical usage of this request. */
 function costFunction(family: RecordDraft['family'], price: PriceMatch | undefined): CostOf | undefined {
@@ -74,9 +78,11 @@ export function admit(
     throw unpricedRefusal(tool, model);
 
   const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
+  // Embeddings write nothing; images and audio have no output limit to lower: they are reserved
+  // at TPM_OUTPUT_ESTIMATE output tokens, as before (see the README's Budgets section).
   const { requested, choices } = generates(endpoint)
     ? readOutputLimit(endpoint, json)
-    : { requested: 0, choices: 1 };
+    : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
   const max = modelMaxOutput(model);
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
@@ -87,11 +93,18 @@ export function admit(
       ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd: deps.limiter.headroomUsd(tool) })
       : null;
   const limit = plan ? plan.limit : wanted;
-  const worstCaseUsd = !metered(endpoint) ? 0 : plan ? plan.usd : input ? input.usd : cost ? 0 : null;
+  const worstCaseUsd = !metered(endpoint)
+    ? 0
+    : plan
+      ? plan.usd
+      : input && cost
+        ? (cost({ ...input.usage, outputTokens: wanted * choices }) ?? null)
+        : cost
+          ? 0
+          : null;
   const result = deps.limiter.admit(tool, {
     model,
-    estimatedTokens:
-      inputTokens + (generates(endpoint) ? Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices : 0),
+    estimatedTokens: inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices,
     worstCaseUsd,
   });
   if (!result.ok) throw refusalOf(result.refusal, plan);
