@@ -4,6 +4,7 @@
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { anthropicTokensForChars, countOpenAiTokens, encodingForModel } from './token-count.js';
 import { field, isObject } from './usage-fields.js';
+import { geminiMaxOutputTokens, tallyGemini } from './estimate-gemini.js';
 
 /** OpenAI chat framing: every message costs 3 tokens (role and separators), a `name` 1 more, and
  *  the reply is primed with 3 (OpenAI cookbook, "How to count tokens with tiktoken"). */
@@ -52,6 +53,9 @@ export function estimateInputTokens(
     case 'messages':
       tallyMessages(body, tally, image);
       break;
+    case 'generate_content':
+      tallyGemini(body, tally);
+      break;
   }
   if (family === 'anthropic') {
     const chars = tally.texts.reduce((n, t) => n + t.length, 0);
@@ -67,6 +71,7 @@ export function estimateInputTokens(
 export function requestedMaxOutputTokens(endpoint: Endpoint, body: unknown): number | undefined {
   if (endpoint === 'embeddings' || endpoint === 'count_tokens') return 0;
   if (!isObject(body)) return undefined;
+  if (endpoint === 'generate_content') return geminiMaxOutputTokens(body);
   const cap =
     positiveInt(body.max_completion_tokens) ??
     positiveInt(body.max_tokens) ??
