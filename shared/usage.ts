@@ -75,7 +75,13 @@ export const EndpointSchema = z.enum([
   'embeddings',
   'messages',
   'count_tokens',
-  /** Gemini native `models/{model}:generateContent` and `:streamGenerateContent`. */
+  /** /v1/images/generations and /v1/images/edits. */
+  'images',
+  /** /v1/audio/transcriptions and /v1/audio/translations. */
+  'audio_transcription',
+  /** /v1/audio/speech (text to speech). */
+  'audio_speech',
+  /** Gemini native `models/*:generateContent` / `:streamGenerateContent`. */
   'generate_content',
   'other',
 ]);

@@ -108,6 +108,9 @@ describe('Gemini native API', () => {
       family: 'gemini',
       endpoint: 'generate_content',
     });
+    // usageMetadata of the fake answer: promptTokenCount 12, candidatesTokenCount 5.
+    expect(rec?.usage).toMatchObject({ inputTokens: 12, outputTokens: 5 });
+    expect(rec?.estimated).toBe(false);
   });
 
   it('takes the token from ?key= and never sends it upstream', async () => {

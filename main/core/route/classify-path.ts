@@ -25,6 +25,11 @@ const OPENAI_ENDPOINTS: Record<string, Endpoint> = {
   '/completions': 'completions',
   '/responses': 'responses',
   '/embeddings': 'embeddings',
+  '/images/generations': 'images',
+  '/images/edits': 'images',
+  '/audio/transcriptions': 'audio_transcription',
+  '/audio/translations': 'audio_transcription',
+  '/audio/speech': 'audio_speech',
 };
 
 /** `models/{model}:{method}` under Gemini's `/v1beta` (or its stable `/v1`). */
