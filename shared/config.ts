@@ -16,9 +16,11 @@ export const ToolLimitsSchema = z.object({
   tpm: z.number().int().positive().optional(),
   /** Glob patterns (picomatch) of allowed model names; absent = all models. */
   models: z.array(z.string().min(1)).optional(),
-  /** Let the tool reach billable endpoints Shimmy cannot price (images, batches, fine-tuning …)
-   *  although it has a USD budget; such requests are recorded unpriced and do not count. */
-  allowUnmetered: z.boolean().optional(),
+  /** With a USD budget, requests Shimmy cannot price are refused (their cost could not be
+   *  counted): a model with no known price, and billable endpoints whose answer it cannot price
+   *  (batches, fine-tuning, background Responses …). True lets them through, recorded unpriced,
+   *  and the tool's spend then shows as incomplete. */
+  allowUnpriced: z.boolean().optional(),
 });
 export type ToolLimits = z.infer<typeof ToolLimitsSchema>;
 

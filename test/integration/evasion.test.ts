@@ -264,7 +264,7 @@ describe('billable endpoints Shimmy cannot price', () => {
   it('passes them, recorded unpriced (never $0), without a budget or when the tool opts in', async () => {
     for (const [name, limits] of [
       ['no-budget', {}],
-      ['opted-in', { dailyUsd: 1, allowUnmetered: true }],
+      ['opted-in', { dailyUsd: 1, allowUnpriced: true }],
     ] as const) {
       const token = await h.tool(name, limits);
       const b = await client(token).batches.create({

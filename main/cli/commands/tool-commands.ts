@@ -14,7 +14,7 @@ interface LimitOpts {
   rpm?: number;
   tpm?: number;
   models?: string;
-  allowUnmetered?: boolean;
+  allowUnpriced?: boolean;
 }
 
 function limitsFrom(o: LimitOpts): ToolLimits {
@@ -31,7 +31,7 @@ function limitsFrom(o: LimitOpts): ToolLimits {
             .filter(Boolean),
         }
       : {}),
-    ...(o.allowUnmetered ? { allowUnmetered: true } : {}),
+    ...(o.allowUnpriced ? { allowUnpriced: true } : {}),
   };
 }
 
@@ -43,8 +43,8 @@ const withLimitOptions = (cmd: Command) =>
     .option('--tpm <n>', 'tokens per minute', intOption('--tpm'))
     .option('--models <globs>', 'allowed models, comma-separated globs (e.g. "gpt-4o*,claude-*")')
     .option(
-      '--allow-unmetered',
-      'with a USD budget, still allow endpoints Shimmy cannot price (images, batches, fine-tuning …); recorded unpriced',
+      '--allow-unpriced',
+      'with a USD budget, still allow what Shimmy cannot price: models with no known price, endpoints such as batches or fine-tuning (their spend is then incomplete)',
     );
 
 export function describeLimits(l: ToolLimits): string {
@@ -54,7 +54,7 @@ export function describeLimits(l: ToolLimits): string {
     l.rpm !== undefined ? `${l.rpm} rpm` : '',
     l.tpm !== undefined ? `${l.tpm} tpm` : '',
     l.models ? `models ${l.models.join(',')}` : '',
-    l.allowUnmetered ? 'unmetered endpoints allowed' : '',
+    l.allowUnpriced ? 'unpriced models and endpoints allowed' : '',
   ].filter(Boolean);
   return parts.join(', ') || 'no limits';
 }

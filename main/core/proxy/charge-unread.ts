@@ -2,6 +2,8 @@
 // client left after the request went out, the upstream timed out or cut the answer. The provider
 // bills it all the same, so it is recorded as `estimated` at its reserved worst case (a cut stream
 // keeps the meter's running estimate) — never $0 — and that cost stays spent against the budget.
+import { ZERO_USAGE, type ApiFamily } from '../../../shared/usage.js';
+import { costUsd, type PriceMatch } from '../pricing/index.js';
 import type { Billing } from '../route/billable-endpoints.js';
 import type { RecordDraft } from './request-record.js';
 
@@ -11,13 +13,13 @@ export function chargeUnread(
   draft: RecordDraft,
   x: {
     billing: Billing;
-    /** The worst case reserved at admit (null: model unpriced; undefined: never admitted). */
-    worstCaseUsd: number | null | undefined;
+    /** What it is charged (null: model unpriced); undefined when it was never admitted. */
+    estimateUsd: (() => number | null) | undefined;
     /** The upstream's status when it answered at all. */
     upstreamStatus: number | undefined;
   },
 ): void {
-  if (x.billing.kind === 'free' || !draft.sentUpstream || x.worstCaseUsd === undefined) return;
+  if (x.billing.kind === 'free' || !draft.sentUpstream || x.estimateUsd === undefined) return;
   // The provider answered with an error: it did not bill the request.
   if (x.upstreamStatus !== undefined && x.upstreamStatus >= 400) return;
   if (x.billing.kind === 'unpriced') {
@@ -27,5 +29,29 @@ export function chargeUnread(
   if (!UNREAD.has(draft.errorClass)) return;
   if (draft.estimated && draft.costUsd !== 0) return;
   draft.estimated = true;
-  draft.costUsd = x.worstCaseUsd;
+  draft.costUsd = x.estimateUsd();
+}
+
+/** The charge of an unread request: the USD its reservation held; without a budget (nothing was
+ *  reserved in USD), its input and output limit (or `defaultOutput`) at the model's price. */
+export function unreadEstimate(
+  family: ApiFamily,
+  a: {
+    budgeted: boolean;
+    worstCaseUsd: number | null;
+    price: PriceMatch | undefined;
+    inputEstimate: () => number;
+    outputCap?: number;
+  },
+  defaultOutput: number,
+): () => number | null {
+  return () => {
+    if (a.budgeted && a.worstCaseUsd !== null) return a.worstCaseUsd;
+    if (!a.price) return null;
+    return costUsd(family, a.price.price, {
+      ...ZERO_USAGE,
+      inputTokens: a.inputEstimate(),
+      outputTokens: a.outputCap ?? defaultOutput,
+    });
+  };
 }

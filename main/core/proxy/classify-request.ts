@@ -2,16 +2,14 @@
 // API family and endpoint, and the query. Classification runs on that normalized path, and the
 // same path goes upstream: what is metered is what is served.
 import type { IncomingHttpHeaders } from 'node:http';
-import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
-import { classifyPath } from '../route/classify-path.js';
+import { classifyPath, familyOfHeaders, type PathClass } from '../route/classify-path.js';
 import { normalizePath } from '../route/normalize-path.js';
 
 export interface ClassifiedRequest {
-  /** The normalized path (known endpoints in their canonical lower case): sent upstream and recorded. */
+  cls: PathClass;
+  /** The normalized client path (recorded in the ledger). */
   pathname: string;
   search: string;
-  family: ApiFamily;
-  endpoint: Endpoint;
   /** Set when the path cannot be read one way only: the request is refused with it. */
   pathError?: string;
 }
@@ -22,21 +20,20 @@ export function classifyRequest(rawUrl: string, headers: IncomingHttpHeaders): C
   const search = q < 0 ? '' : rawUrl.slice(q);
   const norm = normalizePath(raw);
   if (!norm.ok) {
-    // Refused in the caller's format: Anthropic clients say so in their headers.
-    const anthropic = headers['anthropic-version'] !== undefined || headers['x-api-key'] !== undefined;
+    const family = familyOfHeaders(headers);
     return {
+      cls: { family, endpoint: 'other', upstreamPath: raw },
       pathname: raw,
       search,
-      family: anthropic ? 'anthropic' : 'openai',
-      endpoint: 'other',
       pathError: `Shimmy cannot route ${JSON.stringify(raw.slice(0, 200))}: ${norm.reason}.`,
     };
   }
-  const exact = classifyPath(norm.path);
-  if (exact.endpoint !== 'other') return { pathname: norm.path, search, ...exact };
+  const exact = classifyPath(norm.path, headers);
+  if (exact.endpoint !== 'other') return { cls: exact, pathname: norm.path, search };
   // Providers' routers may ignore case: a known endpoint in any case is that endpoint, and goes
-  // upstream in its canonical case.
+  // upstream in its canonical form.
   const lower = norm.path.toLowerCase();
-  const folded = classifyPath(lower);
-  return { pathname: folded.endpoint === 'other' ? norm.path : lower, search, ...folded };
+  const folded = classifyPath(lower, headers);
+  if (folded.endpoint !== 'other') return { cls: folded, pathname: lower, search };
+  return { cls: exact, pathname: norm.path, search };
 }

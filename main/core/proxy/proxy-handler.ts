@@ -10,15 +10,15 @@ import type { Reservation } from '../limits/index.js';
 import { providerDialect, speechCharacters } from '../meter/index.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { Billing } from '../route/billable-endpoints.js';
-import { chargeUnread } from './charge-unread.js';
+import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit } from './stages/admit.js';
+import { admit, CAPPED_HEADER, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
+import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { checkBillable } from './stages/check-billable.js';
-import { authenticate, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
 import { routeRequest } from './stages/route-request.js';
@@ -34,12 +34,13 @@ export function createProxyHandler(deps: ProxyDeps) {
     const startedAt = performance.now();
     const time = deps.now();
     const id = randomUUID();
-    const { pathname, search, family, endpoint, pathError } = classifyRequest(req.url ?? '/', req.headers);
+    const { cls, pathname, search, pathError } = classifyRequest(req.url ?? '/', req.headers);
+    const { family, endpoint } = cls;
     // Every answer carries the id. It goes into each writeHead rather than through setHeader now:
     // any setHeader sends every later writeHead down Node's slower merging path.
     const idHeader = { 'x-shimmy-request-id': id };
 
-    const tool = authenticate(deps, req, time);
+    const tool = authenticate(deps, req, search, time);
     if (!tool) {
       refuseUnauthenticated(deps, req, res, family, pathname, id, idHeader);
       return;
@@ -51,7 +52,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     let reservation: Reservation | undefined;
     // What the provider may bill, kept outside the try: a refusal after sending still costs.
     let billing: Billing = { kind: 'free' };
-    let worstCaseUsd: number | null | undefined;
+    let estimateUsd: (() => number | null) | undefined;
     let upstreamStatus: number | undefined;
     let bodyLogging: BodyLogging | null = null;
     let cacheMiss = false;
@@ -59,16 +60,17 @@ export function createProxyHandler(deps: ProxyDeps) {
       const config = deps.config();
       checkNotPaused(config, tool);
       if (pathError) throw new Refused('invalid_request', pathError, 'bad_request');
+      checkKnownPath(req, cls);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes, endpoint);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
       const fields = body.json ?? body.form;
-      const meta = readRequestMeta(endpoint, fields);
+      const meta = readRequestMeta(cls, fields);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       draft.streamed = meta.stream;
 
       const routed = await routeRequest(deps, config, tool, meta, draft);
-      billing = checkBillable(config, tool, req.method ?? 'GET', draft, fields);
+      billing = checkBillable(config, tool, req.method ?? 'GET', cls, fields);
 
       const cached = serveFromCache(deps, { config, tool, req, res, json: body.json, meta, routed, draft });
       if (cached.hit) {
@@ -85,7 +87,11 @@ export function createProxyHandler(deps: ProxyDeps) {
         model: routed.target.upstreamModel,
       });
       reservation = admitted.reservation;
-      worstCaseUsd = admitted.worstCaseUsd;
+      estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
+      // The body with the output limit the reservation paid for (admit.ts), when it changed.
+      const upstreamBody = admitted.upstreamJson
+        ? { bodyBytes: Buffer.from(JSON.stringify(admitted.upstreamJson)), json: admitted.upstreamJson }
+        : body;
 
       deps.events.emit({
         type: 'request.start',
@@ -101,9 +107,9 @@ export function createProxyHandler(deps: ProxyDeps) {
         config,
         req,
         res,
-        pathname,
+        cls,
         search,
-        body,
+        body: upstreamBody,
         meta,
         routed,
         draft,
@@ -124,7 +130,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         inputEstimate: admitted.inputEstimate,
         budgeted: admitted.budgeted,
         cancel: sent.cancel,
-        ...(cached.key ? { cacheKey: cached.key } : {}),
+        extraHeaders: admitted.headers,
+        ...(admitted.outputCap !== undefined ? { outputCap: admitted.outputCap } : {}),
+        // A capped answer may be cut short: never replayed to a request that was not capped.
+        ...(cached.key && !admitted.headers[CAPPED_HEADER] ? { cacheKey: cached.key } : {}),
         bodyLogging,
         dialect: providerDialect(sent.served.provider),
         ...(endpoint === 'audio_speech' ? { characters: speechCharacters(body.json) } : {}),
@@ -140,7 +149,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         ...(cacheMiss ? { 'x-shimmy-cache': 'miss' } : {}),
       });
     }
-    chargeUnread(draft, { billing, worstCaseUsd, upstreamStatus });
+    chargeUnread(draft, { billing, estimateUsd, upstreamStatus });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
     settle(deps, draft, reservation);
   };

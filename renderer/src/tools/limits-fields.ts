@@ -8,8 +8,8 @@ export interface LimitFields {
   rpm: string;
   tpm: string;
   models: string;
-  /** With a USD budget, still allow endpoints Shimmy cannot price (recorded unpriced). */
-  allowUnmetered: boolean;
+  /** Requests to unpriced models pass a USD budget (their spend is then incomplete). */
+  allowUnpriced: boolean;
 }
 
 export const EMPTY_LIMIT_FIELDS: LimitFields = {
@@ -18,7 +18,7 @@ export const EMPTY_LIMIT_FIELDS: LimitFields = {
   rpm: '',
   tpm: '',
   models: '',
-  allowUnmetered: false,
+  allowUnpriced: false,
 };
 
 export function fieldsFromLimits(l: ToolLimits): LimitFields {
@@ -29,7 +29,7 @@ export function fieldsFromLimits(l: ToolLimits): LimitFields {
     rpm: s(l.rpm),
     tpm: s(l.tpm),
     models: (l.models ?? []).join(', '),
-    allowUnmetered: l.allowUnmetered === true,
+    allowUnpriced: l.allowUnpriced === true,
   };
 }
 
@@ -65,6 +65,6 @@ export function limitsFromFields(f: LimitFields): LimitsResult {
     .map((m) => m.trim())
     .filter(Boolean);
   if (models.length > 0) limits.models = models;
-  if (f.allowUnmetered) limits.allowUnmetered = true;
+  if (f.allowUnpriced) limits.allowUnpriced = true;
   return { ok: true, limits };
 }

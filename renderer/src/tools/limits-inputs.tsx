@@ -1,4 +1,4 @@
-// The limit inputs, shared by "create tool" and "edit limits".
+// The five limit inputs, shared by "create tool" and "edit limits".
 import type { LimitFields } from './limits-fields.js';
 
 export function LimitsInputs(props: {
@@ -9,7 +9,7 @@ export function LimitsInputs(props: {
 }) {
   const { idPrefix, value, onChange, invalid } = props;
   const field = (
-    key: Exclude<keyof LimitFields, 'allowUnmetered'>,
+    key: Exclude<keyof LimitFields, 'allowUnpriced'>,
     label: string,
     extra: { inputMode?: 'decimal' | 'numeric'; placeholder?: string },
   ) => (
@@ -33,15 +33,18 @@ export function LimitsInputs(props: {
       {field('rpm', 'Requests / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('tpm', 'Tokens / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('models', 'Allowed models (globs, comma-separated)', { placeholder: 'all models' })}
-      <label className="field" htmlFor={`${idPrefix}-allowUnmetered`}>
-        <span>Allow endpoints Shimmy cannot price (images, batches …) despite a budget</span>
+      <label className="field checkbox" htmlFor={`${idPrefix}-allowUnpriced`}>
         <input
-          id={`${idPrefix}-allowUnmetered`}
-          data-testid={`${idPrefix}-allowUnmetered`}
+          id={`${idPrefix}-allowUnpriced`}
+          data-testid={`${idPrefix}-allowUnpriced`}
           type="checkbox"
-          checked={value.allowUnmetered}
-          onChange={(e) => onChange({ ...value, allowUnmetered: e.target.checked })}
+          checked={value.allowUnpriced}
+          onChange={(e) => onChange({ ...value, allowUnpriced: e.target.checked })}
         />
+        <span>
+          Allow models with no known price, and endpoints Shimmy cannot price (batches, fine-tuning …); their
+          spend is not counted against the budget
+        </span>
       </label>
     </div>
   );
