@@ -1,9 +1,10 @@
-// One HTTP server, two front doors: /v1/* goes straight to the proxy handler on plain node:http
-// (the hot path), everything else (admin API, dashboard) to the express app. Timeouts, connection
-// caps and the graceful close live in ./server/.
+// One HTTP server, two front doors: API traffic (front-door.ts) goes straight to the proxy handler
+// on plain node:http (the hot path), everything else (admin API, dashboard) to the express app.
+// Timeouts, connection caps and the graceful close live in ./server/.
 import http from 'node:http';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { sendError } from './errors/api-errors.js';
+import { isProxyRequest } from './front-door.js';
 import { classifyPath } from './route/classify-path.js';
 import { guardConnections, type ConnectionStats } from './server/connection-guard.js';
 import { createInFlight } from './server/in-flight.js';
@@ -36,15 +37,20 @@ export function createShimmyServer(
   const inFlight = createInFlight();
   let draining = false;
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
-    const url = req.url ?? '/';
-    const isProxy = url.startsWith('/v1/') || url === '/v1';
+    const isProxy = isProxyRequest(req);
     if (draining) {
       // A request that arrived on a kept-alive connection after the shutdown began.
       const message = 'Shimmy is shutting down; retry once it is back.';
       if (isProxy)
-        sendError(res, classifyPath(url.split('?')[0]!).family, 'shutting_down', message, {
-          connection: 'close',
-        });
+        sendError(
+          res,
+          classifyPath((req.url ?? '/').split('?')[0]!, req.headers).family,
+          'shutting_down',
+          message,
+          {
+            connection: 'close',
+          },
+        );
       else res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end(message);
       return;
     }

@@ -7,7 +7,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { JSONFile } from 'lowdb/node';
 import { ConfigSchema, DEFAULT_SETTINGS, type Config } from '../../../shared/config.js';
-import { BUILTIN_PROVIDERS } from './builtin-providers.js';
+import { BUILTIN_PROVIDERS, withBuiltinProviders } from './builtin-providers.js';
 import { withUnknownFields } from './unknown-fields.js';
 
 export interface ConfigStore {
@@ -83,7 +83,8 @@ async function parseConfig(file: string, text: string): Promise<{ config: Config
     const issue = parsed.error.issues[0];
     return refuse(file, `${issue?.path.join('.') || '(top level)'}: ${issue?.message}`);
   }
-  return { config: parsed.data, raw };
+  // Built-in providers a newer Shimmy brings are added in memory; written with the next change.
+  return { config: { ...parsed.data, providers: withBuiltinProviders(parsed.data.providers) }, raw };
 }
 
 export async function openConfigStore(dataDir: string): Promise<ConfigStore> {
