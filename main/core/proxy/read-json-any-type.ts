@@ -4,6 +4,7 @@
 // their text fields, read by the platform's own multipart parser.
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Endpoint } from '../../../shared/usage.js';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from './json-depth.js';
 import { Refused } from './refused.js';
 
 export interface ParsedBody {
@@ -44,6 +45,12 @@ export async function parseRequestBody(
   const type = String(headers['content-type'] ?? '');
   if (FORM_TYPE.test(type)) return { json: undefined, form: await formFields(bytes, type) };
   if (type.includes('json') || looksLikeJson(bytes)) {
+    if (jsonDeeperThan(bytes))
+      throw new Refused(
+        'invalid_json',
+        `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`,
+        'bad_request',
+      );
     try {
       return { json: JSON.parse(bytes.toString('utf8')) };
     } catch (err) {

@@ -1,5 +1,6 @@
-// Stage 2, read: the whole body (bounded) and its JSON. Bodies are read whole because the proxy
-// needs the JSON (whatever its Content-Type) or form fields to route, price and reserve, and a buffered body can be re-sent on failover.
+// Stage 2, read: the whole body (bounded) and its JSON (whatever its Content-Type, nesting bounded)
+// or form fields. Bodies are read whole because the proxy needs them to route, price and reserve,
+// and a buffered body can be re-sent on failover.
 import type { IncomingMessage } from 'node:http';
 import type { Endpoint } from '../../../../shared/usage.js';
 import { parseRequestBody } from '../read-json-any-type.js';
