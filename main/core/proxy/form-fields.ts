@@ -20,7 +20,10 @@ export async function readFormFields(
   if (!body) return undefined;
   let form: FormData;
   try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+    // A view of the same bytes, no copy (typed as the DOM lib's BodyInit wants it).
+    form = await new Response(new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength), {
+      headers: { 'content-type': contentType },
+    }).formData();
   } catch {
     return undefined;
   }
