@@ -3,6 +3,7 @@
 // stall or stream slowly through the model name.
 //   model "fail-500" / "fail-429" / "fail-401" → that status with a provider-style error body
 //   model "slow-stream"                          → a stream that sends a chunk every 50 ms for 10 s
+//   model "slow-stream-3s"                       → the same, 62 chunks (about 3 s)
 //   model "late-stream"                          → a stream whose first event comes 500 ms after its headers
 //   model "cut-stream"                           → a stream whose socket is destroyed after 2 chunks
 //   model "flood-stream"                         → 32 MiB of 64 KiB content chunks as fast as the
@@ -12,10 +13,13 @@
 //                                                  output limit the body names (× n), else writeToLimit
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerGemini } from './fake-gemini.js';
 
 export interface ReceivedRequest {
   method: string;
   path: string;
+  /** The whole request target, query string included. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
 }
@@ -68,7 +72,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       /* not JSON: keep raw */
     }
     const path = (req.url ?? '/').split('?')[0]!;
-    state.received.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    state.received.push({
+      method: req.method ?? 'GET',
+      path,
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+    });
     const b = (body ?? {}) as Record<string, unknown>;
     const model = String(b.model ?? '');
     let finished = false;
@@ -76,7 +86,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.on('close', () => {
       if (!finished) state.aborted.push(model || path);
     });
-    const credential = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
+    const credential = String(
+      req.headers.authorization ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? '',
+    );
     if (credential.includes('revoked')) return sendFailure(res, path, 401);
     const fail = /^fail-(\d{3})$/.exec(model);
     if (fail) return sendFailure(res, path, Number(fail[1]));
@@ -104,6 +116,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (path === '/v1/responses') return responses(res, b, model, usage);
     if (path === '/v1/messages') return messages(res, b, model, usage);
     if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: 42 });
+    if (answerGemini(res, path, state.usage)) return;
     res.writeHead(404, { 'content-type': 'application/json' }).end(
       JSON.stringify({
         error: {
@@ -169,7 +182,7 @@ function sseStart(res: http.ServerResponse) {
 }
 
 async function drip(res: http.ServerResponse, model: string, events: string[], cutAfter?: number) {
-  const slow = model === 'slow-stream';
+  const slow = model === 'slow-stream' || model === 'slow-stream-3s';
   if (model === 'late-stream') await new Promise((r) => setTimeout(r, 500));
   let i = 0;
   for (const e of events) {
@@ -240,7 +253,7 @@ function chat(
   const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model };
   if (model === 'flood-stream') return flood(res, state, base);
   const extra = includeUsage ? { usage: null } : {};
-  const repeat = model === 'slow-stream' ? 200 : 1;
+  const repeat = model === 'slow-stream' ? 200 : model === 'slow-stream-3s' ? 10 : 1;
   const events: string[] = [];
   events.push(
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], ...extra })}\n\n`,
@@ -326,7 +339,7 @@ function messages(res: http.ServerResponse, b: Record<string, unknown>, model: s
   }
   const ev = (type: string, data: Record<string, unknown>) =>
     `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const repeat = model === 'slow-stream' ? 200 : 1;
+  const repeat = model === 'slow-stream' ? 200 : model === 'slow-stream-3s' ? 10 : 1;
   const events: string[] = [
     ev('message_start', {
       message: {
