@@ -12,6 +12,7 @@ import type { Core, CoreSnapshot } from './core.js';
 import { createEventBus } from './events/event-bus.js';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
+import { openLedgerEngine, redactDatabase } from './store/index.js';
 import { createLimiter } from './limits/index.js';
 import { createPriceBook, loadRefreshedPrices, refreshPriceList } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
@@ -35,10 +36,14 @@ export interface StartCoreOptions {
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
   env?: NodeJS.ProcessEnv;
+  /** `postgres://…` keeps the ledger in Postgres; default: `<dataDir>/ledger.sqlite`. */
+  database?: string;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SPEND_TICK_MS = 250;
+/** The embedded ledger database in the data dir. */
+export const LEDGER_FILE = 'ledger.sqlite';
 
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
   const now = opts.now ?? (() => new Date());
@@ -55,8 +60,10 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;
+  const database = opts.database ?? path.join(opts.dataDir, LEDGER_FILE);
   const ledger = await openLedger({
-    dir: path.join(opts.dataDir, 'ledger'),
+    engine: await openLedgerEngine(database),
+    importDir: path.join(opts.dataDir, 'ledger'),
     timeZone: () => settings().timeZone,
     retentionDays: () => settings().retentionDays,
     now,
@@ -165,6 +172,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   return {
     url,
     dataDir: opts.dataDir,
+    ledgerLocation: redactDatabase(database),
     events,
     adminSecret: secret,
     createAdminSession: () => sessions.create(),
