@@ -72,9 +72,9 @@ describe.each(ENGINES)('importing a JSONL ledger on $kind', ({ kind, skip }) => 
     expect(await l.get('r6')).toEqual(
       record({ id: 'r6', time: '2024-05-02T16:00:00.000Z', costUsd: 0.3, user: 'ann', project: 'web' }),
     );
-    // Costliest first: the six without a project cost $0.90 (r7 unpriced), r6 in "web" $0.30.
+    // Costliest first: the six without a project cost 3 × $0.10 + 2 × $0.20 = $0.70 (r7 unpriced), r6 in "web" $0.30.
     expect((await l.usage({ by: ['project'] })).map((r) => [r.project, r.requests, r.costUsd])).toEqual([
-      [undefined, 6, 0.9],
+      [undefined, 6, 0.7],
       ['web', 1, 0.3],
     ]);
     expect(errors).toEqual(['ledger segment 2024-05-02.jsonl: 1 damaged line(s) not imported']);
