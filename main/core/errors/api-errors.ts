@@ -17,7 +17,8 @@ export type ProxyErrorKind =
   | 'rate_limit_exceeded'
   | 'upstream_unreachable'
   | 'upstream_timeout'
-  | 'not_found';
+  | 'not_found'
+  | 'ledger_unavailable';
 
 interface ErrorShape {
   status: number;
@@ -52,6 +53,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   upstream_unreachable: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
   upstream_timeout: { status: 504, openaiType: 'api_error', anthropicType: 'timeout_error' },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
+  ledger_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 export function errorStatus(kind: ProxyErrorKind): number {
