@@ -11,7 +11,14 @@ import { WriteQueue } from './write-queue.js';
 import { importJsonlLedger } from './jsonl/import-jsonl.js';
 import { recoverReservations, startHeartbeat } from './reservations.js';
 import { toE10, toRow } from '../store/record-row.js';
-import { exportRecords, getRecord, logPage, pruneChunk, rollupEntries, usageRows } from '../store/ledger-queries.js';
+import {
+  exportRecords,
+  getRecord,
+  logPage,
+  pruneChunk,
+  rollupEntries,
+  usageRows,
+} from '../store/ledger-queries.js';
 
 const DAY_MS = 86_400_000;
 const PRUNE_CHUNK = 1000;
@@ -73,7 +80,9 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     health() {
       const err = queue.failed;
-      return err ? { ok: false, message: `the request ledger cannot be written: ${err.message}` } : { ok: true };
+      return err
+        ? { ok: false, message: `the request ledger cannot be written: ${err.message}` }
+        : { ok: true };
     },
 
     totals: (q) => live.totals(q),

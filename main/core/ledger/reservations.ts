@@ -58,7 +58,11 @@ export async function recoverReservations(
       .execute();
     const live = [self, ...alive.map((a) => a.instance)];
     // Claimed by deleting: two replicas starting together cannot both record the same request.
-    rows = await engine.writer.deleteFrom('reservations').where('instance', 'not in', live).returningAll().execute();
+    rows = await engine.writer
+      .deleteFrom('reservations')
+      .where('instance', 'not in', live)
+      .returningAll()
+      .execute();
   }
   return rows.map((row) => ({ id: row.id, record: interruptedRecord(row) }));
 }

@@ -24,6 +24,8 @@ function emptySums(): SumColumns {
     cost_e10: 0,
     unpriced: 0,
     saved_e10: 0,
+    cache_write_1h_tokens: 0,
+    web_search_requests: 0,
   };
 }
 
@@ -50,6 +52,8 @@ export function rollupDeltas(rows: readonly RequestRow[]): RollupDelta[] {
       if (r.cost_e10 === null) s.unpriced += 1;
       else s.cost_e10 += r.cost_e10;
       s.saved_e10 += r.saved_e10 ?? 0;
+      s.cache_write_1h_tokens += r.cache_write_1h_tokens ?? 0;
+      s.web_search_requests += r.web_search_requests ?? 0;
     }
   }
   return [...map.values()];
@@ -130,7 +134,8 @@ export class WriteQueue {
       this.records = [...batch.records, ...this.records];
       this.reserve = [...batch.reserve, ...this.reserve];
       this.settle = [...batch.settle, ...this.settle];
-      if (!this.failure) this.onError(new Error(`ledger write failed, will retry: ${error.message}`, { cause: error }));
+      if (!this.failure)
+        this.onError(new Error(`ledger write failed, will retry: ${error.message}`, { cause: error }));
       this.failure = error;
       clearTimeout(this.timer);
       this.timer = undefined;

@@ -40,7 +40,9 @@ function where(q: LogQuery, cursor: Cursor | undefined) {
     const text = q.text?.toLowerCase();
     if (text) {
       const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      and.push(eb.or(TEXT_COLUMNS.map((c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`)));
+      and.push(
+        eb.or(TEXT_COLUMNS.map((c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`)),
+      );
     }
     return eb.and(and);
   };
@@ -114,6 +116,8 @@ interface SumRow {
   cost_e10: number | null;
   unpriced: number;
   saved_e10: number | null;
+  cache_write_1h_tokens: number | null;
+  web_search_requests: number | null;
 }
 
 function bucketOf(r: SumRow): Bucket {
@@ -127,6 +131,8 @@ function bucketOf(r: SumRow): Bucket {
     costUsd: fromE10(Number(r.cost_e10 ?? 0)),
     unpriced: Number(r.unpriced),
     savedUsd: fromE10(Number(r.saved_e10 ?? 0)),
+    cacheWrite1hTokens: Number(r.cache_write_1h_tokens ?? 0),
+    webSearchRequests: Number(r.web_search_requests ?? 0),
   };
 }
 
@@ -136,6 +142,8 @@ const SUMMED = [
   'cache_write_tokens',
   'output_tokens',
   'reasoning_tokens',
+  'cache_write_1h_tokens',
+  'web_search_requests',
 ] as const;
 
 export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promise<UsageRow[]> {
@@ -193,6 +201,8 @@ export async function rollupEntries(db: Kysely<LedgerSchema>): Promise<RollupEnt
       b.costUsd,
       b.unpriced,
       b.savedUsd,
+      b.cacheWrite1hTokens,
+      b.webSearchRequests,
     ];
   });
 }

@@ -6,7 +6,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 export type EngineKind = 'sqlite' | 'postgres';
 
 const sums = ['requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens'];
-const moreSums = ['reasoning_tokens', 'cost_e10', 'unpriced', 'saved_e10'];
+const moreSums = [
+  'reasoning_tokens',
+  'cost_e10',
+  'unpriced',
+  'saved_e10',
+  'cache_write_1h_tokens',
+  'web_search_requests',
+];
 
 function v1(kind: EngineKind): Migration {
   // SQLite appends the rowid (seq) to every index entry by itself; Postgres needs it named.
@@ -34,6 +41,8 @@ function v1(kind: EngineKind): Migration {
         .addColumn('cache_write_tokens', 'bigint', (c) => c.notNull())
         .addColumn('output_tokens', 'bigint', (c) => c.notNull())
         .addColumn('reasoning_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_write_1h_tokens', 'bigint')
+        .addColumn('web_search_requests', 'bigint')
         .addColumn('cost_e10', 'bigint')
         .addColumn('estimated', 'integer', (c) => c.notNull())
         .addColumn('cache_hit', 'integer', (c) => c.notNull())
@@ -45,7 +54,11 @@ function v1(kind: EngineKind): Migration {
         .addColumn('extra', 'text')
         .execute();
       await db.schema.createIndex('requests_id').on('requests').column('id').unique().execute();
-      await db.schema.createIndex('requests_time').on('requests').columns(bySeq(['time_ms'])).execute();
+      await db.schema
+        .createIndex('requests_time')
+        .on('requests')
+        .columns(bySeq(['time_ms']))
+        .execute();
       await db.schema
         .createIndex('requests_tool_time')
         .on('requests')
@@ -105,8 +118,11 @@ export async function migrate(db: Kysely<unknown>, kind: EngineKind): Promise<vo
   const { error, results } = await migrator.migrateToLatest();
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-    throw new Error(`ledger schema migration ${failed} failed: ${String((error as Error).message ?? error)}`, {
-      cause: error,
-    });
+    throw new Error(
+      `ledger schema migration ${failed} failed: ${String((error as Error).message ?? error)}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

@@ -39,6 +39,8 @@ const USAGE_COLUMNS = new Set([
   'cacheWriteTokens',
   'outputTokens',
   'reasoningTokens',
+  'cacheWrite1hTokens',
+  'webSearchRequests',
 ]);
 
 export function toRow(r: LedgerRecord, day: string): RequestRow {
@@ -46,7 +48,8 @@ export function toRow(r: LedgerRecord, day: string): RequestRow {
   const extra: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(r)) if (!COLUMN_FIELDS.has(k) && v !== undefined) extra[k] = v;
   const usageExtra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r.usage)) if (!USAGE_COLUMNS.has(k) && v !== undefined) usageExtra[k] = v;
+  for (const [k, v] of Object.entries(r.usage))
+    if (!USAGE_COLUMNS.has(k) && v !== undefined) usageExtra[k] = v;
   if (Object.keys(usageExtra).length > 0) extra.usage = usageExtra;
   // A time not in toISOString()'s exact form is kept verbatim, so get() returns what was appended.
   if (new Date(timeMs).toISOString() !== r.time) extra.time = r.time;
@@ -69,6 +72,8 @@ export function toRow(r: LedgerRecord, day: string): RequestRow {
     cache_write_tokens: r.usage.cacheWriteTokens,
     output_tokens: r.usage.outputTokens,
     reasoning_tokens: r.usage.reasoningTokens,
+    cache_write_1h_tokens: r.usage.cacheWrite1hTokens ?? null,
+    web_search_requests: r.usage.webSearchRequests ?? null,
     cost_e10: r.costUsd === null ? null : toE10(r.costUsd),
     estimated: r.estimated ? 1 : 0,
     cache_hit: r.cacheHit ? 1 : 0,
@@ -105,6 +110,10 @@ export function fromRow(row: StoredRow): LedgerRecord {
       cacheWriteTokens: Number(row.cache_write_tokens),
       outputTokens: Number(row.output_tokens),
       reasoningTokens: Number(row.reasoning_tokens),
+      ...(row.cache_write_1h_tokens === null
+        ? {}
+        : { cacheWrite1hTokens: Number(row.cache_write_1h_tokens) }),
+      ...(row.web_search_requests === null ? {} : { webSearchRequests: Number(row.web_search_requests) }),
       ...usageExtra,
     },
     costUsd: row.cost_e10 === null ? null : fromE10(Number(row.cost_e10)),

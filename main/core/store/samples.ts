@@ -39,6 +39,8 @@ export function sampleRollup(table: RollupTable): RollupDelta {
       cost_e10: 0,
       unpriced: 0,
       saved_e10: 0,
+      cache_write_1h_tokens: 0,
+      web_search_requests: 0,
     },
   };
 }

@@ -13,6 +13,8 @@ export interface SumColumns {
   cost_e10: number;
   unpriced: number;
   saved_e10: number;
+  cache_write_1h_tokens: number;
+  web_search_requests: number;
 }
 
 export interface RequestsTable {
@@ -37,6 +39,9 @@ export interface RequestsTable {
   cache_write_tokens: number;
   output_tokens: number;
   reasoning_tokens: number;
+  /** null = the record did not report it (kept apart from 0 so get() returns what was appended). */
+  cache_write_1h_tokens: number | null;
+  web_search_requests: number | null;
   cost_e10: number | null;
   estimated: number;
   cache_hit: number;

@@ -15,6 +15,8 @@ export const SUM_COLUMNS = [
   'cost_e10',
   'unpriced',
   'saved_e10',
+  'cache_write_1h_tokens',
+  'web_search_requests',
 ] as const satisfies readonly (keyof SumColumns)[];
 
 export const ROLLUP_KEY: Record<RollupTable, 'model' | 'user' | 'project'> = {

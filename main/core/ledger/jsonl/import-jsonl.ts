@@ -42,6 +42,8 @@ function modelDeltas(rollups: Rollups): RollupDelta[] {
       cost_e10: toE10(v[6] ?? 0),
       unpriced: v[7] ?? 0,
       saved_e10: toE10(v[8] ?? 0),
+      cache_write_1h_tokens: v[9] ?? 0,
+      web_search_requests: v[10] ?? 0,
     },
   }));
 }

@@ -46,10 +46,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     return raw.prepare(c.sql);
   };
   const requestColumns = Object.keys(toRow(sampleRecord, '2024-01-01')) as (keyof RequestRow)[];
-  const insertRequest = prepared(
-    insertRequests(writer, [toRow(sampleRecord, '2024-01-01')]),
-    requestColumns,
-  );
+  const insertRequest = prepared(insertRequests(writer, [toRow(sampleRecord, '2024-01-01')]), requestColumns);
   const upsert = {} as Record<RollupTable, BetterSqlite3.Statement>;
   for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as const) {
     const s = sampleRollup(table);

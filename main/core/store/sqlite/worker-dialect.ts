@@ -47,7 +47,10 @@ interface Reply {
 class WorkerDriver implements Driver {
   private worker: Worker | undefined;
   private nextId = 0;
-  private readonly waiting = new Map<number, { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+  >();
 
   constructor(private readonly file: string) {}
 
