@@ -21,6 +21,7 @@ export type ProxyErrorKind =
   | 'upstream_timeout'
   | 'not_found'
   | 'upgrade_not_supported'
+  | 'shutting_down'
   | 'ledger_unavailable';
 
 interface ErrorShape {
@@ -78,6 +79,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
     anthropicType: 'invalid_request_error',
     geminiStatus: 'FAILED_PRECONDITION',
   },
+  shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
   ledger_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
