@@ -16,7 +16,7 @@ import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit, CAPPED_HEADER, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
+import { admit, CAPPED_HEADER, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { checkBillable } from './stages/check-billable.js';
 import { readRequest } from './stages/read-request.js';
@@ -61,6 +61,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       checkNotPaused(config, tool);
       if (pathError) throw new Refused('invalid_request', pathError, 'bad_request');
       checkKnownPath(req, cls);
+      checkRecordable(deps);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes, endpoint);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
