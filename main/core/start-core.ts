@@ -23,6 +23,8 @@ import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
 import { localDay, localMonth } from './clock/calendar.js';
+import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
+import { postWebhook } from './limits/index.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -76,6 +78,24 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) =>
     log({ warn: 'body log write failed', cause: String(err) }),
   );
+  const plans = createPlanTracker({
+    alertPercents: () => settings().planAlertPercents ?? DEFAULT_PLAN_ALERT_PERCENTS,
+    onChange: (windows) => events.emit({ type: 'plan', windows }),
+    onAlert: (a) => {
+      const event = {
+        type: 'alert.plan' as const,
+        provider: a.provider,
+        window: a.window,
+        threshold: a.percent,
+        usedPercent: a.usedPercent,
+        resetsAt: a.resetsAt,
+        time: now().toISOString(),
+      };
+      events.emit(event);
+      const hook = settings().alertWebhookUrl;
+      if (hook) void postWebhook(hook, event, fetch, (m) => log({ warn: m }));
+    },
+  });
   const proxy = createProxyHandler({
     config: config.get,
     auth,
@@ -83,6 +103,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     limiter,
     ledger,
     prices,
+    plans,
     events,
     upstream: upstream.client,
     keyHealth,
@@ -101,6 +122,7 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     ledger,
     limiter,
     prices,
+    plans,
     pricesFile,
     reloadRefreshedPrices: async () => {
       refreshed = await loadRefreshedPrices(pricesFile);
