@@ -246,6 +246,7 @@ export const PatchSettingsSchema = z
     planHosts: SettingsSchema.shape.planHosts.unwrap().nullable(),
     planAlertPercents: SettingsSchema.shape.planAlertPercents.unwrap().nullable(),
     planMonthlyUsd: SettingsSchema.shape.planMonthlyUsd.unwrap().nullable(),
+    shutdownGraceMs: SettingsSchema.shape.shutdownGraceMs,
   })
   .partial();
 export type PatchSettings = z.infer<typeof PatchSettingsSchema>;

@@ -21,7 +21,8 @@ export type ProxyErrorKind =
   | 'upstream_timeout'
   | 'not_found'
   | 'upgrade_not_supported'
-  | 'plan_limit';
+  | 'plan_limit'
+  | 'shutting_down';
 
 interface ErrorShape {
   status: number;
@@ -79,6 +80,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
     anthropicType: 'invalid_request_error',
     geminiStatus: 'FAILED_PRECONDITION',
   },
+  shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 export function errorStatus(kind: ProxyErrorKind): number {

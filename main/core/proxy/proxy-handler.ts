@@ -127,6 +127,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         budgeted: admitted.budgeted,
         cancel: sent.cancel,
         extraHeaders: admitted.headers,
+        ...(admitted.outputCap !== undefined ? { outputCap: admitted.outputCap } : {}),
         // A capped answer may be cut short: never replayed to a request that was not capped.
         ...(cached.key && !admitted.headers[CAPPED_HEADER] ? { cacheKey: cached.key } : {}),
         bodyLogging,
