@@ -183,7 +183,7 @@ describe('plan pass-through', () => {
       for (const e of await fs.readdir(dir, { withFileTypes: true })) {
         const p = path.join(dir, e.name);
         if (e.isDirectory()) await walk(p);
-        else files.push(p);
+        else if (e.isFile()) files.push(p);
       }
     };
     await new Promise((r) => setTimeout(r, 300));
