@@ -11,12 +11,12 @@ const MAX_PAGES = 50;
 const WEEKS_PER_MONTH = 365.25 / 12 / 7;
 
 export function registerPlanRoutes(app: Express, deps: AdminDeps): void {
-  defineRoute(app, 'plans', (): PlansView => {
+  defineRoute(app, 'plans', async (): Promise<PlansView> => {
     const since = new Date(deps.now().getTime() - WEEK_MS);
     const byProvider = new Map<string, { requests: number; usd: number; unpriced: number }>();
     let before: string | undefined;
     for (let page = 0; page < MAX_PAGES; page++) {
-      const { records, nextBefore } = deps.ledger.query({
+      const { records, nextBefore } = await deps.ledger.query({
         since,
         limit: 1000,
         ...(before ? { before } : {}),
