@@ -17,6 +17,8 @@ import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit, CAPPED_HEADER, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
+import { checkPlanWindow } from './stages/plan-route.js';
+import { markPlanRecord, recordPlanWindows } from './stages/plan-record.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { checkBillable } from './stages/check-billable.js';
 import { readRequest } from './stages/read-request.js';
@@ -72,6 +74,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
       const routed = await routeRequest(deps, config, tool, meta, draft);
       billing = checkBillable(config, tool, req.method ?? 'GET', cls, fields);
+      checkPlanWindow(tool, family, deps.plans);
 
       const cached = serveFromCache(deps, { config, tool, req, res, json: body.json, meta, routed, draft });
       if (cached.hit) {
@@ -117,6 +120,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       });
       upstreamStatus = sent.upstream.status;
 
+      if (routed.plan) recordPlanWindows(deps, family, sent.upstream.headers);
       const servedPrice =
         sent.served.upstreamModel === routed.target.upstreamModel
           ? admitted.price
@@ -152,6 +156,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
     chargeUnread(draft, { billing, estimateUsd, upstreamStatus });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
+    if (tool.plan) markPlanRecord(draft);
     settle(deps, draft, reservation);
   };
 }

@@ -25,6 +25,8 @@ export interface RecordDraft {
   project?: string;
   keyLabel?: string;
   failovers?: string[];
+  plan?: boolean;
+  apiEquivalentUsd?: number | null;
   /** Not recorded: the last attempt reached a connected upstream socket, so the provider may
    *  bill it (its reservation is kept as spend unless the answer says otherwise). */
   sentUpstream: boolean;
@@ -83,5 +85,9 @@ export function toRecord(d: RecordDraft, endedAt: number): LedgerRecord {
   if (d.project !== undefined) r.project = d.project;
   if (d.keyLabel !== undefined) r.keyLabel = d.keyLabel;
   if (d.failovers !== undefined) r.failovers = d.failovers;
+  if (d.plan) {
+    r.plan = true;
+    r.apiEquivalentUsd = d.apiEquivalentUsd ?? null;
+  }
   return r;
 }
