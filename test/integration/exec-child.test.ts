@@ -138,8 +138,7 @@ async function execCounter(name: string): Promise<ExecRun> {
   const exited = new Promise<{ code: number | null; at: number }>((resolve) =>
     child.once('exit', (code) => resolve({ code, at: Date.now() })),
   );
-  const lines = async () =>
-    (await fs.readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
+  const lines = async () => (await fs.readFile(log, 'utf8').catch(() => '')).split('\n').filter(Boolean);
   const waitFor = async (line: string) => {
     for (let i = 0; i < 300; i++) {
       if ((await lines()).includes(line)) return;
