@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { safeHeaders } from '../../body-log/body-log.js';
 import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
+import { withinOutputLimit } from '../../limits/output-cap.js';
 import { createResponseMeter, type ProviderDialect } from '../../meter/index.js';
 import { costUsd, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
@@ -28,6 +29,10 @@ export interface RelayArgs {
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   cancel: Cancellation;
+  /** More response headers from earlier stages (admit: the output cap). */
+  extraHeaders?: Record<string, string>;
+  /** Output tokens the upstream is bound to: a running estimate above it is held to it. */
+  outputCap?: number;
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
   bodyLogging: BodyLogging | null;
@@ -65,7 +70,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
   let copied = 0;
   const headers = clientResponseHeaders(upstream.headers, stripUsage);
-  Object.assign(headers, a.reservation.headers);
+  Object.assign(headers, a.reservation.headers, a.extraHeaders);
   headers['x-shimmy-request-id'] = draft.id;
   if (a.cacheKey) headers['x-shimmy-cache'] = 'miss';
   res.writeHead(upstream.status, headers);
@@ -94,7 +99,9 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         sse &&
         a.budgeted &&
         a.price &&
-        a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over'
+        a.reservation.check(
+          costUsd(draft.family, a.price.price, withinOutputLimit(meter.usage(), a.outputCap)),
+        ) === 'over'
       ) {
         cutOff = true;
         upstream.body.cancel();
