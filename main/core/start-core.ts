@@ -8,7 +8,7 @@ import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
 import { openConfigStore } from './config/config-store.js';
 import { lockDataDir, type DataDirLock } from './config/data-dir-lock.js';
-import { makeOwnerOnly } from './config/owner-only.js';
+import { makeDirOwnerOnly, makeOwnerOnly } from './config/owner-only.js';
 import fs from 'node:fs/promises';
 import { DEFAULT_PORT } from './config/data-dir.js';
 import type { Core, CoreSnapshot } from './core.js';
@@ -28,6 +28,8 @@ import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
 import { localDay, localMonth } from './clock/calendar.js';
+import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
+import { postWebhook } from './limits/index.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -70,8 +72,11 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
   const host = opts.host ?? '127.0.0.1';
   if (!lock.held) log({ warn: `${opts.dataDir} is read-only: started without the one-instance lock` });
-  const perms = await makeOwnerOnly(opts.dataDir);
-  for (const f of perms.failed) log({ warn: 'could not make owner-only', path: f.path, cause: f.error });
+  await makeDirOwnerOnly(opts.dataDir);
+  const ownerOnly = makeOwnerOnly(opts.dataDir).then(
+    (r) => r.failed.forEach((f) => log({ warn: 'could not make owner-only', path: f.path, cause: f.error })),
+    (err: unknown) => log({ warn: 'could not make the data dir owner-only', cause: String(err) }),
+  );
   const config = await openConfigStore(opts.dataDir);
   const events = createEventBus();
   const vault = createVault({
@@ -107,6 +112,24 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) =>
     log({ warn: 'body log write failed', cause: String(err) }),
   );
+  const plans = createPlanTracker({
+    alertPercents: () => settings().planAlertPercents ?? DEFAULT_PLAN_ALERT_PERCENTS,
+    onChange: (windows) => events.emit({ type: 'plan', windows }),
+    onAlert: (a) => {
+      const event = {
+        type: 'alert.plan' as const,
+        provider: a.provider,
+        window: a.window,
+        threshold: a.percent,
+        usedPercent: a.usedPercent,
+        resetsAt: a.resetsAt,
+        time: now().toISOString(),
+      };
+      events.emit(event);
+      const hook = settings().alertWebhookUrl;
+      if (hook) void postWebhook(hook, event, fetch, (m) => log({ warn: m }));
+    },
+  });
   const proxy = createProxyHandler({
     config: config.get,
     auth,
@@ -114,6 +137,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     limiter,
     ledger,
     prices,
+    plans,
     events,
     upstream: upstream.client,
     keyHealth,
@@ -132,6 +156,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ledger,
     limiter,
     prices,
+    plans,
     pricesFile,
     reloadRefreshedPrices: async () => {
       refreshed = await loadRefreshedPrices(pricesFile);
@@ -239,6 +264,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       await ledger.close();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
+      await ownerOnly;
       await lock.release();
     },
   };
