@@ -163,8 +163,10 @@ export const RotatedTokenSchema = z.object({ token: z.string() });
 // ---------- providers & keys ----------
 
 export const ProviderViewSchema = ProviderSchema.extend({
-  /** At least one key is available (keychain or env). */
+  /** At least one key is available (keychain or env) for the current base URL. */
   hasKey: z.boolean(),
+  /** A key is stored, but for another base URL (the provider was repointed): give it again. */
+  keyNeedsReentry: z.boolean(),
 });
 export type ProviderView = z.infer<typeof ProviderViewSchema>;
 
@@ -191,6 +193,10 @@ export const KeyViewSchema = z.object({
   /** `sk-…abcd`: never more than the last 4 characters. */
   masked: z.string(),
   source: KeySourceSchema,
+  /** The only base URL the key is ever sent to; null = not bound (its provider did not exist at start). */
+  boundTo: z.string().nullable(),
+  /** Bound to the provider's current base URL. false: the provider was repointed; give the key again. */
+  usable: z.boolean(),
 });
 export type KeyView = z.infer<typeof KeyViewSchema>;
 

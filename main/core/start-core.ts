@@ -82,7 +82,10 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const vault = createVault({
     keychain: opts.keychain === undefined ? await loadKeytar() : opts.keychain,
     env: opts.env ?? process.env,
+    providers: () => config.get().providers,
   });
+  // Keys not bound yet bind to the base URLs configured now, before anything can be asked to change them.
+  await vault.open();
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;

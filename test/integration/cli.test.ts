@@ -194,18 +194,34 @@ describe('providers and keys', slow, () => {
   });
 
   it('key set reads the key from stdin, stores it in the real keychain and prints only the masked form', async () => {
+    // The key is bound to the base URL the provider has when it is given: point it first.
+    await (
+      await connectAdmin(dataDir)
+    ).call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${upstream.url}/v1` } });
     const r = await shimmy(['key', 'set', 'openai'], `${OPENAI_KEY}\n`);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('sk-…abcd');
     expect(r.stdout + r.stderr).not.toContain(OPENAI_KEY);
-    expect(await keychain.getPassword(keychainService, 'openai')).toBe(OPENAI_KEY);
+    // Stored with the base URL it may be sent to.
+    expect(JSON.parse((await keychain.getPassword(keychainService, 'openai'))!)).toMatchObject({
+      key: OPENAI_KEY,
+      baseUrl: `${upstream.url}/v1`,
+    });
+    expect(r.stdout).toContain(`sent only to ${upstream.url}/v1`);
   });
 
   it('key list shows keys masked', async () => {
     const [table, json] = await Promise.all([shimmy(['key', 'list']), shimmy(['key', 'list', '--json'])]);
-    expect(table.stdout).toMatch(/^openai\s+default\s+sk-…abcd\s+keychain$/m);
+    expect(table.stdout).toMatch(/^openai\s+default\s+sk-…abcd\s+keychain\s+http:\/\/127\.0\.0\.1:\d+\/v1$/m);
     expect(JSON.parse(json.stdout)).toEqual([
-      { provider: 'openai', label: 'default', masked: 'sk-…abcd', source: 'keychain' },
+      {
+        provider: 'openai',
+        label: 'default',
+        masked: 'sk-…abcd',
+        source: 'keychain',
+        boundTo: `${upstream.url}/v1`,
+        usable: true,
+      },
     ]);
     expect(table.stdout + json.stdout).not.toContain(OPENAI_KEY);
   });
@@ -215,11 +231,6 @@ describe('tools through the proxy', slow, () => {
   let token: string;
 
   it('the key set through the CLI is what the upstream receives', async () => {
-    const admin = await connectAdmin(dataDir);
-    await admin.call('patchProvider', {
-      params: { name: 'openai' },
-      body: { baseUrl: `${upstream.url}/v1` },
-    });
     const add = await shimmy(['tool', 'add', 'aider', '--daily-usd', '5', '--json']);
     expect(add.code).toBe(0);
     const created = JSON.parse(add.stdout) as { name: string; token: string };

@@ -24,8 +24,23 @@ beforeAll(async () => {
     DBUS_SESSION_BUS_ADDRESS: 'unix:path=/nonexistent/shimmy-test-bus',
     SHIMMY_KEY_ANTHROPIC: KEY,
   };
-  serve = await startServe({ port: await freePort(), dataDir, env });
-}, 60_000);
+  // An env key binds to the base URL its provider has when the instance starts: point anthropic at
+  // the test upstream in a first run, as a user's earlier set-up would have.
+  const port = await freePort();
+  const first = await startServe({ port, dataDir, env });
+  const info = JSON.parse(await fs.readFile(path.join(dataDir, 'instance.json'), 'utf8')) as {
+    url: string;
+    secret: string;
+  };
+  const patched = await fetch(`${info.url}/api/providers/anthropic`, {
+    method: 'PATCH',
+    headers: { authorization: `Bearer ${info.secret}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ baseUrl: upstream.url }),
+  });
+  expect(patched.status).toBe(200);
+  await first.stop();
+  serve = await startServe({ port, dataDir, env });
+}, 90_000);
 afterAll(async () => {
   await serve?.stop();
   await upstream?.close();
@@ -47,17 +62,21 @@ it('a key from SHIMMY_KEY_<PROVIDER> is used upstream and listed masked', async 
     label: string;
     masked: string;
     source: string;
+    boundTo: string | null;
+    usable: boolean;
   }>;
-  expect(keys).toContainEqual({ provider: 'anthropic', label: 'default', masked: 'sk-…ZZZZ', source: 'env' });
+  expect(keys).toContainEqual({
+    provider: 'anthropic',
+    label: 'default',
+    masked: 'sk-…ZZZZ',
+    source: 'env',
+    boundTo: upstream.url,
+    usable: true,
+  });
   const info = JSON.parse(await fs.readFile(path.join(dataDir, 'instance.json'), 'utf8')) as {
     url: string;
     secret: string;
   };
-  await fetch(`${info.url}/api/providers/anthropic`, {
-    method: 'PATCH',
-    headers: { authorization: `Bearer ${info.secret}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ baseUrl: upstream.url }),
-  });
   const tool = JSON.parse(
     (await runCli(['tool', 'add', 'srv', '--json', '--data-dir', dataDir], { env })).stdout,
   ) as { token: string };

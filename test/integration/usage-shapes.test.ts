@@ -7,7 +7,7 @@ import Anthropic from '@anthropic-ai/sdk';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../shared/ledger.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
 import {
   ANTHROPIC_FULL_BODY,
   IMAGE_TOKENS_BODY,
@@ -55,6 +55,9 @@ async function pointAt(harness: Harness): Promise<void> {
     body: { baseUrl: `${replay.url}/v1` },
   });
   await harness.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: replay.url } });
+  // A key goes only to the base URL it was given for: give them again for the replay server.
+  await harness.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await harness.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
 }
 
 beforeAll(async () => {

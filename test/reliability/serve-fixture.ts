@@ -8,6 +8,7 @@ import path from 'node:path';
 import { connectAdmin } from '../../main/cli/admin-client.js';
 import { cliEnv, freePort, SHIMMY_BIN } from '../support/cli-process.js';
 import type { FakeUpstream } from '../support/fake-upstream.js';
+import { writePointedConfig } from '../support/pointed-config.js';
 
 export const RELIABILITY_KEY = 'sk-reliability-0000000000000000abcd';
 
@@ -69,6 +70,8 @@ export async function startServed(opts: {
 }): Promise<Served> {
   const dataDir = opts.dataDir ?? (await tempDir());
   const port = await freePort();
+  // SHIMMY_KEY_OPENAI binds to the base URL openai has at start: point it there before.
+  await writePointedConfig(dataDir, opts.upstream.url);
   const p = spawnServe({ dataDir, port, ...(opts.ulimitFiles ? { ulimitFiles: opts.ulimitFiles } : {}) });
   const url = await p.listening;
   const admin = await connectAdmin(dataDir);

@@ -8,6 +8,7 @@ import { connectAdmin, type AdminClient } from '../../main/cli/admin-client.js';
 import type { Core } from '../../main/core/core.js';
 import { startCore, type StartCoreOptions } from '../../main/core/start-core.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
+import { writePointedConfig } from './pointed-config.js';
 
 export const OPENAI_TEST_KEY = 'sk-test-openai-real-key-0000XYZW';
 export const ANTHROPIC_TEST_KEY = 'sk-ant-test-real-key-1111QRST';
@@ -32,6 +33,8 @@ export async function startHarness(
   const dataDir = opts.dataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-test-')));
   const keychainService = opts.keychainService ?? `ShimmyTest-${randomBytes(6).toString('hex')}`;
   const logs: Array<Record<string, unknown>> = [];
+  // SHIMMY_KEY_* variables bind to the base URLs of the first start: point the providers before it.
+  await writePointedConfig(dataDir, upstream.url);
   const core = await startCore({
     dataDir,
     port: 0,

@@ -1,23 +1,16 @@
 // `shimmy exec` and `shimmy env`: a tool's environment, pointing OpenAI and Anthropic clients at
-// the proxy. Tool tokens are stored only as hashes, so both mint a fresh, expiring token; exec
-// revokes its own as soon as the command exits.
+// the proxy, without the user's real credentials. Tool tokens are stored only as hashes, so both
+// mint a fresh, expiring token; exec revokes its own as soon as the command exits (or the
+// terminal closes).
 import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { parseDuration } from '../../core/cache/parse-duration.js';
 import { connectAdmin } from '../admin-client.js';
 import { CliError } from '../cli-error.js';
+import { childEnv, credentialVarsIn, toolEnv } from '../child-env.js';
+import { relaySignals } from '../exec-signals.js';
 import { dataDirOption, resolveDataDir } from '../options.js';
-
-export function toolEnv(baseUrl: string, token: string): Record<string, string> {
-  return {
-    OPENAI_BASE_URL: `${baseUrl}/v1`,
-    OPENAI_API_BASE: `${baseUrl}/v1`,
-    OPENAI_API_KEY: token,
-    ANTHROPIC_BASE_URL: baseUrl,
-    ANTHROPIC_API_KEY: token,
-  };
-}
 
 const shellQuote = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
@@ -36,17 +29,16 @@ export function registerExecEnvCommands(program: Command): void {
       params: { name: o.tool },
       body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'exec' },
     });
+    let revoked: Promise<unknown> | null = null;
     const revoke = () =>
-      client.call('revokeToken', { params: { name: o.tool, id: minted.id } }).catch(() => undefined);
+      (revoked ??= client
+        .call('revokeToken', { params: { name: o.tool, id: minted.id } })
+        .catch(() => undefined));
     const child = spawn(command[0]!, command.slice(1), {
       stdio: 'inherit',
-      env: { ...process.env, ...toolEnv(client.url, minted.token) },
+      env: childEnv(process.env, toolEnv(client.url, minted.token)),
     });
-    const forward = (sig: NodeJS.Signals) => () => child.kill(sig);
-    const onInt = forward('SIGINT');
-    const onTerm = forward('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
+    const unrelay = relaySignals(child, () => void revoke());
     const code = await new Promise<number>((resolve) => {
       child.on('error', (err) => {
         console.error(`shimmy exec: cannot run ${command[0]}: ${err.message}`);
@@ -55,8 +47,7 @@ export function registerExecEnvCommands(program: Command): void {
       // Shell convention: a child killed by a signal exits 128 + the signal's number.
       child.on('exit', (c, signal) => resolve(c ?? (signal ? 128 + (os.constants.signals[signal] ?? 1) : 1)));
     });
-    process.off('SIGINT', onInt);
-    process.off('SIGTERM', onTerm);
+    unrelay();
     await revoke();
     process.exitCode = code;
   });
@@ -74,6 +65,8 @@ export function registerExecEnvCommands(program: Command): void {
       params: { name: o.tool },
       body: { ttlSeconds: Math.ceil(ttlMs / 1000), label: 'env' },
     });
+    // The shell that evals these lines runs the tool: it loses the real credentials too.
+    for (const k of credentialVarsIn(process.env)) console.log(`unset ${k}`);
     for (const [k, v] of Object.entries(toolEnv(client.url, minted.token)))
       console.log(`export ${k}=${shellQuote(v)}`);
     console.log(`# token expires ${minted.expiresAt}`);

@@ -86,6 +86,8 @@ export function registerKeyCommands(program: Command): void {
     console.log(
       `Stored ${info.provider}${info.label !== 'default' ? ` (${info.label})` : ''} key in the OS keychain: ${info.masked}`,
     );
+    // Where it will ever be sent: a provider repointed since needs the key again.
+    console.log(`It is sent only to ${info.boundTo ?? '(unbound)'}`);
   };
   dataDirOption(
     key
@@ -107,8 +109,18 @@ export function registerKeyCommands(program: Command): void {
     if (keys.length === 0) return void console.log('No keys yet. Add one with: shimmy key set openai');
     console.log(
       formatTable(
-        ['PROVIDER', 'LABEL', 'KEY', 'SOURCE'],
-        keys.map((k) => [k.provider, k.label, k.masked, k.source]),
+        ['PROVIDER', 'LABEL', 'KEY', 'SOURCE', 'SENT ONLY TO'],
+        keys.map((k) => [
+          k.provider,
+          k.label,
+          k.masked,
+          k.source,
+          k.usable
+            ? k.boundTo!
+            : k.boundTo
+              ? `${k.boundTo} (provider moved: give the key again)`
+              : '(no such provider at start: restart or use key set)',
+        ]),
       ),
     );
   });

@@ -56,7 +56,12 @@ export function KeysSection(props: { providers: ProviderView[]; onChanged: () =>
             >
               <span>
                 <strong>{k.provider}</strong> · {k.label} · <code>{k.masked}</code>{' '}
-                <span className="badge">{k.source === 'env' ? 'from environment' : 'keychain'}</span>
+                <span className="badge">{k.source === 'env' ? 'from environment' : 'keychain'}</span>{' '}
+                {!k.usable && (
+                  <span className="badge warn" title={k.boundTo ? `given for ${k.boundTo}` : undefined}>
+                    not used: provider moved, enter it again
+                  </span>
+                )}
               </span>
               {k.source === 'keychain' && (
                 <ConfirmButton

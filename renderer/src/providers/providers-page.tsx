@@ -52,7 +52,12 @@ function ProviderRow({ p, onChanged }: { p: ProviderView; onChanged: () => void 
         <h3>
           {p.name} <span className="badge">{p.kind}</span>{' '}
           {p.isDefault && <span className="badge info">default</span>}{' '}
-          {!p.hasKey && <span className="badge warn">no key</span>}
+          {!p.hasKey && !p.keyNeedsReentry && <span className="badge warn">no key</span>}
+          {p.keyNeedsReentry && (
+            <span className="badge warn" title="The key was given for another base URL">
+              enter the key again
+            </span>
+          )}
         </h3>
         <div className="actions">
           {!p.isDefault && (
@@ -105,6 +110,10 @@ function ProviderRow({ p, onChanged }: { p: ProviderView; onChanged: () => void 
           <button type="submit" className="small primary">
             Save
           </button>
+          {/* Keys go only to the URL they were given for: a new URL needs them entered again. */}
+          {baseUrl !== p.baseUrl && p.hasKey && (
+            <p className="muted">Its keys are not sent to a new URL: you will enter them again.</p>
+          )}
         </form>
       )}
       <ErrorNote error={error} />

@@ -20,7 +20,11 @@ function makeDefault(config: Config, name: string): void {
 export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
   const { config, vault, events } = deps;
   const changed = () => events.emit({ type: 'config', what: 'providers' });
-  const view = async (p: Provider) => ({ ...p, hasKey: (await vault.keys(p.name)).length > 0 });
+  const view = async (p: Provider) => {
+    const hasKey = (await vault.keys(p.name)).length > 0;
+    const keyNeedsReentry = !hasKey && (await vault.list()).some((k) => k.provider === p.name);
+    return { ...p, hasKey, keyNeedsReentry };
+  };
 
   defineRoute(app, 'listProviders', async () => Promise.all(config.get().providers.map(view)));
 
