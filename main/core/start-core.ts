@@ -28,6 +28,8 @@ import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
 import { localDay, localMonth } from './clock/calendar.js';
+import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
+import { postWebhook } from './limits/index.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -107,6 +109,24 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) =>
     log({ warn: 'body log write failed', cause: String(err) }),
   );
+  const plans = createPlanTracker({
+    alertPercents: () => settings().planAlertPercents ?? DEFAULT_PLAN_ALERT_PERCENTS,
+    onChange: (windows) => events.emit({ type: 'plan', windows }),
+    onAlert: (a) => {
+      const event = {
+        type: 'alert.plan' as const,
+        provider: a.provider,
+        window: a.window,
+        threshold: a.percent,
+        usedPercent: a.usedPercent,
+        resetsAt: a.resetsAt,
+        time: now().toISOString(),
+      };
+      events.emit(event);
+      const hook = settings().alertWebhookUrl;
+      if (hook) void postWebhook(hook, event, fetch, (m) => log({ warn: m }));
+    },
+  });
   const proxy = createProxyHandler({
     config: config.get,
     auth,
@@ -114,6 +134,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     limiter,
     ledger,
     prices,
+    plans,
     events,
     upstream: upstream.client,
     keyHealth,
@@ -132,6 +153,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ledger,
     limiter,
     prices,
+    plans,
     pricesFile,
     reloadRefreshedPrices: async () => {
       refreshed = await loadRefreshedPrices(pricesFile);

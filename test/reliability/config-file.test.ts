@@ -6,7 +6,9 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../../main/cli/admin-client.js';
-import { ConfigError } from '../../main/core/config/config-store.js';
+import { ConfigError, openConfigStore } from '../../main/core/config/config-store.js';
+import { lockDataDir } from '../../main/core/config/data-dir-lock.js';
+import { makeDirOwnerOnly, makeOwnerOnly } from '../../main/core/config/owner-only.js';
 import { startCore } from '../../main/core/start-core.js';
 import { cliEnv, freePort } from '../support/cli-process.js';
 import { spawnServe, tempDir } from './serve-fixture.js';
@@ -114,42 +116,52 @@ describe('config.json kept as it is', () => {
 
   // A full disk needs a small tmpfs, which only root can mount.
   const canMount = process.getuid?.() === 0 && process.platform === 'linux';
-  it.skipIf(!canMount)('starts on a full disk when nothing needs writing (tmpfs, root only)', async () => {
-    const mnt = await tempDir('shimmy-full-');
-    dirs.push(mnt);
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
-    try {
-      const dataDir = path.join(mnt, 'data');
-      // A first start lays the data dir out; then the disk is filled to the last byte.
-      const first = await startCore({ dataDir, ...quiet });
-      await first.close();
-      await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify({ version: 1, settings: {} }));
-      const filler = await fs.open(path.join(mnt, 'filler'), 'w');
-      const chunk = Buffer.alloc(64 * 1024);
-      for (let i = 0; i < 1000; i++) {
-        const ok = await filler.write(chunk).then(
-          () => true,
-          () => false,
-        );
-        if (!ok) break;
+  it.skipIf(!canMount)(
+    'lock, modes and config open on a full disk with no write (tmpfs, root only)',
+    async () => {
+      const mnt = await tempDir('shimmy-full-');
+      dirs.push(mnt);
+      execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=4m', 'tmpfs', mnt]);
+      try {
+        const dataDir = path.join(mnt, 'data');
+        // A first start lays the data dir out; then the disk is filled to the last byte.
+        const first = await startCore({ dataDir, ...quiet });
+        await first.close();
+        await fs.writeFile(path.join(dataDir, 'config.json'), JSON.stringify({ version: 1, settings: {} }));
+        const filler = await fs.open(path.join(mnt, 'filler'), 'w');
+        const chunk = Buffer.alloc(64 * 1024);
+        for (let i = 0; i < 1000; i++) {
+          const ok = await filler.write(chunk).then(
+            () => true,
+            () => false,
+          );
+          if (!ok) break;
+        }
+        for (let i = 0; i < 64 * 1024; i++) {
+          const ok = await filler.write(Buffer.alloc(1)).then(
+            () => true,
+            () => false,
+          );
+          if (!ok) break;
+        }
+        await filler.close();
+        await expect(fs.writeFile(path.join(mnt, 'probe'), 'x')).rejects.toThrow(/ENOSPC/);
+        // What start-up does before the ledger opens: the lock, the modes, the config. (The SQLite
+        // ledger cannot open on a full disk — it must create its WAL files — which is the ledger's.)
+        const configText = await fs.readFile(path.join(dataDir, 'config.json'), 'utf8');
+        const lock = await lockDataDir(dataDir);
+        expect(lock.held).toBe(true);
+        await makeDirOwnerOnly(dataDir);
+        expect((await makeOwnerOnly(dataDir)).failed).toEqual([]);
+        const config = await openConfigStore(dataDir);
+        expect(config.get().settings.retentionDays).toBe(30);
+        expect(await fs.readFile(path.join(dataDir, 'config.json'), 'utf8')).toBe(configText);
+        await lock.release();
+      } finally {
+        execFileSync('umount', ['-l', mnt]);
       }
-      for (let i = 0; i < 64 * 1024; i++) {
-        const ok = await filler.write(Buffer.alloc(1)).then(
-          () => true,
-          () => false,
-        );
-        if (!ok) break;
-      }
-      await filler.close();
-      await expect(fs.writeFile(path.join(mnt, 'probe'), 'x')).rejects.toThrow(/ENOSPC/);
-      const core = await startCore({ dataDir, ...quiet });
-      expect(core.url).toMatch(/^http:/);
-      // Closing writes the ledger's snapshot, which a full disk refuses (the ledger's concern).
-      await core.close().catch(() => undefined);
-    } finally {
-      execFileSync('umount', ['-l', mnt]);
-    }
-  });
+    },
+  );
 });
 
 describe('owner-only data dir', () => {

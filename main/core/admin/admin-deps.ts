@@ -2,6 +2,7 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
+import type { PlanTracker } from '../plans/plan-tracker.js';
 import type { PriceBook } from '../pricing/index.js';
 import type { Vault } from '../vault/vault.js';
 import type { Sessions } from './sessions.js';
@@ -15,6 +16,7 @@ export interface AdminDeps {
   ledger: Ledger;
   limiter: Limiter;
   prices: PriceBook;
+  plans: PlanTracker;
   /** Where refreshed price lists are saved. */
   pricesFile: string;
   reloadRefreshedPrices: () => Promise<void>;
