@@ -2,7 +2,8 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
-import type { PriceBook } from '../pricing/index.js';
+import type { Price } from '../../../shared/prices.js';
+import type { PriceCatalogService, Prices } from '../pricing/index.js';
 import type { Vault } from '../vault/vault.js';
 import type { Sessions } from './sessions.js';
 import type { ResponseCache } from '../cache/index.js';
@@ -14,10 +15,11 @@ export interface AdminDeps {
   vault: Vault;
   ledger: Ledger;
   limiter: Limiter;
-  prices: PriceBook;
-  /** Where refreshed price lists are saved. */
-  pricesFile: string;
-  reloadRefreshedPrices: () => Promise<void>;
+  prices: Prices;
+  /** The catalog in use, its status and refresh. */
+  priceCatalog: PriceCatalogService;
+  /** An older version's prices.json (LiteLLM-derived), still honoured by exact name. */
+  legacyPrices: () => Record<string, Price>;
   events: EventBus;
   sessions: Sessions;
   keyHealth: KeyHealth;
@@ -27,5 +29,4 @@ export interface AdminDeps {
   info: () => { url: string; port: number };
   rendererDir: string;
   now: () => Date;
-  fetch?: typeof fetch;
 }

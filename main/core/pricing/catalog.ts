@@ -1,5 +1,8 @@
 // The price catalog Shimmy prices with: @pydantic/genai-prices' provider list, either the copy
 // bundled with the package or a newer one refreshed from its update URL (catalog-file.ts).
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
 import { waitForUpdate, type Provider as CatalogProvider } from '@pydantic/genai-prices';
 import { z } from 'zod';
 
@@ -63,3 +66,16 @@ export async function bundledCatalog(): Promise<Catalog> {
   if (!providers) throw new Error('@pydantic/genai-prices has no bundled data');
   return { providers, source: 'bundled' };
 }
+
+/** `@pydantic/genai-prices 0.1.8`: the bundled data is as new as the installed package. */
+export const CATALOG_LIBRARY = (() => {
+  try {
+    const entry = createRequire(import.meta.url).resolve('@pydantic/genai-prices');
+    const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
+      version?: string;
+    };
+    return `@pydantic/genai-prices ${pkg.version ?? ''}`.trim();
+  } catch {
+    return '@pydantic/genai-prices';
+  }
+})();

@@ -75,6 +75,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         tool,
         draft,
         json: body.json,
+        provider: routed.target.provider,
         model: routed.target.upstreamModel,
       });
       reservation = admitted.reservation;
@@ -102,9 +103,14 @@ export function createProxyHandler(deps: ProxyDeps) {
       });
 
       const servedPrice =
+        sent.served.provider.name === routed.target.provider.name &&
         sent.served.upstreamModel === routed.target.upstreamModel
           ? admitted.price
-          : deps.prices.lookup(sent.served.upstreamModel);
+          : deps.prices.lookup({
+              provider: sent.served.provider,
+              model: sent.served.upstreamModel,
+              at: draft.time,
+            });
       await relayResponse(deps, {
         res,
         upstream: sent.upstream,

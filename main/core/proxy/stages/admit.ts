@@ -1,10 +1,10 @@
 // Stage 5, admit: one synchronous check-and-reserve of the request's worst-case cost against the
 // tool's and the global budgets, and of its tokens against RPM/TPM. Node runs it in one tick, so
 // concurrent requests cannot slip past each other.
-import type { Config, Tool } from '../../../../shared/config.js';
+import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { Refusal, Reservation } from '../../limits/index.js';
 import { estimateInputTokens, requestedMaxOutputTokens } from '../../meter/index.js';
-import { costUsd, type PriceMatch } from '../../pricing/index.js';
+import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import type { RecordDraft } from '../request-record.js';
@@ -27,11 +27,11 @@ export const metered = (endpoint: RecordDraft['endpoint']) =>
 
 export function admit(
   deps: ProxyDeps,
-  x: { config: Config; tool: Tool; draft: RecordDraft; json: unknown; model: string },
+  x: { config: Config; tool: Tool; draft: RecordDraft; json: unknown; provider: Provider; model: string },
 ): Admitted {
   const { tool, draft, json, model } = x;
   const { family, endpoint } = draft;
-  const price = model ? deps.prices.lookup(model) : undefined;
+  const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
   // Tokenizing costs real time per request: only when a budget or TPM limit needs the count,
   // or a stream is cut before the provider's own count arrives.
   let estimated: number | undefined;
@@ -47,15 +47,13 @@ export function admit(
     : 0;
   const worstCaseUsd = !metered(endpoint)
     ? 0
-    : price
-      ? costUsd(family, price.price, {
-          inputTokens,
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens: maxOut,
-          reasoningTokens: 0,
-        })
-      : null;
+    : priceUsage(price, {
+        inputTokens,
+        cachedInputTokens: 0,
+        cacheWriteTokens: 0,
+        outputTokens: maxOut,
+        reasoningTokens: 0,
+      });
   const result = deps.limiter.admit(tool, { model, estimatedTokens: inputTokens + maxOut, worstCaseUsd });
   if (!result.ok) throw refusalOf(result.refusal);
   return { reservation: result.reservation, price, inputEstimate, budgeted };

@@ -8,7 +8,7 @@ import { safeHeaders } from '../../body-log/body-log.js';
 import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
 import { createResponseMeter } from '../../meter/index.js';
-import { costUsd, type PriceMatch } from '../../pricing/index.js';
+import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
 import { describeUpstreamError, type UpstreamResponse } from '../../upstream/upstream-client.js';
@@ -88,7 +88,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         sse &&
         a.budgeted &&
         a.price &&
-        a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over'
+        a.reservation.check(priceUsage(a.price, meter.usage()) ?? 0) === 'over'
       ) {
         cutOff = true;
         upstream.body.cancel();
@@ -142,7 +142,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
     draft.costUsd = 0;
   } else {
-    draft.costUsd = a.price ? costUsd(draft.family, a.price.price, draft.usage) : null;
+    draft.costUsd = priceUsage(a.price, draft.usage);
   }
   const complete = draft.errorClass === null && (!sse || meter?.final === true);
   if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {
