@@ -15,6 +15,11 @@ export interface PricedModel {
   modelId: string;
   provider: CatalogProvider;
   scaled: Map<number, CatalogProvider>;
+  /** Per-unit rates of the plain token dimensions, per price entry and tier band (see rates()). */
+  rates: WeakMap<ModelPrice, Map<number, Rates | null>>;
+  /** The entry in force (and its minute) per provider copy, for models with start-date /
+   *  time-of-day prices. */
+  entryAt: WeakMap<CatalogProvider, { minute: number; entry: ModelPrice }>;
 }
 
 export function pricedModel(catalogProvider: CatalogProvider, model: ModelInfo): PricedModel {
@@ -28,6 +33,8 @@ export function pricedModel(catalogProvider: CatalogProvider, model: ModelInfo):
       models: [{ ...model, match: { equals: model.id } }],
     },
     scaled: new Map(),
+    rates: new WeakMap(),
+    entryAt: new WeakMap(),
   };
 }
 
@@ -39,6 +46,10 @@ export function costOf(m: PricedModel, usage: Usage, at: Date): number | null {
   // Images billed per image (dall-e style): the catalog has no per-image unit.
   if ((usage.images ?? 0) > 0) return null;
   const provider = factor === 1 ? m.provider : scaledProvider(m, factor);
+  if (plainTokens(usage)) {
+    const fast = fastCost(m, provider, usage, at);
+    if (fast !== undefined) return fast;
+  }
   let result;
   try {
     result = calcPrice(catalogUsage(usage), m.modelId, { provider, timestamp: at });
@@ -118,4 +129,123 @@ function scalePrice(price: ModelPrice, factor: number): ModelPrice {
       } as typeof v;
   }
   return out;
+}
+
+// ---- The fast path ----
+// calcPrice costs ~50 µs (it re-derives the unit lattice on every call), and a request is priced
+// at admission, at the end, and on stream chunks under a budget. For usage made only of plain
+// token counts the cost is linear in those counts within one price entry and one long-context
+// band, so the library is asked once per (entry, band) for the per-unit rates — by pricing probe
+// usages — and the request is their weighted sum. Anything else (audio, images, units) goes the
+// slow path through calcPrice itself.
+
+interface Rates {
+  input: number;
+  cachedInput: number;
+  cacheWrite: number;
+  cacheWrite1h: number;
+  output: number;
+  reasoning: number;
+  webSearch: number;
+  keys: ModelPrice;
+}
+
+function plainTokens(u: Usage): boolean {
+  return !(
+    u.inputAudioTokens ||
+    u.cachedInputAudioTokens ||
+    u.inputImageTokens ||
+    u.outputAudioTokens ||
+    u.outputImageTokens ||
+    u.audioSeconds ||
+    u.characters
+  );
+}
+
+const MINUTE = 60_000;
+
+function fastCost(m: PricedModel, provider: CatalogProvider, u: Usage, at: Date): number | null | undefined {
+  // The library's own consistency rules: a part never larger than its whole.
+  const written1h = u.cacheWrite1hTokens ?? 0;
+  if (u.cachedInputTokens + u.cacheWriteTokens > u.inputTokens || written1h > u.cacheWriteTokens) return null;
+  if (u.reasoningTokens > u.outputTokens) return null;
+  const entry = activeEntry(m, provider, at);
+  if (!entry) return undefined;
+  const band = bandOf(entry, u.inputTokens);
+  let byBand = m.rates.get(entry);
+  if (!byBand) m.rates.set(entry, (byBand = new Map()));
+  let r = byBand.get(band);
+  if (r === undefined) {
+    r = probeRates(m, provider, at, Math.max(1, u.inputTokens));
+    byBand.set(band, r);
+  }
+  if (!r || !covers(r.keys, u)) return r ? null : undefined;
+  const total =
+    u.inputTokens * r.input +
+    u.cachedInputTokens * r.cachedInput +
+    u.cacheWriteTokens * r.cacheWrite +
+    written1h * r.cacheWrite1h +
+    u.outputTokens * r.output +
+    u.reasoningTokens * r.reasoning +
+    (u.webSearchRequests ?? 0) * r.webSearch;
+  return roundUsd(total);
+}
+
+function activeEntry(m: PricedModel, provider: CatalogProvider, at: Date): ModelPrice | undefined {
+  const prices = provider.models[0]!.prices;
+  if (!Array.isArray(prices)) return prices;
+  const minute = Math.floor(at.getTime() / MINUTE);
+  const known = m.entryAt.get(provider);
+  if (known?.minute === minute) return known.entry;
+  let entry: ModelPrice | undefined;
+  try {
+    entry = calcPrice({}, m.modelId, { provider, timestamp: at })?.model_price;
+  } catch {
+    return undefined;
+  }
+  if (entry) m.entryAt.set(provider, { minute, entry });
+  return entry;
+}
+
+/** Which long-context band `input` falls in: how many tier thresholds it passes. */
+function bandOf(price: ModelPrice, input: number): number {
+  let band = 0;
+  for (const v of Object.values(price))
+    if (v && typeof v === 'object') for (const t of v.tiers) if (input > t.start) band++;
+  return band;
+}
+
+/** Marginal rates, each from the library: f(base + one unit of a dimension) − f(base), where the
+ *  base is `input` input tokens (same band as the request). null = the entry cannot be priced. */
+function probeRates(m: PricedModel, provider: CatalogProvider, at: Date, input: number): Rates | null {
+  const f = (extra: Partial<Usage>) => {
+    const u: Usage = {
+      inputTokens: input,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 0,
+      reasoningTokens: 0,
+      ...extra,
+    };
+    const r = calcPrice(catalogUsage(u), m.modelId, { provider, timestamp: at });
+    if (!r) throw new Error('no price');
+    return { total: r.total_price, keys: r.model_price };
+  };
+  try {
+    const base = f({});
+    const write = f({ cacheWriteTokens: 1 }).total;
+    const out = f({ outputTokens: 1 }).total;
+    return {
+      input: base.total / input,
+      cachedInput: f({ cachedInputTokens: 1 }).total - base.total,
+      cacheWrite: write - base.total,
+      cacheWrite1h: f({ cacheWriteTokens: 1, cacheWrite1hTokens: 1 }).total - write,
+      output: out - base.total,
+      reasoning: f({ outputTokens: 1, reasoningTokens: 1 }).total - out,
+      webSearch: f({ webSearchRequests: 1 }).total - base.total,
+      keys: base.keys,
+    };
+  } catch {
+    return null;
+  }
 }
