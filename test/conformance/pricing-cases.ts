@@ -26,7 +26,10 @@ export interface PricingCase {
 export const AT = '2026-11-27T12:00:00.000Z'; // a Friday, 12:00 UTC: DeepSeek off-peak
 const OPENAI = { kind: 'openai' as const, baseUrl: 'https://api.openai.com/v1' };
 const ANTHROPIC = { kind: 'anthropic' as const, baseUrl: 'https://api.anthropic.com' };
-const GEMINI = { kind: 'openai' as const, baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai' };
+const GEMINI = {
+  kind: 'openai' as const,
+  baseUrl: 'https://generativelanguage.googleapis.com/v1beta/openai',
+};
 const XAI = { kind: 'openai' as const, baseUrl: 'https://api.x.ai/v1' };
 const DEEPSEEK = { kind: 'openai' as const, baseUrl: 'https://api.deepseek.com' };
 const OPENROUTER = { kind: 'openai' as const, baseUrl: 'https://openrouter.ai/api/v1' };
@@ -120,7 +123,11 @@ export const CASES: PricingCase[] = [
     at: AT,
     usage: u({ inputTokens: 5000 }),
     hand: 0.0001,
-    wire: { endpoint: 'embeddings', priceProvider: 'openai', usage: { prompt_tokens: 5000, total_tokens: 5000 } },
+    wire: {
+      endpoint: 'embeddings',
+      priceProvider: 'openai',
+      usage: { prompt_tokens: 5000, total_tokens: 5000 },
+    },
   },
   {
     name: 'OpenAI long context: past 272K input the whole request pays the higher rate',
@@ -223,7 +230,12 @@ export const CASES: PricingCase[] = [
     wire: {
       endpoint: 'messages',
       priceProvider: 'anthropic',
-      usage: { input_tokens: 100, cache_creation_input_tokens: 1000, cache_read_input_tokens: 2000, output_tokens: 50 },
+      usage: {
+        input_tokens: 100,
+        cache_creation_input_tokens: 1000,
+        cache_read_input_tokens: 2000,
+        output_tokens: 50,
+      },
     },
   },
   {

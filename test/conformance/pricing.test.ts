@@ -72,7 +72,12 @@ describe('end to end through the proxy', () => {
                 : '/v1/messages';
         const body =
           w.endpoint === 'messages'
-            ? { model: `${name}/${c.model}`, max_tokens: 10, messages: [{ role: 'user', content: 'a' }], stream }
+            ? {
+                model: `${name}/${c.model}`,
+                max_tokens: 10,
+                messages: [{ role: 'user', content: 'a' }],
+                stream,
+              }
             : w.endpoint === 'embeddings'
               ? { model: `${name}/${c.model}`, input: 'a' }
               : w.endpoint === 'responses'

@@ -28,14 +28,34 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
           choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
           usage,
         });
-      return sse(res, [
-        { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: null }] },
-        { ...base, object: 'chat.completion.chunk', choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] },
-        { ...base, object: 'chat.completion.chunk', choices: [], usage },
-      ], true);
+      return sse(
+        res,
+        [
+          {
+            ...base,
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta: { content: 'ok' }, finish_reason: null }],
+          },
+          {
+            ...base,
+            object: 'chat.completion.chunk',
+            choices: [{ index: 0, delta: {}, finish_reason: 'stop' }],
+          },
+          { ...base, object: 'chat.completion.chunk', choices: [], usage },
+        ],
+        true,
+      );
     }
     if (path.endsWith('/responses')) {
-      const response = { id: 'r1', object: 'response', created_at: 1, status: 'completed', model, output: [], usage };
+      const response = {
+        id: 'r1',
+        object: 'response',
+        created_at: 1,
+        status: 'completed',
+        model,
+        output: [],
+        usage,
+      };
       if (!body.stream) return json(res, response);
       return sse(res, [
         { type: 'response.created', response: { ...response, status: 'in_progress', usage: null } },
@@ -43,7 +63,12 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
       ]);
     }
     if (path.endsWith('/embeddings'))
-      return json(res, { object: 'list', data: [{ object: 'embedding', index: 0, embedding: [0.1] }], model, usage });
+      return json(res, {
+        object: 'list',
+        data: [{ object: 'embedding', index: 0, embedding: [0.1] }],
+        model,
+        usage,
+      });
     if (path.endsWith('/messages')) {
       const message = {
         id: 'm1',
@@ -58,11 +83,18 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
       if (!body.stream) return json(res, message);
       const { output_tokens, ...start } = usage;
       return sse(res, [
-        { type: 'message_start', message: { ...message, content: [], stop_reason: null, usage: { ...start, output_tokens: 1 } } },
+        {
+          type: 'message_start',
+          message: { ...message, content: [], stop_reason: null, usage: { ...start, output_tokens: 1 } },
+        },
         { type: 'content_block_start', index: 0, content_block: { type: 'text', text: '' } },
         { type: 'content_block_delta', index: 0, delta: { type: 'text_delta', text: 'ok' } },
         { type: 'content_block_stop', index: 0 },
-        { type: 'message_delta', delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { ...usage, output_tokens } },
+        {
+          type: 'message_delta',
+          delta: { stop_reason: 'end_turn', stop_sequence: null },
+          usage: { ...usage, output_tokens },
+        },
         { type: 'message_stop' },
       ]);
     }

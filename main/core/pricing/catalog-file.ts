@@ -15,8 +15,7 @@ const FileSchema = z.object({
 });
 
 export type LoadedCatalog =
-  | { catalog: Catalog; problem?: string }
-  | { catalog?: undefined; problem?: string };
+  { catalog: Catalog; problem?: string } | { catalog?: undefined; problem?: string };
 
 /** Reads `file` (or, when it is damaged, `file.prev`). Missing file: no catalog and no problem.
  *  A damaged file is reported in `problem` whatever else was found. */

@@ -21,7 +21,7 @@ export async function refreshCatalog(opts: {
   now: () => Date;
 }): Promise<RefreshResult> {
   let raw: unknown;
-  let lastModified: string | null = null;
+  let lastModified: string | null;
   try {
     const res = await opts.fetch(opts.url, { signal: AbortSignal.timeout(FETCH_TIMEOUT_MS) });
     if (!res.ok) return { ok: false, error: `price catalog fetch failed: HTTP ${res.status}` };

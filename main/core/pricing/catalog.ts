@@ -25,7 +25,10 @@ const MatchSchema = z.record(z.string(), z.unknown());
 const ModelSchema = z.looseObject({
   id: z.string().min(1),
   match: MatchSchema,
-  prices: z.union([z.record(z.string(), z.unknown()), z.array(z.looseObject({ prices: z.record(z.string(), z.unknown()) }))]),
+  prices: z.union([
+    z.record(z.string(), z.unknown()),
+    z.array(z.looseObject({ prices: z.record(z.string(), z.unknown()) })),
+  ]),
   context_window: z.number().optional(),
 });
 const ProviderSchema = z.looseObject({

@@ -4,7 +4,12 @@
 import type { Catalog } from './catalog.js';
 import { bundledCatalog } from './catalog.js';
 import { loadCatalogFile } from './catalog-file.js';
-import { CATALOG_REFRESH_MS, DEFAULT_CATALOG_URL, refreshCatalog, type RefreshResult } from './catalog-refresh.js';
+import {
+  CATALOG_REFRESH_MS,
+  DEFAULT_CATALOG_URL,
+  refreshCatalog,
+  type RefreshResult,
+} from './catalog-refresh.js';
 
 export interface CatalogStatus {
   source: Catalog['source'];
@@ -59,7 +64,8 @@ export async function openPriceCatalog(deps: {
     if (!deps.autoRefresh() || running) return;
     running = refresh()
       .then((r) => {
-        if (!r.ok) deps.log({ warn: 'price catalog refresh failed; the last good copy stays in use', cause: r.error });
+        if (!r.ok)
+          deps.log({ warn: 'price catalog refresh failed; the last good copy stays in use', cause: r.error });
         return r;
       })
       .finally(() => (running = null));

@@ -42,7 +42,11 @@ function catalogView(cp: CatalogProvider, modelId: string, at: Date): PriceView 
   let current: ModelPrice;
   try {
     // The entry in force now (start-date and time-of-day prices), as the library picks it.
-    const single = { ...cp, fallback_model_providers: [], models: [{ ...model, match: { equals: model.id } }] };
+    const single = {
+      ...cp,
+      fallback_model_providers: [],
+      models: [{ ...model, match: { equals: model.id } }],
+    };
     const r = calcPrice({}, model.id, { provider: single, timestamp: at });
     if (!r) return undefined;
     current = r.model_price;

@@ -72,7 +72,12 @@ export function createPrices(sources: PriceSources): Prices {
     const catalog = sources.catalog();
     const user = sources.user();
     const legacy = sources.legacy();
-    if (memoOf?.catalog !== catalog || memoOf.user !== user || memoOf.legacy !== legacy || memo.size > MAX_CACHED) {
+    if (
+      memoOf?.catalog !== catalog ||
+      memoOf.user !== user ||
+      memoOf.legacy !== legacy ||
+      memo.size > MAX_CACHED
+    ) {
       memo = new Map();
       memoOf = { catalog, user, legacy };
     }
@@ -111,8 +116,17 @@ function resolve(
   q: PriceQuery,
 ): Found | undefined {
   const cp = catalogProviderFor(catalog.providers, q.provider);
-  const billing: CatalogProvider = cp ?? { id: q.provider.name, name: q.provider.name, api_pattern: '', models: [] };
-  const ownPrice = (table: Record<string, Price>, source: PriceSource, prefixes: string[]): Found | undefined => {
+  const billing: CatalogProvider = cp ?? {
+    id: q.provider.name,
+    name: q.provider.name,
+    api_pattern: '',
+    models: [],
+  };
+  const ownPrice = (
+    table: Record<string, Price>,
+    source: PriceSource,
+    prefixes: string[],
+  ): Found | undefined => {
     for (const key of candidates(q.model, prefixes)) {
       const price = lookupKey(table, key);
       if (price) {
@@ -161,7 +175,10 @@ function catalogModel(
   provider: CatalogProvider,
   model: string,
 ): { provider: CatalogProvider; model: ModelInfo } | undefined {
-  const chain = [provider, ...(provider.fallback_model_providers ?? []).flatMap((id) => all.filter((p) => p.id === id))];
+  const chain = [
+    provider,
+    ...(provider.fallback_model_providers ?? []).flatMap((id) => all.filter((p) => p.id === id)),
+  ];
   for (const p of chain) {
     try {
       // Zero usage: only the match is wanted. The provider is passed without its fallbacks so the

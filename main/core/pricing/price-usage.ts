@@ -2,7 +2,12 @@
 // genai-prices' calcPrice. Every billed dimension goes in; the library prices each "part of"
 // count (cached, cache-written, audio, image, reasoning tokens) instead of its parent's rate, and
 // a long-context tier (`tiers`) applies to the whole request once its input passes the threshold.
-import { calcPrice, type ModelInfo, type ModelPrice, type Usage as CatalogUsage } from '@pydantic/genai-prices';
+import {
+  calcPrice,
+  type ModelInfo,
+  type ModelPrice,
+  type Usage as CatalogUsage,
+} from '@pydantic/genai-prices';
 import { roundUsd } from '../../../shared/money.js';
 import type { Usage } from '../../../shared/usage.js';
 import type { CatalogProvider } from './catalog.js';
@@ -98,7 +103,9 @@ const OWN_PRICE: ReadonlyArray<[(u: Usage) => number | undefined, readonly strin
 ];
 
 function covers(price: ModelPrice, usage: Usage): boolean {
-  return OWN_PRICE.every(([count, keys]) => !((count(usage) ?? 0) > 0) || keys.some((k) => price[k] !== undefined));
+  return OWN_PRICE.every(
+    ([count, keys]) => !((count(usage) ?? 0) > 0) || keys.some((k) => price[k] !== undefined),
+  );
 }
 
 function scaledProvider(m: PricedModel, factor: number): CatalogProvider {
