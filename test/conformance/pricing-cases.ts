@@ -18,8 +18,8 @@ export interface PricingCase {
     usage: Record<string, unknown>;
     /** The catalog provider the loopback stand-in bills as. */
     priceProvider: string;
-    /** A usage reader the meter does not have yet: the case runs on the cost function only. */
-    needsReader?: string;
+    /** Top-level fields of the answer beside `usage` (OpenAI `service_tier`). */
+    top?: Record<string, unknown>;
   };
 }
 
@@ -198,6 +198,12 @@ export const CASES: PricingCase[] = [
     at: AT,
     usage: u({ inputTokens: 1000, outputTokens: 100, serviceTier: 'priority' }),
     hand: 0.0045,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'openai',
+      top: { service_tier: 'priority' },
+      usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+    },
   },
   {
     name: 'OpenAI flex tier: Batch API rates, half of standard',
@@ -257,7 +263,6 @@ export const CASES: PricingCase[] = [
     wire: {
       endpoint: 'messages',
       priceProvider: 'anthropic',
-      needsReader: 'cache_creation.ephemeral_1h_input_tokens',
       usage: {
         input_tokens: 500,
         cache_creation_input_tokens: 3000,
@@ -279,7 +284,6 @@ export const CASES: PricingCase[] = [
     wire: {
       endpoint: 'messages',
       priceProvider: 'anthropic',
-      needsReader: 'server_tool_use.web_search_requests',
       usage: { input_tokens: 2000, output_tokens: 400, server_tool_use: { web_search_requests: 3 } },
     },
   },
@@ -317,6 +321,11 @@ export const CASES: PricingCase[] = [
     at: AT,
     usage: u({ inputTokens: 1000, outputTokens: 100, serviceTier: 'fast', inferenceGeo: 'us' }),
     hand: 0.0495,
+    wire: {
+      endpoint: 'messages',
+      priceProvider: 'anthropic',
+      usage: { input_tokens: 1000, output_tokens: 100, speed: 'fast', inference_geo: 'us' },
+    },
   },
   // --- Gemini via its OpenAI-compatible API (https://ai.google.dev/gemini-api/docs/pricing, read 2026-11-27) ---
   {
@@ -355,7 +364,6 @@ export const CASES: PricingCase[] = [
     wire: {
       endpoint: 'chat',
       priceProvider: 'x-ai',
-      needsReader: 'xAI reasoning_tokens outside completion_tokens',
       usage: {
         prompt_tokens: 1000,
         completion_tokens: 100,
@@ -378,7 +386,6 @@ export const CASES: PricingCase[] = [
     wire: {
       endpoint: 'chat',
       priceProvider: 'deepseek',
-      needsReader: 'prompt_cache_hit_tokens / prompt_cache_miss_tokens',
       usage: {
         prompt_tokens: 1000,
         completion_tokens: 200,
@@ -409,7 +416,6 @@ export const CASES: PricingCase[] = [
     wire: {
       endpoint: 'chat',
       priceProvider: 'openrouter',
-      needsReader: 'usage.cost',
       usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100, cost: 0.0045123 },
     },
   },

@@ -8,11 +8,13 @@ export interface ReplayUpstream {
   url: string;
   /** The usage object the next answers carry, verbatim. */
   usage: Record<string, unknown>;
+  /** Top-level fields of the answer next to `usage` (OpenAI's `service_tier`). */
+  top: Record<string, unknown>;
   close(): Promise<void>;
 }
 
 export async function startReplayUpstream(): Promise<ReplayUpstream> {
-  const state: ReplayUpstream = { url: '', usage: {}, close: async () => undefined };
+  const state: ReplayUpstream = { url: '', usage: {}, top: {}, close: async () => undefined };
   const server = http.createServer(async (req, res) => {
     let raw = '';
     for await (const c of req) raw += String(c);
@@ -21,7 +23,7 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
     const path = (req.url ?? '').split('?')[0]!;
     const usage = state.usage;
     if (path.endsWith('/chat/completions')) {
-      const base = { id: 'c1', object: 'chat.completion', created: 1, model };
+      const base = { id: 'c1', object: 'chat.completion', created: 1, model, ...state.top };
       if (!body.stream)
         return json(res, {
           ...base,
@@ -48,6 +50,7 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
     }
     if (path.endsWith('/responses')) {
       const response = {
+        ...state.top,
         id: 'r1',
         object: 'response',
         created_at: 1,

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendError } from '../errors/api-errors.js';
 import type { Reservation } from '../limits/index.js';
+import { providerDialect, speechCharacters } from '../meter/index.js';
 import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -117,12 +118,15 @@ export function createProxyHandler(deps: ProxyDeps) {
         draft,
         meta,
         price: servedPrice,
+        servedBy: sent.served.provider,
         reservation,
         inputEstimate: admitted.inputEstimate,
         budgeted: admitted.budgeted,
         cancel: sent.cancel,
         ...(cached.key ? { cacheKey: cached.key } : {}),
         bodyLogging,
+        dialect: providerDialect(sent.served.provider),
+        ...(endpoint === 'audio_speech' ? { characters: speechCharacters(body.json) } : {}),
       });
     } catch (err) {
       if (!(err instanceof Refused)) {

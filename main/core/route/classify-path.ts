@@ -1,5 +1,5 @@
 // Which API family and endpoint a client path belongs to. Anything else under /v1 is an OpenAI
-// family pass-through (models, files, images, audio, moderations …).
+// family pass-through (models, files, moderations, image variations …).
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 
 export interface PathClass {
@@ -15,5 +15,10 @@ export function classifyPath(pathname: string): PathClass {
   if (p === '/v1/completions') return { family: 'openai', endpoint: 'completions' };
   if (p === '/v1/responses') return { family: 'openai', endpoint: 'responses' };
   if (p === '/v1/embeddings') return { family: 'openai', endpoint: 'embeddings' };
+  if (p === '/v1/images/generations' || p === '/v1/images/edits')
+    return { family: 'openai', endpoint: 'images' };
+  if (p === '/v1/audio/transcriptions' || p === '/v1/audio/translations')
+    return { family: 'openai', endpoint: 'audio_transcription' };
+  if (p === '/v1/audio/speech') return { family: 'openai', endpoint: 'audio_speech' };
   return { family: 'openai', endpoint: 'other' };
 }

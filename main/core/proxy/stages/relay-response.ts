@@ -7,11 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { safeHeaders } from '../../body-log/body-log.js';
 import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
-import { createResponseMeter } from '../../meter/index.js';
+import { createResponseMeter, type ProviderDialect } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
 import { describeUpstreamError, type UpstreamResponse } from '../../upstream/upstream-client.js';
+import type { Provider } from '../../../../shared/config.js';
 import type { BodyLogging } from '../body-logging.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import type { RequestMeta } from '../request-meta.js';
@@ -23,6 +24,8 @@ export interface RelayArgs {
   draft: RecordDraft;
   meta: RequestMeta;
   price: PriceMatch | undefined;
+  /** The provider that answered: a request without a model is priced at its answer's model there. */
+  servedBy?: Provider;
   reservation: Reservation;
   inputEstimate: () => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
@@ -31,6 +34,10 @@ export interface RelayArgs {
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
   bodyLogging: BodyLogging | null;
+  /** How the provider that answered reports usage (providerDialect()). */
+  dialect?: ProviderDialect;
+  /** A speech request's characters (speechCharacters()): what tts models bill by. */
+  characters?: number;
 }
 
 /** Largest answer the cache keeps a copy of while relaying it. */
@@ -53,6 +60,8 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         streamed: sse,
         stripUsage,
         inputEstimate: a.inputEstimate,
+        ...(a.dialect ? { dialect: a.dialect } : {}),
+        ...(a.characters !== undefined ? { characters: a.characters } : {}),
       })
     : null;
   // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
@@ -134,15 +143,22 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   } else if (!res.destroyed && !res.writableEnded) {
     res.end();
   }
+  let price = a.price;
   if (meter) {
     draft.usage = meter.usage();
     draft.estimated = sse ? !meter.final && draft.endpoint !== 'other' : false;
-    if (meter.model && !draft.model) draft.model = meter.model;
+    // A request without a model (a Responses stored prompt) is priced at the model that answered.
+    if (meter.model && !draft.model) {
+      draft.model = meter.model;
+      price ??= a.servedBy
+        ? deps.prices.lookup({ provider: a.servedBy, model: meter.model, at: draft.time })
+        : undefined;
+    }
   }
   if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
     draft.costUsd = 0;
   } else {
-    draft.costUsd = priceUsage(a.price, draft.usage);
+    draft.costUsd = priceUsage(price, draft.usage);
   }
   const complete = draft.errorClass === null && (!sse || meter?.final === true);
   if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {
