@@ -145,11 +145,17 @@ describe('the usage breakdown in the ledger and the cache', () => {
     // 4904×1.25e-6 + 4096×0.125e-6 + 700×10e-6 = 0.00613 + 0.000512 + 0.007 = $0.013642
     expect(stored.costUsd).toBeCloseTo(0.013642, 12);
 
+    // The usage rows sum the dimensions billed apart.
+    const row = async () =>
+      (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === 'shapes');
+    expect(await row()).toMatchObject({ requests: 3, cacheWrite1hTokens: 2000, webSearchRequests: 3 });
+
     // A restarted core reads the same records back from its ledger, and replays the cached answer
     // with its whole usage.
     await h.core.close();
     h = await startHarness({ dataDir: h.dataDir, keychainService: h.keychainService });
     await pointAt(h);
+    expect(await row()).toMatchObject({ requests: 3, cacheWrite1hTokens: 2000, webSearchRequests: 3 });
     const reread = await records(h);
     expect(byEndpoint(reread, 'messages')[0]!.usage).toEqual(FULL_ANTHROPIC);
     expect(byEndpoint(reread, 'audio_speech')[0]!.usage.characters).toBe(10);

@@ -8,6 +8,7 @@ export type ProxyErrorKind =
   | 'tool_paused'
   | 'proxy_paused'
   | 'model_not_allowed'
+  | 'model_unpriced'
   | 'invalid_json'
   | 'invalid_request'
   | 'body_too_large'
@@ -34,6 +35,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   tool_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   proxy_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   model_not_allowed: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
+  model_unpriced: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   invalid_json: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   invalid_request: {
     status: 400,

@@ -14,7 +14,7 @@ import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit } from './stages/admit.js';
+import { admit, CAPPED_HEADER } from './stages/admit.js';
 import { authenticate, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
@@ -80,6 +80,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         model: routed.target.upstreamModel,
       });
       reservation = admitted.reservation;
+      // The body with the output limit the reservation paid for (admit.ts), when it changed.
+      const upstreamBody = admitted.upstreamJson
+        ? { bodyBytes: Buffer.from(JSON.stringify(admitted.upstreamJson)), json: admitted.upstreamJson }
+        : body;
 
       deps.events.emit({
         type: 'request.start',
@@ -97,7 +101,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         res,
         pathname,
         search,
-        body,
+        body: upstreamBody,
         meta,
         routed,
         draft,
@@ -123,7 +127,9 @@ export function createProxyHandler(deps: ProxyDeps) {
         inputEstimate: admitted.inputEstimate,
         budgeted: admitted.budgeted,
         cancel: sent.cancel,
-        ...(cached.key ? { cacheKey: cached.key } : {}),
+        extraHeaders: admitted.headers,
+        // A capped answer may be cut short: never replayed to a request that was not capped.
+        ...(cached.key && !admitted.headers[CAPPED_HEADER] ? { cacheKey: cached.key } : {}),
         bodyLogging,
         dialect: providerDialect(sent.served.provider),
         ...(endpoint === 'audio_speech' ? { characters: speechCharacters(body.json) } : {}),

@@ -31,6 +31,8 @@ export interface RelayArgs {
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   cancel: Cancellation;
+  /** More response headers from earlier stages (admit: the output cap). */
+  extraHeaders?: Record<string, string>;
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
   bodyLogging: BodyLogging | null;
@@ -68,7 +70,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
   let copied = 0;
   const headers = clientResponseHeaders(upstream.headers, stripUsage);
-  Object.assign(headers, a.reservation.headers);
+  Object.assign(headers, a.reservation.headers, a.extraHeaders);
   headers['x-shimmy-request-id'] = draft.id;
   if (a.cacheKey) headers['x-shimmy-cache'] = 'miss';
   res.writeHead(upstream.status, headers);
