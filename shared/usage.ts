@@ -64,7 +64,7 @@ export const ZERO_USAGE: Usage = Object.freeze({
 });
 
 /** Which wire family a request speaks; decides error format, auth header and usage reader. */
-export const ApiFamilySchema = z.enum(['openai', 'anthropic']);
+export const ApiFamilySchema = z.enum(['openai', 'anthropic', 'gemini']);
 export type ApiFamily = z.infer<typeof ApiFamilySchema>;
 
 /** The endpoint kinds whose usage Shimmy reads; everything else is `other` (passed through, unmetered tokens). */

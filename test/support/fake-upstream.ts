@@ -12,10 +12,13 @@
 //                                                  output limit the body names (× n), else writeToLimit
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerGemini } from './fake-gemini.js';
 
 export interface ReceivedRequest {
   method: string;
   path: string;
+  /** The whole request target, query string included. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
 }
@@ -68,7 +71,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       /* not JSON: keep raw */
     }
     const path = (req.url ?? '/').split('?')[0]!;
-    state.received.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    state.received.push({
+      method: req.method ?? 'GET',
+      path,
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+    });
     const b = (body ?? {}) as Record<string, unknown>;
     const model = String(b.model ?? '');
     let finished = false;
@@ -76,7 +85,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.on('close', () => {
       if (!finished) state.aborted.push(model || path);
     });
-    const credential = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
+    const credential = String(
+      req.headers.authorization ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? '',
+    );
     if (credential.includes('revoked')) return sendFailure(res, path, 401);
     const fail = /^fail-(\d{3})$/.exec(model);
     if (fail) return sendFailure(res, path, Number(fail[1]));
@@ -104,6 +115,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     if (path === '/v1/responses') return responses(res, b, model, usage);
     if (path === '/v1/messages') return messages(res, b, model, usage);
     if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: 42 });
+    if (answerGemini(res, path, state.usage)) return;
     res.writeHead(404, { 'content-type': 'application/json' }).end(
       JSON.stringify({
         error: {

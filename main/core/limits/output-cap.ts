@@ -51,3 +51,17 @@ export function planOutput(a: PlanArgs): OutputPlan {
   }
   return { kind: 'capped', limit: lo, wanted: a.wanted, usd: usdFor(lo) };
 }
+
+/** How far a stream's output estimate may run past the enforced limit and still be taken for an
+ *  estimate error: text is counted at a character ratio that can lean ~15% high. Past this, the
+ *  upstream is plainly ignoring the limit, and the estimate stands. */
+export const OUTPUT_ESTIMATE_SLACK = 1.25;
+
+/** A stream's running usage, its output estimate held to the output limit the upstream enforces:
+ *  the provider cannot write past it, so an estimate a little above it (text counted at a
+ *  character ratio) must not end a stream that is still within what its reservation paid for. */
+export function withinOutputLimit(usage: Usage, outputCap: number | undefined): Usage {
+  if (outputCap === undefined || usage.outputTokens <= outputCap) return usage;
+  if (usage.outputTokens > outputCap * OUTPUT_ESTIMATE_SLACK) return usage;
+  return { ...usage, outputTokens: outputCap, reasoningTokens: Math.min(usage.reasoningTokens, outputCap) };
+}

@@ -5,6 +5,7 @@ import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import { anthropicTokensForText, countOpenAiTokens, encodingForModel } from './token-count.js';
 import { field, isObject } from './usage-fields.js';
+import { geminiMaxOutputTokens, tallyGemini } from './estimate-gemini.js';
 
 /** OpenAI chat framing: every message costs 3 tokens (role and separators), a `name` 1 more, and
  *  the reply is primed with 3 (OpenAI cookbook, "How to count tokens with tiktoken"). */
@@ -53,6 +54,9 @@ export function estimateInputTokens(
     case 'messages':
       tallyMessages(body, tally);
       break;
+    case 'generate_content':
+      tallyGemini(body, tally);
+      break;
   }
   if (family === 'anthropic')
     return tally.texts.reduce((n, t) => n + anthropicTokensForText(t), tally.tokens);
@@ -66,6 +70,7 @@ export function estimateInputTokens(
 export function requestedMaxOutputTokens(endpoint: Endpoint, body: unknown): number | undefined {
   if (endpoint === 'embeddings' || endpoint === 'count_tokens') return 0;
   if (!isObject(body)) return undefined;
+  if (endpoint === 'generate_content') return geminiMaxOutputTokens(body);
   const cap =
     positiveInt(body.max_completion_tokens) ??
     positiveInt(body.max_tokens) ??

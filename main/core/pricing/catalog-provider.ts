@@ -14,7 +14,7 @@ export interface ServingProvider {
   priceProvider?: string;
 }
 
-const FIRST_PARTY: Record<ApiFamily, string> = { openai: 'openai', anthropic: 'anthropic' };
+const FIRST_PARTY: Record<ApiFamily, string> = { openai: 'openai', anthropic: 'anthropic', gemini: 'google' };
 
 export function catalogProviderFor(
   providers: readonly CatalogProvider[],

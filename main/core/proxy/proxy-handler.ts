@@ -15,7 +15,7 @@ import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit, CAPPED_HEADER } from './stages/admit.js';
-import { authenticate, checkNotPaused } from './stages/authenticate.js';
+import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
 import { routeRequest } from './stages/route-request.js';
@@ -35,12 +35,13 @@ export function createProxyHandler(deps: ProxyDeps) {
     const q = rawUrl.indexOf('?');
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const search = q < 0 ? '' : rawUrl.slice(q);
-    const { family, endpoint } = classifyPath(pathname);
+    const cls = classifyPath(pathname, req.headers);
+    const { family, endpoint } = cls;
     // Every answer carries the id. It goes into each writeHead rather than through setHeader now:
     // any setHeader sends every later writeHead down Node's slower merging path.
     const idHeader = { 'x-shimmy-request-id': id };
 
-    const tool = authenticate(deps, req, time);
+    const tool = authenticate(deps, req, search, time);
     if (!tool) {
       refuseUnauthenticated(deps, req, res, family, pathname, id, idHeader);
       return;
@@ -55,10 +56,11 @@ export function createProxyHandler(deps: ProxyDeps) {
     try {
       const config = deps.config();
       checkNotPaused(config, tool);
+      checkKnownPath(req, cls);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
-      const meta = readRequestMeta(endpoint, body.json);
+      const meta = readRequestMeta(cls, body.json);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       draft.streamed = meta.stream;
 
@@ -99,7 +101,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         config,
         req,
         res,
-        pathname,
+        cls,
         search,
         body: upstreamBody,
         meta,
@@ -128,6 +130,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         budgeted: admitted.budgeted,
         cancel: sent.cancel,
         extraHeaders: admitted.headers,
+        ...(admitted.outputCap !== undefined ? { outputCap: admitted.outputCap } : {}),
         // A capped answer may be cut short: never replayed to a request that was not capped.
         ...(cached.key && !admitted.headers[CAPPED_HEADER] ? { cacheKey: cached.key } : {}),
         bodyLogging,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import type { Price } from '../../../shared/prices.js';
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import { modelMaxOutput } from '../../../main/core/limits/model-max-output.js';
-import { planOutput } from '../../../main/core/limits/output-cap.js';
+import { planOutput, withinOutputLimit } from '../../../main/core/limits/output-cap.js';
 import { readOutputLimit, withOutputLimit } from '../../../main/core/limits/output-limit-field.js';
 import { reservedInput } from '../../../main/core/limits/reserved-input.js';
 import { bundledCatalog, createPrices, priceUsage } from '../../../main/core/pricing/index.js';
@@ -149,5 +149,24 @@ describe('modelMaxOutput', () => {
     expect(modelMaxOutput('openai/gpt-4.1-mini').tokens).toBe(32_768);
     expect(modelMaxOutput('o3').tokens).toBe(100_000);
     expect(modelMaxOutput('some-new-model')).toEqual({ tokens: 128_000, source: 'default' });
+  });
+});
+
+describe('withinOutputLimit: a running estimate against the limit the upstream enforces', () => {
+  const usage = (outputTokens: number): Usage => ({
+    inputTokens: 10,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens,
+    reasoningTokens: outputTokens,
+  });
+  it('holds an estimate up to 25% over the limit to the limit (the provider cannot write more)', () => {
+    // 1,000 characters of Claude text estimated at 1000 / 3.5 = 286 tokens, max_tokens 250
+    expect(withinOutputLimit(usage(286), 250)).toMatchObject({ outputTokens: 250, reasoningTokens: 250 });
+    expect(withinOutputLimit(usage(200), 250).outputTokens).toBe(200);
+  });
+  it('keeps an estimate far past the limit (an upstream ignoring it) and one with no limit', () => {
+    expect(withinOutputLimit(usage(313), 250).outputTokens).toBe(313);
+    expect(withinOutputLimit(usage(5000), undefined).outputTokens).toBe(5000);
   });
 });

@@ -38,6 +38,8 @@ export interface Admitted {
   upstreamJson?: Record<string, unknown>;
   /** Headers for the client's response (the cap, when there is one). */
   headers: Record<string, string>;
+  /** Output tokens the upstream is bound to (its limit × answers), when the body sent names it. */
+  outputCap?: number;
 }
 
 /** Endpoints whose answers carry token usage (and so cost money per token). */
@@ -123,6 +125,9 @@ export function admit(
     }
     admitted.upstreamJson = body;
     if (lowered) admitted.headers[CAPPED_HEADER] = String(plan.limit);
+    admitted.outputCap = plan.limit * choices;
+  } else if (generates(endpoint) && requested !== undefined) {
+    admitted.outputCap = requested * choices;
   }
   return admitted;
 }

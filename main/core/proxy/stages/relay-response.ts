@@ -7,6 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { safeHeaders } from '../../body-log/body-log.js';
 import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
+import { withinOutputLimit } from '../../limits/output-cap.js';
 import { createResponseMeter, type ProviderDialect } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
@@ -33,6 +34,8 @@ export interface RelayArgs {
   cancel: Cancellation;
   /** More response headers from earlier stages (admit: the output cap). */
   extraHeaders?: Record<string, string>;
+  /** Output tokens the upstream is bound to: a running estimate above it is held to it. */
+  outputCap?: number;
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
   bodyLogging: BodyLogging | null;
@@ -99,7 +102,8 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         sse &&
         a.budgeted &&
         a.price &&
-        a.reservation.check(priceUsage(a.price, meter.usage()) ?? 0) === 'over'
+        a.reservation.check(priceUsage(a.price, withinOutputLimit(meter.usage(), a.outputCap)) ?? 0) ===
+          'over'
       ) {
         cutOff = true;
         upstream.body.cancel();
