@@ -24,6 +24,8 @@ export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
  *  actual count on settle): a model's maximum would make every such request "larger than TPM". */
 export const TPM_OUTPUT_ESTIMATE = 4096;
 
+const UNBUDGETED_MAX = { tokens: TPM_OUTPUT_ESTIMATE, source: 'default' } as const;
+
 /** Response header: the output limit Shimmy lowered the request to, per answer (README, Headers). */
 export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
 
@@ -85,7 +87,8 @@ export function admit(
   const { requested, choices } = generates(endpoint)
     ? readOutputLimit(endpoint, json)
     : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
-  const max = modelMaxOutput(model);
+  // The model's maximum matters only to a USD budget (TPM counts TPM_OUTPUT_ESTIMATE instead).
+  const max = budgeted ? modelMaxOutput(model) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const input = budgeted && cost && metered(endpoint) ? reservedInput(family, json, inputTokens, cost) : null;
