@@ -15,6 +15,7 @@ import type { Core, CoreSnapshot } from './core.js';
 import { createEventBus } from './events/event-bus.js';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
+import { openLedgerEngine, redactDatabase } from './store/index.js';
 import { createLimiter } from './limits/index.js';
 import { createPrices, loadLegacyPrices, openPriceCatalog } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
@@ -39,12 +40,16 @@ export interface StartCoreOptions {
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
   env?: NodeJS.ProcessEnv;
+  /** `postgres://…` keeps the ledger in Postgres; default: `<dataDir>/ledger.sqlite`. */
+  database?: string;
   /** Timeouts and connection caps (tests shorten them); defaults in server/server-limits.ts. */
   serverLimits?: Partial<ServerLimits>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SPEND_TICK_MS = 250;
+/** The embedded ledger database in the data dir. */
+export const LEDGER_FILE = 'ledger.sqlite';
 
 /** Takes the data dir's lock first (one instance per data dir), and gives it back if start fails. */
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
@@ -76,8 +81,10 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;
+  const database = opts.database ?? path.join(opts.dataDir, LEDGER_FILE);
   const ledger = await openLedger({
-    dir: path.join(opts.dataDir, 'ledger'),
+    engine: await openLedgerEngine(database),
+    importDir: path.join(opts.dataDir, 'ledger'),
     timeZone: () => settings().timeZone,
     retentionDays: () => settings().retentionDays,
     now,
@@ -198,6 +205,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   return {
     url,
     dataDir: opts.dataDir,
+    ledgerLocation: redactDatabase(database),
     events,
     adminSecret: secret,
     createAdminSession: () => sessions.create(),

@@ -14,7 +14,7 @@ import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit, CAPPED_HEADER } from './stages/admit.js';
+import { admit, CAPPED_HEADER, checkRecordable } from './stages/admit.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
@@ -57,6 +57,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       const config = deps.config();
       checkNotPaused(config, tool);
       checkKnownPath(req, cls);
+      checkRecordable(deps);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);

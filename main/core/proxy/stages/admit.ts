@@ -132,7 +132,38 @@ export function admit(
   } else if (generates(endpoint) && requested !== undefined) {
     admitted.outputCap = requested * choices;
   }
+  // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
+  // records it at that cost (settled by the record with the same id).
+  deps.ledger.reserve({
+    id: draft.id,
+    time: draft.time.toISOString(),
+    tool: tool.name,
+    costUsd: worstCaseUsd,
+    record: {
+      provider: draft.provider,
+      model: draft.model,
+      family,
+      endpoint,
+      path: draft.path,
+      streamed: draft.streamed,
+      ...(draft.user ? { user: draft.user } : {}),
+      ...(draft.project ? { project: draft.project } : {}),
+    },
+  });
   return admitted;
+}
+
+/** A request that could not be recorded is not served: refused while the ledger cannot be written
+ *  (disk full, database gone), in the caller's format; served again once a write succeeds. */
+export function checkRecordable(deps: ProxyDeps): void {
+  const health = deps.ledger.health();
+  if (!health.ok)
+    throw new Refused(
+      'ledger_unavailable',
+      `Shimmy is refusing requests because it cannot record them: ${health.message}. Free disk space (or fix the database); requests are accepted again as soon as the ledger can be written.`,
+      'ledger_unavailable',
+      { 'retry-after': '5' },
+    );
 }
 
 function unpricedRefusal(tool: Tool, model: string): Refused {
