@@ -10,23 +10,22 @@ import type { Prices } from './price-lookup.js';
 const WINDOW_DAYS = 30;
 const MAX_LISTED = 50;
 
-export function unpricedModels(x: {
+export async function unpricedModels(x: {
   ledger: Pick<Ledger, 'usage' | 'query'>;
   config: Config;
   prices: Prices;
   now: Date;
-}): PriceStatus['unpriced'] {
+}): Promise<PriceStatus['unpriced']> {
   const tz = x.config.settings.timeZone;
   const since = localDay(new Date(x.now.getTime() - WINDOW_DAYS * 86_400_000), tz);
-  const rows = x.ledger
-    .usage({ by: ['model'], since })
+  const rows = (await x.ledger.usage({ by: ['model'], since }))
     .filter((r) => r.model && r.unpriced > 0)
     .sort((a, b) => b.unpriced - a.unpriced)
     .slice(0, MAX_LISTED);
   const out: PriceStatus['unpriced'] = [];
   for (const row of rows) {
     const model = row.model!;
-    const last = x.ledger.query({ model, limit: 1 }).records[0];
+    const last = (await x.ledger.query({ model, limit: 1 })).records[0];
     const provider = x.config.providers.find((p) => p.name === last?.provider);
     // Priced since (the user set a price, or a refresh brought one): no longer listed.
     if (provider && x.prices.lookup({ provider, model, at: x.now })) continue;

@@ -17,9 +17,9 @@ export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): v
     }),
   );
 
-  defineRoute(app, 'priceStatus', () => ({
+  defineRoute(app, 'priceStatus', async () => ({
     catalog: { ...deps.priceCatalog.status(), library: CATALOG_LIBRARY },
-    unpriced: unpricedModels({ ledger: deps.ledger, config: config.get(), prices, now: deps.now() }),
+    unpriced: await unpricedModels({ ledger: deps.ledger, config: config.get(), prices, now: deps.now() }),
   }));
 
   defineRoute(app, 'putPrice', async ({ params, body }) => {
