@@ -8,7 +8,7 @@ import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
 import { openConfigStore } from './config/config-store.js';
 import { lockDataDir, type DataDirLock } from './config/data-dir-lock.js';
-import { makeOwnerOnly } from './config/owner-only.js';
+import { makeDirOwnerOnly, makeOwnerOnly } from './config/owner-only.js';
 import fs from 'node:fs/promises';
 import { DEFAULT_PORT } from './config/data-dir.js';
 import type { Core, CoreSnapshot } from './core.js';
@@ -70,8 +70,11 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
   const host = opts.host ?? '127.0.0.1';
   if (!lock.held) log({ warn: `${opts.dataDir} is read-only: started without the one-instance lock` });
-  const perms = await makeOwnerOnly(opts.dataDir);
-  for (const f of perms.failed) log({ warn: 'could not make owner-only', path: f.path, cause: f.error });
+  await makeDirOwnerOnly(opts.dataDir);
+  const ownerOnly = makeOwnerOnly(opts.dataDir).then(
+    (r) => r.failed.forEach((f) => log({ warn: 'could not make owner-only', path: f.path, cause: f.error })),
+    (err: unknown) => log({ warn: 'could not make the data dir owner-only', cause: String(err) }),
+  );
   const config = await openConfigStore(opts.dataDir);
   const events = createEventBus();
   const vault = createVault({
@@ -240,6 +243,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       await ledger.close();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
+      await ownerOnly;
       await lock.release();
     },
   };

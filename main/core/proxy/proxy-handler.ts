@@ -11,6 +11,7 @@ import { providerDialect, speechCharacters } from '../meter/index.js';
 import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { hasFormFields, readFormFields } from './form-fields.js';
 import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
@@ -61,7 +62,9 @@ export function createProxyHandler(deps: ProxyDeps) {
 
       const body = await readRequest(req, config.settings.bodyLimitBytes);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
-      const meta = readRequestMeta(cls, body.json);
+      const type = req.headers['content-type'];
+      const form = hasFormFields(endpoint, type) ? await readFormFields(type!, body.bodyBytes) : undefined;
+      const meta = readRequestMeta(cls, body.json ?? form);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       draft.streamed = meta.stream;
 
