@@ -2,6 +2,7 @@
 // written to the cache, which costs more than reading it plainly (Anthropic: 1.25× for 5 minutes,
 // 2× for 1 hour). Anthropic writes only where the request puts `cache_control`; other providers
 // cache on their own, so there the write rate is assumed whenever the price has one above input.
+// An OpenAI `service_tier` the request names (priority ≈ 2×) is priced as well.
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import type { CostOf } from './output-cap.js';
 
@@ -47,11 +48,13 @@ export function reservedInput(
     outputTokens: 0,
     reasoningTokens: 0,
   };
-  const candidates: Usage[] = [plain];
+  const base: Usage[] = [plain];
   const ask = family === 'anthropic' ? cacheAsk(body) : { writes: true, oneHour: false };
-  if (ask.writes) candidates.push({ ...plain, cacheWriteTokens: inputTokens });
-  if (ask.oneHour)
-    candidates.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
+  if (ask.writes) base.push({ ...plain, cacheWriteTokens: inputTokens });
+  if (ask.oneHour) base.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
+  // A tier the request asks for is priced too (the dearer of it and the standard price is kept).
+  const tier = family === 'openai' ? requestedTier(body) : undefined;
+  const candidates = tier ? [...base, ...base.map((u) => ({ ...u, serviceTier: tier }))] : base;
   let best: { usage: Usage; usd: number } | null = null;
   for (const usage of candidates) {
     // A dimension the price lacks (e.g. no 1-hour write price) cannot be how it is billed.
@@ -59,4 +62,11 @@ export function reservedInput(
     if (usd !== null && (!best || usd > best.usd)) best = { usage, usd };
   }
   return best;
+}
+
+/** OpenAI `service_tier: "priority"` (about 2× the standard price), `"flex"` or `"scale"`. */
+function requestedTier(body: unknown): string | undefined {
+  const tier =
+    typeof body === 'object' && body !== null ? (body as { service_tier?: unknown }).service_tier : undefined;
+  return tier === 'priority' || tier === 'flex' || tier === 'scale' ? tier : undefined;
 }
