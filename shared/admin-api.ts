@@ -13,6 +13,7 @@ import {
 import { LedgerRecordSchema, UsageGroupSchema, UsageRowSchema } from './ledger.js';
 import { ShimmyEventSchema } from './events.js';
 import { PriceSchema, PriceSourceSchema } from './prices.js';
+import { PlanWindowSchema } from './plans.js';
 
 // ---------- errors ----------
 
@@ -111,6 +112,8 @@ export const ToolViewSchema = z.object({
   cache: z.boolean().optional(),
   /** Replaces the model every request of this tool names. */
   modelOverride: z.string().optional(),
+  /** Uses its own subscription plan login (x-shimmy-token + its own Authorization). */
+  plan: z.boolean().optional(),
   tokens: z.array(TokenViewSchema),
   /** Tokens not expired. */
   activeTokens: z.number().int(),
@@ -122,6 +125,7 @@ export const CreateToolSchema = z.object({
   limits: ToolLimitsSchema,
   cache: z.boolean().optional(),
   modelOverride: z.string().min(1).optional(),
+  plan: z.boolean().optional(),
 });
 export type CreateTool = z.infer<typeof CreateToolSchema>;
 
@@ -137,6 +141,7 @@ export const PatchToolSchema = z.object({
   cache: z.boolean().nullable().optional(),
   /** null = stop overriding. */
   modelOverride: z.string().min(1).nullable().optional(),
+  plan: z.boolean().optional(),
 });
 export type PatchTool = z.infer<typeof PatchToolSchema>;
 
@@ -277,6 +282,9 @@ export const PatchSettingsSchema = z
     cacheTtlMs: z.number().int().positive(),
     cachePolicy: z.enum(['deterministic', 'always']),
     paused: z.boolean(),
+    planHosts: SettingsSchema.shape.planHosts.unwrap().nullable(),
+    planAlertPercents: SettingsSchema.shape.planAlertPercents.unwrap().nullable(),
+    planMonthlyUsd: SettingsSchema.shape.planMonthlyUsd.unwrap().nullable(),
     shutdownGraceMs: SettingsSchema.shape.shutdownGraceMs,
   })
   .partial();
@@ -367,9 +375,28 @@ export interface RouteDef {
   response: z.ZodType;
 }
 
+// ---------- plans ----------
+
+/** Plan traffic of the last 7 days priced at API rates, beside what the plan costs. */
+export const PlanUsageSchema = z.object({
+  provider: z.string(),
+  requests: z.number().int(),
+  apiEquivalentUsd: z.number(),
+  /** Requests whose API price is unknown (not in apiEquivalentUsd). */
+  unpriced: z.number().int(),
+  /** A week of the plan's monthly price (settings.planMonthlyUsd), when set. */
+  planWeekUsd: z.number().nullable(),
+});
+export const PlansViewSchema = z.object({
+  windows: z.array(PlanWindowSchema),
+  week: z.array(PlanUsageSchema),
+});
+export type PlansView = z.infer<typeof PlansViewSchema>;
+
 export const adminRoutes = {
   info: { method: 'GET', path: '/api/info', response: InfoSchema },
   overview: { method: 'GET', path: '/api/overview', response: OverviewSchema },
+  plans: { method: 'GET', path: '/api/plans', response: PlansViewSchema },
   /** A fresh one-time dashboard login link (`shimmy dashboard`). */
   createLoginLink: { method: 'POST', path: '/api/login-links', response: z.object({ url: z.string() }) },
   dailySpend: {

@@ -19,6 +19,9 @@ export const ToolLimitsSchema = z.object({
   /** With a USD budget, requests to a model with no known price are refused (their cost could
    *  not be counted); true lets them through, and the tool's spend then shows as incomplete. */
   allowUnpriced: z.boolean().optional(),
+  /** Plan tools: refuse requests once the plan's 5-hour window is this full (percent), so an
+   *  unattended agent does not burn the rest of it. */
+  planMaxPercent5h: z.number().min(1).max(100).optional(),
 });
 export type ToolLimits = z.infer<typeof ToolLimitsSchema>;
 
@@ -45,6 +48,10 @@ export const ToolSchema = z.object({
   cache: z.boolean().optional(),
   /** Replaces the model every request of this tool names (aliases and routes then apply to it). */
   modelOverride: z.string().min(1).optional(),
+  /** The tool logs in with its own subscription plan (Claude Pro/Max, ChatGPT Plus/Pro): it is
+   *  identified by `x-shimmy-token`, and its own `Authorization` goes, unchanged, only to the
+   *  plan's official host (settings.planHosts). */
+  plan: z.boolean().optional(),
 });
 export type Tool = z.infer<typeof ToolSchema>;
 
@@ -73,6 +80,18 @@ export const RouteRuleSchema = z.object({
 });
 export type RouteRule = z.infer<typeof RouteRuleSchema>;
 
+/** The official host plan traffic of each family goes to — never another. Settable so tests can
+ *  stand a loopback server in for it. */
+export const PlanHostsSchema = z.object({
+  anthropic: z.url({ protocol: /^https?$/ }),
+  openai: z.url({ protocol: /^https?$/ }),
+});
+export const DEFAULT_PLAN_HOSTS = {
+  anthropic: 'https://api.anthropic.com',
+  // Codex signed in with ChatGPT talks to the ChatGPT backend, not api.openai.com.
+  openai: 'https://chatgpt.com/backend-api/codex',
+};
+
 export const SettingsSchema = z.object({
   /** Largest request body accepted, in bytes. */
   bodyLimitBytes: z.number().int().positive(),
@@ -97,6 +116,11 @@ export const SettingsSchema = z.object({
   /** Which requests may be answered from the cache: `deterministic` (temperature 0 or a seed, and
    *  embeddings) or `always` (every chat/completions/responses/messages/embeddings request). */
   cachePolicy: z.enum(['deterministic', 'always']),
+  planHosts: PlanHostsSchema.optional(),
+  /** Alert when a plan window passes these percentages (default 80 and 95). */
+  planAlertPercents: z.array(z.number().min(1).max(100)).optional(),
+  /** What each plan costs a month, for the plan-vs-API view: `{ anthropic: 100, openai: 20 }`. */
+  planMonthlyUsd: z.record(z.string(), z.number().nonnegative()).optional(),
   /** Every proxied request is refused (tray: pause all). */
   paused: z.boolean(),
 });

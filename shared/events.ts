@@ -1,6 +1,7 @@
 // Live events the core publishes (SSE at /api/events, and in-process to the desktop shell).
 import { z } from 'zod';
 import { LedgerRecordSchema } from './ledger.js';
+import { PlanWindowNameSchema, PlanWindowSchema } from './plans.js';
 
 export const RequestStartEventSchema = z.object({
   type: z.literal('request.start'),
@@ -39,7 +40,7 @@ export const BudgetAlertEventSchema = z.object({
 export const ToolBlockedEventSchema = z.object({
   type: z.literal('alert.blocked'),
   tool: z.string(),
-  reason: z.enum(['budget', 'rate_limit', 'paused', 'forbidden_model']),
+  reason: z.enum(['budget', 'rate_limit', 'paused', 'forbidden_model', 'plan_limit']),
   message: z.string(),
   time: z.string(),
 });
@@ -57,7 +58,26 @@ export const ConfigEventSchema = z.object({
   what: z.enum(['tools', 'providers', 'keys', 'settings', 'prices', 'routes', 'cache']),
 });
 
+/** A plan answer brought new utilization: every window known now. */
+export const PlanEventSchema = z.object({
+  type: z.literal('plan'),
+  windows: z.array(PlanWindowSchema),
+});
+
+/** A plan window crossed an alert threshold (settings.planAlertPercents). */
+export const PlanAlertEventSchema = z.object({
+  type: z.literal('alert.plan'),
+  provider: z.string(),
+  window: PlanWindowNameSchema,
+  threshold: z.number(),
+  usedPercent: z.number(),
+  resetsAt: z.string().nullable(),
+  time: z.string(),
+});
+
 export const ShimmyEventSchema = z.discriminatedUnion('type', [
+  PlanEventSchema,
+  PlanAlertEventSchema,
   RequestStartEventSchema,
   RequestEndEventSchema,
   BudgetAlertEventSchema,
@@ -68,3 +88,4 @@ export const ShimmyEventSchema = z.discriminatedUnion('type', [
 export type ShimmyEvent = z.infer<typeof ShimmyEventSchema>;
 export type BudgetAlertEvent = z.infer<typeof BudgetAlertEventSchema>;
 export type ToolBlockedEvent = z.infer<typeof ToolBlockedEventSchema>;
+export type PlanAlertEvent = z.infer<typeof PlanAlertEventSchema>;

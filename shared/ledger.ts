@@ -47,6 +47,10 @@ export const LedgerRecordSchema = z.object({
   project: z.string().optional(),
   /** Which key of the provider's pool served the request (issue 7). */
   keyLabel: z.string().optional(),
+  /** Plan traffic (the tool's own subscription login): costUsd is 0 and what the request would
+   *  have cost on the API is in apiEquivalentUsd; it never counts against USD budgets. */
+  plan: z.boolean().optional(),
+  apiEquivalentUsd: z.number().nonnegative().nullable().optional(),
   /** Providers tried before the one that served (issue 7). */
   failovers: z.array(z.string()).optional(),
 });

@@ -8,6 +8,7 @@ import { registerServe } from './commands/serve-command.js';
 import { registerToolCommands } from './commands/tool-commands.js';
 import { registerUsageCommands } from './commands/usage-commands.js';
 import { registerDashboardCommand } from './commands/dashboard-command.js';
+import { registerPlanCommand } from './commands/plan-command.js';
 import { registerCacheCommands, registerRouteCommands } from './commands/cache-route-commands.js';
 
 export function buildProgram(): Command {
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerCacheCommands(program);
   registerRouteCommands(program);
   registerDashboardCommand(program);
+  registerPlanCommand(program);
   return program;
 }
 

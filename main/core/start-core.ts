@@ -28,6 +28,8 @@ import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
 import { localDay, localMonth } from './clock/calendar.js';
+import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
+import { postWebhook } from './limits/index.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -121,6 +123,24 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const bodyLog = createBodyLog(path.join(opts.dataDir, 'bodies'), (err) =>
     log({ warn: 'body log write failed', cause: String(err) }),
   );
+  const plans = createPlanTracker({
+    alertPercents: () => settings().planAlertPercents ?? DEFAULT_PLAN_ALERT_PERCENTS,
+    onChange: (windows) => events.emit({ type: 'plan', windows }),
+    onAlert: (a) => {
+      const event = {
+        type: 'alert.plan' as const,
+        provider: a.provider,
+        window: a.window,
+        threshold: a.percent,
+        usedPercent: a.usedPercent,
+        resetsAt: a.resetsAt,
+        time: now().toISOString(),
+      };
+      events.emit(event);
+      const hook = settings().alertWebhookUrl;
+      if (hook) void postWebhook(hook, event, fetch, (m) => log({ warn: m }));
+    },
+  });
   const proxy = createProxyHandler({
     config: config.get,
     auth,
@@ -128,6 +148,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     limiter,
     ledger,
     prices,
+    plans,
     events,
     upstream: upstream.client,
     keyHealth,
@@ -146,6 +167,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ledger,
     limiter,
     prices,
+    plans,
     priceCatalog,
     legacyPrices: () => legacyPrices,
     events,

@@ -23,6 +23,7 @@ const REASON_TEXT: Record<ToolBlockedEvent['reason'], string> = {
   rate_limit: 'it hit its rate limit',
   paused: 'it is paused',
   forbidden_model: 'it asked for a model it may not use',
+  plan_limit: 'it reached the share of its plan window it may use',
 };
 
 function budgetContent(e: BudgetAlertEvent): NotificationContent {

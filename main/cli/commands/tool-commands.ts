@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { ToolLimits } from '../../../shared/config.js';
 import { formatUsd } from '../../../shared/money.js';
 import { connectAdmin } from '../admin-client.js';
+import { CliError } from '../cli-error.js';
 import { formatTable } from '../format-table.js';
 import { dataDirOption, intOption, resolveDataDir, usdOption } from '../options.js';
 
@@ -15,6 +16,14 @@ interface LimitOpts {
   tpm?: number;
   models?: string;
   allowUnpriced?: boolean;
+  stopAt?: number;
+}
+
+function percentOption(v: string): number {
+  const n = Number(v.replace(/%$/, ''));
+  if (!Number.isFinite(n) || n < 1 || n > 100)
+    throw new CliError(`--stop-at takes a percentage from 1 to 100, not "${v}"`);
+  return n;
 }
 
 function limitsFrom(o: LimitOpts): ToolLimits {
@@ -32,6 +41,7 @@ function limitsFrom(o: LimitOpts): ToolLimits {
         }
       : {}),
     ...(o.allowUnpriced ? { allowUnpriced: true } : {}),
+    ...(o.stopAt !== undefined ? { planMaxPercent5h: o.stopAt } : {}),
   };
 }
 
@@ -42,6 +52,11 @@ const withLimitOptions = (cmd: Command) =>
     .option('--rpm <n>', 'requests per minute', intOption('--rpm'))
     .option('--tpm <n>', 'tokens per minute', intOption('--tpm'))
     .option('--models <globs>', 'allowed models, comma-separated globs (e.g. "gpt-4o*,claude-*")')
+    .option(
+      '--stop-at <percent>',
+      "plan tools: refuse requests once the plan's 5-hour window is this full",
+      percentOption,
+    )
     .option(
       '--allow-unpriced',
       'with a USD budget, still allow models that have no known price (their spend is then incomplete)',
@@ -55,6 +70,7 @@ export function describeLimits(l: ToolLimits): string {
     l.tpm !== undefined ? `${l.tpm} tpm` : '',
     l.models ? `models ${l.models.join(',')}` : '',
     l.allowUnpriced ? 'unpriced models allowed' : '',
+    l.planMaxPercent5h !== undefined ? `stops at ${l.planMaxPercent5h}% of the plan's 5h window` : '',
   ].filter(Boolean);
   return parts.join(', ') || 'no limits';
 }
@@ -69,13 +85,22 @@ export function registerToolCommands(program: Command): void {
       '--json',
       'print {"name","token"}',
     ),
-  ).action(async (name: string, o: Opts & LimitOpts) => {
-    const created = await (await admin(o)).call('createTool', { body: { name, limits: limitsFrom(o) } });
-    if (o.json) return void console.log(JSON.stringify({ name: created.tool.name, token: created.token }));
-    console.log(`Created tool ${name} (${describeLimits(created.tool.limits)}).`);
-    console.log(`Token (shown once, store it now): ${created.token}`);
-    console.log(`Or skip tokens entirely: shimmy exec --tool ${name} -- <command>`);
-  });
+  )
+    .option(
+      '--plan',
+      'the tool uses its own subscription plan login (sends its Shimmy token as x-shimmy-token)',
+    )
+    .action(async (name: string, o: Opts & LimitOpts & { plan?: boolean }) => {
+      const created = await (
+        await admin(o)
+      ).call('createTool', {
+        body: { name, limits: limitsFrom(o), ...(o.plan ? { plan: true } : {}) },
+      });
+      if (o.json) return void console.log(JSON.stringify({ name: created.tool.name, token: created.token }));
+      console.log(`Created tool ${name} (${describeLimits(created.tool.limits)}).`);
+      console.log(`Token (shown once, store it now): ${created.token}`);
+      console.log(`Or skip tokens entirely: shimmy exec --tool ${name} -- <command>`);
+    });
 
   dataDirOption(
     withLimitOptions(
@@ -98,6 +123,22 @@ export function registerToolCommands(program: Command): void {
     ).call('patchTool', { params: { name }, body: { modelOverride: model === 'none' ? null : model } });
     console.log(
       model === 'none' ? `${name} uses the models it asks for` : `${name} now always uses ${model}`,
+    );
+  });
+
+  dataDirOption(
+    tool
+      .command('plan <name> <state>')
+      .description(
+        "on: the tool uses its own plan login (Claude Pro/Max, ChatGPT Plus/Pro); off: Shimmy's keys",
+      ),
+  ).action(async (name: string, state: string, o: Opts) => {
+    if (state !== 'on' && state !== 'off') throw new CliError(`use "on" or "off", not "${state}"`);
+    await (await admin(o)).call('patchTool', { params: { name }, body: { plan: state === 'on' } });
+    console.log(
+      state === 'on'
+        ? `${name} uses its own plan login: send the Shimmy token as x-shimmy-token and keep the plan's own Authorization.`
+        : `${name} uses Shimmy's provider keys again.`,
     );
   });
 

@@ -12,6 +12,7 @@ import { guardAdminRequest } from './request-guard.js';
 import { registerPriceAndSettingsRoutes } from './routes/price-settings-routes.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerToolRoutes } from './routes/tool-routes.js';
+import { registerPlanRoutes } from './routes/plan-routes.js';
 import { registerUsageRoutes } from './routes/usage-routes.js';
 import { registerCacheAndRouteRoutes } from './routes/cache-route-routes.js';
 
@@ -87,6 +88,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
 
   app.get('/api/events', eventStreamHandler(deps.events));
   registerToolRoutes(app, deps);
+  registerPlanRoutes(app, deps);
   registerProviderRoutes(app, deps);
   registerPriceAndSettingsRoutes(app, deps);
   registerUsageRoutes(app, deps);

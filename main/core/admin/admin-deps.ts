@@ -3,6 +3,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
 import type { Price } from '../../../shared/prices.js';
+import type { PlanTracker } from '../plans/plan-tracker.js';
 import type { PriceCatalogService, Prices } from '../pricing/index.js';
 import type { Vault } from '../vault/vault.js';
 import type { Sessions } from './sessions.js';
@@ -16,6 +17,7 @@ export interface AdminDeps {
   ledger: Ledger;
   limiter: Limiter;
   prices: Prices;
+  plans: PlanTracker;
   /** The catalog in use, its status and refresh. */
   priceCatalog: PriceCatalogService;
   /** An older version's prices.json (LiteLLM-derived), still honoured by exact name. */

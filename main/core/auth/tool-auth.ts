@@ -7,6 +7,9 @@ import { hashToken } from './tokens.js';
 /** A tool token arrives as `Authorization: Bearer …` (OpenAI clients), `x-api-key` (Anthropic
  *  clients) or `x-goog-api-key` (Gemini clients; they may also send it as `?key=`). */
 export function tokenFromHeaders(headers: IncomingHttpHeaders): string | undefined {
+  // Plan tools send their Shimmy token apart: their Authorization is their own plan credential.
+  const explicit = headers['x-shimmy-token'];
+  if (typeof explicit === 'string' && explicit) return explicit.trim();
   const auth = headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(.+)$/i.exec(auth);

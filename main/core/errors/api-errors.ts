@@ -21,6 +21,7 @@ export type ProxyErrorKind =
   | 'upstream_timeout'
   | 'not_found'
   | 'upgrade_not_supported'
+  | 'plan_limit'
   | 'shutting_down'
   | 'ledger_unavailable';
 
@@ -73,6 +74,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   upstream_unreachable: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
   upstream_timeout: { status: 504, openaiType: 'api_error', anthropicType: 'timeout_error' },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
+  plan_limit: { status: 429, openaiType: 'rate_limit_exceeded', anthropicType: 'rate_limit_error' },
   upgrade_not_supported: {
     status: 426,
     openaiType: 'invalid_request_error',

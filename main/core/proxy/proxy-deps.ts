@@ -7,6 +7,7 @@ import type { ResponseCache } from '../cache/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
+import type { PlanTracker } from '../plans/plan-tracker.js';
 import type { Prices } from '../pricing/index.js';
 import type { KeyHealth } from '../upstream/key-health.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
@@ -19,6 +20,8 @@ export interface ProxyDeps {
   limiter: Limiter;
   ledger: Ledger;
   prices: Prices;
+  /** Latest subscription-plan utilization, read from plan answers. */
+  plans: PlanTracker;
   events: EventBus;
   upstream: UpstreamClient;
   keyHealth: KeyHealth;

@@ -16,6 +16,8 @@ import { Refused } from './refused.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit, CAPPED_HEADER, checkRecordable } from './stages/admit.js';
+import { checkPlanWindow } from './stages/plan-route.js';
+import { markPlanRecord, recordPlanWindows } from './stages/plan-record.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
@@ -69,6 +71,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       draft.streamed = meta.stream;
 
       const routed = await routeRequest(deps, config, tool, meta, draft);
+      checkPlanWindow(tool, family, deps.plans);
 
       const cached = serveFromCache(deps, { config, tool, req, res, json: body.json, meta, routed, draft });
       if (cached.hit) {
@@ -113,6 +116,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         draft,
       });
 
+      if (routed.plan) recordPlanWindows(deps, family, sent.upstream.headers);
       const servedPrice =
         sent.served.provider.name === routed.target.provider.name &&
         sent.served.upstreamModel === routed.target.upstreamModel
@@ -153,6 +157,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       });
     }
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
+    if (tool.plan) markPlanRecord(draft);
     settle(deps, draft, reservation);
   };
 }

@@ -25,6 +25,8 @@ export interface RecordDraft {
   project?: string;
   keyLabel?: string;
   failovers?: string[];
+  plan?: boolean;
+  apiEquivalentUsd?: number | null;
 }
 
 // Built property by property, not by spreading: these run for every request, and spread and
@@ -79,5 +81,9 @@ export function toRecord(d: RecordDraft, endedAt: number): LedgerRecord {
   if (d.project !== undefined) r.project = d.project;
   if (d.keyLabel !== undefined) r.keyLabel = d.keyLabel;
   if (d.failovers !== undefined) r.failovers = d.failovers;
+  if (d.plan) {
+    r.plan = true;
+    r.apiEquivalentUsd = d.apiEquivalentUsd ?? null;
+  }
   return r;
 }

@@ -17,6 +17,7 @@ export function toolView(tool: Tool, now: Date): ToolView {
     limits: tool.limits,
     ...(tool.cache !== undefined ? { cache: tool.cache } : {}),
     ...(tool.modelOverride ? { modelOverride: tool.modelOverride } : {}),
+    ...(tool.plan ? { plan: true } : {}),
     tokens,
     activeTokens,
   };
@@ -45,6 +46,8 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
       limits: body.limits,
       tokens: [record],
       ...(body.cache !== undefined ? { cache: body.cache } : {}),
+      ...(body.modelOverride ? { modelOverride: body.modelOverride } : {}),
+      ...(body.plan ? { plan: true } : {}),
     };
     await config.update((c) => void c.tools.push(tool));
     changed();
@@ -61,6 +64,8 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
       else if (body.cache !== undefined) tool.cache = body.cache;
       if (body.modelOverride === null) delete tool.modelOverride;
       else if (body.modelOverride !== undefined) tool.modelOverride = body.modelOverride;
+      if (body.plan === false) delete tool.plan;
+      else if (body.plan) tool.plan = true;
     });
     changed();
     return toolView(findTool(next, params.name!), now());

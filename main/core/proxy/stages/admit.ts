@@ -74,9 +74,13 @@ export function admit(
   const inputEstimate = () =>
     (estimated ??= metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0);
   const s = x.config.settings;
-  const budgeted = [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
-    (v) => v !== undefined,
-  );
+  // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
+  // is recorded apart), RPM/TPM still do.
+  const budgeted =
+    !tool.plan &&
+    [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
+      (v) => v !== undefined,
+    );
   const cost = costFunction(price);
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, model);

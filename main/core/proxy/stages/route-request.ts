@@ -7,6 +7,7 @@ import { resolveProvider, type RouteTarget } from '../../route/resolve-provider.
 
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
+import { routePlan } from './plan-route.js';
 import type { RequestMeta } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
@@ -15,6 +16,8 @@ export interface Routed {
   requestedModel: string;
   target: RouteTarget;
   keys: Array<{ label: string; key: string }>;
+  /** Plan traffic: the client's own credential goes to the plan's host (plan-route.ts). */
+  plan?: boolean;
 }
 
 export async function routeRequest(
@@ -26,6 +29,7 @@ export async function routeRequest(
 ): Promise<Routed> {
   const requestedModel = tool.modelOverride && meta.model ? tool.modelOverride : meta.model;
   draft.model = requestedModel;
+  if (tool.plan) return routePlan(config, tool, draft, requestedModel);
   const route = resolveProvider(config, draft.family, requestedModel);
   if (!route.ok) throw new Refused('route_error', route.message, 'bad_request');
   const { provider, upstreamModel } = route.target;

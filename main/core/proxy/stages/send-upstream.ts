@@ -17,6 +17,7 @@ import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import { isObject, rewriteBody, type RequestMeta } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
+import { planCredentialHeaders } from './plan-route.js';
 import type { Routed } from './route-request.js';
 
 export interface Sent {
@@ -48,7 +49,9 @@ export async function sendUpstream(
     if (!x.res.writableFinished) cancel.cancel();
   });
   const attempts = [];
-  for (const target of fallbackChain(x.config, routed.target)) {
+  // Plan traffic has one place to go: its own provider's host (no fallback chain).
+  const chain = routed.plan ? [routed.target] : fallbackChain(x.config, routed.target);
+  for (const target of chain) {
     const keys =
       target.provider === routed.target.provider ? routed.keys : await deps.vault.keys(target.provider.name);
     for (const key of deps.keyHealth.order(target.provider.name, keys)) {
@@ -77,7 +80,7 @@ export async function sendUpstream(
         headers: {
           ...adapter.defaultHeaders,
           ...upstreamRequestHeaders(x.req.headers),
-          ...adapter.authHeaders(a.key),
+          ...(routed.plan ? planCredentialHeaders(x.req.headers) : adapter.authHeaders(a.key)),
         },
         body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : x.body.bodyBytes,
         signal: cancel,

@@ -26,6 +26,8 @@ export function serveFromCache(
   },
 ): CacheLookup {
   const { config, draft } = x;
+  // A plan answer belongs to the credential that paid for it: never stored, never replayed.
+  if (x.routed.plan) return { hit: false };
   const cacheable =
     (x.tool.cache ?? config.settings.cacheEnabled) &&
     isReplayable({

@@ -1,0 +1,198 @@
+// Subscription-plan traffic: a tool marked --plan sends its Shimmy token in x-shimmy-token and
+// keeps its own plan credential, which goes byte for byte to the plan's official host (a loopback
+// stand-in here) and nowhere else; the answer's plan headers become the windows `shimmy plan`
+// shows; the record keeps the API-equivalent cost apart from spend; a "stop at N%" limit refuses.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import Anthropic from '@anthropic-ai/sdk';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+/** What an OAuth plan login sends (Claude Code signed in with Pro/Max): never a Shimmy token. */
+const PLAN_CREDENTIAL = 'Bearer sk-ant-oat01-plan-credential-ZZZZ-9999';
+
+interface Seen {
+  url: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+/** A stand-in for api.anthropic.com that answers plan traffic with the plan headers. */
+async function startOfficialHost(planHeaders: () => Record<string, string>) {
+  const seen: Seen[] = [];
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      seen.push({ url: req.url ?? '', headers: req.headers });
+      res.writeHead(200, { 'content-type': 'application/json', ...planHeaders() });
+      res.end(
+        JSON.stringify({
+          id: 'msg_plan',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5',
+          content: [{ type: 'text', text: 'on the plan' }],
+          stop_reason: 'end_turn',
+          stop_sequence: null,
+          usage: {
+            input_tokens: 1000,
+            output_tokens: 200,
+            cache_creation_input_tokens: 0,
+            cache_read_input_tokens: 0,
+          },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    seen,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+let h: Harness;
+let official: Awaited<ReturnType<typeof startOfficialHost>>;
+let fiveHour = 0.43;
+let token: string;
+
+beforeAll(async () => {
+  official = await startOfficialHost(() => ({
+    'anthropic-ratelimit-unified-status': 'allowed',
+    'anthropic-ratelimit-unified-5h-utilization': String(fiveHour),
+    'anthropic-ratelimit-unified-5h-reset': '1796000000',
+    'anthropic-ratelimit-unified-7d-utilization': '0.12',
+    'anthropic-ratelimit-unified-7d-reset': '1796500000',
+  }));
+  h = await startHarness();
+  await h.admin.call('patchSettings', {
+    body: { planHosts: { anthropic: official.url, openai: `${official.url}/codex` } },
+  });
+  token = (
+    await h.admin.call('createTool', {
+      body: { name: 'claude-plan', limits: { dailyUsd: 0.001 }, plan: true },
+    })
+  ).token;
+});
+afterAll(async () => {
+  await h.close();
+  await official.close();
+});
+
+const client = () =>
+  new Anthropic({
+    baseURL: h.core.url,
+    authToken: PLAN_CREDENTIAL.slice('Bearer '.length),
+    apiKey: null,
+    defaultHeaders: { 'x-shimmy-token': token },
+    maxRetries: 0,
+  });
+const ask = () =>
+  client().messages.create({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 64,
+    messages: [{ role: 'user', content: 'hi' }],
+  });
+
+describe('plan pass-through', () => {
+  it('forwards the plan credential unchanged to the official host only, with no Shimmy key', async () => {
+    const before = h.upstream.received.length;
+    const msg = await ask();
+    expect(msg.content).toEqual([{ type: 'text', text: 'on the plan' }]);
+    const got = official.seen.at(-1)!;
+    expect(got.url).toBe('/v1/messages');
+    expect(got.headers.authorization).toBe(PLAN_CREDENTIAL);
+    expect(got.headers['x-api-key']).toBeUndefined();
+    expect(JSON.stringify(got.headers)).not.toContain(token);
+    // The configured Anthropic provider (the harness's fake upstream) saw nothing.
+    expect(h.upstream.received.length).toBe(before);
+  });
+
+  it('records the API-equivalent cost apart, and a $0.001 budget does not stop plan traffic', async () => {
+    await ask();
+    const rec = (await h.admin.call('listRequests', { query: { tool: 'claude-plan' } })).records[0]!;
+    expect(rec.plan).toBe(true);
+    expect(rec.costUsd).toBe(0);
+    // claude-sonnet-4-5 at $3 / $15 per 1M tokens (anthropic.com/pricing, checked 2026-11-27):
+    // 1000 × 3e-6 + 200 × 15e-6 = 0.003 + 0.003 = $0.006
+    expect(rec.apiEquivalentUsd).toBeCloseTo(0.006, 10);
+    expect(rec.usage.inputTokens).toBe(1000);
+  });
+
+  it('shows the windows from the plan headers (shimmy plan --json shape)', async () => {
+    const view = await h.admin.call('plans');
+    expect(view.windows.map(({ seenAt: _s, ...w }) => w)).toEqual([
+      {
+        provider: 'anthropic',
+        window: '5h',
+        usedPercent: 43,
+        resetsAt: new Date(1796000000 * 1000).toISOString(),
+        status: 'allowed',
+      },
+      {
+        provider: 'anthropic',
+        window: '7d',
+        usedPercent: 12,
+        resetsAt: new Date(1796500000 * 1000).toISOString(),
+        status: 'allowed',
+      },
+    ]);
+    const week = view.week.find((r) => r.provider === 'anthropic')!;
+    expect(week.requests).toBeGreaterThanOrEqual(2);
+  });
+
+  it('refuses a route that would send the plan credential to another provider', async () => {
+    await h.admin.call('addRoute', { body: { pattern: 'claude-elsewhere', target: 'openai/gpt-4o-mini' } });
+    const before = official.seen.length;
+    const elsewhere = client().messages.create({
+      model: 'claude-elsewhere',
+      max_tokens: 8,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    await expect(elsewhere).rejects.toMatchObject({ status: 400 });
+    expect(official.seen.length).toBe(before);
+    expect(h.upstream.received.some((r) => JSON.stringify(r.headers).includes('plan-credential'))).toBe(
+      false,
+    );
+  });
+
+  it('stops at N% of the 5-hour window with the reset time, in the client’s format', async () => {
+    await h.admin.call('patchTool', {
+      params: { name: 'claude-plan' },
+      body: { limits: { planMaxPercent5h: 80 } },
+    });
+    fiveHour = 0.85;
+    await ask(); // this answer reports 85%
+    const before = official.seen.length;
+    const err = (await ask().catch((e: unknown) => e)) as {
+      status: number;
+      error: { error: { type: string; message: string } };
+    };
+    expect(err.status).toBe(429);
+    expect(err.error.error.type).toBe('rate_limit_error');
+    expect(err.error.error.message).toContain('80%');
+    expect(err.error.error.message).toContain(new Date(1796000000 * 1000).toISOString());
+    expect(official.seen.length).toBe(before);
+  });
+
+  it('never persists or logs the plan credential', async () => {
+    const files: string[] = [];
+    const walk = async (dir: string) => {
+      for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+        const p = path.join(dir, e.name);
+        if (e.isDirectory()) await walk(p);
+        else if (e.isFile()) files.push(p);
+      }
+    };
+    await new Promise((r) => setTimeout(r, 300));
+    await walk(h.dataDir);
+    for (const f of files) {
+      const text = await fs.readFile(f);
+      expect(text.includes('plan-credential-ZZZZ'), f).toBe(false);
+      expect(text.includes(Buffer.from('plan-credential-ZZZZ').toString('base64')), f).toBe(false);
+    }
+    expect(JSON.stringify(h.logs)).not.toContain('plan-credential-ZZZZ');
+  });
+});
