@@ -176,12 +176,13 @@ export const AddProviderSchema = ProviderSchema.pick({
   baseUrl: true,
   isDefault: true,
   fallback: true,
+  priceProvider: true,
 });
 export type AddProvider = z.infer<typeof AddProviderSchema>;
 
 /** `fallback: null` removes the fallback. */
 export const PatchProviderSchema = ProviderSchema.pick({ baseUrl: true, isDefault: true })
-  .extend({ fallback: z.string().min(1).nullable() })
+  .extend({ fallback: z.string().min(1).nullable(), priceProvider: z.string().min(1).max(64).nullable() })
   .partial();
 export type PatchProvider = z.infer<typeof PatchProviderSchema>;
 
@@ -211,13 +212,21 @@ export type PutKey = z.infer<typeof PutKeySchema>;
 
 export const PriceViewSchema = z.object({
   model: z.string(),
+  /** Base prices in USD per 1M tokens (a model billed only by other units shows 0 here). */
   price: PriceSchema,
   source: PriceSourceSchema,
+  /** The catalog provider (genai-prices id) whose price this is; user prices: none. */
+  provider: z.string().optional(),
+  /** Some token price rises past a long-context threshold (the whole request then pays it). */
+  tiered: z.boolean().optional(),
+  /** Other units, in the catalog's own names: `web_searches_kcount` (USD per 1,000 searches),
+   *  `audio_hours`, `input_audio_mtok`, `output_audio_mtok`, … */
+  units: z.record(z.string(), z.number()).optional(),
 });
 export type PriceView = z.infer<typeof PriceViewSchema>;
 
 export const RefreshPricesSchema = z.object({
-  /** Defaults to settings.priceListUrl. */
+  /** Defaults to settings.priceListUrl, then the catalog's own update URL. */
   url: z.url({ protocol: /^https?$/ }).optional(),
 });
 export const PriceRefreshResultSchema = z.discriminatedUnion('ok', [
@@ -225,6 +234,35 @@ export const PriceRefreshResultSchema = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(false), url: z.string(), message: z.string() }),
 ]);
 export type PriceRefreshResult = z.infer<typeof PriceRefreshResultSchema>;
+
+/** Where the prices in use come from, and the models seen in traffic that have none. */
+export const PriceStatusSchema = z.object({
+  catalog: z.object({
+    /** `bundled`: shipped with this version; `refreshed`: fetched from `url` at `fetchedAt`. */
+    source: z.enum(['bundled', 'refreshed']),
+    /** The catalog library and its version (bundled data is as new as the package). */
+    library: z.string(),
+    url: z.string().optional(),
+    fetchedAt: z.string().optional(),
+    lastModified: z.string().optional(),
+    /** A damaged saved catalog and what is used instead. */
+    problem: z.string().optional(),
+    lastRefresh: z.object({ at: z.string(), ok: z.boolean(), error: z.string().optional() }).optional(),
+    autoRefresh: z.boolean(),
+    refreshUrl: z.string(),
+  }),
+  unpriced: z.array(
+    z.object({
+      model: z.string(),
+      provider: z.string(),
+      /** Unpriced requests in the last 30 days. */
+      requests: z.number().int(),
+      /** The command that prices it. */
+      command: z.string(),
+    }),
+  ),
+});
+export type PriceStatus = z.infer<typeof PriceStatusSchema>;
 
 // ---------- settings ----------
 
@@ -245,6 +283,7 @@ export const PatchSettingsSchema = z
     globalMonthlyUsd: z.number().positive().nullable(),
     alertWebhookUrl: z.url({ protocol: /^https?$/ }).nullable(),
     priceListUrl: z.url({ protocol: /^https?$/ }).nullable(),
+    priceRefresh: z.boolean(),
     cacheEnabled: z.boolean(),
     cacheTtlMs: z.number().int().positive(),
     cachePolicy: z.enum(['deterministic', 'always']),
@@ -406,6 +445,7 @@ export const adminRoutes = {
   deleteKey: { method: 'DELETE', path: '/api/keys/:provider/:label', response: OkSchema },
 
   listPrices: { method: 'GET', path: '/api/prices', response: z.array(PriceViewSchema) },
+  priceStatus: { method: 'GET', path: '/api/prices/status', response: PriceStatusSchema },
   putPrice: { method: 'PUT', path: '/api/prices/:model', body: PriceSchema, response: PriceViewSchema },
   deletePrice: { method: 'DELETE', path: '/api/prices/:model', response: OkSchema },
   refreshPrices: {

@@ -67,6 +67,9 @@ export const ProviderSchema = z.object({
   /** Where a request goes when every key of this provider failed before the first byte:
    *  `provider` (same model) or `provider/model`. Followed as a chain, bounded. */
   fallback: z.string().min(1).optional(),
+  /** The price catalog provider (genai-prices id, e.g. `deepseek`) whose prices apply; absent =
+   *  found from the base URL, else the API family's first party. */
+  priceProvider: z.string().min(1).max(64).optional(),
 });
 export type Provider = z.infer<typeof ProviderSchema>;
 
@@ -105,7 +108,10 @@ export const SettingsSchema = z.object({
   globalDailyUsd: z.number().positive().optional(),
   globalMonthlyUsd: z.number().positive().optional(),
   alertWebhookUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Where the price catalog is refreshed from; absent = @pydantic/genai-prices' own update URL. */
   priceListUrl: z.url({ protocol: /^https?$/ }).optional(),
+  /** Refresh the price catalog in the background (on start and every 6 h); absent = on. */
+  priceRefresh: z.boolean().optional(),
   cacheEnabled: z.boolean(),
   /** How long a cached answer may be replayed. */
   cacheTtlMs: z.number().int().positive(),

@@ -17,7 +17,7 @@ import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
 import { openLedgerEngine, redactDatabase } from './store/index.js';
 import { createLimiter } from './limits/index.js';
-import { createPriceBook, loadRefreshedPrices, refreshPriceList } from './pricing/index.js';
+import { createPrices, loadLegacyPrices, openPriceCatalog } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { createShimmyServer, listen } from './server.js';
@@ -97,9 +97,23 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     retentionDays: () => settings().retentionDays,
     now,
   });
-  const pricesFile = path.join(opts.dataDir, 'prices.json');
-  let refreshed = await loadRefreshedPrices(pricesFile);
-  const prices = createPriceBook({ user: () => config.get().prices, refreshed: () => refreshed });
+  // The price catalog: the last refreshed copy in the data dir (else the bundled one), refreshed in
+  // the background below. An older version's prices.json still loads, behind the catalog.
+  const env = opts.env ?? process.env;
+  const priceCatalog = await openPriceCatalog({
+    file: path.join(opts.dataDir, 'price-catalog.json'),
+    fetch,
+    now,
+    log,
+    url: () => settings().priceListUrl,
+    autoRefresh: () => settings().priceRefresh !== false && env.SHIMMY_PRICE_REFRESH !== 'off',
+  });
+  const legacyPrices = await loadLegacyPrices(path.join(opts.dataDir, 'prices.json'));
+  const prices = createPrices({
+    catalog: priceCatalog.current,
+    user: () => config.get().prices,
+    legacy: () => legacyPrices,
+  });
   const limiter = createLimiter({ spend: ledger, settings, emit: (e) => events.emit(e), now });
   const upstream = createUpstreamClient();
   const keyHealth = createKeyHealth();
@@ -157,10 +171,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     limiter,
     prices,
     plans,
-    pricesFile,
-    reloadRefreshedPrices: async () => {
-      refreshed = await loadRefreshedPrices(pricesFile);
-    },
+    priceCatalog,
+    legacyPrices: () => legacyPrices,
     events,
     sessions,
     keyHealth,
@@ -207,21 +219,12 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       });
     }, SPEND_TICK_MS);
   });
-  // Retention and price refresh run in the background, never on the request path.
+  // Retention and the price catalog refresh run in the background, never on the request path.
   const housekeeping = async () => {
     await ledger.prune().catch((err) => log({ warn: 'ledger prune failed', cause: String(err) }));
     await bodyLog.prune(settings().retentionDays, now()).catch(() => undefined);
-    const url = settings().priceListUrl;
-    if (url) {
-      const r = await refreshPriceList({ url, file: pricesFile, fetch });
-      if (r.ok) refreshed = await loadRefreshedPrices(pricesFile);
-      else
-        log({
-          warn: 'price list refresh failed; using the last saved list or built-in prices',
-          cause: r.error,
-        });
-    }
   };
+  priceCatalog.start();
   const housekeepingTimer = setInterval(() => void housekeeping(), 6 * 3600_000);
   housekeepingTimer.unref();
   void housekeeping();
@@ -259,6 +262,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       const report = await server.close(graceMs, options.force);
       if (report.inFlight > 0) log({ info: 'shutdown', inFlight: report.inFlight, cut: report.cut, graceMs });
       clearInterval(housekeepingTimer);
+      priceCatalog.stop();
       if (spendTick) clearTimeout(spendTick);
       await upstream.close();
       await ledger.close();

@@ -25,7 +25,7 @@ export async function startShimmy(upstreamUrl) {
     dataDir,
     port: 0,
     keychain: null,
-    env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench' },
+    env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
     log: () => {},
   });
   await admin(core, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });

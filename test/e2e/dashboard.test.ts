@@ -80,6 +80,7 @@ beforeAll(async () => {
   ({ env } = cliEnv());
   keychainService = `ShimmyE2E-${randomBytes(6).toString('hex')}`;
   env.SHIMMY_KEYCHAIN_SERVICE = keychainService;
+  env.SHIMMY_PRICE_REFRESH = 'off';
   keychain = await loadKeytar();
   // Browser start-up overlaps the server's: both take seconds on a busy machine.
   const launching = launchChromium();

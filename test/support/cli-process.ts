@@ -33,6 +33,8 @@ export function cliEnv(): { env: NodeJS.ProcessEnv; keychainService: string } {
   for (const [k, v] of Object.entries(process.env))
     if (!k.startsWith('SHIMMY_') || k === 'SHIMMY_KEYRING_READY') env[k] = v;
   env.SHIMMY_KEYCHAIN_SERVICE = keychainService;
+  // Traffic only to loopback: no background price catalog refresh from the internet.
+  env.SHIMMY_PRICE_REFRESH = 'off';
   return { env, keychainService };
 }
 

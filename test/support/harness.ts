@@ -38,7 +38,8 @@ export async function startHarness(
   const core = await startCore({
     dataDir,
     port: 0,
-    env: { ...process.env, SHIMMY_KEYCHAIN_SERVICE: keychainService },
+    // Traffic only to loopback: no background price catalog refresh from the internet.
+    env: { ...process.env, SHIMMY_KEYCHAIN_SERVICE: keychainService, SHIMMY_PRICE_REFRESH: 'off' },
     log: (e) => logs.push(e),
     ...opts.core,
   });

@@ -2,8 +2,9 @@ import type { ConfigStore } from '../config/config-store.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
+import type { Price } from '../../../shared/prices.js';
 import type { PlanTracker } from '../plans/plan-tracker.js';
-import type { PriceBook } from '../pricing/index.js';
+import type { PriceCatalogService, Prices } from '../pricing/index.js';
 import type { Vault } from '../vault/vault.js';
 import type { Sessions } from './sessions.js';
 import type { ResponseCache } from '../cache/index.js';
@@ -15,11 +16,12 @@ export interface AdminDeps {
   vault: Vault;
   ledger: Ledger;
   limiter: Limiter;
-  prices: PriceBook;
+  prices: Prices;
   plans: PlanTracker;
-  /** Where refreshed price lists are saved. */
-  pricesFile: string;
-  reloadRefreshedPrices: () => Promise<void>;
+  /** The catalog in use, its status and refresh. */
+  priceCatalog: PriceCatalogService;
+  /** An older version's prices.json (LiteLLM-derived), still honoured by exact name. */
+  legacyPrices: () => Record<string, Price>;
   events: EventBus;
   sessions: Sessions;
   keyHealth: KeyHealth;
@@ -29,5 +31,4 @@ export interface AdminDeps {
   info: () => { url: string; port: number };
   rendererDir: string;
   now: () => Date;
-  fetch?: typeof fetch;
 }

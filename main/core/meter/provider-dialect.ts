@@ -24,12 +24,27 @@ const DIALECTS: ReadonlyArray<readonly [host: string, dialect: ProviderDialect]>
   ['openrouter.ai', { name: 'openrouter', usageCostUsd: true }],
 ];
 
+/** genai-prices provider id (config `priceProvider`) → the same dialects. */
+const BY_PRICE_PROVIDER = new Map<string, ProviderDialect>([
+  ['x-ai', DIALECTS[0]![1]],
+  ['deepseek', DIALECTS[1]![1]],
+  ['openrouter', DIALECTS[2]![1]],
+]);
+
 // Decided per request: parsing the URL each time would be wasted work on the hot path.
 const known = new Map<string, ProviderDialect>();
 
 /** The dialect of a provider; the standard one for OpenAI itself, Anthropic and anything unknown. */
-export function providerDialect(provider: { kind: ApiFamily | string; baseUrl: string }): ProviderDialect {
+export function providerDialect(provider: {
+  kind: ApiFamily | string;
+  baseUrl: string;
+  priceProvider?: string;
+}): ProviderDialect {
   if (provider.kind !== 'openai') return STANDARD_DIALECT;
+  // A provider configured as billed like a catalog provider (a gateway or stand-in in front of
+  // xAI, OpenRouter, …) also reports usage like it.
+  const declared = provider.priceProvider ? BY_PRICE_PROVIDER.get(provider.priceProvider) : undefined;
+  if (declared) return declared;
   let dialect = known.get(provider.baseUrl);
   if (!dialect) {
     if (known.size >= 256) known.clear();

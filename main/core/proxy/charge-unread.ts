@@ -3,7 +3,7 @@
 // bills it all the same, so it is recorded as `estimated` at its reserved worst case (a cut stream
 // keeps the meter's running estimate) — never $0 — and that cost stays spent against the budget.
 import { ZERO_USAGE, type ApiFamily } from '../../../shared/usage.js';
-import { costUsd, type PriceMatch } from '../pricing/index.js';
+import { priceUsage, type PriceMatch } from '../pricing/index.js';
 import type { Billing } from '../route/billable-endpoints.js';
 import type { RecordDraft } from './request-record.js';
 
@@ -48,7 +48,7 @@ export function unreadEstimate(
   return () => {
     if (a.budgeted && a.worstCaseUsd !== null) return a.worstCaseUsd;
     if (!a.price) return null;
-    return costUsd(family, a.price.price, {
+    return priceUsage(a.price, {
       ...ZERO_USAGE,
       inputTokens: a.inputEstimate(),
       outputTokens: a.outputCap ?? defaultOutput,

@@ -8,7 +8,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
 import type { PlanTracker } from '../plans/plan-tracker.js';
-import type { PriceBook } from '../pricing/index.js';
+import type { Prices } from '../pricing/index.js';
 import type { KeyHealth } from '../upstream/key-health.js';
 import type { UpstreamClient } from '../upstream/upstream-client.js';
 import type { Vault } from '../vault/vault.js';
@@ -19,7 +19,7 @@ export interface ProxyDeps {
   vault: Vault;
   limiter: Limiter;
   ledger: Ledger;
-  prices: PriceBook;
+  prices: Prices;
   /** Latest subscription-plan utilization, read from plan answers. */
   plans: PlanTracker;
   events: EventBus;

@@ -88,6 +88,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         tool,
         draft,
         json: fields,
+        provider: routed.target.provider,
         model: routed.target.upstreamModel,
       });
       reservation = admitted.reservation;
@@ -122,15 +123,21 @@ export function createProxyHandler(deps: ProxyDeps) {
 
       if (routed.plan) recordPlanWindows(deps, family, sent.upstream.headers);
       const servedPrice =
+        sent.served.provider.name === routed.target.provider.name &&
         sent.served.upstreamModel === routed.target.upstreamModel
           ? admitted.price
-          : deps.prices.lookup(sent.served.upstreamModel);
+          : deps.prices.lookup({
+              provider: sent.served.provider,
+              model: sent.served.upstreamModel,
+              at: draft.time,
+            });
       await relayResponse(deps, {
         res,
         upstream: sent.upstream,
         draft,
         meta,
         price: servedPrice,
+        servedBy: sent.served.provider,
         reservation,
         inputEstimate: admitted.inputEstimate,
         budgeted: admitted.budgeted,

@@ -1,6 +1,7 @@
-// Model prices (USD per 1M tokens): built-in, refreshed from a price list, or the user's overrides.
+// Model prices (USD per 1M tokens): the @pydantic/genai-prices catalog (bundled or refreshed), the
+// user's overrides, where the catalog comes from, and the models seen in traffic with no price.
 import { useDeferredValue, useState, type FormEvent } from 'react';
-import type { PriceRefreshResult, PriceView } from '../../../shared/admin-api.js';
+import type { PriceRefreshResult, PriceStatus, PriceView } from '../../../shared/admin-api.js';
 import type { Price } from '../../../shared/prices.js';
 import { errorMessage } from '../api/client.js';
 import { useServices } from '../api/services.js';
@@ -12,6 +13,7 @@ const perM = (n: number | undefined) => (n === undefined ? '—' : `$${n}`);
 
 export function PricesPage() {
   const prices = useRoute('listPrices', undefined, onConfig('prices'));
+  const status = useRoute('priceStatus', undefined, onConfig('prices'));
   const [filter, setFilter] = useState('');
   const deferred = useDeferredValue(filter.trim().toLowerCase());
   const [editing, setEditing] = useState<PriceView>();
@@ -20,15 +22,23 @@ export function PricesPage() {
     <div className="page" data-testid="page-prices">
       <h1 className="page-title">Prices</h1>
       <p className="muted small-text">
-        USD per million tokens. Your overrides win over built-in and refreshed prices.
+        USD per million tokens, from the price catalog of the provider that serves each request. Your
+        overrides always win.
       </p>
-      <RefreshForm onDone={prices.reload} />
+      {status.data && <CatalogStatus status={status.data} />}
+      <RefreshForm
+        onDone={() => {
+          prices.reload();
+          status.reload();
+        }}
+      />
       <OverrideForm
         key={editing?.model ?? 'new'}
         initial={editing}
         onSaved={() => {
           setEditing(undefined);
           prices.reload();
+          status.reload();
         }}
       />
       <label className="field" htmlFor="price-filter">
@@ -51,6 +61,9 @@ export function PricesPage() {
             <thead>
               <tr>
                 <th scope="col">Model</th>
+                <th scope="col" className="hide-narrow">
+                  Provider
+                </th>
                 <th scope="col" className="num">
                   Input
                 </th>
@@ -63,6 +76,9 @@ export function PricesPage() {
                 <th scope="col" className="num">
                   Output
                 </th>
+                <th scope="col" className="hide-narrow">
+                  Other
+                </th>
                 <th scope="col">Source</th>
                 <th scope="col">
                   <span className="sr-only">Actions</span>
@@ -71,12 +87,14 @@ export function PricesPage() {
             </thead>
             <tbody>
               {shown.map((p) => (
-                <tr key={p.model} data-testid={`price-row-${p.model}`}>
+                <tr key={`${p.source}:${p.provider ?? ''}:${p.model}`} data-testid={`price-row-${p.model}`}>
                   <td className="ellipsis">{p.model}</td>
+                  <td className="hide-narrow">{p.provider ?? '—'}</td>
                   <td className="num">{perM(p.price.input)}</td>
                   <td className="num hide-narrow">{perM(p.price.cachedInput)}</td>
                   <td className="num hide-narrow">{perM(p.price.cacheWrite)}</td>
                   <td className="num">{perM(p.price.output)}</td>
+                  <td className="hide-narrow small-text">{otherUnits(p)}</td>
                   <td>
                     <span className={p.source === 'user' ? 'badge info' : 'badge'}>{p.source}</span>
                   </td>
@@ -95,6 +113,55 @@ export function PricesPage() {
         </div>
       )}
     </div>
+  );
+}
+
+/** Long-context tiers and units other than tokens, in the catalog's own names. */
+function otherUnits(p: PriceView): string {
+  const parts = Object.entries(p.units ?? {}).map(([k, v]) => `${k} ${v}`);
+  if (p.tiered) parts.unshift('long-context tiers');
+  return parts.join(', ') || '—';
+}
+
+function CatalogStatus({ status }: { status: PriceStatus }) {
+  const c = status.catalog;
+  return (
+    <section className="card" aria-labelledby="catalog-title" data-testid="price-catalog">
+      <h2 id="catalog-title">Price catalog</h2>
+      <p>
+        {c.source === 'refreshed'
+          ? `${c.library} data, refreshed ${c.fetchedAt} from ${c.url}${c.lastModified ? ` (published ${c.lastModified})` : ''}`
+          : `Bundled with ${c.library}`}
+      </p>
+      <p className="muted small-text">
+        {c.autoRefresh
+          ? `Refreshed in the background every 6 h from ${c.refreshUrl}.`
+          : 'Background refresh is off.'}
+      </p>
+      {c.problem && (
+        <p role="alert" className="error-note">
+          {c.problem}
+        </p>
+      )}
+      {c.lastRefresh && !c.lastRefresh.ok && (
+        <p className="error-note">
+          Last refresh failed at {c.lastRefresh.at}: {c.lastRefresh.error}
+        </p>
+      )}
+      {status.unpriced.length > 0 && (
+        <>
+          <h3>Models with no price</h3>
+          <p className="muted small-text">Their requests are recorded as unpriced. Price one with:</p>
+          <ul data-testid="unpriced-models">
+            {status.unpriced.map((u) => (
+              <li key={`${u.provider}/${u.model}`}>
+                <strong>{u.model}</strong> ({u.provider}, {u.requests} requests): <code>{u.command}</code>
+              </li>
+            ))}
+          </ul>
+        </>
+      )}
+    </section>
   );
 }
 
@@ -122,12 +189,13 @@ function OverrideForm(props: { initial?: PriceView; onSaved: () => void }) {
     output: str(p?.output),
     cachedInput: str(p?.cachedInput),
     cacheWrite: str(p?.cacheWrite),
+    cacheWrite1h: str(p?.cacheWrite1h),
   });
   const [error, setError] = useState<string>();
   const submit = (e: FormEvent) => {
     e.preventDefault();
     const price: Partial<Price> = {};
-    for (const k of ['input', 'output', 'cachedInput', 'cacheWrite'] as const) {
+    for (const k of ['input', 'output', 'cachedInput', 'cacheWrite', 'cacheWrite1h'] as const) {
       const n = parseOptionalNumber(f[k]);
       if (n === undefined) continue;
       if (!Number.isFinite(n) || n < 0) return setError(`${k}: enter a price of 0 or more`);
@@ -168,6 +236,7 @@ function OverrideForm(props: { initial?: PriceView; onSaved: () => void }) {
         {input('output', 'Output $/1M')}
         {input('cachedInput', 'Cached input $/1M (optional)')}
         {input('cacheWrite', 'Cache write $/1M (optional)')}
+        {input('cacheWrite1h', '1-hour cache write $/1M (optional)')}
       </div>
       <ErrorNote error={error} />
       <button type="submit" className="primary">
@@ -201,7 +270,7 @@ function RefreshForm({ onDone }: { onDone: () => void }) {
   return (
     <form className="inline-form" onSubmit={submit} aria-label="Refresh prices">
       <label className="field" htmlFor="refresh-url">
-        <span>Price list URL (blank = the one in Settings)</span>
+        <span>Catalog URL (blank = the one in Settings, else the catalog's own)</span>
         <input id="refresh-url" type="url" value={url} onChange={(e) => setUrl(e.target.value)} />
       </label>
       <button type="submit" className="small" disabled={busy}>

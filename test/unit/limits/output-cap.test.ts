@@ -9,11 +9,18 @@ import { modelMaxOutput } from '../../../main/core/limits/model-max-output.js';
 import { planOutput, withinOutputLimit } from '../../../main/core/limits/output-cap.js';
 import { readOutputLimit, withOutputLimit } from '../../../main/core/limits/output-limit-field.js';
 import { reservedInput } from '../../../main/core/limits/reserved-input.js';
-import { costUsd } from '../../../main/core/pricing/index.js';
+import { bundledCatalog, createPrices, priceUsage } from '../../../main/core/pricing/index.js';
 
 const SONNET: Price = { input: 3, cacheWrite: 3.75, cachedInput: 0.3, output: 15 };
 const MINI: Price = { input: 0.15, cachedInput: 0.075, output: 0.6 };
-const costWith = (family: ApiFamily, price: Price) => (u: Usage) => costUsd(family, price, u);
+const catalog = await bundledCatalog();
+/** The price as a user's own (config.prices) for a provider of that family: the ledger's cost function. */
+const costWith = (family: ApiFamily, price: Price) => {
+  const prices = createPrices({ catalog: () => catalog, user: () => ({ m: price }), legacy: () => ({}) });
+  const provider = { name: 'p', kind: family, baseUrl: 'http://127.0.0.1:9/v1' };
+  const match = prices.lookup({ provider, model: 'm', at: new Date('2026-11-27T12:00:00Z') });
+  return (u: Usage) => priceUsage(match, u);
+};
 
 describe('reservedInput: the prompt at its dearest billing', () => {
   it('Anthropic cache_control reserves the input at the cache-write rate', () => {

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Settings } from '../../../../shared/config.js';
-import { refreshPriceList } from '../../pricing/index.js';
+import { CATALOG_LIBRARY, listPrices, unpricedModels } from '../../pricing/index.js';
 import type { AdminDeps } from '../admin-deps.js';
 import { AdminError, defineRoute } from '../define-route.js';
 
@@ -8,8 +8,19 @@ export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): v
   const { config, prices, events } = deps;
 
   defineRoute(app, 'listPrices', () =>
-    prices.list().map((m) => ({ model: m.model, price: m.price, source: m.source })),
+    listPrices({
+      catalog: deps.priceCatalog.current(),
+      user: config.get().prices,
+      legacy: deps.legacyPrices(),
+      providers: config.get().providers,
+      at: deps.now(),
+    }),
   );
+
+  defineRoute(app, 'priceStatus', async () => ({
+    catalog: { ...deps.priceCatalog.status(), library: CATALOG_LIBRARY },
+    unpriced: await unpricedModels({ ledger: deps.ledger, config: config.get(), prices, now: deps.now() }),
+  }));
 
   defineRoute(app, 'putPrice', async ({ params, body }) => {
     const model = params.model!;
@@ -31,13 +42,10 @@ export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): v
   });
 
   defineRoute(app, 'refreshPrices', async ({ body }) => {
-    const url = body.url ?? config.get().settings.priceListUrl;
-    if (!url) throw new AdminError(400, 'No price list URL: pass one, or set settings.priceListUrl', 'url');
-    const result = await refreshPriceList({ url, file: deps.pricesFile, fetch: deps.fetch ?? fetch });
-    if (!result.ok) return { ok: false as const, url, message: result.error };
-    await deps.reloadRefreshedPrices();
+    const r = await deps.priceCatalog.refresh(body.url);
+    if (!r.ok) return { ok: false as const, url: r.url, message: r.error };
     events.emit({ type: 'config', what: 'prices' });
-    return { ok: true as const, url, models: result.count, fetchedAt: deps.now().toISOString() };
+    return { ok: true as const, url: r.url, models: r.models, fetchedAt: r.catalog.fetchedAt ?? '' };
   });
 
   defineRoute(app, 'getSettings', () => config.get().settings);

@@ -17,6 +17,13 @@ function makeDefault(config: Config, name: string): void {
   for (const p of config.providers) if (p.kind === target.kind) p.isDefault = p.name === name;
 }
 
+/** A price provider must be one the catalog knows, or its requests would all be unpriced. */
+function checkPriceProvider(deps: AdminDeps, id: string): void {
+  const ids = deps.priceCatalog.current().providers.map((p) => p.id);
+  if (!ids.includes(id))
+    throw new AdminError(400, `No price catalog provider "${id}"; known: ${ids.join(', ')}`, 'priceProvider');
+}
+
 export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
   const { config, vault, events } = deps;
   const changed = () => events.emit({ type: 'config', what: 'providers' });
@@ -31,8 +38,14 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'addProvider', async ({ body }) => {
     if (config.get().providers.some((p) => p.name === body.name))
       throw new AdminError(409, `A provider named "${body.name}" already exists`, 'name');
+    if (body.priceProvider) checkPriceProvider(deps, body.priceProvider);
     const next = await config.update((c) => {
-      c.providers.push({ name: body.name, kind: body.kind, baseUrl: body.baseUrl });
+      c.providers.push({
+        name: body.name,
+        kind: body.kind,
+        baseUrl: body.baseUrl,
+        ...(body.priceProvider ? { priceProvider: body.priceProvider } : {}),
+      });
       if (body.isDefault) makeDefault(c, body.name);
     });
     changed();
@@ -41,9 +54,12 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
 
   defineRoute(app, 'patchProvider', async ({ params, body }) => {
     findProvider(config.get(), params.name!);
+    if (body.priceProvider) checkPriceProvider(deps, body.priceProvider);
     const next = await config.update((c) => {
       const p = findProvider(c, params.name!);
       if (body.baseUrl) p.baseUrl = body.baseUrl;
+      if (body.priceProvider === null) delete p.priceProvider;
+      else if (body.priceProvider !== undefined) p.priceProvider = body.priceProvider;
       if (body.fallback === null) delete p.fallback;
       else if (body.fallback !== undefined) {
         const target = body.fallback.split('/')[0]!;

@@ -4,7 +4,7 @@
 // to what the budget has left (limits/output-cap.ts) and written into the body sent upstream, so
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
-import type { Config, Tool } from '../../../../shared/config.js';
+import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { Usage } from '../../../../shared/usage.js';
 import type { Refusal, Reservation } from '../../limits/index.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
@@ -12,7 +12,7 @@ import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-ca
 import { readOutputLimit, withOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
-import { costUsd, type PriceMatch } from '../../pricing/index.js';
+import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import { isObject } from '../request-meta.js';
@@ -59,17 +59,17 @@ const generates = (endpoint: RecordDraft['endpoint']) =>
   endpoint === 'generate_content';
 
 /** The one pricing function the ledger uses, for a hypothetical usage of this request. */
-function costFunction(family: RecordDraft['family'], price: PriceMatch | undefined): CostOf | undefined {
-  return price ? (u: Usage) => costUsd(family, price.price, u) : undefined;
+function costFunction(price: PriceMatch | undefined): CostOf | undefined {
+  return price ? (u: Usage) => priceUsage(price, u) : undefined;
 }
 
 export function admit(
   deps: ProxyDeps,
-  x: { config: Config; tool: Tool; draft: RecordDraft; json: unknown; model: string },
+  x: { config: Config; tool: Tool; draft: RecordDraft; json: unknown; provider: Provider; model: string },
 ): Admitted {
   const { tool, draft, json, model } = x;
   const { family, endpoint } = draft;
-  const price = model ? deps.prices.lookup(model) : undefined;
+  const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
   // Tokenizing costs real time per request: only when a budget or TPM limit needs the count,
   // or a stream is cut before the provider's own count arrives.
   let estimated: number | undefined;
@@ -83,7 +83,7 @@ export function admit(
     [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
       (v) => v !== undefined,
     );
-  const cost = costFunction(family, price);
+  const cost = costFunction(price);
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, model);
 

@@ -9,10 +9,11 @@ import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
 import { withinOutputLimit } from '../../limits/output-cap.js';
 import { createResponseMeter, type ProviderDialect } from '../../meter/index.js';
-import { costUsd, type PriceMatch } from '../../pricing/index.js';
+import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
 import { describeUpstreamError, type UpstreamResponse } from '../../upstream/upstream-client.js';
+import type { Provider } from '../../../../shared/config.js';
 import type { BodyLogging } from '../body-logging.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import type { RequestMeta } from '../request-meta.js';
@@ -24,6 +25,8 @@ export interface RelayArgs {
   draft: RecordDraft;
   meta: RequestMeta;
   price: PriceMatch | undefined;
+  /** The provider that answered: a request without a model is priced at its answer's model there. */
+  servedBy?: Provider;
   reservation: Reservation;
   inputEstimate: () => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
@@ -99,9 +102,8 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         sse &&
         a.budgeted &&
         a.price &&
-        a.reservation.check(
-          costUsd(draft.family, a.price.price, withinOutputLimit(meter.usage(), a.outputCap)),
-        ) === 'over'
+        a.reservation.check(priceUsage(a.price, withinOutputLimit(meter.usage(), a.outputCap)) ?? 0) ===
+          'over'
       ) {
         cutOff = true;
         upstream.body.cancel();
@@ -154,13 +156,15 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
     // A request without a model (a Responses stored prompt) is priced at the model that answered.
     if (meter.model && !draft.model) {
       draft.model = meter.model;
-      price ??= deps.prices.lookup(meter.model);
+      price ??= a.servedBy
+        ? deps.prices.lookup({ provider: a.servedBy, model: meter.model, at: draft.time })
+        : undefined;
     }
   }
   if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
     draft.costUsd = 0;
   } else {
-    draft.costUsd = price ? costUsd(draft.family, price.price, draft.usage) : null;
+    draft.costUsd = priceUsage(price, draft.usage);
   }
   const complete = draft.errorClass === null && (!sse || meter?.final === true);
   if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {

@@ -1,0 +1,80 @@
+// The refreshed catalog on disk: written atomically (temp file + rename), the copy it replaces kept
+// as `.prev`, so a file damaged later (disk, hand edit) still leaves a last good copy to price with.
+import { randomBytes } from 'node:crypto';
+import { copyFile, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { parseCatalogProviders, type Catalog } from './catalog.js';
+
+const FileSchema = z.object({
+  format: z.literal('genai-prices'),
+  url: z.string(),
+  fetchedAt: z.string(),
+  lastModified: z.string().optional(),
+  providers: z.unknown(),
+});
+
+export type LoadedCatalog =
+  { catalog: Catalog; problem?: string } | { catalog?: undefined; problem?: string };
+
+/** Reads `file` (or, when it is damaged, `file.prev`). Missing file: no catalog and no problem.
+ *  A damaged file is reported in `problem` whatever else was found. */
+export async function loadCatalogFile(file: string): Promise<LoadedCatalog> {
+  const main = await readCatalog(file);
+  if (main === undefined || typeof main !== 'string') return main ? { catalog: main } : {};
+  const problem = `${file} is damaged (${main})`;
+  const prev = await readCatalog(`${file}.prev`);
+  if (prev && typeof prev !== 'string')
+    return { catalog: prev, problem: `${problem}; using the previous copy from ${prev.fetchedAt}` };
+  return { problem: `${problem}; using the bundled catalog` };
+}
+
+/** undefined = no such file; a string = why it cannot be used. */
+async function readCatalog(file: string): Promise<Catalog | string | undefined> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    return (err as Error).message;
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    return `not JSON: ${(err as Error).message}`;
+  }
+  const f = FileSchema.safeParse(raw);
+  if (!f.success) return 'not a saved price catalog';
+  const providers = parseCatalogProviders(f.data.providers);
+  if (typeof providers === 'string') return providers;
+  return {
+    providers,
+    source: 'refreshed',
+    url: f.data.url,
+    fetchedAt: f.data.fetchedAt,
+    ...(f.data.lastModified ? { lastModified: f.data.lastModified } : {}),
+  };
+}
+
+export async function saveCatalogFile(file: string, catalog: Catalog): Promise<void> {
+  const text = JSON.stringify({
+    format: 'genai-prices',
+    url: catalog.url ?? '',
+    fetchedAt: catalog.fetchedAt ?? new Date().toISOString(),
+    ...(catalog.lastModified ? { lastModified: catalog.lastModified } : {}),
+    providers: catalog.providers,
+  });
+  await mkdir(dirname(file), { recursive: true });
+  // Keep what is there as the last good copy, but only if it is one.
+  const current = await readCatalog(file);
+  if (current && typeof current !== 'string') await copyFile(file, `${file}.prev`);
+  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(tmp, text, 'utf8');
+    await rename(tmp, file);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
+}

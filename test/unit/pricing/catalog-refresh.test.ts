@@ -1,0 +1,175 @@
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  bundledCatalog,
+  createPrices,
+  loadCatalogFile,
+  openPriceCatalog,
+  priceUsage,
+  refreshCatalog,
+  type Catalog,
+} from '../../../main/core/pricing/index.js';
+
+/** The bundled providers with one extra model added to OpenAI's: a refreshed catalog knows it. */
+let fresh: unknown;
+let hits = 0;
+let serve: (res: http.ServerResponse) => void;
+let server: http.Server;
+let base = '';
+let dir = '';
+const at = new Date('2026-11-27T12:00:00Z');
+const LOCAL = { name: 'openai', kind: 'openai' as const, baseUrl: 'http://127.0.0.1:1/v1' };
+
+beforeAll(async () => {
+  const bundled = await bundledCatalog();
+  fresh = bundled.providers.map((p) =>
+    p.id === 'openai'
+      ? {
+          ...p,
+          models: [
+            { id: 'gpt-next', match: { equals: 'gpt-next' }, prices: { input_mtok: 4, output_mtok: 8 } },
+            ...p.models,
+          ],
+        }
+      : p,
+  );
+  server = http.createServer((req, res) => {
+    hits++;
+    serve(res);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+afterAll(() => new Promise<void>((r) => server.close(() => r())));
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shimmy-catalog-'));
+  hits = 0;
+  serve = (res) =>
+    res
+      .writeHead(200, {
+        'content-type': 'application/json',
+        'last-modified': 'Thu, 26 Nov 2026 08:00:00 GMT',
+      })
+      .end(JSON.stringify(fresh));
+});
+afterEach(() => rm(dir, { recursive: true, force: true }));
+
+const pricesWith = (c: Catalog) => createPrices({ catalog: () => c, user: () => ({}), legacy: () => ({}) });
+const oneMillionIn = {
+  inputTokens: 1_000_000,
+  cachedInputTokens: 0,
+  cacheWriteTokens: 0,
+  outputTokens: 0,
+  reasoningTokens: 0,
+};
+
+describe('refreshCatalog', () => {
+  it('fetches, checks and saves atomically; the new catalog prices what the old did not', async () => {
+    const file = join(dir, 'price-catalog.json');
+    const r = await refreshCatalog({ url: `${base}/data.json`, file, fetch, now: () => at });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.catalog).toMatchObject({
+      source: 'refreshed',
+      url: `${base}/data.json`,
+      fetchedAt: at.toISOString(),
+    });
+    expect(r.catalog.lastModified).toBe('Thu, 26 Nov 2026 08:00:00 GMT');
+    expect(await readdir(dir)).toEqual(['price-catalog.json']);
+    expect(
+      pricesWith(await bundledCatalog()).lookup({ provider: LOCAL, model: 'gpt-next', at }),
+    ).toBeUndefined();
+    const loaded = await loadCatalogFile(file);
+    expect(loaded.problem).toBeUndefined();
+    // $4 per 1M input: 1M tokens → $4
+    expect(
+      priceUsage(
+        pricesWith(loaded.catalog!).lookup({ provider: LOCAL, model: 'gpt-next', at }),
+        oneMillionIn,
+      ),
+    ).toBe(4);
+  });
+
+  it('refuses what is not a genai-prices catalog (a LiteLLM list, HTML, an error) and keeps the old file', async () => {
+    const file = join(dir, 'price-catalog.json');
+    await refreshCatalog({ url: `${base}/data.json`, file, fetch, now: () => at });
+    const before = await readFile(file, 'utf8');
+    serve = (res) => res.writeHead(200).end(JSON.stringify({ 'gpt-4o': { input_cost_per_token: 2.5e-6 } }));
+    const lite = await refreshCatalog({ url: `${base}/x`, file, fetch, now: () => at });
+    expect(lite).toMatchObject({ ok: false });
+    expect(!lite.ok && lite.error).toMatch(/not a usable genai-prices catalog/);
+    serve = (res) => res.writeHead(200).end('<html>');
+    expect(await refreshCatalog({ url: `${base}/x`, file, fetch, now: () => at })).toMatchObject({
+      ok: false,
+    });
+    serve = (res) => res.writeHead(503).end();
+    expect(await refreshCatalog({ url: `${base}/x`, file, fetch, now: () => at })).toMatchObject({
+      ok: false,
+      error: 'price catalog fetch failed: HTTP 503',
+    });
+    expect(await readFile(file, 'utf8')).toBe(before);
+  });
+});
+
+describe('a damaged catalog file', () => {
+  it('is reported, and the previous good copy is used', async () => {
+    const file = join(dir, 'price-catalog.json');
+    await refreshCatalog({ url: `${base}/one`, file, fetch, now: () => at });
+    await refreshCatalog({ url: `${base}/two`, file, fetch, now: () => at });
+    expect((await readdir(dir)).sort()).toEqual(['price-catalog.json', 'price-catalog.json.prev']);
+    await writeFile(file, '{"format":"genai-prices","url":"x","fetchedAt":"y","providers":[{"id":');
+    const loaded = await loadCatalogFile(file);
+    expect(loaded.problem).toMatch(/price-catalog\.json is damaged .*using the previous copy/);
+    expect(loaded.catalog?.url).toBe(`${base}/one`);
+  });
+
+  it('with no good copy left, falls back to the bundled catalog and says so', async () => {
+    const file = join(dir, 'price-catalog.json');
+    await writeFile(file, 'not json');
+    const logs: Array<Record<string, unknown>> = [];
+    const svc = await openPriceCatalog({
+      file,
+      fetch,
+      now: () => at,
+      log: (e) => logs.push(e),
+      url: () => undefined,
+      autoRefresh: () => false,
+    });
+    expect(svc.current().source).toBe('bundled');
+    expect(svc.status().problem).toMatch(/damaged.*using the bundled catalog/);
+    expect(logs.some((l) => l.warn === 'price catalog damaged')).toBe(true);
+  });
+});
+
+describe('background refresh', () => {
+  it('runs on start from the configured URL when on, and not at all when off', async () => {
+    const file = join(dir, 'price-catalog.json');
+    let on = false;
+    const svc = await openPriceCatalog({
+      file,
+      fetch,
+      now: () => at,
+      log: () => undefined,
+      url: () => `${base}/data.json`,
+      autoRefresh: () => on,
+    });
+    svc.start();
+    svc.stop();
+    await new Promise((r) => setTimeout(r, 100));
+    expect(hits).toBe(0);
+    on = true;
+    svc.start();
+    await expect.poll(() => svc.current().source).toBe('refreshed');
+    svc.stop();
+    expect(hits).toBe(1);
+    expect(svc.status()).toMatchObject({
+      source: 'refreshed',
+      url: `${base}/data.json`,
+      lastRefresh: { ok: true },
+    });
+  });
+});
