@@ -1,0 +1,162 @@
+// Stage 7, relay: the answer streams to the client chunk by chunk (back-pressure respected)
+// through the usage meter, which also strips the usage chunk Shimmy asked for on the client's
+// behalf. A stream whose running cost passes the budget is ended with an error event. The cost
+// is computed here, once the answer is complete.
+import type { ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { safeHeaders } from '../../body-log/body-log.js';
+import { errorEvent } from '../../errors/api-errors.js';
+import type { Reservation } from '../../limits/index.js';
+import { createResponseMeter } from '../../meter/index.js';
+import { costUsd, type PriceMatch } from '../../pricing/index.js';
+import type { Cancellation } from '../../upstream/cancellation.js';
+import { clientResponseHeaders } from '../../upstream/headers.js';
+import { describeUpstreamError, type UpstreamResponse } from '../../upstream/upstream-client.js';
+import type { BodyLogging } from '../body-logging.js';
+import type { ProxyDeps } from '../proxy-deps.js';
+import type { RequestMeta } from '../request-meta.js';
+import type { RecordDraft } from '../request-record.js';
+
+export interface RelayArgs {
+  res: ServerResponse;
+  upstream: UpstreamResponse;
+  draft: RecordDraft;
+  meta: RequestMeta;
+  price: PriceMatch | undefined;
+  reservation: Reservation;
+  inputEstimate: () => number;
+  /** A USD budget applies: the running cost of a stream is checked against it. */
+  budgeted: boolean;
+  cancel: Cancellation;
+  /** Set when the answer may be stored in the response cache. */
+  cacheKey?: string;
+  bodyLogging: BodyLogging | null;
+}
+
+/** Largest answer the cache keeps a copy of while relaying it. */
+const MAX_CACHED_BODY = 8 * 1024 * 1024;
+
+/** Streams the upstream answer to the client chunk by chunk, reading usage on the way. */
+export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
+  const { res, upstream, draft, meta } = a;
+  const contentType = String(upstream.headers['content-type'] ?? '');
+  const sse = contentType.includes('text/event-stream');
+  const ok = upstream.status < 400;
+  const stripUsage = ok && sse && meta.addedUsage;
+  draft.status = upstream.status;
+  draft.streamed = sse;
+  if (!ok) draft.errorClass = 'upstream_error';
+  const meter = ok
+    ? createResponseMeter({
+        family: draft.family,
+        endpoint: draft.endpoint,
+        streamed: sse,
+        stripUsage,
+        inputEstimate: a.inputEstimate,
+      })
+    : null;
+  // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
+  const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
+  let copied = 0;
+  const headers = clientResponseHeaders(upstream.headers, stripUsage);
+  Object.assign(headers, a.reservation.headers);
+  headers['x-shimmy-request-id'] = draft.id;
+  if (a.cacheKey) headers['x-shimmy-cache'] = 'miss';
+  res.writeHead(upstream.status, headers);
+  if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
+  let cutOff = false;
+  const resume = () => upstream.body.resume();
+  try {
+    const relayed = upstream.body.read((chunk) => {
+      if (cutOff) return true;
+      if (copy && copied + chunk.length <= MAX_CACHED_BODY) {
+        copy.push(chunk);
+        copied += chunk.length;
+      }
+      const out = meter ? meter.push(chunk) : chunk;
+      a.bodyLogging?.response.add(out);
+      let flowing = true;
+      if (out.length > 0 && !res.destroyed) {
+        if (draft.ttfbMs === null)
+          draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
+        // Back-pressure: a slow client pauses the upstream until its socket drains.
+        flowing = res.write(out);
+        if (!flowing) res.once('drain', resume);
+      }
+      if (
+        meter &&
+        sse &&
+        a.budgeted &&
+        a.price &&
+        a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over'
+      ) {
+        cutOff = true;
+        upstream.body.cancel();
+      }
+      return flowing;
+    });
+    // read() has handed over, synchronously, whatever arrived with the upstream's headers. SSE
+    // headers left with those first events (one write instead of two); if there were none (a
+    // model still thinking), they go now, so the client sees its answer begin. (Not
+    // `res.headersSent`: Node sets it at writeHead, before anything is on the wire.)
+    if (sse && draft.ttfbMs === null && !res.destroyed) res.flushHeaders();
+    await relayed;
+    // A plain body is all written: the answer leaves now and its usage is parsed after. (SSE:
+    // the meter may still hold the bytes of an unterminated last event.)
+    if (!sse && !res.destroyed) res.end();
+    if (meter && !cutOff) {
+      const rest = meter.flush();
+      if (rest.length > 0 && !res.destroyed) res.write(rest);
+    }
+  } catch (err) {
+    if (cutOff) {
+      // The upstream was aborted on purpose, below.
+    } else if (a.cancel.cancelled) {
+      draft.errorClass = 'client_abort';
+    } else {
+      draft.errorClass = 'upstream_cut';
+      deps.log({ id: draft.id, warn: 'upstream stream cut', cause: describeUpstreamError(err) });
+    }
+  }
+  if (cutOff) {
+    // A single long answer cannot overshoot: end the stream cleanly with an error event.
+    a.cancel.cancel();
+    draft.errorClass = 'budget';
+    res.end(
+      errorEvent(
+        draft.family,
+        'budget_exceeded',
+        `Tool "${draft.tool}" reached its budget during this response; the stream was ended.`,
+      ),
+    );
+  } else if (draft.errorClass === 'upstream_cut') {
+    res.destroy();
+  } else if (!res.destroyed && !res.writableEnded) {
+    res.end();
+  }
+  if (meter) {
+    draft.usage = meter.usage();
+    draft.estimated = sse ? !meter.final && draft.endpoint !== 'other' : false;
+    if (meter.model && !draft.model) draft.model = meter.model;
+  }
+  if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
+    draft.costUsd = 0;
+  } else {
+    draft.costUsd = a.price ? costUsd(draft.family, a.price.price, draft.usage) : null;
+  }
+  const complete = draft.errorClass === null && (!sse || meter?.final === true);
+  if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {
+    deps.cache.set(a.cacheKey, {
+      status: upstream.status,
+      headers: Object.fromEntries(
+        Object.entries(upstream.headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      ),
+      body: Buffer.concat(copy, copied),
+      streamed: sse,
+      usage: draft.usage,
+      costUsd: draft.costUsd,
+      model: draft.model,
+      storedAt: Date.now(),
+    });
+  }
+}

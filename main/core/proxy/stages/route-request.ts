@@ -1,0 +1,59 @@
+// Stage 3, route: which provider and upstream model the request goes to, checked against the
+// tool's model allowlist (after aliases, so an alias cannot smuggle a model in), and the keys
+// that provider has. Route comes before limits: a reservation is priced at the model really hit.
+import type { Config, Tool } from '../../../../shared/config.js';
+import { matchesModelGlob } from '../../route/model-glob.js';
+import { resolveProvider, type RouteTarget } from '../../route/resolve-provider.js';
+
+import type { ProxyDeps } from '../proxy-deps.js';
+import { Refused } from '../refused.js';
+import type { RequestMeta } from '../request-meta.js';
+import type { RecordDraft } from '../request-record.js';
+
+export interface Routed {
+  /** The model the client asked for, after the tool's model override. */
+  requestedModel: string;
+  target: RouteTarget;
+  keys: Array<{ label: string; key: string }>;
+}
+
+export async function routeRequest(
+  deps: ProxyDeps,
+  config: Config,
+  tool: Tool,
+  meta: RequestMeta,
+  draft: RecordDraft,
+): Promise<Routed> {
+  const requestedModel = tool.modelOverride && meta.model ? tool.modelOverride : meta.model;
+  draft.model = requestedModel;
+  const route = resolveProvider(config, draft.family, requestedModel);
+  if (!route.ok) throw new Refused('route_error', route.message, 'bad_request');
+  const { provider, upstreamModel } = route.target;
+  draft.provider = provider.name;
+  draft.model = upstreamModel;
+  if (
+    requestedModel &&
+    !modelAllowed(tool, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])
+  ) {
+    throw new Refused(
+      'model_not_allowed',
+      `Tool "${tool.name}" may not use model "${requestedModel}" (allowed: ${tool.limits.models!.join(', ')}).`,
+      'forbidden_model',
+    );
+  }
+  const keys = await deps.vault.keys(provider.name);
+  if (keys.length === 0) {
+    throw new Refused(
+      'no_provider_key',
+      `Provider "${provider.name}" has no API key. Set one with: shimmy key set ${provider.name}`,
+      'no_key',
+    );
+  }
+  return { requestedModel, target: route.target, keys };
+}
+
+function modelAllowed(tool: Tool, names: string[]): boolean {
+  const globs = tool.limits.models;
+  if (!globs || globs.length === 0) return true;
+  return globs.some((g) => names.some((n) => matchesModelGlob(g, n)));
+}

@@ -1,0 +1,79 @@
+// Stage 4, cache: a hit is served before budgets are touched, because it costs nothing. A hit is
+// recorded with the money it saved; a miss remembers the key so the answer can be stored.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Config, Tool } from '../../../../shared/config.js';
+import { cacheKey, isReplayable, type CachedResponse } from '../../cache/index.js';
+import { createResponseMeter } from '../../meter/index.js';
+import type { ProxyDeps } from '../proxy-deps.js';
+import type { RequestMeta } from '../request-meta.js';
+import type { RecordDraft } from '../request-record.js';
+import type { Routed } from './route-request.js';
+
+export type CacheLookup = { hit: true } | { hit: false; key?: string };
+
+export function serveFromCache(
+  deps: ProxyDeps,
+  x: {
+    config: Config;
+    tool: Tool;
+    req: IncomingMessage;
+    res: ServerResponse;
+    json: unknown;
+    meta: RequestMeta;
+    routed: Routed;
+    draft: RecordDraft;
+  },
+): CacheLookup {
+  const { config, draft } = x;
+  const cacheable =
+    (x.tool.cache ?? config.settings.cacheEnabled) &&
+    isReplayable({
+      endpoint: draft.endpoint,
+      body: x.json,
+      headers: x.req.headers,
+      policy: config.settings.cachePolicy,
+    });
+  if (!cacheable) return { hit: false };
+  const key = cacheKey({
+    provider: x.routed.target.provider.name,
+    model: x.routed.target.upstreamModel,
+    endpoint: draft.endpoint,
+    body: x.json,
+  });
+  const hit = deps.cache.get(key);
+  if (!hit) return { hit: false, key };
+  replayCached(deps, x.res, hit, draft, x.meta);
+  return { hit: true };
+}
+
+function replayCached(
+  deps: ProxyDeps,
+  res: ServerResponse,
+  hit: CachedResponse,
+  draft: RecordDraft,
+  meta: RequestMeta,
+): void {
+  const meter = createResponseMeter({
+    family: draft.family,
+    endpoint: draft.endpoint,
+    streamed: hit.streamed,
+    stripUsage: hit.streamed && meta.addedUsage,
+  });
+  const body = Buffer.concat([meter.push(hit.body), meter.flush()]);
+  res.writeHead(hit.status, {
+    ...hit.headers,
+    'content-length': body.length,
+    'x-shimmy-cache': 'hit',
+    'x-shimmy-request-id': draft.id,
+  });
+  res.end(body);
+  draft.status = hit.status;
+  draft.streamed = hit.streamed;
+  draft.cacheHit = true;
+  draft.usage = hit.usage;
+  draft.costUsd = 0;
+  draft.savedUsd = hit.costUsd ?? 0;
+  draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
+  if (hit.costUsd) deps.cache.recordSaved(hit.costUsd);
+}

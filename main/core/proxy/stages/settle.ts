@@ -1,0 +1,28 @@
+// Stage 8, settle: the ledger record, then the reservation settled with the real cost, in the
+// same tick (no window where the spend is counted twice or not at all), then the live event.
+import { performance } from 'node:perf_hooks';
+import { roundUsd } from '../../../../shared/money.js';
+import type { Reservation } from '../../limits/index.js';
+import type { ProxyDeps } from '../proxy-deps.js';
+import { toRecord, type RecordDraft } from '../request-record.js';
+
+export function settle(deps: ProxyDeps, draft: RecordDraft, reservation: Reservation | undefined): void {
+  const record = toRecord(draft, performance.now());
+  deps.ledger.append(record);
+  if (reservation) {
+    const tokens = record.usage.inputTokens + record.usage.outputTokens;
+    if (record.status === 0 || record.errorClass === 'upstream_unreachable') reservation.release();
+    else reservation.settle({ costUsd: record.costUsd, tokens });
+  }
+  deps.events.emit({ type: 'request.end', record });
+  deps.log({
+    id: record.id,
+    tool: record.tool,
+    provider: record.provider,
+    model: record.model,
+    status: record.status,
+    ms: Math.round(record.latencyMs),
+    ...(record.costUsd !== null ? { usd: roundUsd(record.costUsd) } : { usd: 'unpriced' }),
+    ...(record.errorClass ? { error: record.errorClass } : {}),
+  });
+}
