@@ -25,6 +25,8 @@ import { syncDir } from './durable-fs.js';
 const SNAPSHOT_EVERY = 10_000;
 const MAX_CURSORS = 10_000;
 const DAY_MS = 86_400_000;
+/** Groups the roll-ups do not keep: these read detailed records (the retention window). */
+const DETAIL_GROUPS: ReadonlySet<UsageGroup> = new Set(['user', 'project', 'client', 'session']);
 
 export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
   const { dir } = opts;
@@ -106,9 +108,22 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       if ((q.since && day < q.since) || (q.until && day > q.until)) continue;
       const b = emptyBucket();
       addRecordToBucket(b, r);
-      items.push([{ tool: r.tool, model: r.model, day, user: r.user, project: r.project }, b]);
+      items.push([
+        {
+          tool: r.tool,
+          model: r.model,
+          day,
+          user: r.user,
+          project: r.project,
+          client: r.client,
+          session: r.session,
+        },
+        b,
+      ]);
     }
-    return groupRows(items, q.by);
+    // A session belongs to one tool and one client: naming them splits no row and says whose it is.
+    const by = q.by.includes('session') ? [...new Set<UsageGroup>(['tool', 'client', ...q.by])] : q.by;
+    return groupRows(items, by);
   }
 
   let closing: Promise<void> | undefined;
@@ -126,7 +141,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     totals: (q) => live.totals(q),
 
     usage(q) {
-      if (q.by.includes('user') || q.by.includes('project')) return usageFromDetail(q);
+      if (q.by.some((g) => DETAIL_GROUPS.has(g))) return usageFromDetail(q);
       const items = [...live.entries(q)].map(([key, b]): [Partial<Record<UsageGroup, string>>, Bucket] => [
         key,
         b,

@@ -17,6 +17,8 @@ const TEXT_FIELDS = [
   'project',
   'keyLabel',
   'errorClass',
+  'client',
+  'session',
 ] as const;
 /** A value JSON.stringify would escape cannot be searched for in the raw line. */
 function isPlainText(s: string): boolean {

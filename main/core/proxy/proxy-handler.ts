@@ -11,6 +11,7 @@ import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
+import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit } from './stages/admit.js';
@@ -48,6 +49,10 @@ export function createProxyHandler(deps: ProxyDeps) {
     const draft = newDraft({ id, time, startedAt, family, endpoint, path: pathname, tool: tool.name });
     const project = req.headers['x-shimmy-project'];
     if (typeof project === 'string' && project) draft.project = project.slice(0, 200);
+    const client = clientOf(req.headers['user-agent']);
+    if (client) draft.client = client;
+    const session = sessionOf(req.headers);
+    if (session) draft.session = session;
     let reservation: Reservation | undefined;
     let bodyLogging: BodyLogging | null = null;
     let cacheMiss = false;

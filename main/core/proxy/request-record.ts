@@ -25,6 +25,8 @@ export interface RecordDraft {
   project?: string;
   keyLabel?: string;
   failovers?: string[];
+  client?: string;
+  session?: string;
 }
 
 // Built property by property, not by spreading: these run for every request, and spread and
@@ -79,5 +81,7 @@ export function toRecord(d: RecordDraft, endedAt: number): LedgerRecord {
   if (d.project !== undefined) r.project = d.project;
   if (d.keyLabel !== undefined) r.keyLabel = d.keyLabel;
   if (d.failovers !== undefined) r.failovers = d.failovers;
+  if (d.client !== undefined) r.client = d.client;
+  if (d.session !== undefined) r.session = d.session;
   return r;
 }
