@@ -1,7 +1,7 @@
-// Connect and disconnect: write an agent's config with a backup of the original, and put the
-// original back byte for byte (or remove the file if there was none). Backups live in the data
+// Connect and disconnect: write an agent's config files with a backup of each original, and put
+// the originals back byte for byte (or remove a file that did not exist). Backups live in the data
 // dir, one per agent, and are kept from the first connect until disconnect, so connecting twice
-// never loses the pre-Shimmy file.
+// never loses the pre-Shimmy files.
 import { createHash } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -9,8 +9,7 @@ import type { AgentId, ConnectResult, DisconnectResult } from '../../../shared/a
 import type { AgentWriter, ConnectContext } from './agent-writer.js';
 import { unifiedDiff } from './line-diff.js';
 
-interface Backup {
-  agent: AgentId;
+interface FileBackup {
   file: string;
   existed: boolean;
   /** base64 of the original bytes. */
@@ -20,12 +19,24 @@ interface Backup {
   writtenSha: string;
 }
 
-export interface ConnectPlan {
+interface Backup {
   agent: AgentId;
-  tool: string;
+  files: FileBackup[];
+}
+
+interface FilePlan {
   file: string;
   before: Buffer | null;
   after: string;
+}
+
+export interface ConnectPlan {
+  agent: AgentId;
+  tool: string;
+  /** The agent's main config file. */
+  file: string;
+  edits: FilePlan[];
+  /** Unified diffs of every file, tokens masked; '' when nothing changes. */
   diff: string;
 }
 
@@ -64,62 +75,77 @@ export async function planConnect(
   ctx: ConnectContext,
   backupDir: string,
 ): Promise<ConnectPlan> {
-  const file = writer.file(env);
-  const before = await readOrNull(file);
   const backup = await readBackup(backupDir, writer.id);
-  // Connecting again over Shimmy's own untouched write starts from the original: entries never pile up.
-  const ours = backup && backup.file === file && before !== null && sha(before) === backup.writtenSha;
-  const base = ours ? (backup.existed ? Buffer.from(backup.original!, 'base64') : null) : before;
-  const after = writer.edit(base === null ? null : base.toString('utf8'), ctx);
-  const diff = maskTokens(unifiedDiff(before?.toString('utf8') ?? '', after, file, before !== null));
-  return { agent: writer.id, tool: ctx.tool, file, before, after, diff };
+  const edits: FilePlan[] = [];
+  for (const f of [writer, ...(writer.also ?? [])]) {
+    const file = f.file(env);
+    const before = await readOrNull(file);
+    const saved = backup?.files.find((b) => b.file === file);
+    // Connecting again over Shimmy's own untouched write starts from the original: entries never pile up.
+    const ours = saved && before !== null && sha(before) === saved.writtenSha;
+    const base = ours ? (saved.existed ? Buffer.from(saved.original!, 'base64') : null) : before;
+    edits.push({ file, before, after: f.edit(base === null ? null : base.toString('utf8'), ctx) });
+  }
+  const diff = edits
+    .map((e) => unifiedDiff(e.before?.toString('utf8') ?? '', e.after, e.file, e.before !== null))
+    .join('');
+  return { agent: writer.id, tool: ctx.tool, file: edits[0]!.file, edits, diff: maskTokens(diff) };
 }
 
 export async function commitConnect(plan: ConnectPlan, backupDir: string): Promise<ConnectResult> {
   const old = await readBackup(backupDir, plan.agent);
-  const keepOld = old !== null && old.file === plan.file;
-  const stat = plan.before ? await fs.stat(plan.file) : null;
-  const backup: Backup = keepOld
-    ? { ...old, writtenSha: sha(plan.after) }
-    : {
-        agent: plan.agent,
-        file: plan.file,
-        existed: plan.before !== null,
-        ...(plan.before ? { original: plan.before.toString('base64'), mode: stat!.mode & 0o777 } : {}),
-        writtenSha: sha(plan.after),
-      };
-  // The backup goes first: a crash between the two writes leaves a restorable state.
-  await writeAtomic(backupPath(backupDir, plan.agent), JSON.stringify(backup), 0o600);
-  // Files that now hold a token are private to the user.
-  await writeAtomic(plan.file, plan.after, stat ? stat.mode & 0o700 : 0o600);
+  const files: FileBackup[] = [];
+  const modes = new Map<string, number>();
+  for (const e of plan.edits) {
+    const kept = old?.files.find((b) => b.file === e.file);
+    const stat = e.before ? await fs.stat(e.file) : null;
+    if (stat) modes.set(e.file, stat.mode & 0o700);
+    files.push(
+      kept
+        ? { ...kept, writtenSha: sha(e.after) }
+        : {
+            file: e.file,
+            existed: e.before !== null,
+            ...(e.before ? { original: e.before.toString('base64'), mode: stat!.mode & 0o777 } : {}),
+            writtenSha: sha(e.after),
+          },
+    );
+  }
+  // The backup goes first: a crash between the writes leaves a restorable state.
+  await writeAtomic(backupPath(backupDir, plan.agent), JSON.stringify({ agent: plan.agent, files }), 0o600);
+  // Files that may now hold a token are private to the user.
+  for (const e of plan.edits) await writeAtomic(e.file, e.after, modes.get(e.file) ?? 0o600);
   return {
     agent: plan.agent,
     tool: plan.tool,
     file: plan.file,
     diff: plan.diff,
     written: true,
-    ...(backup.existed ? { backup: backupPath(backupDir, plan.agent) } : {}),
+    ...(files[0]!.existed ? { backup: backupPath(backupDir, plan.agent) } : {}),
   };
 }
 
 export async function disconnect(agent: AgentId, file: string, backupDir: string): Promise<DisconnectResult> {
   const backup = await readBackup(backupDir, agent);
   if (!backup) return { agent, file, action: 'not-connected' };
-  const current = await readOrNull(backup.file);
   let keptCopy: string | undefined;
-  if (current !== null && sha(current) !== backup.writtenSha) {
-    // Edited since connect: restore as promised, but keep the user's version beside it.
-    keptCopy = `${backup.file}.shimmy-replaced`;
-    await writeAtomic(keptCopy, current, 0o600);
+  for (const b of backup.files) {
+    const current = await readOrNull(b.file);
+    if (current !== null && sha(current) !== b.writtenSha) {
+      // Edited since connect: restore as promised, but keep the user's version beside it.
+      const copy = `${b.file}.shimmy-replaced`;
+      await writeAtomic(copy, current, 0o600);
+      if (b.file === file || keptCopy === undefined) keptCopy = copy;
+    }
+    if (b.existed) await writeAtomic(b.file, Buffer.from(b.original!, 'base64'), b.mode ?? 0o600);
+    else await fs.rm(b.file, { force: true });
   }
-  if (backup.existed)
-    await writeAtomic(backup.file, Buffer.from(backup.original!, 'base64'), backup.mode ?? 0o600);
-  else await fs.rm(backup.file, { force: true });
   await fs.rm(backupPath(backupDir, agent), { force: true });
+  const main = backup.files.find((b) => b.file === file) ?? backup.files[0]!;
   return {
     agent,
-    file: backup.file,
-    action: backup.existed ? 'restored' : 'removed',
+    file: main.file,
+    action: main.existed ? 'restored' : 'removed',
     ...(keptCopy ? { keptCopy } : {}),
   };
 }

@@ -22,6 +22,11 @@ export interface AgentWriter {
   file(env: NodeJS.ProcessEnv): string;
   /** The file's new text; `current` is null when it does not exist. Throws ConnectError when it cannot parse it. */
   edit(current: string | null, ctx: ConnectContext): string;
+  /** Further files the agent needs changed as well (Gemini CLI: its settings.json). */
+  also?: Array<{
+    file(env: NodeJS.ProcessEnv): string;
+    edit(current: string | null, ctx: ConnectContext): string;
+  }>;
   /** `shimmy exec` line, for agents that read their settings from the environment. */
   exec?: string;
   note?: string;

@@ -66,6 +66,9 @@ export function agentEnv(home: string, extra: Record<string, string> = {}): Node
   env.XDG_DATA_HOME = path.join(home, '.local', 'share');
   env.XDG_CACHE_HOME = path.join(home, '.cache');
   env.XDG_STATE_HOME = path.join(home, '.local', 'state');
+  // Error reports and scratch files stay in the temp home too.
+  env.TMPDIR = path.join(home, 'tmp');
+  fs.mkdirSync(env.TMPDIR, { recursive: true });
   return { ...env, ...QUIET, ...extra };
 }
 

@@ -48,7 +48,7 @@ function readCall(tools: string[], file: string): { name: string; args: Json } |
   if (!read) return undefined;
   if (read === 'Read') return { name: read, args: { file_path: file } };
   if (read === 'read') return { name: read, args: { filePath: file } };
-  if (read === 'read_file') return { name: read, args: { absolute_path: file, file_path: file } };
+  if (read === 'read_file') return { name: read, args: { file_path: file } };
   if (read === 'exec_command') return { name: read, args: { cmd: `cat ${file}` } };
   if (read === 'shell_command') return { name: read, args: { command: `cat ${file}` } };
   return { name: read, args: { command: ['cat', file] } };

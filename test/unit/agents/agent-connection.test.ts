@@ -91,6 +91,26 @@ describe('shimmy connect / disconnect (agent config files)', () => {
     expect(await fs.readFile(d.keptCopy!, 'utf8')).toContain('MINE=2');
   });
 
+  it('Gemini CLI: the .env and the auth type in settings.json, both put back by disconnect', async () => {
+    const settings = path.join(home, '.gemini', 'settings.json');
+    await fs.mkdir(path.dirname(settings), { recursive: true });
+    const original =
+      '{"privacy":{"usageStatisticsEnabled":false},"security":{"auth":{"selectedType":"oauth-personal"}}}';
+    await fs.writeFile(settings, original);
+    await connect('gemini');
+    const s = JSON.parse(await fs.readFile(settings, 'utf8'));
+    expect(s).toEqual({
+      privacy: { usageStatisticsEnabled: false },
+      security: { auth: { selectedType: 'gemini-api-key' } },
+    });
+    expect(await fs.readFile(path.join(home, '.gemini', '.env'), 'utf8')).toContain(
+      `GEMINI_API_KEY=${TOKEN}`,
+    );
+    expect((await agents.disconnect('gemini')).action).toBe('removed');
+    expect(await fs.readFile(settings, 'utf8')).toBe(original);
+    await expect(fs.stat(path.join(home, '.gemini', '.env'))).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
   it('Claude Code: env block and an apiKeyHelper command, no key on disk', async () => {
     await fs.mkdir(path.join(home, '.claude'));
     await fs.writeFile(path.join(home, '.claude', 'settings.json'), ORIGINALS['claude-code']);
