@@ -36,6 +36,9 @@ const QUIET: Record<string, string> = {
   OPENCODE_DISABLE_DEFAULT_PLUGINS: '1',
   GEMINI_CLI_TRUST_WORKSPACE: 'true',
   NO_UPDATE_NOTIFIER: '1',
+  // opencode looks up its plugin package on the npm registry at every start: keep that on loopback
+  // (it fails at once and opencode goes on).
+  npm_config_registry: 'http://127.0.0.1:9/',
   NO_COLOR: '1',
   CI: '1',
 };

@@ -58,7 +58,7 @@ function readCall(tools: string[], file: string): { name: string; args: Json } |
 function plan(lastUserText: string, toolResult: string | undefined, tools: string[]) {
   if (toolResult !== undefined)
     return { words: ['Tool', ' said:', ` ${toolResult.trim().slice(0, 200)}`], toolResult };
-  const m = new RegExp(`${READ_MARKER}(\\S+)`).exec(lastUserText);
+  const m = new RegExp(`${READ_MARKER}([^\\s"'<>]+)`).exec(lastUserText);
   const call = m ? readCall(tools, m[1]!) : undefined;
   if (call) return { call };
   return { words: WORDS };
