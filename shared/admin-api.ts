@@ -54,6 +54,10 @@ export const ToolOverviewSchema = z.object({
   rpm: RateUseSchema.nullable(),
   tpm: RateUseSchema.nullable(),
   requestsLastMinute: z.number().int(),
+  /** Requests today / this month to unpriced models (a tool with `allowUnpriced`): its spend is
+   *  then incomplete, not a total. Absent = 0. */
+  unpricedToday: z.number().int().optional(),
+  unpricedMonth: z.number().int().optional(),
 });
 export type ToolOverview = z.infer<typeof ToolOverviewSchema>;
 

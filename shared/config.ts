@@ -16,6 +16,9 @@ export const ToolLimitsSchema = z.object({
   tpm: z.number().int().positive().optional(),
   /** Glob patterns (picomatch) of allowed model names; absent = all models. */
   models: z.array(z.string().min(1)).optional(),
+  /** With a USD budget, requests to a model with no known price are refused (their cost could
+   *  not be counted); true lets them through, and the tool's spend then shows as incomplete. */
+  allowUnpriced: z.boolean().optional(),
 });
 export type ToolLimits = z.infer<typeof ToolLimitsSchema>;
 

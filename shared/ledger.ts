@@ -76,5 +76,9 @@ export const UsageRowSchema = z.object({
   /** Requests whose cost is unknown (not in costUsd). */
   unpriced: z.number().int(),
   savedUsd: z.number().optional(),
+  /** Part of cacheWriteTokens written with a 1-hour TTL (Anthropic). */
+  cacheWrite1hTokens: z.number().int().optional(),
+  /** Server-side web searches billed per call. */
+  webSearchRequests: z.number().int().optional(),
 });
 export type UsageRow = z.infer<typeof UsageRowSchema>;

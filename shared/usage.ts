@@ -64,7 +64,7 @@ export const ZERO_USAGE: Usage = Object.freeze({
 });
 
 /** Which wire family a request speaks; decides error format, auth header and usage reader. */
-export const ApiFamilySchema = z.enum(['openai', 'anthropic']);
+export const ApiFamilySchema = z.enum(['openai', 'anthropic', 'gemini']);
 export type ApiFamily = z.infer<typeof ApiFamilySchema>;
 
 /** The endpoint kinds whose usage Shimmy reads; everything else is `other` (passed through, unmetered tokens). */
@@ -75,6 +75,14 @@ export const EndpointSchema = z.enum([
   'embeddings',
   'messages',
   'count_tokens',
+  /** /v1/images/generations and /v1/images/edits. */
+  'images',
+  /** /v1/audio/transcriptions and /v1/audio/translations. */
+  'audio_transcription',
+  /** /v1/audio/speech (text to speech). */
+  'audio_speech',
+  /** Gemini native `models/*:generateContent` / `:streamGenerateContent`. */
+  'generate_content',
   'other',
 ]);
 export type Endpoint = z.infer<typeof EndpointSchema>;

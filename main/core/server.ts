@@ -1,12 +1,12 @@
-// One HTTP server, two front doors: /v1/* goes straight to the proxy handler on plain node:http
-// (the hot path), everything else (admin API, dashboard) to the express app.
+// One HTTP server, two front doors: API traffic (front-door.ts) goes straight to the proxy handler
+// on plain node:http (the hot path), everything else (admin API, dashboard) to the express app.
 import http from 'node:http';
 import type { RequestListener } from 'node:http';
+import { isProxyRequest } from './front-door.js';
 
 export function createShimmyServer(proxy: RequestListener, admin: RequestListener): http.Server {
   const server = http.createServer((req, res) => {
-    const url = req.url ?? '/';
-    if (url.startsWith('/v1/') || url === '/v1') proxy(req, res);
+    if (isProxyRequest(req)) proxy(req, res);
     else admin(req, res);
   });
   // Long streamed answers must not be cut by Node's default request timeout.

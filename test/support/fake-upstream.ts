@@ -8,12 +8,17 @@
 //   model "flood-stream"                         → 32 MiB of 64 KiB content chunks as fast as the
 //                                                  connection takes them (bytes so far: floodWritten)
 //   a key containing "revoked"                   → 401, as a provider answers a revoked key
+//   writeToLimit set                             → every answer writes as much as it may: the
+//                                                  output limit the body names (× n), else writeToLimit
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { answerGemini } from './fake-gemini.js';
 
 export interface ReceivedRequest {
   method: string;
   path: string;
+  /** The whole request target, query string included. */
+  url: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
 }
@@ -34,6 +39,10 @@ export interface FakeUpstream {
   aborted: string[];
   /** Usage the next answers report (default prompt 12, completion 5). */
   usage: FakeUsage;
+  /** When set, answers report the output limit they were sent (max_tokens, max_completion_tokens,
+   *  max_output_tokens, × n) as their completion tokens, or this many when the body names none:
+   *  a model that always writes to its limit, the worst case a budget must hold against. */
+  writeToLimit?: number;
   /** Bytes of the current "flood-stream" answer written so far (honouring back-pressure). */
   floodWritten: number;
   close(): Promise<void>;
@@ -62,7 +71,13 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       /* not JSON: keep raw */
     }
     const path = (req.url ?? '/').split('?')[0]!;
-    state.received.push({ method: req.method ?? 'GET', path, headers: req.headers, body });
+    state.received.push({
+      method: req.method ?? 'GET',
+      path,
+      url: req.url ?? '/',
+      headers: req.headers,
+      body,
+    });
     const b = (body ?? {}) as Record<string, unknown>;
     const model = String(b.model ?? '');
     let finished = false;
@@ -70,7 +85,9 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
     res.on('close', () => {
       if (!finished) state.aborted.push(model || path);
     });
-    const credential = String(req.headers.authorization ?? req.headers['x-api-key'] ?? '');
+    const credential = String(
+      req.headers.authorization ?? req.headers['x-api-key'] ?? req.headers['x-goog-api-key'] ?? '',
+    );
     if (credential.includes('revoked')) return sendFailure(res, path, 401);
     const fail = /^fail-(\d{3})$/.exec(model);
     if (fail) return sendFailure(res, path, Number(fail[1]));
@@ -93,10 +110,12 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
         usage: { prompt_tokens: state.usage.prompt, total_tokens: state.usage.prompt },
       });
     }
-    if (path === '/v1/chat/completions') return chat(res, b, model, state);
-    if (path === '/v1/responses') return responses(res, b, model, state.usage);
-    if (path === '/v1/messages') return messages(res, b, model, state.usage);
+    const usage = answerUsage(state, b);
+    if (path === '/v1/chat/completions') return chat(res, b, model, state, usage);
+    if (path === '/v1/responses') return responses(res, b, model, usage);
+    if (path === '/v1/messages') return messages(res, b, model, usage);
     if (path === '/v1/messages/count_tokens') return json(res, { input_tokens: 42 });
+    if (answerGemini(res, path, state.usage)) return;
     res.writeHead(404, { 'content-type': 'application/json' }).end(
       JSON.stringify({
         error: {
@@ -203,8 +222,22 @@ function chatUsage(u: FakeUsage) {
   };
 }
 
-function chat(res: http.ServerResponse, b: Record<string, unknown>, model: string, state: FakeUpstream) {
-  const u = state.usage;
+function answerUsage(state: FakeUpstream, b: Record<string, unknown>): FakeUsage {
+  if (state.writeToLimit === undefined) return state.usage;
+  const limit = [b.max_completion_tokens, b.max_tokens, b.max_output_tokens].find(
+    (x) => typeof x === 'number',
+  );
+  const n = typeof b.n === 'number' ? b.n : 1;
+  return { ...state.usage, completion: typeof limit === 'number' ? limit * n : state.writeToLimit };
+}
+
+function chat(
+  res: http.ServerResponse,
+  b: Record<string, unknown>,
+  model: string,
+  state: FakeUpstream,
+  u: FakeUsage = state.usage,
+) {
   if (b.stream !== true) {
     return json(res, {
       id: 'chatcmpl-fake',

@@ -11,6 +11,7 @@ import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 
 export const OPENAI_TEST_KEY = 'sk-test-openai-real-key-0000XYZW';
 export const ANTHROPIC_TEST_KEY = 'sk-ant-test-real-key-1111QRST';
+export const GEMINI_TEST_KEY = 'AIzaSyTest-real-gemini-key-2222LMNO';
 
 export interface Harness {
   core: Core;
@@ -41,9 +42,11 @@ export async function startHarness(
   const admin = await connectAdmin(dataDir);
   await admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${upstream.url}/v1` } });
   await admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: upstream.url } });
+  await admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: upstream.url } });
   if (opts.keys !== false) {
     await admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
     await admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+    await admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
   }
   return {
     core,

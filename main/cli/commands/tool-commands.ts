@@ -14,6 +14,7 @@ interface LimitOpts {
   rpm?: number;
   tpm?: number;
   models?: string;
+  allowUnpriced?: boolean;
 }
 
 function limitsFrom(o: LimitOpts): ToolLimits {
@@ -30,6 +31,7 @@ function limitsFrom(o: LimitOpts): ToolLimits {
             .filter(Boolean),
         }
       : {}),
+    ...(o.allowUnpriced ? { allowUnpriced: true } : {}),
   };
 }
 
@@ -39,7 +41,11 @@ const withLimitOptions = (cmd: Command) =>
     .option('--monthly-usd <x>', 'monthly budget in USD', usdOption('--monthly-usd'))
     .option('--rpm <n>', 'requests per minute', intOption('--rpm'))
     .option('--tpm <n>', 'tokens per minute', intOption('--tpm'))
-    .option('--models <globs>', 'allowed models, comma-separated globs (e.g. "gpt-4o*,claude-*")');
+    .option('--models <globs>', 'allowed models, comma-separated globs (e.g. "gpt-4o*,claude-*")')
+    .option(
+      '--allow-unpriced',
+      'with a USD budget, still allow models that have no known price (their spend is then incomplete)',
+    );
 
 export function describeLimits(l: ToolLimits): string {
   const parts = [
@@ -48,6 +54,7 @@ export function describeLimits(l: ToolLimits): string {
     l.rpm !== undefined ? `${l.rpm} rpm` : '',
     l.tpm !== undefined ? `${l.tpm} tpm` : '',
     l.models ? `models ${l.models.join(',')}` : '',
+    l.allowUnpriced ? 'unpriced models allowed' : '',
   ].filter(Boolean);
   return parts.join(', ') || 'no limits';
 }

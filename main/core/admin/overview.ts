@@ -13,8 +13,10 @@ export function buildOverview(deps: AdminDeps): Overview {
     limitUsd === undefined ? null : { limitUsd, spentUsd };
   let requestsLastMinute = 0;
   const tools = config.tools.map((tool) => {
-    const todayUsd = deps.ledger.totals({ day: today, tool: tool.name }).costUsd;
-    const monthUsd = deps.ledger.totals({ month, tool: tool.name }).costUsd;
+    const dayTotals = deps.ledger.totals({ day: today, tool: tool.name });
+    const monthTotals = deps.ledger.totals({ month, tool: tool.name });
+    const todayUsd = dayTotals.costUsd;
+    const monthUsd = monthTotals.costUsd;
     const rate = deps.limiter.rateUse(tool);
     requestsLastMinute += rate.requests;
     return {
@@ -27,6 +29,8 @@ export function buildOverview(deps: AdminDeps): Overview {
       rpm: tool.limits.rpm ? { limit: tool.limits.rpm, used: rate.requests } : null,
       tpm: tool.limits.tpm ? { limit: tool.limits.tpm, used: rate.tokens } : null,
       requestsLastMinute: rate.requests,
+      unpricedToday: dayTotals.unpriced,
+      unpricedMonth: monthTotals.unpriced,
     };
   });
   const todayTotals = deps.ledger.totals({ day: today });

@@ -4,15 +4,23 @@ import type { IncomingHttpHeaders } from 'node:http';
 import type { Config, Tool, ToolToken } from '../../../shared/config.js';
 import { hashToken } from './tokens.js';
 
-/** A tool token arrives as `Authorization: Bearer …` (OpenAI clients) or `x-api-key` (Anthropic clients). */
+/** A tool token arrives as `Authorization: Bearer …` (OpenAI clients), `x-api-key` (Anthropic
+ *  clients) or `x-goog-api-key` (Gemini clients; they may also send it as `?key=`). */
 export function tokenFromHeaders(headers: IncomingHttpHeaders): string | undefined {
   const auth = headers.authorization;
   if (auth) {
     const m = /^Bearer\s+(.+)$/i.exec(auth);
     if (m) return m[1]!.trim();
   }
-  const key = headers['x-api-key'];
+  const key = headers['x-api-key'] ?? headers['x-goog-api-key'];
   return typeof key === 'string' && key ? key.trim() : undefined;
+}
+
+/** The token from the headers, else from a Gemini client's `?key=` query parameter. */
+export function tokenFromRequest(headers: IncomingHttpHeaders, search: string): string | undefined {
+  const fromHeaders = tokenFromHeaders(headers);
+  if (fromHeaders || !search.includes('key=')) return fromHeaders;
+  return new URLSearchParams(search).get('key')?.trim() || undefined;
 }
 
 export interface ToolAuth {

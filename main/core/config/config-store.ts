@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Low } from 'lowdb';
 import { JSONFile } from 'lowdb/node';
 import { ConfigSchema, DEFAULT_SETTINGS, type Config } from '../../../shared/config.js';
-import { BUILTIN_PROVIDERS } from './builtin-providers.js';
+import { BUILTIN_PROVIDERS, withBuiltinProviders } from './builtin-providers.js';
 
 export interface ConfigStore {
   /** The current config. Treat as read-only: change it through `update`. */
@@ -50,7 +50,7 @@ export async function openConfigStore(dataDir: string): Promise<ConfigStore> {
       `${file} does not match the expected shape: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`,
     );
   }
-  db.data = parsed.data;
+  db.data = { ...parsed.data, providers: withBuiltinProviders(parsed.data.providers) };
   await db.write();
   const listeners: ((c: Config) => void)[] = [];
   // Writes are serialized so two admin calls can never interleave a read-modify-write.

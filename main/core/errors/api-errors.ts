@@ -1,5 +1,6 @@
 // Every error the proxy itself answers with is built here, in the caller's API family format:
-// OpenAI {"error":{message,type,param,code}}, Anthropic {"type":"error","error":{type,message}}.
+// OpenAI {"error":{message,type,param,code}}, Anthropic {"type":"error","error":{type,message}},
+// Gemini {"error":{code,message,status}} (Google's RPC status names).
 import type { ServerResponse } from 'node:http';
 import type { ApiFamily } from '../../../shared/usage.js';
 
@@ -8,6 +9,7 @@ export type ProxyErrorKind =
   | 'tool_paused'
   | 'proxy_paused'
   | 'model_not_allowed'
+  | 'model_unpriced'
   | 'invalid_json'
   | 'invalid_request'
   | 'body_too_large'
@@ -17,13 +19,29 @@ export type ProxyErrorKind =
   | 'rate_limit_exceeded'
   | 'upstream_unreachable'
   | 'upstream_timeout'
-  | 'not_found';
+  | 'not_found'
+  | 'upgrade_not_supported';
 
 interface ErrorShape {
   status: number;
   openaiType: string;
   anthropicType: string;
+  /** Google RPC status; when absent, the one HTTP maps to (GEMINI_STATUS). */
+  geminiStatus?: string;
 }
+
+/** Google's canonical mapping of HTTP status to RPC status (google.rpc.Code). */
+const GEMINI_STATUS: Record<number, string> = {
+  400: 'INVALID_ARGUMENT',
+  401: 'UNAUTHENTICATED',
+  403: 'PERMISSION_DENIED',
+  404: 'NOT_FOUND',
+  413: 'INVALID_ARGUMENT',
+  424: 'FAILED_PRECONDITION',
+  429: 'RESOURCE_EXHAUSTED',
+  502: 'UNAVAILABLE',
+  504: 'DEADLINE_EXCEEDED',
+};
 
 const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   invalid_api_key: {
@@ -34,6 +52,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   tool_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   proxy_paused: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   model_not_allowed: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
+  model_unpriced: { status: 403, openaiType: 'permission_error', anthropicType: 'permission_error' },
   invalid_json: { status: 400, openaiType: 'invalid_request_error', anthropicType: 'invalid_request_error' },
   invalid_request: {
     status: 400,
@@ -52,6 +71,12 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   upstream_unreachable: { status: 502, openaiType: 'api_error', anthropicType: 'api_error' },
   upstream_timeout: { status: 504, openaiType: 'api_error', anthropicType: 'timeout_error' },
   not_found: { status: 404, openaiType: 'invalid_request_error', anthropicType: 'not_found_error' },
+  upgrade_not_supported: {
+    status: 426,
+    openaiType: 'invalid_request_error',
+    anthropicType: 'invalid_request_error',
+    geminiStatus: 'FAILED_PRECONDITION',
+  },
 };
 
 export function errorStatus(kind: ProxyErrorKind): number {
@@ -65,6 +90,10 @@ export function errorBody(
   param: string | null = null,
 ): string {
   const shape = SHAPES[kind];
+  if (family === 'gemini') {
+    const status = shape.geminiStatus ?? GEMINI_STATUS[shape.status] ?? 'UNKNOWN';
+    return JSON.stringify({ error: { code: shape.status, message, status } });
+  }
   if (family === 'anthropic') {
     return JSON.stringify({ type: 'error', error: { type: shape.anthropicType, message } });
   }

@@ -14,6 +14,9 @@ export interface Bucket {
   costUsd: number;
   unpriced: number;
   savedUsd: number;
+  /** Part of cacheWriteTokens written with a 1-hour TTL. */
+  cacheWrite1hTokens: number;
+  webSearchRequests: number;
 }
 
 /** One bucket flattened for the snapshot file: [day, tool, model, ...bucket fields in BUCKET_FIELDS order]. */
@@ -29,6 +32,9 @@ const BUCKET_FIELDS = [
   'costUsd',
   'unpriced',
   'savedUsd',
+  // Added later: a snapshot written before them simply lacks them (read as 0).
+  'cacheWrite1hTokens',
+  'webSearchRequests',
 ] as const satisfies readonly (keyof Bucket)[];
 
 export function emptyBucket(): Bucket {
@@ -42,6 +48,8 @@ export function emptyBucket(): Bucket {
     costUsd: 0,
     unpriced: 0,
     savedUsd: 0,
+    cacheWrite1hTokens: 0,
+    webSearchRequests: 0,
   };
 }
 
@@ -53,6 +61,8 @@ export function addRecordToBucket(b: Bucket, r: LedgerRecord): void {
   b.cacheWriteTokens += r.usage.cacheWriteTokens;
   b.outputTokens += r.usage.outputTokens;
   b.reasoningTokens += r.usage.reasoningTokens;
+  b.cacheWrite1hTokens += r.usage.cacheWrite1hTokens ?? 0;
+  b.webSearchRequests += r.usage.webSearchRequests ?? 0;
   if (r.costUsd === null) b.unpriced += 1;
   else b.costUsd = addUsd(b.costUsd, r.costUsd);
   if (r.savedUsd !== undefined) b.savedUsd = addUsd(b.savedUsd, r.savedUsd);
@@ -65,6 +75,8 @@ export function mergeBucket(into: Bucket, b: Bucket): void {
   into.cacheWriteTokens += b.cacheWriteTokens;
   into.outputTokens += b.outputTokens;
   into.reasoningTokens += b.reasoningTokens;
+  into.cacheWrite1hTokens += b.cacheWrite1hTokens;
+  into.webSearchRequests += b.webSearchRequests;
   into.costUsd = addUsd(into.costUsd, b.costUsd);
   into.unpriced += b.unpriced;
   into.savedUsd = addUsd(into.savedUsd, b.savedUsd);
@@ -81,6 +93,8 @@ export function bucketToRow(b: Bucket): UsageRow {
     costUsd: b.costUsd,
     unpriced: b.unpriced,
     savedUsd: b.savedUsd,
+    cacheWrite1hTokens: b.cacheWrite1hTokens,
+    webSearchRequests: b.webSearchRequests,
   };
 }
 

@@ -1,6 +1,7 @@
 // The limiter the proxy calls for every request: budgets and rate limits checked and reserved in
 // one synchronous step (so concurrent requests cannot all slip through), settled after the ledger.
 import type { Settings, Tool } from '../../../shared/config.js';
+import { addUsd, roundUsd } from '../../../shared/money.js';
 import { localDay, localMonth } from '../clock/calendar.js';
 import { BlockedThrottle, BudgetAlerts } from './alerts.js';
 import {
@@ -170,6 +171,17 @@ export function createLimiter(deps: LimiterDeps): Limiter {
         ok: true,
         reservation: reservationFor(tool.name, hold, w, entry, rateHeaders(tool, w, nowMs)),
       };
+    },
+
+    headroomUsd(tool) {
+      const s = deps.settings();
+      latestTool.set(tool.name, tool);
+      let room: number | undefined;
+      for (const u of book.use(tool.name, tool, s, keysAt(now(), s))) {
+        const left = roundUsd(roundUsd(u.limitUsd) - addUsd(u.spentUsd, u.reservedUsd));
+        room = room === undefined ? left : Math.min(room, left);
+      }
+      return room === undefined ? undefined : Math.max(0, room);
     },
 
     rateUse(tool) {

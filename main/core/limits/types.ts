@@ -76,6 +76,10 @@ export interface Limiter {
     tool: Tool,
     req: AdmitRequest,
   ): { ok: true; reservation: Reservation } | { ok: false; refusal: Refusal };
+  /** USD the tightest budget over the tool (its own and the global ones, day and month) has left
+   *  after spend and outstanding reservations; undefined when no USD budget applies. Read in the
+   *  same tick as admit(), it sizes a request's output to what is left (output-cap.ts). */
+  headroomUsd(tool: Tool): number | undefined;
   /** Requests and tokens of a tool in the current sliding minute (dashboard). */
   rateUse(tool: Tool): { requests: number; tokens: number };
   /** Remaining-budget view for the dashboard and tray: per tool (or global for null), day and month. */

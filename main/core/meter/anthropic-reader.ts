@@ -104,6 +104,8 @@ function addBlockOutput(data: unknown, add: (text: unknown) => void): void {
 function addBlock(block: unknown, add: (text: unknown) => void): void {
   add(field(block, 'text'));
   add(field(block, 'thinking'));
+  // Redacted thinking is billed thinking too; its encrypted text is the only sign of its size.
+  if (field(block, 'type') === 'redacted_thinking') add(field(block, 'data'));
   const input = field(block, 'input');
   if (field(block, 'type') === 'tool_use' && isObject(input) && Object.keys(input).length > 0) {
     add(JSON.stringify(input));

@@ -2,28 +2,31 @@
 // output cap it asks for. Estimates lean high: reserving a little too much is safe, too little
 // lets a budget be overshot.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
-import { anthropicTokensForChars, countOpenAiTokens, encodingForModel } from './token-count.js';
+import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
+import { anthropicTokensForText, countOpenAiTokens, encodingForModel } from './token-count.js';
 import { field, isObject } from './usage-fields.js';
+import { geminiMaxOutputTokens, tallyGemini } from './estimate-gemini.js';
 
 /** OpenAI chat framing: every message costs 3 tokens (role and separators), a `name` 1 more, and
  *  the reply is primed with 3 (OpenAI cookbook, "How to count tokens with tiktoken"). */
 const OPENAI_TOKENS_PER_MESSAGE = 3;
 const OPENAI_TOKENS_PER_NAME = 1;
 const OPENAI_REPLY_PRIMING = 3;
-/** A high-detail 1024×1024 image on gpt-4o: 85 base + 4 tiles × 170. */
-const OPENAI_IMAGE_TOKENS = 765;
-/** Anthropic: ~width×height/750, i.e. about 1,600 tokens for an image at the 1.15 MP limit. */
-const ANTHROPIC_IMAGE_TOKENS = 1600;
-/** Audio, PDFs and other files: their size in tokens can't be known without decoding them. */
-const FILE_TOKENS = 3000;
 /** Anthropic's hidden tool-use system prompt is 300-350 tokens when `tools` are given. */
 const ANTHROPIC_TOOLS_SYSTEM_TOKENS = 350;
 const ANTHROPIC_TOKENS_PER_MESSAGE = 3;
+/** Framing of the request itself: Anthropic's token-counting docs count 14 input tokens for the
+ *  system "You are a scientist" and one message "Hello, Claude" (~4 + ~4 text tokens, 3 for the
+ *  message): 3 more than the parts. */
+const ANTHROPIC_TOKENS_PER_REQUEST = 3;
 
-/** Text to tokenize plus tokens already known (framing, images, files). */
+/** Text to tokenize plus tokens already known (framing, images, files), and whose formulas
+ *  price images and PDFs (attachment-tokens.ts). */
 interface Tally {
   texts: string[];
   tokens: number;
+  family: ApiFamily;
+  model: string;
 }
 
 export function estimateInputTokens(
@@ -33,11 +36,10 @@ export function estimateInputTokens(
   model: string,
 ): number {
   if (!isObject(body) || endpoint === 'count_tokens' || endpoint === 'other') return 0;
-  const tally: Tally = { texts: [], tokens: 0 };
-  const image = family === 'anthropic' ? ANTHROPIC_IMAGE_TOKENS : OPENAI_IMAGE_TOKENS;
+  const tally: Tally = { texts: [], tokens: 0, family, model };
   switch (endpoint) {
     case 'chat':
-      tallyChat(body, tally, image);
+      tallyChat(body, tally);
       break;
     case 'completions':
       tallyPromptLike(body.prompt, tally);
@@ -47,16 +49,17 @@ export function estimateInputTokens(
       tallyPromptLike(body.input, tally);
       break;
     case 'responses':
-      tallyResponses(body, tally, image);
+      tallyResponses(body, tally);
       break;
     case 'messages':
-      tallyMessages(body, tally, image);
+      tallyMessages(body, tally);
+      break;
+    case 'generate_content':
+      tallyGemini(body, tally);
       break;
   }
-  if (family === 'anthropic') {
-    const chars = tally.texts.reduce((n, t) => n + t.length, 0);
-    return tally.tokens + anthropicTokensForChars(chars);
-  }
+  if (family === 'anthropic')
+    return tally.texts.reduce((n, t) => n + anthropicTokensForText(t), tally.tokens);
   const encoding = encodingForModel(model);
   return tally.texts.reduce((n, t) => n + countOpenAiTokens(t, encoding), tally.tokens);
 }
@@ -67,6 +70,7 @@ export function estimateInputTokens(
 export function requestedMaxOutputTokens(endpoint: Endpoint, body: unknown): number | undefined {
   if (endpoint === 'embeddings' || endpoint === 'count_tokens') return 0;
   if (!isObject(body)) return undefined;
+  if (endpoint === 'generate_content') return geminiMaxOutputTokens(body);
   const cap =
     positiveInt(body.max_completion_tokens) ??
     positiveInt(body.max_tokens) ??
@@ -91,21 +95,34 @@ function tallyJson(x: unknown, tally: Tally): void {
   if (x !== undefined && x !== null) tally.texts.push(JSON.stringify(x));
 }
 
-/** Text, image and file parts of OpenAI chat and Responses content. */
-function tallyOpenAiContent(content: unknown, tally: Tally, image: number): void {
+/** Text, image, audio and file parts of OpenAI chat and Responses content. */
+function tallyOpenAiContent(content: unknown, tally: Tally): void {
   if (typeof content === 'string') return void tally.texts.push(content);
   if (!Array.isArray(content)) return tallyJson(content, tally);
   for (const part of content) {
     const type = field(part, 'type');
     const text = field(part, 'text') ?? field(part, 'refusal');
     if (typeof text === 'string') tally.texts.push(text);
-    else if (type === 'image_url' || type === 'input_image') tally.tokens += image;
-    else if (typeof type === 'string' && /audio|file/.test(type)) tally.tokens += FILE_TOKENS;
-    else tallyJson(part, tally);
+    else if (type === 'image_url' || type === 'input_image') {
+      // chat: image_url.{url,detail}; Responses: image_url is the URL string, detail beside it.
+      const img = field(part, 'image_url');
+      const url = typeof img === 'string' ? img : field(img, 'url');
+      const detail = field(img, 'detail') ?? field(part, 'detail');
+      tally.tokens += imageTokens('openai', tally.model, {
+        ...(typeof url === 'string' && url.startsWith('data:') ? { data: url } : {}),
+        ...(typeof detail === 'string' ? { detail } : {}),
+      });
+    } else if (type === 'input_audio') {
+      const data = field(field(part, 'input_audio'), 'data');
+      tally.tokens += audioTokens(typeof data === 'string' ? data : undefined);
+    } else if (type === 'file' || type === 'input_file') {
+      const data = field(part, 'file_data') ?? field(field(part, 'file'), 'file_data');
+      tally.tokens += pdfTokens('openai', tally.model, typeof data === 'string' ? data : undefined);
+    } else tallyJson(part, tally);
   }
 }
 
-function tallyChat(body: Record<string, unknown>, tally: Tally, image: number): void {
+function tallyChat(body: Record<string, unknown>, tally: Tally): void {
   const messages = Array.isArray(body.messages) ? body.messages : [];
   tally.tokens += OPENAI_REPLY_PRIMING;
   for (const msg of messages) {
@@ -117,7 +134,7 @@ function tallyChat(body: Record<string, unknown>, tally: Tally, image: number): 
       tally.tokens += OPENAI_TOKENS_PER_NAME;
     }
     const content = field(msg, 'content');
-    if (content !== undefined && content !== null) tallyOpenAiContent(content, tally, image);
+    if (content !== undefined && content !== null) tallyOpenAiContent(content, tally);
     const calls = field(msg, 'tool_calls');
     if (Array.isArray(calls)) for (const call of calls) tallyJson(field(call, 'function'), tally);
     tallyJson(field(msg, 'function_call'), tally);
@@ -127,7 +144,7 @@ function tallyChat(body: Record<string, unknown>, tally: Tally, image: number): 
   tallyJson(body.response_format, tally);
 }
 
-function tallyResponses(body: Record<string, unknown>, tally: Tally, image: number): void {
+function tallyResponses(body: Record<string, unknown>, tally: Tally): void {
   tallyPromptLike(body.instructions, tally);
   tallyJson(body.tools, tally);
   tallyJson(field(body.text, 'format'), tally);
@@ -139,14 +156,14 @@ function tallyResponses(body: Record<string, unknown>, tally: Tally, image: numb
     const type = field(item, 'type');
     if (type === undefined || type === 'message') {
       tally.tokens += OPENAI_TOKENS_PER_MESSAGE;
-      tallyOpenAiContent(field(item, 'content'), tally, image);
+      tallyOpenAiContent(field(item, 'content'), tally);
     } else if (type === 'function_call') {
       tallyPromptLike(field(item, 'name'), tally);
       tallyPromptLike(field(item, 'arguments'), tally);
     } else if (type === 'function_call_output') {
       const output = field(item, 'output');
       if (typeof output === 'string') tally.texts.push(output);
-      else tallyOpenAiContent(output, tally, image);
+      else tallyOpenAiContent(output, tally);
     } else {
       // reasoning, custom/built-in tool calls and their outputs: their JSON is an upper bound.
       tallyJson(item, tally);
@@ -154,8 +171,9 @@ function tallyResponses(body: Record<string, unknown>, tally: Tally, image: numb
   }
 }
 
-function tallyMessages(body: Record<string, unknown>, tally: Tally, image: number): void {
-  tallyAnthropicContent(body.system, tally, image);
+function tallyMessages(body: Record<string, unknown>, tally: Tally): void {
+  tally.tokens += ANTHROPIC_TOKENS_PER_REQUEST;
+  tallyAnthropicContent(body.system, tally);
   if (Array.isArray(body.tools) && body.tools.length > 0) {
     tally.tokens += ANTHROPIC_TOOLS_SYSTEM_TOKENS;
     tallyJson(body.tools, tally);
@@ -163,27 +181,37 @@ function tallyMessages(body: Record<string, unknown>, tally: Tally, image: numbe
   const messages = Array.isArray(body.messages) ? body.messages : [];
   for (const msg of messages) {
     tally.tokens += ANTHROPIC_TOKENS_PER_MESSAGE;
-    tallyAnthropicContent(field(msg, 'content'), tally, image);
+    tallyAnthropicContent(field(msg, 'content'), tally);
   }
 }
 
-function tallyAnthropicContent(content: unknown, tally: Tally, image: number): void {
+function tallyAnthropicContent(content: unknown, tally: Tally): void {
   if (typeof content === 'string') return void tally.texts.push(content);
   if (!Array.isArray(content)) return;
   for (const block of content) {
     const type = field(block, 'type');
     if (type === 'text') tallyPromptLike(field(block, 'text'), tally);
     else if (type === 'thinking') tallyPromptLike(field(block, 'thinking'), tally);
-    else if (type === 'image') tally.tokens += image;
-    else if (type === 'document') {
+    else if (type === 'image') {
+      const data = base64Source(field(block, 'source'));
+      tally.tokens += imageTokens('anthropic', tally.model, data ? { data } : {});
+    } else if (type === 'document') {
       const source = field(block, 'source');
-      if (field(source, 'type') === 'text') tallyPromptLike(field(source, 'data'), tally);
-      else tally.tokens += FILE_TOKENS;
+      const kind = field(source, 'type');
+      if (kind === 'text') tallyPromptLike(field(source, 'data'), tally);
+      else if (kind === 'content') tallyAnthropicContent(field(source, 'content'), tally);
+      else tally.tokens += pdfTokens('anthropic', tally.model, base64Source(source));
     } else if (type === 'tool_use') {
       tallyPromptLike(field(block, 'name'), tally);
       tallyJson(field(block, 'input'), tally);
     } else if (type === 'tool_result') {
-      tallyAnthropicContent(field(block, 'content'), tally, image);
+      tallyAnthropicContent(field(block, 'content'), tally);
     } else tallyJson(block, tally);
   }
+}
+
+/** The base64 payload of an Anthropic `source` ({type:'base64', data}); undefined for a URL or file. */
+function base64Source(source: unknown): string | undefined {
+  const data = field(source, 'data');
+  return field(source, 'type') === 'base64' && typeof data === 'string' ? data : undefined;
 }

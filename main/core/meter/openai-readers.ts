@@ -5,8 +5,9 @@ import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import { escapeRegExp, firstMatch } from './deferrable-payload.js';
 import { readChatUsage, readResponsesUsage } from './openai-usage.js';
 import { OutputEstimator } from './output-estimate.js';
+import { STANDARD_DIALECT, type ProviderDialect } from './provider-dialect.js';
 import { estimatedUsage, type UsageReader } from './usage-reader.js';
-import { field, isObject } from './usage-fields.js';
+import { field, isObject, labelOrUndefined, makeUsage } from './usage-fields.js';
 
 /** chat.completion(.chunk), text_completion and embedding list bodies. */
 export class ChatReader implements UsageReader {
@@ -20,6 +21,7 @@ export class ChatReader implements UsageReader {
   constructor(
     family: ApiFamily,
     private readonly inputEstimate: () => number,
+    private readonly dialect: ProviderDialect = STANDARD_DIALECT,
   ) {
     this.estimate = new OutputEstimator(family, addChatOutput);
   }
@@ -30,7 +32,8 @@ export class ChatReader implements UsageReader {
       this.lastModel = data.model;
       this.significant = chatSignificant(data.model);
     }
-    const usage = readChatUsage(data.usage);
+    // service_tier comes with every chunk, the usage chunk included.
+    const usage = readChatUsage(data.usage, this.dialect, data.service_tier);
     if (usage) this.finalUsage = usage;
     const model = this.lastModel;
     addChatOutput(data, (t) => this.estimate.add(t, model));
@@ -84,7 +87,19 @@ function addChatOutput(data: unknown, add: (text: unknown) => void): void {
     add(field(choice, 'text'));
     add(field(msg, 'content'));
     add(field(msg, 'refusal'));
+    // Reasoning text some providers stream (DeepSeek, xAI: reasoning_content; OpenRouter, vLLM,
+    // Ollama: reasoning / reasoning_details): hidden reasoning counts as soon as it shows.
     add(field(msg, 'reasoning_content'));
+    // OpenRouter repeats `reasoning` in `reasoning_details`: one of the two is counted.
+    const reasoning = field(msg, 'reasoning');
+    add(reasoning);
+    const details = field(msg, 'reasoning_details');
+    if (typeof reasoning !== 'string' && Array.isArray(details)) {
+      for (const d of details) {
+        add(field(d, 'text'));
+        add(field(d, 'summary'));
+      }
+    }
     const calls = field(msg, 'tool_calls');
     if (!Array.isArray(calls)) continue;
     for (const call of calls) {
@@ -106,6 +121,7 @@ export class ResponsesReader implements UsageReader {
   constructor(
     family: ApiFamily,
     private readonly inputEstimate: () => number,
+    private readonly dialect: ProviderDialect = STANDARD_DIALECT,
   ) {
     this.estimate = new OutputEstimator(family, addResponsesDelta);
   }
@@ -116,7 +132,7 @@ export class ResponsesReader implements UsageReader {
     if (data.object === 'response') {
       // Non-streaming body.
       this.takeResponse(data);
-      this.finalUsage = readResponsesUsage(data.usage) ?? this.finalUsage;
+      this.finalUsage = readResponse(data, this.dialect) ?? this.finalUsage;
       const model = this.lastModel;
       if (!this.finalUsage) addOutputText(data.output, (t) => this.estimate.add(t, model));
       return;
@@ -124,7 +140,7 @@ export class ResponsesReader implements UsageReader {
     if (typeof type !== 'string') return;
     if (isObject(data.response)) this.takeResponse(data.response);
     if (TERMINAL.has(type)) {
-      this.finalUsage = readResponsesUsage(field(data.response, 'usage')) ?? this.finalUsage;
+      this.finalUsage = readResponse(data.response, this.dialect) ?? this.finalUsage;
     } else {
       const model = this.lastModel;
       addResponsesDelta(data, (t) => this.estimate.add(t, model));
@@ -156,6 +172,20 @@ export class ResponsesReader implements UsageReader {
     const m = field(response, 'model');
     if (typeof m === 'string') this.lastModel = m;
   }
+}
+
+/** A whole Responses `response` object's usage, with what the response itself says: the tier
+ *  that served it and the web searches it ran (each `web_search_call` output item is one). */
+function readResponse(response: unknown, dialect: ProviderDialect): Usage | undefined {
+  const usage = readResponsesUsage(field(response, 'usage'), dialect);
+  if (!usage) return undefined;
+  const output = field(response, 'output');
+  let searches = 0;
+  if (Array.isArray(output))
+    for (const item of output) if (field(item, 'type') === 'web_search_call') searches++;
+  const tier = labelOrUndefined(field(response, 'service_tier'));
+  if (searches === 0 && !tier) return usage;
+  return makeUsage({ ...usage, webSearchRequests: searches, ...(tier ? { serviceTier: tier } : {}) });
 }
 
 /** The text of a `*.delta` stream event: output_text, function_call_arguments, reasoning/summary

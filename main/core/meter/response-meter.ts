@@ -2,8 +2,11 @@
 // and reads the provider's usage out of them, streamed or not.
 import { ZERO_USAGE, type ApiFamily, type Endpoint, type Usage } from '../../../shared/usage.js';
 import { MessagesReader } from './anthropic-reader.js';
+import { GeminiReader } from './gemini-reader.js';
 import { createBodyCapture, type BodyCapture } from './json-body-capture.js';
+import { ImagesReader, SpeechReader, TranscriptionReader } from './openai-media-readers.js';
 import { ChatReader, ResponsesReader } from './openai-readers.js';
+import type { ProviderDialect } from './provider-dialect.js';
 import { readSseData, type SseData } from './sse-data.js';
 import { createSseFramer, type SseFramer } from './sse-parser.js';
 import { isUsageOnlyChunk, topLevelNullFieldSpan } from './strip-usage.js';
@@ -22,6 +25,12 @@ export interface MeterOptions {
    *  count arrives (a stream cut before that is still charged for its input). Default 0.
    *  A function is called at most once, only if the estimate is ever needed: tokenizing is not free. */
   inputEstimate?: number | (() => number);
+  /** How the provider that answers departs from OpenAI's usage semantics (providerDialect()).
+   *  Default: standard. */
+  dialect?: ProviderDialect;
+  /** /v1/audio/speech: the characters of the request's `input` (speechCharacters()), the unit
+   *  tts-1 style models bill by; the answer itself is audio bytes. */
+  characters?: number;
 }
 
 export interface ResponseMeter {
@@ -47,11 +56,19 @@ function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
     case 'chat':
     case 'completions':
     case 'embeddings':
-      return new ChatReader(opts.family, input);
+      return new ChatReader(opts.family, input, opts.dialect);
     case 'responses':
-      return new ResponsesReader(opts.family, input);
+      return new ResponsesReader(opts.family, input, opts.dialect);
     case 'messages':
       return new MessagesReader(opts.family, input);
+    case 'images':
+      return new ImagesReader(input);
+    case 'audio_transcription':
+      return new TranscriptionReader(opts.family, input);
+    case 'audio_speech':
+      return new SpeechReader(input, opts.characters);
+    case 'generate_content':
+      return new GeminiReader(input);
     case 'count_tokens':
       return 'free';
     case 'other':
@@ -81,7 +98,11 @@ class Meter implements ResponseMeter {
     this.reader = createReader(opts);
     this.strip = opts.stripUsage && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
     this.framer = opts.streamed ? createSseFramer() : undefined;
-    this.body = !opts.streamed && typeof this.reader === 'object' ? createBodyCapture() : undefined;
+    // A speech answer is audio bytes: never kept, never parsed.
+    this.body =
+      !opts.streamed && typeof this.reader === 'object' && opts.endpoint !== 'audio_speech'
+        ? createBodyCapture()
+        : undefined;
   }
 
   push(chunk: Buffer): Buffer {

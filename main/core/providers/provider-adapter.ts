@@ -1,10 +1,11 @@
 // A provider kind is a small config object: how to build the upstream URL and put the key on.
 // Adding a kind adds a file here and touches nothing else.
 import type { ApiFamily } from '../../../shared/usage.js';
+import { geminiAdapter } from './gemini-adapter.js';
 
 export interface ProviderAdapter {
   family: ApiFamily;
-  /** Upstream URL for a client path (always starting `/v1/`) and query string. */
+  /** Upstream URL for a canonical client path (`/v1/…`, Gemini `/v1beta/…`) and query string. */
   upstreamUrl(baseUrl: string, clientPath: string, search: string): string;
   /** Headers that carry the real key (the client's own auth headers are already stripped). */
   authHeaders(key: string): Record<string, string>;
@@ -32,4 +33,5 @@ export const anthropicAdapter: ProviderAdapter = {
 export const adapters: Record<ApiFamily, ProviderAdapter> = {
   openai: openaiAdapter,
   anthropic: anthropicAdapter,
+  gemini: geminiAdapter,
 };

@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendError } from '../errors/api-errors.js';
 import type { Reservation } from '../limits/index.js';
+import { providerDialect, speechCharacters } from '../meter/index.js';
 import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -14,8 +15,8 @@ import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit } from './stages/admit.js';
-import { authenticate, checkNotPaused } from './stages/authenticate.js';
+import { admit, CAPPED_HEADER } from './stages/admit.js';
+import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
 import { routeRequest } from './stages/route-request.js';
@@ -35,12 +36,13 @@ export function createProxyHandler(deps: ProxyDeps) {
     const q = rawUrl.indexOf('?');
     const pathname = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const search = q < 0 ? '' : rawUrl.slice(q);
-    const { family, endpoint } = classifyPath(pathname);
+    const cls = classifyPath(pathname, req.headers);
+    const { family, endpoint } = cls;
     // Every answer carries the id. It goes into each writeHead rather than through setHeader now:
     // any setHeader sends every later writeHead down Node's slower merging path.
     const idHeader = { 'x-shimmy-request-id': id };
 
-    const tool = authenticate(deps, req, time);
+    const tool = authenticate(deps, req, search, time);
     if (!tool) {
       refuseUnauthenticated(deps, req, res, family, pathname, id, idHeader);
       return;
@@ -59,10 +61,11 @@ export function createProxyHandler(deps: ProxyDeps) {
     try {
       const config = deps.config();
       checkNotPaused(config, tool);
+      checkKnownPath(req, cls);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
-      const meta = readRequestMeta(endpoint, body.json);
+      const meta = readRequestMeta(cls, body.json);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       draft.streamed = meta.stream;
 
@@ -83,6 +86,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         model: routed.target.upstreamModel,
       });
       reservation = admitted.reservation;
+      // The body with the output limit the reservation paid for (admit.ts), when it changed.
+      const upstreamBody = admitted.upstreamJson
+        ? { bodyBytes: Buffer.from(JSON.stringify(admitted.upstreamJson)), json: admitted.upstreamJson }
+        : body;
 
       deps.events.emit({
         type: 'request.start',
@@ -98,9 +105,9 @@ export function createProxyHandler(deps: ProxyDeps) {
         config,
         req,
         res,
-        pathname,
+        cls,
         search,
-        body,
+        body: upstreamBody,
         meta,
         routed,
         draft,
@@ -120,8 +127,13 @@ export function createProxyHandler(deps: ProxyDeps) {
         inputEstimate: admitted.inputEstimate,
         budgeted: admitted.budgeted,
         cancel: sent.cancel,
-        ...(cached.key ? { cacheKey: cached.key } : {}),
+        extraHeaders: admitted.headers,
+        ...(admitted.outputCap !== undefined ? { outputCap: admitted.outputCap } : {}),
+        // A capped answer may be cut short: never replayed to a request that was not capped.
+        ...(cached.key && !admitted.headers[CAPPED_HEADER] ? { cacheKey: cached.key } : {}),
         bodyLogging,
+        dialect: providerDialect(sent.served.provider),
+        ...(endpoint === 'audio_speech' ? { characters: speechCharacters(body.json) } : {}),
       });
     } catch (err) {
       if (!(err instanceof Refused)) {

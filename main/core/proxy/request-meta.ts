@@ -1,5 +1,5 @@
 // What the proxy needs to know from a request body, and the few changes it makes before sending.
-import type { Endpoint } from '../../../shared/usage.js';
+import type { PathClass } from '../route/classify-path.js';
 
 export interface RequestMeta {
   model: string;
@@ -13,22 +13,30 @@ export interface RequestMeta {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function readRequestMeta(endpoint: Endpoint, body: unknown): RequestMeta {
+export function readRequestMeta(cls: PathClass, body: unknown): RequestMeta {
+  const { endpoint } = cls;
   const b = isObject(body) ? body : {};
   const metadata = isObject(b.metadata) ? b.metadata : {};
   const user = [b.user, b.safety_identifier, metadata.user_id].find(
     (u): u is string => typeof u === 'string' && u !== '',
   );
-  const stream = b.stream === true;
+  // Gemini names the model and whether it streams in the path, not the body.
+  const stream = cls.pathStreams ?? b.stream === true;
   const streamOptions = isObject(b.stream_options) ? b.stream_options : {};
   const addedUsage =
     stream && (endpoint === 'chat' || endpoint === 'completions') && streamOptions.include_usage !== true;
-  return { model: typeof b.model === 'string' ? b.model : '', stream, ...(user ? { user } : {}), addedUsage };
+  const model = cls.pathModel ?? (typeof b.model === 'string' ? b.model : '');
+  return { model, stream, ...(user ? { user } : {}), addedUsage };
 }
 
 /** The body to send upstream: the routed model name and, where needed, include_usage. */
-export function rewriteBody(body: Json, meta: RequestMeta, upstreamModel: string): Json | null {
-  const needsModel = meta.model !== '' && upstreamModel !== meta.model;
+export function rewriteBody(
+  body: Json,
+  meta: RequestMeta,
+  upstreamModel: string,
+  cls: PathClass,
+): Json | null {
+  const needsModel = cls.pathModel === undefined && meta.model !== '' && upstreamModel !== meta.model;
   if (!needsModel && !meta.addedUsage) return null; // send the client's bytes unchanged
   const out: Json = { ...body };
   if (needsModel) out.model = upstreamModel;

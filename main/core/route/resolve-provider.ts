@@ -12,8 +12,15 @@ export interface RouteTarget {
 
 export type RouteResult = { ok: true; target: RouteTarget } | { ok: false; message: string };
 
+/** Where a request of each family goes, for the mismatch message. */
+const ENTRY: Record<ApiFamily, string> = {
+  openai: '/v1/chat/completions',
+  anthropic: '/v1/messages',
+  gemini: '/v1beta/models/{model}:generateContent',
+};
+
 function familyMismatch(p: Provider, family: ApiFamily): string {
-  return `Provider "${p.name}" speaks the ${p.kind} API; this request uses the ${family} API (send it to ${family === 'openai' ? '/v1/messages' : '/v1/chat/completions'} instead, or pick a ${family} provider).`;
+  return `Provider "${p.name}" speaks the ${p.kind} API; this request uses the ${family} API (send it to ${ENTRY[p.kind]} instead, or pick a ${family} provider).`;
 }
 
 export function resolveProvider(config: Config, family: ApiFamily, model: string): RouteResult {

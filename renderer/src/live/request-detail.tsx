@@ -3,9 +3,10 @@ import type { RequestDetail } from '../../../shared/admin-api.js';
 import { useServices } from '../api/services.js';
 import { useRoute } from '../api/use-route.js';
 import { formatUsd } from '../format/money.js';
-import { formatCount, formatDateTime, formatLatency } from '../format/numbers.js';
+import { formatDateTime, formatLatency } from '../format/numbers.js';
 import { Dialog } from '../ui/dialog.js';
 import { ErrorNote, Loading } from '../ui/bits.js';
+import { usageBreakdown } from './usage-breakdown.js';
 
 export function RequestDetailDialog(props: { id: string; onClose: () => void }) {
   const detail = useRoute('getRequest', { params: { id: props.id } });
@@ -33,14 +34,7 @@ function DetailBody({ d }: { d: RequestDetail }) {
       `${formatLatency(r.latencyMs, locale)}${r.ttfbMs !== null ? `, first byte ${formatLatency(r.ttfbMs, locale)}` : ''}`,
     ],
     ['Streamed', r.streamed ? 'yes' : 'no'],
-    [
-      'Input tokens',
-      `${formatCount(r.usage.inputTokens, locale)} (cached ${formatCount(r.usage.cachedInputTokens, locale)}, cache write ${formatCount(r.usage.cacheWriteTokens, locale)})`,
-    ],
-    [
-      'Output tokens',
-      `${formatCount(r.usage.outputTokens, locale)} (reasoning ${formatCount(r.usage.reasoningTokens, locale)})`,
-    ],
+    ...usageBreakdown(r.usage, locale),
     ['Cost', `${formatUsd(r.costUsd, locale)}${r.estimated ? ' (estimated: stream cut)' : ''}`],
     [
       'Cache',

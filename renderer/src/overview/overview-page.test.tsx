@@ -45,6 +45,14 @@ const overview = {
 };
 
 describe('Overview', () => {
+  it("marks a tool's spend incomplete when it used unpriced models", async () => {
+    const brave = { ...overview.tools[0]!, name: 'brave', unpricedToday: 2, unpricedMonth: 3 };
+    renderApp({ state: { overview: { ...overview, tools: [brave, overview.tools[1]!] } } });
+    const note = await screen.findByTestId('spend-incomplete-brave');
+    expect(note.textContent).toContain('3 requests this month used a model with no known price');
+    expect(screen.queryByTestId('spend-incomplete-bot')).toBeNull();
+  });
+
   it('shows spend tiles and per-tool bars with their levels', async () => {
     renderApp({ state: { overview } });
     expect((await screen.findByTestId('spend-today')).textContent).toContain('$1.50');

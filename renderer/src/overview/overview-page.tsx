@@ -130,6 +130,12 @@ function ToolCard({ t }: { t: ToolOverview }) {
           {usd(t.todayUsd)} today · {usd(t.monthUsd)} month
         </span>
       </div>
+      {(t.unpricedMonth ?? 0) > 0 && (
+        <p className="badge warn" data-testid={`spend-incomplete-${t.name}`}>
+          Spend incomplete: {count(t.unpricedMonth ?? 0)} request{t.unpricedMonth === 1 ? '' : 's'} this month
+          used a model with no known price (not counted above)
+        </p>
+      )}
       {t.day && (
         <UsageBar
           label="Today"

@@ -13,6 +13,7 @@ describe('limitsFromFields', () => {
         rpm: '60',
         tpm: '',
         models: 'gpt-4o*, claude-*,',
+        allowUnpriced: false,
       }),
     ).toEqual({
       ok: true,
@@ -36,5 +37,7 @@ describe('limitsFromFields', () => {
   it('round-trips through fieldsFromLimits', () => {
     const limits = { dailyUsd: 0.75, tpm: 10000, models: ['a', 'b'] };
     expect(limitsFromFields(fieldsFromLimits(limits))).toEqual({ ok: true, limits });
+    const opted = { dailyUsd: 1, allowUnpriced: true };
+    expect(limitsFromFields(fieldsFromLimits(opted))).toEqual({ ok: true, limits: opted });
   });
 });

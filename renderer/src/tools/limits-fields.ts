@@ -8,9 +8,18 @@ export interface LimitFields {
   rpm: string;
   tpm: string;
   models: string;
+  /** Requests to unpriced models pass a USD budget (their spend is then incomplete). */
+  allowUnpriced: boolean;
 }
 
-export const EMPTY_LIMIT_FIELDS: LimitFields = { dailyUsd: '', monthlyUsd: '', rpm: '', tpm: '', models: '' };
+export const EMPTY_LIMIT_FIELDS: LimitFields = {
+  dailyUsd: '',
+  monthlyUsd: '',
+  rpm: '',
+  tpm: '',
+  models: '',
+  allowUnpriced: false,
+};
 
 export function fieldsFromLimits(l: ToolLimits): LimitFields {
   const s = (n: number | undefined) => (n === undefined ? '' : String(n));
@@ -20,6 +29,7 @@ export function fieldsFromLimits(l: ToolLimits): LimitFields {
     rpm: s(l.rpm),
     tpm: s(l.tpm),
     models: (l.models ?? []).join(', '),
+    allowUnpriced: l.allowUnpriced === true,
   };
 }
 
@@ -55,5 +65,6 @@ export function limitsFromFields(f: LimitFields): LimitsResult {
     .map((m) => m.trim())
     .filter(Boolean);
   if (models.length > 0) limits.models = models;
+  if (f.allowUnpriced) limits.allowUnpriced = true;
   return { ok: true, limits };
 }

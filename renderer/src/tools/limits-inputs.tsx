@@ -9,7 +9,7 @@ export function LimitsInputs(props: {
 }) {
   const { idPrefix, value, onChange, invalid } = props;
   const field = (
-    key: keyof LimitFields,
+    key: Exclude<keyof LimitFields, 'allowUnpriced'>,
     label: string,
     extra: { inputMode?: 'decimal' | 'numeric'; placeholder?: string },
   ) => (
@@ -33,6 +33,16 @@ export function LimitsInputs(props: {
       {field('rpm', 'Requests / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('tpm', 'Tokens / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('models', 'Allowed models (globs, comma-separated)', { placeholder: 'all models' })}
+      <label className="field checkbox" htmlFor={`${idPrefix}-allowUnpriced`}>
+        <input
+          id={`${idPrefix}-allowUnpriced`}
+          data-testid={`${idPrefix}-allowUnpriced`}
+          type="checkbox"
+          checked={value.allowUnpriced}
+          onChange={(e) => onChange({ ...value, allowUnpriced: e.target.checked })}
+        />
+        <span>Allow models with no known price (their spend is not counted against the budget)</span>
+      </label>
     </div>
   );
 }

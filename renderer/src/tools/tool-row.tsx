@@ -17,6 +17,7 @@ export function limitsSummary(t: ToolView, locale?: string): string {
   if (l.rpm !== undefined) parts.push(`${formatCount(l.rpm, locale)} req/min`);
   if (l.tpm !== undefined) parts.push(`${formatCount(l.tpm, locale)} tokens/min`);
   if (l.models?.length) parts.push(`models: ${l.models.join(', ')}`);
+  if (l.allowUnpriced) parts.push('unpriced models allowed');
   return parts.length ? parts.join(' · ') : 'no limits';
 }
 

@@ -87,6 +87,20 @@ describe('Tools', () => {
     });
   });
 
+  it('lets a budgeted tool opt in to unpriced models', async () => {
+    const { server } = renderApp({ page: 'tools', state: { tools: [structuredClone(cli)] } });
+    fireEvent.click(await screen.findByTestId('edit-cli'));
+    const form = screen.getByRole('form', { name: 'Limits of cli' });
+    fireEvent.click(within(form).getByLabelText(/Allow models with no known price/));
+    fireEvent.click(within(form).getByRole('button', { name: 'Save limits' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('limits-cli').textContent).toBe('$2.00/day · unpriced models allowed'),
+    );
+    expect(server.calls.find((c) => c.name === 'patchTool')?.body).toEqual({
+      limits: { dailyUsd: 2, allowUnpriced: true },
+    });
+  });
+
   it('removes a tool only after confirmation', async () => {
     const { server } = renderApp({ page: 'tools', state: { tools: [structuredClone(cli)] } });
     fireEvent.click(await screen.findByTestId('remove-cli'));

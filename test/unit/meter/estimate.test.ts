@@ -24,7 +24,7 @@ describe('estimateInputTokens (OpenAI family)', () => {
     expect(estimateInputTokens('openai', 'chat', body, 'openai/gpt-4-turbo')).toBe(7 + 10);
   });
 
-  it('image parts get a flat 765-token allowance', () => {
+  it('an image whose size cannot be read gets the tile rule\'s worst case, not a flat 765', () => {
     const body = {
       messages: [
         {
@@ -36,7 +36,8 @@ describe('estimateInputTokens (OpenAI family)', () => {
         },
       ],
     };
-    expect(estimateInputTokens('openai', 'chat', body, 'gpt-4.1')).toBe(3 + 3 + 1 + 2 + 765);
+    // The PNG is cut before its size: 85 + 8 tiles × 170 = 1,445 (2,048 × 768 after scaling).
+    expect(estimateInputTokens('openai', 'chat', body, 'gpt-4.1')).toBe(3 + 3 + 1 + 2 + 1445);
   });
 
   it('responses: instructions and input string; embeddings: strings and token arrays', () => {
@@ -82,14 +83,15 @@ describe('estimateInputTokens (OpenAI family)', () => {
   });
 });
 
-describe('estimateInputTokens (Anthropic family: chars / 3.5, rounded up)', () => {
+describe('estimateInputTokens (Anthropic family: o200k_base × 1.16 for prose, × 1.3 for code)', () => {
   it('system + messages', () => {
     const body = { system: 'You are terse.', messages: [{ role: 'user', content: 'Hi there!' }] };
-    // 14 + 9 = 23 chars → ceil(23 / 3.5) = 7, plus 3 for the message.
-    expect(estimateInputTokens('anthropic', 'messages', body, 'claude-sonnet-4-5')).toBe(10);
+    // o200k: "You are terse." 4, "Hi there!" 3 → ceil(4 × 1.16) + ceil(3 × 1.16) = 5 + 4, plus 3
+    // for the message and 3 for the request. (chars / 3.5 said 7 + 3.)
+    expect(estimateInputTokens('anthropic', 'messages', body, 'claude-sonnet-4-5')).toBe(15);
   });
 
-  it('image blocks get 1600 tokens, tools add their JSON and the 350-token tool prompt', () => {
+  it('image blocks of unknown size get the 1,590-token maximum, tools their JSON (as code) and the 350-token tool prompt', () => {
     const tools = [{ name: 'f', input_schema: { type: 'object' } }];
     const body = {
       tools,
@@ -105,7 +107,9 @@ describe('estimateInputTokens (Anthropic family: chars / 3.5, rounded up)', () =
     };
     // `[{"name":"f","input_schema":{"type":"object"}}]` is 47 characters.
     expect(JSON.stringify(tools)).toHaveLength(47);
-    // 350 + 1600 + 3 + ceil((47 + 9) / 3.5 = 16) = 1969
+    // The JSON is 14 o200k tokens, code-like → ceil(14 × 1.3) = 19; "Hi there!" ceil(3 × 1.16) = 4;
+    // the cut PNG has no size → 1092 × 1092 / 750 = 1,589.95 → 1,590.
+    // 3 (request) + 350 + 1590 + 3 + 19 + 4 = 1969
     expect(estimateInputTokens('anthropic', 'messages', body, 'claude-sonnet-4-5')).toBe(1969);
   });
 });

@@ -33,6 +33,8 @@ const CHAT_USAGE = {
   cacheWriteTokens: 0,
   outputTokens: 500,
   reasoningTokens: 64,
+  // Every chunk says `"service_tier":"default"`, the usage chunk too.
+  serviceTier: 'default',
 };
 
 describe('chat/completions stream', () => {
@@ -133,6 +135,7 @@ describe('Anthropic Messages stream', () => {
     cacheWriteTokens: 2000,
     outputTokens: 250,
     reasoningTokens: 0,
+    serviceTier: 'standard',
   };
 
   for (const [name, text] of [

@@ -1,16 +1,31 @@
 // Stage 5, admit: one synchronous check-and-reserve of the request's worst-case cost against the
 // tool's and the global budgets, and of its tokens against RPM/TPM. Node runs it in one tick, so
-// concurrent requests cannot slip past each other.
+// concurrent requests cannot slip past each other. With a USD budget, the output limit is sized
+// to what the budget has left (limits/output-cap.ts) and written into the body sent upstream, so
+// the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
+// allows it.
 import type { Config, Tool } from '../../../../shared/config.js';
+import type { Usage } from '../../../../shared/usage.js';
 import type { Refusal, Reservation } from '../../limits/index.js';
-import { estimateInputTokens, requestedMaxOutputTokens } from '../../meter/index.js';
+import { modelMaxOutput } from '../../limits/model-max-output.js';
+import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
+import { readOutputLimit, withOutputLimit } from '../../limits/output-limit-field.js';
+import { reservedInput } from '../../limits/reserved-input.js';
+import { estimateInputTokens } from '../../meter/index.js';
 import { costUsd, type PriceMatch } from '../../pricing/index.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
+import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
-/** Output tokens reserved when a request sets no cap: a documented estimate, corrected on settle. */
-export const DEFAULT_MAX_OUTPUT_TOKENS = 4096;
+export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
+
+/** Output tokens a request that names no limit counts against TPM when admitted (replaced by the
+ *  actual count on settle): a model's maximum would make every such request "larger than TPM". */
+export const TPM_OUTPUT_ESTIMATE = 4096;
+
+/** Response header: the output limit Shimmy lowered the request to, per answer (README, Headers). */
+export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
 
 export interface Admitted {
   reservation: Reservation;
@@ -19,11 +34,30 @@ export interface Admitted {
   inputEstimate: () => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
+  /** The body to send instead of the client's (its output limit written in), when changed. */
+  upstreamJson?: Record<string, unknown>;
+  /** Headers for the client's response (the cap, when there is one). */
+  headers: Record<string, string>;
+  /** Output tokens the upstream is bound to (its limit × answers), when the body sent names it. */
+  outputCap?: number;
 }
 
 /** Endpoints whose answers carry token usage (and so cost money per token). */
 export const metered = (endpoint: RecordDraft['endpoint']) =>
   endpoint !== 'other' && endpoint !== 'count_tokens';
+
+/** Endpoints whose answers are generated output, bounded by an output limit. */
+const generates = (endpoint: RecordDraft['endpoint']) =>
+  endpoint === 'chat' ||
+  endpoint === 'completions' ||
+  endpoint === 'responses' ||
+  endpoint === 'messages' ||
+  endpoint === 'generate_content';
+
+/** The one pricing function the ledger uses, for a hypothetical usage of this request. */
+function costFunction(family: RecordDraft['family'], price: PriceMatch | undefined): CostOf | undefined {
+  return price ? (u: Usage) => costUsd(family, price.price, u) : undefined;
+}
 
 export function admit(
   deps: ProxyDeps,
@@ -41,28 +75,91 @@ export function admit(
   const budgeted = [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
     (v) => v !== undefined,
   );
+  const cost = costFunction(family, price);
+  if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
+    throw unpricedRefusal(tool, model);
+
   const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
-  const maxOut = metered(endpoint)
-    ? (requestedMaxOutputTokens(endpoint, json) ?? DEFAULT_MAX_OUTPUT_TOKENS)
-    : 0;
+  // Embeddings write nothing; images and audio have no output limit to lower: they are reserved
+  // at TPM_OUTPUT_ESTIMATE output tokens, as before (see the README's Budgets section).
+  const { requested, choices } = generates(endpoint)
+    ? readOutputLimit(endpoint, json)
+    : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
+  const max = modelMaxOutput(model);
+  const wanted = requested ?? max.tokens;
+  // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
+  const input = budgeted && cost && metered(endpoint) ? reservedInput(family, json, inputTokens, cost) : null;
+  // Read in the same tick as limiter.admit() below: nothing in between yields.
+  const plan: OutputPlan | null =
+    input && cost && generates(endpoint)
+      ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd: deps.limiter.headroomUsd(tool) })
+      : null;
+  const limit = plan ? plan.limit : wanted;
   const worstCaseUsd = !metered(endpoint)
     ? 0
-    : price
-      ? costUsd(family, price.price, {
-          inputTokens,
-          cachedInputTokens: 0,
-          cacheWriteTokens: 0,
-          outputTokens: maxOut,
-          reasoningTokens: 0,
-        })
-      : null;
-  const result = deps.limiter.admit(tool, { model, estimatedTokens: inputTokens + maxOut, worstCaseUsd });
-  if (!result.ok) throw refusalOf(result.refusal);
-  return { reservation: result.reservation, price, inputEstimate, budgeted };
+    : plan
+      ? plan.usd
+      : input && cost
+        ? (cost({ ...input.usage, outputTokens: wanted * choices }) ?? null)
+        : cost
+          ? 0
+          : null;
+  const result = deps.limiter.admit(tool, {
+    model,
+    estimatedTokens: inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices,
+    worstCaseUsd,
+  });
+  if (!result.ok) throw refusalOf(result.refusal, plan);
+
+  const admitted: Admitted = { reservation: result.reservation, price, inputEstimate, budgeted, headers: {} };
+  // The upstream limit is what the reservation paid for: written whenever Shimmy chose it (lowered,
+  // or a known model maximum where the request named none), so no answer can run past it. An
+  // unknown model's default maximum is not written: the upstream might reject a limit above its own.
+  const lowered = plan !== null && plan.kind !== 'fits';
+  const chosen = plan !== null && requested === undefined && max.source !== 'default';
+  if (plan && isObject(json) && (lowered || chosen)) {
+    const body = withOutputLimit(endpoint, json, model, plan.limit);
+    if (typeof body === 'string') {
+      result.reservation.release();
+      throw budgetCapRefusal(tool, plan, body);
+    }
+    admitted.upstreamJson = body;
+    if (lowered) admitted.headers[CAPPED_HEADER] = String(plan.limit);
+    admitted.outputCap = plan.limit * choices;
+  } else if (generates(endpoint) && requested !== undefined) {
+    admitted.outputCap = requested * choices;
+  }
+  return admitted;
 }
 
-function refusalOf(r: Refusal): Refused {
-  if (r.kind === 'budget')
-    return new Refused('budget_exceeded', r.message, 'budget', { 'x-should-retry': 'false' });
+function unpricedRefusal(tool: Tool, model: string): Refused {
+  const name = model || '(none named)';
+  return new Refused(
+    'model_unpriced',
+    `Model "${name}" has no known price, so tool "${tool.name}"'s budget cannot be kept. Price it with: ` +
+      `shimmy price set ${model || 'MODEL'} --input USD_PER_1M --output USD_PER_1M` +
+      ` (or let this tool use unpriced models: shimmy tool limits ${tool.name} --allow-unpriced …).`,
+    'budget',
+    { 'x-should-retry': 'false' },
+  );
+}
+
+function budgetCapRefusal(tool: Tool, plan: OutputPlan, why: string): Refused {
+  return new Refused(
+    'budget_exceeded',
+    `Tool "${tool.name}" has budget left for ${plan.limit} output tokens on this request, but ${why}.`,
+    'budget',
+    { 'x-should-retry': 'false' },
+  );
+}
+
+function refusalOf(r: Refusal, plan: OutputPlan | null): Refused {
+  if (r.kind === 'budget') {
+    const floor =
+      plan?.kind === 'refused'
+        ? ` Not even a ${plan.limit}-token answer fits in what is left, so the request was not sent.`
+        : '';
+    return new Refused('budget_exceeded', r.message + floor, 'budget', { 'x-should-retry': 'false' });
+  }
   return new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers);
 }

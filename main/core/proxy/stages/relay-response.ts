@@ -7,7 +7,8 @@ import { performance } from 'node:perf_hooks';
 import { safeHeaders } from '../../body-log/body-log.js';
 import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
-import { createResponseMeter } from '../../meter/index.js';
+import { withinOutputLimit } from '../../limits/output-cap.js';
+import { createResponseMeter, type ProviderDialect } from '../../meter/index.js';
 import { costUsd, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
@@ -28,9 +29,17 @@ export interface RelayArgs {
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   cancel: Cancellation;
+  /** More response headers from earlier stages (admit: the output cap). */
+  extraHeaders?: Record<string, string>;
+  /** Output tokens the upstream is bound to: a running estimate above it is held to it. */
+  outputCap?: number;
   /** Set when the answer may be stored in the response cache. */
   cacheKey?: string;
   bodyLogging: BodyLogging | null;
+  /** How the provider that answered reports usage (providerDialect()). */
+  dialect?: ProviderDialect;
+  /** A speech request's characters (speechCharacters()): what tts models bill by. */
+  characters?: number;
 }
 
 /** Largest answer the cache keeps a copy of while relaying it. */
@@ -53,13 +62,15 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         streamed: sse,
         stripUsage,
         inputEstimate: a.inputEstimate,
+        ...(a.dialect ? { dialect: a.dialect } : {}),
+        ...(a.characters !== undefined ? { characters: a.characters } : {}),
       })
     : null;
   // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
   const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
   let copied = 0;
   const headers = clientResponseHeaders(upstream.headers, stripUsage);
-  Object.assign(headers, a.reservation.headers);
+  Object.assign(headers, a.reservation.headers, a.extraHeaders);
   headers['x-shimmy-request-id'] = draft.id;
   if (a.cacheKey) headers['x-shimmy-cache'] = 'miss';
   res.writeHead(upstream.status, headers);
@@ -88,7 +99,9 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         sse &&
         a.budgeted &&
         a.price &&
-        a.reservation.check(costUsd(draft.family, a.price.price, meter.usage())) === 'over'
+        a.reservation.check(
+          costUsd(draft.family, a.price.price, withinOutputLimit(meter.usage(), a.outputCap)),
+        ) === 'over'
       ) {
         cutOff = true;
         upstream.body.cancel();
@@ -134,15 +147,20 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   } else if (!res.destroyed && !res.writableEnded) {
     res.end();
   }
+  let price = a.price;
   if (meter) {
     draft.usage = meter.usage();
     draft.estimated = sse ? !meter.final && draft.endpoint !== 'other' : false;
-    if (meter.model && !draft.model) draft.model = meter.model;
+    // A request without a model (a Responses stored prompt) is priced at the model that answered.
+    if (meter.model && !draft.model) {
+      draft.model = meter.model;
+      price ??= deps.prices.lookup(meter.model);
+    }
   }
   if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
     draft.costUsd = 0;
   } else {
-    draft.costUsd = a.price ? costUsd(draft.family, a.price.price, draft.usage) : null;
+    draft.costUsd = price ? costUsd(draft.family, price.price, draft.usage) : null;
   }
   const complete = draft.errorClass === null && (!sse || meter?.final === true);
   if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {

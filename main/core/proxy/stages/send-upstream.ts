@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../../shared/config.js';
 import { adapters } from '../../providers/provider-adapter.js';
+import { upstreamPathFor, type PathClass } from '../../route/classify-path.js';
 import { fallbackChain, type RouteTarget } from '../../route/resolve-provider.js';
 import { Cancellation } from '../../upstream/cancellation.js';
 import { upstreamRequestHeaders } from '../../upstream/headers.js';
@@ -31,7 +32,7 @@ export async function sendUpstream(
     config: Config;
     req: IncomingMessage;
     res: ServerResponse;
-    pathname: string;
+    cls: PathClass;
     search: string;
     body: { bodyBytes: Buffer | null; json: unknown };
     meta: RequestMeta;
@@ -68,10 +69,10 @@ export async function sendUpstream(
     build: (a) => {
       const adapter = adapters[a.target.provider.kind];
       const rewritten = isObject(json)
-        ? rewriteBody(json, { ...meta, model: routed.requestedModel }, a.model)
+        ? rewriteBody(json, { ...meta, model: routed.requestedModel }, a.model, x.cls)
         : null;
       return {
-        url: adapter.upstreamUrl(a.target.provider.baseUrl, x.pathname, x.search),
+        url: adapter.upstreamUrl(a.target.provider.baseUrl, upstreamPathFor(x.cls, a.model), x.search),
         method: x.req.method ?? 'GET',
         headers: {
           ...adapter.defaultHeaders,

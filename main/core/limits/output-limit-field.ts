@@ -1,0 +1,96 @@
+// Where each API keeps a request's output limit, how many answers it asks for, and how to write a
+// lower limit into the body sent upstream. Reasoning counts toward that limit everywhere:
+// OpenAI's max_completion_tokens and the Responses API's max_output_tokens bound reasoning plus
+// answer; Anthropic's max_tokens includes thinking, whose budget_tokens must stay below it; Gemini's
+// maxOutputTokens includes thoughts, and a thinkingBudget above it is lowered with it.
+import type { Endpoint } from '../../../shared/usage.js';
+
+type Json = Record<string, unknown>;
+const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
+const positiveInt = (x: unknown): number | undefined =>
+  typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
+
+/** Anthropic: the smallest thinking budget the API accepts. */
+export const MIN_THINKING_BUDGET = 1024;
+
+export interface OutputLimit {
+  /** The limit per answer the request names, or undefined (then the model's maximum applies). */
+  requested: number | undefined;
+  /** Answers the request asks for (`n`, `best_of`, Gemini `candidateCount`): each may use the limit. */
+  choices: number;
+}
+
+const isGeminiBody = (b: Json) => Array.isArray(b.contents) || isObject(b.generationConfig);
+
+export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit {
+  if (!isObject(body)) return { requested: undefined, choices: 1 };
+  if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
+    const g = isObject(body.generationConfig) ? body.generationConfig : {};
+    return { requested: positiveInt(g.maxOutputTokens), choices: positiveInt(g.candidateCount) ?? 1 };
+  }
+  switch (endpoint) {
+    case 'responses':
+      return { requested: positiveInt(body.max_output_tokens), choices: 1 };
+    case 'messages':
+      return { requested: positiveInt(body.max_tokens), choices: 1 };
+    case 'chat':
+    case 'completions':
+      return {
+        // Both may be present; the lower one binds, but the API rejects that combination anyway.
+        requested: positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens),
+        choices: Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1),
+      };
+    default:
+      return { requested: undefined, choices: 1 };
+  }
+}
+
+/** OpenAI's reasoning models refuse `max_tokens` on chat; other OpenAI-compatible servers (Groq,
+ *  DeepSeek, Mistral, Ollama…) may not know `max_completion_tokens`. */
+const OPENAI_REASONING = /^(o\d|gpt-5|codex-)/;
+
+/** A copy of `body` whose output limit is `limit` per answer (and whose thinking budget fits under
+ *  it), or a string saying why no such body can be sent. */
+export function withOutputLimit(endpoint: Endpoint, body: Json, model: string, limit: number): Json | string {
+  if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
+    const g = isObject(body.generationConfig) ? body.generationConfig : {};
+    const out: Json = { ...g, maxOutputTokens: limit };
+    const t = isObject(g.thinkingConfig) ? g.thinkingConfig : undefined;
+    const budget = positiveInt(t?.thinkingBudget);
+    if (t && budget !== undefined && budget >= limit)
+      out.thinkingConfig = { ...t, thinkingBudget: limit - 1 };
+    return { ...body, generationConfig: out };
+  }
+  switch (endpoint) {
+    case 'responses':
+      return { ...body, max_output_tokens: limit };
+    case 'messages':
+      return withAnthropicLimit(body, limit);
+    case 'chat': {
+      const name = model.toLowerCase().replace(/^.*\//, '');
+      const key =
+        'max_completion_tokens' in body || (!('max_tokens' in body) && OPENAI_REASONING.test(name))
+          ? 'max_completion_tokens'
+          : 'max_tokens';
+      return { ...body, [key]: limit };
+    }
+    case 'completions':
+      return { ...body, max_tokens: limit };
+    default:
+      return body;
+  }
+}
+
+/** Anthropic extended thinking: budget_tokens must stay below max_tokens and at least 1,024. A
+ *  lowered max_tokens keeps the request's ratio of thinking to answer. */
+function withAnthropicLimit(body: Json, limit: number): Json | string {
+  const thinking = isObject(body.thinking) ? body.thinking : undefined;
+  const budget = thinking?.type === 'enabled' ? positiveInt(thinking.budget_tokens) : undefined;
+  if (!thinking || budget === undefined || budget < limit) return { ...body, max_tokens: limit };
+  const asked = positiveInt(body.max_tokens) ?? limit;
+  const scaled = Math.max(MIN_THINKING_BUDGET, Math.floor((budget * limit) / Math.max(asked, limit)));
+  const lowered = Math.min(scaled, limit - 1);
+  if (lowered < MIN_THINKING_BUDGET)
+    return `extended thinking needs at least ${MIN_THINKING_BUDGET + 1} output tokens`;
+  return { ...body, max_tokens: limit, thinking: { ...thinking, budget_tokens: lowered } };
+}

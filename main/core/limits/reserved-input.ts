@@ -1,0 +1,62 @@
+// The input side of a reservation, priced at its worst: a prompt the request asks to cache may be
+// written to the cache, which costs more than reading it plainly (Anthropic: 1.25× for 5 minutes,
+// 2× for 1 hour). Anthropic writes only where the request puts `cache_control`; other providers
+// cache on their own, so there the write rate is assumed whenever the price has one above input.
+import type { ApiFamily, Usage } from '../../../shared/usage.js';
+import type { CostOf } from './output-cap.js';
+
+export interface CacheAsk {
+  /** Some `cache_control` (or a top-level automatic one) asks for a cache write. */
+  writes: boolean;
+  /** One of them asks for the 1-hour TTL. */
+  oneHour: boolean;
+}
+
+/** Walks the request for `cache_control` markers (system, tools, message blocks, top level).
+ *  Bounded: bodies are already bounded by bodyLimitBytes, and the walk stops at the first 1h. */
+export function cacheAsk(body: unknown): CacheAsk {
+  const ask: CacheAsk = { writes: false, oneHour: false };
+  const stack: unknown[] = [body];
+  while (stack.length > 0 && !ask.oneHour) {
+    const x = stack.pop();
+    if (Array.isArray(x)) {
+      for (const item of x) if (typeof item === 'object' && item !== null) stack.push(item);
+    } else if (typeof x === 'object' && x !== null) {
+      for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+        if (k === 'cache_control' && typeof v === 'object' && v !== null) {
+          ask.writes = true;
+          if ((v as { ttl?: unknown }).ttl === '1h') ask.oneHour = true;
+        } else if (typeof v === 'object' && v !== null) stack.push(v);
+      }
+    }
+  }
+  return ask;
+}
+
+/** The dearest way `inputTokens` can be billed for this request, as a Usage (no output yet). */
+export function reservedInput(
+  family: ApiFamily,
+  body: unknown,
+  inputTokens: number,
+  cost: CostOf,
+): { usage: Usage; usd: number } | null {
+  const plain: Usage = {
+    inputTokens,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 0,
+    reasoningTokens: 0,
+  };
+  const candidates: Usage[] = [plain];
+  const ask = family === 'anthropic' ? cacheAsk(body) : { writes: true, oneHour: false };
+  if (ask.writes) candidates.push({ ...plain, cacheWriteTokens: inputTokens });
+  if (ask.oneHour)
+    candidates.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
+  let best: { usage: Usage; usd: number } | null = null;
+  for (const usage of candidates) {
+    // A dimension the price lacks (e.g. no 1-hour write price) cannot be how it is billed.
+    const usd = cost(usage);
+    if (usd !== null && (!best || usd > best.usd)) best = { usage, usd };
+  }
+  return best;
+}

@@ -1,0 +1,117 @@
+// Input tokens of images, PDFs and audio by their real size, per the providers' documented
+// formulas (checked 2026-11):
+// - Anthropic images (docs.claude.com/en/docs/build-with-claude/vision, "Evaluate image size"):
+//   tokens = width × height / 750, after scaling the long edge to ≤ 1,568 px and the area to
+//   ≤ ~1.19 MP (1,092 × 1,092), i.e. at most ~1,590 tokens.
+// - OpenAI images (platform.openai.com/docs/guides/images-vision, "Calculating costs"): tile
+//   models fit the image in 2,048 × 2,048, scale its short side to 768, then bill base + per-tile
+//   tokens per 512-px tile (`detail: low`: base only); patch models bill 32-px patches (at most
+//   1,536) times a multiplier.
+// - PDFs (Anthropic "PDF support", OpenAI "File inputs"): each page is its extracted text
+//   (1,500–3,000 tokens a page) plus an image of the page.
+// - Audio (OpenAI audio guide): about 10 input tokens per second.
+// A size that cannot be read (a URL, a file id, a damaged header) gets the formula's worst case.
+import { base64Bytes, base64Head, imageSize, type ImageSize } from './image-size.js';
+import { pdfPageCount } from './pdf-pages.js';
+
+export type AttachmentFamily = 'anthropic' | 'openai';
+
+const ANTHROPIC_MAX_EDGE = 1568;
+const ANTHROPIC_MAX_PIXELS = 1092 * 1092;
+const ANTHROPIC_PIXELS_PER_TOKEN = 750;
+
+interface TileRule {
+  kind: 'tile';
+  base: number;
+  tile: number;
+}
+interface PatchRule {
+  kind: 'patch';
+  multiplier: number;
+}
+
+/** OpenAI's per-model image rules; first match wins. Unknown models: gpt-4o's tile rule. */
+const OPENAI_IMAGE_RULES: ReadonlyArray<readonly [RegExp, TileRule | PatchRule]> = [
+  [/^gpt-4o-mini/, { kind: 'tile', base: 2833, tile: 5667 }],
+  [/^(gpt-4\.1-mini|gpt-5(\.\d+)?-mini)/, { kind: 'patch', multiplier: 1.62 }],
+  [/^(gpt-4\.1-nano|gpt-5(\.\d+)?-nano)/, { kind: 'patch', multiplier: 2.46 }],
+  [/^o4-mini/, { kind: 'patch', multiplier: 1.72 }],
+  [/^gpt-5/, { kind: 'tile', base: 70, tile: 140 }],
+  [/^(o1|o3)/, { kind: 'tile', base: 75, tile: 150 }],
+  [/^computer-use/, { kind: 'tile', base: 65, tile: 129 }],
+];
+const DEFAULT_OPENAI_RULE: TileRule = { kind: 'tile', base: 85, tile: 170 };
+const MAX_PATCHES = 1536;
+
+/** Extracted text per PDF page, at the top of the documented 1,500–3,000 range. */
+export const PDF_TEXT_TOKENS_PER_PAGE = 3000;
+/** A PDF whose pages cannot be counted (a URL, a file id): Anthropic's 100-page request limit. */
+export const PDF_UNKNOWN_PAGES = 100;
+export const AUDIO_TOKENS_PER_SECOND = 10;
+/** Audio of unknown encoding is timed as if it were 32 kbit/s, the low end of speech codecs. */
+const AUDIO_MIN_BYTES_PER_SECOND = 4000;
+
+export interface ImageRef {
+  /** base64 data or a data: URL; undefined for a URL or file id. */
+  data?: string;
+  detail?: string;
+}
+
+export function imageTokens(family: AttachmentFamily, model: string, ref: ImageRef): number {
+  const size = ref.data ? imageSize(base64Head(ref.data)) : null;
+  if (family === 'anthropic') return anthropicImageTokens(size);
+  return openAiImageTokens(model, size, ref.detail);
+}
+
+function anthropicImageTokens(size: ImageSize | null): number {
+  if (!size) return Math.ceil(ANTHROPIC_MAX_PIXELS / ANTHROPIC_PIXELS_PER_TOKEN);
+  const edge = Math.min(1, ANTHROPIC_MAX_EDGE / Math.max(size.width, size.height));
+  const pixels = Math.min(size.width * edge * (size.height * edge), ANTHROPIC_MAX_PIXELS);
+  return Math.ceil(pixels / ANTHROPIC_PIXELS_PER_TOKEN);
+}
+
+function openAiImageTokens(model: string, size: ImageSize | null, detail: string | undefined): number {
+  const name = model.toLowerCase().replace(/^.*\//, '');
+  const rule = OPENAI_IMAGE_RULES.find(([re]) => re.test(name))?.[1] ?? DEFAULT_OPENAI_RULE;
+  if (rule.kind === 'patch') {
+    const patches = size ? Math.ceil(size.width / 32) * Math.ceil(size.height / 32) : MAX_PATCHES;
+    return Math.ceil(Math.min(patches, MAX_PATCHES) * rule.multiplier);
+  }
+  if (detail === 'low') return rule.base;
+  // Worst case of the tile rule: 2,048 × 768 after scaling, 4 × 2 tiles.
+  if (!size) return rule.base + 8 * rule.tile;
+  let { width: w, height: h } = size;
+  const fit = Math.min(1, 2048 / Math.max(w, h));
+  w *= fit;
+  h *= fit;
+  const short = Math.min(768 / Math.min(w, h), 1);
+  w *= short;
+  h *= short;
+  return rule.base + rule.tile * Math.ceil(w / 512) * Math.ceil(h / 512);
+}
+
+/** A PDF: its pages × (text + page image). `data` undefined = pages unknown. */
+export function pdfTokens(family: AttachmentFamily, model: string, data: string | undefined): number {
+  let pages = PDF_UNKNOWN_PAGES;
+  if (data) {
+    const comma = data.startsWith('data:') ? data.indexOf(',') : -1;
+    pages =
+      pdfPageCount(Buffer.from(comma >= 0 ? data.slice(comma + 1) : data, 'base64')) ?? PDF_UNKNOWN_PAGES;
+  }
+  // A page image is at most what an image of unknown size costs.
+  return pages * (PDF_TEXT_TOKENS_PER_PAGE + imageTokens(family, model, {}));
+}
+
+/** Audio by its duration: a WAV header says its byte rate; other encodings are timed at 32 kbit/s. */
+export function audioTokens(data: string | undefined, seconds?: number): number {
+  if (seconds !== undefined) return Math.ceil(seconds * AUDIO_TOKENS_PER_SECOND);
+  if (!data) return AUDIO_TOKENS_PER_SECOND * 3600;
+  const bytes = base64Bytes(data);
+  const head = base64Head(data, 64);
+  const wav =
+    head.length >= 32 &&
+    head.toString('latin1', 0, 4) === 'RIFF' &&
+    head.toString('latin1', 8, 12) === 'WAVE';
+  const rate = wav ? Math.max(1, head.readUInt32LE(28)) : AUDIO_MIN_BYTES_PER_SECOND;
+  return Math.ceil((bytes / rate) * AUDIO_TOKENS_PER_SECOND);
+}

@@ -1,0 +1,122 @@
+// Reader for Gemini native generateContent answers: one JSON body, a JSON array of chunks
+// (streamGenerateContent without alt=sse) or SSE chunks (?alt=sse). Every streamed chunk carries
+// the CUMULATIVE usageMetadata so far: the last one wins. So that a stream's events need not all
+// be parsed, chunks are kept unparsed until one ends a candidate (finishReason); the running
+// usage, when asked for, parses only the latest kept chunk.
+import type { Usage } from '../../../shared/usage.js';
+import { firstMatch } from './deferrable-payload.js';
+import { readGeminiUsage } from './gemini-usage.js';
+import { OutputEstimator } from './output-estimate.js';
+import { readSseData } from './sse-data.js';
+import { createSseFramer } from './sse-parser.js';
+import { estimatedUsage, type UsageReader } from './usage-reader.js';
+import { field, isObject } from './usage-fields.js';
+
+/** The chunk that ends the answer names a finishReason (or the prompt was blocked). */
+const SIGNIFICANT = /\\u|"finishReason"|"blockReason"/g;
+
+export class GeminiReader implements UsageReader {
+  private readonly estimate: OutputEstimator;
+  private finalUsage: Usage | undefined;
+  /** The latest cumulative usageMetadata read so far (not final until the answer ended). */
+  private latest: Usage | undefined;
+  private lastModel: string | undefined;
+  /** The latest kept (unparsed) events, newer than `latest`. */
+  private pending: Buffer | undefined;
+
+  constructor(private readonly inputEstimate: () => number) {
+    // Gemini's tokenizer is not public: text is estimated by characters, as for Anthropic.
+    this.estimate = new OutputEstimator('anthropic', addCandidateText);
+  }
+
+  onData(data: unknown): void {
+    if (Array.isArray(data)) {
+      for (const chunk of data) this.onData(chunk);
+      return;
+    }
+    if (!isObject(data)) return;
+    this.pending = undefined;
+    this.take(data);
+    if (this.latest && isEnd(data)) this.finalUsage = this.latest;
+    else addCandidateText(data, (t) => this.estimate.add(t, this.lastModel));
+  }
+
+  firstSignificantByte(events: string, from: number): number {
+    return firstMatch(SIGNIFICANT, events, from);
+  }
+
+  deferEvents(events: Buffer): void {
+    this.estimate.deferEvents(events, this.lastModel);
+    // Copied: the bytes may be a view of a socket buffer that is reused.
+    this.pending = Buffer.from(events);
+  }
+
+  usage(): Usage {
+    if (this.finalUsage) return this.finalUsage;
+    this.readPending();
+    return this.latest ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+  }
+
+  get final(): boolean {
+    return this.finalUsage !== undefined;
+  }
+
+  get model(): string | undefined {
+    this.readPending();
+    return this.lastModel;
+  }
+
+  private take(chunk: Record<string, unknown>): void {
+    if (typeof chunk.modelVersion === 'string') this.lastModel = chunk.modelVersion;
+    this.latest = readGeminiUsage(chunk.usageMetadata) ?? this.latest;
+  }
+
+  /** Reads the newest kept chunk that has usageMetadata (usually the very last one). */
+  private readPending(): void {
+    const block = this.pending;
+    if (!block) return;
+    this.pending = undefined;
+    const payloads: string[] = [];
+    const framer = createSseFramer();
+    const each = (raw: Buffer) => {
+      const d = readSseData(raw);
+      if (d) payloads.push(d.text);
+    };
+    framer.push(block, each);
+    const rest = framer.flush();
+    if (rest) each(rest);
+    for (let i = payloads.length - 1; i >= 0; i--) {
+      let chunk: unknown;
+      try {
+        chunk = JSON.parse(payloads[i] as string);
+      } catch {
+        continue;
+      }
+      if (isObject(chunk) && isObject(chunk.usageMetadata)) {
+        this.take(chunk);
+        return;
+      }
+    }
+  }
+}
+
+function isEnd(chunk: Record<string, unknown>): boolean {
+  if (field(chunk.promptFeedback, 'blockReason') !== undefined) return true;
+  const candidates = chunk.candidates;
+  return Array.isArray(candidates) && candidates.some((c) => field(c, 'finishReason') !== undefined);
+}
+
+/** Text of the candidates' parts (thought summaries included) and function-call arguments. */
+function addCandidateText(data: unknown, add: (text: unknown) => void): void {
+  const candidates = field(data, 'candidates');
+  if (!Array.isArray(candidates)) return;
+  for (const c of candidates) {
+    const parts = field(field(c, 'content'), 'parts');
+    if (!Array.isArray(parts)) continue;
+    for (const part of parts) {
+      add(field(part, 'text'));
+      const call = field(part, 'functionCall');
+      if (call !== undefined) add(JSON.stringify(field(call, 'args') ?? {}));
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { usageBreakdown } from './usage-breakdown.js';
+
+describe('usageBreakdown', () => {
+  it('shows every non-zero dimension, the cache-write TTL split, tier, region and provider cost', () => {
+    const rows = usageBreakdown(
+      {
+        inputTokens: 23050,
+        cachedInputTokens: 20000,
+        cacheWriteTokens: 3000,
+        outputTokens: 400,
+        reasoningTokens: 0,
+        cacheWrite1hTokens: 2000,
+        inputAudioTokens: 50,
+        webSearchRequests: 3,
+        audioSeconds: 8.47,
+        serviceTier: 'priority',
+        inferenceGeo: 'us',
+        providerCostUsd: 0.000888,
+      },
+      'en-US',
+    );
+    expect(rows).toEqual([
+      ['Input tokens', '23,050 (cached 20,000, audio 50, cache write 3,000: 5-minute 1,000, 1-hour 2,000)'],
+      ['Output tokens', '400'],
+      ['Web searches', '3'],
+      ['Audio', '8.47 s'],
+      ['Service tier', 'priority'],
+      ['Region', 'us'],
+      ['Provider-reported cost', '$0.000888'],
+    ]);
+  });
+
+  it('a plain request shows its two totals and the parts it has', () => {
+    expect(
+      usageBreakdown(
+        {
+          inputTokens: 1000,
+          cachedInputTokens: 0,
+          cacheWriteTokens: 200,
+          outputTokens: 900,
+          reasoningTokens: 64,
+          outputAudioTokens: 800,
+          images: 2,
+          characters: 10,
+        },
+        'en-US',
+      ),
+    ).toEqual([
+      ['Input tokens', '1,000 (cache write 200)'],
+      ['Output tokens', '900 (reasoning 64, audio 800)'],
+      ['Characters', '10'],
+      ['Images', '2'],
+    ]);
+  });
+});
