@@ -114,6 +114,8 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     info: () => ({ url, port: Number(new URL(url).port) }),
     rendererDir: opts.rendererDir ?? path.resolve(here, '../../renderer'),
     now,
+    dataDir: opts.dataDir,
+    agentEnv: opts.env ?? process.env,
   });
   const server = createShimmyServer((req, res) => {
     proxy(req, res).catch((err: unknown) => {

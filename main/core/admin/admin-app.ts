@@ -14,6 +14,7 @@ import { registerProviderRoutes } from './routes/provider-routes.js';
 import { registerToolRoutes } from './routes/tool-routes.js';
 import { registerUsageRoutes } from './routes/usage-routes.js';
 import { registerCacheAndRouteRoutes } from './routes/cache-route-routes.js';
+import { registerAgentRoutes } from './routes/agent-routes.js';
 
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
@@ -91,6 +92,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   registerPriceAndSettingsRoutes(app, deps);
   registerUsageRoutes(app, deps);
   registerCacheAndRouteRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   app.use('/api', (_req: Request, res: Response) => {
     res.status(404).json({ error: { message: 'No such admin route' } });
   });
