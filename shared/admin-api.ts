@@ -244,6 +244,7 @@ export const PatchSettingsSchema = z
     cacheTtlMs: z.number().int().positive(),
     cachePolicy: z.enum(['deterministic', 'always']),
     paused: z.boolean(),
+    shutdownGraceMs: SettingsSchema.shape.shutdownGraceMs,
   })
   .partial();
 export type PatchSettings = z.infer<typeof PatchSettingsSchema>;

@@ -75,6 +75,8 @@ export const SettingsSchema = z.object({
   bodyLimitBytes: z.number().int().positive(),
   /** Upstream: time to response headers and max idle gap between body chunks. */
   upstreamTimeoutMs: z.number().int().positive(),
+  /** On quit or SIGTERM, how long requests in flight may run on before they are cut. */
+  shutdownGraceMs: z.number().int().nonnegative(),
   logBodies: z.boolean(),
   retentionDays: z.number().int().positive(),
   /** IANA time zone that defines "today" and "this month"; empty = the system's. */
@@ -97,6 +99,7 @@ export type Settings = z.infer<typeof SettingsSchema>;
 export const DEFAULT_SETTINGS: Settings = {
   bodyLimitBytes: 32 * 1024 * 1024,
   upstreamTimeoutMs: 600_000,
+  shutdownGraceMs: 30_000,
   logBodies: false,
   retentionDays: 30,
   timeZone: '',

@@ -35,7 +35,11 @@ export interface Core {
   snapshot(): CoreSnapshot;
   setPausedAll(paused: boolean): Promise<void>;
   setToolPaused(name: string, paused: boolean): Promise<void>;
-  close(): Promise<void>;
+  /** Proxied requests (streams included) running now. */
+  inFlight(): number;
+  /** Stops accepting, lets requests in flight finish for up to `graceMs` (default: the
+   *  `shutdownGraceMs` setting) or until `force` aborts, records them, then closes everything. */
+  close(options?: { graceMs?: number; force?: AbortSignal }): Promise<void>;
 }
 
 export const SESSION_COOKIE = 'shimmy_session';

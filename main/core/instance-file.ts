@@ -12,9 +12,14 @@ export const instanceFile = (dataDir: string) => path.join(dataDir, 'instance.js
 export async function writeInstanceFile(dataDir: string, info: InstanceInfo): Promise<void> {
   const file = instanceFile(dataDir);
   const tmp = `${file}.${process.pid}.tmp`;
-  await fs.writeFile(tmp, JSON.stringify(info), { mode: 0o600 });
-  await fs.chmod(tmp, 0o600);
-  await fs.rename(tmp, file);
+  try {
+    await fs.writeFile(tmp, JSON.stringify(info), { mode: 0o600 });
+    await fs.chmod(tmp, 0o600);
+    await fs.rename(tmp, file);
+  } catch (err) {
+    await fs.rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 export async function readInstanceFile(dataDir: string): Promise<InstanceInfo | undefined> {

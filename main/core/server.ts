@@ -1,19 +1,86 @@
 // One HTTP server, two front doors: API traffic (front-door.ts) goes straight to the proxy handler
 // on plain node:http (the hot path), everything else (admin API, dashboard) to the express app.
+// Timeouts, connection caps and the graceful close live in ./server/.
 import http from 'node:http';
-import type { RequestListener } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { sendError } from './errors/api-errors.js';
 import { isProxyRequest } from './front-door.js';
+import { classifyPath } from './route/classify-path.js';
+import { guardConnections, type ConnectionStats } from './server/connection-guard.js';
+import { createInFlight } from './server/in-flight.js';
+import { defaultServerLimits, type ServerLimits } from './server/server-limits.js';
 
-export function createShimmyServer(proxy: RequestListener, admin: RequestListener): http.Server {
-  const server = http.createServer((req, res) => {
-    if (isProxyRequest(req)) proxy(req, res);
+export type ProxyListener = (req: IncomingMessage, res: ServerResponse) => Promise<unknown>;
+
+export interface CloseReport {
+  /** Proxied requests still running when the close began. */
+  inFlight: number;
+  /** Of those, the ones cut because the grace period ran out (or a forced stop). */
+  cut: number;
+}
+
+export interface ShimmyServer {
+  readonly http: http.Server;
+  connections(): ConnectionStats;
+  inFlight(): number;
+  /** Stops accepting, lets proxied requests in flight finish for up to `graceMs` (or until
+   *  `force` aborts), then closes every connection. */
+  close(graceMs: number, force?: AbortSignal): Promise<CloseReport>;
+}
+
+export function createShimmyServer(
+  proxy: ProxyListener,
+  admin: RequestListener,
+  limitOverrides: Partial<ServerLimits> = {},
+): ShimmyServer {
+  const limits = { ...defaultServerLimits(), ...limitOverrides };
+  const inFlight = createInFlight();
+  let draining = false;
+  const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
+    const isProxy = isProxyRequest(req);
+    if (draining) {
+      // A request that arrived on a kept-alive connection after the shutdown began.
+      const message = 'Shimmy is shutting down; retry once it is back.';
+      if (isProxy)
+        sendError(
+          res,
+          classifyPath((req.url ?? '/').split('?')[0]!, req.headers).family,
+          'shutting_down',
+          message,
+          {
+            connection: 'close',
+          },
+        );
+      else res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end(message);
+      return;
+    }
+    if (isProxy) inFlight.track(proxy(req, res));
     else admin(req, res);
   });
-  // Long streamed answers must not be cut by Node's default request timeout.
-  server.requestTimeout = 0;
-  server.headersTimeout = 60_000;
-  server.keepAliveTimeout = 65_000;
-  return server;
+  // A stalled upload is cut by requestTimeout; it only runs until the request's last byte, so
+  // long streamed answers are never cut by it.
+  server.requestTimeout = limits.requestTimeoutMs;
+  server.headersTimeout = limits.headersTimeoutMs;
+  server.keepAliveTimeout = limits.keepAliveTimeoutMs;
+  const guard = guardConnections(server, limits);
+
+  return {
+    http: server,
+    connections: () => guard.stats(),
+    inFlight: () => inFlight.size,
+    async close(graceMs, force) {
+      draining = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      guard.drain();
+      const before = inFlight.size;
+      const grace = AbortSignal.timeout(Math.max(0, graceMs));
+      await inFlight.idle(force ? AbortSignal.any([grace, force]) : grace);
+      const cut = inFlight.size;
+      server.closeAllConnections();
+      await closed;
+      return { inFlight: before, cut };
+    },
+  };
 }
 
 export class PortInUseError extends Error {

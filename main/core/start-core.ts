@@ -7,6 +7,9 @@ import { createAdminApp } from './admin/admin-app.js';
 import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
 import { openConfigStore } from './config/config-store.js';
+import { lockDataDir, type DataDirLock } from './config/data-dir-lock.js';
+import { makeOwnerOnly } from './config/owner-only.js';
+import fs from 'node:fs/promises';
 import { DEFAULT_PORT } from './config/data-dir.js';
 import type { Core, CoreSnapshot } from './core.js';
 import { createEventBus } from './events/event-bus.js';
@@ -17,6 +20,7 @@ import { createPriceBook, loadRefreshedPrices, refreshPriceList } from './pricin
 import { createBodyLog } from './body-log/body-log.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
 import { createShimmyServer, listen } from './server.js';
+import type { ServerLimits } from './server/server-limits.js';
 import { createUpstreamClient } from './upstream/upstream-client.js';
 import { createKeyHealth } from './upstream/key-health.js';
 import { openResponseCache } from './cache/index.js';
@@ -35,17 +39,34 @@ export interface StartCoreOptions {
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
   env?: NodeJS.ProcessEnv;
+  /** Timeouts and connection caps (tests shorten them); defaults in server/server-limits.ts. */
+  serverLimits?: Partial<ServerLimits>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SPEND_TICK_MS = 250;
 
+/** Takes the data dir's lock first (one instance per data dir), and gives it back if start fails. */
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
+  await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
+  const lock = await lockDataDir(opts.dataDir);
+  try {
+    return await startLockedCore(opts, lock);
+  } catch (err) {
+    await lock.release();
+    throw err;
+  }
+}
+
+async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promise<Core> {
   const now = opts.now ?? (() => new Date());
   const log =
     opts.log ??
     ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
   const host = opts.host ?? '127.0.0.1';
+  if (!lock.held) log({ warn: `${opts.dataDir} is read-only: started without the one-instance lock` });
+  const perms = await makeOwnerOnly(opts.dataDir);
+  for (const f of perms.failed) log({ warn: 'could not make owner-only', path: f.path, cause: f.error });
   const config = await openConfigStore(opts.dataDir);
   const events = createEventBus();
   const vault = createVault({
@@ -117,16 +138,25 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
     dataDir: opts.dataDir,
     agentEnv: opts.env ?? process.env,
   });
-  const server = createShimmyServer((req, res) => {
-    proxy(req, res).catch((err: unknown) => {
-      log({ error: 'proxy handler failed', cause: String((err as Error)?.stack ?? err) });
-      if (!res.headersSent) res.writeHead(500).end();
-      else res.destroy();
-    });
-  }, admin);
-  const port = await listen(server, opts.port ?? DEFAULT_PORT, host);
+  const server = createShimmyServer(
+    (req, res) =>
+      proxy(req, res).catch((err: unknown) => {
+        log({ error: 'proxy handler failed', cause: String((err as Error)?.stack ?? err) });
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      }),
+    admin,
+    opts.serverLimits,
+  );
+  const port = await listen(server.http, opts.port ?? DEFAULT_PORT, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  await writeInstanceFile(opts.dataDir, { url, secret, pid: process.pid });
+  // A full disk must not stop a start that needs no other write: the proxy still runs.
+  await writeInstanceFile(opts.dataDir, { url, secret, pid: process.pid }).catch((err: unknown) =>
+    log({
+      warn: 'instance.json not written: `shimmy` commands will not find this instance',
+      cause: String(err),
+    }),
+  );
 
   // Spend ticks for the tray title and overview tiles, coalesced: at most a few per second
   // however many requests end, so the hot path never pays for them.
@@ -186,19 +216,21 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
       });
       events.emit({ type: 'config', what: 'tools' });
     },
-    async close() {
+    inFlight: () => server.inFlight(),
+    async close(options = {}) {
       if (closed) return;
       closed = true;
+      // Stop accepting, let proxied requests in flight finish and be recorded, then close.
+      const graceMs = options.graceMs ?? settings().shutdownGraceMs;
+      const report = await server.close(graceMs, options.force);
+      if (report.inFlight > 0) log({ info: 'shutdown', inFlight: report.inFlight, cut: report.cut, graceMs });
       clearInterval(housekeepingTimer);
       if (spendTick) clearTimeout(spendTick);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       await upstream.close();
       await ledger.close();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
+      await lock.release();
     },
   };
 }

@@ -87,6 +87,36 @@ describe('output capped, not guessed', () => {
   });
 });
 
+describe('Gemini native API', () => {
+  it('writes generationConfig.maxOutputTokens (lowered, thinking budget below it) into a request that named none', async () => {
+    // Gemini 2.5 Flash: $0.30 in / $2.50 out per 1M (ai.google.dev/gemini-api/docs/pricing,
+    // 2026-11-27); it may write 65,536 tokens ($0.16). $0.01 pays for ~4,000.
+    await h.admin.call('putPrice', {
+      params: { model: 'gemini-2.5-flash' },
+      body: { input: 0.3, output: 2.5 },
+    });
+    const token = await h.tool('gemini-cli', { dailyUsd: 0.01 });
+    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
+        generationConfig: { thinkingConfig: { thinkingBudget: 24_576 } },
+      }),
+    });
+    expect(res.status).toBe(200);
+    const capped = Number(res.headers.get('x-shimmy-max-tokens-capped'));
+    // floor((0.01 − a few input tokens × 0.3e-6) / 2.5e-6) just under 4,000
+    expect(capped).toBeGreaterThan(3_990);
+    expect(capped).toBeLessThan(4_000);
+    const sent = h.upstream.received.at(-1)!.body as {
+      generationConfig: { maxOutputTokens: number; thinkingConfig: { thinkingBudget: number } };
+    };
+    expect(sent.generationConfig.maxOutputTokens).toBe(capped);
+    expect(sent.generationConfig.thinkingConfig.thinkingBudget).toBe(capped - 1);
+  });
+});
+
 describe('concurrent requests without max_tokens (measured)', () => {
   // One gpt-4o-mini request for "hi" that writes its 16,384-token maximum: 8 prompt tokens
   // (3 priming + 3 message + "user" 1 + "hi" 1) × $0.15/1M + 16,384 × $0.60/1M = $0.0098316.

@@ -103,7 +103,9 @@ describe('shimmy serve', slow, () => {
     const r = await runCli(['serve', '--port', String(port), '--data-dir', dataDir], { env });
     expect(r.code).not.toBe(0);
     expect(r.code).not.toBeNull();
-    expect(r.stderr).toContain(`Port ${port}`);
+    // The data dir's lock is checked before the port: it names the dir and the PID holding it.
+    expect(r.stderr).toContain(`PID ${serve.child.pid}`);
+    expect(r.stderr).toContain(dataDir);
     expect(await fs.readFile(file, 'utf8')).toBe(before);
     expect((await shimmy(['tool', 'list'])).code).toBe(0);
   });

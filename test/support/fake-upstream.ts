@@ -3,6 +3,7 @@
 // stall or stream slowly through the model name.
 //   model "fail-500" / "fail-429" / "fail-401" → that status with a provider-style error body
 //   model "slow-stream"                          → a stream that sends a chunk every 50 ms for 10 s
+//   model "slow-stream-3s"                       → the same, 62 chunks (about 3 s)
 //   model "late-stream"                          → a stream whose first event comes 500 ms after its headers
 //   model "cut-stream"                           → a stream whose socket is destroyed after 2 chunks
 //   model "flood-stream"                         → 32 MiB of 64 KiB content chunks as fast as the
@@ -181,7 +182,7 @@ function sseStart(res: http.ServerResponse) {
 }
 
 async function drip(res: http.ServerResponse, model: string, events: string[], cutAfter?: number) {
-  const slow = model === 'slow-stream';
+  const slow = model === 'slow-stream' || model === 'slow-stream-3s';
   if (model === 'late-stream') await new Promise((r) => setTimeout(r, 500));
   let i = 0;
   for (const e of events) {
@@ -252,7 +253,7 @@ function chat(
   const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model };
   if (model === 'flood-stream') return flood(res, state, base);
   const extra = includeUsage ? { usage: null } : {};
-  const repeat = model === 'slow-stream' ? 200 : 1;
+  const repeat = model === 'slow-stream' ? 200 : model === 'slow-stream-3s' ? 10 : 1;
   const events: string[] = [];
   events.push(
     `data: ${JSON.stringify({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }], ...extra })}\n\n`,
@@ -338,7 +339,7 @@ function messages(res: http.ServerResponse, b: Record<string, unknown>, model: s
   }
   const ev = (type: string, data: Record<string, unknown>) =>
     `event: ${type}\ndata: ${JSON.stringify({ type, ...data })}\n\n`;
-  const repeat = model === 'slow-stream' ? 200 : 1;
+  const repeat = model === 'slow-stream' ? 200 : model === 'slow-stream-3s' ? 10 : 1;
   const events: string[] = [
     ev('message_start', {
       message: {

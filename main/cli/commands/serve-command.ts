@@ -26,11 +26,14 @@ export function registerServe(program: Command): void {
     // Loaded here, not at the top: every other command only talks HTTP and should start fast.
     const { startCore } = await import('../../core/start-core.js');
     const { PortInUseError } = await import('../../core/server.js');
+    const { ConfigError } = await import('../../core/config/config-store.js');
+    const { DataDirLockedError } = await import('../../core/config/data-dir-lock.js');
     let core;
     try {
       core = await startCore({ dataDir, port: opts.port ?? DEFAULT_PORT, host: opts.host });
     } catch (err) {
-      if (err instanceof PortInUseError) throw new CliError(err.message, 2);
+      if (err instanceof PortInUseError || err instanceof DataDirLockedError || err instanceof ConfigError)
+        throw new CliError(err.message, 2);
       throw err;
     }
     process.stderr.write(
@@ -43,11 +46,25 @@ export function registerServe(program: Command): void {
         '',
       ].join('\n'),
     );
+    // The first signal drains (streams in flight finish and are recorded, up to the
+    // shutdownGraceMs setting); a second one cuts them.
+    const force = new AbortController();
+    let stopping = false;
     const stop = async () => {
-      await core.close();
+      if (stopping) {
+        force.abort();
+        return;
+      }
+      stopping = true;
+      const n = core.inFlight();
+      if (n > 0)
+        process.stderr.write(
+          `Shimmy is stopping: letting ${n} request(s) in flight finish (Ctrl-C again to stop now)\n`,
+        );
+      await core.close({ force: force.signal });
       process.exit(0);
     };
-    process.once('SIGINT', () => void stop());
-    process.once('SIGTERM', () => void stop());
+    process.on('SIGINT', () => void stop());
+    process.on('SIGTERM', () => void stop());
   });
 }

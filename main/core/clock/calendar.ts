@@ -1,7 +1,12 @@
 // "Today" and "this month" are the user's local calendar (configurable time zone), not UTC:
 // a budget that resets at 5pm local time would surprise everyone.
 import { TZDate } from '@date-fns/tz';
-import { addDays, addMonths, startOfDay, startOfMonth } from 'date-fns';
+// One module per function: the package index opens ~250 files at once, which alone exhausts a
+// low descriptor limit (ulimit -n 256) at start-up.
+import { addDays } from 'date-fns/addDays';
+import { addMonths } from 'date-fns/addMonths';
+import { startOfDay } from 'date-fns/startOfDay';
+import { startOfMonth } from 'date-fns/startOfMonth';
 
 export type Period = 'day' | 'month';
 

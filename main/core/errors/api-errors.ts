@@ -20,7 +20,8 @@ export type ProxyErrorKind =
   | 'upstream_unreachable'
   | 'upstream_timeout'
   | 'not_found'
-  | 'upgrade_not_supported';
+  | 'upgrade_not_supported'
+  | 'shutting_down';
 
 interface ErrorShape {
   status: number;
@@ -77,6 +78,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
     anthropicType: 'invalid_request_error',
     geminiStatus: 'FAILED_PRECONDITION',
   },
+  shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 export function errorStatus(kind: ProxyErrorKind): number {

@@ -20,13 +20,21 @@ export interface OutputLimit {
   choices: number;
 }
 
-const isGeminiBody = (b: Json) => Array.isArray(b.contents) || isObject(b.generationConfig);
+const isGeminiBody = (b: Json) =>
+  Array.isArray(b.contents) || isObject(b.generationConfig) || isObject(b.generation_config);
+/** The REST API takes `generationConfig` and `generation_config` alike. */
+const geminiConfigKey = (b: Json) =>
+  isObject(b.generation_config) && !isObject(b.generationConfig) ? 'generation_config' : 'generationConfig';
 
 export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit {
   if (!isObject(body)) return { requested: undefined, choices: 1 };
   if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
-    const g = isObject(body.generationConfig) ? body.generationConfig : {};
-    return { requested: positiveInt(g.maxOutputTokens), choices: positiveInt(g.candidateCount) ?? 1 };
+    const g = body[geminiConfigKey(body)];
+    const c = isObject(g) ? g : {};
+    return {
+      requested: positiveInt(c.maxOutputTokens ?? c.max_output_tokens),
+      choices: positiveInt(c.candidateCount ?? c.candidate_count) ?? 1,
+    };
   }
   switch (endpoint) {
     case 'responses':
@@ -53,13 +61,17 @@ const OPENAI_REASONING = /^(o\d|gpt-5|codex-)/;
  *  it), or a string saying why no such body can be sent. */
 export function withOutputLimit(endpoint: Endpoint, body: Json, model: string, limit: number): Json | string {
   if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
-    const g = isObject(body.generationConfig) ? body.generationConfig : {};
+    const key = geminiConfigKey(body);
+    const g = isObject(body[key]) ? (body[key] as Json) : {};
     const out: Json = { ...g, maxOutputTokens: limit };
-    const t = isObject(g.thinkingConfig) ? g.thinkingConfig : undefined;
-    const budget = positiveInt(t?.thinkingBudget);
-    if (t && budget !== undefined && budget >= limit)
-      out.thinkingConfig = { ...t, thinkingBudget: limit - 1 };
-    return { ...body, generationConfig: out };
+    delete out.max_output_tokens;
+    const tKey =
+      isObject(g.thinking_config) && !isObject(g.thinkingConfig) ? 'thinking_config' : 'thinkingConfig';
+    const t = isObject(g[tKey]) ? (g[tKey] as Json) : undefined;
+    const budgetKey = t && 'thinking_budget' in t ? 'thinking_budget' : 'thinkingBudget';
+    const budget = positiveInt(t?.[budgetKey]);
+    if (t && budget !== undefined && budget >= limit) out[tKey] = { ...t, [budgetKey]: limit - 1 };
+    return { ...body, [key]: out };
   }
   switch (endpoint) {
     case 'responses':

@@ -10,11 +10,19 @@
 // - PDFs (Anthropic "PDF support", OpenAI "File inputs"): each page is its extracted text
 //   (1,500–3,000 tokens a page) plus an image of the page.
 // - Audio (OpenAI audio guide): about 10 input tokens per second.
+// - Gemini (ai.google.dev/gemini-api/docs/tokens and /media-resolution): 2.x bills an image ≤ 384
+//   px a side as 258 tokens, a larger one as 258 per 768-px tile, a PDF page as 258, audio 32/s;
+//   Gemini 3 bills an image at up to 1,120 tokens (high resolution) and a PDF page at up to 560.
 // A size that cannot be read (a URL, a file id, a damaged header) gets the formula's worst case.
 import { base64Bytes, base64Head, imageSize, type ImageSize } from './image-size.js';
 import { pdfPageCount } from './pdf-pages.js';
 
-export type AttachmentFamily = 'anthropic' | 'openai';
+export type AttachmentFamily = 'anthropic' | 'openai' | 'gemini';
+
+const GEMINI_TILE_TOKENS = 258;
+const GEMINI3_IMAGE_TOKENS = 1120;
+const GEMINI3_PAGE_TOKENS = 560;
+const isGemini3 = (model: string) => /^gemini-3/.test(model.toLowerCase().replace(/^.*\//, ''));
 
 const ANTHROPIC_MAX_EDGE = 1568;
 const ANTHROPIC_MAX_PIXELS = 1092 * 1092;
@@ -60,7 +68,16 @@ export interface ImageRef {
 export function imageTokens(family: AttachmentFamily, model: string, ref: ImageRef): number {
   const size = ref.data ? imageSize(base64Head(ref.data)) : null;
   if (family === 'anthropic') return anthropicImageTokens(size);
+  if (family === 'gemini') return geminiImageTokens(model, size);
   return openAiImageTokens(model, size, ref.detail);
+}
+
+function geminiImageTokens(model: string, size: ImageSize | null): number {
+  if (isGemini3(model)) return GEMINI3_IMAGE_TOKENS;
+  // Unknown size: a 3,072 × 3,072 image, 16 tiles (a cap of our own: Gemini states none).
+  if (!size) return 16 * GEMINI_TILE_TOKENS;
+  if (size.width <= 384 && size.height <= 384) return GEMINI_TILE_TOKENS;
+  return GEMINI_TILE_TOKENS * Math.ceil(size.width / 768) * Math.ceil(size.height / 768);
 }
 
 function anthropicImageTokens(size: ImageSize | null): number {
@@ -98,6 +115,7 @@ export function pdfTokens(family: AttachmentFamily, model: string, data: string 
     pages =
       pdfPageCount(Buffer.from(comma >= 0 ? data.slice(comma + 1) : data, 'base64')) ?? PDF_UNKNOWN_PAGES;
   }
+  if (family === 'gemini') return pages * (isGemini3(model) ? GEMINI3_PAGE_TOKENS : GEMINI_TILE_TOKENS);
   // A page image is at most what an image of unknown size costs.
   return pages * (PDF_TEXT_TOKENS_PER_PAGE + imageTokens(family, model, {}));
 }

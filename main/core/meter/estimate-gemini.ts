@@ -2,32 +2,30 @@
 // instruction and tool declarations. Google's tokenizer is not public; the OpenAI tokenizer that
 // estimate.ts applies to the texts is within a few percent for English and code, and the
 // provider's own count replaces the estimate once the answer arrives.
+import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import { field, isObject } from './usage-fields.js';
 
-/** Gemini bills an inline image as 258 tokens (up to 384 px a side; larger ones in 768 px tiles
- *  of 258 each) — ai.google.dev/gemini-api/docs/tokens, checked 2026-11. */
-const GEMINI_IMAGE_TOKENS = 258;
-/** Other inline data (PDF pages at 258 each, audio at 32/s, video at 263/s): an upper-bound
- *  guess when the size is unknown, as for the other families. */
-const GEMINI_FILE_TOKENS = 3000;
+/** Gemini's audio rate: 32 tokens a second (ai.google.dev/gemini-api/docs/tokens). */
+const GEMINI_AUDIO_PER_SECOND_FACTOR = 32 / 10;
 
 export interface TextTally {
   texts: string[];
   tokens: number;
 }
 
-export function tallyGemini(body: Record<string, unknown>, tally: TextTally): void {
-  tallyParts(field(body.systemInstruction ?? body.system_instruction, 'parts'), tally);
+/** Images, PDFs and audio by their real size (attachment-tokens.ts); `model` picks the formula. */
+export function tallyGemini(body: Record<string, unknown>, tally: TextTally, model = ''): void {
+  tallyParts(field(body.systemInstruction ?? body.system_instruction, 'parts'), tally, model);
   const contents = Array.isArray(body.contents)
     ? body.contents
     : isObject(body.contents)
       ? [body.contents]
       : [];
-  for (const content of contents) tallyParts(field(content, 'parts'), tally);
+  for (const content of contents) tallyParts(field(content, 'parts'), tally, model);
   if (body.tools !== undefined) tally.texts.push(JSON.stringify(body.tools));
 }
 
-function tallyParts(parts: unknown, tally: TextTally): void {
+function tallyParts(parts: unknown, tally: TextTally, model: string): void {
   if (!Array.isArray(parts)) return;
   for (const part of parts) {
     const text = field(part, 'text');
@@ -42,8 +40,13 @@ function tallyParts(parts: unknown, tally: TextTally): void {
       field(part, 'file_data');
     if (data !== undefined) {
       const mime = field(data, 'mimeType') ?? field(data, 'mime_type');
-      tally.tokens +=
-        typeof mime === 'string' && mime.startsWith('image/') ? GEMINI_IMAGE_TOKENS : GEMINI_FILE_TOKENS;
+      const raw = field(data, 'data');
+      const b64 = typeof raw === 'string' ? raw : undefined;
+      const kind = typeof mime === 'string' ? mime : '';
+      if (kind.startsWith('image/')) tally.tokens += imageTokens('gemini', model, b64 ? { data: b64 } : {});
+      else if (kind.startsWith('audio/'))
+        tally.tokens += Math.ceil(audioTokens(b64) * GEMINI_AUDIO_PER_SECOND_FACTOR);
+      else tally.tokens += pdfTokens('gemini', model, b64);
     } else if (part !== undefined && part !== null) {
       tally.texts.push(JSON.stringify(part)); // function calls and responses: their JSON is an upper bound
     }

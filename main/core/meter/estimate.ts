@@ -55,7 +55,7 @@ export function estimateInputTokens(
       tallyMessages(body, tally);
       break;
     case 'generate_content':
-      tallyGemini(body, tally);
+      tallyGemini(body, tally, model);
       break;
   }
   if (family === 'anthropic')

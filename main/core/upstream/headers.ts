@@ -24,6 +24,9 @@ const NOT_UPSTREAM = new Set([
   'accept-encoding',
   'origin',
   'referer',
+  // Node answered `100 Continue` to the client already and the body is read whole; undici refuses
+  // a request carrying `expect` (it was a 502 "provider unreachable").
+  'expect',
 ]);
 
 /** Client request headers to forward upstream (the adapter adds the real key). */

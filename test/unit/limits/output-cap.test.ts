@@ -121,6 +121,18 @@ describe('output limit fields', () => {
     });
   });
 
+  it('Gemini: snake_case generation_config is read and written in place', () => {
+    const body = {
+      contents: [],
+      generation_config: { max_output_tokens: 9000, thinking_config: { thinking_budget: 8000 } },
+    };
+    expect(readOutputLimit('generate_content', body)).toEqual({ requested: 9000, choices: 1 });
+    expect(withOutputLimit('generate_content', body, 'gemini-2.5-pro', 500)).toEqual({
+      contents: [],
+      generation_config: { maxOutputTokens: 500, thinking_config: { thinking_budget: 499 } },
+    });
+  });
+
   it('Anthropic thinking stays below max_tokens, in the ratio the request asked for', () => {
     const body = { max_tokens: 32_000, thinking: { type: 'enabled', budget_tokens: 31_999 } };
     // floor(31,999 × 13,331 / 32,000) = 13,330, which is < 13,331

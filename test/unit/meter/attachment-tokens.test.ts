@@ -83,6 +83,18 @@ describe('image tokens by real size', () => {
   });
 });
 
+describe('Gemini image and PDF tokens (ai.google.dev/gemini-api/docs/tokens, checked 2026-11-27)', () => {
+  it('2.x: 258 for ≤ 384 px, else 258 per 768-px tile; a PDF page 258; Gemini 3: 1,120 an image', () => {
+    expect(imageTokens('gemini', 'gemini-2.5-flash', { data: png(300, 300) })).toBe(258);
+    // ceil(1000 / 768) × ceil(500 / 768) = 2 tiles × 258 = 516
+    expect(imageTokens('gemini', 'gemini-2.5-flash', { data: png(1000, 500) })).toBe(516);
+    expect(imageTokens('gemini', 'gemini-3-pro-preview', { data: png(1000, 500) })).toBe(1120);
+    // 3 pages × 258 = 774; Gemini 3: 3 × 560 = 1,680
+    expect(pdfTokens('gemini', 'gemini-2.5-pro', pdf(3))).toBe(774);
+    expect(pdfTokens('gemini', 'gemini-3-pro-preview', pdf(3))).toBe(1680);
+  });
+});
+
 describe('PDF tokens by page count', () => {
   it('counts pages, in plain objects and in compressed object streams', () => {
     // Anthropic: 3 pages × (3,000 text + 1,590 page image) = 13,770

@@ -24,7 +24,7 @@ describe('estimateInputTokens (OpenAI family)', () => {
     expect(estimateInputTokens('openai', 'chat', body, 'openai/gpt-4-turbo')).toBe(7 + 10);
   });
 
-  it('an image whose size cannot be read gets the tile rule\'s worst case, not a flat 765', () => {
+  it("an image whose size cannot be read gets the tile rule's worst case, not a flat 765", () => {
     const body = {
       messages: [
         {

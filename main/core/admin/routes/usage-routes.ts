@@ -1,5 +1,5 @@
 import type { Express } from 'express';
-import { addDays } from 'date-fns';
+import { addDays } from 'date-fns/addDays'; // not the index: see clock/calendar.ts
 import { localDay } from '../../clock/calendar.js';
 import type { AdminDeps } from '../admin-deps.js';
 import { AdminError, defineRoute } from '../define-route.js';

@@ -1,6 +1,7 @@
 // Stage 2, read: the whole body (bounded) and its JSON. Bodies are read whole because the proxy
 // needs the JSON to route, price and reserve, and a buffered body can be re-sent on failover.
 import type { IncomingMessage } from 'node:http';
+import { jsonDeeperThan, MAX_JSON_DEPTH } from '../json-depth.js';
 import { BodyTooLargeError, readBody } from '../read-body.js';
 import { Refused } from '../refused.js';
 
@@ -23,6 +24,12 @@ export async function readRequest(req: IncomingMessage, limit: number): Promise<
   }
   const type = String(req.headers['content-type'] ?? '');
   if (!type.includes('json') || bodyBytes.length === 0) return { bodyBytes, json: undefined };
+  if (jsonDeeperThan(bodyBytes))
+    throw new Refused(
+      'invalid_json',
+      `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`,
+      'bad_request',
+    );
   try {
     return { bodyBytes, json: JSON.parse(bodyBytes.toString('utf8')) };
   } catch (err) {
