@@ -63,7 +63,7 @@ describe('Gemini CLI through shimmy exec', () => {
       (r) => r.status === 200 && /:\w*generateContent$/i.test(r.path),
     );
     expect(records.length).toBe(answered.length);
-    expect(records.every((r) => r.client?.startsWith("GeminiCLI"))).toBe(true);
+    expect(records.every((r) => r.client?.startsWith('GeminiCLI'))).toBe(true);
     expect(sumUsd(records)).toBeCloseTo(
       answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0),
       12,
