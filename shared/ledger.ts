@@ -13,6 +13,8 @@ export const ErrorClassSchema = z.enum([
   'upstream_unreachable', // connect error / timeout
   'client_abort', // client went away before the end
   'upstream_cut', // upstream ended a stream early
+  'interrupted', // Shimmy stopped (crash, kill -9) before recording it: cost is the reserved worst case
+  'ledger_unavailable', // refused: the ledger cannot be written (disk full), so it would go unrecorded
 ]);
 export type ErrorClass = z.infer<typeof ErrorClassSchema>;
 

@@ -25,6 +25,8 @@ export interface Core {
   /** `http://127.0.0.1:PORT` — the base for `/v1`, `/api` and the dashboard. */
   readonly url: string;
   readonly dataDir: string;
+  /** The ledger's database: the SQLite file, or the Postgres URL without its password. */
+  readonly ledgerLocation: string;
   readonly events: EventBus;
   /** A fresh admin session id; the shell sets it as the `SESSION_COOKIE` cookie before loading the window. */
   createAdminSession(): string;

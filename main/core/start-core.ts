@@ -8,13 +8,14 @@ import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
 import { openConfigStore } from './config/config-store.js';
 import { lockDataDir, type DataDirLock } from './config/data-dir-lock.js';
-import { makeOwnerOnly } from './config/owner-only.js';
+import { makeDirOwnerOnly, makeOwnerOnly } from './config/owner-only.js';
 import fs from 'node:fs/promises';
 import { DEFAULT_PORT } from './config/data-dir.js';
 import type { Core, CoreSnapshot } from './core.js';
 import { createEventBus } from './events/event-bus.js';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
+import { openLedgerEngine, redactDatabase } from './store/index.js';
 import { createLimiter } from './limits/index.js';
 import { createPriceBook, loadRefreshedPrices, refreshPriceList } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
@@ -39,12 +40,16 @@ export interface StartCoreOptions {
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
   env?: NodeJS.ProcessEnv;
+  /** `postgres://…` keeps the ledger in Postgres; default: `<dataDir>/ledger.sqlite`. */
+  database?: string;
   /** Timeouts and connection caps (tests shorten them); defaults in server/server-limits.ts. */
   serverLimits?: Partial<ServerLimits>;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SPEND_TICK_MS = 250;
+/** The embedded ledger database in the data dir. */
+export const LEDGER_FILE = 'ledger.sqlite';
 
 /** Takes the data dir's lock first (one instance per data dir), and gives it back if start fails. */
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
@@ -65,8 +70,11 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
   const host = opts.host ?? '127.0.0.1';
   if (!lock.held) log({ warn: `${opts.dataDir} is read-only: started without the one-instance lock` });
-  const perms = await makeOwnerOnly(opts.dataDir);
-  for (const f of perms.failed) log({ warn: 'could not make owner-only', path: f.path, cause: f.error });
+  await makeDirOwnerOnly(opts.dataDir);
+  const ownerOnly = makeOwnerOnly(opts.dataDir).then(
+    (r) => r.failed.forEach((f) => log({ warn: 'could not make owner-only', path: f.path, cause: f.error })),
+    (err: unknown) => log({ warn: 'could not make the data dir owner-only', cause: String(err) }),
+  );
   const config = await openConfigStore(opts.dataDir);
   const events = createEventBus();
   const vault = createVault({
@@ -76,8 +84,10 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;
+  const database = opts.database ?? path.join(opts.dataDir, LEDGER_FILE);
   const ledger = await openLedger({
-    dir: path.join(opts.dataDir, 'ledger'),
+    engine: await openLedgerEngine(database),
+    importDir: path.join(opts.dataDir, 'ledger'),
     timeZone: () => settings().timeZone,
     retentionDays: () => settings().retentionDays,
     now,
@@ -197,6 +207,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   return {
     url,
     dataDir: opts.dataDir,
+    ledgerLocation: redactDatabase(database),
     events,
     adminSecret: secret,
     createAdminSession: () => sessions.create(),
@@ -230,6 +241,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       await ledger.close();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
+      await ownerOnly;
       await lock.release();
     },
   };

@@ -4,11 +4,15 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Anthropic from '@anthropic-ai/sdk';
-import OpenAI from 'openai';
+import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../shared/ledger.js';
 import { startHarness, type Harness } from '../support/harness.js';
-import { ANTHROPIC_FULL_BODY } from '../unit/meter/usage-shape-fixtures.js';
+import {
+  ANTHROPIC_FULL_BODY,
+  IMAGE_TOKENS_BODY,
+  TRANSCRIPTION_DURATION_BODY,
+} from '../unit/meter/usage-shape-fixtures.js';
 
 /** Answers every request with the answer set for its path. */
 interface Replay {
@@ -174,5 +178,27 @@ describe('the usage breakdown in the ledger and the cache', () => {
     await expect.poll(async () => byEndpoint(await records(h), 'messages').length).toBe(2);
     const replayed = byEndpoint(await records(h), 'messages').find((r) => r.cacheHit)!;
     expect(replayed.usage).toEqual(FULL_ANTHROPIC);
+  });
+
+  it('reads the model of a multipart request (transcriptions, image edits) from its form', async () => {
+    replay.answers.set('/v1/audio/transcriptions', {
+      type: 'application/json',
+      body: TRANSCRIPTION_DURATION_BODY,
+    });
+    replay.answers.set('/v1/images/edits', { type: 'application/json', body: IMAGE_TOKENS_BODY });
+    const openai = new OpenAI({ baseURL: `${h.core.url}/v1`, apiKey: token, maxRetries: 0 });
+    const wav = await toFile(Buffer.from('RIFF\x24\x00\x00\x00WAVEfmt '), 'hello.wav', { type: 'audio/wav' });
+    await openai.audio.transcriptions.create({ file: wav, model: 'whisper-1' });
+    const png = await toFile(Buffer.from('\x89PNG\r\n\x1a\n'), 'otter.png', { type: 'image/png' });
+    await openai.images.edit({ image: png, prompt: 'add a hat', model: 'gpt-image-1' });
+
+    await expect.poll(async () => byEndpoint(await records(h), 'images').length).toBe(1);
+    const rs = await records(h);
+    const transcription = byEndpoint(rs, 'audio_transcription')[0]!;
+    expect(transcription.model).toBe('whisper-1');
+    expect(transcription.usage.audioSeconds).toBe(9);
+    const edit = byEndpoint(rs, 'images')[0]!;
+    expect(edit.model).toBe('gpt-image-1');
+    expect(edit.usage).toMatchObject({ inputTokens: 2290, inputImageTokens: 2250, outputImageTokens: 4160 });
   });
 });

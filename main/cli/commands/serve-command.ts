@@ -15,8 +15,12 @@ export function registerServe(program: Command): void {
         `port to listen on (default ${DEFAULT_PORT}; never silently changed)`,
         intOption('--port'),
       )
-      .option('--host <addr>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1'),
-  ).action(async (opts: { port?: number; host: string; dataDir?: string }) => {
+      .option('--host <addr>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
+      .option(
+        '--database <url>',
+        'keep the ledger in Postgres (postgres://…; or SHIMMY_DATABASE_URL) instead of the data dir\'s SQLite file',
+      ),
+  ).action(async (opts: { port?: number; host: string; dataDir?: string; database?: string }) => {
     const dataDir = resolveDataDir(opts.dataDir);
     if (!LOOPBACK.has(opts.host)) {
       console.error(
@@ -30,7 +34,8 @@ export function registerServe(program: Command): void {
     const { DataDirLockedError } = await import('../../core/config/data-dir-lock.js');
     let core;
     try {
-      core = await startCore({ dataDir, port: opts.port ?? DEFAULT_PORT, host: opts.host });
+      const database = opts.database ?? (process.env.SHIMMY_DATABASE_URL || undefined);
+      core = await startCore({ dataDir, port: opts.port ?? DEFAULT_PORT, host: opts.host, database });
     } catch (err) {
       if (err instanceof PortInUseError || err instanceof DataDirLockedError || err instanceof ConfigError)
         throw new CliError(err.message, 2);
@@ -43,6 +48,7 @@ export function registerServe(program: Command): void {
         `  Anthropic base URL:  ${core.url}`,
         `  Dashboard (one-time login link): ${core.createLoginUrl()}`,
         `  Data dir:            ${dataDir}`,
+        `  Ledger:              ${core.ledgerLocation}`,
         '',
       ].join('\n'),
     );

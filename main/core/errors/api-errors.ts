@@ -21,7 +21,8 @@ export type ProxyErrorKind =
   | 'upstream_timeout'
   | 'not_found'
   | 'upgrade_not_supported'
-  | 'shutting_down';
+  | 'shutting_down'
+  | 'ledger_unavailable';
 
 interface ErrorShape {
   status: number;
@@ -79,6 +80,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
     geminiStatus: 'FAILED_PRECONDITION',
   },
   shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
+  ledger_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 export function errorStatus(kind: ProxyErrorKind): number {

@@ -96,6 +96,10 @@ const YIELD_EVERY = 500;
 /** Waits for 'drain'; a destination closed first (a client that went away) ends the export with an error. */
 function drained(out: NodeJS.WritableStream): Promise<void> {
   return new Promise((resolve, reject) => {
+    if (isClosed(out)) {
+      reject(closedError());
+      return;
+    }
     const settle = (err?: Error) => {
       out.off('drain', onDrain);
       out.off('error', onError);
@@ -105,26 +109,34 @@ function drained(out: NodeJS.WritableStream): Promise<void> {
     };
     const onDrain = () => settle();
     const onError = (err: Error) => settle(err);
-    const onClose = () => settle(new Error('export destination closed before the export finished'));
+    const onClose = () => settle(closedError());
     out.on('drain', onDrain);
     out.on('error', onError);
     out.on('close', onClose);
   });
 }
 
+const closedError = () => new Error('export destination closed before the export finished');
+/** A destination destroyed while a page was being read emits 'close' before anyone listens. */
+const isClosed = (out: NodeJS.WritableStream) => {
+  const w = out as NodeJS.WritableStream & { destroyed?: boolean; closed?: boolean };
+  return w.destroyed === true || w.closed === true;
+};
+
 export async function writeRecords(
   format: 'csv' | 'jsonl',
-  records: Iterable<LedgerRecord>,
+  records: Iterable<LedgerRecord> | AsyncIterable<LedgerRecord>,
   out: NodeJS.WritableStream,
 ): Promise<void> {
   const write = async (chunk: string) => {
+    if (isClosed(out)) throw closedError();
     if (!out.write(chunk)) await drained(out);
   };
   if (format === 'csv') await write(csvHeader());
   const line = format === 'csv' ? csvLine : jsonlLine;
   let n = 0;
   let chunk = '';
-  for (const r of records) {
+  for await (const r of records) {
     chunk += line(r);
     if (++n % YIELD_EVERY === 0) {
       await write(chunk);

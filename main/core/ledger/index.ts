@@ -1,5 +1,13 @@
-// The request ledger: append-only JSONL day segments for detail, per tool × model × local-day
-// roll-ups for instant spend totals, both crash-safe.
-export type { Ledger, LedgerOptions, LogQuery, Totals, UsageQuery } from './types.js';
+// The request ledger: every request's record in SQLite or Postgres (main/core/store), with
+// tool × model × local-day roll-ups in memory for instant spend totals.
+export type {
+  Ledger,
+  LedgerHealth,
+  LedgerOptions,
+  LogQuery,
+  PendingRequest,
+  Totals,
+  UsageQuery,
+} from './types.js';
 export { openLedger } from './open-ledger.js';
 export { CSV_COLUMNS } from './export.js';

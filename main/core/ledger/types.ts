@@ -1,14 +1,18 @@
 // The ledger's public contract: what the proxy, limits, admin API and CLI program against.
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
+import type { LedgerEngine } from '../store/ledger-engine.js';
 
 export interface LedgerOptions {
-  /** Folder of day segments and the roll-up snapshot, e.g. `<dataDir>/ledger`. */
-  dir: string;
+  /** SQLite or Postgres (main/core/store); the ledger closes it on close(). */
+  engine: LedgerEngine;
+  /** The JSONL ledger folder of a previous version (`<dataDir>/ledger`), imported on first start. */
+  importDir?: string;
   /** IANA zone that defines local days; '' = the system's. Read on every append. */
   timeZone: () => string;
   retentionDays: () => number;
   now?: () => Date;
-  /** Background write failures (disk full, permissions); records stay queued and are retried. */
+  /** Background write failures (disk full, permissions); records stay queued and are retried.
+   *  Also damaged lines met while importing a JSONL ledger. */
   onError?: (err: Error) => void;
 }
 
@@ -47,23 +51,45 @@ export interface UsageQuery {
   tool?: string;
 }
 
+/** What is known of a request at admission, journaled so a crash cannot make its spend vanish. */
+export interface PendingRequest {
+  id: string;
+  time: string;
+  tool: string;
+  /** Worst-case cost reserved at admission; null when the model is unpriced. */
+  costUsd: number | null;
+  /** Whatever else of the record is known (provider, model, path, user, project…). */
+  record?: Partial<LedgerRecord>;
+}
+
+/** Whether records can be written right now; a refusal names the cause (disk full, database gone). */
+export type LedgerHealth = { ok: true } | { ok: false; message: string };
+
 export interface Ledger {
   /** Synchronous for the caller: updates in-memory roll-ups at once (budgets read them on the very next
-   *  request) and queues the line for a batched, non-blocking append. */
+   *  request) and queues the record for a batched, non-blocking write (committed within ~1 ms).
+   *  Settles the reservation journaled under the same id, in the same transaction. */
   append(record: LedgerRecord): void;
+  /** Journals an admitted request with its worst-case cost (same batching as append). If the process
+   *  dies before append(), the next start records it as an `estimated` request at that cost. */
+  reserve(pending: PendingRequest): void;
+  /** The request never went out: drop its journal entry without a record. */
+  release(id: string): void;
+  /** Ok unless the last write failed (disk full…): new requests should then be refused. */
+  health(): LedgerHealth;
   /** Spend for one local day ('YYYY-MM-DD') and/or month ('YYYY-MM'), for one tool or all tools; neither = all time. */
   totals(q: { day?: string; month?: string; tool?: string }): Totals;
-  /** Roll-up rows grouped by `by`, sorted by costUsd desc. Grouping by user/project reads detailed
-   *  records, so it only covers the retention window. */
-  usage(q: UsageQuery): UsageRow[];
+  /** Rows grouped by `by`, sorted by costUsd desc. Groupings of tool/day with one of model, user or
+   *  project come from roll-ups kept forever; other mixes read detail (the retention window). */
+  usage(q: UsageQuery): Promise<UsageRow[]>;
   /** Newest first, paginated with `before`. */
-  query(q: LogQuery): { records: LedgerRecord[]; nextBefore?: string };
-  get(id: string): LedgerRecord | undefined;
+  query(q: LogQuery): Promise<{ records: LedgerRecord[]; nextBefore?: string }>;
+  get(id: string): Promise<LedgerRecord | undefined>;
   /** Writes every matching record (all of them unless `limit`), newest first; does not end `out`. */
   exportTo(format: 'csv' | 'jsonl', q: LogQuery, out: NodeJS.WritableStream): Promise<void>;
   /** Drop detailed records older than retentionDays (roll-ups are kept forever). */
   prune(): Promise<void>;
-  /** Resolves when every appended record is on disk (fsync'd). */
+  /** Resolves when every appended record is committed and (SQLite) fdatasync'd. */
   flush(): Promise<void>;
   close(): Promise<void>;
 }

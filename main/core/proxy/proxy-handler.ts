@@ -11,11 +11,12 @@ import { providerDialect, speechCharacters } from '../meter/index.js';
 import { classifyPath } from '../route/classify-path.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { ProxyDeps } from './proxy-deps.js';
+import { hasFormFields, readFormFields } from './form-fields.js';
 import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit, CAPPED_HEADER } from './stages/admit.js';
+import { admit, CAPPED_HEADER, checkRecordable } from './stages/admit.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse } from './stages/relay-response.js';
@@ -62,10 +63,13 @@ export function createProxyHandler(deps: ProxyDeps) {
       const config = deps.config();
       checkNotPaused(config, tool);
       checkKnownPath(req, cls);
+      checkRecordable(deps);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
-      const meta = readRequestMeta(cls, body.json);
+      const type = req.headers['content-type'];
+      const form = hasFormFields(endpoint, type) ? await readFormFields(type!, body.bodyBytes) : undefined;
+      const meta = readRequestMeta(cls, body.json ?? form);
       if (meta.user) draft.user = meta.user.slice(0, 200);
       draft.streamed = meta.stream;
 

@@ -1,9 +1,49 @@
-// Shared fixtures for the ledger tests: a valid record factory and a temp dir per test.
-import { mkdtemp, rm } from 'node:fs/promises';
+// Shared fixtures for the ledger conformance tests: a valid record factory, a temp dir per test,
+// and a ledger opened on each engine — SQLite in the temp dir, or a real Postgres the tests start.
+import { createHash } from 'node:crypto';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { openLedger, type Ledger, type LedgerOptions } from '../../../main/core/ledger/index.js';
+import { openPostgres, openSqlite, type LedgerEngine } from '../../../main/core/store/index.js';
+import { postgresMissing, startPostgres, type TestPostgres } from '../../support/postgres.js';
+
+export type EngineKind = 'sqlite' | 'postgres';
+/** Every suite runs once per engine; Postgres is skipped (with the reason) only when not installed. */
+export const ENGINES: { kind: EngineKind; skip: string | undefined }[] = [
+  { kind: 'sqlite', skip: undefined },
+  { kind: 'postgres', skip: postgresMissing },
+];
+
+let server: Promise<TestPostgres> | undefined;
+afterAll(async () => {
+  const s = server;
+  server = undefined;
+  if (s) await (await s).stop();
+}, 30_000);
+
+/** The same dir always reaches the same database, so a test can close and reopen. */
+export async function openEngine(kind: EngineKind, dir: string): Promise<LedgerEngine> {
+  if (kind === 'sqlite') {
+    await mkdir(dir, { recursive: true });
+    return openSqlite(join(dir, 'ledger.sqlite'));
+  }
+  server ??= startPostgres();
+  const name = `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
+  return openPostgres(await (await server).database(name));
+}
+
+export function opener(kind: EngineKind) {
+  return async (dir: string, over: Partial<Omit<LedgerOptions, 'engine'>> = {}): Promise<Ledger> =>
+    openLedger({
+      engine: await openEngine(kind, dir),
+      timeZone: () => 'UTC',
+      retentionDays: () => 30,
+      ...over,
+    });
+}
 
 export function record(over: Partial<LedgerRecord> & { id: string; time: string }): LedgerRecord {
   return {
@@ -35,8 +75,4 @@ export function record(over: Partial<LedgerRecord> & { id: string; time: string 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'shimmy-ledger-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
-}
-
-export function open(dir: string, over: Partial<LedgerOptions> = {}): Promise<Ledger> {
-  return openLedger({ dir, timeZone: () => 'UTC', retentionDays: () => 30, ...over });
 }

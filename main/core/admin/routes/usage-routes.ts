@@ -53,14 +53,13 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
     res.end();
   });
 
-  defineRoute(app, 'dailySpend', ({ query }) => {
+  defineRoute(app, 'dailySpend', async ({ query }) => {
     const days = query.days ?? 30;
     const by = query.by ?? 'tool';
     const end = now();
     const list: string[] = [];
     for (let i = days - 1; i >= 0; i--) list.push(localDay(addDays(end, -i), tz()));
-    const rows = ledger
-      .usage({ since: list[0]!, by: ['day', by] })
+    const rows = (await ledger.usage({ since: list[0]!, by: ['day', by] }))
       .filter((r) => r.costUsd > 0 && r.day && list.includes(r.day))
       .map((r) => ({ day: r.day!, key: (by === 'tool' ? r.tool : r.model) ?? '', costUsd: r.costUsd }));
     return { days: list, rows };
@@ -72,10 +71,10 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
     return ledger.usage({ ...(since ? { since } : {}), ...(until ? { until } : {}), by: query.by ?? [] });
   });
 
-  defineRoute(app, 'listRequests', ({ query }) => {
+  defineRoute(app, 'listRequests', async ({ query }) => {
     const since = toDate(query.since, 'since');
     const until = toDate(query.until, 'until');
-    const page = ledger.query({
+    const page = await ledger.query({
       ...(query.tool ? { tool: query.tool } : {}),
       ...(query.model ? { model: query.model } : {}),
       ...(query.status && /^\d+$/.test(query.status) ? { status: Number(query.status) } : {}),
@@ -92,7 +91,7 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
   });
 
   defineRoute(app, 'getRequest', async ({ params }) => {
-    const record = ledger.get(params.id!);
+    const record = await ledger.get(params.id!);
     if (!record)
       throw new AdminError(
         404,

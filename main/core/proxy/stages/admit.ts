@@ -24,6 +24,8 @@ export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
  *  actual count on settle): a model's maximum would make every such request "larger than TPM". */
 export const TPM_OUTPUT_ESTIMATE = 4096;
 
+const UNBUDGETED_MAX = { tokens: TPM_OUTPUT_ESTIMATE, source: 'default' } as const;
+
 /** Response header: the output limit Shimmy lowered the request to, per answer (README, Headers). */
 export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
 
@@ -85,7 +87,8 @@ export function admit(
   const { requested, choices } = generates(endpoint)
     ? readOutputLimit(endpoint, json)
     : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
-  const max = modelMaxOutput(model);
+  // The model's maximum matters only to a USD budget (TPM counts TPM_OUTPUT_ESTIMATE instead).
+  const max = budgeted ? modelMaxOutput(model) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const input = budgeted && cost && metered(endpoint) ? reservedInput(family, json, inputTokens, cost) : null;
@@ -129,7 +132,38 @@ export function admit(
   } else if (generates(endpoint) && requested !== undefined) {
     admitted.outputCap = requested * choices;
   }
+  // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
+  // records it at that cost (settled by the record with the same id).
+  deps.ledger.reserve({
+    id: draft.id,
+    time: draft.time.toISOString(),
+    tool: tool.name,
+    costUsd: worstCaseUsd,
+    record: {
+      provider: draft.provider,
+      model: draft.model,
+      family,
+      endpoint,
+      path: draft.path,
+      streamed: draft.streamed,
+      ...(draft.user ? { user: draft.user } : {}),
+      ...(draft.project ? { project: draft.project } : {}),
+    },
+  });
   return admitted;
+}
+
+/** A request that could not be recorded is not served: refused while the ledger cannot be written
+ *  (disk full, database gone), in the caller's format; served again once a write succeeds. */
+export function checkRecordable(deps: ProxyDeps): void {
+  const health = deps.ledger.health();
+  if (!health.ok)
+    throw new Refused(
+      'ledger_unavailable',
+      `Shimmy is refusing requests because it cannot record them: ${health.message}. Free disk space (or fix the database); requests are accepted again as soon as the ledger can be written.`,
+      'ledger_unavailable',
+      { 'retry-after': '5' },
+    );
 }
 
 function unpricedRefusal(tool: Tool, model: string): Refused {

@@ -8,7 +8,8 @@ import { toRecord, type RecordDraft } from '../request-record.js';
 
 export function settle(deps: ProxyDeps, draft: RecordDraft, reservation: Reservation | undefined): void {
   const record = toRecord(draft, performance.now());
-  deps.ledger.append(record);
+  // Refused because the ledger cannot be written: queuing a record per refusal would only grow memory.
+  if (record.errorClass !== 'ledger_unavailable') deps.ledger.append(record);
   if (reservation) {
     const tokens = record.usage.inputTokens + record.usage.outputTokens;
     if (record.status === 0 || record.errorClass === 'upstream_unreachable') reservation.release();

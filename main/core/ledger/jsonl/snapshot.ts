@@ -2,7 +2,7 @@
 // replays only segment tails. Written atomically; a broken one is set aside, never trusted.
 import { readFile, rename } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Rollups, type RollupEntry } from './rollups.js';
+import { Rollups, type RollupEntry } from '../rollups.js';
 import { writeFileAtomic } from './durable-fs.js';
 
 export const SNAPSHOT_FILE = 'rollups.json';

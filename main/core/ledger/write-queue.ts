@@ -1,0 +1,172 @@
+// The batched writer: append/reserve only queue; WRITE_DELAY_MS after the first queued item one
+// transaction commits everything queued since (records, their roll-up increments, reservation
+// journal entries and settlements), so the request path never waits on the database and a
+// record is committed within about a millisecond of its answer. A failed write (disk full) keeps
+// everything queued, marks the ledger unhealthy, and is retried every RETRY_MS.
+import type { LedgerEngine, RollupDelta, WriteBatch } from '../store/ledger-engine.js';
+import type { RequestRow } from '../store/record-row.js';
+import type { ReservationsTable, RollupTable, SumColumns } from '../store/schema.js';
+
+/** Longest a queued record waits for its commit (the window a killed process can lose). */
+export const WRITE_DELAY_MS = 1;
+const RETRY_MS = 1000;
+/** Longest a committed batch waits for fdatasync (the power-loss window). */
+const SYNC_INTERVAL_MS = 200;
+
+function emptySums(): SumColumns {
+  return {
+    requests: 0,
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    cost_e10: 0,
+    unpriced: 0,
+    saved_e10: 0,
+    cache_write_1h_tokens: 0,
+    web_search_requests: 0,
+  };
+}
+
+/** Per-batch roll-up increments: one upsert per (table, day, tool, key), however many records. */
+export function rollupDeltas(rows: readonly RequestRow[]): RollupDelta[] {
+  const map = new Map<string, RollupDelta>();
+  for (const r of rows) {
+    const keys: [RollupTable, string][] = [
+      ['rollup_model', r.model],
+      ['rollup_user', r.user ?? ''],
+      ['rollup_project', r.project ?? ''],
+    ];
+    for (const [table, key] of keys) {
+      const id = JSON.stringify([table, r.day, r.tool, key]);
+      let d = map.get(id);
+      if (!d) map.set(id, (d = { table, day: r.day, tool: r.tool, key, sums: emptySums() }));
+      const s = d.sums;
+      s.requests += 1;
+      s.input_tokens += r.input_tokens;
+      s.cached_input_tokens += r.cached_input_tokens;
+      s.cache_write_tokens += r.cache_write_tokens;
+      s.output_tokens += r.output_tokens;
+      s.reasoning_tokens += r.reasoning_tokens;
+      if (r.cost_e10 === null) s.unpriced += 1;
+      else s.cost_e10 += r.cost_e10;
+      s.saved_e10 += r.saved_e10 ?? 0;
+      s.cache_write_1h_tokens += r.cache_write_1h_tokens ?? 0;
+      s.web_search_requests += r.web_search_requests ?? 0;
+    }
+  }
+  return [...map.values()];
+}
+
+export class WriteQueue {
+  private records: RequestRow[] = [];
+  private reserve: ReservationsTable[] = [];
+  private settle: string[] = [];
+  private timer: NodeJS.Timeout | undefined;
+  private syncTimer: NodeJS.Timeout | undefined;
+  private inFlight: Promise<void> | undefined;
+  private failure: Error | undefined;
+
+  constructor(
+    private readonly engine: LedgerEngine,
+    private readonly onError: (err: Error) => void,
+  ) {}
+
+  get pending(): number {
+    return this.records.length + this.reserve.length + this.settle.length;
+  }
+
+  /** The last write's error while it has not succeeded since. */
+  get failed(): Error | undefined {
+    return this.failure;
+  }
+
+  addRecord(row: RequestRow): void {
+    this.records.push(row);
+    this.schedule(WRITE_DELAY_MS);
+  }
+  addReservation(row: ReservationsTable): void {
+    this.reserve.push(row);
+    this.schedule(WRITE_DELAY_MS);
+  }
+  addSettle(id: string): void {
+    this.settle.push(id);
+    this.schedule(WRITE_DELAY_MS);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      void this.drain().catch(() => undefined); // reported through onError and health
+    }, ms);
+  }
+
+  /** Commits everything queued now; rejects with the write's error (it stays queued and is retried). */
+  async drain(): Promise<void> {
+    while (this.inFlight) await this.inFlight.catch(() => undefined);
+    if (this.pending === 0) return;
+    const batch: WriteBatch = {
+      records: this.records,
+      rollups: rollupDeltas(this.records),
+      reserve: this.reserve,
+      settle: this.settle,
+    };
+    this.records = [];
+    this.reserve = [];
+    this.settle = [];
+    const done = this.commit(batch);
+    this.inFlight = done;
+    try {
+      await done;
+    } finally {
+      this.inFlight = undefined;
+    }
+  }
+
+  private async commit(batch: WriteBatch): Promise<void> {
+    try {
+      await this.engine.write(batch);
+    } catch (err) {
+      const error = err instanceof Error ? err : new Error(String(err));
+      // Back at the front, in order: nothing is lost, and the retry commits it all at once.
+      this.records = [...batch.records, ...this.records];
+      this.reserve = [...batch.reserve, ...this.reserve];
+      this.settle = [...batch.settle, ...this.settle];
+      if (!this.failure)
+        this.onError(new Error(`ledger write failed, will retry: ${error.message}`, { cause: error }));
+      this.failure = error;
+      clearTimeout(this.timer);
+      this.timer = undefined;
+      this.schedule(RETRY_MS);
+      throw error;
+    }
+    this.failure = undefined;
+    this.scheduleSync();
+  }
+
+  private scheduleSync(): void {
+    if (this.syncTimer) return;
+    this.syncTimer = setTimeout(() => {
+      this.syncTimer = undefined;
+      this.engine.sync().catch((err: unknown) => this.onError(err as Error));
+    }, SYNC_INTERVAL_MS);
+    this.syncTimer.unref();
+  }
+
+  /** Commits everything and fdatasyncs it. */
+  async flush(): Promise<void> {
+    await this.drain();
+    clearTimeout(this.syncTimer);
+    this.syncTimer = undefined;
+    await this.engine.sync();
+  }
+
+  stop(): void {
+    clearTimeout(this.timer);
+    clearTimeout(this.syncTimer);
+    this.timer = undefined;
+    this.syncTimer = undefined;
+  }
+}

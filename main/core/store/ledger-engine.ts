@@ -1,0 +1,41 @@
+// What a storage engine gives the ledger: a typed query layer for reads, one atomic write per
+// batch, and durability controls. SQLite and Postgres implement it (store/sqlite, store/postgres);
+// the ledger (main/core/ledger) and the conformance tests program against this only.
+import type { Kysely } from 'kysely';
+import type { EngineKind } from './migrations.js';
+import type { RequestRow } from './record-row.js';
+import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns } from './schema.js';
+
+/** One roll-up row's increments: key columns plus sums. */
+export interface RollupDelta {
+  table: RollupTable;
+  day: string;
+  tool: string;
+  /** model, user or project, by table ('' = none). */
+  key: string;
+  sums: SumColumns;
+}
+
+/** Everything one write turn commits together, in one transaction. */
+export interface WriteBatch {
+  records: readonly RequestRow[];
+  rollups: readonly RollupDelta[];
+  reserve: readonly ReservationsTable[];
+  /** Reservation ids whose request is now recorded (or never went out). */
+  settle: readonly string[];
+}
+
+export interface LedgerEngine {
+  readonly kind: EngineKind;
+  /** Queries that may be heavy. SQLite: a worker thread, so they never block the proxy. */
+  readonly reader: Kysely<LedgerSchema>;
+  /** Maintenance writes outside the batch (retention, import, recovery, heartbeat). */
+  readonly writer: Kysely<LedgerSchema>;
+  /** Commits one batch atomically. SQLite commits synchronously (returns undefined). */
+  write(batch: WriteBatch): void | Promise<void>;
+  /** Makes committed batches survive power loss (SQLite: fdatasync the WAL; Postgres: a no-op). */
+  sync(): Promise<void>;
+  /** SQLite: one process owns the file (the data-dir lock), so every other instance is dead. */
+  readonly exclusive: boolean;
+  close(): Promise<void>;
+}

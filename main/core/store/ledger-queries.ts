@@ -1,0 +1,225 @@
+// Every question the dashboard and CLI ask the ledger, as Kysely queries that read the same on
+// SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
+// groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
+import type { LogQuery, UsageQuery } from '../ledger/types.js';
+import { groupRows, type Bucket, type RollupEntry } from '../ledger/rollups.js';
+import { fromE10, fromRow } from './record-row.js';
+import type { LedgerSchema, RequestsTable, RollupTable } from './schema.js';
+
+export const DEFAULT_LIMIT = 100;
+export const MAX_LIMIT = 1000;
+const TEXT_COLUMNS = [
+  'id',
+  'tool',
+  'provider',
+  'model',
+  'path',
+  'user',
+  'project',
+  'key_label',
+  'error_class',
+  'client',
+  'session',
+] as const satisfies readonly (keyof RequestsTable)[];
+
+type Eb = ExpressionBuilder<LedgerSchema, 'requests'>;
+interface Cursor {
+  time_ms: number;
+  seq: number;
+}
+
+function where(q: LogQuery, cursor: Cursor | undefined) {
+  return (eb: Eb) => {
+    const and = [];
+    if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
+    if (q.model !== undefined) and.push(eb('model', '=', q.model));
+    if (q.status !== undefined) and.push(eb('status', '=', q.status));
+    if (q.since) and.push(eb('time_ms', '>=', q.since.getTime()));
+    if (q.until) and.push(eb('time_ms', '<', q.until.getTime()));
+    if (cursor) and.push(eb(eb.refTuple('time_ms', 'seq'), '<', eb.tuple(cursor.time_ms, cursor.seq)));
+    const text = q.text?.toLowerCase();
+    if (text) {
+      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      and.push(
+        eb.or(TEXT_COLUMNS.map((c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`)),
+      );
+    }
+    return eb.and(and);
+  };
+}
+
+export async function cursorOf(db: Kysely<LedgerSchema>, id: string): Promise<Cursor | undefined> {
+  return db.selectFrom('requests').select(['time_ms', 'seq']).where('id', '=', id).executeTakeFirst();
+}
+
+/** Up to `limit` matching rows strictly after `cursor`, newest first. */
+async function rowsAfter(db: Kysely<LedgerSchema>, q: LogQuery, cursor: Cursor | undefined, limit: number) {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where(where(q, cursor))
+    .orderBy('time_ms', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(limit)
+    .execute();
+}
+
+export async function logPage(
+  db: Kysely<LedgerSchema>,
+  q: LogQuery,
+): Promise<{ records: LedgerRecord[]; nextBefore?: string }> {
+  const limit = Math.min(Math.max(1, Math.floor(q.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
+  const cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
+  if (q.before !== undefined && !cursor) return { records: [] };
+  const rows = await rowsAfter(db, q, cursor, limit + 1);
+  const records = rows.slice(0, limit).map(fromRow);
+  const last = records[records.length - 1];
+  return rows.length > limit && last ? { records, nextBefore: last.id } : { records };
+}
+
+export async function getRecord(db: Kysely<LedgerSchema>, id: string): Promise<LedgerRecord | undefined> {
+  const row = await db.selectFrom('requests').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? fromRow(row) : undefined;
+}
+
+/** Every match (up to q.limit), newest first, a page per query so memory stays flat. */
+export async function* exportRecords(db: Kysely<LedgerSchema>, q: LogQuery, page = 2000) {
+  let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
+  if (q.before !== undefined && !cursor) return;
+  let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
+  while (left > 0) {
+    const rows = await rowsAfter(db, q, cursor, Math.min(page, left));
+    for (const row of rows) yield fromRow(row);
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < Math.min(page, left)) return;
+    left -= rows.length;
+    cursor = { time_ms: Number(last.time_ms), seq: Number(last.seq) };
+  }
+}
+
+/** The roll-up table that can answer a grouping, or undefined when only detail can. */
+function rollupFor(by: readonly UsageGroup[]): RollupTable | undefined {
+  const rest = by.filter((g) => g !== 'tool' && g !== 'day');
+  if (rest.length === 0 || (rest.length === 1 && rest[0] === 'model')) return 'rollup_model';
+  if (rest.length === 1 && rest[0] === 'user') return 'rollup_user';
+  if (rest.length === 1 && rest[0] === 'project') return 'rollup_project';
+  return undefined;
+}
+
+interface SumRow {
+  requests: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_e10: number | null;
+  unpriced: number;
+  saved_e10: number | null;
+  cache_write_1h_tokens: number | null;
+  web_search_requests: number | null;
+}
+
+function bucketOf(r: SumRow): Bucket {
+  return {
+    requests: Number(r.requests),
+    inputTokens: Number(r.input_tokens),
+    cachedInputTokens: Number(r.cached_input_tokens),
+    cacheWriteTokens: Number(r.cache_write_tokens),
+    outputTokens: Number(r.output_tokens),
+    reasoningTokens: Number(r.reasoning_tokens),
+    costUsd: fromE10(Number(r.cost_e10 ?? 0)),
+    unpriced: Number(r.unpriced),
+    savedUsd: fromE10(Number(r.saved_e10 ?? 0)),
+    cacheWrite1hTokens: Number(r.cache_write_1h_tokens ?? 0),
+    webSearchRequests: Number(r.web_search_requests ?? 0),
+  };
+}
+
+const SUMMED = [
+  'input_tokens',
+  'cached_input_tokens',
+  'cache_write_tokens',
+  'output_tokens',
+  'reasoning_tokens',
+  'cache_write_1h_tokens',
+  'web_search_requests',
+] as const;
+
+export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promise<UsageRow[]> {
+  // A session belongs to one tool and one client: naming them splits no row and says whose it is.
+  const by: UsageGroup[] = q.by.includes('session')
+    ? [...new Set<UsageGroup>(['tool', 'client', ...q.by])]
+    : q.by;
+  // Grouping by nothing still groups by tool in SQL: an empty range must give no row, not a row of zeros.
+  const keys = by.length > 0 ? [...new Set(by)] : (['tool'] as UsageGroup[]);
+  const table = rollupFor(keys);
+  const t = db as unknown as Kysely<Record<string, Record<string, string | number | null>>>;
+  const from = table ?? 'requests';
+  let query = t.selectFrom(from).select(keys).groupBy(keys);
+  if (q.since) query = query.where('day', '>=', q.since);
+  if (q.until) query = query.where('day', '<=', q.until);
+  if (q.tool !== undefined) query = query.where('tool', '=', q.tool);
+  query = query.select((eb) => [
+    ...SUMMED.map((c) => eb.fn.sum(c).as(c)),
+    eb.fn.sum('cost_e10').as('cost_e10'),
+    eb.fn.sum('saved_e10').as('saved_e10'),
+    ...(table
+      ? [eb.fn.sum('requests').as('requests'), eb.fn.sum('unpriced').as('unpriced')]
+      : [
+          eb.fn.countAll().as('requests'),
+          eb.fn.sum(eb.case().when('cost_e10', 'is', null).then(1).else(0).end()).as('unpriced'),
+        ]),
+  ]);
+  const rows = (await query.execute()) as unknown as (SumRow & Record<UsageGroup, string | null>)[];
+  return groupRows(
+    rows.map((r) => {
+      const k: Partial<Record<UsageGroup, string>> = {};
+      for (const g of keys) {
+        const v = r[g];
+        // '' in the user/project roll-ups stands for "named no one", like a missing field in detail.
+        if (v === null || v === undefined || (v === '' && (g === 'user' || g === 'project'))) continue;
+        k[g] = String(v);
+      }
+      return [k, bucketOf(r)] as [Partial<Record<UsageGroup, string>>, Bucket];
+    }),
+    by,
+  );
+}
+
+/** Every roll-up of the tool × model × day table, as the in-memory Rollups load them. */
+export async function rollupEntries(db: Kysely<LedgerSchema>): Promise<RollupEntry[]> {
+  const rows = await db.selectFrom('rollup_model').selectAll().execute();
+  return rows.map((r) => {
+    const b = bucketOf(r);
+    return [
+      r.day,
+      r.tool,
+      r.model,
+      b.requests,
+      b.inputTokens,
+      b.cachedInputTokens,
+      b.cacheWriteTokens,
+      b.outputTokens,
+      b.reasoningTokens,
+      b.costUsd,
+      b.unpriced,
+      b.savedUsd,
+      b.cacheWrite1hTokens,
+      b.webSearchRequests,
+    ];
+  });
+}
+
+/** Deletes one chunk of detail older than `cutoffMs`; returns how many rows went. */
+export async function pruneChunk(db: Kysely<LedgerSchema>, cutoffMs: number, chunk: number): Promise<number> {
+  const r = await db
+    .deleteFrom('requests')
+    .where('seq', 'in', (eb) =>
+      eb.selectFrom('requests').select('seq').where('time_ms', '<', cutoffMs).orderBy('time_ms').limit(chunk),
+    )
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

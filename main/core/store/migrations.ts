@@ -1,0 +1,146 @@
+// Versioned schema migrations, run on every start through Kysely's Migrator (it records what ran
+// and takes a lock, so two replicas starting at once against one Postgres do not both migrate).
+// Never edit a migration that has shipped: add the next one.
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+
+export type EngineKind = 'sqlite' | 'postgres';
+
+const sums = ['requests', 'input_tokens', 'cached_input_tokens', 'cache_write_tokens', 'output_tokens'];
+const moreSums = [
+  'reasoning_tokens',
+  'cost_e10',
+  'unpriced',
+  'saved_e10',
+  'cache_write_1h_tokens',
+  'web_search_requests',
+];
+
+function v1(kind: EngineKind): Migration {
+  // SQLite appends the rowid (seq) to every index entry by itself; Postgres needs it named.
+  const bySeq = (cols: string[]) => (kind === 'postgres' ? [...cols, 'seq'] : cols);
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('requests')
+        .addColumn('seq', kind === 'postgres' ? 'bigserial' : 'integer', (c) => c.primaryKey())
+        .addColumn('id', 'text', (c) => c.notNull())
+        .addColumn('time_ms', 'bigint', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('tool', 'text', (c) => c.notNull())
+        .addColumn('provider', 'text', (c) => c.notNull())
+        .addColumn('model', 'text', (c) => c.notNull())
+        .addColumn('family', 'text', (c) => c.notNull())
+        .addColumn('endpoint', 'text', (c) => c.notNull())
+        .addColumn('path', 'text', (c) => c.notNull())
+        .addColumn('status', 'integer', (c) => c.notNull())
+        .addColumn('latency_ms', 'double precision', (c) => c.notNull())
+        .addColumn('ttfb_ms', 'double precision')
+        .addColumn('streamed', 'integer', (c) => c.notNull())
+        .addColumn('input_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cached_input_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_write_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('output_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('reasoning_tokens', 'bigint', (c) => c.notNull())
+        .addColumn('cache_write_1h_tokens', 'bigint')
+        .addColumn('web_search_requests', 'bigint')
+        .addColumn('cost_e10', 'bigint')
+        .addColumn('estimated', 'integer', (c) => c.notNull())
+        .addColumn('cache_hit', 'integer', (c) => c.notNull())
+        .addColumn('saved_e10', 'bigint')
+        .addColumn('error_class', 'text')
+        .addColumn('user', 'text')
+        .addColumn('project', 'text')
+        .addColumn('key_label', 'text')
+        .addColumn('extra', 'text')
+        .execute();
+      await db.schema.createIndex('requests_id').on('requests').column('id').unique().execute();
+      await db.schema
+        .createIndex('requests_time')
+        .on('requests')
+        .columns(bySeq(['time_ms']))
+        .execute();
+      await db.schema
+        .createIndex('requests_tool_time')
+        .on('requests')
+        .columns(bySeq(['tool', 'time_ms']))
+        .execute();
+      await db.schema
+        .createIndex('requests_model_time')
+        .on('requests')
+        .columns(bySeq(['model', 'time_ms']))
+        .execute();
+
+      for (const [table, key] of [
+        ['rollup_model', 'model'],
+        ['rollup_user', 'user'],
+        ['rollup_project', 'project'],
+      ] as const) {
+        let t = db.schema
+          .createTable(table)
+          .addColumn('day', 'text', (c) => c.notNull())
+          .addColumn('tool', 'text', (c) => c.notNull())
+          .addColumn(key, 'text', (c) => c.notNull());
+        for (const col of [...sums, ...moreSums]) t = t.addColumn(col, 'bigint', (c) => c.notNull());
+        await t.addPrimaryKeyConstraint(`${table}_pk`, ['day', 'tool', key]).execute();
+      }
+
+      await db.schema
+        .createTable('reservations')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('instance', 'text', (c) => c.notNull())
+        .addColumn('time_ms', 'bigint', (c) => c.notNull())
+        .addColumn('day', 'text', (c) => c.notNull())
+        .addColumn('tool', 'text', (c) => c.notNull())
+        .addColumn('cost_e10', 'bigint')
+        .addColumn('record', 'text', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('instances')
+        .addColumn('instance', 'text', (c) => c.primaryKey())
+        .addColumn('heartbeat_ms', 'bigint', (c) => c.notNull())
+        .execute();
+      await db.schema
+        .createTable('meta')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
+/** Per-session attribution (issue 13): the client program and the agent session of each request. */
+function v2(kind: EngineKind): Migration {
+  const bySeq = (cols: string[]) => (kind === 'postgres' ? [...cols, 'seq'] : cols);
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('requests').addColumn('client', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('session', 'text').execute();
+      await db.schema
+        .createIndex('requests_session_time')
+        .on('requests')
+        .columns(bySeq(['session', 'time_ms']))
+        .execute();
+    },
+  };
+}
+
+function provider(kind: EngineKind): MigrationProvider {
+  return {
+    getMigrations: () => Promise.resolve({ '0001-ledger': v1(kind), '0002-client-session': v2(kind) }),
+  };
+}
+
+/** Brings the schema to the newest version; throws with the failing migration's error. */
+export async function migrate(db: Kysely<unknown>, kind: EngineKind): Promise<void> {
+  const migrator = new Migrator({ db, provider: provider(kind) });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(
+      `ledger schema migration ${failed} failed: ${String((error as Error).message ?? error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}

@@ -1,0 +1,65 @@
+// The team engine: the ledger in Postgres through `pg`, several replicas sharing it. A batch is
+// one transaction (multi-row statements); reads are asynchronous by nature, so nothing here can
+// block the proxy's event loop beyond decoding a page of rows.
+import { Kysely, PostgresDialect } from 'kysely';
+import pg from 'pg';
+import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
+import { migrate } from '../migrations.js';
+import type { LedgerSchema, RollupTable } from '../schema.js';
+import { deleteReservations, insertRequests, insertReservations, upsertRollups } from '../statements.js';
+
+/** Rows per statement: far below Postgres's 65,535 bind parameters at 28 columns a row. */
+const CHUNK = 1000;
+
+// int8 (counts, 1e-10 USD, epoch ms) and numeric (SUM of int8) as JS numbers: every value we store
+// is below 2^53 (USD 900,000 in 1e-10 units per row; sums stay exact up to USD 900 million).
+const INT8 = 20;
+const NUMERIC = 1700;
+const types = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === INT8 || oid === NUMERIC
+      ? (v: string) => Number(v)
+      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += CHUNK) out.push(items.slice(i, i + CHUNK));
+  return out;
+}
+
+export async function openPostgres(url: string): Promise<LedgerEngine> {
+  const pool = new pg.Pool({ connectionString: url, max: 8, types });
+  // An idle connection the server drops (restart, failover) must not crash the process; the next
+  // query opens a new one, and a failing write is retried by the ledger's queue.
+  pool.on('error', () => undefined);
+  const db = new Kysely<LedgerSchema>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await migrate(db as Kysely<unknown>, 'postgres');
+  } catch (err) {
+    await db.destroy();
+    throw err;
+  }
+
+  async function write(b: WriteBatch): Promise<void> {
+    await db.transaction().execute(async (trx) => {
+      for (const rows of chunks(b.records)) await insertRequests(trx, rows).execute();
+      for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as RollupTable[]) {
+        const deltas = b.rollups.filter((d) => d.table === table);
+        for (const part of chunks(deltas)) await upsertRollups(trx, table, part).execute();
+      }
+      for (const rows of chunks(b.reserve)) await insertReservations(trx, rows).execute();
+      for (const ids of chunks(b.settle)) await deleteReservations(trx, ids).execute();
+    });
+  }
+
+  return {
+    kind: 'postgres',
+    reader: db,
+    writer: db,
+    exclusive: false,
+    write,
+    sync: () => Promise.resolve(), // a committed Postgres transaction is already durable
+    close: () => db.destroy(),
+  };
+}

@@ -1,0 +1,98 @@
+// The ledger's tables as Kysely sees them: one typed schema for SQLite and Postgres alike.
+// Money is an integer count of 1e-10 USD (`*_e10`), so sums in SQL are exact, never float drift.
+import type { Generated } from 'kysely';
+
+/** Usage and cost sums shared by every roll-up table. */
+export interface SumColumns {
+  requests: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  cost_e10: number;
+  unpriced: number;
+  saved_e10: number;
+  cache_write_1h_tokens: number;
+  web_search_requests: number;
+}
+
+export interface RequestsTable {
+  /** Arrival order: the tie-breaker of the newest-first order and of cursors. */
+  seq: Generated<number>;
+  id: string;
+  time_ms: number;
+  /** Local day the record was counted under (the roll-ups' day). */
+  day: string;
+  tool: string;
+  provider: string;
+  model: string;
+  family: string;
+  endpoint: string;
+  path: string;
+  status: number;
+  latency_ms: number;
+  ttfb_ms: number | null;
+  streamed: number;
+  input_tokens: number;
+  cached_input_tokens: number;
+  cache_write_tokens: number;
+  output_tokens: number;
+  reasoning_tokens: number;
+  /** null = the record did not report it (kept apart from 0 so get() returns what was appended). */
+  cache_write_1h_tokens: number | null;
+  web_search_requests: number | null;
+  cost_e10: number | null;
+  estimated: number;
+  cache_hit: number;
+  saved_e10: number | null;
+  error_class: string | null;
+  user: string | null;
+  project: string | null;
+  key_label: string | null;
+  /** User-Agent product and agent session id (migration 0002). */
+  client: string | null;
+  session: string | null;
+  /** JSON of every field without a column (optional usage dimensions, failovers, newer fields). */
+  extra: string | null;
+}
+
+export type RollupModelTable = SumColumns & { day: string; tool: string; model: string };
+/** `user` '' = requests that named no user. */
+export type RollupUserTable = SumColumns & { day: string; tool: string; user: string };
+/** `project` '' = requests that named no project. */
+export type RollupProjectTable = SumColumns & { day: string; tool: string; project: string };
+
+/** A request admitted but not yet recorded: its worst-case cost counts as spend if the process dies. */
+export interface ReservationsTable {
+  id: string;
+  instance: string;
+  time_ms: number;
+  day: string;
+  tool: string;
+  cost_e10: number | null;
+  /** JSON of the partial ledger record known at admission. */
+  record: string;
+}
+
+export interface InstancesTable {
+  instance: string;
+  heartbeat_ms: number;
+}
+
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+export interface LedgerSchema {
+  requests: RequestsTable;
+  rollup_model: RollupModelTable;
+  rollup_user: RollupUserTable;
+  rollup_project: RollupProjectTable;
+  reservations: ReservationsTable;
+  instances: InstancesTable;
+  meta: MetaTable;
+}
+
+export type RollupTable = 'rollup_model' | 'rollup_user' | 'rollup_project';

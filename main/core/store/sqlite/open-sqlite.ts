@@ -1,0 +1,97 @@
+// The embedded engine: one SQLite file (better-sqlite3, WAL). Batches are committed on the main
+// thread, synchronously — a few µs into the page cache, so a `kill -9` keeps every committed
+// batch — with the writer's automatic checkpoints off: checkpoints (which fsync) and every query
+// run on the read worker instead. fdatasync of the WAL runs on the thread pool (sync()).
+import { chmod, open, type FileHandle } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Kysely, SqliteDialect, sql } from 'kysely';
+import type BetterSqlite3 from 'better-sqlite3';
+import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
+import { migrate } from '../migrations.js';
+import type { LedgerSchema, RollupTable } from '../schema.js';
+import { toRow, type RequestRow } from '../record-row.js';
+import {
+  deleteReservations,
+  insertRequests,
+  insertReservations,
+  rollupValues,
+  upsertRollups,
+} from '../statements.js';
+import { WorkerSqliteDialect } from './worker-dialect.js';
+import { sampleRecord, sampleReservation, sampleRollup } from '../samples.js';
+
+const CHECKPOINT_EVERY_MS = 1000;
+
+export async function openSqlite(file: string): Promise<LedgerEngine> {
+  const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
+  const raw = new Database(file);
+  await chmod(file, 0o600).catch(() => undefined);
+  // Already WAL after the first start: these write nothing (start-up works on a full disk).
+  if (raw.pragma('journal_mode', { simple: true }) !== 'wal') raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('wal_autocheckpoint = 0');
+  raw.pragma('busy_timeout = 5000');
+  const writer = new Kysely<LedgerSchema>({ dialect: new SqliteDialect({ database: raw }) });
+  try {
+    await migrate(writer as Kysely<unknown>, 'sqlite');
+  } catch (err) {
+    await writer.destroy();
+    throw err;
+  }
+
+  // Kysely builds each statement once; better-sqlite3 keeps it prepared for every batch.
+  const prepared = <T>(q: { compile(): { sql: string; parameters: readonly unknown[] } }, sample: T[]) => {
+    const c = q.compile();
+    if (c.parameters.length !== sample.length) throw new Error(`statement shape changed: ${c.sql}`);
+    return raw.prepare(c.sql);
+  };
+  const requestColumns = Object.keys(toRow(sampleRecord, '2024-01-01')) as (keyof RequestRow)[];
+  const insertRequest = prepared(insertRequests(writer, [toRow(sampleRecord, '2024-01-01')]), requestColumns);
+  const upsert = {} as Record<RollupTable, BetterSqlite3.Statement>;
+  for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as const) {
+    const s = sampleRollup(table);
+    upsert[table] = prepared(upsertRollups(writer, table, [s]), Object.values(rollupValues(s)));
+  }
+  const reservationColumns = Object.keys(sampleReservation) as (keyof typeof sampleReservation)[];
+  const insertReservation = prepared(insertReservations(writer, [sampleReservation]), reservationColumns);
+  const deleteReservation = prepared(deleteReservations(writer, ['x']), ['x']);
+
+  const commit = raw.transaction((b: WriteBatch) => {
+    for (const r of b.records) insertRequest.run(requestColumns.map((c) => r[c]));
+    for (const d of b.rollups) upsert[d.table].run(Object.values(rollupValues(d)));
+    for (const r of b.reserve) insertReservation.run(reservationColumns.map((c) => r[c]));
+    for (const id of b.settle) deleteReservation.run([id]);
+  });
+
+  const reader = new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) });
+  let dirty = false;
+  let wal: FileHandle | undefined;
+  const checkpoints = setInterval(() => {
+    if (!dirty) return;
+    void sql`pragma wal_checkpoint(PASSIVE)`.execute(reader).catch(() => undefined);
+  }, CHECKPOINT_EVERY_MS);
+  checkpoints.unref();
+
+  return {
+    kind: 'sqlite',
+    reader,
+    writer,
+    exclusive: true,
+    write(batch) {
+      commit(batch);
+      dirty = true;
+    },
+    async sync() {
+      if (!dirty) return;
+      // fsync is per file, not per descriptor: syncing our own read-only handle flushes the WAL.
+      wal ??= await open(`${file}-wal`, 'r').catch(() => undefined);
+      await wal?.datasync();
+    },
+    async close() {
+      clearInterval(checkpoints);
+      await wal?.close();
+      await reader.destroy();
+      await writer.destroy(); // closes the writer; the last connection checkpoints and removes the WAL
+    },
+  };
+}

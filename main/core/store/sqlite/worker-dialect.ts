@@ -1,0 +1,140 @@
+// A Kysely dialect whose queries run on a worker thread with its own read connection: a query
+// that takes a second (a text search over every record) costs the proxy's event loop only the
+// hand-over of its result. WAL lets this reader and the main thread's writer run side by side.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import {
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+  type CompiledQuery,
+  type DatabaseConnection,
+  type Dialect,
+  type Driver,
+  type Kysely,
+  type QueryResult,
+} from 'kysely';
+
+// Plain CommonJS evaluated in the worker: no file to locate next to the compiled code (or in an asar).
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const Database = require(workerData.driver);
+const db = new Database(workerData.file, { fileMustExist: true });
+db.pragma('cache_size = -16000');
+const statements = new Map();
+parentPort.on('message', ({ id, sql, params }) => {
+  try {
+    let st = statements.get(sql);
+    if (!st) {
+      if (statements.size > 500) statements.clear();
+      statements.set(sql, (st = db.prepare(sql)));
+    }
+    const rows = st.reader ? st.all(params) : (st.run(params), []);
+    parentPort.postMessage({ id, rows });
+  } catch (err) {
+    parentPort.postMessage({ id, error: String(err && err.message), code: err && err.code });
+  }
+});
+`;
+
+interface Reply {
+  id: number;
+  rows?: unknown[];
+  error?: string;
+  code?: string;
+}
+
+class WorkerDriver implements Driver {
+  private worker: Worker | undefined;
+  private nextId = 0;
+  private readonly waiting = new Map<
+    number,
+    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+  >();
+
+  constructor(private readonly file: string) {}
+
+  init(): Promise<void> {
+    const driver = createRequire(import.meta.url).resolve('better-sqlite3');
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver } });
+    worker.unref();
+    worker.on('message', (m: Reply) => {
+      const w = this.waiting.get(m.id);
+      this.waiting.delete(m.id);
+      if (!w) return;
+      if (m.error !== undefined) w.reject(Object.assign(new Error(m.error), { code: m.code }));
+      else w.resolve(m.rows ?? []);
+    });
+    worker.on('error', (err) => this.failAll(err));
+    worker.on('exit', () => this.failAll(new Error('ledger read worker exited')));
+    this.worker = worker;
+    return Promise.resolve();
+  }
+
+  private failAll(err: Error): void {
+    for (const w of this.waiting.values()) w.reject(err);
+    this.waiting.clear();
+    this.worker = undefined;
+  }
+
+  private run(sql: string, params: readonly unknown[]): Promise<unknown[]> {
+    const worker = this.worker;
+    if (!worker) return Promise.reject(new Error('ledger read worker is not running'));
+    const id = this.nextId++;
+    // Keep the process alive only while a query is pending.
+    if (this.waiting.size === 0) worker.ref();
+    return new Promise<unknown[]>((resolve, reject) => {
+      this.waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, sql, params });
+    }).finally(() => {
+      if (this.waiting.size === 0) this.worker?.unref();
+    });
+  }
+
+  acquireConnection(): Promise<DatabaseConnection> {
+    const connection: DatabaseConnection = {
+      executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => ({
+        rows: (await this.run(q.sql, q.parameters)) as R[],
+      }),
+      streamQuery: () => {
+        throw new Error('the ledger read worker does not stream; page with a cursor');
+      },
+    };
+    return Promise.resolve(connection);
+  }
+
+  beginTransaction(): Promise<void> {
+    return Promise.reject(new Error('the ledger read worker runs no transactions'));
+  }
+  commitTransaction(): Promise<void> {
+    return this.beginTransaction();
+  }
+  rollbackTransaction(): Promise<void> {
+    return this.beginTransaction();
+  }
+  releaseConnection(): Promise<void> {
+    return Promise.resolve();
+  }
+  async destroy(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+}
+
+export class WorkerSqliteDialect implements Dialect {
+  constructor(private readonly file: string) {}
+  createDriver(): Driver {
+    return new WorkerDriver(this.file);
+  }
+  createQueryCompiler() {
+    return new SqliteQueryCompiler();
+  }
+  createAdapter() {
+    return new SqliteAdapter();
+  }
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Kysely's own signature
+  createIntrospector(db: Kysely<any>) {
+    return new SqliteIntrospector(db);
+  }
+}
