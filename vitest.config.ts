@@ -10,7 +10,7 @@ export default defineConfig({
           name: 'unit',
           environment: 'node',
           include: ['test/**/*.test.ts'],
-          exclude: ['test/e2e/**'],
+          exclude: ['test/e2e/**', 'test/agents/**'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -21,6 +21,17 @@ export default defineConfig({
           name: 'renderer',
           environment: 'jsdom',
           include: ['renderer/src/**/*.test.tsx', 'renderer/src/**/*.test.ts'],
+        },
+      },
+      {
+        // The real coding agents (installed into .cache/agents by scripts/install-agents.mjs).
+        test: {
+          name: 'agents',
+          environment: 'node',
+          include: ['test/agents/**/*.test.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 300_000,
+          fileParallelism: false,
         },
       },
       {

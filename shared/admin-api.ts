@@ -14,6 +14,12 @@ import { LedgerRecordSchema, UsageGroupSchema, UsageRowSchema } from './ledger.j
 import { ShimmyEventSchema } from './events.js';
 import { PriceSchema, PriceSourceSchema } from './prices.js';
 import { PlanWindowSchema } from './plans.js';
+import {
+  AgentViewSchema,
+  ConnectAgentSchema,
+  ConnectResultSchema,
+  DisconnectResultSchema,
+} from './agents.js';
 
 // ---------- errors ----------
 
@@ -478,6 +484,26 @@ export const adminRoutes = {
   listRoutes: { method: 'GET', path: '/api/routes', response: z.array(RouteRuleSchema) },
   addRoute: { method: 'POST', path: '/api/routes', body: AddRouteSchema, response: RouteRuleSchema },
   deleteRoute: { method: 'DELETE', path: '/api/routes/:pattern', response: OkSchema },
+
+  /** Coding agents Shimmy can wire itself into: their files, snippets and whether they are connected. */
+  listAgents: {
+    method: 'GET',
+    path: '/api/agents',
+    query: z.object({ tool: z.string().optional() }),
+    response: z.array(AgentViewSchema),
+  },
+  /** Writes the agent's own config (backup kept); `dryRun` only returns the diff. */
+  connectAgent: {
+    method: 'POST',
+    path: '/api/agents/:agent/connect',
+    body: ConnectAgentSchema,
+    response: ConnectResultSchema,
+  },
+  disconnectAgent: {
+    method: 'POST',
+    path: '/api/agents/:agent/disconnect',
+    response: DisconnectResultSchema,
+  },
 } as const satisfies Record<string, RouteDef>;
 
 export type AdminRoutes = typeof adminRoutes;

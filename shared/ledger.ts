@@ -53,10 +53,14 @@ export const LedgerRecordSchema = z.object({
   apiEquivalentUsd: z.number().nonnegative().nullable().optional(),
   /** Providers tried before the one that served (issue 7). */
   failovers: z.array(z.string()).optional(),
+  /** The client program, `name/version` from its User-Agent (e.g. `claude-cli/2.1.197`). */
+  client: z.string().optional(),
+  /** The agent session it belongs to (x-claude-code-session-id, Codex session-id, x-session-id, x-shimmy-session). */
+  session: z.string().optional(),
 });
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 
-export const UsageGroupSchema = z.enum(['tool', 'model', 'day', 'user', 'project']);
+export const UsageGroupSchema = z.enum(['tool', 'model', 'day', 'user', 'project', 'client', 'session']);
 export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
 /** A row of `shimmy usage --json` and of the admin usage route. */
@@ -66,6 +70,8 @@ export const UsageRowSchema = z.object({
   day: z.string().optional(),
   user: z.string().optional(),
   project: z.string().optional(),
+  client: z.string().optional(),
+  session: z.string().optional(),
   requests: z.number().int(),
   inputTokens: z.number().int(),
   cachedInputTokens: z.number().int(),

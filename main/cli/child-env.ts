@@ -61,6 +61,10 @@ export function toolEnv(baseUrl: string, token: string): Record<string, string> 
     OPENAI_API_KEY: token,
     ANTHROPIC_BASE_URL: baseUrl,
     ANTHROPIC_API_KEY: token,
+    // Claude Code sends this one as a Bearer token without asking to approve a custom key.
+    ANTHROPIC_AUTH_TOKEN: token,
+    GOOGLE_GEMINI_BASE_URL: baseUrl,
+    GEMINI_API_KEY: token,
   };
 }
 

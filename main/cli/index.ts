@@ -1,6 +1,7 @@
 // `shimmy`: the CLI. `serve` runs the core; every other command talks to a running instance.
 import { Command, CommanderError } from 'commander';
 import { CliError } from './cli-error.js';
+import { registerAgentCommands } from './commands/agent-commands.js';
 import { registerExecEnvCommands } from './commands/exec-env-commands.js';
 import { registerPriceCommands } from './commands/price-commands.js';
 import { registerKeyCommands, registerProviderCommands } from './commands/provider-key-commands.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerKeyCommands(program);
   registerToolCommands(program);
   registerExecEnvCommands(program);
+  registerAgentCommands(program);
   registerUsageCommands(program);
   registerPriceCommands(program);
   registerCacheCommands(program);

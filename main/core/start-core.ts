@@ -182,6 +182,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     info: () => ({ url, port: Number(new URL(url).port) }),
     rendererDir: opts.rendererDir ?? path.resolve(here, '../../renderer'),
     now,
+    dataDir: opts.dataDir,
+    agentEnv: opts.env ?? process.env,
   });
   const server = createShimmyServer(
     (req, res) =>

@@ -311,6 +311,7 @@ describe('tools through the proxy', slow, () => {
       OPENAI_API_KEY: t,
       ANTHROPIC_BASE_URL: serve.url,
       ANTHROPIC_API_KEY: t,
+      ANTHROPIC_AUTH_TOKEN: t,
     });
     expect(out.openai).toBe(200);
     // No anthropic key is set: the token got past auth and routing stopped at the missing key.
@@ -336,7 +337,10 @@ describe('tools through the proxy', slow, () => {
     );
     expect(Object.keys(vars).sort()).toEqual([
       'ANTHROPIC_API_KEY',
+      'ANTHROPIC_AUTH_TOKEN',
       'ANTHROPIC_BASE_URL',
+      'GEMINI_API_KEY',
+      'GOOGLE_GEMINI_BASE_URL',
       'OPENAI_API_BASE',
       'OPENAI_API_KEY',
       'OPENAI_BASE_URL',

@@ -6,6 +6,7 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { parseDuration } from '../../core/cache/parse-duration.js';
+import { codexExecArgs, isCodexCommand } from '../../core/agents/codex-writer.js';
 import { connectAdmin } from '../admin-client.js';
 import { CliError } from '../cli-error.js';
 import { childEnv, credentialVarsIn, toolEnv } from '../child-env.js';
@@ -18,7 +19,9 @@ export function registerExecEnvCommands(program: Command): void {
   dataDirOption(
     program
       .command('exec')
-      .description('run a command with OPENAI_*/ANTHROPIC_* set to the proxy and a token of the tool')
+      .description(
+        'run a command with OPENAI_*/ANTHROPIC_*/GEMINI_* set to the proxy and a token of the tool',
+      )
       .requiredOption('--tool <name>', 'the tool the command runs as')
       .option('--ttl <duration>', 'longest life of the minted token (it is revoked at exit anyway)', '24h')
       .argument('<command...>', 'the command and its arguments (after --)'),
@@ -34,7 +37,11 @@ export function registerExecEnvCommands(program: Command): void {
       (revoked ??= client
         .call('revokeToken', { params: { name: o.tool, id: minted.id } })
         .catch(() => undefined));
-    const child = spawn(command[0]!, command.slice(1), {
+    // Codex ignores OPENAI_BASE_URL for its built-in provider: give this run a Shimmy provider instead.
+    const args = isCodexCommand(command[0]!)
+      ? [...codexExecArgs(client.url), ...command.slice(1)]
+      : command.slice(1);
+    const child = spawn(command[0]!, args, {
       stdio: 'inherit',
       env: childEnv(process.env, toolEnv(client.url, minted.token)),
     });
@@ -73,7 +80,7 @@ export function registerExecEnvCommands(program: Command): void {
   });
 }
 
-function parseTtl(text: string): number {
+export function parseTtl(text: string): number {
   try {
     return parseDuration(text);
   } catch (err) {

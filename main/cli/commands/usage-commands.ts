@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { formatUsd } from '../../../shared/money.js';
-import { UsageGroupSchema } from '../../../shared/ledger.js';
+import { UsageGroupSchema, type UsageGroup } from '../../../shared/ledger.js';
 import { connectAdmin } from '../admin-client.js';
 import { CliError } from '../cli-error.js';
 import { formatTable } from '../format-table.js';
@@ -13,7 +13,7 @@ function groups(value: string): string {
   for (const g of value.split(',')) {
     if (!UsageGroupSchema.safeParse(g).success)
       throw new InvalidArgumentError(
-        `--by takes tool, model, day, user or project (comma-separated), got "${g}"`,
+        `--by takes tool, model, day, user, project, client or session (comma-separated), got "${g}"`,
       );
   }
   return value;
@@ -25,7 +25,12 @@ export function registerUsageCommands(program: Command): void {
       .command('usage')
       .description('spend and tokens, grouped')
       .option('--since <date>', 'first local day (YYYY-MM-DD) or ISO time')
-      .option('--by <groups>', 'tool|model|day|user|project (comma-separated for several)', groups, 'tool')
+      .option(
+        '--by <groups>',
+        'tool|model|day|user|project|client|session (comma-separated for several)',
+        groups,
+        'tool',
+      )
       .option('--json', 'an array of rows'),
   ).action(async (o: Opts & { since?: string; by: string }) => {
     const rows = await (
@@ -33,7 +38,11 @@ export function registerUsageCommands(program: Command): void {
     ).call('usage', { query: { since: o.since, by: o.by } });
     if (o.json) return void console.log(JSON.stringify(rows, null, 2));
     if (rows.length === 0) return void console.log('No requests in that period.');
-    const keys = o.by.split(',') as Array<'tool' | 'model' | 'day' | 'user' | 'project'>;
+    const asked = o.by.split(',') as UsageGroup[];
+    // A session's rows also say whose it is (tool and client), as the usage route returns them.
+    const keys: UsageGroup[] = asked.includes('session')
+      ? [...new Set<UsageGroup>(['tool', 'client', ...asked])]
+      : asked;
     console.log(
       formatTable(
         [

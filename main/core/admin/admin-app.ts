@@ -15,6 +15,7 @@ import { registerToolRoutes } from './routes/tool-routes.js';
 import { registerPlanRoutes } from './routes/plan-routes.js';
 import { registerUsageRoutes } from './routes/usage-routes.js';
 import { registerCacheAndRouteRoutes } from './routes/cache-route-routes.js';
+import { registerAgentRoutes } from './routes/agent-routes.js';
 
 export const DASHBOARD_CSP =
   "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; " +
@@ -93,6 +94,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   registerPriceAndSettingsRoutes(app, deps);
   registerUsageRoutes(app, deps);
   registerCacheAndRouteRoutes(app, deps);
+  registerAgentRoutes(app, deps);
   app.use('/api', (_req: Request, res: Response) => {
     res.status(404).json({ error: { message: 'No such admin route' } });
   });

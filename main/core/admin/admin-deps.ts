@@ -31,4 +31,9 @@ export interface AdminDeps {
   info: () => { url: string; port: number };
   rendererDir: string;
   now: () => Date;
+  /** The data dir (agent config backups live in it). */
+  dataDir?: string;
+  /** HOME and the agents' own variables, for the agent config files connect writes (default: process.env). */
+  agentEnv?: NodeJS.ProcessEnv;
+  fetch?: typeof fetch;
 }

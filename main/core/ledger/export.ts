@@ -30,6 +30,8 @@ export const CSV_COLUMNS = [
   'project',
   'keyLabel',
   'failovers',
+  'client',
+  'session',
 ] as const;
 
 /** Fixed-point, never `1e-7`: spreadsheets and humans both read it, and it is exact at 1e-10. */
@@ -79,6 +81,8 @@ export function csvLine(r: LedgerRecord): string {
     text(r.project),
     text(r.keyLabel),
     text(r.failovers?.join(';')),
+    text(r.client),
+    text(r.session),
   ];
   return `${fields.join(',')}\r\n`;
 }

@@ -14,6 +14,7 @@ import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
+import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit, CAPPED_HEADER, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
@@ -51,6 +52,10 @@ export function createProxyHandler(deps: ProxyDeps) {
     const draft = newDraft({ id, time, startedAt, family, endpoint, path: pathname, tool: tool.name });
     const project = req.headers['x-shimmy-project'];
     if (typeof project === 'string' && project) draft.project = project.slice(0, 200);
+    const client = clientOf(req.headers['user-agent']);
+    if (client) draft.client = client;
+    const session = sessionOf(req.headers);
+    if (session) draft.session = session;
     let reservation: Reservation | undefined;
     // What the provider may bill, kept outside the try: a refusal after sending still costs.
     let billing: Billing = { kind: 'free' };

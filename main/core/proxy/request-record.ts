@@ -30,6 +30,8 @@ export interface RecordDraft {
   /** Not recorded: the last attempt reached a connected upstream socket, so the provider may
    *  bill it (its reservation is kept as spend unless the answer says otherwise). */
   sentUpstream: boolean;
+  client?: string;
+  session?: string;
 }
 
 // Built property by property, not by spreading: these run for every request, and spread and
@@ -89,5 +91,7 @@ export function toRecord(d: RecordDraft, endedAt: number): LedgerRecord {
     r.plan = true;
     r.apiEquivalentUsd = d.apiEquivalentUsd ?? null;
   }
+  if (d.client !== undefined) r.client = d.client;
+  if (d.session !== undefined) r.session = d.session;
   return r;
 }

@@ -20,6 +20,8 @@ const TEXT_COLUMNS = [
   'project',
   'key_label',
   'error_class',
+  'client',
+  'session',
 ] as const satisfies readonly (keyof RequestsTable)[];
 
 type Eb = ExpressionBuilder<LedgerSchema, 'requests'>;
@@ -147,8 +149,12 @@ const SUMMED = [
 ] as const;
 
 export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promise<UsageRow[]> {
+  // A session belongs to one tool and one client: naming them splits no row and says whose it is.
+  const by: UsageGroup[] = q.by.includes('session')
+    ? [...new Set<UsageGroup>(['tool', 'client', ...q.by])]
+    : q.by;
   // Grouping by nothing still groups by tool in SQL: an empty range must give no row, not a row of zeros.
-  const keys = q.by.length > 0 ? [...new Set(q.by)] : (['tool'] as UsageGroup[]);
+  const keys = by.length > 0 ? [...new Set(by)] : (['tool'] as UsageGroup[]);
   const table = rollupFor(keys);
   const t = db as unknown as Kysely<Record<string, Record<string, string | number | null>>>;
   const from = table ?? 'requests';
@@ -179,7 +185,7 @@ export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promis
       }
       return [k, bucketOf(r)] as [Partial<Record<UsageGroup, string>>, Bucket];
     }),
-    q.by,
+    by,
   );
 }
 

@@ -108,8 +108,26 @@ function v1(kind: EngineKind): Migration {
   };
 }
 
+/** Per-session attribution (issue 13): the client program and the agent session of each request. */
+function v2(kind: EngineKind): Migration {
+  const bySeq = (cols: string[]) => (kind === 'postgres' ? [...cols, 'seq'] : cols);
+  return {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('requests').addColumn('client', 'text').execute();
+      await db.schema.alterTable('requests').addColumn('session', 'text').execute();
+      await db.schema
+        .createIndex('requests_session_time')
+        .on('requests')
+        .columns(bySeq(['session', 'time_ms']))
+        .execute();
+    },
+  };
+}
+
 function provider(kind: EngineKind): MigrationProvider {
-  return { getMigrations: () => Promise.resolve({ '0001-ledger': v1(kind) }) };
+  return {
+    getMigrations: () => Promise.resolve({ '0001-ledger': v1(kind), '0002-client-session': v2(kind) }),
+  };
 }
 
 /** Brings the schema to the newest version; throws with the failing migration's error. */

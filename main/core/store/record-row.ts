@@ -32,6 +32,8 @@ const COLUMN_FIELDS = new Set([
   'user',
   'project',
   'keyLabel',
+  'client',
+  'session',
 ]);
 const USAGE_COLUMNS = new Set([
   'inputTokens',
@@ -82,6 +84,8 @@ export function toRow(r: LedgerRecord, day: string): RequestRow {
     user: r.user ?? null,
     project: r.project ?? null,
     key_label: r.keyLabel ?? null,
+    client: r.client ?? null,
+    session: r.session ?? null,
     extra: Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
   };
 }
@@ -126,5 +130,7 @@ export function fromRow(row: StoredRow): LedgerRecord {
   if (row.user !== null) r.user = row.user;
   if (row.project !== null) r.project = row.project;
   if (row.key_label !== null) r.keyLabel = row.key_label;
+  if (row.client !== null) r.client = row.client;
+  if (row.session !== null) r.session = row.session;
   return r;
 }

@@ -50,6 +50,9 @@ export interface RequestsTable {
   user: string | null;
   project: string | null;
   key_label: string | null;
+  /** User-Agent product and agent session id (migration 0002). */
+  client: string | null;
+  session: string | null;
   /** JSON of every field without a column (optional usage dimensions, failovers, newer fields). */
   extra: string | null;
 }

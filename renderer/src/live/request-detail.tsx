@@ -45,6 +45,8 @@ function DetailBody({ d }: { d: RequestDetail }) {
   ];
   if (r.user) rows.push(['User', r.user]);
   if (r.project) rows.push(['Project', r.project]);
+  if (r.client) rows.push(['Client', r.client]);
+  if (r.session) rows.push(['Session', r.session]);
   if (r.keyLabel) rows.push(['Key', r.keyLabel]);
   if (r.failovers?.length) rows.push(['Failed over from', r.failovers.join(', ')]);
   return (

@@ -96,6 +96,9 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
     overview: () => ({ json: state.overview }),
     dailySpend: () => ({ json: state.dailySpend }),
     listTools: () => ({ json: state.tools }),
+    // No agent connected and no agent sessions yet.
+    listAgents: () => ({ json: [] }),
+    usage: () => ({ json: [] }),
     createTool: ({ body }) => {
       const b = body as CreateTool;
       if (tool(b.name))

@@ -5,6 +5,8 @@ import { EmptyState, ErrorNote, Loading } from '../ui/bits.js';
 import { CreateToolForm } from './create-tool-form.js';
 import { TokenReveal } from './token-reveal.js';
 import { ToolRow } from './tool-row.js';
+import { AgentsSection } from './agents-section.js';
+import { SessionSpend } from './session-spend.js';
 
 export function ToolsPage() {
   const tools = useRoute('listTools', undefined, onConfig('tools'));
@@ -51,6 +53,8 @@ export function ToolsPage() {
           tools.reload();
         }}
       />
+      {tools.data && <AgentsSection tools={tools.data.map((t) => t.name)} />}
+      <SessionSpend />
     </div>
   );
 }

@@ -206,9 +206,9 @@ describe.each(ENGINES)('ledger queries and export on $kind', ({ kind, skip }) =>
       );
       const text = await exported('csv', { since: new Date('2024-06-01T00:00:00.000Z') });
       expect(text.split('\r\n')).toEqual([
-        'id,time,tool,provider,model,family,endpoint,path,status,latencyMs,ttfbMs,streamed,inputTokens,cachedInputTokens,cacheWriteTokens,outputTokens,reasoningTokens,costUsd,estimated,cacheHit,savedUsd,errorClass,user,project,keyLabel,failovers',
-        'n,2024-06-01T00:00:01.000Z,aider,openai,gpt-4o-mini,openai,chat,/v1/chat/completions,200,120,,false,1000,200,0,500,0,,false,false,,upstream_cut,,,,',
-        'q,2024-06-01T00:00:00.000Z,aider,openai,gpt-4o-mini,openai,chat,/v1/chat/completions,200,120,40,false,1000,200,0,500,0,0.0000001,false,false,,,"Smith, ""J""","\'=HYPERLINK(""x"")",,anthropic;openrouter',
+        'id,time,tool,provider,model,family,endpoint,path,status,latencyMs,ttfbMs,streamed,inputTokens,cachedInputTokens,cacheWriteTokens,outputTokens,reasoningTokens,costUsd,estimated,cacheHit,savedUsd,errorClass,user,project,keyLabel,failovers,client,session',
+        'n,2024-06-01T00:00:01.000Z,aider,openai,gpt-4o-mini,openai,chat,/v1/chat/completions,200,120,,false,1000,200,0,500,0,,false,false,,upstream_cut,,,,,,',
+        'q,2024-06-01T00:00:00.000Z,aider,openai,gpt-4o-mini,openai,chat,/v1/chat/completions,200,120,40,false,1000,200,0,500,0,0.0000001,false,false,,,"Smith, ""J""","\'=HYPERLINK(""x"")",,anthropic;openrouter,,',
         '',
       ]);
     });

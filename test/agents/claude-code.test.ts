@@ -1,0 +1,142 @@
+// Claude Code (@anthropic-ai/claude-code, pinned in agent-packages.json) through Shimmy, for real:
+// `claude -p` against the agent mock, via `shimmy exec` and via `shimmy connect` (apiKeyHelper).
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { READ_MARKER, STEP_MS, USAGE } from './support/agent-upstream.js';
+import { agentEnv, runAgent, shimmy } from './support/agent-process.js';
+import { startAgentHarness, sumUsd, type AgentHarness } from './support/agent-harness.js';
+
+let a: AgentHarness;
+beforeAll(async () => {
+  a = await startAgentHarness();
+});
+afterAll(() => a?.close());
+
+const MODEL = 'claude-sonnet-4-5';
+// Claude Code also sends side requests (titles, quota checks) to its small model: pin it to one we price.
+const SMALL = 'claude-haiku-4-5';
+// Per answer of the mock (1,000 input, 50 output tokens), at Anthropic's published prices
+// (anthropic.com/pricing, checked 2026-11): Sonnet 4.5 $3 / $15 per 1M, Haiku 4.5 $1 / $5 per 1M.
+const PER_ANSWER: Record<string, number> = {
+  [MODEL]: USAGE.input * 3e-6 + USAGE.output * 15e-6, // 0.003 + 0.00075 = $0.00375
+  [SMALL]: USAGE.input * 1e-6 + USAGE.output * 5e-6, // 0.001 + 0.00025 = $0.00125
+};
+
+const env = (extra: Record<string, string> = {}) =>
+  agentEnv(a.home, { ANTHROPIC_DEFAULT_HAIKU_MODEL: SMALL, ANTHROPIC_SMALL_FAST_MODEL: SMALL, ...extra });
+const claude = (...args: string[]) => ['claude', '-p', '--model', MODEL, ...args];
+const dataDir = () => ['--data-dir', a.h.dataDir];
+
+describe('Claude Code through shimmy exec', () => {
+  it('answers, streams incrementally, and the cost recorded is the hand-computed one', async () => {
+    await a.h.tool('cc-exec');
+    const before = a.mock.answered.length;
+    const run = await runAgent(
+      shimmy(
+        'exec',
+        '--tool',
+        'cc-exec',
+        ...dataDir(),
+        '--',
+        ...claude('--output-format', 'stream-json', '--verbose', '--include-partial-messages', 'Say hello'),
+      ),
+      { env: env(), cwd: a.workdir },
+    );
+    expect(run.stderr).not.toMatch(/error/i);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const events = run.stdout
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { type?: string; result?: string });
+    expect(events.find((e) => e.type === 'result')?.result).toBe('Hello from the agent mock.');
+    // Incremental: the text deltas reached Claude Code's output one by one, spread over time.
+    const deltaTimes = run.chunks.filter(([, t]) => t.includes('text_delta')).map(([ms]) => ms);
+    expect(deltaTimes.length).toBeGreaterThanOrEqual(3);
+    expect(deltaTimes[deltaTimes.length - 1]! - deltaTimes[0]!).toBeGreaterThan(2 * STEP_MS);
+
+    const answered = a.mock.answered.slice(before);
+    expect(answered.every((x) => x.headers['user-agent']?.startsWith('claude-cli/'))).toBe(true);
+    const records = (await a.records('cc-exec')).filter((r) => r.status === 200);
+    expect(records.length).toBe(answered.length);
+    expect(records.some((r) => r.streamed)).toBe(true);
+    // Recorded per session and client.
+    expect(records.every((r) => r.client?.startsWith('claude-cli/') && r.session)).toBe(true);
+    const expected = answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0);
+    expect(sumUsd(records)).toBeCloseTo(expected, 12);
+  });
+
+  it('does a tool-use round trip (Read) and answers with the tool result', async () => {
+    await a.h.tool('cc-tool');
+    const before = a.mock.answered.length;
+    const run = await runAgent(
+      shimmy(
+        'exec',
+        '--tool',
+        'cc-tool',
+        ...dataDir(),
+        '--',
+        ...claude(`Please ${READ_MARKER}${a.noteFile}`, '--allowedTools', 'Read'),
+      ),
+      { env: env(), cwd: a.workdir },
+    );
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const answered = a.mock.answered.slice(before);
+    expect(answered.some((x) => x.toolCall === 'Read')).toBe(true);
+    expect(answered.find((x) => x.toolResult !== undefined)?.toolResult).toContain(a.noteText);
+    expect(run.stdout).toContain('tangerine-42');
+  });
+
+  it("a budget refusal reaches the user with Shimmy's message, and Claude Code does not retry it", async () => {
+    await a.h.tool('cc-broke', { dailyUsd: 0.0001 });
+    const run = await runAgent(
+      shimmy('exec', '--tool', 'cc-broke', ...dataDir(), '--', ...claude('Say hello')),
+      {
+        env: env(),
+        cwd: a.workdir,
+      },
+    );
+    expect(run.code).not.toBe(0);
+    expect(run.stdout + run.stderr).toMatch(/cc-broke/);
+    expect(run.stdout + run.stderr).toMatch(/budget/i);
+    const refused = (await a.records('cc-broke')).filter((r) => r.errorClass === 'budget');
+    expect(refused.length).toBeGreaterThan(0);
+    expect(refused.length).toBeLessThanOrEqual(2);
+  });
+});
+
+describe('Claude Code through shimmy connect', () => {
+  it('connect writes settings.json with an apiKeyHelper; claude -p answers with no key in its env; disconnect restores', async () => {
+    const settings = path.join(a.home, '.claude', 'settings.json');
+    fs.mkdirSync(path.dirname(settings), { recursive: true });
+    const original = '{\n  "theme": "dark"\n}\n';
+    fs.writeFileSync(settings, original);
+    const connect = await runAgent(
+      shimmy('connect', 'claude-code', '--tool', 'cc-connect', '--yes', ...dataDir()),
+      {
+        env: agentEnv(a.home),
+        cwd: a.workdir,
+      },
+    );
+    expect(connect.stderr + connect.stdout).toContain('Created tool "cc-connect"');
+    expect(connect.code).toBe(0);
+    const written = JSON.parse(fs.readFileSync(settings, 'utf8'));
+    expect(written.apiKeyHelper).toContain('token --tool cc-connect');
+    expect(fs.readFileSync(settings, 'utf8')).not.toContain('shm_');
+
+    const before = a.mock.answered.length;
+    const run = await runAgent(claude('Say hello'), { env: env(), cwd: a.workdir });
+    expect(run.stderr).toBe('');
+    expect(run.stdout.trim()).toBe('Hello from the agent mock.');
+    expect(a.mock.answered.length).toBeGreaterThan(before);
+    const records = await a.records('cc-connect');
+    expect(records.filter((r) => r.status === 200).length).toBe(a.mock.answered.length - before);
+
+    const undo = await runAgent(shimmy('disconnect', 'claude-code', ...dataDir()), {
+      env: agentEnv(a.home),
+      cwd: a.workdir,
+    });
+    expect(undo.code).toBe(0);
+    expect(fs.readFileSync(settings, 'utf8')).toBe(original);
+  });
+});
