@@ -10,6 +10,7 @@ import { prepareSession, guardWebContents } from './web-security.js';
 import { createDashboardWindows } from './tray-window.js';
 import { createShimmyTray } from './tray.js';
 import { trayModel } from './tray-model.js';
+import type { PlanWindow } from '../../shared/plans.js';
 import { createTrayActions } from './tray-actions.js';
 import { createLoginItem } from './login-item.js';
 import { createNotificationPolicy } from './notifications-policy.js';
@@ -45,7 +46,9 @@ async function onReady(): Promise<void> {
     configHome: process.env.XDG_CONFIG_HOME || join(homedir(), '.config'),
     executable: process.env.APPIMAGE || process.execPath,
   });
-  const model = () => trayModel({ snapshot: core.snapshot(), openAtLogin: loginItem.isEnabled(), platform });
+  let planWindows: PlanWindow[] = [];
+  const model = () =>
+    trayModel({ snapshot: core.snapshot(), openAtLogin: loginItem.isEnabled(), platform, planWindows });
 
   let tray: ReturnType<typeof createShimmyTray> | null = null;
   const windows = createDashboardWindows({
@@ -82,6 +85,7 @@ async function onReady(): Promise<void> {
   });
 
   const stopTrayEvents = core.events.subscribe((event) => {
+    if (event.type === 'plan') planWindows = event.windows; // every window known now
     if (event.type !== 'request.start') refresh();
   });
   const stopNotifications = startNotifications(

@@ -1,7 +1,7 @@
 // Which core events become desktop notifications, and how often: budget alerts once per
 // threshold per period; a blocked tool at most once per (tool, reason) per throttle window,
 // because a client retrying against a hard limit can fire hundreds of blocks a minute.
-import type { BudgetAlertEvent, ShimmyEvent, ToolBlockedEvent } from '../../shared/events.js';
+import type { BudgetAlertEvent, PlanAlertEvent, ShimmyEvent, ToolBlockedEvent } from '../../shared/events.js';
 import { formatUsd } from '../../shared/money.js';
 
 export interface NotificationContent {
@@ -50,6 +50,19 @@ function blockedContent(e: ToolBlockedEvent): NotificationContent {
   };
 }
 
+const PLAN_WINDOW_TEXT: Record<PlanAlertEvent['window'], string> = { '5h': '5-hour', '7d': 'weekly' };
+
+function planContent(e: PlanAlertEvent): NotificationContent {
+  const which = `${e.provider} ${PLAN_WINDOW_TEXT[e.window]} plan window`;
+  const reset = e.resetsAt ? ` It resets at ${e.resetsAt}.` : '';
+  return {
+    title: `${which}: ${e.threshold}% used`,
+    body: `${Math.round(e.usedPercent)}% of the ${which} is used.${reset}`,
+    // One per threshold per window instance: the reset time names the instance.
+    key: `plan:${e.provider}:${e.window}:${e.resetsAt ?? '?'}:${e.threshold}`,
+  };
+}
+
 export interface NotificationPolicy {
   /** The notification to show for this event, or null (not notifiable, or a repeat). */
   decide(event: ShimmyEvent): NotificationContent | null;
@@ -64,6 +77,12 @@ export function createNotificationPolicy(opts: NotificationPolicyOptions): Notif
     decide(event) {
       if (event.type === 'alert.budget') {
         const content = budgetContent(event);
+        if (budgetSeen.has(content.key)) return null;
+        budgetSeen.add(content.key);
+        return content;
+      }
+      if (event.type === 'alert.plan') {
+        const content = planContent(event);
         if (budgetSeen.has(content.key)) return null;
         budgetSeen.add(content.key);
         return content;

@@ -3,6 +3,8 @@
 import type { CoreSnapshot } from '../core/core.js';
 import { formatUsd } from '../../shared/money.js';
 import { openAiBaseUrl } from './env-snippet.js';
+import { planSummary } from './plan-summary.js';
+import type { PlanWindow } from '../../shared/plans.js';
 
 export type TrayIconName = 'normal' | 'alert' | 'paused';
 
@@ -34,6 +36,8 @@ export interface TrayModelInput {
   snapshot: CoreSnapshot;
   openAtLogin: boolean;
   platform: NodeJS.Platform;
+  /** Plan windows from the latest `plan` event; absent or empty when none is known. */
+  planWindows?: readonly PlanWindow[];
 }
 
 export function trayIconName(snapshot: CoreSnapshot): TrayIconName {
@@ -43,15 +47,23 @@ export function trayIconName(snapshot: CoreSnapshot): TrayIconName {
   return 'normal';
 }
 
-export function trayTitle(snapshot: CoreSnapshot, platform: NodeJS.Platform): string {
-  return platform === 'darwin' ? formatUsd(snapshot.todayUsd) : '';
+export function trayTitle(
+  snapshot: CoreSnapshot,
+  platform: NodeJS.Platform,
+  planWindows: readonly PlanWindow[] = [],
+): string {
+  if (platform !== 'darwin') return '';
+  const plan = planSummary(planWindows);
+  return plan ? `${formatUsd(snapshot.todayUsd)} · ${plan}` : formatUsd(snapshot.todayUsd);
 }
 
 /** Windows cuts tray tooltips at 127 characters; cut them ourselves so the end reads cleanly. */
 export const TOOLTIP_MAX = 127;
 
-export function trayTooltip(snapshot: CoreSnapshot): string {
+export function trayTooltip(snapshot: CoreSnapshot, planWindows: readonly PlanWindow[] = []): string {
   const lines = [`Shimmy: ${formatUsd(snapshot.todayUsd)} today, ${formatUsd(snapshot.monthUsd)} this month`];
+  const plan = planSummary(planWindows);
+  if (plan) lines.push(`Plan: ${plan}`);
   if (snapshot.paused) lines.push('Proxy paused: all requests are refused');
   const over = snapshot.tools.filter((t) => t.overBudget).map((t) => t.name);
   if (over.length === 1) lines.push(`Over budget: ${over[0]}`);
@@ -110,10 +122,10 @@ export function trayMenu(snapshot: CoreSnapshot, openAtLogin: boolean): MenuItem
   ];
 }
 
-export function trayModel({ snapshot, openAtLogin, platform }: TrayModelInput): TrayModel {
+export function trayModel({ snapshot, openAtLogin, platform, planWindows = [] }: TrayModelInput): TrayModel {
   return {
-    title: trayTitle(snapshot, platform),
-    tooltip: trayTooltip(snapshot),
+    title: trayTitle(snapshot, platform, planWindows),
+    tooltip: trayTooltip(snapshot, planWindows),
     iconName: trayIconName(snapshot),
     menu: trayMenu(snapshot, openAtLogin),
   };

@@ -83,7 +83,7 @@ export async function getRecord(db: Kysely<LedgerSchema>, id: string): Promise<L
 }
 
 /** Every match (up to q.limit), newest first, a page per query so memory stays flat. */
-export async function* exportRecords(db: Kysely<LedgerSchema>, q: LogQuery, page = 2000) {
+export async function* exportRecords(db: Kysely<LedgerSchema>, q: LogQuery, page = 500) {
   let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
   if (q.before !== undefined && !cursor) return;
   let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));

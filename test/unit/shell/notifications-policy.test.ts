@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { BudgetAlertEvent, ToolBlockedEvent } from '../../../shared/events.js';
+import type { BudgetAlertEvent, PlanAlertEvent, ToolBlockedEvent } from '../../../shared/events.js';
 import { createNotificationPolicy } from '../../../main/shell/notifications-policy.js';
 
 const budget = (over: Partial<BudgetAlertEvent> = {}): BudgetAlertEvent => ({
@@ -106,5 +106,35 @@ describe('blocked tool notifications', () => {
     expect(p.decide(blocked({ reason: 'paused' }))).toBeNull();
     expect(p.decide({ type: 'spend', todayUsd: 1, monthUsd: 2 })).toBeNull();
     expect(p.decide({ type: 'config', what: 'tools' })).toBeNull();
+  });
+});
+
+describe('plan alert notifications', () => {
+  const planAlert = (over: Partial<PlanAlertEvent> = {}): PlanAlertEvent => ({
+    type: 'alert.plan',
+    provider: 'anthropic',
+    window: '5h',
+    threshold: 80,
+    usedPercent: 81.4,
+    resetsAt: '2026-11-25T15:00:00.000Z',
+    time: '2026-11-25T10:00:00.000Z',
+    ...over,
+  });
+
+  it('notifies a crossed plan threshold with the used percent and reset time', () => {
+    const policy = createNotificationPolicy(clock());
+    const n = policy.decide(planAlert());
+    expect(n?.title).toBe('anthropic 5-hour plan window: 80% used');
+    expect(n?.body).toContain('81%');
+    expect(n?.body).toContain('2026-11-25T15:00:00.000Z');
+  });
+
+  it('notifies each threshold of a window once, and again after the window resets', () => {
+    const policy = createNotificationPolicy(clock());
+    expect(policy.decide(planAlert())).not.toBeNull();
+    expect(policy.decide(planAlert({ usedPercent: 85 }))).toBeNull();
+    expect(policy.decide(planAlert({ threshold: 95, usedPercent: 96 }))).not.toBeNull();
+    expect(policy.decide(planAlert({ window: '7d' }))).not.toBeNull();
+    expect(policy.decide(planAlert({ resetsAt: '2026-11-25T20:00:00.000Z' }))).not.toBeNull();
   });
 });

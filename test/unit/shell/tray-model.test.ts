@@ -163,3 +163,33 @@ describe('tray menu', () => {
     }
   });
 });
+
+describe('plan windows in the tray', () => {
+  const win = (provider: string, window: '5h' | '7d', usedPercent: number) => ({
+    provider,
+    window,
+    usedPercent,
+    resetsAt: '2026-11-25T15:00:00.000Z',
+    seenAt: '2026-11-25T10:00:00.000Z',
+  });
+
+  it('shows nothing about plans when no window is known', () => {
+    const m = trayModel({ snapshot: snap(), openAtLogin: false, platform: 'darwin', planWindows: [] });
+    expect(m.title).toBe('$1.50');
+    expect(m.tooltip).not.toContain('Plan');
+  });
+
+  it('shows the 5h and weekly percent of one plan, 5h first', () => {
+    const planWindows = [win('anthropic', '7d', 12.2), win('anthropic', '5h', 43)];
+    const m = trayModel({ snapshot: snap(), openAtLogin: false, platform: 'darwin', planWindows });
+    expect(m.title).toBe('$1.50 · 5h 43% · wk 12%');
+    expect(m.tooltip.split('\n')).toContain('Plan: 5h 43% · wk 12%');
+  });
+
+  it('names the provider when two plans are known', () => {
+    const planWindows = [win('openai', '5h', 10), win('anthropic', '5h', 43), win('anthropic', '7d', 12)];
+    const m = trayModel({ snapshot: snap(), openAtLogin: false, platform: 'linux', planWindows });
+    expect(m.title).toBe('');
+    expect(m.tooltip).toContain('Plan: anthropic 5h 43% · wk 12% | openai 5h 10%');
+  });
+});

@@ -24,12 +24,25 @@ const CHECKPOINT_EVERY_MS = 1000;
 
 export async function openSqlite(file: string): Promise<LedgerEngine> {
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
-  const raw = new Database(file);
+  let raw = new Database(file);
   await chmod(file, 0o600).catch(() => undefined);
-  // Already WAL after the first start: these write nothing (start-up works on a full disk).
-  if (raw.pragma('journal_mode', { simple: true }) !== 'wal') raw.pragma('journal_mode = WAL');
+  // Sharing the file with the read worker needs the WAL's shared-memory file, which a full disk
+  // cannot create. Then one exclusive connection (heap wal-index) still opens, answers queries
+  // on the main thread, and refuses writes until there is room: start-up works on a full disk.
+  let shared = true;
+  try {
+    // Already WAL after the first start: this writes nothing.
+    if (raw.pragma('journal_mode', { simple: true }) !== 'wal') raw.pragma('journal_mode = WAL');
+  } catch (err) {
+    if (!/^SQLITE_(IOERR|FULL)/.test(String((err as { code?: string }).code))) throw err;
+    raw.close();
+    raw = new Database(file);
+    raw.pragma('locking_mode = EXCLUSIVE');
+    shared = false;
+    if (raw.pragma('journal_mode', { simple: true }) !== 'wal') raw.pragma('journal_mode = WAL');
+  }
   raw.pragma('synchronous = NORMAL');
-  raw.pragma('wal_autocheckpoint = 0');
+  if (shared) raw.pragma('wal_autocheckpoint = 0');
   raw.pragma('busy_timeout = 5000');
   const writer = new Kysely<LedgerSchema>({ dialect: new SqliteDialect({ database: raw }) });
   try {
@@ -63,11 +76,11 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     for (const id of b.settle) deleteReservation.run([id]);
   });
 
-  const reader = new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) });
+  const reader = shared ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) }) : writer;
   let dirty = false;
   let wal: FileHandle | undefined;
   const checkpoints = setInterval(() => {
-    if (!dirty) return;
+    if (!dirty || !shared) return;
     void sql`pragma wal_checkpoint(PASSIVE)`.execute(reader).catch(() => undefined);
   }, CHECKPOINT_EVERY_MS);
   checkpoints.unref();
@@ -90,7 +103,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     async close() {
       clearInterval(checkpoints);
       await wal?.close();
-      await reader.destroy();
+      if (shared) await reader.destroy();
       await writer.destroy(); // closes the writer; the last connection checkpoints and removes the WAL
     },
   };
