@@ -10,7 +10,14 @@ import { gzipSync } from 'node:zlib';
 import OpenAI, { toFile } from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBillingUpstream, type BillingUpstream } from '../support/billing-upstream.js';
-import { startHarness, type Harness } from '../support/harness.js';
+import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+
+/** Points a provider at `baseUrl`; a key is bound to its base URL, so it is given again. */
+async function repoint(admin: Harness['admin'], name: 'openai' | 'anthropic', baseUrl: string) {
+  await admin.call('patchProvider', { params: { name }, body: { baseUrl } });
+  const key = name === 'openai' ? OPENAI_TEST_KEY : ANTHROPIC_TEST_KEY;
+  await admin.call('putKey', { body: { provider: name, key } });
+}
 
 // gpt-4o-mini: $0.15 input, $0.60 output per 1M tokens (openai.com/api/pricing, checked 2026-11-27).
 // One answer of the billing upstream (1,000 prompt + 500 completion tokens):
@@ -28,8 +35,8 @@ let up: BillingUpstream;
 beforeAll(async () => {
   h = await startHarness();
   up = await startBillingUpstream();
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${up.url}/v1` } });
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: up.url } });
+  await repoint(h.admin, 'openai', `${up.url}/v1`);
+  await repoint(h.admin, 'anthropic', up.url);
 });
 afterAll(async () => {
   await h.close();
@@ -333,7 +340,7 @@ describe('a request the provider may bill keeps its reservation as spend', () =>
     );
     const t = await startHarness({ dataDir });
     try {
-      await t.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${up.url}/v1` } });
+      await repoint(t.admin, 'openai', `${up.url}/v1`);
       const token = await t.tool('timeouts', ROOM_FOR_ONE);
       const send = () =>
         fetch(`${t.core.url}/v1/chat/completions`, {
@@ -356,10 +363,7 @@ describe('a request the provider may bill keeps its reservation as spend', () =>
       await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
       const port = (closed.address() as { port: number }).port;
       await new Promise<void>((r) => closed.close(() => r()));
-      await t.admin.call('patchProvider', {
-        params: { name: 'openai' },
-        body: { baseUrl: `http://127.0.0.1:${port}/v1` },
-      });
+      await repoint(t.admin, 'openai', `http://127.0.0.1:${port}/v1`);
       const refusedToken = await t.tool('refused', ROOM_FOR_ONE);
       const statuses = [];
       for (let i = 0; i < 3; i++)
