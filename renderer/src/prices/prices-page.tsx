@@ -94,7 +94,7 @@ export function PricesPage() {
                   <td className="num hide-narrow">{perM(p.price.cachedInput)}</td>
                   <td className="num hide-narrow">{perM(p.price.cacheWrite)}</td>
                   <td className="num">{perM(p.price.output)}</td>
-                  <td className="hide-narrow small-text">{otherUnits(p)}</td>
+                  <td className="hide-narrow small-text units-cell">{otherUnits(p)}</td>
                   <td>
                     <span className={p.source === 'user' ? 'badge info' : 'badge'}>{p.source}</span>
                   </td>
@@ -126,7 +126,7 @@ function otherUnits(p: PriceView): string {
 function CatalogStatus({ status }: { status: PriceStatus }) {
   const c = status.catalog;
   return (
-    <section className="card" aria-labelledby="catalog-title" data-testid="price-catalog">
+    <section className="card catalog-card" aria-labelledby="catalog-title" data-testid="price-catalog">
       <h2 id="catalog-title">Price catalog</h2>
       <p>
         {c.source === 'refreshed'
