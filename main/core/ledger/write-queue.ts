@@ -5,29 +5,13 @@
 // everything queued, marks the ledger unhealthy, and is retried every RETRY_MS.
 import type { LedgerEngine, RollupDelta, WriteBatch } from '../store/ledger-engine.js';
 import type { RequestRow } from '../store/record-row.js';
-import type { ReservationsTable, RollupTable, SumColumns } from '../store/schema.js';
+import { emptySums, type ReservationsTable, type RollupTable } from '../store/schema.js';
 
 /** Longest a queued record waits for its commit (the window a killed process can lose). */
 export const WRITE_DELAY_MS = 1;
 const RETRY_MS = 1000;
 /** Longest a committed batch waits for fdatasync (the power-loss window). */
 const SYNC_INTERVAL_MS = 200;
-
-function emptySums(): SumColumns {
-  return {
-    requests: 0,
-    input_tokens: 0,
-    cached_input_tokens: 0,
-    cache_write_tokens: 0,
-    output_tokens: 0,
-    reasoning_tokens: 0,
-    cost_e10: 0,
-    unpriced: 0,
-    saved_e10: 0,
-    cache_write_1h_tokens: 0,
-    web_search_requests: 0,
-  };
-}
 
 /** Per-batch roll-up increments: one upsert per (table, day, tool, key), however many records. */
 export function rollupDeltas(rows: readonly RequestRow[]): RollupDelta[] {

@@ -1,7 +1,7 @@
 // Fixed sample rows: statements are compiled once from them, so their shape is the statements' shape.
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { RollupDelta } from './ledger-engine.js';
-import type { ReservationsTable, RollupTable } from './schema.js';
+import { emptySums, type ReservationsTable, type RollupTable } from './schema.js';
 
 export const sampleRecord: LedgerRecord = {
   id: 'sample',
@@ -29,19 +29,7 @@ export function sampleRollup(table: RollupTable): RollupDelta {
     day: '2024-01-01',
     tool: 't',
     key: 'k',
-    sums: {
-      requests: 0,
-      input_tokens: 0,
-      cached_input_tokens: 0,
-      cache_write_tokens: 0,
-      output_tokens: 0,
-      reasoning_tokens: 0,
-      cost_e10: 0,
-      unpriced: 0,
-      saved_e10: 0,
-      cache_write_1h_tokens: 0,
-      web_search_requests: 0,
-    },
+    sums: emptySums(),
   };
 }
 

@@ -17,6 +17,23 @@ export interface SumColumns {
   web_search_requests: number;
 }
 
+/** A roll-up row's sums before anything is added to them. */
+export function emptySums(): SumColumns {
+  return {
+    requests: 0,
+    input_tokens: 0,
+    cached_input_tokens: 0,
+    cache_write_tokens: 0,
+    output_tokens: 0,
+    reasoning_tokens: 0,
+    cost_e10: 0,
+    unpriced: 0,
+    saved_e10: 0,
+    cache_write_1h_tokens: 0,
+    web_search_requests: 0,
+  };
+}
+
 export interface RequestsTable {
   /** Arrival order: the tie-breaker of the newest-first order and of cursors. */
   seq: Generated<number>;
