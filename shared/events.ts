@@ -1,6 +1,7 @@
 // Live events the core publishes (SSE at /api/events, and in-process to the desktop shell).
 import { z } from 'zod';
 import { LedgerRecordSchema } from './ledger.js';
+import { OverviewSchema } from './overview.js';
 import { PlanWindowNameSchema, PlanWindowSchema } from './plans.js';
 
 export const RequestStartEventSchema = z.object({
@@ -45,12 +46,27 @@ export const ToolBlockedEventSchema = z.object({
   time: z.string(),
 });
 
-/** Spend changed (after every settled request): enough for tray title and overview tiles. */
+/** Today's spend per tool and per model: the 30-day chart's newest column, pushed. */
+export const DaySpendSchema = z.object({
+  /** Local day (`YYYY-MM-DD`, settings.timeZone). */
+  day: z.string(),
+  byTool: z.record(z.string(), z.number()),
+  byModel: z.record(z.string(), z.number()),
+});
+export type DaySpend = z.infer<typeof DaySpendSchema>;
+
+/** Spend or config changed: sent at most a few times a second however many requests end (coalesced),
+ *  carrying absolute values, not increments, so a client that missed one is right again at the next.
+ *  With `overview` and `todaySpend` a dashboard updates without refetching anything. */
 export const SpendEventSchema = z.object({
   type: z.literal('spend'),
   todayUsd: z.number(),
   monthUsd: z.number(),
+  /** The whole GET /api/overview answer as of this tick. */
+  overview: OverviewSchema.optional(),
+  todaySpend: DaySpendSchema.optional(),
 });
+export type SpendEvent = z.infer<typeof SpendEventSchema>;
 
 /** Config changed (tools, providers, settings, prices): clients refetch what they show. */
 export const ConfigEventSchema = z.object({

@@ -27,7 +27,8 @@ import { createKeyHealth } from './upstream/key-health.js';
 import { openResponseCache } from './cache/index.js';
 import { createVault, loadKeytar, type Keychain } from './vault/vault.js';
 import { buildSnapshot } from './snapshot.js';
-import { localDay, localMonth } from './clock/calendar.js';
+import { buildOverview } from './admin/overview.js';
+import { startSpendTicks } from './events/spend-ticks.js';
 import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
 import { postWebhook } from './limits/index.js';
 
@@ -205,21 +206,13 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     }),
   );
 
-  // Spend ticks for the tray title and overview tiles, coalesced: at most a few per second
-  // however many requests end, so the hot path never pays for them.
-  let spendTick: NodeJS.Timeout | null = null;
-  events.subscribe((e) => {
-    if (e.type !== 'request.end' || spendTick) return;
-    spendTick = setTimeout(() => {
-      spendTick = null;
-      const at = now();
-      const tz = settings().timeZone;
-      events.emit({
-        type: 'spend',
-        todayUsd: ledger.totals({ day: localDay(at, tz) }).costUsd,
-        monthUsd: ledger.totals({ month: localMonth(at, tz) }).costUsd,
-      });
-    }, SPEND_TICK_MS);
+  // Spend ticks for the tray and the dashboards, coalesced: at most a few per second however many
+  // requests end, so the hot path never pays for them.
+  const stopSpendTicks = startSpendTicks({
+    events,
+    overview: () => buildOverview({ config, ledger, limiter, now }),
+    daySpend: (day) => ledger.daySpend(day),
+    tickMs: SPEND_TICK_MS,
   });
   // Retention and the price catalog refresh run in the background, never on the request path.
   const housekeeping = async () => {
@@ -265,7 +258,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       if (report.inFlight > 0) log({ info: 'shutdown', inFlight: report.inFlight, cut: report.cut, graceMs });
       clearInterval(housekeepingTimer);
       priceCatalog.stop();
-      if (spendTick) clearTimeout(spendTick);
+      stopSpendTicks();
       await upstream.close();
       await ledger.close();
       await cache.close();

@@ -7,7 +7,7 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { SESSION_COOKIE } from '../core.js';
 import type { AdminDeps } from './admin-deps.js';
 import { sendAdminError, AdminError } from './define-route.js';
-import { eventStreamHandler } from './event-stream.js';
+import { createEventStream } from './event-stream.js';
 import { guardAdminRequest } from './request-guard.js';
 import { registerPriceAndSettingsRoutes } from './routes/price-settings-routes.js';
 import { registerProviderRoutes } from './routes/provider-routes.js';
@@ -87,7 +87,7 @@ export function createAdminApp(deps: AdminDeps): express.Express {
   });
   app.use('/api', express.json({ limit: '1mb' }));
 
-  app.get('/api/events', eventStreamHandler(deps.events));
+  app.get('/api/events', createEventStream(deps.events).handler);
   registerToolRoutes(app, deps);
   registerPlanRoutes(app, deps);
   registerProviderRoutes(app, deps);

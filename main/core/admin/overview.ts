@@ -3,7 +3,10 @@ import type { Overview } from '../../../shared/admin-api.js';
 import { localDay, localMonth, resolveTimeZone } from '../clock/calendar.js';
 import type { AdminDeps } from './admin-deps.js';
 
-export function buildOverview(deps: AdminDeps): Overview {
+/** What the overview reads (also built by the spend ticks, outside the admin app). */
+export type OverviewDeps = Pick<AdminDeps, 'config' | 'ledger' | 'limiter' | 'now'>;
+
+export function buildOverview(deps: OverviewDeps): Overview {
   const config = deps.config.get();
   const now = deps.now();
   const tz = config.settings.timeZone;

@@ -86,6 +86,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     },
 
     totals: (q) => live.totals(q),
+    daySpend: (day) => live.daySpend(day),
 
     async usage(q) {
       await settled();

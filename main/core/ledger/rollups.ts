@@ -144,6 +144,18 @@ export class Rollups {
     }
   }
 
+  /** One local day's priced spend per tool and per model: the dashboard chart's newest column. */
+  daySpend(day: string): { byTool: Record<string, number>; byModel: Record<string, number> } {
+    const byTool: Record<string, number> = {};
+    const byModel: Record<string, number> = {};
+    for (const [key, b] of this.entries({ since: day, until: day })) {
+      if (b.costUsd === 0) continue;
+      byTool[key.tool] = addUsd(byTool[key.tool] ?? 0, b.costUsd);
+      byModel[key.model] = addUsd(byModel[key.model] ?? 0, b.costUsd);
+    }
+    return { byTool, byModel };
+  }
+
   toEntries(): RollupEntry[] {
     const out: RollupEntry[] = [];
     for (const [key, b] of this.entries({})) {

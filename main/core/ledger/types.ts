@@ -79,6 +79,8 @@ export interface Ledger {
   health(): LedgerHealth;
   /** Spend for one local day ('YYYY-MM-DD') and/or month ('YYYY-MM'), for one tool or all tools; neither = all time. */
   totals(q: { day?: string; month?: string; tool?: string }): Totals;
+  /** One local day's priced spend per tool and per model, from the in-memory roll-ups. */
+  daySpend(day: string): { byTool: Record<string, number>; byModel: Record<string, number> };
   /** Rows grouped by `by`, sorted by costUsd desc. Groupings of tool/day with one of model, user or
    *  project come from roll-ups kept forever; other mixes read detail (the retention window). */
   usage(q: UsageQuery): Promise<UsageRow[]>;
