@@ -6,6 +6,7 @@ import { ServicesContext, type Services } from './api/services.js';
 import { usePage, type Page } from './hash-route.js';
 import { useEventStream, type ConnectEvents } from './live/event-stream.js';
 import { LivePage } from './live/live-page.js';
+import type { TabSharing } from './live/shared-stream.js';
 import { initialLiveState, liveReducer } from './live/live-requests.js';
 import { OverviewPage } from './overview/overview-page.js';
 import { PricesPage } from './prices/prices-page.js';
@@ -16,8 +17,12 @@ import { ToolsPage } from './tools/tools-page.js';
 export interface AppProps {
   client: ApiClient;
   connect: ConnectEvents;
+  /** Share one event-stream connection with the other dashboard tabs (the browser's Web Locks and
+   *  BroadcastChannel); absent = this window connects on its own. */
+  sharing?: TabSharing;
   copy: (text: string) => Promise<void>;
   locale?: string;
+  probe?: (id: string) => void;
 }
 
 const NAV: Array<{ page: Page; label: string; icon: string }> = [
@@ -32,8 +37,8 @@ const NAV: Array<{ page: Page; label: string; icon: string }> = [
 const SEED_LIMIT = 50;
 
 export function App(props: AppProps) {
-  const { client, connect, copy, locale } = props;
-  const { subscribe, connection } = useEventStream(connect, client.url(adminEvents.path));
+  const { client, connect, copy, locale, sharing, probe } = props;
+  const { subscribe, connection } = useEventStream(connect, client.url(adminEvents.path), sharing);
   const [live, dispatch] = useReducer(liveReducer, undefined, () => initialLiveState());
   const [liveError, setLiveError] = useState<string>();
   const page = usePage();
@@ -47,8 +52,8 @@ export function App(props: AppProps) {
   }, [client]);
 
   const services = useMemo<Services>(
-    () => ({ client, subscribe, connection, locale, copy }),
-    [client, subscribe, connection, locale, copy],
+    () => ({ client, subscribe, connection, locale, copy, probe }),
+    [client, subscribe, connection, locale, copy, probe],
   );
 
   return (

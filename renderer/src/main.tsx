@@ -5,6 +5,7 @@ import { createRoot } from 'react-dom/client';
 import { z } from 'zod';
 import { createApiClient } from './api/client.js';
 import { browserEventSource } from './live/event-stream.js';
+import { browserTabSharing } from './live/shared-stream.js';
 import { App } from './app.js';
 import './styles.css';
 
@@ -21,6 +22,6 @@ const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
 createRoot(root).render(
   <StrictMode>
-    <App client={client} connect={browserEventSource} copy={copy} />
+    <App client={client} connect={browserEventSource} sharing={browserTabSharing()} copy={copy} />
   </StrictMode>,
 );

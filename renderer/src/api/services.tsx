@@ -15,6 +15,8 @@ export interface Services {
   locale?: string;
   /** Copies text for the "Copy" buttons; navigator.clipboard in the app. */
   copy(text: string): Promise<void>;
+  /** Told the id of each probed component as it renders (tests count re-renders with it). */
+  probe?: (id: string) => void;
 }
 
 export const ServicesContext = createContext<Services | null>(null);
@@ -23,4 +25,9 @@ export function useServices(): Services {
   const s = useContext(ServicesContext);
   if (!s) throw new Error('ServicesContext missing: wrap the app in <ServicesContext value={...}>');
   return s;
+}
+
+/** Reports a render of the component it is called in to `Services.probe`, if any. */
+export function useRenderProbe(id: string): void {
+  useServices().probe?.(id);
 }

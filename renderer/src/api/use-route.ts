@@ -1,4 +1,4 @@
-// Loads one admin route and reloads it when a matching live event arrives (debounced, since a
+// Loads one admin route and reloads it when a matching live event arrives (coalesced, since a
 // busy proxy settles many requests a second).
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { AdminRouteName } from '../../../shared/admin-api.js';
@@ -7,6 +7,7 @@ import { errorMessage, type CallArgs, type CallResult } from './client.js';
 import { useServices } from './services.js';
 
 export const REFRESH_DEBOUNCE_MS = 300;
+export const REFRESH_MIN_INTERVAL_MS = 3_000;
 
 export interface RouteState<T> {
   data: T | undefined;
@@ -53,16 +54,35 @@ export function useRoute<N extends AdminRouteName>(
     refreshRef.current = refreshOn;
   });
   useEffect(() => {
+    // Event-driven reloads: the first 300 ms after the event, then at most one per
+    // REFRESH_MIN_INTERVAL_MS however many events arrive, and none while the tab is hidden (one on
+    // its return if something changed meanwhile).
     let timer: ReturnType<typeof setTimeout> | undefined;
+    let pending = false;
+    let last = -Infinity;
+    const hidden = () => typeof document !== 'undefined' && document.visibilityState === 'hidden';
+    const fire = () => {
+      timer = undefined;
+      if (hidden()) return;
+      pending = false;
+      last = Date.now();
+      setVersion((v) => v + 1);
+    };
+    const schedule = () => {
+      pending = true;
+      if (timer || hidden()) return;
+      timer = setTimeout(fire, Math.max(REFRESH_DEBOUNCE_MS, last + REFRESH_MIN_INTERVAL_MS - Date.now()));
+    };
     const off = subscribe((event) => {
-      if (!refreshRef.current?.(event) || timer) return;
-      timer = setTimeout(() => {
-        timer = undefined;
-        setVersion((v) => v + 1);
-      }, REFRESH_DEBOUNCE_MS);
+      if (refreshRef.current?.(event)) schedule();
     });
+    const onVisibility = () => {
+      if (pending) schedule();
+    };
+    document.addEventListener('visibilitychange', onVisibility);
     return () => {
       off();
+      document.removeEventListener('visibilitychange', onVisibility);
       if (timer) clearTimeout(timer);
     };
   }, [subscribe]);

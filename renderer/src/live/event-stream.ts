@@ -1,8 +1,10 @@
-// One EventSource for the whole window, fanned out to subscribers. Reconnects are EventSource's own
-// job; we only report the connection state so the top bar can say when live data is stale.
+// The live event stream of this window, fanned out to subscribers. The connection is shared with the
+// other dashboard tabs (shared-stream.ts); reconnects are EventSource's own job. We only report the
+// connection state so the top bar can say when live data is stale.
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ShimmyEventSchema } from '../../../shared/events.js';
 import type { ConnectionState, EventListener } from '../api/services.js';
+import { openStream, type TabSharing } from './shared-stream.js';
 
 /** The part of EventSource we use, so tests can hand in their own source. */
 export interface EventSourceLike {
@@ -26,21 +28,27 @@ export function parseEventData(data: unknown) {
   }
 }
 
-export function useEventStream(connect: ConnectEvents, url: string) {
+export function useEventStream(connect: ConnectEvents, url: string, sharing?: TabSharing) {
   const listeners = useRef(new Set<EventListener>());
   const [connection, setConnection] = useState<ConnectionState>('connecting');
 
-  useEffect(() => {
-    const source = connect(url);
-    source.onopen = () => setConnection('open');
-    source.onerror = () => setConnection('error');
-    source.onmessage = (ev) => {
-      const event = parseEventData(ev.data);
-      if (!event) return;
-      for (const l of listeners.current) l(event);
-    };
-    return () => source.close();
-  }, [connect, url]);
+  useEffect(
+    () =>
+      openStream(
+        connect,
+        url,
+        {
+          onState: setConnection,
+          onData: (data) => {
+            const event = parseEventData(data);
+            if (!event) return;
+            for (const l of listeners.current) l(event);
+          },
+        },
+        sharing,
+      ),
+    [connect, url, sharing],
+  );
 
   const subscribe = useCallback((listener: EventListener) => {
     listeners.current.add(listener);

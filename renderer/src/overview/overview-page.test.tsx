@@ -1,5 +1,6 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { Overview } from '../../../shared/admin-api.js';
 import { emptyOverview } from '../test-support/fake-server.js';
 import { renderApp } from '../test-support/render-app.js';
 
@@ -12,6 +13,14 @@ beforeAll(() => {
   };
 });
 afterEach(cleanup);
+
+const dailySpend = {
+  days: ['2026-11-24', '2026-11-25'],
+  rows: [
+    { day: '2026-11-24', key: 'cli', costUsd: 0.4 },
+    { day: '2026-11-25', key: 'cli', costUsd: 0.2 },
+  ],
+};
 
 const overview = {
   ...emptyOverview(),
@@ -94,12 +103,68 @@ describe('Overview', () => {
     expect(screen.getByTestId('chart-by-model').getAttribute('aria-pressed')).toBe('true');
   });
 
-  it('refreshes when a spend event arrives', async () => {
+  it('updates from a pushed overview and chart column without refetching either', async () => {
+    const { server, events } = renderApp({ state: { overview, dailySpend } });
+    await screen.findByTestId('spend-chart');
+    expect((await screen.findByTestId('spend-today')).textContent).toContain('$1.50');
+    const cli = { ...overview.tools[0]!, todayUsd: 1.6, day: { limitUsd: 1, spentUsd: 1.6 } };
+    const pushed = {
+      ...overview,
+      now: '2026-11-25T10:00:01.000Z',
+      todayUsd: 2.25,
+      tools: [cli, overview.tools[1]!],
+    };
+    events.current().emit({
+      type: 'spend',
+      todayUsd: 2.25,
+      monthUsd: 3,
+      overview: pushed,
+      todaySpend: { day: '2026-11-25', byTool: { cli: 0.5 }, byModel: { 'gpt-4o-mini': 0.5 } },
+    });
+    await waitFor(() => expect(screen.getByTestId('spend-today').textContent).toContain('$2.25'));
+    expect(screen.getByTestId('budget-bar-cli-day').dataset.level).toBe('over');
+    await new Promise((r) => setTimeout(r, 500)); // past the old 300 ms refetch debounce
+    expect(server.calls.filter((c) => c.name === 'overview')).toHaveLength(1);
+    expect(server.calls.filter((c) => c.name === 'dailySpend')).toHaveLength(1);
+  });
+
+  it('a live update re-renders only what changed', async () => {
+    const renders = new Map<string, number>();
+    const probe = (id: string) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { events } = renderApp({ state: { overview, dailySpend }, probe });
+    await waitFor(() => expect(renders.get('spend-bars')).toBeGreaterThan(0));
+    await screen.findByTestId('tool-card-bot');
+    const push = (o: Overview, cliToday: number) =>
+      act(() =>
+        events.current().emit({
+          type: 'spend',
+          todayUsd: o.todayUsd,
+          monthUsd: o.monthUsd,
+          overview: o,
+          todaySpend: { day: '2026-11-25', byTool: { cli: cliToday }, byModel: { 'gpt-4o-mini': cliToday } },
+        }),
+      );
+    // Only cli's request rate moved: its card re-renders; the tiles, the other card and the chart not.
+    renders.clear();
+    const cli = { ...overview.tools[0]!, rpm: { limit: 60, used: 59 }, requestsLastMinute: 59 };
+    const next = { ...overview, now: '2026-11-25T10:00:01.000Z', tools: [cli, overview.tools[1]!] };
+    await push(next, 0.2);
+    await waitFor(() => expect(screen.getByTestId('rate-bar-cli-rpm').dataset.level).toBe('warn'));
+    expect(Object.fromEntries(renders)).toEqual({ 'tool-card:cli': 1 });
+    // Only today's chart column moved: the bars redraw; no card does.
+    renders.clear();
+    await push({ ...next, now: '2026-11-25T10:00:02.000Z' }, 0.3);
+    expect(Object.fromEntries(renders)).toEqual({ 'spend-bars': 1 });
+  });
+
+  it('refetches when a spend event comes without an overview (an older core)', async () => {
     const { server, events } = renderApp({ state: { overview } });
     await screen.findByTestId('spend-today');
     server.state.overview = { ...overview, todayUsd: 2.25 };
     events.current().emit({ type: 'spend', todayUsd: 2.25, monthUsd: 3 });
-    await waitFor(() => expect(screen.getByTestId('spend-today').textContent).toContain('$2.25'));
+    await waitFor(() => expect(screen.getByTestId('spend-today').textContent).toContain('$2.25'), {
+      timeout: 5_000,
+    });
   });
 
   it('offers to resume a paused proxy', async () => {

@@ -2,41 +2,60 @@
 // its limits.
 import type { Overview, ToolOverview } from '../../../shared/admin-api.js';
 import { errorMessage } from '../api/client.js';
-import { useServices } from '../api/services.js';
-import { useRoute } from '../api/use-route.js';
+import { useRenderProbe, useServices } from '../api/services.js';
 import { formatUsd } from '../format/money.js';
 import { formatCount } from '../format/numbers.js';
 import { EmptyState, ErrorNote, Loading } from '../ui/bits.js';
 import { UsageBar } from '../ui/usage-bar.js';
 import { SpendChart } from './spend-chart.js';
-import { useState } from 'react';
-
-const refreshOn = (e: { type: string }) =>
-  e.type === 'spend' || e.type === 'request.end' || e.type === 'config' || e.type === 'alert.blocked';
+import { useOverview } from './use-overview.js';
+import { memo, useState } from 'react';
 
 export function OverviewPage() {
-  const overview = useRoute('overview', undefined, refreshOn);
+  const overview = useOverview();
   const o = overview.data;
   return (
     <div className="page" data-testid="page-overview">
       <h1 className="page-title">Overview</h1>
       <ErrorNote error={overview.error} />
       {!o && !overview.error && <Loading />}
-      {o && <Summary o={o} reload={overview.reload} />}
-      {o && <ToolList o={o} />}
+      {o && (
+        <Summary
+          todayUsd={o.todayUsd}
+          monthUsd={o.monthUsd}
+          requestsLastMinute={o.requestsLastMinute}
+          unpricedToday={o.unpricedToday}
+          paused={o.paused}
+          global={o.global}
+          reload={overview.reload}
+        />
+      )}
+      {o && <ToolList tools={o.tools} />}
       <SpendChart />
     </div>
   );
 }
 
-function Summary({ o, reload }: { o: Overview; reload: () => void }) {
+interface SummaryProps {
+  todayUsd: number;
+  monthUsd: number;
+  requestsLastMinute: number;
+  unpricedToday: number;
+  paused: boolean;
+  global: Overview['global'];
+  reload: () => void;
+}
+
+// Memoized with plain props: a pushed overview that changed only a tool card leaves it alone.
+const Summary = memo(function Summary(o: SummaryProps) {
+  useRenderProbe('summary');
   const { client, locale } = useServices();
   const [error, setError] = useState<string>();
   const usd = (n: number) => formatUsd(n, locale);
   const resume = () =>
     client
       .call('patchSettings', { body: { paused: false } })
-      .then(reload, (e: unknown) => setError(errorMessage(e)));
+      .then(o.reload, (e: unknown) => setError(errorMessage(e)));
   return (
     <>
       {o.paused && (
@@ -93,10 +112,10 @@ function Summary({ o, reload }: { o: Overview; reload: () => void }) {
       )}
     </>
   );
-}
+});
 
-function ToolList({ o }: { o: Overview }) {
-  if (o.tools.length === 0) {
+function ToolList({ tools }: { tools: ToolOverview[] }) {
+  if (tools.length === 0) {
     return (
       <EmptyState title="No tools yet" testId="overview-empty">
         <p>
@@ -108,14 +127,15 @@ function ToolList({ o }: { o: Overview }) {
   }
   return (
     <section aria-label="Tools" className="tool-cards">
-      {o.tools.map((t) => (
+      {tools.map((t) => (
         <ToolCard key={t.name} t={t} />
       ))}
     </section>
   );
 }
 
-function ToolCard({ t }: { t: ToolOverview }) {
+const ToolCard = memo(function ToolCard({ t }: { t: ToolOverview }) {
+  useRenderProbe(`tool-card:${t.name}`);
   const { locale } = useServices();
   const usd = (n: number) => formatUsd(n, locale);
   const count = (n: number) => formatCount(n, locale);
@@ -179,4 +199,4 @@ function ToolCard({ t }: { t: ToolOverview }) {
       )}
     </article>
   );
-}
+});

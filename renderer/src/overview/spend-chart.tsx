@@ -1,23 +1,45 @@
-// Spend over the last 30 days, stacked by tool or by model.
-import { useState } from 'react';
-import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+// Spend over the last 30 days, stacked by tool or by model. Fetched once per grouping; today's
+// column then follows the `spend` events (no refetch per request), and the bars (recharts, loaded on
+// demand) redraw only when the series really changed.
+import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
 import type { SpendBy } from '../../../shared/admin-api.js';
+import type { DaySpend } from '../../../shared/events.js';
 import { useRoute } from '../api/use-route.js';
 import { useServices } from '../api/services.js';
-import { formatUsd, formatUsdAxis } from '../format/money.js';
-import { formatDay } from '../format/numbers.js';
 import { EmptyState, ErrorNote, Loading } from '../ui/bits.js';
-import { spendSeries } from './spend-series.js';
+import { keepUnchanged } from '../ui/keep-unchanged.js';
+import { spendSeries, withDay } from './spend-series.js';
 
-// Readable on both light and dark backgrounds.
-const PALETTE = ['#4f7cff', '#f59e0b', '#10b981', '#ef4444', '#a855f7', '#06b6d4', '#ec4899', '#84cc16'];
-const MAX_SERIES = PALETTE.length;
+const SpendBars = lazy(() => import('./spend-bars.js'));
 
 export function SpendChart() {
-  const { locale } = useServices();
+  const { locale, subscribe } = useServices();
   const [by, setBy] = useState<SpendBy>('tool');
-  const spend = useRoute('dailySpend', { query: { days: 30, by } }, (e) => e.type === 'request.end');
-  const series = spend.data ? spendSeries(spend.data) : undefined;
+  const spend = useRoute('dailySpend', { query: { days: 30, by } });
+  const [today, setToday] = useState<DaySpend>();
+  useEffect(
+    () =>
+      subscribe((e) => {
+        if (e.type === 'spend' && e.todaySpend) {
+          const next = e.todaySpend;
+          setToday((prev) => keepUnchanged(prev, next));
+        }
+      }),
+    [subscribe],
+  );
+
+  const { data } = spend;
+  const pushed = today?.[by === 'tool' ? 'byTool' : 'byModel'];
+  // A pushed day past the fetched window means the day rolled over: fetch the new window once.
+  const stale = data !== undefined && today !== undefined && today.day > (data.days.at(-1) ?? '');
+  const { reload } = spend;
+  useEffect(() => {
+    if (stale) reload();
+  }, [stale, reload]);
+  const series = useMemo(
+    () => (data ? spendSeries(today && pushed ? withDay(data, today.day, pushed) : data) : undefined),
+    [data, today?.day, pushed], // eslint-disable-line react-hooks/exhaustive-deps -- today's other half is not shown
+  );
 
   return (
     <section className="card" aria-labelledby="chart-title">
@@ -47,32 +69,9 @@ export function SpendChart() {
       )}
       {series && series.total > 0 && (
         <div className="chart" data-testid="spend-chart">
-          <ResponsiveContainer width="100%" height={220}>
-            <BarChart data={series.data} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-              <CartesianGrid strokeDasharray="3 3" vertical={false} stroke="var(--border)" />
-              <XAxis
-                dataKey="day"
-                tickFormatter={(d: string) => formatDay(d, locale)}
-                fontSize={11}
-                minTickGap={12}
-              />
-              <YAxis tickFormatter={(v: number) => formatUsdAxis(v, locale)} fontSize={11} width={64} />
-              <Tooltip
-                labelFormatter={(d) => formatDay(String(d), locale)}
-                formatter={(v) => formatUsd(Number(v), locale)}
-              />
-              <Legend wrapperStyle={{ fontSize: 12 }} />
-              {series.keys.slice(0, MAX_SERIES).map((k, i) => (
-                <Bar
-                  key={k}
-                  name={k}
-                  dataKey={(p: { values: Record<string, number> }) => p.values[k] ?? 0}
-                  stackId="spend"
-                  fill={PALETTE[i]}
-                />
-              ))}
-            </BarChart>
-          </ResponsiveContainer>
+          <Suspense fallback={<Loading />}>
+            <SpendBars series={series} locale={locale} />
+          </Suspense>
         </div>
       )}
     </section>

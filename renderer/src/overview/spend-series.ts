@@ -30,3 +30,11 @@ export function spendSeries(spend: DailySpend): SpendSeries {
   const total = [...totals.values()].reduce((a, b) => addUsd(a, b), 0);
   return { keys, data, total };
 }
+
+/** The same window with one day's rows replaced by pushed values (today's column, live). */
+export function withDay(spend: DailySpend, day: string, values: Record<string, number>): DailySpend {
+  if (!spend.days.includes(day)) return spend;
+  const rows = spend.rows.filter((r) => r.day !== day);
+  for (const [key, costUsd] of Object.entries(values)) if (costUsd > 0) rows.push({ day, key, costUsd });
+  return { days: spend.days, rows };
+}

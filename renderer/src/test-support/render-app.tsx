@@ -5,7 +5,9 @@ import { createApiClient } from '../api/client.js';
 import { createFakeServer, type FakeState } from './fake-server.js';
 import { fakeEventSources } from './fake-event-source.js';
 
-export function renderApp(opts: { page?: string; state?: Partial<FakeState> } = {}) {
+export function renderApp(
+  opts: { page?: string; state?: Partial<FakeState>; probe?: (id: string) => void } = {},
+) {
   window.location.hash = opts.page ? `#/${opts.page}` : '';
   const server = createFakeServer(opts.state);
   const events = fakeEventSources();
@@ -14,6 +16,8 @@ export function renderApp(opts: { page?: string; state?: Partial<FakeState> } = 
   const copy = async (text: string) => {
     copied.push(text);
   };
-  const view = render(<App client={client} connect={events.connect} copy={copy} locale="en-US" />);
+  const view = render(
+    <App client={client} connect={events.connect} copy={copy} locale="en-US" probe={opts.probe} />,
+  );
   return { ...view, server, events, copied };
 }
