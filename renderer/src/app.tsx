@@ -38,7 +38,7 @@ const SEED_LIMIT = 50;
 
 export function App(props: AppProps) {
   const { client, connect, copy, locale, sharing, probe } = props;
-  const { subscribe, connection } = useEventStream(connect, client.url(adminEvents.path), sharing);
+  const { subscribe, connection, resyncs } = useEventStream(connect, client.url(adminEvents.path), sharing);
   const [live, dispatch] = useReducer(liveReducer, undefined, () => initialLiveState());
   const [liveError, setLiveError] = useState<string>();
   const page = usePage();
@@ -52,8 +52,8 @@ export function App(props: AppProps) {
   }, [client]);
 
   const services = useMemo<Services>(
-    () => ({ client, subscribe, connection, locale, copy, probe }),
-    [client, subscribe, connection, locale, copy, probe],
+    () => ({ client, subscribe, connection, resyncs, locale, copy, probe }),
+    [client, subscribe, connection, resyncs, locale, copy, probe],
   );
 
   return (

@@ -11,6 +11,8 @@ export interface Services {
   client: ApiClient;
   subscribe(listener: EventListener): () => void;
   connection: ConnectionState;
+  /** Goes up each time the event stream reopens after a loss: pushed views should refetch once. */
+  resyncs: number;
   /** undefined = the browser's locale. */
   locale?: string;
   /** Copies text for the "Copy" buttons; navigator.clipboard in the app. */

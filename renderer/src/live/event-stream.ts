@@ -31,6 +31,9 @@ export function parseEventData(data: unknown) {
 export function useEventStream(connect: ConnectEvents, url: string, sharing?: TabSharing) {
   const listeners = useRef(new Set<EventListener>());
   const [connection, setConnection] = useState<ConnectionState>('connecting');
+  // Times the stream opened again after this window had it open: events may have been missed.
+  const [resyncs, setResyncs] = useState(0);
+  const wasOpen = useRef(false);
 
   useEffect(
     () =>
@@ -38,7 +41,12 @@ export function useEventStream(connect: ConnectEvents, url: string, sharing?: Ta
         connect,
         url,
         {
-          onState: setConnection,
+          onState: (state, fresh) => {
+            setConnection(state);
+            if (state !== 'open') return;
+            if (fresh && wasOpen.current) setResyncs((n) => n + 1);
+            wasOpen.current = true;
+          },
           onData: (data) => {
             const event = parseEventData(data);
             if (!event) return;
@@ -57,5 +65,5 @@ export function useEventStream(connect: ConnectEvents, url: string, sharing?: Ta
     };
   }, []);
 
-  return { subscribe, connection };
+  return { subscribe, connection, resyncs };
 }

@@ -23,13 +23,15 @@ export interface TabSharing {
 
 type Message =
   | { kind: 'event'; data: string }
-  | { kind: 'state'; state: ConnectionState }
+  /** `fresh`: the stream itself just changed state (not a reply to a new tab's hello). */
+  | { kind: 'state'; state: ConnectionState; fresh?: boolean }
   /** A new tab asks the leader for the connection state. */
   | { kind: 'hello' };
 
 export interface StreamHandlers {
   onData(data: string): void;
-  onState(state: ConnectionState): void;
+  /** `fresh` = the connection itself just changed (a reply to a new tab only tells the state). */
+  onState(state: ConnectionState, fresh: boolean): void;
 }
 
 /** The browser's own APIs, when this page has them (a secure context: loopback http counts). */
@@ -49,8 +51,8 @@ export function openStream(
   const own = (send?: (m: Message) => void): EventSourceLike => {
     const source = connect(url);
     const state = (s: ConnectionState) => {
-      handlers.onState(s);
-      send?.({ kind: 'state', state: s });
+      handlers.onState(s, true);
+      send?.({ kind: 'state', state: s, fresh: true });
     };
     source.onopen = () => state('open');
     source.onerror = () => state('error');
@@ -79,12 +81,15 @@ export function openStream(
   channel.onmessage = (ev: MessageEvent) => {
     const m = ev.data as Message;
     if (m.kind === 'event') handlers.onData(m.data);
-    else if (m.kind === 'state') handlers.onState(m.state);
+    else if (m.kind === 'state') handlers.onState(m.state, m.fresh === true);
     else if (m.kind === 'hello' && source) channel.postMessage({ kind: 'state', state: lastState });
   };
   sharing.locks
     .request(name, { signal: abort.signal }, () => {
-      // Leader until this tab closes: the promise holds the lock.
+      // Leader until this tab closes: the promise holds the lock. Every tab hears that the stream is
+      // (re)connecting: events sent while no tab held it are lost, so views resync once it is open.
+      handlers.onState('connecting', true);
+      send({ kind: 'state', state: 'connecting', fresh: true });
       source = own(send);
       return new Promise<void>((resolve) => (release = resolve));
     })

@@ -1,7 +1,7 @@
 // The overview as pushed by the core: fetched once, then replaced by the overview every `spend` event
 // carries (no refetch per request), with unchanged parts keeping their identity so memoized cards
-// skip re-rendering. Refetched only when the stream reconnects (events may have been missed) or an
-// older core sends spend events without an overview.
+// skip re-rendering. Refetched only when the stream reconnects (events may have been missed: a lost
+// connection, or the tab holding it closed) or an older core sends spend events without an overview.
 import { useEffect, useRef, useState } from 'react';
 import type { Overview } from '../../../shared/admin-api.js';
 import type { ShimmyEvent } from '../../../shared/events.js';
@@ -12,7 +12,7 @@ import { keepUnchanged } from '../ui/keep-unchanged.js';
 const spendWithoutOverview = (e: ShimmyEvent) => e.type === 'spend' && !e.overview;
 
 export function useOverview(): RouteState<Overview> {
-  const { subscribe, connection } = useServices();
+  const { subscribe, resyncs } = useServices();
   const fetched = useRoute('overview', undefined, spendWithoutOverview);
   const [pushed, setPushed] = useState<Overview>();
   // The first push shares what did not change with the fetched overview, later ones with the last push.
@@ -31,14 +31,9 @@ export function useOverview(): RouteState<Overview> {
   );
 
   const { reload } = fetched;
-  const wasLost = useRef(false);
   useEffect(() => {
-    if (connection === 'error') wasLost.current = true;
-    if (connection === 'open' && wasLost.current) {
-      wasLost.current = false;
-      reload();
-    }
-  }, [connection, reload]);
+    if (resyncs > 0) reload();
+  }, [resyncs, reload]);
 
   // Whichever is newer wins: a fetch answered after a push must not roll it back, nor the reverse.
   const data = pushed && (!fetched.data || pushed.now >= fetched.data.now) ? pushed : fetched.data;
