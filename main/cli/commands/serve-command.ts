@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { DEFAULT_PORT } from '../../core/config/data-dir.js';
+import { redactRedisUrl } from '../../core/limits/redis/redact-url.js';
 import { CliError } from '../cli-error.js';
 import { dataDirOption, intOption, resolveDataDir } from '../options.js';
 
@@ -19,8 +20,12 @@ export function registerServe(program: Command): void {
       .option(
         '--database <url>',
         'keep the ledger in Postgres (postgres://…; or SHIMMY_DATABASE_URL) instead of the data dir\'s SQLite file',
+      )
+      .option(
+        '--redis <url>',
+        'share budgets and rate limits with other replicas through Redis (redis://…; or SHIMMY_REDIS_URL)',
       ),
-  ).action(async (opts: { port?: number; host: string; dataDir?: string; database?: string }) => {
+  ).action(async (opts: { port?: number; host: string; dataDir?: string; database?: string; redis?: string }) => {
     const dataDir = resolveDataDir(opts.dataDir);
     if (!LOOPBACK.has(opts.host)) {
       console.error(
@@ -32,10 +37,11 @@ export function registerServe(program: Command): void {
     const { PortInUseError } = await import('../../core/server.js');
     const { ConfigError } = await import('../../core/config/config-store.js');
     const { DataDirLockedError } = await import('../../core/config/data-dir-lock.js');
+    const redis = opts.redis ?? (process.env.SHIMMY_REDIS_URL || undefined);
     let core;
     try {
       const database = opts.database ?? (process.env.SHIMMY_DATABASE_URL || undefined);
-      core = await startCore({ dataDir, port: opts.port ?? DEFAULT_PORT, host: opts.host, database });
+      core = await startCore({ dataDir, port: opts.port ?? DEFAULT_PORT, host: opts.host, database, redis });
     } catch (err) {
       if (err instanceof PortInUseError || err instanceof DataDirLockedError || err instanceof ConfigError)
         throw new CliError(err.message, 2);
@@ -49,6 +55,7 @@ export function registerServe(program: Command): void {
         `  Dashboard (one-time login link): ${core.createLoginUrl()}`,
         `  Data dir:            ${dataDir}`,
         `  Ledger:              ${core.ledgerLocation}`,
+        `  Limits:              ${redis ? `${redactRedisUrl(redis)} (shared by every replica)` : 'in memory (this instance)'}`,
         '',
       ].join('\n'),
     );
