@@ -5,11 +5,26 @@ import type { Settings, Tool } from '../../../shared/config.js';
 import { addUsd, roundUsd } from '../../../shared/money.js';
 import { localDay, localMonth } from '../clock/calendar.js';
 import { BlockedThrottle, BudgetAlerts } from './alerts.js';
-import { BudgetBook, fits, passed, scopeLimit, type Hold, type PeriodKeys, type ScopeUse } from './budgets.js';
+import {
+  BudgetBook,
+  fits,
+  passed,
+  scopeLimit,
+  type Hold,
+  type PeriodKeys,
+  type ScopeUse,
+} from './budgets.js';
 import { rateLimitHeaders } from './rate-headers.js';
 import { RateWindow, type WindowEntry } from './rate-window.js';
 import { budgetRefusalOf, rateRefusalOf } from './refusals.js';
-import type { AdmitRequest, LimiterDeps, Refusal, Reservation, BudgetPeriodState, SyncLimiter } from './types.js';
+import type {
+  AdmitRequest,
+  LimiterDeps,
+  Refusal,
+  Reservation,
+  BudgetPeriodState,
+  SyncLimiter,
+} from './types.js';
 import { postWebhook } from './webhook.js';
 
 /** The in-memory engine: one process owns the state (the data-dir lock makes it the only one), and
@@ -51,7 +66,13 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
     if (event) deps.emit(event);
   }
 
-  function budgetRefusal(tool: Tool, req: AdmitRequest, s: Settings, at: Date, keys: PeriodKeys): Refusal | null {
+  function budgetRefusal(
+    tool: Tool,
+    req: AdmitRequest,
+    s: Settings,
+    at: Date,
+    keys: PeriodKeys,
+  ): Refusal | null {
     const failing = book.use(tool.name, tool, s, keys).filter((u) => !fits(u, req.worstCaseUsd));
     return budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at);
   }

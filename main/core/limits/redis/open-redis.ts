@@ -27,7 +27,9 @@ export async function openRedisLimiter(
   redis.on('error', (err: Error) => {
     if (down) return;
     down = true;
-    deps.report(`Redis at ${where} is unreachable (${err.message}): requests are refused with 503 until it answers`);
+    deps.report(
+      `Redis at ${where} is unreachable (${err.message}): requests are refused with 503 until it answers`,
+    );
   });
   redis.on('ready', () => {
     if (down) deps.report(`Redis at ${where} answers again`);
@@ -41,6 +43,8 @@ export async function openRedisLimiter(
   );
   const timer = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), READY_WAIT_MS).unref());
   if (!(await Promise.race([ready, timer])) && !down)
-    deps.report(`Redis at ${where} did not answer within ${READY_WAIT_MS / 1000} s: requests are refused with 503 until it does`);
+    deps.report(
+      `Redis at ${where} did not answer within ${READY_WAIT_MS / 1000} s: requests are refused with 503 until it does`,
+    );
   return createRedisLimiter({ ...deps, redis, where });
 }

@@ -23,11 +23,16 @@ export function limitKeys(prefix: string): LimitKeys {
   return {
     budget: (scope, periodKey) =>
       `${prefix}budget:${scope.tool === null ? '*' : name(scope.tool)}:${scope.period}:${periodKey}`,
-    window: (tool) => [`${prefix}rate:${name(tool)}:at`, `${prefix}rate:${name(tool)}:tokens`, `${prefix}rate:${name(tool)}:sum`],
+    window: (tool) => [
+      `${prefix}rate:${name(tool)}:at`,
+      `${prefix}rate:${name(tool)}:tokens`,
+      `${prefix}rate:${name(tool)}:sum`,
+    ],
   };
 }
 
-/** Unix ms at which a period's budget key may go. */
-export function budgetExpiry(at: Date, timeZone: string, period: Period): number {
-  return periodEnd(at, timeZone, period).getTime() + SETTLE_MARGIN_MS;
+/** ms a period's budget key is kept from `at` on. Relative, not an instant: a replica's clock and
+ *  Redis's need not agree for the key to outlive its period. */
+export function budgetTtlMs(at: Date, timeZone: string, period: Period): number {
+  return periodEnd(at, timeZone, period).getTime() - at.getTime() + SETTLE_MARGIN_MS;
 }

@@ -10,14 +10,21 @@ import type { Settings, Tool } from '../../../../shared/config.js';
 import { addUsd, roundUsd } from '../../../../shared/money.js';
 import { localDay, localMonth } from '../../clock/calendar.js';
 import { BlockedThrottle, BudgetAlerts } from '../alerts.js';
-import { passed, scopeLimit, scopesOf, type BudgetScope, type PeriodKeys, type ScopeUse } from '../budgets.js';
+import {
+  passed,
+  scopeLimit,
+  scopesOf,
+  type BudgetScope,
+  type PeriodKeys,
+  type ScopeUse,
+} from '../budgets.js';
 import { rateLimitHeaders } from '../rate-headers.js';
 import { WINDOW_MS } from '../rate-window.js';
 import { budgetRefusalOf, rateRefusalOf } from '../refusals.js';
 import type { Admission, Limiter, LimiterDeps, Reservation } from '../types.js';
 import { LimitsUnavailableError } from '../types.js';
 import { postWebhook } from '../webhook.js';
-import { budgetExpiry, fromE10, limitKeys, toE10 } from './redis-keys.js';
+import { budgetTtlMs, fromE10, limitKeys, toE10 } from './redis-keys.js';
 import { defineLimitScripts } from './redis-scripts.js';
 
 export interface RedisLimiterDeps extends LimiterDeps {
@@ -48,9 +55,12 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
   const seenRate = new Map<string, { requests: number; tokens: number; at: number }>();
 
   const unavailable = (err: unknown) =>
-    new LimitsUnavailableError(`Redis at ${deps.where} did not answer (${(err as Error)?.message ?? String(err)})`, {
-      cause: err,
-    });
+    new LimitsUnavailableError(
+      `Redis at ${deps.where} did not answer (${(err as Error)?.message ?? String(err)})`,
+      {
+        cause: err,
+      },
+    );
 
   const periodsAt = (at: Date, s: Settings): PeriodKeys => ({
     day: localDay(at, s.timeZone),
@@ -100,22 +110,33 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     const close = (spentE10: number, tokens: number, alert: boolean) => {
       if (!open) return;
       open = false;
-      scripts.settle(allKeys, [rows.length, String(-heldE10), String(spentE10), id, Math.max(0, Math.round(tokens))]).then(
-        (reply) => {
-          const uses: ScopeUse[] = [];
-          rows.forEach((r, i) => {
-            const spent = reply[2 * i] as number;
-            const reserved = reply[2 * i + 1] as number;
-            if (spent < 0) return;
-            seenBudget.set(r.key, { spent, reserved });
-            if (r.limitUsd !== undefined) uses.push(useOf(r, spent, reserved));
-          });
-          if (alert) fireAlerts(uses);
-        },
-        // The reservation stays counted at its worst case in Redis until the period's key
-        // expires: the budget errs on the safe side.
-        (err: unknown) => log(`shimmy: could not settle a reservation in Redis (${String(err)}); it stays counted at its worst case`),
-      );
+      scripts
+        .settle(allKeys, [
+          rows.length,
+          String(-heldE10),
+          String(spentE10),
+          id,
+          Math.max(0, Math.round(tokens)),
+        ])
+        .then(
+          (reply) => {
+            const uses: ScopeUse[] = [];
+            rows.forEach((r, i) => {
+              const spent = reply[2 * i] as number;
+              const reserved = reply[2 * i + 1] as number;
+              if (spent < 0) return;
+              seenBudget.set(r.key, { spent, reserved });
+              if (r.limitUsd !== undefined) uses.push(useOf(r, spent, reserved));
+            });
+            if (alert) fireAlerts(uses);
+          },
+          // The reservation stays counted at its worst case in Redis until the period's key
+          // expires: the budget errs on the safe side.
+          (err: unknown) =>
+            log(
+              `shimmy: could not settle a reservation in Redis (${String(err)}); it stays counted at its worst case`,
+            ),
+        );
     };
     return {
       headers,
@@ -150,7 +171,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       args.push(
         r.limitUsd === undefined ? -1 : toE10(r.limitUsd),
         toE10(ledgerSpent(r.scope, r.periodKey)),
-        budgetExpiry(at, s.timeZone, r.scope.period),
+        budgetTtlMs(at, s.timeZone, r.scope.period),
       );
     let reply: number[];
     try {
@@ -158,9 +179,23 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     } catch (err) {
       throw unavailable(err);
     }
-    const [ok, requestWait, tokenWait, requests, tokens, resetMs] = reply as [number, number, number, number, number, number];
+    const [ok, requestWait, tokenWait, requests, tokens, resetMs] = reply as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
     seenRate.set(tool.name, { requests, tokens, at: nowMs });
-    const headers = rateLimitHeaders({ rpm, tpm, requests, tokens, requestsResetMs: resetMs, tokensResetMs: resetMs });
+    const headers = rateLimitHeaders({
+      rpm,
+      tpm,
+      requests,
+      tokens,
+      requestsResetMs: resetMs,
+      tokensResetMs: resetMs,
+    });
     const uses: ScopeUse[] = [];
     const failing: ScopeUse[] = [];
     rows.forEach((r, i) => {
@@ -171,13 +206,21 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       if (!fit) failing.push(useOf(r, spent, reserved));
     });
     if (ok === 1)
-      return { ok: true, reservation: reservationFor(tool.name, rows, uses, Math.max(0, worstE10), id, headers) };
+      return {
+        ok: true,
+        reservation: reservationFor(tool.name, rows, uses, Math.max(0, worstE10), id, headers),
+      };
 
     const refusal =
       budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at) ??
       rateRefusalOf(tool, req, { requestWait, tokenWait: tokenWait < 0 ? Infinity : tokenWait }, headers);
     if (!refusal) throw new Error('Redis refused a request without a reason');
-    const event = throttle.next(tool.name, refusal.kind === 'budget' ? 'budget' : 'rate_limit', refusal.message, at);
+    const event = throttle.next(
+      tool.name,
+      refusal.kind === 'budget' ? 'budget' : 'rate_limit',
+      refusal.message,
+      at,
+    );
     if (event) deps.emit(event);
     return { ok: false, refusal };
   }
@@ -204,7 +247,9 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
         const [spent, reserved] = v as [string | null, string | null];
         // A period not started in Redis yet: what the ledger holds, nothing reserved.
         const used =
-          spent === null ? ledgerSpent(r.scope, r.periodKey) : addUsd(fromE10(Number(spent)), fromE10(Number(reserved ?? 0)));
+          spent === null
+            ? ledgerSpent(r.scope, r.periodKey)
+            : addUsd(fromE10(Number(spent)), fromE10(Number(reserved ?? 0)));
         room = Math.min(room, roundUsd(roundUsd(r.limitUsd as number) - used));
       });
       return Math.max(0, room);

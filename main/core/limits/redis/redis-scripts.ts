@@ -12,7 +12,7 @@ import type { Redis } from 'ioredis';
  *  ARGV: n, worst (e10; -1 = unpriced), now ms, window ms, rpm (-1 = none), tpm (-1 = none),
  *  estimated tokens, entry id, window key ttl ms; then per budget: limit e10 (-1 = none: spend is
  *  still kept, so a limit set later starts from the truth), seed e10 (the
- *  ledger's total, used only when the period's key is missing), key expiry (unix ms).
+ *  ledger's total, used only when the period's key is missing), key ttl ms (the period's end + a day).
  *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
  *  window, ms until its oldest entry leaves; then per budget: spent, reserved (before this
  *  request), fits (1/0). */
@@ -36,7 +36,7 @@ for i = 1, n do
   local limit = tonumber(ARGV[a + 1])
   if redis.call('EXISTS', k) == 0 then
     redis.call('HSET', k, 'spent', ARGV[a + 2], 'reserved', '0')
-    redis.call('PEXPIREAT', k, ARGV[a + 3])
+    redis.call('PEXPIRE', k, ARGV[a + 3])
   end
   local v = redis.call('HMGET', k, 'spent', 'reserved')
   local spent = tonumber(v[1]) or 0
@@ -153,7 +153,10 @@ export function defineLimitScripts(redis: Redis): LimitScripts {
   redis.defineCommand('shimmySettle', { lua: SETTLE });
   // defineCommand adds methods ioredis's types cannot know; with no numberOfKeys, the first
   // argument is the key count.
-  const call = redis as unknown as Record<'shimmyReserve' | 'shimmySettle', (...a: Array<string | number>) => Reply>;
+  const call = redis as unknown as Record<
+    'shimmyReserve' | 'shimmySettle',
+    (...a: Array<string | number>) => Reply
+  >;
   return {
     reserve: (keys, args) => call.shimmyReserve(keys.length, ...keys, ...args),
     settle: (keys, args) => call.shimmySettle(keys.length, ...keys, ...args),
