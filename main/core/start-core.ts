@@ -124,7 +124,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     redisUrl: opts.redis,
     report: (message) => log({ warn: message }),
   });
-  const upstream = createUpstreamClient();
+  const upstream = createUpstreamClient({ connectionsPerOrigin: settings().upstreamConnections });
   const keyHealth = createKeyHealth();
   const cache = await openResponseCache({
     dir: path.join(opts.dataDir, 'cache'),
