@@ -211,6 +211,9 @@ export const PutKeySchema = z.object({
   provider: NameSchema,
   key: z.string().min(1),
   label: NameSchema.optional(),
+  /** Store a key whose shape is unusual for the provider's host (never one with line breaks,
+   *  spaces or a mask in it). */
+  force: z.boolean().optional(),
 });
 export type PutKey = z.infer<typeof PutKeySchema>;
 
