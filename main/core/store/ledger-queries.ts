@@ -84,7 +84,7 @@ export async function* exportRecords(
   db: Kysely<LedgerSchema>,
   q: LogQuery,
   kind: EngineKind = 'sqlite',
-  page = 500,
+  page = 200,
 ) {
   let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
   if (q.before !== undefined && !cursor) return;

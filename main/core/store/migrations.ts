@@ -189,10 +189,13 @@ function provider(kind: EngineKind): MigrationProvider {
   };
 }
 
-/** Brings the schema to the newest version; throws with the failing migration's error. */
-export async function migrate(db: Kysely<unknown>, kind: EngineKind): Promise<void> {
+/**
+ * Brings the schema to the newest version (or to `target`, for tests of an upgrade); throws with
+ * the failing migration's error.
+ */
+export async function migrate(db: Kysely<unknown>, kind: EngineKind, target?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: provider(kind) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(
