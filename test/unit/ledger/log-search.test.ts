@@ -21,7 +21,7 @@ const named = record({
   provider: 'OpenRouter',
   path: '/v1/responses',
   keyLabel: 'work-key',
-  errorClass: 'upstream_timeout',
+  errorClass: 'upstream_unreachable',
   client: 'Claude-Code',
   session: 'sess-abc123',
   project: 'Apollo',
@@ -50,15 +50,15 @@ describe.each(ENGINES)('log text search on $kind', ({ kind, skip }) => {
     const again = await open(dir);
     again.append(record({ id: 'later-1', time: '2024-05-01T12:00:00.000Z', user: 'Carol' }));
     const found = async (text: string) => ids((await again.query({ text })).records);
-    for (const text of ['router', 'RESPONSES', 'work-k', 'stream_time', 'claude-c', 'pollo', 'BOB'])
+    for (const text of ['router', 'RESPONSES', 'work-k', 'stream_unre', 'claude-c', 'pollo', 'BOB'])
       expect(await found(text), text).toEqual([named.id]);
     expect(await found('7F3C2A')).toEqual([named.id]);
     expect(await found('sess-abc')).toEqual([named.id]);
     expect(await found('carol')).toEqual(['later-1']);
     // LIKE's wildcards are plain characters here.
-    expect(await found('upstream%timeout')).toEqual([]);
-    expect(await found('upstream_t')).toEqual([named.id]);
-    expect(await found('upstreamXt')).toEqual([]);
+    expect(await found('upstream%unreachable')).toEqual([]);
+    expect(await found('upstream_u')).toEqual([named.id]);
+    expect(await found('upstreamXu')).toEqual([]);
     // Only ids and sessions match from their start (they are unique; names match anywhere).
     expect(await found('abc123')).toEqual([]);
     expect(await found('nothing-like-it')).toEqual([]);
