@@ -60,7 +60,15 @@ beforeAll(async () => {
     JSON.stringify({
       version: 1,
       providers: BUILTIN_PROVIDERS.map((p) => ({ ...p, baseUrl: baseUrl(p.kind) })),
-      tools: [{ name: 'legacy', createdAt: new Date().toISOString(), paused: false, limits: {}, tokens: [legacy.record] }],
+      tools: [
+        {
+          name: 'legacy',
+          createdAt: new Date().toISOString(),
+          paused: false,
+          limits: {},
+          tokens: [legacy.record],
+        },
+      ],
       settings: { retentionDays: 45 },
     }),
     { mode: 0o600 },
@@ -82,7 +90,9 @@ afterAll(async () => {
 
 describe.skipIf(postgresMissing)('two serve replicas on one Postgres', () => {
   it('the first replica imported its config.json once and said so; the second did not', async () => {
-    expect(a.stdout()).toMatch(/imported .*config\.json into postgres:\/\/postgres@127\.0\.0\.1:\d+\/team_replicas/);
+    expect(a.stdout()).toMatch(
+      /imported .*config\.json into postgres:\/\/postgres@127\.0\.0\.1:\d+\/team_replicas/,
+    );
     expect(b.stdout()).not.toMatch(/imported/);
     expect((await b.admin.call('getSettings', {})).retentionDays).toBe(45);
     expect((await chat(b.url, legacy.token)).status).toBe(200);
@@ -108,7 +118,9 @@ describe.skipIf(postgresMissing)('two serve replicas on one Postgres', () => {
     const [view] = (await a.admin.call('listTools', {})).filter((t) => t.name === 'revoked');
     await a.admin.call('revokeToken', { params: { name: 'revoked', id: view!.tokens[0]!.id } });
     const ms = await within(CONFIG_POLL_MS, async () => (await chat(b.url, created.token)).status === 401);
-    console.log(`a token revoked on A was refused on B after ${ms.toFixed(1)} ms (bound ${CONFIG_POLL_MS} ms)`);
+    console.log(
+      `a token revoked on A was refused on B after ${ms.toFixed(1)} ms (bound ${CONFIG_POLL_MS} ms)`,
+    );
     expect((await chat(a.url, created.token)).status).toBe(401);
   });
 
@@ -125,7 +137,9 @@ describe.skipIf(postgresMissing)('two serve replicas on one Postgres', () => {
   it('concurrent edits on both replicas keep every change; one name is created once', async () => {
     const names = Array.from({ length: 12 }, (_, i) => `crowd-${i}`);
     const results = await Promise.all(
-      names.map((name, i) => (i % 2 ? a : b).admin.call('createTool', { body: { name, limits: { rpm: i + 1 } } })),
+      names.map((name, i) =>
+        (i % 2 ? a : b).admin.call('createTool', { body: { name, limits: { rpm: i + 1 } } }),
+      ),
     );
     tokens.push(...results.map((r) => r.token));
     const dup = await Promise.allSettled([
@@ -133,15 +147,21 @@ describe.skipIf(postgresMissing)('two serve replicas on one Postgres', () => {
       b.admin.call('createTool', { body: { name: 'same', limits: {} } }),
     ]);
     expect(dup.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
-    expect(String((dup.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(/already exists/);
+    expect(String((dup.find((r) => r.status === 'rejected') as PromiseRejectedResult).reason)).toMatch(
+      /already exists/,
+    );
     for (const r of dup) if (r.status === 'fulfilled') tokens.push(r.value.token);
     for (const r of [a, b])
       await within(CONFIG_POLL_MS, async () => {
         const listed = (await r.admin.call('listTools', {})).map((t) => t.name);
-        return [...names, 'same'].every((n) => listed.includes(n)) && listed.filter((n) => n === 'same').length === 1;
+        return (
+          [...names, 'same'].every((n) => listed.includes(n)) &&
+          listed.filter((n) => n === 'same').length === 1
+        );
       });
     // Every token works on the replica that did not create it.
-    for (const [i, r] of results.entries()) expect((await chat((i % 2 ? b : a).url, r.token)).status).toBe(200);
+    for (const [i, r] of results.entries())
+      expect((await chat((i % 2 ? b : a).url, r.token)).status).toBe(200);
   });
 
   it('the database holds token hashes only, and no provider key', async () => {

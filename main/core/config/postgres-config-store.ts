@@ -49,7 +49,9 @@ export async function openPostgresConfigStore(opts: PostgresConfigOptions): Prom
   let row = await load();
   if (!row) row = await importFirst(db, opts);
   else if (await exists(path.join(opts.dataDir, CONFIG_FILE)))
-    opts.log({ info: `the config is read from ${opts.where}; ${path.join(opts.dataDir, CONFIG_FILE)} is not used` });
+    opts.log({
+      info: `the config is read from ${opts.where}; ${path.join(opts.dataDir, CONFIG_FILE)} is not used`,
+    });
   const first = validateConfig(row.doc);
   if ('problem' in first)
     throw new ConfigError(
@@ -102,7 +104,11 @@ export async function openPostgresConfigStore(opts: PostgresConfigOptions): Prom
     db.transaction().execute(async (trx) => {
       const r = await trx
         .updateTable('config_document')
-        .set({ revision: sql`revision + 1`, doc: sql`${JSON.stringify(full)}::jsonb`, updated_ms: Date.now() })
+        .set({
+          revision: sql`revision + 1`,
+          doc: sql`${JSON.stringify(full)}::jsonb`,
+          updated_ms: Date.now(),
+        })
         .where('id', '=', ID)
         .where('revision', '=', base)
         .returning('revision')

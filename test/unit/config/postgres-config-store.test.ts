@@ -103,7 +103,9 @@ describe.skipIf(postgresMissing)('config in Postgres', () => {
     expect(a.store.get().tools.map((t) => t.name)).toEqual(['aider']);
     expect(a.store.get().tools[0]!.tokens[0]!.hash).toBe(record.hash);
     expect(a.store.get().settings.retentionDays).toBe(45);
-    expect(a.logs.some((l) => /imported .*config\.json into the test database/.test(String(l.info)))).toBe(true);
+    expect(a.logs.some((l) => /imported .*config\.json into the test database/.test(String(l.info)))).toBe(
+      true,
+    );
 
     // The file changes afterwards: a second start does not import it again.
     await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ version: 1, tools: [] }));
@@ -132,7 +134,9 @@ describe.skipIf(postgresMissing)('config in Postgres', () => {
     }
     expect(seen.length).toBe(5);
     expect(b.remote.map((c) => c.tools.length)).toEqual([1, 2, 3, 4, 5]);
-    console.log(`config change seen by the other replica after (ms): ${times.map((t) => t.toFixed(1)).join(', ')}`);
+    console.log(
+      `config change seen by the other replica after (ms): ${times.map((t) => t.toFixed(1)).join(', ')}`,
+    );
   });
 
   it('without notifications the poll brings the change within its period', async () => {
@@ -158,7 +162,9 @@ describe.skipIf(postgresMissing)('config in Postgres', () => {
     await Promise.all(edits);
     // Each replica's last write may still be on its way to the other one.
     const settled = (r: Replica) =>
-      r.store.get().tools.length === 30 && r.store.get().settings.cacheEnabled && r.store.get().settings.retentionDays === 7;
+      r.store.get().tools.length === 30 &&
+      r.store.get().settings.cacheEnabled &&
+      r.store.get().settings.retentionDays === 7;
     await until(() => settled(a) && settled(b), 2000).catch(() => undefined);
     for (const r of [a, b]) {
       expect(new Set(r.store.get().tools.map((t) => t.name)).size).toBe(30);
@@ -190,7 +196,10 @@ describe.skipIf(postgresMissing)('config in Postgres', () => {
       [dirA, 'from-a'],
       [dirB, 'from-b'],
     ] as const)
-      await fs.writeFile(path.join(dir, 'config.json'), JSON.stringify({ version: 1, tools: [toolNamed(name)] }));
+      await fs.writeFile(
+        path.join(dir, 'config.json'),
+        JSON.stringify({ version: 1, tools: [toolNamed(name)] }),
+      );
     const [a, b] = await Promise.all([replica(url, dirA), replica(url, dirB)]);
     expect(a.store.get().tools.map((t) => t.name)).toEqual(b.store.get().tools.map((t) => t.name));
     expect([...a.logs, ...b.logs].filter((l) => /imported/.test(String(l.info)))).toHaveLength(1);
