@@ -4,7 +4,9 @@
 // shows; the record keeps the API-equivalent cost apart from spend; a "stop at N%" limit refuses.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -57,8 +59,11 @@ let h: Harness;
 let official: Awaited<ReturnType<typeof startOfficialHost>>;
 let fiveHour = 0.43;
 let token: string;
+/** The HOME `shimmy connect` writes agent configs into. */
+let home: string;
 
 beforeAll(async () => {
+  home = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-plan-home-'));
   official = await startOfficialHost(() => ({
     'anthropic-ratelimit-unified-status': 'allowed',
     'anthropic-ratelimit-unified-5h-utilization': String(fiveHour),
@@ -66,7 +71,19 @@ beforeAll(async () => {
     'anthropic-ratelimit-unified-7d-utilization': '0.12',
     'anthropic-ratelimit-unified-7d-reset': '1796500000',
   }));
-  h = await startHarness();
+  const keychainService = `ShimmyTest-${randomBytes(6).toString('hex')}`;
+  h = await startHarness({
+    keychainService,
+    core: {
+      env: {
+        ...process.env,
+        HOME: home,
+        CLAUDE_CONFIG_DIR: '',
+        SHIMMY_KEYCHAIN_SERVICE: keychainService,
+        SHIMMY_PRICE_REFRESH: 'off',
+      },
+    },
+  });
   await h.admin.call('patchSettings', {
     body: { planHosts: { anthropic: official.url, openai: `${official.url}/codex` } },
   });
@@ -79,6 +96,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.close();
   await official.close();
+  await fs.rm(home, { recursive: true, force: true });
 });
 
 const client = () =>
@@ -194,5 +212,56 @@ describe('plan pass-through', () => {
       expect(text.includes(Buffer.from('plan-credential-ZZZZ').toString('base64')), f).toBe(false);
     }
     expect(JSON.stringify(h.logs)).not.toContain('plan-credential-ZZZZ');
+  });
+});
+
+describe('connect claude-code --plan', () => {
+  it('writes a config whose header and base URL carry plan traffic through Shimmy; disconnect removes it', async () => {
+    await h.tool('not-plan');
+    await h.admin.call('createTool', { body: { name: 'cc-plan', limits: {}, plan: true } });
+    await expect(
+      h.admin.call('connectAgent', {
+        params: { agent: 'claude-code' },
+        body: { tool: 'not-plan', plan: true },
+      }),
+    ).rejects.toThrow(/does not use its own plan login/);
+
+    const r = await h.admin.call('connectAgent', {
+      params: { agent: 'claude-code' },
+      body: { tool: 'cc-plan', plan: true },
+    });
+    expect(r.written).toBe(true);
+    const file = path.join(home, '.claude', 'settings.json');
+    const env = JSON.parse(await fs.readFile(file, 'utf8')).env as Record<string, string>;
+    // Claude Code sends ANTHROPIC_CUSTOM_HEADERS lines as headers, with its own OAuth bearer.
+    const headers = Object.fromEntries(
+      env
+        .ANTHROPIC_CUSTOM_HEADERS!.split('\n')
+        .map((l) => [l.slice(0, l.indexOf(':')), l.slice(l.indexOf(':') + 1).trim()]),
+    );
+    expect(Object.keys(headers)).toEqual(['x-shimmy-token']);
+    const asAgent = new Anthropic({
+      baseURL: env.ANTHROPIC_BASE_URL,
+      authToken: PLAN_CREDENTIAL.slice('Bearer '.length),
+      apiKey: null,
+      defaultHeaders: headers,
+      maxRetries: 0,
+    });
+    const before = official.seen.length;
+    const msg = await asAgent.messages.create({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 64,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(msg.content).toEqual([{ type: 'text', text: 'on the plan' }]);
+    expect(official.seen.length).toBe(before + 1);
+    expect(official.seen.at(-1)!.headers.authorization).toBe(PLAN_CREDENTIAL);
+    const rec = (await h.admin.call('listRequests', { query: { tool: 'cc-plan' } })).records[0]!;
+    expect(rec.plan).toBe(true);
+
+    expect((await h.admin.call('disconnectAgent', { params: { agent: 'claude-code' } })).action).toBe(
+      'removed',
+    );
+    await expect(fs.stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
