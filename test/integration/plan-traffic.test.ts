@@ -9,6 +9,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import Anthropic from '@anthropic-ai/sdk';
+import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 
@@ -27,6 +28,7 @@ async function startOfficialHost(planHeaders: () => Record<string, string>) {
     req.resume();
     req.on('end', () => {
       seen.push({ url: req.url ?? '', headers: req.headers });
+      if (req.url?.startsWith('/codex/')) return answerCodex(res);
       res.writeHead(200, { 'content-type': 'application/json', ...planHeaders() });
       res.end(
         JSON.stringify({
@@ -53,6 +55,44 @@ async function startOfficialHost(planHeaders: () => Record<string, string>) {
     seen,
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
+}
+
+/** What the ChatGPT backend answers Codex (a Responses answer) with its plan headers. */
+function answerCodex(res: http.ServerResponse) {
+  res.writeHead(200, {
+    'content-type': 'application/json',
+    'x-codex-primary-used-percent': '37.5',
+    'x-codex-primary-window-minutes': '300',
+    'x-codex-primary-reset-after-seconds': '3600',
+    'x-codex-secondary-used-percent': '9',
+    'x-codex-secondary-window-minutes': '10080',
+    'x-codex-secondary-reset-at': '1796500000',
+  });
+  res.end(
+    JSON.stringify({
+      id: 'resp_plan',
+      object: 'response',
+      created_at: 1796000000,
+      status: 'completed',
+      model: 'gpt-5-codex',
+      output: [
+        {
+          type: 'message',
+          id: 'msg_1',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'codex on the plan', annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: 2000,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 100,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 2100,
+      },
+    }),
+  );
 }
 
 let h: Harness;
@@ -263,5 +303,43 @@ describe('connect claude-code --plan', () => {
       'removed',
     );
     await expect(fs.stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('Codex on a ChatGPT plan', () => {
+  it('goes to the ChatGPT backend with its own login, and its x-codex headers become the openai windows', async () => {
+    const codexToken = (
+      await h.admin.call('createTool', {
+        body: { name: 'codex-plan', limits: { dailyUsd: 0.001 }, plan: true },
+      })
+    ).token;
+    // What `shimmy connect codex --plan` writes: base_url …/v1, requires_openai_auth (Codex sends
+    // its ChatGPT bearer and account id), http_headers with the tool token.
+    const codex = new OpenAI({
+      baseURL: `${h.core.url}/v1`,
+      apiKey: 'chatgpt-oauth-access-token-QQQQ',
+      defaultHeaders: { 'x-shimmy-token': codexToken, 'chatgpt-account-id': 'acct-1' },
+      maxRetries: 0,
+    });
+    const r = await codex.responses.create({ model: 'gpt-5-codex', input: 'hi' });
+    expect(r.output_text).toBe('codex on the plan');
+    const got = official.seen.at(-1)!;
+    expect(got.url).toBe('/codex/responses');
+    expect(got.headers.authorization).toBe('Bearer chatgpt-oauth-access-token-QQQQ');
+    expect(got.headers['chatgpt-account-id']).toBe('acct-1');
+    expect(JSON.stringify(got.headers)).not.toContain(codexToken);
+
+    const windows = (await h.admin.call('plans')).windows.filter((w) => w.provider === 'openai');
+    expect(windows.map((w) => [w.window, w.usedPercent])).toEqual([
+      ['5h', 37.5],
+      ['7d', 9],
+    ]);
+    expect(windows[1]!.resetsAt).toBe(new Date(1796500000 * 1000).toISOString());
+    const rec = (await h.admin.call('listRequests', { query: { tool: 'codex-plan' } })).records[0]!;
+    expect(rec.plan).toBe(true);
+    expect(rec.costUsd).toBe(0);
+    // gpt-5-codex at $1.25 in / $10 out per 1M (openai.com/api/pricing, checked 2026-11-27):
+    // 2000 × 1.25e-6 + 100 × 10e-6 = 0.0025 + 0.001 = $0.0035
+    expect(rec.apiEquivalentUsd).toBeCloseTo(0.0035, 10);
   });
 });
