@@ -45,9 +45,9 @@ export async function spawnServer(role, opts = {}) {
     token: ready.token,
     price: ready.price,
     pid: child.pid,
-    async stats() {
+    async stats(opts = {}) {
       const reply = nextMessage(child, 'stats');
-      child.send({ type: 'stats' });
+      child.send({ type: 'stats', ...opts });
       return reply;
     },
     async stop() {
