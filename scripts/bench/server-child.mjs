@@ -48,6 +48,8 @@ process.on('message', async (msg) => {
   if (msg?.type === 'stats') {
     const loopMaxMs = loopDelay.max / 1e6;
     if (msg.resetLoop) loopDelay.reset();
+    // {gc:true}: what is retained, not garbage not yet collected (spawn-server passes --expose-gc).
+    if (msg.gc) globalThis.gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
     process.send({

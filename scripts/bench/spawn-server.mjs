@@ -37,6 +37,7 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_CPU_PROFILE;
   const child = fork(CHILD, [role], {
     env,
+    execArgv: [...process.execArgv, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextMessage(child, 'ready');

@@ -119,13 +119,14 @@ async function slowStreams(targets, n, events, intervalMs) {
   return rows;
 }
 
-/** RSS added per open stream once each holds a whole `answerBytes` answer (not yet ended). */
+/** RSS added per open stream once each holds a whole `answerBytes` answer (not yet ended), after
+ *  a full GC on both sides of the measure: what a stream retains, not garbage awaiting collection. */
 async function memoryPerStream(targets, n, answerBytes) {
   const rows = {};
   for (const t of targets) {
     // One warm stream first, so lazily loaded code is not counted per stream.
     await concurrent(t, { n: 4, body: smallBody, answer: `hold:${answerBytes}:10`, timeoutMs: 30_000 });
-    const before = (await t.server.stats()).rssBytes;
+    const before = (await t.server.stats({ gc: true })).rssBytes;
     let full = 0;
     let allIn;
     const arrived = new Promise((r) => (allIn = r));
@@ -143,7 +144,7 @@ async function memoryPerStream(targets, n, answerBytes) {
       },
     });
     await Promise.race([arrived, new Promise((r) => setTimeout(r, 7_000))]);
-    const during = (await t.server.stats()).rssBytes;
+    const during = (await t.server.stats({ gc: true })).rssBytes;
     await run;
     rows[t.name] = { streamsFull: full, perStreamKb: (during - before) / n / 1024 };
     console.log(
