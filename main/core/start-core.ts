@@ -16,7 +16,7 @@ import { createEventBus } from './events/event-bus.js';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
 import { openLedgerEngine, redactDatabase } from './store/index.js';
-import { createLimiter } from './limits/index.js';
+import { openLimiter } from './limits/index.js';
 import { createPrices, loadLegacyPrices, openPriceCatalog } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
@@ -44,6 +44,8 @@ export interface StartCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** `postgres://…` keeps the ledger in Postgres; default: `<dataDir>/ledger.sqlite`. */
   database?: string;
+  /** `redis://…` shares budgets and rate limits with the other replicas; default: in memory. */
+  redis?: string;
   /** Timeouts and connection caps (tests shorten them); defaults in server/server-limits.ts. */
   serverLimits?: Partial<ServerLimits>;
 }
@@ -114,7 +116,14 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     user: () => config.get().prices,
     legacy: () => legacyPrices,
   });
-  const limiter = createLimiter({ spend: ledger, settings, emit: (e) => events.emit(e), now });
+  const limiter = await openLimiter({
+    spend: ledger,
+    settings,
+    emit: (e) => events.emit(e),
+    now,
+    redisUrl: opts.redis,
+    report: (message) => log({ warn: message }),
+  });
   const upstream = createUpstreamClient({ connectionsPerOrigin: settings().upstreamConnections });
   const keyHealth = createKeyHealth();
   const cache = await openResponseCache({
@@ -268,6 +277,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       if (spendTick) clearTimeout(spendTick);
       await upstream.close();
       await ledger.close();
+      await limiter.close?.();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
       await ownerOnly;
