@@ -21,14 +21,16 @@ export async function startShimmy(upstreamUrl) {
   const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
   const { startCore } = await import(pathToFileURL(corePath).href);
   const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-bench-'));
-  // SHIMMY_KEY_OPENAI binds to the base URL openai has at start: point it at the upstream first.
-  const providersPath = join(import.meta.dirname, '../../dist/main/core/config/builtin-providers.js');
-  const { BUILTIN_PROVIDERS } = await import(pathToFileURL(providersPath).href);
-  const providers = BUILTIN_PROVIDERS.map((p) => ({
-    ...p,
-    baseUrl: p.kind === 'openai' ? `${upstreamUrl}/v1` : upstreamUrl,
-  }));
-  await writeFile(join(dataDir, 'config.json'), JSON.stringify({ version: 1, providers }), { mode: 0o600 });
+  // The openai provider points at the fake upstream before start: a SHIMMY_KEY_* key is bound to
+  // the base URL its provider has at start (repointing it after would leave it without a key).
+  const openai = {
+    name: 'openai',
+    kind: 'openai',
+    baseUrl: `${upstreamUrl}/v1`,
+    isDefault: true,
+    builtin: true,
+  };
+  await writeFile(join(dataDir, 'config.json'), JSON.stringify({ version: 1, providers: [openai] }));
   const core = await startCore({
     dataDir,
     port: 0,
@@ -38,7 +40,6 @@ export async function startShimmy(upstreamUrl) {
     // scripts/bench-redis.mjs: the same target with its limits in Redis.
     ...(process.env.BENCH_REDIS ? { redis: process.env.BENCH_REDIS } : {}),
   });
-  await admin(core, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
   const limits = process.env.BENCH_TOOL_LIMITS ? JSON.parse(process.env.BENCH_TOOL_LIMITS) : {};
   const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits });
   const prices = await admin(core, 'GET', '/api/prices');
