@@ -7,6 +7,7 @@ import { formatUsd } from '../format/money.js';
 import { formatCount } from '../format/numbers.js';
 import { EmptyState, ErrorNote, Loading } from '../ui/bits.js';
 import { UsageBar } from '../ui/usage-bar.js';
+import { PlanLimits } from './plan-limits.js';
 import { SpendChart } from './spend-chart.js';
 import { useOverview } from './use-overview.js';
 import { memo, useState } from 'react';
@@ -30,6 +31,7 @@ export function OverviewPage() {
           reload={overview.reload}
         />
       )}
+      <PlanLimits />
       {o && <ToolList tools={o.tools} />}
       <SpendChart />
     </div>
