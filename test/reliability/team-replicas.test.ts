@@ -115,6 +115,26 @@ describe.skipIf(postgresMissing)('two serve replicas on one Postgres', () => {
     console.log(`a tool created on A authenticated on B after ${ms.toFixed(1)} ms`);
   });
 
+  it("B's dashboards are told to refetch when A changes the tools", async () => {
+    const res = await b.admin.fetchRaw('/api/events');
+    const reader = res.body!.getReader();
+    let text = '';
+    const told = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return false;
+        text += new TextDecoder().decode(value);
+        if (/"type":"config","what":"tools"/.test(text)) return true;
+      }
+    })();
+    const created = await a.admin.call('createTool', { body: { name: 'watched', limits: {} } });
+    tokens.push(created.token);
+    const timeout = new Promise<false>((r) => setTimeout(() => r(false), BOUND_MS).unref());
+    const seen = await Promise.race([told, timeout]);
+    await reader.cancel();
+    expect(seen).toBe(true);
+  });
+
   it('a token revoked on A is refused on B within the bound', async () => {
     const created = await a.admin.call('createTool', { body: { name: 'revoked', limits: {} } });
     tokens.push(created.token);
