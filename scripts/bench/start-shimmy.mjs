@@ -37,8 +37,11 @@ export async function startShimmy(upstreamUrl) {
     keychain: null,
     env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
     log: () => {},
+    // scripts/bench-redis.mjs: the same target with its limits in Redis.
+    ...(process.env.BENCH_REDIS ? { redis: process.env.BENCH_REDIS } : {}),
   });
-  const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits: {} });
+  const limits = process.env.BENCH_TOOL_LIMITS ? JSON.parse(process.env.BENCH_TOOL_LIMITS) : {};
+  const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits });
   const prices = await admin(core, 'GET', '/api/prices');
   return {
     url: core.url,
