@@ -12,7 +12,7 @@ export interface Services {
   subscribe(listener: EventListener): () => void;
   connection: ConnectionState;
   /** Goes up each time the event stream reopens after a loss: pushed views should refetch once. */
-  resyncs: number;
+  resyncs?: number;
   /** undefined = the browser's locale. */
   locale?: string;
   /** Copies text for the "Copy" buttons; navigator.clipboard in the app. */

@@ -32,7 +32,7 @@ export function useOverview(): RouteState<Overview> {
 
   const { reload } = fetched;
   useEffect(() => {
-    if (resyncs > 0) reload();
+    if ((resyncs ?? 0) > 0) reload();
   }, [resyncs, reload]);
 
   // Whichever is newer wins: a fetch answered after a push must not roll it back, nor the reverse.
