@@ -3,7 +3,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { LedgerRecord } from '../../../shared/ledger.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import {
+  ANTHROPIC_TEST_KEY,
+  GEMINI_TEST_KEY,
+  OPENAI_TEST_KEY,
+  startHarness,
+  type Harness,
+} from '../../support/harness.js';
 import { startAgentUpstream, type AgentUpstream } from './agent-upstream.js';
 import { ensureAgents, makeHome } from './agent-process.js';
 
@@ -23,13 +29,15 @@ export async function startAgentHarness(): Promise<AgentHarness> {
   ensureAgents();
   const mock = await startAgentUpstream();
   const h = await startHarness();
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${mock.url}/v1` } });
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: mock.url } });
-  // Google's native API family, where this build has it.
-  const providers = await h.admin.call('listProviders');
-  if (providers.some((p) => p.name === 'google')) {
-    await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: mock.url } });
-    await h.admin.call('putKey', { body: { provider: 'google', key: 'AIza-test-google-key-0000' } });
+  // A key is bound to the base URL its provider had when it was given: repoint, then give it again.
+  const pointed = [
+    ['openai', `${mock.url}/v1`, OPENAI_TEST_KEY],
+    ['anthropic', mock.url, ANTHROPIC_TEST_KEY],
+    ['google', mock.url, GEMINI_TEST_KEY],
+  ] as const;
+  for (const [name, baseUrl, key] of pointed) {
+    await h.admin.call('patchProvider', { params: { name }, body: { baseUrl } });
+    await h.admin.call('putKey', { body: { provider: name, key } });
   }
   const home = makeHome();
   const workdir = path.join(home, 'project');
