@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendError } from '../errors/api-errors.js';
+import { refusalAudience } from '../errors/refusal-audience.js';
 import type { Reservation } from '../limits/index.js';
 import { providerDialect, speechCharacters } from '../meter/index.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
@@ -206,7 +207,14 @@ function answerRefusal(
     draft.status = 499;
   } else {
     req.resume();
-    sendError(res, draft.family, err.kind, err.message, { ...headers, ...err.headers });
+    sendError(
+      res,
+      draft.family,
+      err.kind,
+      err.message,
+      { ...headers, ...err.headers },
+      refusalAudience(req.headers),
+    );
     draft.status = res.statusCode;
   }
   draft.costUsd = 0;

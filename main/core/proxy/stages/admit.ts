@@ -118,7 +118,7 @@ export function admit(
     estimatedTokens: inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices,
     worstCaseUsd,
   });
-  if (!result.ok) throw refusalOf(result.refusal, plan);
+  if (!result.ok) throw refusalOf(result.refusal, plan, deps.now());
 
   const admitted: Admitted = {
     reservation: result.reservation,
@@ -200,13 +200,18 @@ function budgetCapRefusal(tool: Tool, plan: OutputPlan, why: string): Refused {
   );
 }
 
-function refusalOf(r: Refusal, plan: OutputPlan | null): Refused {
+function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
   if (r.kind === 'budget') {
     const floor =
       plan?.kind === 'refused'
         ? ` Not even a ${plan.limit}-token answer fits in what is left, so the request was not sent.`
         : '';
-    return new Refused('budget_exceeded', r.message + floor, 'budget', { 'x-should-retry': 'false' });
+    // Retry-After says when the budget resets (Gemini clients read it as RetryInfo, errors/api-errors.ts).
+    const retryAfter = Math.max(1, Math.ceil((r.resetsAt.getTime() - now.getTime()) / 1000));
+    return new Refused('budget_exceeded', r.message + floor, 'budget', {
+      'x-should-retry': 'false',
+      'retry-after': String(retryAfter),
+    });
   }
   return new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers);
 }
