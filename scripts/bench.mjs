@@ -25,8 +25,8 @@
 // round) --jit-warmup MS (2000 per target and scenario, once, before the measured rounds)
 // --only c1,c32,s32 (just those scenarios) --split --no-express --profile (CPU-profile the Shimmy
 // child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
-// with scripts/bench/top-self-time.mjs) --ledger-records N (100000; 0 skips the ledger bench;
-// `node scripts/bench-ledger.mjs` alone runs the full 1M).
+// with scripts/bench/top-self-time.mjs) --ledger-records N (1000000, issue 15's size; 5000000 for
+// the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -46,7 +46,7 @@ const { values: args } = parseArgs({
     'no-express': { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-target': { type: 'string', default: 'shimmy' },
-    'ledger-records': { type: 'string', default: '100000' },
+    'ledger-records': { type: 'string', default: '1000000' },
     only: { type: 'string' },
   },
 });

@@ -11,6 +11,7 @@ import { registerUsageCommands } from './commands/usage-commands.js';
 import { registerDashboardCommand } from './commands/dashboard-command.js';
 import { registerPlanCommand } from './commands/plan-command.js';
 import { registerCacheCommands, registerRouteCommands } from './commands/cache-route-commands.js';
+import { registerSettingsCommands } from './commands/settings-commands.js';
 
 export function buildProgram(): Command {
   const program = new Command('shimmy')
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerRouteCommands(program);
   registerDashboardCommand(program);
   registerPlanCommand(program);
+  registerSettingsCommands(program);
   return program;
 }
 

@@ -27,7 +27,8 @@ export type ProxyErrorKind =
   | 'upgrade_not_supported'
   | 'plan_limit'
   | 'shutting_down'
-  | 'ledger_unavailable';
+  | 'ledger_unavailable'
+  | 'limits_unavailable';
 
 interface ErrorShape {
   status: number;
@@ -88,6 +89,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   },
   shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
   ledger_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
+  limits_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 /** Codex shows a 400's body as sent and stops; it hides a 429's message and retries a 403 five

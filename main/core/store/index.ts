@@ -7,8 +7,10 @@ import { openPostgres } from './postgres/open-postgres.js';
 import { openSqlite } from './sqlite/open-sqlite.js';
 
 /** `postgres://…` / `postgresql://…` → Postgres; anything else is a SQLite file path. */
+export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
+
 export function openLedgerEngine(database: string): Promise<LedgerEngine> {
-  return /^postgres(ql)?:\/\//i.test(database) ? openPostgres(database) : openSqlite(database);
+  return isPostgresUrl(database) ? openPostgres(database) : openSqlite(database);
 }
 
 /** Shown in logs and errors without the password a database URL may carry. */

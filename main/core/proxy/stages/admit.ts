@@ -1,18 +1,21 @@
-// Stage 5, admit: one synchronous check-and-reserve of the request's worst-case cost against the
-// tool's and the global budgets, and of its tokens against RPM/TPM. Node runs it in one tick, so
-// concurrent requests cannot slip past each other. With a USD budget, the output limit is sized
+// Stage 5, admit: one atomic check-and-reserve of the request's worst-case cost against the
+// tool's and the global budgets, and of its tokens against RPM/TPM — synchronous in one tick with
+// the in-memory limiter, one Lua script with Redis — so concurrent requests cannot slip past each
+// other. With a USD budget, the output limit is sized
 // to what the budget has left (limits/output-cap.ts) and written into the body sent upstream, so
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { Usage } from '../../../../shared/usage.js';
-import type { Refusal, Reservation } from '../../limits/index.js';
+import { LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
+import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { readOutputLimit, withOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
+import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import { isObject } from '../request-meta.js';
@@ -58,15 +61,45 @@ const generates = (endpoint: RecordDraft['endpoint']) =>
   endpoint === 'messages' ||
   endpoint === 'generate_content';
 
-/** The one pricing function the ledger uses, for a hypothetical usage of this request. */
-function costFunction(price: PriceMatch | undefined): CostOf | undefined {
-  return price ? (u: Usage) => priceUsage(price, u) : undefined;
+/** The one pricing function the ledger uses, for a hypothetical usage of this request. With
+ *  fallbacks, the dearest of the models that may serve it: the ledger prices the answer at the
+ *  model that did, so a reservation sized for the routed model alone would not bound it. */
+function costFunction(price: PriceMatch | undefined, fallbacks: readonly PriceMatch[]): CostOf | undefined {
+  if (!price) return undefined;
+  if (fallbacks.length === 0) return (u: Usage) => priceUsage(price, u);
+  const all = [price, ...fallbacks];
+  return (u: Usage) => {
+    let dearest: number | null = null;
+    for (const p of all) {
+      const usd = priceUsage(p, u);
+      if (usd === null) return null;
+      if (dearest === null || usd > dearest) dearest = usd;
+    }
+    return dearest;
+  };
 }
 
-export function admit(
+function imageLimit(json: unknown): { requested: number; choices: number } {
+  const { perImage, images } = imageOutputTokens(json);
+  return { requested: perImage, choices: images };
+}
+
+const priceOf = (deps: ProxyDeps, t: RouteTarget, at: Date) =>
+  t.upstreamModel ? deps.prices.lookup({ provider: t.provider, model: t.upstreamModel, at }) : undefined;
+
+export async function admit(
   deps: ProxyDeps,
-  x: { config: Config; tool: Tool; draft: RecordDraft; json: unknown; provider: Provider; model: string },
-): Admitted {
+  x: {
+    config: Config;
+    tool: Tool;
+    draft: RecordDraft;
+    json: unknown;
+    provider: Provider;
+    model: string;
+    /** Where the request may go if the routed provider fails (its fallback chain). */
+    fallbacks: readonly RouteTarget[];
+  },
+): Promise<Admitted> {
   const { tool, draft, json, model } = x;
   const { family, endpoint } = draft;
   const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
@@ -83,25 +116,40 @@ export function admit(
     [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
       (v) => v !== undefined,
     );
-  const cost = costFunction(price);
+  // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
+  // unpriced too (it could be served there), refused like any unpriced model.
+  const fallbackPrices = budgeted ? x.fallbacks.map((t) => priceOf(deps, t, draft.time)) : [];
+  const unpricedFallback = x.fallbacks[fallbackPrices.findIndex((p) => p === undefined)];
+  const cost = unpricedFallback
+    ? undefined
+    : costFunction(
+        price,
+        fallbackPrices.filter((p): p is PriceMatch => p !== undefined),
+      );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
-    throw unpricedRefusal(tool, model);
+    throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
 
   const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
-  // Embeddings write nothing; images and audio have no output limit to lower: they are reserved
-  // at TPM_OUTPUT_ESTIMATE output tokens, as before (see the README's Budgets section).
+  // Embeddings write nothing; images have no output limit to lower but a known worst case per
+  // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
+  // the README's Budgets section).
   const { requested, choices } = generates(endpoint)
     ? readOutputLimit(endpoint, json)
-    : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
+    : endpoint === 'images'
+      ? imageLimit(json)
+      : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
   // The model's maximum matters only to a USD budget (TPM counts TPM_OUTPUT_ESTIMATE instead).
   const max = budgeted ? modelMaxOutput(model) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const input = budgeted && cost && metered(endpoint) ? reservedInput(family, json, inputTokens, cost) : null;
-  // Read in the same tick as limiter.admit() below: nothing in between yields.
+  // In memory, read in the same tick as limiter.admit() below: nothing in between yields. In Redis
+  // another replica may reserve in between; admit() still checks atomically and refuses then.
+  const headroom = input && cost && generates(endpoint) ? deps.limiter.headroomUsd(tool) : undefined;
+  const headroomUsd = headroom instanceof Promise ? await shared(headroom) : headroom;
   const plan: OutputPlan | null =
     input && cost && generates(endpoint)
-      ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd: deps.limiter.headroomUsd(tool) })
+      ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
       : null;
   const limit = plan ? plan.limit : wanted;
   const worstCaseUsd = !metered(endpoint)
@@ -109,15 +157,21 @@ export function admit(
     : plan
       ? plan.usd
       : input && cost
-        ? (cost({ ...input.usage, outputTokens: wanted * choices }) ?? null)
+        ? (cost({
+            ...input.usage,
+            outputTokens: wanted * choices,
+            // gpt-image models bill their output as image tokens, dearer than text ones.
+            ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
+          }) ?? null)
         : cost
           ? 0
           : null;
-  const result = deps.limiter.admit(tool, {
+  const admission = deps.limiter.admit(tool, {
     model,
     estimatedTokens: inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices,
     worstCaseUsd,
   });
+  const result = admission instanceof Promise ? await shared(admission) : admission;
   if (!result.ok) throw refusalOf(result.refusal, plan, deps.now());
 
   const admitted: Admitted = {
@@ -177,6 +231,23 @@ export function checkRecordable(deps: ProxyDeps): void {
       'ledger_unavailable',
       { 'retry-after': '5' },
     );
+}
+
+/** A shared engine's answer (Redis); when it cannot be reached the request is refused, never let
+ *  through unchecked (fail closed), in the caller's format. */
+async function shared<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (!(err instanceof LimitsUnavailableError)) throw err;
+    throw new Refused(
+      'limits_unavailable',
+      `Shimmy is refusing requests because it cannot check this tool's budgets and rate limits: ${err.message}. ` +
+        'Requests are accepted again as soon as Redis answers.',
+      'limits_unavailable',
+      { 'retry-after': '5' },
+    );
+  }
 }
 
 function unpricedRefusal(tool: Tool, model: string): Refused {
