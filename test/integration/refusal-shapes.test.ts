@@ -101,6 +101,15 @@ describe('budget refusals, by client', () => {
     expect(JSON.stringify(anthropic.json)).not.toMatch(/rate.limit|resource.exhausted/i);
   });
 
+  it('Continue (the x-shimmy-agent header connect writes into its models): 402, which it does not retry', async () => {
+    const { res, json } = await refuse('/v1/chat/completions', chat, {
+      'user-agent': 'ls/JS 5.23.2',
+      'x-shimmy-agent': 'continue',
+    });
+    expect(res.status).toBe(402);
+    expect(json.error).toMatchObject({ type: 'insufficient_quota', code: 'budget_exceeded' });
+  });
+
   it('Gemini: 429 RESOURCE_EXHAUSTED with the reset as google.rpc.RetryInfo (Gemini CLI stops on it)', async () => {
     const { res, json } = await refuse('/v1beta/models/gemini-2.5-flash:generateContent', gemini, {
       'user-agent': 'GeminiCLI/0.61.0/gemini-2.5-flash (linux; x64; terminal)',

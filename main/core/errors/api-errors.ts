@@ -101,9 +101,9 @@ const CODEX_FINAL = new Set<ProxyErrorKind>([
   'unpriced_endpoint',
 ]);
 
-/** The AI SDK retries every 429: its final refusals go out as 402 (Anthropic's `billing_error`;
- *  not RESOURCE_EXHAUSTED for Gemini, which opencode reads as "retry"). */
-const AI_SDK_FINAL: Partial<Record<ProxyErrorKind, ErrorShape>> = {
+/** The AI SDK and Continue retry every 429: their final refusals go out as 402 (Anthropic's
+ *  `billing_error`; not RESOURCE_EXHAUSTED for Gemini, which opencode reads as "retry"). */
+const RETRIES_429_FINAL: Partial<Record<ProxyErrorKind, ErrorShape>> = {
   budget_exceeded: {
     status: 402,
     openaiType: 'insufficient_quota',
@@ -120,7 +120,7 @@ const AI_SDK_FINAL: Partial<Record<ProxyErrorKind, ErrorShape>> = {
 
 function shapeOf(kind: ProxyErrorKind, audience: RefusalAudience): ErrorShape {
   if (audience === 'codex' && CODEX_FINAL.has(kind)) return { ...SHAPES[kind], status: 400 };
-  if (audience === 'ai-sdk') return AI_SDK_FINAL[kind] ?? SHAPES[kind];
+  if (audience === 'retries-429') return RETRIES_429_FINAL[kind] ?? SHAPES[kind];
   return SHAPES[kind];
 }
 

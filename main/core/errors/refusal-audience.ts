@@ -5,11 +5,17 @@
 //   "exceeded retry limit"), never the server's, and retries any other unexpected status five
 //   times; only a 400 is shown as sent and not retried.
 // - The Vercel AI SDK (and opencode on it) treats every 429 as retryable: the SDK retries it
-//   twice, opencode for ever. A 402 is final for both and its message is shown.
-// Checked against Codex 0.171, opencode 1.18 (AI SDK provider-utils 4.0), see the README.
+//   twice, opencode for ever; Continue (cn and the editor extensions) up to ten times. A 402 is
+//   final for all of them and its message is shown.
+// Checked against Codex 0.171, opencode 1.18 (AI SDK provider-utils 4.0), Continue cn 1.5, see
+// the README.
 import type { IncomingHttpHeaders } from 'node:http';
 
-export type RefusalAudience = 'default' | 'codex' | 'ai-sdk';
+export type RefusalAudience = 'default' | 'codex' | 'retries-429';
+
+/** Sent by the models `shimmy connect continue` writes: Continue's requests carry no other sign of
+ *  it (its bundled OpenAI SDK's User-Agent is a minified class name). */
+export const CONTINUE_AGENT_HEADER = 'x-shimmy-agent';
 
 export function refusalAudience(headers: IncomingHttpHeaders): RefusalAudience {
   const ua = typeof headers['user-agent'] === 'string' ? headers['user-agent'] : '';
@@ -18,6 +24,6 @@ export function refusalAudience(headers: IncomingHttpHeaders): RefusalAudience {
   // with it; every front end shares the same error handling.
   if (/^codex[_-]/i.test(originator) || /^codex_/i.test(ua)) return 'codex';
   // AI SDK 5+ providers append `ai-sdk/<package>/<version>` to the User-Agent.
-  if (/(^|\s)ai-sdk\//.test(ua)) return 'ai-sdk';
+  if (/(^|\s)ai-sdk\//.test(ua) || headers[CONTINUE_AGENT_HEADER] === 'continue') return 'retries-429';
   return 'default';
 }
