@@ -51,9 +51,10 @@ describe('Claude Code through shimmy exec', () => {
           'stream-json',
           '--verbose',
           '--include-partial-messages',
+          `Please ${READ_MARKER}${a.noteFile}`,
+          // (Last: the flag takes every argument after it.)
           '--allowedTools',
           'Read',
-          `Please ${READ_MARKER}${a.noteFile}`,
         ),
       ),
       { env: env(), cwd: a.workdir },

@@ -87,7 +87,7 @@ describe('Continue CLI through shimmy connect', () => {
     const before = a.mock.answered.length;
     try {
       const run = await runAgent(cn('Say hello'), { env: env(), cwd: a.workdir });
-      // cn speaks through the OpenAI SDK: a 429 with x-should-retry: false, asked once.
+      // cn retries a 429 ten times whatever its headers say; the header connect wrote gets it a 402.
       await expectBudgetRefusal(a, 'cn-broke', run, 1, before);
     } finally {
       await runAgent(shimmy('disconnect', 'continue', ...dataDir()), { env: env(), cwd: a.workdir });
