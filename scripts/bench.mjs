@@ -26,7 +26,9 @@
 // --only c1,c32,s32 (just those scenarios) --split --no-express --profile (CPU-profile the Shimmy
 // child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
 // with scripts/bench/top-self-time.mjs) --ledger-records N (1000000, issue 15's size; 5000000 for
-// the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone).
+// the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone)
+// --streams (issue 16: slow streams, memory per open stream, 20 MB bodies; scripts/bench/streams.mjs,
+// a few minutes) --streams-parts slow,memory,bodies.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +50,9 @@ const { values: args } = parseArgs({
     'profile-target': { type: 'string', default: 'shimmy' },
     'ledger-records': { type: 'string', default: '1000000' },
     only: { type: 'string' },
+    // Issue 16's stream and big-body figures (scripts/bench/streams.mjs): a few minutes, so opt-in.
+    streams: { type: 'boolean', default: false },
+    'streams-parts': { type: 'string', default: 'slow,memory,bodies' },
   },
 });
 const durationMs = Number(args.duration);
@@ -300,6 +305,11 @@ if (ledgerRecords > 0) {
     report.ledger = await runLedgerBench({ records: ledgerRecords });
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
   }
+}
+if (args.streams) {
+  const { runStreamsBench } = await import('./bench/streams.mjs');
+  report.streams = await runStreamsBench({ parts: args['streams-parts'].split(',') });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
 }
 console.log(
   `\nWrote test-artifacts/bench.json (${((performance.now() - started) / 1000).toFixed(0)} s total)`,

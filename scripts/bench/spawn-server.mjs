@@ -37,6 +37,7 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_CPU_PROFILE;
   const child = fork(CHILD, [role], {
     env,
+    execArgv: [...process.execArgv, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextMessage(child, 'ready');
@@ -45,9 +46,9 @@ export async function spawnServer(role, opts = {}) {
     token: ready.token,
     price: ready.price,
     pid: child.pid,
-    async stats() {
+    async stats(opts = {}) {
       const reply = nextMessage(child, 'stats');
-      child.send({ type: 'stats' });
+      child.send({ type: 'stats', ...opts });
       return reply;
     },
     async stop() {
