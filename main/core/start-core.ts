@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAdminApp } from './admin/admin-app.js';
+import { lazyAdminApp } from './admin/lazy-admin-app.js';
 import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
 import { openConfigStore } from './config/config-store.js';
@@ -166,7 +166,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const secret = randomBytes(32).toString('base64url');
   const sessions = createSessions();
   let url = '';
-  const admin = createAdminApp({
+  const admin = lazyAdminApp({
     config,
     vault,
     ledger,
