@@ -26,7 +26,9 @@
 // --only c1,c32,s32 (just those scenarios) --split --no-express --profile (CPU-profile the Shimmy
 // child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
 // with scripts/bench/top-self-time.mjs) --ledger-records N (100000; 0 skips the ledger bench;
-// `node scripts/bench-ledger.mjs` alone runs the full 1M).
+// `node scripts/bench-ledger.mjs` alone runs the full 1M) --startup-rounds N (5; 0 skips start-up to
+// the first proxied 200, the CLI's start-up and what loads meanwhile: bench/startup.mjs)
+// --rss-requests N (100000; 0 skips RSS after N requests vs raw's: bench/rss.mjs).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -47,6 +49,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-target': { type: 'string', default: 'shimmy' },
     'ledger-records': { type: 'string', default: '100000' },
+    'startup-rounds': { type: 'string', default: '5' },
+    'rss-requests': { type: 'string', default: '100000' },
     only: { type: 'string' },
   },
 });
@@ -286,6 +290,18 @@ const report = {
 const jsonFile = join(artifacts, 'bench.json');
 // Written now and again after the ledger bench, so a crash there still leaves the proxy numbers.
 await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+// Start-up and RSS after 100k requests (issue 16), each side by side with raw Node.
+if (Number(args['startup-rounds']) > 0) {
+  const { runStartupBench } = await import('./bench/startup.mjs');
+  report.startup = await runStartupBench({ rounds: Number(args['startup-rounds']) });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+}
+if (Number(args['rss-requests']) > 0) {
+  const { runRssBench } = await import('./bench/rss.mjs');
+  const bodies = [SCENARIOS[1], SCENARIOS[2]].map((s) => ({ body: s.body, check: s.check }));
+  report.rss = await runRssBench({ requests: Number(args['rss-requests']), bodies });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+}
 const ledgerRecords = Number(args['ledger-records']);
 if (ledgerRecords > 0) {
   let runLedgerBench;

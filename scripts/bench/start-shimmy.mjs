@@ -21,15 +21,23 @@ export async function startShimmy(upstreamUrl) {
   const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
   const { startCore } = await import(pathToFileURL(corePath).href);
   const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-bench-'));
-  const core = await startCore({
-    dataDir,
-    port: 0,
-    keychain: null,
-    env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
-    log: () => {},
-  });
-  await admin(core, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
-  const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits: {} });
+  const open = () =>
+    startCore({
+      dataDir,
+      port: 0,
+      keychain: null,
+      env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
+      log: () => {},
+    });
+  // A SHIMMY_KEY_* variable is bound to the provider's base URL at start (vault/bound-key.ts):
+  // point the provider at the fake upstream, then start again so the key is bound to it.
+  const first = await open();
+  await admin(first, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
+  await first.close();
+  const core = await open();
+  const budget = Number(process.env.BENCH_BUDGET_USD) || undefined;
+  const limits = budget ? { dailyUsd: budget } : {};
+  const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits });
   const prices = await admin(core, 'GET', '/api/prices');
   return {
     url: core.url,
