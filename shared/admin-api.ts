@@ -211,6 +211,9 @@ export const PutKeySchema = z.object({
   provider: NameSchema,
   key: z.string().min(1),
   label: NameSchema.optional(),
+  /** Store a key whose shape is unusual for the provider's host (never one with line breaks,
+   *  spaces or a mask in it). */
+  force: z.boolean().optional(),
 });
 export type PutKey = z.infer<typeof PutKeySchema>;
 
@@ -278,10 +281,13 @@ export const SettingsViewSchema = SettingsSchema.extend({
 });
 export type SettingsView = z.infer<typeof SettingsViewSchema>;
 
-/** Only the fields sent change; `null` clears an optional setting. */
+/** Only the fields sent change; `null` clears an optional setting. A field this table does not
+ *  name is refused (400 naming it), never answered 200 and ignored. `shimmy settings set`
+ *  validates with this same schema. */
 export const PatchSettingsSchema = z
   .object({
     bodyLimitBytes: SettingsSchema.shape.bodyLimitBytes,
+    upstreamTimeoutMs: SettingsSchema.shape.upstreamTimeoutMs,
     logBodies: z.boolean(),
     retentionDays: SettingsSchema.shape.retentionDays,
     timeZone: z.string(),
@@ -299,7 +305,8 @@ export const PatchSettingsSchema = z
     planMonthlyUsd: SettingsSchema.shape.planMonthlyUsd.unwrap().nullable(),
     shutdownGraceMs: SettingsSchema.shape.shutdownGraceMs,
   })
-  .partial();
+  .partial()
+  .strict();
 export type PatchSettings = z.infer<typeof PatchSettingsSchema>;
 
 // ---------- usage & request log ----------

@@ -28,6 +28,8 @@ export const ConnectAgentSchema = z.object({
   tool: z.string().min(1).optional(),
   /** Only compute the change and its diff; write nothing. */
   dryRun: z.boolean().optional(),
+  /** claude-code, codex: keep the agent's own plan login (the tool must be a plan tool). */
+  plan: z.boolean().optional(),
 });
 
 export const ConnectResultSchema = z.object({

@@ -99,6 +99,9 @@ export const SettingsSchema = z.object({
   bodyLimitBytes: z.number().int().positive(),
   /** Upstream: time to response headers and max idle gap between body chunks. */
   upstreamTimeoutMs: z.number().int().positive(),
+  /** Most open connections to one provider origin (default 1,024): requests past it wait for a free
+   *  one. Read when the core starts. */
+  upstreamConnections: z.number().int().min(1).max(65_536).optional(),
   /** On quit or SIGTERM, how long requests in flight may run on before they are cut. */
   shutdownGraceMs: z.number().int().nonnegative(),
   logBodies: z.boolean(),

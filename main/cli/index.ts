@@ -20,6 +20,7 @@ const MODULES: Record<string, () => Promise<Register[]>> = {
     import('./commands/cache-route-commands.js').then((m) => [m.registerCacheCommands, m.registerRouteCommands]),
   dashboard: () => import('./commands/dashboard-command.js').then((m) => [m.registerDashboardCommand]),
   plan: () => import('./commands/plan-command.js').then((m) => [m.registerPlanCommand]),
+  settings: () => import('./commands/settings-commands.js').then((m) => [m.registerSettingsCommands]),
 };
 /** Top-level command name → its module in MODULES. */
 const COMMAND_MODULE: Record<string, string> = {
@@ -39,6 +40,7 @@ const COMMAND_MODULE: Record<string, string> = {
   route: 'cacheRoute',
   dashboard: 'dashboard',
   plan: 'plan',
+  settings: 'settings',
 };
 
 /** The modules `argv` needs: the one its command lives in, or all of them (help, unknown). */

@@ -18,10 +18,16 @@ export async function readSecret(
   return new Promise((resolve, reject) => {
     let value = '';
     const onData = (buf: Buffer) => {
-      for (const ch of buf.toString('utf8')) {
+      const text = buf.toString('utf8');
+      let i = 0;
+      for (const ch of text) {
+        i += ch.length;
         if (ch === '\r' || ch === '\n') {
           done();
-          resolve(value.trim());
+          // A paste of several lines arrives in one read: keep what follows the first line break,
+          // so the instance refuses a multi-line paste instead of storing its first line.
+          const rest = text.slice(i).trim();
+          resolve(rest ? `${value.trim()}\n${rest}` : value.trim());
           return;
         }
         if (ch === '\u0003') {

@@ -117,7 +117,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     legacy: () => legacyPrices,
   });
   const limiter = createLimiter({ spend: ledger, settings, emit: (e) => events.emit(e), now });
-  const upstream = createUpstreamClient();
+  const upstream = createUpstreamClient({ connectionsPerOrigin: settings().upstreamConnections });
   const keyHealth = createKeyHealth();
   const cache = await openResponseCache({
     dir: path.join(opts.dataDir, 'cache'),

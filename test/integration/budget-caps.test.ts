@@ -216,3 +216,47 @@ describe('unpriced models', () => {
       .toBe(1);
   });
 });
+
+describe('failover to a dearer model', () => {
+  it('reserves at the dearest model of the fallback chain, so the answer it serves stays in budget', async () => {
+    // gpt-4o-mini $0.15 in / $0.60 out, gpt-4o $2.50 in / $10 out per 1M (openai.com/api/pricing,
+    // checked 2026-11-27). The routed provider is down (nothing listens on port 9), its fallback
+    // serves gpt-4o, and the upstream writes as much as it is allowed.
+    await h.admin.call('addProvider', {
+      body: { name: 'down', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+    });
+    await h.admin.call('putKey', { body: { provider: 'down', key: 'sk-down-000000000001' } });
+    await h.admin.call('patchProvider', { params: { name: 'down' }, body: { fallback: 'openai/gpt-4o' } });
+    const token = await h.tool('failover', { dailyUsd: 0.05 });
+    h.upstream.usage = { prompt: 5, completion: 0 };
+    h.upstream.writeToLimit = 100_000;
+    const { response } = await openai(token)
+      .chat.completions.create({ model: 'down/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .withResponse();
+    h.upstream.writeToLimit = undefined;
+    const rec = (await h.admin.call('listRequests', { query: { tool: 'failover', limit: '1' } })).records[0]!;
+    expect(rec.model).toBe('gpt-4o');
+    expect(rec.failovers?.length).toBe(1);
+    // Sized for gpt-4o: ($0.05 − the prompt) / ($10 / 1M) ≈ 5,000 output tokens. Sized for
+    // gpt-4o-mini it would have been its whole 16,384 ($0.0098 there, $0.164 on gpt-4o).
+    const capped = Number(response.headers.get('x-shimmy-max-tokens-capped'));
+    expect(capped).toBeGreaterThan(4_990);
+    expect(capped).toBeLessThanOrEqual(5_000);
+    // 5 × $2.50/1M + capped × $10/1M, never past $0.05.
+    await expect.poll(() => spentBy('failover')).toBeCloseTo(5 * 2.5e-6 + capped * 10e-6, 10);
+    expect(await spentBy('failover')).toBeLessThanOrEqual(0.05);
+  });
+
+  it('refuses, naming it, when a fallback model has no price (it could serve the request)', async () => {
+    await h.admin.call('patchProvider', {
+      params: { name: 'down' },
+      body: { fallback: 'openai/mystery-model-x' },
+    });
+    const token = await h.tool('failover-unpriced', { dailyUsd: 0.05 });
+    const err = (await openai(token)
+      .chat.completions.create({ model: 'down/gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] })
+      .catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(403);
+    expect(err.message).toContain('mystery-model-x');
+  });
+});

@@ -220,10 +220,12 @@ describe('billable endpoints Shimmy cannot price', () => {
     // gpt-image-1: $5 text input, $40 image output per 1M tokens (openai.com/api/pricing, checked
     // 2026-11-27), set as the user's price so the case does not hang on the bundled catalog.
     // One answer of the billing upstream, 50 input + 4,160 output tokens:
-    // 50 × 5e-6 + 4160 × 40e-6 = 0.00025 + 0.1664 = $0.16665. A $0.20 budget has room for that
-    // one, and not for a second one's reservation (at least 4,096 output tokens × 40e-6 = $0.164).
+    // 50 × 5e-6 + 4160 × 40e-6 = 0.00025 + 0.1664 = $0.16665.
+    // The request names no size or quality, so it is reserved at the dearest image (high,
+    // 1024x1536: 6,240 tokens × 40e-6 = $0.2496). A $0.30 budget has room for one, and after its
+    // $0.16665 not for a second one's reservation.
     await h.admin.call('putPrice', { params: { model: 'gpt-image-1' }, body: { input: 5, output: 40 } });
-    const token = await h.tool('images-budget', { dailyUsd: 0.2 });
+    const token = await h.tool('images-budget', { dailyUsd: 0.3 });
     const before = up.billed.length;
     const outcomes = [];
     for (let i = 0; i < 20; i++)
@@ -237,6 +239,26 @@ describe('billable endpoints Shimmy cannot price', () => {
     expect(outcomes.filter((s) => s === 200)).toHaveLength(1);
     const served = (await records('images-budget')).filter((r) => r.status === 200);
     expect(served[0]!.costUsd).toBeCloseTo(0.16665, 12);
+  });
+
+  it('an image request is reserved at its size, quality and n', async () => {
+    // gpt-image-1 at $40 per 1M image output tokens (as above). Image tokens per image from OpenAI's
+    // image-generation guide (checked 2026-11-27): high 1024x1536 = 6,240; low 1024x1024 = 272.
+    // 4 × 6,240 × 40e-6 = $0.9984 does not fit $0.50 (reserved at 4,096 text tokens it was
+    // $0.164, and admitted); 1 × 272 × 40e-6 = $0.01088 does.
+    const token = await h.tool('images-n', { dailyUsd: 0.5 });
+    const before = up.billed.length;
+    const big = await client(token)
+      .images.generate({ model: 'gpt-image-1', prompt: 'a cat', n: 4, quality: 'high', size: '1024x1536' })
+      .then(() => 200)
+      .catch((e: { status?: number }) => e.status);
+    expect(big).toBe(429);
+    expect(billedSince(before)).toHaveLength(0);
+    const small = await client(token)
+      .images.generate({ model: 'gpt-image-1', prompt: 'a cat', n: 1, quality: 'low', size: '1024x1024' })
+      .then(() => 200)
+      .catch((e: { status?: number }) => e.status);
+    expect(small).toBe(200);
   });
 
   it('Responses with background: true, batches and unknown POSTs are refused for a budgeted tool', async () => {

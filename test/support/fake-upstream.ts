@@ -22,6 +22,8 @@ export interface ReceivedRequest {
   url: string;
   headers: http.IncomingHttpHeaders;
   body: unknown;
+  /** The body exactly as it arrived (UTF-8). */
+  rawBody: string;
 }
 
 export interface FakeUsage {
@@ -78,6 +80,7 @@ export async function startFakeUpstream(): Promise<FakeUpstream> {
       url: req.url ?? '/',
       headers: req.headers,
       body,
+      rawBody: raw,
     });
     const b = (body ?? {}) as Record<string, unknown>;
     const model = String(b.model ?? '');

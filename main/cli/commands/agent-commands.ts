@@ -59,39 +59,58 @@ export function registerAgentCommands(program: Command): void {
       .argument('<agent>', 'the agent', agentArg)
       .option('--tool <name>', 'the tool it runs as (created if missing; default: the agent name)')
       .option('--ttl <duration>', 'lifetime of the token written for agents without a key command', '30d')
+      .option(
+        '--plan',
+        'claude-code, codex: keep the agent’s own Claude/ChatGPT plan login; Shimmy meters it and marks the tool as a plan tool',
+      )
       .option('--yes', 'write without asking'),
-  ).action(async (agent: AgentId, o: { tool?: string; ttl: string; yes?: boolean; dataDir?: string }) => {
-    const dataDir = resolveDataDir(o.dataDir);
-    const client = await connectAdmin(dataDir);
-    const tool = o.tool ?? agent;
-    const ttlSeconds = Math.ceil(parseTtl(o.ttl) / 1000);
-    if (!(await client.call('listTools')).some((t) => t.name === tool)) {
-      await client.call('createTool', { body: { name: tool, limits: {} } });
-      console.error(`Created tool "${tool}" (no limits yet: shimmy tool limits ${tool} --daily-usd 5 …)`);
-    }
-    const { createAgentService } = await import('../../core/agents/agent-service.js');
-    const agents = createAgentService({
-      env: process.env,
-      dataDir,
-      baseUrl: () => client.url,
-      mint: (t, ttl, label) => mintFor(client, t, ttl, label),
-    });
-    const { plan, discard } = await agents.plan(agent, tool, { ttlSeconds });
-    if (plan.diff === '') {
-      await discard();
-      console.log(`${plan.file} already sends ${agent} through Shimmy as tool "${tool}"; nothing to change.`);
-      return;
-    }
-    process.stdout.write(plan.diff);
-    if (!o.yes && !(await confirm(`Write ${plan.file}? [y/N] `))) {
-      await discard();
-      throw new CliError('Nothing written.');
-    }
-    const result = await agents.commit(plan);
-    console.log(
-      `Wrote ${result.file}${result.backup ? ` (original kept in ${result.backup})` : ''}. Undo with: shimmy disconnect ${agent}`,
-    );
-  });
+  ).action(
+    async (
+      agent: AgentId,
+      o: { tool?: string; ttl: string; plan?: boolean; yes?: boolean; dataDir?: string },
+    ) => {
+      const dataDir = resolveDataDir(o.dataDir);
+      const client = await connectAdmin(dataDir);
+      const tool = o.tool ?? agent;
+      const ttlSeconds = Math.ceil(parseTtl(o.ttl) / 1000);
+      const existing = (await client.call('listTools')).find((t) => t.name === tool);
+      if (!existing) {
+        await client.call('createTool', {
+          body: { name: tool, limits: {}, ...(o.plan ? { plan: true } : {}) },
+        });
+        console.error(`Created tool "${tool}" (no limits yet: shimmy tool limits ${tool} --daily-usd 5 …)`);
+      }
+      const { createAgentService } = await import('../../core/agents/agent-service.js');
+      const agents = createAgentService({
+        env: process.env,
+        dataDir,
+        baseUrl: () => client.url,
+        mint: (t, ttl, label) => mintFor(client, t, ttl, label),
+      });
+      const { plan, discard } = await agents.plan(agent, tool, { ttlSeconds, plan: o.plan === true });
+      if (plan.diff === '') {
+        await discard();
+        console.log(
+          `${plan.file} already sends ${agent} through Shimmy as tool "${tool}"; nothing to change.`,
+        );
+        return;
+      }
+      process.stdout.write(plan.diff);
+      if (!o.yes && !(await confirm(`Write ${plan.file}? [y/N] `))) {
+        await discard();
+        throw new CliError('Nothing written.');
+      }
+      const result = await agents.commit(plan);
+      // Only once the file is written: a plan tool refuses requests that carry no plan credential.
+      if (o.plan && existing && !existing.plan) {
+        await client.call('patchTool', { params: { name: tool }, body: { plan: true } });
+        console.error(`Tool "${tool}" now uses its own plan login (undo: shimmy tool plan ${tool} off).`);
+      }
+      console.log(
+        `Wrote ${result.file}${result.backup ? ` (original kept in ${result.backup})` : ''}. Undo with: shimmy disconnect ${agent}`,
+      );
+    },
+  );
 
   dataDirOption(
     program

@@ -31,6 +31,16 @@ function parseOr400(schema: z.ZodType, value: unknown, where: string): unknown {
   const r = schema.safeParse(value ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;
+  if (issue.code === 'unrecognized_keys') {
+    // A strict body (PATCH /api/settings): name every unknown field, and what is known.
+    const known = 'shape' in schema ? Object.keys((schema as z.ZodObject).shape) : [];
+    throw new AdminError(
+      400,
+      `Unknown ${where} field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}` +
+        (known.length ? `; known: ${known.join(', ')}` : ''),
+      issue.keys[0],
+    );
+  }
   const field = issue.path.join('.') || undefined;
   throw new AdminError(400, `Invalid ${where}${field ? ` field "${field}"` : ''}: ${issue.message}`, field);
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AgentId, AgentView, ConnectResult, DisconnectResult } from '../../../shared/agents.js';
-import type { ConnectContext } from './agent-writer.js';
+import { ConnectError, type ConnectContext } from './agent-writer.js';
 import { agentWriters } from './agent-writers.js';
 import { commitConnect, disconnect, planConnect, readBackup, type ConnectPlan } from './agent-connection.js';
 import { HELPER_TOKEN_TTL } from './claude-code-writer.js';
@@ -42,11 +42,12 @@ export function shimmyBin(): string {
 export function createAgentService(deps: AgentServiceDeps) {
   const backupDir = path.join(deps.dataDir, 'agent-backups');
   const argv = deps.shimmyArgv ?? [process.execPath, shimmyBin()];
-  const context = (tool: string, token: string): ConnectContext => ({
+  const context = (tool: string, token: string, plan?: boolean): ConnectContext => ({
     baseUrl: deps.baseUrl(),
     tool,
     tokenCommand: [...argv, 'token', '--tool', tool, '--ttl', HELPER_TOKEN_TTL, '--data-dir', deps.dataDir],
     token,
+    ...(plan ? { plan: true } : {}),
   });
 
   return {
@@ -70,16 +71,21 @@ export function createAgentService(deps: AgentServiceDeps) {
     async plan(
       agent: AgentId,
       tool: string,
-      opts: { ttlSeconds?: number; dryRun?: boolean } = {},
+      opts: { ttlSeconds?: number; dryRun?: boolean; plan?: boolean } = {},
     ): Promise<{ plan: ConnectPlan; discard: () => Promise<void> }> {
       const w = agentWriters[agent];
+      if (opts.plan && !w.plan)
+        throw new ConnectError(
+          `${w.label} has no subscription-plan login Shimmy can pass through; --plan is for claude-code and codex`,
+        );
+      // A plan login's header cannot run a command, so the token is written into the file.
       const minted =
-        w.credential === 'token' && !opts.dryRun
+        (w.credential === 'token' || opts.plan) && !opts.dryRun
           ? await deps.mint(tool, opts.ttlSeconds ?? DEFAULT_CONNECT_TTL_SECONDS, `connect-${agent}`)
           : { token: PLACEHOLDER_TOKEN, revoke: async () => undefined };
       try {
         return {
-          plan: await planConnect(w, deps.env, context(tool, minted.token), backupDir),
+          plan: await planConnect(w, deps.env, context(tool, minted.token, opts.plan), backupDir),
           discard: minted.revoke,
         };
       } catch (err) {

@@ -11,6 +11,9 @@ export interface ConnectContext {
   tokenCommand: string[];
   /** A token written into the file by agents that cannot run a command. */
   token: string;
+  /** The agent keeps its own subscription-plan login; it names its tool with `token` in the
+   *  `x-shimmy-token` header instead of sending a Shimmy token as its key. */
+  plan?: boolean;
 }
 
 export interface AgentWriter {
@@ -27,12 +30,17 @@ export interface AgentWriter {
     file(env: NodeJS.ProcessEnv): string;
     edit(current: string | null, ctx: ConnectContext): string;
   }>;
+  /** Can pass its own plan login through (`connect --plan`); the others refuse it. */
+  plan?: boolean;
   /** `shimmy exec` line, for agents that read their settings from the environment. */
   exec?: string;
   note?: string;
 }
 
 export class ConnectError extends Error {}
+
+/** The header a plan tool names itself with (its own Authorization goes to the plan's host). */
+export const PLAN_TOKEN_HEADER = 'x-shimmy-token';
 
 export function homeOf(env: NodeJS.ProcessEnv): string {
   return env.HOME || env.USERPROFILE || os.homedir();

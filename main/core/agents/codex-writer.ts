@@ -3,7 +3,7 @@
 // `shimmy token` and refreshes it, so no long-lived token sits on disk.
 import path from 'node:path';
 import { parse, stringify } from 'smol-toml';
-import { ConnectError, homeOf, isRecord, type AgentWriter } from './agent-writer.js';
+import { ConnectError, homeOf, isRecord, PLAN_TOKEN_HEADER, type AgentWriter } from './agent-writer.js';
 import { HELPER_REFRESH_MS } from './claude-code-writer.js';
 
 export const CODEX_PROVIDER_ID = 'shimmy';
@@ -27,10 +27,23 @@ export function codexProvider(baseUrl: string, auth: { tokenCommand: string[] } 
   };
 }
 
+/** Plan login: Codex keeps its ChatGPT sign-in (`requires_openai_auth`, so it sends its own
+ *  bearer and account id) and names its tool in a static header. */
+export function codexPlanProvider(baseUrl: string, token: string) {
+  return {
+    name: 'Shimmy (plan)',
+    base_url: `${baseUrl}/v1`,
+    wire_api: 'responses',
+    requires_openai_auth: true,
+    http_headers: { [PLAN_TOKEN_HEADER]: token },
+  };
+}
+
 export const codexWriter: AgentWriter = {
   id: 'codex',
   label: 'Codex CLI',
   credential: 'helper',
+  plan: true,
   file: (env) => path.join(env.CODEX_HOME || path.join(homeOf(env), '.codex'), 'config.toml'),
   edit(current, ctx) {
     let doc: Record<string, unknown> = {};
@@ -40,7 +53,9 @@ export const codexWriter: AgentWriter = {
       throw new ConnectError(`config.toml is not valid TOML (${(err as Error).message}); fix it first`);
     }
     const providers = isRecord(doc.model_providers) ? { ...doc.model_providers } : {};
-    providers[CODEX_PROVIDER_ID] = codexProvider(ctx.baseUrl, { tokenCommand: ctx.tokenCommand });
+    providers[CODEX_PROVIDER_ID] = ctx.plan
+      ? codexPlanProvider(ctx.baseUrl, ctx.token)
+      : codexProvider(ctx.baseUrl, { tokenCommand: ctx.tokenCommand });
     // Root keys must come before tables in TOML: rebuild with model_provider first.
     const { model_provider: _old, model_providers: _p, ...rest } = doc;
     return stringify({ model_provider: CODEX_PROVIDER_ID, ...rest, model_providers: providers }) + '\n';

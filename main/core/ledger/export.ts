@@ -91,7 +91,7 @@ export function jsonlLine(r: LedgerRecord): string {
   return `${JSON.stringify(r)}\n`;
 }
 
-const YIELD_EVERY = 500;
+const YIELD_EVERY = 100;
 
 /** Waits for 'drain'; a destination closed first (a client that went away) ends the export with an error. */
 function drained(out: NodeJS.WritableStream): Promise<void> {

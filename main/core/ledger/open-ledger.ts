@@ -8,12 +8,14 @@ import type { Ledger, LedgerOptions, LogQuery } from './types.js';
 import { Rollups } from './rollups.js';
 import { writeRecords } from './export.js';
 import { WriteQueue } from './write-queue.js';
+import { KnownTerms } from './search-terms.js';
 import { importJsonlLedger } from './jsonl/import-jsonl.js';
 import { recoverReservations, startHeartbeat } from './reservations.js';
 import { toE10, toRow } from '../store/record-row.js';
 import {
   exportRecords,
   getRecord,
+  loadTerms,
   logPage,
   pruneChunk,
   rollupEntries,
@@ -32,7 +34,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
   if (opts.importDir) await importJsonlLedger({ engine, dir: opts.importDir, localDayOf, onError });
   const live = Rollups.fromEntries(await rollupEntries(engine.reader));
-  const queue = new WriteQueue(engine, onError);
+  const queue = new WriteQueue(engine, onError, new KnownTerms(await loadTerms(engine.reader)));
   const reserved = new Set<string>();
   let closed = false;
 
@@ -94,7 +96,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     async query(q) {
       await settled();
-      return logPage(engine.reader, q);
+      return logPage(engine.reader, q, engine.kind);
     },
 
     async get(id) {
@@ -104,7 +106,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     async exportTo(format, q: LogQuery, out) {
       await settled();
-      await writeRecords(format, exportRecords(engine.reader, q), out);
+      await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);
     },
 
     async prune() {

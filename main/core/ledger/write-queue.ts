@@ -6,6 +6,7 @@
 import type { LedgerEngine, RollupDelta, WriteBatch } from '../store/ledger-engine.js';
 import type { RequestRow } from '../store/record-row.js';
 import { emptySums, type ReservationsTable, type RollupTable } from '../store/schema.js';
+import { KnownTerms } from './search-terms.js';
 
 /** Longest a queued record waits for its commit (the window a killed process can lose). */
 export const WRITE_DELAY_MS = 1;
@@ -55,6 +56,7 @@ export class WriteQueue {
   constructor(
     private readonly engine: LedgerEngine,
     private readonly onError: (err: Error) => void,
+    private readonly terms: KnownTerms = new KnownTerms(),
   ) {}
 
   get pending(): number {
@@ -96,6 +98,7 @@ export class WriteQueue {
       rollups: rollupDeltas(this.records),
       reserve: this.reserve,
       settle: this.settle,
+      terms: this.terms.fresh(this.records),
     };
     this.records = [];
     this.reserve = [];
@@ -127,6 +130,7 @@ export class WriteQueue {
       throw error;
     }
     this.failure = undefined;
+    this.terms.remember(batch.terms ?? []);
     this.scheduleSync();
   }
 

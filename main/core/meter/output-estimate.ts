@@ -9,15 +9,20 @@ import { anthropicTokensForChars, countOpenAiTokens, encodingForModel } from './
 export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) => void;
 
 /** Most streams end with the provider's own usage and the deferred payloads are never parsed;
- *  past this many characters they are parsed anyway, so a long stream holds their text only. */
-export const DEFERRED_MAX_CHARS = 256 * 1024;
+ *  past this many characters they are parsed (and their deltas counted) anyway, so what a stream
+ *  holds stays bounded however long its answer: the memory of an open stream must not grow with
+ *  it (issue 16: 306 kB per stream for a 75 kB answer, 651 kB for 373 kB, with a 256 Ki bound). */
+export const DEFERRED_MAX_CHARS = 16 * 1024;
+/** OpenAI-family deltas are tokenized once this many characters of them wait. */
+export const PENDING_MAX_CHARS = 8 * 1024;
 
 export class OutputEstimator {
   private counted = 0;
   private chars = 0;
-  // Deltas wait here until someone asks for the count: most streams end with the provider's own
-  // usage, and then nobody does.
+  // Deltas wait here until someone asks for the count (most streams end with the provider's own
+  // usage, and then nobody does) or until they pass PENDING_MAX_CHARS.
   private pending: Array<{ text: string; model: string }> = [];
+  private pendingChars = 0;
   // Whole SSE events kept by deferEvents, as text.
   private deferred: string[] = [];
   private deferredModels: Array<string | undefined> = [];
@@ -30,8 +35,13 @@ export class OutputEstimator {
 
   add(text: unknown, model: string | undefined): void {
     if (typeof text !== 'string' || text.length === 0) return;
-    if (this.family === 'openai') this.pending.push({ text, model: model ?? '' });
-    else this.chars += text.length;
+    if (this.family !== 'openai') {
+      this.chars += text.length;
+      return;
+    }
+    this.pending.push({ text, model: model ?? '' });
+    this.pendingChars += text.length;
+    if (this.pendingChars > PENDING_MAX_CHARS) this.countPending();
   }
 
   /** Keeps whole SSE events (their bytes) whose payloads are only output text, unparsed until needed. */
@@ -44,14 +54,25 @@ export class OutputEstimator {
     if (this.deferredChars > DEFERRED_MAX_CHARS) this.parseDeferred();
   }
 
+  /** Characters of text the estimator holds (events kept unparsed, deltas not yet counted). */
+  retainedChars(): number {
+    return this.deferredChars + this.pendingChars;
+  }
+
   tokens(): number {
     if (this.deferred.length > 0) this.parseDeferred();
     if (this.family !== 'openai') return anthropicTokensForChars(this.chars);
-    // Tokenizing each delta on its own can only over-count slightly versus the whole text:
-    // the upper-leaning side is the safe one for budgets.
+    this.countPending();
+    return this.counted;
+  }
+
+  /** Tokenizing each delta on its own can only over-count slightly versus the whole text: the
+   *  upper-leaning side is the safe one for budgets. It also makes the count a plain sum, so it
+   *  can be taken in batches as the stream flows and come out the same. */
+  private countPending(): void {
     for (const p of this.pending) this.counted += countOpenAiTokens(p.text, encodingForModel(p.model));
     this.pending = [];
-    return this.counted;
+    this.pendingChars = 0;
   }
 
   private parseDeferred(): void {

@@ -10,6 +10,7 @@ import type { Reservation } from '../limits/index.js';
 import { providerDialect, speechCharacters } from '../meter/index.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { Billing } from '../route/billable-endpoints.js';
+import { fallbackChain } from '../route/resolve-provider.js';
 import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -95,6 +96,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         json: fields,
         provider: routed.target.provider,
         model: routed.target.upstreamModel,
+        fallbacks: routed.plan ? [] : fallbackChain(config, routed.target).slice(1),
       });
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);

@@ -29,23 +29,27 @@ export function readRequestMeta(cls: PathClass, body: unknown): RequestMeta {
   return { model, stream, ...(user ? { user } : {}), addedUsage };
 }
 
-/** The body to send upstream: the routed model name and, where needed, include_usage. */
-export function rewriteBody(
+/** What to change in the body sent upstream — the routed model name and, where needed,
+ *  include_usage — as top-level members and their serialized values (spliceMembers), or null to
+ *  send the client's bytes unchanged. */
+export function bodyEdits(
   body: Json,
   meta: RequestMeta,
   upstreamModel: string,
   cls: PathClass,
-): Json | null {
+): Record<string, string> | null {
   const needsModel = cls.pathModel === undefined && meta.model !== '' && upstreamModel !== meta.model;
-  if (!needsModel && !meta.addedUsage) return null; // send the client's bytes unchanged
-  const out: Json = { ...body };
-  if (needsModel) out.model = upstreamModel;
+  if (!needsModel && !meta.addedUsage) return null;
+  const edits: Record<string, string> = {};
+  if (needsModel) edits.model = JSON.stringify(upstreamModel);
+  // Only stream_options is re-serialized (it is small), with include_usage set and its other
+  // options kept.
   if (meta.addedUsage)
-    out.stream_options = {
+    edits.stream_options = JSON.stringify({
       ...(isObject(body.stream_options) ? body.stream_options : {}),
       include_usage: true,
-    };
-  return out;
+    });
+  return edits;
 }
 
 export { isObject };

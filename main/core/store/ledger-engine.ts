@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { EngineKind } from './migrations.js';
 import type { RequestRow } from './record-row.js';
-import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns } from './schema.js';
+import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns, TermsTable } from './schema.js';
 
 /** One roll-up row's increments: key columns plus sums. */
 export interface RollupDelta {
@@ -23,6 +23,8 @@ export interface WriteBatch {
   reserve: readonly ReservationsTable[];
   /** Reservation ids whose request is now recorded (or never went out). */
   settle: readonly string[];
+  /** Search-dictionary values first seen in this batch (inserted if absent). */
+  terms?: readonly TermsTable[];
 }
 
 export interface LedgerEngine {

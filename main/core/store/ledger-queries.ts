@@ -1,28 +1,17 @@
 // Every question the dashboard and CLI ask the ledger, as Kysely queries that read the same on
 // SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
 // groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
 import { groupRows, type Bucket, type RollupEntry } from '../ledger/rollups.js';
 import { fromE10, fromRow } from './record-row.js';
-import type { LedgerSchema, RequestsTable, RollupTable } from './schema.js';
+import type { EngineKind } from './migrations.js';
+import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
+import { matchText, textCondition, type TextMatch } from './text-search.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
-const TEXT_COLUMNS = [
-  'id',
-  'tool',
-  'provider',
-  'model',
-  'path',
-  'user',
-  'project',
-  'key_label',
-  'error_class',
-  'client',
-  'session',
-] as const satisfies readonly (keyof RequestsTable)[];
 
 type Eb = ExpressionBuilder<LedgerSchema, 'requests'>;
 interface Cursor {
@@ -30,7 +19,7 @@ interface Cursor {
   seq: number;
 }
 
-function where(q: LogQuery, cursor: Cursor | undefined) {
+function where(q: LogQuery, cursor: Cursor | undefined, text: TextMatch | undefined, kind: EngineKind) {
   return (eb: Eb) => {
     const and = [];
     if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
@@ -39,13 +28,7 @@ function where(q: LogQuery, cursor: Cursor | undefined) {
     if (q.since) and.push(eb('time_ms', '>=', q.since.getTime()));
     if (q.until) and.push(eb('time_ms', '<', q.until.getTime()));
     if (cursor) and.push(eb(eb.refTuple('time_ms', 'seq'), '<', eb.tuple(cursor.time_ms, cursor.seq)));
-    const text = q.text?.toLowerCase();
-    if (text) {
-      const pattern = `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-      and.push(
-        eb.or(TEXT_COLUMNS.map((c) => sql<boolean>`lower(${sql.ref(c)}) like ${pattern} escape '\\'`)),
-      );
-    }
+    if (text) and.push(textCondition(eb, text, kind));
     return eb.and(and);
   };
 }
@@ -54,12 +37,23 @@ export async function cursorOf(db: Kysely<LedgerSchema>, id: string): Promise<Cu
   return db.selectFrom('requests').select(['time_ms', 'seq']).where('id', '=', id).executeTakeFirst();
 }
 
+/** A log query with its text search resolved against the dictionary (once per query, not per page). */
+interface Search {
+  q: LogQuery;
+  text: TextMatch | undefined;
+  kind: EngineKind;
+}
+
+async function search(db: Kysely<LedgerSchema>, q: LogQuery, kind: EngineKind): Promise<Search> {
+  return { q, kind, text: q.text ? await matchText(db, q.text) : undefined };
+}
+
 /** Up to `limit` matching rows strictly after `cursor`, newest first. */
-async function rowsAfter(db: Kysely<LedgerSchema>, q: LogQuery, cursor: Cursor | undefined, limit: number) {
+async function rowsAfter(db: Kysely<LedgerSchema>, s: Search, cursor: Cursor | undefined, limit: number) {
   return db
     .selectFrom('requests')
     .selectAll()
-    .where(where(q, cursor))
+    .where(where(s.q, cursor, s.text, s.kind))
     .orderBy('time_ms', 'desc')
     .orderBy('seq', 'desc')
     .limit(limit)
@@ -69,11 +63,12 @@ async function rowsAfter(db: Kysely<LedgerSchema>, q: LogQuery, cursor: Cursor |
 export async function logPage(
   db: Kysely<LedgerSchema>,
   q: LogQuery,
+  kind: EngineKind = 'sqlite',
 ): Promise<{ records: LedgerRecord[]; nextBefore?: string }> {
   const limit = Math.min(Math.max(1, Math.floor(q.limit ?? DEFAULT_LIMIT)), MAX_LIMIT);
   const cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
   if (q.before !== undefined && !cursor) return { records: [] };
-  const rows = await rowsAfter(db, q, cursor, limit + 1);
+  const rows = await rowsAfter(db, await search(db, q, kind), cursor, limit + 1);
   const records = rows.slice(0, limit).map(fromRow);
   const last = records[records.length - 1];
   return rows.length > limit && last ? { records, nextBefore: last.id } : { records };
@@ -85,12 +80,18 @@ export async function getRecord(db: Kysely<LedgerSchema>, id: string): Promise<L
 }
 
 /** Every match (up to q.limit), newest first, a page per query so memory stays flat. */
-export async function* exportRecords(db: Kysely<LedgerSchema>, q: LogQuery, page = 500) {
+export async function* exportRecords(
+  db: Kysely<LedgerSchema>,
+  q: LogQuery,
+  kind: EngineKind = 'sqlite',
+  page = 200,
+) {
   let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
   if (q.before !== undefined && !cursor) return;
+  const s = await search(db, q, kind);
   let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
   while (left > 0) {
-    const rows = await rowsAfter(db, q, cursor, Math.min(page, left));
+    const rows = await rowsAfter(db, s, cursor, Math.min(page, left));
     for (const row of rows) yield fromRow(row);
     const last = rows[rows.length - 1];
     if (!last || rows.length < Math.min(page, left)) return;
@@ -222,4 +223,9 @@ export async function pruneChunk(db: Kysely<LedgerSchema>, cutoffMs: number, chu
     )
     .executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** The search dictionary as stored, for the write queue to skip values already there. */
+export async function loadTerms(db: Kysely<LedgerSchema>): Promise<TermsTable[]> {
+  return db.selectFrom('terms').select(['col', 'value']).limit(100_000).execute();
 }

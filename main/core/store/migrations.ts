@@ -1,7 +1,7 @@
 // Versioned schema migrations, run on every start through Kysely's Migrator (it records what ran
 // and takes a lock, so two replicas starting at once against one Postgres do not both migrate).
 // Never edit a migration that has shipped: add the next one.
-import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 
 export type EngineKind = 'sqlite' | 'postgres';
 
@@ -124,16 +124,78 @@ function v2(kind: EngineKind): Migration {
   };
 }
 
-function provider(kind: EngineKind): MigrationProvider {
+/**
+ * Log filters at 1M records (issue 15): the search's dictionary (schema.ts TermsTable), filled from
+ * the detail already stored, and two indexes that keep a tool + model or a status filter from
+ * walking a whole tool's or model's rows (measured: 240–615 ms → under 1 ms for a pair with none).
+ */
+function v3(kind: EngineKind): Migration {
+  const bySeq = (cols: string[]) => (kind === 'postgres' ? [...cols, 'seq'] : cols);
   return {
-    getMigrations: () => Promise.resolve({ '0001-ledger': v1(kind), '0002-client-session': v2(kind) }),
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createIndex('requests_tool_model_time')
+        .on('requests')
+        .columns(bySeq(['tool', 'model', 'time_ms']))
+        .execute();
+      await db.schema
+        .createIndex('requests_status_time')
+        .on('requests')
+        .columns(bySeq(['status', 'time_ms']))
+        .execute();
+      await db.schema
+        .createTable('terms')
+        .addColumn('col', 'text', (c) => c.notNull())
+        .addColumn('value', 'text', (c) => c.notNull())
+        .addPrimaryKeyConstraint('terms_pk', ['col', 'value'])
+        .execute();
+      const t = db as Kysely<Record<string, Record<string, string | null>>>;
+      // Spelled out, not schema.ts's SEARCH_COLUMNS: a shipped migration must never change.
+      const columns = [
+        'tool',
+        'provider',
+        'model',
+        'path',
+        'user',
+        'project',
+        'key_label',
+        'error_class',
+        'client',
+      ];
+      for (const col of columns)
+        await t
+          .insertInto('terms')
+          .columns(['col', 'value'])
+          .expression((eb) =>
+            eb
+              .selectFrom('requests')
+              .select([sql.lit(col).as('col'), col])
+              .where(col, 'is not', null)
+              .distinct(),
+          )
+          .execute();
+    },
   };
 }
 
-/** Brings the schema to the newest version; throws with the failing migration's error. */
-export async function migrate(db: Kysely<unknown>, kind: EngineKind): Promise<void> {
+function provider(kind: EngineKind): MigrationProvider {
+  return {
+    getMigrations: () =>
+      Promise.resolve({
+        '0001-ledger': v1(kind),
+        '0002-client-session': v2(kind),
+        '0003-log-search': v3(kind),
+      }),
+  };
+}
+
+/**
+ * Brings the schema to the newest version (or to `target`, for tests of an upgrade); throws with
+ * the failing migration's error.
+ */
+export async function migrate(db: Kysely<unknown>, kind: EngineKind, target?: string): Promise<void> {
   const migrator = new Migrator({ db, provider: provider(kind) });
-  const { error, results } = await migrator.migrateToLatest();
+  const { error, results } = await (target ? migrator.migrateTo(target) : migrator.migrateToLatest());
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
     throw new Error(

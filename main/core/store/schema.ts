@@ -97,6 +97,29 @@ export interface InstancesTable {
   heartbeat_ms: number;
 }
 
+/**
+ * Every distinct value of a searchable text column (migration 0003): the log's free-text search
+ * matches these few values, then finds their rows through `col IN (…)`, instead of scanning text.
+ */
+export interface TermsTable {
+  col: SearchColumn;
+  value: string;
+}
+
+/** Low-cardinality text columns the log search matches by substring (through `terms`). */
+export const SEARCH_COLUMNS = [
+  'tool',
+  'provider',
+  'model',
+  'path',
+  'user',
+  'project',
+  'key_label',
+  'error_class',
+  'client',
+] as const satisfies readonly (keyof RequestsTable)[];
+export type SearchColumn = (typeof SEARCH_COLUMNS)[number];
+
 export interface MetaTable {
   key: string;
   value: string;
@@ -110,6 +133,7 @@ export interface LedgerSchema {
   reservations: ReservationsTable;
   instances: InstancesTable;
   meta: MetaTable;
+  terms: TermsTable;
 }
 
 export type RollupTable = 'rollup_model' | 'rollup_user' | 'rollup_project';

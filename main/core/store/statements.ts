@@ -2,7 +2,7 @@
 // duplicate id is ignored), add roll-up increments (upsert), journal and settle reservations.
 import type { Kysely } from 'kysely';
 import type { RequestRow } from './record-row.js';
-import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns } from './schema.js';
+import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns, TermsTable } from './schema.js';
 import type { RollupDelta } from './ledger-engine.js';
 
 export const SUM_COLUMNS = [
@@ -60,6 +60,13 @@ export function insertReservations(db: Kysely<LedgerSchema>, rows: readonly Rese
     .insertInto('reservations')
     .values([...rows])
     .onConflict((oc) => oc.column('id').doNothing());
+}
+
+export function insertTerms(db: Kysely<LedgerSchema>, rows: readonly TermsTable[]) {
+  return db
+    .insertInto('terms')
+    .values([...rows])
+    .onConflict((oc) => oc.columns(['col', 'value']).doNothing());
 }
 
 export function deleteReservations(db: Kysely<LedgerSchema>, ids: readonly string[]) {

@@ -78,8 +78,23 @@ export function splitUrl(url: string): { origin: string; path: string } {
   return slash < 0 ? { origin: url, path: '/' } : { origin: url.slice(0, slash), path: url.slice(slash) };
 }
 
-export function createUpstreamClient(): { client: UpstreamClient; close(): Promise<void> } {
-  const agent = new Agent({ keepAliveTimeout: 30_000, connections: 128, pipelining: 1 });
+/** Connections per provider origin unless settings say otherwise. A stream holds its connection for
+ *  its whole answer (minutes, for an agent), so a small cap queues requests the provider would
+ *  take at once: 128 made 1,000 parallel slow streams wait up to 40 s for a first byte (issue 16).
+ *  1,024 matches the server's own cap on client connections, the most that can be in flight. */
+export const DEFAULT_UPSTREAM_CONNECTIONS = 1024;
+
+export interface UpstreamClientOptions {
+  /** Most open connections to one origin (settings.upstreamConnections); more requests queue. */
+  connectionsPerOrigin?: number;
+}
+
+export function createUpstreamClient(opts: UpstreamClientOptions = {}): {
+  client: UpstreamClient;
+  close(): Promise<void>;
+} {
+  const connections = opts.connectionsPerOrigin ?? DEFAULT_UPSTREAM_CONNECTIONS;
+  const agent = new Agent({ keepAliveTimeout: 30_000, connections, pipelining: 1 });
   const client: UpstreamClient = (req) =>
     new Promise((resolve, reject) => {
       const { origin, path } = splitUrl(req.url);

@@ -8,6 +8,7 @@ import { formatUsd } from '../format/money.js';
 import { formatCount } from '../format/numbers.js';
 import { EmptyState, ErrorNote, Loading } from '../ui/bits.js';
 import { UsageBar } from '../ui/usage-bar.js';
+import { PlanLimits } from './plan-limits.js';
 import { SpendChart } from './spend-chart.js';
 import { useState } from 'react';
 
@@ -23,6 +24,7 @@ export function OverviewPage() {
       <ErrorNote error={overview.error} />
       {!o && !overview.error && <Loading />}
       {o && <Summary o={o} reload={overview.reload} />}
+      <PlanLimits />
       {o && <ToolList o={o} />}
       <SpendChart />
     </div>

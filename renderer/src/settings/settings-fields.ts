@@ -7,6 +7,8 @@ export const MIB = 1024 * 1024;
 export interface SettingsFields {
   logBodies: boolean;
   cacheEnabled: boolean;
+  /** settings.priceRefresh: absent means on. */
+  priceRefresh: boolean;
   retentionDays: string;
   timeZone: string;
   globalDailyUsd: string;
@@ -14,6 +16,9 @@ export interface SettingsFields {
   alertWebhookUrl: string;
   priceListUrl: string;
   bodyLimitMb: string;
+  /** upstreamTimeoutMs and shutdownGraceMs, shown in seconds. */
+  upstreamTimeoutS: string;
+  shutdownGraceS: string;
 }
 
 export function fieldsFromSettings(s: SettingsView): SettingsFields {
@@ -21,6 +26,7 @@ export function fieldsFromSettings(s: SettingsView): SettingsFields {
   return {
     logBodies: s.logBodies,
     cacheEnabled: s.cacheEnabled,
+    priceRefresh: s.priceRefresh !== false,
     retentionDays: String(s.retentionDays),
     timeZone: s.timeZone,
     globalDailyUsd: str(s.globalDailyUsd),
@@ -28,6 +34,8 @@ export function fieldsFromSettings(s: SettingsView): SettingsFields {
     alertWebhookUrl: s.alertWebhookUrl ?? '',
     priceListUrl: s.priceListUrl ?? '',
     bodyLimitMb: String(Math.round((s.bodyLimitBytes / MIB) * 100) / 100),
+    upstreamTimeoutS: String(s.upstreamTimeoutMs / 1000),
+    shutdownGraceS: String(s.shutdownGraceMs / 1000),
   };
 }
 
@@ -47,6 +55,7 @@ export function settingsPatch(current: SettingsView, f: SettingsFields): PatchRe
   const patch: PatchSettings = {};
   if (f.logBodies !== current.logBodies) patch.logBodies = f.logBodies;
   if (f.cacheEnabled !== current.cacheEnabled) patch.cacheEnabled = f.cacheEnabled;
+  if (f.priceRefresh !== (current.priceRefresh !== false)) patch.priceRefresh = f.priceRefresh;
   if (f.timeZone.trim() !== current.timeZone) patch.timeZone = f.timeZone.trim();
 
   const days = parseOptionalNumber(f.retentionDays);
@@ -68,6 +77,26 @@ export function settingsPatch(current: SettingsView, f: SettingsFields): PatchRe
   if (f.bodyLimitMb !== fieldsFromSettings(current).bodyLimitMb && bytes !== current.bodyLimitBytes) {
     patch.bodyLimitBytes = bytes;
   }
+
+  const timeout = parseOptionalNumber(f.upstreamTimeoutS);
+  if (timeout === undefined || !Number.isFinite(timeout) || Math.round(timeout * 1000) <= 0) {
+    return {
+      ok: false,
+      field: 'upstreamTimeoutS',
+      message: 'The upstream timeout must be a number of seconds above 0',
+    };
+  }
+  if (Math.round(timeout * 1000) !== current.upstreamTimeoutMs)
+    patch.upstreamTimeoutMs = Math.round(timeout * 1000);
+  const grace = parseOptionalNumber(f.shutdownGraceS);
+  if (grace === undefined || !Number.isFinite(grace) || grace < 0) {
+    return {
+      ok: false,
+      field: 'shutdownGraceS',
+      message: 'The shutdown grace must be a number of seconds, 0 or more',
+    };
+  }
+  if (Math.round(grace * 1000) !== current.shutdownGraceMs) patch.shutdownGraceMs = Math.round(grace * 1000);
 
   for (const key of ['globalDailyUsd', 'globalMonthlyUsd'] as const) {
     const n = parseOptionalNumber(f[key]);

@@ -1,4 +1,5 @@
-// Settings: logging, retention, time zone, global budgets and alerts, price list, cache, pause.
+// Settings: logging, retention, time zone, global budgets and alerts, price list, cache, pause,
+// upstream timeout and shutdown grace.
 import { useState, type FormEvent } from 'react';
 import type { SettingsView } from '../../../shared/admin-api.js';
 import { AdminApiError, errorMessage } from '../api/client.js';
@@ -87,7 +88,7 @@ function SettingsForm(props: {
       .then(onSaved, (err: unknown) => setError({ message: errorMessage(err) }));
 
   const text = (
-    k: Exclude<keyof SettingsFields, 'logBodies' | 'cacheEnabled'>,
+    k: Exclude<keyof SettingsFields, 'logBodies' | 'cacheEnabled' | 'priceRefresh'>,
     label: string,
     extra: { type?: string; inputMode?: 'decimal' | 'numeric'; placeholder?: string; list?: string } = {},
   ) => (
@@ -137,6 +138,16 @@ function SettingsForm(props: {
           />
           <span>Response cache (exact match)</span>
         </label>
+        <label className="check" htmlFor="settings-priceRefresh">
+          <input
+            id="settings-priceRefresh"
+            data-testid="settings-priceRefresh"
+            type="checkbox"
+            checked={f.priceRefresh}
+            onChange={(e) => set('priceRefresh', e.target.checked)}
+          />
+          <span>Refresh the price list in the background (on start and every 6 h)</span>
+        </label>
         <div className="field-grid">
           {text('retentionDays', 'Keep history (days)', { inputMode: 'numeric' })}
           {text('timeZone', 'Time zone for "today" (blank = system)', {
@@ -154,6 +165,12 @@ function SettingsForm(props: {
           {text('alertWebhookUrl', 'Budget alert webhook URL', { type: 'url', placeholder: 'none' })}
           {text('priceListUrl', 'Price list URL', { type: 'url', placeholder: 'built-in prices only' })}
           {text('bodyLimitMb', 'Largest request body (MB)', { inputMode: 'decimal' })}
+          {text('upstreamTimeoutS', 'Upstream timeout (seconds to first byte, and between bytes)', {
+            inputMode: 'decimal',
+          })}
+          {text('shutdownGraceS', 'On quit, let requests in flight finish for (seconds)', {
+            inputMode: 'decimal',
+          })}
         </div>
         <datalist id="time-zones">
           {zones.map((z) => (

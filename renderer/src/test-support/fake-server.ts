@@ -10,6 +10,7 @@ import {
   type Overview,
   type PatchSettings,
   type PatchTool,
+  type PlansView,
   type RequestDetail,
   type SettingsView,
   type ToolView,
@@ -25,6 +26,7 @@ export interface FakeState {
   tools: ToolView[];
   requests: LedgerRecord[];
   settings: SettingsView;
+  plans: PlansView;
 }
 
 export interface FakeCall {
@@ -85,6 +87,7 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
     tools: [],
     requests: [],
     settings: defaultSettings(),
+    plans: { windows: [], week: [] },
     ...initial,
   };
   const calls: FakeCall[] = [];
@@ -109,6 +112,7 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
         createdAt: '2026-11-25T10:00:00.000Z',
         paused: false,
         limits: b.limits,
+        ...(b.plan ? { plan: true } : {}),
         tokens: [{ id: `t${minted}`, hint: `shm_test…${minted}`, createdAt: '2026-11-25T10:00:00.000Z' }],
         activeTokens: 1,
       };
@@ -121,6 +125,7 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
       const b = body as PatchTool;
       if (b.paused !== undefined) t.paused = b.paused;
       if (b.limits) t.limits = b.limits;
+      if (b.plan !== undefined) t.plan = b.plan;
       return { json: t };
     },
     rotateTool: ({ params }) =>
@@ -146,6 +151,7 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
       }
       return { json: state.settings };
     },
+    plans: () => ({ json: state.plans }),
     cacheStats: () => ({ json: { enabled: false, entries: 0, bytes: 0, hits: 0, misses: 0, savedUsd: 0 } }),
   };
 

@@ -13,6 +13,7 @@ export function CreateToolForm(props: { onCreated: (created: CreatedTool) => voi
   const [fields, setFields] = useState<LimitFields>(EMPTY_LIMIT_FIELDS);
   const [error, setError] = useState<{ message: string; field?: string }>();
   const [busy, setBusy] = useState(false);
+  const [plan, setPlan] = useState(false);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -20,9 +21,12 @@ export function CreateToolForm(props: { onCreated: (created: CreatedTool) => voi
     if (!parsed.ok) return setError({ message: parsed.message, field: parsed.field });
     setBusy(true);
     try {
-      const created = await client.call('createTool', { body: { name: name.trim(), limits: parsed.limits } });
+      const created = await client.call('createTool', {
+        body: { name: name.trim(), limits: parsed.limits, ...(plan ? { plan: true } : {}) },
+      });
       setName('');
       setFields(EMPTY_LIMIT_FIELDS);
+      setPlan(false);
       setError(undefined);
       props.onCreated(created);
     } catch (err) {
@@ -59,6 +63,16 @@ export function CreateToolForm(props: { onCreated: (created: CreatedTool) => voi
         onChange={setFields}
         invalid={error?.field as keyof LimitFields | undefined}
       />
+      <label className="field checkbox" htmlFor="create-tool-plan">
+        <input
+          id="create-tool-plan"
+          data-testid="create-tool-plan"
+          type="checkbox"
+          checked={plan}
+          onChange={(e) => setPlan(e.target.checked)}
+        />
+        <span>Uses its own plan login (Claude Pro/Max, ChatGPT Plus/Pro): metered, not billed to a key</span>
+      </label>
       <ErrorNote error={error?.message} />
       <button type="submit" className="primary" disabled={busy} data-testid="create-tool-submit">
         Create tool

@@ -13,6 +13,7 @@ describe('limitsFromFields', () => {
         rpm: '60',
         tpm: '',
         models: 'gpt-4o*, claude-*,',
+        planMaxPercent5h: '',
         allowUnpriced: false,
       }),
     ).toEqual({

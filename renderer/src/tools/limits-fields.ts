@@ -8,6 +8,8 @@ export interface LimitFields {
   rpm: string;
   tpm: string;
   models: string;
+  /** Plan tools: refuse once the plan's 5-hour window is this full (percent). */
+  planMaxPercent5h: string;
   /** Requests to unpriced models pass a USD budget (their spend is then incomplete). */
   allowUnpriced: boolean;
 }
@@ -18,6 +20,7 @@ export const EMPTY_LIMIT_FIELDS: LimitFields = {
   rpm: '',
   tpm: '',
   models: '',
+  planMaxPercent5h: '',
   allowUnpriced: false,
 };
 
@@ -29,6 +32,7 @@ export function fieldsFromLimits(l: ToolLimits): LimitFields {
     rpm: s(l.rpm),
     tpm: s(l.tpm),
     models: (l.models ?? []).join(', '),
+    planMaxPercent5h: s(l.planMaxPercent5h),
     allowUnpriced: l.allowUnpriced === true,
   };
 }
@@ -65,6 +69,12 @@ export function limitsFromFields(f: LimitFields): LimitsResult {
     .map((m) => m.trim())
     .filter(Boolean);
   if (models.length > 0) limits.models = models;
+  const stopAt = parseOptionalNumber(f.planMaxPercent5h);
+  if (stopAt !== undefined) {
+    if (!Number.isFinite(stopAt) || stopAt < 1 || stopAt > 100)
+      return { ok: false, field: 'planMaxPercent5h', message: 'Stop at must be a percentage from 1 to 100' };
+    limits.planMaxPercent5h = stopAt;
+  }
   if (f.allowUnpriced) limits.allowUnpriced = true;
   return { ok: true, limits };
 }

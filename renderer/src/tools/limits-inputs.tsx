@@ -1,4 +1,4 @@
-// The five limit inputs, shared by "create tool" and "edit limits".
+// The limit inputs, shared by "create tool" and "edit limits".
 import type { LimitFields } from './limits-fields.js';
 
 export function LimitsInputs(props: {
@@ -33,6 +33,10 @@ export function LimitsInputs(props: {
       {field('rpm', 'Requests / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('tpm', 'Tokens / minute', { inputMode: 'numeric', placeholder: 'no limit' })}
       {field('models', 'Allowed models (globs, comma-separated)', { placeholder: 'all models' })}
+      {field('planMaxPercent5h', 'Plan tools: stop at % of the 5-hour window', {
+        inputMode: 'decimal',
+        placeholder: 'no limit',
+      })}
       <label className="field checkbox" htmlFor={`${idPrefix}-allowUnpriced`}>
         <input
           id={`${idPrefix}-allowUnpriced`}

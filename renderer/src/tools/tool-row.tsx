@@ -18,6 +18,8 @@ export function limitsSummary(t: ToolView, locale?: string): string {
   if (l.tpm !== undefined) parts.push(`${formatCount(l.tpm, locale)} tokens/min`);
   if (l.models?.length) parts.push(`models: ${l.models.join(', ')}`);
   if (l.allowUnpriced) parts.push('unpriced models allowed');
+  if (l.planMaxPercent5h !== undefined)
+    parts.push(`stop at ${l.planMaxPercent5h}% of the 5-hour plan window`);
   return parts.length ? parts.join(' · ') : 'no limits';
 }
 
@@ -74,6 +76,18 @@ export function ToolRow(props: { tool: ToolView; onChanged: () => void; onToken:
           <button
             type="button"
             className="small"
+            data-testid={`plan-${t.name}`}
+            aria-pressed={t.plan === true}
+            title="The tool signs in with its own Claude or ChatGPT plan; Shimmy meters it and forwards its credential to the plan's official host only"
+            onClick={() =>
+              act(client.call('patchTool', { params: { name: t.name }, body: { plan: !t.plan } }))
+            }
+          >
+            {t.plan ? 'Plan login: on' : 'Plan login: off'}
+          </button>
+          <button
+            type="button"
+            className="small"
             data-testid={`edit-${t.name}`}
             aria-expanded={editing !== undefined}
             onClick={() => setEditing(editing ? undefined : fieldsFromLimits(t.limits))}
@@ -111,6 +125,7 @@ export function ToolRow(props: { tool: ToolView; onChanged: () => void; onToken:
         Tokens: {t.tokens.map((tok) => tok.hint).join(', ') || 'none'} · created{' '}
         {formatDateTime(t.createdAt, locale)}
       </p>
+      {t.plan && <PlanHint name={t.name} />}
       {editing && (
         <form onSubmit={saveLimits} aria-label={`Limits of ${t.name}`}>
           <LimitsInputs idPrefix={`edit-${t.name}`} value={editing} onChange={setEditing} invalid={invalid} />
@@ -126,5 +141,18 @@ export function ToolRow(props: { tool: ToolView; onChanged: () => void; onToken:
       )}
       <ErrorNote error={error} />
     </li>
+  );
+}
+
+/** How a plan tool identifies itself: its own login stays, the Shimmy token goes in a header. */
+function PlanHint({ name }: { name: string }) {
+  return (
+    <div className="banner info small-text" data-testid={`plan-hint-${name}`}>
+      Uses its own plan login: the tool keeps its own sign-in and sends its Shimmy token in the{' '}
+      <code>x-shimmy-token</code> header (Claude Code: <code>ANTHROPIC_CUSTOM_HEADERS</code>; Codex: its
+      provider&apos;s <code>http_headers</code>). Its spend is shown at API prices but not counted against USD
+      budgets. Wire it with <code>shimmy connect claude-code --plan --tool {name}</code> or{' '}
+      <code>shimmy connect codex --plan --tool {name}</code>.
+    </div>
   );
 }

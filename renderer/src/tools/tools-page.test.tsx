@@ -116,4 +116,49 @@ describe('Tools', () => {
     fireEvent.click(screen.getByTestId('rotate-cli-confirm'));
     expect((await screen.findByTestId('created-token')).textContent).toBe('shm_rotated1');
   });
+
+  it('marks a tool as using its own plan login, shows how it connects, and sets its stop-at limit', async () => {
+    const { server } = renderApp({ page: 'tools', state: { tools: [structuredClone(cli)] } });
+    const toggle = await screen.findByTestId('plan-cli');
+    expect(toggle.getAttribute('aria-pressed')).toBe('false');
+    expect(screen.queryByTestId('plan-hint-cli')).toBeNull();
+    fireEvent.click(toggle);
+    await waitFor(() => expect(screen.getByTestId('plan-cli').getAttribute('aria-pressed')).toBe('true'));
+    expect(server.calls.find((c) => c.name === 'patchTool')?.body).toEqual({ plan: true });
+    const hint = screen.getByTestId('plan-hint-cli').textContent ?? '';
+    expect(hint).toContain('x-shimmy-token');
+    expect(hint).toContain('shimmy connect claude-code --plan --tool cli');
+
+    fireEvent.click(screen.getByTestId('edit-cli'));
+    const form = screen.getByRole('form', { name: 'Limits of cli' });
+    const stopAt = within(form).getByLabelText('Plan tools: stop at % of the 5-hour window');
+    fireEvent.change(stopAt, { target: { value: '150' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save limits' }));
+    expect((await screen.findByRole('alert')).textContent).toMatch(/percentage from 1 to 100/);
+    fireEvent.change(stopAt, { target: { value: '80' } });
+    fireEvent.click(within(form).getByRole('button', { name: 'Save limits' }));
+    await waitFor(() =>
+      expect(screen.getByTestId('limits-cli').textContent).toBe(
+        '$2.00/day · stop at 80% of the 5-hour plan window',
+      ),
+    );
+    expect(server.calls.filter((c) => c.name === 'patchTool').at(-1)?.body).toEqual({
+      limits: { dailyUsd: 2, planMaxPercent5h: 80 },
+    });
+  });
+
+  it('creates a plan tool', async () => {
+    const { server } = renderApp({ page: 'tools' });
+    await screen.findByTestId('tools-empty');
+    fireEvent.change(screen.getByLabelText('Name'), { target: { value: 'claude-plan' } });
+    fireEvent.click(screen.getByTestId('create-tool-plan'));
+    fireEvent.click(screen.getByRole('button', { name: 'Create tool' }));
+    await screen.findByTestId('created-token');
+    expect(server.calls.find((c) => c.name === 'createTool')?.body).toEqual({
+      name: 'claude-plan',
+      limits: {},
+      plan: true,
+    });
+    expect(await screen.findByTestId('plan-hint-claude-plan')).toBeTruthy();
+  });
 });

@@ -149,6 +149,53 @@ describe('shimmy connect / disconnect (agent config files)', () => {
     expect(await fs.readFile(file, 'utf8')).not.toContain('shm_');
   });
 
+  it('Claude Code --plan: keeps the plan login (no key, no helper), names the tool in x-shimmy-token, disconnect restores', async () => {
+    const file = path.join(home, '.claude', 'settings.json');
+    await fs.mkdir(path.dirname(file));
+    const original =
+      '{"model":"opus","apiKeyHelper":"old-helper","env":{"ANTHROPIC_API_KEY":"sk-ant-old","ANTHROPIC_CUSTOM_HEADERS":"x-team: a\\nX-Shimmy-Token: shm_stale"}}';
+    await fs.writeFile(file, original);
+    const { plan } = await agents.plan('claude-code', 'cc-plan', { plan: true });
+    expect(plan.diff).not.toContain(TOKEN);
+    await agents.commit(plan);
+    const s = JSON.parse(await fs.readFile(file, 'utf8'));
+    expect(s.env).toEqual({
+      ANTHROPIC_BASE_URL: 'http://127.0.0.1:8484',
+      ANTHROPIC_CUSTOM_HEADERS: `x-team: a\nx-shimmy-token: ${TOKEN}`,
+    });
+    expect(s.apiKeyHelper).toBeUndefined();
+    expect(s.model).toBe('opus');
+    await agents.disconnect('claude-code');
+    expect(await fs.readFile(file, 'utf8')).toBe(original);
+  });
+
+  it('Codex --plan: a provider that keeps the ChatGPT login and sends the tool token as a header', async () => {
+    const file = path.join(home, '.codex', 'config.toml');
+    await fs.mkdir(path.dirname(file));
+    await fs.writeFile(file, ORIGINALS.codex);
+    const { plan } = await agents.plan('codex', 'codex-plan', { plan: true });
+    await agents.commit(plan);
+    const doc = parseToml(await fs.readFile(file, 'utf8')) as {
+      model_provider: string;
+      model_providers: Record<string, Record<string, unknown>>;
+    };
+    expect(doc.model_provider).toBe('shimmy');
+    expect(doc.model_providers.shimmy).toEqual({
+      name: 'Shimmy (plan)',
+      base_url: 'http://127.0.0.1:8484/v1',
+      wire_api: 'responses',
+      requires_openai_auth: true,
+      http_headers: { 'x-shimmy-token': TOKEN },
+    });
+    await agents.disconnect('codex');
+    expect(await fs.readFile(file, 'utf8')).toBe(ORIGINALS.codex);
+  });
+
+  it('--plan is refused for agents without a plan login, and nothing is minted', async () => {
+    await expect(agents.plan('gemini', 'g', { plan: true })).rejects.toThrow(/--plan is for claude-code and codex/);
+    expect(revoked).toBe(0);
+  });
+
   it('CODEX_HOME, CLAUDE_CONFIG_DIR and XDG_CONFIG_HOME move the files', async () => {
     const other = createAgentService({
       env: { HOME: home, CODEX_HOME: '/x/codex', CLAUDE_CONFIG_DIR: '/x/claude', XDG_CONFIG_HOME: '/x/xdg' },

@@ -63,6 +63,40 @@ describe('planOutput', () => {
     });
   });
 
+  it('a long-context prompt is reserved at the tier price its whole request is billed at', () => {
+    // gemini-2.5-pro (ai.google.dev/gemini-api/docs/pricing, checked 2026-11-27): prompts up to
+    // 200K tokens $1.25 in / $10 out per 1M; longer prompts $2.50 in / $15 out per 1M, for the
+    // whole request. Served by Google's own API (the `google` preset's base URL).
+    const prices = createPrices({ catalog: () => catalog, user: () => ({}), legacy: () => ({}) });
+    const provider = {
+      name: 'google',
+      kind: 'gemini' as const,
+      baseUrl: 'https://generativelanguage.googleapis.com',
+    };
+    const match = prices.lookup({ provider, model: 'gemini-2.5-pro', at: new Date('2026-11-27T12:00:00Z') });
+    const cost = (u: Usage) => priceUsage(match, u);
+
+    const long = reservedInput('gemini', {}, 250_000, cost)!;
+    // 250,000 × $2.50 / 1M = $0.625
+    expect(long.usd).toBeCloseTo(0.625, 12);
+    // $1.00 left: ($1.00 − $0.625) / ($15 / 1M) = 25,000 output tokens (at $10 it would be 37,500).
+    const capped = planOutput({ cost, input: long.usage, wanted: 65_536, choices: 1, headroomUsd: 1 });
+    expect(capped.kind).toBe('capped');
+    expect(capped.limit).toBeGreaterThanOrEqual(24_999);
+    expect(capped.limit).toBeLessThanOrEqual(25_000);
+
+    // Under the threshold the same dollar pays for the model's whole 65,536-token maximum:
+    // 150,000 × $1.25 / 1M + 65,536 × $10 / 1M = $0.1875 + $0.65536 = $0.84286.
+    const short = reservedInput('gemini', {}, 150_000, cost)!;
+    expect(
+      planOutput({ cost, input: short.usage, wanted: 65_536, choices: 1, headroomUsd: 1 }),
+    ).toMatchObject({
+      kind: 'fits',
+      limit: 65_536,
+    });
+    expect(cost({ ...short.usage, outputTokens: 65_536 })).toBeCloseTo(0.84286, 10);
+  });
+
   it('n answers share the budget: the per-answer limit is divided by n', () => {
     const cost = costWith('openai', MINI);
     const input = reservedInput('openai', {}, 1000, cost)!;

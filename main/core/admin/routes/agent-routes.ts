@@ -45,9 +45,14 @@ export function registerAgentRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'connectAgent', async ({ params, body }) => {
     const agent = agentOf(params.agent);
     const tool = body.tool ?? agent;
-    findTool(config.get(), tool);
+    const found = findTool(config.get(), tool);
+    if (body.plan && !found.plan)
+      throw new AdminError(409, `Tool "${tool}" does not use its own plan login; turn that on first`, 'plan');
     try {
-      const { plan, discard } = await agents.plan(agent, tool, { dryRun: body.dryRun === true });
+      const { plan, discard } = await agents.plan(agent, tool, {
+        dryRun: body.dryRun === true,
+        plan: body.plan === true,
+      });
       if (body.dryRun || plan.diff === '') {
         await discard();
         return { agent, tool, file: plan.file, diff: plan.diff, written: false };

@@ -2,6 +2,7 @@ import type { Express } from 'express';
 import type { Config, Provider } from '../../../../shared/config.js';
 import { BUILTIN_PROVIDERS } from '../../config/builtin-providers.js';
 import { envVarForKey } from '../../vault/env-keys.js';
+import { checkKeyShape } from '../../vault/key-shape.js';
 import type { AdminDeps } from '../admin-deps.js';
 import { AdminError, defineRoute } from '../define-route.js';
 
@@ -102,7 +103,14 @@ export function registerProviderRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'listKeys', () => vault.list());
 
   defineRoute(app, 'putKey', async ({ body }) => {
-    findProvider(config.get(), body.provider);
+    const provider = findProvider(config.get(), body.provider);
+    const shape = checkKeyShape(body.key, provider.baseUrl, body.force);
+    if (!shape.ok)
+      throw new AdminError(
+        400,
+        `${shape.message}. Nothing was stored.${shape.forceable ? ' If it is right, store it anyway with --force (dashboard: "Store anyway").' : ''}`,
+        'key',
+      );
     try {
       const info = await vault.set(body.provider, body.key, body.label ?? 'default');
       deps.keyHealth.clear(body.provider, info.label);

@@ -11,6 +11,7 @@ import { toE10, toRow, type RequestRow } from '../../store/record-row.js';
 import { rollupEntries } from '../../store/ledger-queries.js';
 import { Rollups, type RollupEntry } from '../rollups.js';
 import { rollupDeltas } from '../write-queue.js';
+import { KnownTerms } from '../search-terms.js';
 import { listSegments, replaySegment, segmentPath } from './segment-files.js';
 import { readSnapshot, SNAPSHOT_FILE } from './snapshot.js';
 
@@ -78,12 +79,15 @@ export async function importJsonlLedger(a: {
     const expected = snapshot?.rollups ?? new Rollups();
     let rows: RequestRow[] = [];
     let imported = 0;
+    const known = new KnownTerms();
     const writeRows = async () => {
       const batch = rows;
       rows = [];
       // Detail and the per-user/per-project roll-ups (only detail can give those).
       const rollups = rollupDeltas(batch).filter((d) => d.table !== 'rollup_model');
-      await engine.write({ records: batch, rollups, reserve: [], settle: [] });
+      const terms = known.fresh(batch);
+      await engine.write({ records: batch, rollups, reserve: [], settle: [], terms });
+      known.remember(terms);
     };
     for (const name of names) {
       const counted = snapshot?.counted.get(name) ?? 0;

@@ -7,12 +7,14 @@
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { Usage } from '../../../../shared/usage.js';
 import type { Refusal, Reservation } from '../../limits/index.js';
+import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { readOutputLimit, withOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
+import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import { isObject } from '../request-meta.js';
@@ -58,14 +60,44 @@ const generates = (endpoint: RecordDraft['endpoint']) =>
   endpoint === 'messages' ||
   endpoint === 'generate_content';
 
-/** The one pricing function the ledger uses, for a hypothetical usage of this request. */
-function costFunction(price: PriceMatch | undefined): CostOf | undefined {
-  return price ? (u: Usage) => priceUsage(price, u) : undefined;
+/** The one pricing function the ledger uses, for a hypothetical usage of this request. With
+ *  fallbacks, the dearest of the models that may serve it: the ledger prices the answer at the
+ *  model that did, so a reservation sized for the routed model alone would not bound it. */
+function costFunction(price: PriceMatch | undefined, fallbacks: readonly PriceMatch[]): CostOf | undefined {
+  if (!price) return undefined;
+  if (fallbacks.length === 0) return (u: Usage) => priceUsage(price, u);
+  const all = [price, ...fallbacks];
+  return (u: Usage) => {
+    let dearest: number | null = null;
+    for (const p of all) {
+      const usd = priceUsage(p, u);
+      if (usd === null) return null;
+      if (dearest === null || usd > dearest) dearest = usd;
+    }
+    return dearest;
+  };
 }
+
+function imageLimit(json: unknown): { requested: number; choices: number } {
+  const { perImage, images } = imageOutputTokens(json);
+  return { requested: perImage, choices: images };
+}
+
+const priceOf = (deps: ProxyDeps, t: RouteTarget, at: Date) =>
+  t.upstreamModel ? deps.prices.lookup({ provider: t.provider, model: t.upstreamModel, at }) : undefined;
 
 export function admit(
   deps: ProxyDeps,
-  x: { config: Config; tool: Tool; draft: RecordDraft; json: unknown; provider: Provider; model: string },
+  x: {
+    config: Config;
+    tool: Tool;
+    draft: RecordDraft;
+    json: unknown;
+    provider: Provider;
+    model: string;
+    /** Where the request may go if the routed provider fails (its fallback chain). */
+    fallbacks: readonly RouteTarget[];
+  },
 ): Admitted {
   const { tool, draft, json, model } = x;
   const { family, endpoint } = draft;
@@ -83,16 +115,28 @@ export function admit(
     [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
       (v) => v !== undefined,
     );
-  const cost = costFunction(price);
+  // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
+  // unpriced too (it could be served there), refused like any unpriced model.
+  const fallbackPrices = budgeted ? x.fallbacks.map((t) => priceOf(deps, t, draft.time)) : [];
+  const unpricedFallback = x.fallbacks[fallbackPrices.findIndex((p) => p === undefined)];
+  const cost = unpricedFallback
+    ? undefined
+    : costFunction(
+        price,
+        fallbackPrices.filter((p): p is PriceMatch => p !== undefined),
+      );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
-    throw unpricedRefusal(tool, model);
+    throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
 
   const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
-  // Embeddings write nothing; images and audio have no output limit to lower: they are reserved
-  // at TPM_OUTPUT_ESTIMATE output tokens, as before (see the README's Budgets section).
+  // Embeddings write nothing; images have no output limit to lower but a known worst case per
+  // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
+  // the README's Budgets section).
   const { requested, choices } = generates(endpoint)
     ? readOutputLimit(endpoint, json)
-    : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
+    : endpoint === 'images'
+      ? imageLimit(json)
+      : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
   // The model's maximum matters only to a USD budget (TPM counts TPM_OUTPUT_ESTIMATE instead).
   const max = budgeted ? modelMaxOutput(model) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
@@ -109,7 +153,12 @@ export function admit(
     : plan
       ? plan.usd
       : input && cost
-        ? (cost({ ...input.usage, outputTokens: wanted * choices }) ?? null)
+        ? (cost({
+            ...input.usage,
+            outputTokens: wanted * choices,
+            // gpt-image models bill their output as image tokens, dearer than text ones.
+            ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
+          }) ?? null)
         : cost
           ? 0
           : null;

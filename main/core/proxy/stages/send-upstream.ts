@@ -16,7 +16,9 @@ import {
 import { formBodiesFor } from '../form-body.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
-import { isObject, rewriteBody, type RequestMeta } from '../request-meta.js';
+import { topLevelObject, type ObjectSpan } from '../json-scan.js';
+import { bodyEdits, isObject, type RequestMeta } from '../request-meta.js';
+import { spliceMembers } from '../splice-json.js';
 import type { RecordDraft } from '../request-record.js';
 import { planCredentialHeaders } from './plan-route.js';
 import type { Routed } from './route-request.js';
@@ -28,6 +30,14 @@ export interface Sent {
   cancel: Cancellation;
 }
 
+/** The request body as read, and where its top-level members lie when that is known already. */
+export interface UpstreamBodySource {
+  bodyBytes: Buffer | null;
+  json: unknown;
+  form?: Record<string, unknown>;
+  top?: ObjectSpan;
+}
+
 export async function sendUpstream(
   deps: ProxyDeps,
   x: {
@@ -36,7 +46,7 @@ export async function sendUpstream(
     res: ServerResponse;
     cls: PathClass;
     search: string;
-    body: { bodyBytes: Buffer | null; json: unknown; form?: Record<string, unknown> };
+    body: UpstreamBodySource;
     meta: RequestMeta;
     routed: Routed;
     draft: RecordDraft;
@@ -74,6 +84,22 @@ export async function sendUpstream(
           attempts.map((a) => a.model),
         )
       : undefined;
+  // The client's own bytes with the few members Shimmy changes spliced in, built once per model
+  // (a fallback may serve another one).
+  const spliced = new Map<string, Buffer | null>();
+  const bodyFor = (model: string): Buffer | null => {
+    let out = spliced.get(model);
+    if (out === undefined) {
+      const edits = isObject(json)
+        ? bodyEdits(json, { ...meta, model: routed.requestedModel }, model, x.cls)
+        : null;
+      const bytes = x.body.bodyBytes;
+      const top = edits && bytes ? (x.body.top ?? topLevelObject(bytes)) : undefined;
+      out = edits && bytes && top ? spliceMembers(bytes, top, edits) : null;
+      spliced.set(model, out);
+    }
+    return out;
+  };
   const sent = await sendWithFailover({
     attempts,
     client: deps.upstream,
@@ -81,9 +107,7 @@ export async function sendUpstream(
     signal: cancel,
     build: (a) => {
       const adapter = adapters[a.target.provider.kind];
-      const rewritten = isObject(json)
-        ? rewriteBody(json, { ...meta, model: routed.requestedModel }, a.model, x.cls)
-        : null;
+      const rewritten = bodyFor(a.model);
       const form = forms?.get(a.model);
       draft.sentUpstream = false;
       return {
@@ -95,7 +119,7 @@ export async function sendUpstream(
           ...(form ? { 'content-type': form.contentType } : {}),
           ...(routed.plan ? planCredentialHeaders(x.req.headers) : adapter.authHeaders(a.key)),
         },
-        body: rewritten ? Buffer.from(JSON.stringify(rewritten)) : (form?.body ?? x.body.bodyBytes),
+        body: rewritten ?? form?.body ?? x.body.bodyBytes,
         signal: cancel,
         timeoutMs: x.config.settings.upstreamTimeoutMs,
         onDispatched: () => (draft.sentUpstream = true),

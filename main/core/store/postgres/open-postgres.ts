@@ -6,7 +6,13 @@ import pg from 'pg';
 import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
 import { migrate } from '../migrations.js';
 import type { LedgerSchema, RollupTable } from '../schema.js';
-import { deleteReservations, insertRequests, insertReservations, upsertRollups } from '../statements.js';
+import {
+  deleteReservations,
+  insertRequests,
+  insertReservations,
+  insertTerms,
+  upsertRollups,
+} from '../statements.js';
 
 /** Rows per statement: far below Postgres's 65,535 bind parameters at 28 columns a row. */
 const CHUNK = 1000;
@@ -50,6 +56,7 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
       }
       for (const rows of chunks(b.reserve)) await insertReservations(trx, rows).execute();
       for (const ids of chunks(b.settle)) await deleteReservations(trx, ids).execute();
+      for (const rows of chunks(b.terms ?? [])) await insertTerms(trx, rows).execute();
     });
   }
 

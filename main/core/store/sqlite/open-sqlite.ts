@@ -14,6 +14,7 @@ import {
   deleteReservations,
   insertRequests,
   insertReservations,
+  insertTerms,
   rollupValues,
   upsertRollups,
 } from '../statements.js';
@@ -68,12 +69,14 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   const reservationColumns = Object.keys(sampleReservation) as (keyof typeof sampleReservation)[];
   const insertReservation = prepared(insertReservations(writer, [sampleReservation]), reservationColumns);
   const deleteReservation = prepared(deleteReservations(writer, ['x']), ['x']);
+  const insertTerm = prepared(insertTerms(writer, [{ col: 'tool', value: 'x' }]), ['tool', 'x']);
 
   const commit = raw.transaction((b: WriteBatch) => {
     for (const r of b.records) insertRequest.run(requestColumns.map((c) => r[c]));
     for (const d of b.rollups) upsert[d.table].run(Object.values(rollupValues(d)));
     for (const r of b.reserve) insertReservation.run(reservationColumns.map((c) => r[c]));
     for (const id of b.settle) deleteReservation.run([id]);
+    for (const t of b.terms ?? []) insertTerm.run([t.col, t.value]);
   });
 
   const reader = shared ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) }) : writer;

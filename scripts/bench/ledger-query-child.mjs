@@ -1,0 +1,85 @@
+// The ledger bench's query pass, in a fresh process that opens the generated ledger like a
+// restarted `shimmy serve`: so RSS is the ledger's own, not the generator's leftovers.
+// argv[2]: JSON { file, now, days, records }. Prints one JSON line: { reopenMs, idle, queries }.
+import { DAY_MS, MODELS, TOOLS, openBenchLedger } from './ledger-data.mjs';
+import { csvSink, idleStall, measure } from './ledger-measure.mjs';
+
+const { file, now: nowIso, days, records } = JSON.parse(process.argv[2]);
+const now = new Date(nowIso);
+const day = (t) =>
+  new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
+const today = day(now);
+const month = today.slice(0, 7);
+const since = day(new Date(now.getTime() - 29 * DAY_MS));
+
+let t = performance.now();
+const ledger = await openBenchLedger(file, now, days);
+const reopenMs = performance.now() - t;
+const idle = await idleStall();
+
+const queries = [];
+const q = async (query, fn, note = () => '') => {
+  const m = await measure(fn);
+  queries.push({ query, ms: m.ms, blockedMs: m.blockedMs, rssMb: m.rssMb, note: note(m.value) });
+};
+const rows = (v) => `${v.length} rows`;
+const recs = (v) => `${v.records.length} records`;
+
+await q('overview (totals per tool, today + month)', async () =>
+  TOOLS.map((tool) => [ledger.totals({ day: today, tool }), ledger.totals({ month, tool })]),
+);
+await q('30-day chart by tool', () => ledger.usage({ since, by: ['day', 'tool'] }), rows);
+await q('30-day chart by model', () => ledger.usage({ since, by: ['day', 'model'] }), rows);
+for (const g of ['tool', 'model', 'day', 'user', 'project'])
+  await q(`usage --by ${g}`, () => ledger.usage({ by: [g] }), rows);
+await q('usage --by user,model (detail: no roll-up)', () => ledger.usage({ by: ['user', 'model'] }), rows);
+await q('log: newest 100', () => ledger.query({ limit: 100 }), recs);
+await q('log: status 429', () => ledger.query({ status: 429 }), recs);
+await q(
+  'log: tool + model + status 429',
+  () => ledger.query({ tool: TOOLS[2], model: MODELS[2], status: 429 }),
+  recs,
+);
+await q('log: filter matching nothing', () => ledger.query({ tool: 'no-such-tool', model: MODELS[1] }), recs);
+await q('log: text "user-7"', () => ledger.query({ text: 'user-7' }), recs);
+await q('log: text "rate_limit" (1 in 97)', () => ledger.query({ text: 'rate_limit' }), recs);
+await q('log: text matching nothing', () => ledger.query({ text: 'zzz-nothing' }), recs);
+await q('log: text, an id prefix', () => ledger.query({ text: `bench-${Math.floor(records / 7)}` }), recs);
+await q(
+  'log: page before a mid-history id',
+  () => ledger.query({ limit: 100, before: `bench-${Math.floor(records / 2)}` }),
+  recs,
+);
+await q(
+  'request detail (get by id)',
+  () => ledger.get(`bench-${Math.floor(records / 3)}`),
+  (v) => (v ? 'found' : 'missing'),
+);
+
+// The month's export once (it is long): total time, time to its first record line, stalls, RSS.
+const sink = csvSink();
+const m = await measure(async () => {
+  await ledger.exportTo('csv', { since: new Date(now.getTime() - 30 * DAY_MS) }, sink.out);
+}, 1);
+const { bytes, firstRowMs } = sink.stats();
+queries.push({
+  query: 'CSV export of a month: first record',
+  ms: firstRowMs ?? m.ms,
+  blockedMs: m.blockedMs,
+  rssMb: m.rssMb,
+  note: '',
+});
+queries.push({
+  query: 'CSV export of a month: all of it (streamed)',
+  ms: m.ms,
+  blockedMs: m.blockedMs,
+  rssMb: m.rssMb,
+  note: `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s`,
+  long: true,
+});
+
+t = performance.now();
+await ledger.close();
+process.stdout.write(
+  `${JSON.stringify({ reopenMs, closeMs: performance.now() - t, idle: { blockedMs: idle.blockedMs, rssMb: idle.rssMb }, queries })}\n`,
+);
