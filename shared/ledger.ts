@@ -16,6 +16,7 @@ export const ErrorClassSchema = z.enum([
   'upstream_cut', // upstream ended a stream early
   'interrupted', // Shimmy stopped (crash, kill -9) before recording it: cost is the reserved worst case
   'ledger_unavailable', // refused: the ledger cannot be written (disk full), so it would go unrecorded
+  'limits_unavailable', // refused: the shared budgets and rate limits (Redis) cannot be reached
 ]);
 export type ErrorClass = z.infer<typeof ErrorClassSchema>;
 

@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import { lazyAdminApp } from './admin/lazy-admin-app.js';
 import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
-import { openConfigStore } from './config/config-store.js';
 import { lockDataDir, type DataDirLock } from './config/data-dir-lock.js';
 import { makeDirOwnerOnly, makeOwnerOnly } from './config/owner-only.js';
 import fs from 'node:fs/promises';
@@ -15,8 +14,9 @@ import type { Core, CoreSnapshot } from './core.js';
 import { createEventBus } from './events/event-bus.js';
 import { removeInstanceFile, writeInstanceFile } from './instance-file.js';
 import { openLedger } from './ledger/index.js';
-import { openLedgerEngine, redactDatabase } from './store/index.js';
-import { createLimiter } from './limits/index.js';
+import { redactDatabase } from './store/index.js';
+import { openStores } from './open-stores.js';
+import { openLimiter } from './limits/index.js';
 import { createPrices, loadLegacyPrices, openPriceCatalog } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
 import { createProxyHandler } from './proxy/proxy-handler.js';
@@ -46,6 +46,8 @@ export interface StartCoreOptions {
   env?: NodeJS.ProcessEnv;
   /** `postgres://…` keeps the ledger in Postgres; default: `<dataDir>/ledger.sqlite`. */
   database?: string;
+  /** `redis://…` shares budgets and rate limits with the other replicas; default: in memory. */
+  redis?: string;
   /** Timeouts and connection caps (tests shorten them); defaults in server/server-limits.ts. */
   serverLimits?: Partial<ServerLimits>;
 }
@@ -79,8 +81,9 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     (r) => r.failed.forEach((f) => log({ warn: 'could not make owner-only', path: f.path, cause: f.error })),
     (err: unknown) => log({ warn: 'could not make the data dir owner-only', cause: String(err) }),
   );
-  const config = await openConfigStore(opts.dataDir);
   const events = createEventBus();
+  const database = opts.database ?? path.join(opts.dataDir, LEDGER_FILE);
+  const { config, engine } = await openStores({ dataDir: opts.dataDir, database, events, log });
   const vault = createVault({
     keychain: opts.keychain === undefined ? await loadKeytar() : opts.keychain,
     env: opts.env ?? process.env,
@@ -91,9 +94,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;
-  const database = opts.database ?? path.join(opts.dataDir, LEDGER_FILE);
   const ledger = await openLedger({
-    engine: await openLedgerEngine(database),
+    engine,
     importDir: path.join(opts.dataDir, 'ledger'),
     timeZone: () => settings().timeZone,
     retentionDays: () => settings().retentionDays,
@@ -116,7 +118,14 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     user: () => config.get().prices,
     legacy: () => legacyPrices,
   });
-  const limiter = createLimiter({ spend: ledger, settings, emit: (e) => events.emit(e), now });
+  const limiter = await openLimiter({
+    spend: ledger,
+    settings,
+    emit: (e) => events.emit(e),
+    now,
+    redisUrl: opts.redis,
+    report: (message) => log({ warn: message }),
+  });
   const upstream = createUpstreamClient({ connectionsPerOrigin: settings().upstreamConnections });
   const keyHealth = createKeyHealth();
   const cache = await openResponseCache({
@@ -271,7 +280,9 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       priceCatalog.stop();
       if (spendTick) clearTimeout(spendTick);
       await upstream.close();
+      await config.close();
       await ledger.close();
+      await limiter.close?.();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
       await ownerOnly;

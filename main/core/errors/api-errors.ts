@@ -24,7 +24,8 @@ export type ProxyErrorKind =
   | 'upgrade_not_supported'
   | 'plan_limit'
   | 'shutting_down'
-  | 'ledger_unavailable';
+  | 'ledger_unavailable'
+  | 'limits_unavailable';
 
 interface ErrorShape {
   status: number;
@@ -85,6 +86,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   },
   shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
   ledger_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
+  limits_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 export function errorStatus(kind: ProxyErrorKind): number {

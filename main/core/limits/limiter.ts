@@ -1,26 +1,35 @@
-// The limiter the proxy calls for every request: budgets and rate limits checked and reserved in
-// one synchronous step (so concurrent requests cannot all slip through), settled after the ledger.
+// The in-memory limiter the proxy calls for every request: budgets and rate limits checked and
+// reserved in one synchronous step (so concurrent requests cannot all slip through), settled after
+// the ledger.
 import type { Settings, Tool } from '../../../shared/config.js';
 import { addUsd, roundUsd } from '../../../shared/money.js';
 import { localDay, localMonth } from '../clock/calendar.js';
 import { BlockedThrottle, BudgetAlerts } from './alerts.js';
 import {
   BudgetBook,
-  budgetMessage,
   fits,
   passed,
-  resetsAt,
   scopeLimit,
   type Hold,
   type PeriodKeys,
   type ScopeUse,
 } from './budgets.js';
-import { formatDuration, rateLimitHeaders, retryAfterHeaders } from './rate-headers.js';
-import { RateWindow, WINDOW_MS, type WindowEntry } from './rate-window.js';
-import type { AdmitRequest, Limiter, LimiterDeps, Refusal, Reservation, BudgetPeriodState } from './types.js';
+import { rateLimitHeaders } from './rate-headers.js';
+import { RateWindow, type WindowEntry } from './rate-window.js';
+import { budgetRefusalOf, rateRefusalOf } from './refusals.js';
+import type {
+  AdmitRequest,
+  LimiterDeps,
+  Refusal,
+  Reservation,
+  BudgetPeriodState,
+  SyncLimiter,
+} from './types.js';
 import { postWebhook } from './webhook.js';
 
-export function createLimiter(deps: LimiterDeps): Limiter {
+/** The in-memory engine: one process owns the state (the data-dir lock makes it the only one), and
+ *  admit is synchronous. The Redis engine (redis/redis-limiter.ts) shares it across replicas. */
+export function createLimiter(deps: LimiterDeps): SyncLimiter {
   const now = deps.now ?? (() => new Date());
   const fetchImpl = deps.fetch ?? globalThis.fetch;
   const log = deps.log ?? ((m: string) => console.warn(m));
@@ -65,42 +74,17 @@ export function createLimiter(deps: LimiterDeps): Limiter {
     keys: PeriodKeys,
   ): Refusal | null {
     const failing = book.use(tool.name, tool, s, keys).filter((u) => !fits(u, req.worstCaseUsd));
-    if (failing.length === 0) return null;
-    // Report the scope that frees up last: waiting for the daily reset is pointless when the month is spent.
-    const worst = failing.find((u) => u.scope.period === 'month') ?? (failing[0] as ScopeUse);
-    const reset = resetsAt(at, s.timeZone, worst.scope.period);
-    return {
-      kind: 'budget',
-      scope: { ...worst.scope },
-      limitUsd: worst.limitUsd,
-      spentUsd: worst.spentUsd,
-      resetsAt: reset.date,
-      message: budgetMessage(tool.name, worst, req.worstCaseUsd, reset.iso),
-    };
+    return budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at);
   }
 
   function rateRefusal(tool: Tool, req: AdmitRequest, w: RateWindow, nowMs: number): Refusal | null {
     const { rpm, tpm } = tool.limits;
-    const requestWait = rpm === undefined ? 0 : w.requestWaitMs(nowMs, rpm);
-    const tokenWait = tpm === undefined ? 0 : w.tokenWaitMs(nowMs, tpm, req.estimatedTokens);
-    if (requestWait === 0 && tokenWait === 0) return null;
-    // Both must clear before the request fits, so report the longer wait.
-    const metric = requestWait >= tokenWait ? 'requests' : 'tokens';
-    const tooBig = tokenWait === Infinity;
-    const retryAfterMs = tooBig ? WINDOW_MS : Math.max(requestWait, tokenWait);
-    const limit = (metric === 'requests' ? rpm : tpm) as number;
-    const message = tooBig
-      ? `Tool "${tool.name}" sent a request of about ${req.estimatedTokens} tokens, more than its limit of ${limit} tokens per minute.`
-      : `Tool "${tool.name}" is over its rate limit of ${limit} ${limit === 1 ? metric.slice(0, -1) : metric} per minute; ` +
-        `retry in ${formatDuration(retryAfterMs)}.`;
-    return {
-      kind: 'rate',
-      metric,
-      limit,
-      retryAfterMs,
-      headers: { ...rateHeaders(tool, w, nowMs), ...retryAfterHeaders(retryAfterMs) },
-      message,
+    const waits = {
+      requestWait: rpm === undefined ? 0 : w.requestWaitMs(nowMs, rpm),
+      tokenWait: tpm === undefined ? 0 : w.tokenWaitMs(nowMs, tpm, req.estimatedTokens),
     };
+    if (waits.requestWait === 0 && waits.tokenWait === 0) return null;
+    return rateRefusalOf(tool, req, waits, rateHeaders(tool, w, nowMs));
   }
 
   function fireAlerts(toolName: string, keys: PeriodKeys): void {

@@ -71,17 +71,38 @@ export interface BudgetPeriodState {
   reservedUsd: number;
 }
 
+export type Admission = { ok: true; reservation: Reservation } | { ok: false; refusal: Refusal };
+
+/** The limit state behind the proxy, one of two engines beside each other: in memory (one process,
+ *  synchronous: limiter.ts) or in Redis (several replicas, each call one atomic Lua script:
+ *  redis/redis-limiter.ts). admit and headroomUsd answer directly from memory and with a promise
+ *  from Redis; a promise that rejects with LimitsUnavailableError means the shared state cannot be
+ *  reached, and the request is refused (503), never let through unchecked. */
 export interface Limiter {
-  admit(
-    tool: Tool,
-    req: AdmitRequest,
-  ): { ok: true; reservation: Reservation } | { ok: false; refusal: Refusal };
+  admit(tool: Tool, req: AdmitRequest): Admission | Promise<Admission>;
   /** USD the tightest budget over the tool (its own and the global ones, day and month) has left
-   *  after spend and outstanding reservations; undefined when no USD budget applies. Read in the
-   *  same tick as admit(), it sizes a request's output to what is left (output-cap.ts). */
-  headroomUsd(tool: Tool): number | undefined;
-  /** Requests and tokens of a tool in the current sliding minute (dashboard). */
+   *  after spend and outstanding reservations; undefined when no USD budget applies. Read just
+   *  before admit(), it sizes a request's output to what is left (output-cap.ts); admit() still
+   *  checks the result atomically. */
+  headroomUsd(tool: Tool): number | undefined | Promise<number | undefined>;
+  /** Requests and tokens of a tool in the current sliding minute (dashboard; Redis: as last seen). */
   rateUse(tool: Tool): { requests: number; tokens: number };
   /** Remaining-budget view for the dashboard and tray: per tool (or global for null), day and month. */
   budgetState(tool: Tool | null): { day?: BudgetPeriodState; month?: BudgetPeriodState };
+  /** Lets go of the engine's connections (Redis); nothing to do in memory. */
+  close?(): Promise<void>;
+}
+
+/** The in-memory engine: every answer in the same tick. */
+export interface SyncLimiter extends Limiter {
+  admit(tool: Tool, req: AdmitRequest): Admission;
+  headroomUsd(tool: Tool): number | undefined;
+}
+
+/** The shared limit state cannot be reached (Redis down): the caller refuses with 503. */
+export class LimitsUnavailableError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'LimitsUnavailableError';
+  }
 }

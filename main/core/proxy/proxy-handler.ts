@@ -89,7 +89,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       cacheMiss = cached.key !== undefined;
 
-      const admitted = admit(deps, {
+      const admitted = await admit(deps, {
         config,
         tool,
         draft,

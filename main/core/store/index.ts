@@ -10,8 +10,10 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
 }
 
 /** `postgres://…` / `postgresql://…` → Postgres; anything else is a SQLite file path. */
+export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
+
 export function openLedgerEngine(database: string): Promise<LedgerEngine> {
-  return /^postgres(ql)?:\/\//i.test(database) ? openPostgres(database) : openSqlite(database);
+  return isPostgresUrl(database) ? openPostgres(database) : openSqlite(database);
 }
 
 /** Shown in logs and errors without the password a database URL may carry. */

@@ -178,6 +178,24 @@ function v3(kind: EngineKind): Migration {
   };
 }
 
+/** The team server's config (issue 15): one versioned document per database, shared by replicas
+ *  (main/core/config/postgres-config-store.ts). SQLite's instance keeps its config in config.json,
+ *  the file a user can read, edit and back up, so there it adds nothing. */
+function v4(kind: EngineKind): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (kind !== 'postgres') return;
+      await db.schema
+        .createTable('config_document')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('revision', 'bigint', (c) => c.notNull())
+        .addColumn('doc', 'jsonb', (c) => c.notNull())
+        .addColumn('updated_ms', 'bigint', (c) => c.notNull())
+        .execute();
+    },
+  };
+}
+
 function provider(kind: EngineKind): MigrationProvider {
   return {
     getMigrations: () =>
@@ -185,6 +203,7 @@ function provider(kind: EngineKind): MigrationProvider {
         '0001-ledger': v1(kind),
         '0002-client-session': v2(kind),
         '0003-log-search': v3(kind),
+        '0004-config-document': v4(kind),
       }),
   };
 }

@@ -49,7 +49,13 @@ export function registerToolRoutes(app: Express, deps: AdminDeps): void {
       ...(body.modelOverride ? { modelOverride: body.modelOverride } : {}),
       ...(body.plan ? { plan: true } : {}),
     };
-    await config.update((c) => void c.tools.push(tool));
+    // Checked again inside the change: it runs on the newest config, which another request (or,
+    // on a shared database, another replica) may have given a tool of this name meanwhile.
+    await config.update((c) => {
+      if (c.tools.some((t) => t.name === body.name))
+        throw new AdminError(409, `A tool named "${body.name}" already exists`, 'name');
+      c.tools.push(tool);
+    });
     changed();
     return { tool: toolView(tool, now()), token };
   });

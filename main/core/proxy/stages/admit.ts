@@ -1,12 +1,13 @@
-// Stage 5, admit: one synchronous check-and-reserve of the request's worst-case cost against the
-// tool's and the global budgets, and of its tokens against RPM/TPM. Node runs it in one tick, so
-// concurrent requests cannot slip past each other. With a USD budget, the output limit is sized
+// Stage 5, admit: one atomic check-and-reserve of the request's worst-case cost against the
+// tool's and the global budgets, and of its tokens against RPM/TPM — synchronous in one tick with
+// the in-memory limiter, one Lua script with Redis — so concurrent requests cannot slip past each
+// other. With a USD budget, the output limit is sized
 // to what the budget has left (limits/output-cap.ts) and written into the body sent upstream, so
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { Usage } from '../../../../shared/usage.js';
-import type { Refusal, Reservation } from '../../limits/index.js';
+import { LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
@@ -86,7 +87,7 @@ function imageLimit(json: unknown): { requested: number; choices: number } {
 const priceOf = (deps: ProxyDeps, t: RouteTarget, at: Date) =>
   t.upstreamModel ? deps.prices.lookup({ provider: t.provider, model: t.upstreamModel, at }) : undefined;
 
-export function admit(
+export async function admit(
   deps: ProxyDeps,
   x: {
     config: Config;
@@ -98,7 +99,7 @@ export function admit(
     /** Where the request may go if the routed provider fails (its fallback chain). */
     fallbacks: readonly RouteTarget[];
   },
-): Admitted {
+): Promise<Admitted> {
   const { tool, draft, json, model } = x;
   const { family, endpoint } = draft;
   const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
@@ -142,10 +143,13 @@ export function admit(
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const input = budgeted && cost && metered(endpoint) ? reservedInput(family, json, inputTokens, cost) : null;
-  // Read in the same tick as limiter.admit() below: nothing in between yields.
+  // In memory, read in the same tick as limiter.admit() below: nothing in between yields. In Redis
+  // another replica may reserve in between; admit() still checks atomically and refuses then.
+  const headroom = input && cost && generates(endpoint) ? deps.limiter.headroomUsd(tool) : undefined;
+  const headroomUsd = headroom instanceof Promise ? await shared(headroom) : headroom;
   const plan: OutputPlan | null =
     input && cost && generates(endpoint)
-      ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd: deps.limiter.headroomUsd(tool) })
+      ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
       : null;
   const limit = plan ? plan.limit : wanted;
   const worstCaseUsd = !metered(endpoint)
@@ -162,11 +166,12 @@ export function admit(
         : cost
           ? 0
           : null;
-  const result = deps.limiter.admit(tool, {
+  const admission = deps.limiter.admit(tool, {
     model,
     estimatedTokens: inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices,
     worstCaseUsd,
   });
+  const result = admission instanceof Promise ? await shared(admission) : admission;
   if (!result.ok) throw refusalOf(result.refusal, plan);
 
   const admitted: Admitted = {
@@ -226,6 +231,23 @@ export function checkRecordable(deps: ProxyDeps): void {
       'ledger_unavailable',
       { 'retry-after': '5' },
     );
+}
+
+/** A shared engine's answer (Redis); when it cannot be reached the request is refused, never let
+ *  through unchecked (fail closed), in the caller's format. */
+async function shared<T>(answer: Promise<T>): Promise<T> {
+  try {
+    return await answer;
+  } catch (err) {
+    if (!(err instanceof LimitsUnavailableError)) throw err;
+    throw new Refused(
+      'limits_unavailable',
+      `Shimmy is refusing requests because it cannot check this tool's budgets and rate limits: ${err.message}. ` +
+        'Requests are accepted again as soon as Redis answers.',
+      'limits_unavailable',
+      { 'retry-after': '5' },
+    );
+  }
 }
 
 function unpricedRefusal(tool: Tool, model: string): Refused {

@@ -1,0 +1,284 @@
+// The Redis engine of the limiter: budgets and the sliding minute shared by every replica of a
+// team gateway. Each admit is one Lua script (check and reserve in one step, redis-scripts.ts);
+// settle adjusts spent by the actual cost and drops the reservation. Spend per scope and period
+// lives in Redis (seeded from this replica's ledger totals when a period's key is missing), so a
+// replica never needs the others' ledger. Answers are promises; Redis unreachable rejects with
+// LimitsUnavailableError and the proxy refuses the request (fail closed).
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import type { Settings, Tool } from '../../../../shared/config.js';
+import { addUsd, roundUsd } from '../../../../shared/money.js';
+import { localDay, localMonth } from '../../clock/calendar.js';
+import { BlockedThrottle, BudgetAlerts } from '../alerts.js';
+import {
+  passed,
+  scopeLimit,
+  scopesOf,
+  type BudgetScope,
+  type PeriodKeys,
+  type ScopeUse,
+} from '../budgets.js';
+import { rateLimitHeaders } from '../rate-headers.js';
+import { WINDOW_MS } from '../rate-window.js';
+import { budgetRefusalOf, rateRefusalOf } from '../refusals.js';
+import type { Admission, Limiter, LimiterDeps, Reservation } from '../types.js';
+import { LimitsUnavailableError } from '../types.js';
+import { postWebhook } from '../webhook.js';
+import { budgetTtlMs, fromE10, limitKeys, toE10 } from './redis-keys.js';
+import { defineLimitScripts } from './redis-scripts.js';
+
+export interface RedisLimiterDeps extends LimiterDeps {
+  redis: Redis;
+  /** Key prefix, so several gateways can share one Redis (default `shimmy:`). */
+  prefix?: string;
+  /** Redis named in refusals, without credentials: `redis://host:6379`. */
+  where: string;
+}
+
+interface ScopeRow {
+  scope: BudgetScope;
+  periodKey: string;
+  key: string;
+  limitUsd: number | undefined;
+}
+
+export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
+  const now = deps.now ?? (() => new Date());
+  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  const log = deps.log ?? ((m: string) => console.warn(m));
+  const scripts = defineLimitScripts(deps.redis);
+  const keys = limitKeys(deps.prefix ?? 'shimmy:');
+  const alerts = new BudgetAlerts(deps.firedAlerts);
+  const throttle = new BlockedThrottle();
+  // What this replica last saw of the shared state, for the dashboard's synchronous reads.
+  const seenBudget = new Map<string, { spent: number; reserved: number }>();
+  const seenRate = new Map<string, { requests: number; tokens: number; at: number }>();
+
+  const unavailable = (err: unknown) =>
+    new LimitsUnavailableError(
+      `Redis at ${deps.where} did not answer (${(err as Error)?.message ?? String(err)})`,
+      {
+        cause: err,
+      },
+    );
+
+  const periodsAt = (at: Date, s: Settings): PeriodKeys => ({
+    day: localDay(at, s.timeZone),
+    month: localMonth(at, s.timeZone),
+  });
+
+  // Every scope's spend is kept, limited or not, so a limit set mid-period starts from the truth.
+  const rowsOf = (tool: Tool, s: Settings, periods: PeriodKeys): ScopeRow[] =>
+    scopesOf(tool.name).map((scope) => ({
+      scope,
+      periodKey: periods[scope.period],
+      key: keys.budget(scope, periods[scope.period]),
+      limitUsd: scopeLimit(scope, tool, s),
+    }));
+
+  const ledgerSpent = (scope: BudgetScope, periodKey: string) => {
+    const q = scope.period === 'day' ? { day: periodKey } : { month: periodKey };
+    return roundUsd(deps.spend.totals(scope.tool === null ? q : { ...q, tool: scope.tool }).costUsd);
+  };
+
+  const useOf = (r: ScopeRow, spentE10: number, reservedE10: number): ScopeUse => ({
+    scope: r.scope,
+    periodKey: r.periodKey,
+    limitUsd: r.limitUsd as number,
+    spentUsd: fromE10(spentE10),
+    reservedUsd: fromE10(reservedE10),
+  });
+
+  function fireAlerts(uses: ScopeUse[]): void {
+    const s = deps.settings();
+    for (const event of alerts.due(uses, now())) {
+      deps.emit(event);
+      if (s.alertWebhookUrl) void postWebhook(s.alertWebhookUrl, event, fetchImpl, log);
+    }
+  }
+
+  function reservationFor(
+    toolName: string,
+    rows: ScopeRow[],
+    usesAtAdmit: ScopeUse[],
+    heldE10: number,
+    id: string,
+    headers: Record<string, string>,
+  ): Reservation {
+    const allKeys = [...rows.map((r) => r.key), ...keys.window(toolName)];
+    let open = true;
+    const close = (spentE10: number, tokens: number, alert: boolean) => {
+      if (!open) return;
+      open = false;
+      scripts
+        .settle(allKeys, [
+          rows.length,
+          String(-heldE10),
+          String(spentE10),
+          id,
+          Math.max(0, Math.round(tokens)),
+        ])
+        .then(
+          (reply) => {
+            const uses: ScopeUse[] = [];
+            rows.forEach((r, i) => {
+              const spent = reply[2 * i] as number;
+              const reserved = reply[2 * i + 1] as number;
+              if (spent < 0) return;
+              seenBudget.set(r.key, { spent, reserved });
+              if (r.limitUsd !== undefined) uses.push(useOf(r, spent, reserved));
+            });
+            if (alert) fireAlerts(uses);
+          },
+          // The reservation stays counted at its worst case in Redis until the period's key
+          // expires: the budget errs on the safe side.
+          (err: unknown) =>
+            log(
+              `shimmy: could not settle a reservation in Redis (${String(err)}); it stays counted at its worst case`,
+            ),
+        );
+    };
+    return {
+      headers,
+      // Against the state this request was admitted in: every request admitted later fitted with
+      // this one's worst case counted, so a running cost within it never passes a budget.
+      check: (runningUsd) => (usesAtAdmit.some((u) => passed(u, runningUsd)) ? 'over' : 'ok'),
+      settle: (actual) => close(actual.costUsd === null ? 0 : toE10(actual.costUsd), actual.tokens, true),
+      release: () => close(0, 0, false),
+    };
+  }
+
+  async function admit(tool: Tool, req: Parameters<Limiter['admit']>[1]): Promise<Admission> {
+    const at = now();
+    const nowMs = at.getTime();
+    const s = deps.settings();
+    const rows = rowsOf(tool, s, periodsAt(at, s));
+    const worstE10 = req.worstCaseUsd === null ? -1 : toE10(req.worstCaseUsd);
+    const id = randomUUID();
+    const { rpm, tpm } = tool.limits;
+    const args: Array<string | number> = [
+      rows.length,
+      worstE10,
+      nowMs,
+      WINDOW_MS,
+      rpm ?? -1,
+      tpm ?? -1,
+      Math.max(0, Math.round(req.estimatedTokens)),
+      id,
+      2 * WINDOW_MS,
+    ];
+    for (const r of rows)
+      args.push(
+        r.limitUsd === undefined ? -1 : toE10(r.limitUsd),
+        toE10(ledgerSpent(r.scope, r.periodKey)),
+        budgetTtlMs(at, s.timeZone, r.scope.period),
+      );
+    let reply: number[];
+    try {
+      reply = await scripts.reserve([...rows.map((r) => r.key), ...keys.window(tool.name)], args);
+    } catch (err) {
+      throw unavailable(err);
+    }
+    const [ok, requestWait, tokenWait, requests, tokens, resetMs] = reply as [
+      number,
+      number,
+      number,
+      number,
+      number,
+      number,
+    ];
+    seenRate.set(tool.name, { requests, tokens, at: nowMs });
+    const headers = rateLimitHeaders({
+      rpm,
+      tpm,
+      requests,
+      tokens,
+      requestsResetMs: resetMs,
+      tokensResetMs: resetMs,
+    });
+    const uses: ScopeUse[] = [];
+    const failing: ScopeUse[] = [];
+    rows.forEach((r, i) => {
+      const [spent, reserved, fit] = reply.slice(6 + 3 * i, 9 + 3 * i) as [number, number, number];
+      seenBudget.set(r.key, { spent, reserved: ok ? reserved + Math.max(0, worstE10) : reserved });
+      if (r.limitUsd === undefined) return;
+      uses.push(useOf(r, spent, reserved));
+      if (!fit) failing.push(useOf(r, spent, reserved));
+    });
+    if (ok === 1)
+      return {
+        ok: true,
+        reservation: reservationFor(tool.name, rows, uses, Math.max(0, worstE10), id, headers),
+      };
+
+    const refusal =
+      budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at) ??
+      rateRefusalOf(tool, req, { requestWait, tokenWait: tokenWait < 0 ? Infinity : tokenWait }, headers);
+    if (!refusal) throw new Error('Redis refused a request without a reason');
+    const event = throttle.next(
+      tool.name,
+      refusal.kind === 'budget' ? 'budget' : 'rate_limit',
+      refusal.message,
+      at,
+    );
+    if (event) deps.emit(event);
+    return { ok: false, refusal };
+  }
+
+  return {
+    admit,
+
+    async headroomUsd(tool) {
+      const s = deps.settings();
+      const rows = rowsOf(tool, s, periodsAt(now(), s)).filter((r) => r.limitUsd !== undefined);
+      if (rows.length === 0) return undefined;
+      let answers;
+      try {
+        const pipe = deps.redis.pipeline();
+        for (const r of rows) pipe.hmget(r.key, 'spent', 'reserved');
+        answers = await pipe.exec();
+      } catch (err) {
+        throw unavailable(err);
+      }
+      let room = Infinity;
+      rows.forEach((r, i) => {
+        const [err, v] = answers?.[i] ?? [new Error('no answer')];
+        if (err) throw unavailable(err);
+        const [spent, reserved] = v as [string | null, string | null];
+        // A period not started in Redis yet: what the ledger holds, nothing reserved.
+        const used =
+          spent === null
+            ? ledgerSpent(r.scope, r.periodKey)
+            : addUsd(fromE10(Number(spent)), fromE10(Number(reserved ?? 0)));
+        room = Math.min(room, roundUsd(roundUsd(r.limitUsd as number) - used));
+      });
+      return Math.max(0, room);
+    },
+
+    rateUse(tool) {
+      const seen = seenRate.get(tool.name);
+      if (!seen || now().getTime() - seen.at >= WINDOW_MS) return { requests: 0, tokens: 0 };
+      return { requests: seen.requests, tokens: seen.tokens };
+    },
+
+    budgetState(tool) {
+      const s = deps.settings();
+      const periods = periodsAt(now(), s);
+      const out: ReturnType<Limiter['budgetState']> = {};
+      for (const period of ['day', 'month'] as const) {
+        const scope = { tool: tool?.name ?? null, period };
+        const limitUsd = scopeLimit(scope, tool, s);
+        if (limitUsd === undefined) continue;
+        const seen = seenBudget.get(keys.budget(scope, periods[period]));
+        out[period] = seen
+          ? { limitUsd, spentUsd: fromE10(seen.spent), reservedUsd: fromE10(seen.reserved) }
+          : { limitUsd, spentUsd: ledgerSpent(scope, periods[period]), reservedUsd: 0 };
+      }
+      return out;
+    },
+
+    async close() {
+      await deps.redis.quit().catch(() => deps.redis.disconnect());
+    },
+  };
+}

@@ -1,0 +1,164 @@
+// The Lua scripts that make the shared limits atomic: Redis runs each one whole, with no other
+// command in between, so the check and the reserve of every replica are one step, as admit() is
+// in one tick in memory. Registered with ioredis's defineCommand (EVALSHA, EVAL on a cache miss).
+//
+// Per budget scope and period, a hash {spent, reserved} in integer units of 1e-10 USD (exact sums,
+// the ledger's unit; Lua's doubles hold integers exactly up to 2^53, i.e. ~$900,000 per period).
+// Per tool, the sliding minute: a sorted set (entry id → arrival ms), a hash (entry id → tokens)
+// and the running token sum.
+import type { Redis } from 'ioredis';
+
+/** KEYS: n budget hashes, then the window's zset, token hash, token sum.
+ *  ARGV: n, worst (e10; -1 = unpriced), now ms, window ms, rpm (-1 = none), tpm (-1 = none),
+ *  estimated tokens, entry id, window key ttl ms; then per budget: limit e10 (-1 = none: spend is
+ *  still kept, so a limit set later starts from the truth), seed e10 (the
+ *  ledger's total, used only when the period's key is missing), key ttl ms (the period's end + a day).
+ *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
+ *  window, ms until its oldest entry leaves; then per budget: spent, reserved (before this
+ *  request), fits (1/0). */
+const RESERVE = `
+local n = tonumber(ARGV[1])
+local worst = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local win = tonumber(ARGV[4])
+local rpm = tonumber(ARGV[5])
+local tpm = tonumber(ARGV[6])
+local est = tonumber(ARGV[7])
+local id = ARGV[8]
+local ttl = ARGV[9]
+local zk, hk, sk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
+
+local uses = {}
+local fitsAll = true
+for i = 1, n do
+  local k = KEYS[i]
+  local a = 9 + (i - 1) * 3
+  local limit = tonumber(ARGV[a + 1])
+  if redis.call('EXISTS', k) == 0 then
+    redis.call('HSET', k, 'spent', ARGV[a + 2], 'reserved', '0')
+    redis.call('PEXPIRE', k, ARGV[a + 3])
+  end
+  local v = redis.call('HMGET', k, 'spent', 'reserved')
+  local spent = tonumber(v[1]) or 0
+  local reserved = tonumber(v[2]) or 0
+  local fit = limit < 0 or (spent < limit and (worst < 0 or spent + reserved + worst <= limit))
+  if not fit then fitsAll = false end
+  uses[#uses + 1] = spent
+  uses[#uses + 1] = reserved
+  uses[#uses + 1] = fit and 1 or 0
+end
+
+-- Entries leave the window once arrival + window <= now (as in rate-window.ts).
+local cut = now - win
+local old = redis.call('ZRANGEBYSCORE', zk, '-inf', cut)
+if #old > 0 then
+  local sub = 0
+  for s = 1, #old, 500 do
+    local chunk = {}
+    for j = s, math.min(s + 499, #old) do chunk[#chunk + 1] = old[j] end
+    for _, t in ipairs(redis.call('HMGET', hk, unpack(chunk))) do sub = sub + (tonumber(t) or 0) end
+    redis.call('HDEL', hk, unpack(chunk))
+  end
+  redis.call('ZREMRANGEBYSCORE', zk, '-inf', cut)
+  redis.call('DECRBY', sk, sub)
+end
+local count = redis.call('ZCARD', zk)
+local used = tonumber(redis.call('GET', sk) or '0')
+
+local requestWait = 0
+if rpm >= 0 then
+  local must = count - rpm + 1
+  if must > 0 then
+    local e = redis.call('ZRANGE', zk, must - 1, must - 1, 'WITHSCORES')
+    if e[2] then requestWait = tonumber(e[2]) + win - now end
+  end
+end
+local tokenWait = 0
+if tpm >= 0 then
+  if est > tpm then
+    tokenWait = -1
+  elseif used + est > tpm then
+    tokenWait = win
+    local all = redis.call('ZRANGE', zk, 0, -1, 'WITHSCORES')
+    local left = used
+    for j = 1, #all, 2 do
+      left = left - (tonumber(redis.call('HGET', hk, all[j])) or 0)
+      if left + est <= tpm then
+        tokenWait = tonumber(all[j + 1]) + win - now
+        break
+      end
+    end
+  end
+end
+
+local ok = fitsAll and requestWait == 0 and tokenWait == 0
+if ok then
+  if worst > 0 then
+    for i = 1, n do redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[2]) end
+  end
+  redis.call('ZADD', zk, now, id)
+  redis.call('HSET', hk, id, ARGV[7])
+  redis.call('INCRBY', sk, ARGV[7])
+  redis.call('PEXPIRE', zk, ttl)
+  redis.call('PEXPIRE', hk, ttl)
+  redis.call('PEXPIRE', sk, ttl)
+  count = count + 1
+  used = used + est
+end
+local first = redis.call('ZRANGE', zk, 0, 0, 'WITHSCORES')
+local resetMs = 0
+if first[2] then resetMs = tonumber(first[2]) + win - now end
+return { ok and 1 or 0, requestWait, tokenWait, count, used, resetMs, unpack(uses) }
+`;
+
+/** KEYS: n budget hashes, then the window's zset, token hash, token sum.
+ *  ARGV: n, minus the reserved e10, actual spent e10, entry id, actual tokens.
+ *  A period whose key is gone (expired, Redis restarted) is left alone: its next reserve seeds
+ *  it from the ledger, which already holds this request's record.
+ *  Returns per budget: spent, reserved after (-1, -1 when the key is gone). */
+const SETTLE = `
+local n = tonumber(ARGV[1])
+local out = {}
+for i = 1, n do
+  local k = KEYS[i]
+  if redis.call('EXISTS', k) == 1 then
+    redis.call('HINCRBY', k, 'reserved', ARGV[2])
+    redis.call('HINCRBY', k, 'spent', ARGV[3])
+    local v = redis.call('HMGET', k, 'spent', 'reserved')
+    out[#out + 1] = tonumber(v[1]) or 0
+    out[#out + 1] = tonumber(v[2]) or 0
+  else
+    out[#out + 1] = -1
+    out[#out + 1] = -1
+  end
+end
+local zk, hk, sk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
+if redis.call('ZSCORE', zk, ARGV[4]) then
+  local prev = tonumber(redis.call('HGET', hk, ARGV[4]) or '0')
+  redis.call('HSET', hk, ARGV[4], ARGV[5])
+  redis.call('INCRBY', sk, tonumber(ARGV[5]) - prev)
+end
+return out
+`;
+
+type Reply = Promise<number[]>;
+
+export interface LimitScripts {
+  reserve(keys: string[], args: Array<string | number>): Reply;
+  settle(keys: string[], args: Array<string | number>): Reply;
+}
+
+export function defineLimitScripts(redis: Redis): LimitScripts {
+  redis.defineCommand('shimmyReserve', { lua: RESERVE });
+  redis.defineCommand('shimmySettle', { lua: SETTLE });
+  // defineCommand adds methods ioredis's types cannot know; with no numberOfKeys, the first
+  // argument is the key count.
+  const call = redis as unknown as Record<
+    'shimmyReserve' | 'shimmySettle',
+    (...a: Array<string | number>) => Reply
+  >;
+  return {
+    reserve: (keys, args) => call.shimmyReserve(keys.length, ...keys, ...args),
+    settle: (keys, args) => call.shimmySettle(keys.length, ...keys, ...args),
+  };
+}
