@@ -27,6 +27,8 @@
 // child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
 // with scripts/bench/top-self-time.mjs) --ledger-records N (1000000, issue 15's size; 5000000 for
 // the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone)
+// --streams (issue 16: slow streams, memory per open stream, 20 MB bodies; scripts/bench/streams.mjs,
+// a few minutes) --streams-parts slow,memory,bodies
 // --startup-rounds N (5; 0 skips start-up to the first proxied 200, the CLI's start-up and what
 // loads meanwhile: bench/startup.mjs) --rss-requests N (100000; 0 skips RSS after N requests vs
 // raw's: bench/rss.mjs).
@@ -53,6 +55,9 @@ const { values: args } = parseArgs({
     'startup-rounds': { type: 'string', default: '5' },
     'rss-requests': { type: 'string', default: '100000' },
     only: { type: 'string' },
+    // Issue 16's stream and big-body figures (scripts/bench/streams.mjs): a few minutes, so opt-in.
+    streams: { type: 'boolean', default: false },
+    'streams-parts': { type: 'string', default: 'slow,memory,bodies' },
   },
 });
 const durationMs = Number(args.duration);
@@ -317,6 +322,11 @@ if (ledgerRecords > 0) {
     report.ledger = await runLedgerBench({ records: ledgerRecords });
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
   }
+}
+if (args.streams) {
+  const { runStreamsBench } = await import('./bench/streams.mjs');
+  report.streams = await runStreamsBench({ parts: args['streams-parts'].split(',') });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
 }
 console.log(
   `\nWrote test-artifacts/bench.json (${((performance.now() - started) / 1000).toFixed(0)} s total)`,

@@ -334,7 +334,10 @@ export const RequestLogQuerySchema = z.object({
     .optional(),
   since: z.string().optional(),
   until: z.string().optional(),
-  /** Substring match on tool, model, provider, path, user, project, error class. */
+  /**
+   * Case-insensitive substring match on tool, model, provider, path, user, project, error class
+   * (also key label and client); a request or session id matches from its start.
+   */
   text: z.string().optional(),
   limit: z.coerce.number<number | string>().int().min(1).max(500).optional(), // default 100
   /** Cursor from a previous page's nextBefore. */

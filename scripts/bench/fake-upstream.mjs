@@ -2,6 +2,7 @@
 // chat completion (gpt-4o-mini, with usage), or for `stream: true` 20 content chunks, a finish
 // chunk, the usage chunk when stream_options.include_usage, then `data: [DONE]` — no artificial delay.
 import http from 'node:http';
+import { benchAnswer } from './bench-answers.mjs';
 
 const MODEL = 'gpt-4o-mini-2024-07-18';
 const WORDS =
@@ -84,6 +85,7 @@ function handle(req, res) {
   const parts = [];
   req.on('data', (c) => parts.push(c));
   req.on('end', () => {
+    if (benchAnswer(req, res, Buffer.concat(parts))) return;
     let body;
     try {
       body = JSON.parse(Buffer.concat(parts).toString('utf8'));

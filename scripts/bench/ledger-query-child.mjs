@@ -20,7 +20,14 @@ const idle = await idleStall();
 const queries = [];
 const q = async (query, fn, note = () => '') => {
   const m = await measure(fn);
-  queries.push({ query, ms: m.ms, blockedMs: m.blockedMs, rssMb: m.rssMb, note: note(m.value) });
+  queries.push({
+    query,
+    ms: m.ms,
+    blockedMs: m.blockedMs,
+    p99Ms: m.p99Ms,
+    rssMb: m.rssMb,
+    note: note(m.value),
+  });
 };
 const rows = (v) => `${v.length} rows`;
 const recs = (v) => `${v.records.length} records`;
@@ -66,6 +73,7 @@ queries.push({
   query: 'CSV export of a month: first record',
   ms: firstRowMs ?? m.ms,
   blockedMs: m.blockedMs,
+  p99Ms: m.p99Ms,
   rssMb: m.rssMb,
   note: '',
 });
@@ -73,6 +81,7 @@ queries.push({
   query: 'CSV export of a month: all of it (streamed)',
   ms: m.ms,
   blockedMs: m.blockedMs,
+  p99Ms: m.p99Ms,
   rssMb: m.rssMb,
   note: `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s`,
   long: true,
@@ -81,5 +90,5 @@ queries.push({
 t = performance.now();
 await ledger.close();
 process.stdout.write(
-  `${JSON.stringify({ reopenMs, closeMs: performance.now() - t, idle: { blockedMs: idle.blockedMs, rssMb: idle.rssMb }, queries })}\n`,
+  `${JSON.stringify({ reopenMs, closeMs: performance.now() - t, idle: { blockedMs: idle.blockedMs, p99Ms: idle.p99Ms, rssMb: idle.rssMb }, queries })}\n`,
 );

@@ -16,7 +16,8 @@ const HOP_BY_HOP = new Set([
 
 function forwardTo(upstreamUrl) {
   const target = new URL(upstreamUrl);
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 128 });
+  // No socket cap: the baseline is a proxy that never queues what the upstream would take.
+  const agent = new http.Agent({ keepAlive: true });
   return (req, res, path = req.url) => {
     const headers = {};
     for (const [k, v] of Object.entries(req.headers)) if (!HOP_BY_HOP.has(k)) headers[k] = v;

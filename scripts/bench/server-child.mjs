@@ -4,6 +4,7 @@
 // with BENCH_CPU_PROFILE=FILE, the child profiles itself from ready to stop into FILE.
 // IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
 // (+ Shimmy's spend).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startCpuProfile } from './cpu-profiler.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
 import { startExpressProxy, startRawProxy } from './pass-through.mjs';
@@ -39,8 +40,16 @@ async function start() {
   throw new Error(`unknown role "${role}"`);
 }
 
+// The longest the event loop was held since the last {type:'stats', resetLoop:true} (streams.mjs).
+const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+loopDelay.enable();
+
 process.on('message', async (msg) => {
   if (msg?.type === 'stats') {
+    const loopMaxMs = loopDelay.max / 1e6;
+    if (msg.resetLoop) loopDelay.reset();
+    // {gc:true}: what is retained, not garbage not yet collected (spawn-server passes --expose-gc).
+    if (msg.gc) globalThis.gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
     process.send({
@@ -49,6 +58,7 @@ process.on('message', async (msg) => {
       heapUsedBytes: m.heapUsed,
       cpuMicros: cpu.user + cpu.system,
       cpuSystemMicros: cpu.system,
+      loopMaxMs,
       ...statsExtra(),
     });
   } else if (msg?.type === 'stop') {

@@ -35,11 +35,11 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_UPSTREAM;
   if (opts.cpuProfile) env.BENCH_CPU_PROFILE = opts.cpuProfile;
   else delete env.BENCH_CPU_PROFILE;
-  // Shimmy's bench tool under a daily USD budget (requests then need token counts).
-  if (opts.budgetUsd) env.BENCH_BUDGET_USD = String(opts.budgetUsd);
-  else delete env.BENCH_BUDGET_USD;
+  // Shimmy's bench tool under a daily USD budget (requests then need token counts): start-shimmy.mjs.
+  if (opts.budgetUsd) env.BENCH_TOOL_LIMITS = JSON.stringify({ dailyUsd: opts.budgetUsd });
   const child = fork(CHILD, [role], {
     env,
+    execArgv: [...process.execArgv, '--expose-gc'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextMessage(child, 'ready');
@@ -48,9 +48,9 @@ export async function spawnServer(role, opts = {}) {
     token: ready.token,
     price: ready.price,
     pid: child.pid,
-    async stats() {
+    async stats(opts = {}) {
       const reply = nextMessage(child, 'stats');
-      child.send({ type: 'stats' });
+      child.send({ type: 'stats', ...opts });
       return reply;
     },
     async stop() {

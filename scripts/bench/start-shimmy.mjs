@@ -1,6 +1,6 @@
 // Starts the compiled core (dist/, from `npm run build:core`) in a temp data dir, off the OS keychain,
 // points its openai provider at the fake upstream and creates a `bench` tool through the admin API.
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -21,22 +21,26 @@ export async function startShimmy(upstreamUrl) {
   const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
   const { startCore } = await import(pathToFileURL(corePath).href);
   const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-bench-'));
-  const open = () =>
-    startCore({
-      dataDir,
-      port: 0,
-      keychain: null,
-      env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
-      log: () => {},
-    });
-  // A SHIMMY_KEY_* variable is bound to the provider's base URL at start (vault/bound-key.ts):
-  // point the provider at the fake upstream, then start again so the key is bound to it.
-  const first = await open();
-  await admin(first, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
-  await first.close();
-  const core = await open();
-  const budget = Number(process.env.BENCH_BUDGET_USD) || undefined;
-  const limits = budget ? { dailyUsd: budget } : {};
+  // The openai provider points at the fake upstream before start: a SHIMMY_KEY_* key is bound to
+  // the base URL its provider has at start (repointing it after would leave it without a key).
+  const openai = {
+    name: 'openai',
+    kind: 'openai',
+    baseUrl: `${upstreamUrl}/v1`,
+    isDefault: true,
+    builtin: true,
+  };
+  await writeFile(join(dataDir, 'config.json'), JSON.stringify({ version: 1, providers: [openai] }));
+  const core = await startCore({
+    dataDir,
+    port: 0,
+    keychain: null,
+    env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
+    log: () => {},
+    // scripts/bench-redis.mjs: the same target with its limits in Redis.
+    ...(process.env.BENCH_REDIS ? { redis: process.env.BENCH_REDIS } : {}),
+  });
+  const limits = process.env.BENCH_TOOL_LIMITS ? JSON.parse(process.env.BENCH_TOOL_LIMITS) : {};
   const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits });
   const prices = await admin(core, 'GET', '/api/prices');
   return {

@@ -30,18 +30,24 @@ export function stringEnd(bytes: Buffer, i: number): number {
   throw new JsonSyntaxError(`Unterminated string at position ${i}`);
 }
 
-/** Offset just past the value that starts at `i` (its inside is not checked: JSON.parse does that). */
-export function valueEnd(bytes: Buffer, i: number): number {
+/** Offset just past the value that starts at `i` (its inside is not checked: JSON.parse does
+ *  that), or -1 when a container or string runs past `limit` (a bounded look, for splitting). */
+export function valueEnd(bytes: Buffer, i: number, limit = bytes.length): number {
   const c = bytes[i];
-  if (c === QUOTE) return stringEnd(bytes, i);
+  if (c === QUOTE) {
+    const end = stringEnd(bytes, i);
+    return end > limit ? -1 : end;
+  }
   if (c === 0x7b || c === 0x5b) {
     let depth = 0;
-    for (let j = i; j < bytes.length; j++) {
+    const stop = Math.min(limit, bytes.length);
+    for (let j = i; j < stop; j++) {
       const b = bytes[j];
       if (b === QUOTE) j = stringEnd(bytes, j) - 1;
       else if (b === 0x7b || b === 0x5b) depth++;
-      else if ((b === 0x7d || b === 0x5d) && --depth === 0) return j + 1;
+      else if ((b === 0x7d || b === 0x5d) && --depth === 0) return j + 1 > limit ? -1 : j + 1;
     }
+    if (stop < bytes.length) return -1;
     throw new JsonSyntaxError(`Unterminated ${c === 0x7b ? 'object' : 'array'} at position ${i}`);
   }
   // A number or a literal: up to the next delimiter.

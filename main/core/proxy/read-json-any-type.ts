@@ -5,6 +5,8 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Endpoint } from '../../../shared/usage.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from './json-depth.js';
+import type { ObjectSpan } from './json-scan.js';
+import { JsonTooDeepError, parseJsonSliced } from './parse-json-sliced.js';
 import { Refused } from './refused.js';
 
 export interface ParsedBody {
@@ -12,7 +14,20 @@ export interface ParsedBody {
   json: unknown;
   /** The text fields of a form body (`stream` as a boolean, as in JSON); files are left out. */
   form?: Record<string, unknown>;
+  /** Where the top-level members lie, when the parse found out (big bodies). */
+  top?: ObjectSpan;
 }
+
+/** Bodies above this are parsed in slices (parse-json-sliced.ts): one JSON.parse of 1 MiB takes a
+ *  few ms, more would hold every other request up. */
+export const SLICED_PARSE_MIN_BYTES = 1024 * 1024;
+
+const tooDeep = () =>
+  new Refused(
+    'invalid_json',
+    `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`,
+    'bad_request',
+  );
 
 const FORM_TYPE = /^\s*(multipart\/form-data|application\/x-www-form-urlencoded)\b/i;
 
@@ -45,15 +60,13 @@ export async function parseRequestBody(
   const type = String(headers['content-type'] ?? '');
   if (FORM_TYPE.test(type)) return { json: undefined, form: await formFields(bytes, type) };
   if (type.includes('json') || looksLikeJson(bytes)) {
-    if (jsonDeeperThan(bytes))
-      throw new Refused(
-        'invalid_json',
-        `The request body nests arrays or objects more than ${MAX_JSON_DEPTH} levels deep.`,
-        'bad_request',
-      );
     try {
+      if (bytes.length > SLICED_PARSE_MIN_BYTES) return await parseJsonSliced(bytes);
+      if (jsonDeeperThan(bytes)) throw tooDeep();
       return { json: JSON.parse(bytes.toString('utf8')) };
     } catch (err) {
+      if (err instanceof Refused) throw err;
+      if (err instanceof JsonTooDeepError) throw tooDeep();
       throw new Refused(
         'invalid_json',
         `The request body is not valid JSON: ${(err as Error).message}`,

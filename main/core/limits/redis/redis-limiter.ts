@@ -54,13 +54,14 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
   const seenBudget = new Map<string, { spent: number; reserved: number }>();
   const seenRate = new Map<string, { requests: number; tokens: number; at: number }>();
 
-  const unavailable = (err: unknown) =>
-    new LimitsUnavailableError(
-      `Redis at ${deps.where} did not answer (${(err as Error)?.message ?? String(err)})`,
-      {
-        cause: err,
-      },
-    );
+  const unavailable = (err: unknown) => {
+    // While disconnected, ioredis's own error only says its offline queue is off: say what it means.
+    const why =
+      deps.redis.status === 'ready'
+        ? ((err as Error)?.message ?? String(err))
+        : `not connected: ${deps.redis.status}`;
+    return new LimitsUnavailableError(`Redis at ${deps.where} did not answer (${why})`, { cause: err });
+  };
 
   const periodsAt = (at: Date, s: Settings): PeriodKeys => ({
     day: localDay(at, s.timeZone),

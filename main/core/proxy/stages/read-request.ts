@@ -3,6 +3,7 @@
 // and a buffered body can be re-sent on failover.
 import type { IncomingMessage } from 'node:http';
 import type { Endpoint } from '../../../../shared/usage.js';
+import type { ObjectSpan } from '../json-scan.js';
 import { parseRequestBody } from '../read-json-any-type.js';
 import { BodyTooLargeError, readBody } from '../read-body.js';
 import { Refused } from '../refused.js';
@@ -12,6 +13,8 @@ export interface RequestBody {
   json: unknown;
   /** Text fields of a form body (multipart audio/image requests). */
   form?: Record<string, unknown>;
+  /** Where the top-level members of a big JSON body lie (found while parsing it). */
+  top?: ObjectSpan;
 }
 
 export async function readRequest(

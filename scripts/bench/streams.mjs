@@ -1,0 +1,258 @@
+// Issue 16's stream and body figures, raw node:http pass-through vs Shimmy, each in its own child
+// with its own fake upstream (bench-answers.mjs), ratios from the same run:
+//   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99
+//   memory  memory per open stream holding a 75 kB and a 373 kB answer (child RSS delta / streams)
+//   bodies  20 MB `stream: true` chat requests without stream_options (Shimmy adds include_usage):
+//           throughput at c=2, the longest event-loop block meanwhile, peak RSS at 8 concurrent
+// `npm run bench -- --streams` runs them after the proxy bench; alone:
+// `node scripts/bench/streams.mjs [--parts slow,memory,bodies] [--slow-streams 1000] [--rounds 1]`.
+// Needs dist/ (`npm run build:core`). Every load is bounded in count and time.
+import { parseArgs } from 'node:util';
+import { loadavg } from 'node:os';
+import { Agent, request } from 'undici';
+import { spawnServer } from './spawn-server.mjs';
+
+const PATH = '/v1/chat/completions';
+const smallBody = JSON.stringify({
+  model: 'gpt-4o-mini',
+  stream: true,
+  messages: [{ role: 'user', content: 'Stream me a long answer.' }],
+});
+
+/** A realistic 20 MB agent context: 2,000 turns of ~10 kB, no stream_options. */
+function bigBody(bytes) {
+  const turn = 'The build failed in step 3 because the cache key changed; here is the log. '.repeat(135);
+  const messages = [];
+  let size = 0;
+  for (let i = 0; size < bytes - 200; i++) {
+    const m = { role: i % 2 ? 'assistant' : 'user', content: `${i}: ${turn}` };
+    size += JSON.stringify(m).length + 1;
+    messages.push(m);
+  }
+  return Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages }));
+}
+
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
+const mb = (b) => (b / 2 ** 20).toFixed(1);
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+async function startTargets() {
+  const targets = [];
+  for (const name of ['raw', 'shimmy']) {
+    const server = await spawnServer(name);
+    targets.push({
+      name,
+      server,
+      url: server.url,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token ?? 'sk-bench'}` },
+    });
+  }
+  return targets;
+}
+
+/**
+ * Sends `n` requests at once through one unbounded client pool; resolves with each one's time to
+ * its first body byte and to its end, its bytes and whether it completed within `timeoutMs`.
+ * `onBytes(i, total)` sees the body as it arrives.
+ */
+async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
+  const agent = new Agent({ connections: null, pipelining: 1, keepAliveTimeout: 5_000 });
+  const t0 = performance.now();
+  const results = await Promise.all(
+    Array.from({ length: n }, async (_, i) => {
+      const r = { firstMs: NaN, endMs: NaN, bytes: 0, ok: false };
+      try {
+        const res = await request(t.url + PATH, {
+          method: 'POST',
+          headers: { ...t.headers, 'x-bench-answer': answer },
+          body,
+          dispatcher: agent,
+          headersTimeout: timeoutMs,
+          bodyTimeout: timeoutMs,
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        for await (const c of res.body) {
+          if (res.statusCode !== 200 && !r.error)
+            r.error = `HTTP ${res.statusCode}: ${String(c).slice(0, 300)}`;
+          if (r.bytes === 0) r.firstMs = performance.now() - t0;
+          r.bytes += c.length;
+          onBytes?.(i, r.bytes);
+        }
+        r.endMs = performance.now() - t0;
+        r.ok = res.statusCode === 200;
+      } catch (err) {
+        r.error = String(err?.code ?? err?.message ?? err);
+      }
+      return r;
+    }),
+  );
+  await agent.close();
+  return results;
+}
+
+async function slowStreams(targets, n, events, intervalMs) {
+  const rows = {};
+  for (const t of targets) {
+    const res = await concurrent(t, {
+      n,
+      body: smallBody,
+      answer: `slow:${events}:${intervalMs}`,
+      timeoutMs: events * intervalMs * 4 + 20_000,
+    });
+    const ok = res.filter((r) => r.ok);
+    const first = ok.map((r) => r.firstMs).sort((a, b) => a - b);
+    const ends = ok.map((r) => r.endMs).sort((a, b) => a - b);
+    rows[t.name] = {
+      completed: ok.length,
+      firstP50Ms: pct(first, 0.5),
+      firstP99Ms: pct(first, 0.99),
+      allDoneMs: ends.at(-1),
+      firstError: res.find((r) => !r.ok)?.error,
+    };
+    console.log(
+      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${rows[t.name].firstP50Ms?.toFixed(0)} ms p99 ${rows[t.name].firstP99Ms?.toFixed(0)} ms, all done in ${(rows[t.name].allDoneMs / 1000).toFixed(1)} s (load ${load()})`,
+    );
+  }
+  return rows;
+}
+
+/** RSS added per open stream once each holds a whole `answerBytes` answer (not yet ended), after
+ *  a full GC on both sides of the measure: what a stream retains, not garbage awaiting collection. */
+async function memoryPerStream(targets, n, answerBytes) {
+  const rows = {};
+  for (const t of targets) {
+    // One warm stream first, so lazily loaded code is not counted per stream.
+    await concurrent(t, { n: 4, body: smallBody, answer: `hold:${answerBytes}:10`, timeoutMs: 30_000 });
+    const before = (await t.server.stats({ gc: true })).rssBytes;
+    let full = 0;
+    let allIn;
+    const arrived = new Promise((r) => (allIn = r));
+    const seen = new Uint8Array(n);
+    const run = concurrent(t, {
+      n,
+      body: smallBody,
+      answer: `hold:${answerBytes}:8000`,
+      timeoutMs: 60_000,
+      onBytes: (i, bytes) => {
+        if (!seen[i] && bytes >= answerBytes) {
+          seen[i] = 1;
+          if (++full === n) allIn();
+        }
+      },
+    });
+    await Promise.race([arrived, new Promise((r) => setTimeout(r, 7_000))]);
+    const during = (await t.server.stats({ gc: true })).rssBytes;
+    await run;
+    rows[t.name] = { streamsFull: full, perStreamKb: (during - before) / n / 1024 };
+    console.log(
+      `  memory ${Math.round(answerBytes / 1000)} kB answers ×${n} ${t.name.padEnd(6)} ${rows[t.name].perStreamKb.toFixed(0)} kB per open stream (${full} full; load ${load()})`,
+    );
+  }
+  return rows;
+}
+
+async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
+  const rows = {};
+  for (const t of targets) {
+    // Throughput and the longest event-loop block, `count` requests at c=concurrency.
+    await t.server.stats({ resetLoop: true });
+    const t0 = performance.now();
+    let done = 0;
+    let failed;
+    const worker = async () => {
+      while (done < count) {
+        done++;
+        const [r] = await concurrent(t, { n: 1, body, answer: 'big', timeoutMs: 120_000 });
+        if (!r.ok) failed ??= r.error ?? 'no answer';
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+    const elapsed = (performance.now() - t0) / 1000;
+    const { loopMaxMs } = await t.server.stats({ resetLoop: true });
+    // Peak RSS with `peakConcurrency` bodies in flight at once, sampled every 20 ms.
+    const idle = (await t.server.stats()).rssBytes;
+    let peak = idle;
+    let sampling = true;
+    const sampler = (async () => {
+      while (sampling) {
+        peak = Math.max(peak, (await t.server.stats()).rssBytes);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const res = await concurrent(t, { n: peakConcurrency, body, answer: 'big', timeoutMs: 120_000 });
+    sampling = false;
+    await sampler;
+    const peakLoop = (await t.server.stats({ resetLoop: true })).loopMaxMs;
+    rows[t.name] = {
+      reqPerS: count / elapsed,
+      mbPerS: (count * body.length) / 2 ** 20 / elapsed,
+      loopMaxMs: Math.max(loopMaxMs, peakLoop),
+      idleRssBytes: idle,
+      peakRssBytes: peak,
+      peakOk: res.filter((r) => r.ok).length,
+      firstError: failed ?? res.find((r) => !r.ok)?.error,
+    };
+    console.log(
+      `  ${mb(body.length)} MB bodies ${t.name.padEnd(6)} ${rows[t.name].mbPerS.toFixed(0)} MB/s (${rows[t.name].reqPerS.toFixed(2)} req/s at c=${concurrency}), longest loop block ${rows[t.name].loopMaxMs.toFixed(0)} ms, RSS ${mb(idle)} → peak ${mb(peak)} MB at ${peakConcurrency} concurrent (load ${load()})${rows[t.name].firstError ? `, error: ${rows[t.name].firstError}` : ''}`,
+    );
+  }
+  return rows;
+}
+
+/** Runs the chosen parts; returns their figures with the ratios to raw. */
+export async function runStreamsBench(opts = {}) {
+  const parts = opts.parts ?? ['slow', 'memory', 'bodies'];
+  const out = { loadAverage: loadavg() };
+  console.log(`\nStreams and big bodies (issue 16): parts ${parts.join(', ')}; load ${load()}`);
+  const targets = await startTargets();
+  try {
+    if (parts.includes('slow')) out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50);
+    if (parts.includes('memory')) {
+      out.memory = {};
+      for (const bytes of [75_000, 373_000])
+        out.memory[bytes] = await memoryPerStream(targets, opts.memoryStreams ?? 200, bytes);
+    }
+    if (parts.includes('bodies')) out.bodies = await bigBodies(targets, bigBody(20 * 2 ** 20), 8, 2, 8);
+  } finally {
+    for (const t of targets) await t.server.stop();
+  }
+  const lines = [];
+  if (out.slow) {
+    const { raw, shimmy } = out.slow;
+    lines.push(
+      `slow streams: Shimmy completed ${shimmy.completed} (raw ${raw.completed}); first-byte p99 ${(shimmy.firstP99Ms / raw.firstP99Ms).toFixed(2)}× raw's (target ≤ 2×)`,
+    );
+  }
+  if (out.memory)
+    for (const [bytes, r] of Object.entries(out.memory))
+      lines.push(
+        `memory per open stream, ${Math.round(bytes / 1000)} kB answer: Shimmy ${r.shimmy.perStreamKb.toFixed(0)} kB vs raw ${r.raw.perStreamKb.toFixed(0)} kB = ${(r.shimmy.perStreamKb / r.raw.perStreamKb).toFixed(2)}× (target ≤ 2×)`,
+      );
+  if (out.bodies) {
+    const { raw, shimmy } = out.bodies;
+    const weight = 8 * 20;
+    lines.push(
+      `20 MB bodies: throughput ${((100 * shimmy.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; longest loop block Shimmy ${shimmy.loopMaxMs.toFixed(0)} ms vs raw ${raw.loopMaxMs.toFixed(0)} ms (target ≤ 20 ms); peak RSS at 8 concurrent: Shimmy ${mb(shimmy.peakRssBytes)} MB (+${mb(shimmy.peakRssBytes - shimmy.idleRssBytes)}), raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)}); the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
+    );
+  }
+  for (const l of lines) console.log(l);
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({
+    options: {
+      parts: { type: 'string', default: 'slow,memory,bodies' },
+      'slow-streams': { type: 'string', default: '1000' },
+      'memory-streams': { type: 'string', default: '200' },
+    },
+  });
+  await runStreamsBench({
+    parts: values.parts.split(','),
+    slowStreams: Number(values['slow-streams']),
+    memoryStreams: Number(values['memory-streams']),
+  });
+}

@@ -1,0 +1,86 @@
+// Big request bodies are parsed in slices that let other requests run between them (issue 16),
+// and the result is exactly JSON.parse's.
+import { describe, expect, it } from 'vitest';
+import { parseJsonSliced } from '../../../main/core/proxy/parse-json-sliced.js';
+import { parseRequestBody } from '../../../main/core/proxy/read-json-any-type.js';
+import { Refused } from '../../../main/core/proxy/refused.js';
+
+const big = (n: number) =>
+  JSON.stringify({
+    model: 'gpt-4o',
+    stream: true,
+    messages: Array.from({ length: n }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content:
+        i % 3
+          ? `message ${i} café 🚀 "quoted" \\ back \u0001`
+          : [{ type: 'text', text: 'x'.repeat(i % 500) }],
+      n: [i, -i / 3, 1e21, true, false, null],
+    })),
+    tools: [{ type: 'function', function: { name: 'f', parameters: { type: 'object', properties: {} } } }],
+  });
+
+describe('parseJsonSliced', () => {
+  it('gives what JSON.parse gives, for a body many pieces long', async () => {
+    const text = big(20_000);
+    expect(text.length).toBeGreaterThan(2_000_000);
+    const { json, top } = await parseJsonSliced(Buffer.from(text));
+    expect(json).toEqual(JSON.parse(text));
+    expect(top!.members.map((m) => m.key)).toEqual(['model', 'stream', 'messages', 'tools']);
+  });
+
+  it('keeps JSON.parse semantics: repeated keys, __proto__, whitespace, a top-level array', async () => {
+    const filler = JSON.stringify('y'.repeat(70_000));
+    const cases = [
+      `{"a":1,"b":${filler},"a":{"c":[${filler}]}}`,
+      `{"__proto__":{"polluted":true},"x":${filler}}`,
+      ` \n\t[ ${filler} , {"k" : [ 1 , 2 ] } , [] , {} ] \r\n`,
+      `{"s\\u0074ream":true,"e":"\\ud83d\\ude80","big":[${Array.from({ length: 3000 }, (_, i) => `{"i":${i},"t":"${'z'.repeat(30)}"}`).join(',')}]}`,
+    ];
+    for (const text of cases) {
+      const { json } = await parseJsonSliced(Buffer.from(text));
+      expect(json).toEqual(JSON.parse(text));
+      expect(Object.getPrototypeOf(json)).toBe(Object.getPrototypeOf(JSON.parse(text)));
+    }
+  });
+
+  it('refuses what JSON.parse refuses', async () => {
+    const filler = JSON.stringify('y'.repeat(70_000));
+    for (const text of [
+      `{"a":${filler},}`,
+      `[${filler},]`,
+      `{"a" ${filler}}`,
+      `{"a":${filler}} x`,
+      `{"a":${filler}`,
+      `[${filler} ${filler}]`,
+      `{a:${filler}}`,
+      `[${filler}, tru]`,
+    ]) {
+      expect(() => JSON.parse(text)).toThrow();
+      await expect(parseJsonSliced(Buffer.from(text))).rejects.toThrow(SyntaxError);
+    }
+  });
+});
+
+describe('parseRequestBody on a big body', () => {
+  it('lets other callbacks run while an 8 MB body is parsed', async () => {
+    const bytes = Buffer.from(big(60_000));
+    expect(bytes.length).toBeGreaterThan(8_000_000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 0);
+    try {
+      const parsed = await parseRequestBody(bytes, { 'content-type': 'application/json' }, 'chat');
+      expect((parsed.json as { messages: unknown[] }).messages).toHaveLength(60_000);
+    } finally {
+      clearInterval(timer);
+    }
+    expect(ticks).toBeGreaterThan(5);
+  });
+
+  it('refuses a big body nested past the limit, as a small one is', async () => {
+    const text = `{"pad":"${'p'.repeat(1_100_000)}","deep":${'['.repeat(600)}${']'.repeat(600)}}`;
+    const err = await parseRequestBody(Buffer.from(text), {}, 'chat').catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Refused);
+    expect((err as Error).message).toContain('512 levels');
+  });
+});
