@@ -12,6 +12,8 @@ export function KeysSection(props: { providers: ProviderView[]; onChanged: () =>
   const [provider, setProvider] = useState('');
   const [key, setKey] = useState('');
   const [label, setLabel] = useState('');
+  // The core refuses a key not shaped like its service's keys; this stores an unusual one anyway.
+  const [force, setForce] = useState(false);
   const [error, setError] = useState<string>();
   const chosen = provider || props.providers[0]?.name || '';
 
@@ -23,11 +25,19 @@ export function KeysSection(props: { providers: ProviderView[]; onChanged: () =>
   const submit = (e: FormEvent) => {
     e.preventDefault();
     client
-      .call('putKey', { body: { provider: chosen, key: key.trim(), label: label.trim() || undefined } })
+      .call('putKey', {
+        body: {
+          provider: chosen,
+          key: key.trim(),
+          label: label.trim() || undefined,
+          ...(force ? { force: true } : {}),
+        },
+      })
       .then(
         () => {
           setKey('');
           setLabel('');
+          setForce(false);
           changed();
         },
         (err: unknown) => setError(errorMessage(err)),
@@ -112,6 +122,15 @@ export function KeysSection(props: { providers: ProviderView[]; onChanged: () =>
             />
           </label>
         </div>
+        <label className="check" htmlFor="key-force">
+          <input
+            id="key-force"
+            type="checkbox"
+            checked={force}
+            onChange={(e) => setForce(e.target.checked)}
+          />
+          <span>Store anyway (a key of unusual shape for this provider)</span>
+        </label>
         <ErrorNote error={error} />
         <button type="submit" className="primary" disabled={!chosen}>
           Save key

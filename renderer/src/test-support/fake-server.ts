@@ -7,10 +7,12 @@ import {
   type CreateTool,
   type DailySpend,
   type Info,
+  type KeyView,
   type Overview,
   type PatchSettings,
   type PatchTool,
   type PlansView,
+  type PutKey,
   type RequestDetail,
   type SettingsView,
   type ToolView,
@@ -91,6 +93,7 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
     ...initial,
   };
   const calls: FakeCall[] = [];
+  const keys: KeyView[] = [];
   let minted = 0;
   const tool = (name: string) => state.tools.find((t) => t.name === name);
 
@@ -152,6 +155,20 @@ export function createFakeServer(initial: Partial<FakeState> = {}) {
       return { json: state.settings };
     },
     plans: () => ({ json: state.plans }),
+    listKeys: () => ({ json: keys }),
+    putKey: ({ body }) => {
+      const b = body as PutKey;
+      const view = {
+        provider: b.provider,
+        label: b.label ?? 'default',
+        masked: `${b.key.slice(0, 3)}…${b.key.slice(-4)}`,
+        source: 'keychain' as const,
+        boundTo: 'https://api.openai.com/v1',
+        usable: true,
+      };
+      keys.push(view);
+      return { json: view };
+    },
     cacheStats: () => ({ json: { enabled: false, entries: 0, bytes: 0, hits: 0, misses: 0, savedUsd: 0 } }),
   };
 

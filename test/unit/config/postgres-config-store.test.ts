@@ -5,6 +5,7 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Config } from '../../../shared/config.js';
 import { mintToken } from '../../../main/core/auth/tokens.js';
@@ -146,6 +147,33 @@ describe.skipIf(postgresMissing)('config in Postgres', () => {
     await a.store.update((c) => void (c.settings.paused = true));
     const ms = await until(() => b.store.get().settings.paused, 150 + 500);
     console.log(`seen through the poll after ${ms.toFixed(0)} ms (period 150 ms)`);
+  });
+
+  it('a lost listening connection: the poll bridges the gap, and LISTEN comes back', async () => {
+    const url = await newDatabase();
+    const a = await replica(url);
+    const b = await replica(url, undefined, { pollMs: 200 });
+    const listeners = async () =>
+      Number(
+        (
+          await sql<{
+            n: number;
+          }>`select count(*)::int as n from pg_stat_activity where query = 'LISTEN shimmy_config'`.execute(
+            a.engine.writer,
+          )
+        ).rows[0]!.n,
+      );
+    expect(await listeners()).toBe(2);
+    await sql`select pg_terminate_backend(pid) from pg_stat_activity where query = 'LISTEN shimmy_config'`.execute(
+      a.engine.writer,
+    );
+    await a.store.update((c) => void c.tools.push(toolNamed('while-down')));
+    await until(() => b.store.get().tools.length === 1, 200 + 500);
+    // Both stores listen again after their reconnect delay, and notifications flow again.
+    await until(() => false, 1500).catch(() => undefined);
+    expect(await listeners()).toBe(2);
+    await a.store.update((c) => void c.tools.push(toolNamed('after')));
+    await until(() => b.store.get().tools.length === 2, 150);
   });
 
   it('concurrent edits on two replicas keep every change', async () => {
