@@ -4,6 +4,8 @@ import type { IncomingMessage } from 'node:http';
 
 export class BodyTooLargeError extends Error {}
 
+const PREALLOCATE_MIN_BYTES = 1024 * 1024;
+
 export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limitBytes) {
@@ -12,22 +14,34 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
       new BodyTooLargeError(`Request body of ${declared} bytes is over the ${limitBytes}-byte limit`),
     );
   }
+  // A big body whose length is declared is copied into place as it arrives: joining 20 MB of
+  // chunks at the end is one copy that held the event loop ~350 ms on the bench machine.
+  const into =
+    Number.isFinite(declared) && declared >= PREALLOCATE_MIN_BYTES ? Buffer.allocUnsafe(declared) : null;
   // Listeners, not `for await`: the async iterator costs more per request than the read itself.
   return new Promise((resolve, reject) => {
+    // Chunks not copied into `into` (all of them without it; with it, none unless the body
+    // overruns its declared length, which Node's parser does not let happen).
     const chunks: Buffer[] = [];
+    let filled = 0;
     let size = 0;
     const onData = (chunk: Buffer) => {
+      if (into && chunks.length === 0 && filled + chunk.length <= into.length) {
+        chunk.copy(into, filled);
+        filled += chunk.length;
+      } else chunks.push(chunk);
       size += chunk.length;
       if (size > limitBytes) {
         req.off('data', onData);
         req.resume();
         reject(new BodyTooLargeError(`Request body is over the ${limitBytes}-byte limit`));
-        return;
       }
-      chunks.push(chunk);
     };
     req.on('data', onData);
-    req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.once('end', () => {
+      if (into) chunks.unshift(into.subarray(0, filled));
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    });
     req.once('error', reject);
     req.once('close', () => {
       if (!req.complete) reject(new Error('The client closed the connection before sending the whole body'));

@@ -11,6 +11,12 @@ import type { ObjectSpan } from './json-scan.js';
  * as the object's last member.
  */
 export function spliceMembers(bytes: Buffer, top: ObjectSpan, set: Record<string, string>): Buffer {
+  return Buffer.concat(splicePieces(bytes, top, set));
+}
+
+/** As spliceMembers, as the pieces to send one after the other: views of `bytes` and the new
+ *  text, never a copy of the whole body (20 MB copied at once held the event loop ~350 ms here). */
+export function splicePieces(bytes: Buffer, top: ObjectSpan, set: Record<string, string>): Buffer[] {
   const edits: Array<{ start: number; end: number; text: string }> = [];
   const appended: string[] = [];
   for (const [key, value] of Object.entries(set)) {
@@ -43,5 +49,5 @@ export function spliceMembers(bytes: Buffer, top: ObjectSpan, set: Record<string
     at = e.end;
   }
   pieces.push(bytes.subarray(at));
-  return Buffer.concat(pieces);
+  return pieces;
 }

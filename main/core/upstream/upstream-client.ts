@@ -11,7 +11,8 @@ export interface UpstreamRequest {
   url: string;
   method: string;
   headers: Record<string, string>;
-  body: Buffer | null;
+  /** Pieces are sent one after the other (a spliced body, never joined into one copy). */
+  body: Buffer | readonly Buffer[] | null;
   signal: CancelSignal;
   timeoutMs: number;
   /** Called when the request is being written on a connected socket: from here on the provider
@@ -98,13 +99,17 @@ export function createUpstreamClient(opts: UpstreamClientOptions = {}): {
   const client: UpstreamClient = (req) =>
     new Promise((resolve, reject) => {
       const { origin, path } = splitUrl(req.url);
+      const pieces = Array.isArray(req.body) ? (req.body as readonly Buffer[]) : undefined;
       agent.dispatch(
         {
           origin,
           path,
           method: req.method as Dispatcher.HttpMethod,
-          headers: req.headers,
-          body: req.body,
+          // undici sends an iterable body as it is, with this length (else it would be chunked).
+          headers: pieces
+            ? { ...req.headers, 'content-length': String(pieces.reduce((n, p) => n + p.length, 0)) }
+            : req.headers,
+          body: (pieces ?? req.body) as Buffer | null,
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         },

@@ -18,7 +18,7 @@ import type { ProxyDeps } from '../proxy-deps.js';
 import { Refused } from '../refused.js';
 import { topLevelObject, type ObjectSpan } from '../json-scan.js';
 import { bodyEdits, isObject, type RequestMeta } from '../request-meta.js';
-import { spliceMembers } from '../splice-json.js';
+import { splicePieces } from '../splice-json.js';
 import type { RecordDraft } from '../request-record.js';
 import { planCredentialHeaders } from './plan-route.js';
 import type { Routed } from './route-request.js';
@@ -86,8 +86,8 @@ export async function sendUpstream(
       : undefined;
   // The client's own bytes with the few members Shimmy changes spliced in, built once per model
   // (a fallback may serve another one).
-  const spliced = new Map<string, Buffer | null>();
-  const bodyFor = (model: string): Buffer | null => {
+  const spliced = new Map<string, Buffer[] | null>();
+  const bodyFor = (model: string): Buffer[] | null => {
     let out = spliced.get(model);
     if (out === undefined) {
       const edits = isObject(json)
@@ -95,7 +95,7 @@ export async function sendUpstream(
         : null;
       const bytes = x.body.bodyBytes;
       const top = edits && bytes ? (x.body.top ?? topLevelObject(bytes)) : undefined;
-      out = edits && bytes && top ? spliceMembers(bytes, top, edits) : null;
+      out = edits && bytes && top ? splicePieces(bytes, top, edits) : null;
       spliced.set(model, out);
     }
     return out;
