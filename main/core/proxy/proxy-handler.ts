@@ -98,6 +98,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         provider: routed.target.provider,
         model: routed.target.upstreamModel,
         fallbacks: routed.plan ? [] : fallbackChain(config, routed.target).slice(1),
+        bodyLength: body.bodyBytes?.length ?? 0,
       });
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
