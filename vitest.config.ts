@@ -11,6 +11,7 @@ export default defineConfig({
           environment: 'node',
           include: ['test/**/*.test.ts'],
           exclude: ['test/e2e/**', 'test/agents/**'],
+          setupFiles: ['test/support/tokenizer-setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
@@ -29,7 +30,9 @@ export default defineConfig({
           name: 'agents',
           environment: 'node',
           include: ['test/agents/**/*.test.ts'],
-          testTimeout: 120_000,
+          // A test runs the agent up to three times (connect, run, disconnect), each bounded by
+          // AGENT_RUN_LIMIT_MS (test/agents/support/agent-process.ts).
+          testTimeout: 240_000,
           hookTimeout: 300_000,
           fileParallelism: false,
         },
@@ -39,6 +42,7 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['test/e2e/**/*.test.ts'],
+          setupFiles: ['test/support/tokenizer-setup.ts'],
           testTimeout: 90_000,
           hookTimeout: 90_000,
           fileParallelism: false,

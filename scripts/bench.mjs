@@ -28,7 +28,10 @@
 // with scripts/bench/top-self-time.mjs) --ledger-records N (1000000, issue 15's size; 5000000 for
 // the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone)
 // --streams (issue 16: slow streams, memory per open stream, 20 MB bodies; scripts/bench/streams.mjs,
-// a few minutes) --streams-parts slow,memory,bodies.
+// a few minutes) --streams-parts slow,memory,bodies
+// --startup-rounds N (5; 0 skips start-up to the first proxied 200, the CLI's start-up and what
+// loads meanwhile: bench/startup.mjs) --rss-requests N (100000; 0 skips RSS after N requests vs
+// raw's: bench/rss.mjs).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +52,8 @@ const { values: args } = parseArgs({
     profile: { type: 'boolean', default: false },
     'profile-target': { type: 'string', default: 'shimmy' },
     'ledger-records': { type: 'string', default: '1000000' },
+    'startup-rounds': { type: 'string', default: '5' },
+    'rss-requests': { type: 'string', default: '100000' },
     only: { type: 'string' },
     // Issue 16's stream and big-body figures (scripts/bench/streams.mjs): a few minutes, so opt-in.
     streams: { type: 'boolean', default: false },
@@ -291,6 +296,18 @@ const report = {
 const jsonFile = join(artifacts, 'bench.json');
 // Written now and again after the ledger bench, so a crash there still leaves the proxy numbers.
 await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+// Start-up and RSS after 100k requests (issue 16), each side by side with raw Node.
+if (Number(args['startup-rounds']) > 0) {
+  const { runStartupBench } = await import('./bench/startup.mjs');
+  report.startup = await runStartupBench({ rounds: Number(args['startup-rounds']) });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+}
+if (Number(args['rss-requests']) > 0) {
+  const { runRssBench } = await import('./bench/rss.mjs');
+  const bodies = [SCENARIOS[1], SCENARIOS[2]].map((s) => ({ body: s.body, check: s.check }));
+  report.rss = await runRssBench({ requests: Number(args['rss-requests']), bodies });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+}
 const ledgerRecords = Number(args['ledger-records']);
 if (ledgerRecords > 0) {
   let runLedgerBench;

@@ -1,7 +1,8 @@
 // Coding agents Shimmy can wire itself into (`shimmy connect`, the dashboard's Tools page).
 import { z } from 'zod';
+import { AGENT_IDS } from './agent-ids.js';
 
-export const AGENT_IDS = ['claude-code', 'codex', 'gemini', 'opencode', 'aider', 'continue'] as const;
+export { AGENT_IDS };
 export const AgentIdSchema = z.enum(AGENT_IDS);
 export type AgentId = z.infer<typeof AgentIdSchema>;
 

@@ -1,5 +1,6 @@
 // One record per proxied request, and the roll-up rows built from them.
 import { z } from 'zod';
+import { USAGE_GROUPS } from './usage-groups.js';
 import { ApiFamilySchema, EndpointSchema, UsageSchema } from './usage.js';
 
 export const ErrorClassSchema = z.enum([
@@ -61,7 +62,7 @@ export const LedgerRecordSchema = z.object({
 });
 export type LedgerRecord = z.infer<typeof LedgerRecordSchema>;
 
-export const UsageGroupSchema = z.enum(['tool', 'model', 'day', 'user', 'project', 'client', 'session']);
+export const UsageGroupSchema = z.enum(USAGE_GROUPS);
 export type UsageGroup = z.infer<typeof UsageGroupSchema>;
 
 /** A row of `shimmy usage --json` and of the admin usage route. */

@@ -1,8 +1,8 @@
 // Management commands act on the running instance for a data dir, through its admin API, using
 // the URL and admin secret it wrote to <dataDir>/instance.json (mode 0600).
 import type { z } from 'zod';
-import { adminRoutes, fillPath, type AdminRouteName, type AdminRoutes } from '../../shared/admin-api.js';
-import { readInstanceFile } from '../core/instance-file.js';
+import type { AdminRouteName, AdminRoutes } from '../../shared/admin-api.js';
+import type { InstanceInfo } from '../core/instance-file.js';
 import { CliError } from './cli-error.js';
 
 type Def<N extends AdminRouteName> = AdminRoutes[N];
@@ -26,8 +26,11 @@ function notRunning(dataDir: string): CliError {
 }
 
 export async function connectAdmin(dataDir: string): Promise<AdminClient> {
-  const info = await readInstanceFile(dataDir);
+  const { readInstanceFile } = await import('../core/instance-file.js');
+  const info: InstanceInfo | undefined = await readInstanceFile(dataDir);
   if (!info) throw notRunning(dataDir);
+  // The route table is zod schemas: loaded when a command connects, not for `--help` (issue 16).
+  const { adminRoutes, fillPath } = await import('../../shared/admin-api.js');
   const headers = { authorization: `Bearer ${info.secret}` };
   const send = async (url: string, init: RequestInit) => {
     try {

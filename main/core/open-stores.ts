@@ -5,7 +5,6 @@
 import type { ConfigStore } from './config/config-store.js';
 import { openConfigStore } from './config/config-store.js';
 import { changedSections } from './config/config-document.js';
-import { openPostgresConfigStore } from './config/postgres-config-store.js';
 import type { EventBus } from './events/event-bus.js';
 import { isPostgresUrl, openLedgerEngine, redactDatabase, type LedgerEngine } from './store/index.js';
 
@@ -22,6 +21,8 @@ export async function openStores(opts: {
   }
   const engine = await openLedgerEngine(opts.database);
   try {
+    // Loaded only with a Postgres database: its LISTEN client is `pg`, not worth a SQLite start.
+    const { openPostgresConfigStore } = await import('./config/postgres-config-store.js');
     const config = await openPostgresConfigStore({
       db: engine.writer,
       url: opts.database,

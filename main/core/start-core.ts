@@ -3,7 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createAdminApp } from './admin/admin-app.js';
+import { lazyAdminApp } from './admin/lazy-admin-app.js';
 import { createSessions } from './admin/sessions.js';
 import { createToolAuth } from './auth/tool-auth.js';
 import { lockDataDir, type DataDirLock } from './config/data-dir-lock.js';
@@ -31,6 +31,8 @@ import { buildOverview } from './admin/overview.js';
 import { startSpendTicks } from './events/spend-ticks.js';
 import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
 import { postWebhook } from './limits/index.js';
+import { needsTokenCounts } from './limits/needs-token-counts.js';
+import { startTokenizerThread } from './meter/token-count.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -174,7 +176,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const secret = randomBytes(32).toString('base64url');
   const sessions = createSessions();
   let url = '';
-  const admin = createAdminApp({
+  const admin = lazyAdminApp({
     config,
     vault,
     ledger,
@@ -207,6 +209,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   );
   const port = await listen(server.http, opts.port ?? DEFAULT_PORT, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  // Off the event loop (meter/tokenizer-thread.ts); until it is loaded, reservations use an upper bound.
+  if (needsTokenCounts(config.get())) void startTokenizerThread();
   // A full disk must not stop a start that needs no other write: the proxy still runs.
   await writeInstanceFile(opts.dataDir, { url, secret, pid: process.pid }).catch((err: unknown) =>
     log({

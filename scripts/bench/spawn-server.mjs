@@ -27,7 +27,7 @@ function nextMessage(child, type) {
 
 /**
  * @param {'direct'|'raw'|'express'|'shimmy'} role
- * @param {{ upstreamUrl?: string, cpuProfile?: string }} [opts] cpuProfile: a .cpuprofile file to write
+ * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number }} [opts] cpuProfile: a .cpuprofile file to write
  */
 export async function spawnServer(role, opts = {}) {
   const env = { ...process.env };
@@ -35,6 +35,8 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_UPSTREAM;
   if (opts.cpuProfile) env.BENCH_CPU_PROFILE = opts.cpuProfile;
   else delete env.BENCH_CPU_PROFILE;
+  // Shimmy's bench tool under a daily USD budget (requests then need token counts): start-shimmy.mjs.
+  if (opts.budgetUsd) env.BENCH_TOOL_LIMITS = JSON.stringify({ dailyUsd: opts.budgetUsd });
   const child = fork(CHILD, [role], {
     env,
     execArgv: [...process.execArgv, '--expose-gc'],

@@ -3,17 +3,15 @@
 // with a credential hook (Claude Code's apiKeyHelper, Codex's provider auth) run themselves.
 import readline from 'node:readline/promises';
 import type { Command } from 'commander';
-import { AGENT_IDS, AgentIdSchema, type AgentId } from '../../../shared/agents.js';
-import { createAgentService } from '../../core/agents/agent-service.js';
+import { AGENT_IDS, isAgentId, type AgentId } from '../../../shared/agent-ids.js';
 import { connectAdmin, type AdminClient } from '../admin-client.js';
 import { CliError } from '../cli-error.js';
 import { dataDirOption, resolveDataDir } from '../options.js';
 import { parseTtl } from './exec-env-commands.js';
 
 function agentArg(value: string): AgentId {
-  const r = AgentIdSchema.safeParse(value);
-  if (!r.success) throw new CliError(`Unknown agent "${value}". Agents: ${AGENT_IDS.join(', ')}`);
-  return r.data;
+  if (!isAgentId(value)) throw new CliError(`Unknown agent "${value}". Agents: ${AGENT_IDS.join(', ')}`);
+  return value;
 }
 
 async function mintFor(client: AdminClient, tool: string, ttlSeconds: number, label: string) {
@@ -82,6 +80,7 @@ export function registerAgentCommands(program: Command): void {
         });
         console.error(`Created tool "${tool}" (no limits yet: shimmy tool limits ${tool} --daily-usd 5 …)`);
       }
+      const { createAgentService } = await import('../../core/agents/agent-service.js');
       const agents = createAgentService({
         env: process.env,
         dataDir,
@@ -121,6 +120,7 @@ export function registerAgentCommands(program: Command): void {
       )
       .argument('<agent>', 'the agent', agentArg),
   ).action(async (agent: AgentId, o: { dataDir?: string }) => {
+    const { createAgentService } = await import('../../core/agents/agent-service.js');
     const agents = createAgentService({
       env: process.env,
       dataDir: resolveDataDir(o.dataDir),

@@ -6,7 +6,6 @@ import { spawn } from 'node:child_process';
 import os from 'node:os';
 import type { Command } from 'commander';
 import { parseDuration } from '../../core/cache/parse-duration.js';
-import { codexExecArgs, isCodexCommand } from '../../core/agents/codex-writer.js';
 import { connectAdmin } from '../admin-client.js';
 import { CliError } from '../cli-error.js';
 import { childEnv, credentialVarsIn, toolEnv } from '../child-env.js';
@@ -38,6 +37,8 @@ export function registerExecEnvCommands(program: Command): void {
         .call('revokeToken', { params: { name: o.tool, id: minted.id } })
         .catch(() => undefined));
     // Codex ignores OPENAI_BASE_URL for its built-in provider: give this run a Shimmy provider instead.
+    // (smol-toml, behind codex-writer, is loaded only for exec, not for every command's start.)
+    const { codexExecArgs, isCodexCommand } = await import('../../core/agents/codex-writer.js');
     const args = isCodexCommand(command[0]!)
       ? [...codexExecArgs(client.url), ...command.slice(1)]
       : command.slice(1);

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { formatUsd } from '../../../shared/money.js';
-import { UsageGroupSchema, type UsageGroup } from '../../../shared/ledger.js';
+import type { UsageGroup } from '../../../shared/ledger.js';
+import { isUsageGroup } from '../../../shared/usage-groups.js';
 import { connectAdmin } from '../admin-client.js';
 import { CliError } from '../cli-error.js';
 import { formatTable } from '../format-table.js';
@@ -11,7 +12,7 @@ type Opts = { dataDir?: string; json?: boolean };
 
 function groups(value: string): string {
   for (const g of value.split(',')) {
-    if (!UsageGroupSchema.safeParse(g).success)
+    if (!isUsageGroup(g))
       throw new InvalidArgumentError(
         `--by takes tool, model, day, user, project, client or session (comma-separated), got "${g}"`,
       );

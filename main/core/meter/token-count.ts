@@ -1,26 +1,11 @@
 // Token counting for estimates: gpt-tokenizer for the OpenAI family, a character ratio for
 // Anthropic (whose tokenizer is not public).
-import { createRequire } from 'node:module';
+import { tokenizerThread, type OpenAiEncoding } from './tokenizer-thread.js';
 
-// The encodings are ~33 MB of heap and most of a second to load: loaded on first use, which many
-// runs never reach (no budget and no TPM limit means nothing is tokenized). A synchronous require
-// keeps counting synchronous.
-type Counter = (text: string, options: { disallowedSpecial: Set<string> }) => number;
-const requireEncoding = createRequire(import.meta.url);
-const counters = new Map<OpenAiEncoding, Counter>();
-function counter(encoding: OpenAiEncoding): Counter {
-  let c = counters.get(encoding);
-  if (!c) {
-    c = (requireEncoding(`gpt-tokenizer/encoding/${encoding}`) as { countTokens: Counter }).countTokens;
-    counters.set(encoding, c);
-  }
-  return c;
-}
+export type { OpenAiEncoding } from './tokenizer-thread.js';
 
-export type OpenAiEncoding = 'o200k_base' | 'cl100k_base';
-
-/** Text that merely looks like a special token (`<|endoftext|>`) is counted as plain text. */
-const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+/** Starts loading the encodings off the event loop; resolves once they are loaded. */
+export const startTokenizerThread = (): Promise<void> => tokenizerThread.start();
 
 /** Above this many characters a string is estimated at 3 characters per token (upper-leaning:
  *  English averages ~4) instead of tokenized, so a huge body can't stall the event loop. */
@@ -40,7 +25,15 @@ export function encodingForModel(model: string): OpenAiEncoding {
 export function countOpenAiTokens(text: string, encoding: OpenAiEncoding): number {
   if (text.length === 0) return 0;
   if (text.length > TOKENIZE_MAX_CHARS) return Math.ceil(text.length / 3);
-  return counter(encoding)(text, PLAIN_TEXT);
+  return tokenizerThread.count(text, encoding) ?? tokenUpperBound(text);
+}
+
+/** What a request is counted at while the encodings load (tokenizer-thread.ts): its UTF-8 bytes.
+ *  o200k_base and cl100k_base are byte-level BPE, so every token stands for at least one byte of
+ *  the text (special-token look-alikes are plain text here), and a reservation made with this is
+ *  never below the true count — a budget can only be kept too strictly, never overshot. */
+export function tokenUpperBound(text: string): number {
+  return Buffer.byteLength(text, 'utf8');
 }
 
 /** Anthropic publishes no tokenizer, and ~3.5 characters per token was 14% off for English prose

@@ -1,10 +1,13 @@
 // Storage engines behind one interface: the embedded SQLite file (default) or a shared Postgres.
 export type { LedgerEngine, WriteBatch } from './ledger-engine.js';
 export { openSqlite } from './sqlite/open-sqlite.js';
-export { openPostgres } from './postgres/open-postgres.js';
 import type { LedgerEngine } from './ledger-engine.js';
-import { openPostgres } from './postgres/open-postgres.js';
 import { openSqlite } from './sqlite/open-sqlite.js';
+
+/** Loaded only for a `postgres://` ledger: `pg` is not worth its start-up time to a SQLite one. */
+export async function openPostgres(url: string): Promise<LedgerEngine> {
+  return (await import('./postgres/open-postgres.js')).openPostgres(url);
+}
 
 /** `postgres://…` / `postgresql://…` → Postgres; anything else is a SQLite file path. */
 export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);

@@ -1,0 +1,123 @@
+// The gpt-tokenizer encodings live on a thread of their own. Loading one is 0.3–1.5 s of parsing
+// and map building: on the event loop it held every request in flight (issue 16). Counting stays
+// synchronous for callers (admit reserves in one tick): the text goes over in shared memory and
+// this thread waits on an Atomics cell for the count, which costs what counting here would. Until
+// an encoding has loaded, `count` returns null at once and the caller uses an
+// upper bound (token-count.ts): nothing ever waits for the load.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+
+export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
+export type OpenAiEncoding = (typeof ENCODINGS)[number];
+
+// Cells of the control array. STATE: IDLE → REQUEST (this thread) → DONE (worker) → IDLE (this thread).
+const STATE = 0;
+const READY = 1; // bit i: ENCODINGS[i] is loaded
+const ENCODING = 2;
+const LENGTH = 3;
+const RESULT = 4;
+const IDLE = 0;
+const REQUEST = 1;
+const DONE = 2;
+/** token-count.ts tokenizes at most 200,000 UTF-16 units: at most 3 UTF-8 bytes each. */
+const TEXT_BYTES = 600_000;
+/** Only for a worker that died mid-count; a 200k-character count takes well under a second. */
+const COUNT_TIMEOUT_MS = 10_000;
+
+// Plain CommonJS evaluated in the worker (no file to locate next to the compiled code or in an asar).
+// It waits for any change of STATE rather than for IDLE, so it never spins on DONE.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const cell = new Int32Array(workerData.control);
+const PLAIN = { disallowedSpecial: new Set() };
+const counters = [];
+for (let i = 0; i < workerData.modules.length; i++) {
+  counters[i] = require(workerData.modules[i]).countTokens;
+  Atomics.or(cell, ${READY}, 1 << i);
+  parentPort.postMessage(i);
+}
+for (;;) {
+  const state = Atomics.load(cell, ${STATE});
+  if (state !== ${REQUEST}) { Atomics.wait(cell, ${STATE}, state); continue; }
+  let result = -1;
+  try {
+    const text = Buffer.from(workerData.text, 0, cell[${LENGTH}]).toString('utf8');
+    result = counters[cell[${ENCODING}]](text, PLAIN);
+  } catch {}
+  cell[${RESULT}] = result;
+  Atomics.store(cell, ${STATE}, ${DONE});
+  Atomics.notify(cell, ${STATE});
+}
+`;
+
+export interface TokenizerThread {
+  /** Starts loading the encodings in the background (idempotent); resolves once all are loaded. */
+  start(): Promise<void>;
+  /** The exact count, or null while the encoding is still loading (or the thread is gone); the
+   *  first call starts the load. */
+  count(text: string, encoding: OpenAiEncoding): number | null;
+}
+
+export function createTokenizerThread(): TokenizerThread {
+  let started: { worker: Worker; cell: Int32Array; text: Buffer; loaded: Promise<void> } | undefined;
+  let broken = false;
+
+  function start(): Promise<void> {
+    if (started) return started.loaded;
+    const control = new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT);
+    const text = new SharedArrayBuffer(TEXT_BYTES);
+    const req = createRequire(import.meta.url);
+    const modules = ENCODINGS.map((e) => req.resolve(`gpt-tokenizer/encoding/${e}`));
+    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, text, modules } });
+    // A thread blocked in Atomics.wait must not keep the process alive.
+    worker.unref();
+    const loaded = new Promise<void>((resolve, reject) => {
+      let n = 0;
+      worker.on('message', () => {
+        if (++n === ENCODINGS.length) resolve();
+      });
+      worker.on('error', (err) => {
+        broken = true;
+        reject(err);
+      });
+      worker.on('exit', () => {
+        broken = true;
+        reject(new Error('tokenizer thread exited'));
+      });
+    });
+    // Callers that never await it fall back to upper bounds: the rejection is not theirs to handle.
+    loaded.catch(() => undefined);
+    started = { worker, cell: new Int32Array(control), text: Buffer.from(text), loaded };
+    return loaded;
+  }
+
+  function count(text: string, encoding: OpenAiEncoding): number | null {
+    if (!started) {
+      void start();
+      return null;
+    }
+    const { cell, worker } = started;
+    const index = ENCODINGS.indexOf(encoding);
+    if (broken || (Atomics.load(cell, READY) & (1 << index)) === 0) return null;
+    if (Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
+    cell[LENGTH] = started.text.write(text, 0, 'utf8');
+    cell[ENCODING] = index;
+    Atomics.store(cell, STATE, REQUEST);
+    Atomics.notify(cell, STATE);
+    Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
+    if (Atomics.load(cell, STATE) !== DONE) {
+      broken = true;
+      void worker.terminate();
+      return null;
+    }
+    const result = cell[RESULT] as number;
+    Atomics.store(cell, STATE, IDLE);
+    Atomics.notify(cell, STATE);
+    return result >= 0 ? result : null;
+  }
+
+  return { start, count };
+}
+
+/** The process's one tokenizer thread (the encodings are ~40 MB: one copy). */
+export const tokenizerThread = createTokenizerThread();

@@ -1,0 +1,246 @@
+// Start-up and first use (issue 16), side by side with raw Node in the same run:
+// - time from spawning `shimmy serve` to its first proxied 200 (a tool with a USD budget, so that
+//   request needs a token count), vs the smallest node:http proxy (startup-raw-child.mjs);
+// - the longest request in the first 2 s after that (the tokenizer loading must hold none), vs raw's;
+// - `shimmy --help`, `shimmy tool list`, `shimmy usage` vs `node -e 0`;
+// - which packages `serve` loads before its first answer, with each one's own import time.
+// Every figure is a median over --startup-rounds spawns. `node scripts/bench/startup.mjs [--rounds N]
+// [--root DIR]` runs it alone (--root: another checkout's built dist/, e.g. for a before/after).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import http from 'node:http';
+import { builtinModules } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { startFakeUpstream } from './fake-upstream.mjs';
+
+const HERE = import.meta.dirname;
+const BODY = JSON.stringify({
+  model: 'gpt-4o-mini',
+  messages: [{ role: 'user', content: 'Why should a local API proxy meter every request?' }],
+  max_tokens: 64,
+});
+const POLL_LIMIT_MS = 60_000;
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function freePort() {
+  const srv = createServer();
+  await new Promise((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address();
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+/** One POST on a fresh connection: its status, or 0 when nothing listens yet. */
+function post(port, token) {
+  return new Promise((resolve) => {
+    const req = http.request(
+      {
+        host: '127.0.0.1',
+        port,
+        path: '/v1/chat/completions',
+        method: 'POST',
+        agent: false,
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode));
+      },
+    );
+    req.on('error', () => resolve(0));
+    req.end(BODY);
+  });
+}
+
+/** Spawns `args`, polls until a proxied request gets 200; returns the ms from spawn, and the child. */
+async function timeToFirst200(args, port, token, env) {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  for (;;) {
+    const status = await post(port, token);
+    if (status === 200) return { ms: performance.now() - started, child };
+    if (child.exitCode !== null || performance.now() - started > POLL_LIMIT_MS) {
+      child.kill('SIGKILL');
+      throw new Error(`no proxied 200 from ${args.join(' ')} (last status ${status}): ${stderr.slice(-600)}`);
+    }
+    if (status !== 0) await new Promise((r) => setTimeout(r, 2));
+  }
+}
+
+/** Sequential requests for `ms` right after the first 200: the longest one is what a request
+ *  arriving then could be held (by a tokenizer loading on the event loop, say). */
+async function longestRequest(port, token, ms) {
+  const until = performance.now() + ms;
+  let longest = 0;
+  let n = 0;
+  while (performance.now() < until && n < 400) {
+    const t = performance.now();
+    const status = await post(port, token);
+    if (status !== 200) throw new Error(`request after start-up got HTTP ${status}`);
+    longest = Math.max(longest, performance.now() - t);
+    n++;
+  }
+  return longest;
+}
+
+async function stop(child) {
+  if (child.exitCode !== null) return;
+  const exited = once(child, 'exit');
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function run(cmd, args, env) {
+  const started = performance.now();
+  const child = spawn(cmd, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (d) => (stderr += d));
+  const [code] = await once(child, 'exit');
+  if (code !== 0) throw new Error(`${args.join(' ')} exited ${code}: ${stderr.slice(-400)}`);
+  return performance.now() - started;
+}
+
+async function admin(instance, method, path, body) {
+  const res = await fetch(instance.url + path, {
+    method,
+    headers: { authorization: `Bearer ${instance.secret}`, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path} → ${res.status} ${await res.text()}`);
+  return res.json();
+}
+
+/** A data dir whose openai provider points at the upstream, with a tool under a USD budget. */
+async function prepareDataDir(bin, env, upstreamUrl) {
+  const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-startup-'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', dataDir], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  let instance;
+  for (const t0 = performance.now(); !instance; await new Promise((r) => setTimeout(r, 50))) {
+    instance = await readFile(join(dataDir, 'instance.json'), 'utf8').then(JSON.parse, () => undefined);
+    if (performance.now() - t0 > POLL_LIMIT_MS) throw new Error('shimmy serve did not start');
+  }
+  await admin(instance, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
+  const { token } = await admin(instance, 'POST', '/api/tools', { name: 'startup', limits: { dailyUsd: 100 } });
+  await stop(child);
+  return { dataDir, token };
+}
+
+const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+
+/** The packages one traced `serve` loads before its first proxied 200. */
+async function tracePackages(bin, dataDir, token, env) {
+  const file = join(dataDir, 'trace.txt');
+  const port = await freePort();
+  const { child } = await timeToFirst200(
+    ['--import', join(HERE, 'startup-trace.mjs'), bin, 'serve', '--port', String(port), '--data-dir', dataDir],
+    port,
+    token,
+    { ...env, STARTUP_TRACE_FILE: file },
+  );
+  const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n');
+  await stop(child);
+  const builtin = new Set(builtinModules);
+  return [...new Set(lines.filter((l) => l && !builtin.has(l.split('/')[0])).map(packageOf))];
+}
+
+/** A package's own import time in a fresh process (median of 3), from `root`. */
+async function importMs(pkg, root) {
+  const ms = [];
+  for (let i = 0; i < 3; i++) {
+    const out = await new Promise((resolve, reject) => {
+      const child = spawn(
+        process.execPath,
+        ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(pkg)});console.log(performance.now()-t)`],
+        { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      let s = '';
+      child.stdout.on('data', (d) => (s += d));
+      child.on('exit', (code) => (code === 0 ? resolve(Number(s)) : reject(new Error(`import ${pkg} failed`))));
+    });
+    ms.push(out);
+  }
+  return median(ms);
+}
+
+/** Names worth a row even when not loaded: what issue 16 found at start-up and what came since. */
+const WATCHED = ['express', 'undici', 'date-fns', 'zod', 'gpt-tokenizer', '@pydantic/genai-prices', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'ws', 'commander'];
+
+export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), log = console.log } = {}) {
+  const bin = join(root, 'bin/shimmy.js');
+  const upstream = await startFakeUpstream();
+  const env = { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' };
+  delete env.SHIMMY_DATA_DIR;
+  const { dataDir, token } = await prepareDataDir(bin, env, upstream.url);
+  const out = { rounds, raw: { firstMs: [], longestMs: [] }, shimmy: { firstMs: [], longestMs: [] }, cli: {} };
+  try {
+    log(`\nStart-up (${rounds} spawns each; a tool with a USD budget, so the first request needs a token count):`);
+    for (let i = 0; i < rounds; i++) {
+      // Raw and Shimmy alternate, so the machine's drift hits both alike.
+      let port = await freePort();
+      let r = await timeToFirst200([join(HERE, 'startup-raw-child.mjs'), String(port), upstream.url], port, 'x', env);
+      out.raw.firstMs.push(r.ms);
+      out.raw.longestMs.push(await longestRequest(port, 'x', 2000));
+      await stop(r.child);
+      port = await freePort();
+      r = await timeToFirst200([bin, 'serve', '--port', String(port), '--data-dir', dataDir], port, token, env);
+      out.shimmy.firstMs.push(r.ms);
+      out.shimmy.longestMs.push(await longestRequest(port, token, 2000));
+      // The CLI against this running instance, vs a bare `node -e 0`, in the same round.
+      const cli = (name, args) => run(process.execPath, args, env).then((ms) => (out.cli[name] ??= []).push(ms));
+      await cli('node -e 0', ['-e', '0']);
+      await cli('shimmy --help', [bin, '--help']);
+      await cli('shimmy tool list', [bin, 'tool', 'list', '--data-dir', dataDir]);
+      await cli('shimmy usage', [bin, 'usage', '--data-dir', dataDir]);
+      await stop(r.child);
+    }
+    const raw = median(out.raw.firstMs);
+    const shimmy = median(out.shimmy.firstMs);
+    out.firstProxied200 = { rawMs: raw, shimmyMs: shimmy, ratio: shimmy / raw };
+    log(`  first proxied 200 after spawn: raw node:http ${raw.toFixed(0)} ms, shimmy serve ${shimmy.toFixed(0)} ms (${(shimmy / raw).toFixed(2)}× raw, +${(shimmy - raw).toFixed(0)} ms)`);
+    log(`    per spawn: raw ${out.raw.firstMs.map((x) => x.toFixed(0)).join(' ')}; shimmy ${out.shimmy.firstMs.map((x) => x.toFixed(0)).join(' ')}`);
+    const lr = median(out.raw.longestMs);
+    const ls = median(out.shimmy.longestMs);
+    out.longestRequest = { rawMs: lr, shimmyMs: ls };
+    log(`  longest request in the 2 s after it (tokenizer loading meanwhile): raw ${lr.toFixed(0)} ms, shimmy ${ls.toFixed(0)} ms`);
+    const base = median(out.cli['node -e 0']);
+    out.cliOwnMs = {};
+    for (const [name, ms] of Object.entries(out.cli)) {
+      if (name === 'node -e 0') continue;
+      out.cliOwnMs[name] = median(ms) - base;
+      log(`  ${name.padEnd(18)} ${median(ms).toFixed(0)} ms: ${(median(ms) - base).toFixed(0)} ms of its own over node -e 0 (${base.toFixed(0)} ms)`);
+    }
+    const loaded = await tracePackages(bin, dataDir, token, env);
+    out.packages = [];
+    log('  packages loaded before the first proxied 200 (import time of each alone, median of 3):');
+    for (const pkg of [...new Set([...loaded, ...WATCHED])]) {
+      const ms = await importMs(pkg, root).catch(() => null);
+      const row = { pkg, loaded: loaded.includes(pkg), importMs: ms };
+      out.packages.push(row);
+      log(`    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' : 'not loaded'}`);
+    }
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+    upstream.server.closeAllConnections();
+    upstream.server.close();
+  }
+  return out;
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, root: { type: 'string' } } });
+  await runStartupBench({ rounds: Number(values.rounds), ...(values.root ? { root: values.root } : {}) });
+  process.exit(0);
+}

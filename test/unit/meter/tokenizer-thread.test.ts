@@ -1,0 +1,47 @@
+// The tokenizer never holds the event loop (issue 16): while its encodings load on their own thread,
+// a count comes back at once (null: the caller reserves the upper bound, which is never below the
+// true count); once loaded, counts are gpt-tokenizer's own.
+import { describe, expect, it } from 'vitest';
+import { countOpenAiTokens, tokenUpperBound } from '../../../main/core/meter/token-count.js';
+import { createTokenizerThread } from '../../../main/core/meter/tokenizer-thread.js';
+
+const TEXTS = [
+  'Why should a local API proxy meter every request and enforce per-tool budgets?',
+  'function add(a, b) { return a + b; } // <|endoftext|> looks special but is text',
+  '日本語のテキストと絵文字 🧪🚀 mixed with English',
+  ' \n\t  lots   of    whitespace\n\n\n',
+  'a'.repeat(5000),
+];
+const plain = { disallowedSpecial: new Set<string>() };
+
+describe('the tokenizer thread', () => {
+  it('answers at once while its encodings load, then counts exactly what gpt-tokenizer counts', async () => {
+    const thread = createTokenizerThread();
+    // The first count starts the load and does not wait for it (0.3–1.5 s on the event loop
+    // before issue 16). A wide margin for this shared machine.
+    const started = performance.now();
+    const early = TEXTS.map((t) => thread.count(t, 'o200k_base'));
+    expect(performance.now() - started).toBeLessThan(100);
+    expect(early).toEqual(TEXTS.map(() => null));
+
+    await thread.start();
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    const cl100k = await import('gpt-tokenizer/encoding/cl100k_base');
+    for (const t of TEXTS) {
+      expect(thread.count(t, 'o200k_base')).toBe(o200k.countTokens(t, plain));
+      expect(thread.count(t, 'cl100k_base')).toBe(cl100k.countTokens(t, plain));
+    }
+  });
+
+  it('the stand-in while loading (UTF-8 bytes) is never below the true count', async () => {
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    const cl100k = await import('gpt-tokenizer/encoding/cl100k_base');
+    const more = [...TEXTS, '\u0000\u{10FFFF}\u00e9\u0301', '<|im_start|>user<|im_sep|>', '🏳️‍🌈'.repeat(50)];
+    for (const t of more) {
+      expect(tokenUpperBound(t)).toBeGreaterThanOrEqual(o200k.countTokens(t, plain));
+      expect(tokenUpperBound(t)).toBeGreaterThanOrEqual(cl100k.countTokens(t, plain));
+    }
+    // token-count.ts counts exactly once the process's thread has loaded (test/support setup).
+    expect(countOpenAiTokens(TEXTS[0]!, 'o200k_base')).toBe(o200k.countTokens(TEXTS[0]!, plain));
+  });
+});
