@@ -24,6 +24,8 @@ RUN npm run build:core && npm run build:renderer \
   && rm -rf dist/main/shell
 
 # ---- runtime: production dependencies + dist, non-root ----
+# No libsecret here on purpose: keytar cannot load, so the vault uses SHIMMY_KEY_* only (the start
+# log says "keytar unavailable", as expected in a container).
 FROM node:22-bookworm-slim AS runtime
 ENV NODE_ENV=production \
     SHIMMY_DATA_DIR=/data

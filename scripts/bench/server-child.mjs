@@ -56,6 +56,7 @@ process.on('message', async (msg) => {
       type: 'stats',
       rssBytes: m.rss,
       heapUsedBytes: m.heapUsed,
+      externalBytes: m.external,
       cpuMicros: cpu.user + cpu.system,
       cpuSystemMicros: cpu.system,
       loopMaxMs,

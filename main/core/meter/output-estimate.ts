@@ -13,8 +13,10 @@ export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) 
  *  holds stays bounded however long its answer: the memory of an open stream must not grow with
  *  it (issue 16: 306 kB per stream for a 75 kB answer, 651 kB for 373 kB, with a 256 Ki bound). */
 export const DEFERRED_MAX_CHARS = 16 * 1024;
-/** OpenAI-family deltas are tokenized once this many characters of them wait. */
+/** OpenAI-family deltas are tokenized once this many characters, or this many deltas, wait: a
+ *  delta is often one token of a few characters, and each kept one costs ~50 bytes of heap. */
 export const PENDING_MAX_CHARS = 8 * 1024;
+export const PENDING_MAX_DELTAS = 256;
 
 export class OutputEstimator {
   private counted = 0;
@@ -41,7 +43,8 @@ export class OutputEstimator {
     }
     this.pending.push({ text, model: model ?? '' });
     this.pendingChars += text.length;
-    if (this.pendingChars > PENDING_MAX_CHARS) this.countPending();
+    if (this.pendingChars > PENDING_MAX_CHARS || this.pending.length > PENDING_MAX_DELTAS)
+      this.countPending();
   }
 
   /** Keeps whole SSE events (their bytes) whose payloads are only output text, unparsed until needed. */
