@@ -30,7 +30,9 @@ export default defineConfig({
           name: 'agents',
           environment: 'node',
           include: ['test/agents/**/*.test.ts'],
-          testTimeout: 120_000,
+          // A test runs the agent up to three times (connect, run, disconnect), each bounded by
+          // AGENT_RUN_LIMIT_MS (test/agents/support/agent-process.ts).
+          testTimeout: 240_000,
           hookTimeout: 300_000,
           fileParallelism: false,
         },

@@ -2,6 +2,7 @@
 // has no command hook for credentials, so a token of the tool (expiring after --ttl) goes in.
 // Shimmy's entries are inserted as whole lines at the top of `models:`; nothing else is touched.
 import path from 'node:path';
+import { CONTINUE_AGENT_HEADER } from '../errors/refusal-audience.js';
 import { ConnectError, homeOf, type AgentWriter, type ConnectContext } from './agent-writer.js';
 
 export const CONTINUE_MODELS = [
@@ -17,6 +18,11 @@ function modelLines(ctx: Pick<ConnectContext, 'baseUrl' | 'token'>, indent: stri
     // Continue joins paths onto apiBase with a URL resolve: it must end in a slash.
     `${indent}  apiBase: ${JSON.stringify(`${ctx.baseUrl}/v1/`)}`,
     `${indent}  apiKey: ${JSON.stringify(ctx.token)}`,
+    // Continue retries any 429 up to ten times: this header gets it a final refusal it stops on
+    // (errors/refusal-audience.ts). Its requests carry no other sign of Continue.
+    `${indent}  requestOptions:`,
+    `${indent}    headers:`,
+    `${indent}      ${CONTINUE_AGENT_HEADER}: continue`,
   ]);
 }
 

@@ -1,8 +1,11 @@
 // Every error the proxy itself answers with is built here, in the caller's API family format:
 // OpenAI {"error":{message,type,param,code}}, Anthropic {"type":"error","error":{type,message}},
-// Gemini {"error":{code,message,status}} (Google's RPC status names).
+// Gemini {"error":{code,message,status}} (Google's RPC status names). A final refusal (budget spent,
+// plan window used up) is shaped here too for the clients that would otherwise retry it or hide
+// its message (refusal-audience.ts).
 import type { ServerResponse } from 'node:http';
 import type { ApiFamily } from '../../../shared/usage.js';
+import type { RefusalAudience } from './refusal-audience.js';
 
 export type ProxyErrorKind =
   | 'invalid_api_key'
@@ -89,25 +92,74 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   limits_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
-export function errorStatus(kind: ProxyErrorKind): number {
-  return SHAPES[kind].status;
+/** Codex shows a 400's body as sent and stops; it hides a 429's message and retries a 403 five
+ *  times. These refusals cannot succeed on a retry before their reset, so Codex gets a 400. */
+const CODEX_FINAL = new Set<ProxyErrorKind>([
+  'budget_exceeded',
+  'plan_limit',
+  'model_unpriced',
+  'unpriced_endpoint',
+]);
+
+/** The AI SDK and Continue retry every 429: their final refusals go out as 402 (Anthropic's
+ *  `billing_error`; not RESOURCE_EXHAUSTED for Gemini, which opencode reads as "retry"). */
+const RETRIES_429_FINAL: Partial<Record<ProxyErrorKind, ErrorShape>> = {
+  budget_exceeded: {
+    status: 402,
+    openaiType: 'insufficient_quota',
+    anthropicType: 'billing_error',
+    geminiStatus: 'FAILED_PRECONDITION',
+  },
+  plan_limit: {
+    status: 402,
+    openaiType: 'rate_limit_exceeded',
+    anthropicType: 'billing_error',
+    geminiStatus: 'FAILED_PRECONDITION',
+  },
+};
+
+function shapeOf(kind: ProxyErrorKind, audience: RefusalAudience): ErrorShape {
+  if (audience === 'codex' && CODEX_FINAL.has(kind)) return { ...SHAPES[kind], status: 400 };
+  if (audience === 'retries-429') return RETRIES_429_FINAL[kind] ?? SHAPES[kind];
+  return SHAPES[kind];
+}
+
+export function errorStatus(kind: ProxyErrorKind, audience: RefusalAudience = 'default'): number {
+  return shapeOf(kind, audience).status;
+}
+
+export interface ErrorOptions {
+  param?: string | null;
+  audience?: RefusalAudience;
+  /** Seconds until a retry can succeed (the refusal's Retry-After). Gemini bodies carry it as
+   *  google.rpc.RetryInfo, as Google's own quota errors do: Gemini CLI waits that long when it is
+   *  under 5 minutes and stops with the message otherwise (without it, it retries ten times). */
+  retryAfterSeconds?: number;
 }
 
 export function errorBody(
   family: ApiFamily,
   kind: ProxyErrorKind,
   message: string,
-  param: string | null = null,
+  opts: ErrorOptions = {},
 ): string {
-  const shape = SHAPES[kind];
+  const shape = shapeOf(kind, opts.audience ?? 'default');
   if (family === 'gemini') {
     const status = shape.geminiStatus ?? GEMINI_STATUS[shape.status] ?? 'UNKNOWN';
-    return JSON.stringify({ error: { code: shape.status, message, status } });
+    const details =
+      opts.retryAfterSeconds !== undefined
+        ? [{ '@type': 'type.googleapis.com/google.rpc.RetryInfo', retryDelay: `${opts.retryAfterSeconds}s` }]
+        : undefined;
+    return JSON.stringify({
+      error: { code: shape.status, message, status, ...(details ? { details } : {}) },
+    });
   }
   if (family === 'anthropic') {
     return JSON.stringify({ type: 'error', error: { type: shape.anthropicType, message } });
   }
-  return JSON.stringify({ error: { message, type: shape.openaiType, param, code: kind } });
+  return JSON.stringify({
+    error: { message, type: shape.openaiType, param: opts.param ?? null, code: kind },
+  });
 }
 
 /** One SSE event that ends a stream with an error, in the family's streaming format. */
@@ -122,13 +174,18 @@ export function sendError(
   kind: ProxyErrorKind,
   message: string,
   headers: Record<string, string> = {},
+  audience: RefusalAudience = 'default',
 ): void {
   if (res.headersSent) {
     res.end();
     return;
   }
-  const body = errorBody(family, kind, message);
-  res.writeHead(SHAPES[kind].status, {
+  const retryAfter = Number(headers['retry-after']);
+  const body = errorBody(family, kind, message, {
+    audience,
+    ...(Number.isInteger(retryAfter) && retryAfter >= 0 ? { retryAfterSeconds: retryAfter } : {}),
+  });
+  res.writeHead(errorStatus(kind, audience), {
     ...headers,
     'content-type': 'application/json',
     'content-length': Buffer.byteLength(body),

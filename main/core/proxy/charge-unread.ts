@@ -26,7 +26,7 @@ export function chargeUnread(
     draft.costUsd = null;
     return;
   }
-  if (!UNREAD.has(draft.errorClass)) return;
+  if (!UNREAD.has(draft.errorClass) || draft.usageFinal) return;
   if (draft.estimated && draft.costUsd !== 0) return;
   draft.estimated = true;
   draft.costUsd = x.estimateUsd();

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { sendError } from '../errors/api-errors.js';
+import { refusalAudience } from '../errors/refusal-audience.js';
 import type { Reservation } from '../limits/index.js';
 import { providerDialect, speechCharacters } from '../meter/index.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
@@ -97,6 +98,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         provider: routed.target.provider,
         model: routed.target.upstreamModel,
         fallbacks: routed.plan ? [] : fallbackChain(config, routed.target).slice(1),
+        bodyLength: body.bodyBytes?.length ?? 0,
       });
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
@@ -208,7 +210,14 @@ function answerRefusal(
     draft.status = 499;
   } else {
     req.resume();
-    sendError(res, draft.family, err.kind, err.message, { ...headers, ...err.headers });
+    sendError(
+      res,
+      draft.family,
+      err.kind,
+      err.message,
+      { ...headers, ...err.headers },
+      refusalAudience(req.headers),
+    );
     draft.status = res.statusCode;
   }
   draft.costUsd = 0;

@@ -30,6 +30,9 @@ export interface RecordDraft {
   /** Not recorded: the last attempt reached a connected upstream socket, so the provider may
    *  bill it (its reservation is kept as spend unless the answer says otherwise). */
   sentUpstream: boolean;
+  /** Not recorded: the answer's final usage was read, so it is metered in full even if the client
+   *  left before the stream ended (Codex closes as soon as `response.completed` arrives). */
+  usageFinal: boolean;
   client?: string;
   session?: string;
 }
@@ -58,6 +61,7 @@ export function newDraft(
     cacheHit: false,
     errorClass: null,
     sentUpstream: false,
+    usageFinal: false,
   };
 }
 

@@ -2,10 +2,17 @@
 // real-agent suite; the agents themselves run as child processes through the compiled CLI.
 import fs from 'node:fs';
 import path from 'node:path';
+import { expect } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
-import { startHarness, type Harness } from '../../support/harness.js';
+import {
+  ANTHROPIC_TEST_KEY,
+  GEMINI_TEST_KEY,
+  OPENAI_TEST_KEY,
+  startHarness,
+  type Harness,
+} from '../../support/harness.js';
 import { startAgentUpstream, type AgentUpstream } from './agent-upstream.js';
-import { ensureAgents, makeHome } from './agent-process.js';
+import { ensureAgents, makeHome, type AgentRun } from './agent-process.js';
 
 export interface AgentHarness {
   h: Harness;
@@ -23,13 +30,15 @@ export async function startAgentHarness(): Promise<AgentHarness> {
   ensureAgents();
   const mock = await startAgentUpstream();
   const h = await startHarness();
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${mock.url}/v1` } });
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: mock.url } });
-  // Google's native API family, where this build has it.
-  const providers = await h.admin.call('listProviders');
-  if (providers.some((p) => p.name === 'google')) {
-    await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: mock.url } });
-    await h.admin.call('putKey', { body: { provider: 'google', key: 'AIza-test-google-key-0000' } });
+  // A key is bound to the base URL its provider had when it was given: repoint, then give it again.
+  const pointed = [
+    ['openai', `${mock.url}/v1`, OPENAI_TEST_KEY],
+    ['anthropic', mock.url, ANTHROPIC_TEST_KEY],
+    ['google', mock.url, GEMINI_TEST_KEY],
+  ] as const;
+  for (const [name, baseUrl, key] of pointed) {
+    await h.admin.call('patchProvider', { params: { name }, body: { baseUrl } });
+    await h.admin.call('putKey', { body: { provider: name, key } });
   }
   const home = makeHome();
   const workdir = path.join(home, 'project');
@@ -53,6 +62,28 @@ export async function startAgentHarness(): Promise<AgentHarness> {
       fs.rmSync(home, { recursive: true, force: true });
     },
   };
+}
+
+/** What a budget refusal must do to a real agent: it exits by itself (not killed by the test's
+ *  timer) with an error, Shimmy's message (naming the tool and its budget) is in what the user
+ *  sees, and it asked no more than `attempts` times (one per request it makes, no retries). */
+export async function expectBudgetRefusal(
+  a: AgentHarness,
+  tool: string,
+  run: AgentRun,
+  attempts: number,
+  answeredBefore: number,
+): Promise<void> {
+  const shown = run.stdout + run.stderr;
+  expect(run.code, shown).not.toBeNull();
+  expect(run.code, shown).not.toBe(0);
+  // (Codex prints the JSON body as it came: its quotes escaped.)
+  expect(shown).toMatch(new RegExp(`Tool \\\\?"${tool}\\\\?" is over its daily budget`));
+  const refused = (await a.records(tool)).filter((r) => r.errorClass === 'budget');
+  expect(refused.length, shown).toBeGreaterThan(0);
+  expect(refused.length, shown).toBeLessThanOrEqual(attempts);
+  // Nothing reached the provider.
+  expect(a.mock.answered.length).toBe(answeredBefore);
 }
 
 /** Sum of costs, exact to 1e-12 (the ledger sums with fixed-point). */

@@ -75,6 +75,10 @@ export function agentEnv(home: string, extra: Record<string, string> = {}): Node
   return { ...env, ...QUIET, ...extra };
 }
 
+/** How long one agent run may take before the test kills it: a run that retries a refusal for
+ *  ever ends here. Ample for a loaded 2-core machine (opencode alone starts in 30–80 s there). */
+export const AGENT_RUN_LIMIT_MS = 150_000;
+
 export function runAgent(
   argv: string[],
   opts: { env: NodeJS.ProcessEnv; cwd: string; timeoutMs?: number },
@@ -94,13 +98,13 @@ export function runAgent(
     });
     child.stderr.on('data', (b: Buffer) => (run.stderr += b.toString('utf8')));
     const timer = setTimeout(() => {
-      run.stderr += `\n[test: killed after ${opts.timeoutMs ?? 90_000} ms]`;
+      run.stderr += `\n[test: killed after ${opts.timeoutMs ?? AGENT_RUN_LIMIT_MS} ms]`;
       try {
         process.kill(-child.pid!, 'SIGKILL');
       } catch {
         /* already gone */
       }
-    }, opts.timeoutMs ?? 90_000);
+    }, opts.timeoutMs ?? AGENT_RUN_LIMIT_MS);
     child.on('close', (code) => {
       clearTimeout(timer);
       run.code = code;

@@ -35,27 +35,34 @@ type Json = Record<string, unknown>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const text = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v ?? ''));
 
-/** Tool names agents give their read-a-file tool, and the argument object each expects. */
-function readCall(tools: string[], file: string): { name: string; args: Json } | undefined {
-  const pick = (n: string) => tools.find((t) => t === n);
-  const read =
-    pick('Read') ??
-    pick('read') ??
-    pick('read_file') ??
-    pick('shell') ??
-    pick('exec_command') ??
-    pick('shell_command');
-  if (!read) return undefined;
-  if (read === 'Read') return { name: read, args: { file_path: file } };
-  if (read === 'read') return { name: read, args: { filePath: file } };
-  if (read === 'read_file') return { name: read, args: { file_path: file } };
-  if (read === 'exec_command') return { name: read, args: { cmd: `cat ${file}` } };
-  if (read === 'shell_command') return { name: read, args: { command: `cat ${file}` } };
-  return { name: read, args: { command: ['cat', file] } };
+/** A tool an agent offers: its name and the argument names its schema declares. */
+interface ToolDecl {
+  name: string;
+  props: string[];
+}
+
+const propsOf = (schema: unknown): string[] =>
+  Object.keys(((schema as Json | undefined)?.properties as Json | undefined) ?? {});
+
+/** The agent's read-a-file tool (or its shell), called with the argument names it declares. */
+function readCall(tools: ToolDecl[], file: string): { name: string; args: Json } | undefined {
+  const pick = (n: string) => tools.find((t) => t.name === n);
+  const read = pick('Read') ?? pick('read') ?? pick('read_file');
+  if (read) {
+    const key = ['file_path', 'filePath', 'filepath', 'absolute_path', 'path'].find((k) =>
+      read.props.includes(k),
+    );
+    return { name: read.name, args: { [key ?? 'file_path']: file } };
+  }
+  const shell = pick('shell') ?? pick('exec_command') ?? pick('shell_command');
+  if (!shell) return undefined;
+  if (shell.name === 'exec_command') return { name: shell.name, args: { cmd: `cat ${file}` } };
+  if (shell.name === 'shell_command') return { name: shell.name, args: { command: `cat ${file}` } };
+  return { name: shell.name, args: { command: ['cat', file] } };
 }
 
 /** What the conversation asks for: a tool result to echo, a file to read, or a plain answer. */
-function plan(lastUserText: string, toolResult: string | undefined, tools: string[]) {
+function plan(lastUserText: string, toolResult: string | undefined, tools: ToolDecl[]) {
   if (toolResult !== undefined)
     return { words: ['Tool', ' said:', ` ${toolResult.trim().slice(0, 200)}`], toolResult };
   const m = new RegExp(`${READ_MARKER}([^\\s"'<>]+)`).exec(lastUserText);
@@ -129,7 +136,10 @@ function anthropic(state: AgentUpstream, req: http.IncomingMessage, res: http.Se
       : text(result.content)
     : undefined;
   const userText = blocks.map((x) => (x.type === 'text' ? text(x.text) : '')).join(' ');
-  const tools = ((b.tools as Json[]) ?? []).map((t) => text(t.name));
+  const tools = ((b.tools as Json[]) ?? []).map((t) => ({
+    name: text(t.name),
+    props: propsOf(t.input_schema),
+  }));
   const what = plan(userText, resultText, tools);
   const model = text(b.model);
   state.answered.push({
@@ -220,7 +230,10 @@ function responses(state: AgentUpstream, req: http.IncomingMessage, res: http.Se
   const userText = Array.isArray(lastUser?.content)
     ? (lastUser.content as Json[]).map((c) => text(c.text)).join(' ')
     : text(lastUser?.content);
-  const tools = ((b.tools as Json[]) ?? []).map((t) => text(t.name));
+  const tools = ((b.tools as Json[]) ?? []).map((t) => ({
+    name: text(t.name),
+    props: propsOf(t.parameters),
+  }));
   const what = plan(userText, resultText, tools);
   const model = text(b.model);
   state.answered.push({
@@ -307,7 +320,10 @@ function chat(state: AgentUpstream, req: http.IncomingMessage, res: http.ServerR
   const users = messages.filter((m) => m.role === 'user');
   const u = users[users.length - 1]?.content;
   const userText = Array.isArray(u) ? (u as Json[]).map((c) => text(c.text)).join(' ') : text(u);
-  const tools = ((b.tools as Json[]) ?? []).map((t) => text((t.function as Json | undefined)?.name));
+  const tools = ((b.tools as Json[]) ?? []).map((t) => {
+    const f = (t.function as Json | undefined) ?? {};
+    return { name: text(f.name), props: propsOf(f.parameters) };
+  });
   const what = plan(userText, resultText, tools);
   const model = text(b.model);
   state.answered.push({
@@ -388,7 +404,7 @@ function gemini(
   const what = plan(
     userText,
     resultText,
-    decls.map((d) => text(d.name)),
+    decls.map((d) => ({ name: text(d.name), props: propsOf(d.parametersJsonSchema ?? d.parameters) })),
   );
   state.answered.push({
     family: 'gemini',

@@ -192,7 +192,9 @@ describe('shimmy connect / disconnect (agent config files)', () => {
   });
 
   it('--plan is refused for agents without a plan login, and nothing is minted', async () => {
-    await expect(agents.plan('gemini', 'g', { plan: true })).rejects.toThrow(/--plan is for claude-code and codex/);
+    await expect(agents.plan('gemini', 'g', { plan: true })).rejects.toThrow(
+      /--plan is for claude-code and codex/,
+    );
     expect(revoked).toBe(0);
   });
 
@@ -230,6 +232,7 @@ describe('shimmy connect / disconnect (agent config files)', () => {
     });
     const cont = await fs.readFile(await fileOf('continue'), 'utf8');
     expect(cont).toContain('models:\n    - name: "Shimmy gpt-4o-mini"\n      provider: openai\n');
+    expect(cont).toContain('      requestOptions:\n        headers:\n          x-shimmy-agent: continue\n');
     expect(cont).toContain('    - name: Local\n');
   });
 

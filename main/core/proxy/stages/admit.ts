@@ -6,7 +6,7 @@
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
-import type { Usage } from '../../../../shared/usage.js';
+import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
@@ -98,6 +98,8 @@ export async function admit(
     model: string;
     /** Where the request may go if the routed provider fails (its fallback chain). */
     fallbacks: readonly RouteTarget[];
+    /** Size of the request body in bytes (the journal's estimate without a budget). */
+    bodyLength?: number;
   },
 ): Promise<Admitted> {
   const { tool, draft, json, model } = x;
@@ -172,7 +174,7 @@ export async function admit(
     worstCaseUsd,
   });
   const result = admission instanceof Promise ? await shared(admission) : admission;
-  if (!result.ok) throw refusalOf(result.refusal, plan);
+  if (!result.ok) throw refusalOf(result.refusal, plan, deps.now());
 
   const admitted: Admitted = {
     reservation: result.reservation,
@@ -200,12 +202,23 @@ export async function admit(
     admitted.outputCap = requested * choices;
   }
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
-  // records it at that cost (settled by the record with the same id).
+  // records it at that cost (settled by the record with the same id). Without a USD budget no
+  // worst case was reserved, but the provider bills the request all the same: the journal holds
+  // a cheap estimate instead of $0 — input at ~4 body bytes per token (no tokenizer on this
+  // path), output at its limit or TPM_OUTPUT_ESTIMATE — at the model's price.
+  const journalUsd =
+    worstCaseUsd !== 0 || !price || budgeted
+      ? worstCaseUsd
+      : priceUsage(price, {
+          ...ZERO_USAGE,
+          inputTokens: Math.ceil((x.bodyLength ?? 0) / 4),
+          outputTokens: admitted.outputCap ?? TPM_OUTPUT_ESTIMATE,
+        });
   deps.ledger.reserve({
     id: draft.id,
     time: draft.time.toISOString(),
     tool: tool.name,
-    costUsd: worstCaseUsd,
+    costUsd: journalUsd,
     record: {
       provider: draft.provider,
       model: draft.model,
@@ -271,13 +284,18 @@ function budgetCapRefusal(tool: Tool, plan: OutputPlan, why: string): Refused {
   );
 }
 
-function refusalOf(r: Refusal, plan: OutputPlan | null): Refused {
+function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
   if (r.kind === 'budget') {
     const floor =
       plan?.kind === 'refused'
         ? ` Not even a ${plan.limit}-token answer fits in what is left, so the request was not sent.`
         : '';
-    return new Refused('budget_exceeded', r.message + floor, 'budget', { 'x-should-retry': 'false' });
+    // Retry-After says when the budget resets (Gemini clients read it as RetryInfo, errors/api-errors.ts).
+    const retryAfter = Math.max(1, Math.ceil((r.resetsAt.getTime() - now.getTime()) / 1000));
+    return new Refused('budget_exceeded', r.message + floor, 'budget', {
+      'x-should-retry': 'false',
+      'retry-after': String(retryAfter),
+    });
   }
   return new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers);
 }

@@ -153,6 +153,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   if (meter) {
     draft.usage = meter.usage();
     draft.estimated = sse ? !meter.final && draft.endpoint !== 'other' : false;
+    draft.usageFinal = meter.final;
     // A request without a model (a Responses stored prompt) is priced at the model that answered.
     if (meter.model && !draft.model) {
       draft.model = meter.model;

@@ -1,0 +1,83 @@
+// Codex CLI closes its connection as soon as `response.completed` arrives, before the provider has
+// ended the stream. That answer was read and metered in full: it costs what its usage says, not
+// the worst case Shimmy charges for an answer a client abandoned (which overcharged every Codex
+// request about 30× in the real-agent suite).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+let upstream: http.Server;
+let token: string;
+
+// A Responses stream whose provider keeps the connection open a while after the last event.
+beforeAll(async () => {
+  upstream = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      const usage = { input_tokens: 1000, output_tokens: 50, total_tokens: 1050 };
+      const response = {
+        id: 'resp_1',
+        object: 'response',
+        status: 'completed',
+        model: 'gpt-5-mini',
+        output: [],
+      };
+      res.write(
+        `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', response })}\n\n`,
+      );
+      res.write(
+        `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', delta: 'Hi' })}\n\n`,
+      );
+      res.write(
+        `event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { ...response, usage } })}\n\n`,
+      );
+      const end = setTimeout(() => res.end(), 1500);
+      res.on('close', () => clearTimeout(end));
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  h = await startHarness();
+  const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
+  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: url } });
+  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  token = await h.tool('codex-like', { dailyUsd: 5 });
+});
+afterAll(async () => {
+  await h.close();
+  upstream.closeAllConnections();
+  await new Promise((r) => upstream.close(r));
+});
+
+it('a client that leaves right after the final usage event is charged that usage, not its reservation', async () => {
+  await new Promise<void>((resolve, reject) => {
+    const req = http.request(`${h.core.url}/v1/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    });
+    req.on('response', (res) => {
+      let seen = '';
+      res.on('data', (c: Buffer) => {
+        seen += c.toString('utf8');
+        // What Codex does: the turn is complete, the connection goes.
+        if (seen.includes('response.completed')) {
+          res.destroy();
+          resolve();
+        }
+      });
+    });
+    req.on('error', reject);
+    req.end(JSON.stringify({ model: 'gpt-5-mini', input: 'hi', stream: true }));
+  });
+  await expect
+    .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'codex-like' } })).records.length)
+    .toBe(1);
+  const [rec] = (await h.admin.call('listRequests', { query: { tool: 'codex-like' } })).records;
+  // gpt-5-mini at OpenAI's published price (openai.com/api/pricing, checked 2026-11):
+  // $0.25 input / $2.00 output per 1M → 1,000 × 0.25e-6 + 50 × 2e-6 = $0.00035.
+  expect(rec!.costUsd).toBeCloseTo(0.00035, 12);
+  expect(rec!.estimated).toBe(false);
+  expect(rec!.usage.outputTokens).toBe(50);
+});
