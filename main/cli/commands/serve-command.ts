@@ -19,7 +19,7 @@ export function registerServe(program: Command): void {
       .option('--host <addr>', 'address to bind (default 127.0.0.1: loopback only)', '127.0.0.1')
       .option(
         '--database <url>',
-        "keep the ledger in Postgres (postgres://…; or SHIMMY_DATABASE_URL) instead of the data dir's SQLite file",
+        'keep the ledger and the config (tools, token hashes, limits, settings) in Postgres, shared by replicas (postgres://…; or SHIMMY_DATABASE_URL)',
       )
       .option(
         '--redis <url>',
