@@ -3,7 +3,7 @@
 import { app, clipboard, dialog } from 'electron';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { startCore } from '../core/start-core.js';
+import { loadCore } from '../core/load-core.js';
 import { defaultDataDir } from '../core/config/data-dir.js';
 import type { Core } from '../core/core.js';
 import { prepareSession, guardWebContents } from './web-security.js';
@@ -30,6 +30,7 @@ async function onReady(): Promise<void> {
 
   let core: Core;
   try {
+    const { startCore } = await loadCore();
     core = await startCore({ dataDir: defaultDataDir() });
   } catch (err) {
     dialog.showErrorBox('Shimmy could not start', err instanceof Error ? err.message : String(err));

@@ -34,7 +34,7 @@ export function registerServe(program: Command): void {
         );
       }
       // Loaded here, not at the top: every other command only talks HTTP and should start fast.
-      const { startCore } = await import('../../core/start-core.js');
+      const { startCore } = await (await import('../../core/load-core.js')).loadCore();
       const { PortInUseError } = await import('../../core/server.js');
       const { ConfigError } = await import('../../core/config/config-store.js');
       const { DataDirLockedError } = await import('../../core/config/data-dir-lock.js');
