@@ -39,4 +39,14 @@ describe('stream_options spliced into the client bytes', () => {
       '{"model":"gpt-4o-mini","stream":true, "stream_options" : {"include_usage":true}, "messages":[]}',
     );
   });
+
+  it('a body over 1 MiB goes as spliced pieces (never joined), byte for byte', async () => {
+    // Small bodies are joined into one buffer before sending; big ones go as the client's own
+    // buffer slices with the change between them. Both must arrive identical.
+    const text = 'x'.repeat(2 * 1024 * 1024);
+    const body = `{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"${text}"}]}`;
+    expect(await send(body)).toBe(
+      `{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"${text}"}],"stream_options":{"include_usage":true}}`,
+    );
+  });
 });
