@@ -90,6 +90,9 @@ export function createProxyHandler(deps: ProxyDeps) {
       }
       cacheMiss = cached.key !== undefined;
 
+      // Where it may be served: admit reserves at the dearest of these, send tries them in order.
+      // Plan traffic has one place to go: its own provider's host.
+      const chain = routed.plan ? [routed.target] : fallbackChain(config, routed.target);
       const admitted = await admit(deps, {
         config,
         tool,
@@ -97,7 +100,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         json: fields,
         provider: routed.target.provider,
         model: routed.target.upstreamModel,
-        fallbacks: routed.plan ? [] : fallbackChain(config, routed.target).slice(1),
+        fallbacks: chain.slice(1),
         bodyLength: body.bodyBytes?.length ?? 0,
       });
       reservation = admitted.reservation;
@@ -126,6 +129,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         body: upstreamBody,
         meta,
         routed,
+        chain,
         draft,
       });
       upstreamStatus = sent.upstream.status;

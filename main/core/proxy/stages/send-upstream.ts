@@ -4,7 +4,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Config } from '../../../../shared/config.js';
 import { adapters } from '../../providers/provider-adapter.js';
 import { upstreamPathFor, type PathClass } from '../../route/classify-path.js';
-import { fallbackChain, type RouteTarget } from '../../route/resolve-provider.js';
+import type { RouteTarget } from '../../route/resolve-provider.js';
 import { Cancellation } from '../../upstream/cancellation.js';
 import { upstreamRequestHeaders } from '../../upstream/headers.js';
 import { sendWithFailover } from '../../upstream/send-with-failover.js';
@@ -49,6 +49,8 @@ export async function sendUpstream(
     body: UpstreamBodySource;
     meta: RequestMeta;
     routed: Routed;
+    /** The routed target and its fallbacks, in the order they are tried. */
+    chain: readonly RouteTarget[];
     draft: RecordDraft;
   },
 ): Promise<Sent> {
@@ -60,9 +62,7 @@ export async function sendUpstream(
     if (!x.res.writableFinished) cancel.cancel();
   });
   const attempts = [];
-  // Plan traffic has one place to go: its own provider's host (no fallback chain).
-  const chain = routed.plan ? [routed.target] : fallbackChain(x.config, routed.target);
-  for (const target of chain) {
+  for (const target of x.chain) {
     const keys =
       target.provider === routed.target.provider ? routed.keys : await deps.vault.keys(target.provider.name);
     for (const key of deps.keyHealth.order(target.provider.name, keys)) {
