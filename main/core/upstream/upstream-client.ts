@@ -103,24 +103,21 @@ export function createUpstreamClient(opts: UpstreamClientOptions = {}): {
   const client: UpstreamClient = (req) =>
     new Promise((resolve, reject) => {
       const { origin, path } = splitUrl(req.url);
-      let pieces = Array.isArray(req.body) ? (req.body as readonly Buffer[]) : undefined;
-      let body = req.body;
+      const pieces = Array.isArray(req.body) ? (req.body as readonly Buffer[]) : undefined;
+      const length = pieces ? totalLength(pieces) : 0;
       // undici sends an iterable body through an async iterator, a write and a turn of the event
       // loop per piece: for the small bodies nearly every request has, that cost streaming requests
       // (all spliced, for stream_options) a third of their throughput. Only a big body needs its
       // copy avoided.
-      if (pieces && totalLength(pieces) < JOIN_BELOW_BYTES) {
-        body = Buffer.concat(pieces);
-        pieces = undefined;
-      }
+      const asPieces = pieces !== undefined && length >= JOIN_BELOW_BYTES;
       agent.dispatch(
         {
           origin,
           path,
           method: req.method as Dispatcher.HttpMethod,
           // undici sends an iterable body as it is, with this length (else it would be chunked).
-          headers: pieces ? { ...req.headers, 'content-length': String(totalLength(pieces)) } : req.headers,
-          body: (pieces ?? body) as Buffer | null,
+          headers: asPieces ? { ...req.headers, 'content-length': String(length) } : req.headers,
+          body: (pieces && !asPieces ? Buffer.concat(pieces, length) : req.body) as Buffer | null,
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         },
