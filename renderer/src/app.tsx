@@ -1,7 +1,7 @@
 // The dashboard shell: top bar with navigation, one live event stream, and the current page.
 import { useEffect, useMemo, useState } from 'react';
-import { adminEvents } from '../../shared/admin-api.js';
 import { errorMessage, type ApiClient } from './api/client.js';
+import { EVENTS_PATH } from './api/route-table.js';
 import { ServicesContext, type Services } from './api/services.js';
 import { usePage, type Page } from './hash-route.js';
 import { useEventStream, type ConnectEvents } from './live/event-stream.js';
@@ -38,7 +38,7 @@ const SEED_LIMIT = 50;
 
 export function App(props: AppProps) {
   const { client, connect, copy, locale, sharing, probe } = props;
-  const { subscribe, connection, resyncs } = useEventStream(connect, client.url(adminEvents.path), sharing);
+  const { subscribe, connection, resyncs } = useEventStream(connect, client.url(EVENTS_PATH), sharing);
   // Kept outside React state: the shell must not re-render for every request event (live-store.ts).
   const [live] = useState(() => createLiveStore());
   const [liveError, setLiveError] = useState<string>();

@@ -24,7 +24,13 @@ async function startShimmy(upstreamUrl) {
   );
   const given = process.env.BENCH_DATA_DIR;
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'shimmy-bench-dash-')));
-  const openai = { name: 'openai', kind: 'openai', baseUrl: `${upstreamUrl}/v1`, isDefault: true, builtin: true };
+  const openai = {
+    name: 'openai',
+    kind: 'openai',
+    baseUrl: `${upstreamUrl}/v1`,
+    isDefault: true,
+    builtin: true,
+  };
   await writeFile(join(dataDir, 'config.json'), JSON.stringify({ version: 1, providers: [openai] }));
   const core = await startCore({
     dataDir,

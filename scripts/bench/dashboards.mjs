@@ -154,7 +154,14 @@ async function buildRenderer(log) {
   const t = performance.now();
   await promisify(execFile)(
     process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn'],
+    [
+      join(ROOT, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'renderer/vite.config.ts',
+      '--logLevel',
+      'warn',
+    ],
     { cwd: ROOT },
   );
   log(`  (dashboard built in ${((performance.now() - t) / 1000).toFixed(1)} s)`);
@@ -213,7 +220,11 @@ export async function runDashboardsBench({
       const run = await pacedLoad({ url: server.url, token: server.token, rate, seconds });
       const cpu = (await server.stats()).cpuMicros - before;
       const browserCpu = descendantsCpuMicros(process.pid, skip) - browserBefore;
-      const r = { ...run, cpuMicrosPerRequest: cpu / run.completed, browserMicrosPerRequest: browserCpu / run.completed };
+      const r = {
+        ...run,
+        cpuMicrosPerRequest: cpu / run.completed,
+        browserMicrosPerRequest: browserCpu / run.completed,
+      };
       log(
         `  ${name.padEnd(22)} ${run.completed}/${run.sent} ok, ${run.rps.toFixed(0)} req/s, CPU ${r.cpuMicrosPerRequest.toFixed(0)} µs/request` +
           (run.errors ? ` (${run.errors} failed, first: ${run.firstError})` : ''),
