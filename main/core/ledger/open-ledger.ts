@@ -17,6 +17,7 @@ import {
   getRecord,
   loadTerms,
   logPage,
+  planTraffic,
   pruneChunk,
   rollupEntries,
   usageRows,
@@ -94,6 +95,11 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     async usage(q) {
       await settled();
       return usageRows(engine.reader, q);
+    },
+
+    async planTraffic(since) {
+      await settled();
+      return planTraffic(engine.reader, since.getTime(), engine.kind);
     },
 
     async query(q) {

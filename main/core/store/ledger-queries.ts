@@ -1,14 +1,14 @@
 // Every question the dashboard and CLI ask the ledger, as Kysely queries that read the same on
 // SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
 // groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
 import { groupRows, type Bucket, type RollupEntry } from '../ledger/rollups.js';
 import { fromE10, fromRow } from './record-row.js';
 import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
-import { WIDE_FROM_KEY } from './migrations.js';
+import { PLAN_ROW, WIDE_FROM_KEY } from './migrations.js';
 import { matchText, textCondition, type TextMatch } from './text-search.js';
 
 export const DEFAULT_LIMIT = 100;
@@ -26,6 +26,8 @@ function where(q: LogQuery, cursor: Cursor | undefined, text: TextMatch | undefi
     if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
     if (q.model !== undefined) and.push(eb('model', '=', q.model));
     if (q.status !== undefined) and.push(eb('status', '=', q.status));
+    // Said in so many words, so SQLite may use the indexes that hold only non-200 rows (0006).
+    if (q.status !== undefined && q.status !== 200) and.push(eb('status', '<>', sql.lit<number>(200)));
     if (q.since) and.push(eb('time_ms', '>=', q.since.getTime()));
     if (q.until) and.push(eb('time_ms', '<', q.until.getTime()));
     if (cursor) and.push(eb(eb.refTuple('time_ms', 'seq'), '<', eb.tuple(cursor.time_ms, cursor.seq)));
@@ -277,4 +279,44 @@ export async function pruneChunk(db: Kysely<LedgerSchema>, cutoffMs: number, chu
 /** The search dictionary as stored, for the write queue to skip values already there. */
 export async function loadTerms(db: Kysely<LedgerSchema>): Promise<TermsTable[]> {
   return db.selectFrom('terms').select(['col', 'value']).limit(100_000).execute();
+}
+
+export interface PlanTrafficRow {
+  provider: string;
+  requests: number;
+  /** What the plan's requests would have cost on the API (priced ones). */
+  apiEquivalentUsd: number;
+  /** Plan requests with no API price. */
+  unpriced: number;
+}
+
+/** Plan traffic since `sinceMs` per provider: one aggregate over the plan rows' own index (0006). */
+export async function planTraffic(
+  db: Kysely<LedgerSchema>,
+  sinceMs: number,
+  kind: EngineKind,
+): Promise<PlanTrafficRow[]> {
+  const api =
+    kind === 'sqlite'
+      ? sql<number | null>`json_extract(extra, '$.apiEquivalentUsd')`
+      : sql<number | null>`(extra::jsonb ->> 'apiEquivalentUsd')::float8`;
+  const rows = await db
+    .selectFrom('requests')
+    .select((eb) => [
+      'provider',
+      eb.fn.countAll<number>().as('requests'),
+      // In 1e-10 USD, summed as integers: exact, like every other sum of money here.
+      eb.fn.sum<number | null>(sql`round(${api} * 10000000000)`).as('api_e10'),
+      eb.fn.sum<number>(eb.case().when(api, 'is', null).then(1).else(0).end()).as('unpriced'),
+    ])
+    .where('time_ms', '>=', sinceMs)
+    .where(sql.raw<boolean>(PLAN_ROW[kind]))
+    .groupBy('provider')
+    .execute();
+  return rows.map((r) => ({
+    provider: r.provider,
+    requests: Number(r.requests),
+    apiEquivalentUsd: fromE10(Number(r.api_e10 ?? 0)),
+    unpriced: Number(r.unpriced),
+  }));
 }

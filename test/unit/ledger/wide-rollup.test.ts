@@ -175,4 +175,22 @@ describe.each(ENGINES)('the wide roll-up on $kind', ({ kind, skip }) => {
     for (const by of [['user'], ['project'], ['tool', 'model']] as UsageGroup[][])
       expect(picked(await l.usage({ by })), by.join('×')).toEqual(byHand(all, by));
   });
+
+  it('sums plan traffic per provider since a time (the plans view), priced and unpriced apart', async () => {
+    const l = await track(open(dir));
+    const plan = (id: string, time: string, provider: string, api: number | null) =>
+      record({ id, time, provider, costUsd: 0, plan: true, apiEquivalentUsd: api });
+    l.append(plan('old', '2024-05-01T00:00:00.000Z', 'anthropic', 5)); // before the week
+    l.append(plan('a1', '2024-05-08T00:00:00.000Z', 'anthropic', 0.0123456789));
+    l.append(plan('a2', '2024-05-09T00:00:00.000Z', 'anthropic', 1.1));
+    l.append(plan('a3', '2024-05-09T01:00:00.000Z', 'anthropic', null));
+    l.append(plan('o1', '2024-05-10T00:00:00.000Z', 'openai', 0.3));
+    l.append(record({ id: 'api', time: '2024-05-10T00:00:00.000Z', provider: 'openai', costUsd: 7 })); // not plan
+    const rows = await l.planTraffic(new Date('2024-05-07T00:00:00.000Z'));
+    expect(rows.sort((a, b) => a.provider.localeCompare(b.provider))).toEqual([
+      // 0.0123456789 + 1.1, by hand
+      { provider: 'anthropic', requests: 3, apiEquivalentUsd: 1.1123456789, unpriced: 1 },
+      { provider: 'openai', requests: 1, apiEquivalentUsd: 0.3, unpriced: 0 },
+    ]);
+  });
 });
