@@ -3,13 +3,14 @@
 // settle adjusts spent by the actual cost and drops the reservation. Spend per scope and period
 // lives in Redis (seeded from this replica's ledger totals when a period's key is missing), so a
 // replica never needs the others' ledger. Answers are promises; Redis unreachable rejects with
-// LimitsUnavailableError and the proxy refuses the request (fail closed).
+// LimitsUnavailableError and the proxy refuses the request (fail closed). A budget alert is sent
+// by the one replica that claims it in Redis (shared-alerts.ts), not by every replica.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Settings, Tool } from '../../../../shared/config.js';
 import { addUsd, roundUsd } from '../../../../shared/money.js';
 import { localDay, localMonth } from '../../clock/calendar.js';
-import { BlockedThrottle, BudgetAlerts } from '../alerts.js';
+import { BlockedThrottle } from '../alerts.js';
 import {
   passed,
   scopeLimit,
@@ -26,6 +27,7 @@ import { LimitsUnavailableError } from '../types.js';
 import { postWebhook } from '../webhook.js';
 import { budgetTtlMs, fromE10, limitKeys, toE10 } from './redis-keys.js';
 import { defineLimitScripts } from './redis-scripts.js';
+import { createSharedAlerts } from './shared-alerts.js';
 
 export interface RedisLimiterDeps extends LimiterDeps {
   redis: Redis;
@@ -48,7 +50,17 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
   const log = deps.log ?? ((m: string) => console.warn(m));
   const scripts = defineLimitScripts(deps.redis);
   const keys = limitKeys(deps.prefix ?? 'shimmy:');
-  const alerts = new BudgetAlerts(deps.firedAlerts);
+  const alerts = createSharedAlerts({
+    redis: deps.redis,
+    key: keys.alert,
+    seed: deps.firedAlerts,
+    log,
+    send: (event) => {
+      deps.emit(event);
+      const hook = deps.settings().alertWebhookUrl;
+      if (hook) void postWebhook(hook, event, fetchImpl, log);
+    },
+  });
   const throttle = new BlockedThrottle();
   // What this replica last saw of the shared state, for the dashboard's synchronous reads.
   const seenBudget = new Map<string, { spent: number; reserved: number }>();
@@ -90,14 +102,6 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     reservedUsd: fromE10(reservedE10),
   });
 
-  function fireAlerts(uses: ScopeUse[]): void {
-    const s = deps.settings();
-    for (const event of alerts.due(uses, now())) {
-      deps.emit(event);
-      if (s.alertWebhookUrl) void postWebhook(s.alertWebhookUrl, event, fetchImpl, log);
-    }
-  }
-
   function reservationFor(
     toolName: string,
     rows: ScopeRow[],
@@ -129,7 +133,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
               seenBudget.set(r.key, { spent, reserved });
               if (r.limitUsd !== undefined) uses.push(useOf(r, spent, reserved));
             });
-            if (alert) fireAlerts(uses);
+            if (alert) alerts.fire(uses, now(), deps.settings().timeZone);
           },
           // The reservation stays counted at its worst case in Redis until the period's key
           // expires: the budget errs on the safe side.
