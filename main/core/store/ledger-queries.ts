@@ -10,6 +10,7 @@ import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
 import { PLAN_ROW, WIDE_FROM_KEY } from './migrations.js';
 import { matchText, textCondition, type TextMatch } from './text-search.js';
+import { CSV_LINE } from './csv-sql.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -100,6 +101,44 @@ export async function* exportRecords(
     if (!last || rows.length < Math.min(page, left)) return;
     left -= rows.length;
     cursor = { time_ms: Number(last.time_ms), seq: Number(last.seq) };
+  }
+}
+
+/**
+ * The CSV export's pages as text, built on SQLite's read worker (store/csv-sql.ts): each page is
+ * one string handed over, so the main thread neither formats rows nor collects their garbage.
+ * Same order, filters, cursor and limit as exportRecords.
+ */
+export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, page = 1000) {
+  let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
+  if (q.before !== undefined && !cursor) return;
+  const s = await search(db, q, 'sqlite');
+  let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
+  while (left > 0) {
+    const n = Math.min(page, left);
+    const rows = db
+      .selectFrom('requests')
+      .select(['time_ms', 'seq', CSV_LINE.as('line')])
+      .where(where(s.q, cursor, s.text, s.kind))
+      .orderBy('time_ms', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(n);
+    const out = await db
+      .with('page', () => rows)
+      .selectFrom('page')
+      .select((eb) => [
+        sql<string | null>`string_agg(line, '' order by time_ms desc, seq desc)`.as('text'),
+        eb.fn.countAll<number>().as('n'),
+        // The page's last row (oldest): the next page's cursor.
+        eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
+        eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
+      ])
+      .executeTakeFirstOrThrow();
+    const got = Number(out.n);
+    if (out.text) yield out.text;
+    if (got < n) return;
+    left -= got;
+    cursor = { time_ms: Number(out.last_time), seq: Number(out.last_seq) };
   }
 }
 
