@@ -58,6 +58,9 @@ const { values: args } = parseArgs({
     // Issue 16's stream and big-body figures (scripts/bench/streams.mjs): a few minutes, so opt-in.
     streams: { type: 'boolean', default: false },
     'streams-parts': { type: 'string', default: 'slow,memory,bodies' },
+    // Issue 16's dashboards: proxy CPU per request at 500 req/s with 0 / N real Chromium dashboards
+    // (scripts/bench/dashboards.mjs; a few minutes on this machine, so opt-in: --dashboards 20).
+    dashboards: { type: 'string', default: '0' },
   },
 });
 const durationMs = Number(args.duration);
@@ -322,6 +325,11 @@ if (ledgerRecords > 0) {
     report.ledger = await runLedgerBench({ records: ledgerRecords });
     await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
   }
+}
+if (Number(args.dashboards) > 0) {
+  const { runDashboardsPart } = await import('./bench/dashboards.mjs');
+  report.dashboards = await runDashboardsPart({ dashboards: Number(args.dashboards) });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
 }
 if (args.streams) {
   const { runStreamsBench } = await import('./bench/streams.mjs');

@@ -190,27 +190,47 @@ async function openDashboards(browser, server, n) {
 
 const todayTile = (d) => d.page.getByTestId('spend-today').locator('.tile-value').textContent();
 
+async function launchBrowser() {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
+  });
+}
+
+/** The whole part (`npm run bench -- --dashboards N`): rebuilds the dashboard, then the CPU figure. */
+export async function runDashboardsPart({
+  dashboards = 20,
+  rate = 500,
+  seconds = 6,
+  log = console.log,
+}) {
+  log(`\nDashboards (issue 16)`);
+  await buildRenderer(log);
+  const browser = await launchBrowser();
+  const out = {};
+  try {
+    if (dashboards > 0) out.cpu = await runDashboardsBench({ browser, dashboards, rate, seconds, log });
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
+  return out;
+}
+
 export async function runDashboardsBench({
+  browser,
   dashboards = 20,
   rate = 500,
   seconds = 6,
   warmupSeconds = 2,
   log = console.log,
-} = {}) {
+}) {
   log(
-    `\nDashboards bench (issue 16): ${rate} req/s paced for ${seconds} s per phase; Shimmy with 0, ${dashboards}, then 0 dashboards (headless Chromium, one context each); raw node:http and direct in the same run`,
+    `  ${rate} req/s paced for ${seconds} s per phase; Shimmy with 0, ${dashboards}, then 0 dashboards (headless Chromium, one context each); raw node:http and direct in the same run`,
   );
-  await buildRenderer(log);
-  const { chromium } = await import('playwright-core');
-  const launching = chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'],
-  });
   const children = [];
-  let browser;
   try {
     for (const role of ['direct', 'raw', 'shimmy']) children.push(await spawnDashChild(role));
-    browser = await launching;
     const [direct, raw, shimmy] = children;
     const skip = new Set(children.map((c) => c.pid));
 
@@ -287,7 +307,6 @@ export async function runDashboardsBench({
     );
     return summary;
   } finally {
-    await browser?.close().catch(() => undefined);
     for (const c of children) await c.stop();
   }
 }
@@ -300,7 +319,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       seconds: { type: 'string', default: '6' },
     },
   });
-  await runDashboardsBench({
+  await runDashboardsPart({
     dashboards: Number(values.dashboards),
     rate: Number(values.rate),
     seconds: Number(values.seconds),
