@@ -326,7 +326,12 @@ function v6(kind: EngineKind): Migration {
             db,
           );
         // Plan traffic (the tools' own subscriptions; `plan` lives in `extra`), for /api/plans' week.
-        await sql`create index if not exists requests_plan_time on requests (${sql.raw(`time_ms${seq}`)})
+        // SQLite: with the expressions the query reads, so the index alone answers it.
+        const planCols =
+          kind === 'sqlite'
+            ? `time_ms, provider, json_extract(extra, '$.apiEquivalentUsd'), json_extract(extra, '$.plan')`
+            : `time_ms${seq}`;
+        await sql`create index if not exists requests_plan_time on requests (${sql.raw(planCols)})
           where ${sql.raw(PLAN_ROW[kind])}`.execute(db);
         if (kind === 'sqlite') {
           await sql`create table reservations_v6 (id text primary key, instance text not null,
