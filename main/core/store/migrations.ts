@@ -351,6 +351,23 @@ function v6(kind: EngineKind): Migration {
   };
 }
 
+/**
+ * Postgres: the log search's id and session prefixes (`LIKE 'x%'`, text-search.ts) use a btree only
+ * under the C collation or with text_pattern_ops; under any other locale they read every row
+ * (measured at 1M records: 720–740 ms for a text that names nothing). SQLite matches prefixes as
+ * ranges on its binary-ordered indexes already.
+ */
+function v7(kind: EngineKind): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      if (kind !== 'postgres') return;
+      await sql`create index if not exists requests_id_prefix on requests (id text_pattern_ops)`.execute(db);
+      await sql`create index if not exists requests_session_prefix on requests (session text_pattern_ops)
+        where session is not null`.execute(db);
+    },
+  };
+}
+
 function provider(kind: EngineKind): MigrationProvider {
   return {
     getMigrations: () =>
@@ -361,6 +378,7 @@ function provider(kind: EngineKind): MigrationProvider {
         '0004-config-document': v4(kind),
         '0005-rollup-wide': v5(kind),
         '0006-lighter-commit': v6(kind),
+        '0007-postgres-prefix-search': v7(kind),
       }),
   };
 }
