@@ -270,6 +270,27 @@ describe.skipIf(redisMissing !== undefined)('limit engine: redis only', () => {
     expect(ttl).toBeLessThanOrEqual(36 * 3600_000);
   });
 
+  it('a budget key lost from Redis (flushed, restarted without persistence) is seeded again from the ledger', async () => {
+    const e = engine('redis');
+    const [a] = e.replicas as [Limiter];
+    const tool = makeTool('lost', { dailyUsd: 1 });
+    await spendVia(e, a, tool, 0.4); // the key now exists: later admits send no seed
+    const probe = new Redis(redis!.url);
+    clients.push(probe);
+    const lost = await probe.keys('*budget:lost:*');
+    expect(lost).toHaveLength(2); // day and month
+    await probe.del(...lost);
+    // The ledger holds $0.40: room for $0.60, not more.
+    expect(refused(await a.admit(tool, req(0.61)))).toMatchObject({ kind: 'budget', spentUsd: 0.4 });
+    admitted(await a.admit(tool, req(0.6)));
+    expect(
+      await probe.hget(
+        lost.find((k) => k.includes(':day:'))!,
+        'spent',
+      ),
+    ).toBe(String(0.4e10));
+  });
+
   it('a restarted replica does not send the alerts of the current period again', async () => {
     const e = engine('redis');
     const tool = makeTool('restart', { dailyUsd: 1 });

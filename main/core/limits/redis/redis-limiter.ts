@@ -65,6 +65,8 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
   // What this replica last saw of the shared state, for the dashboard's synchronous reads.
   const seenBudget = new Map<string, { spent: number; reserved: number }>();
   const seenRate = new Map<string, { requests: number; tokens: number; at: number }>();
+  // Budget keys this replica has seen exist in Redis (each lives until a day after its period).
+  const seeded = new Set<string>();
 
   const unavailable = (err: unknown) => {
     // While disconnected, ioredis's own error only says its offline queue is off: say what it means.
@@ -172,18 +174,27 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       id,
       2 * WINDOW_MS,
     ];
-    for (const r of rows)
-      args.push(
-        r.limitUsd === undefined ? -1 : toE10(r.limitUsd),
-        toE10(ledgerSpent(r.scope, r.periodKey)),
-        budgetTtlMs(at, s.timeZone, r.scope.period),
-      );
+    const reserve = (seedAll: boolean) => {
+      const a = [...args];
+      for (const r of rows) {
+        a.push(r.limitUsd === undefined ? -1 : toE10(r.limitUsd));
+        // A key this replica saw in Redis needs no seed: the ledger total and the period's end
+        // (a time-zone computation) cost more than the script itself. Sent when it may be missing.
+        if (!seedAll && seeded.has(r.key)) a.push(-1, -1);
+        else a.push(toE10(ledgerSpent(r.scope, r.periodKey)), budgetTtlMs(at, s.timeZone, r.scope.period));
+      }
+      return scripts.reserve([...rows.map((r) => r.key), ...keys.window(tool.name)], a);
+    };
     let reply: number[];
     try {
-      reply = await scripts.reserve([...rows.map((r) => r.key), ...keys.window(tool.name)], args);
+      reply = await reserve(false);
+      // A key gone since (expired, Redis restarted or flushed): nothing was reserved; again, seeded.
+      if (reply[0] === -1) reply = await reserve(true);
     } catch (err) {
       throw unavailable(err);
     }
+    if (seeded.size > 10_000) seeded.clear();
+    for (const r of rows) seeded.add(r.key);
     const [ok, requestWait, tokenWait, requests, tokens, resetMs] = reply as [
       number,
       number,
