@@ -16,6 +16,7 @@ const READY = 1; // bit i: ENCODINGS[i] is loaded
 const ENCODING = 2;
 const LENGTH = 3;
 const RESULT = 4;
+const TEXTS = 5; // 0: one text of LENGTH bytes; n > 0: n texts, each a 4-byte length then its bytes
 const IDLE = 0;
 const REQUEST = 1;
 const DONE = 2;
@@ -41,8 +42,19 @@ for (;;) {
   if (state !== ${REQUEST}) { Atomics.wait(cell, ${STATE}, state); continue; }
   let result = -1;
   try {
-    const text = Buffer.from(workerData.text, 0, cell[${LENGTH}]).toString('utf8');
-    result = counters[cell[${ENCODING}]](text, PLAIN);
+    const bytes = Buffer.from(workerData.text, 0, cell[${LENGTH}]);
+    const countOf = counters[cell[${ENCODING}]];
+    const n = cell[${TEXTS}];
+    if (n === 0) result = countOf(bytes.toString('utf8'), PLAIN);
+    else {
+      let sum = 0;
+      for (let k = 0, at = 0; k < n; k++) {
+        const len = bytes.readUInt32LE(at);
+        sum += countOf(bytes.toString('utf8', at + 4, at + 4 + len), PLAIN);
+        at += 4 + len;
+      }
+      result = sum;
+    }
   } catch {}
   cell[${RESULT}] = result;
   Atomics.store(cell, ${STATE}, ${DONE});
@@ -56,15 +68,21 @@ export interface TokenizerThread {
   /** The exact count, or null while the encoding is still loading (or the thread is gone); the
    *  first call starts the load. */
   count(text: string, encoding: OpenAiEncoding): number | null;
+  /** The sum of each text's own count in one hand-over (a stream's deltas: one wait instead of one
+   *  per delta), or null as for count(); also null if the texts do not fit the shared buffer. */
+  countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null;
+  /** Requests handed to the thread so far (each a wait on the event loop). */
+  readonly handOvers: number;
 }
 
 export function createTokenizerThread(): TokenizerThread {
   let started: { worker: Worker; cell: Int32Array; text: Buffer; loaded: Promise<void> } | undefined;
   let broken = false;
+  let handOvers = 0;
 
   function start(): Promise<void> {
     if (started) return started.loaded;
-    const control = new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT);
+    const control = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
     const req = createRequire(import.meta.url);
     const modules = ENCODINGS.map((e) => req.resolve(`gpt-tokenizer/encoding/${e}`));
@@ -91,17 +109,24 @@ export function createTokenizerThread(): TokenizerThread {
     return loaded;
   }
 
-  function count(text: string, encoding: OpenAiEncoding): number | null {
+  /** The loaded thread for `encoding`, or null (starting the load on first use). */
+  function ready(encoding: OpenAiEncoding): NonNullable<typeof started> | null {
     if (!started) {
       void start();
       return null;
     }
-    const { cell, worker } = started;
     const index = ENCODINGS.indexOf(encoding);
-    if (broken || (Atomics.load(cell, READY) & (1 << index)) === 0) return null;
-    if (Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
-    cell[LENGTH] = started.text.write(text, 0, 'utf8');
-    cell[ENCODING] = index;
+    if (broken || (Atomics.load(started.cell, READY) & (1 << index)) === 0) return null;
+    return started;
+  }
+
+  /** Hands the request in the shared cells over and waits for the worker's answer. */
+  function exchange(t: NonNullable<typeof started>, encoding: OpenAiEncoding, bytes: number, texts: number) {
+    const { cell, worker } = t;
+    handOvers++;
+    cell[LENGTH] = bytes;
+    cell[ENCODING] = ENCODINGS.indexOf(encoding);
+    cell[TEXTS] = texts;
     Atomics.store(cell, STATE, REQUEST);
     Atomics.notify(cell, STATE);
     Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
@@ -116,7 +141,33 @@ export function createTokenizerThread(): TokenizerThread {
     return result >= 0 ? result : null;
   }
 
-  return { start, count };
+  function count(text: string, encoding: OpenAiEncoding): number | null {
+    const t = ready(encoding);
+    if (!t || Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
+    return exchange(t, encoding, t.text.write(text, 0, 'utf8'), 0);
+  }
+
+  function countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null {
+    const t = ready(encoding);
+    if (!t) return null;
+    let at = 0;
+    for (const text of texts) {
+      if (at + 4 + Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
+      const len = t.text.write(text, at + 4, 'utf8');
+      t.text.writeUInt32LE(len, at);
+      at += 4 + len;
+    }
+    return exchange(t, encoding, at, texts.length);
+  }
+
+  return {
+    start,
+    count,
+    countEach,
+    get handOvers() {
+      return handOvers;
+    },
+  };
 }
 
 /** The process's one tokenizer thread (the encodings are ~40 MB: one copy). */
