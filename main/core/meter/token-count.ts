@@ -76,7 +76,7 @@ export function countOpenAiTokensSum(texts: readonly string[], encoding: OpenAiE
   const batch: string[] = [];
   for (const text of texts) {
     if (text.length === 0) continue;
-    if (text.length > TOKENIZE_MAX_CHARS || (text.length >= 1024 && LONG_PIECE.test(text)))
+    if (text.length > TOKENIZE_MAX_CHARS || (text.length >= LONG_PIECE && hasLongPiece(text)))
       sum += tokenUpperBound(text);
     else batch.push(text);
   }
