@@ -1,13 +1,13 @@
 // The dashboard shell: top bar with navigation, one live event stream, and the current page.
-import { useEffect, useMemo, useReducer, useState } from 'react';
-import { adminEvents } from '../../shared/admin-api.js';
+import { useEffect, useMemo, useState } from 'react';
 import { errorMessage, type ApiClient } from './api/client.js';
+import { EVENTS_PATH } from './api/route-table.js';
 import { ServicesContext, type Services } from './api/services.js';
 import { usePage, type Page } from './hash-route.js';
 import { useEventStream, type ConnectEvents } from './live/event-stream.js';
 import { LivePage } from './live/live-page.js';
 import type { TabSharing } from './live/shared-stream.js';
-import { initialLiveState, liveReducer } from './live/live-requests.js';
+import { createLiveStore } from './live/live-store.js';
 import { OverviewPage } from './overview/overview-page.js';
 import { PricesPage } from './prices/prices-page.js';
 import { ProvidersPage } from './providers/providers-page.js';
@@ -38,18 +38,20 @@ const SEED_LIMIT = 50;
 
 export function App(props: AppProps) {
   const { client, connect, copy, locale, sharing, probe } = props;
-  const { subscribe, connection, resyncs } = useEventStream(connect, client.url(adminEvents.path), sharing);
-  const [live, dispatch] = useReducer(liveReducer, undefined, () => initialLiveState());
+  const { subscribe, connection, resyncs } = useEventStream(connect, client.url(EVENTS_PATH), sharing);
+  // Kept outside React state: the shell must not re-render for every request event (live-store.ts).
+  const [live] = useState(() => createLiveStore());
   const [liveError, setLiveError] = useState<string>();
   const page = usePage();
+  probe?.('app');
 
-  useEffect(() => subscribe((event) => dispatch({ type: 'event', event })), [subscribe]);
+  useEffect(() => subscribe((event) => live.dispatch({ type: 'event', event })), [subscribe, live]);
   useEffect(() => {
     client.call('listRequests', { query: { limit: SEED_LIMIT } }).then(
-      (p) => dispatch({ type: 'seed', records: p.records }),
+      (p) => live.dispatch({ type: 'seed', records: p.records }),
       (e: unknown) => setLiveError(errorMessage(e)),
     );
-  }, [client]);
+  }, [client, live]);
 
   const services = useMemo<Services>(
     () => ({ client, subscribe, connection, resyncs, locale, copy, probe }),
@@ -91,7 +93,7 @@ export function App(props: AppProps) {
       </header>
       <main id="main">
         {page === 'overview' && <OverviewPage />}
-        {page === 'live' && <LivePage items={live.items} error={liveError} />}
+        {page === 'live' && <LivePage store={live} error={liveError} />}
         {page === 'tools' && <ToolsPage />}
         {page === 'providers' && <ProvidersPage />}
         {page === 'prices' && <PricesPage />}

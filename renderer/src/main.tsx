@@ -2,15 +2,11 @@
 // the core itself, so the API is same-origin and auth rides on the session cookie.
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { z } from 'zod';
 import { createApiClient } from './api/client.js';
 import { browserEventSource } from './live/event-stream.js';
 import { browserTabSharing } from './live/shared-stream.js';
 import { App } from './app.js';
 import './styles.css';
-
-// The CSP forbids eval; without this zod probes `new Function` and the browser logs a violation.
-z.config({ jitless: true });
 
 const client = createApiClient({
   fetch: (url, init) => window.fetch(url, init),

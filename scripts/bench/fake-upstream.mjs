@@ -125,6 +125,8 @@ function handle(req, res) {
 export async function startFakeUpstream() {
   const server = http.createServer(handle);
   server.keepAliveTimeout = 65_000;
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The same accept queue as Shimmy's (main/core/server.ts): a burst of connections is measured
+  // against the proxy's work, not against Node's default backlog of 511.
+  await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   return { url: `http://127.0.0.1:${server.address().port}`, server };
 }

@@ -39,7 +39,9 @@ function forwardTo(upstreamUrl) {
 }
 
 async function listen(server) {
-  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // The same accept queue as Shimmy's (main/core/server.ts): a burst of connections is measured
+  // against the proxy's work, not against Node's default backlog of 511.
+  await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   return `http://127.0.0.1:${server.address().port}`;
 }
 

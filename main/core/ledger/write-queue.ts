@@ -44,6 +44,26 @@ export function rollupDeltas(rows: readonly RequestRow[]): RollupDelta[] {
   return [...map.values()];
 }
 
+/**
+ * The reservation journal entries a batch must write. A reservation settled before its batch
+ * commits (most requests at low concurrency answer within the write delay) would be inserted and
+ * deleted in one transaction: neither is written, and its record carries the spend.
+ */
+export function journalOf(
+  reserve: ReservationsTable[],
+  settle: string[],
+): { reserve: ReservationsTable[]; settle: string[] } {
+  if (reserve.length === 0 || settle.length === 0) return { reserve, settle };
+  const settled = new Set(settle);
+  const both = new Set<string>();
+  for (const r of reserve) if (settled.has(r.id)) both.add(r.id);
+  if (both.size === 0) return { reserve, settle };
+  return {
+    reserve: reserve.filter((r) => !both.has(r.id)),
+    settle: settle.filter((id) => !both.has(id)),
+  };
+}
+
 export class WriteQueue {
   private records: RequestRow[] = [];
   private reserve: ReservationsTable[] = [];
@@ -93,11 +113,12 @@ export class WriteQueue {
   async drain(): Promise<void> {
     while (this.inFlight) await this.inFlight.catch(() => undefined);
     if (this.pending === 0) return;
+    const { reserve, settle } = journalOf(this.reserve, this.settle);
     const batch: WriteBatch = {
       records: this.records,
       rollups: rollupDeltas(this.records),
-      reserve: this.reserve,
-      settle: this.settle,
+      reserve,
+      settle,
       terms: this.terms.fresh(this.records),
     };
     this.records = [];

@@ -1,6 +1,8 @@
 // Which alerts are due: budget thresholds once per scope, threshold and period; "blocked" at most
 // once a minute per tool and reason. Kept in memory: without a seeded fired-set, a restart may
-// re-fire the current period's thresholds once.
+// re-fire the current period's thresholds once. Across replicas this set only spares the shared
+// claim (redis/alert-claims.ts) a round-trip per settle: the claim is what makes an alert fire
+// once for the whole gateway.
 import type { BudgetAlertEvent, ToolBlockedEvent } from '../../../shared/events.js';
 import { roundUsd } from '../../../shared/money.js';
 import type { ScopeUse } from './budgets.js';
@@ -38,6 +40,11 @@ export class BudgetAlerts {
       }
     }
     return events;
+  }
+
+  /** Not fired after all (its shared claim could not be made): due again on the next settle. */
+  forget(alert: FiredAlert): void {
+    this.fired.delete(firedKey(alert));
   }
 }
 

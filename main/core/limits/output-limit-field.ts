@@ -57,9 +57,16 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
  *  DeepSeek, Mistral, Ollama…) may not know `max_completion_tokens`. */
 const OPENAI_REASONING = /^(o\d|gpt-5|codex-)/;
 
-/** A copy of `body` whose output limit is `limit` per answer (and whose thinking budget fits under
- *  it), or a string saying why no such body can be sent. */
-export function withOutputLimit(endpoint: Endpoint, body: Json, model: string, limit: number): Json | string {
+/** The top-level members to set so that `body`'s output limit is `limit` per answer (and its
+ *  thinking budget fits under it), or a string saying why no such body can be sent. Only these
+ *  members change: the admit stage splices them into the client's own bytes (proxy/splice-json.ts),
+ *  so a capped 20 MB body is not re-serialized whole. */
+export function outputLimitMembers(
+  endpoint: Endpoint,
+  body: Json,
+  model: string,
+  limit: number,
+): Json | string {
   if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
     const key = geminiConfigKey(body);
     const g = isObject(body[key]) ? (body[key] as Json) : {};
@@ -71,38 +78,58 @@ export function withOutputLimit(endpoint: Endpoint, body: Json, model: string, l
     const budgetKey = t && 'thinking_budget' in t ? 'thinking_budget' : 'thinkingBudget';
     const budget = positiveInt(t?.[budgetKey]);
     if (t && budget !== undefined && budget >= limit) out[tKey] = { ...t, [budgetKey]: limit - 1 };
-    return { ...body, [key]: out };
+    return { [key]: out };
   }
   switch (endpoint) {
     case 'responses':
-      return { ...body, max_output_tokens: limit };
+      return { max_output_tokens: limit };
     case 'messages':
-      return withAnthropicLimit(body, limit);
+      return anthropicLimit(body, limit);
     case 'chat': {
       const name = model.toLowerCase().replace(/^.*\//, '');
       const key =
         'max_completion_tokens' in body || (!('max_tokens' in body) && OPENAI_REASONING.test(name))
           ? 'max_completion_tokens'
           : 'max_tokens';
-      return { ...body, [key]: limit };
+      return { [key]: limit };
     }
     case 'completions':
-      return { ...body, max_tokens: limit };
+      return { max_tokens: limit };
     default:
-      return body;
+      return {};
   }
+}
+
+/** As outputLimitMembers, as serialized values for spliceMembers/splicePieces. */
+export function outputLimitEdits(
+  endpoint: Endpoint,
+  body: Json,
+  model: string,
+  limit: number,
+): Record<string, string> | string {
+  const members = outputLimitMembers(endpoint, body, model, limit);
+  if (typeof members === 'string') return members;
+  const edits: Record<string, string> = {};
+  for (const [k, v] of Object.entries(members)) edits[k] = JSON.stringify(v);
+  return edits;
+}
+
+/** A copy of `body` with its output limit lowered (what the provider reads once the edits are in). */
+export function withOutputLimit(endpoint: Endpoint, body: Json, model: string, limit: number): Json | string {
+  const members = outputLimitMembers(endpoint, body, model, limit);
+  return typeof members === 'string' ? members : { ...body, ...members };
 }
 
 /** Anthropic extended thinking: budget_tokens must stay below max_tokens and at least 1,024. A
  *  lowered max_tokens keeps the request's ratio of thinking to answer. */
-function withAnthropicLimit(body: Json, limit: number): Json | string {
+function anthropicLimit(body: Json, limit: number): Json | string {
   const thinking = isObject(body.thinking) ? body.thinking : undefined;
   const budget = thinking?.type === 'enabled' ? positiveInt(thinking.budget_tokens) : undefined;
-  if (!thinking || budget === undefined || budget < limit) return { ...body, max_tokens: limit };
+  if (!thinking || budget === undefined || budget < limit) return { max_tokens: limit };
   const asked = positiveInt(body.max_tokens) ?? limit;
   const scaled = Math.max(MIN_THINKING_BUDGET, Math.floor((budget * limit) / Math.max(asked, limit)));
   const lowered = Math.min(scaled, limit - 1);
   if (lowered < MIN_THINKING_BUDGET)
     return `extended thinking needs at least ${MIN_THINKING_BUDGET + 1} output tokens`;
-  return { ...body, max_tokens: limit, thinking: { ...thinking, budget_tokens: lowered } };
+  return { max_tokens: limit, thinking: { ...thinking, budget_tokens: lowered } };
 }

@@ -7,9 +7,11 @@ export type { OpenAiEncoding } from './tokenizer-thread.js';
 /** Starts loading the encodings off the event loop; resolves once they are loaded. */
 export const startTokenizerThread = (): Promise<void> => tokenizerThread.start();
 
-/** Above this many characters a string is estimated at 3 characters per token (upper-leaning:
- *  English averages ~4) instead of tokenized, so a huge body can't stall the event loop. */
-const TOKENIZE_MAX_CHARS = 200_000;
+/** Above this many characters a string is counted at its UTF-8 bytes (tokenUpperBound) instead of
+ *  tokenized, so a huge body can't hold the event loop while the tokenizer thread counts it. It
+ *  used to be 3 characters per token, which is no bound: random CJK, digits or punctuation run
+ *  to a token per character or more, and a reservation made with it could let a budget be passed. */
+export const TOKENIZE_MAX_CHARS = 200_000;
 
 /** o200k_base for gpt-4o / 4.1 / 4.5 / 5 / o-series and anything newer or unknown; cl100k_base
  *  for the older gpt-4, gpt-3.5 and the embeddings models. */
@@ -22,9 +24,16 @@ export function encodingForModel(model: string): OpenAiEncoding {
   return 'o200k_base';
 }
 
+/** A run that the encodings' pre-tokenizer keeps as one piece (letters, punctuation or whitespace)
+ *  this long. gpt-tokenizer's BPE is quadratic in a piece's length: 16,000 unspaced CJK characters
+ *  took 2.3 s to count, 50,000 passed the thread's 10 s timeout — the event loop waiting all along,
+ *  and the thread given up for good after. Real prose breaks such runs every few dozen characters. */
+const LONG_PIECE = /[\p{L}\p{M}]{1024}|[^\s\p{L}\p{N}]{1024}|\s{1024}/u;
+
 export function countOpenAiTokens(text: string, encoding: OpenAiEncoding): number {
   if (text.length === 0) return 0;
-  if (text.length > TOKENIZE_MAX_CHARS) return Math.ceil(text.length / 3);
+  if (text.length > TOKENIZE_MAX_CHARS) return tokenUpperBound(text);
+  if (text.length >= 1024 && LONG_PIECE.test(text)) return tokenUpperBound(text);
   return tokenizerThread.count(text, encoding) ?? tokenUpperBound(text);
 }
 

@@ -106,9 +106,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
       // The body with the output limit the reservation paid for (admit.ts), when it changed.
-      const upstreamBody = admitted.upstreamJson
-        ? { bodyBytes: Buffer.from(JSON.stringify(admitted.upstreamJson)), json: admitted.upstreamJson }
-        : body;
+      const upstreamBody = admitted.upstreamEdits ? { ...body, edits: admitted.upstreamEdits } : body;
 
       deps.events.emit({
         type: 'request.start',

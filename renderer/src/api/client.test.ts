@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AdminApiError, createApiClient, type FetchLike } from './client.js';
 import { createFakeServer } from '../test-support/fake-server.js';
 
@@ -62,12 +62,23 @@ describe('createApiClient', () => {
     expect(err.message).toBe('tool cli exists');
   });
 
-  it('rejects a response that breaks the contract', async () => {
-    const { fetch } = recordingFetch(200, [
-      { name: 'cli', createdAt: 'x', paused: 'no', limits: {}, tokens: [], activeTokens: 0 },
-    ]);
-    const client = createApiClient({ fetch, baseUrl: base });
-    await expect(client.call('listTools')).rejects.toThrow(/Unexpected answer from GET \/api\/tools/);
+  it('reports a response that breaks the contract, checked after the answer is handed over', async () => {
+    const broken = [{ name: 'cli', createdAt: 'x', paused: 'no', limits: {}, tokens: [], activeTokens: 0 }];
+    const { fetch } = recordingFetch(200, broken);
+    const drift: string[] = [];
+    const client = createApiClient({ fetch, baseUrl: base, onDrift: (m) => drift.push(m) });
+    expect(await client.call('listTools')).toEqual(broken);
+    await vi.waitFor(() => expect(drift).toHaveLength(1));
+    expect(drift[0]).toMatch(/Unexpected answer from GET \/api\/tools: 0\.paused/);
+    // An answer that keeps the contract reports nothing.
+    const quiet = createApiClient({
+      fetch: recordingFetch(200, { records: [], nextBefore: null }).fetch,
+      baseUrl: base,
+      onDrift: (m) => drift.push(m),
+    });
+    await quiet.call('listRequests');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drift).toHaveLength(1);
   });
 
   it('reports an unreachable core as status 0', async () => {

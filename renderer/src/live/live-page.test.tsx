@@ -85,4 +85,24 @@ describe('Live', () => {
     fireEvent.keyDown(document, { key: 'Escape' });
     expect(screen.queryByRole('dialog')).toBeNull();
   });
+
+  it('a finished request renders its own row only, not the shell or the rows already shown', async () => {
+    const renders = new Map<string, number>();
+    const probe = (id: string) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { events } = renderApp({ page: 'live', probe });
+    await screen.findByTestId('live-empty');
+    const end = (i: number) =>
+      events.current().emit({
+        type: 'request.end',
+        record: { ...record, id: `req-${i}`, time: `2026-11-25T10:00:${String(i).padStart(2, '0')}.000Z` },
+      });
+    act(() => {
+      for (let i = 0; i < 5; i++) end(i);
+    });
+    await waitFor(() => expect(screen.getAllByTestId('live-row')).toHaveLength(5));
+    renders.clear();
+    act(() => end(5));
+    await waitFor(() => expect(screen.getAllByTestId('live-row')).toHaveLength(6));
+    expect(Object.fromEntries(renders)).toEqual({ 'live-page': 1, 'live-row': 1 });
+  });
 });

@@ -1,16 +1,19 @@
 // Requests as they happen; in-progress ones (streams) show until their request.end arrives.
-import { useState } from 'react';
-import { useServices } from '../api/services.js';
+import { memo, useState, useSyncExternalStore } from 'react';
+import { useRenderProbe, useServices } from '../api/services.js';
 import { formatUsd } from '../format/money.js';
 import { formatCount, formatLatency, formatTime } from '../format/numbers.js';
 import { EmptyState } from '../ui/bits.js';
 import { inProgress, type LiveRequest } from './live-requests.js';
+import type { LiveStore } from './live-store.js';
 import { RequestDetailDialog } from './request-detail.js';
 
-export function LivePage(props: { items: LiveRequest[]; error?: string }) {
+export function LivePage(props: { store: LiveStore; error?: string }) {
+  useRenderProbe('live-page');
   const [openId, setOpenId] = useState<string>();
   const { connection } = useServices();
-  const pending = inProgress(props.items);
+  const { items } = useSyncExternalStore(props.store.subscribe, props.store.get);
+  const pending = inProgress(items);
   return (
     <div className="page" data-testid="page-live">
       <div className="page-head">
@@ -25,7 +28,7 @@ export function LivePage(props: { items: LiveRequest[]; error?: string }) {
           {props.error}
         </p>
       )}
-      {props.items.length === 0 ? (
+      {items.length === 0 ? (
         <EmptyState title="No requests yet" testId="live-empty">
           <p>
             Point a tool at Shimmy with its token (see <a href="#/tools">Tools</a>); each request appears here
@@ -53,8 +56,8 @@ export function LivePage(props: { items: LiveRequest[]; error?: string }) {
               </tr>
             </thead>
             <tbody>
-              {props.items.map((r) => (
-                <LiveRow key={r.id} r={r} onOpen={() => setOpenId(r.id)} />
+              {items.map((r) => (
+                <LiveRow key={r.id} r={r} onOpen={setOpenId} />
               ))}
             </tbody>
           </table>
@@ -65,7 +68,9 @@ export function LivePage(props: { items: LiveRequest[]; error?: string }) {
   );
 }
 
-function LiveRow({ r, onOpen }: { r: LiveRequest; onOpen: () => void }) {
+// Memoized: a new request adds one row; the rows already shown keep their identity and skip rendering.
+const LiveRow = memo(function LiveRow({ r, onOpen }: { r: LiveRequest; onOpen: (id: string) => void }) {
+  useRenderProbe('live-row');
   const { locale } = useServices();
   const rec = r.record;
   const failed = rec ? rec.status >= 400 : false;
@@ -81,7 +86,7 @@ function LiveRow({ r, onOpen }: { r: LiveRequest; onOpen: () => void }) {
         <button
           type="button"
           className="link"
-          onClick={onOpen}
+          onClick={() => onOpen(r.id)}
           aria-label={`Details of ${r.model} request at ${formatTime(r.time, locale)}`}
         >
           {formatTime(r.time, locale)}
@@ -119,4 +124,4 @@ function LiveRow({ r, onOpen }: { r: LiveRequest; onOpen: () => void }) {
       </td>
     </tr>
   );
-}
+});

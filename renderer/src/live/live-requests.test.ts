@@ -97,4 +97,41 @@ describe('liveReducer', () => {
     const s1 = liveReducer(s0, { type: 'event', event: { type: 'spend', todayUsd: 1, monthUsd: 2 } });
     expect(s1).toBe(s0);
   });
+
+  it('keeps the same order as sorting the whole list on every event, for any arrival order', () => {
+    // The reducer once upserted then re-sorted all rows per event; it now places each row. Same
+    // result, checked against that whole-list sort over a shuffled mix of starts, ends, replays
+    // and equal times.
+    const timeOf = (t: string) => Date.parse(t);
+    const reference = (
+      items: Array<{ id: string; time: string; done: boolean }>,
+      cap: number,
+      next: { id: string; time: string; done: boolean },
+    ) => {
+      const i = items.findIndex((r) => r.id === next.id);
+      let out = items;
+      if (i === -1) out = [next, ...items];
+      else if (!(items[i]!.done && !next.done)) {
+        out = items.slice();
+        out[i] = next;
+      }
+      return [...out].sort((a, b) => timeOf(b.time) - timeOf(a.time)).slice(0, cap);
+    };
+    let seed = 7;
+    const random = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (const cap of [3, 8, 200]) {
+      let s = initialLiveState(cap);
+      let ref: Array<{ id: string; time: string; done: boolean }> = [];
+      for (let n = 0; n < 400; n++) {
+        const id = `r${Math.floor(random() * 60)}`;
+        const time = `2026-11-25T10:00:${String(Math.floor(random() * 20)).padStart(2, '0')}.000Z`;
+        const done = random() < 0.5;
+        s = liveReducer(s, done ? end(record(id, time)) : start(id, time));
+        ref = reference(ref, cap, { id, time, done });
+        expect(s.items.map((r) => [r.id, r.time, Boolean(r.record)])).toEqual(
+          ref.map((r) => [r.id, r.time, r.done]),
+        );
+      }
+    }
+  });
 });

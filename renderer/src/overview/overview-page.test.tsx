@@ -1,6 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Overview } from '../../../shared/admin-api.js';
+import type { LedgerRecord } from '../../../shared/ledger.js';
 import { emptyOverview } from '../test-support/fake-server.js';
 import { renderApp } from '../test-support/render-app.js';
 
@@ -20,6 +21,27 @@ const dailySpend = {
     { day: '2026-11-24', key: 'cli', costUsd: 0.4 },
     { day: '2026-11-25', key: 'cli', costUsd: 0.2 },
   ],
+};
+
+/** A finished request of tool "bot", as request.end carries it. */
+const liveRecord: LedgerRecord = {
+  id: 'req-0',
+  time: '2026-11-25T10:00:00.000Z',
+  tool: 'bot',
+  provider: 'openai',
+  model: 'gpt-4o-mini',
+  family: 'openai',
+  endpoint: 'chat',
+  path: '/v1/chat/completions',
+  status: 200,
+  latencyMs: 120,
+  ttfbMs: 100,
+  streamed: false,
+  usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 },
+  costUsd: 0.0000045,
+  estimated: false,
+  cacheHit: false,
+  errorClass: null,
 };
 
 const overview = {
@@ -150,11 +172,48 @@ describe('Overview', () => {
     const next = { ...overview, now: '2026-11-25T10:00:01.000Z', tools: [cli, overview.tools[1]!] };
     await push(next, 0.2);
     await waitFor(() => expect(screen.getByTestId('rate-bar-cli-rpm').dataset.level).toBe('warn'));
-    expect(Object.fromEntries(renders)).toEqual({ 'tool-card:cli': 1 });
+    // (the page holds the pushed overview: its own function runs, no other child of it does; the
+    // chart takes its first pushed column, equal to the fetched one, so its bars do not redraw)
+    expect(Object.fromEntries(renders)).toEqual({ 'overview-page': 1, 'tool-card:cli': 1, 'spend-chart': 1 });
     // Only today's chart column moved: the bars redraw; no card does.
     renders.clear();
     await push({ ...next, now: '2026-11-25T10:00:02.000Z' }, 0.3);
-    expect(Object.fromEntries(renders)).toEqual({ 'spend-bars': 1 });
+    expect(Object.fromEntries(renders)).toEqual({ 'overview-page': 1, 'spend-chart': 1, 'spend-bars': 1 });
+  });
+
+  it('requests ending elsewhere re-render nothing on the overview; a spend delta only its tool card', async () => {
+    const renders = new Map<string, number>();
+    const probe = (id: string) => renders.set(id, (renders.get(id) ?? 0) + 1);
+    const { events } = renderApp({ state: { overview, dailySpend }, probe });
+    await waitFor(() => expect(renders.get('spend-bars')).toBeGreaterThan(0));
+    await screen.findByTestId('tool-card-bot');
+    // What a busy proxy sends between two spend ticks: request.start/request.end for other requests.
+    renders.clear();
+    await act(async () => {
+      for (let i = 0; i < 20; i++) {
+        const id = `req-${i}`;
+        const time = `2026-11-25T10:00:0${i % 10}.000Z`;
+        events.current().emit({
+          type: 'request.start',
+          ...{ id, time, tool: 'bot', provider: 'openai', model: 'gpt-4o-mini' },
+          ...{ endpoint: 'chat', streamed: false },
+        });
+        events.current().emit({ type: 'request.end', record: { ...liveRecord, id, time } });
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(Object.fromEntries(renders)).toEqual({});
+    // A spend delta for one tool: the page that holds the pushed overview, and that tool's card.
+    const cli = { ...overview.tools[0]!, todayUsd: 0.9, day: { limitUsd: 1, spentUsd: 0.9 } };
+    const next = { ...overview, now: '2026-11-25T10:00:01.000Z', tools: [cli, overview.tools[1]!] };
+    await act(async () => {
+      events
+        .current()
+        .emit({ type: 'spend', todayUsd: next.todayUsd, monthUsd: next.monthUsd, overview: next });
+      await new Promise((r) => setTimeout(r, 50));
+    });
+    expect(screen.getByTestId('tool-card-cli').textContent).toContain('$0.90 today');
+    expect(Object.fromEntries(renders)).toEqual({ 'overview-page': 1, 'tool-card:cli': 1 });
   });
 
   it('refetches when a spend event comes without an overview (an older core)', async () => {

@@ -13,6 +13,7 @@ import { useOverview } from './use-overview.js';
 import { memo, useState } from 'react';
 
 export function OverviewPage() {
+  useRenderProbe('overview-page');
   const overview = useOverview();
   const o = overview.data;
   return (
@@ -32,7 +33,15 @@ export function OverviewPage() {
         />
       )}
       <PlanLimits />
-      {o && <ToolList tools={o.tools} />}
+      {o && o.tools.length === 0 && <NoTools />}
+      {o && o.tools.length > 0 && (
+        // Inline, not a list component: a push that changed one tool renders that card alone.
+        <section aria-label="Tools" className="tool-cards">
+          {o.tools.map((t) => (
+            <ToolCard key={t.name} t={t} />
+          ))}
+        </section>
+      )}
       <SpendChart />
     </div>
   );
@@ -116,25 +125,16 @@ const Summary = memo(function Summary(o: SummaryProps) {
   );
 });
 
-function ToolList({ tools }: { tools: ToolOverview[] }) {
-  if (tools.length === 0) {
-    return (
-      <EmptyState title="No tools yet" testId="overview-empty">
-        <p>
-          Create a tool on the <a href="#/tools">Tools</a> page: it gets its own token, budget and rate
-          limits, and its spend shows up here.
-        </p>
-      </EmptyState>
-    );
-  }
+const NoTools = memo(function NoTools() {
   return (
-    <section aria-label="Tools" className="tool-cards">
-      {tools.map((t) => (
-        <ToolCard key={t.name} t={t} />
-      ))}
-    </section>
+    <EmptyState title="No tools yet" testId="overview-empty">
+      <p>
+        Create a tool on the <a href="#/tools">Tools</a> page: it gets its own token, budget and rate limits,
+        and its spend shows up here.
+      </p>
+    </EmptyState>
   );
-}
+});
 
 const ToolCard = memo(function ToolCard({ t }: { t: ToolOverview }) {
   useRenderProbe(`tool-card:${t.name}`);

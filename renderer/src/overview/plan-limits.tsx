@@ -5,7 +5,7 @@
 import { memo, useEffect, useState } from 'react';
 import type { PlansView } from '../../../shared/admin-api.js';
 import type { PlanWindow } from '../../../shared/plans.js';
-import { useServices } from '../api/services.js';
+import { useRenderProbe, useServices } from '../api/services.js';
 import { useRoute } from '../api/use-route.js';
 import { formatUsd } from '../format/money.js';
 import { formatCount, formatDateTime } from '../format/numbers.js';
@@ -19,6 +19,7 @@ export const planName = (provider: string) => PLAN_NAMES[provider] ?? `${provide
 const refreshOn = (e: { type: string }) => e.type === 'plan' || e.type === 'config';
 
 export const PlanLimits = memo(function PlanLimits() {
+  useRenderProbe('plan-limits');
   const { subscribe } = useServices();
   const plans = useRoute('plans', undefined, refreshOn);
   const [pushed, setPushed] = useState<PlanWindow[]>();

@@ -1,18 +1,20 @@
 // Spend over the last 30 days, stacked by tool or by model. Fetched once per grouping; today's
 // column then follows the `spend` events (no refetch per request), and the bars (recharts, loaded on
 // demand) redraw only when the series really changed.
-import { lazy, Suspense, useEffect, useMemo, useState } from 'react';
+import { lazy, memo, Suspense, useEffect, useMemo, useState } from 'react';
 import type { SpendBy } from '../../../shared/admin-api.js';
 import type { DaySpend } from '../../../shared/events.js';
 import { useRoute } from '../api/use-route.js';
-import { useServices } from '../api/services.js';
+import { useRenderProbe, useServices } from '../api/services.js';
 import { EmptyState, ErrorNote, Loading } from '../ui/bits.js';
 import { keepUnchanged } from '../ui/keep-unchanged.js';
 import { spendSeries, withDay } from './spend-series.js';
 
 const SpendBars = lazy(() => import('./spend-bars.js'));
 
-export function SpendChart() {
+// Memoized (no props): it renders for its own state only, never because the overview above changed.
+export const SpendChart = memo(function SpendChart() {
+  useRenderProbe('spend-chart');
   const { locale, subscribe } = useServices();
   const [by, setBy] = useState<SpendBy>('tool');
   const spend = useRoute('dailySpend', { query: { days: 30, by } });
@@ -76,4 +78,4 @@ export function SpendChart() {
       )}
     </section>
   );
-}
+});

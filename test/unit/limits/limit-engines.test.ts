@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_SETTINGS, type Settings } from '../../../shared/config.js';
-import type { ShimmyEvent } from '../../../shared/events.js';
+import type { BudgetAlertEvent, ShimmyEvent } from '../../../shared/events.js';
 import {
   createLimiter,
   LimitsUnavailableError,
@@ -16,7 +16,10 @@ import {
   type Refusal,
   type Reservation,
 } from '../../../main/core/limits/index.js';
+import type { ScopeUse } from '../../../main/core/limits/budgets.js';
+import { limitKeys } from '../../../main/core/limits/redis/redis-keys.js';
 import { createRedisLimiter } from '../../../main/core/limits/redis/redis-limiter.js';
+import { createSharedAlerts } from '../../../main/core/limits/redis/shared-alerts.js';
 import { redisMissing, startRedis, type TestRedis } from '../../support/redis.js';
 import { MapSpend, makeTool } from './fixtures.js';
 
@@ -43,6 +46,8 @@ interface Engine {
   replicas: Limiter[];
   /** Waits until settles sent so far have landed (Redis answers one connection in order). */
   settled(): Promise<void>;
+  /** Redis: a new replica on the same state, as after a restart (no fired-set seed). */
+  restarted?: () => Limiter;
 }
 
 let redis: TestRedis | undefined;
@@ -89,8 +94,33 @@ function engine(kind: 'memory' | 'redis', settings: Partial<Settings> = {}): Eng
     settled: async () => {
       await Promise.all(conns.map((c) => c.ping()));
     },
+    restarted: () => {
+      const c = new Redis(redis!.url, { enableOfflineQueue: true, maxRetriesPerRequest: 1 });
+      clients.push(c);
+      conns.push(c);
+      return createRedisLimiter({ ...deps, redis: c, prefix, where: redis!.url });
+    },
   };
   return e;
+}
+
+/** Polls `done` every 5 ms for at most `ms` (a claim lands a round-trip after its settle). */
+async function until(done: () => boolean, ms = 2_000): Promise<void> {
+  for (const end = Date.now() + ms; !done() && Date.now() < end;) await new Promise((r) => setTimeout(r, 5));
+}
+
+/** The budget alerts emitted so far, as [tool, threshold]. */
+const alertsOf = (e: Engine) =>
+  e.events
+    .filter((ev): ev is BudgetAlertEvent => ev.type === 'alert.budget')
+    .map((ev) => [ev.scope.tool, ev.threshold]);
+
+/** One $`usd` request through `l`: admit, ledger append, settle — in that order, as the proxy does. */
+async function spendVia(e: Engine, l: Limiter, tool: ReturnType<typeof makeTool>, usd: number) {
+  const r = admitted(await l.admit(tool, req(usd)));
+  e.spend.add(tool.name, '2026-11-25', usd);
+  r.settle({ costUsd: usd, tokens: 1 });
+  await e.settled();
 }
 
 const kinds = redisMissing ? (['memory'] as const) : (['memory', 'redis'] as const);
@@ -188,6 +218,22 @@ describe.each(kinds)('limit engine: %s', (kind) => {
     });
   });
 
+  it('sends each budget alert once, however many replicas settle past its threshold', async () => {
+    const e = engine(kind);
+    const tool = makeTool('alerted', { dailyUsd: 1 });
+    // Ten $0.10 requests alternating over the replicas (Redis: two): after the 5th, every settle
+    // on either replica sees 50% passed; the 8th passes 80%, the 10th 100%.
+    for (let i = 0; i < 10; i++) await spendVia(e, e.replicas[i % e.replicas.length]!, tool, 0.1);
+    await until(() => alertsOf(e).length >= 3);
+    await e.settled();
+    await new Promise((r) => setTimeout(r, 50));
+    expect(alertsOf(e)).toEqual([
+      ['alerted', 50],
+      ['alerted', 80],
+      ['alerted', 100],
+    ]);
+  });
+
   it('TPM: estimates count until settle replaces them with the actual tokens', async () => {
     const e = engine(kind);
     const [l] = e.replicas as [Limiter];
@@ -223,6 +269,88 @@ describe.skipIf(redisMissing !== undefined)('limit engine: redis only', () => {
     expect(ttl).toBeGreaterThan(36 * 3600_000 - 10_000);
     expect(ttl).toBeLessThanOrEqual(36 * 3600_000);
   });
+
+  it('a budget key lost from Redis (flushed, restarted without persistence) is seeded again from the ledger', async () => {
+    const e = engine('redis');
+    const [a] = e.replicas as [Limiter];
+    const tool = makeTool('lost', { dailyUsd: 1 });
+    await spendVia(e, a, tool, 0.4); // the key now exists: later admits send no seed
+    const probe = new Redis(redis!.url);
+    clients.push(probe);
+    const lost = await probe.keys('*budget:lost:*');
+    expect(lost).toHaveLength(2); // day and month
+    await probe.del(...lost);
+    // The ledger holds $0.40: room for $0.60, not more.
+    expect(refused(await a.admit(tool, req(0.61)))).toMatchObject({ kind: 'budget', spentUsd: 0.4 });
+    admitted(await a.admit(tool, req(0.6)));
+    expect(
+      await probe.hget(
+        lost.find((k) => k.includes(':day:'))!,
+        'spent',
+      ),
+    ).toBe(String(0.4e10));
+  });
+
+  it('a restarted replica does not send the alerts of the current period again', async () => {
+    const e = engine('redis');
+    const tool = makeTool('restart', { dailyUsd: 1 });
+    await spendVia(e, e.replicas[0]!, tool, 0.6);
+    await until(() => alertsOf(e).length >= 1);
+    const after = e.restarted!();
+    await spendVia(e, after, tool, 0.1); // 70%: 50% was sent before the restart
+    await spendVia(e, after, tool, 0.1); // 80%
+    await until(() => alertsOf(e).length >= 2);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(alertsOf(e)).toEqual([
+      ['restart', 50],
+      ['restart', 80],
+    ]);
+  });
+
+  it('an alert Redis could not claim is not sent, and is sent once on a later settle after Redis is back', async () => {
+    const own = await startRedis();
+    const conn = new Redis(own.url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 1,
+      retryStrategy: () => 100,
+    });
+    conn.on('error', () => undefined); // the outage below is the point
+    clients.push(conn);
+    const sent: BudgetAlertEvent[] = [];
+    const logs: string[] = [];
+    const alerts = createSharedAlerts({
+      redis: conn,
+      key: limitKeys('claims:').alert,
+      send: (ev) => sent.push(ev),
+      log: (m) => logs.push(m),
+    });
+    const use: ScopeUse = {
+      scope: { tool: 't', period: 'day' },
+      periodKey: '2026-11-25',
+      limitUsd: 1,
+      spentUsd: 0.5,
+      reservedUsd: 0,
+    };
+    const at = new Date('2026-11-25T12:00:00.000Z');
+    await until(() => conn.status === 'ready', 10_000);
+    await own.kill();
+    alerts.fire([use], at, 'UTC');
+    await until(() => logs.length > 0);
+    expect(logs[0]).toMatch(/could not claim the 50% budget alert in Redis/);
+    expect(sent).toEqual([]);
+    const back = await startRedis({ port: own.port });
+    try {
+      await until(() => conn.status === 'ready', 10_000);
+      alerts.fire([use], at, 'UTC');
+      alerts.fire([use], at, 'UTC');
+      await conn.ping();
+      expect(sent.map((ev) => ev.threshold)).toEqual([50]);
+    } finally {
+      conn.disconnect();
+      await back.stop();
+      await own.stop();
+    }
+  }, 30_000);
 
   it('refuses with LimitsUnavailableError, promptly, while Redis is unreachable', async () => {
     const gone = await startRedis();

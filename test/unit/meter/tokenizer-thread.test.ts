@@ -61,4 +61,18 @@ describe('the tokenizer thread', () => {
     // token-count.ts counts exactly once the process's thread has loaded (test/support setup).
     expect(countOpenAiTokens(TEXTS[0]!, 'o200k_base')).toBe(o200k.countTokens(TEXTS[0]!, plain));
   });
+
+  it('a text that is one very long word (unspaced CJK) is counted at its bound, and the thread stays healthy', async () => {
+    // gpt-tokenizer's BPE is quadratic in the length of one pre-token: 50,000 unspaced ideographs
+    // passed the thread's 10 s timeout (the event loop waiting meanwhile), after which the thread
+    // was given up and every later count fell back to the byte bound.
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    let x = 12345;
+    const ideographs = Array.from({ length: 50_000 }, () => {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      return String.fromCharCode(0x4e00 + (x % 0x5200));
+    }).join('');
+    expect(countOpenAiTokens(ideographs, 'o200k_base')).toBe(Buffer.byteLength(ideographs, 'utf8'));
+    expect(countOpenAiTokens(TEXTS[0]!, 'o200k_base')).toBe(o200k.countTokens(TEXTS[0]!, plain));
+  }, 30_000);
 });

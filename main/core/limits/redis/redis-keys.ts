@@ -1,6 +1,7 @@
 // Where the shared limit state lives in Redis, and the integer unit it is kept in.
 import { periodEnd, type Period } from '../../clock/calendar.js';
 import type { BudgetScope } from '../budgets.js';
+import type { FiredAlert } from '../types.js';
 
 const SCALE = 1e10;
 /** USD → integer units of 1e-10 USD (the ledger's unit: sums stay exact). */
@@ -13,6 +14,8 @@ const SETTLE_MARGIN_MS = 86_400_000;
 
 export interface LimitKeys {
   budget(scope: BudgetScope, periodKey: string): string;
+  /** Claimed (SET NX) by the one replica that sends this budget alert. */
+  alert(alert: FiredAlert): string;
   /** The sliding minute of a tool: entries (zset), their tokens (hash), the token sum. */
   window(tool: string): [string, string, string];
 }
@@ -20,9 +23,11 @@ export interface LimitKeys {
 export function limitKeys(prefix: string): LimitKeys {
   // Tool names are user text: encoded so no name can reach another key's shape.
   const name = (tool: string) => encodeURIComponent(tool);
+  const scopeKey = (scope: BudgetScope, periodKey: string) =>
+    `${scope.tool === null ? '*' : name(scope.tool)}:${scope.period}:${periodKey}`;
   return {
-    budget: (scope, periodKey) =>
-      `${prefix}budget:${scope.tool === null ? '*' : name(scope.tool)}:${scope.period}:${periodKey}`,
+    budget: (scope, periodKey) => `${prefix}budget:${scopeKey(scope, periodKey)}`,
+    alert: (a) => `${prefix}alert:${scopeKey(a.scope, a.periodKey)}:${a.threshold}`,
     window: (tool) => [
       `${prefix}rate:${name(tool)}:at`,
       `${prefix}rate:${name(tool)}:tokens`,

@@ -3,13 +3,14 @@
 // settle adjusts spent by the actual cost and drops the reservation. Spend per scope and period
 // lives in Redis (seeded from this replica's ledger totals when a period's key is missing), so a
 // replica never needs the others' ledger. Answers are promises; Redis unreachable rejects with
-// LimitsUnavailableError and the proxy refuses the request (fail closed).
+// LimitsUnavailableError and the proxy refuses the request (fail closed). A budget alert is sent
+// by the one replica that claims it in Redis (shared-alerts.ts), not by every replica.
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Settings, Tool } from '../../../../shared/config.js';
 import { addUsd, roundUsd } from '../../../../shared/money.js';
 import { localDay, localMonth } from '../../clock/calendar.js';
-import { BlockedThrottle, BudgetAlerts } from '../alerts.js';
+import { BlockedThrottle } from '../alerts.js';
 import {
   passed,
   scopeLimit,
@@ -26,6 +27,7 @@ import { LimitsUnavailableError } from '../types.js';
 import { postWebhook } from '../webhook.js';
 import { budgetTtlMs, fromE10, limitKeys, toE10 } from './redis-keys.js';
 import { defineLimitScripts } from './redis-scripts.js';
+import { createSharedAlerts } from './shared-alerts.js';
 
 export interface RedisLimiterDeps extends LimiterDeps {
   redis: Redis;
@@ -48,11 +50,23 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
   const log = deps.log ?? ((m: string) => console.warn(m));
   const scripts = defineLimitScripts(deps.redis);
   const keys = limitKeys(deps.prefix ?? 'shimmy:');
-  const alerts = new BudgetAlerts(deps.firedAlerts);
+  const alerts = createSharedAlerts({
+    redis: deps.redis,
+    key: keys.alert,
+    seed: deps.firedAlerts,
+    log,
+    send: (event) => {
+      deps.emit(event);
+      const hook = deps.settings().alertWebhookUrl;
+      if (hook) void postWebhook(hook, event, fetchImpl, log);
+    },
+  });
   const throttle = new BlockedThrottle();
   // What this replica last saw of the shared state, for the dashboard's synchronous reads.
   const seenBudget = new Map<string, { spent: number; reserved: number }>();
   const seenRate = new Map<string, { requests: number; tokens: number; at: number }>();
+  // Budget keys this replica has seen exist in Redis (each lives until a day after its period).
+  const seeded = new Set<string>();
 
   const unavailable = (err: unknown) => {
     // While disconnected, ioredis's own error only says its offline queue is off: say what it means.
@@ -90,14 +104,6 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     reservedUsd: fromE10(reservedE10),
   });
 
-  function fireAlerts(uses: ScopeUse[]): void {
-    const s = deps.settings();
-    for (const event of alerts.due(uses, now())) {
-      deps.emit(event);
-      if (s.alertWebhookUrl) void postWebhook(s.alertWebhookUrl, event, fetchImpl, log);
-    }
-  }
-
   function reservationFor(
     toolName: string,
     rows: ScopeRow[],
@@ -129,7 +135,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
               seenBudget.set(r.key, { spent, reserved });
               if (r.limitUsd !== undefined) uses.push(useOf(r, spent, reserved));
             });
-            if (alert) fireAlerts(uses);
+            if (alert) alerts.fire(uses, now(), deps.settings().timeZone);
           },
           // The reservation stays counted at its worst case in Redis until the period's key
           // expires: the budget errs on the safe side.
@@ -168,18 +174,27 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       id,
       2 * WINDOW_MS,
     ];
-    for (const r of rows)
-      args.push(
-        r.limitUsd === undefined ? -1 : toE10(r.limitUsd),
-        toE10(ledgerSpent(r.scope, r.periodKey)),
-        budgetTtlMs(at, s.timeZone, r.scope.period),
-      );
+    const reserve = (seedAll: boolean) => {
+      const a = [...args];
+      for (const r of rows) {
+        a.push(r.limitUsd === undefined ? -1 : toE10(r.limitUsd));
+        // A key this replica saw in Redis needs no seed: the ledger total and the period's end
+        // (a time-zone computation) cost more than the script itself. Sent when it may be missing.
+        if (!seedAll && seeded.has(r.key)) a.push(-1, -1);
+        else a.push(toE10(ledgerSpent(r.scope, r.periodKey)), budgetTtlMs(at, s.timeZone, r.scope.period));
+      }
+      return scripts.reserve([...rows.map((r) => r.key), ...keys.window(tool.name)], a);
+    };
     let reply: number[];
     try {
-      reply = await scripts.reserve([...rows.map((r) => r.key), ...keys.window(tool.name)], args);
+      reply = await reserve(false);
+      // A key gone since (expired, Redis restarted or flushed): nothing was reserved; again, seeded.
+      if (reply[0] === -1) reply = await reserve(true);
     } catch (err) {
       throw unavailable(err);
     }
+    if (seeded.size > 10_000) seeded.clear();
+    for (const r of rows) seeded.add(r.key);
     const [ok, requestWait, tokenWait, requests, tokens, resetMs] = reply as [
       number,
       number,

@@ -12,10 +12,12 @@ import type { Redis } from 'ioredis';
  *  ARGV: n, worst (e10; -1 = unpriced), now ms, window ms, rpm (-1 = none), tpm (-1 = none),
  *  estimated tokens, entry id, window key ttl ms; then per budget: limit e10 (-1 = none: spend is
  *  still kept, so a limit set later starts from the truth), seed e10 (the
- *  ledger's total, used only when the period's key is missing), key ttl ms (the period's end + a day).
+ *  ledger's total, used only when the period's key is missing; -1 = not sent), key ttl ms (the
+ *  period's end + a day).
  *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
  *  window, ms until its oldest entry leaves; then per budget: spent, reserved (before this
- *  request), fits (1/0). */
+ *  request), fits (1/0). Or { -1 } alone, having reserved nothing, when a key is missing and its
+ *  seed was not sent. */
 const RESERVE = `
 local n = tonumber(ARGV[1])
 local worst = tonumber(ARGV[2])
@@ -35,6 +37,8 @@ for i = 1, n do
   local a = 9 + (i - 1) * 3
   local limit = tonumber(ARGV[a + 1])
   if redis.call('EXISTS', k) == 0 then
+    -- Missing and sent without a seed: nothing reserved; the caller sends again with seeds.
+    if tonumber(ARGV[a + 2]) < 0 then return { -1 } end
     redis.call('HSET', k, 'spent', ARGV[a + 2], 'reserved', '0')
     redis.call('PEXPIRE', k, ARGV[a + 3])
   end

@@ -11,7 +11,7 @@ import { LimitsUnavailableError, type Refusal, type Reservation } from '../../li
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
-import { readOutputLimit, withOutputLimit } from '../../limits/output-limit-field.js';
+import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
@@ -39,8 +39,9 @@ export interface Admitted {
   inputEstimate: () => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
-  /** The body to send instead of the client's (its output limit written in), when changed. */
-  upstreamJson?: Record<string, unknown>;
+  /** Top-level members to splice into the client's bytes (serialized), when the output limit
+   *  Shimmy chose must be written in: only those bytes change, the rest goes as sent. */
+  upstreamEdits?: Record<string, string>;
   /** Headers for the client's response (the cap, when there is one). */
   headers: Record<string, string>;
   /** Output tokens the upstream is bound to (its limit × answers), when the body sent names it. */
@@ -190,12 +191,12 @@ export async function admit(
   const lowered = plan !== null && plan.kind !== 'fits';
   const chosen = plan !== null && requested === undefined && max.source !== 'default';
   if (plan && isObject(json) && (lowered || chosen)) {
-    const body = withOutputLimit(endpoint, json, model, plan.limit);
-    if (typeof body === 'string') {
+    const edits = outputLimitEdits(endpoint, json, model, plan.limit);
+    if (typeof edits === 'string') {
       result.reservation.release();
-      throw budgetCapRefusal(tool, plan, body);
+      throw budgetCapRefusal(tool, plan, edits);
     }
-    admitted.upstreamJson = body;
+    admitted.upstreamEdits = edits;
     if (lowered) admitted.headers[CAPPED_HEADER] = String(plan.limit);
     admitted.outputCap = plan.limit * choices;
   } else if (generates(endpoint) && requested !== undefined) {

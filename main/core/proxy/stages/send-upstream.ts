@@ -36,6 +36,8 @@ export interface UpstreamBodySource {
   json: unknown;
   form?: Record<string, unknown>;
   top?: ObjectSpan;
+  /** Top-level members to splice in for every target (the output limit admit chose). */
+  edits?: Record<string, string>;
 }
 
 export async function sendUpstream(
@@ -90,9 +92,10 @@ export async function sendUpstream(
   const bodyFor = (model: string): Buffer[] | null => {
     let out = spliced.get(model);
     if (out === undefined) {
-      const edits = isObject(json)
+      const own = isObject(json)
         ? bodyEdits(json, { ...meta, model: routed.requestedModel }, model, x.cls)
         : null;
+      const edits = x.body.edits ? { ...own, ...x.body.edits } : own;
       const bytes = x.body.bodyBytes;
       const top = edits && bytes ? (x.body.top ?? topLevelObject(bytes)) : undefined;
       out = edits && bytes && top ? splicePieces(bytes, top, edits) : null;

@@ -1,0 +1,55 @@
+// The batched writer, against an engine that only keeps what it is given (passed in, as the
+// ledger passes SQLite or Postgres): what each batch asks the database to write.
+import { describe, expect, it } from 'vitest';
+import { WriteQueue } from '../../../main/core/ledger/write-queue.js';
+import type { LedgerEngine, WriteBatch } from '../../../main/core/store/ledger-engine.js';
+import { toRow } from '../../../main/core/store/record-row.js';
+import { sampleRecord, sampleReservation } from '../../../main/core/store/samples.js';
+
+function capturingEngine(): { engine: LedgerEngine; batches: WriteBatch[] } {
+  const batches: WriteBatch[] = [];
+  const engine = {
+    kind: 'sqlite',
+    exclusive: true,
+    write: (b: WriteBatch) => void batches.push(b),
+    sync: async () => undefined,
+    close: async () => undefined,
+  } as unknown as LedgerEngine;
+  return { engine, batches };
+}
+
+const reservation = (id: string) => ({ ...sampleReservation, id });
+const row = (id: string) => toRow({ ...sampleRecord, id }, '2024-01-01');
+
+describe('write queue: the reservation journal', () => {
+  it('writes no journal entry for a reservation settled before its batch commits', async () => {
+    const { engine, batches } = capturingEngine();
+    const q = new WriteQueue(engine, () => undefined);
+    q.addReservation(reservation('fast'));
+    q.addRecord(row('fast'));
+    q.addSettle('fast');
+    await q.drain();
+    expect(batches).toHaveLength(1);
+    expect(batches[0]!.records.map((r) => r.id)).toEqual(['fast']);
+    expect(batches[0]!.reserve).toEqual([]);
+    expect(batches[0]!.settle).toEqual([]);
+  });
+
+  it('keeps the insert of one still in flight and the delete of one committed earlier', async () => {
+    const { engine, batches } = capturingEngine();
+    const q = new WriteQueue(engine, () => undefined);
+    q.addReservation(reservation('slow'));
+    await q.drain();
+    q.addReservation(reservation('open'));
+    q.addReservation(reservation('quick'));
+    q.addRecord(row('slow'));
+    q.addSettle('slow');
+    q.addRecord(row('quick'));
+    q.addSettle('quick');
+    await q.drain();
+    expect(batches[0]!.reserve.map((r) => r.id)).toEqual(['slow']);
+    expect(batches[1]!.reserve.map((r) => r.id)).toEqual(['open']);
+    expect(batches[1]!.settle).toEqual(['slow']);
+    expect(batches[1]!.records.map((r) => r.id)).toEqual(['slow', 'quick']);
+  });
+});
