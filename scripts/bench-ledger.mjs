@@ -4,16 +4,23 @@
 // it like a restarted `shimmy serve` — every dashboard/CLI query: its median time, the longest
 // time the event loop (the proxy's) was blocked meanwhile, and peak RSS, against issue 15's
 // targets (≤ 100 ms at 1M records, ≤ 10 ms blocked, ≤ 250 MB RSS, ≤ 400 B/record).
-// `node scripts/bench-ledger.mjs [records] [--keep FILE]` (--keep reuses/keeps the database), or
+// Then the write path's own cost (scripts/bench/ledger-commit.mjs, on a copy of the filled file):
+// CPU µs and WAL pages per record for the proxy's commits at c=1 and c=32.
+// The same fill and queries then run against a throwaway local PostgreSQL (Debian's postgresql, as
+// the tests start it) when it is installed.
+// `node scripts/bench-ledger.mjs [records] [--keep FILE] [--sqlite | --postgres]` (--keep
+// reuses/keeps the SQLite database; --sqlite / --postgres run that engine only), or
 // runLedgerBench() from scripts/bench.mjs (`npm run bench -- --ledger-records N`).
 import { execFile } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdtemp, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { MODELS, TOOLS, generate } from './bench/ledger-data.mjs';
+import { commitCost } from './bench/ledger-commit.mjs';
+import { startBenchPostgres } from './bench/ledger-postgres.mjs';
 
 const DAYS = 30;
 const TARGET = { ms: 100, blockedMs: 10, rssMb: 250, bytesPerRecord: 400 };
@@ -32,16 +39,48 @@ async function queryPass(file, now, records) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-export async function runLedgerBench({ records = 1_000_000, keep, log = console.log } = {}) {
-  const dir = keep ? undefined : await mkdtemp(join(tmpdir(), 'shimmy-bench-ledger-'));
-  const file = keep ?? join(dir, 'ledger.sqlite');
+/** Bytes the Postgres database takes (heap, indexes, TOAST). */
+async function postgresBytes(url) {
+  const { default: pg } = await import('pg');
+  const c = new pg.Client({ connectionString: url });
+  await c.connect();
+  try {
+    return Number((await c.query('select pg_database_size(current_database()) as n')).rows[0].n);
+  } finally {
+    await c.end();
+  }
+}
+
+/**
+ * SQLite, then the same against a throwaway PostgreSQL when it is installed (`engines` narrows it).
+ * Postgres rows are returned with their query prefixed `postgres: `.
+ */
+export async function runLedgerBench({ records = 1_000_000, keep, engines = ['sqlite', 'postgres'], log = console.log } = {}) {
+  const out = [];
+  if (engines.includes('sqlite')) out.push(...(await runOne({ records, keep, postgres: false, log })));
+  if (engines.includes('postgres'))
+    for (const r of await runOne({ records, postgres: true, log }))
+      out.push({ ...r, ...(r.query ? { query: `postgres: ${r.query}` } : { metric: `postgres: ${r.metric}` }) });
+  return out;
+}
+
+async function runOne({ records, keep, postgres, log }) {
+  const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const loadBefore = load();
+  const pg = postgres ? await startBenchPostgres() : undefined;
+  if (postgres && !pg) {
+    log('\nLedger (Postgres): skipped, PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)');
+    return [];
+  }
+  const dir = keep || pg ? undefined : await mkdtemp(join(tmpdir(), 'shimmy-bench-ledger-'));
+  const file = pg ? pg.url : (keep ?? join(dir, 'ledger.sqlite'));
   // Records end now; a kept database was filled for its own "now", kept beside it in the name.
   const now = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 12 * 3_600_000);
   const rows = [];
   let result;
   let perRecord;
   try {
-    if (!keep || !existsSync(file)) {
+    if (pg || !keep || !existsSync(file)) {
       const { appendMs, durableMs } = await generate({ file, records, days: DAYS, now });
       rows.push([
         'append() call',
@@ -54,7 +93,7 @@ export async function runLedgerBench({ records = 1_000_000, keep, log = console.
         `${(durableMs / 1000).toFixed(1)} s`,
       ]);
     }
-    const bytes = fileBytes(file);
+    const bytes = pg ? await postgresBytes(pg.url) : fileBytes(file);
     perRecord = bytes / records;
     rows.push([
       'bytes per record (file / records)',
@@ -69,12 +108,30 @@ export async function runLedgerBench({ records = 1_000_000, keep, log = console.
       `${result.idle.rssMb.toFixed(0)} MB (the machine's own noise)`,
     ]);
     rows.push(['close', `${result.closeMs.toFixed(0)} ms`, '']);
+    if (!pg) {
+      // On a copy, so a kept database is not grown by the commits.
+      const copy = join(dir ?? tmpdir(), `commit-${process.pid}.sqlite`);
+      await copyFile(file, copy);
+      try {
+        const cost = await commitCost({ file: copy });
+        for (const [size, v] of Object.entries(cost))
+          rows.push([
+            `commit, batches of ${size} (+ reservation)`,
+            `${v.medianUs.toFixed(0)} µs CPU/rec`,
+            `${v.pages.toFixed(2)} WAL pages/rec (rounds ${v.rounds.map((x) => x.toFixed(0)).join(', ')} µs)`,
+          ]);
+      } finally {
+        for (const s of ['', '-wal', '-shm']) await rm(copy + s, { force: true });
+      }
+    }
   } finally {
     if (dir) await rm(dir, { recursive: true, force: true });
+    await pg?.stop();
   }
   const { queries } = result;
   log(
-    `\nLedger (SQLite): ${records.toLocaleString()} records, ${DAYS} days, ${TOOLS.length} tools, ${MODELS.length} models`,
+    `\nLedger (${pg ? `PostgreSQL ${pg.version}, loopback` : 'SQLite'}): ${records.toLocaleString()} records, ${DAYS} days, ${TOOLS.length} tools, ${MODELS.length} models` +
+      ` (load average ${loadBefore} at the start, ${load()} at the end)`,
   );
   const w = [Math.max(...rows.map((r) => r[0].length)), Math.max(...rows.map((r) => r[1].length))];
   for (const [a, b, c] of rows) log(`  ${a.padEnd(w[0])}  ${b.padStart(w[1])}  ${c}`);
@@ -106,7 +163,16 @@ export async function runLedgerBench({ records = 1_000_000, keep, log = console.
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { keep: { type: 'string' } },
+    options: {
+      keep: { type: 'string' },
+      sqlite: { type: 'boolean', default: false },
+      postgres: { type: 'boolean', default: false },
+    },
   });
-  await runLedgerBench({ records: Number(positionals[0]) || undefined, keep: values.keep });
+  const only = [values.sqlite && 'sqlite', values.postgres && 'postgres'].filter(Boolean);
+  await runLedgerBench({
+    records: Number(positionals[0]) || undefined,
+    keep: values.keep,
+    ...(only.length ? { engines: only } : {}),
+  });
 }

@@ -1,5 +1,5 @@
 // The ledger bench's data: N synthetic records over D days (10 tools × 8 models, 50 users, 5 projects
-// and a third with none, one request in 97 a 429), appended through the real ledger — its batched
+// and a third with none, one request in 97 a 429, one Claude request in three plan traffic), appended through the real ledger — its batched
 // transactions and roll-up upserts — into a SQLite file. Bounded: N records, a flush every FLUSH_EVERY.
 import { pathToFileURL } from 'node:url';
 import { join } from 'node:path';
@@ -24,6 +24,9 @@ export const dist = (p) => pathToFileURL(join(import.meta.dirname, '../../dist/m
 
 export function makeRecord(i, start, spanMs, n) {
   const model = MODELS[(i * 7) % MODELS.length];
+  // One Claude request in three is plan traffic (a subscription login): $0, its API price apart.
+  const plan = model.startsWith('claude') && i % 3 === 1;
+  const cost = model === 'mystery' ? null : ((i % 1000) + 1) * 1e-6;
   return {
     id: `bench-${i}`,
     time: new Date(start + Math.floor((i * spanMs) / n)).toISOString(),
@@ -44,7 +47,8 @@ export function makeRecord(i, start, spanMs, n) {
       outputTokens: 200 + (i % 800),
       reasoningTokens: 0,
     },
-    costUsd: model === 'mystery' ? null : ((i % 1000) + 1) * 1e-6,
+    costUsd: plan ? 0 : cost,
+    ...(plan ? { plan: true, apiEquivalentUsd: cost } : {}),
     estimated: false,
     cacheHit: false,
     errorClass: i % 97 === 0 ? 'rate_limit' : null,
@@ -53,12 +57,12 @@ export function makeRecord(i, start, spanMs, n) {
   };
 }
 
-/** The ledger on `file`, its clock fixed at `now`; retention longer than the data. */
+/** The ledger on `file` (or a postgres:// URL), its clock fixed at `now`; retention longer than the data. */
 export async function openBenchLedger(file, now, days) {
   const { openLedger } = await import(dist('ledger/index.js'));
-  const { openSqlite } = await import(dist('store/index.js'));
+  const { openLedgerEngine } = await import(dist('store/index.js'));
   return openLedger({
-    engine: await openSqlite(file),
+    engine: await openLedgerEngine(file),
     timeZone: () => '',
     retentionDays: () => days + 1,
     now: () => now,

@@ -107,7 +107,7 @@ async function readLedger(dataDir: string): Promise<Map<string, Row>> {
     }
     const rows = db.prepare('SELECT id, estimated, error_class, cost_e10 FROM requests').all() as Row[];
     // Roll-ups are committed in the same transaction as their records: they must agree exactly.
-    const rolled = db.prepare('SELECT sum(requests) AS n FROM rollup_model').get() as { n: number };
+    const rolled = db.prepare('SELECT sum(requests) AS n FROM rollup_wide').get() as { n: number };
     expect(rolled.n).toBe(rows.length);
     return new Map(rows.map((r) => [r.id, r]));
   } finally {

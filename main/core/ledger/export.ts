@@ -123,6 +123,20 @@ const isClosed = (out: NodeJS.WritableStream) => {
   return w.destroyed === true || w.closed === true;
 };
 
+/** Writes a header then text chunks (pages formatted elsewhere), honouring backpressure. */
+export async function writeText(
+  header: string,
+  chunks: AsyncIterable<string>,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const write = async (chunk: string) => {
+    if (isClosed(out)) throw closedError();
+    if (!out.write(chunk)) await drained(out);
+  };
+  await write(header);
+  for await (const chunk of chunks) await write(chunk);
+}
+
 export async function writeRecords(
   format: 'csv' | 'jsonl',
   records: Iterable<LedgerRecord> | AsyncIterable<LedgerRecord>,

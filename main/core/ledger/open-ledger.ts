@@ -6,17 +6,19 @@ import { localDay } from '../clock/calendar.js';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger, LedgerOptions, LogQuery } from './types.js';
 import { Rollups } from './rollups.js';
-import { writeRecords } from './export.js';
+import { csvHeader, writeRecords, writeText } from './export.js';
 import { WriteQueue } from './write-queue.js';
 import { KnownTerms } from './search-terms.js';
 import { importJsonlLedger } from './jsonl/import-jsonl.js';
 import { recoverReservations, startHeartbeat } from './reservations.js';
 import { toE10, toRow } from '../store/record-row.js';
 import {
+  exportCsvPages,
   exportRecords,
   getRecord,
   loadTerms,
   logPage,
+  planTraffic,
   pruneChunk,
   rollupEntries,
   usageRows,
@@ -96,6 +98,11 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       return usageRows(engine.reader, q);
     },
 
+    async planTraffic(since) {
+      await settled();
+      return planTraffic(engine.reader, since.getTime(), engine.kind);
+    },
+
     async query(q) {
       await settled();
       return logPage(engine.reader, q, engine.kind);
@@ -108,7 +115,10 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     async exportTo(format, q: LogQuery, out) {
       await settled();
-      await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);
+      // SQLite builds CSV pages as text on its read worker; the rest is formatted here.
+      if (format === 'csv' && engine.kind === 'sqlite')
+        await writeText(csvHeader(), exportCsvPages(engine.reader, q), out);
+      else await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);
     },
 
     async prune() {

@@ -1,6 +1,7 @@
 // The ledger's public contract: what the proxy, limits, admin API and CLI program against.
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LedgerEngine } from '../store/ledger-engine.js';
+import type { PlanTrafficRow } from '../store/ledger-queries.js';
 
 export interface LedgerOptions {
   /** SQLite or Postgres (main/core/store); the ledger closes it on close(). */
@@ -84,6 +85,8 @@ export interface Ledger {
   /** Rows grouped by `by`, sorted by costUsd desc. Groupings of tool/day with one of model, user or
    *  project come from roll-ups kept forever; other mixes read detail (the retention window). */
   usage(q: UsageQuery): Promise<UsageRow[]>;
+  /** Plan traffic (records with `plan`) since a time, per provider: requests and API-equivalent USD. */
+  planTraffic(since: Date): Promise<PlanTrafficRow[]>;
   /** Newest first, paginated with `before`. */
   query(q: LogQuery): Promise<{ records: LedgerRecord[]; nextBefore?: string }>;
   get(id: string): Promise<LedgerRecord | undefined>;

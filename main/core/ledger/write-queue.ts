@@ -3,9 +3,9 @@
 // journal entries and settlements), so the request path never waits on the database and a
 // record is committed within about a millisecond of its answer. A failed write (disk full) keeps
 // everything queued, marks the ledger unhealthy, and is retried every RETRY_MS.
-import type { LedgerEngine, RollupDelta, WriteBatch } from '../store/ledger-engine.js';
+import type { LedgerEngine, RollupDelta, WideDelta, WriteBatch } from '../store/ledger-engine.js';
 import type { RequestRow } from '../store/record-row.js';
-import { emptySums, type ReservationsTable, type RollupTable } from '../store/schema.js';
+import { emptySums, type ReservationsTable, type RollupTable, type SumColumns } from '../store/schema.js';
 import { KnownTerms } from './search-terms.js';
 
 /** Longest a queued record waits for its commit (the window a killed process can lose). */
@@ -14,8 +14,38 @@ const RETRY_MS = 1000;
 /** Longest a committed batch waits for fdatasync (the power-loss window). */
 const SYNC_INTERVAL_MS = 200;
 
-/** Per-batch roll-up increments: one upsert per (table, day, tool, key), however many records. */
-export function rollupDeltas(rows: readonly RequestRow[]): RollupDelta[] {
+function addRow(s: SumColumns, r: RequestRow): void {
+  s.requests += 1;
+  s.input_tokens += r.input_tokens;
+  s.cached_input_tokens += r.cached_input_tokens;
+  s.cache_write_tokens += r.cache_write_tokens;
+  s.output_tokens += r.output_tokens;
+  s.reasoning_tokens += r.reasoning_tokens;
+  if (r.cost_e10 === null) s.unpriced += 1;
+  else s.cost_e10 += r.cost_e10;
+  s.saved_e10 += r.saved_e10 ?? 0;
+  s.cache_write_1h_tokens += r.cache_write_1h_tokens ?? 0;
+  s.web_search_requests += r.web_search_requests ?? 0;
+}
+
+/** Per-batch increments of the wide roll-up: one upsert per (day, tool, model, user, project, client). */
+export function wideDeltas(rows: readonly RequestRow[]): WideDelta[] {
+  // One record (c=1's every batch) needs no map.
+  const map = new Map<string, WideDelta>();
+  for (const r of rows) {
+    const user = r.user ?? '';
+    const project = r.project ?? '';
+    const client = r.client ?? '';
+    const id = rows.length === 1 ? '' : JSON.stringify([r.day, r.tool, r.model, user, project, client]);
+    let d = map.get(id);
+    if (!d) map.set(id, (d = { day: r.day, tool: r.tool, model: r.model, user, project, client, sums: emptySums() }));
+    addRow(d.sums, r);
+  }
+  return [...map.values()];
+}
+
+/** Increments of the narrow roll-ups (per model, user, project): only the JSONL import writes them now. */
+export function narrowDeltas(rows: readonly RequestRow[]): RollupDelta[] {
   const map = new Map<string, RollupDelta>();
   for (const r of rows) {
     const keys: [RollupTable, string][] = [
@@ -27,18 +57,7 @@ export function rollupDeltas(rows: readonly RequestRow[]): RollupDelta[] {
       const id = JSON.stringify([table, r.day, r.tool, key]);
       let d = map.get(id);
       if (!d) map.set(id, (d = { table, day: r.day, tool: r.tool, key, sums: emptySums() }));
-      const s = d.sums;
-      s.requests += 1;
-      s.input_tokens += r.input_tokens;
-      s.cached_input_tokens += r.cached_input_tokens;
-      s.cache_write_tokens += r.cache_write_tokens;
-      s.output_tokens += r.output_tokens;
-      s.reasoning_tokens += r.reasoning_tokens;
-      if (r.cost_e10 === null) s.unpriced += 1;
-      else s.cost_e10 += r.cost_e10;
-      s.saved_e10 += r.saved_e10 ?? 0;
-      s.cache_write_1h_tokens += r.cache_write_1h_tokens ?? 0;
-      s.web_search_requests += r.web_search_requests ?? 0;
+      addRow(d.sums, r);
     }
   }
   return [...map.values()];
@@ -116,7 +135,7 @@ export class WriteQueue {
     const { reserve, settle } = journalOf(this.reserve, this.settle);
     const batch: WriteBatch = {
       records: this.records,
-      rollups: rollupDeltas(this.records),
+      rollups: wideDeltas(this.records),
       reserve,
       settle,
       terms: this.terms.fresh(this.records),

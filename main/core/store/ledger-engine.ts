@@ -4,9 +4,12 @@
 import type { Kysely } from 'kysely';
 import type { EngineKind } from './migrations.js';
 import type { RequestRow } from './record-row.js';
-import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns, TermsTable } from './schema.js';
+import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns, TermsTable, WideKey } from './schema.js';
 
-/** One roll-up row's increments: key columns plus sums. */
+/** One wide roll-up row's increments: its key ('' = none for user, project, client) plus sums. */
+export type WideDelta = Record<WideKey, string> & { sums: SumColumns };
+
+/** One narrow roll-up row's increments (only the JSONL import writes those now). */
 export interface RollupDelta {
   table: RollupTable;
   day: string;
@@ -19,7 +22,8 @@ export interface RollupDelta {
 /** Everything one write turn commits together, in one transaction. */
 export interface WriteBatch {
   records: readonly RequestRow[];
-  rollups: readonly RollupDelta[];
+  /** Increments of the wide roll-up, one per key. */
+  rollups: readonly WideDelta[];
   reserve: readonly ReservationsTable[];
   /** Reservation ids whose request is now recorded (or never went out). */
   settle: readonly string[];

@@ -1,14 +1,16 @@
 // Every question the dashboard and CLI ask the ledger, as Kysely queries that read the same on
 // SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
 // groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
-import type { ExpressionBuilder, Kysely } from 'kysely';
+import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
 import { groupRows, type Bucket, type RollupEntry } from '../ledger/rollups.js';
 import { fromE10, fromRow } from './record-row.js';
 import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
+import { PLAN_ROW, WIDE_FROM_KEY } from './migrations.js';
 import { matchText, textCondition, type TextMatch } from './text-search.js';
+import { CSV_LINE } from './csv-sql.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -25,6 +27,8 @@ function where(q: LogQuery, cursor: Cursor | undefined, text: TextMatch | undefi
     if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
     if (q.model !== undefined) and.push(eb('model', '=', q.model));
     if (q.status !== undefined) and.push(eb('status', '=', q.status));
+    // Said in so many words, so SQLite may use the indexes that hold only non-200 rows (0006).
+    if (q.status !== undefined && q.status !== 200) and.push(eb('status', '<>', sql.lit<number>(200)));
     if (q.since) and.push(eb('time_ms', '>=', q.since.getTime()));
     if (q.until) and.push(eb('time_ms', '<', q.until.getTime()));
     if (cursor) and.push(eb(eb.refTuple('time_ms', 'seq'), '<', eb.tuple(cursor.time_ms, cursor.seq)));
@@ -100,14 +104,60 @@ export async function* exportRecords(
   }
 }
 
-/** The roll-up table that can answer a grouping, or undefined when only detail can. */
-function rollupFor(by: readonly UsageGroup[]): RollupTable | undefined {
+/**
+ * The CSV export's pages as text, built on SQLite's read worker (store/csv-sql.ts): each page is
+ * one string handed over, so the main thread neither formats rows nor collects their garbage.
+ * Same order, filters, cursor and limit as exportRecords.
+ */
+export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, page = 1000) {
+  let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
+  if (q.before !== undefined && !cursor) return;
+  const s = await search(db, q, 'sqlite');
+  let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
+  while (left > 0) {
+    const n = Math.min(page, left);
+    const rows = db
+      .selectFrom('requests')
+      .select(['time_ms', 'seq', CSV_LINE.as('line')])
+      .where(where(s.q, cursor, s.text, s.kind))
+      .orderBy('time_ms', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(n);
+    const out = await db
+      .with('page', () => rows)
+      .selectFrom('page')
+      .select((eb) => [
+        sql<string | null>`string_agg(line, '' order by time_ms desc, seq desc)`.as('text'),
+        eb.fn.countAll<number>().as('n'),
+        // The page's last row (oldest): the next page's cursor.
+        eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
+        eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
+      ])
+      .executeTakeFirstOrThrow();
+    const got = Number(out.n);
+    if (out.text) yield out.text;
+    if (got < n) return;
+    left -= got;
+    cursor = { time_ms: Number(out.last_time), seq: Number(out.last_seq) };
+  }
+}
+
+/** The narrow roll-up table that can answer a grouping, or undefined when only detail can. */
+function narrowFor(by: readonly UsageGroup[]): RollupTable | undefined {
   const rest = by.filter((g) => g !== 'tool' && g !== 'day');
   if (rest.length === 0 || (rest.length === 1 && rest[0] === 'model')) return 'rollup_model';
   if (rest.length === 1 && rest[0] === 'user') return 'rollup_user';
   if (rest.length === 1 && rest[0] === 'project') return 'rollup_project';
   return undefined;
 }
+
+/** The first day the wide roll-up holds (migration 0005); '' = every day. */
+async function wideFrom(db: Kysely<LedgerSchema>): Promise<string> {
+  const row = await db.selectFrom('meta').select('value').where('key', '=', WIDE_FROM_KEY).executeTakeFirst();
+  return row?.value ?? '';
+}
+
+const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 interface SumRow {
   requests: number;
@@ -149,6 +199,37 @@ const SUMMED = [
   'web_search_requests',
 ] as const;
 
+type AnyDb = Kysely<Record<string, Record<string, string | number | null>>>;
+
+/** One grouping's sums from one source (a roll-up table or detail) over a day range. */
+async function sumsFrom(
+  db: Kysely<LedgerSchema>,
+  from: 'rollup_wide' | RollupTable | 'requests',
+  keys: readonly UsageGroup[],
+  q: { since?: string; until?: string; tool?: string },
+) {
+  const t = db as unknown as AnyDb;
+  let query = t.selectFrom(from).select(keys).groupBy(keys);
+  if (q.since) query = query.where('day', '>=', q.since);
+  if (q.until) query = query.where('day', '<=', q.until);
+  if (q.tool !== undefined) query = query.where('tool', '=', q.tool);
+  const rolled = from !== 'requests';
+  query = query.select((eb) => [
+    ...SUMMED.map((c) => eb.fn.sum(c).as(c)),
+    eb.fn.sum('cost_e10').as('cost_e10'),
+    eb.fn.sum('saved_e10').as('saved_e10'),
+    ...(rolled
+      ? [eb.fn.sum('requests').as('requests'), eb.fn.sum('unpriced').as('unpriced')]
+      : [
+          eb.fn.countAll().as('requests'),
+          eb.fn.sum(eb.case().when('cost_e10', 'is', null).then(1).else(0).end()).as('unpriced'),
+        ]),
+  ]);
+  return (await query.execute()) as unknown as (SumRow & Record<UsageGroup, string | null>)[];
+}
+
+const WIDE_GROUPS: readonly UsageGroup[] = ['tool', 'model', 'day', 'user', 'project', 'client'];
+
 export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promise<UsageRow[]> {
   // A session belongs to one tool and one client: naming them splits no row and says whose it is.
   const by: UsageGroup[] = q.by.includes('session')
@@ -156,32 +237,31 @@ export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promis
     : q.by;
   // Grouping by nothing still groups by tool in SQL: an empty range must give no row, not a row of zeros.
   const keys = by.length > 0 ? [...new Set(by)] : (['tool'] as UsageGroup[]);
-  const table = rollupFor(keys);
-  const t = db as unknown as Kysely<Record<string, Record<string, string | number | null>>>;
-  const from = table ?? 'requests';
-  let query = t.selectFrom(from).select(keys).groupBy(keys);
-  if (q.since) query = query.where('day', '>=', q.since);
-  if (q.until) query = query.where('day', '<=', q.until);
-  if (q.tool !== undefined) query = query.where('tool', '=', q.tool);
-  query = query.select((eb) => [
-    ...SUMMED.map((c) => eb.fn.sum(c).as(c)),
-    eb.fn.sum('cost_e10').as('cost_e10'),
-    eb.fn.sum('saved_e10').as('saved_e10'),
-    ...(table
-      ? [eb.fn.sum('requests').as('requests'), eb.fn.sum('unpriced').as('unpriced')]
-      : [
-          eb.fn.countAll().as('requests'),
-          eb.fn.sum(eb.case().when('cost_e10', 'is', null).then(1).else(0).end()).as('unpriced'),
-        ]),
-  ]);
-  const rows = (await query.execute()) as unknown as (SumRow & Record<UsageGroup, string | null>)[];
+  const range = { ...(q.tool !== undefined ? { tool: q.tool } : {}) };
+  const parts: Promise<(SumRow & Record<UsageGroup, string | null>)[]>[] = [];
+  if (!keys.every((k) => WIDE_GROUPS.includes(k))) {
+    // By session: only detail knows (the retention window).
+    parts.push(sumsFrom(db, 'requests', keys, { ...range, ...dayRange(q.since, q.until) }));
+  } else {
+    // Days from `from` on are in the wide roll-up; days before it (pruned before migration 0005)
+    // in the narrow ones, or — for a mix they cannot answer — in whatever detail is left.
+    const from = await wideFrom(db);
+    const wideSince = from && (!q.since || q.since < from) ? from : q.since;
+    if (!q.until || !wideSince || wideSince <= q.until)
+      parts.push(sumsFrom(db, 'rollup_wide', keys, { ...range, ...dayRange(wideSince, q.until) }));
+    if (from && (!q.since || q.since < from)) {
+      const until = q.until && q.until < from ? q.until : dayBefore(from);
+      parts.push(sumsFrom(db, narrowFor(keys) ?? 'requests', keys, { ...range, ...dayRange(q.since, until) }));
+    }
+  }
+  const rows = (await Promise.all(parts)).flat();
   return groupRows(
     rows.map((r) => {
       const k: Partial<Record<UsageGroup, string>> = {};
       for (const g of keys) {
         const v = r[g];
-        // '' in the user/project roll-ups stands for "named no one", like a missing field in detail.
-        if (v === null || v === undefined || (v === '' && (g === 'user' || g === 'project'))) continue;
+        // '' in the roll-ups stands for "named no one", like a missing field in detail.
+        if (v === null || v === undefined || (v === '' && g !== 'tool' && g !== 'model' && g !== 'day')) continue;
         k[g] = String(v);
       }
       return [k, bucketOf(r)] as [Partial<Record<UsageGroup, string>>, Bucket];
@@ -190,9 +270,19 @@ export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promis
   );
 }
 
-/** Every roll-up of the tool × model × day table, as the in-memory Rollups load them. */
+const dayRange = (since: string | undefined, until: string | undefined) => ({
+  ...(since ? { since } : {}),
+  ...(until ? { until } : {}),
+});
+
+/** Every tool × model × day roll-up (the narrow table's legacy days, then the wide one's), as the
+ *  in-memory Rollups load them. */
 export async function rollupEntries(db: Kysely<LedgerSchema>): Promise<RollupEntry[]> {
-  const rows = await db.selectFrom('rollup_model').selectAll().execute();
+  const [narrow, wide] = await Promise.all([
+    db.selectFrom('rollup_model').selectAll().execute(),
+    sumsFrom(db, 'rollup_wide', ['day', 'tool', 'model'], {}),
+  ]);
+  const rows = [...narrow, ...(wide as unknown as typeof narrow)];
   return rows.map((r) => {
     const b = bucketOf(r);
     return [
@@ -228,4 +318,44 @@ export async function pruneChunk(db: Kysely<LedgerSchema>, cutoffMs: number, chu
 /** The search dictionary as stored, for the write queue to skip values already there. */
 export async function loadTerms(db: Kysely<LedgerSchema>): Promise<TermsTable[]> {
   return db.selectFrom('terms').select(['col', 'value']).limit(100_000).execute();
+}
+
+export interface PlanTrafficRow {
+  provider: string;
+  requests: number;
+  /** What the plan's requests would have cost on the API (priced ones). */
+  apiEquivalentUsd: number;
+  /** Plan requests with no API price. */
+  unpriced: number;
+}
+
+/** Plan traffic since `sinceMs` per provider: one aggregate over the plan rows' own index (0006). */
+export async function planTraffic(
+  db: Kysely<LedgerSchema>,
+  sinceMs: number,
+  kind: EngineKind,
+): Promise<PlanTrafficRow[]> {
+  const api =
+    kind === 'sqlite'
+      ? sql<number | null>`json_extract(extra, '$.apiEquivalentUsd')`
+      : sql<number | null>`(extra::jsonb ->> 'apiEquivalentUsd')::float8`;
+  const rows = await db
+    .selectFrom('requests')
+    .select((eb) => [
+      'provider',
+      eb.fn.countAll<number>().as('requests'),
+      // In 1e-10 USD, summed as integers: exact, like every other sum of money here.
+      eb.fn.sum<number | null>(sql`round(${api} * 10000000000)`).as('api_e10'),
+      eb.fn.sum<number>(eb.case().when(api, 'is', null).then(1).else(0).end()).as('unpriced'),
+    ])
+    .where('time_ms', '>=', sinceMs)
+    .where(sql.raw<boolean>(PLAN_ROW[kind]))
+    .groupBy('provider')
+    .execute();
+  return rows.map((r) => ({
+    provider: r.provider,
+    requests: Number(r.requests),
+    apiEquivalentUsd: fromE10(Number(r.api_e10 ?? 0)),
+    unpriced: Number(r.unpriced),
+  }));
 }

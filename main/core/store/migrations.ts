@@ -196,6 +196,156 @@ function v4(kind: EngineKind): Migration {
   };
 }
 
+/** Where the three narrow roll-ups end and the wide one begins (meta key; '' = wide for every day). */
+export const WIDE_FROM_KEY = 'rollup_wide_from';
+
+/**
+ * One wide roll-up instead of three narrow ones (issue 15): usage by any mix of tool, model, day,
+ * user, project and client reads it (at 1M records user × model read every record: 10–17 s), and
+ * a write batch upserts one row per key instead of three. Built from the detail of every day whose
+ * detail is complete; days retention had already pruned stay in the narrow tables (their
+ * user × model split is gone with the detail), see separateLegacyDays.
+ */
+function v5(kind: EngineKind): Migration {
+  return {
+    async up(db: Kysely<unknown>) {
+      // SQLite runs migrations outside a transaction: one of our own, so a kill mid-way leaves
+      // nothing half-built (ifNotExists/delete make a re-run after a kill before the migrator's
+      // own record idempotent too).
+      if (kind === 'sqlite') await sql`begin immediate`.execute(db);
+      try {
+        const keys = ['day', 'tool', 'model', 'user', 'project', 'client'];
+        let t = db.schema.createTable('rollup_wide').ifNotExists();
+        for (const col of keys) t = t.addColumn(col, 'text', (c) => c.notNull());
+        for (const col of [...sums, ...moreSums]) t = t.addColumn(col, 'bigint', (c) => c.notNull());
+        t = t.addPrimaryKeyConstraint('rollup_wide_pk', keys as never);
+        // One b-tree (the key) instead of a rowid table plus its key index: one page per upsert.
+        if (kind === 'sqlite') t = t.modifyEnd(sql`without rowid`);
+        await t.execute();
+        await sql`delete from rollup_wide`.execute(db);
+        await sql`insert into rollup_wide (day, tool, model, "user", project, client, requests,
+            input_tokens, cached_input_tokens, cache_write_tokens, output_tokens, reasoning_tokens,
+            cost_e10, unpriced, saved_e10, cache_write_1h_tokens, web_search_requests)
+          select day, tool, model, coalesce("user", ''), coalesce(project, ''), coalesce(client, ''),
+            count(*), sum(input_tokens), sum(cached_input_tokens), sum(cache_write_tokens),
+            sum(output_tokens), sum(reasoning_tokens), coalesce(sum(cost_e10), 0),
+            sum(case when cost_e10 is null then 1 else 0 end), coalesce(sum(saved_e10), 0),
+            coalesce(sum(cache_write_1h_tokens), 0), coalesce(sum(web_search_requests), 0)
+          from requests
+          group by day, tool, model, coalesce("user", ''), coalesce(project, ''), coalesce(client, '')`.execute(
+          db,
+        );
+        await separateLegacyDays(db);
+        if (kind === 'sqlite') await sql`commit`.execute(db);
+      } catch (err) {
+        if (kind === 'sqlite') await sql`rollback`.execute(db).catch(() => undefined);
+        throw err;
+      }
+    },
+  };
+}
+
+const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
+/**
+ * Given the narrow roll-ups (all history) and a wide roll-up built from detail (the days detail
+ * still holds), finds the days where detail is incomplete — its sums differ from rollup_model's —
+ * and makes the tables disjoint: the narrow ones keep the days up to the last incomplete one, the
+ * wide one every day after (meta `rollup_wide_from`). Used by migration 0005 and by the JSONL
+ * import (whose roll-ups come from a snapshot that outlived its detail). Part of a shipped
+ * migration: change it only by adding a new one.
+ */
+export async function separateLegacyDays(db: Kysely<unknown>): Promise<string> {
+  const t = db as Kysely<Record<string, Record<string, string | number>>>;
+  const narrow = await t
+    .selectFrom('rollup_model')
+    .select(['day', 'tool', 'model', 'requests', 'cost_e10', 'unpriced'])
+    .execute();
+  const wide = await t
+    .selectFrom('rollup_wide')
+    .select((eb) => [
+      'day',
+      'tool',
+      'model',
+      eb.fn.sum('requests').as('requests'),
+      eb.fn.sum('cost_e10').as('cost_e10'),
+      eb.fn.sum('unpriced').as('unpriced'),
+    ])
+    .groupBy(['day', 'tool', 'model'])
+    .execute();
+  const sig = (r: Record<string, unknown>) =>
+    `${Number(r.requests)}/${Number(r.cost_e10)}/${Number(r.unpriced)}`;
+  const got = new Map(wide.map((r) => [JSON.stringify([r.day, r.tool, r.model]), sig(r)]));
+  let last = '';
+  for (const r of narrow) {
+    const day = String(r.day);
+    if (day > last && got.get(JSON.stringify([day, r.tool, r.model])) !== sig(r)) last = day;
+  }
+  const from = last ? nextDay(last) : '';
+  if (from) await t.deleteFrom('rollup_wide').where('day', '<', from).execute();
+  for (const table of ['rollup_model', 'rollup_user', 'rollup_project'])
+    await (from ? t.deleteFrom(table).where('day', '>=', from) : t.deleteFrom(table)).execute();
+  await t
+    .insertInto('meta')
+    .values({ key: WIDE_FROM_KEY, value: from })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value: from }))
+    .execute();
+  return from;
+}
+
+/** A plan-traffic row, spelled the same in the index (0006) and in the query, so the planner uses it. */
+export const PLAN_ROW: Record<EngineKind, string> = {
+  sqlite: `json_extract(extra, '$.plan') = 1`,
+  postgres: `(extra::jsonb ->> 'plan') = 'true'`,
+};
+
+/**
+ * What the commit of each request writes (issue 11's c=1 profile: the SQLite commit grew from 14.2%
+ * to 18.9% of busy time with 0003's indexes) against what the log filters need (issue 15: tool +
+ * model + status walked the pair's rows, 188–253 ms at 1M records). The status indexes hold only
+ * the rows that are not 200 — the rare ones a status filter looks for; a filter on 200 walks the
+ * time order and finds its page at once — so a 200 pays for neither; a request without a session
+ * no longer pays for the session index; and SQLite's reservation journal (a write at admission, a
+ * delete with the record) becomes one b-tree instead of a rowid table plus its key's index.
+ * Queries name `status <> 200` beside their status (ledger-queries.ts) so SQLite sees it may use them.
+ */
+function v6(kind: EngineKind): Migration {
+  const seq = kind === 'postgres' ? ', seq' : '';
+  return {
+    async up(db: Kysely<unknown>) {
+      if (kind === 'sqlite') await sql`begin immediate`.execute(db);
+      try {
+        await sql`drop index if exists requests_status_time`.execute(db);
+        await sql`drop index if exists requests_session_time`.execute(db);
+        for (const [name, cols, where] of [
+          ['requests_error_time', 'status, time_ms', 'status <> 200'],
+          ['requests_tool_model_error_time', 'tool, model, status, time_ms', 'status <> 200'],
+          ['requests_session_time', 'session, time_ms', 'session is not null'],
+        ])
+          await sql`create index if not exists ${sql.id(name!)} on requests (${sql.raw(cols! + seq)}) where ${sql.raw(where!)}`.execute(
+            db,
+          );
+        // Plan traffic (the tools' own subscriptions; `plan` lives in `extra`), for /api/plans' week.
+        await sql`create index if not exists requests_plan_time on requests (${sql.raw(`time_ms${seq}`)})
+          where ${sql.raw(PLAN_ROW[kind])}`.execute(db);
+        if (kind === 'sqlite') {
+          await sql`create table reservations_v6 (id text primary key, instance text not null,
+            time_ms bigint not null, day text not null, tool text not null, cost_e10 bigint,
+            record text not null) without rowid`.execute(db);
+          await sql`insert into reservations_v6 select id, instance, time_ms, day, tool, cost_e10, record
+            from reservations`.execute(db);
+          await sql`drop table reservations`.execute(db);
+          await sql`alter table reservations_v6 rename to reservations`.execute(db);
+          await sql`commit`.execute(db);
+        }
+      } catch (err) {
+        if (kind === 'sqlite') await sql`rollback`.execute(db).catch(() => undefined);
+        throw err;
+      }
+    },
+  };
+}
+
 function provider(kind: EngineKind): MigrationProvider {
   return {
     getMigrations: () =>
@@ -204,6 +354,8 @@ function provider(kind: EngineKind): MigrationProvider {
         '0002-client-session': v2(kind),
         '0003-log-search': v3(kind),
         '0004-config-document': v4(kind),
+        '0005-rollup-wide': v5(kind),
+        '0006-lighter-commit': v6(kind),
       }),
   };
 }

@@ -1,6 +1,6 @@
 // Fixed sample rows: statements are compiled once from them, so their shape is the statements' shape.
 import type { LedgerRecord } from '../../../shared/ledger.js';
-import type { RollupDelta } from './ledger-engine.js';
+import type { RollupDelta, WideDelta } from './ledger-engine.js';
 import { emptySums, type ReservationsTable, type RollupTable } from './schema.js';
 
 export const sampleRecord: LedgerRecord = {
@@ -32,6 +32,16 @@ export function sampleRollup(table: RollupTable): RollupDelta {
     sums: emptySums(),
   };
 }
+
+export const sampleWide: WideDelta = {
+  day: '2024-01-01',
+  tool: 't',
+  model: 'm',
+  user: '',
+  project: '',
+  client: '',
+  sums: emptySums(),
+};
 
 export const sampleReservation: ReservationsTable = {
   id: 'sample',

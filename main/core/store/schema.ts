@@ -79,6 +79,20 @@ export type RollupModelTable = SumColumns & { day: string; tool: string; model: 
 export type RollupUserTable = SumColumns & { day: string; tool: string; user: string };
 /** `project` '' = requests that named no project. */
 export type RollupProjectTable = SumColumns & { day: string; tool: string; project: string };
+/**
+ * Every usage grouping but session, in one roll-up (migration 0005): per local day × tool × model ×
+ * user × project × client ('' = the request named none). The write path's only roll-up since 0005;
+ * the three narrow tables above keep only the days before `meta.rollup_wide_from` (days whose
+ * detail retention had already pruned when 0005 ran, so no wide row could be built for them).
+ */
+export type RollupWideTable = SumColumns & {
+  day: string;
+  tool: string;
+  model: string;
+  user: string;
+  project: string;
+  client: string;
+};
 
 /** A request admitted but not yet recorded: its worst-case cost counts as spend if the process dies. */
 export interface ReservationsTable {
@@ -130,6 +144,7 @@ export interface LedgerSchema {
   rollup_model: RollupModelTable;
   rollup_user: RollupUserTable;
   rollup_project: RollupProjectTable;
+  rollup_wide: RollupWideTable;
   reservations: ReservationsTable;
   instances: InstancesTable;
   meta: MetaTable;
@@ -137,3 +152,7 @@ export interface LedgerSchema {
 }
 
 export type RollupTable = 'rollup_model' | 'rollup_user' | 'rollup_project';
+
+/** The key columns of the wide roll-up, in its primary key's order. */
+export const WIDE_KEYS = ['day', 'tool', 'model', 'user', 'project', 'client'] as const;
+export type WideKey = (typeof WIDE_KEYS)[number];

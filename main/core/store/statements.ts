@@ -2,8 +2,8 @@
 // duplicate id is ignored), add roll-up increments (upsert), journal and settle reservations.
 import type { Kysely } from 'kysely';
 import type { RequestRow } from './record-row.js';
-import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns, TermsTable } from './schema.js';
-import type { RollupDelta } from './ledger-engine.js';
+import { WIDE_KEYS, type LedgerSchema, type ReservationsTable, type RollupTable, type SumColumns, type TermsTable } from './schema.js';
+import type { RollupDelta, WideDelta } from './ledger-engine.js';
 
 export const SUM_COLUMNS = [
   'requests',
@@ -50,6 +50,27 @@ export function upsertRollups(db: Kysely<LedgerSchema>, table: RollupTable, delt
       oc.columns(['day', 'tool', key]).doUpdateSet((eb) => {
         const set: Record<string, unknown> = {};
         for (const c of SUM_COLUMNS) set[c] = eb(eb.ref(`${table}.${c}`), '+', eb.ref(`excluded.${c}`));
+        return set as never;
+      }),
+    );
+}
+
+/** Column order of a wide roll-up insert: WIDE_KEYS, then SUM_COLUMNS. */
+export function wideValues(d: WideDelta): Record<string, string | number> {
+  const v: Record<string, string | number> = {};
+  for (const k of WIDE_KEYS) v[k] = d[k];
+  for (const c of SUM_COLUMNS) v[c] = d.sums[c];
+  return v;
+}
+
+export function upsertWide(db: Kysely<LedgerSchema>, deltas: readonly WideDelta[]) {
+  return db
+    .insertInto('rollup_wide')
+    .values(deltas.map(wideValues) as never)
+    .onConflict((oc) =>
+      oc.columns([...WIDE_KEYS]).doUpdateSet((eb) => {
+        const set: Record<string, unknown> = {};
+        for (const c of SUM_COLUMNS) set[c] = eb(eb.ref(`rollup_wide.${c}`), '+', eb.ref(`excluded.${c}`));
         return set as never;
       }),
     );

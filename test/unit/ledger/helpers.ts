@@ -5,6 +5,9 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import pg from 'pg';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { openLedger, type Ledger, type LedgerOptions } from '../../../main/core/ledger/index.js';
 import { openPostgres, openSqlite, type LedgerEngine } from '../../../main/core/store/index.js';
@@ -75,4 +78,16 @@ export function record(over: Partial<LedgerRecord> & { id: string; time: string 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'shimmy-ledger-'));
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** The database `openEngine(kind, dir)` opens, as a bare Kysely with no migration run (upgrade tests). */
+export async function bareDatabase(kind: EngineKind, dir: string): Promise<Kysely<unknown>> {
+  if (kind === 'sqlite') {
+    await mkdir(dir, { recursive: true });
+    return new Kysely({ dialect: new SqliteDialect({ database: new Database(join(dir, 'ledger.sqlite')) }) });
+  }
+  server ??= startPostgres();
+  const name = `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
+  const pool = new pg.Pool({ connectionString: await (await server).database(name), max: 1 });
+  return new Kysely({ dialect: new PostgresDialect({ pool }) });
 }

@@ -6,32 +6,18 @@ import type { AdminDeps } from '../admin-deps.js';
 import { defineRoute } from '../define-route.js';
 
 const WEEK_MS = 7 * 24 * 3600_000;
-/** Pages of the ledger read for the weekly view; plan traffic beyond it is left out (and said). */
-const MAX_PAGES = 50;
 const WEEKS_PER_MONTH = 365.25 / 12 / 7;
 
 export function registerPlanRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'plans', async (): Promise<PlansView> => {
     const since = new Date(deps.now().getTime() - WEEK_MS);
-    const byProvider = new Map<string, { requests: number; usd: number; unpriced: number }>();
-    let before: string | undefined;
-    for (let page = 0; page < MAX_PAGES; page++) {
-      const { records, nextBefore } = await deps.ledger.query({
-        since,
-        limit: 1000,
-        ...(before ? { before } : {}),
-      });
-      for (const r of records) {
-        if (!r.plan) continue;
-        const row = byProvider.get(r.provider) ?? { requests: 0, usd: 0, unpriced: 0 };
-        row.requests++;
-        if (r.apiEquivalentUsd == null) row.unpriced++;
-        else row.usd += r.apiEquivalentUsd;
-        byProvider.set(r.provider, row);
-      }
-      if (!nextBefore) break;
-      before = nextBefore;
-    }
+    // One aggregate over the plan rows' index (it read up to 50 pages of 1,000 records before).
+    const byProvider = new Map(
+      (await deps.ledger.planTraffic(since)).map((r) => [
+        r.provider,
+        { requests: r.requests, usd: r.apiEquivalentUsd, unpriced: r.unpriced },
+      ]),
+    );
     const monthly = deps.config.get().settings.planMonthlyUsd ?? {};
     const providers = new Set([...byProvider.keys(), ...deps.plans.list().map((w) => w.provider)]);
     return {

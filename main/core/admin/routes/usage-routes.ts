@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { addDays } from 'date-fns/addDays'; // not the index: see clock/calendar.ts
 import { localDay } from '../../clock/calendar.js';
 import type { AdminDeps } from '../admin-deps.js';
-import { AdminError, defineRoute } from '../define-route.js';
+import { AdminError, defineRoute, sendAdminError } from '../define-route.js';
 import { buildOverview } from '../overview.js';
 
 /** `YYYY-MM-DD` stays a local day; an ISO time becomes the local day it falls on. */
@@ -35,9 +35,19 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
   }));
 
   // CSV / JSONL export streams straight from the ledger (not JSON, so not in the route table).
+  // since (inclusive) / until (exclusive): ISO times or dates, like listRequests'; a bad one is a 400.
   app.get('/api/export', async (req, res) => {
     const q = req.query as Record<string, string | undefined>;
     const format = q.format === 'csv' ? 'csv' : 'jsonl';
+    let since: Date | undefined;
+    let until: Date | undefined;
+    try {
+      since = toDate(q.since, 'since');
+      until = toDate(q.until, 'until');
+    } catch (err) {
+      sendAdminError(res, err);
+      return;
+    }
     res.type(format === 'csv' ? 'text/csv' : 'application/x-ndjson');
     res.setHeader('content-disposition', `attachment; filename="shimmy-requests.${format}"`);
     await ledger.exportTo(
@@ -47,6 +57,8 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
         ...(q.model ? { model: q.model } : {}),
         ...(q.status && /^\d+$/.test(q.status) ? { status: Number(q.status) } : {}),
         ...(q.limit ? { limit: Number(q.limit) } : {}),
+        ...(since ? { since } : {}),
+        ...(until ? { until } : {}),
       },
       res,
     );

@@ -10,7 +10,11 @@ import type { LedgerEngine, RollupDelta } from '../../store/ledger-engine.js';
 import { toE10, toRow, type RequestRow } from '../../store/record-row.js';
 import { rollupEntries } from '../../store/ledger-queries.js';
 import { Rollups, type RollupEntry } from '../rollups.js';
-import { rollupDeltas } from '../write-queue.js';
+import { narrowDeltas, wideDeltas } from '../write-queue.js';
+import { separateLegacyDays } from '../../store/migrations.js';
+import { upsertRollups } from '../../store/statements.js';
+import type { Kysely } from 'kysely';
+import type { LedgerSchema, RollupTable } from '../../store/schema.js';
 import { KnownTerms } from '../search-terms.js';
 import { listSegments, replaySegment, segmentPath } from './segment-files.js';
 import { readSnapshot, SNAPSHOT_FILE } from './snapshot.js';
@@ -49,6 +53,17 @@ function modelDeltas(rollups: Rollups): RollupDelta[] {
   }));
 }
 
+/** Rows per narrow roll-up upsert: 14 parameters a row, far below SQLite's 32,766. */
+const NARROW_CHUNK = 500;
+
+async function upsertNarrow(db: Kysely<LedgerSchema>, deltas: readonly RollupDelta[]): Promise<void> {
+  for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as RollupTable[]) {
+    const mine = deltas.filter((d) => d.table === table);
+    for (let i = 0; i < mine.length; i += NARROW_CHUNK)
+      await upsertRollups(db, table, mine.slice(i, i + NARROW_CHUNK)).execute();
+  }
+}
+
 const canonical = (entries: RollupEntry[]) => entries.map((e) => JSON.stringify(e)).sort();
 
 export async function importJsonlLedger(a: {
@@ -66,7 +81,7 @@ export async function importJsonlLedger(a: {
   if (state?.value !== 'verified') {
     if (state?.value === 'started') {
       // A previous import was cut short; nothing else was written since (it runs before any append).
-      for (const t of ['requests', 'rollup_model', 'rollup_user', 'rollup_project'] as const)
+      for (const t of ['requests', 'rollup_model', 'rollup_user', 'rollup_project', 'rollup_wide'] as const)
         await db.deleteFrom(t).execute();
     }
     await db
@@ -83,11 +98,12 @@ export async function importJsonlLedger(a: {
     const writeRows = async () => {
       const batch = rows;
       rows = [];
-      // Detail and the per-user/per-project roll-ups (only detail can give those).
-      const rollups = rollupDeltas(batch).filter((d) => d.table !== 'rollup_model');
+      // Detail with its wide roll-up, and the per-user/per-project narrow ones (for the days the
+      // snapshot outlived their detail, those are all there is; separateLegacyDays sorts it out).
       const terms = known.fresh(batch);
-      await engine.write({ records: batch, rollups, reserve: [], settle: [], terms });
+      await engine.write({ records: batch, rollups: wideDeltas(batch), reserve: [], settle: [], terms });
       known.remember(terms);
+      await upsertNarrow(db, narrowDeltas(batch).filter((d) => d.table !== 'rollup_model'));
     };
     for (const name of names) {
       const counted = snapshot?.counted.get(name) ?? 0;
@@ -105,9 +121,9 @@ export async function importJsonlLedger(a: {
       }
     }
     if (rows.length > 0) await writeRows();
-    const model = modelDeltas(expected);
-    for (let i = 0; i < model.length; i += BATCH)
-      await engine.write({ records: [], rollups: model.slice(i, i + BATCH), reserve: [], settle: [] });
+    await upsertNarrow(db, modelDeltas(expected));
+    // Days whose detail is all there are answered by the wide roll-up; the others by the narrow ones.
+    await separateLegacyDays(db as Kysely<unknown>);
 
     const got = canonical(await rollupEntries(db));
     const want = canonical(expected.toEntries());

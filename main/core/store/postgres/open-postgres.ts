@@ -5,13 +5,13 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
 import { migrate } from '../migrations.js';
-import type { LedgerSchema, RollupTable } from '../schema.js';
+import type { LedgerSchema } from '../schema.js';
 import {
   deleteReservations,
   insertRequests,
   insertReservations,
   insertTerms,
-  upsertRollups,
+  upsertWide,
 } from '../statements.js';
 
 /** Rows per statement: far below Postgres's 65,535 bind parameters at 28 columns a row. */
@@ -50,10 +50,7 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
   async function write(b: WriteBatch): Promise<void> {
     await db.transaction().execute(async (trx) => {
       for (const rows of chunks(b.records)) await insertRequests(trx, rows).execute();
-      for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as RollupTable[]) {
-        const deltas = b.rollups.filter((d) => d.table === table);
-        for (const part of chunks(deltas)) await upsertRollups(trx, table, part).execute();
-      }
+      for (const part of chunks(b.rollups)) await upsertWide(trx, part).execute();
       for (const rows of chunks(b.reserve)) await insertReservations(trx, rows).execute();
       for (const ids of chunks(b.settle)) await deleteReservations(trx, ids).execute();
       for (const rows of chunks(b.terms ?? [])) await insertTerms(trx, rows).execute();

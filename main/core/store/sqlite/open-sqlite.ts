@@ -8,18 +8,18 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
 import { migrate } from '../migrations.js';
-import type { LedgerSchema, RollupTable } from '../schema.js';
+import type { LedgerSchema } from '../schema.js';
 import { toRow, type RequestRow } from '../record-row.js';
 import {
   deleteReservations,
   insertRequests,
   insertReservations,
   insertTerms,
-  rollupValues,
-  upsertRollups,
+  upsertWide,
+  wideValues,
 } from '../statements.js';
 import { WorkerSqliteDialect } from './worker-dialect.js';
-import { sampleRecord, sampleReservation, sampleRollup } from '../samples.js';
+import { sampleRecord, sampleReservation, sampleWide } from '../samples.js';
 
 const CHECKPOINT_EVERY_MS = 1000;
 
@@ -61,11 +61,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   };
   const requestColumns = Object.keys(toRow(sampleRecord, '2024-01-01')) as (keyof RequestRow)[];
   const insertRequest = prepared(insertRequests(writer, [toRow(sampleRecord, '2024-01-01')]), requestColumns);
-  const upsert = {} as Record<RollupTable, BetterSqlite3.Statement>;
-  for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as const) {
-    const s = sampleRollup(table);
-    upsert[table] = prepared(upsertRollups(writer, table, [s]), Object.values(rollupValues(s)));
-  }
+  const upsert = prepared(upsertWide(writer, [sampleWide]), Object.values(wideValues(sampleWide)));
   const reservationColumns = Object.keys(sampleReservation) as (keyof typeof sampleReservation)[];
   const insertReservation = prepared(insertReservations(writer, [sampleReservation]), reservationColumns);
   const deleteReservation = prepared(deleteReservations(writer, ['x']), ['x']);
@@ -73,7 +69,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
 
   const commit = raw.transaction((b: WriteBatch) => {
     for (const r of b.records) insertRequest.run(requestColumns.map((c) => r[c]));
-    for (const d of b.rollups) upsert[d.table].run(Object.values(rollupValues(d)));
+    for (const d of b.rollups) upsert.run(Object.values(wideValues(d)));
     for (const r of b.reserve) insertReservation.run(reservationColumns.map((c) => r[c]));
     for (const id of b.settle) deleteReservation.run([id]);
     for (const t of b.terms ?? []) insertTerm.run([t.col, t.value]);

@@ -1,0 +1,81 @@
+// The CSV export's lines built by SQLite itself, on the read worker (issue 15: formatting a month
+// on the main thread — rows copied over from the worker, ~25 µs each, then garbage — held the
+// proxy's event loop 40 ms at p99). A page comes back as one string: the main thread only writes
+// it. Each field is spelled exactly as ledger/export.ts's csvLine spells it (RFC 4180 quoting, a
+// `'` before text a spreadsheet would run, USD in fixed point), which the export tests check on
+// both paths. SQLite only: Postgres rows arrive asynchronously through `pg` anyway.
+import { sql, type RawBuilder } from 'kysely';
+
+const q = (s: string) => sql.raw<string>(s);
+
+/** Text: '' for null; `'` before a formula's first character; quoted when it holds `",\r\n`. */
+function text(expr: string): string {
+  const p = `(CASE WHEN substr(${expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${expr} ELSE ${expr} END)`;
+  return (
+    `(CASE WHEN ${expr} IS NULL THEN '' ` +
+    `WHEN instr(${p}, '"') > 0 OR instr(${p}, ',') > 0 OR instr(${p}, char(13)) > 0 OR instr(${p}, char(10)) > 0 ` +
+    `THEN '"' || replace(${p}, '"', '""') || '"' ELSE ${p} END)`
+  );
+}
+
+/**
+ * A number as JavaScript's String() writes it: integers bare, else the fewest of 15 or 16
+ * significant digits that read back as the same double (what String() picks). Latencies are
+ * rounded to 0.01 ms by the proxy, so 15 always do; a value that needs 17 gets SQLite's 17
+ * digits, whose last one can differ from JavaScript's.
+ */
+function num(expr: string): string {
+  const g = (n: number) => `printf('%.${n}g', ${expr})`;
+  return (
+    `(CASE WHEN ${expr} IS NULL THEN '' WHEN ${expr} = CAST(${expr} AS INTEGER) AND abs(${expr}) < 1e15 ` +
+    `THEN CAST(CAST(${expr} AS INTEGER) AS TEXT) ` +
+    `WHEN CAST(${g(15)} AS REAL) = ${expr} THEN ${g(15)} ` +
+    `WHEN CAST(${g(16)} AS REAL) = ${expr} THEN ${g(16)} ELSE printf('%!.17g', ${expr}) END)`
+  );
+}
+
+/** 1e-10 USD units in fixed point without trailing zeros (export.ts usdText); '' for null. */
+function usd(expr: string): string {
+  return `(CASE WHEN ${expr} IS NULL THEN '' ELSE rtrim(rtrim(printf('%d.%010d', ${expr} / 10000000000, ${expr} % 10000000000), '0'), '.') END)`;
+}
+
+const bool = (expr: string) => `(CASE WHEN ${expr} = 1 THEN 'true' ELSE 'false' END)`;
+
+/** toISOString() of time_ms, in integers (no float seconds), unless the record kept its own text. */
+const TIME = `coalesce(json_extract(extra, '$.time'), strftime('%Y-%m-%dT%H:%M:%S', time_ms / 1000, 'unixepoch') || '.' || printf('%03d', time_ms % 1000) || 'Z')`;
+const FAILOVERS = `(SELECT group_concat(value, ';') FROM json_each(extra, '$.failovers'))`;
+
+/** In CSV_COLUMNS' order (ledger/export.ts). */
+const FIELDS = [
+  text('id'),
+  text(TIME),
+  text('tool'),
+  text('provider'),
+  text('model'),
+  text('family'),
+  text('endpoint'),
+  text('path'),
+  num('status'),
+  num('latency_ms'),
+  num('ttfb_ms'),
+  bool('streamed'),
+  num('input_tokens'),
+  num('cached_input_tokens'),
+  num('cache_write_tokens'),
+  num('output_tokens'),
+  num('reasoning_tokens'),
+  usd('cost_e10'),
+  bool('estimated'),
+  bool('cache_hit'),
+  usd('saved_e10'),
+  text('error_class'),
+  text('"user"'),
+  text('project'),
+  text('key_label'),
+  text(FAILOVERS),
+  text('client'),
+  text('session'),
+];
+
+/** One `requests` row as its CSV line, `\r\n` included. */
+export const CSV_LINE: RawBuilder<string> = q(`(${FIELDS.join(` || ',' || `)} || char(13, 10))`);

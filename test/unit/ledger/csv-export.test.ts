@@ -1,0 +1,80 @@
+// The CSV export is written by SQL on SQLite's read worker (store/csv-sql.ts) and by csvLine in
+// JavaScript elsewhere: both must write the very same bytes for any record, page after page.
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { LedgerRecord } from '../../../shared/ledger.js';
+import type { Ledger } from '../../../main/core/ledger/index.js';
+import { csvHeader, csvLine } from '../../../main/core/ledger/export.js';
+import { ENGINES, opener, record, tempDir } from './helpers.js';
+
+const TEXTS = ['plain', 'Smith, "J"', '=SUM(A1)', '+1', '-x', '@me', '\tlead', 'two\nlines', 'cr\rhere', 'ünï ✓', ''];
+
+/** 2,500 records (more than one export page) with every kind of field value. */
+function varied(): LedgerRecord[] {
+  const start = Date.UTC(2024, 4, 1);
+  return Array.from({ length: 2500 }, (_, i) => {
+    const t = TEXTS[i % TEXTS.length]!;
+    return record({
+      id: i % 97 === 0 ? `-id${i}` : `id${i}`,
+      time: new Date(start + i * 61_001).toISOString(),
+      tool: i % 3 === 0 ? t || 'aider' : 'aider',
+      model: i % 5 === 0 ? 'gpt-4o' : 'gpt-4o-mini',
+      status: i % 7 === 0 ? 429 : 200,
+      latencyMs: Math.round(((i * 37.13) % 5000) * 100) / 100, // to 0.01 ms, as the proxy rounds
+      ttfbMs: i % 4 === 0 ? null : Math.round(i * 1.7 * 100) / 100,
+      streamed: i % 2 === 0,
+      costUsd: i % 11 === 0 ? null : i % 13 === 0 ? 0 : (i * 123_457) / 1e10,
+      estimated: i % 17 === 0,
+      cacheHit: i % 19 === 0,
+      ...(i % 6 === 0 ? { savedUsd: (i * 7) / 1e10 } : {}),
+      errorClass: i % 7 === 0 ? 'rate_limit' : null,
+      ...(i % 2 === 0 ? { user: t } : {}),
+      ...(i % 3 === 1 ? { project: TEXTS[(i + 3) % TEXTS.length] } : {}),
+      ...(i % 4 === 1 ? { keyLabel: 'work' } : {}),
+      ...(i % 9 === 0 ? { failovers: ['anthropic', i % 2 ? 'open,router' : 'x'] } : {}),
+      ...(i % 10 === 0 ? { failovers: [] } : {}),
+      ...(i % 5 === 2 ? { client: 'claude-cli/2.1.0', session: `s-${i}` } : {}),
+    });
+  });
+}
+
+describe.each(ENGINES)('CSV export bytes on $kind', ({ kind, skip }) => {
+  if (skip) {
+    it.skip(skip, () => undefined);
+    return;
+  }
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  let ledger: Ledger;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+    ledger = await opener(kind)(dir);
+  });
+  afterEach(async () => {
+    await ledger.close();
+    await cleanup();
+  });
+
+  async function exported(q = {}): Promise<string> {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await ledger.exportTo('csv', q, out);
+    out.end();
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  it('writes what csvLine writes for every record, newest first, across pages, with filters and limit', async () => {
+    const all = varied();
+    for (const r of all) ledger.append(r);
+    // One record whose time is not in toISOString's form: kept verbatim.
+    const odd = record({ id: 'odd-time', time: '2024-06-01T00:00:00Z' });
+    ledger.append(odd);
+    await ledger.flush();
+    const newest = [odd, ...[...all].reverse()];
+    expect(await exported()).toBe(csvHeader() + newest.map(csvLine).join(''));
+    const f = newest.filter((r) => r.model === 'gpt-4o' && r.status === 429);
+    expect(await exported({ model: 'gpt-4o', status: 429 })).toBe(csvHeader() + f.map(csvLine).join(''));
+    expect(await exported({ limit: 1001 })).toBe(csvHeader() + newest.slice(0, 1001).map(csvLine).join(''));
+  });
+});
