@@ -38,7 +38,11 @@ const SEED_LIMIT = 50;
 
 export function App(props: AppProps) {
   const { client, connect, copy, locale, sharing, probe } = props;
-  const { subscribe, connection, resyncs } = useEventStream(connect, client.url(EVENTS_PATH), sharing);
+  const { subscribe, connection, resyncs } = useEventStream(
+    connect,
+    client.url(`${EVENTS_PATH}?batch=1`),
+    sharing,
+  );
   // Kept outside React state: the shell must not re-render for every request event (live-store.ts).
   const [live] = useState(() => createLiveStore());
   const [liveError, setLiveError] = useState<string>();

@@ -16,8 +16,8 @@ afterAll(async () => {
   await h.close();
 });
 
-const open = async () => {
-  const r = await readEvents(`${h.core.url}/api/events`, h.core.adminSecret);
+const open = async (query = '') => {
+  const r = await readEvents(`${h.core.url}/api/events${query}`, h.core.adminSecret);
   readers.push(r);
   return r;
 };
@@ -72,5 +72,28 @@ describe('the admin event stream', () => {
     for (const d of dashes) await expect.poll(() => ends(d), POLL).toBe(10);
     // Written as they happen, 20 events take about 20 reads; batched, at most one per request.
     dashes.forEach((d, i) => expect(d.reads - before[i]!).toBeLessThanOrEqual(10));
+  });
+
+  it('with ?batch=1 sends each flush as one message holding an array of events', async () => {
+    const token = await h.tool('arrays');
+    const [plain, batched] = [await open(), await open('?batch=1')];
+    const before = { plain: plain.messages, batched: batched.messages };
+    // Eight requests at once: their 16 events fall into a few flushes.
+    await Promise.all(Array.from({ length: 8 }, () => ask(token)));
+    const ends = (r: SseReader) =>
+      r.events.filter((e) => e.type === 'request.end' && e.record.tool === 'arrays').length;
+    for (const d of [plain, batched]) await expect.poll(() => ends(d), POLL).toBe(8);
+    const mine = (r: SseReader) =>
+      r.events.filter(
+        (e) =>
+          (e.type === 'request.end' && e.record.tool === 'arrays') ||
+          (e.type === 'request.start' && e.tool === 'arrays'),
+      );
+    // The same events in the same order either way; the plain stream one message per event.
+    expect(mine(batched)).toEqual(mine(plain));
+    expect(plain.arrays).toBe(0);
+    expect(plain.messages - before.plain).toBeGreaterThanOrEqual(16);
+    expect(batched.arrays).toBe(batched.messages);
+    expect(batched.messages - before.batched).toBeLessThan(16);
   });
 });

@@ -22,10 +22,20 @@ export function formatDateTime(iso: string, locale?: string): string {
 }
 
 /** `2026-11-25` → `Nov 25` without letting the browser's zone shift the day. */
+// One formatter per locale: toLocaleDateString with options builds a new one per call, and the
+// chart's axis formats every day label on each redraw.
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
 export function formatDay(day: string, locale?: string): string {
   const d = new Date(`${day}T12:00:00Z`);
   if (Number.isNaN(d.getTime())) return day;
-  return d.toLocaleDateString(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+  const key = locale ?? '';
+  let f = dayFormats.get(key);
+  if (!f) {
+    f = new Intl.DateTimeFormat(locale, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+    dayFormats.set(key, f);
+  }
+  return f.format(d);
 }
 
 /** Parses an optional numeric form field: '' → undefined, junk → NaN (the caller reports it). */

@@ -30,20 +30,27 @@ const EVENT_TYPES: { [T in ShimmyEvent['type']]: true } = {
 };
 
 /**
- * Parses one SSE `data:` payload; junk or unknown event types are dropped, not thrown. Not checked
+ * Parses one SSE `data:` payload (one event, or an array of them); junk or unknown event types are
+ * dropped, not thrown. Not checked
  * field by field with zod: the stream comes from the core that served this page (same build, same
  * shared types), at up to a thousand events a second per dashboard, and zod is not in the page's
  * first chunk (api/contract.ts).
  */
-export function parseEventData(data: unknown): ShimmyEvent | null {
-  if (typeof data !== 'string') return null;
+export function parseEventData(data: unknown): ShimmyEvent[] {
+  if (typeof data !== 'string') return [];
+  let parsed: unknown;
   try {
-    const event = JSON.parse(data) as { type?: unknown } | null;
-    const type = event?.type;
-    return typeof type === 'string' && Object.hasOwn(EVENT_TYPES, type) ? (event as ShimmyEvent) : null;
+    parsed = JSON.parse(data);
   } catch {
-    return null;
+    return [];
   }
+  // `?batch=1` (the URL the app opens): one message per flush, an array of events.
+  return (Array.isArray(parsed) ? parsed : [parsed]).filter(isEvent);
+}
+
+function isEvent(value: unknown): value is ShimmyEvent {
+  const type = (value as { type?: unknown } | null)?.type;
+  return typeof type === 'string' && Object.hasOwn(EVENT_TYPES, type);
 }
 
 export function useEventStream(connect: ConnectEvents, url: string, sharing?: TabSharing) {
@@ -66,9 +73,7 @@ export function useEventStream(connect: ConnectEvents, url: string, sharing?: Ta
             wasOpen.current = true;
           },
           onData: (data) => {
-            const event = parseEventData(data);
-            if (!event) return;
-            for (const l of listeners.current) l(event);
+            for (const event of parseEventData(data)) for (const l of listeners.current) l(event);
           },
         },
         sharing,

@@ -41,7 +41,7 @@ describe('Live', () => {
     const { events } = renderApp({ page: 'live' });
     await screen.findByTestId('live-empty');
     const source = events.current();
-    expect(source.url).toBe('http://127.0.0.1:4141/api/events');
+    expect(source.url).toBe('http://127.0.0.1:4141/api/events?batch=1');
     act(() => {
       source.open();
       source.emit({
@@ -104,5 +104,25 @@ describe('Live', () => {
     act(() => end(5));
     await waitFor(() => expect(screen.getAllByTestId('live-row')).toHaveLength(6));
     expect(Object.fromEntries(renders)).toEqual({ 'live-page': 1, 'live-row': 1 });
+  });
+
+  it('takes a batched message (an array of events) as its events in order, dropping junk', async () => {
+    const { events } = renderApp({ page: 'live' });
+    await screen.findByTestId('live-empty');
+    const start = { type: 'request.start', id: 'req-1', time: record.time, tool: 'cli' } as const;
+    act(() =>
+      events
+        .current()
+        .emit(
+          JSON.stringify([
+            { ...start, provider: 'openai', model: 'gpt-4o-mini', endpoint: 'chat', streamed: true },
+            { type: 'no.such.event' },
+            null,
+            { type: 'request.end', record },
+          ]),
+        ),
+    );
+    await waitFor(() => expect(screen.getByTestId('live-row').dataset.state).toBe('done'));
+    expect(screen.getAllByTestId('live-row')).toHaveLength(1);
   });
 });

@@ -4,6 +4,7 @@ import type { Overview } from '../../../shared/admin-api.js';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { emptyOverview } from '../test-support/fake-server.js';
 import { renderApp } from '../test-support/render-app.js';
+import { CHART_LIVE_MS } from './spend-chart.js';
 
 beforeAll(() => {
   // recharts' ResponsiveContainer measures with ResizeObserver, which jsdom lacks.
@@ -174,12 +175,16 @@ describe('Overview', () => {
     await waitFor(() => expect(screen.getByTestId('rate-bar-cli-rpm').dataset.level).toBe('warn'));
     // (the page holds the pushed overview: its own function runs, no other child of it does; the
     // chart takes its first pushed column, equal to the fetched one, so its bars do not redraw)
+    await waitFor(() => expect(renders.get('spend-chart')).toBe(1));
     expect(Object.fromEntries(renders)).toEqual({ 'overview-page': 1, 'tool-card:cli': 1, 'spend-chart': 1 });
-    // Only today's chart column moved: the bars redraw; no card does.
+    // Only today's chart column moved: no card renders; the chart takes it within CHART_LIVE_MS
+    // (the chart follows pushes at most that often), and then the bars redraw once.
     renders.clear();
     await push({ ...next, now: '2026-11-25T10:00:02.000Z' }, 0.3);
+    expect(Object.fromEntries(renders)).toEqual({ 'overview-page': 1 });
+    await waitFor(() => expect(renders.get('spend-bars')).toBe(1), { timeout: CHART_LIVE_MS + 2_000 });
     expect(Object.fromEntries(renders)).toEqual({ 'overview-page': 1, 'spend-chart': 1, 'spend-bars': 1 });
-  });
+  }, 20_000);
 
   it('requests ending elsewhere re-render nothing on the overview; a spend delta only its tool card', async () => {
     const renders = new Map<string, number>();

@@ -12,6 +12,14 @@ import { spendSeries, withDay } from './spend-series.js';
 
 const SpendBars = lazy(() => import('./spend-bars.js'));
 
+/**
+ * Today's column follows the pushes at most this often. A busy proxy pushes four times a second,
+ * and each redraw of the chart (recharts: SVG layout, text measuring, software raster in a headless
+ * or GPU-less browser) cost about 0.1 s of CPU: four a second kept a dashboard busy a third of a
+ * core. The tiles and the tool cards above still follow every push.
+ */
+export const CHART_LIVE_MS = 5_000;
+
 // Memoized (no props): it renders for its own state only, never because the overview above changed.
 export const SpendChart = memo(function SpendChart() {
   useRenderProbe('spend-chart');
@@ -19,16 +27,27 @@ export const SpendChart = memo(function SpendChart() {
   const [by, setBy] = useState<SpendBy>('tool');
   const spend = useRoute('dailySpend', { query: { days: 30, by } });
   const [today, setToday] = useState<DaySpend>();
-  useEffect(
-    () =>
-      subscribe((e) => {
-        if (e.type === 'spend' && e.todaySpend) {
-          const next = e.todaySpend;
-          setToday((prev) => keepUnchanged(prev, next));
-        }
-      }),
-    [subscribe],
-  );
+  useEffect(() => {
+    // The first push is shown at once, then the latest one at most every CHART_LIVE_MS.
+    let latest: DaySpend | undefined;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let last = -Infinity;
+    const apply = () => {
+      timer = undefined;
+      last = Date.now();
+      const next = latest;
+      if (next) setToday((prev) => keepUnchanged(prev, next));
+    };
+    const off = subscribe((e) => {
+      if (e.type !== 'spend' || !e.todaySpend) return;
+      latest = e.todaySpend;
+      timer ??= setTimeout(apply, Math.max(0, last + CHART_LIVE_MS - Date.now()));
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [subscribe]);
 
   const { data } = spend;
   const pushed = today?.[by === 'tool' ? 'byTool' : 'byModel'];

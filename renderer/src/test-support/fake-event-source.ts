@@ -11,7 +11,8 @@ export class FakeEventSource implements EventSourceLike {
   open() {
     this.onopen?.(new Event('open'));
   }
-  emit(event: ShimmyEvent | string) {
+  /** One SSE message: an event, an array of them (what `?batch=1` sends), or raw text. */
+  emit(event: ShimmyEvent | ShimmyEvent[] | string) {
     const data = typeof event === 'string' ? event : JSON.stringify(event);
     this.onmessage?.(new MessageEvent('message', { data }));
   }
