@@ -7,6 +7,9 @@ export type { OpenAiEncoding } from './tokenizer-thread.js';
 /** Starts loading the encodings off the event loop; resolves once they are loaded. */
 export const startTokenizerThread = (): Promise<void> => tokenizerThread.start();
 
+/** Counts handed to the process's tokenizer thread so far (each one a wait on the event loop). */
+export const tokenizerHandOvers = (): number => tokenizerThread.handOvers;
+
 /** Above this many characters a string is counted at its UTF-8 bytes (tokenUpperBound) instead of
  *  tokenized, so a huge body can't hold the event loop while the tokenizer thread counts it. It
  *  used to be 3 characters per token, which is no bound: random CJK, digits or punctuation run
@@ -35,6 +38,26 @@ export function countOpenAiTokens(text: string, encoding: OpenAiEncoding): numbe
   if (text.length > TOKENIZE_MAX_CHARS) return tokenUpperBound(text);
   if (text.length >= 1024 && LONG_PIECE.test(text)) return tokenUpperBound(text);
   return tokenizerThread.count(text, encoding) ?? tokenUpperBound(text);
+}
+
+/** The sum of countOpenAiTokens over `texts`, the tokenized ones handed to the tokenizer thread
+ *  together: a stream's deltas are counted hundreds at a time, and one wait per delta cost more
+ *  than relaying it. */
+export function countOpenAiTokensSum(texts: readonly string[], encoding: OpenAiEncoding): number {
+  let sum = 0;
+  const batch: string[] = [];
+  for (const text of texts) {
+    if (text.length === 0) continue;
+    if (text.length > TOKENIZE_MAX_CHARS || (text.length >= 1024 && LONG_PIECE.test(text)))
+      sum += tokenUpperBound(text);
+    else batch.push(text);
+  }
+  if (batch.length === 0) return sum;
+  const counted = tokenizerThread.countEach(batch, encoding);
+  if (counted !== null) return sum + counted;
+  // Not loaded yet (each gets its bound), or more than the shared buffer holds (each on its own).
+  for (const text of batch) sum += tokenizerThread.count(text, encoding) ?? tokenUpperBound(text);
+  return sum;
 }
 
 /** What a request is counted at while the encodings load (tokenizer-thread.ts): its UTF-8 bytes.

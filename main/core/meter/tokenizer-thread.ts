@@ -16,6 +16,7 @@ const READY = 1; // bit i: ENCODINGS[i] is loaded
 const ENCODING = 2;
 const LENGTH = 3;
 const RESULT = 4;
+const TEXTS = 5; // 0: one text of LENGTH bytes; n > 0: n texts, each a 4-byte length then its bytes
 const IDLE = 0;
 const REQUEST = 1;
 const DONE = 2;
@@ -41,8 +42,19 @@ for (;;) {
   if (state !== ${REQUEST}) { Atomics.wait(cell, ${STATE}, state); continue; }
   let result = -1;
   try {
-    const text = Buffer.from(workerData.text, 0, cell[${LENGTH}]).toString('utf8');
-    result = counters[cell[${ENCODING}]](text, PLAIN);
+    const bytes = Buffer.from(workerData.text, 0, cell[${LENGTH}]);
+    const countOf = counters[cell[${ENCODING}]];
+    const n = cell[${TEXTS}];
+    if (n === 0) result = countOf(bytes.toString('utf8'), PLAIN);
+    else {
+      let sum = 0;
+      for (let k = 0, at = 0; k < n; k++) {
+        const len = bytes.readUInt32LE(at);
+        sum += countOf(bytes.toString('utf8', at + 4, at + 4 + len), PLAIN);
+        at += 4 + len;
+      }
+      result = sum;
+    }
   } catch {}
   cell[${RESULT}] = result;
   Atomics.store(cell, ${STATE}, ${DONE});
@@ -56,7 +68,12 @@ export interface TokenizerThread {
   /** The exact count, or null while the encoding is still loading (or the thread is gone); the
    *  first call for an encoding starts its load (once `startWhen`'s gate opens). */
   count(text: string, encoding: OpenAiEncoding): number | null;
-  /** Loads asked for by `count` wait for `gate()` (start-core: the proxy's first quiet moment), so
+  /** The sum of each text's own count in one hand-over (a stream's deltas: one wait instead of one
+   *  per delta), or null as for count(); also null if the texts do not fit the shared buffer. */
+  countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null;
+  /** Requests handed to the thread so far (each a wait on the event loop). */
+  readonly handOvers: number;
+  /** Loads asked for by a count wait for `gate()` (start-core: the proxy's first quiet moment), so
    *  loading never shares the CPU with the requests right after start. */
   startWhen(gate: () => Promise<void>): void;
   /** The encodings whose thread has started. */
@@ -77,17 +94,24 @@ export function createTokenizerThread(): TokenizerThread {
   const threads = new Map<OpenAiEncoding, Loading>();
   const asked = new Set<OpenAiEncoding>();
   let gate: (() => Promise<void>) | undefined;
+  let handOvers = 0;
 
   function startOne(encoding: OpenAiEncoding): Promise<void> {
     const running = threads.get(encoding);
     if (running) return running.loaded;
-    const control = new SharedArrayBuffer(5 * Int32Array.BYTES_PER_ELEMENT);
+    const control = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
     const modules = [createRequire(import.meta.url).resolve(`gpt-tokenizer/encoding/${encoding}`)];
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, text, modules } });
     // A thread blocked in Atomics.wait must not keep the process alive.
     worker.unref();
-    const t: Loading = { worker, cell: new Int32Array(control), text: Buffer.from(text), loaded: Promise.resolve(), broken: false };
+    const t: Loading = {
+      worker,
+      cell: new Int32Array(control),
+      text: Buffer.from(text),
+      loaded: Promise.resolve(),
+      broken: false,
+    };
     t.loaded = new Promise<void>((resolve, reject) => {
       worker.on('message', () => resolve());
       worker.on('error', (err) => {
@@ -107,7 +131,8 @@ export function createTokenizerThread(): TokenizerThread {
 
   const start = () => Promise.all(ENCODINGS.map(startOne)).then(() => undefined);
 
-  function count(text: string, encoding: OpenAiEncoding): number | null {
+  /** The loaded thread for `encoding`, or null (asking for its load on first use). */
+  function ready(encoding: OpenAiEncoding): Loading | null {
     const t = threads.get(encoding);
     if (!t) {
       if (!asked.has(encoding)) {
@@ -117,11 +142,18 @@ export function createTokenizerThread(): TokenizerThread {
       }
       return null;
     }
+    // Each thread holds one encoding, its bit 0.
+    if (t.broken || (Atomics.load(t.cell, READY) & 1) === 0) return null;
+    return t;
+  }
+
+  /** Hands the request in the shared cells over and waits for the worker's answer. */
+  function exchange(t: Loading, bytes: number, texts: number) {
     const { cell, worker } = t;
-    if (t.broken || (Atomics.load(cell, READY) & 1) === 0) return null;
-    if (Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
-    cell[LENGTH] = t.text.write(text, 0, 'utf8');
+    handOvers++;
+    cell[LENGTH] = bytes;
     cell[ENCODING] = 0;
+    cell[TEXTS] = texts;
     Atomics.store(cell, STATE, REQUEST);
     Atomics.notify(cell, STATE);
     Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
@@ -136,9 +168,32 @@ export function createTokenizerThread(): TokenizerThread {
     return result >= 0 ? result : null;
   }
 
+  function count(text: string, encoding: OpenAiEncoding): number | null {
+    const t = ready(encoding);
+    if (!t || Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
+    return exchange(t, t.text.write(text, 0, 'utf8'), 0);
+  }
+
+  function countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null {
+    const t = ready(encoding);
+    if (!t) return null;
+    let at = 0;
+    for (const text of texts) {
+      if (at + 4 + Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
+      const len = t.text.write(text, at + 4, 'utf8');
+      t.text.writeUInt32LE(len, at);
+      at += 4 + len;
+    }
+    return exchange(t, at, texts.length);
+  }
+
   return {
     start,
     count,
+    countEach,
+    get handOvers() {
+      return handOvers;
+    },
     startWhen: (g) => {
       gate = g;
     },
