@@ -157,3 +157,29 @@ describe.skipIf(missing !== undefined)(
     });
   },
 );
+
+describe.skipIf(missing !== undefined)(
+  'budget alerts of a single instance (no Redis)',
+  { timeout: 120_000 },
+  () => {
+    it('sends each threshold exactly once', async () => {
+      const dir = await tempDir('shimmy-alert-single-');
+      await writePointedConfig(dir, upstream.url);
+      const single = await startReplica(dir, cliEnv().env);
+      try {
+        const { token } = await single.admin.call('createTool', {
+          body: { name: 'alert-single', limits: { dailyUsd: 0.0006 } },
+        });
+        await single.admin.call('patchSettings', { body: { alertWebhookUrl: hookUrl } });
+        // The same sums as the replicas' sequential case above: 7 answers of $0.00009, then refused.
+        upstream.usage = { prompt: 400, completion: 50 };
+        const statuses: number[] = [];
+        for (let i = 0; i < 20 && statuses.at(-1) !== 429; i++) statuses.push(await chat(single, token));
+        expect(statuses).toEqual([200, 200, 200, 200, 200, 200, 200, 429]);
+        expect(await thresholdsFor('alert-single')).toEqual([50, 80, 100]);
+      } finally {
+        await single.stop();
+      }
+    });
+  },
+);

@@ -3,7 +3,12 @@
 import type { ApiFamily } from '../../../shared/usage.js';
 import { readSseData } from './sse-data.js';
 import { createSseFramer } from './sse-parser.js';
-import { anthropicTokensForChars, countOpenAiTokens, encodingForModel } from './token-count.js';
+import {
+  anthropicTokensForChars,
+  countOpenAiTokensSum,
+  encodingForModel,
+  type OpenAiEncoding,
+} from './token-count.js';
 
 /** Calls `add` with each output text of one parsed payload. */
 export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) => void;
@@ -73,7 +78,18 @@ export class OutputEstimator {
    *  upper-leaning side is the safe one for budgets. It also makes the count a plain sum, so it
    *  can be taken in batches as the stream flows and come out the same. */
   private countPending(): void {
-    for (const p of this.pending) this.counted += countOpenAiTokens(p.text, encodingForModel(p.model));
+    if (this.pending.length === 0) return;
+    // One hand-over to the tokenizer thread per encoding (a stream has one model, so one).
+    const byEncoding = new Map<OpenAiEncoding, string[]>();
+    let model: string | undefined;
+    let encoding: OpenAiEncoding = 'o200k_base';
+    for (const p of this.pending) {
+      if (p.model !== model) encoding = encodingForModel((model = p.model));
+      const texts = byEncoding.get(encoding);
+      if (texts) texts.push(p.text);
+      else byEncoding.set(encoding, [p.text]);
+    }
+    for (const [e, texts] of byEncoding) this.counted += countOpenAiTokensSum(texts, e);
     this.pending = [];
     this.pendingChars = 0;
   }
