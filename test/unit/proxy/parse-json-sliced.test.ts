@@ -3,7 +3,7 @@
 // body's bytes (UnreadString), read only by the token estimate and by serializing.
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from '../../../main/core/cache/cache-key.js';
-import { estimateInputTokens } from '../../../main/core/meter/estimate.js';
+import { estimateInputTokens, estimateInputTokensSliced } from '../../../main/core/meter/estimate.js';
 import { UnreadString } from '../../../main/core/meter/unread-string.js';
 import { parseJsonSliced } from '../../../main/core/proxy/parse-json-sliced.js';
 import { parseRequestBody } from '../../../main/core/proxy/read-json-any-type.js';
@@ -91,8 +91,14 @@ describe('a big body does not hold its strings twice', () => {
     expect(messages[1]!.role).toBe('assistant');
     expect((json as typeof body).model).toBe('gpt-4o-mini');
     const full = JSON.parse(text) as unknown;
-    expect(estimateInputTokens('openai', 'chat', json, 'gpt-4o-mini')).toBe(
-      estimateInputTokens('openai', 'chat', full, 'gpt-4o-mini'),
+    const whole = estimateInputTokens('openai', 'chat', full, 'gpt-4o-mini');
+    expect(estimateInputTokens('openai', 'chat', json, 'gpt-4o-mini')).toBe(whole);
+    // What admit awaits: the same count, a slice at a time.
+    const sliced = estimateInputTokensSliced('openai', 'chat', json, 'gpt-4o-mini');
+    expect(sliced).toBeInstanceOf(Promise);
+    expect(await sliced).toBe(whole);
+    expect(await estimateInputTokensSliced('anthropic', 'messages', json, 'claude-sonnet-4-5')).toBe(
+      estimateInputTokens('anthropic', 'messages', full, 'claude-sonnet-4-5'),
     );
     const key = (b: unknown) =>
       cacheKey({ provider: 'openai', model: 'gpt-4o-mini', endpoint: 'chat', body: b });
