@@ -7,6 +7,7 @@ import { sendError } from './errors/api-errors.js';
 import { isProxyRequest } from './front-door.js';
 import { classifyPath } from './route/classify-path.js';
 import { guardConnections, type ConnectionStats } from './server/connection-guard.js';
+import { createIdleWatch } from './server/idle-watch.js';
 import { createInFlight } from './server/in-flight.js';
 import { defaultServerLimits, type ServerLimits } from './server/server-limits.js';
 
@@ -23,6 +24,9 @@ export interface ShimmyServer {
   readonly http: http.Server;
   connections(): ConnectionStats;
   inFlight(): number;
+  /** Resolves once no proxied request has been in flight or started for `quietMs` (or after
+   *  `maxWaitMs`): when start-up's deferred work runs (server/idle-watch.ts). */
+  whenIdle(quietMs: number, maxWaitMs: number): Promise<void>;
   /** Stops accepting, lets proxied requests in flight finish for up to `graceMs` (or until
    *  `force` aborts), then closes every connection. */
   close(graceMs: number, force?: AbortSignal): Promise<CloseReport>;
@@ -35,6 +39,7 @@ export function createShimmyServer(
 ): ShimmyServer {
   const limits = { ...defaultServerLimits(), ...limitOverrides };
   const inFlight = createInFlight();
+  const idle = createIdleWatch(() => inFlight.size > 0);
   let draining = false;
   const server = http.createServer({ connectionsCheckingInterval: 1000 }, (req, res) => {
     const isProxy = isProxyRequest(req);
@@ -54,8 +59,10 @@ export function createShimmyServer(
       else res.writeHead(503, { 'content-type': 'text/plain', connection: 'close' }).end(message);
       return;
     }
-    if (isProxy) inFlight.track(proxy(req, res));
-    else admin(req, res);
+    if (isProxy) {
+      idle.noteRequest();
+      inFlight.track(proxy(req, res));
+    } else admin(req, res);
   });
   // A stalled upload is cut by requestTimeout; it only runs until the request's last byte, so
   // long streamed answers are never cut by it.
@@ -68,6 +75,7 @@ export function createShimmyServer(
     http: server,
     connections: () => guard.stats(),
     inFlight: () => inFlight.size,
+    whenIdle: (quietMs, maxWaitMs) => idle.whenIdle(quietMs, maxWaitMs),
     async close(graceMs, force) {
       draining = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));

@@ -31,8 +31,7 @@ import { buildOverview } from './admin/overview.js';
 import { startSpendTicks } from './events/spend-ticks.js';
 import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
 import { postWebhook } from './limits/index.js';
-import { needsTokenCounts } from './limits/needs-token-counts.js';
-import { startTokenizerThread } from './meter/token-count.js';
+import { tokenizerThread } from './meter/tokenizer-thread.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -55,6 +54,9 @@ export interface StartCoreOptions {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const SPEND_TICK_MS = 250;
+/** Start-up's deferred work waits for the proxy to be this quiet (server/idle-watch.ts): the first
+ *  requests after start never share the CPU with it. Each has a latest start beside it. */
+const QUIET_MS = 250;
 /** The embedded ledger database in the data dir. */
 export const LEDGER_FILE = 'ledger.sqlite';
 
@@ -204,13 +206,26 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();
       }),
-    admin,
+    admin.handle,
     opts.serverLimits,
   );
+  let closed = false;
+  const later = (maxWaitMs: number, work: () => unknown) =>
+    void server.whenIdle(QUIET_MS, maxWaitMs).then(() => {
+      if (!closed) work();
+    });
+  // The tokenizer's encodings load on their own thread (meter/tokenizer-thread.ts) once a request
+  // needs a count, at the next quiet moment (5 s at the latest); until then reservations use an
+  // upper bound, so a budget is only ever kept too strictly.
+  tokenizerThread.startWhen(() => server.whenIdle(QUIET_MS, 5_000));
   const port = await listen(server.http, opts.port ?? DEFAULT_PORT, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
-  // Off the event loop (meter/tokenizer-thread.ts); until it is loaded, reservations use an upper bound.
-  if (needsTokenCounts(config.get())) void startTokenizerThread();
+  // The admin app (express) is preloaded once the proxy is quiet, so a `shimmy` command or the
+  // dashboard seldom waits for it; 10 s at the latest (one event-loop hold of its import).
+  later(10_000, () => {
+    const t = performance.now();
+    void admin.preload().then(() => log({ info: 'admin app loaded', ms: Math.round(performance.now() - t) }));
+  });
   // A full disk must not stop a start that needs no other write: the proxy still runs.
   await writeInstanceFile(opts.dataDir, { url, secret, pid: process.pid }).catch((err: unknown) =>
     log({
@@ -232,12 +247,13 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     await ledger.prune().catch((err) => log({ warn: 'ledger prune failed', cause: String(err) }));
     await bodyLog.prune(settings().retentionDays, now()).catch(() => undefined);
   };
-  priceCatalog.start();
   const housekeepingTimer = setInterval(() => void housekeeping(), 6 * 3600_000);
   housekeepingTimer.unref();
-  void housekeeping();
+  later(30_000, () => {
+    priceCatalog.start();
+    void housekeeping();
+  });
 
-  let closed = false;
   return {
     url,
     dataDir: opts.dataDir,

@@ -11,6 +11,7 @@ import { Writable } from 'node:stream';
  */
 export async function measure(fn, runs = 3) {
   const times = [];
+  const cpus = [];
   let blockedMs = 0;
   let p99Ms = 0;
   let rss = process.memoryUsage().rss;
@@ -20,8 +21,12 @@ export async function measure(fn, runs = 3) {
     const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 5);
     h.enable();
     const t = performance.now();
+    const c = process.cpuUsage();
     value = await fn();
     times.push(performance.now() - t);
+    // CPU of every thread (the read worker's too): what the query costs, whatever the machine's load.
+    const d = process.cpuUsage(c);
+    cpus.push((d.user + d.system) / 1000);
     // One more turn so a stall in the query's last turn is seen by the histogram.
     await new Promise((r) => setTimeout(r, 2));
     h.disable();
@@ -31,7 +36,9 @@ export async function measure(fn, runs = 3) {
     p99Ms = Math.max(p99Ms, h.percentile(99) / 1e6);
   }
   times.sort((a, b) => a - b);
-  return { ms: times[Math.floor(times.length / 2)], blockedMs, p99Ms, rssMb: rss / 1e6, value };
+  cpus.sort((a, b) => a - b);
+  const mid = Math.floor(times.length / 2);
+  return { ms: times[mid], cpuMs: cpus[mid], blockedMs, p99Ms, rssMb: rss / 1e6, value };
 }
 
 /** The machine's own noise: the longest event-loop delay while this process does nothing. */

@@ -23,6 +23,7 @@ const q = async (query, fn, note = () => '') => {
   queries.push({
     query,
     ms: m.ms,
+    cpuMs: m.cpuMs,
     blockedMs: m.blockedMs,
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
@@ -77,6 +78,7 @@ const { bytes, firstRowMs } = sink.stats();
 queries.push({
   query: 'CSV export of a month: first record',
   ms: firstRowMs ?? m.ms,
+  cpuMs: undefined,
   blockedMs: m.blockedMs,
   p99Ms: m.p99Ms,
   rssMb: m.rssMb,
@@ -85,6 +87,7 @@ queries.push({
 queries.push({
   query: 'CSV export of a month: all of it (streamed)',
   ms: m.ms,
+  cpuMs: m.cpuMs,
   blockedMs: m.blockedMs,
   p99Ms: m.p99Ms,
   rssMb: m.rssMb,

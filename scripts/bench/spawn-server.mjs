@@ -27,7 +27,7 @@ function nextMessage(child, type) {
 
 /**
  * @param {'direct'|'raw'|'express'|'shimmy'} role
- * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number }} [opts] cpuProfile: a .cpuprofile file to write
+ * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number, busyBlocks?: boolean }} [opts] cpuProfile: a .cpuprofile file to write; busyBlocks: track loopBusyMaxMs
  */
 export async function spawnServer(role, opts = {}) {
   const env = { ...process.env };
@@ -37,6 +37,8 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_CPU_PROFILE;
   // Shimmy's bench tool under a daily USD budget (requests then need token counts): start-shimmy.mjs.
   if (opts.budgetUsd) env.BENCH_TOOL_LIMITS = JSON.stringify({ dailyUsd: opts.budgetUsd });
+  if (opts.busyBlocks) env.BENCH_BUSY_BLOCKS = '1';
+  else delete env.BENCH_BUSY_BLOCKS;
   const child = fork(CHILD, [role], {
     env,
     execArgv: [...process.execArgv, '--expose-gc'],

@@ -1,19 +1,25 @@
 // Start-up and first use (issue 16), side by side with raw Node in the same run:
 // - time from spawning `shimmy serve` to its first proxied 200 (a tool with a USD budget, so that
 //   request needs a token count), vs the smallest node:http proxy (startup-raw-child.mjs);
-// - the longest request in the first 2 s after that (the tokenizer loading must hold none), vs raw's;
-// - `shimmy --help`, `shimmy tool list`, `shimmy usage` vs `node -e 0`;
+//   and the same with a saved price catalog in the data dir (what every start after a background
+//   refresh finds);
+// - the longest request in the first 2 s after that (nothing loading may hold one), vs raw's;
+// - `shimmy --help`, `shimmy tool list`, `shimmy usage` vs `node -e 0`: a command's own start-up is
+//   its wall time minus `node -e 0`'s in the same round, run against the instance that has just
+//   served the 2 s above (so it includes the instance's answer, and whatever it still loads);
 // - which packages `serve` loads before its first answer, with each one's own import time.
 // Every figure is a median over --startup-rounds spawns. `node scripts/bench/startup.mjs [--rounds N]
-// [--root DIR]` runs it alone (--root: another checkout's built dist/, e.g. for a before/after).
+// [--root DIR] [--first-only]` runs it alone (--root: another checkout's built dist/, e.g. for a
+// before/after; --first-only: only the first-200 and longest-request figures).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
 import http from 'node:http';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startFakeUpstream } from './fake-upstream.mjs';
 
@@ -59,7 +65,17 @@ function post(port, token) {
   });
 }
 
-/** Spawns `args`, polls until a proxied request gets 200; returns the ms from spawn, and the child. */
+/** CPU time (user + system, all threads) a process has used so far, in ms: Linux only (null elsewhere).
+ *  Unlike wall time it barely moves with the machine's load, so it is the steadier comparison. */
+async function cpuMs(pid) {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => null);
+  if (!stat) return null;
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // utime, stime in USER_HZ (100)
+}
+
+/** Spawns `args`, polls until a proxied request gets 200; returns the ms from spawn, the CPU the
+ *  child used by then, and the child. */
 async function timeToFirst200(args, port, token, env) {
   const started = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
@@ -67,7 +83,7 @@ async function timeToFirst200(args, port, token, env) {
   child.stderr.on('data', (d) => (stderr += d));
   for (;;) {
     const status = await post(port, token);
-    if (status === 200) return { ms: performance.now() - started, child };
+    if (status === 200) return { ms: performance.now() - started, cpu: await cpuMs(child.pid), child };
     if (child.exitCode !== null || performance.now() - started > POLL_LIMIT_MS) {
       child.kill('SIGKILL');
       throw new Error(`no proxied 200 from ${args.join(' ')} (last status ${status}): ${stderr.slice(-600)}`);
@@ -138,9 +154,29 @@ async function prepareDataDir(bin, env, upstreamUrl) {
   return { dataDir, token };
 }
 
+/** A copy of `dataDir` holding a saved price catalog, as every start after a background refresh
+ *  finds one (the bench's instances never refresh: SHIMMY_PRICE_REFRESH=off). Written by the
+ *  build's own saveCatalogFile from the bundled data. */
+async function withSavedCatalog(dataDir, root) {
+  const copy = await mkdtemp(join(tmpdir(), 'shimmy-startup-catalog-'));
+  await cp(dataDir, copy, { recursive: true });
+  const dist = (f) => pathToFileURL(join(root, 'dist/main/core/pricing', f)).href;
+  const { bundledCatalog } = await import(dist('catalog.js'));
+  const { saveCatalogFile } = await import(dist('catalog-file.js'));
+  const bundled = await bundledCatalog();
+  await saveCatalogFile(join(copy, 'price-catalog.json'), {
+    ...bundled,
+    source: 'refreshed',
+    url: 'https://example.invalid/data.json',
+    fetchedAt: new Date().toISOString(),
+  });
+  return copy;
+}
+
 const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
 
-/** The packages one traced `serve` loads before its first proxied 200. */
+/** The packages one traced `serve` loads before its first proxied 200: package → the specifiers
+ *  it was loaded by (`date-fns/addDays`, not the whole `date-fns`). */
 async function tracePackages(bin, dataDir, token, env) {
   const file = join(dataDir, 'trace.txt');
   const port = await freePort();
@@ -153,22 +189,27 @@ async function tracePackages(bin, dataDir, token, env) {
   const lines = (await readFile(file, 'utf8').catch(() => '')).split('\n');
   await stop(child);
   const builtin = new Set(builtinModules);
-  return [...new Set(lines.filter((l) => l && !builtin.has(l.split('/')[0])).map(packageOf))];
+  const specs = new Map();
+  for (const l of lines.filter((l) => l && !builtin.has(l.split('/')[0])))
+    specs.set(packageOf(l), (specs.get(packageOf(l)) ?? new Set()).add(l));
+  return specs;
 }
 
-/** A package's own import time in a fresh process (median of 3), from `root`. */
-async function importMs(pkg, root) {
+/** The import time of what was loaded of a package (`specs`: its specifiers), in a fresh process
+ *  (median of 3), from `root`. */
+async function importMs(specs, root) {
   const ms = [];
+  const imports = [...specs].map((s) => `await import(${JSON.stringify(s)});`).join('');
   for (let i = 0; i < 3; i++) {
     const out = await new Promise((resolve, reject) => {
       const child = spawn(
         process.execPath,
-        ['--input-type=module', '-e', `const t=performance.now();await import(${JSON.stringify(pkg)});console.log(performance.now()-t)`],
+        ['--input-type=module', '-e', `const t=performance.now();${imports}console.log(performance.now()-t)`],
         { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] },
       );
       let s = '';
       child.stdout.on('data', (d) => (s += d));
-      child.on('exit', (code) => (code === 0 ? resolve(Number(s)) : reject(new Error(`import ${pkg} failed`))));
+      child.on('exit', (code) => (code === 0 ? resolve(Number(s)) : reject(new Error(`import ${[...specs]} failed`))));
     });
     ms.push(out);
   }
@@ -178,13 +219,20 @@ async function importMs(pkg, root) {
 /** Names worth a row even when not loaded: what issue 16 found at start-up and what came since. */
 const WATCHED = ['express', 'undici', 'date-fns', 'zod', 'gpt-tokenizer', '@pydantic/genai-prices', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'ws', 'commander'];
 
-export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), log = console.log } = {}) {
+export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), log = console.log, firstOnly = false } = {}) {
   const bin = join(root, 'bin/shimmy.js');
   const upstream = await startFakeUpstream();
   const env = { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' };
   delete env.SHIMMY_DATA_DIR;
   const { dataDir, token } = await prepareDataDir(bin, env, upstream.url);
-  const out = { rounds, raw: { firstMs: [], longestMs: [] }, shimmy: { firstMs: [], longestMs: [] }, cli: {} };
+  const catalogDir = await withSavedCatalog(dataDir, root);
+  const out = {
+    rounds,
+    raw: { firstMs: [], firstCpuMs: [], longestMs: [] },
+    shimmy: { firstMs: [], firstCpuMs: [], longestMs: [] },
+    shimmySavedCatalog: { firstMs: [], firstCpuMs: [] },
+    cli: {},
+  };
   try {
     log(`\nStart-up (${rounds} spawns each; a tool with a USD budget, so the first request needs a token count):`);
     for (let i = 0; i < rounds; i++) {
@@ -192,12 +240,23 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
       let port = await freePort();
       let r = await timeToFirst200([join(HERE, 'startup-raw-child.mjs'), String(port), upstream.url], port, 'x', env);
       out.raw.firstMs.push(r.ms);
+      out.raw.firstCpuMs.push(r.cpu);
       out.raw.longestMs.push(await longestRequest(port, 'x', 2000));
       await stop(r.child);
+      const saved = await freePort();
+      const c = await timeToFirst200([bin, 'serve', '--port', String(saved), '--data-dir', catalogDir], saved, token, env);
+      out.shimmySavedCatalog.firstMs.push(c.ms);
+      out.shimmySavedCatalog.firstCpuMs.push(c.cpu);
+      await stop(c.child);
       port = await freePort();
       r = await timeToFirst200([bin, 'serve', '--port', String(port), '--data-dir', dataDir], port, token, env);
       out.shimmy.firstMs.push(r.ms);
+      out.shimmy.firstCpuMs.push(r.cpu);
       out.shimmy.longestMs.push(await longestRequest(port, token, 2000));
+      if (firstOnly) {
+        await stop(r.child);
+        continue;
+      }
       // The CLI against this running instance, vs a bare `node -e 0`, in the same round.
       const cli = (name, args) => run(process.execPath, args, env).then((ms) => (out.cli[name] ??= []).push(ms));
       await cli('node -e 0', ['-e', '0']);
@@ -211,10 +270,20 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
     out.firstProxied200 = { rawMs: raw, shimmyMs: shimmy, ratio: shimmy / raw };
     log(`  first proxied 200 after spawn: raw node:http ${raw.toFixed(0)} ms, shimmy serve ${shimmy.toFixed(0)} ms (${(shimmy / raw).toFixed(2)}× raw, +${(shimmy - raw).toFixed(0)} ms)`);
     log(`    per spawn: raw ${out.raw.firstMs.map((x) => x.toFixed(0)).join(' ')}; shimmy ${out.shimmy.firstMs.map((x) => x.toFixed(0)).join(' ')}`);
+    if (out.raw.firstCpuMs.every((x) => x !== null)) {
+      const [rc, shc, scc] = [out.raw, out.shimmy, out.shimmySavedCatalog].map((t) => median(t.firstCpuMs));
+      out.firstProxied200Cpu = { rawMs: rc, shimmyMs: shc, savedCatalogMs: scc };
+      log(`  CPU used by then (all threads): raw ${rc.toFixed(0)} ms, shimmy ${shc.toFixed(0)} ms (${(shc / rc).toFixed(2)}×), with a saved catalog ${scc.toFixed(0)} ms (${(scc / rc).toFixed(2)}×)`);
+    }
+    const sc = median(out.shimmySavedCatalog.firstMs);
+    out.firstProxied200.savedCatalogMs = sc;
+    out.firstProxied200.savedCatalogRatio = sc / raw;
+    log(`  the same with a saved (refreshed) price catalog in the data dir: ${sc.toFixed(0)} ms (${(sc / raw).toFixed(2)}× raw); per spawn ${out.shimmySavedCatalog.firstMs.map((x) => x.toFixed(0)).join(' ')}`);
     const lr = median(out.raw.longestMs);
     const ls = median(out.shimmy.longestMs);
     out.longestRequest = { rawMs: lr, shimmyMs: ls };
-    log(`  longest request in the 2 s after it (tokenizer loading meanwhile): raw ${lr.toFixed(0)} ms, shimmy ${ls.toFixed(0)} ms`);
+    log(`  longest request in the 2 s after it: raw ${lr.toFixed(0)} ms, shimmy ${ls.toFixed(0)} ms`);
+    if (firstOnly) return out;
     const base = median(out.cli['node -e 0']);
     out.cliOwnMs = {};
     for (const [name, ms] of Object.entries(out.cli)) {
@@ -224,15 +293,17 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
     }
     const loaded = await tracePackages(bin, dataDir, token, env);
     out.packages = [];
-    log('  packages loaded before the first proxied 200 (import time of each alone, median of 3):');
-    for (const pkg of [...new Set([...loaded, ...WATCHED])]) {
-      const ms = await importMs(pkg, root).catch(() => null);
-      const row = { pkg, loaded: loaded.includes(pkg), importMs: ms };
+    log('  packages loaded before the first proxied 200 (import time of what was loaded of each, alone, median of 3):');
+    for (const pkg of [...new Set([...loaded.keys(), ...WATCHED])]) {
+      const ms = await importMs(loaded.get(pkg) ?? [pkg], root).catch(() => null);
+      const row = { pkg, loaded: loaded.has(pkg), importMs: ms, specifiers: [...(loaded.get(pkg) ?? [])] };
       out.packages.push(row);
-      log(`    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' : 'not loaded'}`);
+      const what = row.specifiers.length > 1 || (row.specifiers[0] ?? pkg) !== pkg ? ` (${row.specifiers.join(', ')})` : '';
+      log(`    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' + what : 'not loaded'}`);
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
+    await rm(catalogDir, { recursive: true, force: true });
     upstream.server.closeAllConnections();
     upstream.server.close();
   }
@@ -240,7 +311,13 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, root: { type: 'string' } } });
-  await runStartupBench({ rounds: Number(values.rounds), ...(values.root ? { root: values.root } : {}) });
+  const { values } = parseArgs({
+    options: { rounds: { type: 'string', default: '5' }, root: { type: 'string' }, 'first-only': { type: 'boolean' } },
+  });
+  await runStartupBench({
+    rounds: Number(values.rounds),
+    firstOnly: values['first-only'] ?? false,
+    ...(values.root ? { root: values.root } : {}),
+  });
   process.exit(0);
 }

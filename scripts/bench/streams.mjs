@@ -3,7 +3,9 @@
 //   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99
 //   memory  memory per open stream holding a 75 kB and a 373 kB answer (child RSS delta / streams)
 //   bodies  20 MB `stream: true` chat requests without stream_options (Shimmy adds include_usage):
-//           throughput at c=2, the longest event-loop block meanwhile, peak RSS at 8 concurrent
+//           throughput at c=2, the longest event-loop block meanwhile (and the longest with the CPU
+//           to show for it), peak RSS at 8 concurrent; Shimmy also with a USD budget (token counts);
+//           the upstream runs in a child of its own
 // `npm run bench -- --streams` runs them after the proxy bench; alone:
 // `node scripts/bench/streams.mjs [--parts slow,memory,bodies] [--slow-streams 1000] [--rounds 1]`.
 // Needs dist/ (`npm run build:core`). Every load is bounded in count and time.
@@ -160,6 +162,29 @@ async function memoryPerStream(targets, n, answerBytes) {
   return rows;
 }
 
+/** Raw and Shimmy (and Shimmy with its bench tool under a USD budget, so every body is token
+ *  counted) in front of one fake upstream in a child of its own: an upstream in the proxy's process
+ *  buffers each 20 MB body it receives (its copies and searches were the longest event-loop blocks
+ *  and ~100 MB of the peak RSS measured for either proxy). */
+async function bodyTargets() {
+  const upstream = await spawnServer('direct');
+  const targets = [];
+  for (const [name, role, budgetUsd] of [
+    ['raw', 'raw'],
+    ['shimmy', 'shimmy'],
+    ['shimmy$', 'shimmy', 1000],
+  ]) {
+    const server = await spawnServer(role, { upstreamUrl: upstream.url, busyBlocks: true, budgetUsd });
+    targets.push({
+      name,
+      server,
+      url: server.url,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token ?? 'sk-bench'}` },
+    });
+  }
+  return { targets, upstream };
+}
+
 async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
   const rows = {};
   for (const t of targets) {
@@ -177,9 +202,10 @@ async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
     };
     await Promise.all(Array.from({ length: concurrency }, worker));
     const elapsed = (performance.now() - t0) / 1000;
-    const { loopMaxMs } = await t.server.stats({ resetLoop: true });
+    const { loopMaxMs, loopBusyMaxMs } = await t.server.stats({ resetLoop: true });
     // Peak RSS with `peakConcurrency` bodies in flight at once, sampled every 20 ms.
-    const idle = (await t.server.stats()).rssBytes;
+    // After a full GC: the dead buffers of the throughput pass are not what 8 bodies in flight hold.
+    const idle = (await t.server.stats({ gc: true })).rssBytes;
     let peak = idle;
     let sampling = true;
     const sampler = (async () => {
@@ -191,18 +217,19 @@ async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
     const res = await concurrent(t, { n: peakConcurrency, body, answer: 'big', timeoutMs: 120_000 });
     sampling = false;
     await sampler;
-    const peakLoop = (await t.server.stats({ resetLoop: true })).loopMaxMs;
+    const peakLoop = await t.server.stats({ resetLoop: true });
     rows[t.name] = {
       reqPerS: count / elapsed,
       mbPerS: (count * body.length) / 2 ** 20 / elapsed,
-      loopMaxMs: Math.max(loopMaxMs, peakLoop),
+      loopMaxMs: Math.max(loopMaxMs, peakLoop.loopMaxMs),
+      loopBusyMaxMs: Math.max(loopBusyMaxMs, peakLoop.loopBusyMaxMs),
       idleRssBytes: idle,
       peakRssBytes: peak,
       peakOk: res.filter((r) => r.ok).length,
       firstError: failed ?? res.find((r) => !r.ok)?.error,
     };
     console.log(
-      `  ${mb(body.length)} MB bodies ${t.name.padEnd(6)} ${rows[t.name].mbPerS.toFixed(0)} MB/s (${rows[t.name].reqPerS.toFixed(2)} req/s at c=${concurrency}), longest loop block ${rows[t.name].loopMaxMs.toFixed(0)} ms, RSS ${mb(idle)} → peak ${mb(peak)} MB at ${peakConcurrency} concurrent (load ${load()})${rows[t.name].firstError ? `, error: ${rows[t.name].firstError}` : ''}`,
+      `  ${mb(body.length)} MB bodies ${t.name.padEnd(6)} ${rows[t.name].mbPerS.toFixed(0)} MB/s (${rows[t.name].reqPerS.toFixed(2)} req/s at c=${concurrency}), longest loop block ${rows[t.name].loopMaxMs.toFixed(0)} ms (${rows[t.name].loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(idle)} → peak ${mb(peak)} MB at ${peakConcurrency} concurrent (load ${load()})${rows[t.name].firstError ? `, error: ${rows[t.name].firstError}` : ''}`,
     );
   }
   return rows;
@@ -213,7 +240,7 @@ export async function runStreamsBench(opts = {}) {
   const parts = opts.parts ?? ['slow', 'memory', 'bodies'];
   const out = { loadAverage: loadavg() };
   console.log(`\nStreams and big bodies (issue 16): parts ${parts.join(', ')}; load ${load()}`);
-  const targets = await startTargets();
+  const targets = parts.some((p) => p !== 'bodies') ? await startTargets() : [];
   try {
     if (parts.includes('slow')) out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50);
     if (parts.includes('memory')) {
@@ -221,9 +248,17 @@ export async function runStreamsBench(opts = {}) {
       for (const bytes of [75_000, 373_000])
         out.memory[bytes] = await memoryPerStream(targets, opts.memoryStreams ?? 200, bytes);
     }
-    if (parts.includes('bodies')) out.bodies = await bigBodies(targets, bigBody(20 * 2 ** 20), 8, 2, 8);
   } finally {
     for (const t of targets) await t.server.stop();
+  }
+  if (parts.includes('bodies')) {
+    const { targets: bodies, upstream } = await bodyTargets();
+    try {
+      out.bodies = await bigBodies(bodies, bigBody(20 * 2 ** 20), 8, 2, 8);
+    } finally {
+      for (const t of bodies) await t.server.stop();
+      await upstream.stop();
+    }
   }
   const lines = [];
   if (out.slow) {
@@ -238,11 +273,14 @@ export async function runStreamsBench(opts = {}) {
         `memory per open stream, ${Math.round(bytes / 1000)} kB answer: Shimmy ${r.shimmy.perStreamKb.toFixed(0)} kB vs raw ${r.raw.perStreamKb.toFixed(0)} kB = ${(r.shimmy.perStreamKb / r.raw.perStreamKb).toFixed(2)}× (target ≤ 2×)`,
       );
   if (out.bodies) {
-    const { raw, shimmy } = out.bodies;
+    const { raw } = out.bodies;
     const weight = 8 * 20;
-    lines.push(
-      `20 MB bodies: throughput ${((100 * shimmy.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; longest loop block Shimmy ${shimmy.loopMaxMs.toFixed(0)} ms vs raw ${raw.loopMaxMs.toFixed(0)} ms (target ≤ 20 ms); peak RSS at 8 concurrent: Shimmy ${mb(shimmy.peakRssBytes)} MB (+${mb(shimmy.peakRssBytes - shimmy.idleRssBytes)}), raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)}); the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
-    );
+    for (const name of ['shimmy', 'shimmy$']) {
+      const s = out.bodies[name];
+      lines.push(
+        `20 MB bodies, ${name === 'shimmy' ? 'Shimmy' : 'Shimmy with a USD budget'}: throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy) vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy; target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)}), raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)}); the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
+      );
+    }
   }
   for (const l of lines) console.log(l);
   return out;

@@ -82,8 +82,8 @@ export interface Ledger {
   totals(q: { day?: string; month?: string; tool?: string }): Totals;
   /** One local day's priced spend per tool and per model, from the in-memory roll-ups. */
   daySpend(day: string): { byTool: Record<string, number>; byModel: Record<string, number> };
-  /** Rows grouped by `by`, sorted by costUsd desc. Groupings of tool/day with one of model, user or
-   *  project come from roll-ups kept forever; other mixes read detail (the retention window). */
+  /** Rows grouped by `by`, sorted by costUsd desc. Any mix of tool, model, day, user, project and
+   *  client comes from the roll-up kept forever; by session reads detail (the retention window). */
   usage(q: UsageQuery): Promise<UsageRow[]>;
   /** Plan traffic (records with `plan`) since a time, per provider: requests and API-equivalent USD. */
   planTraffic(since: Date): Promise<PlanTrafficRow[]>;

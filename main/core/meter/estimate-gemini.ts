@@ -3,13 +3,14 @@
 // estimate.ts applies to the texts is within a few percent for English and code, and the
 // provider's own count replaces the estimate once the answer arrives.
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
+import { textOf, UnreadString } from './unread-string.js';
 import { field, isObject } from './usage-fields.js';
 
 /** Gemini's audio rate: 32 tokens a second (ai.google.dev/gemini-api/docs/tokens). */
 const GEMINI_AUDIO_PER_SECOND_FACTOR = 32 / 10;
 
 export interface TextTally {
-  texts: string[];
+  texts: Array<string | UnreadString>;
   tokens: number;
 }
 
@@ -29,7 +30,7 @@ function tallyParts(parts: unknown, tally: TextTally, model: string): void {
   if (!Array.isArray(parts)) return;
   for (const part of parts) {
     const text = field(part, 'text');
-    if (typeof text === 'string') {
+    if (typeof text === 'string' || text instanceof UnreadString) {
       tally.texts.push(text);
       continue;
     }
@@ -40,8 +41,7 @@ function tallyParts(parts: unknown, tally: TextTally, model: string): void {
       field(part, 'file_data');
     if (data !== undefined) {
       const mime = field(data, 'mimeType') ?? field(data, 'mime_type');
-      const raw = field(data, 'data');
-      const b64 = typeof raw === 'string' ? raw : undefined;
+      const b64 = textOf(field(data, 'data'));
       const kind = typeof mime === 'string' ? mime : '';
       if (kind.startsWith('image/')) tally.tokens += imageTokens('gemini', model, b64 ? { data: b64 } : {});
       else if (kind.startsWith('audio/'))

@@ -3,7 +3,15 @@
 // lets a budget be overshot.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
-import { anthropicTokensForText, countOpenAiTokens, encodingForModel } from './token-count.js';
+import {
+  anthropicTokensForText,
+  CLAUDE_PER_O200K_CODE,
+  countOpenAiTokens,
+  encodingForModel,
+  TOKENIZE_MAX_CHARS,
+  type OpenAiEncoding,
+} from './token-count.js';
+import { textOf, UnreadString } from './unread-string.js';
 import { field, isObject } from './usage-fields.js';
 import { geminiMaxOutputTokens, tallyGemini } from './estimate-gemini.js';
 
@@ -23,7 +31,8 @@ const ANTHROPIC_TOKENS_PER_REQUEST = 3;
 /** Text to tokenize plus tokens already known (framing, images, files), and whose formulas
  *  price images and PDFs (attachment-tokens.ts). */
 interface Tally {
-  texts: string[];
+  /** Strings, or strings of a big body left in its bytes (decoded one at a time when counted). */
+  texts: Array<string | UnreadString>;
   tokens: number;
   family: ApiFamily;
   model: string;
@@ -35,7 +44,49 @@ export function estimateInputTokens(
   body: unknown,
   model: string,
 ): number {
-  if (!isObject(body) || endpoint === 'count_tokens' || endpoint === 'other') return 0;
+  const tally = tallyOf(family, endpoint, body, model);
+  if (!tally) return 0;
+  const encoding = encodingForModel(model);
+  return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
+}
+
+/** Texts above this in total are counted in slices (estimateInputTokensSliced). */
+const SLICED_TEXT_CHARS = 256 * 1024;
+const SLICE_MS = 4;
+
+/** As estimateInputTokens, but a request with a lot of text is counted a text at a time, the
+ *  event loop handed back every few ms (a 20 MB agent context is thousands of texts, each counted
+ *  on the tokenizer thread while this one waits: one synchronous pass held it for seconds). */
+export function estimateInputTokensSliced(
+  family: ApiFamily,
+  endpoint: Endpoint,
+  body: unknown,
+  model: string,
+): number | Promise<number> {
+  const tally = tallyOf(family, endpoint, body, model);
+  if (!tally) return 0;
+  const encoding = encodingForModel(model);
+  let size = 0;
+  for (const t of tally.texts) size += t instanceof UnreadString ? t.byteLength : t.length;
+  if (size < SLICED_TEXT_CHARS)
+    return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
+  return (async () => {
+    let n = tally.tokens;
+    let deadline = performance.now() + SLICE_MS;
+    for (const t of tally.texts) {
+      if (performance.now() >= deadline) {
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        deadline = performance.now() + SLICE_MS;
+      }
+      n += tokensOf(t, family, encoding);
+    }
+    return n;
+  })();
+}
+
+/** The texts and known tokens of a request body, or null when nothing in it is input. */
+function tallyOf(family: ApiFamily, endpoint: Endpoint, body: unknown, model: string): Tally | null {
+  if (!isObject(body) || endpoint === 'count_tokens' || endpoint === 'other') return null;
   const tally: Tally = { texts: [], tokens: 0, family, model };
   switch (endpoint) {
     case 'chat':
@@ -58,10 +109,18 @@ export function estimateInputTokens(
       tallyGemini(body, tally, model);
       break;
   }
-  if (family === 'anthropic')
-    return tally.texts.reduce((n, t) => n + anthropicTokensForText(t), tally.tokens);
-  const encoding = encodingForModel(model);
-  return tally.texts.reduce((n, t) => n + countOpenAiTokens(t, encoding), tally.tokens);
+  return tally;
+}
+
+/** A text that was left in the body's bytes and is longer than any text tokenized is counted at
+ *  its bytes without being decoded: never fewer than its UTF-8 bytes, never fewer than its tokens. */
+function tokensOf(t: string | UnreadString, family: ApiFamily, encoding: OpenAiEncoding): number {
+  if (t instanceof UnreadString) {
+    if (t.byteLength > TOKENIZE_MAX_CHARS * 3)
+      return family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
+    t = t.value;
+  }
+  return family === 'anthropic' ? anthropicTokensForText(t) : countOpenAiTokens(t, encoding);
 }
 
 /** The output cap the request asks for (max_tokens, max_completion_tokens, max_output_tokens), or
@@ -86,7 +145,7 @@ function positiveInt(x: unknown): number | undefined {
 
 /** A string, a list of strings, or pre-tokenized input (numbers are tokens already). */
 function tallyPromptLike(x: unknown, tally: Tally): void {
-  if (typeof x === 'string') tally.texts.push(x);
+  if (typeof x === 'string' || x instanceof UnreadString) tally.texts.push(x);
   else if (typeof x === 'number') tally.tokens += 1;
   else if (Array.isArray(x)) for (const item of x) tallyPromptLike(item, tally);
 }
@@ -97,27 +156,26 @@ function tallyJson(x: unknown, tally: Tally): void {
 
 /** Text, image, audio and file parts of OpenAI chat and Responses content. */
 function tallyOpenAiContent(content: unknown, tally: Tally): void {
-  if (typeof content === 'string') return void tally.texts.push(content);
+  if (typeof content === 'string' || content instanceof UnreadString) return void tally.texts.push(content);
   if (!Array.isArray(content)) return tallyJson(content, tally);
   for (const part of content) {
     const type = field(part, 'type');
     const text = field(part, 'text') ?? field(part, 'refusal');
-    if (typeof text === 'string') tally.texts.push(text);
+    if (typeof text === 'string' || text instanceof UnreadString) tally.texts.push(text);
     else if (type === 'image_url' || type === 'input_image') {
       // chat: image_url.{url,detail}; Responses: image_url is the URL string, detail beside it.
       const img = field(part, 'image_url');
-      const url = typeof img === 'string' ? img : field(img, 'url');
+      const url = textOf(img) ?? textOf(field(img, 'url'));
       const detail = field(img, 'detail') ?? field(part, 'detail');
       tally.tokens += imageTokens('openai', tally.model, {
         ...(typeof url === 'string' && url.startsWith('data:') ? { data: url } : {}),
         ...(typeof detail === 'string' ? { detail } : {}),
       });
     } else if (type === 'input_audio') {
-      const data = field(field(part, 'input_audio'), 'data');
-      tally.tokens += audioTokens(typeof data === 'string' ? data : undefined);
+      tally.tokens += audioTokens(textOf(field(field(part, 'input_audio'), 'data')));
     } else if (type === 'file' || type === 'input_file') {
       const data = field(part, 'file_data') ?? field(field(part, 'file'), 'file_data');
-      tally.tokens += pdfTokens('openai', tally.model, typeof data === 'string' ? data : undefined);
+      tally.tokens += pdfTokens('openai', tally.model, textOf(data));
     } else tallyJson(part, tally);
   }
 }
@@ -129,7 +187,7 @@ function tallyChat(body: Record<string, unknown>, tally: Tally): void {
     tally.tokens += OPENAI_TOKENS_PER_MESSAGE;
     tallyPromptLike(field(msg, 'role'), tally);
     const name = field(msg, 'name');
-    if (typeof name === 'string') {
+    if (typeof name === 'string' || name instanceof UnreadString) {
       tally.texts.push(name);
       tally.tokens += OPENAI_TOKENS_PER_NAME;
     }
@@ -149,7 +207,7 @@ function tallyResponses(body: Record<string, unknown>, tally: Tally): void {
   tallyJson(body.tools, tally);
   tallyJson(field(body.text, 'format'), tally);
   const input = body.input;
-  if (typeof input === 'string') return void tally.texts.push(input);
+  if (typeof input === 'string' || input instanceof UnreadString) return void tally.texts.push(input);
   if (!Array.isArray(input)) return;
   tally.tokens += OPENAI_REPLY_PRIMING;
   for (const item of input) {
@@ -162,7 +220,7 @@ function tallyResponses(body: Record<string, unknown>, tally: Tally): void {
       tallyPromptLike(field(item, 'arguments'), tally);
     } else if (type === 'function_call_output') {
       const output = field(item, 'output');
-      if (typeof output === 'string') tally.texts.push(output);
+      if (typeof output === 'string' || output instanceof UnreadString) tally.texts.push(output);
       else tallyOpenAiContent(output, tally);
     } else {
       // reasoning, custom/built-in tool calls and their outputs: their JSON is an upper bound.
@@ -186,7 +244,7 @@ function tallyMessages(body: Record<string, unknown>, tally: Tally): void {
 }
 
 function tallyAnthropicContent(content: unknown, tally: Tally): void {
-  if (typeof content === 'string') return void tally.texts.push(content);
+  if (typeof content === 'string' || content instanceof UnreadString) return void tally.texts.push(content);
   if (!Array.isArray(content)) return;
   for (const block of content) {
     const type = field(block, 'type');
@@ -212,6 +270,5 @@ function tallyAnthropicContent(content: unknown, tally: Tally): void {
 
 /** The base64 payload of an Anthropic `source` ({type:'base64', data}); undefined for a URL or file. */
 function base64Source(source: unknown): string | undefined {
-  const data = field(source, 'data');
-  return field(source, 'type') === 'base64' && typeof data === 'string' ? data : undefined;
+  return field(source, 'type') === 'base64' ? textOf(field(source, 'data')) : undefined;
 }

@@ -63,75 +63,102 @@ for (;;) {
 `;
 
 export interface TokenizerThread {
-  /** Starts loading the encodings in the background (idempotent); resolves once all are loaded. */
+  /** Starts loading every encoding in the background (idempotent); resolves once all are loaded. */
   start(): Promise<void>;
   /** The exact count, or null while the encoding is still loading (or the thread is gone); the
-   *  first call starts the load. */
+   *  first call for an encoding starts its load (once `startWhen`'s gate opens). */
   count(text: string, encoding: OpenAiEncoding): number | null;
   /** The sum of each text's own count in one hand-over (a stream's deltas: one wait instead of one
    *  per delta), or null as for count(); also null if the texts do not fit the shared buffer. */
   countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null;
   /** Requests handed to the thread so far (each a wait on the event loop). */
   readonly handOvers: number;
+  /** Loads asked for by a count wait for `gate()` (start-core: the proxy's first quiet moment), so
+   *  loading never shares the CPU with the requests right after start. */
+  startWhen(gate: () => Promise<void>): void;
+  /** The encodings whose thread has started. */
+  loading(): OpenAiEncoding[];
 }
 
+interface Loading {
+  worker: Worker;
+  cell: Int32Array;
+  text: Buffer;
+  loaded: Promise<void>;
+  broken: boolean;
+}
+
+// Each encoding loads on a thread of its own, only once it is counted with: most traffic needs only
+// o200k_base, and every loaded encoding weighs tens of MB (issue 16's RSS target).
 export function createTokenizerThread(): TokenizerThread {
-  let started: { worker: Worker; cell: Int32Array; text: Buffer; loaded: Promise<void> } | undefined;
-  let broken = false;
+  const threads = new Map<OpenAiEncoding, Loading>();
+  const asked = new Set<OpenAiEncoding>();
+  let gate: (() => Promise<void>) | undefined;
   let handOvers = 0;
 
-  function start(): Promise<void> {
-    if (started) return started.loaded;
+  function startOne(encoding: OpenAiEncoding): Promise<void> {
+    const running = threads.get(encoding);
+    if (running) return running.loaded;
     const control = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
-    const req = createRequire(import.meta.url);
-    const modules = ENCODINGS.map((e) => req.resolve(`gpt-tokenizer/encoding/${e}`));
+    const modules = [createRequire(import.meta.url).resolve(`gpt-tokenizer/encoding/${encoding}`)];
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, text, modules } });
     // A thread blocked in Atomics.wait must not keep the process alive.
     worker.unref();
-    const loaded = new Promise<void>((resolve, reject) => {
-      let n = 0;
-      worker.on('message', () => {
-        if (++n === ENCODINGS.length) resolve();
-      });
+    const t: Loading = {
+      worker,
+      cell: new Int32Array(control),
+      text: Buffer.from(text),
+      loaded: Promise.resolve(),
+      broken: false,
+    };
+    t.loaded = new Promise<void>((resolve, reject) => {
+      worker.on('message', () => resolve());
       worker.on('error', (err) => {
-        broken = true;
+        t.broken = true;
         reject(err);
       });
       worker.on('exit', () => {
-        broken = true;
+        t.broken = true;
         reject(new Error('tokenizer thread exited'));
       });
     });
     // Callers that never await it fall back to upper bounds: the rejection is not theirs to handle.
-    loaded.catch(() => undefined);
-    started = { worker, cell: new Int32Array(control), text: Buffer.from(text), loaded };
-    return loaded;
+    t.loaded.catch(() => undefined);
+    threads.set(encoding, t);
+    return t.loaded;
   }
 
-  /** The loaded thread for `encoding`, or null (starting the load on first use). */
-  function ready(encoding: OpenAiEncoding): NonNullable<typeof started> | null {
-    if (!started) {
-      void start();
+  const start = () => Promise.all(ENCODINGS.map(startOne)).then(() => undefined);
+
+  /** The loaded thread for `encoding`, or null (asking for its load on first use). */
+  function ready(encoding: OpenAiEncoding): Loading | null {
+    const t = threads.get(encoding);
+    if (!t) {
+      if (!asked.has(encoding)) {
+        asked.add(encoding);
+        if (gate) void gate().then(() => startOne(encoding));
+        else void startOne(encoding);
+      }
       return null;
     }
-    const index = ENCODINGS.indexOf(encoding);
-    if (broken || (Atomics.load(started.cell, READY) & (1 << index)) === 0) return null;
-    return started;
+    // Each thread holds one encoding, its bit 0.
+    if (t.broken || (Atomics.load(t.cell, READY) & 1) === 0) return null;
+    return t;
   }
 
   /** Hands the request in the shared cells over and waits for the worker's answer. */
-  function exchange(t: NonNullable<typeof started>, encoding: OpenAiEncoding, bytes: number, texts: number) {
+  function exchange(t: Loading, bytes: number, texts: number) {
     const { cell, worker } = t;
     handOvers++;
     cell[LENGTH] = bytes;
-    cell[ENCODING] = ENCODINGS.indexOf(encoding);
+    cell[ENCODING] = 0;
     cell[TEXTS] = texts;
     Atomics.store(cell, STATE, REQUEST);
     Atomics.notify(cell, STATE);
     Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
     if (Atomics.load(cell, STATE) !== DONE) {
-      broken = true;
+      t.broken = true;
       void worker.terminate();
       return null;
     }
@@ -144,7 +171,7 @@ export function createTokenizerThread(): TokenizerThread {
   function count(text: string, encoding: OpenAiEncoding): number | null {
     const t = ready(encoding);
     if (!t || Buffer.byteLength(text, 'utf8') > TEXT_BYTES) return null;
-    return exchange(t, encoding, t.text.write(text, 0, 'utf8'), 0);
+    return exchange(t, t.text.write(text, 0, 'utf8'), 0);
   }
 
   function countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null {
@@ -157,7 +184,7 @@ export function createTokenizerThread(): TokenizerThread {
       t.text.writeUInt32LE(len, at);
       at += 4 + len;
     }
-    return exchange(t, encoding, at, texts.length);
+    return exchange(t, at, texts.length);
   }
 
   return {
@@ -167,8 +194,12 @@ export function createTokenizerThread(): TokenizerThread {
     get handOvers() {
       return handOvers;
     },
+    startWhen: (g) => {
+      gate = g;
+    },
+    loading: () => [...threads.keys()],
   };
 }
 
-/** The process's one tokenizer thread (the encodings are ~40 MB: one copy). */
+/** The process's tokenizer threads (one copy of each encoding). */
 export const tokenizerThread = createTokenizerThread();

@@ -61,6 +61,49 @@ export function valueEnd(bytes: Buffer, i: number, limit = bytes.length): number
   return j;
 }
 
+/** As valueEnd for the container at `i`, with the length of the longest string inside it
+ *  (-1, 0 when the container runs past `limit`). */
+export function containerEnd(bytes: Buffer, i: number, limit: number): [number, number] {
+  let depth = 0;
+  let longest = 0;
+  const stop = Math.min(limit, bytes.length);
+  for (let j = i; j < stop; j++) {
+    const b = bytes[j];
+    if (b === QUOTE) {
+      const end = stringEnd(bytes, j);
+      if (end - j > longest) longest = end - j;
+      j = end - 1;
+    } else if (b === 0x7b || b === 0x5b) depth++;
+    else if ((b === 0x7d || b === 0x5d) && --depth === 0) return j + 1 > limit ? [-1, 0] : [j + 1, longest];
+  }
+  if (stop < bytes.length) return [-1, 0];
+  throw new JsonSyntaxError(`Unterminated ${bytes[i] === 0x7b ? 'object' : 'array'} at position ${i}`);
+}
+
+const ESCAPES = new Set([0x22, 0x5c, 0x2f, 0x62, 0x66, 0x6e, 0x72, 0x74]);
+const isHex = (b: number | undefined) =>
+  b !== undefined && ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x46) || (b >= 0x61 && b <= 0x66));
+
+/** Throws what JSON.parse would for the inside of a string literal, checked from `from` up to
+ *  `to` (at most the closing quote): a raw control character or a bad escape. Returns where to
+ *  go on from (past `to` when an escape straddles it). For strings left unread (UnreadString). */
+export function checkJsonString(bytes: Buffer, from: number, to: number): number {
+  let j = from;
+  for (; j < to; j++) {
+    const b = bytes[j]!;
+    if (b < 0x20) throw new JsonSyntaxError(`Bad control character in string literal at position ${j}`);
+    if (b !== BACKSLASH) continue;
+    const e = bytes[++j];
+    if (e === 0x75) {
+      if (!(isHex(bytes[j + 1]) && isHex(bytes[j + 2]) && isHex(bytes[j + 3]) && isHex(bytes[j + 4])))
+        throw new JsonSyntaxError(`Bad Unicode escape in string literal at position ${j}`);
+      j += 4;
+    } else if (e === undefined || !ESCAPES.has(e))
+      throw new JsonSyntaxError(`Bad escaped character at position ${j}`);
+  }
+  return j;
+}
+
 /** The key of the string at [start, end): read as JSON, so `"stream\u005foptions"` is stream_options. */
 export function readKey(bytes: Buffer, start: number, end: number): string {
   const raw = bytes.toString('utf8', start, end);

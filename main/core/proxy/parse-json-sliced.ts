@@ -4,10 +4,16 @@
 // body is parsed here in pieces, in one pass: a container that fits in PIECE_BYTES goes through
 // JSON.parse whole, a bigger one is walked member by member (json-scan), and between pieces the
 // loop is handed back whenever a slice has run SLICE_MS. The result is what JSON.parse gives
-// (repeated keys: the last value, in the first one's place; `__proto__` an own property). Only a
-// single string bigger than a piece is parsed in one go.
+// (repeated keys: the last value, in the first one's place; `__proto__` an own property), except
+// that a string longer than UNREAD_STRING_BYTES inside the top-level members (messages, contents,
+// tool results: nearly all of a big agent context) is checked but not decoded: it stays in the
+// body's bytes as an UnreadString, so a request does not hold its body twice, and no single
+// string, however long, is parsed in one go. Top-level strings (model, prompt, input…) are decoded.
+import { UnreadString } from '../meter/unread-string.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from './json-depth.js';
 import {
+  checkJsonString,
+  containerEnd,
   JsonSyntaxError,
   readKey,
   skipSpace,
@@ -19,6 +25,10 @@ import {
 
 const PIECE_BYTES = 64 * 1024;
 const SLICE_MS = 4;
+/** Strings at least this long, below the top level, are left unread (UnreadString). */
+export const UNREAD_STRING_BYTES = 4 * 1024;
+/** An unread string is checked in steps of this many bytes, the loop handed back between. */
+const CHECK_STEP = 1024 * 1024;
 
 export class JsonTooDeepError extends Error {}
 
@@ -44,8 +54,23 @@ export async function parseJsonSliced(bytes: Buffer, maxDepth = MAX_JSON_DEPTH):
   const parse = async (start: number, depth: number): Promise<[unknown, number]> => {
     const c = bytes[start];
     const container = c === 0x7b || c === 0x5b;
-    const end = container ? valueEnd(bytes, start, start + PIECE_BYTES) : valueEnd(bytes, start);
-    if (end > 0) {
+    if (c === 0x22 && depth >= 2) {
+      const end = stringEnd(bytes, start);
+      if (end - start >= UNREAD_STRING_BYTES) {
+        // The inside, between the quotes (stringEnd found the closing one unescaped).
+        for (let at = start + 1; at < end - 1;) {
+          await breathe();
+          at = checkJsonString(bytes, at, Math.min(end - 1, at + CHECK_STEP));
+        }
+        return [new UnreadString(bytes, start, end), end];
+      }
+    }
+    // A container whose strings are all short is parsed whole (a message without long content);
+    // one holding a long string is walked, so the string can be left unread.
+    const [end, longest] = container
+      ? containerEnd(bytes, start, start + PIECE_BYTES)
+      : [valueEnd(bytes, start), 0];
+    if (end > 0 && (longest < UNREAD_STRING_BYTES || depth === 0)) {
       // Depth: this piece's own levels on top of the levels it sits in.
       if (container && jsonDeeperThan(bytes.subarray(start, end), maxDepth - depth))
         throw new JsonTooDeepError();

@@ -8,15 +8,20 @@ import { sql, type RawBuilder } from 'kysely';
 
 const q = (s: string) => sql.raw<string>(s);
 
-/** Text: '' for null; `'` before a formula's first character; quoted when it holds `",\r\n`. */
+/** Text: '' for null; `'` before a formula's first character; quoted when it holds `",\r\n`.
+ *  Most values need neither, and take the first branch after one GLOB and one substr. */
 function text(expr: string): string {
-  const p = `(CASE WHEN substr(${expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13)) THEN '''' || ${expr} ELSE ${expr} END)`;
+  const guard = `substr(${expr}, 1, 1) IN ('=', '+', '-', '@', char(9), char(13))`;
+  const p = `(CASE WHEN ${guard} THEN '''' || ${expr} ELSE ${expr} END)`;
   return (
     `(CASE WHEN ${expr} IS NULL THEN '' ` +
-    `WHEN instr(${p}, '"') > 0 OR instr(${p}, ',') > 0 OR instr(${p}, char(13)) > 0 OR instr(${p}, char(10)) > 0 ` +
-    `THEN '"' || replace(${p}, '"', '""') || '"' ELSE ${p} END)`
+    `WHEN NOT (${expr} GLOB '*[",\r\n]*' OR ${guard}) THEN ${expr} ` +
+    `WHEN ${expr} GLOB '*[",\r\n]*' THEN '"' || replace(${p}, '"', '""') || '"' ELSE ${p} END)`
   );
 }
+
+/** An integer column as text. */
+const int = (expr: string) => `CAST(${expr} AS TEXT)`;
 
 /**
  * A number as JavaScript's String() writes it: integers bare, else the fewest of 15 or 16
@@ -55,15 +60,15 @@ const FIELDS = [
   text('family'),
   text('endpoint'),
   text('path'),
-  num('status'),
+  int('status'),
   num('latency_ms'),
   num('ttfb_ms'),
   bool('streamed'),
-  num('input_tokens'),
-  num('cached_input_tokens'),
-  num('cache_write_tokens'),
-  num('output_tokens'),
-  num('reasoning_tokens'),
+  int('input_tokens'),
+  int('cached_input_tokens'),
+  int('cache_write_tokens'),
+  int('output_tokens'),
+  int('reasoning_tokens'),
   usd('cost_e10'),
   bool('estimated'),
   bool('cache_hit'),

@@ -2,7 +2,7 @@
 // substring scan gave, on both engines, for values written before a restart or before the upgrade.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { Kysely, SqliteDialect } from 'kysely';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
@@ -10,7 +10,8 @@ import { migrate } from '../../../main/core/store/migrations.js';
 import { toRow } from '../../../main/core/store/record-row.js';
 import { insertRequests } from '../../../main/core/store/statements.js';
 import type { LedgerSchema } from '../../../main/core/store/schema.js';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import { ENGINES, bareDatabase, opener, record, tempDir } from './helpers.js';
+import { postgresMissing } from '../../support/postgres.js';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
 const ids = (rs: LedgerRecord[]) => rs.map((r) => r.id);
@@ -141,5 +142,39 @@ describe('log queries use indexes, not a scan of every record (SQLite)', () => {
       /requests_tool_model_error_time \(tool=\? AND model=\? AND status=\?\)/,
     );
     await db.destroy();
+  });
+});
+
+describe.skipIf(postgresMissing)('log search by id or session prefix uses an index on Postgres', () => {
+  let dir: string;
+  let cleanup: () => Promise<void>;
+  beforeEach(async () => {
+    ({ dir, cleanup } = await tempDir());
+  });
+  afterEach(() => cleanup());
+
+  it('matches `LIKE prefix%` through an index, whatever the database locale', async () => {
+    const l = await opener('postgres')(dir);
+    l.append(record({ id: 'abc-1', time: '2024-05-01T00:00:00.000Z', session: 'sess-1' }));
+    await l.close();
+    const db = await bareDatabase('postgres', dir);
+    try {
+      const plans = await db.connection().execute(async (c) => {
+        // A table this small is read whole by choice; forbid that to see whether an index can serve.
+        await sql`set enable_seqscan = off`.execute(c);
+        const plan = async (q: ReturnType<typeof sql<unknown>>) =>
+          ((await sql`explain ${q}`.execute(c)).rows as { 'QUERY PLAN': string }[])
+            .map((r) => r['QUERY PLAN'])
+            .join(' | ');
+        return [
+          await plan(sql`select id from requests where id like 'zzz%'`),
+          await plan(sql`select id from requests where session like 'zzz%'`),
+        ];
+      });
+      expect(plans[0]).toMatch(/requests_id_prefix/);
+      expect(plans[1]).toMatch(/requests_session_prefix/);
+    } finally {
+      await db.destroy();
+    }
   });
 });

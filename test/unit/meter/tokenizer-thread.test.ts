@@ -33,6 +33,23 @@ describe('the tokenizer thread', () => {
     }
   });
 
+  it('loads only the encoding a count asks for, once the start-up gate opens', async () => {
+    const thread = createTokenizerThread();
+    let open!: () => void;
+    thread.startWhen(() => new Promise<void>((resolve) => (open = resolve)));
+    expect(thread.count(TEXTS[0]!, 'o200k_base')).toBeNull();
+    // Nothing loads while the gate is shut (start-core: until the proxy's first quiet moment).
+    await new Promise((r) => setImmediate(r));
+    expect(thread.loading()).toEqual([]);
+    open();
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    await expect
+      .poll(() => thread.count(TEXTS[0]!, 'o200k_base'), { timeout: 30_000, interval: 50 })
+      .toBe(o200k.countTokens(TEXTS[0]!, plain));
+    // cl100k_base (older models, embeddings) was never asked for: never loaded.
+    expect(thread.loading()).toEqual(['o200k_base']);
+  });
+
   it('the stand-in while loading (UTF-8 bytes) is never below the true count', async () => {
     const o200k = await import('gpt-tokenizer/encoding/o200k_base');
     const cl100k = await import('gpt-tokenizer/encoding/cl100k_base');

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -142,6 +143,43 @@ describe('a damaged catalog file', () => {
     expect(svc.current().source).toBe('bundled');
     expect(svc.status().problem).toMatch(/damaged.*using the bundled catalog/);
     expect(logs.some((l) => l.warn === 'price catalog damaged')).toBe(true);
+  });
+});
+
+describe('a saved catalog at start', () => {
+  // The saved file carries the SHA-256 of its providers as checked before saving, so a start that
+  // finds them unchanged does not check ~1,700 models again (issue 16: 50–350 ms of every start).
+  const saved = async () => {
+    const file = join(dir, 'price-catalog.json');
+    await refreshCatalog({ url: `${base}/one`, file, fetch, now: () => at });
+    return { file, json: JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown> };
+  };
+  const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+
+  it('is saved with the digest of its providers and loads back unchanged', async () => {
+    const { file, json } = await saved();
+    expect(json.providersSha256).toBe(sha256(json.providers));
+    const loaded = await loadCatalogFile(file);
+    expect(loaded.problem).toBeUndefined();
+    expect(loaded.catalog?.providers).toEqual(fresh);
+  });
+
+  it('whose digest matches is taken as checked; any change is checked in full', async () => {
+    const { file, json } = await saved();
+    // Not a catalog's shape, but vouched for by a matching digest: only Shimmy writes one.
+    const vouched = [{ id: 'openai' }, { id: 'anthropic' }];
+    await writeFile(file, JSON.stringify({ ...json, providers: vouched, providersSha256: sha256(vouched) }));
+    expect((await loadCatalogFile(file)).catalog?.providers).toEqual(vouched);
+    // The same shape under the old digest (a hand edit, a damaged disk): checked, and refused.
+    await writeFile(file, JSON.stringify({ ...json, providers: vouched }));
+    expect((await loadCatalogFile(file)).problem).toMatch(/damaged/);
+    // A valid edit under the old digest, and a file from before the digest: checked, and used.
+    const edited = (fresh as Array<{ id: string; name: string }>).map((p) => ({ ...p, name: `${p.name}!` }));
+    await writeFile(file, JSON.stringify({ ...json, providers: edited }));
+    expect((await loadCatalogFile(file)).catalog?.providers).toEqual(edited);
+    const { providersSha256: _, ...older } = json;
+    await writeFile(file, JSON.stringify(older));
+    expect((await loadCatalogFile(file)).catalog?.providers).toEqual(fresh);
   });
 });
 

@@ -1,6 +1,10 @@
 // Big request bodies are parsed in slices that let other requests run between them (issue 16),
-// and the result is exactly JSON.parse's.
+// and the result is JSON.parse's — except that long strings below the top level are left in the
+// body's bytes (UnreadString), read only by the token estimate and by serializing.
 import { describe, expect, it } from 'vitest';
+import { cacheKey } from '../../../main/core/cache/cache-key.js';
+import { estimateInputTokens, estimateInputTokensSliced } from '../../../main/core/meter/estimate.js';
+import { UnreadString } from '../../../main/core/meter/unread-string.js';
 import { parseJsonSliced } from '../../../main/core/proxy/parse-json-sliced.js';
 import { parseRequestBody } from '../../../main/core/proxy/read-json-any-type.js';
 import { Refused } from '../../../main/core/proxy/refused.js';
@@ -25,7 +29,7 @@ describe('parseJsonSliced', () => {
     const text = big(20_000);
     expect(text.length).toBeGreaterThan(2_000_000);
     const { json, top } = await parseJsonSliced(Buffer.from(text));
-    expect(json).toEqual(JSON.parse(text));
+    expect(JSON.parse(JSON.stringify(json))).toEqual(JSON.parse(text));
     expect(top!.members.map((m) => m.key)).toEqual(['model', 'stream', 'messages', 'tools']);
   });
 
@@ -39,7 +43,7 @@ describe('parseJsonSliced', () => {
     ];
     for (const text of cases) {
       const { json } = await parseJsonSliced(Buffer.from(text));
-      expect(json).toEqual(JSON.parse(text));
+      expect(JSON.parse(JSON.stringify(json))).toEqual(JSON.parse(text));
       expect(Object.getPrototypeOf(json)).toBe(Object.getPrototypeOf(JSON.parse(text)));
     }
   });
@@ -55,10 +59,50 @@ describe('parseJsonSliced', () => {
       `[${filler} ${filler}]`,
       `{a:${filler}}`,
       `[${filler}, tru]`,
+      // Long strings left unread are still checked as JSON.parse checks them.
+      `{"m":[{"c":"${'y'.repeat(70_000)}\u0001"}]}`,
+      `{"m":[{"c":"${'y'.repeat(70_000)}\\x"}]}`,
+      `{"m":[{"c":"${'y'.repeat(70_000)}\\u12G4"}]}`,
+      `{"m":[{"c":"${'y'.repeat(70_000)}\n"}]}`,
     ]) {
       expect(() => JSON.parse(text)).toThrow();
       await expect(parseJsonSliced(Buffer.from(text))).rejects.toThrow(SyntaxError);
     }
+  });
+});
+
+describe('a big body does not hold its strings twice', () => {
+  it('leaves long strings below the top level in the bytes; estimates and cache keys are unchanged', async () => {
+    const turn = 'The build failed in step 3 because the cache key changed; here is the log. '.repeat(70);
+    const body = {
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: Array.from({ length: 300 }, (_, i) => ({
+        role: i % 2 ? 'assistant' : 'user',
+        content: i % 5 ? `${i} \u00e9 "${turn}"` : [{ type: 'text', text: `${i}: ${turn}` }],
+      })),
+    };
+    const text = JSON.stringify(body);
+    expect(text.length).toBeGreaterThan(1_500_000);
+    const { json } = await parseJsonSliced(Buffer.from(text));
+    const messages = (json as typeof body).messages;
+    expect(messages[1]!.content).toBeInstanceOf(UnreadString);
+    expect((messages[0]!.content as Array<{ text: unknown }>)[0]!.text).toBeInstanceOf(UnreadString);
+    expect(messages[1]!.role).toBe('assistant');
+    expect((json as typeof body).model).toBe('gpt-4o-mini');
+    const full = JSON.parse(text) as unknown;
+    const whole = estimateInputTokens('openai', 'chat', full, 'gpt-4o-mini');
+    expect(estimateInputTokens('openai', 'chat', json, 'gpt-4o-mini')).toBe(whole);
+    // What admit awaits: the same count, a slice at a time.
+    const sliced = estimateInputTokensSliced('openai', 'chat', json, 'gpt-4o-mini');
+    expect(sliced).toBeInstanceOf(Promise);
+    expect(await sliced).toBe(whole);
+    expect(await estimateInputTokensSliced('anthropic', 'messages', json, 'claude-sonnet-4-5')).toBe(
+      estimateInputTokens('anthropic', 'messages', full, 'claude-sonnet-4-5'),
+    );
+    const key = (b: unknown) =>
+      cacheKey({ provider: 'openai', model: 'gpt-4o-mini', endpoint: 'chat', body: b });
+    expect(key(json)).toBe(key(full));
   });
 });
 

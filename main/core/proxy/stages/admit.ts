@@ -14,6 +14,7 @@ import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-ca
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
+import { estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
@@ -132,6 +133,11 @@ export async function admit(
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
 
+  // Counted before the reservation's one tick, a slice at a time for a body with a lot of text.
+  if ((budgeted || tool.limits.tpm) && estimated === undefined) {
+    const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, model) : 0;
+    estimated = counting instanceof Promise ? await counting : counting;
+  }
   const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
   // Embeddings write nothing; images have no output limit to lower but a known worst case per
   // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
