@@ -61,10 +61,14 @@ function hasLongPiece(text: string): boolean {
   return false;
 }
 
+/** Texts counted at their bound, never tokenized: too long, or holding a piece BPE is slow on. */
+function boundOnly(text: string): boolean {
+  return text.length > TOKENIZE_MAX_CHARS || (text.length >= LONG_PIECE && hasLongPiece(text));
+}
+
 export function countOpenAiTokens(text: string, encoding: OpenAiEncoding): number {
   if (text.length === 0) return 0;
-  if (text.length > TOKENIZE_MAX_CHARS) return tokenUpperBound(text);
-  if (text.length >= LONG_PIECE && hasLongPiece(text)) return tokenUpperBound(text);
+  if (boundOnly(text)) return tokenUpperBound(text);
   return tokenizerThread.count(text, encoding) ?? tokenUpperBound(text);
 }
 
@@ -76,8 +80,7 @@ export function countOpenAiTokensSum(texts: readonly string[], encoding: OpenAiE
   const batch: string[] = [];
   for (const text of texts) {
     if (text.length === 0) continue;
-    if (text.length > TOKENIZE_MAX_CHARS || (text.length >= LONG_PIECE && hasLongPiece(text)))
-      sum += tokenUpperBound(text);
+    if (boundOnly(text)) sum += tokenUpperBound(text);
     else batch.push(text);
   }
   if (batch.length === 0) return sum;
