@@ -4,12 +4,9 @@
 // `shimmy dashboard` prints), so every browser context gets its own session the way a person does.
 // BENCH_DATA_DIR: open Shimmy on that data dir (a prepared 1M-record ledger) instead of a fresh one.
 // IPC: sends {type:'ready', url, token?}; answers {type:'stats'} (CPU time, RSS), {type:'login'}.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { startFakeUpstream } from './fake-upstream.mjs';
 import { startRawProxy } from './pass-through.mjs';
+import { startShimmy } from './start-shimmy.mjs';
 
 const role = process.argv[2];
 let close = async () => {};
@@ -18,53 +15,23 @@ let loginUrl = () => null;
 /** The tools a prepared data dir's ledger uses (ledger-data.mjs), so the overview lists them. */
 const benchTools = () => JSON.parse(process.env.BENCH_TOOLS ?? '[]');
 
-async function startShimmy(upstreamUrl) {
-  const { startCore } = await import(
-    pathToFileURL(join(import.meta.dirname, '../../dist/main/core/start-core.js')).href
-  );
-  const given = process.env.BENCH_DATA_DIR;
-  const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'shimmy-bench-dash-')));
-  const openai = {
-    name: 'openai',
-    kind: 'openai',
-    baseUrl: `${upstreamUrl}/v1`,
-    isDefault: true,
-    builtin: true,
-  };
-  await writeFile(join(dataDir, 'config.json'), JSON.stringify({ version: 1, providers: [openai] }));
-  const core = await startCore({
-    dataDir,
-    port: 0,
-    keychain: null,
-    env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
-    log: () => {},
+// The ledger's tools get budgets, as people set them (the overview shows their bars); the load's
+// tool has none, like the proxy bench's (no token count per request).
+async function startDashboardShimmy(upstreamUrl) {
+  const s = await startShimmy(upstreamUrl, {
+    dataDir: process.env.BENCH_DATA_DIR,
+    budgetedTools: benchTools(),
   });
-  const createTool = async (name, limits) => {
-    const res = await fetch(`${core.url}/api/tools`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${core.adminSecret}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ name, limits }),
-    });
-    if (!res.ok) throw new Error(`creating tool ${name}: HTTP ${res.status} ${await res.text()}`);
-    return (await res.json()).token;
-  };
-  // The ledger's tools with budgets, as people set them (the overview shows their bars); the load's
-  // tool without, like the proxy bench's (no token count per request).
-  for (const name of benchTools()) await createTool(name, { dailyUsd: 1000, monthlyUsd: 10000 });
-  const token = await createTool('bench', {});
-  close = async () => {
-    await core.close();
-    if (!given) await rm(dataDir, { recursive: true, force: true });
-  };
-  loginUrl = () => core.createLoginUrl();
-  return { url: core.url, token };
+  close = () => s.close();
+  loginUrl = () => s.core.createLoginUrl();
+  return { url: s.url, token: s.token };
 }
 
 async function start() {
   const upstreamUrl = (await startFakeUpstream()).url;
   if (role === 'direct') return { url: upstreamUrl };
   if (role === 'raw') return { url: (await startRawProxy(upstreamUrl)).url };
-  if (role === 'shimmy') return startShimmy(upstreamUrl);
+  if (role === 'shimmy') return startDashboardShimmy(upstreamUrl);
   throw new Error(`unknown role "${role}"`);
 }
 

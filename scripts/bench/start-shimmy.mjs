@@ -16,11 +16,15 @@ async function admin(core, method, path, body) {
   return text ? JSON.parse(text) : undefined;
 }
 
-/** Returns `{ url, token, price, core, close() }`; `token` is the bench tool's proxy token. */
-export async function startShimmy(upstreamUrl) {
+/**
+ * Returns `{ url, token, price, core, close() }`; `token` is the bench tool's proxy token.
+ * `dataDir`: open that (prepared) data dir instead of a fresh temp one, and keep it on close;
+ * `budgetedTools`: more tools to create first, each with a daily and monthly USD budget.
+ */
+export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools = [] } = {}) {
   const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
   const { startCore } = await import(pathToFileURL(corePath).href);
-  const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-bench-'));
+  const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'shimmy-bench-')));
   // The openai provider points at the fake upstream before start: a SHIMMY_KEY_* key is bound to
   // the base URL its provider has at start (repointing it after would leave it without a key).
   const openai = {
@@ -40,6 +44,8 @@ export async function startShimmy(upstreamUrl) {
     // scripts/bench-redis.mjs: the same target with its limits in Redis.
     ...(process.env.BENCH_REDIS ? { redis: process.env.BENCH_REDIS } : {}),
   });
+  for (const name of budgetedTools)
+    await admin(core, 'POST', '/api/tools', { name, limits: { dailyUsd: 1000, monthlyUsd: 10000 } });
   const limits = process.env.BENCH_TOOL_LIMITS ? JSON.parse(process.env.BENCH_TOOL_LIMITS) : {};
   const { token } = await admin(core, 'POST', '/api/tools', { name: 'bench', limits });
   const prices = await admin(core, 'GET', '/api/prices');
@@ -51,7 +57,7 @@ export async function startShimmy(upstreamUrl) {
     core,
     async close() {
       await core.close();
-      await rm(dataDir, { recursive: true, force: true });
+      if (!given) await rm(dataDir, { recursive: true, force: true });
     },
   };
 }
