@@ -21,6 +21,8 @@ export const DONE = 2;
 export const TEXT_BYTES = 600_000;
 /** The async lane holds any one text token-count.ts tokenizes, with its length. */
 export const LANE_BYTES = TEXT_BYTES + 4;
+/** The worker's young generation cap (resourceLimits.maxYoungGenerationSizeMb). */
+export const YOUNG_GENERATION_MB = 4;
 /** Only for a worker that died mid-count; a 200k-character count takes well under a second. */
 export const COUNT_TIMEOUT_MS = 10_000;
 
@@ -37,6 +39,12 @@ for (let i = 0; i < workerData.modules.length; i++) {
   Atomics.or(cell, ${READY}, 1 << i);
   parentPort.postMessage(i);
 }
+// Loading leaves ~16 MB of garbage (the rank file's parse) that no collection would ever take:
+// this thread then sleeps in Atomics.wait. A full one now (gc exposed to a fresh context only).
+try {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  require('node:vm').runInNewContext('gc')();
+} catch {}
 const lane = Buffer.from(workerData.lane);
 const serveLane = () => {
   const countOf = counters[cell[${ENCODING}]];
