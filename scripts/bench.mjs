@@ -31,7 +31,8 @@
 // a few minutes) --streams-parts slow,memory,bodies
 // --startup-rounds N (5; 0 skips start-up to the first proxied 200, the CLI's start-up and what
 // loads meanwhile: bench/startup.mjs) --rss-requests N (100000; 0 skips RSS after N requests vs
-// raw's: bench/rss.mjs).
+// raw's: bench/rss.mjs) --dashboard-render N (1000000; 0 skips the dashboard's first render with
+// an N-record ledger vs an empty one: bench/dashboard-render.mjs).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,9 @@ const { values: args } = parseArgs({
     // Issue 16's dashboards: proxy CPU per request at 500 req/s with 0 / N real Chromium dashboards
     // (scripts/bench/dashboards.mjs; a few minutes on this machine, so opt-in: --dashboards 20).
     dashboards: { type: 'string', default: '0' },
+    // Issue 16's dashboard first render with an N-record ledger vs an empty one, in headless Chromium
+    // (scripts/bench/dashboard-render.mjs; ~1 min, plus ~1 min to fill a ledger once a day; 0 skips).
+    'dashboard-render': { type: 'string', default: '1000000' },
   },
 });
 const durationMs = Number(args.duration);
@@ -329,6 +333,16 @@ if (ledgerRecords > 0) {
 if (Number(args.dashboards) > 0) {
   const { runDashboardsPart } = await import('./bench/dashboards.mjs');
   report.dashboards = await runDashboardsPart({ dashboards: Number(args.dashboards) });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+}
+if (Number(args['dashboard-render']) > 0) {
+  const { runDashboardRenderBench } = await import('./bench/dashboard-render.mjs');
+  try {
+    report.dashboardRender = await runDashboardRenderBench({ records: Number(args['dashboard-render']) });
+  } catch (err) {
+    // A browser that cannot start must not cost the figures above.
+    console.log(`\n(dashboard first-render bench failed: ${err.message})`);
+  }
   await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
 }
 if (args.streams) {
