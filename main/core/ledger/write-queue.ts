@@ -43,7 +43,12 @@ export function wideDeltas(rows: readonly RequestRow[]): WideDelta[] {
     const user = r.user ?? '';
     const project = r.project ?? '';
     const client = r.client ?? '';
-    const id = rows.length === 1 ? '' : JSON.stringify([r.day, r.tool, r.model, user, project, client]);
+    // Length-prefixed, so no name (a model or user a client sent may hold any character) can forge
+    // another key; cheaper than JSON.stringify of an array per record.
+    const id =
+      rows.length === 1
+        ? ''
+        : `${r.day}${r.tool.length}:${r.tool}${r.model.length}:${r.model}${user.length}:${user}${project.length}:${project}${client.length}:${client}`;
     let d = map.get(id);
     if (!d) map.set(id, (d = { day: r.day, tool: r.tool, model: r.model, user, project, client, sums: emptySums() }));
     addRow(d.sums, r);
