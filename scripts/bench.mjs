@@ -165,10 +165,12 @@ async function runScenario(s, targets) {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length];
-      const before = (await t.server.stats()).cpuMicros;
+      const before = await t.server.stats();
       const run = await load(t, s, warmupMs, durationMs / rounds);
-      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, completed: 0 });
-      acc.cpuMicros += (await t.server.stats()).cpuMicros - before;
+      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, mainMicros: 0, completed: 0 });
+      const after = await t.server.stats();
+      acc.cpuMicros += after.cpuMicros - before.cpuMicros;
+      acc.mainMicros += (after.mainThreadCpuMicros ?? NaN) - (before.mainThreadCpuMicros ?? NaN);
       acc.completed += run.completed;
       acc.latencies.push(run.latenciesMs);
       // Each round's own p50 and req/s: the verdicts compare targets round by round (report.mjs).
@@ -190,6 +192,7 @@ async function runScenario(s, targets) {
       ...summarize({ latenciesMs: all, errors: acc.errors, elapsedMs: acc.elapsedMs }),
       // Warm-up included on both sides: CPU used over requests completed.
       cpuMicrosPerRequest: acc.cpuMicros / acc.completed,
+      mainThreadMicrosPerRequest: acc.mainMicros / acc.completed,
       perRound: acc.perRound.map((r) => ({ p50Ms: r.p50Ms, rps: r.rps })),
       ...(acc.firstError ? { firstError: acc.firstError } : {}),
     };
@@ -261,7 +264,12 @@ if (!args.split) {
         targets
           .filter((t) => t.name !== 'direct')
           .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs`)
-          .join(', '),
+          .join(', ') +
+        // The event loop's share: what throughput and latency wait on (10 ms ticks; upstream included).
+        `; main thread ${targets
+          .filter((t) => t.name !== 'direct')
+          .map((t) => `${t.name} ${t.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}`)
+          .join(' / ')} µs (direct ${byName.direct.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)})`,
     );
   }
 }
