@@ -31,7 +31,8 @@
 // a few minutes) --streams-parts slow,memory,bodies
 // --startup-rounds N (5; 0 skips start-up to the first proxied 200, the CLI's start-up and what
 // loads meanwhile: bench/startup.mjs) --rss-requests N (100000; 0 skips RSS after N requests vs
-// raw's: bench/rss.mjs).
+// raw's: bench/rss.mjs) --dashboard-render N (1000000; 0 skips the dashboard's first render with
+// an N-record ledger vs an empty one: bench/dashboard-render.mjs).
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
@@ -61,6 +62,9 @@ const { values: args } = parseArgs({
     // Issue 16's dashboards: proxy CPU per request at 500 req/s with 0 / N real Chromium dashboards
     // (scripts/bench/dashboards.mjs; a few minutes on this machine, so opt-in: --dashboards 20).
     dashboards: { type: 'string', default: '0' },
+    // Issue 16's dashboard first render with an N-record ledger vs an empty one, in headless Chromium
+    // (scripts/bench/dashboard-render.mjs; ~1 min, plus ~1 min to fill a ledger once a day; 0 skips).
+    'dashboard-render': { type: 'string', default: '1000000' },
   },
 });
 const durationMs = Number(args.duration);
@@ -161,10 +165,12 @@ async function runScenario(s, targets) {
   for (let round = 0; round < rounds; round++) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length];
-      const before = (await t.server.stats()).cpuMicros;
+      const before = await t.server.stats();
       const run = await load(t, s, warmupMs, durationMs / rounds);
-      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, completed: 0 });
-      acc.cpuMicros += (await t.server.stats()).cpuMicros - before;
+      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, mainMicros: 0, completed: 0 });
+      const after = await t.server.stats();
+      acc.cpuMicros += after.cpuMicros - before.cpuMicros;
+      acc.mainMicros += (after.mainThreadCpuMicros ?? NaN) - (before.mainThreadCpuMicros ?? NaN);
       acc.completed += run.completed;
       acc.latencies.push(run.latenciesMs);
       // Each round's own p50 and req/s: the verdicts compare targets round by round (report.mjs).
@@ -186,6 +192,7 @@ async function runScenario(s, targets) {
       ...summarize({ latenciesMs: all, errors: acc.errors, elapsedMs: acc.elapsedMs }),
       // Warm-up included on both sides: CPU used over requests completed.
       cpuMicrosPerRequest: acc.cpuMicros / acc.completed,
+      mainThreadMicrosPerRequest: acc.mainMicros / acc.completed,
       perRound: acc.perRound.map((r) => ({ p50Ms: r.p50Ms, rps: r.rps })),
       ...(acc.firstError ? { firstError: acc.firstError } : {}),
     };
@@ -257,7 +264,12 @@ if (!args.split) {
         targets
           .filter((t) => t.name !== 'direct')
           .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs`)
-          .join(', '),
+          .join(', ') +
+        // The event loop's share: what throughput and latency wait on (10 ms ticks; upstream included).
+        `; main thread ${targets
+          .filter((t) => t.name !== 'direct')
+          .map((t) => `${t.name} ${t.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}`)
+          .join(' / ')} µs (direct ${byName.direct.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)})`,
     );
   }
 }
@@ -329,6 +341,16 @@ if (ledgerRecords > 0) {
 if (Number(args.dashboards) > 0) {
   const { runDashboardsPart } = await import('./bench/dashboards.mjs');
   report.dashboards = await runDashboardsPart({ dashboards: Number(args.dashboards) });
+  await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
+}
+if (Number(args['dashboard-render']) > 0) {
+  const { runDashboardRenderBench } = await import('./bench/dashboard-render.mjs');
+  try {
+    report.dashboardRender = await runDashboardRenderBench({ records: Number(args['dashboard-render']) });
+  } catch (err) {
+    // A browser that cannot start must not cost the figures above.
+    console.log(`\n(dashboard first-render bench failed: ${err.message})`);
+  }
   await writeFile(jsonFile, JSON.stringify(report, null, 2) + '\n');
 }
 if (args.streams) {

@@ -150,7 +150,7 @@ function descendantsCpuMicros(rootPid, skip) {
   return sum;
 }
 
-async function buildRenderer(log) {
+export async function buildRenderer(log) {
   const t = performance.now();
   await promisify(execFile)(
     process.execPath,
@@ -190,7 +190,7 @@ async function openDashboards(browser, server, n) {
 
 const todayTile = (d) => d.page.getByTestId('spend-today').locator('.tile-value').textContent();
 
-async function launchBrowser() {
+export async function launchBrowser() {
   const { chromium } = await import('playwright-core');
   return chromium.launch({
     executablePath: CHROMIUM,

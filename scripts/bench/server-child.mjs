@@ -4,6 +4,7 @@
 // with BENCH_CPU_PROFILE=FILE, the child profiles itself from ready to stop into FILE.
 // IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
 // (+ Shimmy's spend).
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startCpuProfile } from './cpu-profiler.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
@@ -60,6 +61,20 @@ if (process.env.BENCH_BUSY_BLOCKS) {
   }, 1).unref();
 }
 
+// The main thread's own CPU (Linux: /proc, in clock ticks): the event loop is what a request waits
+// for, while process.cpuUsage() also counts worker threads (the ledger's, the tokenizer's) that run
+// beside it on the other core.
+const TICK_MICROS = 10_000; // USER_HZ is 100 on Linux
+function mainThreadCpuMicros() {
+  try {
+    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(f[11]) + Number(f[12])) * TICK_MICROS; // utime, stime (fields 14, 15)
+  } catch {
+    return null;
+  }
+}
+
 process.on('message', async (msg) => {
   if (msg?.type === 'stats') {
     const loopMaxMs = loopDelay.max / 1e6;
@@ -79,6 +94,7 @@ process.on('message', async (msg) => {
       externalBytes: m.external,
       cpuMicros: cpu.user + cpu.system,
       cpuSystemMicros: cpu.system,
+      mainThreadCpuMicros: mainThreadCpuMicros(),
       loopMaxMs,
       loopBusyMaxMs,
       ...statsExtra(),

@@ -37,8 +37,14 @@ export interface LedgerEngine {
   readonly reader: Kysely<LedgerSchema>;
   /** Maintenance writes outside the batch (retention, import, recovery, heartbeat). */
   readonly writer: Kysely<LedgerSchema>;
-  /** Commits one batch atomically. SQLite commits synchronously (returns undefined). */
-  write(batch: WriteBatch): void | Promise<void>;
+  /** Commits one batch atomically; resolves once it is in the database. */
+  write(batch: WriteBatch): Promise<void>;
+  /**
+   * Blocks until the batches handed to write() are committed. Only an engine that commits off the
+   * calling thread has it (SQLite's write worker); the write queue calls it when records pile up
+   * faster than they are committed, so what a `kill -9` can lose stays bounded.
+   */
+  waitForWrites?(): void;
   /** Makes committed batches survive power loss (SQLite: fdatasync the WAL; Postgres: a no-op). */
   sync(): Promise<void>;
   /** SQLite: one process owns the file (the data-dir lock), so every other instance is dead. */

@@ -1,7 +1,7 @@
 // The batched writer, against an engine that only keeps what it is given (passed in, as the
 // ledger passes SQLite or Postgres): what each batch asks the database to write.
 import { describe, expect, it } from 'vitest';
-import { WriteQueue } from '../../../main/core/ledger/write-queue.js';
+import { MAX_BACKLOG, WriteQueue } from '../../../main/core/ledger/write-queue.js';
 import type { LedgerEngine, WriteBatch } from '../../../main/core/store/ledger-engine.js';
 import { toRow } from '../../../main/core/store/record-row.js';
 import { sampleRecord, sampleReservation } from '../../../main/core/store/samples.js';
@@ -51,5 +51,31 @@ describe('write queue: the reservation journal', () => {
     expect(batches[1]!.reserve.map((r) => r.id)).toEqual(['open']);
     expect(batches[1]!.settle).toEqual(['slow']);
     expect(batches[1]!.records.map((r) => r.id)).toEqual(['slow', 'quick']);
+  });
+});
+
+describe('write queue: a writer faster than the database', () => {
+  it('waits for the batch in flight once MAX_BACKLOG records queue behind it, not before', async () => {
+    let finish: () => void = () => undefined;
+    let waits = 0;
+    const engine = {
+      kind: 'sqlite',
+      exclusive: true,
+      // The first batch stays in flight until finish(): an engine committing off the thread.
+      write: () => new Promise<void>((resolve) => (finish = resolve)),
+      waitForWrites: () => void waits++,
+      sync: async () => undefined,
+      close: async () => undefined,
+    } as unknown as LedgerEngine;
+    const q = new WriteQueue(engine, () => undefined);
+    q.addRecord(row('first'));
+    const first = q.drain();
+    for (let i = 0; i < MAX_BACKLOG - 1; i++) q.addRecord(row(`r${i}`));
+    expect(waits).toBe(0);
+    q.addRecord(row('one-too-many'));
+    expect(waits).toBe(1);
+    finish();
+    await first;
+    q.stop();
   });
 });

@@ -1,7 +1,9 @@
-// The embedded engine: one SQLite file (better-sqlite3, WAL). Batches are committed on the main
-// thread, synchronously — a few µs into the page cache, so a `kill -9` keeps every committed
-// batch — with the writer's automatic checkpoints off: checkpoints (which fsync) and every query
-// run on the read worker instead. fdatasync of the WAL runs on the thread pool (sync()).
+// The embedded engine: one SQLite file (better-sqlite3, WAL). Batches are committed on a write
+// worker (sqlite/write-worker.ts) into the page cache — a `kill -9` keeps every committed batch —
+// with automatic checkpoints off: checkpoints (which fsync) and every query run on the read worker
+// instead. fdatasync of the WAL runs on the thread pool (sync()). The main thread's connection
+// runs migrations and maintenance writes, and commits batches itself only when the workers cannot
+// share the file (a full disk at start-up) or the write worker has exited.
 import { chmod, open, type FileHandle } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { Kysely, SqliteDialect, sql } from 'kysely';
@@ -19,9 +21,12 @@ import {
   wideValues,
 } from '../statements.js';
 import { WorkerSqliteDialect } from './worker-dialect.js';
+import { startWriteWorker, type BatchRows } from './write-worker.js';
 import { sampleRecord, sampleReservation, sampleWide } from '../samples.js';
 
 const CHECKPOINT_EVERY_MS = 1000;
+/** Longest waitForWrites() blocks: the worker's busy timeout, after which the batch fails anyway. */
+const WAIT_FOR_WRITES_MS = 5000;
 
 export async function openSqlite(file: string): Promise<LedgerEngine> {
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
@@ -59,26 +64,33 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   }
 
   // Kysely builds each statement once; better-sqlite3 keeps it prepared for every batch.
-  const prepared = <T>(q: { compile(): { sql: string; parameters: readonly unknown[] } }, sample: T[]) => {
+  const compiled = <T>(q: { compile(): { sql: string; parameters: readonly unknown[] } }, sample: T[]) => {
     const c = q.compile();
     if (c.parameters.length !== sample.length) throw new Error(`statement shape changed: ${c.sql}`);
-    return raw.prepare(c.sql);
+    return c.sql;
   };
   const requestColumns = Object.keys(toRow(sampleRecord, '2024-01-01')) as (keyof RequestRow)[];
-  const insertRequest = prepared(insertRequests(writer, [toRow(sampleRecord, '2024-01-01')]), requestColumns);
-  const upsert = prepared(upsertWide(writer, [sampleWide]), Object.values(wideValues(sampleWide)));
   const reservationColumns = Object.keys(sampleReservation) as (keyof typeof sampleReservation)[];
-  const insertReservation = prepared(insertReservations(writer, [sampleReservation]), reservationColumns);
-  const deleteReservation = prepared(deleteReservations(writer, ['x']), ['x']);
-  const insertTerm = prepared(insertTerms(writer, [{ col: 'tool', value: 'x' }]), ['tool', 'x']);
-
-  const commit = raw.transaction((b: WriteBatch) => {
-    for (const r of b.records) insertRequest.run(requestColumns.map((c) => r[c]));
-    for (const d of b.rollups) upsert.run(Object.values(wideValues(d)));
-    for (const r of b.reserve) insertReservation.run(reservationColumns.map((c) => r[c]));
-    for (const id of b.settle) deleteReservation.run([id]);
-    for (const t of b.terms ?? []) insertTerm.run([t.col, t.value]);
+  const statements = {
+    record: compiled(insertRequests(writer, [toRow(sampleRecord, '2024-01-01')]), requestColumns),
+    rollup: compiled(upsertWide(writer, [sampleWide]), Object.values(wideValues(sampleWide))),
+    reserve: compiled(insertReservations(writer, [sampleReservation]), reservationColumns),
+    settle: compiled(deleteReservations(writer, ['x']), ['x']),
+    term: compiled(insertTerms(writer, [{ col: 'tool', value: 'x' }]), ['tool', 'x']),
+  };
+  // Kysely builds each statement once; better-sqlite3 keeps it prepared for every batch.
+  const rowsOf = (b: WriteBatch): BatchRows => ({
+    record: b.records.map((r) => requestColumns.map((c) => r[c])),
+    rollup: b.rollups.map((d) => Object.values(wideValues(d))),
+    reserve: b.reserve.map((r) => reservationColumns.map((c) => r[c])),
+    settle: b.settle.map((id) => [id]),
+    term: (b.terms ?? []).map((t) => [t.col, t.value]),
   });
+  const here = Object.entries(statements).map(([name, text]) => [name as keyof BatchRows, raw.prepare(text)] as const);
+  const commitHere = raw.transaction((rows: BatchRows) => {
+    for (const [name, st] of here) for (const r of rows[name]) st.run(r);
+  });
+  const worker = shared ? startWriteWorker(file, statements) : undefined;
 
   let dirty = false;
   let wal: FileHandle | undefined;
@@ -93,9 +105,14 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     reader,
     writer,
     exclusive: true,
-    write(batch) {
-      commit(batch);
+    async write(batch) {
+      const rows = rowsOf(batch);
+      if (worker?.running) await worker.write(rows);
+      else commitHere(rows);
       dirty = true;
+    },
+    waitForWrites() {
+      worker?.waitIdle(WAIT_FOR_WRITES_MS);
     },
     async sync() {
       if (!dirty) return;
@@ -106,6 +123,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     async close() {
       clearInterval(checkpoints);
       await wal?.close();
+      await worker?.close();
       if (shared) await reader.destroy();
       await writer.destroy(); // closes the writer; the last connection checkpoints and removes the WAL
     },

@@ -1,0 +1,91 @@
+// What the dashboard's first paint waits for, in a real Chromium against `shimmy serve`. The tiles
+// and tool cards come from the overview (in-memory roll-ups); the plan windows and the 30-day chart
+// are ledger queries that took 0.3–0.6 s at 1M records on a busy machine, on the same query thread
+// as the request list's first page. So the page asks for the overview and that first page at once,
+// and for the plan windows and the chart only after the overview has answered. Here the overview's
+// answer is held back: nothing else may be asked for meanwhile; released, the rest follows.
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectAdmin, type AdminClient } from '../../main/cli/admin-client.js';
+import { cliEnv, freePort, startServe, type ServeProcess } from '../support/cli-process.js';
+import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
+import { writePointedConfig } from '../support/pointed-config.js';
+import { launchChromium, watchPage, type PageWatch } from './chromium.js';
+
+const WAIT = { timeout: 20_000, interval: 100 };
+
+let upstream: FakeUpstream;
+let serve: ServeProcess;
+let admin: AdminClient;
+let dataDir: string;
+let browser: Browser | undefined;
+let page: Page;
+let watch: PageWatch;
+
+beforeAll(async () => {
+  upstream = await startFakeUpstream();
+  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-e2e-first-paint-'));
+  await writePointedConfig(dataDir, upstream.url);
+  const { env } = cliEnv();
+  env.SHIMMY_KEY_OPENAI = 'sk-e2e-first-paint-0000';
+  const launching = launchChromium();
+  serve = await startServe({ port: await freePort(), dataDir, env });
+  admin = await connectAdmin(dataDir);
+  await admin.call('createTool', { body: { name: 'painter', limits: { dailyUsd: 5 } } });
+  browser = await launching;
+  const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
+  page = await context.newPage();
+  watch = watchPage(page, serve.url);
+}, 90_000);
+
+afterAll(async () => {
+  await browser?.close().catch(() => undefined);
+  await serve?.stop();
+  await upstream?.close();
+  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe("the dashboard's first paint", () => {
+  it('asks for the overview and the first page of requests first, the plans and the chart after the overview answers', async () => {
+    const asked: string[] = [];
+    page.on('request', (req) => {
+      const { pathname } = new URL(req.url());
+      if (pathname.startsWith('/api/') && pathname !== '/api/events') asked.push(pathname);
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let overviewHeld = false;
+    await page.route('**/api/overview', async (route) => {
+      overviewHeld = true;
+      await held;
+      await route.continue();
+    });
+    const firstPage = page.waitForResponse((r) => new URL(r.url()).pathname === '/api/requests');
+    const { url } = await admin.call('createLoginLink');
+    await page.goto(url);
+    await page.getByTestId('page-overview').waitFor({ timeout: WAIT.timeout });
+    // The page has mounted and the request list's first page has answered, the overview not yet.
+    await firstPage;
+    expect(overviewHeld).toBe(true);
+    expect(asked).toContain('/api/overview');
+    expect(asked).not.toContain('/api/plans');
+    expect(asked).not.toContain('/api/spend/daily');
+
+    release();
+    await expect
+      .poll(() => page.getByTestId('spend-today').locator('.tile-value').textContent(), WAIT)
+      .toBe('$0.00');
+    await page.getByTestId('tool-card-painter').waitFor({ timeout: WAIT.timeout });
+    await page.getByTestId('chart-empty').waitFor({ timeout: WAIT.timeout });
+    expect(asked).toContain('/api/plans');
+    expect(asked.filter((p) => p === '/api/spend/daily')).toHaveLength(1);
+    expect(asked.filter((p) => p === '/api/overview')).toHaveLength(1);
+  });
+
+  it('logged no errors', () => {
+    expect([...watch.errors, ...watch.foreignRequests]).toEqual([]);
+  });
+});
