@@ -39,13 +39,19 @@ async function queryPass(file, now, records) {
   return JSON.parse(stdout.trim().split('\n').pop());
 }
 
-/** Bytes the Postgres database takes (heap, indexes, TOAST). */
+/** Bytes the Postgres database takes (heap, indexes, TOAST), and its largest relations. */
 async function postgresBytes(url) {
   const { default: pg } = await import('pg');
   const c = new pg.Client({ connectionString: url });
   await c.connect();
   try {
-    return Number((await c.query('select pg_database_size(current_database()) as n')).rows[0].n);
+    const total = Number((await c.query('select pg_database_size(current_database()) as n')).rows[0].n);
+    // Where the bytes go (issue 15's per-record target): each table's heap (+ TOAST) and each index.
+    const { rows } = await c.query(`select c.relname as name, c.relkind as kind,
+        pg_relation_size(c.oid) + coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) as bytes
+      from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'i') order by 3 desc limit 10`);
+    return { total, relations: rows.map((r) => ({ name: r.name, index: r.kind === 'i', bytes: Number(r.bytes) })) };
   } finally {
     await c.end();
   }
@@ -93,13 +99,16 @@ async function runOne({ records, keep, postgres, log }) {
         `${(durableMs / 1000).toFixed(1)} s`,
       ]);
     }
-    const bytes = pg ? await postgresBytes(pg.url) : fileBytes(file);
+    const sizes = pg ? await postgresBytes(pg.url) : { total: fileBytes(file), relations: [] };
+    const bytes = sizes.total;
     perRecord = bytes / records;
     rows.push([
       'bytes per record (file / records)',
       `${(bytes / records).toFixed(0)} B`,
       `${(bytes / 1e6).toFixed(0)} MB`,
     ]);
+    for (const r of sizes.relations)
+      rows.push([`  ${r.index ? 'index' : 'table'} ${r.name}`, `${(r.bytes / records).toFixed(1)} B`, '']);
     result = await queryPass(file, now, records);
     rows.push(['reopen (roll-ups into memory)', `${result.reopenMs.toFixed(0)} ms`, '']);
     rows.push([

@@ -15,6 +15,7 @@ const MODULES: Record<string, () => Promise<Register[]>> = {
   execEnv: () => import('./commands/exec-env-commands.js').then((m) => [m.registerExecEnvCommands]),
   agent: () => import('./commands/agent-commands.js').then((m) => [m.registerAgentCommands]),
   usage: () => import('./commands/usage-commands.js').then((m) => [m.registerUsageCommands]),
+  export: () => import('./commands/export-command.js').then((m) => [m.registerExportCommand]),
   price: () => import('./commands/price-commands.js').then((m) => [m.registerPriceCommands]),
   cacheRoute: () =>
     import('./commands/cache-route-commands.js').then((m) => [m.registerCacheCommands, m.registerRouteCommands]),
@@ -35,6 +36,7 @@ const COMMAND_MODULE: Record<string, string> = {
   disconnect: 'agent',
   usage: 'usage',
   logs: 'usage',
+  export: 'export',
   price: 'price',
   cache: 'cacheRoute',
   route: 'cacheRoute',

@@ -79,23 +79,30 @@ export function registerUsageCommands(program: Command): void {
       .option('--tool <name>', 'only this tool')
       .option('--model <model>', 'only this model')
       .option('--status <n>', 'only this HTTP status (or ok / error)')
+      .option('--since <date>', 'from this date or ISO time (inclusive)')
+      .option('--until <date>', 'up to this date or ISO time (exclusive)')
       .option('--limit <n>', 'how many (max 500)', intOption('--limit'), 50)
       .option('--format <fmt>', 'table, json, jsonl or csv')
       .option('--json', 'same as --format json'),
   ).action(
-    async (o: Opts & { tool?: string; model?: string; status?: string; limit: number; format?: string }) => {
+    async (
+      o: Opts & { tool?: string; model?: string; status?: string; since?: string; until?: string; limit: number; format?: string },
+    ) => {
       const format = o.json ? 'json' : (o.format ?? 'table');
       if (!['table', 'json', 'jsonl', 'csv'].includes(format))
         throw new CliError(`--format takes table, json, jsonl or csv, got "${format}"`);
       const client = await connectAdmin(resolveDataDir(o.dataDir));
-      const query = { tool: o.tool, model: o.model, status: o.status, limit: String(Math.min(o.limit, 500)) };
+      const query = {
+        tool: o.tool,
+        model: o.model,
+        status: o.status,
+        since: o.since,
+        until: o.until,
+        limit: String(Math.min(o.limit, 500)),
+      };
       if (format === 'csv' || format === 'jsonl') {
-        const qs = new URLSearchParams(
-          Object.entries({ ...query, format }).filter((e): e is [string, string] => e[1] !== undefined),
-        );
-        const res = await client.fetchRaw(`/api/export?${qs}`);
-        if (!res.ok) throw new CliError(`export failed: HTTP ${res.status} ${await res.text()}`);
-        return void process.stdout.write(await res.text());
+        const { openExport } = await import('./export-command.js');
+        return void process.stdout.write(await (await openExport(client, { ...query, format })).text());
       }
       const page = await client.call('listRequests', { query });
       if (format === 'json') return void console.log(JSON.stringify(page.records, null, 2));

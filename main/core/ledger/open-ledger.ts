@@ -128,7 +128,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       // Whole UTC days, as the day files did: no record younger than retentionDays goes.
       const cutoff = Math.floor((now().getTime() - days * DAY_MS) / DAY_MS) * DAY_MS;
       // Small chunks with a turn between them: each delete is a short write on the main thread.
-      while ((await pruneChunk(engine.writer, cutoff, PRUNE_CHUNK)) === PRUNE_CHUNK)
+      while ((await pruneChunk(engine.writer, cutoff, PRUNE_CHUNK, engine.kind)) === PRUNE_CHUNK)
         await new Promise((r) => setImmediate(r));
     },
 

@@ -11,6 +11,7 @@ import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
 import { PLAN_ROW, WIDE_FROM_KEY } from './migrations.js';
 import { matchText, textCondition, type TextMatch } from './text-search.js';
 import { CSV_LINE } from './csv-sql.js';
+import { hashCollides, hashedFilter } from './postgres/hashed-keys.js';
 
 export const DEFAULT_LIMIT = 100;
 export const MAX_LIMIT = 1000;
@@ -21,11 +22,15 @@ interface Cursor {
   seq: number;
 }
 
-function where(q: LogQuery, cursor: Cursor | undefined, text: TextMatch | undefined, kind: EngineKind) {
+function where(s: Search, cursor: Cursor | undefined) {
+  const { q, text, kind } = s;
   return (eb: Eb) => {
     const and = [];
-    if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
-    if (q.model !== undefined) and.push(eb('model', '=', q.model));
+    if (kind === 'postgres') and.push(...hashedFilter(q.tool, q.model, !s.collides));
+    else {
+      if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
+      if (q.model !== undefined) and.push(eb('model', '=', q.model));
+    }
     if (q.status !== undefined) and.push(eb('status', '=', q.status));
     // Said in so many words, so SQLite may use the indexes that hold only non-200 rows (0006).
     if (q.status !== undefined && q.status !== 200) and.push(eb('status', '<>', sql.lit<number>(200)));
@@ -46,10 +51,17 @@ interface Search {
   q: LogQuery;
   text: TextMatch | undefined;
   kind: EngineKind;
+  /** Postgres: another name shares the tool/model filter's hash (hashed-keys.ts). */
+  collides: boolean;
 }
 
 async function search(db: Kysely<LedgerSchema>, q: LogQuery, kind: EngineKind): Promise<Search> {
-  return { q, kind, text: q.text ? await matchText(db, q.text) : undefined };
+  return {
+    q,
+    kind,
+    text: q.text ? await matchText(db, q.text) : undefined,
+    collides: kind === 'postgres' && (await hashCollides(db, q.tool, q.model)),
+  };
 }
 
 /** Up to `limit` matching rows strictly after `cursor`, newest first. */
@@ -57,7 +69,7 @@ async function rowsAfter(db: Kysely<LedgerSchema>, s: Search, cursor: Cursor | u
   return db
     .selectFrom('requests')
     .selectAll()
-    .where(where(s.q, cursor, s.text, s.kind))
+    .where(where(s, cursor))
     .orderBy('time_ms', 'desc')
     .orderBy('seq', 'desc')
     .limit(limit)
@@ -119,7 +131,7 @@ export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, pag
     const rows = db
       .selectFrom('requests')
       .select(['time_ms', 'seq', CSV_LINE.as('line')])
-      .where(where(s.q, cursor, s.text, s.kind))
+      .where(where(s, cursor))
       .orderBy('time_ms', 'desc')
       .orderBy('seq', 'desc')
       .limit(n);
@@ -305,13 +317,20 @@ export async function rollupEntries(db: Kysely<LedgerSchema>): Promise<RollupEnt
 }
 
 /** Deletes one chunk of detail older than `cutoffMs`; returns how many rows went. */
-export async function pruneChunk(db: Kysely<LedgerSchema>, cutoffMs: number, chunk: number): Promise<number> {
-  const r = await db
+export async function pruneChunk(
+  db: Kysely<LedgerSchema>,
+  cutoffMs: number,
+  chunk: number,
+  kind: EngineKind = 'sqlite',
+): Promise<number> {
+  let del = db
     .deleteFrom('requests')
     .where('seq', 'in', (eb) =>
       eb.selectFrom('requests').select('seq').where('time_ms', '<', cutoffMs).orderBy('time_ms').limit(chunk),
-    )
-    .executeTakeFirst();
+    );
+  // Postgres has no index on seq alone (0008): the time range finds the chunk's rows through (time_ms, seq).
+  if (kind === 'postgres') del = del.where('time_ms', '<', cutoffMs);
+  const r = await del.executeTakeFirst();
   return Number(r.numDeletedRows);
 }
 

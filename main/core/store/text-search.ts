@@ -5,6 +5,7 @@
 import { sql, type ExpressionBuilder, type Expression, type SqlBool, type Kysely } from 'kysely';
 import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, SearchColumn } from './schema.js';
+import { hashedIn } from './postgres/hashed-keys.js';
 
 /** Past this many matching values a column is matched by LIKE per row instead (same answer). */
 const MAX_VALUES = 200;
@@ -45,6 +46,8 @@ export function textCondition(eb: Eb, m: TextMatch, kind: EngineKind): Expressio
     // SQLite: unary + keeps the planner from gathering every row of a common value through its
     // index and sorting them; walking newest-first stops at the page's last match.
     else if (kind === 'sqlite') or.push(eb(sql<string>`+${sql.ref(col)}`, 'in', values));
+    // Postgres indexes tool and model by a hash of the name (migration 0008, hashed-keys.ts).
+    else if (col === 'tool' || col === 'model') or.push(hashedIn(col, values));
     else or.push(eb(col, 'in', values));
   }
   or.push(startsWith(eb, 'id', m.text, kind), startsWith(eb, 'session', m.text, kind));

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { openLedger, type Ledger, type LedgerOptions } from '../../../main/core/ledger/index.js';
@@ -81,7 +81,7 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 }
 
 /** The database `openEngine(kind, dir)` opens, as a bare Kysely with no migration run (upgrade tests). */
-export async function bareDatabase(kind: EngineKind, dir: string): Promise<Kysely<unknown>> {
+export async function bareDatabase(kind: EngineKind, dir: string, log?: LogConfig): Promise<Kysely<unknown>> {
   if (kind === 'sqlite') {
     await mkdir(dir, { recursive: true });
     return new Kysely({ dialect: new SqliteDialect({ database: new Database(join(dir, 'ledger.sqlite')) }) });
@@ -89,5 +89,5 @@ export async function bareDatabase(kind: EngineKind, dir: string): Promise<Kysel
   server ??= startPostgres();
   const name = `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
   const pool = new pg.Pool({ connectionString: await (await server).database(name), max: 1 });
-  return new Kysely({ dialect: new PostgresDialect({ pool }) });
+  return new Kysely({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
 }
