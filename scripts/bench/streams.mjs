@@ -3,9 +3,9 @@
 //   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99
 //   memory  memory per open stream holding a 75 kB and a 373 kB answer (child RSS delta / streams)
 //   bodies  20 MB `stream: true` chat requests without stream_options (Shimmy adds include_usage):
-//           throughput at c=2, the longest event-loop block meanwhile (and the longest with the CPU
-//           to show for it), peak RSS at 8 concurrent; Shimmy also with a USD budget (token counts);
-//           the upstream runs in a child of its own
+//           throughput at c=2, the longest event-loop block meanwhile (and the longest with the main
+//           thread's CPU to show for it), peak RSS at 8 concurrent and RSS once they are done;
+//           Shimmy also with a USD budget (token counts); the upstream runs in a child of its own
 // `npm run bench -- --streams` runs them after the proxy bench; alone:
 // `node scripts/bench/streams.mjs [--parts slow,memory,bodies] [--slow-streams 1000] [--rounds 1]`.
 // Needs dist/ (`npm run build:core`). Every load is bounded in count and time.
@@ -218,6 +218,11 @@ async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
     sampling = false;
     await sampler;
     const peakLoop = await t.server.stats({ resetLoop: true });
+    // What the process keeps once the burst is over (after a full GC and a moment for the freed
+    // buffers to be released): an allocator that keeps freed 20 MB blocks shows here.
+    await t.server.stats({ gc: true });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = (await t.server.stats({ gc: true })).rssBytes;
     rows[t.name] = {
       reqPerS: count / elapsed,
       mbPerS: (count * body.length) / 2 ** 20 / elapsed,
@@ -225,11 +230,12 @@ async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
       loopBusyMaxMs: Math.max(loopBusyMaxMs, peakLoop.loopBusyMaxMs),
       idleRssBytes: idle,
       peakRssBytes: peak,
+      afterRssBytes: after,
       peakOk: res.filter((r) => r.ok).length,
       firstError: failed ?? res.find((r) => !r.ok)?.error,
     };
     console.log(
-      `  ${mb(body.length)} MB bodies ${t.name.padEnd(6)} ${rows[t.name].mbPerS.toFixed(0)} MB/s (${rows[t.name].reqPerS.toFixed(2)} req/s at c=${concurrency}), longest loop block ${rows[t.name].loopMaxMs.toFixed(0)} ms (${rows[t.name].loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(idle)} → peak ${mb(peak)} MB at ${peakConcurrency} concurrent (load ${load()})${rows[t.name].firstError ? `, error: ${rows[t.name].firstError}` : ''}`,
+      `  ${mb(body.length)} MB bodies ${t.name.padEnd(6)} ${rows[t.name].mbPerS.toFixed(0)} MB/s (${rows[t.name].reqPerS.toFixed(2)} req/s at c=${concurrency}), longest loop block ${rows[t.name].loopMaxMs.toFixed(0)} ms (${rows[t.name].loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(idle)} → peak ${mb(peak)} MB at ${peakConcurrency} concurrent → ${mb(after)} MB after (load ${load()})${rows[t.name].firstError ? `, error: ${rows[t.name].firstError}` : ''}`,
     );
   }
   return rows;
@@ -278,7 +284,7 @@ export async function runStreamsBench(opts = {}) {
     for (const name of ['shimmy', 'shimmy$']) {
       const s = out.bodies[name];
       lines.push(
-        `20 MB bodies, ${name === 'shimmy' ? 'Shimmy' : 'Shimmy with a USD budget'}: throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy) vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy; target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)}), raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)}); the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
+        `20 MB bodies, ${name === 'shimmy' ? 'Shimmy' : 'Shimmy with a USD budget'}: throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy) vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy; target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)}), raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)}); RSS after: ${mb(s.afterRssBytes)} MB, raw ${mb(raw.afterRssBytes)} MB; the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
       );
     }
   }

@@ -5,9 +5,12 @@ import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import {
   anthropicTokensForText,
+  anthropicTokensOfCount,
   CLAUDE_PER_O200K_CODE,
   countOpenAiTokens,
+  countOpenAiTokensEach,
   encodingForModel,
+  tokenizerLaneBusy,
   TOKENIZE_MAX_CHARS,
   type OpenAiEncoding,
 } from './token-count.js';
@@ -50,13 +53,17 @@ export function estimateInputTokens(
   return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
 }
 
-/** Texts above this in total are counted in slices (estimateInputTokensSliced). */
+/** Texts above this in total are counted off the event loop (estimateInputTokensSliced). */
 const SLICED_TEXT_CHARS = 256 * 1024;
 const SLICE_MS = 4;
+/** A big body's texts go to the tokenizer thread in batches of about this many characters: each
+ *  decoded only for its batch, and each batch a few ms of the thread's time at most. */
+const BATCH_CHARS = 64 * 1024;
 
-/** As estimateInputTokens, but a request with a lot of text is counted a text at a time, the
- *  event loop handed back every few ms (a 20 MB agent context is thousands of texts, each counted
- *  on the tokenizer thread while this one waits: one synchronous pass held it for seconds). */
+/** As estimateInputTokens, but a request with a lot of text is counted off the event loop: its
+ *  texts are decoded a batch at a time and counted on the tokenizer thread's async lane, awaited
+ *  (a 20 MB agent context is thousands of texts and seconds of counting; counted synchronously,
+ *  even a slice at a time, every other request waited on each count). */
 export function estimateInputTokensSliced(
   family: ApiFamily,
   endpoint: Endpoint,
@@ -68,20 +75,46 @@ export function estimateInputTokensSliced(
   const encoding = encodingForModel(model);
   let size = 0;
   for (const t of tally.texts) size += t instanceof UnreadString ? t.byteLength : t.length;
-  if (size < SLICED_TEXT_CHARS)
-    return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
-  return (async () => {
-    let n = tally.tokens;
-    let deadline = performance.now() + SLICE_MS;
-    for (const t of tally.texts) {
-      if (performance.now() >= deadline) {
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        deadline = performance.now() + SLICE_MS;
-      }
-      n += tokensOf(t, family, encoding);
+  // Anthropic's count is o200k_base's, scaled per text (tokensOf).
+  const asked = family === 'anthropic' ? 'o200k_base' : encoding;
+  if (size >= SLICED_TEXT_CHARS) return countAwaited(tally, asked, false);
+  // A small body counts synchronously (the hot path), unless a big body is being counted: then it
+  // goes ahead of the big body's batches instead of holding the event loop for one of its texts.
+  if (tokenizerLaneBusy(asked)) return countAwaited(tally, asked, true);
+  return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
+}
+
+async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean): Promise<number> {
+  const { family } = tally;
+  let n = tally.tokens;
+  let batch: string[] = [];
+  let chars = 0;
+  let deadline = performance.now() + SLICE_MS;
+  const count = async () => {
+    const counts = await countOpenAiTokensEach(batch, asked, urgent);
+    batch.forEach((text, i) => {
+      n += family === 'anthropic' ? anthropicTokensOfCount(text, counts[i]!) : counts[i]!;
+    });
+    batch = [];
+    chars = 0;
+    deadline = performance.now() + SLICE_MS;
+  };
+  for (const t of tally.texts) {
+    const bound = unreadBound(t, family);
+    if (bound !== undefined) n += bound;
+    else {
+      const text = t instanceof UnreadString ? t.value : t;
+      batch.push(text);
+      chars += text.length;
     }
-    return n;
-  })();
+    if (chars >= BATCH_CHARS) await count();
+    else if (performance.now() >= deadline) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      deadline = performance.now() + SLICE_MS;
+    }
+  }
+  if (batch.length > 0) await count();
+  return n;
 }
 
 /** The texts and known tokens of a request body, or null when nothing in it is input. */
@@ -115,12 +148,15 @@ function tallyOf(family: ApiFamily, endpoint: Endpoint, body: unknown, model: st
 /** A text that was left in the body's bytes and is longer than any text tokenized is counted at
  *  its bytes without being decoded: never fewer than its UTF-8 bytes, never fewer than its tokens. */
 function tokensOf(t: string | UnreadString, family: ApiFamily, encoding: OpenAiEncoding): number {
-  if (t instanceof UnreadString) {
-    if (t.byteLength > TOKENIZE_MAX_CHARS * 3)
-      return family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
-    t = t.value;
-  }
-  return family === 'anthropic' ? anthropicTokensForText(t) : countOpenAiTokens(t, encoding);
+  const bound = unreadBound(t, family);
+  if (bound !== undefined) return bound;
+  const text = t instanceof UnreadString ? t.value : t;
+  return family === 'anthropic' ? anthropicTokensForText(text) : countOpenAiTokens(text, encoding);
+}
+
+function unreadBound(t: string | UnreadString, family: ApiFamily): number | undefined {
+  if (!(t instanceof UnreadString) || t.byteLength <= TOKENIZE_MAX_CHARS * 3) return undefined;
+  return family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
 }
 
 /** The output cap the request asks for (max_tokens, max_completion_tokens, max_output_tokens), or

@@ -7,8 +7,11 @@ export type { OpenAiEncoding } from './tokenizer-thread.js';
 /** Starts loading the encodings off the event loop; resolves once they are loaded. */
 export const startTokenizerThread = (): Promise<void> => tokenizerThread.start();
 
-/** Counts handed to the process's tokenizer thread so far (each one a wait on the event loop). */
+/** Counts handed to the process's tokenizer thread so far. */
 export const tokenizerHandOvers = (): number => tokenizerThread.handOvers;
+
+/** A big body is being counted with `encoding`: a sync count would wait for one of its texts. */
+export const tokenizerLaneBusy = (encoding: OpenAiEncoding): boolean => tokenizerThread.laneBusy(encoding);
 
 /** Above this many characters a string is counted at its UTF-8 bytes (tokenUpperBound) instead of
  *  tokenized, so a huge body can't hold the event loop while the tokenizer thread counts it. It
@@ -91,6 +94,22 @@ export function countOpenAiTokensSum(texts: readonly string[], encoding: OpenAiE
   return sum;
 }
 
+/** countOpenAiTokens of each text, those tokenized counted on the tokenizer thread's async lane:
+ *  the event loop serves other requests meanwhile (a big body's texts are seconds of counting). */
+export async function countOpenAiTokensEach(
+  texts: readonly string[],
+  encoding: OpenAiEncoding,
+  urgent = false,
+): Promise<number[]> {
+  const counts = texts.map((text) => (text.length === 0 ? 0 : boundOnly(text) ? tokenUpperBound(text) : -1));
+  const asked = texts.filter((_, i) => counts[i] === -1);
+  if (asked.length === 0) return counts;
+  const counted = await tokenizerThread.countEachAsync(asked, encoding, urgent);
+  for (let i = 0, k = 0; i < texts.length; i++)
+    if (counts[i] === -1) counts[i] = counted?.[k++] ?? tokenUpperBound(texts[i]!);
+  return counts;
+}
+
 /** What a request is counted at while the encodings load (tokenizer-thread.ts): its UTF-8 bytes.
  *  o200k_base and cl100k_base are byte-level BPE, so every token stands for at least one byte of
  *  the text (special-token look-alikes are plain text here), and a reservation made with this is
@@ -115,10 +134,14 @@ const SYMBOLS = /[{}[\]()<>;=:"'`\\|&*#$_/+-]/g;
 const CODE_SYMBOL_SHARE = 0.08;
 
 export function anthropicTokensForText(text: string): number {
+  return text.length === 0 ? 0 : anthropicTokensOfCount(text, countOpenAiTokens(text, 'o200k_base'));
+}
+
+/** Claude's tokens for `text`, given its o200k_base count (countOpenAiTokens). */
+export function anthropicTokensOfCount(text: string, o200k: number): number {
   if (text.length === 0) return 0;
   const sample = text.length > 4096 ? text.slice(0, 4096) : text;
   const code = (sample.match(SYMBOLS)?.length ?? 0) / sample.length > CODE_SYMBOL_SHARE;
-  const o200k = countOpenAiTokens(text, 'o200k_base');
   return Math.ceil(o200k * (code ? CLAUDE_PER_O200K_CODE : CLAUDE_PER_O200K_PROSE));
 }
 

@@ -1,66 +1,39 @@
 // The gpt-tokenizer encodings live on a thread of their own. Loading one is 0.3–1.5 s of parsing
-// and map building: on the event loop it held every request in flight (issue 16). Counting stays
-// synchronous for callers (admit reserves in one tick): the text goes over in shared memory and
-// this thread waits on an Atomics cell for the count, which costs what counting here would. Until
-// an encoding has loaded, `count` returns null at once and the caller uses an
-// upper bound (token-count.ts): nothing ever waits for the load.
+// and map building: on the event loop it held every request in flight (issue 16). Two lanes, in
+// shared memory: the sync lane (`count`, `countEach`: a small body's count, a stream's deltas) waits
+// on an Atomics cell, which costs what counting here would; the async lane (`countEachAsync`: a big
+// body's thousands of texts) is awaited with Atomics.waitAsync, so the event loop serves other
+// requests meanwhile (with a budget, one 20 MB body's texts are seconds of counting). The thread
+// serves a sync request between two texts of an async batch: a sync caller waits for one text at
+// most. Until an encoding has loaded, both return null at once and the caller uses an upper bound
+// (token-count.ts): nothing ever waits for the load.
+/// <reference lib="es2024.sharedmemory" />
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import {
+  ALENGTH,
+  ASTATE,
+  ATEXTS,
+  CELLS,
+  COUNT_TIMEOUT_MS,
+  DONE,
+  ENCODING,
+  IDLE,
+  LANE_BYTES,
+  LENGTH,
+  READY,
+  REQUEST,
+  RESULT,
+  STATE,
+  TEXT_BYTES,
+  TEXTS,
+  WORK,
+  WORKER_SOURCE,
+  YOUNG_GENERATION_MB,
+} from './tokenizer-worker-source.js';
 
 export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
 export type OpenAiEncoding = (typeof ENCODINGS)[number];
-
-// Cells of the control array. STATE: IDLE → REQUEST (this thread) → DONE (worker) → IDLE (this thread).
-const STATE = 0;
-const READY = 1; // bit i: ENCODINGS[i] is loaded
-const ENCODING = 2;
-const LENGTH = 3;
-const RESULT = 4;
-const TEXTS = 5; // 0: one text of LENGTH bytes; n > 0: n texts, each a 4-byte length then its bytes
-const IDLE = 0;
-const REQUEST = 1;
-const DONE = 2;
-/** token-count.ts tokenizes at most 200,000 UTF-16 units: at most 3 UTF-8 bytes each. */
-const TEXT_BYTES = 600_000;
-/** Only for a worker that died mid-count; a 200k-character count takes well under a second. */
-const COUNT_TIMEOUT_MS = 10_000;
-
-// Plain CommonJS evaluated in the worker (no file to locate next to the compiled code or in an asar).
-// It waits for any change of STATE rather than for IDLE, so it never spins on DONE.
-const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
-const cell = new Int32Array(workerData.control);
-const PLAIN = { disallowedSpecial: new Set() };
-const counters = [];
-for (let i = 0; i < workerData.modules.length; i++) {
-  counters[i] = require(workerData.modules[i]).countTokens;
-  Atomics.or(cell, ${READY}, 1 << i);
-  parentPort.postMessage(i);
-}
-for (;;) {
-  const state = Atomics.load(cell, ${STATE});
-  if (state !== ${REQUEST}) { Atomics.wait(cell, ${STATE}, state); continue; }
-  let result = -1;
-  try {
-    const bytes = Buffer.from(workerData.text, 0, cell[${LENGTH}]);
-    const countOf = counters[cell[${ENCODING}]];
-    const n = cell[${TEXTS}];
-    if (n === 0) result = countOf(bytes.toString('utf8'), PLAIN);
-    else {
-      let sum = 0;
-      for (let k = 0, at = 0; k < n; k++) {
-        const len = bytes.readUInt32LE(at);
-        sum += countOf(bytes.toString('utf8', at + 4, at + 4 + len), PLAIN);
-        at += 4 + len;
-      }
-      result = sum;
-    }
-  } catch {}
-  cell[${RESULT}] = result;
-  Atomics.store(cell, ${STATE}, ${DONE});
-  Atomics.notify(cell, ${STATE});
-}
-`;
 
 export interface TokenizerThread {
   /** Starts loading every encoding in the background (idempotent); resolves once all are loaded. */
@@ -71,6 +44,16 @@ export interface TokenizerThread {
   /** The sum of each text's own count in one hand-over (a stream's deltas: one wait instead of one
    *  per delta), or null as for count(); also null if the texts do not fit the shared buffer. */
   countEach(texts: readonly string[], encoding: OpenAiEncoding): number | null;
+  /** Each text's own count (null: not counted, use the bound), awaited rather than waited for:
+   *  after the calls before it (`urgent`: after the urgent ones only, e.g. a small request's count
+   *  while a big body's batches queue); null at once while the encoding loads, as for count(). */
+  countEachAsync(
+    texts: readonly string[],
+    encoding: OpenAiEncoding,
+    urgent?: boolean,
+  ): Promise<Array<number | null>> | null;
+  /** The async lane of `encoding` is counting: a sync count would wait for its current text. */
+  laneBusy(encoding: OpenAiEncoding): boolean;
   /** Requests handed to the thread so far (each a wait on the event loop). */
   readonly handOvers: number;
   /** Loads asked for by a count wait for `gate()` (start-core: the proxy's first quiet moment), so
@@ -80,10 +63,20 @@ export interface TokenizerThread {
   loading(): OpenAiEncoding[];
 }
 
+interface LaneJob {
+  texts: readonly string[];
+  done: (counts: Array<number | null>) => void;
+}
+
 interface Loading {
   worker: Worker;
   cell: Int32Array;
   text: Buffer;
+  /** The async lane's texts, the calls waiting for it (urgent ones first), and whether it counts. */
+  lane: Buffer;
+  jobs: LaneJob[];
+  urgentJobs: LaneJob[];
+  laneRunning: boolean;
   loaded: Promise<void>;
   broken: boolean;
 }
@@ -99,16 +92,27 @@ export function createTokenizerThread(): TokenizerThread {
   function startOne(encoding: OpenAiEncoding): Promise<void> {
     const running = threads.get(encoding);
     if (running) return running.loaded;
-    const control = new SharedArrayBuffer(6 * Int32Array.BYTES_PER_ELEMENT);
+    const control = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
+    const lane = new SharedArrayBuffer(LANE_BYTES);
     const modules = [createRequire(import.meta.url).resolve(`gpt-tokenizer/encoding/${encoding}`)];
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control, text, modules } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { control, text, lane, modules },
+      // Counting makes only short-lived garbage: a small young generation (V8 lets it grow to
+      // 16–32 MB) keeps ~20 MB off the process's RSS (issue 16), at a few more scavenges.
+      resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
+    });
     // A thread blocked in Atomics.wait must not keep the process alive.
     worker.unref();
     const t: Loading = {
       worker,
       cell: new Int32Array(control),
       text: Buffer.from(text),
+      lane: Buffer.from(lane),
+      jobs: [],
+      urgentJobs: [],
+      laneRunning: false,
       loaded: Promise.resolve(),
       broken: false,
     };
@@ -155,7 +159,7 @@ export function createTokenizerThread(): TokenizerThread {
     cell[ENCODING] = 0;
     cell[TEXTS] = texts;
     Atomics.store(cell, STATE, REQUEST);
-    Atomics.notify(cell, STATE);
+    wake(cell);
     Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
     if (Atomics.load(cell, STATE) !== DONE) {
       t.broken = true;
@@ -164,9 +168,78 @@ export function createTokenizerThread(): TokenizerThread {
     }
     const result = cell[RESULT] as number;
     Atomics.store(cell, STATE, IDLE);
-    Atomics.notify(cell, STATE);
     return result >= 0 ? result : null;
   }
+
+  /** Hands the async lane's batch over; resolves once counted (false: the thread is gone). */
+  async function handOver(t: Loading, bytes: number, texts: number): Promise<boolean> {
+    const { cell } = t;
+    handOvers++;
+    cell[ALENGTH] = bytes;
+    cell[ENCODING] = 0;
+    cell[ATEXTS] = texts;
+    Atomics.store(cell, ASTATE, REQUEST);
+    wake(cell);
+    // waitAsync does not keep the process alive; a caller awaiting a count must.
+    const alive = setTimeout(() => undefined, COUNT_TIMEOUT_MS);
+    const waiting = Atomics.waitAsync(cell, ASTATE, REQUEST, COUNT_TIMEOUT_MS);
+    if (waiting.async) await waiting.value;
+    clearTimeout(alive);
+    if (Atomics.load(cell, ASTATE) !== DONE) {
+      t.broken = true;
+      void t.worker.terminate();
+      return false;
+    }
+    Atomics.store(cell, ASTATE, IDLE);
+    return true;
+  }
+
+  /** `texts` through the async lane, as many at a time as it holds. */
+  async function laneCounts(t: Loading, texts: readonly string[]): Promise<Array<number | null>> {
+    const counts: Array<number | null> = [];
+    for (let k = 0; k < texts.length;) {
+      const at: number[] = [];
+      let end = 0;
+      for (; k < texts.length; k++) {
+        const text = texts[k]!;
+        if (end + 4 + Buffer.byteLength(text, 'utf8') > LANE_BYTES) break;
+        const len = t.lane.write(text, end + 4, 'utf8');
+        t.lane.writeUInt32LE(len, end);
+        at.push(end);
+        end += 4 + len;
+      }
+      if (at.length === 0) {
+        // Too long for the lane on its own (token-count.ts bounds such texts before asking).
+        counts.push(null);
+        k++;
+        continue;
+      }
+      const counted = !t.broken && (await handOver(t, end, at.length));
+      for (const a of at) {
+        const n = counted ? t.lane.readInt32LE(a) : -1;
+        counts.push(n >= 0 ? n : null);
+      }
+    }
+    return counts;
+  }
+
+  async function drain(t: Loading): Promise<void> {
+    t.laneRunning = true;
+    for (let job; (job = t.urgentJobs.shift() ?? t.jobs.shift());)
+      job.done(await laneCounts(t, job.texts).catch(() => job!.texts.map(() => null)));
+    t.laneRunning = false;
+  }
+
+  function countEachAsync(texts: readonly string[], encoding: OpenAiEncoding, urgent = false) {
+    const t = ready(encoding);
+    if (!t) return null;
+    return new Promise<Array<number | null>>((done) => {
+      (urgent ? t.urgentJobs : t.jobs).push({ texts, done });
+      if (!t.laneRunning) void drain(t);
+    });
+  }
+
+  const laneBusy = (encoding: OpenAiEncoding) => threads.get(encoding)?.laneRunning === true;
 
   function count(text: string, encoding: OpenAiEncoding): number | null {
     const t = ready(encoding);
@@ -191,6 +264,8 @@ export function createTokenizerThread(): TokenizerThread {
     start,
     count,
     countEach,
+    countEachAsync,
+    laneBusy,
     get handOvers() {
       return handOvers;
     },
@@ -199,6 +274,12 @@ export function createTokenizerThread(): TokenizerThread {
     },
     loading: () => [...threads.keys()],
   };
+}
+
+/** Wakes the worker for a request just put in a lane (it sleeps on WORK). */
+function wake(cell: Int32Array): void {
+  Atomics.add(cell, WORK, 1);
+  Atomics.notify(cell, WORK);
 }
 
 /** The process's tokenizer threads (one copy of each encoding). */

@@ -1,6 +1,7 @@
 // Request bodies are read whole, up to the configured limit: the proxy needs the JSON to route,
 // price and reserve, and a buffered body can be re-sent to a fallback key or provider.
 import type { IncomingMessage } from 'node:http';
+import { allocBodyBuffer, concatBody } from './body-buffer.js';
 
 export class BodyTooLargeError extends Error {}
 
@@ -17,7 +18,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
   // A big body whose length is declared is copied into place as it arrives: joining 20 MB of
   // chunks at the end is one copy that held the event loop ~350 ms on the bench machine.
   const into =
-    Number.isFinite(declared) && declared >= PREALLOCATE_MIN_BYTES ? Buffer.allocUnsafe(declared) : null;
+    Number.isFinite(declared) && declared >= PREALLOCATE_MIN_BYTES ? allocBodyBuffer(declared) : null;
   // Listeners, not `for await`: the async iterator costs more per request than the read itself.
   return new Promise((resolve, reject) => {
     // Chunks not copied into `into` (all of them without it; with it, none unless the body
@@ -40,7 +41,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     req.on('data', onData);
     req.once('end', () => {
       if (into) chunks.unshift(into.subarray(0, filled));
-      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+      resolve(chunks.length === 1 ? chunks[0]! : concatBody(chunks, size));
     });
     req.once('error', reject);
     req.once('close', () => {

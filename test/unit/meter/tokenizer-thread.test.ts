@@ -75,4 +75,52 @@ describe('the tokenizer thread', () => {
     expect(countOpenAiTokens(ideographs, 'o200k_base')).toBe(Buffer.byteLength(ideographs, 'utf8'));
     expect(countOpenAiTokens(TEXTS[0]!, 'o200k_base')).toBe(o200k.countTokens(TEXTS[0]!, plain));
   }, 30_000);
+
+  it('counts on its async lane what gpt-tokenizer counts, the event loop turning meanwhile', async () => {
+    const thread = createTokenizerThread();
+    expect(thread.countEachAsync(TEXTS, 'o200k_base')).toBeNull(); // loading: the caller bounds
+    await thread.start();
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    const cl100k = await import('gpt-tokenizer/encoding/cl100k_base');
+    expect(await thread.countEachAsync(TEXTS, 'o200k_base')).toEqual(
+      TEXTS.map((t) => o200k.countTokens(t, plain)),
+    );
+    expect(await thread.countEachAsync(TEXTS, 'cl100k_base')).toEqual(
+      TEXTS.map((t) => cl100k.countTokens(t, plain)),
+    );
+    // More than one lane's worth: split over hand-overs, each text still its own count.
+    const many = Array.from({ length: 30 }, (_, i) => `${i} ${'word '.repeat(6_000)}`);
+    expect(await thread.countEachAsync(many, 'o200k_base')).toEqual(
+      many.map((t) => o200k.countTokens(t, plain)),
+    );
+
+    // Slow text (random words BPE has no merges for): the callbacks queued behind the count run
+    // before it resolves, and an urgent count asked for later resolves before it.
+    const order: string[] = [];
+    const slow = thread.countEachAsync([hardText(60_000), hardText(60_000)], 'o200k_base')!;
+    void slow.then(() => order.push('slow'));
+    expect(thread.laneBusy('o200k_base')).toBe(true);
+    setImmediate(() => order.push('turn'));
+    const queued = thread.countEachAsync([TEXTS[0]!], 'o200k_base')!;
+    void queued.then(() => order.push('queued'));
+    const urgent = thread.countEachAsync([TEXTS[1]!], 'o200k_base', true)!;
+    void urgent.then(() => order.push('urgent'));
+    await Promise.all([slow, queued, urgent]);
+    expect(order).toEqual(['turn', 'slow', 'urgent', 'queued']);
+    expect(thread.laneBusy('o200k_base')).toBe(false);
+  }, 60_000);
 });
+
+/** Random 100-letter words: ~4 µs a character for gpt-tokenizer on this machine, none bounded. */
+function hardText(chars: number): string {
+  let x = 99;
+  let s = '';
+  while (s.length < chars) {
+    for (let i = 0; i < 100; i++) {
+      x = (x * 1103515245 + 12345) % 2 ** 31;
+      s += String.fromCharCode(97 + (x % 26));
+    }
+    s += ' ';
+  }
+  return s;
+}

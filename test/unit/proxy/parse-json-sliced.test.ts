@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { cacheKey } from '../../../main/core/cache/cache-key.js';
 import { estimateInputTokens, estimateInputTokensSliced } from '../../../main/core/meter/estimate.js';
+import { tokenizerLaneBusy } from '../../../main/core/meter/token-count.js';
 import { UnreadString } from '../../../main/core/meter/unread-string.js';
 import { parseJsonSliced } from '../../../main/core/proxy/parse-json-sliced.js';
 import { parseRequestBody } from '../../../main/core/proxy/read-json-any-type.js';
@@ -96,7 +97,16 @@ describe('a big body does not hold its strings twice', () => {
     // What admit awaits: the same count, a slice at a time.
     const sliced = estimateInputTokensSliced('openai', 'chat', json, 'gpt-4o-mini');
     expect(sliced).toBeInstanceOf(Promise);
+    // While it is counted (on the tokenizer thread's async lane), a small body is counted ahead
+    // of its remaining texts, awaited too, and comes out as counted synchronously.
+    const smallBody = { messages: [{ role: 'user', content: 'How many tokens is this, exactly? 日本語' }] };
+    const smallSync = estimateInputTokens('openai', 'chat', smallBody, 'gpt-4o-mini');
+    while (!tokenizerLaneBusy('o200k_base')) await new Promise((r) => setImmediate(r));
+    const smallWhileBig = estimateInputTokensSliced('openai', 'chat', smallBody, 'gpt-4o-mini');
+    expect(smallWhileBig).toBeInstanceOf(Promise);
+    expect(await smallWhileBig).toBe(smallSync);
     expect(await sliced).toBe(whole);
+    expect(estimateInputTokensSliced('openai', 'chat', smallBody, 'gpt-4o-mini')).toBe(smallSync);
     expect(await estimateInputTokensSliced('anthropic', 'messages', json, 'claude-sonnet-4-5')).toBe(
       estimateInputTokens('anthropic', 'messages', full, 'claude-sonnet-4-5'),
     );

@@ -1,0 +1,90 @@
+// The tokenizer thread's side (tokenizer-thread.ts): the layout of the shared control cells and the
+// worker's source.
+
+// Cells of the control array. STATE, ASTATE: IDLE → REQUEST (this thread) → DONE (worker) → IDLE
+// (this thread); WORK is bumped with each request (the worker sleeps on it).
+export const STATE = 0;
+export const READY = 1; // bit i: ENCODINGS[i] is loaded
+export const ENCODING = 2;
+export const LENGTH = 3;
+export const RESULT = 4;
+export const TEXTS = 5; // 0: one text of LENGTH bytes; n > 0: n texts, each a 4-byte length then its bytes
+export const ASTATE = 6; // the async lane: ATEXTS texts as above, ALENGTH bytes; each length is overwritten
+export const ALENGTH = 7; // with that text's count (-1: not counted)
+export const ATEXTS = 8;
+export const WORK = 9;
+export const CELLS = 10;
+export const IDLE = 0;
+export const REQUEST = 1;
+export const DONE = 2;
+/** token-count.ts tokenizes at most 200,000 UTF-16 units: at most 3 UTF-8 bytes each. */
+export const TEXT_BYTES = 600_000;
+/** The async lane holds any one text token-count.ts tokenizes, with its length. */
+export const LANE_BYTES = TEXT_BYTES + 4;
+/** The worker's young generation cap (resourceLimits.maxYoungGenerationSizeMb). */
+export const YOUNG_GENERATION_MB = 4;
+/** Only for a worker that died mid-count; a 200k-character count takes well under a second. */
+export const COUNT_TIMEOUT_MS = 10_000;
+
+// Plain CommonJS evaluated in the worker (no file to locate next to the compiled code or in an asar).
+// It sleeps on WORK (read before the lanes are looked at, so a request made meanwhile is not
+// missed) and looks at the sync lane first, also between the texts of an async batch.
+export const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const cell = new Int32Array(workerData.control);
+const PLAIN = { disallowedSpecial: new Set() };
+const counters = [];
+for (let i = 0; i < workerData.modules.length; i++) {
+  counters[i] = require(workerData.modules[i]).countTokens;
+  Atomics.or(cell, ${READY}, 1 << i);
+  parentPort.postMessage(i);
+}
+// Loading leaves ~16 MB of garbage (the rank file's parse) that no collection would ever take:
+// this thread then sleeps in Atomics.wait. A full one now (gc exposed to a fresh context only).
+try {
+  require('node:v8').setFlagsFromString('--expose-gc');
+  require('node:vm').runInNewContext('gc')();
+} catch {}
+const lane = Buffer.from(workerData.lane);
+const serveLane = () => {
+  const countOf = counters[cell[${ENCODING}]];
+  const n = cell[${ATEXTS}];
+  for (let k = 0, at = 0; k < n; k++) {
+    if (Atomics.load(cell, ${STATE}) === ${REQUEST}) serveSync();
+    const len = lane.readUInt32LE(at);
+    let count = -1;
+    try { count = countOf(lane.toString('utf8', at + 4, at + 4 + len), PLAIN); } catch {}
+    lane.writeInt32LE(count, at);
+    at += 4 + len;
+  }
+  Atomics.store(cell, ${ASTATE}, ${DONE});
+  Atomics.notify(cell, ${ASTATE});
+};
+for (;;) {
+  const work = Atomics.load(cell, ${WORK});
+  if (Atomics.load(cell, ${STATE}) === ${REQUEST}) serveSync();
+  else if (Atomics.load(cell, ${ASTATE}) === ${REQUEST}) serveLane();
+  else Atomics.wait(cell, ${WORK}, work);
+}
+function serveSync() {
+  let result = -1;
+  try {
+    const bytes = Buffer.from(workerData.text, 0, cell[${LENGTH}]);
+    const countOf = counters[cell[${ENCODING}]];
+    const n = cell[${TEXTS}];
+    if (n === 0) result = countOf(bytes.toString('utf8'), PLAIN);
+    else {
+      let sum = 0;
+      for (let k = 0, at = 0; k < n; k++) {
+        const len = bytes.readUInt32LE(at);
+        sum += countOf(bytes.toString('utf8', at + 4, at + 4 + len), PLAIN);
+        at += 4 + len;
+      }
+      result = sum;
+    }
+  } catch {}
+  cell[${RESULT}] = result;
+  Atomics.store(cell, ${STATE}, ${DONE});
+  Atomics.notify(cell, ${STATE});
+}
+`;
