@@ -50,7 +50,7 @@ export async function idleStall(ms = 2000) {
  * A Writable that counts bytes and notes when the first record line arrives (the header is
  * written before any query runs, so the first byte says nothing about the database).
  */
-export function csvSink() {
+export function csvSink(headerWrites = 1) {
   const t0 = performance.now();
   let bytes = 0;
   let writes = 0;
@@ -59,7 +59,7 @@ export function csvSink() {
     highWaterMark: 64 * 1024,
     write(chunk, _enc, cb) {
       bytes += chunk.length;
-      if (++writes === 2) firstRowMs = performance.now() - t0;
+      if (++writes === headerWrites + 1) firstRowMs = performance.now() - t0;
       // Like a socket: the callback comes a turn later, so backpressure is real.
       setImmediate(cb);
     },

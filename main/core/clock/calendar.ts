@@ -41,9 +41,16 @@ const MAX_CACHED_DAYS = 20_000;
 const dayCache = new Map<string, string>();
 
 /** `YYYY-MM-DD` of `at` in `tz`. */
+// Nearly every call asks about the current quarter-hour: that answer skips even the map's key.
+let lastZone = '';
+let lastQuarter = NaN;
+let lastDay = '';
+
 export function localDay(at: Date, tz: string): string {
   const zone = resolveTimeZone(tz);
-  const key = `${zone}|${Math.floor(at.getTime() / QUARTER_HOUR_MS)}`;
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
+  if (quarter === lastQuarter && zone === lastZone) return lastDay;
+  const key = `${zone}|${quarter}`;
   let day = dayCache.get(key);
   if (day === undefined) {
     const z = zoned(at, zone);
@@ -51,6 +58,9 @@ export function localDay(at: Date, tz: string): string {
     if (dayCache.size >= MAX_CACHED_DAYS) dayCache.clear();
     dayCache.set(key, day);
   }
+  lastZone = zone;
+  lastQuarter = quarter;
+  lastDay = day;
   return day;
 }
 

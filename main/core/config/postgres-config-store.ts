@@ -186,7 +186,12 @@ async function importFirst(
       tools: file.config.tools.length,
       tokens: file.config.tools.reduce((n, t) => n + t.tokens.length, 0),
     });
-  else if (inserted) opts.log({ info: `a new config was created in ${opts.where}` });
+  // Where it looked, so an import that did not happen can be traced (a container whose data dir
+  // is not the mount the file was copied into: README, Team gateway).
+  else if (inserted)
+    opts.log({
+      info: `a new config was created in ${opts.where} (no ${path.join(opts.dataDir, CONFIG_FILE)} to import)`,
+    });
   const row = await db
     .selectFrom('config_document')
     .select(['revision', 'doc'])

@@ -7,6 +7,8 @@ export interface EventBus {
   emit(event: ShimmyEvent): void;
   /** Returns the unsubscribe function. */
   subscribe(listener: Listener): () => void;
+  /** How many listeners are subscribed now. */
+  readonly listeners: number;
 }
 
 export function createEventBus(): EventBus {
@@ -25,6 +27,9 @@ export function createEventBus(): EventBus {
     subscribe(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
+    },
+    get listeners() {
+      return listeners.size;
     },
   };
 }

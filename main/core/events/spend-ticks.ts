@@ -21,6 +21,9 @@ export function startSpendTicks(deps: SpendTickDeps): () => void {
   let timer: NodeJS.Timeout | null = null;
   const tick = () => {
     timer = null;
+    // Nobody but this ticker listens (`shimmy serve` with no dashboard or tray open): building the
+    // overview 4 times a second would be for no one. A dashboard that connects later fetches it.
+    if (deps.events.listeners <= 1) return;
     const overview = deps.overview();
     deps.events.emit({
       type: 'spend',

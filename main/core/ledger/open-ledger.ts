@@ -68,7 +68,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     reserve(p) {
       if (closed) throw new Error('ledger is closed');
       reserved.add(p.id);
-      queue.addReservation({
+      queue.addReservation(p.id, () => ({
         id: p.id,
         instance,
         time_ms: Date.parse(p.time),
@@ -76,7 +76,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
         tool: p.tool,
         cost_e10: p.costUsd === null ? null : toE10(p.costUsd),
         record: JSON.stringify(p.record ?? {}),
-      });
+      }));
     },
 
     release(id) {

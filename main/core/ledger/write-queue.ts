@@ -43,7 +43,12 @@ export function wideDeltas(rows: readonly RequestRow[]): WideDelta[] {
     const user = r.user ?? '';
     const project = r.project ?? '';
     const client = r.client ?? '';
-    const id = rows.length === 1 ? '' : JSON.stringify([r.day, r.tool, r.model, user, project, client]);
+    // Length-prefixed, so no name (a model or user a client sent may hold any character) can forge
+    // another key; cheaper than JSON.stringify of an array per record.
+    const id =
+      rows.length === 1
+        ? ''
+        : `${r.day}${r.tool.length}:${r.tool}${r.model.length}:${r.model}${user.length}:${user}${project.length}:${project}${client.length}:${client}`;
     let d = map.get(id);
     if (!d) map.set(id, (d = { day: r.day, tool: r.tool, model: r.model, user, project, client, sums: emptySums() }));
     addRow(d.sums, r);
@@ -75,10 +80,10 @@ export function narrowDeltas(rows: readonly RequestRow[]): RollupDelta[] {
  * commits (most requests at low concurrency answer within the write delay) would be inserted and
  * deleted in one transaction: neither is written, and its record carries the spend.
  */
-export function journalOf(
-  reserve: ReservationsTable[],
+export function journalOf<R extends { id: string }>(
+  reserve: R[],
   settle: string[],
-): { reserve: ReservationsTable[]; settle: string[] } {
+): { reserve: R[]; settle: string[] } {
   if (reserve.length === 0 || settle.length === 0) return { reserve, settle };
   const settled = new Set(settle);
   const both = new Set<string>();
@@ -90,9 +95,16 @@ export function journalOf(
   };
 }
 
+interface PendingReservation {
+  id: string;
+  row: () => ReservationsTable;
+}
+
 export class WriteQueue {
   private records: RequestRow[] = [];
-  private reserve: ReservationsTable[] = [];
+  // Built only if still unsettled when its batch commits (rarely, at low concurrency): most
+  // requests answer within the write delay, and their journal row is never written.
+  private reserve: PendingReservation[] = [];
   private settle: string[] = [];
   private timer: NodeJS.Timeout | undefined;
   private timerMs = 0;
@@ -121,8 +133,9 @@ export class WriteQueue {
     if (this.inFlight && this.records.length >= MAX_BACKLOG && !this.failure) this.engine.waitForWrites?.();
     this.schedule(WRITE_DELAY_MS);
   }
-  addReservation(row: ReservationsTable): void {
-    this.reserve.push(row);
+  /** `row` may be a function: it runs only if the reservation is unsettled when its batch commits. */
+  addReservation(id: string, row: ReservationsTable | (() => ReservationsTable)): void {
+    this.reserve.push(typeof row === 'function' ? { id, row } : { id, row: () => row });
     this.schedule(WRITE_DELAY_MS);
   }
   addSettle(id: string): void {
@@ -156,7 +169,9 @@ export class WriteQueue {
   async drain(): Promise<void> {
     while (this.inFlight) await this.inFlight.catch(() => undefined);
     if (this.pending === 0) return;
-    const { reserve, settle } = journalOf(this.reserve, this.settle);
+    const journal = journalOf(this.reserve, this.settle);
+    const reserve = journal.reserve.map((r) => r.row());
+    const settle = journal.settle;
     const batch: WriteBatch = {
       records: this.records,
       rollups: wideDeltas(this.records),
@@ -183,7 +198,7 @@ export class WriteQueue {
       const error = err instanceof Error ? err : new Error(String(err));
       // Back at the front, in order: nothing is lost, and the retry commits it all at once.
       this.records = [...batch.records, ...this.records];
-      this.reserve = [...batch.reserve, ...this.reserve];
+      this.reserve = [...batch.reserve.map((r) => ({ id: r.id, row: () => r })), ...this.reserve];
       this.settle = [...batch.settle, ...this.settle];
       if (!this.failure)
         this.onError(new Error(`ledger write failed, will retry: ${error.message}`, { cause: error }));

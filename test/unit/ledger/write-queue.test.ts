@@ -25,7 +25,7 @@ describe('write queue: the reservation journal', () => {
   it('writes no journal entry for a reservation settled before its batch commits', async () => {
     const { engine, batches } = capturingEngine();
     const q = new WriteQueue(engine, () => undefined);
-    q.addReservation(reservation('fast'));
+    q.addReservation('fast', reservation('fast'));
     q.addRecord(row('fast'));
     q.addSettle('fast');
     await q.drain();
@@ -35,13 +35,27 @@ describe('write queue: the reservation journal', () => {
     expect(batches[0]!.settle).toEqual([]);
   });
 
+  it('builds the journal row only for a reservation still unsettled when its batch commits', async () => {
+    const { engine, batches } = capturingEngine();
+    const q = new WriteQueue(engine, () => undefined);
+    const built: string[] = [];
+    const lazy = (id: string) => () => (built.push(id), reservation(id));
+    q.addReservation('answered', lazy('answered'));
+    q.addReservation('streaming', lazy('streaming'));
+    q.addRecord(row('answered'));
+    q.addSettle('answered');
+    await q.drain();
+    expect(built).toEqual(['streaming']);
+    expect(batches[0]!.reserve.map((r) => r.id)).toEqual(['streaming']);
+  });
+
   it('keeps the insert of one still in flight and the delete of one committed earlier', async () => {
     const { engine, batches } = capturingEngine();
     const q = new WriteQueue(engine, () => undefined);
-    q.addReservation(reservation('slow'));
+    q.addReservation('slow', reservation('slow'));
     await q.drain();
-    q.addReservation(reservation('open'));
-    q.addReservation(reservation('quick'));
+    q.addReservation('open', reservation('open'));
+    q.addReservation('quick', reservation('quick'));
     q.addRecord(row('slow'));
     q.addSettle('slow');
     q.addRecord(row('quick'));

@@ -83,7 +83,6 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
     eval: true,
     workerData: { file, driver, statements, finished: finished.buffer },
   });
-  worker.unref();
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   const failAll = (err: Error) => {
@@ -101,6 +100,8 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
   });
   worker.on('error', (err) => failAll(err));
   worker.on('exit', () => failAll(new Error('ledger write worker exited')));
+  // After the listeners: adding a 'message' listener refs the worker again.
+  worker.unref();
 
   return {
     get running() {
