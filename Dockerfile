@@ -19,6 +19,7 @@ COPY bin ./bin
 COPY shared ./shared
 COPY main ./main
 COPY renderer ./renderer
+COPY scripts/bundle-cli.mjs ./scripts/bundle-cli.mjs
 RUN npm run build:core && npm run build:renderer \
   && npm prune --omit=dev --no-audit --no-fund \
   && rm -rf dist/main/shell

@@ -1,6 +1,5 @@
 // The dashboard shell: top bar with navigation, one live event stream, and the current page.
 import { useEffect, useMemo, useState } from 'react';
-import type { AdminRouteName } from '../../shared/admin-api.js';
 import { errorMessage, type ApiClient } from './api/client.js';
 import { EVENTS_PATH } from './api/route-table.js';
 import { ServicesContext, type Services } from './api/services.js';
@@ -37,11 +36,12 @@ const NAV: Array<{ page: Page; label: string; icon: string }> = [
 
 const SEED_LIMIT = 50;
 
-/** What the first paint of `page` asks the core for: main.tsx asks before React mounts. */
-export function firstPaintCalls(page: Page): Array<readonly [AdminRouteName, unknown?]> {
-  const seed = ['listRequests', { query: { limit: SEED_LIMIT } }] as const;
-  return page === 'overview' ? [['overview'], seed] : [seed];
-}
+/**
+ * What the first paint asks the core for, whichever page opens first (the overview is a roll-up
+ * read: cheap). index.html preloads the same URLs while the script loads; main.tsx asks for them
+ * before React mounts, which takes those preloads up.
+ */
+export const FIRST_PAINT_CALLS = [['overview'], ['listRequests', { query: { limit: SEED_LIMIT } }]] as const;
 
 export function App(props: AppProps) {
   const { client, connect, copy, locale, sharing, probe } = props;

@@ -4,16 +4,16 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { createApiClient } from './api/client.js';
 import { primeClient } from './api/primed-client.js';
-import { pageFromHash } from './hash-route.js';
 import { browserEventSource } from './live/event-stream.js';
 import { browserTabSharing } from './live/shared-stream.js';
-import { App, firstPaintCalls } from './app.js';
+import { App, FIRST_PAINT_CALLS } from './app.js';
 import './styles.css';
 
-// The first paint's answers are asked for now, not once React has rendered the shell.
+// The first paint's answers are asked for now (taking up index.html's preloads of them), not once
+// React has rendered the shell.
 const client = primeClient(
   createApiClient({ fetch: (url, init) => window.fetch(url, init), baseUrl: window.location.origin }),
-  firstPaintCalls(pageFromHash(window.location.hash)),
+  FIRST_PAINT_CALLS,
 );
 const copy = (text: string) => navigator.clipboard.writeText(text);
 

@@ -7,10 +7,12 @@
 //   overview — the Today and This-month tiles show their amounts and every tool has its card;
 //   requests — then, in the same context, `/#/live` opened as a new page: the request list shows
 //              its first rows (the newest records).
-// The 30-day chart (lazy-loaded below the fold) is timed too but is not part of the FMR. Median of
-// --rounds rounds per ledger (the empty one holds a single request, so its list has a row); one unmeasured visit each first (the first admin request loads the
-// admin app: start-up, not render). The admin requests of the last 1M round are listed with their
-// time to first byte, the server's time for them.
+// Beside it, the page's main-thread CPU time until the overview's FMR (Chromium's thread-time
+// metrics), which a loaded machine inflates far less than the wall time. The 30-day chart (lazy,
+// below the fold) is timed too but is not part of the FMR. Median of --rounds rounds per ledger
+// (the empty one holds a single request, so its list has a row); one unmeasured visit each first
+// (the first admin request loads the admin app: start-up, not render). What the last round of each
+// loaded is listed, in page time, with each answer's time to first byte (mostly the server's).
 //
 // The ledger: --records records (1M) over 30 days, 10 tools × 8 models, 50 users, 5 projects
 // (ledger-data.mjs, the ledger bench's generator, through the ledger's own batched append path:
@@ -19,8 +21,10 @@
 // (its records end at the moment of the fill, so "today" has spend), same generator and
 // migrations; each run opens a copy, so the cache never changes.
 //
-// `node scripts/bench/dashboard-render.mjs [--records N] [--rounds N]` after `npm run build:core`
-// (it rebuilds the dashboard itself), or `npm run bench -- --dashboard-render 1000000`.
+// `node scripts/bench/dashboard-render.mjs [--records N] [--rounds N] [--before DIR]` after
+// `npm run build:core` (it rebuilds the dashboard itself), or `npm run bench -- --dashboard-render
+// 1000000`. --before DIR: the same ledger also served with an older dashboard build (its
+// dist/renderer), in the same interleaved rounds.
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -85,10 +89,14 @@ async function filledLedger(records, log) {
 }
 
 /** A Shimmy child on a fresh data dir holding a copy of `ledger` (or an empty ledger). */
-async function startTarget(ledger) {
+async function startTarget(ledger, rendererDir) {
   const dir = await mkdtemp(join(tmpdir(), 'shimmy-bench-render-'));
   if (ledger) await copyFile(ledger, join(dir, 'ledger.sqlite'));
-  const child = await spawnDashChild('shimmy', { BENCH_DATA_DIR: dir, BENCH_TOOLS: JSON.stringify(TOOLS) });
+  const child = await spawnDashChild('shimmy', {
+    BENCH_DATA_DIR: dir,
+    BENCH_TOOLS: JSON.stringify(TOOLS),
+    ...(rendererDir ? { BENCH_RENDERER_DIR: rendererDir } : {}),
+  });
   return {
     ...child,
     async stop() {
@@ -143,44 +151,66 @@ async function visit(browser, server, api) {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 }, locale: 'en-US' });
   try {
     const page = await context.newPage();
+    // The page's main-thread CPU time (thread ticks: what a loaded machine inflates least).
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
     await page.goto(await server.login(), { waitUntil: 'commit' });
     const opts = { polling: 'raf', timeout: 60_000 };
     const o = await (await page.waitForFunction(overviewShown, TOOLS.length, opts)).jsonValue();
+    const metrics = Object.fromEntries(
+      (await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value * 1000]),
+    );
     if (api) api.push(...(await page.evaluate(timeline)));
     const live = await context.newPage();
     await live.goto(`${server.url}/#/live`, { waitUntil: 'commit' });
     const l = await (await live.waitForFunction(liveShown, undefined, opts)).jsonValue();
-    return { ...o, rows: l.rows };
+    return { ...o, rows: l.rows, cpu: metrics.ThreadTime, script: metrics.ScriptDuration };
   } finally {
     await context.close();
   }
 }
 
-async function timeRounds(browser, server, rounds, api) {
-  await visit(browser, server); // unmeasured: loads the admin app and warms the JIT
-  const runs = [];
+/** Interleaved rounds (each round visits every target once, so the machine's drift hits all alike). */
+async function timeRounds(browser, targets, rounds) {
+  for (const t of targets) await visit(browser, t.server); // unmeasured: loads the admin app, warms the JIT
+  const runs = targets.map(() => []);
   for (let i = 0; i < rounds; i++)
-    runs.push(await visit(browser, server, i === rounds - 1 ? api : undefined));
-  const pick = (k) => runs.map((r) => r[k]);
-  return {
-    fmrMs: median(pick('fmr')),
-    chartMs: median(pick('chart')),
-    rowsMs: median(pick('rows')),
-    fmrRounds: pick('fmr'),
-    today: runs[0].today,
-  };
+    for (const [j, t] of targets.entries())
+      runs[j].push(await visit(browser, t.server, i === rounds - 1 ? t.loaded : undefined));
+  return runs.map((r) => {
+    const pick = (k) => r.map((x) => x[k]);
+    return {
+      fmrMs: median(pick('fmr')),
+      chartMs: median(pick('chart')),
+      rowsMs: median(pick('rows')),
+      cpuMs: median(pick('cpu')),
+      scriptMs: median(pick('script')),
+      fmrRounds: pick('fmr'),
+      today: r[0].today,
+    };
+  });
 }
 
-export async function runDashboardRenderBench({ records = 1_000_000, rounds = 3, log = console.log } = {}) {
+/**
+ * `before`: also serve the 1M ledger with the dashboard built in that directory (an older build,
+ * e.g. from `git archive` of an earlier commit), in the same interleaved rounds.
+ */
+export async function runDashboardRenderBench({
+  records = 1_000_000,
+  rounds = 3,
+  before,
+  log = console.log,
+} = {}) {
   log(`\nDashboard first render (issue 16): ${records.toLocaleString('en-US')} records vs an empty ledger`);
   const loadBefore = load();
   const ledger = await filledLedger(records, log);
   await buildRenderer(log);
   const browser = await launchBrowser();
   const targets = [];
+  const n = records.toLocaleString('en-US');
   try {
     const empty = await startTarget(undefined);
-    targets.push(empty);
+    targets.push({ name: 'empty', server: empty, loaded: [] });
     // One request, so the baseline's request list has a row to show (its "empty" is one record).
     const res = await fetch(`${empty.url}/v1/chat/completions`, {
       method: 'POST',
@@ -188,36 +218,46 @@ export async function runDashboardRenderBench({ records = 1_000_000, rounds = 3,
       body: JSON.stringify({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'hi' }] }),
     });
     if (!res.ok) throw new Error(`the baseline's one request failed: ${res.status} ${await res.text()}`);
-    const full = await startTarget(ledger);
-    targets.push(full);
-    const api = [];
-    const apiEmpty = [];
-    const base = await timeRounds(browser, empty, rounds, apiEmpty);
-    const big = await timeRounds(browser, full, rounds, api);
+    targets.push({ name: n, server: await startTarget(ledger), loaded: [] });
+    if (before)
+      targets.push({ name: `${n}, ${before}`, server: await startTarget(ledger, before), loaded: [] });
+    const results = await timeRounds(browser, targets, rounds);
+    const [base, big] = results;
     const pass = big.fmrMs <= TARGET_MS;
     const f = (x) => `${x.toFixed(0)} ms`;
+    log(`  load average before / after: ${loadBefore} → ${load()}; median of ${rounds} interleaved rounds`);
     log(
-      `  load average before / after: ${loadBefore} → ${load()}; median of ${rounds} fresh browser contexts`,
+      `  first meaningful render (overview tiles + ${TOOLS.length} tool cards): ${n} records ${f(big.fmrMs)}, ` +
+        `empty ${f(base.fmrMs)} (${(big.fmrMs / base.fmrMs).toFixed(2)}× empty) — target ≤ ${TARGET_MS} ms: ${pass ? 'PASS' : 'MISS'}`,
     );
-    log(
-      `  first meaningful render (overview tiles + ${TOOLS.length} tool cards): empty ${f(base.fmrMs)}, ` +
-        `${records.toLocaleString('en-US')} records ${f(big.fmrMs)} (${(big.fmrMs / base.fmrMs).toFixed(2)}× empty; rounds ${big.fmrRounds.map(f).join(', ')}; Today ${big.today}) — target ≤ ${TARGET_MS} ms: ${pass ? 'PASS' : 'MISS'}`,
-    );
-    log(`  30-day chart drawn: empty ${f(base.chartMs)}, full ${f(big.chartMs)}`);
-    log(`  request list (/#/live, warm page): empty ${f(base.rowsMs)}, full ${f(big.rowsMs)}`);
-    for (const [name, list] of [
-      ['empty', apiEmpty],
-      [records.toLocaleString('en-US'), api],
-    ]) {
-      log(`  what the last ${name} round loaded (page time: start → end, time to first byte):`);
-      for (const a of list.sort((x, y) => x.startMs - y.startMs))
+    for (const [j, t] of targets.entries()) {
+      const r = results[j];
+      log(
+        `  ${t.name}: first meaningful render ${f(r.fmrMs)} (rounds ${r.fmrRounds.map(f).join(', ')}); ` +
+          `main-thread CPU until then ${f(r.cpuMs)} (JS ${f(r.scriptMs)}); chart drawn ${f(r.chartMs)}; ` +
+          `request list (/#/live, warm page) ${f(r.rowsMs)}; Today ${r.today}`,
+      );
+    }
+    for (const t of targets) {
+      log(`  what the last ${t.name} round loaded (page time: start → end, time to first byte):`);
+      for (const a of t.loaded.sort((x, y) => x.startMs - y.startMs))
         log(
           `    ${a.name.padEnd(40)} ${f(a.startMs).padStart(8)} → ${f(a.endMs).padStart(8)}  ttfb ${f(a.ttfbMs)}`,
         );
     }
-    return { records, rounds, loadBefore, loadAfter: load(), empty: base, full: big, api, pass };
+    return {
+      records,
+      rounds,
+      loadBefore,
+      loadAfter: load(),
+      empty: base,
+      full: big,
+      ...(before ? { before: results[2] } : {}),
+      loaded: targets[1].loaded,
+      pass,
+    };
   } finally {
-    for (const t of targets) await t.stop();
+    for (const t of targets) await t.server.stop();
     await browser.close().catch(() => undefined);
   }
 }
@@ -233,8 +273,14 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       records: { type: 'string', default: '1000000' },
       rounds: { type: 'string', default: '3' },
       fill: { type: 'string' },
+      before: { type: 'string' },
     },
   });
   if (values.fill) await fillChild(values.fill, Number(values.records));
-  else await runDashboardRenderBench({ records: Number(values.records), rounds: Number(values.rounds) });
+  else
+    await runDashboardRenderBench({
+      records: Number(values.records),
+      rounds: Number(values.rounds),
+      before: values.before,
+    });
 }

@@ -2,7 +2,8 @@
 // its own fake upstream: `node dashboards-child.mjs <direct|raw|shimmy>`. Unlike server-child.mjs it
 // also signs dashboards in: {type:'login'} answers with a one-time login URL of this Shimmy (what
 // `shimmy dashboard` prints), so every browser context gets its own session the way a person does.
-// BENCH_DATA_DIR: open Shimmy on that data dir (a prepared 1M-record ledger) instead of a fresh one.
+// BENCH_DATA_DIR: open Shimmy on that data dir (a prepared 1M-record ledger) instead of a fresh one;
+// BENCH_RENDERER_DIR: serve that built dashboard (dashboard-render.mjs --before) instead of dist/'s.
 // IPC: sends {type:'ready', url, token?}; answers {type:'stats'} (CPU time, RSS), {type:'login'}.
 import { startFakeUpstream } from './fake-upstream.mjs';
 import { startRawProxy } from './pass-through.mjs';
@@ -21,6 +22,7 @@ async function startDashboardShimmy(upstreamUrl) {
   const s = await startShimmy(upstreamUrl, {
     dataDir: process.env.BENCH_DATA_DIR,
     budgetedTools: benchTools(),
+    rendererDir: process.env.BENCH_RENDERER_DIR,
   });
   close = () => s.close();
   loginUrl = () => s.core.createLoginUrl();

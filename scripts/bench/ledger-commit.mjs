@@ -76,11 +76,12 @@ export async function commitCost({ file, dist = join(import.meta.dirname, '../..
           }));
           // CPU time, not wall time: on a loaded machine a niced process's wall time is mostly waiting.
           let t = process.cpuUsage();
-          engine.write({ records: [], rollups: [], reserve, settle: [], terms: [] });
+          // Awaited: the commit may run on the engine's write worker (its CPU is in cpuUsage too).
+          await engine.write({ records: [], rollups: [], reserve, settle: [], terms: [] });
           busy += cpuMs(t);
           t = process.cpuUsage();
           const batch = { records: rows, rollups: deltas(rows), reserve: [], settle: rows.map((r) => r.id), terms: [] };
-          engine.write(batch);
+          await engine.write(batch);
           busy += cpuMs(t);
           // A turn between batches, as in the proxy.
           if (!counted) await new Promise((r) => setImmediate(r));

@@ -19,9 +19,10 @@ async function admin(core, method, path, body) {
 /**
  * Returns `{ url, token, price, core, close() }`; `token` is the bench tool's proxy token.
  * `dataDir`: open that (prepared) data dir instead of a fresh temp one, and keep it on close;
- * `budgetedTools`: more tools to create first, each with a daily and monthly USD budget.
+ * `budgetedTools`: more tools to create first, each with a daily and monthly USD budget;
+ * `rendererDir`: serve that built dashboard instead of dist/renderer.
  */
-export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools = [] } = {}) {
+export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools = [], rendererDir } = {}) {
   const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
   const { startCore } = await import(pathToFileURL(corePath).href);
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'shimmy-bench-')));
@@ -41,6 +42,7 @@ export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools =
     keychain: null,
     env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
     log: () => {},
+    ...(rendererDir ? { rendererDir } : {}),
     // scripts/bench-redis.mjs: the same target with its limits in Redis.
     ...(process.env.BENCH_REDIS ? { redis: process.env.BENCH_REDIS } : {}),
   });

@@ -3,7 +3,9 @@
 // are ledger queries that took 0.3–0.6 s at 1M records on a busy machine, on the same query thread
 // as the request list's first page. So the page asks for the overview and that first page at once,
 // and for the plan windows and the chart only after the overview has answered. Here the overview's
-// answer is held back: nothing else may be asked for meanwhile; released, the rest follows.
+// answer is held back: nothing else may be asked for meanwhile; released, the rest follows. The
+// overview and that first page are preloaded by index.html, so they are on their way while the
+// app's script loads (held back here), and the client's calls take those answers up.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -83,6 +85,35 @@ describe("the dashboard's first paint", () => {
     expect(asked).toContain('/api/plans');
     expect(asked.filter((p) => p === '/api/spend/daily')).toHaveLength(1);
     expect(asked.filter((p) => p === '/api/overview')).toHaveLength(1);
+  });
+
+  it('asks for the overview and the first page of requests while its script is still loading, once each', async () => {
+    const context = await browser!.newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
+    const fresh = await context.newPage();
+    const freshWatch = watchPage(fresh, serve.url);
+    const asked: string[] = [];
+    fresh.on('request', (req) => {
+      const { pathname, search } = new URL(req.url());
+      if (pathname.startsWith('/api/') && pathname !== '/api/events') asked.push(pathname + search);
+    });
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await fresh.route(/\/assets\/index-[^/]*\.js$/, async (route) => {
+      await held;
+      await route.continue();
+    });
+    const { url } = await admin.call('createLoginLink');
+    await fresh.goto(url, { waitUntil: 'commit' });
+    // The app's script is held back: only index.html's preloads can ask anything.
+    await expect.poll(() => [...asked].sort(), WAIT).toEqual(['/api/overview', '/api/requests?limit=50']);
+    release();
+    await fresh.getByTestId('tool-card-painter').waitFor({ timeout: WAIT.timeout });
+    await fresh.getByTestId('chart-empty').waitFor({ timeout: WAIT.timeout });
+    // The client's calls took the preloads up: no second request for either.
+    expect(asked.filter((p) => p === '/api/overview')).toHaveLength(1);
+    expect(asked.filter((p) => p === '/api/requests?limit=50')).toHaveLength(1);
+    expect([...freshWatch.errors, ...freshWatch.foreignRequests]).toEqual([]);
+    await context.close();
   });
 
   it('logged no errors', () => {

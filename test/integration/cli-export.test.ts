@@ -28,7 +28,13 @@ const rec = (id: string, days: number, tool = 'aider'): LedgerRecord => ({
   latencyMs: 120,
   ttfbMs: 40,
   streamed: false,
-  usage: { inputTokens: 1000, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 500, reasoningTokens: 0 },
+  usage: {
+    inputTokens: 1000,
+    cachedInputTokens: 0,
+    cacheWriteTokens: 0,
+    outputTokens: 500,
+    reasoningTokens: 0,
+  },
   // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output (openai.com/api/pricing, 2025-06):
   // 1000 × 0.15e-6 + 500 × 0.60e-6 = 0.00015 + 0.0003 = 0.00045
   costUsd: 0.00045,
@@ -85,7 +91,7 @@ describe('shimmy logs --since / --until', slow, () => {
     expect(table.stdout.trim().split('\n')).toHaveLength(2); // header + r0
   });
 
-  it('refuses a date that is not one, with the API\'s message', async () => {
+  it("refuses a date that is not one, with the API's message", async () => {
     for (const args of [
       ['logs', '--since', 'last tuesday'],
       ['logs', '--until', 'soon', '--format', 'csv'],
@@ -110,7 +116,17 @@ describe('shimmy export', slow, () => {
   it('writes JSONL to --out, filtered by tool and range; nothing left beside it', async () => {
     const out = path.join(dataDir, 'out', 'export.jsonl');
     await fs.mkdir(path.dirname(out));
-    const r = await shimmy(['export', '--format', 'jsonl', '--tool', 'aider', '--until', dayOf(3), '--out', out]);
+    const r = await shimmy([
+      'export',
+      '--format',
+      'jsonl',
+      '--tool',
+      'aider',
+      '--until',
+      dayOf(3),
+      '--out',
+      out,
+    ]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toBe('');
     expect(idsOfJsonl(await fs.readFile(out, 'utf8'))).toEqual(['r1', 'r0']);

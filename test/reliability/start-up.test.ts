@@ -1,10 +1,15 @@
 // Start-up's deferred work (issue 16): what no first request needs loads at the proxy's first quiet
 // moment, not before the port opens and not on a request's path. The admin app (express) is
 // preloaded then, so a `shimmy` command that comes later does not wait for it; a request made right
-// after start is answered and recorded with everything else still to come.
+// after start is answered and recorded with everything else still to come. And `serve` runs from
+// the bundle (scripts/bundle-cli.mjs): it reads a few files, not the ~660 modules of the compiled
+// core and its packages that cost half of its start-up.
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../../main/cli/admin-client.js';
-import { freePort } from '../support/cli-process.js';
+import { cliEnv, freePort } from '../support/cli-process.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { writePointedConfig } from '../support/pointed-config.js';
 import { chat, spawnServe, tempDir } from './serve-fixture.js';
@@ -34,6 +39,40 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
           timeout: 10_000,
         })
         .toBe(1);
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+  });
+
+  it('answers its first request from the bundle: no module of the compiled core or its bundled packages read on its own', async () => {
+    const dataDir = await tempDir();
+    await writePointedConfig(dataDir, upstream.url);
+    const trace = path.join(dataDir, 'modules.txt');
+    const tracer = fileURLToPath(new URL('../support/trace-modules.mjs', import.meta.url));
+    const { env } = cliEnv();
+    const served = spawnServe({
+      dataDir,
+      port: await freePort(),
+      env: { ...env, NODE_OPTIONS: `--import=${tracer}`, SHIMMY_TRACE_MODULES: trace },
+    });
+    try {
+      await served.listening;
+      const admin = await connectAdmin(dataDir);
+      const { token } = await admin.call('createTool', { body: { name: 'first', limits: { dailyUsd: 5 } } });
+      expect((await chat(admin.url, token)).status).toBe(200);
+      const loaded = (await fs.readFile(trace, 'utf8')).split('\n').filter(Boolean);
+      const repo = path.resolve(fileURLToPath(new URL('../..', import.meta.url)));
+      const dist = path.join(repo, 'dist') + path.sep;
+      // Read at all, so the trace is not empty by accident: the bundle and the native driver.
+      expect(loaded.some((f) => f.startsWith(path.join(dist, 'main', 'bundle') + path.sep))).toBe(true);
+      expect(loaded.some((f) => f.includes(`${path.sep}better-sqlite3${path.sep}`))).toBe(true);
+      const separate = loaded.filter(
+        (f) =>
+          (f.startsWith(dist) && !f.startsWith(path.join(dist, 'main', 'bundle') + path.sep)) ||
+          /[/\\]node_modules[/\\](kysely|zod|undici|commander|@pydantic[/\\]genai-prices)[/\\]/.test(f),
+      );
+      expect(separate).toEqual([]);
     } finally {
       served.child.kill('SIGTERM');
       await served.exited;

@@ -31,7 +31,8 @@ import { postWebhook } from './webhook.js';
  *  admit is synchronous. The Redis engine (redis/redis-limiter.ts) shares it across replicas. */
 export function createLimiter(deps: LimiterDeps): SyncLimiter {
   const now = deps.now ?? (() => new Date());
-  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  // A wrapper, not the global itself: reading it loads Node's bundled undici at start-up (issue 16).
+  const fetchImpl = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const log = deps.log ?? ((m: string) => console.warn(m));
   const book = new BudgetBook(deps.spend);
   const alerts = new BudgetAlerts(deps.firedAlerts);

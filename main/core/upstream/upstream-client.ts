@@ -5,7 +5,10 @@
 // and an AbortSignal listener, which cost the proxy a tenth of its CPU per request in `npm run bench`.
 // Here the body is handed over chunk by chunk through a callback, with back-pressure by pause/resume.
 import type { Dispatcher } from 'undici';
-import { Agent, errors } from 'undici';
+// The two files Shimmy uses, not undici's index: the index loads fetch, WebSocket, the cache and
+// mock layers too, ~470 kB more to compile before the first answer (issue 16). Same classes.
+import Agent from 'undici/lib/dispatcher/agent.js';
+import errors from 'undici/lib/core/errors.js';
 
 export interface UpstreamRequest {
   url: string;

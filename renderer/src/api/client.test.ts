@@ -81,6 +81,24 @@ describe('createApiClient', () => {
     expect(drift).toHaveLength(1);
   });
 
+  it('checks answers against the contract only once the page is idle (not while the first paint renders)', async () => {
+    const broken = [{ name: 'cli', createdAt: 'x', paused: 'no', limits: {}, tokens: [], activeTokens: 0 }];
+    const drift: string[] = [];
+    const idle: Array<() => void> = [];
+    const client = createApiClient({
+      fetch: recordingFetch(200, broken).fetch,
+      baseUrl: base,
+      onDrift: (m) => drift.push(m),
+      whenIdle: (fn) => idle.push(fn),
+    });
+    await client.call('listTools');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(drift).toEqual([]);
+    expect(idle).toHaveLength(1);
+    idle.shift()!();
+    await vi.waitFor(() => expect(drift).toHaveLength(1));
+  });
+
   it('reports an unreachable core as status 0', async () => {
     const client = createApiClient({
       fetch: () => Promise.reject(new TypeError('fetch failed')),

@@ -71,25 +71,42 @@ function apiError(json: unknown): { message: string; field?: string } | undefine
   return { message: error.message, field: typeof error.field === 'string' ? error.field : undefined };
 }
 
+function defaultWhenIdle(fn: () => void): void {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(fn, { timeout: 2_000 });
+  else setTimeout(fn, 0);
+}
+
 export function createApiClient(deps: {
   fetch: FetchLike;
   baseUrl: string;
   /** An answer that breaks the contract (checked in the background); default console.error. */
   onDrift?: (message: string) => void;
+  /** Runs the background checks when the page has nothing better to do; default: the browser's
+   *  idle callback (at most 2 s late), else a timer. */
+  whenIdle?: (fn: () => void) => void;
 }): ApiClient {
   const base = deps.baseUrl.replace(/\/+$/, '');
   let contract: Promise<Contract> | undefined;
   const loadContract = () => (contract ??= import('./contract.js'));
   const drift = deps.onDrift ?? ((message: string) => console.error(message));
 
-  /** Checks an answer against its schema once zod is loaded; never delays the answer itself. */
+  const whenIdle = deps.whenIdle ?? defaultWhenIdle;
+
+  /**
+   * Checks an answer against its schema once zod is loaded; never delays the answer itself, nor the
+   * first paint: loading and evaluating zod (~100 KB) when the first answers arrive competed with
+   * rendering them, so it waits for an idle moment.
+   */
   const checkLater = (name: AdminRouteName, what: string, json: unknown) =>
-    void loadContract().then(
-      (c) => {
-        const parsed = c.adminRoutes[name].response.safeParse(json);
-        if (!parsed.success) drift(`Unexpected answer from ${what}: ${firstIssue(parsed.error).message}`);
-      },
-      () => undefined, // the chunk failed to load (a rebuilt core): nothing to check against
+    whenIdle(
+      () =>
+        void loadContract().then(
+          (c) => {
+            const parsed = c.adminRoutes[name].response.safeParse(json);
+            if (!parsed.success) drift(`Unexpected answer from ${what}: ${firstIssue(parsed.error).message}`);
+          },
+          () => undefined, // the chunk failed to load (a rebuilt core): nothing to check against
+        ),
     );
 
   async function call(name: AdminRouteName, args: LooseArgs = {}): Promise<unknown> {

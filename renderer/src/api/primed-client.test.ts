@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { firstPaintCalls } from '../app.js';
+import indexHtml from '../../index.html?raw';
+import { FIRST_PAINT_CALLS } from '../app.js';
 import { createFakeServer } from '../test-support/fake-server.js';
 import { createApiClient, type FetchLike } from './client.js';
 import { PRIMED_FOR_MS, primeClient } from './primed-client.js';
@@ -53,8 +54,18 @@ describe('primeClient', () => {
     await expect(client.call('overview')).rejects.toThrow('Not signed in');
   });
 
-  it('primes the overview only when the first page is the overview', () => {
-    expect(firstPaintCalls('overview').map(([name]) => name)).toEqual(['overview', 'listRequests']);
-    expect(firstPaintCalls('live').map(([name]) => name)).toEqual(['listRequests']);
+  it("primes exactly what index.html preloads, so the client's calls take the preloads up", async () => {
+    const asked: string[] = [];
+    const fetch: FetchLike = async (url) => {
+      const u = new URL(url);
+      asked.push(u.pathname + u.search);
+      return new Response('{}');
+    };
+    primeClient(createApiClient({ fetch, baseUrl }), FIRST_PAINT_CALLS, handTimers());
+    const preloads = [
+      ...indexHtml.matchAll(/<link rel="preload" as="fetch" href="([^"]+)" crossorigin="anonymous"/g),
+    ];
+    expect(preloads.map((m) => m[1])).toEqual(asked);
+    expect(asked).toEqual(['/api/overview', '/api/requests?limit=50']);
   });
 });

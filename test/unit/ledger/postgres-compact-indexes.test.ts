@@ -26,7 +26,14 @@ describe.skipIf(postgresMissing)('Postgres ledger indexes (0008)', () => {
   it('answers tool, model, pair and pair + status filters through the hashed indexes', async () => {
     const l = await opener('postgres')(dir);
     for (let i = 0; i < 40; i++)
-      l.append(record({ id: `r${i}`, time: at(i), tool: i % 2 ? 'aider' : 'claude-code', status: i % 5 ? 200 : 429 }));
+      l.append(
+        record({
+          id: `r${i}`,
+          time: at(i),
+          tool: i % 2 ? 'aider' : 'claude-code',
+          status: i % 5 ? 200 : 429,
+        }),
+      );
     await l.close();
     // The ledger's own query code, on one connection that keeps each statement it runs.
     const seen: CompiledQuery[] = [];
@@ -54,7 +61,12 @@ describe.skipIf(postgresMissing)('Postgres ledger indexes (0008)', () => {
         /requests_tool_model_(error_)?time[^"]*"\},\{"QUERY PLAN":"[^"]*Index Cond: \(hashtextextended/,
       );
       // Same answers as the names would give.
-      expect(ids((await logPage(db, { tool: 'aider', status: 429 }, 'postgres')).records)).toEqual(['r35', 'r25', 'r15', 'r5']);
+      expect(ids((await logPage(db, { tool: 'aider', status: 429 }, 'postgres')).records)).toEqual([
+        'r35',
+        'r25',
+        'r15',
+        'r5',
+      ]);
     } finally {
       await db.destroy();
     }

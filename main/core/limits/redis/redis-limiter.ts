@@ -46,7 +46,8 @@ interface ScopeRow {
 
 export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
   const now = deps.now ?? (() => new Date());
-  const fetchImpl = deps.fetch ?? globalThis.fetch;
+  // A wrapper, not the global itself: reading it loads Node's bundled undici at start-up (issue 16).
+  const fetchImpl = deps.fetch ?? ((...args: Parameters<typeof fetch>) => fetch(...args));
   const log = deps.log ?? ((m: string) => console.warn(m));
   const scripts = defineLimitScripts(deps.redis);
   const keys = limitKeys(deps.prefix ?? 'shimmy:');

@@ -38,7 +38,8 @@ export function hashedFilter(
   return [];
 }
 
-const pairHash = (tool: string, model: string) => sql<number>`hashtextextended(${model}::text, ${hashOf(tool)})`;
+const pairHash = (tool: string, model: string) =>
+  sql<number>`hashtextextended(${model}::text, ${hashOf(tool)})`;
 
 /**
  * Whether another stored tool, model or tool + model pair has the filter's hash. The dictionary
@@ -59,7 +60,9 @@ export async function hashCollides(
       .where('value', '<>', v)
       .where(sql<SqlBool>`hashtextextended(value, 0) = ${hashOf(v)}`);
   if (tool === undefined || model === undefined)
-    return (await (tool !== undefined ? one('tool', tool) : one('model', model!)).limit(1).execute()).length > 0;
+    return (
+      (await (tool !== undefined ? one('tool', tool) : one('model', model!)).limit(1).execute()).length > 0
+    );
   const pair = t
     .selectFrom('terms as a')
     .innerJoin('terms as b', (j) => j.on('a.col', '=', 'tool').on('b.col', '=', 'model'))

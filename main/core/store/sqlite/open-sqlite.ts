@@ -51,9 +51,14 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   if (shared) raw.pragma('wal_autocheckpoint = 0');
   raw.pragma('busy_timeout = 5000');
   const writer = new Kysely<LedgerSchema>({ dialect: new SqliteDialect({ database: raw }) });
+  // The read worker is started now, not at the first query: a Node worker takes as long to boot as
+  // the rest of start-up, and the first request's budget check reads through it (issue 16).
+  const reader = shared ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) }) : writer;
+  if (shared) void sql`select 1`.execute(reader).catch(() => undefined);
   try {
     await migrate(writer as Kysely<unknown>, 'sqlite');
   } catch (err) {
+    if (shared) await reader.destroy();
     await writer.destroy();
     throw err;
   }
@@ -87,7 +92,6 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   });
   const worker = shared ? startWriteWorker(file, statements) : undefined;
 
-  const reader = shared ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) }) : writer;
   let dirty = false;
   let wal: FileHandle | undefined;
   const checkpoints = setInterval(() => {

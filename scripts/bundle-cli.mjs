@@ -1,0 +1,49 @@
+// Bundles the compiled CLI (dist/main/cli/index.js and everything it imports, the core included)
+// into dist/main/bundle/, which bin/shimmy.js runs. Why: Node's ESM loader pays per module — resolve,
+// read, decode, compile, link — and `serve` loaded ~660 of them before its first answer (kysely
+// alone 263, undici 110, zod 95, ours 160): half of its start-up CPU (issue 16). One file per lazy
+// part (each command, the core, the admin app) is what a start reads instead. `npm run build:core`
+// runs it after tsc; the Electron shell keeps loading tsc's output.
+//
+// Left outside the bundle, loaded from node_modules as before: native addons (better-sqlite3,
+// keytar), what only some instances load (pg, ioredis, express for the admin app), electron.
+// The bundle sits two levels under dist/, like dist/main/core, so paths computed from a module's
+// own location (dist/renderer for the dashboard, bin/shimmy.js) come out the same.
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const EXTERNAL = ['better-sqlite3', 'keytar', 'pg', 'ioredis', 'express', 'electron', 'gpt-tokenizer'];
+const external = (id) => id.startsWith('node:') || EXTERNAL.some((p) => id === p || id.startsWith(`${p}/`));
+
+const outDir = `${root}dist/main/bundle`;
+rmSync(outDir, { recursive: true, force: true });
+await build({
+  configFile: false,
+  root,
+  logLevel: 'warn',
+  publicDir: false,
+  ssr: { noExternal: true, external: EXTERNAL, target: 'node' },
+  build: {
+    ssr: `${root}dist/main/cli/index.js`,
+    outDir,
+    emptyOutDir: true,
+    minify: false,
+    sourcemap: true,
+    target: 'node20',
+    reportCompressedSize: false,
+    rolldownOptions: {
+      external,
+      output: {
+        format: 'esm',
+        entryFileNames: 'shimmy.js',
+        chunkFileNames: '[name]-[hash].js',
+        // ASCII only (non-ASCII escaped): Node decodes a file with any other character into a
+        // two-byte string, which V8 then parses more slowly. Comments go (the .map keeps the source).
+        charset: 'ascii',
+        comments: false,
+      },
+    },
+  },
+});

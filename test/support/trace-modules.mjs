@@ -1,0 +1,25 @@
+// `node --import ./trace-modules.mjs …`: appends the path of every JavaScript file the process
+// loads (ES modules and CommonJS alike) to $SHIMMY_TRACE_MODULES, one per line, so a test can say
+// what a real `shimmy` process read. ES modules are loaded on the loader's own thread: the hook
+// registered there writes the same file.
+import { appendFileSync } from 'node:fs';
+import Module, { register } from 'node:module';
+
+const file = process.env.SHIMMY_TRACE_MODULES;
+if (file) {
+  const compile = Module.prototype._compile;
+  Module.prototype._compile = function (content, filename) {
+    appendFileSync(file, `${filename}\n`);
+    return compile.call(this, content, filename);
+  };
+  register(
+    'data:text/javascript,' +
+      encodeURIComponent(`
+import { appendFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+export async function load(url, context, next) {
+  if (url.startsWith('file:')) appendFileSync(${JSON.stringify(file)}, fileURLToPath(url) + '\\n');
+  return next(url, context);
+}`),
+  );
+}
