@@ -299,7 +299,7 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
       const row = { pkg, loaded: loaded.has(pkg), importMs: ms, specifiers: [...(loaded.get(pkg) ?? [])] };
       out.packages.push(row);
       const what = row.specifiers.length > 1 || (row.specifiers[0] ?? pkg) !== pkg ? ` (${row.specifiers.join(', ')})` : '';
-      log(`    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' + what : 'not loaded'}`);
+      log(`    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' + what : 'not loaded on its own (inside dist/main/bundle, or not needed)'}`);
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });
