@@ -5,7 +5,7 @@
 // timeout. The main thread now only hands the batch over (arrays of column values: cheap to clone).
 // A `kill -9` loses what is queued or handed over and not yet committed: still about a millisecond.
 import { createRequire } from 'node:module';
-import { Worker } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /** The prepared statements the worker runs, in the order its batch lists their parameter rows. */
 export interface WriteStatements {
@@ -41,6 +41,7 @@ const commit = db.transaction((rows) => {
 });
 // Batches handed over and finished, shared with the main thread: waitIdle() blocks on it.
 const finished = new Int32Array(workerData.finished);
+const replies = workerData.replies;
 parentPort.on('message', ({ id, rows }) => {
   let reply;
   try {
@@ -49,9 +50,9 @@ parentPort.on('message', ({ id, rows }) => {
   } catch (err) {
     reply = { id, error: String(err && err.message), code: err && err.code };
   }
+  replies.postMessage(reply);
   Atomics.add(finished, 0, 1);
   Atomics.notify(finished, 0);
-  parentPort.postMessage(reply);
 });
 `;
 
@@ -79,9 +80,14 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
   const driver = createRequire(import.meta.url).resolve('better-sqlite3');
   const finished = new Int32Array(new SharedArrayBuffer(4));
   let posted = 0;
+  // Replies come on a port of our own, so waitIdle() can take them synchronously
+  // (receiveMessageOnPort): a 'message' event can lag several event-loop turns behind the
+  // worker's post, and meanwhile the queue behind a batch long committed would keep growing.
+  const { port1: replies, port2 } = new MessageChannel();
   let worker: Worker | undefined = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, driver, statements, finished: finished.buffer },
+    workerData: { file, driver, statements, finished: finished.buffer, replies: port2 },
+    transferList: [port2],
   });
   let nextId = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
@@ -89,19 +95,23 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
     for (const w of waiting.values()) w.reject(err);
     waiting.clear();
     worker = undefined;
+    replies.close();
   };
-  worker.on('message', (m: Reply) => {
+  const onReply = (m: Reply) => {
     const w = waiting.get(m.id);
     waiting.delete(m.id);
-    if (waiting.size === 0) worker?.unref();
+    if (waiting.size === 0) replies.unref();
     if (!w) return;
     if (m.error !== undefined) w.reject(Object.assign(new Error(m.error), { code: m.code }));
     else w.resolve();
-  });
+  };
+  replies.on('message', onReply);
   worker.on('error', (err) => failAll(err));
   worker.on('exit', () => failAll(new Error('ledger write worker exited')));
-  // After the listeners: adding a 'message' listener refs the worker again.
+  // After the listeners (adding a 'message' listener refs a port again). The reply port is
+  // ref'd only while a batch is being committed, so the process may exit otherwise.
   worker.unref();
+  replies.unref();
 
   return {
     get running() {
@@ -112,7 +122,7 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
       if (!w) return Promise.reject(new Error('ledger write worker is not running'));
       const id = nextId++;
       // Keep the process alive only while a batch is being committed.
-      if (waiting.size === 0) w.ref();
+      if (waiting.size === 0) replies.ref();
       return new Promise<void>((resolve, reject) => {
         waiting.set(id, { resolve, reject });
         w.postMessage({ id, rows });
@@ -126,10 +136,13 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
         if (left <= 0) return;
         Atomics.wait(finished, 0, seen, left);
       }
+      // The replies of what finished, now: their promises settle at the next microtask checkpoint.
+      for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies)) onReply(m.message as Reply);
     },
     async close() {
       const w = worker;
       worker = undefined;
+      replies.close();
       await w?.terminate();
     },
   };
