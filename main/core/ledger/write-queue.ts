@@ -133,9 +133,9 @@ export class WriteQueue {
     if (this.inFlight && this.records.length >= MAX_BACKLOG && !this.failure) this.engine.waitForWrites?.();
     this.schedule(WRITE_DELAY_MS);
   }
-  /** `row` may be a function: it runs only if the reservation is unsettled when its batch commits. */
-  addReservation(id: string, row: ReservationsTable | (() => ReservationsTable)): void {
-    this.reserve.push(typeof row === 'function' ? { id, row } : { id, row: () => row });
+  /** `row` runs only if the reservation is still unsettled when its batch commits. */
+  addReservation(id: string, row: () => ReservationsTable): void {
+    this.reserve.push({ id, row });
     this.schedule(WRITE_DELAY_MS);
   }
   addSettle(id: string): void {

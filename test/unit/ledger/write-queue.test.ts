@@ -25,7 +25,7 @@ describe('write queue: the reservation journal', () => {
   it('writes no journal entry for a reservation settled before its batch commits', async () => {
     const { engine, batches } = capturingEngine();
     const q = new WriteQueue(engine, () => undefined);
-    q.addReservation('fast', reservation('fast'));
+    q.addReservation('fast', () => reservation('fast'));
     q.addRecord(row('fast'));
     q.addSettle('fast');
     await q.drain();
@@ -52,10 +52,10 @@ describe('write queue: the reservation journal', () => {
   it('keeps the insert of one still in flight and the delete of one committed earlier', async () => {
     const { engine, batches } = capturingEngine();
     const q = new WriteQueue(engine, () => undefined);
-    q.addReservation('slow', reservation('slow'));
+    q.addReservation('slow', () => reservation('slow'));
     await q.drain();
-    q.addReservation('open', reservation('open'));
-    q.addReservation('quick', reservation('quick'));
+    q.addReservation('open', () => reservation('open'));
+    q.addReservation('quick', () => reservation('quick'));
     q.addRecord(row('slow'));
     q.addSettle('slow');
     q.addRecord(row('quick'));

@@ -78,7 +78,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     settle: compiled(deleteReservations(writer, ['x']), ['x']),
     term: compiled(insertTerms(writer, [{ col: 'tool', value: 'x' }]), ['tool', 'x']),
   };
-  // Kysely builds each statement once; better-sqlite3 keeps it prepared for every batch.
+  // A batch as each statement's parameter rows, in its column order: what the worker is handed.
   const rowsOf = (b: WriteBatch): BatchRows => ({
     record: b.records.map((r) => requestColumns.map((c) => r[c])),
     rollup: b.rollups.map((d) => Object.values(wideValues(d))),
