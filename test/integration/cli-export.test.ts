@@ -8,6 +8,7 @@ import type { LedgerRecord } from '../../shared/ledger.js';
 import { openLedger } from '../../main/core/ledger/index.js';
 import { openSqlite } from '../../main/core/store/index.js';
 import { cliEnv, freePort, runCli, startServe, type ServeProcess } from '../support/cli-process.js';
+import { record } from '../unit/ledger/helpers.js';
 
 const DAY = 86_400_000;
 // Recent, so the instance's retention (30 days by default) keeps them.
@@ -15,33 +16,16 @@ const base = Math.floor(Date.now() / DAY) * DAY - 5 * DAY;
 const at = (days: number) => new Date(base + days * DAY + 12 * 3_600_000).toISOString();
 const dayOf = (days: number) => new Date(base + days * DAY).toISOString().slice(0, 10);
 
-const rec = (id: string, days: number, tool = 'aider'): LedgerRecord => ({
-  id,
-  time: at(days),
-  tool,
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  family: 'openai',
-  endpoint: 'chat',
-  path: '/v1/chat/completions',
-  status: 200,
-  latencyMs: 120,
-  ttfbMs: 40,
-  streamed: false,
-  usage: {
-    inputTokens: 1000,
-    cachedInputTokens: 0,
-    cacheWriteTokens: 0,
-    outputTokens: 500,
-    reasoningTokens: 0,
-  },
-  // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output (openai.com/api/pricing, 2025-06):
-  // 1000 × 0.15e-6 + 500 × 0.60e-6 = 0.00015 + 0.0003 = 0.00045
-  costUsd: 0.00045,
-  estimated: false,
-  cacheHit: false,
-  errorClass: null,
-});
+const rec = (id: string, days: number, tool = 'aider'): LedgerRecord =>
+  record({
+    id,
+    time: at(days),
+    tool,
+    usage: { inputTokens: 1000, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 500, reasoningTokens: 0 },
+    // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output (openai.com/api/pricing, 2025-06):
+    // 1000 × 0.15e-6 + 500 × 0.60e-6 = 0.00015 + 0.0003 = 0.00045
+    costUsd: 0.00045,
+  });
 
 let dataDir: string;
 let env: NodeJS.ProcessEnv;
