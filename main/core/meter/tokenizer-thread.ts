@@ -32,6 +32,10 @@ import {
   YOUNG_GENERATION_MB,
 } from './tokenizer-worker-source.js';
 
+/** Each lane's cells: request length in bytes, number of texts, state. */
+const SYNC_LANE = [LENGTH, TEXTS, STATE] as const;
+const ASYNC_LANE = [ALENGTH, ATEXTS, ASTATE] as const;
+
 export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
 export type OpenAiEncoding = (typeof ENCODINGS)[number];
 
@@ -151,19 +155,30 @@ export function createTokenizerThread(): TokenizerThread {
     return t;
   }
 
+  /** Posts a request on one lane's cells (sync: LENGTH/TEXTS/STATE; async: ALENGTH/ATEXTS/ASTATE). */
+  function post(cell: Int32Array, lane: readonly [number, number, number], bytes: number, texts: number) {
+    const [lengthCell, textsCell, stateCell] = lane;
+    handOvers++;
+    cell[lengthCell] = bytes;
+    cell[ENCODING] = 0;
+    cell[textsCell] = texts;
+    Atomics.store(cell, stateCell, REQUEST);
+    wake(cell);
+  }
+
+  /** No answer within COUNT_TIMEOUT_MS: the thread is given up (callers fall back to upper bounds). */
+  function giveUp(t: Loading): void {
+    t.broken = true;
+    void t.worker.terminate();
+  }
+
   /** Hands the request in the shared cells over and waits for the worker's answer. */
   function exchange(t: Loading, bytes: number, texts: number) {
-    const { cell, worker } = t;
-    handOvers++;
-    cell[LENGTH] = bytes;
-    cell[ENCODING] = 0;
-    cell[TEXTS] = texts;
-    Atomics.store(cell, STATE, REQUEST);
-    wake(cell);
+    const { cell } = t;
+    post(cell, SYNC_LANE, bytes, texts);
     Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
     if (Atomics.load(cell, STATE) !== DONE) {
-      t.broken = true;
-      void worker.terminate();
+      giveUp(t);
       return null;
     }
     const result = cell[RESULT] as number;
@@ -174,20 +189,14 @@ export function createTokenizerThread(): TokenizerThread {
   /** Hands the async lane's batch over; resolves once counted (false: the thread is gone). */
   async function handOver(t: Loading, bytes: number, texts: number): Promise<boolean> {
     const { cell } = t;
-    handOvers++;
-    cell[ALENGTH] = bytes;
-    cell[ENCODING] = 0;
-    cell[ATEXTS] = texts;
-    Atomics.store(cell, ASTATE, REQUEST);
-    wake(cell);
+    post(cell, ASYNC_LANE, bytes, texts);
     // waitAsync does not keep the process alive; a caller awaiting a count must.
     const alive = setTimeout(() => undefined, COUNT_TIMEOUT_MS);
     const waiting = Atomics.waitAsync(cell, ASTATE, REQUEST, COUNT_TIMEOUT_MS);
     if (waiting.async) await waiting.value;
     clearTimeout(alive);
     if (Atomics.load(cell, ASTATE) !== DONE) {
-      t.broken = true;
-      void t.worker.terminate();
+      giveUp(t);
       return false;
     }
     Atomics.store(cell, ASTATE, IDLE);
