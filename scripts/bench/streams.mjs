@@ -119,7 +119,9 @@ async function slowStreams(targets, n, events, intervalMs) {
     const res = await run;
     const after = await sample(t);
     const ok = res.filter((r) => r.ok);
-    const open = res.filter((r) => r.firstMs < (events * intervalMs) / 2 && !(r.endMs < (events * intervalMs) / 2)).length;
+    const open = res.filter(
+      (r) => r.firstMs < (events * intervalMs) / 2 && !(r.endMs < (events * intervalMs) / 2),
+    ).length;
     const first = ok.map((r) => r.firstMs).sort((a, b) => a - b);
     const ends = ok.map((r) => r.endMs).sort((a, b) => a - b);
     rows[t.name] = {
