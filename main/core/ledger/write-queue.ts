@@ -1,11 +1,13 @@
 // The batched writer: append/reserve only queue; one transaction commits everything queued since
 // the last (records, their roll-up increments, reservation journal entries and settlements), so
 // the request path never waits on the database and a record is committed within about a
-// millisecond of its answer. A record is handed over at the end of the event-loop turn that
-// queued it when the engine has nothing in flight (c=1: the loop is awake then, and a timer
-// would wake it once more per request, ~60 µs of CPU on this VM); otherwise, and for journal
-// entries alone, WRITE_DELAY_MS after the first queued item, so batches grow with the load. A failed write (disk full) keeps
+// millisecond of its answer. A record that comes alone (none in the last SPARSE_MS) is handed over
+// at the end of the event-loop turn that queued it when the engine has nothing in flight: at c=1
+// the loop is awake then, and a timer would wake it once more per request (~60 µs of CPU on this
+// VM). Otherwise, and for journal entries alone, WRITE_DELAY_MS after the first queued item: under
+// traffic the loop is busy anyway, and batches grow with the load. A failed write (disk full) keeps
 // everything queued, marks the ledger unhealthy, and is retried every RETRY_MS.
+import { performance } from 'node:perf_hooks';
 import type { LedgerEngine, RollupDelta, WideDelta, WriteBatch } from '../store/ledger-engine.js';
 import type { RequestRow } from '../store/record-row.js';
 import { emptySums, type ReservationsTable, type RollupTable, type SumColumns } from '../store/schema.js';
@@ -13,6 +15,8 @@ import { KnownTerms } from './search-terms.js';
 
 /** Longest a queued record waits for its commit (the window a killed process can lose). */
 export const WRITE_DELAY_MS = 1;
+/** A record this long after the previous one is not part of a burst: it goes at once (see above). */
+const SPARSE_MS = WRITE_DELAY_MS / 2;
 const RETRY_MS = 1000;
 /**
  * Records queued behind a batch still being committed before the next append waits for it. The
@@ -112,6 +116,7 @@ export class WriteQueue {
   private timer: NodeJS.Timeout | undefined;
   private timerMs = 0;
   private immediate: NodeJS.Immediate | undefined;
+  private lastRecordAt = -Infinity;
   private armed = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
@@ -135,7 +140,10 @@ export class WriteQueue {
   addRecord(row: RequestRow): void {
     this.records.push(row);
     if (this.inFlight && this.records.length >= MAX_BACKLOG && !this.failure) this.engine.waitForWrites?.();
-    this.schedule(WRITE_DELAY_MS, true);
+    const at = performance.now();
+    const alone = at - this.lastRecordAt >= SPARSE_MS;
+    this.lastRecordAt = at;
+    this.schedule(WRITE_DELAY_MS, alone);
   }
   /** `row` runs only if the reservation is still unsettled when its batch commits. */
   addReservation(id: string, row: () => ReservationsTable): void {
@@ -154,15 +162,17 @@ export class WriteQueue {
   };
 
   private schedule(ms: number, soon = false): void {
-    if (this.armed) return;
-    this.armed = true;
-    // Journal entries alone wait for the timer: a reservation's own record usually comes within it,
-    // and then neither journal row is written.
+    if (this.immediate) return; // going at the end of this turn already
     if (soon && !this.failure && this.engine.idle?.()) {
+      // A timer armed for this request's journal entry would only wake the loop for nothing now.
+      if (this.armed) this.disarm();
+      this.armed = true;
       this.immediate = setImmediate(this.fire);
       return;
     }
-    // One Timeout object re-armed per batch: creating one per request was ~15 µs at c=1.
+    if (this.armed) return;
+    this.armed = true;
+    // One Timeout object re-armed per batch while the delay stays the same.
     if (this.timer && this.timerMs === ms) {
       this.timer.refresh();
       return;
