@@ -6,49 +6,32 @@
 // answer is held back: nothing else may be asked for meanwhile; released, the rest follows. The
 // overview and that first page are preloaded by index.html, so they are on their way while the
 // app's script loads (held back here), and the client's calls take those answers up.
-import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectAdmin, type AdminClient } from '../../main/cli/admin-client.js';
-import { cliEnv, freePort, startServe, type ServeProcess } from '../support/cli-process.js';
-import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
-import { writePointedConfig } from '../support/pointed-config.js';
-import { launchChromium, watchPage, type PageWatch } from './chromium.js';
+import type { AdminClient } from '../../main/cli/admin-client.js';
+import type { ServeProcess } from '../support/cli-process.js';
+import { watchPage, type PageWatch } from './chromium.js';
+import { startServeRig, type ServeRig } from './serve-rig.js';
 
 const WAIT = { timeout: 20_000, interval: 100 };
 
-let upstream: FakeUpstream;
+let rig: ServeRig | undefined;
 let serve: ServeProcess;
 let admin: AdminClient;
-let dataDir: string;
-let browser: Browser | undefined;
+let browser: Browser;
 let page: Page;
 let watch: PageWatch;
 
 beforeAll(async () => {
-  upstream = await startFakeUpstream();
-  dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-e2e-first-paint-'));
-  await writePointedConfig(dataDir, upstream.url);
-  const { env } = cliEnv();
-  env.SHIMMY_KEY_OPENAI = 'sk-e2e-first-paint-0000';
-  const launching = launchChromium();
-  serve = await startServe({ port: await freePort(), dataDir, env });
-  admin = await connectAdmin(dataDir);
+  rig = await startServeRig('first-paint');
+  ({ serve, admin, browser } = rig);
   await admin.call('createTool', { body: { name: 'painter', limits: { dailyUsd: 5 } } });
-  browser = await launching;
   const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
   page = await context.newPage();
   watch = watchPage(page, serve.url);
 }, 90_000);
 
-afterAll(async () => {
-  await browser?.close().catch(() => undefined);
-  await serve?.stop();
-  await upstream?.close();
-  if (dataDir) await fs.rm(dataDir, { recursive: true, force: true });
-}, 60_000);
+afterAll(() => rig?.close(), 60_000);
 
 describe("the dashboard's first paint", () => {
   it('asks for the overview and the first page of requests first, the plans and the chart after the overview answers', async () => {
@@ -88,7 +71,7 @@ describe("the dashboard's first paint", () => {
   });
 
   it('asks for the overview and the first page of requests while its script is still loading, once each', async () => {
-    const context = await browser!.newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
+    const context = await browser.newContext({ viewport: { width: 1000, height: 700 }, locale: 'en-US' });
     const fresh = await context.newPage();
     const freshWatch = watchPage(fresh, serve.url);
     const asked: string[] = [];

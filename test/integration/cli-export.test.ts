@@ -49,10 +49,17 @@ beforeAll(async () => {
   for (const [id, d] of [
     ['r0', 0],
     ['r1', 1],
-    ['r2', 2],
     ['r3', 3],
   ] as const)
-    ledger.append(rec(id, d, id === 'r2' ? 'cline' : 'aider'));
+    ledger.append(rec(id, d));
+  // r2: cline's request refused upstream with a 429 — no tokens, nothing charged.
+  ledger.append({
+    ...rec('r2', 2, 'cline'),
+    status: 429,
+    errorClass: 'rate_limit',
+    usage: { inputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 0, reasoningTokens: 0 },
+    costUsd: 0,
+  });
   await ledger.close();
   env = cliEnv().env;
   serve = await startServe({ port: await freePort(), dataDir, env });
@@ -73,6 +80,22 @@ describe('shimmy logs --since / --until', slow, () => {
     const table = await shimmy(['logs', '--until', dayOf(1)]);
     expect(table.stdout).toMatch(/aider/);
     expect(table.stdout.trim().split('\n')).toHaveLength(2); // header + r0
+  });
+
+  it('filters by status class (ok / error) in the table and in the CSV/JSONL formats alike', async () => {
+    const csv = await shimmy(['logs', '--status', 'ok', '--format', 'csv']);
+    expect(csv.code, csv.stderr).toBe(0);
+    expect(csv.stdout.trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(['r3', 'r1', 'r0']);
+    const jsonl = await shimmy(['logs', '--status', 'error', '--format', 'jsonl']);
+    expect(idsOfJsonl(jsonl.stdout)).toEqual(['r2']);
+    const json = await shimmy(['logs', '--status', 'error', '--json']);
+    expect((JSON.parse(json.stdout) as { id: string }[]).map((r) => r.id)).toEqual(['r2']);
+    const exp = await shimmy(['export', '--status', 'error']);
+    expect(exp.code, exp.stderr).toBe(0);
+    expect(exp.stdout.trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(['r2']);
+    const bad = await shimmy(['logs', '--status', 'fine', '--format', 'csv']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/not a status filter/);
   });
 
   it("refuses a date that is not one, with the API's message", async () => {

@@ -59,13 +59,13 @@ export function registerExportCommand(program: Command): void {
       .option('--until <date>', 'up to this date or ISO time (exclusive)')
       .option('--tool <name>', 'only this tool')
       .option('--model <model>', 'only this model')
-      .option('--status <n>', 'only this HTTP status')
+      .option('--status <n>', 'only this HTTP status (or ok / error)')
       .option('--out <file>', 'write here instead of stdout (complete or not at all)'),
   ).action(async (o: Opts) => {
     if (o.format !== 'csv' && o.format !== 'jsonl')
       throw new CliError(`--format takes csv or jsonl, got "${o.format}"`);
-    if (o.status !== undefined && !/^\d{3}$/.test(o.status))
-      throw new CliError(`--status takes an HTTP status such as 429, got "${o.status}"`);
+    if (o.status !== undefined && !/^(ok|error|\d{3})$/.test(o.status))
+      throw new CliError(`--status takes ok, error or an HTTP status such as 429, got "${o.status}"`);
     const client = await connectAdmin(resolveDataDir(o.dataDir));
     const res = await openExport(client, {
       format: o.format,

@@ -5,6 +5,7 @@ export type {
   LedgerHealth,
   LedgerOptions,
   LogQuery,
+  StatusClass,
   PendingRequest,
   Totals,
   UsageQuery,

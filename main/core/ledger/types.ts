@@ -27,10 +27,13 @@ export interface Totals {
   savedUsd: number;
 }
 
+export type StatusClass = 'ok' | 'error';
+
 export interface LogQuery {
   tool?: string;
   model?: string;
-  status?: number;
+  /** An exact HTTP status, or `ok` (< 400) / `error` (>= 400): the admin API's status filters. */
+  status?: number | StatusClass;
   /** Inclusive. */
   since?: Date;
   /** Exclusive. */

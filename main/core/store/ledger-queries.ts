@@ -31,9 +31,12 @@ function where(s: Search, cursor: Cursor | undefined) {
       if (q.tool !== undefined) and.push(eb('tool', '=', q.tool));
       if (q.model !== undefined) and.push(eb('model', '=', q.model));
     }
-    if (q.status !== undefined) and.push(eb('status', '=', q.status));
+    if (q.status === 'ok') and.push(eb('status', '<', sql.lit<number>(400)));
+    else if (q.status === 'error') and.push(eb('status', '>=', sql.lit<number>(400)));
+    else if (q.status !== undefined) and.push(eb('status', '=', q.status));
     // Said in so many words, so SQLite may use the indexes that hold only non-200 rows (0006).
-    if (q.status !== undefined && q.status !== 200) and.push(eb('status', '<>', sql.lit<number>(200)));
+    if (q.status !== undefined && q.status !== 200 && q.status !== 'ok')
+      and.push(eb('status', '<>', sql.lit<number>(200)));
     if (q.since) and.push(eb('time_ms', '>=', q.since.getTime()));
     if (q.until) and.push(eb('time_ms', '<', q.until.getTime()));
     if (cursor) and.push(eb(eb.refTuple('time_ms', 'seq'), '<', eb.tuple(cursor.time_ms, cursor.seq)));

@@ -3,12 +3,13 @@
 // One formatter per locale and style: building an Intl.NumberFormat costs far more than using one,
 // and the first paint formats every tile, card and row (~0.1 s of it at 1M records).
 const numberFormats = new Map<string, Intl.NumberFormat>();
-type NumberStyle = 'compact' | 'standard' | 'int' | 'tenths';
+type NumberStyle = 'compact' | 'standard' | 'int' | 'tenths' | 'hundredths';
 const STYLES: Record<NumberStyle, Intl.NumberFormatOptions> = {
   compact: { notation: 'compact' },
   standard: { notation: 'standard' },
   int: { maximumFractionDigits: 0 },
   tenths: { maximumFractionDigits: 1 },
+  hundredths: { maximumFractionDigits: 2 },
 };
 
 function numberFormat(locale: string | undefined, style: NumberStyle): Intl.NumberFormat {
@@ -23,6 +24,15 @@ function numberFormat(locale: string | undefined, style: NumberStyle): Intl.Numb
 
 export function formatCount(n: number, locale?: string): string {
   return numberFormat(locale, n >= 10_000 ? 'compact' : 'standard').format(n);
+}
+
+/** Every digit, grouped: a request's detail is for checking the bill, so no compact `12K`. */
+export function formatExactCount(n: number, locale?: string): string {
+  return numberFormat(locale, 'standard').format(n);
+}
+
+export function formatSeconds(s: number, locale?: string): string {
+  return `${numberFormat(locale, 'hundredths').format(s)} s`;
 }
 
 export function formatLatency(ms: number, locale?: string): string {

@@ -1,5 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usageBreakdown } from './usage-breakdown.js';
+
+afterEach(() => vi.restoreAllMocks());
 
 describe('usageBreakdown', () => {
   it('shows every non-zero dimension, the cache-write TTL split, tier, region and provider cost', () => {
@@ -52,5 +54,26 @@ describe('usageBreakdown', () => {
       ['Characters', '10'],
       ['Images', '2'],
     ]);
+  });
+
+  it('reuses the shared number formatters instead of building one per figure', () => {
+    const Real = Intl.NumberFormat;
+    let built = 0;
+    function Counting(...args: ConstructorParameters<typeof Real>) {
+      built++;
+      return new Real(...args);
+    }
+    vi.spyOn(Intl, 'NumberFormat').mockImplementation(Counting as unknown as typeof Intl.NumberFormat);
+    const usage = {
+      inputTokens: 1000,
+      cachedInputTokens: 10,
+      cacheWriteTokens: 20,
+      outputTokens: 5,
+      reasoningTokens: 1,
+      audioSeconds: 1.5,
+    };
+    for (let i = 0; i < 20; i++) usageBreakdown(usage, 'fr-FR');
+    // fr-FR: one exact-count formatter and one for seconds, whatever the number of rows or calls.
+    expect(built).toBeLessThanOrEqual(2);
   });
 });

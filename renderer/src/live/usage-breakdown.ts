@@ -2,9 +2,10 @@
 // with the "part of" counts beside their totals. Exact counts: a request detail is for checking.
 import type { Usage } from '../../../shared/usage.js';
 import { formatUsd } from '../format/money.js';
+import { formatExactCount, formatSeconds } from '../format/numbers.js';
 
 export function usageBreakdown(u: Usage, locale?: string): Array<[string, string]> {
-  const n = (x: number) => new Intl.NumberFormat(locale).format(x);
+  const n = (x: number) => formatExactCount(x, locale);
   /** `total (part a, part b)` with only the parts that are not zero. */
   const withParts = (total: number, items: Array<[string, number | undefined] | string>) => {
     const shown = items.flatMap((i) =>
@@ -39,10 +40,7 @@ export function usageBreakdown(u: Usage, locale?: string): Array<[string, string
     ],
   ];
   if (u.webSearchRequests) rows.push(['Web searches', n(u.webSearchRequests)]);
-  if (u.audioSeconds) {
-    const seconds = new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(u.audioSeconds);
-    rows.push(['Audio', `${seconds} s`]);
-  }
+  if (u.audioSeconds) rows.push(['Audio', formatSeconds(u.audioSeconds, locale)]);
   if (u.characters) rows.push(['Characters', n(u.characters)]);
   if (u.images) rows.push(['Images', n(u.images)]);
   if (u.serviceTier) rows.push(['Service tier', u.serviceTier]);

@@ -96,6 +96,22 @@ describe.each(ENGINES)('ledger queries and export on $kind', ({ kind, skip }) =>
       expect((await ledger.query({ text: 'nobody' })).records).toEqual([]);
     });
 
+    it('filters by status class: ok (< 400) and error (>= 400), in the query itself', async () => {
+      const failed = ['r24', 'r20', 'r16', 'r12', 'r08', 'r04', 'r00'];
+      expect(ids((await ledger.query({ status: 'error' })).records)).toEqual(failed);
+      // A page of 3 is 3 matches, not the newest 3 records filtered afterwards.
+      expect(ids((await ledger.query({ status: 'ok', limit: 3 })).records)).toEqual(['r23', 'r22', 'r21']);
+      const ok = newestFirst(all).filter((id) => !failed.includes(id));
+      expect(ids((await ledger.query({ status: 'ok' })).records)).toEqual(ok);
+      const csvIds = (await exported('csv', { status: 'error' }))
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]);
+      expect(csvIds).toEqual(failed);
+      const jsonl = (await exported('jsonl', { status: 'ok' })).trimEnd().split('\n');
+      expect(jsonl.map((l) => (JSON.parse(l) as LedgerRecord).id)).toEqual(ok);
+    });
+
     it('pages with a record-id cursor without gaps or repeats', async () => {
       const p1 = await ledger.query({ limit: 10 });
       const p2 = await ledger.query({ limit: 10, before: p1.nextBefore });

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import { addDays } from 'date-fns/addDays'; // not the index: see clock/calendar.ts
 import { localDay } from '../../clock/calendar.js';
+import type { StatusClass } from '../../ledger/index.js';
 import type { AdminDeps } from '../admin-deps.js';
 import { AdminError, defineRoute, sendAdminError } from '../define-route.js';
 import { buildOverview } from '../overview.js';
@@ -13,6 +14,17 @@ function toDay(value: string | undefined, tz: string, field: string): string | u
   if (Number.isNaN(t))
     throw new AdminError(400, `"${value}" is not a date (use YYYY-MM-DD or an ISO time)`, field);
   return localDay(new Date(t), tz);
+}
+
+/**
+ * The log's status filter, the same for /api/logs and /api/export: `ok` (< 400), `error` (>= 400)
+ * or an exact code, matched by the ledger's query itself (not a page filtered afterwards).
+ */
+function toStatus(value: string | undefined): number | StatusClass | undefined {
+  if (!value) return undefined;
+  if (value === 'ok' || value === 'error') return value;
+  if (/^\d{3}$/.test(value)) return Number(value);
+  throw new AdminError(400, `"${value}" is not a status filter (use ok, error or a code such as 429)`, 'status');
 }
 
 function toDate(value: string | undefined, field: string): Date | undefined {
@@ -41,9 +53,11 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
     const format = q.format === 'csv' ? 'csv' : 'jsonl';
     let since: Date | undefined;
     let until: Date | undefined;
+    let status: number | StatusClass | undefined;
     try {
       since = toDate(q.since, 'since');
       until = toDate(q.until, 'until');
+      status = toStatus(q.status);
     } catch (err) {
       sendAdminError(res, err);
       return;
@@ -55,7 +69,7 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
       {
         ...(q.tool ? { tool: q.tool } : {}),
         ...(q.model ? { model: q.model } : {}),
-        ...(q.status && /^\d+$/.test(q.status) ? { status: Number(q.status) } : {}),
+        ...(status !== undefined ? { status } : {}),
         ...(q.limit ? { limit: Number(q.limit) } : {}),
         ...(since ? { since } : {}),
         ...(until ? { until } : {}),
@@ -86,20 +100,18 @@ export function registerUsageRoutes(app: Express, deps: AdminDeps): void {
   defineRoute(app, 'listRequests', async ({ query }) => {
     const since = toDate(query.since, 'since');
     const until = toDate(query.until, 'until');
+    const status = toStatus(query.status);
     const page = await ledger.query({
       ...(query.tool ? { tool: query.tool } : {}),
       ...(query.model ? { model: query.model } : {}),
-      ...(query.status && /^\d+$/.test(query.status) ? { status: Number(query.status) } : {}),
+      ...(status !== undefined ? { status } : {}),
       ...(since ? { since } : {}),
       ...(until ? { until } : {}),
       ...(query.text ? { text: query.text } : {}),
       ...(query.before ? { before: query.before } : {}),
       limit: query.limit ?? 100,
     });
-    let records = page.records;
-    if (query.status === 'ok') records = records.filter((r) => r.status < 400);
-    if (query.status === 'error') records = records.filter((r) => r.status >= 400);
-    return { records, nextBefore: page.nextBefore ?? null };
+    return { records: page.records, nextBefore: page.nextBefore ?? null };
   });
 
   defineRoute(app, 'getRequest', async ({ params }) => {

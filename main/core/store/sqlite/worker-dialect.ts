@@ -57,7 +57,6 @@ class WorkerDriver implements Driver {
   init(): Promise<void> {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver } });
-    worker.unref();
     worker.on('message', (m: Reply) => {
       const w = this.waiting.get(m.id);
       this.waiting.delete(m.id);
@@ -67,6 +66,9 @@ class WorkerDriver implements Driver {
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => this.failAll(new Error('ledger read worker exited')));
+    // After the listeners: adding a 'message' listener refs the worker's port again, so an unref()
+    // before it would be undone and an idle ledger would keep the process alive.
+    worker.unref();
     this.worker = worker;
     return Promise.resolve();
   }
