@@ -11,6 +11,7 @@
 // `node scripts/bench/streams.mjs [--parts slow,memory,bodies] [--slow-streams 1000] [--rounds 1]`.
 // Needs dist/ (`npm run build:core`). Every load is bounded in count and time.
 import { parseArgs } from 'node:util';
+import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Agent, request } from 'undici';
 import { spawnServer } from './spawn-server.mjs';
@@ -99,7 +100,23 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
 /** The main thread's CPU (µs, from /proc: the event loop's own) and its heap + buffers. */
 async function sample(t, gc = false) {
   const s = await t.server.stats({ gc });
-  return { cpu: s.mainThreadCpuMicros ?? s.cpuMicros, mem: s.heapUsedBytes + s.externalBytes };
+  // Write and read system calls of the whole child (Linux), its fake upstream's included.
+  const io = (name) => {
+    try {
+      return Number(
+        new RegExp(`^${name}: (\\d+)$`, 'm').exec(readFileSync(`/proc/${t.server.pid}/io`, 'latin1'))?.[1] ??
+          NaN,
+      );
+    } catch {
+      return NaN;
+    }
+  };
+  return {
+    cpu: s.mainThreadCpuMicros ?? s.cpuMicros,
+    mem: s.heapUsedBytes + s.externalBytes,
+    syscw: io('syscw'),
+    syscr: io('syscr'),
+  };
 }
 
 async function slowStreams(targets, n, events, intervalMs) {
@@ -133,12 +150,14 @@ async function slowStreams(targets, n, events, intervalMs) {
       // The child's event loop per relayed event (its own fake upstream's writes included, the
       // same for both targets): what decides how many streams one core carries.
       cpuPerEventMicros: (after.cpu - before.cpu) / (n * (events + 3)),
+      writesPerEvent: (after.syscw - before.syscw) / (n * (events + 3)),
+      readsPerEvent: (after.syscr - before.syscr) / (n * (events + 3)),
       midwayOpen: open,
       perOpenStreamKb: open > 0 ? (mid.mem - before.mem) / open / 1024 : NaN,
     };
     const r = rows[t.name];
     console.log(
-      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event; midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
+      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event (${r.writesPerEvent.toFixed(2)} write, ${r.readsPerEvent.toFixed(2)} read syscalls); midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
     );
   }
   return rows;

@@ -162,14 +162,22 @@ class Meter implements ResponseMeter {
       return block;
     }
     const text = block.toString('latin1');
+    // Where the next `"usage"` is (runs have no `\u`, so it cannot be spelled otherwise): a run
+    // before it has nothing to strip and goes out as it came.
+    let usageAt = -2;
     for (let i = 0; i < n;) {
       const from = startOf(i);
       const stop = reader.firstSignificantByte(text, from);
       let j = i;
       while (j < n && (ends[j] as number) <= stop) j++;
       if (j > i) {
-        reader.deferEvents(block.subarray(from, ends[j - 1]));
-        if (this.strip) for (let k = i; k < j; k++) this.stripRunEvent(block, startOf(k), ends[k] as number);
+        const to = ends[j - 1] as number;
+        reader.deferEvents(block.subarray(from, to));
+        if (this.strip) {
+          if (usageAt !== -1 && usageAt < from) usageAt = text.indexOf('"usage"', from);
+          if (usageAt === -1 || usageAt >= to) this.pieces.push(block.subarray(from, to));
+          else for (let k = i; k < j; k++) this.stripRunEvent(block, startOf(k), ends[k] as number);
+        }
       }
       i = j;
       if (i < n) {

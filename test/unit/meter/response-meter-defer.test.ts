@@ -227,6 +227,12 @@ describe('stripping a run of events', () => {
   const strip: MeterOptions = { ...chat, stripUsage: true };
   const cases: Array<[string, string, string]> = [
     ['the usual tail', sse('{"id":"c","choices":[],"usage":null}'), sse('{"id":"c","choices":[]}')],
+    [
+      'no usage at all',
+      sse('{"id":"c","choices":[{"delta":{"content":"x"}}]}'),
+      sse('{"id":"c","choices":[{"delta":{"content":"x"}}]}'),
+    ],
+    ['a usage key in a string', sse('{"id":"c","s":"\\"usage\\""}'), sse('{"id":"c","s":"\\"usage\\""}')],
     ['no space after data:', 'data:{"id":"c","usage":null}\n\n', 'data:{"id":"c"}\n\n'],
     ['usage first', sse('{"usage":null,"id":"c"}'), sse('{"id":"c"}')],
     [
@@ -250,10 +256,15 @@ describe('stripping a run of events', () => {
 
   it.each(cases)('%s', (_name, event, expected) => {
     const twice = event + event;
-    for (const pieces of [[event, event], [twice]]) {
+    const plain = sse('{"id":"p"}');
+    for (const pieces of [[event, event], [twice], [plain + event + plain + event]]) {
       const meter = createResponseMeter(strip);
       const out = Buffer.concat([...pieces.map((p) => meter.push(Buffer.from(p))), meter.flush()]);
-      expect(out.toString('utf8')).toBe(expected + expected);
+      const want =
+        pieces.length === 1 && pieces[0]!.startsWith(plain)
+          ? plain + expected + plain + expected
+          : expected + expected;
+      expect(out.toString('utf8')).toBe(want);
     }
   });
 });
