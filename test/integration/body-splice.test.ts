@@ -49,6 +49,12 @@ describe('stream_options spliced into the client bytes', () => {
       `{"model":"gpt-4o-mini","stream":true,"messages":[{"role":"user","content":"${text}"}],"stream_options":{"include_usage":true}}`,
     );
   });
+
+  it('a body over 1 MiB with nothing to change goes as the client sent it, written a turn at a time', async () => {
+    const text = 'y'.repeat(3 * 1024 * 1024 + 5);
+    const body = `{"model":"gpt-4o-mini","messages":[{"role":"user","content":"${text}"}]}`;
+    expect(await send(body)).toBe(body);
+  });
 });
 
 // The output limit a budget chose (issue 11's caps) goes into the client's bytes the same way: only

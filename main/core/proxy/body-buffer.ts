@@ -4,6 +4,8 @@
 // stayed 160 MB bigger for good (issue 16: the idle RSS half of the peak). A WebAssembly memory is
 // mapped pages of its own, unmapped when collected.
 
+import { turnFor, TURN_BYTES } from './copy-turns.js';
+
 /** Below this a body comes from Node's allocator as usual (its pool for small ones). */
 export const OWN_PAGES_MIN_BYTES = 1024 * 1024;
 const WASM_PAGE = 64 * 1024;
@@ -25,11 +27,16 @@ export function allocBodyBuffer(bytes: number): Buffer {
   }
 }
 
-/** Buffer.concat into allocBodyBuffer's memory. */
-export function concatBody(chunks: readonly Buffer[], size: number): Buffer {
+/** Buffer.concat into allocBodyBuffer's memory, a big one a turn's budget at a time (copy-turns.ts). */
+export async function concatBody(chunks: readonly Buffer[], size: number): Promise<Buffer> {
   if (size < OWN_PAGES_MIN_BYTES) return Buffer.concat(chunks, size);
   const into = allocBodyBuffer(size);
   let at = 0;
-  for (const c of chunks) at += c.copy(into, at);
+  for (const c of chunks)
+    for (let from = 0; from < c.length; from += TURN_BYTES) {
+      const piece = c.subarray(from, from + TURN_BYTES);
+      await turnFor(piece.length);
+      at += piece.copy(into, at);
+    }
   return into;
 }

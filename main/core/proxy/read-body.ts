@@ -2,6 +2,7 @@
 // price and reserve, and a buffered body can be re-sent to a fallback key or provider.
 import type { IncomingMessage } from 'node:http';
 import { allocBodyBuffer, concatBody } from './body-buffer.js';
+import { onTurn, takeTurnBytes } from './copy-turns.js';
 
 export class BodyTooLargeError extends Error {}
 
@@ -26,22 +27,47 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     const chunks: Buffer[] = [];
     let filled = 0;
     let size = 0;
+    // Chunks for `into` that arrived with this turn's copy budget spent (copy-turns.ts): the
+    // request is paused until they are copied on later turns.
+    const pending: Buffer[] = [];
+    let ended = false;
+    const finish = () => {
+      if (into) chunks.unshift(into.subarray(0, filled));
+      if (chunks.length === 1) resolve(chunks[0]!);
+      else concatBody(chunks, size).then(resolve, reject);
+    };
+    const copy = (chunk: Buffer) => {
+      chunk.copy(into!, filled);
+      filled += chunk.length;
+    };
+    const flush = () => {
+      while (pending.length > 0 && takeTurnBytes(pending[0]!.length)) copy(pending.shift()!);
+      if (pending.length > 0) return onTurn(flush);
+      if (ended) finish();
+      else req.resume();
+    };
     const onData = (chunk: Buffer) => {
-      if (into && chunks.length === 0 && filled + chunk.length <= into.length) {
-        chunk.copy(into, filled);
-        filled += chunk.length;
-      } else chunks.push(chunk);
       size += chunk.length;
       if (size > limitBytes) {
         req.off('data', onData);
         req.resume();
         reject(new BodyTooLargeError(`Request body is over the ${limitBytes}-byte limit`));
+        return;
+      }
+      if (!into || chunks.length > 0 || filled + chunk.length > into.length) chunks.push(chunk);
+      else if (pending.length === 0 && takeTurnBytes(chunk.length)) copy(chunk);
+      else {
+        pending.push(chunk);
+        if (pending.length === 1) {
+          req.pause();
+          onTurn(flush);
+        }
       }
     };
     req.on('data', onData);
     req.once('end', () => {
-      if (into) chunks.unshift(into.subarray(0, filled));
-      resolve(chunks.length === 1 ? chunks[0]! : concatBody(chunks, size));
+      ended = true;
+      if (pending.length === 0) finish();
     });
     req.once('error', reject);
     req.once('close', () => {

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { topLevelObject } from '../../../main/core/proxy/json-scan.js';
 import { bodyEdits, readRequestMeta } from '../../../main/core/proxy/request-meta.js';
-import { spliceMembers } from '../../../main/core/proxy/splice-json.js';
+import { TURN_BYTES } from '../../../main/core/proxy/copy-turns.js';
+import { inTurns, spliceMembers } from '../../../main/core/proxy/splice-json.js';
 import type { PathClass } from '../../../main/core/route/classify-path.js';
 
 const chat: PathClass = { family: 'openai', endpoint: 'chat', upstreamPath: '/v1/chat/completions' };
@@ -107,5 +108,35 @@ describe('topLevelObject', () => {
     expect(() => topLevelObject(Buffer.from('{"a" 1}'))).toThrow(SyntaxError);
     expect(() => topLevelObject(Buffer.from('{"a":1 "b":2}'))).toThrow(SyntaxError);
     expect(() => topLevelObject(Buffer.from('{"a":"x'))).toThrow(SyntaxError);
+  });
+});
+
+// A big body is written upstream a turn's budget at a time (copy-turns.ts): undici writes the next
+// piece in the same turn whenever the socket took the last one, so 20 MB went in one turn.
+describe('inTurns', () => {
+  it('yields the same bytes in views of at most TURN_BYTES, no more than a budget per turn', async () => {
+    const a = Buffer.alloc(TURN_BYTES * 2 + 10, 1);
+    const b = Buffer.from('{"x":1}');
+    const c = Buffer.alloc(TURN_BYTES * 3, 2);
+    let turn = 0;
+    let done = false;
+    const spin = () => {
+      turn++;
+      if (!done) setImmediate(spin);
+    };
+    spin();
+    const perTurn = new Map<number, number>();
+    const got: Buffer[] = [];
+    for await (const view of inTurns([a, b, c])) {
+      expect(view.length).toBeLessThanOrEqual(TURN_BYTES);
+      expect(view.buffer === a.buffer || view.buffer === b.buffer || view.buffer === c.buffer).toBe(true);
+      got.push(view);
+      perTurn.set(turn, (perTurn.get(turn) ?? 0) + view.length);
+    }
+    done = true;
+    expect(Buffer.concat(got).equals(Buffer.concat([a, b, c]))).toBe(true);
+    // A turn's budget may be passed by the one view that starts it.
+    expect(Math.max(...perTurn.values())).toBeLessThan(2 * TURN_BYTES);
+    expect(perTurn.size).toBeGreaterThanOrEqual(5);
   });
 });
