@@ -105,10 +105,18 @@ export function createTokenizerThread(): TokenizerThread {
     const control = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
     const lane = new SharedArrayBuffer(LANE_BYTES);
-    const modules = [createRequire(import.meta.url).resolve(`gpt-tokenizer/encoding/${encoding}`)];
+    const resolve = createRequire(import.meta.url).resolve;
+    const encodings = [
+      {
+        name: encoding,
+        core: resolve('gpt-tokenizer/GptEncoding'),
+        data: resolve(`gpt-tokenizer/data/${encoding}.tiktoken`),
+        module: resolve(`gpt-tokenizer/encoding/${encoding}`),
+      },
+    ];
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { control, text, lane, modules },
+      workerData: { control, text, lane, encodings },
       // Counting makes only short-lived garbage: a small young generation (V8 lets it grow to
       // 16–32 MB) keeps ~20 MB off the process's RSS (issue 16), at a few more scavenges.
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },

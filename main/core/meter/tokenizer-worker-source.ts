@@ -2,6 +2,7 @@
 // worker's source.
 
 import { isBoundOnly, LONG_PIECE, TOKENIZE_MAX_CHARS } from './token-count-bounds.js';
+import { tiktokenRanks } from './token-count-ranks.js';
 
 // Cells of the control array. STATE, ASTATE: IDLE → REQUEST (this thread) → DONE (worker) → IDLE
 // (this thread); WORK is bumped with each request (the worker sleeps on it).
@@ -40,8 +41,18 @@ const { parentPort, workerData } = require('node:worker_threads');
 const cell = new Int32Array(workerData.control);
 const PLAIN = { disallowedSpecial: new Set() };
 const counters = [];
-for (let i = 0; i < workerData.modules.length; i++) {
-  counters[i] = require(workerData.modules[i]).countTokens;
+// The ranks from the package's .tiktoken file (token-count-ranks.ts), its module if that fails.
+const tiktokenRanks = ${tiktokenRanks.toString()};
+for (let i = 0; i < workerData.encodings.length; i++) {
+  const e = workerData.encodings[i];
+  let api;
+  try {
+    const ranks = tiktokenRanks(require('node:fs').readFileSync(e.data, 'latin1'));
+    api = require(e.core).GptEncoding.getEncodingApi(e.name, () => ranks);
+  } catch {
+    api = require(e.module);
+  }
+  counters[i] = api.countTokens;
   Atomics.or(cell, ${READY}, 1 << i);
   parentPort.postMessage(i);
 }
