@@ -167,10 +167,11 @@ async function runScenario(s, targets) {
       const t = targets[(i + round) % targets.length];
       const before = await t.server.stats();
       const run = await load(t, s, warmupMs, durationMs / rounds);
-      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, mainMicros: 0, completed: 0 });
+      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, mainMicros: 0, wakeups: 0, completed: 0 });
       const after = await t.server.stats();
       acc.cpuMicros += after.cpuMicros - before.cpuMicros;
       acc.mainMicros += (after.mainThreadCpuMicros ?? NaN) - (before.mainThreadCpuMicros ?? NaN);
+      acc.wakeups += (after.mainThreadWakeups ?? NaN) - (before.mainThreadWakeups ?? NaN);
       acc.completed += run.completed;
       acc.latencies.push(run.latenciesMs);
       // Each round's own p50 and req/s: the verdicts compare targets round by round (report.mjs).
@@ -193,6 +194,7 @@ async function runScenario(s, targets) {
       // Warm-up included on both sides: CPU used over requests completed.
       cpuMicrosPerRequest: acc.cpuMicros / acc.completed,
       mainThreadMicrosPerRequest: acc.mainMicros / acc.completed,
+      mainThreadWakeupsPerRequest: acc.wakeups / acc.completed,
       perRound: acc.perRound.map((r) => ({ p50Ms: r.p50Ms, rps: r.rps })),
       ...(acc.firstError ? { firstError: acc.firstError } : {}),
     };
@@ -265,11 +267,14 @@ if (!args.split) {
           .filter((t) => t.name !== 'direct')
           .map((t) => `${t.name} ${own(t.name).toFixed(0)} µs`)
           .join(', ') +
-        // The event loop's share: what throughput and latency wait on (10 ms ticks; upstream included).
+        // The event loop's share: what throughput and latency wait on (upstream included), and how
+        // often per request it went to sleep and was woken.
         `; main thread ${targets
           .filter((t) => t.name !== 'direct')
           .map((t) => `${t.name} ${t.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}`)
-          .join(' / ')} µs (direct ${byName.direct.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)})`,
+          .join(' / ')} µs (direct ${byName.direct.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}), wake-ups ${targets
+          .map((t) => `${t.name} ${t.runs[s.key].mainThreadWakeupsPerRequest.toFixed(2)}`)
+          .join(' / ')}`,
     );
   }
 }

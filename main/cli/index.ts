@@ -48,6 +48,8 @@ const COMMAND_MODULE: Record<string, string> = {
 /** The modules `argv` needs: the one its command lives in, or all of them (help, unknown). */
 function modulesFor(argv: string[]): string[] {
   const word = argv.slice(2).find((a) => !a.startsWith('-'));
+  // `shimmy --version` prints one line: no command's module is needed for it.
+  if (word === undefined && argv.some((a) => a === '--version' || a === '-V')) return [];
   const one = word === undefined ? undefined : COMMAND_MODULE[word];
   return one ? [one] : Object.keys(MODULES);
 }

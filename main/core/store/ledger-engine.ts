@@ -45,6 +45,12 @@ export interface LedgerEngine {
    * faster than they are committed, so what a `kill -9` can lose stays bounded.
    */
   waitForWrites?(): void;
+  /**
+   * True when every batch handed to write() is committed; settles their promises. An engine whose
+   * write() promises settle only when something looks (SQLite's write worker) has it: the write
+   * queue looks before each hand-over.
+   */
+  idle?(): boolean;
   /** Makes committed batches survive power loss (SQLite: fdatasync the WAL; Postgres: a no-op). */
   sync(): Promise<void>;
   /** SQLite: one process owns the file (the data-dir lock), so every other instance is dead. */

@@ -93,3 +93,27 @@ describe('write queue: a writer faster than the database', () => {
     q.stop();
   });
 });
+
+describe('write queue: when a batch goes', () => {
+  // An engine that commits off the thread and says when it has nothing in flight (SQLite's worker).
+  const idleEngine = () => {
+    const { engine, batches } = capturingEngine();
+    return { engine: { ...engine, idle: () => true } as LedgerEngine, batches };
+  };
+  const timers = () => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+
+  it('hands a lone request over at the end of its turn, leaving no timer to wake an idle loop', async () => {
+    const { engine, batches } = idleEngine();
+    const q = new WriteQueue(engine, () => undefined);
+    const before = timers();
+    q.addReservation('only', () => reservation('only'));
+    expect(timers()).toBe(before + 1); // a journal entry alone waits for the write delay
+    q.addRecord(row('only'));
+    q.addSettle('only');
+    expect(timers()).toBe(before);
+    await new Promise((r) => setImmediate(r));
+    expect(batches.map((b) => b.records.map((r) => r.id))).toEqual([['only']]);
+    expect(batches[0]!.reserve).toEqual([]);
+    q.stop();
+  });
+});

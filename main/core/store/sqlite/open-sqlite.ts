@@ -114,6 +114,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     waitForWrites() {
       worker?.waitIdle(WAIT_FOR_WRITES_MS);
     },
+    idle: () => worker?.idle() ?? true,
     async sync() {
       if (!dirty) return;
       // fsync is per file, not per descriptor: syncing our own read-only handle flushes the WAL.
