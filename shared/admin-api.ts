@@ -499,11 +499,4 @@ export type PathParams<P extends string> = P extends `${string}:${infer Param}/$
     ? { [K in Param]: string }
     : Record<never, never>;
 
-/** Fills `:param`s with URL-encoded values; throws on a missing one so a bad call can't hit the wrong route. */
-export function fillPath(path: string, params: Record<string, string>): string {
-  return path.replace(/:([A-Za-z_]\w*)/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`missing path param ${name} for ${path}`);
-    return encodeURIComponent(value);
-  });
-}
+export { fillPath } from './fill-path.js';

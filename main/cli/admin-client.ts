@@ -4,6 +4,8 @@ import http from 'node:http';
 import type { z } from 'zod';
 import type { AdminRouteName, AdminRoutes } from '../../shared/admin-api.js';
 import type { InstanceInfo } from '../core/instance-file.js';
+import { fillPath } from '../../shared/fill-path.js';
+import { adminPaths } from './admin-paths.js';
 import { CliError } from './cli-error.js';
 
 type Def<N extends AdminRouteName> = AdminRoutes[N];
@@ -46,8 +48,6 @@ export async function connectAdmin(dataDir: string): Promise<AdminClient> {
   const { readInstanceFile } = await import('../core/instance-file.js');
   const info: InstanceInfo | undefined = await readInstanceFile(dataDir);
   if (!info) throw notRunning(dataDir);
-  // The route table is zod schemas: loaded when a command connects, not for `--help` (issue 16).
-  const { adminRoutes, fillPath } = await import('../../shared/admin-api.js');
   const headers = { authorization: `Bearer ${info.secret}` };
   // A failure to connect: the file outlived its process (crash, kill -9).
   const reach = <T>(p: Promise<T>) =>
@@ -57,7 +57,7 @@ export async function connectAdmin(dataDir: string): Promise<AdminClient> {
   return {
     url: info.url,
     async call(name, args = {}) {
-      const def = adminRoutes[name] as { method: string; path: string; response: z.ZodType };
+      const def = adminPaths[name];
       const url = new URL(fillPath(def.path, args.params ?? {}), info.url);
       for (const [k, v] of Object.entries(args.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
       const res = await reach(
@@ -80,7 +80,9 @@ export async function connectAdmin(dataDir: string): Promise<AdminClient> {
         const message = (json as { error?: { message?: string } })?.error?.message ?? `HTTP ${res.status}`;
         throw new CliError(message);
       }
-      return def.response.parse(json) as never;
+      // Not checked against the route's zod schema: building the contract's schemas cost most of a
+      // command's own start-up (issue 16), and the answer comes from the instance of this data dir.
+      return json as never;
     },
     fetchRaw: (path) => reach(fetch(new URL(path, info.url).href, { headers })),
   };

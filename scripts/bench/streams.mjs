@@ -1,6 +1,7 @@
 // Issue 16's stream and body figures, raw node:http pass-through vs Shimmy, each in its own child
 // with its own fake upstream (bench-answers.mjs), ratios from the same run:
-//   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99
+//   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99,
+//           event-loop CPU per relayed event, heap + buffers per open stream midway
 //   memory  memory per open stream holding a 75 kB and a 373 kB answer (child RSS delta / streams)
 //   bodies  20 MB `stream: true` chat requests without stream_options (Shimmy adds include_usage):
 //           throughput at c=2, the longest event-loop block meanwhile (and the longest with the main
@@ -41,10 +42,10 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-async function startTargets() {
+async function startTargets(profile) {
   const targets = [];
   for (const name of ['raw', 'shimmy']) {
-    const server = await spawnServer(name);
+    const server = await spawnServer(name, profile && name === 'shimmy' ? { cpuProfile: profile } : {});
     targets.push({
       name,
       server,
@@ -95,16 +96,32 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
   return results;
 }
 
+/** The main thread's CPU (µs, from /proc: the event loop's own) and its heap + buffers. */
+async function sample(t, gc = false) {
+  const s = await t.server.stats({ gc });
+  return { cpu: s.mainThreadCpuMicros ?? s.cpuMicros, mem: s.heapUsedBytes + s.externalBytes };
+}
+
 async function slowStreams(targets, n, events, intervalMs) {
   const rows = {};
   for (const t of targets) {
-    const res = await concurrent(t, {
+    const before = await sample(t, true);
+    const run = concurrent(t, {
       n,
       body: smallBody,
       answer: `slow:${events}:${intervalMs}`,
       timeoutMs: events * intervalMs * 4 + 20_000,
     });
+    // Midway (every stream open, each holding half its answer so far): what an open stream keeps,
+    // after a full GC (one pause of a few ms, the same for both targets).
+    await new Promise((r) => setTimeout(r, (events * intervalMs) / 2));
+    const mid = await sample(t, true);
+    const res = await run;
+    const after = await sample(t);
     const ok = res.filter((r) => r.ok);
+    const open = res.filter(
+      (r) => r.firstMs < (events * intervalMs) / 2 && !(r.endMs < (events * intervalMs) / 2),
+    ).length;
     const first = ok.map((r) => r.firstMs).sort((a, b) => a - b);
     const ends = ok.map((r) => r.endMs).sort((a, b) => a - b);
     rows[t.name] = {
@@ -113,9 +130,15 @@ async function slowStreams(targets, n, events, intervalMs) {
       firstP99Ms: pct(first, 0.99),
       allDoneMs: ends.at(-1),
       firstError: res.find((r) => !r.ok)?.error,
+      // The child's event loop per relayed event (its own fake upstream's writes included, the
+      // same for both targets): what decides how many streams one core carries.
+      cpuPerEventMicros: (after.cpu - before.cpu) / (n * (events + 3)),
+      midwayOpen: open,
+      perOpenStreamKb: open > 0 ? (mid.mem - before.mem) / open / 1024 : NaN,
     };
+    const r = rows[t.name];
     console.log(
-      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${rows[t.name].firstP50Ms?.toFixed(0)} ms p99 ${rows[t.name].firstP99Ms?.toFixed(0)} ms, all done in ${(rows[t.name].allDoneMs / 1000).toFixed(1)} s (load ${load()})`,
+      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event; midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
     );
   }
   return rows;
@@ -246,7 +269,7 @@ export async function runStreamsBench(opts = {}) {
   const parts = opts.parts ?? ['slow', 'memory', 'bodies'];
   const out = { loadAverage: loadavg() };
   console.log(`\nStreams and big bodies (issue 16): parts ${parts.join(', ')}; load ${load()}`);
-  const targets = parts.some((p) => p !== 'bodies') ? await startTargets() : [];
+  const targets = parts.some((p) => p !== 'bodies') ? await startTargets(opts.profile) : [];
   try {
     if (parts.includes('slow')) out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50);
     if (parts.includes('memory')) {
@@ -270,7 +293,7 @@ export async function runStreamsBench(opts = {}) {
   if (out.slow) {
     const { raw, shimmy } = out.slow;
     lines.push(
-      `slow streams: Shimmy completed ${shimmy.completed} (raw ${raw.completed}); first-byte p99 ${(shimmy.firstP99Ms / raw.firstP99Ms).toFixed(2)}× raw's (target ≤ 2×)`,
+      `slow streams: Shimmy completed ${shimmy.completed} (raw ${raw.completed}); first-byte p99 ${(shimmy.firstP99Ms / raw.firstP99Ms).toFixed(2)}× raw's (target ≤ 2×); event-loop CPU per event ${shimmy.cpuPerEventMicros.toFixed(1)} vs ${raw.cpuPerEventMicros.toFixed(1)} µs (${(shimmy.cpuPerEventMicros / raw.cpuPerEventMicros).toFixed(2)}×); memory per open stream midway ${shimmy.perOpenStreamKb.toFixed(1)} vs ${raw.perOpenStreamKb.toFixed(1)} kB (target ≤ 2×)`,
     );
   }
   if (out.memory)
@@ -298,11 +321,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       parts: { type: 'string', default: 'slow,memory,bodies' },
       'slow-streams': { type: 'string', default: '1000' },
       'memory-streams': { type: 'string', default: '200' },
+      // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file.
+      profile: { type: 'string' },
     },
   });
   await runStreamsBench({
     parts: values.parts.split(','),
     slowStreams: Number(values['slow-streams']),
     memoryStreams: Number(values['memory-streams']),
+    profile: values.profile,
   });
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../../main/cli/admin-client.js';
-import { cliEnv, freePort } from '../support/cli-process.js';
+import { cliEnv, freePort, runCli } from '../support/cli-process.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
 import { writePointedConfig } from '../support/pointed-config.js';
 import { chat, spawnServe, tempDir } from './serve-fixture.js';
@@ -73,6 +73,32 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
           /[/\\]node_modules[/\\](kysely|zod|undici|commander|@pydantic[/\\]genai-prices)[/\\]/.test(f),
       );
       expect(separate).toEqual([]);
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+  });
+
+  it('a management command sends its request without building the admin route table (zod schemas)', async () => {
+    const dataDir = await tempDir();
+    await writePointedConfig(dataDir, upstream.url);
+    const served = spawnServe({ dataDir, port: await freePort() });
+    try {
+      await served.listening;
+      const admin = await connectAdmin(dataDir);
+      await admin.call('createTool', { body: { name: 'listed', limits: { dailyUsd: 5 } } });
+      const trace = path.join(dataDir, 'cli-modules.txt');
+      const tracer = fileURLToPath(new URL('../support/trace-modules.mjs', import.meta.url));
+      const { env } = cliEnv();
+      const listed = await runCli(['tool', 'list', '--data-dir', dataDir], {
+        env: { ...env, NODE_OPTIONS: `--import=${tracer}`, SHIMMY_TRACE_MODULES: trace },
+      });
+      expect(listed.code).toBe(0);
+      expect(listed.stdout).toMatch(/^listed\s+active\s+\$5\.00\/day/m);
+      const loaded = (await fs.readFile(trace, 'utf8')).split('\n').filter(Boolean);
+      expect(loaded.some((f) => f.includes(`${path.sep}bundle${path.sep}`))).toBe(true);
+      // shared/admin-api.ts, compiled or as its bundle chunk: every schema of the contract.
+      expect(loaded.filter((f) => /^admin-api(-[\w-]+)?\.js$/.test(path.basename(f)))).toEqual([]);
     } finally {
       served.child.kill('SIGTERM');
       await served.exited;

@@ -3,12 +3,7 @@
 import type { ApiFamily } from '../../../shared/usage.js';
 import { readSseData } from './sse-data.js';
 import { createSseFramer } from './sse-parser.js';
-import {
-  anthropicTokensForChars,
-  countOpenAiTokensSum,
-  encodingForModel,
-  type OpenAiEncoding,
-} from './token-count.js';
+import { anthropicTokensForChars, countOpenAiTokensSum, encodingForModel } from './token-count.js';
 
 /** Calls `add` with each output text of one parsed payload. */
 export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) => void;
@@ -16,8 +11,10 @@ export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) 
 /** Most streams end with the provider's own usage and the deferred payloads are never parsed;
  *  past this many characters they are parsed (and their deltas counted) anyway, so what a stream
  *  holds stays bounded however long its answer: the memory of an open stream must not grow with
- *  it (issue 16: 306 kB per stream for a 75 kB answer, 651 kB for 373 kB, with a 256 Ki bound). */
-export const DEFERRED_MAX_CHARS = 16 * 1024;
+ *  it (issue 16: 306 kB per stream for a 75 kB answer, 651 kB for 373 kB, with a 256 Ki bound).
+ *  A stream longer than the bound parses all its events whatever the bound, so a small one costs
+ *  no more CPU: at 16 Ki an open stream held ~2× raw Node's memory (slow streams, midway). */
+export const DEFERRED_MAX_CHARS = 4 * 1024;
 /** OpenAI-family deltas are tokenized once this many characters, or this many deltas, wait: a
  *  delta is often one token of a few characters, and each kept one costs ~50 bytes of heap. */
 export const PENDING_MAX_CHARS = 8 * 1024;
@@ -28,7 +25,9 @@ export class OutputEstimator {
   private chars = 0;
   // Deltas wait here until someone asks for the count (most streams end with the provider's own
   // usage, and then nobody does) or until they pass PENDING_MAX_CHARS.
-  private pending: Array<{ text: string; model: string }> = [];
+  // All of one model (a change of model counts what waits first): no object per delta.
+  private pending: string[] = [];
+  private pendingModel = '';
   private pendingChars = 0;
   // Whole SSE events kept by deferEvents, as text.
   private deferred: string[] = [];
@@ -46,7 +45,11 @@ export class OutputEstimator {
       this.chars += text.length;
       return;
     }
-    this.pending.push({ text, model: model ?? '' });
+    if ((model ?? '') !== this.pendingModel) {
+      this.countPending();
+      this.pendingModel = model ?? '';
+    }
+    this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars > PENDING_MAX_CHARS || this.pending.length > PENDING_MAX_DELTAS)
       this.countPending();
@@ -79,17 +82,8 @@ export class OutputEstimator {
    *  can be taken in batches as the stream flows and come out the same. */
   private countPending(): void {
     if (this.pending.length === 0) return;
-    // One hand-over to the tokenizer thread per encoding (a stream has one model, so one).
-    const byEncoding = new Map<OpenAiEncoding, string[]>();
-    let model: string | undefined;
-    let encoding: OpenAiEncoding = 'o200k_base';
-    for (const p of this.pending) {
-      if (p.model !== model) encoding = encodingForModel((model = p.model));
-      const texts = byEncoding.get(encoding);
-      if (texts) texts.push(p.text);
-      else byEncoding.set(encoding, [p.text]);
-    }
-    for (const [e, texts] of byEncoding) this.counted += countOpenAiTokensSum(texts, e);
+    // One hand-over to the tokenizer thread.
+    this.counted += countOpenAiTokensSum(this.pending, encodingForModel(this.pendingModel));
     this.pending = [];
     this.pendingChars = 0;
   }
@@ -101,15 +95,49 @@ export class OutputEstimator {
     this.deferredModels = [];
     this.deferredChars = 0;
     for (let i = 0; i < texts.length; i++) {
+      const text = texts[i] as string;
       const model = models[i];
+      if (!text.includes('\r')) {
+        this.parseLfEvents(text, model);
+        continue;
+      }
       const each = (raw: Buffer) => {
         const data = readSseData(raw);
         if (data) this.parsePayload(data.text, model);
       };
       const framer = createSseFramer();
-      framer.push(Buffer.from(texts[i] as string), each);
+      framer.push(Buffer.from(text), each);
       const rest = framer.flush();
       if (rest) each(rest);
+    }
+  }
+
+  /** Whole events with LF line ends only (what providers send), read on the string itself: each
+   *  event's data lines joined with `\n`, as readSseData reads them (a copy to bytes, a framer and
+   *  a decode per event were half of what a kept event cost). */
+  private parseLfEvents(text: string, model: string | undefined): void {
+    let at = 0;
+    while (at < text.length) {
+      let end = text.indexOf('\n\n', at);
+      if (end === -1) end = text.length;
+      // The usual event: one `data:` line.
+      if (text.startsWith('data:', at) && text.indexOf('\n', at) >= end) {
+        this.parsePayload(text.slice(at + (text.charCodeAt(at + 5) === 0x20 ? 6 : 5), end), model);
+      } else {
+        let data: string | undefined;
+        for (let from = at; from < end;) {
+          let to = text.indexOf('\n', from);
+          if (to === -1 || to > end) to = end;
+          if (text.startsWith('data', from) && (to - from === 4 || text.charCodeAt(from + 4) === 0x3a)) {
+            const v = Math.min(from + 5, to);
+            const value = text.slice(v < to && text.charCodeAt(v) === 0x20 ? v + 1 : v, to);
+            data = data === undefined ? value : `${data}\n${value}`;
+          }
+          from = to + 1;
+        }
+        if (data !== undefined) this.parsePayload(data, model);
+      }
+      at = end + 2;
     }
   }
 

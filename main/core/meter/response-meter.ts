@@ -47,6 +47,11 @@ export interface ResponseMeter {
 }
 
 const EMPTY = Buffer.alloc(0);
+const LF = 0x0a;
+const SPACE = 0x20;
+const OPEN_BRACE = 0x7b;
+const DATA_FIELD = Buffer.from('data:');
+const USAGE_NULL_TAIL = Buffer.from(',"usage":null}');
 
 function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
   const given = opts.inputEstimate ?? 0;
@@ -90,8 +95,7 @@ class Meter implements ResponseMeter {
   // differ from the events' own bytes (else those are forwarded as they are, without a copy).
   private readonly pieces: Buffer[] = [];
   private edited = false;
-  private readonly onEventFn = (raw: Buffer): void => this.onEvent(raw);
-  /** Event end offsets of one push when not stripping (see meterRuns). */
+  /** Event end offsets of one push (see meterRuns). */
   private readonly ends: number[] = [];
 
   constructor(opts: MeterOptions) {
@@ -110,8 +114,8 @@ class Meter implements ResponseMeter {
       this.body?.push(chunk);
       return chunk;
     }
-    if (!this.strip) return this.meterRuns(this.framer.frame(chunk, this.ends));
-    return this.stripped(this.framer.push(chunk, this.onEventFn));
+    const block = this.meterRuns(this.framer.frame(chunk, this.ends));
+    return this.strip ? this.stripped(block) : block;
   }
 
   flush(): Buffer {
@@ -142,24 +146,31 @@ class Meter implements ResponseMeter {
   }
 
   /**
-   * Meters the events of one push (ends in this.ends) when not stripping. A run of events that can
-   * only add to the output estimate is kept whole and unparsed after one scan: a streamed answer
-   * is mostly such events, and several arrive together whenever the provider is fast or the proxy
-   * busy. The event that ends a run is read on its own.
+   * Meters the events of one push (ends in this.ends). A run of events that can only add to the
+   * output estimate is kept whole and unparsed after one scan: a streamed answer is mostly such
+   * events, and several arrive together whenever the provider is fast or the proxy busy. The event
+   * that ends a run is read on its own. When stripping, the client's bytes go to `pieces`.
    */
   private meterRuns(block: Buffer): Buffer {
     const ends = this.ends;
     const reader = this.reader;
     const n = ends.length;
-    if (n === 0 || typeof reader !== 'object') return block;
+    if (n === 0) return block;
     const startOf = (k: number) => (k === 0 ? 0 : (ends[k - 1] as number));
+    if (typeof reader !== 'object') {
+      if (this.strip) for (let k = 0; k < n; k++) this.keep(block.subarray(startOf(k), ends[k]));
+      return block;
+    }
     const text = block.toString('latin1');
     for (let i = 0; i < n;) {
       const from = startOf(i);
       const stop = reader.firstSignificantByte(text, from);
       let j = i;
       while (j < n && (ends[j] as number) <= stop) j++;
-      if (j > i) reader.deferEvents(block.subarray(from, ends[j - 1]));
+      if (j > i) {
+        reader.deferEvents(block.subarray(from, ends[j - 1]));
+        if (this.strip) for (let k = i; k < j; k++) this.stripRunEvent(block, startOf(k), ends[k] as number);
+      }
       i = j;
       if (i < n) {
         this.onEvent(block.subarray(startOf(i), ends[i]));
@@ -194,6 +205,32 @@ class Meter implements ResponseMeter {
       return;
     }
     this.stripNullUsage(raw, data);
+  }
+
+  /**
+   * Strips one event of a run (no usage but `null`, no `\\u`): what include_usage adds to each
+   * chunk is `,"usage":null` as its last member, so an event that ends so on its only line loses
+   * those 13 bytes without a scan. In valid JSON that tail can only be a top-level member: its
+   * `"` after a comma opens a string, and the `}` that is the text's last byte closes the top
+   * level. Anything else takes the string-aware scan.
+   */
+  private stripRunEvent(block: Buffer, from: number, to: number): void {
+    const tail = to - 2 - USAGE_NULL_TAIL.length;
+    if (
+      tail > from &&
+      block[to - 1] === LF &&
+      block[to - 2] === LF &&
+      block.indexOf(LF, from) === to - 2 &&
+      block.compare(DATA_FIELD, 0, DATA_FIELD.length, from, from + DATA_FIELD.length) === 0 &&
+      block[from + (block[from + 5] === SPACE ? 6 : 5)] === OPEN_BRACE &&
+      block.compare(USAGE_NULL_TAIL, 0, USAGE_NULL_TAIL.length, tail, to - 2) === 0
+    ) {
+      this.edited = true;
+      this.pieces.push(block.subarray(from, tail), block.subarray(to - 3, to));
+      return;
+    }
+    const raw = block.subarray(from, to);
+    this.stripNullUsage(raw, readSseData(raw));
   }
 
   /** Forwards `raw` without its top-level `"usage":null` field. Only a single data line is edited;

@@ -4,7 +4,7 @@
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
-import { groupRows, type Bucket, type RollupEntry } from '../ledger/rollups.js';
+import { groupRowsSliced, type Bucket, type RollupEntry } from '../ledger/rollups.js';
 import { fromE10, fromRow } from './record-row.js';
 import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
@@ -270,8 +270,9 @@ export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promis
     }
   }
   const rows = (await Promise.all(parts)).flat();
-  return groupRows(
-    rows.map((r) => {
+  return groupRowsSliced(
+    rows,
+    (r) => {
       const k: Partial<Record<UsageGroup, string>> = {};
       for (const g of keys) {
         const v = r[g];
@@ -280,7 +281,7 @@ export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promis
         k[g] = String(v);
       }
       return [k, bucketOf(r)] as [Partial<Record<UsageGroup, string>>, Bucket];
-    }),
+    },
     by,
   );
 }

@@ -3,6 +3,7 @@
 // adds — goes into the `extra` JSON, so nothing a record carries is lost on the way through.
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { RequestsTable } from './schema.js';
+import { familyOf, pathOf } from './postgres/compact-row.js';
 
 const SCALE = 1e10;
 export const toE10 = (usd: number): number => Math.round(usd * SCALE);
@@ -101,9 +102,9 @@ export function fromRow(row: StoredRow): LedgerRecord {
     tool: row.tool,
     provider: row.provider,
     model: row.model,
-    family: row.family as LedgerRecord['family'],
+    family: familyOf(row) as LedgerRecord['family'],
     endpoint: row.endpoint as LedgerRecord['endpoint'],
-    path: row.path,
+    path: pathOf(row),
     status: Number(row.status),
     latencyMs: Number(row.latency_ms),
     ttfbMs: row.ttfb_ms === null ? null : Number(row.ttfb_ms),

@@ -39,14 +39,18 @@ export interface RequestsTable {
   seq: Generated<number>;
   id: string;
   time_ms: number;
-  /** Local day the record was counted under (the roll-ups' day). */
+  /** Local day the record was counted under (the roll-ups' day); Postgres: a `date` (0009), read
+   *  back as the same `YYYY-MM-DD` text (open-postgres.ts). */
   day: string;
   tool: string;
   provider: string;
   model: string;
-  family: string;
+  /** Postgres: NULL = same as provider; `path` NULL = its endpoint's canonical path (0009,
+   *  postgres/compact-row.ts). SQLite stores both verbatim. */
+  family: string | null;
   endpoint: string;
-  path: string;
+  path: string | null;
+  /** Postgres stores it as smallint, and streamed / estimated / cache_hit as boolean (0009). */
   status: number;
   latency_ms: number;
   ttfb_ms: number | null;

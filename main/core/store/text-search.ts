@@ -6,6 +6,7 @@ import { sql, type ExpressionBuilder, type Expression, type SqlBool, type Kysely
 import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, SearchColumn } from './schema.js';
 import { hashedIn } from './postgres/hashed-keys.js';
+import { pathSql } from './postgres/compact-row.js';
 
 /** Past this many matching values a column is matched by LIKE per row instead (same answer). */
 const MAX_VALUES = 200;
@@ -42,12 +43,16 @@ export function textCondition(eb: Eb, m: TextMatch, kind: EngineKind): Expressio
   const or: Expression<SqlBool>[] = [];
   for (const [col, values] of m.byColumn) {
     if (values.length > MAX_VALUES)
-      or.push(sql<SqlBool>`lower(${sql.ref(col)}) like ${likeContains(m.text)} escape '\\'`);
+      or.push(
+        sql<SqlBool>`lower(${kind === 'postgres' && col === 'path' ? pathSql() : sql.ref(col)}) like ${likeContains(m.text)} escape '\\'`,
+      );
     // SQLite: unary + keeps the planner from gathering every row of a common value through its
     // index and sorting them; walking newest-first stops at the page's last match.
     else if (kind === 'sqlite') or.push(eb(sql<string>`+${sql.ref(col)}`, 'in', values));
     // Postgres indexes tool and model by a hash of the name (migration 0008, hashed-keys.ts).
     else if (col === 'tool' || col === 'model') or.push(hashedIn(col, values));
+    // Postgres stores a canonical path as NULL (0009, compact-row.ts).
+    else if (col === 'path') or.push(eb(pathSql(), 'in', values));
     else or.push(eb(col, 'in', values));
   }
   or.push(startsWith(eb, 'id', m.text, kind), startsWith(eb, 'session', m.text, kind));

@@ -1,9 +1,11 @@
-// The SQLite read worker must not keep the process alive while no query is pending: `shimmy`
-// commands that open the ledger exit by themselves, and an idle `serve` exits on its own signals.
+// The SQLite read worker must not keep the process alive while no query is pending (`shimmy`
+// commands that open the ledger exit by themselves), and hands a large result over in chunks so
+// the proxy on the main thread runs between them.
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
-import { describe, expect, it } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { describe, expect, it, vi } from 'vitest';
 import { WorkerSqliteDialect } from '../../../main/core/store/sqlite/worker-dialect.js';
 import { tempDir } from './helpers.js';
 
@@ -29,6 +31,37 @@ describe('SQLite read worker', () => {
       await new Promise((r) => setTimeout(r, 50));
       expect(ports()).toBe(before);
     } finally {
+      await db.destroy();
+      await cleanup();
+    }
+  });
+});
+
+describe('SQLite read worker hand-over', () => {
+  it('hands a large result over in chunks the main thread asks for one turn at a time, complete and in order', async () => {
+    const { dir, cleanup } = await tempDir();
+    const file = join(dir, 'big.sqlite');
+    const raw = new Database(file);
+    raw.exec('create table t (x integer, s text)');
+    const insert = raw.prepare('insert into t values (?, ?)');
+    raw.transaction(() => {
+      for (let i = 0; i < 30_000; i++) insert.run(i, `row-${i}`);
+    })();
+    raw.close();
+    const posted = vi.spyOn(Worker.prototype, 'postMessage');
+    const db = new Kysely<{ t: { x: number; s: string } }>({ dialect: new WorkerSqliteDialect(file) });
+    try {
+      const rows = await db.selectFrom('t').selectAll().orderBy('x').execute();
+      expect(rows).toHaveLength(30_000);
+      expect(rows.every((r, i) => r.x === i && r.s === `row-${i}`)).toBe(true);
+      // The query, then one request per further chunk (1,000 rows each): never the whole at once.
+      const asks = posted.mock.calls.filter(([m]) => (m as { next?: number }).next !== undefined);
+      expect(asks).toHaveLength(29);
+      expect((await db.selectFrom('t').select('x').where('x', '<', 5).execute()).map((r) => r.x)).toEqual([
+        0, 1, 2, 3, 4,
+      ]);
+    } finally {
+      posted.mockRestore();
       await db.destroy();
       await cleanup();
     }

@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFERRED_MAX_CHARS, OutputEstimator } from '../../../main/core/meter/output-estimate.js';
-import { countOpenAiTokens } from '../../../main/core/meter/token-count.js';
+import { countOpenAiTokens, startTokenizerThread } from '../../../main/core/meter/token-count.js';
 import { field } from '../../../main/core/meter/usage-fields.js';
 
 describe('OutputEstimator.deferEvents', () => {
@@ -11,7 +11,7 @@ describe('OutputEstimator.deferEvents', () => {
       add(field(data, 't'));
     });
     const event = Buffer.from(`data: ${JSON.stringify({ t: 'x'.repeat(1000) })}\n\n`); // 1016 characters
-    const fit = Math.floor(DEFERRED_MAX_CHARS / event.length); // 16 with the 16 Ki bound
+    const fit = Math.floor(DEFERRED_MAX_CHARS / event.length); // 4 with the 4 Ki bound
     for (let i = 0; i < fit; i++) estimator.deferEvents(event, undefined);
     expect(parsed).toBe(0);
     estimator.deferEvents(event, undefined);
@@ -33,7 +33,29 @@ describe('OutputEstimator.deferEvents', () => {
   });
 });
 
+describe('OutputEstimator reading kept events', () => {
+  it('reads data on several lines, comments, blank lines and CRLF events as the SSE rules say', () => {
+    const kept = [
+      'event: x\ndata: {"t":\ndata:"ab"}\n\n: a comment\n\n\ndata:{"t":"cd"}\n\ndata\n\n',
+      'data: {"t":"ef"}\n\nid: 1\ndata: {"t":"gh"}\n\n',
+      'data: {"t":"ij"}\r\n\r\ndata: {"t":\r\ndata: "kl"}\r\n\r\n',
+    ];
+    const seen: unknown[] = [];
+    const estimator = new OutputEstimator('anthropic', (data, add) => {
+      seen.push(field(data, 't'));
+      add(field(data, 't'));
+    });
+    for (const k of kept) estimator.deferEvents(Buffer.from(k), undefined);
+    // 12 characters at 3.5 per token, rounded up.
+    expect(estimator.tokens()).toBe(4);
+    expect(seen).toEqual(['ab', 'cd', 'ef', 'gh', 'ij', 'kl']);
+  });
+});
+
 describe('OutputEstimator memory (issue 16)', () => {
+  // Loaded first: a count asked while it loads is the bound, and the expected sum and the
+  // estimator's batches would then depend on when the thread came up.
+  beforeAll(() => startTokenizerThread(), 60_000);
   // A chat stream's content chunk as OpenAI sends it, with one short delta.
   const chunk = (content: string) =>
     Buffer.from(

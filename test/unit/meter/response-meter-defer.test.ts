@@ -220,3 +220,40 @@ describe('events that arrive together', () => {
     expect(meterIn(opts, odd)).toEqual(byEvent);
   });
 });
+
+describe('stripping a run of events', () => {
+  // What include_usage adds to each chunk is dropped only where it is a top-level member: the fast
+  // path (a `,"usage":null}` tail on the only line) and the scan must agree on every shape.
+  const strip: MeterOptions = { ...chat, stripUsage: true };
+  const cases: Array<[string, string, string]> = [
+    ['the usual tail', sse('{"id":"c","choices":[],"usage":null}'), sse('{"id":"c","choices":[]}')],
+    ['no space after data:', 'data:{"id":"c","usage":null}\n\n', 'data:{"id":"c"}\n\n'],
+    ['usage first', sse('{"usage":null,"id":"c"}'), sse('{"id":"c"}')],
+    [
+      'a nested usage is not top-level',
+      sse('{"id":"c","x":{"usage":null}}'),
+      sse('{"id":"c","x":{"usage":null}}'),
+    ],
+    [
+      'the tail spelled inside a string',
+      sse('{"id":"c","s":"a,\\"usage\\":null}"}'),
+      sse('{"id":"c","s":"a,\\"usage\\":null}"}'),
+    ],
+    [
+      'data on two lines is forwarded as it is',
+      'data: {"id":"c",\ndata: "usage":null}\n\n',
+      'data: {"id":"c",\ndata: "usage":null}\n\n',
+    ],
+    ['CRLF lines', 'data: {"id":"c","usage":null}\r\n\r\n', 'data: {"id":"c"}\r\n\r\n'],
+    ['an event: line first', 'event: x\ndata: {"id":"c","usage":null}\n\n', 'event: x\ndata: {"id":"c"}\n\n'],
+  ];
+
+  it.each(cases)('%s', (_name, event, expected) => {
+    const twice = event + event;
+    for (const pieces of [[event, event], [twice]]) {
+      const meter = createResponseMeter(strip);
+      const out = Buffer.concat([...pieces.map((p) => meter.push(Buffer.from(p))), meter.flush()]);
+      expect(out.toString('utf8')).toBe(expected + expected);
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
 import { migrate } from '../migrations.js';
+import { packRow } from './compact-row.js';
 import type { LedgerSchema } from '../schema.js';
 import {
   deleteReservations,
@@ -21,11 +22,16 @@ const CHUNK = 1000;
 // is below 2^53 (USD 900,000 in 1e-10 units per row; sums stay exact up to USD 900 million).
 const INT8 = 20;
 const NUMERIC = 1700;
+// date (the ledger's `day`, migration 0009) as the `YYYY-MM-DD` text it was written as, not a JS
+// Date at some midnight: the connection's DateStyle is pinned to ISO below.
+const DATE = 1082;
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
     oid === INT8 || oid === NUMERIC
       ? (v: string) => Number(v)
-      : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+      : oid === DATE
+        ? (v: string) => v
+        : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
 
 function chunks<T>(items: readonly T[]): T[][] {
@@ -35,7 +41,7 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 export async function openPostgres(url: string): Promise<LedgerEngine> {
-  const pool = new pg.Pool({ connectionString: url, max: 8, types });
+  const pool = new pg.Pool({ connectionString: url, max: 8, types, options: '-c DateStyle=ISO,YMD' });
   // An idle connection the server drops (restart, failover) must not crash the process; the next
   // query opens a new one, and a failing write is retried by the ledger's queue.
   pool.on('error', () => undefined);
@@ -49,7 +55,7 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
 
   async function write(b: WriteBatch): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      for (const rows of chunks(b.records)) await insertRequests(trx, rows).execute();
+      for (const rows of chunks(b.records.map(packRow))) await insertRequests(trx, rows).execute();
       for (const part of chunks(b.rollups)) await upsertWide(trx, part).execute();
       for (const rows of chunks(b.reserve)) await insertReservations(trx, rows).execute();
       for (const ids of chunks(b.settle)) await deleteReservations(trx, ids).execute();

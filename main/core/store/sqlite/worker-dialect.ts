@@ -22,7 +22,20 @@ const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('cache_size = -16000');
 const statements = new Map();
-parentPort.on('message', ({ id, sql, params }) => {
+const CHUNK = workerData.chunk;
+// Results larger than a chunk wait here, a chunk sent each time the main thread asks for the next.
+const unsent = new Map();
+function sendChunk(id) {
+  const u = unsent.get(id);
+  if (!u) return;
+  const rows = u.rows.slice(u.at, u.at + CHUNK);
+  u.at += CHUNK;
+  const more = u.at < u.rows.length;
+  if (!more) unsent.delete(id);
+  parentPort.postMessage({ id, rows, more });
+}
+parentPort.on('message', ({ id, sql, params, next }) => {
+  if (next !== undefined) return sendChunk(next);
   try {
     let st = statements.get(sql);
     if (!st) {
@@ -30,16 +43,27 @@ parentPort.on('message', ({ id, sql, params }) => {
       statements.set(sql, (st = db.prepare(sql)));
     }
     const rows = st.reader ? st.all(params) : (st.run(params), []);
-    parentPort.postMessage({ id, rows });
+    if (rows.length <= CHUNK) return parentPort.postMessage({ id, rows });
+    unsent.set(id, { rows, at: 0 });
+    sendChunk(id);
   } catch (err) {
     parentPort.postMessage({ id, error: String(err && err.message), code: err && err.code });
   }
 });
 `;
 
+/**
+ * Rows per message: a large result (15,000 rows of a 30-day day × tool × user grouping) handed
+ * over whole is one structured-clone decode on the main thread, tens of ms the proxy waits; in
+ * chunks asked for one at a time, the proxy runs between them (issue 15: blocked ≤ 10 ms).
+ */
+const CHUNK_ROWS = 1000;
+
 interface Reply {
   id: number;
   rows?: unknown[];
+  /** More chunks of this result follow, each sent when asked for ({ next: id }). */
+  more?: boolean;
   error?: string;
   code?: string;
 }
@@ -49,20 +73,34 @@ class WorkerDriver implements Driver {
   private nextId = 0;
   private readonly waiting = new Map<
     number,
-    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void }
+    { resolve: (rows: unknown[]) => void; reject: (e: Error) => void; rows?: unknown[] }
   >();
 
   constructor(private readonly file: string) {}
 
   init(): Promise<void> {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { file: this.file, driver } });
+    const worker = new Worker(WORKER_SOURCE, {
+      eval: true,
+      workerData: { file: this.file, driver, chunk: CHUNK_ROWS },
+    });
     worker.on('message', (m: Reply) => {
       const w = this.waiting.get(m.id);
-      this.waiting.delete(m.id);
       if (!w) return;
+      if (m.more) {
+        // Collected without copying; the next chunk is asked for after other work has had a turn.
+        const got = m.rows ?? [];
+        if (w.rows) for (const r of got) w.rows.push(r);
+        else w.rows = got;
+        setImmediate(() => this.worker?.postMessage({ next: m.id }));
+        return;
+      }
+      this.waiting.delete(m.id);
       if (m.error !== undefined) w.reject(Object.assign(new Error(m.error), { code: m.code }));
-      else w.resolve(m.rows ?? []);
+      else if (w.rows) {
+        for (const r of m.rows ?? []) w.rows.push(r);
+        w.resolve(w.rows);
+      } else w.resolve(m.rows ?? []);
     });
     worker.on('error', (err) => this.failAll(err));
     worker.on('exit', () => this.failAll(new Error('ledger read worker exited')));
