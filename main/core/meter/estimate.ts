@@ -87,13 +87,16 @@ export function estimateInputTokensSliced(
 async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean): Promise<number> {
   const { family } = tally;
   let n = tally.tokens;
-  let batch: string[] = [];
+  let batch: Array<string | UnreadString> = [];
   let chars = 0;
   let deadline = performance.now() + SLICE_MS;
   const count = async () => {
     const counts = await countOpenAiTokensEach(batch, asked, urgent);
     batch.forEach((text, i) => {
-      n += family === 'anthropic' ? anthropicTokensOfCount(text, counts[i]!) : counts[i]!;
+      n +=
+        typeof text === 'string' && family === 'anthropic'
+          ? anthropicTokensOfCount(text, counts[i]!)
+          : counts[i]!;
     });
     batch = [];
     chars = 0;
@@ -103,9 +106,11 @@ async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean
     const bound = unreadBound(t, family);
     if (bound !== undefined) n += bound;
     else {
-      const text = t instanceof UnreadString ? t.value : t;
+      // OpenAI's count needs no text here: a text left in the body's bytes goes to the tokenizer
+      // thread as those bytes (token-count.ts). Anthropic's scaling reads the text (mem4).
+      const text = t instanceof UnreadString && family === 'anthropic' ? t.value : t;
       batch.push(text);
-      chars += text.length;
+      chars += typeof text === 'string' ? text.length : text.byteLength;
     }
     if (chars >= BATCH_CHARS) await count();
     else if (performance.now() >= deadline) {

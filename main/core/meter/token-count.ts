@@ -1,6 +1,10 @@
 // Token counting for estimates: gpt-tokenizer for the OpenAI family, a character ratio for
 // Anthropic (whose tokenizer is not public).
+import { isBoundOnly, LONG_PIECE, TOKENIZE_MAX_CHARS } from './token-count-bounds.js';
 import { tokenizerThread, type OpenAiEncoding } from './tokenizer-thread.js';
+import { textOf, UnreadString } from './unread-string.js';
+
+export { TOKENIZE_MAX_CHARS } from './token-count-bounds.js';
 
 export type { OpenAiEncoding } from './tokenizer-thread.js';
 
@@ -13,12 +17,6 @@ export const tokenizerHandOvers = (): number => tokenizerThread.handOvers;
 /** A big body is being counted with `encoding`: a sync count would wait for one of its texts. */
 export const tokenizerLaneBusy = (encoding: OpenAiEncoding): boolean => tokenizerThread.laneBusy(encoding);
 
-/** Above this many characters a string is counted at its UTF-8 bytes (tokenUpperBound) instead of
- *  tokenized, so a huge body can't hold the event loop while the tokenizer thread counts it. It
- *  used to be 3 characters per token, which is no bound: random CJK, digits or punctuation run
- *  to a token per character or more, and a reservation made with it could let a budget be passed. */
-export const TOKENIZE_MAX_CHARS = 200_000;
-
 /** o200k_base for gpt-4o / 4.1 / 4.5 / 5 / o-series and anything newer or unknown; cl100k_base
  *  for the older gpt-4, gpt-3.5 and the embeddings models. */
 export function encodingForModel(model: string): OpenAiEncoding {
@@ -30,44 +28,8 @@ export function encodingForModel(model: string): OpenAiEncoding {
   return 'o200k_base';
 }
 
-/** A run that the encodings' pre-tokenizer keeps as one piece (letters, punctuation or whitespace)
- *  this long. gpt-tokenizer's BPE is quadratic in a piece's length: 16,000 unspaced CJK characters
- *  took 2.3 s to count, 50,000 passed the thread's 10 s timeout — the event loop waiting all along,
- *  and the thread given up for good after. Real prose breaks such runs every few dozen characters. */
-const LONG_PIECE = 1024;
-
-/** Character classes the pre-tokenizer splits between, roughly: whitespace, punctuation, letters
- *  (and any other non-ASCII, CJK punctuation aside), digits (split in threes: never long). A loop,
- *  not a regular expression: `\p{L}` classes cost ~30 ns a character, a third of a budgeted big
- *  body's CPU. Leaning toward "long" only costs a looser (still upper) bound. */
-function charClass(c: number): number {
-  if (c === 32 || (c >= 9 && c <= 13)) return 0;
-  if (c < 128) {
-    if (c >= 48 && c <= 57) return 3;
-    const l = c | 32;
-    return l >= 97 && l <= 122 ? 2 : 1;
-  }
-  if ((c >= 0x2000 && c <= 0x206f) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xff0f)) return 1;
-  return 2;
-}
-
-function hasLongPiece(text: string): boolean {
-  let kind = -1;
-  let run = 0;
-  for (let i = 0; i < text.length; i++) {
-    const k = charClass(text.charCodeAt(i));
-    if (k !== kind || k === 3) {
-      kind = k;
-      run = 1;
-    } else if (++run >= LONG_PIECE) return true;
-  }
-  return false;
-}
-
 /** Texts counted at their bound, never tokenized: too long, or holding a piece BPE is slow on. */
-function boundOnly(text: string): boolean {
-  return text.length > TOKENIZE_MAX_CHARS || (text.length >= LONG_PIECE && hasLongPiece(text));
-}
+const boundOnly = (text: string): boolean => isBoundOnly(text, TOKENIZE_MAX_CHARS, LONG_PIECE);
 
 export function countOpenAiTokens(text: string, encoding: OpenAiEncoding): number {
   if (text.length === 0) return 0;
@@ -95,18 +57,25 @@ export function countOpenAiTokensSum(texts: readonly string[], encoding: OpenAiE
 }
 
 /** countOpenAiTokens of each text, those tokenized counted on the tokenizer thread's async lane:
- *  the event loop serves other requests meanwhile (a big body's texts are seconds of counting). */
+ *  the event loop serves other requests meanwhile (a big body's texts are seconds of counting). A
+ *  text left in a big body's bytes (UnreadString) goes to the thread as those bytes, decoded and
+ *  bounded there: decoding 20 MB of texts here made 20 MB of strings per body for the heap to grow
+ *  by and collect (issue 16: the budgeted peak RSS), and the bound's scan was main-thread CPU. */
 export async function countOpenAiTokensEach(
-  texts: readonly string[],
+  texts: ReadonlyArray<string | UnreadString>,
   encoding: OpenAiEncoding,
   urgent = false,
 ): Promise<number[]> {
-  const counts = texts.map((text) => (text.length === 0 ? 0 : boundOnly(text) ? tokenUpperBound(text) : -1));
-  const asked = texts.filter((_, i) => counts[i] === -1);
+  const counts = texts.map((t) =>
+    t instanceof UnreadString ? -1 : t.length === 0 ? 0 : boundOnly(t) ? tokenUpperBound(t) : -1,
+  );
+  const asked = texts
+    .filter((_, i) => counts[i] === -1)
+    .map((t) => (t instanceof UnreadString ? { json: t.inner } : t));
   if (asked.length === 0) return counts;
   const counted = await tokenizerThread.countEachAsync(asked, encoding, urgent);
   for (let i = 0, k = 0; i < texts.length; i++)
-    if (counts[i] === -1) counts[i] = counted?.[k++] ?? tokenUpperBound(texts[i]!);
+    if (counts[i] === -1) counts[i] = counted?.[k++] ?? tokenUpperBound(textOf(texts[i])!);
   return counts;
 }
 

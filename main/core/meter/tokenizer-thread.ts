@@ -21,6 +21,7 @@ import {
   IDLE,
   LANE_BYTES,
   LENGTH,
+  RAW_JSON,
   READY,
   REQUEST,
   RESULT,
@@ -37,6 +38,11 @@ const SYNC_LANE = [LENGTH, TEXTS, STATE] as const;
 const ASYNC_LANE = [ALENGTH, ATEXTS, ASTATE] as const;
 
 export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
+
+/** A text for the async lane: a string, or the bytes between the quotes of a JSON string literal
+ *  (escapes undecoded), which the thread decodes and counts at its bound if token-count-bounds.ts
+ *  says so. */
+export type LaneText = string | { json: Buffer };
 export type OpenAiEncoding = (typeof ENCODINGS)[number];
 
 export interface TokenizerThread {
@@ -52,7 +58,7 @@ export interface TokenizerThread {
    *  after the calls before it (`urgent`: after the urgent ones only, e.g. a small request's count
    *  while a big body's batches queue); null at once while the encoding loads, as for count(). */
   countEachAsync(
-    texts: readonly string[],
+    texts: readonly LaneText[],
     encoding: OpenAiEncoding,
     urgent?: boolean,
   ): Promise<Array<number | null>> | null;
@@ -68,7 +74,7 @@ export interface TokenizerThread {
 }
 
 interface LaneJob {
-  texts: readonly string[];
+  texts: readonly LaneText[];
   done: (counts: Array<number | null>) => void;
 }
 
@@ -99,10 +105,18 @@ export function createTokenizerThread(): TokenizerThread {
     const control = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
     const lane = new SharedArrayBuffer(LANE_BYTES);
-    const modules = [createRequire(import.meta.url).resolve(`gpt-tokenizer/encoding/${encoding}`)];
+    const resolve = createRequire(import.meta.url).resolve;
+    const encodings = [
+      {
+        name: encoding,
+        core: resolve('gpt-tokenizer/GptEncoding'),
+        data: resolve(`gpt-tokenizer/data/${encoding}.tiktoken`),
+        module: resolve(`gpt-tokenizer/encoding/${encoding}`),
+      },
+    ];
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { control, text, lane, modules },
+      workerData: { control, text, lane, encodings },
       // Counting makes only short-lived garbage: a small young generation (V8 lets it grow to
       // 16–32 MB) keeps ~20 MB off the process's RSS (issue 16), at a few more scavenges.
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -204,16 +218,17 @@ export function createTokenizerThread(): TokenizerThread {
   }
 
   /** `texts` through the async lane, as many at a time as it holds. */
-  async function laneCounts(t: Loading, texts: readonly string[]): Promise<Array<number | null>> {
+  async function laneCounts(t: Loading, texts: readonly LaneText[]): Promise<Array<number | null>> {
     const counts: Array<number | null> = [];
     for (let k = 0; k < texts.length;) {
       const at: number[] = [];
       let end = 0;
       for (; k < texts.length; k++) {
         const text = texts[k]!;
-        if (end + 4 + Buffer.byteLength(text, 'utf8') > LANE_BYTES) break;
-        const len = t.lane.write(text, end + 4, 'utf8');
-        t.lane.writeUInt32LE(len, end);
+        const json = typeof text === 'string' ? null : text.json;
+        if (end + 4 + (json ? json.length : Buffer.byteLength(text as string, 'utf8')) > LANE_BYTES) break;
+        const len = json ? json.copy(t.lane, end + 4) : t.lane.write(text as string, end + 4, 'utf8');
+        t.lane.writeUInt32LE(json ? (len | RAW_JSON) >>> 0 : len, end);
         at.push(end);
         end += 4 + len;
       }
@@ -239,7 +254,7 @@ export function createTokenizerThread(): TokenizerThread {
     t.laneRunning = false;
   }
 
-  function countEachAsync(texts: readonly string[], encoding: OpenAiEncoding, urgent = false) {
+  function countEachAsync(texts: readonly LaneText[], encoding: OpenAiEncoding, urgent = false) {
     const t = ready(encoding);
     if (!t) return null;
     return new Promise<Array<number | null>>((done) => {

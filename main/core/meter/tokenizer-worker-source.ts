@@ -1,6 +1,9 @@
 // The tokenizer thread's side (tokenizer-thread.ts): the layout of the shared control cells and the
 // worker's source.
 
+import { isBoundOnly, LONG_PIECE, TOKENIZE_MAX_CHARS } from './token-count-bounds.js';
+import { tiktokenRanks } from './token-count-ranks.js';
+
 // Cells of the control array. STATE, ASTATE: IDLE → REQUEST (this thread) → DONE (worker) → IDLE
 // (this thread); WORK is bumped with each request (the worker sleeps on it).
 export const STATE = 0;
@@ -9,11 +12,14 @@ export const ENCODING = 2;
 export const LENGTH = 3;
 export const RESULT = 4;
 export const TEXTS = 5; // 0: one text of LENGTH bytes; n > 0: n texts, each a 4-byte length then its bytes
-export const ASTATE = 6; // the async lane: ATEXTS texts as above, ALENGTH bytes; each length is overwritten
+export const ASTATE = 6; // the async lane: ATEXTS texts as above (a length with RAW_JSON set: the bytes
+// between a JSON string literal's quotes, decoded and bounded by the worker), ALENGTH bytes; each length is overwritten
 export const ALENGTH = 7; // with that text's count (-1: not counted)
 export const ATEXTS = 8;
 export const WORK = 9;
 export const CELLS = 10;
+/** Bit 31 of an async-lane text's length: the text is a JSON string literal's inside. */
+export const RAW_JSON = 0x80000000;
 export const IDLE = 0;
 export const REQUEST = 1;
 export const DONE = 2;
@@ -35,8 +41,18 @@ const { parentPort, workerData } = require('node:worker_threads');
 const cell = new Int32Array(workerData.control);
 const PLAIN = { disallowedSpecial: new Set() };
 const counters = [];
-for (let i = 0; i < workerData.modules.length; i++) {
-  counters[i] = require(workerData.modules[i]).countTokens;
+// The ranks from the package's .tiktoken file (token-count-ranks.ts), its module if that fails.
+const tiktokenRanks = ${tiktokenRanks.toString()};
+for (let i = 0; i < workerData.encodings.length; i++) {
+  const e = workerData.encodings[i];
+  let api;
+  try {
+    const ranks = tiktokenRanks(require('node:fs').readFileSync(e.data, 'latin1'));
+    api = require(e.core).GptEncoding.getEncodingApi(e.name, () => ranks);
+  } catch {
+    api = require(e.module);
+  }
+  counters[i] = api.countTokens;
   Atomics.or(cell, ${READY}, 1 << i);
   parentPort.postMessage(i);
 }
@@ -47,14 +63,26 @@ try {
   require('node:vm').runInNewContext('gc')();
 } catch {}
 const lane = Buffer.from(workerData.lane);
+const BACKSLASH = String.fromCharCode(92);
+const boundOnly = (text) => (${isBoundOnly.toString()})(text, ${TOKENIZE_MAX_CHARS}, ${LONG_PIECE});
 const serveLane = () => {
   const countOf = counters[cell[${ENCODING}]];
   const n = cell[${ATEXTS}];
   for (let k = 0, at = 0; k < n; k++) {
     if (Atomics.load(cell, ${STATE}) === ${REQUEST}) serveSync();
-    const len = lane.readUInt32LE(at);
+    const word = lane.readUInt32LE(at);
+    const raw = word >= ${RAW_JSON};
+    const len = raw ? word - ${RAW_JSON} : word;
     let count = -1;
-    try { count = countOf(lane.toString('utf8', at + 4, at + 4 + len), PLAIN); } catch {}
+    try {
+      let text = lane.toString('utf8', at + 4, at + 4 + len);
+      if (!raw) count = countOf(text, PLAIN);
+      else {
+        // As UnreadString.value decodes it, then as token-count.ts counts a decoded text.
+        if (text.includes(BACKSLASH)) text = JSON.parse('"' + text + '"');
+        count = boundOnly(text) ? Buffer.byteLength(text, 'utf8') : countOf(text, PLAIN);
+      }
+    } catch {}
     lane.writeInt32LE(count, at);
     at += 4 + len;
   }

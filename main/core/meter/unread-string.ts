@@ -22,6 +22,11 @@ export class UnreadString {
     return this.#end - this.#start - 2;
   }
 
+  /** The bytes between the quotes, escapes undecoded (a view, not a copy). */
+  get inner(): Buffer {
+    return this.#bytes.subarray(this.#start + 1, this.#end - 1);
+  }
+
   /** The string, decoded now and not kept. */
   get value(): string {
     const raw = this.#bytes.toString('utf8', this.#start, this.#end);

@@ -1,8 +1,11 @@
 // The tokenizer never holds the event loop (issue 16): while its encodings load on their own thread,
 // a count comes back at once (null: the caller reserves the upper bound, which is never below the
 // true count); once loaded, counts are gpt-tokenizer's own.
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { countOpenAiTokens, tokenUpperBound } from '../../../main/core/meter/token-count.js';
+import { tiktokenRanks } from '../../../main/core/meter/token-count-ranks.js';
 import { createTokenizerThread } from '../../../main/core/meter/tokenizer-thread.js';
 
 const TEXTS = [
@@ -15,6 +18,23 @@ const TEXTS = [
 const plain = { disallowedSpecial: new Set<string>() };
 
 describe('the tokenizer thread', () => {
+  // The thread builds its encodings from the package's .tiktoken files (compiling the bpeRanks
+  // modules cost ~16 MB of RSS for good): the same ranks, entry for entry, in the same form.
+  it("reads the ranks from gpt-tokenizer's .tiktoken files exactly as its bpeRanks modules hold them", async () => {
+    const require = createRequire(import.meta.url);
+    for (const encoding of ['o200k_base', 'cl100k_base']) {
+      const text = readFileSync(require.resolve(`gpt-tokenizer/data/${encoding}.tiktoken`), 'latin1');
+      const mine = tiktokenRanks(text);
+      const theirs = (require(`gpt-tokenizer/bpeRanks/${encoding}`) as { default: Array<string | number[]> })
+        .default;
+      expect(mine.length).toBe(theirs.length);
+      let differ = 0;
+      for (let i = 0; i < theirs.length; i++)
+        if (JSON.stringify(mine[i]) !== JSON.stringify(theirs[i])) differ++;
+      expect(differ).toBe(0);
+    }
+  }, 60_000);
+
   it('answers at once while its encodings load, then counts exactly what gpt-tokenizer counts', async () => {
     const thread = createTokenizerThread();
     // The first count starts the load and does not wait for it (0.3–1.5 s on the event loop

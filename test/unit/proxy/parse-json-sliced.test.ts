@@ -116,6 +116,58 @@ describe('a big body does not hold its strings twice', () => {
   });
 });
 
+describe('a big body counted from its bytes', () => {
+  // Decoding a 20 MB body's texts on the event loop made 20 MB of strings per request (issue 16:
+  // the budgeted peak RSS); its unread texts go to the tokenizer thread as bytes, decoded and
+  // bounded there, and every count stays what the whole parse gives.
+  it('never decodes an unread text on the event loop for an OpenAI count, and counts exactly as before', async () => {
+    const turn = 'Deploy step 4 timed out; the retry succeeded. '.repeat(120);
+    const messages = [
+      ...Array.from({ length: 200 }, (_, i) => ({
+        role: i % 2 ? 'assistant' : 'user',
+        content: `${i} ${turn}`,
+      })),
+      // Escapes decoded on the thread: quotes, backslashes, \u escapes, a surrogate pair, a newline.
+      { role: 'user', content: `say "hi" \\ caf\u00e9 \ud83d\ude80 \n ${turn}` },
+      // One long piece (BPE is quadratic in it): counted at its UTF-8 bytes.
+      { role: 'user', content: 'z'.repeat(5_000) },
+      // Over 200,000 characters once decoded, under the lane's 600,000 bytes: at its bytes too.
+      { role: 'user', content: 'é \n '.repeat(50_001) },
+      // Unspaced CJK: a long piece of letters.
+      { role: 'user', content: '日本語テキスト'.repeat(800) },
+    ];
+    const text = JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages }).replace(
+      'café 🚀',
+      'caf\\u00e9 \\ud83d\\ude80',
+    );
+    expect(text).toContain('caf\\u00e9 \\ud83d');
+    const full = JSON.parse(text) as unknown;
+    const { json } = await parseJsonSliced(Buffer.from(text));
+    let decoded = 0;
+    for (const m of (json as { messages: Array<{ content: unknown }> }).messages) {
+      const c = m.content;
+      expect(c).toBeInstanceOf(UnreadString);
+      const value = Object.getOwnPropertyDescriptor(UnreadString.prototype, 'value')!.get!;
+      Object.defineProperty(c, 'value', {
+        get() {
+          decoded++;
+          return value.call(c) as string;
+        },
+      });
+    }
+    const whole = estimateInputTokens('openai', 'chat', full, 'gpt-4o-mini');
+    decoded = 0;
+    expect(await estimateInputTokensSliced('openai', 'chat', json, 'gpt-4o-mini')).toBe(whole);
+    expect(decoded).toBe(0);
+    expect(await estimateInputTokensSliced('openai', 'chat', json, 'gpt-4')).toBe(
+      estimateInputTokens('openai', 'chat', full, 'gpt-4'),
+    );
+    expect(await estimateInputTokensSliced('anthropic', 'messages', json, 'claude-sonnet-4-5')).toBe(
+      estimateInputTokens('anthropic', 'messages', full, 'claude-sonnet-4-5'),
+    );
+  });
+});
+
 describe('parseRequestBody on a big body', () => {
   it('lets other callbacks run while an 8 MB body is parsed', async () => {
     const bytes = Buffer.from(big(60_000));
