@@ -4,8 +4,7 @@ import http from 'node:http';
 import type { z } from 'zod';
 import type { AdminRouteName, AdminRoutes } from '../../shared/admin-api.js';
 import type { InstanceInfo } from '../core/instance-file.js';
-import { fillPath } from '../../shared/fill-path.js';
-import { adminPaths } from './admin-paths.js';
+import { adminPaths, fillPath } from '../../shared/admin-paths.js';
 import { CliError } from './cli-error.js';
 
 type Def<N extends AdminRouteName> = AdminRoutes[N];

@@ -1,7 +1,7 @@
 // The dashboard shell: top bar with navigation, one live event stream, and the current page.
 import { useEffect, useMemo, useState } from 'react';
 import { errorMessage, type ApiClient } from './api/client.js';
-import { EVENTS_PATH } from './api/route-table.js';
+import { EVENTS_PATH } from '../../shared/admin-paths.js';
 import { ServicesContext, type Services } from './api/services.js';
 import { usePage, type Page } from './hash-route.js';
 import { useEventStream, type ConnectEvents } from './live/event-stream.js';

@@ -4,7 +4,7 @@
 // `onDrift`, console.error by default). zod loads on demand (contract.ts), never with the first page.
 import type { z } from 'zod';
 import type { AdminRouteName, AdminRoutes, PathParams } from '../../../shared/admin-api.js';
-import { fillPath, routeTable } from './route-table.js';
+import { adminPaths, fillPath } from '../../../shared/admin-paths.js';
 
 type Contract = typeof import('./contract.js');
 
@@ -110,7 +110,7 @@ export function createApiClient(deps: {
     );
 
   async function call(name: AdminRouteName, args: LooseArgs = {}): Promise<unknown> {
-    const route = routeTable[name];
+    const route = adminPaths[name];
     const path = fillPath(route.path, args.params ?? {});
     const init: RequestInit = {
       method: route.method,

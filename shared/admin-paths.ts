@@ -1,8 +1,11 @@
-// Method and path of every admin route, without the route table's zod schemas: the dashboard's
-// first paint needs only these, so zod stays out of its initial JavaScript (the schemas load on
-// demand: contract.ts). Checked against shared/admin-api.ts by the compiler: a route missing here,
-// an extra one, or a method or path that differs there does not type-check.
-import type { AdminRouteName, AdminRoutes, adminEvents } from '../../../shared/admin-api.js';
+// Method and path of every admin route, without the route table's zod schemas: the CLI's
+// management commands and the dashboard's first paint need only these, and building the
+// contract's schemas was most of a command's own start-up and a large part of the dashboard's
+// initial JavaScript (issue 16). Checked against admin-api.ts by the compiler: a route missing
+// here, an extra one, or a method or path that differs there does not type-check.
+import type { AdminRouteName, AdminRoutes, adminEvents } from './admin-api.js';
+
+export { fillPath } from './fill-path.js';
 
 type RouteTable = {
   [N in AdminRouteName]: {
@@ -15,7 +18,7 @@ type RouteTable = {
     : { body?: never });
 };
 
-export const routeTable: RouteTable = {
+export const adminPaths: RouteTable = {
   info: { method: 'GET', path: '/api/info' },
   overview: { method: 'GET', path: '/api/overview' },
   plans: { method: 'GET', path: '/api/plans' },
@@ -57,12 +60,3 @@ export const routeTable: RouteTable = {
 
 /** The live event stream (Server-Sent Events). */
 export const EVENTS_PATH: (typeof adminEvents)['path'] = '/api/events';
-
-/** `/api/tools/:name` with `{ name }` filled in, each value URL-encoded (as shared/admin-api.ts's). */
-export function fillPath(path: string, params: Record<string, string>): string {
-  return path.replace(/:([A-Za-z_]\w*)/g, (_, name: string) => {
-    const value = params[name];
-    if (value === undefined) throw new Error(`missing path param ${name} for ${path}`);
-    return encodeURIComponent(value);
-  });
-}
