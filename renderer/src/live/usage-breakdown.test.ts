@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { usageBreakdown } from './usage-breakdown.js';
+import { countNumberFormats } from '../test-support/count-number-formats.js';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -57,13 +58,7 @@ describe('usageBreakdown', () => {
   });
 
   it('reuses the shared number formatters instead of building one per figure', () => {
-    const Real = Intl.NumberFormat;
-    let built = 0;
-    function Counting(...args: ConstructorParameters<typeof Real>) {
-      built++;
-      return new Real(...args);
-    }
-    vi.spyOn(Intl, 'NumberFormat').mockImplementation(Counting as unknown as typeof Intl.NumberFormat);
+    const formats = countNumberFormats();
     const usage = {
       inputTokens: 1000,
       cachedInputTokens: 10,
@@ -74,6 +69,6 @@ describe('usageBreakdown', () => {
     };
     for (let i = 0; i < 20; i++) usageBreakdown(usage, 'fr-FR');
     // fr-FR: one exact-count formatter and one for seconds, whatever the number of rows or calls.
-    expect(built).toBeLessThanOrEqual(2);
+    expect(formats.built).toBeLessThanOrEqual(2);
   });
 });
