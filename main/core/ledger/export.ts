@@ -1,5 +1,6 @@
 // Streams query results as CSV (RFC 4180) or JSONL, honouring the destination's backpressure
 // and yielding to the event loop so a big export never stalls the proxy.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { USD_DECIMALS } from '../../../shared/money.js';
 
@@ -160,7 +161,7 @@ export async function writeRecords(
     if (performance.now() - sliceStart >= SLICE_MS) {
       await write(chunk);
       chunk = '';
-      await new Promise((resolve) => setImmediate(resolve));
+      await nextTurn();
       sliceStart = performance.now();
     }
   }

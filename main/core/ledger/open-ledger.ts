@@ -1,6 +1,7 @@
 // Wires the ledger on a storage engine: loads the roll-ups into memory (budgets read them on the
 // hot path in O(1)), imports a previous version's JSONL ledger once, records the requests a dead
 // process left in flight, then serves appends, reservations, queries, export and retention.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { randomUUID } from 'node:crypto';
 import { localDay } from '../clock/calendar.js';
 import type { LedgerRecord } from '../../../shared/ledger.js';
@@ -129,7 +130,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       const cutoff = Math.floor((now().getTime() - days * DAY_MS) / DAY_MS) * DAY_MS;
       // Small chunks with a turn between them: each delete is a short write on the main thread.
       while ((await pruneChunk(engine.writer, cutoff, PRUNE_CHUNK, engine.kind)) === PRUNE_CHUNK)
-        await new Promise((r) => setImmediate(r));
+        await nextTurn();
     },
 
     flush: () => queue.flush(),

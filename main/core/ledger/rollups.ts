@@ -1,5 +1,6 @@
 // Per local day × tool × model sums: what budgets and the usage views read, kept forever
 // (retention only drops detail). Costs are summed with addUsd so totals never drift.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { addUsd } from '../../../shared/money.js';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { Totals } from './types.js';
@@ -192,7 +193,12 @@ export class Rollups {
 
 type Groups = Map<string, { keys: Partial<Record<UsageGroup, string>>; sum: Bucket }>;
 
-function addToGroups(groups: Groups, keys: Partial<Record<UsageGroup, string>>, b: Bucket, by: readonly UsageGroup[]) {
+function addToGroups(
+  groups: Groups,
+  keys: Partial<Record<UsageGroup, string>>,
+  b: Bucket,
+  by: readonly UsageGroup[],
+) {
   const picked: Partial<Record<UsageGroup, string>> = {};
   for (const g of by) if (keys[g] !== undefined) picked[g] = keys[g];
   const id = JSON.stringify(by.map((g) => picked[g] ?? null));
@@ -237,10 +243,10 @@ export async function groupRowsSliced<R>(
 ): Promise<UsageRow[]> {
   const groups: Groups = new Map();
   for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % SLICE_ROWS === 0) await new Promise((r) => setImmediate(r));
+    if (i > 0 && i % SLICE_ROWS === 0) await nextTurn();
     const [keys, b] = toItem(rows[i]!);
     addToGroups(groups, keys, b, by);
   }
-  if (rows.length > SLICE_ROWS) await new Promise((r) => setImmediate(r));
+  if (rows.length > SLICE_ROWS) await nextTurn();
   return sortedRows(groups);
 }

@@ -1,6 +1,7 @@
 // Pre-flight estimates of a request body: input tokens (for budget reservations and TPM) and the
 // output cap it asks for. Estimates lean high: reserving a little too much is safe, too little
 // lets a budget be overshot.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import {
@@ -114,7 +115,7 @@ async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean
     }
     if (chars >= BATCH_CHARS) await count();
     else if (performance.now() >= deadline) {
-      await new Promise<void>((resolve) => setImmediate(resolve));
+      await nextTurn();
       deadline = performance.now() + SLICE_MS;
     }
   }

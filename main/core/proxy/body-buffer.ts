@@ -4,7 +4,7 @@
 // stayed 160 MB bigger for good (issue 16: the idle RSS half of the peak). A WebAssembly memory is
 // mapped pages of its own, unmapped when collected.
 
-import { turnFor, TURN_BYTES } from './copy-turns.js';
+import { inTurns } from './copy-turns.js';
 
 /** Below this a body comes from Node's allocator as usual (its pool for small ones). */
 export const OWN_PAGES_MIN_BYTES = 1024 * 1024;
@@ -32,11 +32,6 @@ export async function concatBody(chunks: readonly Buffer[], size: number): Promi
   if (size < OWN_PAGES_MIN_BYTES) return Buffer.concat(chunks, size);
   const into = allocBodyBuffer(size);
   let at = 0;
-  for (const c of chunks)
-    for (let from = 0; from < c.length; from += TURN_BYTES) {
-      const piece = c.subarray(from, from + TURN_BYTES);
-      await turnFor(piece.length);
-      at += piece.copy(into, at);
-    }
+  for await (const piece of inTurns(chunks)) at += piece.copy(into, at);
   return into;
 }

@@ -9,6 +9,7 @@
 // tool results: nearly all of a big agent context) is checked but not decoded: it stays in the
 // body's bytes as an UnreadString, so a request does not hold its body twice, and no single
 // string, however long, is parsed in one go. Top-level strings (model, prompt, input…) are decoded.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { UnreadString } from '../meter/unread-string.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from './json-depth.js';
 import {
@@ -42,7 +43,7 @@ export async function parseJsonSliced(bytes: Buffer, maxDepth = MAX_JSON_DEPTH):
   let deadline = performance.now() + SLICE_MS;
   const breathe = async (): Promise<void> => {
     if (performance.now() < deadline) return;
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
     deadline = performance.now() + SLICE_MS;
   };
   const expect = (i: number, byte: number, what: string): void => {

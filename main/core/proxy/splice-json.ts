@@ -2,7 +2,6 @@
 // as the client sent it (whitespace, key order, escapes), and a 20 MB body costs one copy instead
 // of a parse-and-stringify of all of it (issue 16: re-serializing for include_usage ran at 10% of
 // raw throughput and held the event loop for 240–440 ms).
-import { turnFor, TURN_BYTES } from './copy-turns.js';
 import type { ObjectSpan } from './json-scan.js';
 
 /**
@@ -51,17 +50,4 @@ export function splicePieces(bytes: Buffer, top: ObjectSpan, set: Record<string,
   }
   pieces.push(bytes.subarray(at));
   return pieces;
-}
-
-/** `pieces` one after the other in views of at most TURN_BYTES, each waiting for room in a turn's
- *  budget (copy-turns.ts). One socket write of a 20 MB view had the kernel copy whole send buffers
- *  (MBs, 50–100 ms on the bench VM) in one turn, and undici writes the next piece in the same turn
- *  whenever the socket took the last one. */
-export async function* inTurns(pieces: readonly Buffer[]): AsyncGenerator<Buffer> {
-  for (const p of pieces)
-    for (let at = 0; at < p.length; at += TURN_BYTES) {
-      const view = p.subarray(at, at + TURN_BYTES);
-      await turnFor(view.length);
-      yield view;
-    }
 }

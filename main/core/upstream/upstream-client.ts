@@ -9,7 +9,7 @@ import type { Dispatcher } from 'undici';
 // mock layers too, ~470 kB more to compile before the first answer (issue 16). Same classes.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import errors from 'undici/lib/core/errors.js';
-import { inTurns } from '../proxy/splice-json.js';
+import { inTurns } from '../proxy/copy-turns.js';
 
 export interface UpstreamRequest {
   url: string;
@@ -107,7 +107,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions = {}): {
   const client: UpstreamClient = (req) =>
     new Promise((resolve, reject) => {
       const { origin, path } = splitUrl(req.url);
-      // A big body, spliced or not, is written a turn's budget at a time (splice-json.ts, inTurns).
+      // A big body, spliced or not, is written a turn's budget at a time (copy-turns.ts, inTurns).
       const pieces = Array.isArray(req.body)
         ? (req.body as readonly Buffer[])
         : req.body && req.body.length >= JOIN_BELOW_BYTES
@@ -126,7 +126,11 @@ export function createUpstreamClient(opts: UpstreamClientOptions = {}): {
           method: req.method as Dispatcher.HttpMethod,
           // undici sends an iterable body as it is, with this length (else it would be chunked).
           headers: asPieces ? { ...req.headers, 'content-length': String(length) } : req.headers,
-          body: (asPieces ? inTurns(pieces) : pieces ? Buffer.concat(pieces, length) : req.body) as Buffer | null,
+          body: (asPieces
+            ? inTurns(pieces)
+            : pieces
+              ? Buffer.concat(pieces, length)
+              : req.body) as Buffer | null,
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         },

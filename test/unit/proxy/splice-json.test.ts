@@ -3,8 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { topLevelObject } from '../../../main/core/proxy/json-scan.js';
 import { bodyEdits, readRequestMeta } from '../../../main/core/proxy/request-meta.js';
-import { TURN_BYTES } from '../../../main/core/proxy/copy-turns.js';
-import { inTurns, spliceMembers } from '../../../main/core/proxy/splice-json.js';
+import { inTurns, TURN_BYTES } from '../../../main/core/proxy/copy-turns.js';
+import { spliceMembers } from '../../../main/core/proxy/splice-json.js';
 import type { PathClass } from '../../../main/core/route/classify-path.js';
 
 const chat: PathClass = { family: 'openai', endpoint: 'chat', upstreamPath: '/v1/chat/completions' };
