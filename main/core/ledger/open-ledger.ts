@@ -96,7 +96,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     async usage(q) {
       await settled();
-      return usageRows(engine.reader, q);
+      return usageRows(engine.reader, q, engine.kind);
     },
 
     async planTraffic(since) {
