@@ -61,6 +61,11 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     queue.addSettle(r.id);
   }
   const heartbeat = engine.exclusive ? undefined : await startHeartbeat(engine, instance, now);
+  // The read worker boots beside the rest of start-up (its own thread, ~3 ms of this one's), not
+  // at the dashboard's first query; open has not waited for it.
+  setImmediate(() => {
+    if (!closed) engine.warmUp?.();
+  });
 
   // Reads see every record appended before them: what is queued is committed first.
   const settled = () => queue.drain().catch(() => undefined);

@@ -93,6 +93,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   const worker = shared ? startWriteWorker(file, statements) : undefined;
 
   let dirty = false;
+  let warmed = false;
   let wal: FileHandle | undefined;
   const checkpoints = setInterval(() => {
     if (!dirty || !shared) return;
@@ -116,7 +117,9 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
     },
     idle: () => worker?.idle() ?? true,
     warmUp() {
-      if (shared) void sql`select 1`.execute(reader).catch(() => undefined);
+      if (!shared || warmed) return;
+      warmed = true;
+      void sql`select 1`.execute(reader).catch(() => undefined);
     },
     async sync() {
       if (!dirty) return;
