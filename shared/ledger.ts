@@ -17,6 +17,7 @@ export const ErrorClassSchema = z.enum([
   'interrupted', // Shimmy stopped (crash, kill -9) before recording it: cost is the reserved worst case
   'ledger_unavailable', // refused: the ledger cannot be written (disk full), so it would go unrecorded
   'limits_unavailable', // refused: the shared budgets and rate limits (Redis) cannot be reached
+  'internal_error', // Shimmy itself failed on the request (a bug or a failing store): answered 500
 ]);
 export type ErrorClass = z.infer<typeof ErrorClassSchema>;
 

@@ -19,7 +19,7 @@ import { openStores } from './open-stores.js';
 import { openLimiter } from './limits/index.js';
 import { createPrices, loadLegacyPrices, openPriceCatalog } from './pricing/index.js';
 import { createBodyLog } from './body-log/body-log.js';
-import { createProxyHandler } from './proxy/proxy-handler.js';
+import { createProxyHandler, type ProxyDeps } from './proxy/proxy-handler.js';
 import { createShimmyServer, listen } from './server.js';
 import type { ServerLimits } from './server/server-limits.js';
 import { createUpstreamClient } from './upstream/upstream-client.js';
@@ -50,6 +50,8 @@ export interface StartCoreOptions {
   redis?: string;
   /** Timeouts and connection caps (tests shorten them); defaults in server/server-limits.ts. */
   serverLimits?: Partial<ServerLimits>;
+  /** Tests wrap the request path's dependencies (to make one fail); default: as wired here. */
+  proxyDeps?: (deps: ProxyDeps) => ProxyDeps;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -160,7 +162,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       if (hook) void postWebhook(hook, event, fetch, (m) => log({ warn: m }));
     },
   });
-  const proxy = createProxyHandler({
+  const proxyDeps: ProxyDeps = {
     config: config.get,
     auth,
     vault,
@@ -175,7 +177,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     bodyLog,
     now,
     log,
-  });
+  };
+  const proxy = createProxyHandler(opts.proxyDeps ? opts.proxyDeps(proxyDeps) : proxyDeps);
 
   const secret = randomBytes(32).toString('base64url');
   const sessions = createSessions();

@@ -28,7 +28,8 @@ export type ProxyErrorKind =
   | 'plan_limit'
   | 'shutting_down'
   | 'ledger_unavailable'
-  | 'limits_unavailable';
+  | 'limits_unavailable'
+  | 'internal_error';
 
 interface ErrorShape {
   status: number;
@@ -46,6 +47,7 @@ const GEMINI_STATUS: Record<number, string> = {
   404: 'NOT_FOUND',
   413: 'INVALID_ARGUMENT',
   424: 'FAILED_PRECONDITION',
+  500: 'INTERNAL',
   429: 'RESOURCE_EXHAUSTED',
   502: 'UNAVAILABLE',
   504: 'DEADLINE_EXCEEDED',
@@ -90,6 +92,7 @@ const SHAPES: Record<ProxyErrorKind, ErrorShape> = {
   shutting_down: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
   ledger_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
   limits_unavailable: { status: 503, openaiType: 'api_error', anthropicType: 'api_error' },
+  internal_error: { status: 500, openaiType: 'api_error', anthropicType: 'api_error' },
 };
 
 /** Codex shows a 400's body as sent and stops; it hides a 429's message and retries a 403 five

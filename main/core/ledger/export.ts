@@ -129,13 +129,13 @@ const isClosed = (out: NodeJS.WritableStream) => {
   return w.destroyed === true || w.closed === true;
 };
 
-/** Writes a header then text chunks (pages formatted elsewhere), honouring backpressure. */
+/** Writes a header then chunks (pages formatted elsewhere, as text or UTF-8), honouring backpressure. */
 export async function writeText(
   header: string,
-  chunks: AsyncIterable<string>,
+  chunks: AsyncIterable<string | Uint8Array>,
   out: NodeJS.WritableStream,
 ): Promise<void> {
-  const write = async (chunk: string) => {
+  const write = async (chunk: string | Uint8Array) => {
     if (isClosed(out)) throw closedError();
     if (!out.write(chunk)) await drained(out);
   };

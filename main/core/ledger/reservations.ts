@@ -49,7 +49,8 @@ export async function recoverReservations(
   let rows: ReservationsTable[];
   if (engine.exclusive) {
     // Read now, settled in the same transaction as the records: a crash in between loses nothing.
-    rows = await engine.reader.selectFrom('reservations').selectAll().where('instance', '!=', self).execute();
+    // Through the writer, like every read at open: opening never waits for the read worker.
+    rows = await engine.writer.selectFrom('reservations').selectAll().where('instance', '!=', self).execute();
   } else {
     const alive = await engine.writer
       .selectFrom('instances')

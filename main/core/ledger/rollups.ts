@@ -1,8 +1,7 @@
 // Per local day × tool × model sums: what budgets and the usage views read, kept forever
 // (retention only drops detail). Costs are summed with addUsd so totals never drift.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import { addUsd } from '../../../shared/money.js';
-import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
+import type { LedgerRecord, UsageRow } from '../../../shared/ledger.js';
 import type { Totals } from './types.js';
 
 export interface Bucket {
@@ -189,64 +188,4 @@ export class Rollups {
     if (!b) models.set(model, (b = emptyBucket()));
     return b;
   }
-}
-
-type Groups = Map<string, { keys: Partial<Record<UsageGroup, string>>; sum: Bucket }>;
-
-function addToGroups(
-  groups: Groups,
-  keys: Partial<Record<UsageGroup, string>>,
-  b: Bucket,
-  by: readonly UsageGroup[],
-) {
-  const picked: Partial<Record<UsageGroup, string>> = {};
-  for (const g of by) if (keys[g] !== undefined) picked[g] = keys[g];
-  const id = JSON.stringify(by.map((g) => picked[g] ?? null));
-  let group = groups.get(id);
-  if (!group) groups.set(id, (group = { keys: picked, sum: emptyBucket() }));
-  mergeBucket(group.sum, b);
-}
-
-function sortedRows(groups: Groups): UsageRow[] {
-  const rows = [...groups.entries()].map(([id, g]) => ({ id, row: { ...g.keys, ...bucketToRow(g.sum) } }));
-  rows.sort(
-    (a, b) =>
-      b.row.costUsd - a.row.costUsd ||
-      b.row.requests - a.row.requests ||
-      (a.id < b.id ? -1 : a.id > b.id ? 1 : 0),
-  );
-  return rows.map((r) => r.row);
-}
-
-/** Groups buckets (or records turned into buckets) by the chosen keys; costliest first. */
-export function groupRows(
-  items: Iterable<[Partial<Record<UsageGroup, string>>, Bucket]>,
-  by: readonly UsageGroup[],
-): UsageRow[] {
-  const groups: Groups = new Map();
-  for (const [keys, b] of items) addToGroups(groups, keys, b, by);
-  return sortedRows(groups);
-}
-
-/** Rows grouped between two turns of the event loop (groupRowsSliced). */
-const SLICE_ROWS = 1000;
-
-/**
- * groupRows over a large result (a 30-day grouping by day × tool × user is 15,000 rows) in slices,
- * yielding to the event loop between them, so the proxy on the same thread is never held for the
- * whole of it (issue 15: ≤ 10 ms). `toItem` turns one database row into its keys and sums.
- */
-export async function groupRowsSliced<R>(
-  rows: readonly R[],
-  toItem: (row: R) => [Partial<Record<UsageGroup, string>>, Bucket],
-  by: readonly UsageGroup[],
-): Promise<UsageRow[]> {
-  const groups: Groups = new Map();
-  for (let i = 0; i < rows.length; i++) {
-    if (i > 0 && i % SLICE_ROWS === 0) await nextTurn();
-    const [keys, b] = toItem(rows[i]!);
-    addToGroups(groups, keys, b, by);
-  }
-  if (rows.length > SLICE_ROWS) await nextTurn();
-  return sortedRows(groups);
 }

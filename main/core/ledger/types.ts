@@ -97,6 +97,9 @@ export interface Ledger {
   exportTo(format: 'csv' | 'jsonl', q: LogQuery, out: NodeJS.WritableStream): Promise<void>;
   /** Drop detailed records older than retentionDays (roll-ups are kept forever). */
   prune(): Promise<void>;
+  /** Starts, without waiting for it, what the first dashboard query needs (SQLite: the read worker).
+   *  Open calls it a turn after it resolves; again is a no-op. */
+  warmUp?(): void;
   /** Resolves when every appended record is committed and (SQLite) fdatasync'd. */
   flush(): Promise<void>;
   close(): Promise<void>;

@@ -7,7 +7,13 @@ import { priceUsage, type PriceMatch } from '../pricing/index.js';
 import type { Billing } from '../route/billable-endpoints.js';
 import type { RecordDraft } from './request-record.js';
 
-const UNREAD = new Set<RecordDraft['errorClass']>(['client_abort', 'upstream_cut', 'upstream_unreachable']);
+const UNREAD = new Set<RecordDraft['errorClass']>([
+  'client_abort',
+  'upstream_cut',
+  'upstream_unreachable',
+  // Shimmy failed after the request went out: the provider bills it all the same.
+  'internal_error',
+]);
 
 export function chargeUnread(
   draft: RecordDraft,

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { Tool } from '../../../shared/config.js';
 import { sendError } from '../errors/api-errors.js';
 import { refusalAudience } from '../errors/refusal-audience.js';
 import type { Reservation } from '../limits/index.js';
@@ -12,6 +13,7 @@ import { providerDialect, speechCharacters } from '../meter/index.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { Billing } from '../route/billable-endpoints.js';
 import { fallbackChain } from '../route/resolve-provider.js';
+import type { Cancellation } from '../upstream/cancellation.js';
 import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
 import type { ProxyDeps } from './proxy-deps.js';
@@ -45,7 +47,16 @@ export function createProxyHandler(deps: ProxyDeps) {
     // any setHeader sends every later writeHead down Node's slower merging path.
     const idHeader = { 'x-shimmy-request-id': id };
 
-    const tool = authenticate(deps, req, search, time);
+    let tool: Tool | undefined;
+    try {
+      tool = authenticate(deps, req, search, time);
+    } catch (err) {
+      // No tool, so no record: answered in the caller's format all the same.
+      req.resume();
+      sendError(res, family, 'internal_error', INTERNAL_MESSAGE, idHeader);
+      deps.log({ id, status: 500, path: pathname, error: 'internal_error', cause: causeOf(err) });
+      return;
+    }
     if (!tool) {
       refuseUnauthenticated(deps, req, res, family, pathname, id, idHeader);
       return;
@@ -65,6 +76,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     let upstreamStatus: number | undefined;
     let bodyLogging: BodyLogging | null = null;
     let cacheMiss = false;
+    let cancel: Cancellation | undefined;
     try {
       const config = deps.config();
       checkNotPaused(config, tool);
@@ -131,6 +143,7 @@ export function createProxyHandler(deps: ProxyDeps) {
         draft,
       });
       upstreamStatus = sent.upstream.status;
+      cancel = sent.cancel;
 
       if (routed.plan) recordPlanWindows(deps, family, sent.upstream.headers);
       const servedPrice =
@@ -162,15 +175,9 @@ export function createProxyHandler(deps: ProxyDeps) {
         ...(endpoint === 'audio_speech' ? { characters: speechCharacters(body.json) } : {}),
       });
     } catch (err) {
-      if (!(err instanceof Refused)) {
-        // The caller answers 500; the id still goes with it.
-        if (!res.headersSent) res.setHeader('x-shimmy-request-id', id);
-        throw err;
-      }
-      answerRefusal(req, res, draft, err, {
-        ...idHeader,
-        ...(cacheMiss ? { 'x-shimmy-cache': 'miss' } : {}),
-      });
+      const headers = cacheMiss ? { ...idHeader, 'x-shimmy-cache': 'miss' } : idHeader;
+      if (err instanceof Refused) answerRefusal(req, res, draft, err, headers);
+      else answerInternalError(deps, req, res, draft, err, headers, cancel);
     }
     chargeUnread(draft, { billing, estimateUsd, upstreamStatus });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
@@ -224,4 +231,36 @@ function answerRefusal(
   }
   draft.costUsd = 0;
   // (The limiter itself emits alert.blocked for budget and rate refusals, throttled.)
+}
+
+const INTERNAL_MESSAGE =
+  'Shimmy failed on this request (an internal error, in its log under this request id).';
+
+const causeOf = (err: unknown) => String((err as Error | undefined)?.stack ?? err);
+
+/** Any other failure (a bug, a store that throws): answered 500 in the caller's format and recorded
+ *  like a refusal, so its reservation is settled below — released when nothing went out, kept at
+ *  its worst case when the provider may bill it (charge-unread.ts) — instead of holding the budget
+ *  until a restart. An answer already under way is cut: a clean end would pass for a whole one. */
+function answerInternalError(
+  deps: ProxyDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+  draft: RecordDraft,
+  err: unknown,
+  headers: Record<string, string>,
+  cancel: Cancellation | undefined,
+): void {
+  deps.log({ id: draft.id, error: 'proxy handler failed', cause: causeOf(err) });
+  draft.errorClass = 'internal_error';
+  cancel?.cancel();
+  if (res.headersSent) {
+    draft.status = res.statusCode;
+    res.destroy();
+  } else {
+    req.resume();
+    sendError(res, draft.family, 'internal_error', INTERNAL_MESSAGE, headers);
+    draft.status = 500;
+  }
+  if (!draft.sentUpstream) draft.costUsd = 0;
 }

@@ -51,6 +51,8 @@ export interface LedgerEngine {
    * queue looks before each hand-over.
    */
   idle?(): boolean;
+  /** Starts the reader's thread (SQLite) without waiting for it; queries start it anyway. */
+  warmUp?(): void;
   /** Makes committed batches survive power loss (SQLite: fdatasync the WAL; Postgres: a no-op). */
   sync(): Promise<void>;
   /** SQLite: one process owns the file (the data-dir lock), so every other instance is dead. */

@@ -1,10 +1,11 @@
 // Every question the dashboard and CLI ask the ledger, as Kysely queries that read the same on
 // SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
 // groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
-import { groupRowsSliced, type Bucket, type RollupEntry } from '../ledger/rollups.js';
+import { bucketToRow, type Bucket, type RollupEntry } from '../ledger/rollups.js';
 import { fromE10, fromRow } from './record-row.js';
 import type { EngineKind } from './migrations.js';
 import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
@@ -120,8 +121,8 @@ export async function* exportRecords(
 }
 
 /**
- * The CSV export's pages as text, built on SQLite's read worker (store/csv-sql.ts): each page is
- * one string handed over, so the main thread neither formats rows nor collects their garbage.
+ * The CSV export's pages as UTF-8 bytes, built on SQLite's read worker (store/csv-sql.ts): each page
+ * is one buffer handed over, so the main thread neither formats rows nor collects their garbage.
  * Same order, filters, cursor and limit as exportRecords.
  */
 export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, page = 1000) {
@@ -142,7 +143,9 @@ export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, pag
       .with('page', () => rows)
       .selectFrom('page')
       .select((eb) => [
-        sql<string | null>`string_agg(line, '' order by time_ms desc, seq desc)`.as('text'),
+        // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
+        // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
+        sql<Uint8Array | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`.as('text'),
         eb.fn.countAll<number>().as('n'),
         // The page's last row (oldest): the next page's cursor.
         eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
@@ -172,7 +175,8 @@ async function wideFrom(db: Kysely<LedgerSchema>): Promise<string> {
   return row?.value ?? '';
 }
 
-const dayBefore = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+const dayBefore = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 
 interface SumRow {
   requests: number;
@@ -216,8 +220,8 @@ const SUMMED = [
 
 type AnyDb = Kysely<Record<string, Record<string, string | number | null>>>;
 
-/** One grouping's sums from one source (a roll-up table or detail) over a day range. */
-async function sumsFrom(
+/** One grouping's sums from one source (a roll-up table or detail) over a day range, as a query. */
+function sumsQuery(
   db: Kysely<LedgerSchema>,
   from: 'rollup_wide' | RollupTable | 'requests',
   keys: readonly UsageGroup[],
@@ -240,50 +244,112 @@ async function sumsFrom(
           eb.fn.sum(eb.case().when('cost_e10', 'is', null).then(1).else(0).end()).as('unpriced'),
         ]),
   ]);
-  return (await query.execute()) as unknown as (SumRow & Record<UsageGroup, string | null>)[];
+  return query;
+}
+
+async function sumsFrom(...args: Parameters<typeof sumsQuery>) {
+  return (await sumsQuery(...args).execute()) as unknown as GroupRow[];
 }
 
 const WIDE_GROUPS: readonly UsageGroup[] = ['tool', 'model', 'day', 'user', 'project', 'client'];
+/** Keys whose '' in the roll-ups stands for "named no one", like a null in detail. */
+const OPTIONAL_KEYS: readonly UsageGroup[] = ['user', 'project', 'client', 'session'];
 
-export async function usageRows(db: Kysely<LedgerSchema>, q: UsageQuery): Promise<UsageRow[]> {
+type GroupRow = SumRow & Record<UsageGroup, string | null>;
+
+/**
+ * The parts' sums merged, grouped by `by` and ordered costliest first, all in SQL: the main thread
+ * (the proxy's) only turns the groups into rows, a slice per turn (issue 15: ≤ 10 ms blocked).
+ * Ties (same cost and requests) go by their keys in order, byte-wise, a key that names no one last.
+ */
+async function groupedInSql(
+  db: Kysely<LedgerSchema>,
+  kind: EngineKind,
+  parts: ReturnType<typeof sumsQuery>[],
+  by: readonly UsageGroup[],
+): Promise<GroupRow[]> {
+  const [first, ...rest] = parts;
+  if (!first) return [];
+  const t = db as unknown as AnyDb;
+  const union = rest.reduce((u, p) => u.unionAll(p), first);
+  const cols = [...SUMMED, 'saved_e10', 'requests', 'unpriced'] as const;
+  type Eb = ExpressionBuilder<Record<'p', Record<string, string | number | null>>, 'p'>;
+  // '' in the roll-ups stands for "named no one", like a null in detail. A literal, not a
+  // parameter, so Postgres sees the select's expression and the group's as one.
+  const key = (eb: Eb, g: UsageGroup) =>
+    OPTIONAL_KEYS.includes(g) ? eb.fn<string | null>('nullif', [eb.ref(g), sql.lit('')]) : eb.ref(g);
+  let query = t
+    .selectFrom(union.as('p'))
+    .select((eb) => [
+      ...by.map((g) => key(eb, g).as(g)),
+      ...cols.map((c) => eb.fn.sum(c).as(c)),
+      // All unpriced sums to null: ranked as $0, as it is shown.
+      eb.fn.coalesce(eb.fn.sum('cost_e10'), sql.lit(0)).as('cost_e10'),
+    ])
+    .orderBy('cost_e10', 'desc')
+    .orderBy('requests', 'desc');
+  for (const g of by)
+    query = query.orderBy(
+      (eb) => key(eb, g),
+      // Postgres's `day` is a date (its own order is the text's); text compares byte-wise in "C".
+      (ob) => (kind === 'postgres' && g !== 'day' ? ob.asc().collate('C').nullsLast() : ob.asc().nullsLast()),
+    );
+  if (by.length > 0) query = query.groupBy((eb) => by.map((g) => key(eb, g)));
+  // Grouping by nothing: an empty range gives no row, not one of nulls.
+  else query = query.having((eb) => eb.fn.countAll(), '>', sql.lit(0));
+  return (await query.execute()) as unknown as GroupRow[];
+}
+
+/** Rows turned into usage rows between two turns of the event loop. */
+const SLICE_ROWS = 1000;
+
+/** SQL's groups, in its order, as usage rows: keys first (those naming no one left out), then sums. */
+async function toUsageRows(rows: readonly GroupRow[], by: readonly UsageGroup[]): Promise<UsageRow[]> {
+  const out: UsageRow[] = [];
+  for (let i = 0; i < rows.length; i++) {
+    if (i > 0 && i % SLICE_ROWS === 0) await nextTurn();
+    const r = rows[i]!;
+    const row: Partial<Record<UsageGroup, string>> = {};
+    for (const g of by) {
+      const v = r[g];
+      if (v !== null && v !== undefined) row[g] = String(v);
+    }
+    out.push(Object.assign(row, bucketToRow(bucketOf(r))));
+  }
+  return out;
+}
+
+export async function usageRows(
+  db: Kysely<LedgerSchema>,
+  q: UsageQuery,
+  kind: EngineKind = 'sqlite',
+): Promise<UsageRow[]> {
   // A session belongs to one tool and one client: naming them splits no row and says whose it is.
   const by: UsageGroup[] = q.by.includes('session')
     ? [...new Set<UsageGroup>(['tool', 'client', ...q.by])]
-    : q.by;
-  // Grouping by nothing still groups by tool in SQL: an empty range must give no row, not a row of zeros.
-  const keys = by.length > 0 ? [...new Set(by)] : (['tool'] as UsageGroup[]);
+    : [...new Set(q.by)];
+  // Grouping by nothing still groups by tool inside: the parts need a key to group by.
+  const keys = by.length > 0 ? by : (['tool'] as UsageGroup[]);
   const range = { ...(q.tool !== undefined ? { tool: q.tool } : {}) };
-  const parts: Promise<(SumRow & Record<UsageGroup, string | null>)[]>[] = [];
+  const parts: ReturnType<typeof sumsQuery>[] = [];
   if (!keys.every((k) => WIDE_GROUPS.includes(k))) {
     // By session: only detail knows (the retention window).
-    parts.push(sumsFrom(db, 'requests', keys, { ...range, ...dayRange(q.since, q.until) }));
+    parts.push(sumsQuery(db, 'requests', keys, { ...range, ...dayRange(q.since, q.until) }));
   } else {
     // Days from `from` on are in the wide roll-up; days before it (pruned before migration 0005)
     // in the narrow ones, or — for a mix they cannot answer — in whatever detail is left.
     const from = await wideFrom(db);
     const wideSince = from && (!q.since || q.since < from) ? from : q.since;
     if (!q.until || !wideSince || wideSince <= q.until)
-      parts.push(sumsFrom(db, 'rollup_wide', keys, { ...range, ...dayRange(wideSince, q.until) }));
+      parts.push(sumsQuery(db, 'rollup_wide', keys, { ...range, ...dayRange(wideSince, q.until) }));
     if (from && (!q.since || q.since < from)) {
       const until = q.until && q.until < from ? q.until : dayBefore(from);
-      parts.push(sumsFrom(db, narrowFor(keys) ?? 'requests', keys, { ...range, ...dayRange(q.since, until) }));
+      parts.push(
+        sumsQuery(db, narrowFor(keys) ?? 'requests', keys, { ...range, ...dayRange(q.since, until) }),
+      );
     }
   }
-  const rows = (await Promise.all(parts)).flat();
-  return groupRowsSliced(
-    rows,
-    (r) => {
-      const k: Partial<Record<UsageGroup, string>> = {};
-      for (const g of keys) {
-        const v = r[g];
-        // '' in the roll-ups stands for "named no one", like a missing field in detail.
-        if (v === null || v === undefined || (v === '' && g !== 'tool' && g !== 'model' && g !== 'day')) continue;
-        k[g] = String(v);
-      }
-      return [k, bucketOf(r)] as [Partial<Record<UsageGroup, string>>, Bucket];
-    },
-    by,
-  );
+  return toUsageRows(await groupedInSql(db, kind, parts, by), by);
 }
 
 const dayRange = (since: string | undefined, until: string | undefined) => ({

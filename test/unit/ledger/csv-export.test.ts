@@ -1,13 +1,25 @@
 // The CSV export is written by SQL on SQLite's read worker (store/csv-sql.ts) and by csvLine in
 // JavaScript elsewhere: both must write the very same bytes for any record, page after page.
-import { PassThrough } from 'node:stream';
+import { PassThrough, Writable } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine } from '../../../main/core/ledger/export.js';
 import { ENGINES, opener, record, tempDir } from './helpers.js';
 
-const TEXTS = ['plain', 'Smith, "J"', '=SUM(A1)', '+1', '-x', '@me', '\tlead', 'two\nlines', 'cr\rhere', 'ünï ✓', ''];
+const TEXTS = [
+  'plain',
+  'Smith, "J"',
+  '=SUM(A1)',
+  '+1',
+  '-x',
+  '@me',
+  '\tlead',
+  'two\nlines',
+  'cr\rhere',
+  'ünï ✓',
+  '',
+];
 
 /** 2,500 records (more than one export page) with every kind of field value. */
 function varied(): LedgerRecord[] {
@@ -77,4 +89,23 @@ describe.each(ENGINES)('CSV export bytes on $kind', ({ kind, skip }) => {
     expect(await exported({ model: 'gpt-4o', status: 429 })).toBe(csvHeader() + f.map(csvLine).join(''));
     expect(await exported({ limit: 1001 })).toBe(csvHeader() + newest.slice(0, 1001).map(csvLine).join(''));
   });
+
+  it.runIf(kind === 'sqlite')(
+    'hands this thread each page as bytes, not as a string to collect',
+    async () => {
+      for (const r of varied()) ledger.append(r);
+      await ledger.flush();
+      const kinds: string[] = [];
+      const out = new Writable({
+        decodeStrings: false,
+        write(chunk: unknown, _enc, cb) {
+          kinds.push(typeof chunk === 'string' ? 'string' : 'bytes');
+          cb();
+        },
+      });
+      await ledger.exportTo('csv', {}, out);
+      // The header, then 3 pages of records.
+      expect(kinds).toEqual(['string', 'bytes', 'bytes', 'bytes']);
+    },
+  );
 });

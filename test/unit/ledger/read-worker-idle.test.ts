@@ -1,6 +1,7 @@
 // The SQLite read worker must not keep the process alive while no query is pending (`shimmy`
 // commands that open the ledger exit by themselves), and hands a large result over in chunks so
 // the proxy on the main thread runs between them.
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -17,7 +18,7 @@ describe('SQLite read worker', () => {
     const file = join(dir, 'idle.sqlite');
     new Database(file).exec('create table t (x integer); insert into t values (42)');
     const before = ports();
-    // Started, no query yet (open-sqlite.ts starts it while the migrations run).
+    // Started, no query yet (warmUp() starts it so).
     const driver = new WorkerSqliteDialect(file).createDriver();
     await driver.init();
     await new Promise((r) => setTimeout(r, 50));
@@ -66,4 +67,38 @@ describe('SQLite read worker hand-over', () => {
       await cleanup();
     }
   });
+});
+
+/** Each thread of this process and its nice value (Linux: /proc, where nice is per thread). */
+function niceByThread(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+    out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
+}
+
+describe('SQLite read worker priority', () => {
+  const own = process.platform === 'linux' ? niceByThread().get(String(process.pid)) : undefined;
+  // Already at the lowest priority (a `nice -n 19` run), no thread can be lowered further.
+  it.runIf(own !== undefined && own < 19)(
+    'runs its thread at nice 19 and leaves the rest of the process (the proxy) where it was',
+    async () => {
+      const { dir, cleanup } = await tempDir();
+      const file = join(dir, 'nice.sqlite');
+      new Database(file).exec('create table t (x integer); insert into t values (1)');
+      const before = niceByThread();
+      const db = new Kysely<{ t: { x: number } }>({ dialect: new WorkerSqliteDialect(file) });
+      try {
+        await db.selectFrom('t').select('x').execute();
+        const started = [...niceByThread()].filter(([tid]) => !before.has(tid));
+        expect(started.map(([, nice]) => nice)).toContain(19);
+        expect(niceByThread().get(String(process.pid))).toBe(own);
+      } finally {
+        await db.destroy();
+        await cleanup();
+      }
+    },
+  );
 });

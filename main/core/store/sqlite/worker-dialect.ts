@@ -18,6 +18,14 @@ import {
 // Plain CommonJS evaluated in the worker: no file to locate next to the compiled code (or in an asar).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
+// Linux: nice is per thread, so this lowers this thread alone — on 2 cores the proxy's event loop
+// (and its GC helpers) get the CPU first while a query or an export page is built here. Elsewhere
+// it would lower the whole process, the proxy with it.
+if (workerData.lowPriority) {
+  try {
+    require('node:os').setPriority(0, 19);
+  } catch {}
+}
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 db.pragma('cache_size = -16000');
@@ -82,7 +90,7 @@ class WorkerDriver implements Driver {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { file: this.file, driver, chunk: CHUNK_ROWS },
+      workerData: { file: this.file, driver, chunk: CHUNK_ROWS, lowPriority: process.platform === 'linux' },
     });
     worker.on('message', (m: Reply) => {
       const w = this.waiting.get(m.id);
