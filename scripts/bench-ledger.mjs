@@ -3,7 +3,9 @@
 // the ledger's own append path fills it, bytes per record, then — in a fresh process that reopens
 // it like a restarted `shimmy serve` — every dashboard/CLI query: its median time, the longest
 // time the event loop (the proxy's) was blocked meanwhile, and peak RSS, against issue 15's
-// targets (≤ 100 ms at 1M records, ≤ 10 ms blocked, ≤ 250 MB RSS, ≤ 400 B/record).
+// targets (≤ 100 ms at 1M records, ≤ 10 ms blocked, ≤ 250 MB RSS, ≤ 400 B/record). A query
+// that blocked more than 10 ms says what its longest block was: the main thread's CPU in it, its
+// wait for a CPU (Linux schedstat: a loaded machine), and the GC pauses that overlap it.
 // Then the write path's own cost (scripts/bench/ledger-commit.mjs, on a copy of the filled file):
 // CPU µs and WAL pages per record for the proxy's commits at c=1 and c=32.
 // The same fill and queries then run against a throwaway local PostgreSQL (Debian's postgresql, as
@@ -114,7 +116,7 @@ async function runOne({ records, keep, postgres, log }) {
     rows.push([
       'idle control: longest stall (p99), RSS',
       `${result.idle.blockedMs.toFixed(1)} ms (${(result.idle.p99Ms ?? 0).toFixed(1)})`,
-      `${result.idle.rssMb.toFixed(0)} MB (the machine's own noise)`,
+      `${result.idle.rssMb.toFixed(0)} MB (the machine's own noise)${result.idle.why ? `; ${result.idle.why}` : ''}`,
     ]);
     rows.push(['close', `${result.closeMs.toFixed(0)} ms`, '']);
     if (!pg) {
@@ -155,7 +157,8 @@ async function runOne({ records, keep, postgres, log }) {
         `  ${r.cpuMs === undefined ? ''.padStart(9) : `${r.cpuMs.toFixed(1)} ms`.padStart(9)}` +
         `  ${`${r.blockedMs.toFixed(1)} ms`.padStart(8)}${mark(r.blockedMs <= TARGET.blockedMs)}` +
         `  ${`${(r.p99Ms ?? 0).toFixed(1)} ms`.padStart(7)}` +
-        `  ${`${r.rssMb.toFixed(0)} MB`.padStart(6)}${mark(r.rssMb <= TARGET.rssMb)}  ${r.note}`,
+        `  ${`${r.rssMb.toFixed(0)} MB`.padStart(6)}${mark(r.rssMb <= TARGET.rssMb)}  ${r.note}` +
+        (r.why && r.blockedMs > TARGET.blockedMs ? `${r.note ? '; ' : ''}${r.why}` : ''),
     );
   const timed = queries.filter((r) => !r.long);
   const slowest = timed.reduce((a, b) => (b.ms > a.ms ? b : a));

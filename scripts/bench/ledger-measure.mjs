@@ -1,8 +1,61 @@
 // How one ledger query is measured in the process that holds the ledger (as `shimmy serve` does):
 // its median time over a few runs, the longest event-loop stall meanwhile (what the proxy in this
 // process would have waited), and peak RSS, sampled every 5 ms.
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { existsSync, readFileSync } from 'node:fs';
+import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+
+// What the longest stall was (issue 15: make each block attributable): a 1 ms probe of its own
+// notes every gap over 4 ms with the main thread's CPU time and run-queue wait over it (Linux:
+// its schedstat, ns) and the main isolate's GC pauses that overlap it.
+const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
+const sched = existsSync(SCHEDSTAT)
+  ? () => readFileSync(SCHEDSTAT, 'latin1').split(' ').map(Number)
+  : () => [0, 0];
+const GC_KIND = {
+  [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
+  [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
+  [constants.NODE_PERFORMANCE_GC_INCREMENTAL]: 'incremental marking',
+  [constants.NODE_PERFORMANCE_GC_WEAKCB]: 'weak callbacks',
+};
+const gcs = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcs.push({ start: e.startTime, ms: e.duration, kind: e.detail?.kind });
+  if (gcs.length > 10_000) gcs.splice(0, 5_000);
+}).observe({ entryTypes: ['gc'] });
+
+function stallProbe() {
+  let worst;
+  let last = performance.now();
+  let lastS = sched();
+  let on = true;
+  const tick = () => {
+    const t = performance.now();
+    const s = sched();
+    if (t - last > 4 && (!worst || t - last > worst.ms))
+      worst = { at: last, ms: t - last, cpuMs: (s[0] - lastS[0]) / 1e6, runqMs: (s[1] - lastS[1]) / 1e6 };
+    last = t;
+    lastS = s;
+    if (on) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  return () => {
+    on = false;
+    if (!worst) return undefined;
+    const w = worst;
+    const gc = gcs
+      .filter((g) => g.start + g.ms > w.at && g.start < w.at + w.ms)
+      .map((g) => `${GC_KIND[g.kind] ?? 'gc'} ${g.ms.toFixed(1)}`);
+    return { ...w, gc };
+  };
+}
+
+/** One line on the longest stall: main-thread CPU, waiting for a CPU, GC pauses in it. */
+export function whyText(w) {
+  if (!w) return '';
+  const gc = w.gc.length ? `, GC: ${w.gc.join(' + ')} ms` : '';
+  return `longest ${w.ms.toFixed(1)} ms: main thread on CPU ${w.cpuMs.toFixed(1)}, waiting for a CPU ${w.runqMs.toFixed(1)}${gc}`;
+}
 
 /**
  * Runs an async `fn` `runs` times: median ms, the longest event-loop stall meanwhile (and the 99th
@@ -16,8 +69,10 @@ export async function measure(fn, runs = 3) {
   let p99Ms = 0;
   let rss = process.memoryUsage().rss;
   let value;
+  let why;
   for (let i = 0; i < runs; i++) {
     const h = monitorEventLoopDelay({ resolution: 1 });
+    const probe = stallProbe();
     const sampler = setInterval(() => (rss = Math.max(rss, process.memoryUsage().rss)), 5);
     h.enable();
     const t = performance.now();
@@ -30,6 +85,8 @@ export async function measure(fn, runs = 3) {
     // One more turn so a stall in the query's last turn is seen by the histogram.
     await new Promise((r) => setTimeout(r, 2));
     h.disable();
+    const w = probe();
+    if (w && (!why || w.ms > why.ms)) why = w;
     clearInterval(sampler);
     rss = Math.max(rss, process.memoryUsage().rss);
     blockedMs = Math.max(blockedMs, h.max / 1e6);
@@ -38,7 +95,7 @@ export async function measure(fn, runs = 3) {
   times.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);
   const mid = Math.floor(times.length / 2);
-  return { ms: times[mid], cpuMs: cpus[mid], blockedMs, p99Ms, rssMb: rss / 1e6, value };
+  return { ms: times[mid], cpuMs: cpus[mid], blockedMs, p99Ms, rssMb: rss / 1e6, value, why: whyText(why) };
 }
 
 /** The machine's own noise: the longest event-loop delay while this process does nothing. */

@@ -28,6 +28,7 @@ const q = async (query, fn, note = () => '') => {
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
     note: note(m.value),
+    why: m.why,
   });
 };
 const rows = (v) => `${v.length} rows`;
@@ -87,6 +88,7 @@ for (const format of ['csv', 'jsonl']) {
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
     note: '',
+    why: m.why,
   });
   queries.push({
     query: `${name} export of a month: all of it (streamed)`,
@@ -96,6 +98,7 @@ for (const format of ['csv', 'jsonl']) {
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
     note: `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s`,
+    why: m.why,
     long: true,
   });
 }
@@ -103,5 +106,5 @@ for (const format of ['csv', 'jsonl']) {
 t = performance.now();
 await ledger.close();
 process.stdout.write(
-  `${JSON.stringify({ reopenMs, closeMs: performance.now() - t, idle: { blockedMs: idle.blockedMs, p99Ms: idle.p99Ms, rssMb: idle.rssMb }, queries })}\n`,
+  `${JSON.stringify({ reopenMs, closeMs: performance.now() - t, idle: { blockedMs: idle.blockedMs, p99Ms: idle.p99Ms, rssMb: idle.rssMb, why: idle.why }, queries })}\n`,
 );
