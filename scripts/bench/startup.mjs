@@ -8,9 +8,10 @@
 //   its wall time minus `node -e 0`'s in the same round, run against the instance that has just
 //   served the 2 s above (so it includes the instance's answer, and whatever it still loads);
 // - which packages `serve` loads before its first answer, with each one's own import time.
-// Every figure is a median over --startup-rounds spawns. `node scripts/bench/startup.mjs [--rounds N]
-// [--root DIR] [--first-only]` runs it alone (--root: another checkout's built dist/, e.g. for a
-// before/after; --first-only: only the first-200 and longest-request figures).
+// Every figure is a median over --startup-rounds spawns (the CLI's over --cli-spawns per round, 7).
+// `node scripts/bench/startup.mjs [--rounds N] [--cli-spawns N] [--root DIR] [--first-only]` runs
+// it alone (--root: another checkout's built dist/, e.g. for a before/after; --first-only: only the
+// first-200 and longest-request figures).
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -219,7 +220,7 @@ async function importMs(specs, root) {
 /** Names worth a row even when not loaded: what issue 16 found at start-up and what came since. */
 const WATCHED = ['express', 'undici', 'date-fns', 'zod', 'gpt-tokenizer', '@pydantic/genai-prices', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'ws', 'commander'];
 
-export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), log = console.log, firstOnly = false } = {}) {
+export async function runStartupBench({ rounds = 5, cliSpawns = 7, root = join(HERE, '../..'), log = console.log, firstOnly = false } = {}) {
   const bin = join(root, 'bin/shimmy.js');
   const upstream = await startFakeUpstream();
   const env = { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' };
@@ -257,12 +258,15 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
         await stop(r.child);
         continue;
       }
-      // The CLI against this running instance, vs a bare `node -e 0`, in the same round.
+      // The CLI against this running instance, vs a bare `node -e 0`, in the same round: each
+      // command `cliSpawns` times, interleaved, since one spawn swings by ±100 ms on a loaded machine.
       const cli = (name, args) => run(process.execPath, args, env).then((ms) => (out.cli[name] ??= []).push(ms));
-      await cli('node -e 0', ['-e', '0']);
-      await cli('shimmy --help', [bin, '--help']);
-      await cli('shimmy tool list', [bin, 'tool', 'list', '--data-dir', dataDir]);
-      await cli('shimmy usage', [bin, 'usage', '--data-dir', dataDir]);
+      for (let k = 0; k < cliSpawns; k++) {
+        await cli('node -e 0', ['-e', '0']);
+        await cli('shimmy --help', [bin, '--help']);
+        await cli('shimmy tool list', [bin, 'tool', 'list', '--data-dir', dataDir]);
+        await cli('shimmy usage', [bin, 'usage', '--data-dir', dataDir]);
+      }
       await stop(r.child);
     }
     const raw = median(out.raw.firstMs);
@@ -289,7 +293,7 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
     for (const [name, ms] of Object.entries(out.cli)) {
       if (name === 'node -e 0') continue;
       out.cliOwnMs[name] = median(ms) - base;
-      log(`  ${name.padEnd(18)} ${median(ms).toFixed(0)} ms: ${(median(ms) - base).toFixed(0)} ms of its own over node -e 0 (${base.toFixed(0)} ms)`);
+      log(`  ${name.padEnd(18)} ${median(ms).toFixed(0)} ms: ${(median(ms) - base).toFixed(0)} ms of its own over node -e 0 (${base.toFixed(0)} ms; medians of ${ms.length} spawns)`);
     }
     const loaded = await tracePackages(bin, dataDir, token, env);
     out.packages = [];
@@ -312,10 +316,16 @@ export async function runStartupBench({ rounds = 5, root = join(HERE, '../..'), 
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const { values } = parseArgs({
-    options: { rounds: { type: 'string', default: '5' }, root: { type: 'string' }, 'first-only': { type: 'boolean' } },
+    options: {
+      rounds: { type: 'string', default: '5' },
+      'cli-spawns': { type: 'string', default: '7' },
+      root: { type: 'string' },
+      'first-only': { type: 'boolean' },
+    },
   });
   await runStartupBench({
     rounds: Number(values.rounds),
+    cliSpawns: Number(values['cli-spawns']),
     firstOnly: values['first-only'] ?? false,
     ...(values.root ? { root: values.root } : {}),
   });
