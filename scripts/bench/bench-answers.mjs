@@ -8,13 +8,20 @@ const MODEL = 'gpt-4o-mini-2024-07-18';
 const USAGE = { prompt_tokens: 38, completion_tokens: 20, total_tokens: 58 };
 const chunk = (choices, usage) =>
   `data: ${JSON.stringify({ id: 'chatcmpl-bench', object: 'chat.completion.chunk', created: 1, model: MODEL, system_fingerprint: 'fp_bench0001', choices, ...(usage === undefined ? {} : { usage }) })}\n\n`;
-const content = (i) =>
-  chunk([{ index: 0, delta: { content: ` tok${i % 1000}` }, logprobs: null, finish_reason: null }]);
-const head = chunk([
-  { index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null },
-]);
+// With include_usage every chunk before the usage chunk carries `"usage":null`, as OpenAI sends it
+// (WIRE-FACTS.md): what Shimmy strips for a client that did not ask.
+const content = (i, includeUsage) =>
+  chunk(
+    [{ index: 0, delta: { content: ` tok${i % 1000}` }, logprobs: null, finish_reason: null }],
+    includeUsage ? null : undefined,
+  );
+const head = (includeUsage) =>
+  chunk(
+    [{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }],
+    includeUsage ? null : undefined,
+  );
 const tail = (includeUsage) =>
-  chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]) +
+  chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }], includeUsage ? null : undefined) +
   (includeUsage ? chunk([], USAGE) : '') +
   'data: [DONE]\n\n';
 
@@ -23,7 +30,7 @@ let ticker;
 function tick() {
   for (const s of slow) {
     if (s.res.destroyed) slow.delete(s);
-    else if (s.left-- > 0) s.res.write(content(s.left));
+    else if (s.left-- > 0) s.res.write(content(s.left, s.includeUsage));
     else {
       slow.delete(s);
       s.res.end(tail(s.includeUsage));
@@ -41,7 +48,7 @@ export function benchAnswer(req, res, body) {
   if (typeof spec !== 'string') return false;
   const includeUsage = body.indexOf('"include_usage":true') >= 0;
   res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' });
-  res.write(head);
+  res.write(head(includeUsage));
   const [mode, a, b] = spec.split(':');
   if (mode === 'slow') {
     slow.add({ res, left: Number(a), includeUsage });
@@ -50,8 +57,9 @@ export function benchAnswer(req, res, body) {
     let sent = 0;
     let batch = '';
     for (let i = 0; sent < Number(a); i++) {
-      const c = content(i);
-      sent += c.length;
+      const c = content(i, includeUsage);
+      // Counted without the `"usage":null` a proxy strips: its client still gets BYTES.
+      sent += content(i, false).length;
       batch += c;
       if (batch.length > 16_384) {
         res.write(batch);
@@ -61,7 +69,7 @@ export function benchAnswer(req, res, body) {
     res.write(batch);
     setTimeout(() => res.end(tail(includeUsage)), Number(b)).unref();
   } else {
-    for (let i = 0; i < 20; i++) res.write(content(i));
+    for (let i = 0; i < 20; i++) res.write(content(i, includeUsage));
     res.end(tail(includeUsage));
   }
   return true;

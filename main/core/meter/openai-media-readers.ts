@@ -67,8 +67,10 @@ export class TranscriptionReader extends MediaReader {
   onData(data: unknown): void {
     if (!isObject(data)) return;
     const usage = readTranscriptionUsage(data.usage, data.duration);
-    if (usage) this.finalUsage = usage;
-    else addTranscriptDelta(data, (t) => this.estimate.add(t, undefined));
+    if (usage) {
+      this.finalUsage = usage;
+      this.estimate.discardHeld(); // usage() is the provider's from now on
+    } else addTranscriptDelta(data, (t) => this.estimate.add(t, undefined));
   }
 
   override firstSignificantByte(events: string, from: number): number {

@@ -34,7 +34,11 @@ export class ChatReader implements UsageReader {
     }
     // service_tier comes with every chunk, the usage chunk included.
     const usage = readChatUsage(data.usage, this.dialect, data.service_tier);
-    if (usage) this.finalUsage = usage;
+    if (usage) {
+      this.finalUsage = usage;
+      // usage() is the provider's from now on: the held events are never parsed.
+      this.estimate.discardHeld();
+    }
     const model = this.lastModel;
     addChatOutput(data, (t) => this.estimate.add(t, model));
   }
@@ -141,6 +145,8 @@ export class ResponsesReader implements UsageReader {
     if (isObject(data.response)) this.takeResponse(data.response);
     if (TERMINAL.has(type)) {
       this.finalUsage = readResponse(data.response, this.dialect) ?? this.finalUsage;
+      // usage() is the provider's from now on: the held events are never parsed.
+      if (this.finalUsage) this.estimate.discardHeld();
     } else {
       const model = this.lastModel;
       addResponsesDelta(data, (t) => this.estimate.add(t, model));

@@ -1,6 +1,7 @@
 // Running estimate of output tokens from the text a stream has delivered so far, used until
 // (or instead of, for a cut stream) the provider's own count.
 import type { ApiFamily } from '../../../shared/usage.js';
+import { heldEventsSweep, type HeldEvents, type HeldEventsSweep } from './held-events-sweep.js';
 import { readSseData } from './sse-data.js';
 import { createSseFramer } from './sse-parser.js';
 import { anthropicTokensForChars, countOpenAiTokensSum, encodingForModel } from './token-count.js';
@@ -8,19 +9,20 @@ import { anthropicTokensForChars, countOpenAiTokensSum, encodingForModel } from 
 /** Calls `add` with each output text of one parsed payload. */
 export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) => void;
 
-/** Most streams end with the provider's own usage and the deferred payloads are never parsed;
- *  past this many characters they are parsed (and their deltas counted) anyway, so what a stream
- *  holds stays bounded however long its answer: the memory of an open stream must not grow with
- *  it (issue 16: 306 kB per stream for a 75 kB answer, 651 kB for 373 kB, with a 256 Ki bound).
- *  A stream longer than the bound parses all its events whatever the bound, so a small one costs
- *  no more CPU: at 16 Ki an open stream held ~2× raw Node's memory (slow streams, midway). */
-export const DEFERRED_MAX_CHARS = 4 * 1024;
+/** Most streams end with the provider's own usage and the deferred payloads are never parsed
+ *  (the reader drops them: discardHeld()). What a stream holds is bounded twice, so the memory of
+ *  an open stream does not grow with its answer (issue 16: 306 kB per stream for a 75 kB answer,
+ *  651 kB for 373 kB, with a 256 Ki bound): by age (held-events-sweep.ts parses what an open
+ *  stream has held for 250–500 ms) and, for an answer that arrives fast, by size. The size bound
+ *  alone had to be 4 Ki to keep slow streams within 2× raw Node's memory, and then a stream of
+ *  8–16 kB parsed most of its events (stream c=32: 60% of raw, from 78% at 16 Ki). */
+export const DEFERRED_MAX_CHARS = 16 * 1024;
 /** OpenAI-family deltas are tokenized once this many characters, or this many deltas, wait: a
  *  delta is often one token of a few characters, and each kept one costs ~50 bytes of heap. */
 export const PENDING_MAX_CHARS = 8 * 1024;
 export const PENDING_MAX_DELTAS = 256;
 
-export class OutputEstimator {
+export class OutputEstimator implements HeldEvents {
   private counted = 0;
   private chars = 0;
   // Deltas wait here until someone asks for the count (most streams end with the provider's own
@@ -33,10 +35,12 @@ export class OutputEstimator {
   private deferred: string[] = [];
   private deferredModels: Array<string | undefined> = [];
   private deferredChars = 0;
+  private discarded = false;
 
   constructor(
     private readonly family: ApiFamily,
     private readonly extract: OutputTextExtractor,
+    private readonly sweep: HeldEventsSweep = heldEventsSweep,
   ) {}
 
   add(text: unknown, model: string | undefined): void {
@@ -57,12 +61,24 @@ export class OutputEstimator {
 
   /** Keeps whole SSE events (their bytes) whose payloads are only output text, unparsed until needed. */
   deferEvents(events: Buffer, model: string | undefined): void {
+    if (this.discarded) return;
     // Decoded now: the bytes may be a view of a socket buffer many times their size.
     const text = events.toString('utf8');
+    if (this.deferred.length === 0) this.sweep.watch(this);
     this.deferred.push(text);
     this.deferredModels.push(model);
     this.deferredChars += text.length;
     if (this.deferredChars > DEFERRED_MAX_CHARS) this.parseDeferred();
+  }
+
+  /** The estimate will never be asked for (the provider's own usage was read): what is held is
+   *  dropped unparsed, and later events are not kept. */
+  discardHeld(): void {
+    this.discarded = true;
+    if (this.deferred.length > 0) this.sweep.forget(this);
+    this.deferred = [];
+    this.deferredModels = [];
+    this.deferredChars = 0;
   }
 
   /** Characters of text the estimator holds (events kept unparsed, deltas not yet counted). */
@@ -88,7 +104,14 @@ export class OutputEstimator {
     this.pendingChars = 0;
   }
 
+  /** The sweep's call: held long enough. */
+  parseHeld(): void {
+    this.parseDeferred();
+  }
+
   private parseDeferred(): void {
+    if (this.deferred.length === 0) return;
+    this.sweep.forget(this);
     const texts = this.deferred;
     const models = this.deferredModels;
     this.deferred = [];
