@@ -11,7 +11,7 @@ import { startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 /** The next call of each wrapped dependency throws once. */
-const failNext = { keyOrder: false, auth: false };
+const failNext = { keyOrder: false, auth: false, answer: false };
 beforeAll(async () => {
   h = await startHarness({
     core: {
@@ -26,6 +26,19 @@ beforeAll(async () => {
             }
             return d.keyHealth.order(provider, keys);
           },
+        },
+        // The answer's headers cannot be read: fails after the request reached the provider.
+        upstream: async (req) => {
+          const answer = await d.upstream(req);
+          if (!failNext.answer) return answer;
+          failNext.answer = false;
+          return {
+            status: answer.status,
+            body: answer.body,
+            get headers(): never {
+              throw new Error('answer handling failed');
+            },
+          };
         },
         auth: {
           ...d.auth,
@@ -71,6 +84,32 @@ describe('an internal failure on the request path', () => {
     const { response } = await ask();
     expect(response.status).toBe(200);
     expect(response.headers.get('x-shimmy-max-tokens-capped')).toBeNull();
+  });
+
+  it('keeps the worst case of a request that had reached the provider when it fails', async () => {
+    // Same budget and request as above: the provider may bill a request it received, so its
+    // reservation (10,000 output tokens × $0.60/1M = $0.006, plus a few input tokens) stays spent.
+    const token = await h.tool('broken-late', { dailyUsd: 0.01 });
+    const openai = new OpenAI({ baseURL: `${h.core.url}/v1`, apiKey: token, maxRetries: 0 });
+    const ask = () =>
+      openai.chat.completions
+        .create({ model: 'gpt-4o-mini', max_tokens: 10_000, messages: [{ role: 'user', content: 'hi' }] })
+        .withResponse();
+    const before = h.upstream.received.length;
+    failNext.answer = true;
+    const err = (await ask().catch((e: unknown) => e)) as InstanceType<typeof OpenAI.APIError>;
+    expect(err.status).toBe(500);
+    expect(err.code).toBe('internal_error');
+    expect(h.upstream.received.length).toBe(before + 1);
+    await expect
+      .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'broken-late' } })).records)
+      .toMatchObject([{ status: 500, errorClass: 'internal_error', estimated: true }]);
+    const [record] = (await h.admin.call('listRequests', { query: { tool: 'broken-late' } })).records;
+    expect(record!.costUsd).toBeGreaterThanOrEqual(0.006);
+    expect(record!.costUsd).toBeLessThan(0.0061);
+    // $0.004 left: the next request is capped to what that pays for.
+    const { response } = await ask();
+    expect(Number(response.headers.get('x-shimmy-max-tokens-capped'))).toBeLessThan(10_000);
   });
 
   it('answers 500 in Anthropic format when the token lookup itself fails', async () => {

@@ -123,9 +123,8 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     async exportTo(format, q: LogQuery, out) {
       await settled();
-      // SQLite builds CSV pages as text on its read worker; the rest is formatted here.
-      if (format === 'csv' && engine.kind === 'sqlite')
-        await writeText(csvHeader(), exportCsvPages(engine.reader, q), out);
+      // CSV pages are built by the database (SQLite: on its read worker); JSONL is formatted here.
+      if (format === 'csv') await writeText(csvHeader(), exportCsvPages(engine.reader, q, engine.kind), out);
       else await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);
     },
 

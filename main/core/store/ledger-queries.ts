@@ -12,6 +12,7 @@ import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
 import { PLAN_ROW, WIDE_FROM_KEY } from './migrations.js';
 import { matchText, textCondition, type TextMatch } from './text-search.js';
 import { CSV_LINE } from './csv-sql.js';
+import { csvLinePostgres } from './postgres/csv-sql.js';
 import { hashCollides, hashedFilter } from './postgres/hashed-keys.js';
 
 export const DEFAULT_LIMIT = 100;
@@ -125,16 +126,23 @@ export async function* exportRecords(
  * is one buffer handed over, so the main thread neither formats rows nor collects their garbage.
  * Same order, filters, cursor and limit as exportRecords.
  */
-export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, page = 1000) {
+export async function* exportCsvPages(
+  db: Kysely<LedgerSchema>,
+  q: LogQuery,
+  kind: EngineKind = 'sqlite',
+  // Postgres hands a page over as text: 300 lines (~50 kB) stay a young-generation string.
+  page = kind === 'sqlite' ? 1000 : 300,
+) {
   let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
   if (q.before !== undefined && !cursor) return;
-  const s = await search(db, q, 'sqlite');
+  const s = await search(db, q, kind);
+  const line = kind === 'sqlite' ? CSV_LINE : csvLinePostgres();
   let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
   while (left > 0) {
     const n = Math.min(page, left);
     const rows = db
       .selectFrom('requests')
-      .select(['time_ms', 'seq', CSV_LINE.as('line')])
+      .select(['time_ms', 'seq', line.as('line')])
       .where(where(s, cursor))
       .orderBy('time_ms', 'desc')
       .orderBy('seq', 'desc')
@@ -145,7 +153,10 @@ export async function* exportCsvPages(db: Kysely<LedgerSchema>, q: LogQuery, pag
       .select((eb) => [
         // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
         // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
-        sql<Uint8Array | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`.as('text'),
+        (kind === 'sqlite'
+          ? sql<Uint8Array | string | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
+          : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
+        ).as('text'),
         eb.fn.countAll<number>().as('n'),
         // The page's last row (oldest): the next page's cursor.
         eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),

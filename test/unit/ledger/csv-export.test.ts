@@ -5,7 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine } from '../../../main/core/ledger/export.js';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import type { KyselyPlugin } from 'kysely';
+import { openLedger } from '../../../main/core/ledger/index.js';
+import { ENGINES, openEngine, opener, record, tempDir } from './helpers.js';
 
 const TEXTS = [
   'plain',
@@ -108,4 +110,30 @@ describe.each(ENGINES)('CSV export bytes on $kind', ({ kind, skip }) => {
       expect(kinds).toEqual(['string', 'bytes', 'bytes', 'bytes']);
     },
   );
+
+  it('receives each page from the database as one row of text, not its records', async () => {
+    await ledger.close();
+    let rows = 0;
+    const counter: KyselyPlugin = {
+      transformQuery: (a) => a.node,
+      transformResult: (a) => {
+        rows += a.result.rows.length;
+        return Promise.resolve(a.result);
+      },
+    };
+    const engine = await openEngine(kind, dir);
+    ledger = await openLedger({
+      engine: { ...engine, reader: engine.reader.withPlugin(counter), close: () => engine.close() },
+      timeZone: () => 'UTC',
+      retentionDays: () => 30,
+    });
+    for (const r of varied()) ledger.append(r);
+    await ledger.flush();
+    rows = 0;
+    const out = new PassThrough();
+    out.resume();
+    await ledger.exportTo('csv', {}, out);
+    // 2,500 records in pages of 1,000 (SQLite) or 300 (Postgres): one row each, not 2,500.
+    expect(rows).toBe(kind === 'sqlite' ? 3 : 9);
+  });
 });
