@@ -6,9 +6,9 @@ import { HELP_TABLE } from './help-table.js';
 type Register = (program: Command) => void;
 
 // Each command's module is loaded only when that command runs: loading all of them (and what they
-// import) cost every command ~280 ms before it did anything (issue 16). `--help`, `help` and a
-// command not in this table load every module, since commander's help lists them all; the
-// top-level help (`--help`, `help`) is built from help-table.ts and loads none.
+// import) cost every command ~280 ms before it did anything (issue 16). A command not in this
+// table loads every module, since commander's "did you mean" lists them all; `help CMD` loads CMD's;
+// the top-level help (`--help`, `-h`, `help`) is built from help-table.ts and loads none.
 const MODULES: Record<string, () => Promise<Register[]>> = {
   serve: () => import('./commands/serve-command.js').then((m) => [m.registerServe]),
   providerKey: () =>
