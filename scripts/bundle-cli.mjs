@@ -1,5 +1,5 @@
 // Bundles the compiled CLI (dist/main/cli/index.js and everything it imports, the core included)
-// into dist/main/bundle/, which bin/shimmy.js runs. Why: Node's ESM loader pays per module — resolve,
+// into dist/main/bundle/ (CommonJS: shimmy.cjs and its chunks), which bin/shimmy.js runs. Why: Node's ESM loader pays per module — resolve,
 // read, decode, compile, link — and `serve` loaded ~660 of them before its first answer (kysely
 // alone 263, undici 110, zod 95, ours 160): half of its start-up CPU (issue 16). One file per lazy
 // part (each command, the core, the admin app) is what a start reads instead. `npm run build:core`
@@ -38,9 +38,14 @@ await build({
     rolldownOptions: {
       external,
       output: {
-        format: 'esm',
-        entryFileNames: 'shimmy.js',
-        chunkFileNames: '[name]-[hash].js',
+        // CommonJS: bin/code-cache.js can then give V8 its cached code (Node 20 has no code cache
+        // for ES modules). Each lazy part stays a file of its own, loaded by require when needed.
+        format: 'cjs',
+        entryFileNames: 'shimmy.cjs',
+        chunkFileNames: '[name]-[hash].cjs',
+        // `import('keytar')` as require: V8 drops a script's dynamic-import callback when its code
+        // comes from the cache, so an `import()` left in the bundle failed on every cached start.
+        dynamicImportInCjs: false,
         // ASCII only (non-ASCII escaped): Node decodes a file with any other character into a
         // two-byte string, which V8 then parses more slowly. Comments go (the .map keeps the source).
         charset: 'ascii',
