@@ -11,9 +11,12 @@ const entry = `${bundle}shimmy.cjs`;
 // V8's compiled code of the bundle is kept on disk and reused by the next start: compiling it was
 // a large share of `serve`'s start-up (issue 16). Node 22.1+ does that itself; on Node 20,
 // code-cache.js does it for the bundle's files. SHIMMY_CODE_CACHE=off turns both off.
+// (NODE_DISABLE_COMPILE_CACHE turns Node's off; if Node's cannot start, say in a runtime that
+// embeds Node without it, code-cache.js takes over.)
 if (process.env.SHIMMY_CODE_CACHE !== 'off') {
-  if (module.enableCompileCache) module.enableCompileCache();
-  else installCodeCache(bundle);
+  const status = module.enableCompileCache?.().status;
+  const { FAILED } = module.constants?.compileCacheStatus ?? {};
+  if (status === undefined || status === FAILED) installCodeCache(bundle);
 }
 
 try {
