@@ -2,7 +2,7 @@
 // SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
 // groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { sql, type ExpressionBuilder, type Kysely } from 'kysely';
+import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
 import { bucketToRow, type Bucket, type RollupEntry } from '../ledger/rollups.js';
@@ -100,31 +100,11 @@ export async function getRecord(db: Kysely<LedgerSchema>, id: string): Promise<L
   return row ? fromRow(row) : undefined;
 }
 
-/** Every match (up to q.limit), newest first, a page per query so memory stays flat. */
-export async function* exportRecords(
-  db: Kysely<LedgerSchema>,
-  q: LogQuery,
-  kind: EngineKind = 'sqlite',
-  page = 200,
-) {
-  let cursor = q.before === undefined ? undefined : await cursorOf(db, q.before);
-  if (q.before !== undefined && !cursor) return;
-  const s = await search(db, q, kind);
-  let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
-  while (left > 0) {
-    const rows = await rowsAfter(db, s, cursor, Math.min(page, left));
-    for (const row of rows) yield fromRow(row);
-    const last = rows[rows.length - 1];
-    if (!last || rows.length < Math.min(page, left)) return;
-    left -= rows.length;
-    cursor = { time_ms: Number(last.time_ms), seq: Number(last.seq) };
-  }
-}
-
 /** Stand-ins for a page's cursor and size in its compiled query, replaced page by page. */
 const AT_TIME = Number.MIN_SAFE_INTEGER;
 const AT_SEQ = Number.MIN_SAFE_INTEGER + 1;
 const PAGE_SIZE = Number.MIN_SAFE_INTEGER + 2;
+
 interface CsvPage {
   text: Uint8Array | string | null;
   n: number | string;
@@ -133,6 +113,50 @@ interface CsvPage {
 }
 /** Before every record: the first page's cursor, so every page runs the one compiled query. */
 const NEWEST: Cursor = { time_ms: Number.MAX_SAFE_INTEGER, seq: Number.MAX_SAFE_INTEGER };
+
+/** An export's page query, compiled once, run page after page with its cursor and size bound. */
+function pageRunner<R>(db: Kysely<LedgerSchema>, compiled: CompiledQuery<R>) {
+  return async (at: Cursor, n: number): Promise<R[]> => {
+    const parameters = compiled.parameters.map((p) =>
+      p === AT_TIME ? at.time_ms : p === AT_SEQ ? at.seq : p === PAGE_SIZE ? n : p,
+    );
+    return (await db.executeQuery<R>({ ...compiled, parameters })).rows;
+  };
+}
+
+/** Every match (up to q.limit), newest first, a page per query so memory stays flat; the page
+ *  query compiled once (see exportCsvPages). */
+export async function* exportRecords(
+  db: Kysely<LedgerSchema>,
+  q: LogQuery,
+  kind: EngineKind = 'sqlite',
+  page = 200,
+) {
+  let cursor: Cursor | undefined = q.before === undefined ? NEWEST : await cursorOf(db, q.before);
+  if (!cursor) return;
+  const s = await search(db, q, kind);
+  const run = pageRunner(
+    db,
+    db
+      .selectFrom('requests')
+      .selectAll()
+      .where(where(s, { time_ms: AT_TIME, seq: AT_SEQ }))
+      .orderBy('time_ms', 'desc')
+      .orderBy('seq', 'desc')
+      .limit(PAGE_SIZE)
+      .compile(),
+  );
+  let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
+  while (left > 0) {
+    const n = Math.min(page, left);
+    const rows = await run(cursor, n);
+    for (const row of rows) yield fromRow(row);
+    const last = rows[rows.length - 1];
+    if (!last || rows.length < n) return;
+    left -= rows.length;
+    cursor = { time_ms: Number(last.time_ms), seq: Number(last.seq) };
+  }
+}
 
 /**
  * The CSV export's pages as UTF-8 bytes, built on SQLite's read worker (store/csv-sql.ts): each page
@@ -159,30 +183,29 @@ export async function* exportCsvPages(
     .orderBy('time_ms', 'desc')
     .orderBy('seq', 'desc')
     .limit(PAGE_SIZE);
-  const compiled = db
-    .with('page', () => rows)
-    .selectFrom('page')
-    .select((eb) => [
-      // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
-      // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
-      (kind === 'sqlite'
-        ? sql<Uint8Array | string | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
-        : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
-      ).as('text'),
-      eb.fn.countAll<number>().as('n'),
-      // The page's last row (oldest): the next page's cursor.
-      eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
-      eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
-    ])
-    .compile();
+  const run = pageRunner<CsvPage>(
+    db,
+    db
+      .with('page', () => rows)
+      .selectFrom('page')
+      .select((eb) => [
+        // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
+        // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
+        (kind === 'sqlite'
+          ? sql<Uint8Array | string | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
+          : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
+        ).as('text'),
+        eb.fn.countAll<number>().as('n'),
+        // The page's last row (oldest): the next page's cursor.
+        eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
+        eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
+      ])
+      .compile(),
+  );
   let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
   while (left > 0) {
     const n = Math.min(page, left);
-    const at: Cursor = cursor;
-    const parameters: unknown[] = compiled.parameters.map((p) =>
-      p === AT_TIME ? at.time_ms : p === AT_SEQ ? at.seq : p === PAGE_SIZE ? n : p,
-    );
-    const out = (await db.executeQuery<CsvPage>({ ...compiled, parameters })).rows[0];
+    const out: CsvPage | undefined = (await run(cursor, n))[0];
     if (!out) return;
     if (out.text) yield out.text;
     if (Number(out.n) < n) return;

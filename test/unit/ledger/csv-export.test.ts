@@ -117,8 +117,10 @@ describe.each(ENGINES)('CSV export bytes on $kind', ({ kind, skip }) => {
     // Page queries (the one with a CTE) built and compiled on this thread: Kysely's builders and
     // compiler for ~11 kB of SQL were most of the proxy thread's time and garbage per page.
     let compiled = 0;
+    let queries = 0;
     const counter: KyselyPlugin = {
       transformQuery: (a) => {
+        queries++;
         if (a.node.kind === 'SelectQueryNode' && a.node.with) compiled++;
         return a.node;
       },
@@ -142,5 +144,11 @@ describe.each(ENGINES)('CSV export bytes on $kind', ({ kind, skip }) => {
     // 2,500 records in pages of 1,000 (SQLite) or 300 (Postgres): one row each, not 2,500.
     expect(rows).toBe(kind === 'sqlite' ? 3 : 9);
     expect(compiled).toBe(1);
+    // JSONL's pages (200 records each, 13 here) run one compiled query too.
+    queries = 0;
+    const lines = new PassThrough();
+    lines.resume();
+    await ledger.exportTo('jsonl', {}, lines);
+    expect(queries).toBe(1);
   });
 });
