@@ -121,6 +121,7 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   let failed;
   // Throughput and the longest event-loop block, `count` requests at c=concurrency.
   await settle(t);
+  const cpu0 = (await t.server.stats()).mainThreadCpuMicros;
   const t0 = performance.now();
   let started = 0;
   const worker = async () => {
@@ -158,6 +159,9 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   await agent.close();
   return {
     reqPerS: count / elapsed,
+    // The event loop's own CPU per body (main thread, /proc): what a body costs the loop however
+    // loaded the machine is; wall-clock throughput swings 3x between rounds at a load of 10.
+    cpuMsPerBody: (pass.mainThreadCpuMicros - cpu0) / 1000 / count,
     mbPerS: (count * body.length) / 2 ** 20 / elapsed,
     loopMaxMs: Math.max(pass.loopMaxMs, burst.loopMaxMs),
     loopBusyMaxMs: Math.max(pass.loopBusyMaxMs, burst.loopBusyMaxMs),
@@ -184,7 +188,7 @@ export async function runBodiesBench(opts = {}) {
       for (const t of targets) {
         const m = (row[t.name] = await measure(t, body, 8, 2, 8));
         console.log(
-          `  ${mb(body.length)} MB bodies ${t.name.padEnd(7)} ${m.mbPerS.toFixed(0)} MB/s (${m.reqPerS.toFixed(2)} req/s at c=2), longest loop block ${m.loopMaxMs.toFixed(0)} ms (${m.loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(m.idleRssBytes)} → peak ${mb(m.peakRssBytes)} MB at 8 concurrent → ${mb(m.afterRssBytes)} MB after (load ${load()})${m.firstError ? `, error: ${m.firstError}` : ''}`,
+          `  ${mb(body.length)} MB bodies ${t.name.padEnd(7)} ${m.mbPerS.toFixed(0)} MB/s (${m.reqPerS.toFixed(2)} req/s at c=2, ${m.cpuMsPerBody.toFixed(0)} ms main-thread CPU per body), longest loop block ${m.loopMaxMs.toFixed(0)} ms (${m.loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(m.idleRssBytes)} → peak ${mb(m.peakRssBytes)} MB at 8 concurrent → ${mb(m.afterRssBytes)} MB after (load ${load()})${m.firstError ? `, error: ${m.firstError}` : ''}`,
         );
       }
       out.rounds.push(row);
@@ -201,6 +205,7 @@ export async function runBodiesBench(opts = {}) {
       loopBusyMaxMs: Math.max(...rows.map((m) => m.loopBusyMaxMs)),
       peakRssBytes: Math.max(...rows.map((m) => m.peakRssBytes)),
       mbPerS: rows.reduce((n, m) => n + m.mbPerS, 0) / rows.length,
+      cpuMsPerBody: rows.reduce((n, m) => n + m.cpuMsPerBody, 0) / rows.length,
     };
   }
   const raw = out.raw;
@@ -208,7 +213,7 @@ export async function runBodiesBench(opts = {}) {
   for (const name of names.filter((n) => n !== 'raw')) {
     const s = out[name];
     console.log(
-      `20 MB bodies, ${name.replace('$', ' with a USD budget')}: ${raw ? `throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; ` : ''}longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy)${raw ? ` vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy)` : ''} (target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)})${raw ? `, raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)})` : ''}; RSS after: ${mb(s.afterRssBytes)} MB; the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
+      `20 MB bodies, ${name.replace('$', ' with a USD budget')}: ${raw ? `throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; main-thread CPU per body ${s.cpuMsPerBody.toFixed(0)} ms vs raw ${raw.cpuMsPerBody.toFixed(0)} ms; ` : ''}longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy)${raw ? ` vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy)` : ''} (target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)})${raw ? `, raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)})` : ''}; RSS after: ${mb(s.afterRssBytes)} MB; the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
     );
   }
   return out;
