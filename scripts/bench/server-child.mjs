@@ -86,10 +86,11 @@ if (process.env.BENCH_BUSY_BLOCKS) {
     const w = performance.now();
     const c = cpuMsNow();
     busyMaxMs = Math.max(busyMaxMs, Math.min(w - wall, c - cpu));
-    // BENCH_BLOCK_LOG=ms: every block that long, with when (ms since start, as --trace-gc prints).
+    // BENCH_BLOCK_LOG=ms: every block that long, with when (ms since start, as --trace-gc prints;
+    // hr: the monotonic clock in µs, as a .cpuprofile's timestamps, for profile-blocks.mjs).
     if (blockLogMs && w - wall >= blockLogMs)
       console.log(
-        `[${process.pid}] block at ${w.toFixed(0)} ms: ${(w - wall).toFixed(1)} ms wall, ${(c - cpu).toFixed(1)} ms main-thread CPU`,
+        `[${process.pid}] block at ${w.toFixed(0)} ms: ${(w - wall).toFixed(1)} ms wall, ${(c - cpu).toFixed(1)} ms main-thread CPU, hr ${process.hrtime.bigint() / 1000n}`,
       );
     wall = w;
     cpu = c;
