@@ -8,8 +8,9 @@
 //
 // What the block figures leave out (both were counted as the proxy's blocks before): the full GCs
 // the bench forces to read a settled RSS (a Mark-Compact of the whole heap, ~10–60 ms, that no
-// request causes), and the bench's own RSS samples during the 8-concurrent pass (now read from
-// /proc instead of asked of the child, whose stats handler also builds Shimmy's spend snapshot).
+// request causes), and the bench's own questions to the child (its stats handler builds Shimmy's
+// spend snapshot): RSS and CPU during a pass are read from /proc, and the child resets its loop
+// figures only once its probes have seen the handler's own work (server-child.mjs).
 //
 // `node scripts/bench/bodies.mjs [--targets raw,shimmy,shimmy$] [--rounds 1] [--profile DIR]
 // [--trace-gc] [--block-log MS] [--base DIST --targets raw,base,shimmy,base$,shimmy$]`;
@@ -107,6 +108,11 @@ function rssOf(pid) {
   return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) * 1024;
 }
 
+/** The child's main thread's CPU time in µs (Linux schedstat, ns), read without asking it. */
+function mainThreadCpuMicros(pid) {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1000;
+}
+
 /** A forced full GC in the child, then a pause so the loop probes have seen it, then a reset:
  *  what the bench does to read RSS is not counted as a block of the proxy's. */
 async function settle(t) {
@@ -121,7 +127,7 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   let failed;
   // Throughput and the longest event-loop block, `count` requests at c=concurrency.
   await settle(t);
-  const cpu0 = (await t.server.stats()).mainThreadCpuMicros;
+  const cpu0 = mainThreadCpuMicros(t.server.pid);
   const t0 = performance.now();
   let started = 0;
   const worker = async () => {
@@ -132,6 +138,7 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - t0) / 1000;
+  const passCpu = mainThreadCpuMicros(t.server.pid);
   const pass = await t.server.stats({ resetLoop: true });
   // Peak RSS with `peakConcurrency` bodies in flight at once, sampled every 20 ms, from a settled
   // process (the dead buffers of the throughput pass are not what 8 bodies in flight hold).
@@ -161,7 +168,7 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
     reqPerS: count / elapsed,
     // The event loop's own CPU per body (main thread, /proc): what a body costs the loop however
     // loaded the machine is; wall-clock throughput swings 3x between rounds at a load of 10.
-    cpuMsPerBody: (pass.mainThreadCpuMicros - cpu0) / 1000 / count,
+    cpuMsPerBody: (passCpu - cpu0) / 1000 / count,
     mbPerS: (count * body.length) / 2 ** 20 / elapsed,
     loopMaxMs: Math.max(pass.loopMaxMs, burst.loopMaxMs),
     loopBusyMaxMs: Math.max(pass.loopBusyMaxMs, burst.loopBusyMaxMs),
