@@ -50,6 +50,7 @@ loopDelay.enable();
 // shows long loop delays with no CPU behind them; a block this thread caused itself has both
 // (BENCH_BUSY_BLOCKS=1 only).
 let busyMaxMs = 0;
+const blockLogMs = Number(process.env.BENCH_BLOCK_LOG ?? 0);
 if (process.env.BENCH_BUSY_BLOCKS) {
   const schedstat = `/proc/self/task/${process.pid}/schedstat`;
   const mainThreadMs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]) / 1e6;
@@ -65,6 +66,11 @@ if (process.env.BENCH_BUSY_BLOCKS) {
     const w = performance.now();
     const c = cpuMsNow();
     busyMaxMs = Math.max(busyMaxMs, Math.min(w - wall, c - cpu));
+    // BENCH_BLOCK_LOG=ms: every block that long, with when (ms since start, as --trace-gc prints).
+    if (blockLogMs && w - wall >= blockLogMs)
+      console.log(
+        `[${process.pid}] block at ${w.toFixed(0)} ms: ${(w - wall).toFixed(1)} ms wall, ${(c - cpu).toFixed(1)} ms main-thread CPU`,
+      );
     wall = w;
     cpu = c;
   }, 1).unref();
