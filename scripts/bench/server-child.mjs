@@ -5,6 +5,7 @@
 // IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
 // (+ Shimmy's spend).
 import { existsSync, readFileSync } from 'node:fs';
+import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startCpuProfile } from './cpu-profiler.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
@@ -14,11 +15,30 @@ import { startShimmy } from './start-shimmy.mjs';
 const role = process.argv[2];
 let close = async () => {};
 let statsExtra = () => ({});
+let upstreamServer;
+
+// Stage times (streams.mjs, slow part: {type:'stages', on}): when each request reached the proxy,
+// when an upstream socket was opened and when each request reached the in-process fake upstream,
+// in ms since the Unix epoch (performance.timeOrigin-based, comparable with the parent's).
+const stages = { on: false, proxyAccept: [], proxyIn: [], upstreamConnect: [], upstreamIn: [] };
+const epochMs = () => performance.timeOrigin + performance.now();
+subscribe('http.server.request.start', ({ server }) => {
+  if (!stages.on) return;
+  (server === upstreamServer ? stages.upstreamIn : stages.proxyIn).push(epochMs());
+});
+subscribe('net.server.socket', ({ socket }) => {
+  if (stages.on && socket.localPort !== upstreamServer?.address().port) stages.proxyAccept.push(epochMs());
+});
+subscribe('net.client.socket', () => {
+  if (stages.on) stages.upstreamConnect.push(epochMs());
+});
 
 async function start() {
   let upstreamUrl = process.env.BENCH_UPSTREAM;
   if (!upstreamUrl) {
-    upstreamUrl = (await startFakeUpstream()).url;
+    const fake = await startFakeUpstream();
+    upstreamUrl = fake.url;
+    upstreamServer = fake.server;
   }
   if (role === 'direct') return { url: upstreamUrl };
   if (role === 'raw' || role === 'express') {
@@ -122,6 +142,10 @@ process.on('message', async (msg) => {
       loopBusyMaxMs,
       ...statsExtra(),
     });
+  } else if (msg?.type === 'stages') {
+    const { proxyAccept, proxyIn, upstreamConnect, upstreamIn } = stages;
+    process.send({ type: 'stages', proxyAccept, proxyIn, upstreamConnect, upstreamIn });
+    Object.assign(stages, { on: msg.on, proxyAccept: [], proxyIn: [], upstreamConnect: [], upstreamIn: [] });
   } else if (msg?.type === 'stop') {
     await stopProfile();
     await close();

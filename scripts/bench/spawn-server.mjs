@@ -58,6 +58,12 @@ export async function spawnServer(role, opts = {}) {
       child.send({ type: 'stats', ...opts });
       return reply;
     },
+    /** Stage times since the last call (server-child.mjs); `on` starts or stops recording. */
+    async stages(on) {
+      const reply = nextMessage(child, 'stages');
+      child.send({ type: 'stages', on });
+      return reply;
+    },
     async stop() {
       if (child.exitCode !== null) return;
       const exited = once(child, 'exit');

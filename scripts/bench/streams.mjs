@@ -51,7 +51,7 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
   const t0 = performance.now();
   const results = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const r = { firstMs: NaN, endMs: NaN, bytes: 0, ok: false };
+      const r = { headersMs: NaN, firstMs: NaN, endMs: NaN, bytes: 0, ok: false };
       try {
         const res = await request(t.url + PATH, {
           method: 'POST',
@@ -62,6 +62,7 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
           bodyTimeout: timeoutMs,
           signal: AbortSignal.timeout(timeoutMs),
         });
+        r.headersMs = performance.now() - t0;
         for await (const c of res.body) {
           if (res.statusCode !== 200 && !r.error)
             r.error = `HTTP ${res.statusCode}: ${String(c).slice(0, 300)}`;
@@ -78,6 +79,7 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
     }),
   );
   await agent.close();
+  results.t0EpochMs = performance.timeOrigin + t0;
   return results;
 }
 
@@ -103,10 +105,29 @@ async function sample(t, gc = false) {
   };
 }
 
-async function slowStreams(targets, n, events, intervalMs) {
+/** Serves short streams at c=32 for up to `ms` (at most 4,000), unmeasured: the burst then meets
+ *  each proxy in the state it spends the day in (JIT-compiled, lazily loaded modules in), as the
+ *  proxy bench does (bench.mjs, --jit-warmup). Without it the burst measured Shimmy's cold start:
+ *  its first hundreds of requests run its far larger request path in the interpreter. */
+async function warmUp(t, ms) {
+  const until = performance.now() + ms;
+  let sent = 0;
+  const worker = async () => {
+    while (performance.now() < until && sent < 4_000) {
+      sent++;
+      await concurrent(t, { n: 1, body: smallBody, answer: 'big', timeoutMs: 10_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return sent;
+}
+
+async function slowStreams(targets, n, events, intervalMs, warmMs) {
   const rows = {};
   for (const t of targets) {
+    if (warmMs > 0) await warmUp(t, warmMs);
     const before = await sample(t, true);
+    await t.server.stages(true);
     const run = concurrent(t, {
       n,
       body: smallBody,
@@ -119,6 +140,7 @@ async function slowStreams(targets, n, events, intervalMs) {
     const mid = await sample(t, true);
     const res = await run;
     const after = await sample(t);
+    const stageTimes = await t.server.stages(false);
     const ok = res.filter((r) => r.ok);
     const open = res.filter(
       (r) => r.firstMs < (events * intervalMs) / 2 && !(r.endMs < (events * intervalMs) / 2),
@@ -138,13 +160,40 @@ async function slowStreams(targets, n, events, intervalMs) {
       readsPerEvent: (after.syscr - before.syscr) / (n * (events + 3)),
       midwayOpen: open,
       perOpenStreamKb: open > 0 ? (mid.mem - before.mem) / open / 1024 : NaN,
+      stages: stageSpread(res, stageTimes),
     };
     const r = rows[t.name];
     console.log(
       `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event (${r.writesPerEvent.toFixed(2)} write, ${r.readsPerEvent.toFixed(2)} read syscalls); midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
     );
+    console.log(
+      `    stages, ms from the first request sent (p50 / p90 / p99 / max, count): ${Object.entries(r.stages)
+        .map(([k, v]) => `${k} ${v.map((x) => x.toFixed(0)).join(' / ')}`)
+        .join('; ')}`,
+    );
   }
   return rows;
+}
+
+/** When each stage of the streams happened, as a spread over the streams: the proxy accepted the
+ *  connection, read the request, opened an upstream socket, the fake upstream got the request,
+ *  the client got the headers and the first body byte (ms since the burst began). The stages are
+ *  not linked stream by stream; each spread is its own, so a stage whose p99 jumps is where the
+ *  tail builds up. */
+function stageSpread(res, times) {
+  const spread = (ms) => {
+    const s = ms.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    return [pct(s, 0.5), pct(s, 0.9), pct(s, 0.99), s.at(-1), s.length];
+  };
+  const since = (list) => list.map((x) => x - res.t0EpochMs);
+  return {
+    accept: spread(since(times.proxyAccept)),
+    request: spread(since(times.proxyIn)),
+    connect: spread(since(times.upstreamConnect)),
+    upstream: spread(since(times.upstreamIn)),
+    headers: spread(res.map((r) => r.headersMs)),
+    first: spread(res.map((r) => r.firstMs)),
+  };
 }
 
 /** RSS added per open stream once each holds a whole `answerBytes` answer (not yet ended), after
@@ -195,7 +244,8 @@ export async function runStreamsBench(opts = {}) {
   console.log(`\nStreams and big bodies (issue 16): parts ${parts.join(', ')}; load ${load()}`);
   const targets = parts.some((p) => p !== 'bodies') ? await startTargets(opts.profile) : [];
   try {
-    if (parts.includes('slow')) out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50);
+    if (parts.includes('slow'))
+      out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50, opts.slowWarmupMs ?? 3_000);
     if (parts.includes('memory')) {
       out.memory = {};
       for (const bytes of [75_000, 373_000])
@@ -228,6 +278,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       parts: { type: 'string', default: 'slow,memory,bodies' },
       'slow-streams': { type: 'string', default: '1000' },
       'memory-streams': { type: 'string', default: '200' },
+      // Short streams served, unmeasured, before the slow burst (0: the burst meets a cold process).
+      'slow-warmup': { type: 'string', default: '3000' },
       // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file.
       profile: { type: 'string' },
     },
@@ -236,6 +288,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     parts: values.parts.split(','),
     slowStreams: Number(values['slow-streams']),
     memoryStreams: Number(values['memory-streams']),
+    slowWarmupMs: Number(values['slow-warmup']),
     profile: values.profile,
   });
 }
