@@ -6,18 +6,21 @@
 // Per target: throughput at c=2, the longest event-loop block meanwhile (and the longest with the
 // main thread's CPU to show for it), peak RSS at 8 concurrent and RSS once they are done.
 //
-// What the block figures leave out: the full GCs the bench itself forces to read a settled RSS
-// (`stats({gc:true})`; a Mark-Compact of the whole heap, ~10–40 ms, that no request causes) used to
-// land inside the measured window of the 8-concurrent pass and be reported as the proxy's block.
+// What the block figures leave out (both were counted as the proxy's blocks before): the full GCs
+// the bench forces to read a settled RSS (a Mark-Compact of the whole heap, ~10–60 ms, that no
+// request causes), and the bench's own questions to the child (its stats handler builds Shimmy's
+// spend snapshot): RSS and CPU during a pass are read from /proc, and the child resets its loop
+// figures only once its probes have seen the handler's own work (server-child.mjs).
 //
 // `node scripts/bench/bodies.mjs [--targets raw,shimmy,shimmy$] [--rounds 1] [--profile DIR]
 // [--trace-gc] [--block-log MS] [--base DIST --targets raw,base,shimmy,base$,shimmy$]`;
 // `npm run bench -- --streams` runs it (streams.mjs, part `bodies`). --base runs targets base and
 // base$ from another build's dist/ (an A/B with the same bench in one run). --profile writes DIR/<target>.cpuprofile for each Shimmy child; --trace-gc and
 // --block-log print each child's GCs and every event-loop block of at least MS ms (with the time
-// since start, as --trace-gc prints it, and the main thread's CPU meanwhile) to match them up.
+// since start, as --trace-gc prints it, and the main thread's CPU meanwhile) to match them up;
+// with both --profile and --block-log, profile-blocks.mjs prints what each block was made of.
 // Needs dist/ (`npm run build:core`). Every load is bounded in count and time.
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -69,6 +72,7 @@ async function startTargets(names, { profileDir, traceGc, blockLogMs, baseDist }
       blockLogMs,
       ...(profileDir && role === 'shimmy' ? { cpuProfile: join(profileDir, `${name}.cpuprofile`) } : {}),
     });
+    if (blockLogMs || profileDir) console.log(`  ${name}: pid ${server.pid}`);
     targets.push({
       name,
       server,
@@ -98,6 +102,17 @@ async function send(t, agent, body) {
   }
 }
 
+/** The child's resident set (Linux /proc; the child's own figure elsewhere is asked of it). */
+function rssOf(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, 'latin1');
+  return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1]) * 1024;
+}
+
+/** The child's main thread's CPU time in µs (Linux schedstat, ns), read without asking it. */
+function mainThreadCpuMicros(pid) {
+  return Number(readFileSync(`/proc/${pid}/task/${pid}/schedstat`, 'latin1').split(' ')[0]) / 1000;
+}
+
 /** A forced full GC in the child, then a pause so the loop probes have seen it, then a reset:
  *  what the bench does to read RSS is not counted as a block of the proxy's. */
 async function settle(t) {
@@ -112,6 +127,7 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   let failed;
   // Throughput and the longest event-loop block, `count` requests at c=concurrency.
   await settle(t);
+  const cpu0 = mainThreadCpuMicros(t.server.pid);
   const t0 = performance.now();
   let started = 0;
   const worker = async () => {
@@ -122,22 +138,19 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   };
   await Promise.all(Array.from({ length: concurrency }, worker));
   const elapsed = (performance.now() - t0) / 1000;
+  const passCpu = mainThreadCpuMicros(t.server.pid);
   const pass = await t.server.stats({ resetLoop: true });
   // Peak RSS with `peakConcurrency` bodies in flight at once, sampled every 20 ms, from a settled
   // process (the dead buffers of the throughput pass are not what 8 bodies in flight hold).
   const idle = await settle(t);
+  // RSS read from /proc, not asked of the child: a stats message runs in the child's event loop
+  // (and Shimmy's builds its spend snapshot, 20–50 ms of time-zone work on a loaded VM), which the
+  // loop probes then counted as the proxy's own block.
   let peak = idle;
-  let peakHeap = 0;
-  let peakExternal = 0;
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const s = await t.server.stats();
-      if (s.rssBytes > peak) {
-        peak = s.rssBytes;
-        peakHeap = s.heapUsedBytes;
-        peakExternal = s.externalBytes;
-      }
+      peak = Math.max(peak, rssOf(t.server.pid));
       await pause(20);
     }
   })();
@@ -153,13 +166,14 @@ async function measure(t, body, count, concurrency, peakConcurrency) {
   await agent.close();
   return {
     reqPerS: count / elapsed,
+    // The event loop's own CPU per body (main thread, /proc): what a body costs the loop however
+    // loaded the machine is; wall-clock throughput swings 3x between rounds at a load of 10.
+    cpuMsPerBody: (passCpu - cpu0) / 1000 / count,
     mbPerS: (count * body.length) / 2 ** 20 / elapsed,
     loopMaxMs: Math.max(pass.loopMaxMs, burst.loopMaxMs),
     loopBusyMaxMs: Math.max(pass.loopBusyMaxMs, burst.loopBusyMaxMs),
     idleRssBytes: idle,
     peakRssBytes: peak,
-    peakHeapBytes: peakHeap,
-    peakExternalBytes: peakExternal,
     afterRssBytes: after,
     firstError: failed ?? errors.find(Boolean),
   };
@@ -181,7 +195,7 @@ export async function runBodiesBench(opts = {}) {
       for (const t of targets) {
         const m = (row[t.name] = await measure(t, body, 8, 2, 8));
         console.log(
-          `  ${mb(body.length)} MB bodies ${t.name.padEnd(7)} ${m.mbPerS.toFixed(0)} MB/s (${m.reqPerS.toFixed(2)} req/s at c=2), longest loop block ${m.loopMaxMs.toFixed(0)} ms (${m.loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(m.idleRssBytes)} → peak ${mb(m.peakRssBytes)} MB at 8 concurrent (heap ${mb(m.peakHeapBytes)}, external ${mb(m.peakExternalBytes)}) → ${mb(m.afterRssBytes)} MB after (load ${load()})${m.firstError ? `, error: ${m.firstError}` : ''}`,
+          `  ${mb(body.length)} MB bodies ${t.name.padEnd(7)} ${m.mbPerS.toFixed(0)} MB/s (${m.reqPerS.toFixed(2)} req/s at c=2, ${m.cpuMsPerBody.toFixed(0)} ms main-thread CPU per body), longest loop block ${m.loopMaxMs.toFixed(0)} ms (${m.loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(m.idleRssBytes)} → peak ${mb(m.peakRssBytes)} MB at 8 concurrent → ${mb(m.afterRssBytes)} MB after (load ${load()})${m.firstError ? `, error: ${m.firstError}` : ''}`,
         );
       }
       out.rounds.push(row);
@@ -198,6 +212,7 @@ export async function runBodiesBench(opts = {}) {
       loopBusyMaxMs: Math.max(...rows.map((m) => m.loopBusyMaxMs)),
       peakRssBytes: Math.max(...rows.map((m) => m.peakRssBytes)),
       mbPerS: rows.reduce((n, m) => n + m.mbPerS, 0) / rows.length,
+      cpuMsPerBody: rows.reduce((n, m) => n + m.cpuMsPerBody, 0) / rows.length,
     };
   }
   const raw = out.raw;
@@ -205,7 +220,7 @@ export async function runBodiesBench(opts = {}) {
   for (const name of names.filter((n) => n !== 'raw')) {
     const s = out[name];
     console.log(
-      `20 MB bodies, ${name.replace('$', ' with a USD budget')}: ${raw ? `throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; ` : ''}longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy)${raw ? ` vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy)` : ''} (target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)})${raw ? `, raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)})` : ''}; RSS after: ${mb(s.afterRssBytes)} MB; the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
+      `20 MB bodies, ${name.replace('$', ' with a USD budget')}: ${raw ? `throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; main-thread CPU per body ${s.cpuMsPerBody.toFixed(0)} ms vs raw ${raw.cpuMsPerBody.toFixed(0)} ms; ` : ''}longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy)${raw ? ` vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy)` : ''} (target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)})${raw ? `, raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)})` : ''}; RSS after: ${mb(s.afterRssBytes)} MB; the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
     );
   }
   return out;
