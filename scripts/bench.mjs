@@ -23,7 +23,7 @@
 //
 // Flags: --duration MS (6000 measured per target and scenario) --rounds N (6) --warmup MS (150 per
 // round) --jit-warmup MS (2000 per target and scenario, once, before the measured rounds)
-// --only c1,c32,s32 (just those scenarios) --split --no-express --profile (CPU-profile the Shimmy
+// --only c1,c32,s32 (just those scenarios) --budget USD (Shimmy's tool under that daily budget) --split --no-express --profile (CPU-profile the Shimmy
 // child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
 // with scripts/bench/top-self-time.mjs) --ledger-records N (1000000, issue 15's size; 5000000 for
 // the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone)
@@ -56,6 +56,9 @@ const { values: args } = parseArgs({
     'startup-rounds': { type: 'string', default: '5' },
     'rss-requests': { type: 'string', default: '100000' },
     only: { type: 'string' },
+    // Shimmy's bench tool under a daily USD budget this large (every request token-counted at
+    // admit, every stream's running cost checked per chunk); unset: no budget, as before.
+    budget: { type: 'string' },
     // Issue 16's stream and big-body figures (scripts/bench/streams.mjs): a few minutes, so opt-in.
     streams: { type: 'boolean', default: false },
     'streams-parts': { type: 'string', default: 'slow,memory,bodies' },
@@ -119,6 +122,7 @@ async function startTarget(name, upstreamUrl) {
   const server = await spawnServer(name, {
     upstreamUrl: name === 'direct' ? undefined : upstreamUrl,
     cpuProfile,
+    budgetUsd: name === 'shimmy' && args.budget ? Number(args.budget) : undefined,
   });
   // In --split mode "direct" talks to the shared upstream process, not to its own.
   const url = name === 'direct' && upstreamUrl ? upstreamUrl : server.url;

@@ -5,6 +5,7 @@
 // IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
 // (+ Shimmy's spend).
 import { existsSync, readFileSync } from 'node:fs';
+import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { startCpuProfile } from './cpu-profiler.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
@@ -14,11 +15,30 @@ import { startShimmy } from './start-shimmy.mjs';
 const role = process.argv[2];
 let close = async () => {};
 let statsExtra = () => ({});
+let upstreamServer;
+
+// Stage times (streams.mjs, slow part: {type:'stages', on}): when each request reached the proxy,
+// when an upstream socket was opened and when each request reached the in-process fake upstream,
+// in ms since the Unix epoch (performance.timeOrigin-based, comparable with the parent's).
+const stages = { on: false, proxyAccept: [], proxyIn: [], upstreamConnect: [], upstreamIn: [] };
+const epochMs = () => performance.timeOrigin + performance.now();
+subscribe('http.server.request.start', ({ server }) => {
+  if (!stages.on) return;
+  (server === upstreamServer ? stages.upstreamIn : stages.proxyIn).push(epochMs());
+});
+subscribe('net.server.socket', ({ socket }) => {
+  if (stages.on && socket.localPort !== upstreamServer?.address().port) stages.proxyAccept.push(epochMs());
+});
+subscribe('net.client.socket', () => {
+  if (stages.on) stages.upstreamConnect.push(epochMs());
+});
 
 async function start() {
   let upstreamUrl = process.env.BENCH_UPSTREAM;
   if (!upstreamUrl) {
-    upstreamUrl = (await startFakeUpstream()).url;
+    const fake = await startFakeUpstream();
+    upstreamUrl = fake.url;
+    upstreamServer = fake.server;
   }
   if (role === 'direct') return { url: upstreamUrl };
   if (role === 'raw' || role === 'express') {
@@ -50,6 +70,7 @@ loopDelay.enable();
 // shows long loop delays with no CPU behind them; a block this thread caused itself has both
 // (BENCH_BUSY_BLOCKS=1 only).
 let busyMaxMs = 0;
+const blockLogMs = Number(process.env.BENCH_BLOCK_LOG ?? 0);
 if (process.env.BENCH_BUSY_BLOCKS) {
   const schedstat = `/proc/self/task/${process.pid}/schedstat`;
   const mainThreadMs = () => Number(readFileSync(schedstat, 'latin1').split(' ')[0]) / 1e6;
@@ -65,6 +86,12 @@ if (process.env.BENCH_BUSY_BLOCKS) {
     const w = performance.now();
     const c = cpuMsNow();
     busyMaxMs = Math.max(busyMaxMs, Math.min(w - wall, c - cpu));
+    // BENCH_BLOCK_LOG=ms: every block that long, with when (ms since start, as --trace-gc prints;
+    // hr: the monotonic clock in µs, as a .cpuprofile's timestamps, for profile-blocks.mjs).
+    if (blockLogMs && w - wall >= blockLogMs)
+      console.log(
+        `[${process.pid}] block at ${w.toFixed(0)} ms: ${(w - wall).toFixed(1)} ms wall, ${(c - cpu).toFixed(1)} ms main-thread CPU, hr ${process.hrtime.bigint() / 1000n}`,
+      );
     wall = w;
     cpu = c;
   }, 1).unref();
@@ -95,15 +122,11 @@ process.on('message', async (msg) => {
   if (msg?.type === 'stats') {
     const loopMaxMs = loopDelay.max / 1e6;
     const loopBusyMaxMs = busyMaxMs;
-    if (msg.resetLoop) {
-      loopDelay.reset();
-      busyMaxMs = 0;
-    }
     // {gc:true}: what is retained, not garbage not yet collected (spawn-server passes --expose-gc).
     if (msg.gc) globalThis.gc?.();
     const m = process.memoryUsage();
     const cpu = process.cpuUsage();
-    process.send({
+    const reply = {
       type: 'stats',
       rssBytes: m.rss,
       heapUsedBytes: m.heapUsed,
@@ -115,7 +138,19 @@ process.on('message', async (msg) => {
       loopMaxMs,
       loopBusyMaxMs,
       ...statsExtra(),
-    });
+    };
+    if (!msg.resetLoop) return process.send(reply);
+    // Reset once the probes have seen this handler's own work (Shimmy's spend snapshot is tens of
+    // ms on a loaded VM), then reply: the next window holds the proxy's blocks, not the bench's.
+    setTimeout(() => {
+      loopDelay.reset();
+      busyMaxMs = 0;
+      process.send(reply);
+    }, 5);
+  } else if (msg?.type === 'stages') {
+    const { proxyAccept, proxyIn, upstreamConnect, upstreamIn } = stages;
+    process.send({ type: 'stages', proxyAccept, proxyIn, upstreamConnect, upstreamIn });
+    Object.assign(stages, { on: msg.on, proxyAccept: [], proxyIn: [], upstreamConnect: [], upstreamIn: [] });
   } else if (msg?.type === 'stop') {
     await stopProfile();
     await close();

@@ -27,7 +27,7 @@ function nextMessage(child, type) {
 
 /**
  * @param {'direct'|'raw'|'express'|'shimmy'} role
- * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number, busyBlocks?: boolean }} [opts] cpuProfile: a .cpuprofile file to write; busyBlocks: track loopBusyMaxMs
+ * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number, busyBlocks?: boolean, execArgv?: string[], blockLogMs?: number, env?: Record<string, string> }} [opts] cpuProfile: a .cpuprofile file to write; busyBlocks: track loopBusyMaxMs; execArgv: more node flags for the child (--trace-gc); blockLogMs: print every loop block that long (with busyBlocks); env: more environment for the child
  */
 export async function spawnServer(role, opts = {}) {
   const env = { ...process.env };
@@ -39,9 +39,12 @@ export async function spawnServer(role, opts = {}) {
   if (opts.budgetUsd) env.BENCH_TOOL_LIMITS = JSON.stringify({ dailyUsd: opts.budgetUsd });
   if (opts.busyBlocks) env.BENCH_BUSY_BLOCKS = '1';
   else delete env.BENCH_BUSY_BLOCKS;
+  if (opts.blockLogMs) env.BENCH_BLOCK_LOG = String(opts.blockLogMs);
+  else delete env.BENCH_BLOCK_LOG;
+  Object.assign(env, opts.env);
   const child = fork(CHILD, [role], {
     env,
-    execArgv: [...process.execArgv, '--expose-gc'],
+    execArgv: [...process.execArgv, '--expose-gc', ...(opts.execArgv ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextMessage(child, 'ready');
@@ -53,6 +56,12 @@ export async function spawnServer(role, opts = {}) {
     async stats(opts = {}) {
       const reply = nextMessage(child, 'stats');
       child.send({ type: 'stats', ...opts });
+      return reply;
+    },
+    /** Stage times since the last call (server-child.mjs); `on` starts or stops recording. */
+    async stages(on) {
+      const reply = nextMessage(child, 'stages');
+      child.send({ type: 'stages', on });
       return reply;
     },
     async stop() {

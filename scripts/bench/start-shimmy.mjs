@@ -23,7 +23,9 @@ async function admin(core, method, path, body) {
  * `rendererDir`: serve that built dashboard instead of dist/renderer.
  */
 export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools = [], rendererDir } = {}) {
-  const corePath = join(import.meta.dirname, '../../dist/main/core/start-core.js');
+  // BENCH_CORE_DIST: another build's dist/ (an A/B against a base build with today's bench scripts).
+  const dist = process.env.BENCH_CORE_DIST ?? join(import.meta.dirname, '../../dist');
+  const corePath = join(dist, 'main/core/start-core.js');
   const { startCore } = await import(pathToFileURL(corePath).href);
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'shimmy-bench-')));
   // The openai provider points at the fake upstream before start: a SHIMMY_KEY_* key is bound to

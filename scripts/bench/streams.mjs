@@ -3,10 +3,7 @@
 //   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99,
 //           event-loop CPU per relayed event, heap + buffers per open stream midway
 //   memory  memory per open stream holding a 75 kB and a 373 kB answer (child RSS delta / streams)
-//   bodies  20 MB `stream: true` chat requests without stream_options (Shimmy adds include_usage):
-//           throughput at c=2, the longest event-loop block meanwhile (and the longest with the main
-//           thread's CPU to show for it), peak RSS at 8 concurrent and RSS once they are done;
-//           Shimmy also with a USD budget (token counts); the upstream runs in a child of its own
+//   bodies  20 MB bodies: bodies.mjs (its own options: profiles, GC traces, an A/B build)
 // `npm run bench -- --streams` runs them after the proxy bench; alone:
 // `node scripts/bench/streams.mjs [--parts slow,memory,bodies] [--slow-streams 1000] [--rounds 1]`.
 // Needs dist/ (`npm run build:core`). Every load is bounded in count and time.
@@ -14,6 +11,7 @@ import { parseArgs } from 'node:util';
 import { readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { Agent, request } from 'undici';
+import { runBodiesBench } from './bodies.mjs';
 import { spawnServer } from './spawn-server.mjs';
 
 const PATH = '/v1/chat/completions';
@@ -23,21 +21,7 @@ const smallBody = JSON.stringify({
   messages: [{ role: 'user', content: 'Stream me a long answer.' }],
 });
 
-/** A realistic 20 MB agent context: 2,000 turns of ~10 kB, no stream_options. */
-function bigBody(bytes) {
-  const turn = 'The build failed in step 3 because the cache key changed; here is the log. '.repeat(135);
-  const messages = [];
-  let size = 0;
-  for (let i = 0; size < bytes - 200; i++) {
-    const m = { role: i % 2 ? 'assistant' : 'user', content: `${i}: ${turn}` };
-    size += JSON.stringify(m).length + 1;
-    messages.push(m);
-  }
-  return Buffer.from(JSON.stringify({ model: 'gpt-4o-mini', stream: true, messages }));
-}
-
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
-const mb = (b) => (b / 2 ** 20).toFixed(1);
 const load = () =>
   loadavg()
     .map((l) => l.toFixed(1))
@@ -67,7 +51,7 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
   const t0 = performance.now();
   const results = await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      const r = { firstMs: NaN, endMs: NaN, bytes: 0, ok: false };
+      const r = { headersMs: NaN, firstMs: NaN, endMs: NaN, bytes: 0, ok: false };
       try {
         const res = await request(t.url + PATH, {
           method: 'POST',
@@ -78,6 +62,7 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
           bodyTimeout: timeoutMs,
           signal: AbortSignal.timeout(timeoutMs),
         });
+        r.headersMs = performance.now() - t0;
         for await (const c of res.body) {
           if (res.statusCode !== 200 && !r.error)
             r.error = `HTTP ${res.statusCode}: ${String(c).slice(0, 300)}`;
@@ -94,6 +79,7 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
     }),
   );
   await agent.close();
+  results.t0EpochMs = performance.timeOrigin + t0;
   return results;
 }
 
@@ -119,10 +105,29 @@ async function sample(t, gc = false) {
   };
 }
 
-async function slowStreams(targets, n, events, intervalMs) {
+/** Serves short streams at c=32 for up to `ms` (at most 4,000), unmeasured: the burst then meets
+ *  each proxy in the state it spends the day in (JIT-compiled, lazily loaded modules in), as the
+ *  proxy bench does (bench.mjs, --jit-warmup). Without it the burst measured Shimmy's cold start:
+ *  its first hundreds of requests run its far larger request path in the interpreter. */
+async function warmUp(t, ms) {
+  const until = performance.now() + ms;
+  let sent = 0;
+  const worker = async () => {
+    while (performance.now() < until && sent < 4_000) {
+      sent++;
+      await concurrent(t, { n: 1, body: smallBody, answer: 'big', timeoutMs: 10_000 });
+    }
+  };
+  await Promise.all(Array.from({ length: 32 }, worker));
+  return sent;
+}
+
+async function slowStreams(targets, n, events, intervalMs, warmMs) {
   const rows = {};
   for (const t of targets) {
+    if (warmMs > 0) await warmUp(t, warmMs);
     const before = await sample(t, true);
+    await t.server.stages(true);
     const run = concurrent(t, {
       n,
       body: smallBody,
@@ -135,6 +140,7 @@ async function slowStreams(targets, n, events, intervalMs) {
     const mid = await sample(t, true);
     const res = await run;
     const after = await sample(t);
+    const stageTimes = await t.server.stages(false);
     const ok = res.filter((r) => r.ok);
     const open = res.filter(
       (r) => r.firstMs < (events * intervalMs) / 2 && !(r.endMs < (events * intervalMs) / 2),
@@ -154,13 +160,40 @@ async function slowStreams(targets, n, events, intervalMs) {
       readsPerEvent: (after.syscr - before.syscr) / (n * (events + 3)),
       midwayOpen: open,
       perOpenStreamKb: open > 0 ? (mid.mem - before.mem) / open / 1024 : NaN,
+      stages: stageSpread(res, stageTimes),
     };
     const r = rows[t.name];
     console.log(
       `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event (${r.writesPerEvent.toFixed(2)} write, ${r.readsPerEvent.toFixed(2)} read syscalls); midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
     );
+    console.log(
+      `    stages, ms from the first request sent (p50 / p90 / p99 / max, count): ${Object.entries(r.stages)
+        .map(([k, v]) => `${k} ${v.map((x) => x.toFixed(0)).join(' / ')}`)
+        .join('; ')}`,
+    );
   }
   return rows;
+}
+
+/** When each stage of the streams happened, as a spread over the streams: the proxy accepted the
+ *  connection, read the request, opened an upstream socket, the fake upstream got the request,
+ *  the client got the headers and the first body byte (ms since the burst began). The stages are
+ *  not linked stream by stream; each spread is its own, so a stage whose p99 jumps is where the
+ *  tail builds up. */
+function stageSpread(res, times) {
+  const spread = (ms) => {
+    const s = ms.filter((x) => Number.isFinite(x)).sort((a, b) => a - b);
+    return [pct(s, 0.5), pct(s, 0.9), pct(s, 0.99), s.at(-1), s.length];
+  };
+  const since = (list) => list.map((x) => x - res.t0EpochMs);
+  return {
+    accept: spread(since(times.proxyAccept)),
+    request: spread(since(times.proxyIn)),
+    connect: spread(since(times.upstreamConnect)),
+    upstream: spread(since(times.upstreamIn)),
+    headers: spread(res.map((r) => r.headersMs)),
+    first: spread(res.map((r) => r.firstMs)),
+  };
 }
 
 /** RSS added per open stream once each holds a whole `answerBytes` answer (not yet ended), after
@@ -204,85 +237,6 @@ async function memoryPerStream(targets, n, answerBytes) {
   return rows;
 }
 
-/** Raw and Shimmy (and Shimmy with its bench tool under a USD budget, so every body is token
- *  counted) in front of one fake upstream in a child of its own: an upstream in the proxy's process
- *  buffers each 20 MB body it receives (its copies and searches were the longest event-loop blocks
- *  and ~100 MB of the peak RSS measured for either proxy). */
-async function bodyTargets() {
-  const upstream = await spawnServer('direct');
-  const targets = [];
-  for (const [name, role, budgetUsd] of [
-    ['raw', 'raw'],
-    ['shimmy', 'shimmy'],
-    ['shimmy$', 'shimmy', 1000],
-  ]) {
-    const server = await spawnServer(role, { upstreamUrl: upstream.url, busyBlocks: true, budgetUsd });
-    targets.push({
-      name,
-      server,
-      url: server.url,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token ?? 'sk-bench'}` },
-    });
-  }
-  return { targets, upstream };
-}
-
-async function bigBodies(targets, body, count, concurrency, peakConcurrency) {
-  const rows = {};
-  for (const t of targets) {
-    // Throughput and the longest event-loop block, `count` requests at c=concurrency.
-    await t.server.stats({ resetLoop: true });
-    const t0 = performance.now();
-    let done = 0;
-    let failed;
-    const worker = async () => {
-      while (done < count) {
-        done++;
-        const [r] = await concurrent(t, { n: 1, body, answer: 'big', timeoutMs: 120_000 });
-        if (!r.ok) failed ??= r.error ?? 'no answer';
-      }
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    const elapsed = (performance.now() - t0) / 1000;
-    const { loopMaxMs, loopBusyMaxMs } = await t.server.stats({ resetLoop: true });
-    // Peak RSS with `peakConcurrency` bodies in flight at once, sampled every 20 ms.
-    // After a full GC: the dead buffers of the throughput pass are not what 8 bodies in flight hold.
-    const idle = (await t.server.stats({ gc: true })).rssBytes;
-    let peak = idle;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        peak = Math.max(peak, (await t.server.stats()).rssBytes);
-        await new Promise((r) => setTimeout(r, 20));
-      }
-    })();
-    const res = await concurrent(t, { n: peakConcurrency, body, answer: 'big', timeoutMs: 120_000 });
-    sampling = false;
-    await sampler;
-    const peakLoop = await t.server.stats({ resetLoop: true });
-    // What the process keeps once the burst is over (after a full GC and a moment for the freed
-    // buffers to be released): an allocator that keeps freed 20 MB blocks shows here.
-    await t.server.stats({ gc: true });
-    await new Promise((r) => setTimeout(r, 1_000));
-    const after = (await t.server.stats({ gc: true })).rssBytes;
-    rows[t.name] = {
-      reqPerS: count / elapsed,
-      mbPerS: (count * body.length) / 2 ** 20 / elapsed,
-      loopMaxMs: Math.max(loopMaxMs, peakLoop.loopMaxMs),
-      loopBusyMaxMs: Math.max(loopBusyMaxMs, peakLoop.loopBusyMaxMs),
-      idleRssBytes: idle,
-      peakRssBytes: peak,
-      afterRssBytes: after,
-      peakOk: res.filter((r) => r.ok).length,
-      firstError: failed ?? res.find((r) => !r.ok)?.error,
-    };
-    console.log(
-      `  ${mb(body.length)} MB bodies ${t.name.padEnd(6)} ${rows[t.name].mbPerS.toFixed(0)} MB/s (${rows[t.name].reqPerS.toFixed(2)} req/s at c=${concurrency}), longest loop block ${rows[t.name].loopMaxMs.toFixed(0)} ms (${rows[t.name].loopBusyMaxMs.toFixed(0)} ms with the CPU to show for it), RSS ${mb(idle)} → peak ${mb(peak)} MB at ${peakConcurrency} concurrent → ${mb(after)} MB after (load ${load()})${rows[t.name].firstError ? `, error: ${rows[t.name].firstError}` : ''}`,
-    );
-  }
-  return rows;
-}
-
 /** Runs the chosen parts; returns their figures with the ratios to raw. */
 export async function runStreamsBench(opts = {}) {
   const parts = opts.parts ?? ['slow', 'memory', 'bodies'];
@@ -290,7 +244,8 @@ export async function runStreamsBench(opts = {}) {
   console.log(`\nStreams and big bodies (issue 16): parts ${parts.join(', ')}; load ${load()}`);
   const targets = parts.some((p) => p !== 'bodies') ? await startTargets(opts.profile) : [];
   try {
-    if (parts.includes('slow')) out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50);
+    if (parts.includes('slow'))
+      out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50, opts.slowWarmupMs ?? 3_000);
     if (parts.includes('memory')) {
       out.memory = {};
       for (const bytes of [75_000, 373_000])
@@ -299,15 +254,8 @@ export async function runStreamsBench(opts = {}) {
   } finally {
     for (const t of targets) await t.server.stop();
   }
-  if (parts.includes('bodies')) {
-    const { targets: bodies, upstream } = await bodyTargets();
-    try {
-      out.bodies = await bigBodies(bodies, bigBody(20 * 2 ** 20), 8, 2, 8);
-    } finally {
-      for (const t of bodies) await t.server.stop();
-      await upstream.stop();
-    }
-  }
+  // Its own script (bodies.mjs), which prints its own summary lines.
+  if (parts.includes('bodies')) out.bodies = await runBodiesBench();
   const lines = [];
   if (out.slow) {
     const { raw, shimmy } = out.slow;
@@ -320,16 +268,6 @@ export async function runStreamsBench(opts = {}) {
       lines.push(
         `memory per open stream, ${Math.round(bytes / 1000)} kB answer: Shimmy ${r.shimmy.perStreamKb.toFixed(0)} kB vs raw ${r.raw.perStreamKb.toFixed(0)} kB = ${(r.shimmy.perStreamKb / r.raw.perStreamKb).toFixed(2)}× (target ≤ 2×)`,
       );
-  if (out.bodies) {
-    const { raw } = out.bodies;
-    const weight = 8 * 20;
-    for (const name of ['shimmy', 'shimmy$']) {
-      const s = out.bodies[name];
-      lines.push(
-        `20 MB bodies, ${name === 'shimmy' ? 'Shimmy' : 'Shimmy with a USD budget'}: throughput ${((100 * s.mbPerS) / raw.mbPerS).toFixed(0)}% of raw; longest loop block ${s.loopMaxMs.toFixed(0)} ms (${s.loopBusyMaxMs.toFixed(0)} ms busy) vs raw ${raw.loopMaxMs.toFixed(0)} ms (${raw.loopBusyMaxMs.toFixed(0)} ms busy; target ≤ 20 ms); peak RSS at 8 concurrent: ${mb(s.peakRssBytes)} MB (+${mb(s.peakRssBytes - s.idleRssBytes)}), raw ${mb(raw.peakRssBytes)} MB (+${mb(raw.peakRssBytes - raw.idleRssBytes)}); RSS after: ${mb(s.afterRssBytes)} MB, raw ${mb(raw.afterRssBytes)} MB; the bodies weigh ${weight} MB (target ≤ ${2 * weight} MB)`,
-      );
-    }
-  }
   for (const l of lines) console.log(l);
   return out;
 }
@@ -340,6 +278,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       parts: { type: 'string', default: 'slow,memory,bodies' },
       'slow-streams': { type: 'string', default: '1000' },
       'memory-streams': { type: 'string', default: '200' },
+      // Short streams served, unmeasured, before the slow burst (0: the burst meets a cold process).
+      'slow-warmup': { type: 'string', default: '3000' },
       // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file.
       profile: { type: 'string' },
     },
@@ -348,6 +288,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     parts: values.parts.split(','),
     slowStreams: Number(values['slow-streams']),
     memoryStreams: Number(values['memory-streams']),
+    slowWarmupMs: Number(values['slow-warmup']),
     profile: values.profile,
   });
 }

@@ -69,11 +69,11 @@ export class MessagesReader implements UsageReader {
     this.estimate.deferEvents(events, this.lastModel);
   }
 
-  usage(): Usage {
+  usage(atMost = false): Usage {
     const counts = this.counts;
     if (this.isFinal) return anthropicCountsToUsage(counts);
     // message_start reports output_tokens of 1 or so: the deltas seen since say more.
-    const output = Math.max(counts.output ?? 0, this.estimate.tokens());
+    const output = Math.max(counts.output ?? 0, this.estimate.tokens(atMost));
     return anthropicCountsToUsage({
       ...counts,
       input: this.started ? counts.input : this.inputEstimate(),

@@ -1,7 +1,6 @@
 // Pre-flight estimates of a request body: input tokens (for budget reservations and TPM) and the
 // output cap it asks for. Estimates lean high: reserving a little too much is safe, too little
 // lets a budget be overshot.
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import {
@@ -15,6 +14,7 @@ import {
   TOKENIZE_MAX_CHARS,
   type OpenAiEncoding,
 } from './token-count.js';
+import { cpuTurn } from '../proxy/cpu-turns.js';
 import { textOf, UnreadString } from './unread-string.js';
 import { field, isObject } from './usage-fields.js';
 import { geminiMaxOutputTokens, tallyGemini } from './estimate-gemini.js';
@@ -56,7 +56,6 @@ export function estimateInputTokens(
 
 /** Texts above this in total are counted off the event loop (estimateInputTokensSliced). */
 const SLICED_TEXT_CHARS = 256 * 1024;
-const SLICE_MS = 4;
 /** A big body's texts go to the tokenizer thread in batches of about this many characters: each
  *  decoded only for its batch, and each batch a few ms of the thread's time at most. */
 const BATCH_CHARS = 64 * 1024;
@@ -90,7 +89,6 @@ async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean
   let n = tally.tokens;
   let batch: Array<string | UnreadString> = [];
   let chars = 0;
-  let deadline = performance.now() + SLICE_MS;
   const count = async () => {
     const counts = await countOpenAiTokensEach(batch, asked, urgent);
     batch.forEach((text, i) => {
@@ -101,7 +99,6 @@ async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean
     });
     batch = [];
     chars = 0;
-    deadline = performance.now() + SLICE_MS;
   };
   for (const t of tally.texts) {
     const bound = unreadBound(t, family);
@@ -114,10 +111,8 @@ async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean
       chars += typeof text === 'string' ? text.length : text.byteLength;
     }
     if (chars >= BATCH_CHARS) await count();
-    else if (performance.now() >= deadline) {
-      await nextTurn();
-      deadline = performance.now() + SLICE_MS;
-    }
+    // The loop's time is shared with every other big body's sliced work (proxy/cpu-turns.ts).
+    else await cpuTurn();
   }
   if (batch.length > 0) await count();
   return n;

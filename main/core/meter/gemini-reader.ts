@@ -51,10 +51,10 @@ export class GeminiReader implements UsageReader {
     this.pending = Buffer.from(events);
   }
 
-  usage(): Usage {
+  usage(atMost = false): Usage {
     if (this.finalUsage) return this.finalUsage;
     this.readPending();
-    return this.latest ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+    return this.latest ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
   }
 
   get final(): boolean {

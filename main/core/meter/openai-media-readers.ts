@@ -81,8 +81,8 @@ export class TranscriptionReader extends MediaReader {
     this.estimate.deferEvents(events, undefined);
   }
 
-  override usage(): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+  override usage(atMost = false): Usage {
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
   }
 }
 

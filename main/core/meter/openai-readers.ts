@@ -51,8 +51,8 @@ export class ChatReader implements UsageReader {
     this.estimate.deferEvents(events, this.lastModel);
   }
 
-  usage(): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+  usage(atMost = false): Usage {
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
   }
 
   get final(): boolean {
@@ -162,8 +162,8 @@ export class ResponsesReader implements UsageReader {
     this.estimate.deferEvents(events, this.lastModel);
   }
 
-  usage(): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens());
+  usage(atMost = false): Usage {
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
   }
 
   get final(): boolean {

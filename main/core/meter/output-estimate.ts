@@ -86,7 +86,21 @@ export class OutputEstimator implements HeldEvents {
     return this.deferredChars + this.pendingChars;
   }
 
-  tokens(): number {
+  /**
+   * The output tokens so far. `atMost`: a bound the count never exceeds instead, from lengths
+   * alone — no parse of the events held, no hand-over to the tokenizer thread — for a check that
+   * only needs the exact count when the bound is too high (a budgeted stream checks its running
+   * cost on every chunk: exact, that parsed and tokenized each chunk as it came, with a wait on
+   * the tokenizer thread each time). OpenAI: every token stands for at least one UTF-8 byte
+   * (tokenUpperBound), a UTF-16 unit is at most 3 bytes, and a text's JSON in an event held
+   * unparsed is never shorter than the text. Others count characters, never more than the
+   * events hold.
+   */
+  tokens(atMost = false): number {
+    if (atMost) {
+      if (this.family !== 'openai') return anthropicTokensForChars(this.chars + this.deferredChars);
+      return this.counted + 3 * (this.pendingChars + this.deferredChars);
+    }
     if (this.deferred.length > 0) this.parseDeferred();
     if (this.family !== 'openai') return anthropicTokensForChars(this.chars);
     this.countPending();

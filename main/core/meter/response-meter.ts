@@ -38,8 +38,9 @@ export interface ResponseMeter {
   push(chunk: Buffer): Buffer;
   /** Upstream ended: returns any remaining bytes to forward and finalizes usage. */
   flush(): Buffer;
-  /** Usage as known now: the provider's final usage, else a running estimate. */
-  usage(): Usage;
+  /** Usage as known now: the provider's final usage, else a running estimate (`atMost`: with a
+   *  bound on the output estimate that costs no parse and no tokenizing; UsageReader.usage). */
+  usage(atMost?: boolean): Usage;
   /** True once the provider's own final usage was read (false for cut streams => record as estimated). */
   readonly final: boolean;
   /** The model the upstream said it used (response `model`), if seen. */
@@ -132,8 +133,8 @@ class Meter implements ResponseMeter {
     return EMPTY;
   }
 
-  usage(): Usage {
-    return typeof this.reader === 'object' ? this.reader.usage() : { ...ZERO_USAGE };
+  usage(atMost = false): Usage {
+    return typeof this.reader === 'object' ? this.reader.usage(atMost) : { ...ZERO_USAGE };
   }
 
   get final(): boolean {

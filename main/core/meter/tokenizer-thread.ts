@@ -6,7 +6,9 @@
 // requests meanwhile (with a budget, one 20 MB body's texts are seconds of counting). The thread
 // serves a sync request between two texts of an async batch: a sync caller waits for one text at
 // most. Until an encoding has loaded, both return null at once and the caller uses an upper bound
-// (token-count.ts): nothing ever waits for the load.
+// (token-count.ts): nothing ever waits for the load. A thread no count has used for a while is
+// stopped (its encoding weighs ~30 MB of RSS, issue 16) and loads again, in the background as at
+// first, when a count asks for it.
 /// <reference lib="es2024.sharedmemory" />
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -45,8 +47,21 @@ export const ENCODINGS = ['o200k_base', 'cl100k_base'] as const;
 export type LaneText = string | { json: Buffer };
 export type OpenAiEncoding = (typeof ENCODINGS)[number];
 
+/** A loaded encoding no count used for this long (up to twice it) is unloaded; the next count
+ *  gets the upper bound at once and loads it again. Reloading costs ~0.5 s of that thread's CPU. */
+export const IDLE_STOP_MS = 120_000;
+/** gpt-tokenizer's cache of merged pieces: 100,000 entries by default, ~130 B each (~13 MB). At
+ *  20,000 a million characters of code counts at about the same speed (its distinct pieces fit). */
+export const MERGE_CACHE_ENTRIES = 20_000;
+
+export interface TokenizerThreadOptions {
+  /** How long a loaded encoding may go unused before its thread is stopped (default IDLE_STOP_MS). */
+  idleStopMs?: number;
+}
+
 export interface TokenizerThread {
-  /** Starts loading every encoding in the background (idempotent); resolves once all are loaded. */
+  /** Starts loading every encoding in the background (idempotent); resolves once all are loaded.
+   *  Encodings loaded so are kept (tests, callers that need exact counts from the start). */
   start(): Promise<void>;
   /** The exact count, or null while the encoding is still loading (or the thread is gone); the
    *  first call for an encoding starts its load (once `startWhen`'s gate opens). */
@@ -89,19 +104,76 @@ interface Loading {
   laneRunning: boolean;
   loaded: Promise<void>;
   broken: boolean;
+  /** Requests handed over (the idle check compares it between two looks). */
+  uses: number;
+  /** Loaded by start(): never stopped for idleness. */
+  kept: boolean;
+  idleTimer?: NodeJS.Timeout;
+}
+
+/**
+ * Waits while `cell[index]` still holds `value`, up to `timeoutMs`; true once it changed. A wake-up
+ * alone proves nothing: the thread stores DONE and then notifies, so a waiter can see DONE without
+ * sleeping, read the answer and post its next request before that notify lands — which then ends
+ * the next wait with the request still unanswered. Taken as a timeout, that stale notify stopped
+ * the thread for good (every count an upper bound after) every ~25k requests of a loaded bench.
+ */
+export function waitWhile(cell: Int32Array, index: number, value: number, timeoutMs: number): boolean {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    if (Atomics.load(cell, index) !== value) return true;
+    const left = until - performance.now();
+    if (left <= 0) return false;
+    Atomics.wait(cell, index, value, left);
+  }
+}
+
+/** waitWhile without blocking: the event loop turns meanwhile. */
+async function waitAsyncWhile(cell: Int32Array, index: number, value: number, timeoutMs: number): Promise<boolean> {
+  const until = performance.now() + timeoutMs;
+  for (;;) {
+    if (Atomics.load(cell, index) !== value) return true;
+    const left = until - performance.now();
+    if (left <= 0) return false;
+    const waiting = Atomics.waitAsync(cell, index, value, left);
+    if (waiting.async) await waiting.value;
+  }
 }
 
 // Each encoding loads on a thread of its own, only once it is counted with: most traffic needs only
 // o200k_base, and every loaded encoding weighs tens of MB (issue 16's RSS target).
-export function createTokenizerThread(): TokenizerThread {
+export function createTokenizerThread({ idleStopMs = IDLE_STOP_MS }: TokenizerThreadOptions = {}): TokenizerThread {
   const threads = new Map<OpenAiEncoding, Loading>();
   const asked = new Set<OpenAiEncoding>();
   let gate: (() => Promise<void>) | undefined;
   let handOvers = 0;
 
-  function startOne(encoding: OpenAiEncoding): Promise<void> {
+  /** Stops `t` once a whole idleStopMs passed with no request handed to it and its lane empty. */
+  function watchIdle(encoding: OpenAiEncoding, t: Loading): void {
+    let seen = t.uses;
+    t.idleTimer = setTimeout(() => {
+      if (threads.get(encoding) !== t || t.kept) return;
+      if (t.uses !== seen || t.laneRunning || t.broken) {
+        seen = t.uses;
+        if (!t.broken) t.idleTimer?.refresh();
+        return;
+      }
+      // The next count finds no thread: it gets the bound at once and asks for a load (ready()).
+      threads.delete(encoding);
+      asked.delete(encoding);
+      t.broken = true;
+      void t.worker.terminate();
+    }, idleStopMs);
+    // One timer re-armed, firing once per idleStopMs at most: an idle proxy's wake-ups stay few.
+    t.idleTimer.unref();
+  }
+
+  function startOne(encoding: OpenAiEncoding, keep = false): Promise<void> {
     const running = threads.get(encoding);
-    if (running) return running.loaded;
+    if (running) {
+      if (keep) running.kept = true;
+      return running.loaded;
+    }
     const control = new SharedArrayBuffer(CELLS * Int32Array.BYTES_PER_ELEMENT);
     const text = new SharedArrayBuffer(TEXT_BYTES);
     const lane = new SharedArrayBuffer(LANE_BYTES);
@@ -116,7 +188,7 @@ export function createTokenizerThread(): TokenizerThread {
     ];
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
-      workerData: { control, text, lane, encodings },
+      workerData: { control, text, lane, encodings, mergeCacheEntries: MERGE_CACHE_ENTRIES },
       // Counting makes only short-lived garbage: a small young generation (V8 lets it grow to
       // 16–32 MB) keeps ~20 MB off the process's RSS (issue 16), at a few more scavenges.
       resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB },
@@ -133,6 +205,8 @@ export function createTokenizerThread(): TokenizerThread {
       laneRunning: false,
       loaded: Promise.resolve(),
       broken: false,
+      uses: 0,
+      kept: keep,
     };
     t.loaded = new Promise<void>((resolve, reject) => {
       worker.on('message', () => resolve());
@@ -142,16 +216,21 @@ export function createTokenizerThread(): TokenizerThread {
       });
       worker.on('exit', () => {
         t.broken = true;
+        clearTimeout(t.idleTimer);
         reject(new Error('tokenizer thread exited'));
       });
     });
     // Callers that never await it fall back to upper bounds: the rejection is not theirs to handle.
     t.loaded.catch(() => undefined);
     threads.set(encoding, t);
+    void t.loaded.then(
+      () => watchIdle(encoding, t),
+      () => undefined,
+    );
     return t.loaded;
   }
 
-  const start = () => Promise.all(ENCODINGS.map(startOne)).then(() => undefined);
+  const start = () => Promise.all(ENCODINGS.map((e) => startOne(e, true))).then(() => undefined);
 
   /** The loaded thread for `encoding`, or null (asking for its load on first use). */
   function ready(encoding: OpenAiEncoding): Loading | null {
@@ -170,9 +249,11 @@ export function createTokenizerThread(): TokenizerThread {
   }
 
   /** Posts a request on one lane's cells (sync: LENGTH/TEXTS/STATE; async: ALENGTH/ATEXTS/ASTATE). */
-  function post(cell: Int32Array, lane: readonly [number, number, number], bytes: number, texts: number) {
+  function post(t: Loading, lane: readonly [number, number, number], bytes: number, texts: number) {
+    const { cell } = t;
     const [lengthCell, textsCell, stateCell] = lane;
     handOvers++;
+    t.uses++;
     cell[lengthCell] = bytes;
     cell[ENCODING] = 0;
     cell[textsCell] = texts;
@@ -189,9 +270,8 @@ export function createTokenizerThread(): TokenizerThread {
   /** Hands the request in the shared cells over and waits for the worker's answer. */
   function exchange(t: Loading, bytes: number, texts: number) {
     const { cell } = t;
-    post(cell, SYNC_LANE, bytes, texts);
-    Atomics.wait(cell, STATE, REQUEST, COUNT_TIMEOUT_MS);
-    if (Atomics.load(cell, STATE) !== DONE) {
+    post(t, SYNC_LANE, bytes, texts);
+    if (!waitWhile(cell, STATE, REQUEST, COUNT_TIMEOUT_MS) || Atomics.load(cell, STATE) !== DONE) {
       giveUp(t);
       return null;
     }
@@ -203,13 +283,12 @@ export function createTokenizerThread(): TokenizerThread {
   /** Hands the async lane's batch over; resolves once counted (false: the thread is gone). */
   async function handOver(t: Loading, bytes: number, texts: number): Promise<boolean> {
     const { cell } = t;
-    post(cell, ASYNC_LANE, bytes, texts);
+    post(t, ASYNC_LANE, bytes, texts);
     // waitAsync does not keep the process alive; a caller awaiting a count must.
     const alive = setTimeout(() => undefined, COUNT_TIMEOUT_MS);
-    const waiting = Atomics.waitAsync(cell, ASTATE, REQUEST, COUNT_TIMEOUT_MS);
-    if (waiting.async) await waiting.value;
+    const answered = await waitAsyncWhile(cell, ASTATE, REQUEST, COUNT_TIMEOUT_MS);
     clearTimeout(alive);
-    if (Atomics.load(cell, ASTATE) !== DONE) {
+    if (!answered || Atomics.load(cell, ASTATE) !== DONE) {
       giveUp(t);
       return false;
     }

@@ -11,7 +11,9 @@ export interface UsageReader {
   firstSignificantByte(events: string, from: number): number;
   /** Keeps whole SSE events that firstSignificantByte cleared, unparsed until the estimate is needed. */
   deferEvents(events: Buffer): void;
-  usage(): Usage;
+  /** `atMost`: with the output estimate replaced by a bound it never exceeds
+   *  (OutputEstimator.tokens(true)), which costs no parse and no tokenizing. */
+  usage(atMost?: boolean): Usage;
   /** The provider's own final usage has been read. */
   readonly final: boolean;
   readonly model: string | undefined;

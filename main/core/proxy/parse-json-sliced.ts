@@ -3,14 +3,15 @@
 // back is a structured clone whose deserialization on this thread costs about as much. So a big
 // body is parsed here in pieces, in one pass: a container that fits in PIECE_BYTES goes through
 // JSON.parse whole, a bigger one is walked member by member (json-scan), and between pieces the
-// loop is handed back whenever a slice has run SLICE_MS. The result is what JSON.parse gives
-// (repeated keys: the last value, in the first one's place; `__proto__` an own property), except
-// that a string longer than UNREAD_STRING_BYTES inside the top-level members (messages, contents,
-// tool results: nearly all of a big agent context) is checked but not decoded: it stays in the
-// body's bytes as an UnreadString, so a request does not hold its body twice, and no single
-// string, however long, is parsed in one go. Top-level strings (model, prompt, input…) are decoded.
-import { setImmediate as nextTurn } from 'node:timers/promises';
+// loop is handed back once this turn's time for all big bodies is spent (cpu-turns.ts). The
+// result is what JSON.parse gives (repeated keys: the last value, in the first one's place;
+// `__proto__` an own property), except that a string longer than UNREAD_STRING_BYTES inside the
+// top-level members (messages, contents, tool results: nearly all of a big agent context) is
+// checked but not decoded: it stays in the body's bytes as an UnreadString, so a request does not
+// hold its body twice, and no single string, however long, is parsed in one go. Top-level strings
+// (model, prompt, input…) are decoded.
 import { UnreadString } from '../meter/unread-string.js';
+import { cpuTurn } from './cpu-turns.js';
 import { jsonDeeperThan, MAX_JSON_DEPTH } from './json-depth.js';
 import {
   checkJsonString,
@@ -25,7 +26,6 @@ import {
 } from './json-scan.js';
 
 const PIECE_BYTES = 64 * 1024;
-const SLICE_MS = 4;
 /** Strings at least this long, below the top level, are left unread (UnreadString). */
 export const UNREAD_STRING_BYTES = 4 * 1024;
 /** An unread string is checked in steps of this many bytes, the loop handed back between. */
@@ -40,12 +40,8 @@ export interface SlicedParse {
 }
 
 export async function parseJsonSliced(bytes: Buffer, maxDepth = MAX_JSON_DEPTH): Promise<SlicedParse> {
-  let deadline = performance.now() + SLICE_MS;
-  const breathe = async (): Promise<void> => {
-    if (performance.now() < deadline) return;
-    await nextTurn();
-    deadline = performance.now() + SLICE_MS;
-  };
+  // The loop's time is shared with every other big body's sliced work (cpu-turns.ts).
+  const breathe = cpuTurn;
   const expect = (i: number, byte: number, what: string): void => {
     if (bytes[i] !== byte) throw new JsonSyntaxError(`Expected ${what} at position ${i}`);
   };

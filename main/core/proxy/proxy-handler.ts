@@ -84,7 +84,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       checkKnownPath(req, cls);
       checkRecordable(deps);
 
-      const body = await readRequest(req, config.settings.bodyLimitBytes, endpoint);
+      const body = await readRequest(req, config.settings.bodyLimitBytes, endpoint, res);
       if (config.settings.logBodies) bodyLogging = startBodyLogging(req, body.bodyBytes);
       const fields = body.json ?? body.form;
       const meta = readRequestMeta(cls, fields);
@@ -144,6 +144,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       });
       upstreamStatus = sent.upstream.status;
       cancel = sent.cancel;
+      // Sent: it will not be sent again, so the next big body may be read (body-intake.ts).
+      body.releaseIntake?.();
 
       if (routed.plan) recordPlanWindows(deps, family, sent.upstream.headers);
       const servedPrice =

@@ -55,9 +55,9 @@ describe('SQLite read worker hand-over', () => {
       const rows = await db.selectFrom('t').selectAll().orderBy('x').execute();
       expect(rows).toHaveLength(30_000);
       expect(rows.every((r, i) => r.x === i && r.s === `row-${i}`)).toBe(true);
-      // The query, then one request per further chunk (1,000 rows each): never the whole at once.
+      // The query, then one request per further chunk (250 rows each): never the whole at once.
       const asks = posted.mock.calls.filter(([m]) => (m as { next?: number }).next !== undefined);
-      expect(asks).toHaveLength(29);
+      expect(asks).toHaveLength(119);
       expect((await db.selectFrom('t').select('x').where('x', '<', 5).execute()).map((r) => r.x)).toEqual([
         0, 1, 2, 3, 4,
       ]);

@@ -8,7 +8,7 @@ import { safeHeaders } from '../../body-log/body-log.js';
 import { errorEvent } from '../../errors/api-errors.js';
 import type { Reservation } from '../../limits/index.js';
 import { withinOutputLimit } from '../../limits/output-cap.js';
-import { createResponseMeter, type ProviderDialect } from '../../meter/index.js';
+import { createResponseMeter, type ProviderDialect, type ResponseMeter } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
@@ -80,6 +80,14 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
   let cutOff = false;
   const resume = () => upstream.body.resume();
+  // The running cost, checked on every chunk, first at a bound on the output so far (no parse, no
+  // tokenizing: cost only grows with output) and exactly only when that bound would pass the
+  // budget, so the stream is cut at the same chunk as with the exact count on every chunk.
+  const over = (meter: ResponseMeter, price: PriceMatch, atMost: boolean) =>
+    a.reservation.check(priceUsage(price, withinOutputLimit(meter.usage(atMost), a.outputCap)) ?? 0) ===
+    'over';
+  const overBudget = (meter: ResponseMeter, price: PriceMatch) =>
+    over(meter, price, true) && over(meter, price, false);
   try {
     const relayed = upstream.body.read((chunk) => {
       if (cutOff) return true;
@@ -97,14 +105,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         flowing = res.write(out);
         if (!flowing) res.once('drain', resume);
       }
-      if (
-        meter &&
-        sse &&
-        a.budgeted &&
-        a.price &&
-        a.reservation.check(priceUsage(a.price, withinOutputLimit(meter.usage(), a.outputCap)) ?? 0) ===
-          'over'
-      ) {
+      if (meter && sse && a.budgeted && a.price && overBudget(meter, a.price)) {
         cutOff = true;
         upstream.body.cancel();
       }

@@ -1,7 +1,8 @@
 // The embedded engine: one SQLite file (better-sqlite3, WAL). Batches are committed on a write
 // worker (sqlite/write-worker.ts) into the page cache — a `kill -9` keeps every committed batch —
 // with automatic checkpoints off: checkpoints (which fsync) and every query run on the read worker
-// instead. fdatasync of the WAL runs on the thread pool (sync()). The main thread's connection
+// instead (a checkpoint took 4 ms median, 68 ms worst at load 8: on the write worker every record
+// would wait that long to reach the file). Checkpoints run only while the WAL has new frames. fdatasync of the WAL runs on the thread pool (sync()). The main thread's connection
 // runs migrations and maintenance writes, and commits batches itself only when the workers cannot
 // share the file (a full disk at start-up) or the write worker has exited.
 import { chmod, open, type FileHandle } from 'node:fs/promises';
@@ -28,7 +29,12 @@ const CHECKPOINT_EVERY_MS = 1000;
 /** Longest waitForWrites() blocks: the worker's busy timeout, after which the batch fails anyway. */
 const WAIT_FOR_WRITES_MS = 5000;
 
-export async function openSqlite(file: string): Promise<LedgerEngine> {
+export interface SqliteOptions {
+  /** The read worker stops after this long without a query (worker-dialect.ts's default: 60 s). */
+  readIdleStopMs?: number;
+}
+
+export async function openSqlite(file: string, { readIdleStopMs }: SqliteOptions = {}): Promise<LedgerEngine> {
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   let raw = new Database(file);
   await chmod(file, 0o600).catch(() => undefined);
@@ -53,8 +59,12 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   const writer = new Kysely<LedgerSchema>({ dialect: new SqliteDialect({ database: raw }) });
   // The read worker boots (~85 ms) at the first query through it — a dashboard query, the first
   // checkpoint 1 s after a write, or warmUp() — never during open: what open reads (roll-ups,
-  // terms, reservations) goes through this thread's connection, and budgets read memory.
-  const reader = shared ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file) }) : writer;
+  // terms, reservations) goes through this thread's connection, and budgets read memory. It stops
+  // after readIdleStopMs with no query (no dashboard, and the WAL checkpointed) and starts again
+  // with the next.
+  const reader = shared
+    ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file, readIdleStopMs) })
+    : writer;
   try {
     await migrate(writer as Kysely<unknown>, 'sqlite');
   } catch (err) {
@@ -95,9 +105,23 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
   let dirty = false;
   let warmed = false;
   let wal: FileHandle | undefined;
+  // Batches written, and how many of them the last complete checkpoint covered: only a WAL with
+  // frames not yet copied is checkpointed, so an idle ledger's read worker is left to stop
+  // (worker-dialect.ts) instead of being woken every second for ever.
+  let written = 0;
+  let checkedUpTo = 0;
+  let checkpointing = false;
   const checkpoints = setInterval(() => {
-    if (!dirty || !shared) return;
-    void sql`pragma wal_checkpoint(PASSIVE)`.execute(reader).catch(() => undefined);
+    if (!shared || written === checkedUpTo || checkpointing) return;
+    const upTo = written;
+    checkpointing = true;
+    void sql<{ busy: number; log: number; checkpointed: number }>`pragma wal_checkpoint(PASSIVE)`
+      .execute(reader)
+      .then(({ rows: [r] }) => {
+        if (r && r.busy === 0 && r.checkpointed === r.log) checkedUpTo = upTo;
+      })
+      .catch(() => undefined)
+      .finally(() => (checkpointing = false));
   }, CHECKPOINT_EVERY_MS);
   checkpoints.unref();
 
@@ -111,6 +135,7 @@ export async function openSqlite(file: string): Promise<LedgerEngine> {
       if (worker?.running) await worker.write(rows);
       else commitHere(rows);
       dirty = true;
+      written++;
     },
     waitForWrites() {
       worker?.waitIdle(WAIT_FOR_WRITES_MS);
