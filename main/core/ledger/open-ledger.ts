@@ -61,11 +61,9 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     queue.addSettle(r.id);
   }
   const heartbeat = engine.exclusive ? undefined : await startHeartbeat(engine, instance, now);
-  // The read worker boots beside the rest of start-up (its own thread, ~3 ms of this one's), not
-  // at the dashboard's first query; open has not waited for it.
-  setImmediate(() => {
-    if (!closed) engine.warmUp?.();
-  });
+  // The read worker is not booted here: its boot (~85 ms of CPU on its own thread) took the second
+  // core from `serve`'s first answer (issue 16). The caller warms it up at its first quiet moment
+  // (start-core.ts), or the first query through it boots it.
 
   // Reads see every record appended before them: what is queued is committed first.
   const settled = () => queue.drain().catch(() => undefined);
