@@ -1,17 +1,30 @@
 #!/usr/bin/env node
-// The compiled CLI lives in dist/ (`npm run build`): dist/main/bundle/shimmy.js, one bundle of
+// The compiled CLI lives in dist/ (`npm run build`): dist/main/bundle/shimmy.cjs, one bundle of
 // dist/main/cli and what it imports (scripts/bundle-cli.mjs), so a start reads a few files, not ~660.
 import module from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { installCodeCache } from './code-cache.js';
 
-// Node 22.1+ keeps V8's compiled code of the bundle on disk (in the OS temp dir) and reuses it on
-// the next start: compiling ~2 MB of bundle is a large share of `serve`'s start-up (issue 16).
-// Node 20 has no such API: there this does nothing.
-module.enableCompileCache?.();
+const bundle = fileURLToPath(new URL('../dist/main/bundle/', import.meta.url));
+const entry = `${bundle}shimmy.cjs`;
 
-import('../dist/main/bundle/shimmy.js').catch((err) => {
-  if (err?.code === 'ERR_MODULE_NOT_FOUND' && String(err.message).includes('dist/main/bundle')) {
+// V8's compiled code of the bundle is kept on disk and reused by the next start: compiling it was
+// a large share of `serve`'s start-up (issue 16). Node 22.1+ does that itself; on Node 20,
+// code-cache.js does it for the bundle's files. SHIMMY_CODE_CACHE=off turns both off.
+// (NODE_DISABLE_COMPILE_CACHE turns Node's off; if Node's cannot start, say in a runtime that
+// embeds Node without it, code-cache.js takes over.)
+if (process.env.SHIMMY_CODE_CACHE !== 'off') {
+  const status = module.enableCompileCache?.().status;
+  const { FAILED } = module.constants?.compileCacheStatus ?? {};
+  if (status === undefined || status === FAILED) installCodeCache(bundle);
+}
+
+try {
+  module.createRequire(import.meta.url)(entry);
+} catch (err) {
+  if (err?.code === 'MODULE_NOT_FOUND' && String(err.message).includes(entry)) {
     console.error('shimmy is not built yet: run `npm run build` in the repository first.');
     process.exit(1);
   }
   throw err;
-});
+}

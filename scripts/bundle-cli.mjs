@@ -1,6 +1,6 @@
 // Bundles the compiled CLI (dist/main/cli/index.js and everything it imports, the core included)
-// into dist/main/bundle/, which bin/shimmy.js runs. Why: Node's ESM loader pays per module — resolve,
-// read, decode, compile, link — and `serve` loaded ~660 of them before its first answer (kysely
+// into dist/main/bundle/ (CommonJS: shimmy.cjs and its chunks), which bin/shimmy.js runs. Why:
+// Node's ESM loader pays per module — resolve, read, decode, compile, link — and `serve` loaded ~660 of them before its first answer (kysely
 // alone 263, undici 110, zod 95, ours 160): half of its start-up CPU (issue 16). One file per lazy
 // part (each command, the core, the admin app) is what a start reads instead. `npm run build:core`
 // runs it after tsc; the Electron shell keeps loading tsc's output.
@@ -9,7 +9,7 @@
 // keytar), what only some instances load (pg, ioredis, express for the admin app), electron.
 // The bundle sits two levels under dist/, like dist/main/core, so paths computed from a module's
 // own location (dist/renderer for the dashboard, bin/shimmy.js) come out the same.
-import { rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { jsonLiterals } from './bundle-json-literals.mjs';
@@ -38,9 +38,14 @@ await build({
     rolldownOptions: {
       external,
       output: {
-        format: 'esm',
-        entryFileNames: 'shimmy.js',
-        chunkFileNames: '[name]-[hash].js',
+        // CommonJS: bin/code-cache.js can then give V8 its cached code (Node 20 has no code cache
+        // for ES modules). Each lazy part stays a file of its own, loaded by require when needed.
+        format: 'cjs',
+        entryFileNames: 'shimmy.cjs',
+        chunkFileNames: '[name]-[hash].cjs',
+        // `import('keytar')` as require: V8 drops a script's dynamic-import callback when its code
+        // comes from the cache, so an `import()` left in the bundle failed on every cached start.
+        dynamicImportInCjs: false,
         // ASCII only (non-ASCII escaped): Node decodes a file with any other character into a
         // two-byte string, which V8 then parses more slowly. Comments go (the .map keeps the source).
         charset: 'ascii',
@@ -50,3 +55,11 @@ await build({
     },
   },
 });
+
+// No `import()` may be left in the bundle: V8 drops a script's dynamic-import callback when its
+// code comes from the cache (bin/code-cache.js), so it would fail on every cached start but not
+// on the first — a bug no fresh test run would see.
+for (const name of readdirSync(outDir).filter((f) => f.endsWith('.cjs'))) {
+  if (/\bimport\s*\(/.test(readFileSync(`${outDir}/${name}`, 'utf8')))
+    throw new Error(`dist/main/bundle/${name} has an import(): bin/code-cache.js cannot run it from the cache`);
+}

@@ -20,4 +20,6 @@ export async function main(argv: string[]): Promise<void> {
   }
 }
 
-await main(process.argv);
+// Not a top-level await: the bundle is CommonJS (scripts/bundle-cli.mjs), which has none; a
+// rejection still ends the process with its stack, as an uncaught one.
+void main(process.argv);

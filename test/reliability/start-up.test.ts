@@ -97,8 +97,8 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
       expect(listed.stdout).toMatch(/^listed\s+active\s+\$5\.00\/day/m);
       const loaded = (await fs.readFile(trace, 'utf8')).split('\n').filter(Boolean);
       expect(loaded.some((f) => f.includes(`${path.sep}bundle${path.sep}`))).toBe(true);
-      // shared/admin-api.ts, compiled or as its bundle chunk: every schema of the contract.
-      expect(loaded.filter((f) => /^admin-api(-[\w-]+)?\.js$/.test(path.basename(f)))).toEqual([]);
+      // shared/admin-api.ts, compiled or as its bundle chunk (CommonJS: .cjs): every schema of the contract.
+      expect(loaded.filter((f) => /^admin-api(-[\w-]+)?\.c?js$/.test(path.basename(f)))).toEqual([]);
     } finally {
       served.child.kill('SIGTERM');
       await served.exited;

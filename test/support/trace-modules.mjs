@@ -7,6 +7,14 @@ import Module, { register } from 'node:module';
 
 const file = process.env.SHIMMY_TRACE_MODULES;
 if (file) {
+  // Both load and _compile: bin/code-cache.js replaces _compile for the bundle's files (it compiles
+  // them itself, with V8's cached code), and a CommonJS file imported from an ES module may be
+  // compiled without going through load.
+  const load = Module.prototype.load;
+  Module.prototype.load = function (filename) {
+    appendFileSync(file, `${filename}\n`);
+    return load.call(this, filename);
+  };
   const compile = Module.prototype._compile;
   Module.prototype._compile = function (content, filename) {
     appendFileSync(file, `${filename}\n`);

@@ -3,8 +3,10 @@
 // proxy's event loop 40 ms at p99). A page comes back as one string: the main thread only writes
 // it. Each field is spelled exactly as ledger/export.ts's csvLine spells it (RFC 4180 quoting, a
 // `'` before text a spreadsheet would run, USD in fixed point), which the export tests check on
-// both paths. SQLite only: Postgres rows arrive asynchronously through `pg` anyway.
+// both paths. The columns and their kinds are csv-columns.ts's, shared with postgres/csv-sql.ts.
 import { sql, type RawBuilder } from 'kysely';
+import { CSV_COLUMNS } from '../ledger/export.js';
+import { CSV_SQL, type CsvKind } from './csv-columns.js';
 
 const q = (s: string) => sql.raw<string>(s);
 
@@ -50,37 +52,14 @@ const bool = (expr: string) => `(CASE WHEN ${expr} = 1 THEN 'true' ELSE 'false' 
 const TIME = `coalesce(json_extract(extra, '$.time'), strftime('%Y-%m-%dT%H:%M:%S', time_ms / 1000, 'unixepoch') || '.' || printf('%03d', time_ms % 1000) || 'Z')`;
 const FAILOVERS = `(SELECT group_concat(value, ';') FROM json_each(extra, '$.failovers'))`;
 
-/** In CSV_COLUMNS' order (ledger/export.ts). */
-const FIELDS = [
-  text('id'),
-  text(TIME),
-  text('tool'),
-  text('provider'),
-  text('model'),
-  text('family'),
-  text('endpoint'),
-  text('path'),
-  int('status'),
-  num('latency_ms'),
-  num('ttfb_ms'),
-  bool('streamed'),
-  int('input_tokens'),
-  int('cached_input_tokens'),
-  int('cache_write_tokens'),
-  int('output_tokens'),
-  int('reasoning_tokens'),
-  usd('cost_e10'),
-  bool('estimated'),
-  bool('cache_hit'),
-  usd('saved_e10'),
-  text('error_class'),
-  text('"user"'),
-  text('project'),
-  text('key_label'),
-  text(FAILOVERS),
-  text('client'),
-  text('session'),
-];
+const KINDS: Record<CsvKind, (expr: string) => string> = { text, int, num, bool, usd };
+const COMPUTED = { time: TIME, failovers: FAILOVERS };
+
+/** In CSV_COLUMNS' order (ledger/export.ts), as csv-columns.ts maps them. */
+const FIELDS = CSV_COLUMNS.map((c) => {
+  const { column, kind } = CSV_SQL[c];
+  return KINDS[kind](typeof column === 'string' ? column : COMPUTED[column.computed]);
+});
 
 /** One `requests` row as its CSV line, `\r\n` included. */
 export const CSV_LINE: RawBuilder<string> = q(`(${FIELDS.join(` || ',' || `)} || char(13, 10))`);

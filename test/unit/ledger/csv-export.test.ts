@@ -1,13 +1,13 @@
 // The CSV export is written by SQL on SQLite's read worker (store/csv-sql.ts) and by csvLine in
 // JavaScript elsewhere: both must write the very same bytes for any record, page after page.
 import { PassThrough, Writable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine } from '../../../main/core/ledger/export.js';
 import type { KyselyPlugin } from 'kysely';
 import { openLedger } from '../../../main/core/ledger/index.js';
-import { ENGINES, openEngine, opener, record, tempDir } from './helpers.js';
+import { describeEngines, openEngine, opener, record, tempDir } from './helpers.js';
 
 const TEXTS = [
   'plain',
@@ -52,11 +52,7 @@ function varied(): LedgerRecord[] {
   });
 }
 
-describe.each(ENGINES)('CSV export bytes on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('CSV export bytes', (kind) => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let ledger: Ledger;

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll } from 'vitest';
+import { afterAll, describe, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
@@ -19,6 +19,20 @@ export const ENGINES: { kind: EngineKind; skip: string | undefined }[] = [
   { kind: 'sqlite', skip: undefined },
   { kind: 'postgres', skip: postgresMissing },
 ];
+
+/**
+ * `describe` once per engine, named "<name> on sqlite|postgres"; where Postgres is not installed its
+ * suite is one skipped case that says why, instead of failing.
+ */
+export function describeEngines(name: string, fn: (kind: EngineKind) => void): void {
+  describe.each(ENGINES)(`${name} on $kind`, ({ kind, skip }) => {
+    if (skip) {
+      it.skip(skip, () => undefined);
+      return;
+    }
+    fn(kind);
+  });
+}
 
 let server: Promise<TestPostgres> | undefined;
 afterAll(async () => {

@@ -6,17 +6,13 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
 
 const line = (r: LedgerRecord) => `${JSON.stringify(r)}\n`;
 
-describe.each(ENGINES)('importing a JSONL ledger on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('importing a JSONL ledger', (kind) => {
   const open = opener(kind);
   let dir: string;
   let cleanup: () => Promise<void>;

@@ -10,7 +10,7 @@ import { migrate } from '../../../main/core/store/migrations.js';
 import { toRow } from '../../../main/core/store/record-row.js';
 import { insertRequests } from '../../../main/core/store/statements.js';
 import type { LedgerSchema } from '../../../main/core/store/schema.js';
-import { ENGINES, bareDatabase, opener, record, tempDir } from './helpers.js';
+import { bareDatabase, describeEngines, opener, record, tempDir } from './helpers.js';
 import { postgresMissing } from '../../support/postgres.js';
 
 const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
@@ -30,11 +30,7 @@ const named = record({
 });
 const plain = record({ id: '0a1b2c3d-aaaa-4bbb-8ccc-000000000002', time: '2024-05-01T11:00:00.000Z' });
 
-describe.each(ENGINES)('log text search on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('log text search', (kind) => {
   const open = opener(kind);
   let dir: string;
   let cleanup: () => Promise<void>;

@@ -1,16 +1,12 @@
 // Opening the ledger reads what it needs (roll-ups, search terms, a dead process's reservations)
 // without the reader: on SQLite that is a worker thread whose boot (~85 ms) start-up must not
 // wait for (issue 16). The reader here fails every query; open, totals and appends still work.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { KyselyPlugin } from 'kysely';
 import { openLedger } from '../../../main/core/ledger/index.js';
-import { ENGINES, openEngine, record, tempDir } from './helpers.js';
+import { describeEngines, openEngine, record, tempDir } from './helpers.js';
 
-describe.each(ENGINES)('opening the ledger without its reader on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('opening the ledger without its reader', (kind) => {
   let dir: string;
   let cleanup: () => Promise<void>;
   beforeEach(async () => {

@@ -2,13 +2,9 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
 
-describe.each(ENGINES)('ledger queries and export on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('ledger queries and export', (kind) => {
   const open = opener(kind);
 
   let dir: string;

@@ -1,13 +1,9 @@
 // Requests in flight when Shimmy stops: their journaled reservation becomes an `estimated` record
 // at the reserved worst-case cost on the next start — never $0, never lost, never counted twice.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
 
-describe.each(ENGINES)('reservation journal on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('reservation journal', (kind) => {
   const open = opener(kind);
   let dir: string;
   let cleanup: () => Promise<void>;

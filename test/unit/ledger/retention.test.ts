@@ -1,11 +1,7 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
 
-describe.each(ENGINES)('ledger retention on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('ledger retention', (kind) => {
   const open = opener(kind);
 
   let dir: string;

@@ -1,13 +1,9 @@
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Ledger } from '../../../main/core/ledger/index.js';
-import { ENGINES, opener, record, tempDir } from './helpers.js';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
 
-describe.each(ENGINES)('ledger totals and restart on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('ledger totals and restart', (kind) => {
   const open = opener(kind);
 
   let dir: string;

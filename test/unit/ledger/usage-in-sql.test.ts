@@ -1,15 +1,11 @@
 // Usage groupings are grouped, merged and ordered by the database: the proxy's thread receives one
 // row per answered group, never per-tool or per-part rows it would have to merge itself (issue 15).
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { KyselyPlugin, QueryResult, UnknownRow } from 'kysely';
 import { openLedger, type Ledger } from '../../../main/core/ledger/index.js';
-import { ENGINES, openEngine, record, tempDir } from './helpers.js';
+import { describeEngines, openEngine, record, tempDir } from './helpers.js';
 
-describe.each(ENGINES)('usage grouped in SQL on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('usage grouped in SQL', (kind) => {
   let dir: string;
   let cleanup: () => Promise<void>;
   let ledger: Ledger;

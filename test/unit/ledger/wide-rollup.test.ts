@@ -1,7 +1,7 @@
 // The wide roll-up (migration 0005): usage by any mix of tool, model, day, user, project and client
 // comes from a table kept for ever, so it survives retention; an upgraded data dir gets it built
 // from its detail, and the days retention had already pruned keep their narrow roll-ups.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, expect, it } from 'vitest';
 import type { Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
@@ -10,7 +10,7 @@ import { toRow } from '../../../main/core/store/record-row.js';
 import { insertRequests, upsertRollups } from '../../../main/core/store/statements.js';
 import type { LedgerSchema, RollupTable } from '../../../main/core/store/schema.js';
 import { narrowDeltas } from '../../../main/core/ledger/write-queue.js';
-import { ENGINES, bareDatabase, opener, record, tempDir } from './helpers.js';
+import { bareDatabase, describeEngines, opener, record, tempDir } from './helpers.js';
 
 const DAY_MS = 86_400_000;
 /** Rows in one order whatever order their keys were written in. */
@@ -99,11 +99,7 @@ const MIXES: UsageGroup[][] = [
   ['tool'],
 ];
 
-describe.each(ENGINES)('the wide roll-up on $kind', ({ kind, skip }) => {
-  if (skip) {
-    it.skip(skip, () => undefined);
-    return;
-  }
+describeEngines('the wide roll-up', (kind) => {
   const open = opener(kind);
   let dir: string;
   let cleanup: () => Promise<void>;

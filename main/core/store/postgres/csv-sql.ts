@@ -5,6 +5,8 @@
 // are decoded here as compact-row.ts decodes them.
 import { sql, type RawBuilder } from 'kysely';
 import { pathSql } from './compact-row.js';
+import { CSV_COLUMNS } from '../../ledger/export.js';
+import { CSV_SQL, type CsvKind } from '../csv-columns.js';
 
 const QUOTED = `(strpos(E, '"') > 0 OR strpos(E, ',') > 0 OR strpos(E, chr(13)) > 0 OR strpos(E, chr(10)) > 0)`;
 const FORMULA = `left(E, 1) IN ('=', '+', '-', '@', chr(9), chr(13))`;
@@ -34,6 +36,8 @@ const usd = (expr: string) =>
   `(CASE WHEN ${expr} IS NULL THEN '' ELSE rtrim(rtrim((${expr} / 10000000000)::text || '.' || ` +
   `lpad((${expr} % 10000000000)::text, 10, '0'), '0'), '.') END)`;
 
+const int = (expr: string) => `${expr}::text`;
+
 const bool = (expr: string) => `(CASE WHEN ${expr} THEN 'true' ELSE 'false' END)`;
 
 /** toISOString() of time_ms, in integers, unless the record kept its own text. */
@@ -44,36 +48,17 @@ const FAILOVERS = `(SELECT string_agg(f, ';') FROM jsonb_array_elements_text(ext
 
 /** One `requests` row as its CSV line, `\r\n` included; `path` decoded by compact-row's pathSql. */
 export function csvLinePostgres(): RawBuilder<string> {
-  const fields = (pathText: string) => [
-    text('id'),
-    text(TIME),
-    text('tool'),
-    text('provider'),
-    text('model'),
-    text('coalesce(family, provider)'),
-    text('endpoint'),
-    text(pathText),
-    'status::text',
-    num('latency_ms'),
-    num('ttfb_ms'),
-    bool('streamed'),
-    'input_tokens::text',
-    'cached_input_tokens::text',
-    'cache_write_tokens::text',
-    'output_tokens::text',
-    'reasoning_tokens::text',
-    usd('cost_e10'),
-    bool('estimated'),
-    bool('cache_hit'),
-    usd('saved_e10'),
-    text('error_class'),
-    text('"user"'),
-    text('project'),
-    text('key_label'),
-    text(FAILOVERS),
-    text('client'),
-    text('session'),
-  ];
+  const kinds: Record<CsvKind, (expr: string) => string> = { text, int, num, bool, usd };
+  // Columns migration 0009 packs, decoded as compact-row.ts decodes them.
+  const stored: Record<string, string> = { family: 'coalesce(family, provider)' };
+  const computed = { time: TIME, failovers: FAILOVERS };
+  const fields = (pathText: string) =>
+    CSV_COLUMNS.map((c) => {
+      const { column, kind } = CSV_SQL[c];
+      const expr =
+        typeof column !== 'string' ? computed[column.computed] : c === 'path' ? pathText : (stored[c] ?? column);
+      return kinds[kind](expr);
+    });
   // The path's CASE (compact-row.ts, literals only) is spliced in wherever text() names it.
   const parts = fields('\u0000').join(` || ',' || `).split('\u0000');
   const pieces = parts.map((p) => sql.raw(p));

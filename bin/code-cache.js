@@ -1,0 +1,119 @@
+// V8's code cache for the CLI's bundle when Node's own compile cache is missing (Node < 22.1) or
+// not working. Compiling the ~1.7 MB that `serve` loads before its first answer (undici, kysely,
+// zod, the price catalog, the core) was ~250 ms of its start-up CPU on the 2-core bench VM; with
+// V8's cached code it is a fraction of that (issue 16). Node only offers this for scripts
+// (vm.Script's cachedData), so the bundle is CommonJS (scripts/bundle-cli.mjs) and each of its
+// files is compiled here, in Module.prototype._compile, the way Node's own loader does (same
+// wrapper, same arguments).
+//
+// Cached code is run as it is, so an entry is used only when it is certainly this build's:
+// - one file per bundle file, keyed by the file's content and the Node, V8 and Electron versions,
+//   so a rebuilt bundle or another runtime never meets another build's code;
+// - in an owner-only dir owned by this user (another user's or a shared dir is not used at all);
+// - written whole (temp file, then rename) and read back only if its own SHA-256 matches: V8 checks
+//   its header but, in release builds, not the code itself (verify_snapshot_checksum is off).
+// A file without a usable entry gets one written when the process exits, holding every function
+// compiled by then. Anything going wrong falls back to Node's own compile: the cache only saves time.
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import Module from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import vm from 'node:vm';
+
+/** Old builds' entries go after this long unused (checked only when an entry is written). */
+const STALE_MS = 30 * 86_400_000;
+/** An entry: MAGIC, the SHA-256 of the rest, then V8's cached data. */
+const MAGIC = Buffer.from('shimmy-v8-cache1');
+const HEADER = MAGIC.length + 32;
+
+/** Where the cached code lives: the OS's per-user cache dir. */
+export function codeCacheDir(env = process.env) {
+  if (env.SHIMMY_CODE_CACHE_DIR) return env.SHIMMY_CODE_CACHE_DIR;
+  if (process.platform === 'win32')
+    return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'shimmy', 'code-cache');
+  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'shimmy', 'code-cache');
+  return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'shimmy', 'code-cache');
+}
+
+/** Whether `dir` is ours alone (POSIX: owned by this user, no access for group or others).
+ *  Windows' per-user LOCALAPPDATA has no such bits: there the location is what keeps it private. */
+function trusted(dir) {
+  if (process.platform === 'win32') return true;
+  const st = fs.statSync(dir);
+  return st.isDirectory() && st.uid === process.getuid() && (st.mode & 0o077) === 0;
+}
+
+/** V8's cached data in `file`, or undefined when there is none or it is not intact. */
+function readEntry(file) {
+  let bytes;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  if (bytes.length <= HEADER || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  const data = bytes.subarray(HEADER);
+  const sum = createHash('sha256').update(data).digest();
+  return sum.equals(bytes.subarray(MAGIC.length, HEADER)) ? data : undefined;
+}
+
+/** Compiles every CommonJS file under `bundleDir` with V8's code cache from `dir`. */
+export function installCodeCache(bundleDir, dir = codeCacheDir()) {
+  const compile = Module.prototype._compile;
+  /** Scripts that ran without a usable entry: [script, entry file]. */
+  const unsaved = [];
+  /** undefined until the first bundle file: whether `dir` may be read (a missing dir: nothing to read). */
+  let readable;
+  Module.prototype._compile = function (content, filename) {
+    if (!filename.startsWith(bundleDir)) return compile.call(this, content, filename);
+    let script;
+    try {
+      readable ??= fs.existsSync(dir) && trusted(dir);
+      const key = createHash('sha256')
+        .update(`${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0`)
+        .update(content)
+        .digest('hex');
+      const file = path.join(dir, `${path.basename(filename)}.${key.slice(0, 32)}.v8`);
+      const cachedData = readable ? readEntry(file) : undefined;
+      script = new vm.Script(Module.wrap(content), {
+        filename,
+        cachedData,
+        // The bundle has no `import()` (scripts/bundle-cli.mjs checks): V8 drops a script's
+        // dynamic-import callback when its code comes from the cache. This keeps any other
+        // import() (say, a future one) failing loudly rather than hanging.
+        importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+      });
+      if (cachedData === undefined || script.cachedDataRejected) unsaved.push([script, file]);
+    } catch {
+      return compile.call(this, content, filename);
+    }
+    const wrapper = script.runInThisContext({ displayErrors: true });
+    const require = Module.createRequire(filename);
+    return wrapper.call(this.exports, this.exports, require, this, filename, path.dirname(filename));
+  };
+  process.once('exit', () => save(unsaved, dir));
+}
+
+function save(unsaved, dir) {
+  if (unsaved.length === 0) return;
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!trusted(dir)) return;
+    for (const [script, file] of unsaved) {
+      const data = script.createCachedData();
+      const tmp = `${file}.${process.pid}.tmp`;
+      const sum = createHash('sha256').update(data).digest();
+      fs.writeFileSync(tmp, Buffer.concat([MAGIC, sum, data]), { mode: 0o600 });
+      fs.renameSync(tmp, file);
+    }
+    const now = Date.now();
+    for (const name of fs.readdirSync(dir)) {
+      const f = path.join(dir, name);
+      const st = fs.statSync(f);
+      if (now - st.atimeMs > STALE_MS && now - st.mtimeMs > STALE_MS) fs.rmSync(f, { force: true });
+    }
+  } catch {
+    // A read-only or full home: start-up just stays uncached.
+  }
+}
