@@ -1,10 +1,13 @@
 // SIGTERM (quit, restart, update) lets streams in flight finish and records them, then exits.
+import net from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectAdmin } from '../../main/cli/admin-client.js';
 import { startCore } from '../../main/core/start-core.js';
 import { startHarness } from '../support/harness.js';
 import { startFakeUpstream, type FakeUpstream } from '../support/fake-upstream.js';
-import { RELIABILITY_KEY, startServed } from './serve-fixture.js';
+import { freePort } from '../support/cli-process.js';
+import { writePointedConfig } from '../support/pointed-config.js';
+import { RELIABILITY_KEY, spawnServe, startServed, tempDir } from './serve-fixture.js';
 
 let upstream: FakeUpstream;
 beforeAll(async () => {
@@ -38,6 +41,17 @@ async function openStream(url: string, token: string, model = 'slow-stream-3s') 
   return { rest };
 }
 
+/** Whether a TCP connection to the port is accepted (then closed at once). */
+const accepts = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+
 describe('graceful shutdown', { timeout: 120_000 }, () => {
   it('SIGTERM to `shimmy serve`: 10 of 10 streams in flight complete and are recorded', async () => {
     const served = await startServed({ upstream });
@@ -65,6 +79,24 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
     } finally {
       await core.close();
     }
+  });
+
+  it('SIGTERM the moment the port accepts, before start-up returns: serve still stops through its drain (exit 0)', async () => {
+    // The port opens inside start-up, before `serve` has printed its banner; a SIGTERM then used
+    // to meet no handler and kill the process, whatever had already come in.
+    const dataDir = await tempDir();
+    await writePointedConfig(dataDir, upstream.url);
+    const port = await freePort();
+    const p = spawnServe({ dataDir, port });
+    p.listening.catch(() => undefined);
+    const deadline = Date.now() + 60_000;
+    while (!(await accepts(port))) {
+      if (Date.now() > deadline || p.child.exitCode !== null)
+        throw new Error(`serve never listened\n${p.stderr()}`);
+    }
+    p.child.kill('SIGTERM');
+    const code = await p.exited;
+    expect({ code, signal: p.child.signalCode }).toEqual({ code: 0, signal: null });
   });
 
   it('close() waits for streams but no longer than the grace period', async () => {

@@ -33,6 +33,20 @@ export function registerServe(program: Command): void {
           `WARNING: binding ${opts.host}: the proxy is reachable from other machines. Tool tokens still guard it, but prefer 127.0.0.1.`,
         );
       }
+      // The signal handlers go in before start-up: the port opens inside startCore(), and a SIGTERM
+      // between that and its return would otherwise kill the process with requests already in.
+      // A signal during start-up stops it as soon as it has started (the same drain); a second one
+      // exits at once, so a start-up that hangs (a database that does not answer) can be left.
+      const started: { stop?: () => Promise<void> } = {};
+      let signalled = false;
+      const onSignal = () => {
+        if (started.stop) return void started.stop();
+        if (signalled) process.exit(1);
+        signalled = true;
+        process.stderr.write('Shimmy will stop once started (Ctrl-C again to stop now)\n');
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       // Loaded here, not at the top: every other command only talks HTTP and should start fast.
       const { startCore } = await (await import('../../core/load-core.js')).loadCore();
       const { PortInUseError } = await import('../../core/server.js');
@@ -70,7 +84,7 @@ export function registerServe(program: Command): void {
       // shutdownGraceMs setting); a second one cuts them.
       const force = new AbortController();
       let stopping = false;
-      const stop = async () => {
+      started.stop = async () => {
         if (stopping) {
           force.abort();
           return;
@@ -84,8 +98,7 @@ export function registerServe(program: Command): void {
         await core.close({ force: force.signal });
         process.exit(0);
       };
-      process.on('SIGINT', () => void stop());
-      process.on('SIGTERM', () => void stop());
+      if (signalled) void started.stop();
     },
   );
 }
