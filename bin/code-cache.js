@@ -32,7 +32,8 @@ export function codeCacheDir(env = process.env) {
   if (env.SHIMMY_CODE_CACHE_DIR) return env.SHIMMY_CODE_CACHE_DIR;
   if (process.platform === 'win32')
     return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'shimmy', 'code-cache');
-  if (process.platform === 'darwin') return path.join(os.homedir(), 'Library', 'Caches', 'shimmy', 'code-cache');
+  if (process.platform === 'darwin')
+    return path.join(os.homedir(), 'Library', 'Caches', 'shimmy', 'code-cache');
   return path.join(env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache'), 'shimmy', 'code-cache');
 }
 
@@ -71,7 +72,9 @@ export function installCodeCache(bundleDir, dir = codeCacheDir()) {
     try {
       readable ??= fs.existsSync(dir) && trusted(dir);
       const key = createHash('sha256')
-        .update(`${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0`)
+        .update(
+          `${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0`,
+        )
         .update(content)
         .digest('hex');
       const file = path.join(dir, `${path.basename(filename)}.${key.slice(0, 32)}.v8`);

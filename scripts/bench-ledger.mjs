@@ -53,7 +53,10 @@ async function postgresBytes(url) {
         pg_relation_size(c.oid) + coalesce(pg_total_relation_size(nullif(c.reltoastrelid, 0)), 0) as bytes
       from pg_class c join pg_namespace n on n.oid = c.relnamespace
       where n.nspname = 'public' and c.relkind in ('r', 'i') order by 3 desc limit 10`);
-    return { total, relations: rows.map((r) => ({ name: r.name, index: r.kind === 'i', bytes: Number(r.bytes) })) };
+    return {
+      total,
+      relations: rows.map((r) => ({ name: r.name, index: r.kind === 'i', bytes: Number(r.bytes) })),
+    };
   } finally {
     await c.end();
   }
@@ -63,17 +66,28 @@ async function postgresBytes(url) {
  * SQLite, then the same against a throwaway PostgreSQL when it is installed (`engines` narrows it).
  * Postgres rows are returned with their query prefixed `postgres: `.
  */
-export async function runLedgerBench({ records = 1_000_000, keep, engines = ['sqlite', 'postgres'], log = console.log } = {}) {
+export async function runLedgerBench({
+  records = 1_000_000,
+  keep,
+  engines = ['sqlite', 'postgres'],
+  log = console.log,
+} = {}) {
   const out = [];
   if (engines.includes('sqlite')) out.push(...(await runOne({ records, keep, postgres: false, log })));
   if (engines.includes('postgres'))
     for (const r of await runOne({ records, postgres: true, log }))
-      out.push({ ...r, ...(r.query ? { query: `postgres: ${r.query}` } : { metric: `postgres: ${r.metric}` }) });
+      out.push({
+        ...r,
+        ...(r.query ? { query: `postgres: ${r.query}` } : { metric: `postgres: ${r.metric}` }),
+      });
   return out;
 }
 
 async function runOne({ records, keep, postgres, log }) {
-  const load = () => loadavg().map((x) => x.toFixed(1)).join(' / ');
+  const load = () =>
+    loadavg()
+      .map((x) => x.toFixed(1))
+      .join(' / ');
   const loadBefore = load();
   const pg = postgres ? await startBenchPostgres() : undefined;
   if (postgres && !pg) {

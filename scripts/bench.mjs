@@ -171,7 +171,15 @@ async function runScenario(s, targets) {
       const t = targets[(i + round) % targets.length];
       const before = await t.server.stats();
       const run = await load(t, s, warmupMs, durationMs / rounds);
-      const acc = (t.runs[s.key] ??= { latencies: [], errors: 0, elapsedMs: 0, cpuMicros: 0, mainMicros: 0, wakeups: 0, completed: 0 });
+      const acc = (t.runs[s.key] ??= {
+        latencies: [],
+        errors: 0,
+        elapsedMs: 0,
+        cpuMicros: 0,
+        mainMicros: 0,
+        wakeups: 0,
+        completed: 0,
+      });
       const after = await t.server.stats();
       acc.cpuMicros += after.cpuMicros - before.cpuMicros;
       acc.mainMicros += (after.mainThreadCpuMicros ?? NaN) - (before.mainThreadCpuMicros ?? NaN);
@@ -276,7 +284,9 @@ if (!args.split) {
         `; main thread ${targets
           .filter((t) => t.name !== 'direct')
           .map((t) => `${t.name} ${t.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}`)
-          .join(' / ')} µs (direct ${byName.direct.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}), wake-ups ${targets
+          .join(
+            ' / ',
+          )} µs (direct ${byName.direct.runs[s.key].mainThreadMicrosPerRequest.toFixed(0)}), wake-ups ${targets
           .map((t) => `${t.name} ${t.runs[s.key].mainThreadWakeupsPerRequest.toFixed(2)}`)
           .join(' / ')}`,
     );

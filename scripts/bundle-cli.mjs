@@ -61,5 +61,7 @@ await build({
 // on the first — a bug no fresh test run would see.
 for (const name of readdirSync(outDir).filter((f) => f.endsWith('.cjs'))) {
   if (/\bimport\s*\(/.test(readFileSync(`${outDir}/${name}`, 'utf8')))
-    throw new Error(`dist/main/bundle/${name} has an import(): bin/code-cache.js cannot run it from the cache`);
+    throw new Error(
+      `dist/main/bundle/${name} has an import(): bin/code-cache.js cannot run it from the cache`,
+    );
 }

@@ -3,4 +3,5 @@
 export const AGENT_IDS = ['claude-code', 'codex', 'gemini', 'opencode', 'aider', 'continue'] as const;
 export type AgentId = (typeof AGENT_IDS)[number];
 
-export const isAgentId = (value: string): value is AgentId => (AGENT_IDS as readonly string[]).includes(value);
+export const isAgentId = (value: string): value is AgentId =>
+  (AGENT_IDS as readonly string[]).includes(value);

@@ -199,12 +199,7 @@ export async function launchBrowser() {
 }
 
 /** The whole part (`npm run bench -- --dashboards N`): rebuilds the dashboard, then the CPU figure. */
-export async function runDashboardsPart({
-  dashboards = 20,
-  rate = 500,
-  seconds = 6,
-  log = console.log,
-}) {
+export async function runDashboardsPart({ dashboards = 20, rate = 500, seconds = 6, log = console.log }) {
   log(`\nDashboards (issue 16)`);
   await buildRenderer(log);
   const browser = await launchBrowser();

@@ -80,7 +80,13 @@ export async function commitCost({ file, dist = join(import.meta.dirname, '../..
           await engine.write({ records: [], rollups: [], reserve, settle: [], terms: [] });
           busy += cpuMs(t);
           t = process.cpuUsage();
-          const batch = { records: rows, rollups: deltas(rows), reserve: [], settle: rows.map((r) => r.id), terms: [] };
+          const batch = {
+            records: rows,
+            rollups: deltas(rows),
+            reserve: [],
+            settle: rows.map((r) => r.id),
+            terms: [],
+          };
           await engine.write(batch);
           busy += cpuMs(t);
           // A turn between batches, as in the proxy.

@@ -43,8 +43,16 @@ for (const g of ['tool', 'model', 'day', 'user', 'project'])
   await q(`usage --by ${g}`, () => ledger.usage({ by: [g] }), rows);
 await q('usage --by user,model (wide roll-up)', () => ledger.usage({ by: ['user', 'model'] }), rows);
 await q('usage --by user,project,model', () => ledger.usage({ by: ['user', 'project', 'model'] }), rows);
-await q('usage --by day,tool,user (30 days)', () => ledger.usage({ since, by: ['day', 'tool', 'user'] }), rows);
-await q('/api/plans: a week of plan traffic', () => ledger.planTraffic(new Date(now.getTime() - 7 * DAY_MS)), rows);
+await q(
+  'usage --by day,tool,user (30 days)',
+  () => ledger.usage({ since, by: ['day', 'tool', 'user'] }),
+  rows,
+);
+await q(
+  '/api/plans: a week of plan traffic',
+  () => ledger.planTraffic(new Date(now.getTime() - 7 * DAY_MS)),
+  rows,
+);
 await q('log: newest 100', () => ledger.query({ limit: 100 }), recs);
 await q('log: status 429', () => ledger.query({ status: 429 }), recs);
 await q(
@@ -54,7 +62,11 @@ await q(
 );
 await q('log: filter matching nothing', () => ledger.query({ tool: 'no-such-tool', model: MODELS[1] }), recs);
 await q('log: tool + model (a pair)', () => ledger.query({ tool: TOOLS[2], model: MODELS[2] }), recs);
-await q('log: a tool + model pair with no record', () => ledger.query({ tool: TOOLS[1], model: MODELS[0] }), recs);
+await q(
+  'log: a tool + model pair with no record',
+  () => ledger.query({ tool: TOOLS[1], model: MODELS[0] }),
+  recs,
+);
 await q('log: text "user-7"', () => ledger.query({ text: 'user-7' }), recs);
 await q('log: text "rate_limit" (1 in 97)', () => ledger.query({ text: 'rate_limit' }), recs);
 await q('log: text matching nothing', () => ledger.query({ text: 'zzz-nothing' }), recs);

@@ -25,7 +25,10 @@ const body = JSON.stringify({
   model: 'gpt-4o-mini',
   messages: [
     { role: 'system', content: 'You are a terse assistant that answers in one sentence.' },
-    { role: 'user', content: 'Why should a local API proxy meter every request and enforce per-tool budgets?' },
+    {
+      role: 'user',
+      content: 'Why should a local API proxy meter every request and enforce per-tool budgets?',
+    },
   ],
   max_tokens: 64,
 });
@@ -36,10 +39,13 @@ function one(url, token) {
   return new Promise((done, fail) => {
     const u = new URL(url + '/v1/chat/completions');
     const headers = { 'content-type': 'application/json', authorization: `Bearer ${token ?? 'sk-bench'}` };
-    const req = http.request({ host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', agent, headers },
+      (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? done() : fail(new Error(`HTTP ${res.statusCode}`))));
+      },
+    );
     req.on('error', fail);
     req.end(body);
   });

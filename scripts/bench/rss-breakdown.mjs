@@ -26,7 +26,7 @@ function memory() {
     file: kb('Rss') - kb('Anonymous'),
     heapTotal: h.total_heap_size,
     heapUsed: h.used_heap_size,
-    young: (spaces.new_space ?? 0),
+    young: spaces.new_space ?? 0,
     old: (spaces.old_space ?? 0) + (spaces.code_space ?? 0) + (spaces.map_space ?? 0),
     large: (spaces.large_object_space ?? 0) + (spaces.code_large_object_space ?? 0),
     external: m.external,
@@ -82,7 +82,10 @@ async function main() {
   show('started (admin app loaded)', ready.before);
   const messages = [
     { role: 'system', content: 'You are a terse assistant that answers in one sentence.' },
-    { role: 'user', content: 'Why should a local API proxy meter every request and enforce per-tool budgets?' },
+    {
+      role: 'user',
+      content: 'Why should a local API proxy meter every request and enforce per-tool budgets?',
+    },
   ];
   const plain = JSON.stringify({ model: 'gpt-4o-mini', messages, max_tokens: 64 });
   const streamed = JSON.stringify({ model: 'gpt-4o-mini', messages, max_tokens: 64, stream: true });

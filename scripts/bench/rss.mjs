@@ -33,7 +33,9 @@ async function loadUntil(target, requests, bodies, log, trace) {
     if (run.errors > 0) log(`    ${target.name}: ${run.errors} failed, first: ${run.firstError}`);
     if (trace) {
       const s = await target.stats();
-      log(`    ${target.name} ${String(done).padStart(7)}: rss ${mb(s.rssBytes)} heap ${mb(s.heapUsedBytes)} external ${mb(s.externalBytes)} MB`);
+      log(
+        `    ${target.name} ${String(done).padStart(7)}: rss ${mb(s.rssBytes)} heap ${mb(s.heapUsedBytes)} external ${mb(s.externalBytes)} MB`,
+      );
     }
   }
   return done;
@@ -41,7 +43,9 @@ async function loadUntil(target, requests, bodies, log, trace) {
 
 /** @param {{ requests?: number, bodies: {body: string, check: Function}[], log?: Function, trace?: boolean }} o */
 export async function runRssBench({ requests = 100_000, bodies, log = console.log, trace = false }) {
-  log(`\nRSS after ${requests} requests (c=32, plain and streamed alternating; Shimmy's tool under a USD budget):`);
+  log(
+    `\nRSS after ${requests} requests (c=32, plain and streamed alternating; Shimmy's tool under a USD budget):`,
+  );
   const out = {};
   for (const name of ['raw', 'shimmy']) {
     const server = await spawnServer(name, name === 'shimmy' ? { budgetUsd: 1_000_000 } : {});
@@ -50,10 +54,17 @@ export async function runRssBench({ requests = 100_000, bodies, log = console.lo
       const target = { name, url: server.url, token: server.token, stats: () => server.stats() };
       const done = await loadUntil(target, requests, bodies, log, trace);
       const after = await server.stats();
-      out[name] = { requests: done, rssStartBytes: before.rssBytes, rssBytes: after.rssBytes, heapUsedBytes: after.heapUsedBytes };
+      out[name] = {
+        requests: done,
+        rssStartBytes: before.rssBytes,
+        rssBytes: after.rssBytes,
+        heapUsedBytes: after.heapUsedBytes,
+      };
       if (trace) {
         const gc = await server.stats({ gc: true });
-        log(`    ${name} after a full GC: rss ${mb(gc.rssBytes)} heap ${mb(gc.heapUsedBytes)} external ${mb(gc.externalBytes)} MB`);
+        log(
+          `    ${name} after a full GC: rss ${mb(gc.rssBytes)} heap ${mb(gc.heapUsedBytes)} external ${mb(gc.externalBytes)} MB`,
+        );
       }
     } finally {
       await server.stop();
@@ -61,7 +72,9 @@ export async function runRssBench({ requests = 100_000, bodies, log = console.lo
   }
   out.ratio = out.shimmy.rssBytes / out.raw.rssBytes;
   for (const name of ['raw', 'shimmy'])
-    log(`  ${name.padEnd(7)} ${mb(out[name].rssStartBytes)} → ${mb(out[name].rssBytes)} MB after ${out[name].requests} requests (heap used ${mb(out[name].heapUsedBytes)} MB)`);
+    log(
+      `  ${name.padEnd(7)} ${mb(out[name].rssStartBytes)} → ${mb(out[name].rssBytes)} MB after ${out[name].requests} requests (heap used ${mb(out[name].heapUsedBytes)} MB)`,
+    );
   log(`  Shimmy / raw: ${out.ratio.toFixed(2)}× (target ≤ 1.6×: ${out.ratio <= 1.6 ? 'PASS' : 'MISS'})`);
   return out;
 }
@@ -73,7 +86,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   // The same two requests as bench.mjs's non-streaming and streaming scenarios.
   const messages = [
     { role: 'system', content: 'You are a terse assistant that answers in one sentence.' },
-    { role: 'user', content: 'Why should a local API proxy meter every request and enforce per-tool budgets?' },
+    {
+      role: 'user',
+      content: 'Why should a local API proxy meter every request and enforce per-tool budgets?',
+    },
   ];
   const plain = { model: 'gpt-4o-mini', messages, max_tokens: 64 };
   const bodies = [

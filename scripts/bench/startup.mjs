@@ -150,7 +150,10 @@ async function prepareDataDir(bin, env, upstreamUrl) {
     if (performance.now() - t0 > POLL_LIMIT_MS) throw new Error('shimmy serve did not start');
   }
   await admin(instance, 'PATCH', '/api/providers/openai', { baseUrl: `${upstreamUrl}/v1` });
-  const { token } = await admin(instance, 'POST', '/api/tools', { name: 'startup', limits: { dailyUsd: 100 } });
+  const { token } = await admin(instance, 'POST', '/api/tools', {
+    name: 'startup',
+    limits: { dailyUsd: 100 },
+  });
   await stop(child);
   return { dataDir, token };
 }
@@ -174,7 +177,11 @@ async function withSavedCatalog(dataDir, root) {
   return copy;
 }
 
-const packageOf = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageOf = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** The packages one traced `serve` loads before its first proxied 200: package → the specifiers
  *  it was loaded by (`date-fns/addDays`, not the whole `date-fns`). */
@@ -182,7 +189,16 @@ async function tracePackages(bin, dataDir, token, env) {
   const file = join(dataDir, 'trace.txt');
   const port = await freePort();
   const { child } = await timeToFirst200(
-    ['--import', join(HERE, 'startup-trace.mjs'), bin, 'serve', '--port', String(port), '--data-dir', dataDir],
+    [
+      '--import',
+      join(HERE, 'startup-trace.mjs'),
+      bin,
+      'serve',
+      '--port',
+      String(port),
+      '--data-dir',
+      dataDir,
+    ],
     port,
     token,
     { ...env, STARTUP_TRACE_FILE: file },
@@ -210,7 +226,9 @@ async function importMs(specs, root) {
       );
       let s = '';
       child.stdout.on('data', (d) => (s += d));
-      child.on('exit', (code) => (code === 0 ? resolve(Number(s)) : reject(new Error(`import ${[...specs]} failed`))));
+      child.on('exit', (code) =>
+        code === 0 ? resolve(Number(s)) : reject(new Error(`import ${[...specs]} failed`)),
+      );
     });
     ms.push(out);
   }
@@ -218,9 +236,28 @@ async function importMs(specs, root) {
 }
 
 /** Names worth a row even when not loaded: what issue 16 found at start-up and what came since. */
-const WATCHED = ['express', 'undici', 'date-fns', 'zod', 'gpt-tokenizer', '@pydantic/genai-prices', 'kysely', 'better-sqlite3', 'pg', 'ioredis', 'ws', 'commander'];
+const WATCHED = [
+  'express',
+  'undici',
+  'date-fns',
+  'zod',
+  'gpt-tokenizer',
+  '@pydantic/genai-prices',
+  'kysely',
+  'better-sqlite3',
+  'pg',
+  'ioredis',
+  'ws',
+  'commander',
+];
 
-export async function runStartupBench({ rounds = 5, cliSpawns = 7, root = join(HERE, '../..'), log = console.log, firstOnly = false } = {}) {
+export async function runStartupBench({
+  rounds = 5,
+  cliSpawns = 7,
+  root = join(HERE, '../..'),
+  log = console.log,
+  firstOnly = false,
+} = {}) {
   const bin = join(root, 'bin/shimmy.js');
   const upstream = await startFakeUpstream();
   const env = { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' };
@@ -235,22 +272,39 @@ export async function runStartupBench({ rounds = 5, cliSpawns = 7, root = join(H
     cli: {},
   };
   try {
-    log(`\nStart-up (${rounds} spawns each; a tool with a USD budget, so the first request needs a token count):`);
+    log(
+      `\nStart-up (${rounds} spawns each; a tool with a USD budget, so the first request needs a token count):`,
+    );
     for (let i = 0; i < rounds; i++) {
       // Raw and Shimmy alternate, so the machine's drift hits both alike.
       let port = await freePort();
-      let r = await timeToFirst200([join(HERE, 'startup-raw-child.mjs'), String(port), upstream.url], port, 'x', env);
+      let r = await timeToFirst200(
+        [join(HERE, 'startup-raw-child.mjs'), String(port), upstream.url],
+        port,
+        'x',
+        env,
+      );
       out.raw.firstMs.push(r.ms);
       out.raw.firstCpuMs.push(r.cpu);
       out.raw.longestMs.push(await longestRequest(port, 'x', 2000));
       await stop(r.child);
       const saved = await freePort();
-      const c = await timeToFirst200([bin, 'serve', '--port', String(saved), '--data-dir', catalogDir], saved, token, env);
+      const c = await timeToFirst200(
+        [bin, 'serve', '--port', String(saved), '--data-dir', catalogDir],
+        saved,
+        token,
+        env,
+      );
       out.shimmySavedCatalog.firstMs.push(c.ms);
       out.shimmySavedCatalog.firstCpuMs.push(c.cpu);
       await stop(c.child);
       port = await freePort();
-      r = await timeToFirst200([bin, 'serve', '--port', String(port), '--data-dir', dataDir], port, token, env);
+      r = await timeToFirst200(
+        [bin, 'serve', '--port', String(port), '--data-dir', dataDir],
+        port,
+        token,
+        env,
+      );
       out.shimmy.firstMs.push(r.ms);
       out.shimmy.firstCpuMs.push(r.cpu);
       out.shimmy.longestMs.push(await longestRequest(port, token, 2000));
@@ -260,7 +314,8 @@ export async function runStartupBench({ rounds = 5, cliSpawns = 7, root = join(H
       }
       // The CLI against this running instance, vs a bare `node -e 0`, in the same round: each
       // command `cliSpawns` times, interleaved, since one spawn swings by ±100 ms on a loaded machine.
-      const cli = (name, args) => run(process.execPath, args, env).then((ms) => (out.cli[name] ??= []).push(ms));
+      const cli = (name, args) =>
+        run(process.execPath, args, env).then((ms) => (out.cli[name] ??= []).push(ms));
       for (let k = 0; k < cliSpawns; k++) {
         await cli('node -e 0', ['-e', '0']);
         await cli('shimmy --help', [bin, '--help']);
@@ -272,17 +327,25 @@ export async function runStartupBench({ rounds = 5, cliSpawns = 7, root = join(H
     const raw = median(out.raw.firstMs);
     const shimmy = median(out.shimmy.firstMs);
     out.firstProxied200 = { rawMs: raw, shimmyMs: shimmy, ratio: shimmy / raw };
-    log(`  first proxied 200 after spawn: raw node:http ${raw.toFixed(0)} ms, shimmy serve ${shimmy.toFixed(0)} ms (${(shimmy / raw).toFixed(2)}× raw, +${(shimmy - raw).toFixed(0)} ms)`);
-    log(`    per spawn: raw ${out.raw.firstMs.map((x) => x.toFixed(0)).join(' ')}; shimmy ${out.shimmy.firstMs.map((x) => x.toFixed(0)).join(' ')}`);
+    log(
+      `  first proxied 200 after spawn: raw node:http ${raw.toFixed(0)} ms, shimmy serve ${shimmy.toFixed(0)} ms (${(shimmy / raw).toFixed(2)}× raw, +${(shimmy - raw).toFixed(0)} ms)`,
+    );
+    log(
+      `    per spawn: raw ${out.raw.firstMs.map((x) => x.toFixed(0)).join(' ')}; shimmy ${out.shimmy.firstMs.map((x) => x.toFixed(0)).join(' ')}`,
+    );
     if (out.raw.firstCpuMs.every((x) => x !== null)) {
       const [rc, shc, scc] = [out.raw, out.shimmy, out.shimmySavedCatalog].map((t) => median(t.firstCpuMs));
       out.firstProxied200Cpu = { rawMs: rc, shimmyMs: shc, savedCatalogMs: scc };
-      log(`  CPU used by then (all threads): raw ${rc.toFixed(0)} ms, shimmy ${shc.toFixed(0)} ms (${(shc / rc).toFixed(2)}×), with a saved catalog ${scc.toFixed(0)} ms (${(scc / rc).toFixed(2)}×)`);
+      log(
+        `  CPU used by then (all threads): raw ${rc.toFixed(0)} ms, shimmy ${shc.toFixed(0)} ms (${(shc / rc).toFixed(2)}×), with a saved catalog ${scc.toFixed(0)} ms (${(scc / rc).toFixed(2)}×)`,
+      );
     }
     const sc = median(out.shimmySavedCatalog.firstMs);
     out.firstProxied200.savedCatalogMs = sc;
     out.firstProxied200.savedCatalogRatio = sc / raw;
-    log(`  the same with a saved (refreshed) price catalog in the data dir: ${sc.toFixed(0)} ms (${(sc / raw).toFixed(2)}× raw); per spawn ${out.shimmySavedCatalog.firstMs.map((x) => x.toFixed(0)).join(' ')}`);
+    log(
+      `  the same with a saved (refreshed) price catalog in the data dir: ${sc.toFixed(0)} ms (${(sc / raw).toFixed(2)}× raw); per spawn ${out.shimmySavedCatalog.firstMs.map((x) => x.toFixed(0)).join(' ')}`,
+    );
     const lr = median(out.raw.longestMs);
     const ls = median(out.shimmy.longestMs);
     out.longestRequest = { rawMs: lr, shimmyMs: ls };
@@ -293,17 +356,26 @@ export async function runStartupBench({ rounds = 5, cliSpawns = 7, root = join(H
     for (const [name, ms] of Object.entries(out.cli)) {
       if (name === 'node -e 0') continue;
       out.cliOwnMs[name] = median(ms) - base;
-      log(`  ${name.padEnd(18)} ${median(ms).toFixed(0)} ms: ${(median(ms) - base).toFixed(0)} ms of its own over node -e 0 (${base.toFixed(0)} ms; medians of ${ms.length} spawns)`);
+      log(
+        `  ${name.padEnd(18)} ${median(ms).toFixed(0)} ms: ${(median(ms) - base).toFixed(0)} ms of its own over node -e 0 (${base.toFixed(0)} ms; medians of ${ms.length} spawns)`,
+      );
     }
     const loaded = await tracePackages(bin, dataDir, token, env);
     out.packages = [];
-    log('  packages loaded before the first proxied 200 (import time of what was loaded of each, alone, median of 3):');
+    log(
+      '  packages loaded before the first proxied 200 (import time of what was loaded of each, alone, median of 3):',
+    );
     for (const pkg of [...new Set([...loaded.keys(), ...WATCHED])]) {
       const ms = await importMs(loaded.get(pkg) ?? [pkg], root).catch(() => null);
       const row = { pkg, loaded: loaded.has(pkg), importMs: ms, specifiers: [...(loaded.get(pkg) ?? [])] };
       out.packages.push(row);
-      const what = row.specifiers.length > 1 || (row.specifiers[0] ?? pkg) !== pkg ? ` (${row.specifiers.join(', ')})` : '';
-      log(`    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' + what : 'not loaded on its own (inside dist/main/bundle, or not needed)'}`);
+      const what =
+        row.specifiers.length > 1 || (row.specifiers[0] ?? pkg) !== pkg
+          ? ` (${row.specifiers.join(', ')})`
+          : '';
+      log(
+        `    ${pkg.padEnd(24)} ${(ms === null ? '—' : ms.toFixed(0) + ' ms').padStart(8)}  ${row.loaded ? 'loaded' + what : 'not loaded on its own (inside dist/main/bundle, or not needed)'}`,
+      );
     }
   } finally {
     await rm(dataDir, { recursive: true, force: true });

@@ -21,7 +21,13 @@ const rec = (id: string, days: number, tool = 'aider'): LedgerRecord =>
     id,
     time: at(days),
     tool,
-    usage: { inputTokens: 1000, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 500, reasoningTokens: 0 },
+    usage: {
+      inputTokens: 1000,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 500,
+      reasoningTokens: 0,
+    },
     // gpt-4o-mini: $0.15 / 1M input, $0.60 / 1M output (openai.com/api/pricing, 2025-06):
     // 1000 × 0.15e-6 + 500 × 0.60e-6 = 0.00015 + 0.0003 = 0.00045
     costUsd: 0.00045,
@@ -85,14 +91,26 @@ describe('shimmy logs --since / --until', slow, () => {
   it('filters by status class (ok / error) in the table and in the CSV/JSONL formats alike', async () => {
     const csv = await shimmy(['logs', '--status', 'ok', '--format', 'csv']);
     expect(csv.code, csv.stderr).toBe(0);
-    expect(csv.stdout.trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(['r3', 'r1', 'r0']);
+    expect(
+      csv.stdout
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['r3', 'r1', 'r0']);
     const jsonl = await shimmy(['logs', '--status', 'error', '--format', 'jsonl']);
     expect(idsOfJsonl(jsonl.stdout)).toEqual(['r2']);
     const json = await shimmy(['logs', '--status', 'error', '--json']);
     expect((JSON.parse(json.stdout) as { id: string }[]).map((r) => r.id)).toEqual(['r2']);
     const exp = await shimmy(['export', '--status', 'error']);
     expect(exp.code, exp.stderr).toBe(0);
-    expect(exp.stdout.trim().split('\r\n').slice(1).map((l) => l.split(',')[0])).toEqual(['r2']);
+    expect(
+      exp.stdout
+        .trim()
+        .split('\r\n')
+        .slice(1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['r2']);
     const bad = await shimmy(['logs', '--status', 'fine', '--format', 'csv']);
     expect(bad.code).not.toBe(0);
     expect(bad.stderr).toMatch(/not a status filter/);

@@ -23,7 +23,11 @@ describe('export of a time range through the admin API', () => {
       timeZone: () => 'UTC',
       retentionDays: () => 30,
     });
-    for (const [id, day] of [['d1', d1], ['d2', d2], ['d3', d3]])
+    for (const [id, day] of [
+      ['d1', d1],
+      ['d2', d2],
+      ['d3', d3],
+    ])
       ledger.append(record({ id: id!, time: `${day}T12:00:00.000Z` }));
     await ledger.close();
     h = await startHarness({ dataDir, keys: false });
@@ -46,7 +50,12 @@ describe('export of a time range through the admin API', () => {
     expect(await ids(`format=jsonl&since=${d2}&until=${d3}`)).toEqual(['d2']);
     expect(await ids(`format=jsonl&since=${d2}T12:00:00.000Z`)).toEqual(['d3', 'd2']);
     const csv = await (await h.admin.fetchRaw(`/api/export?format=csv&until=${d2}`)).text();
-    expect(csv.split('\r\n').slice(1, -1).map((l) => l.split(',')[0])).toEqual(['d1']);
+    expect(
+      csv
+        .split('\r\n')
+        .slice(1, -1)
+        .map((l) => l.split(',')[0]),
+    ).toEqual(['d1']);
   });
 
   it('refuses a since or until that is not a date with a 400 naming the field', async () => {

@@ -39,6 +39,9 @@ describe('accept queue', { timeout: 60_000 }, () => {
     // Linux retries a dropped SYN after 1 s at the earliest: a connection seen later was dropped
     // (one kept in the queue is seen as soon as the loop is free, ~300 ms).
     const late = times.filter((ms) => ms >= 1000).length;
-    expect({ late, connected: times.filter((ms) => ms < Infinity).length }).toEqual({ late: 0, connected: n });
+    expect({ late, connected: times.filter((ms) => ms < Infinity).length }).toEqual({
+      late: 0,
+      connected: n,
+    });
   });
 });

@@ -55,7 +55,11 @@ for (let i = from; ; i++) {
 /** The child's clock at each "answered up to i" mark. */
 type Marks = Array<{ upTo: number; ms: number }>;
 
-async function runAndKill(script: string, file: string, from: number): Promise<{ answered: number; marks: Marks }> {
+async function runAndKill(
+  script: string,
+  file: string,
+  from: number,
+): Promise<{ answered: number; marks: Marks }> {
   const marks: Marks = [];
   const child = spawn(process.execPath, [script, file, String(from)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let answered = from - 1;
@@ -65,7 +69,8 @@ async function runAndKill(script: string, file: string, from: number): Promise<{
     let killAt: NodeJS.Timeout | undefined;
     child.stdout.on('data', (c: Buffer) => {
       for (const m of c.toString().matchAll(/answered (\d+)/g)) answered = Math.max(answered, Number(m[1]));
-      for (const m of c.toString().matchAll(/at (\d+) ([\d.]+)/g)) marks.push({ upTo: Number(m[1]), ms: Number(m[2]) });
+      for (const m of c.toString().matchAll(/at (\d+) ([\d.]+)/g))
+        marks.push({ upTo: Number(m[1]), ms: Number(m[2]) });
       // Kill at a random moment once a few thousand are through.
       killAt ??= setTimeout(() => child.kill('SIGKILL'), 300 + Math.random() * 700);
     });
@@ -98,7 +103,9 @@ it('kill -9 under load, 3 times: what is kept is whole and exact; the loss is th
     const last = marks.at(-1)?.ms ?? 0;
     const before = marks.filter((m) => m.upTo < kept).at(-1)?.ms ?? last;
     const windowMs = lost === 0 ? 0 : last - before;
-    figures.push(`kill ${k + 1}: answered ${answered + 1}, kept ${kept}, lost ${lost} (answered in the last ${windowMs.toFixed(1)} ms)`);
+    figures.push(
+      `kill ${k + 1}: answered ${answered + 1}, kept ${kept}, lost ${lost} (answered in the last ${windowMs.toFixed(1)} ms)`,
+    );
     // Gap-free: the newest kept record is number kept-1, and the spend is exactly kept × cost.
     expect(newest).toBe(`r${kept - 1}`);
     expect(l.totals({}).costUsd).toBe(roundUsd(kept * 0.000435));

@@ -25,7 +25,7 @@ function binDir(): string | undefined {
 
 export const postgresMissing: string | undefined = binDir()
   ? undefined
-  : 'Postgres is not installed (/usr/lib/postgresql/*/bin/initdb); CI installs Debian\'s postgresql package';
+  : "Postgres is not installed (/usr/lib/postgresql/*/bin/initdb); CI installs Debian's postgresql package";
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {

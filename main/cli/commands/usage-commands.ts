@@ -86,7 +86,15 @@ export function registerUsageCommands(program: Command): void {
       .option('--json', 'same as --format json'),
   ).action(
     async (
-      o: Opts & { tool?: string; model?: string; status?: string; since?: string; until?: string; limit: number; format?: string },
+      o: Opts & {
+        tool?: string;
+        model?: string;
+        status?: string;
+        since?: string;
+        until?: string;
+        limit: number;
+        format?: string;
+      },
     ) => {
       const format = o.json ? 'json' : (o.format ?? 'table');
       if (!['table', 'json', 'jsonl', 'csv'].includes(format))

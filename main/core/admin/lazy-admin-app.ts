@@ -28,7 +28,9 @@ export function lazyAdminApp(deps: AdminDeps): LazyAdminApp {
         (handle) => handle(req, res),
         (err: unknown) => {
           if (!res.headersSent)
-            res.writeHead(500, { 'content-type': 'text/plain' }).end(`The admin API failed to load: ${String(err)}`);
+            res
+              .writeHead(500, { 'content-type': 'text/plain' })
+              .end(`The admin API failed to load: ${String(err)}`);
           else res.destroy();
         },
       );

@@ -57,7 +57,11 @@ export function wideDeltas(rows: readonly RequestRow[]): WideDelta[] {
         ? ''
         : `${r.day}${r.tool.length}:${r.tool}${r.model.length}:${r.model}${user.length}:${user}${project.length}:${project}${client.length}:${client}`;
     let d = map.get(id);
-    if (!d) map.set(id, (d = { day: r.day, tool: r.tool, model: r.model, user, project, client, sums: emptySums() }));
+    if (!d)
+      map.set(
+        id,
+        (d = { day: r.day, tool: r.tool, model: r.model, user, project, client, sums: emptySums() }),
+      );
     addRow(d.sums, r);
   }
   return [...map.values()];

@@ -129,7 +129,12 @@ export function waitWhile(cell: Int32Array, index: number, value: number, timeou
 }
 
 /** waitWhile without blocking: the event loop turns meanwhile. */
-async function waitAsyncWhile(cell: Int32Array, index: number, value: number, timeoutMs: number): Promise<boolean> {
+async function waitAsyncWhile(
+  cell: Int32Array,
+  index: number,
+  value: number,
+  timeoutMs: number,
+): Promise<boolean> {
   const until = performance.now() + timeoutMs;
   for (;;) {
     if (Atomics.load(cell, index) !== value) return true;
@@ -142,7 +147,9 @@ async function waitAsyncWhile(cell: Int32Array, index: number, value: number, ti
 
 // Each encoding loads on a thread of its own, only once it is counted with: most traffic needs only
 // o200k_base, and every loaded encoding weighs tens of MB (issue 16's RSS target).
-export function createTokenizerThread({ idleStopMs = IDLE_STOP_MS }: TokenizerThreadOptions = {}): TokenizerThread {
+export function createTokenizerThread({
+  idleStopMs = IDLE_STOP_MS,
+}: TokenizerThreadOptions = {}): TokenizerThread {
   const threads = new Map<OpenAiEncoding, Loading>();
   const asked = new Set<OpenAiEncoding>();
   let gate: (() => Promise<void>) | undefined;

@@ -54,7 +54,8 @@ async function readCatalog(file: string): Promise<Catalog | string | undefined> 
   if (!f.success) return 'not a saved price catalog';
   // JSON.stringify of what JSON.parse read gives back the bytes saveCatalogFile hashed.
   const unchanged =
-    f.data.providersSha256 !== undefined && digest(JSON.stringify(f.data.providers)) === f.data.providersSha256;
+    f.data.providersSha256 !== undefined &&
+    digest(JSON.stringify(f.data.providers)) === f.data.providersSha256;
   const providers = unchanged
     ? (f.data.providers as Catalog['providers'])
     : parseCatalogProviders(f.data.providers);

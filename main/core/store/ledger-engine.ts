@@ -4,7 +4,14 @@
 import type { Kysely } from 'kysely';
 import type { EngineKind } from './migrations.js';
 import type { RequestRow } from './record-row.js';
-import type { LedgerSchema, ReservationsTable, RollupTable, SumColumns, TermsTable, WideKey } from './schema.js';
+import type {
+  LedgerSchema,
+  ReservationsTable,
+  RollupTable,
+  SumColumns,
+  TermsTable,
+  WideKey,
+} from './schema.js';
 
 /** One wide roll-up row's increments: its key ('' = none for user, project, client) plus sums. */
 export type WideDelta = Record<WideKey, string> & { sums: SumColumns };

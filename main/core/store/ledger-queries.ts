@@ -192,7 +192,9 @@ export async function* exportCsvPages(
         // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
         // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
         (kind === 'sqlite'
-          ? sql<Uint8Array | string | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
+          ? sql<
+              Uint8Array | string | null
+            >`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
           : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
         ).as('text'),
         eb.fn.countAll<number>().as('n'),

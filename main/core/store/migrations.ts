@@ -245,7 +245,8 @@ function v5(kind: EngineKind): Migration {
   };
 }
 
-const nextDay = (day: string) => new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+const nextDay = (day: string) =>
+  new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Given the narrow roll-ups (all history) and a wide roll-up built from detail (the days detail
@@ -384,16 +385,25 @@ function v8(kind: EngineKind): Migration {
   return {
     async up(db: Kysely<unknown>) {
       if (kind !== 'postgres') return;
-      for (const name of ['requests_tool_time', 'requests_model_time', 'requests_tool_model_time', 'requests_id'])
+      for (const name of [
+        'requests_tool_time',
+        'requests_model_time',
+        'requests_tool_model_time',
+        'requests_id',
+      ])
         await sql`drop index if exists ${sql.id(name)}`.execute(db);
       await sql`create index requests_tool_time on requests (hashtextextended(tool, 0), time_ms)`.execute(db);
-      await sql`create index requests_model_time on requests (hashtextextended(model, 0), time_ms)`.execute(db);
+      await sql`create index requests_model_time on requests (hashtextextended(model, 0), time_ms)`.execute(
+        db,
+      );
       await sql`create index requests_tool_model_time
         on requests (hashtextextended(model, hashtextextended(tool, 0)), time_ms)`.execute(db);
       // With status: the pair's hash, like the filter spells it (the status filter names no tool/model).
       await sql`drop index if exists requests_tool_model_error_time`.execute(db);
       await sql`create index requests_tool_model_error_time
-        on requests (hashtextextended(model, hashtextextended(tool, 0)), status, time_ms) where status <> 200`.execute(db);
+        on requests (hashtextextended(model, hashtextextended(tool, 0)), status, time_ms) where status <> 200`.execute(
+        db,
+      );
       await sql`drop index if exists requests_id_prefix`.execute(db);
       await sql`create unique index requests_id_prefix on requests (id text_pattern_ops)`.execute(db);
       await sql`alter table requests drop constraint if exists requests_pkey`.execute(db);
@@ -432,7 +442,9 @@ function v9(kind: EngineKind): Migration {
       await sql`lock table requests in access exclusive mode`.execute(db);
       const { rows: defs } = await sql<{ indexdef: string }>`select indexdef from pg_indexes
         where schemaname = current_schema() and tablename = 'requests'`.execute(db);
-      const { rows: seqs } = await sql<{ name: string }>`select pg_get_serial_sequence('requests', 'seq') as name`.execute(db);
+      const { rows: seqs } = await sql<{
+        name: string;
+      }>`select pg_get_serial_sequence('requests', 'seq') as name`.execute(db);
       const seqName = seqs[0]!.name;
       await sql`create table requests_v9 (
         seq bigint not null default nextval(${sql.lit(seqName)}::regclass),

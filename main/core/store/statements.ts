@@ -2,7 +2,14 @@
 // duplicate id is ignored), add roll-up increments (upsert), journal and settle reservations.
 import type { Kysely } from 'kysely';
 import type { RequestRow } from './record-row.js';
-import { WIDE_KEYS, type LedgerSchema, type ReservationsTable, type RollupTable, type SumColumns, type TermsTable } from './schema.js';
+import {
+  WIDE_KEYS,
+  type LedgerSchema,
+  type ReservationsTable,
+  type RollupTable,
+  type SumColumns,
+  type TermsTable,
+} from './schema.js';
 import type { RollupDelta, WideDelta } from './ledger-engine.js';
 
 export const SUM_COLUMNS = [

@@ -27,7 +27,10 @@ async function bundle(source: string): Promise<{ code: string; value: unknown }>
   const pkg = path.join(dir, 'node_modules', 'data-pkg');
   await fs.mkdir(pkg, { recursive: true });
   await fs.writeFile(path.join(pkg, 'index.js'), source);
-  await fs.writeFile(path.join(dir, 'entry.js'), `export { default } from './node_modules/data-pkg/index.js';\n`);
+  await fs.writeFile(
+    path.join(dir, 'entry.js'),
+    `export { default } from './node_modules/data-pkg/index.js';\n`,
+  );
   await build({
     configFile: false,
     root: dir,
@@ -48,7 +51,9 @@ async function bundle(source: string): Promise<{ code: string; value: unknown }>
 
 describe('bundle: large data literals become JSON.parse', { timeout: 60_000 }, () => {
   it('a large plain-data literal is parsed from JSON and equals the original', async () => {
-    const { code, value } = await bundle(`const E = ${JSON.stringify(rows, null, 2)}, J = { small: true };\nexport default { E, J };\n`);
+    const { code, value } = await bundle(
+      `const E = ${JSON.stringify(rows, null, 2)}, J = { small: true };\nexport default { E, J };\n`,
+    );
     expect(code).toMatch(/JSON\.parse\(/);
     expect(value).toEqual({ E: rows, J: { small: true } });
   });

@@ -18,8 +18,21 @@ const at = (i: number) => new Date(Date.UTC(2024, 4, 1, 10) + i * 60_000).toISOS
 // (an OpenAI-format client routed to Anthropic); Gemini's model-in-the-path route.
 const records: LedgerRecord[] = [
   record({ id: 'canon', time: at(1), streamed: true, session: 's-1' }),
-  record({ id: 'prefixed', time: at(2), path: '/openai/v1/chat/completions', status: 429, errorClass: 'rate_limit' }),
-  record({ id: 'cross', time: at(3), provider: 'anthropic', family: 'openai', cacheHit: true, estimated: true }),
+  record({
+    id: 'prefixed',
+    time: at(2),
+    path: '/openai/v1/chat/completions',
+    status: 429,
+    errorClass: 'rate_limit',
+  }),
+  record({
+    id: 'cross',
+    time: at(3),
+    provider: 'anthropic',
+    family: 'openai',
+    cacheHit: true,
+    estimated: true,
+  }),
   record({
     id: 'gemini',
     time: at(4),
@@ -93,7 +106,10 @@ describe.skipIf(postgresMissing)('Postgres compact rows (0009)', () => {
   it('upgrades a 0008 database: records, ids, order and every index by name are kept', async () => {
     const old = (await bareDatabase('postgres', dir)) as Kysely<LedgerSchema>;
     await migrate(old as Kysely<unknown>, 'postgres', '0008-postgres-compact-indexes');
-    await insertRequests(old, records.slice(0, 3).map((r) => toRow(r, '2024-05-01'))).execute();
+    await insertRequests(
+      old,
+      records.slice(0, 3).map((r) => toRow(r, '2024-05-01')),
+    ).execute();
     await old.destroy();
     const before = (await stored(dir)).indexes;
 

@@ -56,9 +56,9 @@ describe('SQLite ledger engine: commits off the event loop', () => {
     await engine.write({ records: rows, rollups: wideDeltas(rows), reserve: [], settle: [] });
     // A row the table refuses (NOT NULL tool) fails the whole batch: nothing of it is written.
     const bad = [toRow({ ...sampleRecord, id: 'bad', tool: null as unknown as string }, '2024-01-01')];
-    await expect(
-      engine.write({ records: [...bad], rollups: [], reserve: [], settle: [] }),
-    ).rejects.toThrow(/NOT NULL/);
+    await expect(engine.write({ records: [...bad], rollups: [], reserve: [], settle: [] })).rejects.toThrow(
+      /NOT NULL/,
+    );
     const got = await engine.reader.selectFrom('requests').select(['id']).execute();
     expect(got.map((r) => r.id)).toEqual(['one']);
   });

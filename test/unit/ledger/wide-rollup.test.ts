@@ -51,7 +51,10 @@ function records(first: string, prefix: string): LedgerRecord[] {
 
 /** The expected usage rows, summed by hand in integers of 1e-10 USD (the records' own prices). */
 function byHand(rs: LedgerRecord[], by: UsageGroup[]) {
-  const groups = new Map<string, { keys: Record<string, string>; requests: number; input: number; e10: number; unpriced: number }>();
+  const groups = new Map<
+    string,
+    { keys: Record<string, string>; requests: number; input: number; e10: number; unpriced: number }
+  >();
   for (const r of rs) {
     const keys: Record<string, string> = {};
     const day = r.time.slice(0, 10);
@@ -68,7 +71,13 @@ function byHand(rs: LedgerRecord[], by: UsageGroup[]) {
     groups.set(id, s);
   }
   return [...groups.values()]
-    .map((s) => ({ ...s.keys, requests: s.requests, inputTokens: s.input, costUsd: s.e10 / 1e10, unpriced: s.unpriced }))
+    .map((s) => ({
+      ...s.keys,
+      requests: s.requests,
+      inputTokens: s.input,
+      costUsd: s.e10 / 1e10,
+      unpriced: s.unpriced,
+    }))
     .sort((a, b) => canonical(a).localeCompare(canonical(b)));
 }
 
@@ -146,12 +155,17 @@ describeEngines('the wide roll-up', (kind) => {
     await insertRequests(old, rows(kept)).execute();
     const deltas = narrowDeltas([...rows(pruned), ...rows(kept)]);
     for (const table of ['rollup_model', 'rollup_user', 'rollup_project'] as RollupTable[])
-      await upsertRollups(old, table, deltas.filter((d) => d.table === table)).execute();
+      await upsertRollups(
+        old,
+        table,
+        deltas.filter((d) => d.table === table),
+      ).execute();
     await old.destroy();
 
     let l = await track(open(dir, { now: () => new Date('2024-05-07T00:00:00Z') }));
     const all = [...pruned, ...kept];
-    const cents = (rs: LedgerRecord[]) => rs.reduce((n, r) => n + Math.round((r.costUsd ?? 0) * 1e10), 0) / 1e10;
+    const cents = (rs: LedgerRecord[]) =>
+      rs.reduce((n, r) => n + Math.round((r.costUsd ?? 0) * 1e10), 0) / 1e10;
     expect(l.totals({})).toMatchObject({ requests: 120, costUsd: cents(all), unpriced: 40 });
     // One dimension: every day (the pruned ones from their narrow roll-ups).
     for (const by of [['user'], ['project'], ['tool', 'model'], ['day']] as UsageGroup[][])

@@ -64,8 +64,15 @@ describe('a stream that ends with the provider usage', () => {
   const usage = { prompt_tokens: 38, completion_tokens: 80, total_tokens: 118 };
 
   it('parses only the events that carry usage or a new model, however many it held (12 kB)', () => {
-    const meter = createResponseMeter({ family: 'openai', endpoint: 'chat', streamed: true, stripUsage: false });
-    const events = [chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }])];
+    const meter = createResponseMeter({
+      family: 'openai',
+      endpoint: 'chat',
+      streamed: true,
+      stripUsage: false,
+    });
+    const events = [
+      chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]),
+    ];
     for (let i = 0; events.join('').length < 12_000; i++) events.push(content(i));
     events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]), chunk([], usage));
     events.push('data: [DONE]\n\n');

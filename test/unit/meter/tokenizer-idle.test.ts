@@ -18,7 +18,9 @@ describe('the tokenizer thread when idle', () => {
     const tokenizer = createTokenizerThread({ idleStopMs: 300 });
     const before = threadsNow();
     expect(tokenizer.count(TEXT, 'o200k_base')).toBeNull();
-    await expect.poll(() => tokenizer.count(TEXT, 'o200k_base'), { timeout: 30_000, interval: 50 }).toBe(exact);
+    await expect
+      .poll(() => tokenizer.count(TEXT, 'o200k_base'), { timeout: 30_000, interval: 50 })
+      .toBe(exact);
     expect(tokenizer.loading()).toEqual(['o200k_base']);
     expect(threadsNow()).toBe(before + 1);
 
@@ -39,7 +41,9 @@ describe('the tokenizer thread when idle', () => {
     expect(tokenizer.countEachAsync([TEXT], 'o200k_base')).toBeNull();
     expect(performance.now() - started).toBeLessThan(50);
     expect(tokenizer.loading()).toEqual(['o200k_base']);
-    await expect.poll(() => tokenizer.count(TEXT, 'o200k_base'), { timeout: 30_000, interval: 50 }).toBe(exact);
+    await expect
+      .poll(() => tokenizer.count(TEXT, 'o200k_base'), { timeout: 30_000, interval: 50 })
+      .toBe(exact);
     await expect.poll(() => tokenizer.loading(), { timeout: 5_000, interval: 50 }).toEqual([]);
   }, 60_000);
 

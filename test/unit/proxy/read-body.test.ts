@@ -80,7 +80,7 @@ describe('readBody', () => {
   // hands over up to 2 MB of one connection's reads in one turn: a big body is copied a bounded
   // amount per turn, its request paused in between (issue 16: a 20 MB body held every other
   // request 100–240 ms).
-  it('copies a big body at most a turn\'s budget per event-loop turn, declared or chunked', async () => {
+  it("copies a big body at most a turn's budget per event-loop turn, declared or chunked", async () => {
     for (const chunked of [false, true]) {
       const body = bytes(6 * 1024 * 1024);
       let turn = 0;

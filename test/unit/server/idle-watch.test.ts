@@ -7,7 +7,10 @@ describe('the idle watch', () => {
   it('resolves once nothing is in flight and nothing started for the quiet period', async () => {
     let clock = 0;
     let busy = true;
-    const watch = createIdleWatch(() => busy, () => clock);
+    const watch = createIdleWatch(
+      () => busy,
+      () => clock,
+    );
     let done = false;
     void watch.whenIdle(100, 1_000_000).then(() => (done = true));
     const turn = () => new Promise((r) => setTimeout(r, 20));
@@ -24,7 +27,10 @@ describe('the idle watch', () => {
 
   it('resolves at its latest start on a proxy that is never quiet', async () => {
     let clock = 0;
-    const watch = createIdleWatch(() => true, () => clock);
+    const watch = createIdleWatch(
+      () => true,
+      () => clock,
+    );
     let done = false;
     void watch.whenIdle(100, 1_000).then(() => (done = true));
     await new Promise((r) => setTimeout(r, 20));

@@ -24,7 +24,11 @@ function toStatus(value: string | undefined): number | StatusClass | undefined {
   if (!value) return undefined;
   if (value === 'ok' || value === 'error') return value;
   if (/^\d{3}$/.test(value)) return Number(value);
-  throw new AdminError(400, `"${value}" is not a status filter (use ok, error or a code such as 429)`, 'status');
+  throw new AdminError(
+    400,
+    `"${value}" is not a status filter (use ok, error or a code such as 429)`,
+    'status',
+  );
 }
 
 function toDate(value: string | undefined, field: string): Date | undefined {

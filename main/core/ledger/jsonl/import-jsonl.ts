@@ -103,7 +103,10 @@ export async function importJsonlLedger(a: {
       const terms = known.fresh(batch);
       await engine.write({ records: batch, rollups: wideDeltas(batch), reserve: [], settle: [], terms });
       known.remember(terms);
-      await upsertNarrow(db, narrowDeltas(batch).filter((d) => d.table !== 'rollup_model'));
+      await upsertNarrow(
+        db,
+        narrowDeltas(batch).filter((d) => d.table !== 'rollup_model'),
+      );
     };
     for (const name of names) {
       const counted = snapshot?.counted.get(name) ?? 0;

@@ -31,7 +31,8 @@ export function packRow(row: RequestRow): RequestRow {
 }
 
 /** The stored values back: what packRow left out, from the columns it repeats. */
-export const familyOf = (row: { family: string | null; provider: string }): string => row.family ?? row.provider;
+export const familyOf = (row: { family: string | null; provider: string }): string =>
+  row.family ?? row.provider;
 export const pathOf = (row: { path: string | null; endpoint: string }): string =>
   row.path ?? CANONICAL_PATH[row.endpoint] ?? '';
 

@@ -56,7 +56,11 @@ export function csvLinePostgres(): RawBuilder<string> {
     CSV_COLUMNS.map((c) => {
       const { column, kind } = CSV_SQL[c];
       const expr =
-        typeof column !== 'string' ? computed[column.computed] : c === 'path' ? pathText : (stored[c] ?? column);
+        typeof column !== 'string'
+          ? computed[column.computed]
+          : c === 'path'
+            ? pathText
+            : (stored[c] ?? column);
       return kinds[kind](expr);
     });
   // The path's CASE (compact-row.ts, literals only) is spliced in wherever text() names it.

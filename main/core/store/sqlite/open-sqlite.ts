@@ -34,7 +34,10 @@ export interface SqliteOptions {
   readIdleStopMs?: number;
 }
 
-export async function openSqlite(file: string, { readIdleStopMs }: SqliteOptions = {}): Promise<LedgerEngine> {
+export async function openSqlite(
+  file: string,
+  { readIdleStopMs }: SqliteOptions = {},
+): Promise<LedgerEngine> {
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   let raw = new Database(file);
   await chmod(file, 0o600).catch(() => undefined);
@@ -96,7 +99,9 @@ export async function openSqlite(file: string, { readIdleStopMs }: SqliteOptions
     settle: b.settle.map((id) => [id]),
     term: (b.terms ?? []).map((t) => [t.col, t.value]),
   });
-  const here = Object.entries(statements).map(([name, text]) => [name as keyof BatchRows, raw.prepare(text)] as const);
+  const here = Object.entries(statements).map(
+    ([name, text]) => [name as keyof BatchRows, raw.prepare(text)] as const,
+  );
   const commitHere = raw.transaction((rows: BatchRows) => {
     for (const [name, st] of here) for (const r of rows[name]) st.run(r);
   });

@@ -132,7 +132,8 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
     // The count first: a failure is queued and counted before its batch counts as finished.
     const done = Atomics.load(finished, 0);
     if (Atomics.load(finished, 1) !== failuresSeen)
-      for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies)) onFailure(m.message as Reply);
+      for (let m = receiveMessageOnPort(replies); m; m = receiveMessageOnPort(replies))
+        onFailure(m.message as Reply);
     for (const [id, w] of waiting) {
       if (id >= done) break;
       waiting.delete(id);
