@@ -107,12 +107,11 @@ export async function openSqlite(
   });
   const worker = shared ? startWriteWorker(file, statements) : undefined;
 
-  let dirty = false;
   let warmed = false;
   let wal: FileHandle | undefined;
-  // Batches written, and how many of them the last complete checkpoint covered: only a WAL with
-  // frames not yet copied is checkpointed, so an idle ledger's read worker is left to stop
-  // (worker-dialect.ts) instead of being woken every second for ever.
+  // Batches written (none yet: sync() has nothing to flush), and how many of them the last complete
+  // checkpoint covered: only a WAL with frames not yet copied is checkpointed, so an idle ledger's
+  // read worker is left to stop (worker-dialect.ts) instead of being woken every second for ever.
   let written = 0;
   let checkedUpTo = 0;
   let checkpointing = false;
@@ -139,7 +138,6 @@ export async function openSqlite(
       const rows = rowsOf(batch);
       if (worker?.running) await worker.write(rows);
       else commitHere(rows);
-      dirty = true;
       written++;
     },
     waitForWrites() {
@@ -152,7 +150,7 @@ export async function openSqlite(
       void sql`select 1`.execute(reader).catch(() => undefined);
     },
     async sync() {
-      if (!dirty) return;
+      if (written === 0) return;
       // fsync is per file, not per descriptor: syncing our own read-only handle flushes the WAL.
       wal ??= await open(`${file}-wal`, 'r').catch(() => undefined);
       await wal?.datasync();
