@@ -3,8 +3,6 @@
 // which is answered as before. The engine's checkpoints (which run on it) stop once the WAL is
 // checkpointed, so a ledger written to and then left alone lets it stop.
 import { readdirSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
@@ -14,20 +12,22 @@ import { openSqlite, type LedgerEngine } from '../../../main/core/store/index.js
 import { toRow } from '../../../main/core/store/record-row.js';
 import { sampleRecord } from '../../../main/core/store/samples.js';
 import { WorkerSqliteDialect } from '../../../main/core/store/sqlite/worker-dialect.js';
+import { tempDir } from './helpers.js';
 
 const threadsNow = () => readdirSync('/proc/self/task').length;
-let dir = '';
+let temp: Awaited<ReturnType<typeof tempDir>> | undefined;
 let engine: LedgerEngine | undefined;
 afterEach(async () => {
   await engine?.close();
   engine = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await temp?.cleanup();
+  temp = undefined;
 });
 
 describe('SQLite read worker lifecycle', () => {
   it('starts with the first query, stops when no query came for a while, and starts again with the next', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shimmy-read-idle-'));
-    const file = join(dir, 'r.sqlite');
+    temp = await tempDir();
+    const file = join(temp.dir, 'r.sqlite');
     new Database(file).exec('create table t (x integer); insert into t values (42)');
     const before = threadsNow();
     const db = new Kysely<{ t: { x: number } }>({ dialect: new WorkerSqliteDialect(file, 300) });
@@ -52,8 +52,8 @@ describe('SQLite read worker lifecycle', () => {
   });
 
   it('a written ledger left alone is checkpointed, then its read worker stops; a query after reads every record', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shimmy-read-idle-'));
-    const file = join(dir, 'ledger.sqlite');
+    temp = await tempDir();
+    const file = join(temp.dir, 'ledger.sqlite');
     const before = threadsNow();
     engine = await openSqlite(file, { readIdleStopMs: 300 });
     const rows = [toRow({ ...sampleRecord, id: 'one' }, '2024-01-01')];

@@ -1,8 +1,6 @@
 // The SQLite engine commits batches on its write worker: a commit that must wait for the database
 // (another connection holding the write lock: a retention pass, `shimmy import`, a backup) waits
 // there, not on the proxy's event loop.
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -11,19 +9,21 @@ import { wideDeltas } from '../../../main/core/ledger/write-queue.js';
 import { openSqlite, type LedgerEngine } from '../../../main/core/store/index.js';
 import { toRow } from '../../../main/core/store/record-row.js';
 import { sampleRecord } from '../../../main/core/store/samples.js';
+import { tempDir } from './helpers.js';
 
-let dir = '';
+let temp: Awaited<ReturnType<typeof tempDir>> | undefined;
 let engine: LedgerEngine | undefined;
 afterEach(async () => {
   await engine?.close();
   engine = undefined;
-  if (dir) await rm(dir, { recursive: true, force: true });
+  await temp?.cleanup();
+  temp = undefined;
 });
 
 describe('SQLite ledger engine: commits off the event loop', () => {
   it('keeps the event loop running while a batch waits for the write lock, then commits it', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shimmy-write-worker-'));
-    const file = join(dir, 'ledger.sqlite');
+    temp = await tempDir();
+    const file = join(temp.dir, 'ledger.sqlite');
     engine = await openSqlite(file);
     const other = new Database(file);
     other.pragma('busy_timeout = 5000');
@@ -50,8 +50,8 @@ describe('SQLite ledger engine: commits off the event loop', () => {
   });
 
   it('rejects a batch the database refuses, and writes none of it', async () => {
-    dir = await mkdtemp(join(tmpdir(), 'shimmy-write-worker-'));
-    engine = await openSqlite(join(dir, 'ledger.sqlite'));
+    temp = await tempDir();
+    engine = await openSqlite(join(temp.dir, 'ledger.sqlite'));
     const rows = [toRow({ ...sampleRecord, id: 'one' }, '2024-01-01')];
     await engine.write({ records: rows, rollups: wideDeltas(rows), reserve: [], settle: [] });
     // A row the table refuses (NOT NULL tool) fails the whole batch: nothing of it is written.
