@@ -136,7 +136,9 @@ export function socketSink(headerWrites = 1) {
   let bytes = 0;
   let writes = 0;
   let firstRowMs;
-  const child = spawn(process.execPath, ['-e', 'process.stdin.resume()'], { stdio: ['pipe', 'ignore', 'inherit'] });
+  const child = spawn(process.execPath, ['-e', 'process.stdin.resume()'], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
   const out = child.stdin;
   const write = out.write.bind(out);
   out.write = (chunk, ...rest) => {

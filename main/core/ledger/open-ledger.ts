@@ -128,7 +128,8 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       if (engine.exportPages) {
         const plan = await exportPlan(engine.reader, q, engine.kind, format);
         await writeChunks(format === 'csv' ? csvHeader() : '', plan ? engine.exportPages(plan) : [], out);
-      } else if (format === 'csv') await writeText(csvHeader(), exportCsvPages(engine.reader, q, engine.kind), out);
+      } else if (format === 'csv')
+        await writeText(csvHeader(), exportCsvPages(engine.reader, q, engine.kind), out);
       else await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);
     },
 

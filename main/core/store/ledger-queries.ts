@@ -171,23 +171,21 @@ function csvPageQuery(db: Kysely<LedgerSchema>, s: Search, kind: EngineKind): Co
     .orderBy('seq', 'desc')
     .limit(PAGE_SIZE);
   return db
-      .with('page', () => rows)
-      .selectFrom('page')
-      .select((eb) => [
-        // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
-        // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
-        (kind === 'sqlite'
-          ? sql<
-              Uint8Array | string | null
-            >`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
-          : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
-        ).as('text'),
-        eb.fn.countAll<number>().as('n'),
-        // The page's last row (oldest): the next page's cursor.
-        eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
-        eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
-      ])
-      .compile();
+    .with('page', () => rows)
+    .selectFrom('page')
+    .select((eb) => [
+      // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
+      // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
+      (kind === 'sqlite'
+        ? sql<Uint8Array | string | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
+        : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
+      ).as('text'),
+      eb.fn.countAll<number>().as('n'),
+      // The page's last row (oldest): the next page's cursor.
+      eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
+      eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
+    ])
+    .compile();
 }
 
 /**

@@ -20,7 +20,9 @@ function many(): LedgerRecord[] {
       latencyMs: Math.round(i * 3.33 * 100) / 100,
       costUsd: i % 7 === 0 ? null : i % 5 === 0 ? 1e-7 : (i * 12_345) / 1e10,
       ...(i % 3 === 0 ? { user: `u"${i}`, failovers: ['anthropic'] } : {}),
-      ...(i % 4 === 0 ? { savedUsd: 2e-9, usage: { ...record({ id: '', time: '' }).usage, webSearchRequests: 2 } } : {}),
+      ...(i % 4 === 0
+        ? { savedUsd: 2e-9, usage: { ...record({ id: '', time: '' }).usage, webSearchRequests: 2 } }
+        : {}),
     }),
   );
 }
@@ -114,7 +116,9 @@ describeEngines('Export on a worker', (kind) => {
     const out = new PassThrough({ highWaterMark: 16 }); // never read: fills at once
     setTimeout(() => out.destroy(), 20);
     await expect(ledger.exportTo('jsonl', {}, out)).rejects.toThrow(/closed/);
-    expect(await toPassThrough('csv', { limit: 2 })).toBe(csvHeader() + newest.slice(0, 2).map(csvLine).join(''));
+    expect(await toPassThrough('csv', { limit: 2 })).toBe(
+      csvHeader() + newest.slice(0, 2).map(csvLine).join(''),
+    );
     expect((await ledger.query({ limit: 1 })).records[0]?.id).toBe(newest[0]!.id);
   });
 });
