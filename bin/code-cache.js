@@ -13,7 +13,14 @@
 // - written whole (temp file, then rename) and read back only if its own SHA-256 matches: V8 checks
 //   its header but, in release builds, not the code itself (verify_snapshot_checksum is off).
 // A file without a usable entry gets one written when the process exits, holding every function
-// compiled by then. Anything going wrong falls back to Node's own compile: the cache only saves time.
+// compiled by then. What a start needs most is its first proxied request's code (the upstream
+// client, pricing, the meters: ~30-40 ms of compiling on that request otherwise), which a process
+// that never proxied (`shimmy tool add`'s first `serve`, say) does not have: so an entry is
+// written once more, as a "warm" one, by the first process that answered a proxied request — the
+// core emits FIRST_ANSWER then, and QUIET at the next quiet moment, when the warm entries are
+// written (at exit at the latest). A warm entry is never rewritten.
+// Anything going wrong falls back to Node's own compile: the cache only saves time.
+import { isAscii } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import Module from 'node:module';
@@ -23,6 +30,10 @@ import vm from 'node:vm';
 
 /** Old builds' entries go after this long unused (checked only when an entry is written). */
 const STALE_MS = 30 * 86_400_000;
+/** Process events from the core (main/core/start-core.ts): its first proxied answer is out; it
+ *  is quiet after it. */
+export const FIRST_ANSWER = 'shimmy:first-answer';
+export const QUIET = 'shimmy:quiet';
 /** An entry: MAGIC, the SHA-256 of the rest, then V8's cached data. */
 const MAGIC = Buffer.from('shimmy-v8-cache1');
 const HEADER = MAGIC.length + 32;
@@ -62,23 +73,43 @@ function readEntry(file) {
 /** Compiles every CommonJS file under `bundleDir` with V8's code cache from `dir`. */
 export function installCodeCache(bundleDir, dir = codeCacheDir()) {
   const compile = Module.prototype._compile;
-  /** Scripts that ran without a usable entry: [script, entry file]. */
+  /** Scripts without a warm entry: { script, base (entry path without `.v8`), cold: had a usable
+   *  cold entry }. */
   const unsaved = [];
+  let warm = false;
   /** undefined until the first bundle file: whether `dir` may be read (a missing dir: nothing to read). */
   let readable;
+  /** A bundle file's content hash, from its bytes as read below (filename -> SHA-256 hex). */
+  const hashed = new Map();
+  const keyOf = (content) =>
+    createHash('sha256')
+      .update(
+        `${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0`,
+      )
+      .update(content)
+      .digest('hex');
+  // The bundle's files are read here rather than by Node's loader: its readFileSync(file, 'utf8')
+  // took ~4x as long as reading the bytes and decoding them (1.2 MB: ~24 vs ~6 ms on the bench VM),
+  // and hashing the bytes is ~5x cheaper than hashing the string (which is encoded first). The
+  // bundle is ASCII (scripts/bundle-cli.mjs), which decodes to the one-byte string V8 parses best;
+  // the hash of the bytes is the hash of the string's UTF-8, so keys are the same either way.
+  const js = Module._extensions['.js'];
+  Module._extensions['.js'] = function (module, filename) {
+    if (!filename.startsWith(bundleDir) || !filename.endsWith('.cjs')) return js.call(this, module, filename);
+    const bytes = fs.readFileSync(filename);
+    hashed.set(filename, keyOf(bytes));
+    module._compile(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), filename);
+  };
   Module.prototype._compile = function (content, filename) {
     if (!filename.startsWith(bundleDir)) return compile.call(this, content, filename);
     let script;
     try {
       readable ??= fs.existsSync(dir) && trusted(dir);
-      const key = createHash('sha256')
-        .update(
-          `${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0`,
-        )
-        .update(content)
-        .digest('hex');
-      const file = path.join(dir, `${path.basename(filename)}.${key.slice(0, 32)}.v8`);
-      const cachedData = readable ? readEntry(file) : undefined;
+      const key = hashed.get(filename) ?? keyOf(content);
+      hashed.delete(filename);
+      const base = path.join(dir, `${path.basename(filename)}.${key.slice(0, 32)}`);
+      const warmData = readable ? readEntry(`${base}.warm.v8`) : undefined;
+      const cachedData = warmData ?? (readable ? readEntry(`${base}.v8`) : undefined);
       script = new vm.Script(Module.wrap(content), {
         filename,
         cachedData,
@@ -87,7 +118,10 @@ export function installCodeCache(bundleDir, dir = codeCacheDir()) {
         // import() (say, a future one) failing loudly rather than hanging.
         importModuleDynamically: vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER,
       });
-      if (cachedData === undefined || script.cachedDataRejected) unsaved.push([script, file]);
+      const usable = cachedData !== undefined && !script.cachedDataRejected;
+      // A warm entry V8 refuses (another V8 flag, say) goes, so a new one can take its place.
+      if (warmData !== undefined && !usable) fs.rmSync(`${base}.warm.v8`, { force: true });
+      if (warmData === undefined || !usable) unsaved.push({ script, base, cold: usable });
     } catch {
       return compile.call(this, content, filename);
     }
@@ -95,20 +129,27 @@ export function installCodeCache(bundleDir, dir = codeCacheDir()) {
     const require = Module.createRequire(filename);
     return wrapper.call(this.exports, this.exports, require, this, filename, path.dirname(filename));
   };
-  process.once('exit', () => save(unsaved, dir));
+  const saveAll = () => save(unsaved.splice(0), dir, warm);
+  process.once(FIRST_ANSWER, () => (warm = true));
+  process.once(QUIET, () => warm && saveAll());
+  process.once('exit', saveAll);
 }
 
-function save(unsaved, dir) {
-  if (unsaved.length === 0) return;
+/** Warm: every script gets a warm entry (its cold one goes); else only those without any entry. */
+function save(unsaved, dir, warm) {
+  const todo = warm ? unsaved : unsaved.filter((u) => !u.cold);
+  if (todo.length === 0) return;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
     if (!trusted(dir)) return;
-    for (const [script, file] of unsaved) {
+    for (const { script, base } of todo) {
+      const file = warm ? `${base}.warm.v8` : `${base}.v8`;
       const data = script.createCachedData();
       const tmp = `${file}.${process.pid}.tmp`;
       const sum = createHash('sha256').update(data).digest();
       fs.writeFileSync(tmp, Buffer.concat([MAGIC, sum, data]), { mode: 0o600 });
       fs.renameSync(tmp, file);
+      if (warm) fs.rmSync(`${base}.v8`, { force: true });
     }
     const now = Date.now();
     for (const name of fs.readdirSync(dir)) {

@@ -10,11 +10,15 @@
 // CPU µs and WAL pages per record for the proxy's commits at c=1 and c=32.
 // The same fill and queries then run against a throwaway local PostgreSQL (Debian's postgresql, as
 // the tests start it) when it is installed.
-// `node scripts/bench-ledger.mjs [records] [--keep FILE] [--sqlite | --postgres]` (--keep
-// reuses/keeps the SQLite database; --sqlite / --postgres run that engine only), or
-// runLedgerBench() from scripts/bench.mjs (`npm run bench -- --ledger-records N`).
+// `node scripts/bench-ledger.mjs [records] [--keep FILE] [--pg-keep DIR] [--sqlite | --postgres]
+// [--only REGEX] [--root DIR] [--node-flags "--trace-gc"] [--child-log FILE]` (--keep reuses/keeps the
+// SQLite database, --pg-keep the Postgres cluster (filled once per day and size); --sqlite /
+// --postgres run that engine only; --only runs the queries whose name matches; --root measures
+// another checkout's build (an A/B: `--root /work/wt/base`) with these scripts; --node-flags are
+// the query process's, whose other output --child-log keeps), or runLedgerBench() from
+// scripts/bench.mjs (`npm run bench -- --ledger-records N`).
 import { execFile } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { copyFile, mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,14 +35,16 @@ const fileBytes = (file) =>
   ['', '-wal'].reduce((n, s) => n + (existsSync(file + s) ? statSync(file + s).size : 0), 0);
 
 /** The query pass in its own process; bounded in time like every load loop of the bench. */
-async function queryPass(file, now, records) {
+async function queryPass(file, now, records, { only, nodeFlags = [], childLog } = {}) {
   const child = join(import.meta.dirname, 'bench/ledger-query-child.mjs');
-  const arg = JSON.stringify({ file, now: now.toISOString(), days: DAYS, records });
-  const { stdout } = await promisify(execFile)(process.execPath, [child, arg], {
+  const arg = JSON.stringify({ file, now: now.toISOString(), days: DAYS, records, only });
+  const { stdout } = await promisify(execFile)(process.execPath, [...nodeFlags, child, arg], {
     timeout: 30 * 60_000,
-    maxBuffer: 1 << 20,
+    maxBuffer: 256 << 20,
   });
-  return JSON.parse(stdout.trim().split('\n').pop());
+  const lines = stdout.trim().split('\n');
+  if (childLog) writeFileSync(childLog, lines.slice(0, -1).join('\n') + '\n');
+  return JSON.parse(lines.pop());
 }
 
 /** Bytes the Postgres database takes (heap, indexes, TOAST), and its largest relations. */
@@ -69,13 +75,15 @@ async function postgresBytes(url) {
 export async function runLedgerBench({
   records = 1_000_000,
   keep,
+  pgKeep,
   engines = ['sqlite', 'postgres'],
   log = console.log,
+  pass = {},
 } = {}) {
   const out = [];
-  if (engines.includes('sqlite')) out.push(...(await runOne({ records, keep, postgres: false, log })));
+  if (engines.includes('sqlite')) out.push(...(await runOne({ records, keep, postgres: false, log, pass })));
   if (engines.includes('postgres'))
-    for (const r of await runOne({ records, postgres: true, log }))
+    for (const r of await runOne({ records, keep: pgKeep, postgres: true, log, pass }))
       out.push({
         ...r,
         ...(r.query ? { query: `postgres: ${r.query}` } : { metric: `postgres: ${r.metric}` }),
@@ -83,18 +91,20 @@ export async function runLedgerBench({
   return out;
 }
 
-async function runOne({ records, keep, postgres, log }) {
+async function runOne({ records, keep, postgres, log, pass }) {
   const load = () =>
     loadavg()
       .map((x) => x.toFixed(1))
       .join(' / ');
   const loadBefore = load();
-  const pg = postgres ? await startBenchPostgres() : undefined;
+  const pg = postgres ? await startBenchPostgres({ keepDir: keep }) : undefined;
   if (postgres && !pg) {
     log('\nLedger (Postgres): skipped, PostgreSQL is not installed (/usr/lib/postgresql/*/bin/initdb)');
     return [];
   }
   const dir = keep || pg ? undefined : await mkdtemp(join(tmpdir(), 'shimmy-bench-ledger-'));
+  // A kept cluster says what it holds: refilled when the size or the day differs.
+  const filledMark = pg?.kept !== undefined && keep ? join(keep, 'filled.json') : undefined;
   const file = pg ? pg.url : (keep ?? join(dir, 'ledger.sqlite'));
   // Records end now; a kept database was filled for its own "now", kept beside it in the name.
   const now = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 + 12 * 3_600_000);
@@ -102,7 +112,12 @@ async function runOne({ records, keep, postgres, log }) {
   let result;
   let perRecord;
   try {
-    if (pg || !keep || !existsSync(file)) {
+    const mark = JSON.stringify({ records, now: now.toISOString() });
+    const filled = filledMark
+      ? pg.kept && existsSync(filledMark) && readFileSync(filledMark, 'utf8') === mark
+      : pg === undefined && keep !== undefined && existsSync(file);
+    if (pg?.kept && !filled) throw new Error(`${keep} holds another fill than ${mark}: remove it first`);
+    if (!filled) {
       const { appendMs, durableMs } = await generate({ file, records, days: DAYS, now });
       rows.push([
         'append() call',
@@ -114,6 +129,7 @@ async function runOne({ records, keep, postgres, log }) {
         `${Math.round(records / (durableMs / 1000)).toLocaleString()} rec/s`,
         `${(durableMs / 1000).toFixed(1)} s`,
       ]);
+      if (filledMark) writeFileSync(filledMark, mark);
     }
     const sizes = pg ? await postgresBytes(pg.url) : { total: fileBytes(file), relations: [] };
     const bytes = sizes.total;
@@ -125,7 +141,7 @@ async function runOne({ records, keep, postgres, log }) {
     ]);
     for (const r of sizes.relations)
       rows.push([`  ${r.index ? 'index' : 'table'} ${r.name}`, `${(r.bytes / records).toFixed(1)} B`, '']);
-    result = await queryPass(file, now, records);
+    result = await queryPass(file, now, records, pass);
     rows.push(['reopen (roll-ups into memory)', `${result.reopenMs.toFixed(0)} ms`, '']);
     rows.push([
       'idle control: longest stall (p99), RSS',
@@ -133,7 +149,7 @@ async function runOne({ records, keep, postgres, log }) {
       `${result.idle.rssMb.toFixed(0)} MB (the machine's own noise)${result.idle.why ? `; ${result.idle.why}` : ''}`,
     ]);
     rows.push(['close', `${result.closeMs.toFixed(0)} ms`, '']);
-    if (!pg) {
+    if (!pg && !pass.only) {
       // On a copy, so a kept database is not grown by the commits.
       const copy = join(dir ?? tmpdir(), `commit-${process.pid}.sqlite`);
       await copyFile(file, copy);
@@ -175,7 +191,7 @@ async function runOne({ records, keep, postgres, log }) {
         (r.why && r.blockedMs > TARGET.blockedMs ? `${r.note ? '; ' : ''}${r.why}` : ''),
     );
   const timed = queries.filter((r) => !r.long);
-  const slowest = timed.reduce((a, b) => (b.ms > a.ms ? b : a));
+  const slowest = timed.reduce((a, b) => (b.ms > a.ms ? b : a), { ms: 0, query: 'none' });
   const blocked = Math.max(...queries.map((r) => r.blockedMs));
   const peak = Math.max(...queries.map((r) => r.rssMb));
   log(
@@ -194,12 +210,24 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
       keep: { type: 'string' },
       sqlite: { type: 'boolean', default: false },
       postgres: { type: 'boolean', default: false },
+      'pg-keep': { type: 'string' },
+      only: { type: 'string' },
+      root: { type: 'string' },
+      'node-flags': { type: 'string' },
+      'child-log': { type: 'string' },
     },
   });
+  if (values.root) process.env.SHIMMY_BENCH_ROOT = values.root;
   const only = [values.sqlite && 'sqlite', values.postgres && 'postgres'].filter(Boolean);
   await runLedgerBench({
     records: Number(positionals[0]) || undefined,
     keep: values.keep,
+    pgKeep: values['pg-keep'],
+    pass: {
+      only: values.only,
+      nodeFlags: values['node-flags']?.split(' ').filter(Boolean),
+      childLog: values['child-log'],
+    },
     ...(only.length ? { engines: only } : {}),
   });
 }

@@ -1,6 +1,7 @@
 // The composition root of the core: opens the stores, wires the request path and the admin API,
 // binds the port. `shimmy serve` and the desktop shell both call this; it only wires.
 import { randomBytes } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyAdminApp } from './admin/lazy-admin-app.js';
@@ -204,9 +205,19 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     dataDir: opts.dataDir,
     agentEnv: opts.env ?? process.env,
   });
+  // bin/code-cache.js keeps V8's compiled code of the CLI's bundle for the next start: the first
+  // proxied 2xx tells it that what is compiled by then is what a start's first request needs, and
+  // the quiet moment after it when to write that (names shared with bin/code-cache.js).
+  let answered = false;
+  const firstAnswer = (res: ServerResponse) => {
+    if (answered || res.statusCode >= 300) return;
+    answered = true;
+    (process as NodeJS.EventEmitter).emit('shimmy:first-answer');
+    later(10_000, () => (process as NodeJS.EventEmitter).emit('shimmy:quiet'));
+  };
   const server = createShimmyServer(
     (req, res) =>
-      proxy(req, res).catch((err: unknown) => {
+      (answered ? proxy(req, res) : proxy(req, res).then(() => firstAnswer(res))).catch((err: unknown) => {
         log({ error: 'proxy handler failed', cause: String((err as Error)?.stack ?? err) });
         if (!res.headersSent) res.writeHead(500).end();
         else res.destroy();

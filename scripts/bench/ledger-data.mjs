@@ -19,8 +19,12 @@ export const MODELS = [
 /** Appends between flushes: one transaction each, like steady traffic's batches but bigger. */
 const FLUSH_EVERY = 20_000;
 
-/** The compiled core (npm run build:core). */
-export const dist = (p) => pathToFileURL(join(import.meta.dirname, '../../dist/main/core', p)).href;
+/** The compiled core (npm run build:core); SHIMMY_BENCH_ROOT (bench-ledger.mjs --root) names another
+ *  checkout's, for an A/B of its build with these same bench scripts. */
+export const dist = (p) =>
+  pathToFileURL(
+    join(process.env.SHIMMY_BENCH_ROOT ?? join(import.meta.dirname, '../..'), 'dist/main/core', p),
+  ).href;
 
 export function makeRecord(i, start, spanMs, n) {
   const model = MODELS[(i * 7) % MODELS.length];

@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
+import { spawn } from 'node:child_process';
 
 // What the longest stall was (issue 15: make each block attributable): a 1 ms probe of its own
 // notes every gap over 4 ms with the main thread's CPU time and run-queue wait over it (Linux:
@@ -70,6 +71,10 @@ export async function measure(fn, runs = 3) {
   let rss = process.memoryUsage().rss;
   let value;
   let why;
+  // The proxy thread's own CPU (schedstat: this thread alone, not the workers') and the main
+  // isolate's GC pauses, summed over the runs: what the query costs the proxy, at any load.
+  let mainCpuMs = 0;
+  const gcPause = { scavenge: 0, 'mark-compact': 0, other: 0 };
   for (let i = 0; i < runs; i++) {
     const h = monitorEventLoopDelay({ resolution: 1 });
     const probe = stallProbe();
@@ -77,7 +82,9 @@ export async function measure(fn, runs = 3) {
     h.enable();
     const t = performance.now();
     const c = process.cpuUsage();
+    const s0 = sched()[0];
     value = await fn();
+    mainCpuMs += (sched()[0] - s0) / 1e6;
     times.push(performance.now() - t);
     // CPU of every thread (the read worker's too): what the query costs, whatever the machine's load.
     const d = process.cpuUsage(c);
@@ -91,16 +98,63 @@ export async function measure(fn, runs = 3) {
     rss = Math.max(rss, process.memoryUsage().rss);
     blockedMs = Math.max(blockedMs, h.max / 1e6);
     p99Ms = Math.max(p99Ms, h.percentile(99) / 1e6);
+    for (const g of gcs.filter((x) => x.start >= t)) {
+      const k = GC_KIND[g.kind];
+      gcPause[k === 'scavenge' || k === 'mark-compact' ? k : 'other'] += g.ms;
+    }
   }
   times.sort((a, b) => a - b);
   cpus.sort((a, b) => a - b);
   const mid = Math.floor(times.length / 2);
-  return { ms: times[mid], cpuMs: cpus[mid], blockedMs, p99Ms, rssMb: rss / 1e6, value, why: whyText(why) };
+  return {
+    ms: times[mid],
+    cpuMs: cpus[mid],
+    mainCpuMs: mainCpuMs / runs,
+    gcPause,
+    blockedMs,
+    p99Ms,
+    rssMb: rss / 1e6,
+    value,
+    why: whyText(why),
+  };
 }
 
 /** The machine's own noise: the longest event-loop delay while this process does nothing. */
 export async function idleStall(ms = 2000) {
   return measure(() => new Promise((r) => setTimeout(r, ms)), 1);
+}
+
+/**
+ * The export's destination as in the product, a socket (an HTTP response's): a pipe to a child
+ * process that reads and discards. Counts bytes and notes when the first record line is written
+ * (the header is written before any query runs, so the first byte says nothing about the
+ * database). Was an in-process Writable (csvSink below) until 2026-11-28: a socket lets go of a
+ * chunk once written, which the export now relies on to hand its buffers back to the worker.
+ */
+export function socketSink(headerWrites = 1) {
+  const t0 = performance.now();
+  let bytes = 0;
+  let writes = 0;
+  let firstRowMs;
+  const child = spawn(process.execPath, ['-e', 'process.stdin.resume()'], {
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  const out = child.stdin;
+  const write = out.write.bind(out);
+  out.write = (chunk, ...rest) => {
+    bytes += chunk.length;
+    if (++writes === headerWrites + 1) firstRowMs = performance.now() - t0;
+    return write(chunk, ...rest);
+  };
+  const closed = new Promise((r) => child.once('exit', r));
+  return {
+    out,
+    stats: () => ({ bytes, firstRowMs }),
+    async close() {
+      out.end();
+      await closed;
+    },
+  };
 }
 
 /**

@@ -2,7 +2,7 @@
 // Debian's binaries, a cluster in a temp dir on a free loopback port, trust auth, run as the
 // `postgres` user when we are root, stopped by its PID. Undefined when Postgres is not installed.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,12 @@ const freePort = () =>
     });
   });
 
-/** { url, version, stop() } of a fresh cluster with database `bench`, or undefined. */
-export async function startBenchPostgres() {
+/**
+ * { url, version, kept, stop() } of a fresh cluster with database `bench`, or undefined. With
+ * `keepDir` the cluster lives there and survives stop(): a second run starts it again (kept: true)
+ * instead of filling 1M records anew (bench-ledger.mjs --pg-keep).
+ */
+export async function startBenchPostgres({ keepDir } = {}) {
   const bin = binDir();
   if (!bin) return undefined;
   const asRoot = process.getuid?.() === 0;
@@ -35,7 +39,9 @@ export async function startBenchPostgres() {
     if (r.status !== 0) throw new Error(`${cmd} failed: ${r.stderr || r.stdout}`);
     return r.stdout;
   };
-  const dir = mkdtempSync(join(tmpdir(), 'shimmy-bench-pg-'));
+  const kept = keepDir !== undefined && existsSync(join(keepDir, 'data', 'PG_VERSION'));
+  if (keepDir) mkdirSync(keepDir, { recursive: true });
+  const dir = keepDir ?? mkdtempSync(join(tmpdir(), 'shimmy-bench-pg-'));
   if (asRoot) {
     const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
     const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
@@ -43,7 +49,7 @@ export async function startBenchPostgres() {
   }
   const data = join(dir, 'data');
   const port = await freePort();
-  run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
+  if (!kept) run('initdb', ['-D', data, '-U', 'postgres', '--auth=trust', '--no-sync', '-E', 'UTF8']);
   // Durable like a real server (fsync on); a laptop-sized cache, so 1M records are not all in RAM.
   run('pg_ctl', [
     '-D',
@@ -56,10 +62,12 @@ export async function startBenchPostgres() {
     'start',
   ]);
   const pid = Number(readFileSync(join(data, 'postmaster.pid'), 'utf8').split('\n')[0]);
-  run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'bench']);
+  if (!kept) run('createdb', ['-h', '127.0.0.1', '-p', String(port), '-U', 'postgres', 'bench']);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/bench`,
     version: bin.split('/').at(-2),
+    kept,
+    dir,
     async stop() {
       try {
         process.kill(pid, 'SIGINT');
@@ -74,7 +82,7 @@ export async function startBenchPostgres() {
         }
         await new Promise((r) => setTimeout(r, 100));
       }
-      rmSync(dir, { recursive: true, force: true });
+      if (!keepDir) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

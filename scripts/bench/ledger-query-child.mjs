@@ -2,9 +2,11 @@
 // restarted `shimmy serve`: so RSS is the ledger's own, not the generator's leftovers.
 // argv[2]: JSON { file, now, days, records }. Prints one JSON line: { reopenMs, idle, queries }.
 import { DAY_MS, MODELS, TOOLS, openBenchLedger } from './ledger-data.mjs';
-import { csvSink, idleStall, measure } from './ledger-measure.mjs';
+import { idleStall, measure, socketSink } from './ledger-measure.mjs';
 
-const { file, now: nowIso, days, records } = JSON.parse(process.argv[2]);
+const { file, now: nowIso, days, records, only } = JSON.parse(process.argv[2]);
+/** bench-ledger.mjs --only: the queries whose name matches run, the others are skipped. */
+const wanted = (name) => !only || new RegExp(only, 'i').test(name);
 const now = new Date(nowIso);
 const day = (t) =>
   new Intl.DateTimeFormat('en-CA', { year: 'numeric', month: '2-digit', day: '2-digit' }).format(t);
@@ -19,6 +21,7 @@ const idle = await idleStall();
 
 const queries = [];
 const q = async (query, fn, note = () => '') => {
+  if (!wanted(query)) return;
   const m = await measure(fn);
   queries.push({
     query,
@@ -27,7 +30,7 @@ const q = async (query, fn, note = () => '') => {
     blockedMs: m.blockedMs,
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
-    note: note(m.value),
+    note: `${note(m.value)}${note(m.value) ? '; ' : ''}proxy thread CPU ${m.mainCpuMs.toFixed(1)} ms`,
     why: m.why,
   });
 };
@@ -83,13 +86,14 @@ await q(
 );
 
 // The month's export once per format (it is long): total time, time to its first record line,
-// stalls, RSS. CSV is built by SQLite on the read worker; JSONL (and every Postgres export) is
-// formatted on this thread in time slices (ledger/export.ts).
+// stalls, RSS, written to a socket as an HTTP response is.
 for (const format of ['csv', 'jsonl']) {
-  const sink = csvSink(format === 'csv' ? 1 : 0);
+  if (!wanted(`${format.toUpperCase()} export`)) continue;
+  const sink = socketSink(format === 'csv' ? 1 : 0);
   const m = await measure(async () => {
     await ledger.exportTo(format, { since: new Date(now.getTime() - 30 * DAY_MS) }, sink.out);
   }, 1);
+  await sink.close();
   const { bytes, firstRowMs } = sink.stats();
   const name = format.toUpperCase();
   queries.push({
@@ -109,7 +113,9 @@ for (const format of ['csv', 'jsonl']) {
     blockedMs: m.blockedMs,
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
-    note: `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s`,
+    note:
+      `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s; proxy thread CPU ${m.mainCpuMs.toFixed(0)} ms, ` +
+      `its GC pauses: scavenge ${m.gcPause.scavenge.toFixed(0)} ms, mark-compact ${m.gcPause['mark-compact'].toFixed(0)} ms`,
     why: m.why,
     long: true,
   });

@@ -6,7 +6,7 @@
 // (+ Shimmy's spend).
 import { existsSync, readFileSync } from 'node:fs';
 import { subscribe } from 'node:diagnostics_channel';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startCpuProfile } from './cpu-profiler.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
 import { startExpressProxy, startRawProxy } from './pass-through.mjs';
@@ -60,6 +60,21 @@ async function start() {
   }
   throw new Error(`unknown role "${role}"`);
 }
+
+// Garbage collection on the main thread since start, by kind (ms of pause, and how many): what
+// allocation per relayed event costs beyond the allocation itself (streams.mjs, slow part).
+const gc = { scavengeMs: 0, scavenges: 0, majorMs: 0, majors: 0 };
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    if (e.detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MINOR) {
+      gc.scavengeMs += e.duration;
+      gc.scavenges++;
+    } else {
+      gc.majorMs += e.duration;
+      gc.majors++;
+    }
+  }
+}).observe({ entryTypes: ['gc'] });
 
 // The longest the event loop was held since the last {type:'stats', resetLoop:true} (streams.mjs).
 const loopDelay = monitorEventLoopDelay({ resolution: 1 });
@@ -137,6 +152,7 @@ process.on('message', async (msg) => {
       mainThreadWakeups: mainThreadWakeups(),
       loopMaxMs,
       loopBusyMaxMs,
+      gc: { ...gc },
       ...statsExtra(),
     };
     if (!msg.resetLoop) return process.send(reply);
@@ -148,11 +164,15 @@ process.on('message', async (msg) => {
       process.send(reply);
     }, 5);
   } else if (msg?.type === 'stages') {
+    // BENCH_PROFILE_AT_STAGES=1: the profile starts with the measured burst, not with the warm-up.
+    if (msg.on && profileAtStages && !profiling) profiling = startCpuProfile(process.env.BENCH_CPU_PROFILE);
     const { proxyAccept, proxyIn, upstreamConnect, upstreamIn } = stages;
     process.send({ type: 'stages', proxyAccept, proxyIn, upstreamConnect, upstreamIn });
     Object.assign(stages, { on: msg.on, proxyAccept: [], proxyIn: [], upstreamConnect: [], upstreamIn: [] });
   } else if (msg?.type === 'stop') {
-    await stopProfile();
+    await (
+      await profiling
+    )?.();
     await close();
     process.exit(0);
   }
@@ -162,7 +182,10 @@ process.on('message', async (msg) => {
 process.on('disconnect', () => process.exit(0));
 
 const ready = await start();
-const stopProfile = process.env.BENCH_CPU_PROFILE
-  ? await startCpuProfile(process.env.BENCH_CPU_PROFILE)
-  : async () => {};
+const profileAtStages = Boolean(process.env.BENCH_CPU_PROFILE && process.env.BENCH_PROFILE_AT_STAGES);
+let profiling =
+  process.env.BENCH_CPU_PROFILE && !profileAtStages
+    ? startCpuProfile(process.env.BENCH_CPU_PROFILE)
+    : undefined;
+await profiling;
 process.send({ type: 'ready', ...ready });

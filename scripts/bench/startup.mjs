@@ -36,7 +36,7 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
-async function freePort() {
+export async function freePort() {
   const srv = createServer();
   await new Promise((r) => srv.listen(0, '127.0.0.1', r));
   const { port } = srv.address();
@@ -77,7 +77,7 @@ async function cpuMs(pid) {
 
 /** Spawns `args`, polls until a proxied request gets 200; returns the ms from spawn, the CPU the
  *  child used by then, and the child. */
-async function timeToFirst200(args, port, token, env) {
+export async function timeToFirst200(args, port, token, env) {
   const started = performance.now();
   const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -109,7 +109,7 @@ async function longestRequest(port, token, ms) {
   return longest;
 }
 
-async function stop(child) {
+export async function stop(child) {
   if (child.exitCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
@@ -137,7 +137,7 @@ async function admin(instance, method, path, body) {
 }
 
 /** A data dir whose openai provider points at the upstream, with a tool under a USD budget. */
-async function prepareDataDir(bin, env, upstreamUrl) {
+export async function prepareDataDir(bin, env, upstreamUrl) {
   const dataDir = await mkdtemp(join(tmpdir(), 'shimmy-startup-'));
   const port = await freePort();
   const child = spawn(process.execPath, [bin, 'serve', '--port', String(port), '--data-dir', dataDir], {
@@ -161,7 +161,7 @@ async function prepareDataDir(bin, env, upstreamUrl) {
 /** A copy of `dataDir` holding a saved price catalog, as every start after a background refresh
  *  finds one (the bench's instances never refresh: SHIMMY_PRICE_REFRESH=off). Written by the
  *  build's own saveCatalogFile from the bundled data. */
-async function withSavedCatalog(dataDir, root) {
+export async function withSavedCatalog(dataDir, root) {
   const copy = await mkdtemp(join(tmpdir(), 'shimmy-startup-catalog-'));
   await cp(dataDir, copy, { recursive: true });
   const dist = (f) => pathToFileURL(join(root, 'dist/main/core/pricing', f)).href;

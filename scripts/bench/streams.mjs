@@ -27,13 +27,24 @@ const load = () =>
     .map((l) => l.toFixed(1))
     .join(' ');
 
-async function startTargets(profile) {
+/** `upstream`: a fake-upstream child of its own (split layout) shared by both targets, or
+ *  undefined for a fake upstream inside each proxy's child (the shared-loop layout). */
+async function startTargets(profile, upstream) {
   const targets = [];
   for (const name of ['raw', 'shimmy']) {
-    const server = await spawnServer(name, profile && name === 'shimmy' ? { cpuProfile: profile } : {});
+    const server = await spawnServer(name, {
+      // The raw pass-through's profile beside it (FILE.raw.cpuprofile): what Shimmy does beyond it.
+      ...(profile
+        ? { cpuProfile: name === 'shimmy' ? profile : profile.replace(/(\.cpuprofile)?$/, '.raw.cpuprofile') }
+        : {}),
+      ...(upstream ? { upstreamUrl: upstream.url } : {}),
+      // From the slow burst on, not the warm-up's short streams (which held half the samples).
+      env: { BENCH_PROFILE_AT_STAGES: '1' },
+    });
     targets.push({
       name,
       server,
+      upstream,
       url: server.url,
       headers: { 'content-type': 'application/json', authorization: `Bearer ${server.token ?? 'sk-bench'}` },
     });
@@ -98,6 +109,7 @@ async function sample(t, gc = false) {
     }
   };
   return {
+    gc: s.gc,
     cpu: s.mainThreadCpuMicros ?? s.cpuMicros,
     mem: s.heapUsedBytes + s.externalBytes,
     syscw: io('syscw'),
@@ -127,7 +139,9 @@ async function slowStreams(targets, n, events, intervalMs, warmMs) {
   for (const t of targets) {
     if (warmMs > 0) await warmUp(t, warmMs);
     const before = await sample(t, true);
+    const upBefore = t.upstream ? await sample({ server: t.upstream }) : undefined;
     await t.server.stages(true);
+    await t.upstream?.stages(true);
     const run = concurrent(t, {
       n,
       body: smallBody,
@@ -140,7 +154,10 @@ async function slowStreams(targets, n, events, intervalMs, warmMs) {
     const mid = await sample(t, true);
     const res = await run;
     const after = await sample(t);
+    const upAfter = t.upstream ? await sample({ server: t.upstream }) : undefined;
     const stageTimes = await t.server.stages(false);
+    // Split layout: the provider's side of the stages is in the upstream's own child.
+    if (t.upstream) stageTimes.upstreamIn = (await t.upstream.stages(false)).upstreamIn;
     const ok = res.filter((r) => r.ok);
     const open = res.filter(
       (r) => r.firstMs < (events * intervalMs) / 2 && !(r.endMs < (events * intervalMs) / 2),
@@ -156,6 +173,15 @@ async function slowStreams(targets, n, events, intervalMs, warmMs) {
       // The child's event loop per relayed event (its own fake upstream's writes included, the
       // same for both targets): what decides how many streams one core carries.
       cpuPerEventMicros: (after.cpu - before.cpu) / (n * (events + 3)),
+      // Split layout: the upstream child's own event loop per event (the same work for both).
+      upstreamCpuPerEventMicros: upAfter ? (upAfter.cpu - upBefore.cpu) / (n * (events + 3)) : undefined,
+      // GC pauses of the child per event (µs), young and old generation, and how many.
+      gc: after.gc && {
+        scavengeMicrosPerEvent: ((after.gc.scavengeMs - before.gc.scavengeMs) * 1000) / (n * (events + 3)),
+        scavenges: after.gc.scavenges - before.gc.scavenges,
+        majorMicrosPerEvent: ((after.gc.majorMs - before.gc.majorMs) * 1000) / (n * (events + 3)),
+        majors: after.gc.majors - before.gc.majors,
+      },
       writesPerEvent: (after.syscw - before.syscw) / (n * (events + 3)),
       readsPerEvent: (after.syscr - before.syscr) / (n * (events + 3)),
       midwayOpen: open,
@@ -164,7 +190,7 @@ async function slowStreams(targets, n, events, intervalMs, warmMs) {
     };
     const r = rows[t.name];
     console.log(
-      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event (${r.writesPerEvent.toFixed(2)} write, ${r.readsPerEvent.toFixed(2)} read syscalls); midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
+      `  slow streams ×${n} ${t.name.padEnd(6)} completed ${ok.length}/${n}, first byte p50 ${r.firstP50Ms?.toFixed(0)} ms p99 ${r.firstP99Ms?.toFixed(0)} ms, all done in ${(r.allDoneMs / 1000).toFixed(1)} s; event loop ${r.cpuPerEventMicros.toFixed(1)} µs CPU per event${r.upstreamCpuPerEventMicros === undefined ? '' : ` (+ ${r.upstreamCpuPerEventMicros.toFixed(1)} µs in the upstream's own process)`} (${r.writesPerEvent.toFixed(2)} write, ${r.readsPerEvent.toFixed(2)} read syscalls${r.gc ? `; GC ${r.gc.scavengeMicrosPerEvent.toFixed(1)} µs young ×${r.gc.scavenges}, ${r.gc.majorMicrosPerEvent.toFixed(1)} µs old ×${r.gc.majors}` : ''}); midway ${r.perOpenStreamKb.toFixed(1)} kB heap + buffers per open stream (${open} open) (load ${load()})`,
     );
     console.log(
       `    stages, ms from the first request sent (p50 / p90 / p99 / max, count): ${Object.entries(r.stages)
@@ -242,10 +268,24 @@ export async function runStreamsBench(opts = {}) {
   const parts = opts.parts ?? ['slow', 'memory', 'bodies'];
   const out = { loadAverage: loadavg() };
   console.log(`\nStreams and big bodies (issue 16): parts ${parts.join(', ')}; load ${load()}`);
-  const targets = parts.some((p) => p !== 'bodies') ? await startTargets(opts.profile) : [];
+  const layout = opts.layout ?? 'split';
+  const needTargets = parts.some((p) => p !== 'bodies');
+  const upstream = needTargets && layout === 'split' ? await spawnServer('direct') : undefined;
+  const targets = needTargets ? await startTargets(opts.profile, upstream) : [];
+  out.layout = layout;
+  if (needTargets)
+    console.log(
+      `  layout: ${layout === 'split' ? 'the fake upstream in a process of its own, shared by both targets (as a real provider: not on the proxy’s event loop)' : 'a fake upstream inside each proxy’s process, on its event loop (--layout shared)'}`,
+    );
   try {
     if (parts.includes('slow'))
-      out.slow = await slowStreams(targets, opts.slowStreams ?? 1000, 400, 50, opts.slowWarmupMs ?? 3_000);
+      out.slow = await slowStreams(
+        targets,
+        opts.slowStreams ?? 1000,
+        opts.slowEvents ?? 400,
+        50,
+        opts.slowWarmupMs ?? 3_000,
+      );
     if (parts.includes('memory')) {
       out.memory = {};
       for (const bytes of [75_000, 373_000])
@@ -253,6 +293,7 @@ export async function runStreamsBench(opts = {}) {
     }
   } finally {
     for (const t of targets) await t.server.stop();
+    await upstream?.stop();
   }
   // Its own script (bodies.mjs), which prints its own summary lines.
   if (parts.includes('bodies')) out.bodies = await runBodiesBench();
@@ -277,16 +318,24 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     options: {
       parts: { type: 'string', default: 'slow,memory,bodies' },
       'slow-streams': { type: 'string', default: '1000' },
+      // Content events per slow stream, one every 50 ms (400: 20 s; fewer for a shorter A/B run).
+      'slow-events': { type: 'string', default: '400' },
+      // split: the fake upstream in its own child, as a real provider is (the default); shared:
+      // inside each proxy's child, on the proxy's event loop (the layout of runs before 2026-11-28).
+      layout: { type: 'string', default: 'split' },
       'memory-streams': { type: 'string', default: '200' },
       // Short streams served, unmeasured, before the slow burst (0: the burst meets a cold process).
       'slow-warmup': { type: 'string', default: '3000' },
-      // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file.
+      // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file (and the
+      // raw pass-through's into FILE.raw.cpuprofile).
       profile: { type: 'string' },
     },
   });
   await runStreamsBench({
     parts: values.parts.split(','),
     slowStreams: Number(values['slow-streams']),
+    slowEvents: Number(values['slow-events']),
+    layout: values.layout === 'shared' ? 'shared' : 'split',
     memoryStreams: Number(values['memory-streams']),
     slowWarmupMs: Number(values['slow-warmup']),
     profile: values.profile,

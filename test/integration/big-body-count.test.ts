@@ -12,8 +12,10 @@ let unbudgeted: string;
 
 beforeAll(async () => {
   h = await startHarness();
-  // A USD budget: every request's input is token-counted before it is admitted.
-  budgeted = await h.tool('big-count', { dailyUsd: 1000 });
+  // A USD budget and a TPM limit: every request's input is token-counted before it is admitted
+  // (under a budget alone, a request far from it is admitted on its byte bound, uncounted:
+  // budget-bound-first.cold-tokenizer.test.ts).
+  budgeted = await h.tool('big-count', { dailyUsd: 1000, tpm: 100_000_000 });
   unbudgeted = await h.tool('small-free');
 });
 afterAll(() => h.close());

@@ -107,4 +107,58 @@ console.log(createRequire(import.meta.url)(${JSON.stringify(bundleDir + 'part.cj
     expect(load()).toBe('later build');
     expect(await fs.readdir(own)).toHaveLength(2);
   });
+
+  it('writes a warm entry once the core has answered, with the code that ran by then, and keeps it', async () => {
+    const bundleDir = path.join(dir, 'warm-bundle') + path.sep;
+    const own = path.join(dir, 'warm-cache');
+    await fs.mkdir(bundleDir);
+    const codeCache = fileURLToPath(new URL('../../bin/code-cache.js', import.meta.url));
+    // `answer` stands for a first request's code: compiled only when called.
+    const body = Array.from(
+      { length: 200 },
+      (_, i) => `t += Math.imul(t, ${i + 3}) ^ (t >>> ${i % 31});`,
+    ).join('');
+    await fs.writeFile(
+      path.join(bundleDir, 'part.cjs'),
+      `exports.start = () => 1;\nexports.answer = (t) => { ${body} return t; };\n`,
+    );
+    const run = (events: string) => {
+      const script = `import { installCodeCache } from ${JSON.stringify(codeCache)};
+import { createRequire } from 'node:module';
+import fs from 'node:fs';
+installCodeCache(${JSON.stringify(bundleDir)}, ${JSON.stringify(own)});
+const part = createRequire(import.meta.url)(${JSON.stringify(bundleDir + 'part.cjs')});
+part.start();
+${events}
+console.log(JSON.stringify(fs.existsSync(${JSON.stringify(own)}) ? fs.readdirSync(${JSON.stringify(own)}) : []));`;
+      const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(out.status, out.stderr).toBe(0);
+      return JSON.parse(out.stdout) as string[];
+    };
+    const listed = async () => (await fs.readdir(own)).sort();
+    const size = async (f: string) => (await fs.stat(path.join(own, f))).size;
+    // A process that never answered: a cold entry, at exit.
+    expect(run('')).toEqual([]);
+    const [cold] = await listed();
+    expect(cold).toMatch(/^part\.cjs\.[0-9a-f]{32}\.v8$/);
+    // One that answered: the warm entry is written at the quiet moment (before exit) and replaces it.
+    const answered = `part.answer(7); process.emit('shimmy:first-answer'); process.emit('shimmy:quiet');`;
+    const atQuiet = run(answered);
+    const warm = cold!.replace(/\.v8$/, '.warm.v8');
+    expect(atQuiet).toEqual([warm]);
+    expect(await listed()).toEqual([warm]);
+    // It holds the answer's code too: larger than the cold entry was.
+    await fs.rm(own, { recursive: true });
+    run('');
+    const coldSize = await size(cold!);
+    await fs.rm(own, { recursive: true });
+    run(`part.answer(7); process.emit('shimmy:first-answer');`); // no quiet moment: written at exit
+    expect(await listed()).toEqual([warm]);
+    expect(await size(warm)).toBeGreaterThan(coldSize + 500);
+    // A warm entry is never rewritten.
+    const bytes = await fs.readFile(path.join(own, warm));
+    run(answered);
+    expect(await listed()).toEqual([warm]);
+    expect((await fs.readFile(path.join(own, warm))).equals(bytes)).toBe(true);
+  });
 });

@@ -5,6 +5,7 @@
 // the bundle (scripts/bundle-cli.mjs): it reads a few files, not the ~660 modules of the compiled
 // core and its packages that cost half of its start-up.
 import fs from 'node:fs/promises';
+import module from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -104,4 +105,47 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
       await served.exited;
     }
   });
+
+  // bin/code-cache.js (Node 20): the first proxied answer's code (upstream client, pricing, meters)
+  // goes into the cache the next start reads, even when the entries were first written by a
+  // process that never proxied (here: this instance's own start, before the request).
+  it.skipIf(typeof (module as { enableCompileCache?: unknown }).enableCompileCache === 'function')(
+    'after its first proxied answer, writes the code cache warm entries the next start reads',
+    async () => {
+      const dataDir = await tempDir();
+      await writePointedConfig(dataDir, upstream.url);
+      const cacheDir = path.join(dataDir, 'code-cache');
+      const env = { ...cliEnv().env, SHIMMY_CODE_CACHE_DIR: cacheDir };
+      const warm = async () =>
+        (await fs.readdir(cacheDir).catch(() => [] as string[])).filter((f) => f.endsWith('.warm.v8'));
+      // A first start that never proxies writes cold entries only.
+      let served = spawnServe({ dataDir, port: await freePort(), env });
+      try {
+        await served.listening;
+      } finally {
+        served.child.kill('SIGTERM');
+        await served.exited;
+      }
+      expect((await fs.readdir(cacheDir)).some((f) => /^proxy-handler-.*\.v8$/.test(f))).toBe(true);
+      expect(await warm()).toEqual([]);
+      served = spawnServe({ dataDir, port: await freePort(), env });
+      try {
+        await served.listening;
+        const admin = await connectAdmin(dataDir);
+        const { token } = await admin.call('createTool', { body: { name: 'warm', limits: { dailyUsd: 5 } } });
+        expect((await chat(admin.url, token)).status).toBe(200);
+        // Written at the first quiet moment after that answer, while the instance runs on.
+        await expect
+          .poll(async () => (await warm()).some((f) => f.startsWith('proxy-handler-')), {
+            timeout: 20_000,
+            interval: 100,
+          })
+          .toBe(true);
+        expect(served.child.exitCode).toBe(null);
+      } finally {
+        served.child.kill('SIGTERM');
+        await served.exited;
+      }
+    },
+  );
 });

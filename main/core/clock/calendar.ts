@@ -12,6 +12,10 @@ export type Period = 'day' | 'month';
 
 // These run several times per request (budgets, roll-ups), so both lookups are cached:
 // resolving the system zone builds an Intl formatter (~100 µs), and a local day goes through Intl.
+// The system zone itself (an empty setting, the default) never goes through Intl here: Date's own
+// local time is that zone (V8 takes both from ICU's default zone), and the first Intl formatter of
+// a process loads ICU's locale data — 40–100 ms of the first budgeted request after start-up
+// (issue 16). Only its name (resolveTimeZone, for display) needs Intl.
 /** The system zone can change (travel); look it up again at most this often. */
 const SYSTEM_ZONE_TTL_MS = 60_000;
 let systemZone = '';
@@ -28,8 +32,9 @@ export function resolveTimeZone(tz: string): string {
   return systemZone;
 }
 
-function zoned(at: Date, tz: string): TZDate {
-  return new TZDate(at.getTime(), resolveTimeZone(tz));
+/** `at` as a date in `tz`; the system zone's is a plain Date, whose local fields are that zone's. */
+function zoned(at: Date, tz: string): Date {
+  return tz ? new TZDate(at.getTime(), tz) : new Date(at.getTime());
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -47,13 +52,15 @@ let lastQuarter = NaN;
 let lastDay = '';
 
 export function localDay(at: Date, tz: string): string {
-  const zone = resolveTimeZone(tz);
+  // A local day depends only on the UTC offset in force at `at`: the system zone's key is that
+  // offset, so a changed system zone (TZ) never meets a stale cached day.
+  const zone = tz || `local${at.getTimezoneOffset()}`;
   const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
   if (quarter === lastQuarter && zone === lastZone) return lastDay;
   const key = `${zone}|${quarter}`;
   let day = dayCache.get(key);
   if (day === undefined) {
-    const z = zoned(at, zone);
+    const z = zoned(at, tz);
     day = `${z.getFullYear()}-${pad(z.getMonth() + 1)}-${pad(z.getDate())}`;
     if (dayCache.size >= MAX_CACHED_DAYS) dayCache.clear();
     dayCache.set(key, day);

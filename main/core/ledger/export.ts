@@ -1,7 +1,11 @@
 // Streams query results as CSV (RFC 4180) or JSONL, honouring the destination's backpressure
 // and yielding to the event loop so a big export never stalls the proxy.
+import { WriteStream } from 'node:fs';
+import { OutgoingMessage } from 'node:http';
+import { Socket } from 'node:net';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { LedgerRecord } from '../../../shared/ledger.js';
+import type { ExportChunk } from '../store/export-plan.js';
 import { USD_DECIMALS } from '../../../shared/money.js';
 
 export const CSV_COLUMNS = [
@@ -141,6 +145,39 @@ export async function writeText(
   };
   await write(header);
   for await (const chunk of chunks) await write(chunk);
+}
+
+/**
+ * Destinations that let go of a chunk once its write callback ran (the bytes are in the kernel or
+ * the file): an HTTP response, a socket, a file. Only their chunks' buffers go back to the worker
+ * to be filled again; a stream that may keep the chunk itself (a PassThrough queues it for its
+ * reader) gets fresh ones, so what it holds is never overwritten.
+ */
+const releasesChunks = (out: NodeJS.WritableStream) =>
+  out instanceof OutgoingMessage || out instanceof Socket || out instanceof WriteStream;
+
+/**
+ * Writes a header then an export's chunks from a worker (ledger-engine.ts exportPages), honouring
+ * backpressure; each chunk is released once written. The proxy's thread builds nothing per record.
+ */
+export async function writeChunks(
+  header: string,
+  chunks: AsyncIterable<ExportChunk> | Iterable<ExportChunk>,
+  out: NodeJS.WritableStream,
+): Promise<void> {
+  const reuse = releasesChunks(out);
+  if (header) {
+    if (isClosed(out)) throw closedError();
+    if (!out.write(header)) await drained(out);
+  }
+  for await (const c of chunks) {
+    if (isClosed(out)) {
+      c.release(false);
+      throw closedError();
+    }
+    const ok = out.write(c.bytes, (err?: Error | null) => c.release(reuse && !err));
+    if (!ok) await drained(out);
+  }
 }
 
 export async function writeRecords(

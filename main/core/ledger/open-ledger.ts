@@ -7,7 +7,7 @@ import { localDay } from '../clock/calendar.js';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger, LedgerOptions, LogQuery } from './types.js';
 import { Rollups } from './rollups.js';
-import { csvHeader, writeRecords, writeText } from './export.js';
+import { csvHeader, writeChunks, writeRecords, writeText } from './export.js';
 import { WriteQueue } from './write-queue.js';
 import { KnownTerms } from './search-terms.js';
 import { importJsonlLedger } from './jsonl/import-jsonl.js';
@@ -15,6 +15,7 @@ import { recoverReservations, startHeartbeat } from './reservations.js';
 import { toE10, toRow } from '../store/record-row.js';
 import {
   exportCsvPages,
+  exportPlan,
   exportRecords,
   getRecord,
   loadTerms,
@@ -121,8 +122,14 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
     async exportTo(format, q: LogQuery, out) {
       await settled();
-      // CSV pages are built by the database (SQLite: on its read worker); JSONL is formatted here.
-      if (format === 'csv') await writeText(csvHeader(), exportCsvPages(engine.reader, q, engine.kind), out);
+      // Both formats paged, decoded and formatted on a worker (SQLite's read worker, Postgres's
+      // export worker); this thread writes 64 kB chunks. Without one (SQLite on a full disk):
+      // CSV pages built by the database, JSONL formatted here in 2 ms slices.
+      if (engine.exportPages) {
+        const plan = await exportPlan(engine.reader, q, engine.kind, format);
+        await writeChunks(format === 'csv' ? csvHeader() : '', plan ? engine.exportPages(plan) : [], out);
+      } else if (format === 'csv')
+        await writeText(csvHeader(), exportCsvPages(engine.reader, q, engine.kind), out);
       else await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);
     },
 

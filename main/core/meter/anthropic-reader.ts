@@ -21,7 +21,7 @@ export class MessagesReader implements UsageReader {
 
   constructor(
     family: ApiFamily,
-    private readonly inputEstimate: () => number,
+    private readonly inputEstimate: (atMost?: boolean) => number,
   ) {
     this.estimate = new OutputEstimator(family, addBlockOutput);
   }
@@ -76,7 +76,7 @@ export class MessagesReader implements UsageReader {
     const output = Math.max(counts.output ?? 0, this.estimate.tokens(atMost));
     return anthropicCountsToUsage({
       ...counts,
-      input: this.started ? counts.input : this.inputEstimate(),
+      input: this.started ? counts.input : this.inputEstimate(atMost),
       output,
     });
   }

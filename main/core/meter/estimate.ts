@@ -11,6 +11,7 @@ import {
   countOpenAiTokensEach,
   encodingForModel,
   tokenizerLaneBusy,
+  tokenUpperBound,
   TOKENIZE_MAX_CHARS,
   type OpenAiEncoding,
 } from './token-count.js';
@@ -52,6 +53,29 @@ export function estimateInputTokens(
   if (!tally) return 0;
   const encoding = encodingForModel(model);
   return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
+}
+
+/** An upper bound on estimateInputTokens that never asks the tokenizer: each text at its UTF-8
+ *  bytes (byte-level BPE gives every token at least one byte), Claude's at the factor its count
+ *  would be scaled by (the code factor for a text left in the body's bytes, not decoded here);
+ *  framing and attachments as counted. A reservation priced with it that fits needs no count
+ *  (issue 16: the tokenizer thread is ~40 MB of RSS, loaded only when a limit is close). */
+export function estimateInputTokensBound(
+  family: ApiFamily,
+  endpoint: Endpoint,
+  body: unknown,
+  model: string,
+): number {
+  const tally = tallyOf(family, endpoint, body, model);
+  if (!tally) return 0;
+  let n = tally.tokens;
+  for (const t of tally.texts) {
+    if (t instanceof UnreadString)
+      n += family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
+    else if (t.length > 0)
+      n += family === 'anthropic' ? anthropicTokensOfCount(t, tokenUpperBound(t)) : tokenUpperBound(t);
+  }
+  return n;
 }
 
 /** Texts above this in total are counted off the event loop (estimateInputTokensSliced). */

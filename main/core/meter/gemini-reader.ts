@@ -24,7 +24,7 @@ export class GeminiReader implements UsageReader {
   /** The latest kept (unparsed) events, newer than `latest`. */
   private pending: Buffer | undefined;
 
-  constructor(private readonly inputEstimate: () => number) {
+  constructor(private readonly inputEstimate: (atMost?: boolean) => number) {
     // Gemini's tokenizer is not public: text is estimated by characters, as for Anthropic.
     this.estimate = new OutputEstimator('anthropic', addCandidateText);
   }
@@ -54,7 +54,7 @@ export class GeminiReader implements UsageReader {
   usage(atMost = false): Usage {
     if (this.finalUsage) return this.finalUsage;
     this.readPending();
-    return this.latest ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
+    return this.latest ?? estimatedUsage(this.inputEstimate(atMost), this.estimate.tokens(atMost));
   }
 
   get final(): boolean {

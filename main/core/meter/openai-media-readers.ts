@@ -18,7 +18,7 @@ const USAGE_SIGNIFICANT = /\\u|"usage"/g;
 abstract class MediaReader implements UsageReader {
   protected finalUsage: Usage | undefined;
 
-  constructor(protected readonly inputEstimate: () => number) {}
+  constructor(protected readonly inputEstimate: (atMost?: boolean) => number) {}
 
   abstract onData(data: unknown): void;
 
@@ -30,8 +30,8 @@ abstract class MediaReader implements UsageReader {
     // Image and audio pieces carry no text to estimate.
   }
 
-  usage(): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), 0);
+  usage(atMost = false): Usage {
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(atMost), 0);
   }
 
   get final(): boolean {
@@ -59,7 +59,7 @@ export class ImagesReader extends MediaReader {
 export class TranscriptionReader extends MediaReader {
   private readonly estimate: OutputEstimator;
 
-  constructor(family: ApiFamily, inputEstimate: () => number) {
+  constructor(family: ApiFamily, inputEstimate: (atMost?: boolean) => number) {
     super(inputEstimate);
     this.estimate = new OutputEstimator(family, addTranscriptDelta);
   }
@@ -82,7 +82,7 @@ export class TranscriptionReader extends MediaReader {
   }
 
   override usage(atMost = false): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(atMost), this.estimate.tokens(atMost));
   }
 }
 
@@ -97,7 +97,7 @@ function addTranscriptDelta(data: unknown, add: (text: unknown) => void): void {
  *  answer, by the tokens of `speech.audio.done`. A binary answer is never parsed. */
 export class SpeechReader extends MediaReader {
   constructor(
-    inputEstimate: () => number,
+    inputEstimate: (atMost?: boolean) => number,
     private readonly characters: number | undefined,
   ) {
     super(inputEstimate);

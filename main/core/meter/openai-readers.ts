@@ -20,7 +20,7 @@ export class ChatReader implements UsageReader {
 
   constructor(
     family: ApiFamily,
-    private readonly inputEstimate: () => number,
+    private readonly inputEstimate: (atMost?: boolean) => number,
     private readonly dialect: ProviderDialect = STANDARD_DIALECT,
   ) {
     this.estimate = new OutputEstimator(family, addChatOutput);
@@ -52,7 +52,7 @@ export class ChatReader implements UsageReader {
   }
 
   usage(atMost = false): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(atMost), this.estimate.tokens(atMost));
   }
 
   get final(): boolean {
@@ -124,7 +124,7 @@ export class ResponsesReader implements UsageReader {
 
   constructor(
     family: ApiFamily,
-    private readonly inputEstimate: () => number,
+    private readonly inputEstimate: (atMost?: boolean) => number,
     private readonly dialect: ProviderDialect = STANDARD_DIALECT,
   ) {
     this.estimate = new OutputEstimator(family, addResponsesDelta);
@@ -163,7 +163,7 @@ export class ResponsesReader implements UsageReader {
   }
 
   usage(atMost = false): Usage {
-    return this.finalUsage ?? estimatedUsage(this.inputEstimate(), this.estimate.tokens(atMost));
+    return this.finalUsage ?? estimatedUsage(this.inputEstimate(atMost), this.estimate.tokens(atMost));
   }
 
   get final(): boolean {

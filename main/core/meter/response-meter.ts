@@ -23,8 +23,9 @@ export interface MeterOptions {
   stripUsage: boolean;
   /** estimateInputTokens() of the request: the input count of usage() until the provider's own
    *  count arrives (a stream cut before that is still charged for its input). Default 0.
-   *  A function is called at most once, only if the estimate is ever needed: tokenizing is not free. */
-  inputEstimate?: number | (() => number);
+   *  A function is called at most once, only if the estimate is ever needed: tokenizing is not free
+   *  (`atMost`: an upper bound will do, asked on every chunk of a budgeted stream, not kept). */
+  inputEstimate?: number | ((atMost?: boolean) => number);
   /** How the provider that answers departs from OpenAI's usage semantics (providerDialect()).
    *  Default: standard. */
   dialect?: ProviderDialect;
@@ -57,7 +58,10 @@ const USAGE_NULL_TAIL = Buffer.from(',"usage":null}');
 function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
   const given = opts.inputEstimate ?? 0;
   let memo: number | undefined;
-  const input = typeof given === 'number' ? () => given : () => (memo ??= given());
+  const input =
+    typeof given === 'number'
+      ? () => given
+      : (atMost = false) => memo ?? (atMost ? given(true) : (memo = given()));
   switch (opts.endpoint) {
     case 'chat':
     case 'completions':

@@ -3,6 +3,7 @@
 // the ledger (main/core/ledger) and the conformance tests program against this only.
 import type { Kysely } from 'kysely';
 import type { EngineKind } from './migrations.js';
+import type { ExportChunk, ExportPlan } from './export-plan.js';
 import type { RequestRow } from './record-row.js';
 import type {
   LedgerSchema,
@@ -58,6 +59,12 @@ export interface LedgerEngine {
    * queue looks before each hand-over.
    */
   idle?(): boolean;
+  /**
+   * An export's bytes, its pages queried and formatted off the proxy's thread (SQLite: the read
+   * worker; Postgres: an export worker with its own connection). Absent: the ledger pages through
+   * `reader` on this thread (SQLite without a read worker, on a full disk).
+   */
+  exportPages?(plan: ExportPlan): AsyncIterable<ExportChunk>;
   /** Starts the reader's thread (SQLite) without waiting for it; queries start it anyway. */
   warmUp?(): void;
   /** Makes committed batches survive power loss (SQLite: fdatasync the WAL; Postgres: a no-op). */

@@ -12,6 +12,7 @@ import type { LedgerSchema, RollupTable, TermsTable } from './schema.js';
 import { PLAN_ROW, WIDE_FROM_KEY } from './migrations.js';
 import { matchText, textCondition, type TextMatch } from './text-search.js';
 import { CSV_LINE } from './csv-sql.js';
+import type { ExportPlan } from './export-plan.js';
 import { csvLinePostgres } from './postgres/csv-sql.js';
 import { hashCollides, hashedFilter } from './postgres/hashed-keys.js';
 
@@ -124,6 +125,18 @@ function pageRunner<R>(db: Kysely<LedgerSchema>, compiled: CompiledQuery<R>) {
   };
 }
 
+/** An export's page of whole rows (JSONL), its cursor and size stand-ins bound page by page. */
+function recordPageQuery(db: Kysely<LedgerSchema>, s: Search) {
+  return db
+    .selectFrom('requests')
+    .selectAll()
+    .where(where(s, { time_ms: AT_TIME, seq: AT_SEQ }))
+    .orderBy('time_ms', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(PAGE_SIZE)
+    .compile();
+}
+
 /** Every match (up to q.limit), newest first, a page per query so memory stays flat; the page
  *  query compiled once (see exportCsvPages). */
 export async function* exportRecords(
@@ -134,18 +147,7 @@ export async function* exportRecords(
 ) {
   let cursor: Cursor | undefined = q.before === undefined ? NEWEST : await cursorOf(db, q.before);
   if (!cursor) return;
-  const s = await search(db, q, kind);
-  const run = pageRunner(
-    db,
-    db
-      .selectFrom('requests')
-      .selectAll()
-      .where(where(s, { time_ms: AT_TIME, seq: AT_SEQ }))
-      .orderBy('time_ms', 'desc')
-      .orderBy('seq', 'desc')
-      .limit(PAGE_SIZE)
-      .compile(),
-  );
+  const run = pageRunner(db, recordPageQuery(db, await search(db, q, kind)));
   let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
   while (left > 0) {
     const n = Math.min(page, left);
@@ -156,6 +158,34 @@ export async function* exportRecords(
     left -= rows.length;
     cursor = { time_ms: Number(last.time_ms), seq: Number(last.seq) };
   }
+}
+
+/** An export's page as one CSV text (or BLOB) built by the database, with the next cursor. */
+function csvPageQuery(db: Kysely<LedgerSchema>, s: Search, kind: EngineKind): CompiledQuery<CsvPage> {
+  const line = kind === 'sqlite' ? CSV_LINE : csvLinePostgres();
+  const rows = db
+    .selectFrom('requests')
+    .select(['time_ms', 'seq', line.as('line')])
+    .where(where(s, { time_ms: AT_TIME, seq: AT_SEQ }))
+    .orderBy('time_ms', 'desc')
+    .orderBy('seq', 'desc')
+    .limit(PAGE_SIZE);
+  return db
+    .with('page', () => rows)
+    .selectFrom('page')
+    .select((eb) => [
+      // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
+      // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
+      (kind === 'sqlite'
+        ? sql<Uint8Array | string | null>`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
+        : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
+      ).as('text'),
+      eb.fn.countAll<number>().as('n'),
+      // The page's last row (oldest): the next page's cursor.
+      eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
+      eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
+    ])
+    .compile();
 }
 
 /**
@@ -174,36 +204,7 @@ export async function* exportCsvPages(
 ) {
   let cursor: Cursor | undefined = q.before === undefined ? NEWEST : await cursorOf(db, q.before);
   if (!cursor) return;
-  const s = await search(db, q, kind);
-  const line = kind === 'sqlite' ? CSV_LINE : csvLinePostgres();
-  const rows = db
-    .selectFrom('requests')
-    .select(['time_ms', 'seq', line.as('line')])
-    .where(where(s, { time_ms: AT_TIME, seq: AT_SEQ }))
-    .orderBy('time_ms', 'desc')
-    .orderBy('seq', 'desc')
-    .limit(PAGE_SIZE);
-  const run = pageRunner<CsvPage>(
-    db,
-    db
-      .with('page', () => rows)
-      .selectFrom('page')
-      .select((eb) => [
-        // As a BLOB: the page reaches this thread as bytes outside the JS heap (a 170 kB string
-        // per page went to V8's large-object space and brought on mark-compacts, 10–16 ms each).
-        (kind === 'sqlite'
-          ? sql<
-              Uint8Array | string | null
-            >`CAST(string_agg(line, '' order by time_ms desc, seq desc) AS BLOB)`
-          : sql<Uint8Array | string | null>`string_agg(line, '' order by time_ms desc, seq desc)`
-        ).as('text'),
-        eb.fn.countAll<number>().as('n'),
-        // The page's last row (oldest): the next page's cursor.
-        eb.selectFrom('page').select('time_ms').orderBy('time_ms').orderBy('seq').limit(1).as('last_time'),
-        eb.selectFrom('page').select('seq').orderBy('time_ms').orderBy('seq').limit(1).as('last_seq'),
-      ])
-      .compile(),
-  );
+  const run = pageRunner<CsvPage>(db, csvPageQuery(db, await search(db, q, kind), kind));
   let left = q.limit === undefined ? Infinity : Math.max(0, Math.floor(q.limit));
   while (left > 0) {
     const n = Math.min(page, left);
@@ -214,6 +215,34 @@ export async function* exportCsvPages(
     left -= Number(out.n);
     cursor = { time_ms: Number(out.last_time), seq: Number(out.last_seq) };
   }
+}
+
+/** Rows per page query of an export run on a worker (CSV lines / JSONL records). */
+const WORKER_PAGE = { csv: 1000, jsonl: 500 } as const;
+
+/**
+ * An export as a worker runs it (ledger-engine.ts exportPages): the page query compiled here once,
+ * the rest — paging, decoding, formatting — on the worker. Undefined when `q.before` names no record.
+ */
+export async function exportPlan(
+  db: Kysely<LedgerSchema>,
+  q: LogQuery,
+  kind: EngineKind,
+  format: 'csv' | 'jsonl',
+): Promise<ExportPlan | undefined> {
+  const cursor: Cursor | undefined = q.before === undefined ? NEWEST : await cursorOf(db, q.before);
+  if (!cursor) return undefined;
+  const s = await search(db, q, kind);
+  const { sql: text, parameters } = format === 'csv' ? csvPageQuery(db, s, kind) : recordPageQuery(db, s);
+  return {
+    format,
+    sql: text,
+    parameters,
+    placeholders: [AT_TIME, AT_SEQ, PAGE_SIZE],
+    cursor: { time_ms: Number(cursor.time_ms), seq: Number(cursor.seq) },
+    page: WORKER_PAGE[format],
+    ...(q.limit === undefined ? {} : { limit: Math.max(0, Math.floor(q.limit)) }),
+  };
 }
 
 /** The narrow roll-up table that can answer a grouping, or undefined when only detail can. */

@@ -3,7 +3,7 @@
 // adds — goes into the `extra` JSON, so nothing a record carries is lost on the way through.
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { RequestsTable } from './schema.js';
-import { familyOf, pathOf } from './postgres/compact-row.js';
+import { CANONICAL_PATH } from './postgres/compact-row.js';
 
 const SCALE = 1e10;
 export const toE10 = (usd: number): number => Math.round(usd * SCALE);
@@ -93,45 +93,57 @@ export function toRow(r: LedgerRecord, day: string): RequestRow {
 
 type StoredRow = Pick<RequestsTable, keyof RequestRow>;
 
-export function fromRow(row: StoredRow): LedgerRecord {
-  const extra = row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {};
-  const { usage: usageExtra, time, ...rest } = extra as { usage?: object; time?: string };
-  const r: LedgerRecord = {
-    id: row.id,
-    time: time ?? new Date(Number(row.time_ms)).toISOString(),
-    tool: row.tool,
-    provider: row.provider,
-    model: row.model,
-    family: familyOf(row) as LedgerRecord['family'],
-    endpoint: row.endpoint as LedgerRecord['endpoint'],
-    path: pathOf(row),
-    status: Number(row.status),
-    latencyMs: Number(row.latency_ms),
-    ttfbMs: row.ttfb_ms === null ? null : Number(row.ttfb_ms),
-    streamed: Number(row.streamed) === 1,
-    usage: {
-      inputTokens: Number(row.input_tokens),
-      cachedInputTokens: Number(row.cached_input_tokens),
-      cacheWriteTokens: Number(row.cache_write_tokens),
-      outputTokens: Number(row.output_tokens),
-      reasoningTokens: Number(row.reasoning_tokens),
-      ...(row.cache_write_1h_tokens === null
-        ? {}
-        : { cacheWrite1hTokens: Number(row.cache_write_1h_tokens) }),
-      ...(row.web_search_requests === null ? {} : { webSearchRequests: Number(row.web_search_requests) }),
-      ...usageExtra,
-    },
-    costUsd: row.cost_e10 === null ? null : fromE10(Number(row.cost_e10)),
-    estimated: Number(row.estimated) === 1,
-    cacheHit: Number(row.cache_hit) === 1,
-    errorClass: row.error_class as LedgerRecord['errorClass'],
-    ...rest,
+/**
+ * fromRow for the paths packed by migration 0009 (`canonicalPath`: compact-row.ts's CANONICAL_PATH).
+ * Self-contained — it names nothing outside itself — because an export worker evaluates its source
+ * text (export-loop-source.ts) to format JSONL pages on its own thread: one definition, so both
+ * threads write the same bytes for a record.
+ */
+export function rowReader(canonicalPath: Readonly<Record<string, string>>): (row: StoredRow) => LedgerRecord {
+  const fromE10 = (n: number): number => Math.round(n) / 1e10;
+  return function fromRow(row: StoredRow): LedgerRecord {
+    const extra = row.extra ? (JSON.parse(row.extra) as Record<string, unknown>) : {};
+    const { usage: usageExtra, time, ...rest } = extra as { usage?: object; time?: string };
+    const r: LedgerRecord = {
+      id: row.id,
+      time: time ?? new Date(Number(row.time_ms)).toISOString(),
+      tool: row.tool,
+      provider: row.provider,
+      model: row.model,
+      // Packed on Postgres (compact-row.ts): NULL when it repeats provider / the canonical path.
+      family: (row.family ?? row.provider) as LedgerRecord['family'],
+      endpoint: row.endpoint as LedgerRecord['endpoint'],
+      path: row.path ?? canonicalPath[row.endpoint] ?? '',
+      status: Number(row.status),
+      latencyMs: Number(row.latency_ms),
+      ttfbMs: row.ttfb_ms === null ? null : Number(row.ttfb_ms),
+      streamed: Number(row.streamed) === 1,
+      usage: {
+        inputTokens: Number(row.input_tokens),
+        cachedInputTokens: Number(row.cached_input_tokens),
+        cacheWriteTokens: Number(row.cache_write_tokens),
+        outputTokens: Number(row.output_tokens),
+        reasoningTokens: Number(row.reasoning_tokens),
+        ...(row.cache_write_1h_tokens === null
+          ? {}
+          : { cacheWrite1hTokens: Number(row.cache_write_1h_tokens) }),
+        ...(row.web_search_requests === null ? {} : { webSearchRequests: Number(row.web_search_requests) }),
+        ...usageExtra,
+      },
+      costUsd: row.cost_e10 === null ? null : fromE10(Number(row.cost_e10)),
+      estimated: Number(row.estimated) === 1,
+      cacheHit: Number(row.cache_hit) === 1,
+      errorClass: row.error_class as LedgerRecord['errorClass'],
+      ...rest,
+    };
+    if (row.saved_e10 !== null) r.savedUsd = fromE10(Number(row.saved_e10));
+    if (row.user !== null) r.user = row.user;
+    if (row.project !== null) r.project = row.project;
+    if (row.key_label !== null) r.keyLabel = row.key_label;
+    if (row.client !== null) r.client = row.client;
+    if (row.session !== null) r.session = row.session;
+    return r;
   };
-  if (row.saved_e10 !== null) r.savedUsd = fromE10(Number(row.saved_e10));
-  if (row.user !== null) r.user = row.user;
-  if (row.project !== null) r.project = row.project;
-  if (row.key_label !== null) r.keyLabel = row.key_label;
-  if (row.client !== null) r.client = row.client;
-  if (row.session !== null) r.session = row.session;
-  return r;
 }
+
+export const fromRow = rowReader(CANONICAL_PATH);

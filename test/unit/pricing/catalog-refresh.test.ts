@@ -181,6 +181,33 @@ describe('a saved catalog at start', () => {
     await writeFile(file, JSON.stringify(older));
     expect((await loadCatalogFile(file)).catalog?.providers).toEqual(fresh);
   });
+
+  it('checks the digest on the bytes as saved, without serializing the providers again', async () => {
+    const { file, json } = await saved();
+    // A spy on the global (not a module mock): how much JSON.stringify writes while loading.
+    const stringify = JSON.stringify;
+    let written = 0;
+    JSON.stringify = ((...args: Parameters<typeof stringify>) => {
+      const out = stringify(...args);
+      written += out?.length ?? 0;
+      return out;
+    }) as typeof stringify;
+    let loaded;
+    try {
+      loaded = await loadCatalogFile(file);
+    } finally {
+      JSON.stringify = stringify;
+    }
+    expect(loaded.catalog?.providers).toEqual(fresh);
+    expect(written).toBeLessThan(1000);
+    // Laid out otherwise (pretty-printed by hand) but with the same providers: still vouched for.
+    const vouched = [{ id: 'openai' }, { id: 'anthropic' }];
+    await writeFile(
+      file,
+      JSON.stringify({ ...json, providers: vouched, providersSha256: sha256(vouched) }, null, 2),
+    );
+    expect((await loadCatalogFile(file)).catalog?.providers).toEqual(vouched);
+  });
 });
 
 describe('background refresh', () => {

@@ -14,7 +14,7 @@ import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-ca
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
-import { estimateInputTokensSliced } from '../../meter/estimate.js';
+import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
@@ -36,8 +36,9 @@ export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
 export interface Admitted {
   reservation: Reservation;
   price: PriceMatch | undefined;
-  /** The request's input tokens, counted on first use (tokenizing costs real time). */
-  inputEstimate: () => number;
+  /** The request's input tokens, counted on first use (tokenizing costs real time); `atMost`: an
+   *  upper bound will do (no tokenizer hand-over while nothing was counted). */
+  inputEstimate: (atMost?: boolean) => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   /** Top-level members to splice into the client's bytes (serialized), when the output limit
@@ -106,12 +107,6 @@ export async function admit(
 ): Promise<Admitted> {
   const { tool, draft, json, model } = x;
   const { family, endpoint } = draft;
-  const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
-  // Tokenizing costs real time per request: only when a budget or TPM limit needs the count,
-  // or a stream is cut before the provider's own count arrives.
-  let estimated: number | undefined;
-  const inputEstimate = () =>
-    (estimated ??= metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0);
   const s = x.config.settings;
   // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
   // is recorded apart), RPM/TPM still do.
@@ -120,6 +115,20 @@ export async function admit(
     [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
       (v) => v !== undefined,
     );
+  // Tokenizing costs real time per request and its thread ~40 MB of RSS: the input is counted
+  // only when a limit needs the exact count (see `bound` below), or a stream is cut before the
+  // provider's own count arrives. `atMost`: a caller that only needs an upper bound (a stream's
+  // running cost, checked on every chunk) gets the bound while nothing was counted.
+  let estimated: number | undefined;
+  let bound: number | undefined;
+  const boundOf = () =>
+    (bound ??= metered(endpoint) ? estimateInputTokensBound(family, endpoint, json, model) : 0);
+  const inputEstimate = (atMost = false) =>
+    estimated ??
+    (atMost
+      ? boundOf()
+      : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0));
+  const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
   // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
   // unpriced too (it could be served there), refused like any unpriced model.
   const fallbackPrices = budgeted ? x.fallbacks.map((t) => priceOf(deps, t, draft.time)) : [];
@@ -133,12 +142,6 @@ export async function admit(
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
 
-  // Counted before the reservation's one tick, a slice at a time for a body with a lot of text.
-  if ((budgeted || tool.limits.tpm) && estimated === undefined) {
-    const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, model) : 0;
-    estimated = counting instanceof Promise ? await counting : counting;
-  }
-  const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
   // Embeddings write nothing; images have no output limit to lower but a known worst case per
   // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
   // the README's Budgets section).
@@ -151,37 +154,90 @@ export async function admit(
   const max = budgeted ? modelMaxOutput(model) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
-  const input = budgeted && cost && metered(endpoint) ? reservedInput(family, json, inputTokens, cost) : null;
-  // In memory, read in the same tick as limiter.admit() below: nothing in between yields. In Redis
+  const priced = budgeted && cost !== undefined && metered(endpoint);
+  /** The reservation for `inputTokens` of input: its plan (output cap) and worst case. */
+  const reserveAt = (inputTokens: number, headroomUsd: number | undefined) => {
+    const input = priced && cost ? reservedInput(family, json, inputTokens, cost) : null;
+    const plan: OutputPlan | null =
+      input && cost && generates(endpoint)
+        ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
+        : null;
+    const limit = plan ? plan.limit : wanted;
+    const worstCaseUsd = !metered(endpoint)
+      ? 0
+      : plan
+        ? plan.usd
+        : input && cost
+          ? (cost({
+              ...input.usage,
+              outputTokens: wanted * choices,
+              // gpt-image models bill their output as image tokens, dearer than text ones.
+              ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
+            }) ?? null)
+          : cost
+            ? 0
+            : null;
+    const estimatedTokens = inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices;
+    return { plan, worstCaseUsd, estimatedTokens };
+  };
+  // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
   // another replica may reserve in between; admit() still checks atomically and refuses then.
-  const headroom = input && cost && generates(endpoint) ? deps.limiter.headroomUsd(tool) : undefined;
-  const headroomUsd = headroom instanceof Promise ? await shared(headroom) : headroom;
-  const plan: OutputPlan | null =
-    input && cost && generates(endpoint)
-      ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
-      : null;
-  const limit = plan ? plan.limit : wanted;
-  const worstCaseUsd = !metered(endpoint)
-    ? 0
-    : plan
-      ? plan.usd
-      : input && cost
-        ? (cost({
-            ...input.usage,
-            outputTokens: wanted * choices,
-            // gpt-image models bill their output as image tokens, dearer than text ones.
-            ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
-          }) ?? null)
-        : cost
-          ? 0
-          : null;
-  const admission = deps.limiter.admit(tool, {
-    model,
-    estimatedTokens: inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices,
-    worstCaseUsd,
-  });
-  const result = admission instanceof Promise ? await shared(admission) : admission;
+  const headroomNow = (needed: boolean) => {
+    const headroom = needed ? deps.limiter.headroomUsd(tool) : undefined;
+    return headroom instanceof Promise ? shared(headroom) : headroom;
+  };
+
+  // Bound first: under a USD budget (and no TPM limit, whose window and headers would show the
+  // bound), the reservation is first priced at an upper bound on the input that needs no
+  // tokenizer. If it fits every budget, it is admitted on it, uncounted: the exact count could
+  // only make it cheaper, so the decision (no refusal, no output cap) is the one the count gives.
+  // Only a request the bound does not fit is counted and decided exactly, as before.
+  let r: ReturnType<typeof reserveAt> | undefined;
+  let result: Awaited<ReturnType<ProxyDeps['limiter']['admit']>> | undefined;
+  let atTheBound = false;
+  if (budgeted && !tool.limits.tpm) {
+    const headroom = headroomNow(priced);
+    const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
+    const atBound = reserveAt(boundOf(), headroomUsd);
+    const fits =
+      atBound.worstCaseUsd === null ||
+      headroomUsd === undefined ||
+      (atBound.worstCaseUsd <= headroomUsd && (!atBound.plan || atBound.plan.kind === 'fits'));
+    if (fits) {
+      const admission = deps.limiter.admit(tool, {
+        model,
+        estimatedTokens: atBound.estimatedTokens,
+        worstCaseUsd: atBound.worstCaseUsd,
+      });
+      const answer = admission instanceof Promise ? await shared(admission) : admission;
+      // A budget refusal at the bound (a rounding edge, or another replica reserving meanwhile)
+      // is decided again on the exact count; a rate refusal does not depend on tokens here.
+      if (answer.ok || answer.refusal.kind !== 'budget') [r, result, atTheBound] = [atBound, answer, true];
+    }
+  }
+  if (!r || !result) {
+    // Counted before the reservation's one tick, a slice at a time for a body with a lot of text.
+    if ((budgeted || tool.limits.tpm) && estimated === undefined) {
+      const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, model) : 0;
+      estimated = counting instanceof Promise ? await counting : counting;
+    }
+    const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
+    const headroom = headroomNow(priced && generates(endpoint));
+    const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
+    r = reserveAt(inputTokens, headroomUsd);
+    const admission = deps.limiter.admit(tool, {
+      model,
+      estimatedTokens: r.estimatedTokens,
+      worstCaseUsd: r.worstCaseUsd,
+    });
+    result = admission instanceof Promise ? await shared(admission) : admission;
+  }
+  const { plan } = r;
   if (!result.ok) throw refusalOf(result.refusal, plan, deps.now());
+  const reservedUsd = r.worstCaseUsd;
+  // Admitted at the bound: a request whose answer goes unread is charged its worst case at the
+  // exact count (charge-unread.ts), counted only then, as when the count was made at admit.
+  const worstAtCount = () => (atTheBound ? reserveAt(inputEstimate(), undefined).worstCaseUsd : reservedUsd);
 
   const admitted: Admitted = {
     reservation: result.reservation,
@@ -189,7 +245,9 @@ export async function admit(
     inputEstimate,
     budgeted,
     headers: {},
-    worstCaseUsd,
+    get worstCaseUsd() {
+      return worstAtCount();
+    },
   };
   // The upstream limit is what the reservation paid for: written whenever Shimmy chose it (lowered,
   // or a known model maximum where the request named none), so no answer can run past it. An
@@ -214,8 +272,8 @@ export async function admit(
   // a cheap estimate instead of $0 — input at ~4 body bytes per token (no tokenizer on this
   // path), output at its limit or TPM_OUTPUT_ESTIMATE — at the model's price.
   const journalUsd =
-    worstCaseUsd !== 0 || !price || budgeted
-      ? worstCaseUsd
+    reservedUsd !== 0 || !price || budgeted
+      ? reservedUsd
       : priceUsage(price, {
           ...ZERO_USAGE,
           inputTokens: Math.ceil((x.bodyLength ?? 0) / 4),

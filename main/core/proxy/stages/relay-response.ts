@@ -28,7 +28,7 @@ export interface RelayArgs {
   /** The provider that answered: a request without a model is priced at its answer's model there. */
   servedBy?: Provider;
   reservation: Reservation;
-  inputEstimate: () => number;
+  inputEstimate: (atMost?: boolean) => number;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   cancel: Cancellation;

@@ -7,6 +7,9 @@ import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
 import { migrate } from '../migrations.js';
 import { packRow } from './compact-row.js';
 import type { LedgerSchema } from '../schema.js';
+import { postgresExportWorker } from './export-worker.js';
+import { firstPage } from '../export-first-page.js';
+import { NUMBER_OIDS, SESSION_OPTIONS, TEXT_OIDS } from './type-parsers.js';
 import {
   deleteReservations,
   insertRequests,
@@ -18,18 +21,13 @@ import {
 /** Rows per statement: far below Postgres's 65,535 bind parameters at 28 columns a row. */
 const CHUNK = 1000;
 
-// int8 (counts, 1e-10 USD, epoch ms) and numeric (SUM of int8) as JS numbers: every value we store
-// is below 2^53 (USD 900,000 in 1e-10 units per row; sums stay exact up to USD 900 million).
-const INT8 = 20;
-const NUMERIC = 1700;
-// date (the ledger's `day`, migration 0009) as the `YYYY-MM-DD` text it was written as, not a JS
-// Date at some midnight: the connection's DateStyle is pinned to ISO below.
-const DATE = 1082;
+const numbers = new Set<number>(NUMBER_OIDS);
+const texts = new Set<number>(TEXT_OIDS);
 const types = {
   getTypeParser: ((oid: number, format?: string) =>
-    oid === INT8 || oid === NUMERIC
+    numbers.has(oid)
       ? (v: string) => Number(v)
-      : oid === DATE
+      : texts.has(oid)
         ? (v: string) => v
         : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
 };
@@ -41,7 +39,7 @@ function chunks<T>(items: readonly T[]): T[][] {
 }
 
 export async function openPostgres(url: string): Promise<LedgerEngine> {
-  const pool = new pg.Pool({ connectionString: url, max: 8, types, options: '-c DateStyle=ISO,YMD' });
+  const pool = new pg.Pool({ connectionString: url, max: 8, types, options: SESSION_OPTIONS });
   // An idle connection the server drops (restart, failover) must not crash the process; the next
   // query opens a new one, and a failing write is retried by the ledger's queue.
   pool.on('error', () => undefined);
@@ -63,13 +61,18 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
     });
   }
 
+  const exporter = postgresExportWorker(url, (plan, n) => firstPage(db, plan, n));
   return {
     kind: 'postgres',
     reader: db,
     writer: db,
     exclusive: false,
     write,
+    exportPages: (plan) => exporter.exportPages(plan),
     sync: () => Promise.resolve(), // a committed Postgres transaction is already durable
-    close: () => db.destroy(),
+    async close() {
+      await exporter.close();
+      await db.destroy();
+    },
   };
 }

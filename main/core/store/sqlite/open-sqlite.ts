@@ -22,6 +22,7 @@ import {
   wideValues,
 } from '../statements.js';
 import { WorkerSqliteDialect } from './worker-dialect.js';
+import type { ExportPlan } from '../export-plan.js';
 import { startWriteWorker, type BatchRows } from './write-worker.js';
 import { sampleRecord, sampleReservation, sampleWide } from '../samples.js';
 
@@ -65,9 +66,8 @@ export async function openSqlite(
   // terms, reservations) goes through this thread's connection, and budgets read memory. It stops
   // after readIdleStopMs with no query (no dashboard, and the WAL checkpointed) and starts again
   // with the next.
-  const reader = shared
-    ? new Kysely<LedgerSchema>({ dialect: new WorkerSqliteDialect(file, readIdleStopMs) })
-    : writer;
+  const readDialect = shared ? new WorkerSqliteDialect(file, readIdleStopMs) : undefined;
+  const reader = readDialect ? new Kysely<LedgerSchema>({ dialect: readDialect }) : writer;
   try {
     await migrate(writer as Kysely<unknown>, 'sqlite');
   } catch (err) {
@@ -144,6 +144,7 @@ export async function openSqlite(
       worker?.waitIdle(WAIT_FOR_WRITES_MS);
     },
     idle: () => worker?.idle() ?? true,
+    ...(readDialect ? { exportPages: (plan: ExportPlan) => readDialect.exportPages(plan) } : {}),
     warmUp() {
       if (!shared || warmed) return;
       warmed = true;

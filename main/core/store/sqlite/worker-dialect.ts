@@ -16,8 +16,14 @@ import {
   type Kysely,
   type QueryResult,
 } from 'kysely';
+import { ExportChannel } from '../export-channel.js';
+import { EXPORT_LOOP_SOURCE } from '../export-loop-source.js';
+import type { ExportChunk, ExportPlan } from '../export-plan.js';
+import { rowReader } from '../record-row.js';
+import { CANONICAL_PATH } from '../postgres/compact-row.js';
 
 // Plain CommonJS evaluated in the worker: no file to locate next to the compiled code (or in an asar).
+// Exports run their whole page loop here too (export-loop-source.ts).
 const WORKER_SOURCE = `
 const { parentPort, workerData } = require('node:worker_threads');
 // Linux: nice is per thread, so this lowers this thread alone — on 2 cores the proxy's event loop
@@ -44,14 +50,23 @@ function sendChunk(id) {
   if (!more) unsent.delete(id);
   parentPort.postMessage({ id, rows, more });
 }
-parentPort.on('message', ({ id, sql, params, next }) => {
+const fromRow = (${rowReader.toString()})(${JSON.stringify(CANONICAL_PATH)});
+function statement(sql) {
+  let st = statements.get(sql);
+  if (!st) {
+    if (statements.size > 500) statements.clear();
+    statements.set(sql, (st = db.prepare(sql)));
+  }
+  return st;
+}
+const runPage = async (sql, params) => statement(sql).all(params);
+${EXPORT_LOOP_SOURCE}
+parentPort.on('message', (m) => {
+  if (m.start !== undefined || m.give !== undefined || m.cancel !== undefined) return exportMessage(m);
+  const { id, sql, params, next } = m;
   if (next !== undefined) return sendChunk(next);
   try {
-    let st = statements.get(sql);
-    if (!st) {
-      if (statements.size > 500) statements.clear();
-      statements.set(sql, (st = db.prepare(sql)));
-    }
+    const st = statement(sql);
     const rows = st.reader ? st.all(params) : (st.run(params), []);
     if (rows.length <= CHUNK) return parentPort.postMessage({ id, rows });
     unsent.set(id, { rows, at: 0 });
@@ -89,6 +104,7 @@ class WorkerDriver implements Driver {
   /** Queries sent so far; the idle check compares it between two looks. */
   private sent = 0;
   private idleTimer: NodeJS.Timeout | undefined;
+  private readonly exports = new ExportChannel();
   private readonly waiting = new Map<
     number,
     { resolve: (rows: unknown[]) => void; reject: (e: Error) => void; rows?: unknown[] }
@@ -111,6 +127,7 @@ class WorkerDriver implements Driver {
       workerData: { file: this.file, driver, chunk: CHUNK_ROWS, lowPriority: process.platform === 'linux' },
     });
     worker.on('message', (m: Reply) => {
+      if (this.exports.onMessage(m)) return;
       const w = this.waiting.get(m.id);
       if (!w) return;
       if (m.more) {
@@ -145,7 +162,7 @@ class WorkerDriver implements Driver {
     clearTimeout(this.idleTimer);
     const timer = setTimeout(() => {
       if (this.worker !== worker) return;
-      if (this.sent !== seen || this.waiting.size > 0) {
+      if (this.sent !== seen || this.waiting.size > 0 || this.exports.size > 0) {
         seen = this.sent;
         timer.refresh();
         return;
@@ -159,6 +176,7 @@ class WorkerDriver implements Driver {
   }
 
   private failAll(err: Error): void {
+    this.exports.failAll(err);
     for (const w of this.waiting.values()) w.reject(err);
     this.waiting.clear();
     this.worker = undefined;
@@ -175,8 +193,22 @@ class WorkerDriver implements Driver {
       this.waiting.set(id, { resolve, reject });
       worker.postMessage({ id, sql, params });
     }).finally(() => {
-      if (this.waiting.size === 0) this.worker?.unref();
+      if (this.waiting.size === 0 && this.exports.size === 0) this.worker?.unref();
     });
+  }
+
+  /** An export's chunks, its pages queried and formatted on this thread (export-loop-source.ts). */
+  async *exportPages(plan: ExportPlan): AsyncGenerator<ExportChunk> {
+    if (this.destroyed) throw new Error('ledger read worker is not running');
+    const worker = this.worker ?? this.start();
+    this.sent++;
+    worker.ref();
+    try {
+      yield* this.exports.run(worker, plan);
+    } finally {
+      this.sent++;
+      if (this.waiting.size === 0 && this.exports.size === 0) this.worker?.unref();
+    }
   }
 
   acquireConnection(): Promise<DatabaseConnection> {
@@ -213,12 +245,18 @@ class WorkerDriver implements Driver {
 }
 
 export class WorkerSqliteDialect implements Dialect {
+  private driver: WorkerDriver | undefined;
   constructor(
     private readonly file: string,
     private readonly idleStopMs = READ_IDLE_STOP_MS,
   ) {}
   createDriver(): Driver {
-    return new WorkerDriver(this.file, this.idleStopMs);
+    return (this.driver = new WorkerDriver(this.file, this.idleStopMs));
+  }
+  /** An export run on the read worker; its Kysely instance must exist (it creates the driver). */
+  exportPages(plan: ExportPlan): AsyncGenerator<ExportChunk> {
+    if (!this.driver) throw new Error('the ledger read worker has no driver yet');
+    return this.driver.exportPages(plan);
   }
   createQueryCompiler() {
     return new SqliteQueryCompiler();

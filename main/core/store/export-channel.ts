@@ -1,0 +1,74 @@
+// The main thread's side of an export run on a worker (export-loop-source.ts): starts it, yields
+// its chunks in order, and hands each back when the caller releases it. A consumer that stops
+// early (the client went away) cancels the worker's loop.
+import type { Worker } from 'node:worker_threads';
+import type { ExportReply } from './export-loop-source.js';
+import type { ExportChunk, ExportPlan } from './export-plan.js';
+
+interface Pending {
+  chunks: ExportReply[];
+  wake?: () => void;
+}
+
+export class ExportChannel {
+  private nextId = 0;
+  private readonly running = new Map<number, Pending>();
+
+  /** Routes a worker message; false when it is not an export's. */
+  onMessage(m: Partial<ExportReply>): boolean {
+    if (m.exp === undefined) return false;
+    const p = this.running.get(m.exp);
+    if (p) {
+      p.chunks.push(m as ExportReply);
+      const wake = p.wake;
+      p.wake = undefined;
+      wake?.();
+    }
+    return true;
+  }
+
+  /** The worker died or stopped: every export still running ends with `err`. */
+  failAll(err: Error): void {
+    for (const [id, p] of this.running) {
+      p.chunks.push({ exp: id, error: err.message });
+      p.wake?.();
+    }
+  }
+
+  get size(): number {
+    return this.running.size;
+  }
+
+  async *run(worker: Worker, plan: ExportPlan): AsyncGenerator<ExportChunk> {
+    const id = this.nextId++;
+    const p: Pending = { chunks: [] };
+    this.running.set(id, p);
+    let finished = false;
+    try {
+      worker.postMessage({ start: id, plan });
+      for (;;) {
+        while (p.chunks.length === 0) await new Promise<void>((r) => (p.wake = r));
+        const m = p.chunks.shift()!;
+        if (m.error !== undefined) throw Object.assign(new Error(m.error), { code: m.code });
+        if (m.done) {
+          finished = true;
+          return;
+        }
+        const bytes = m.chunk!;
+        let released = false;
+        yield {
+          bytes,
+          release(reuse) {
+            if (released) return;
+            released = true;
+            if (reuse) worker.postMessage({ give: id, buffer: bytes.buffer }, [bytes.buffer as ArrayBuffer]);
+            else worker.postMessage({ give: id });
+          },
+        };
+      }
+    } finally {
+      this.running.delete(id);
+      if (!finished) worker.postMessage({ cancel: id });
+    }
+  }
+}

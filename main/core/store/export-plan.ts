@@ -1,0 +1,22 @@
+// An export as a worker thread runs it (export-loop-source.ts): the page query compiled once on
+// the main thread, its stand-ins for the cursor and page size, and where to start and stop.
+export interface ExportPlan {
+  format: 'csv' | 'jsonl';
+  sql: string;
+  parameters: readonly unknown[];
+  /** The parameter values standing for the page's cursor (time_ms, seq) and its size. */
+  placeholders: readonly [number, number, number];
+  /** The first page's cursor: rows strictly before it, newest first. */
+  cursor: { time_ms: number; seq: number };
+  /** Rows per page query. */
+  page: number;
+  /** At most this many records in all; undefined = every match. */
+  limit?: number;
+}
+
+/** One chunk of an export's bytes, and how to give it back once it has been written. */
+export interface ExportChunk {
+  bytes: Uint8Array;
+  /** `reuse`: the destination no longer holds the bytes, so the buffer may be filled again. */
+  release(reuse: boolean): void;
+}

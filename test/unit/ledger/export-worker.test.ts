@@ -1,0 +1,127 @@
+// Exports run on a worker (SQLite's read worker, Postgres's export worker): the proxy's thread
+// formats no record, writes the same bytes as jsonlLine/csvLine, hands a socket's written chunks
+// back to be filled again, and survives a destination that goes away mid-export.
+import { once } from 'node:events';
+import { createServer, connect, type Socket } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { afterEach, beforeEach, expect, it, vi } from 'vitest';
+import type { LedgerRecord } from '../../../shared/ledger.js';
+import type { Ledger } from '../../../main/core/ledger/index.js';
+import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
+
+/** 3,000 records (several pages, ~1.4 MB of JSONL) with optional fields and odd numbers. */
+function many(): LedgerRecord[] {
+  const start = Date.UTC(2024, 4, 1);
+  return Array.from({ length: 3000 }, (_, i) =>
+    record({
+      id: `r${i}`,
+      time: new Date(start + i * 60_000).toISOString(),
+      latencyMs: Math.round(i * 3.33 * 100) / 100,
+      costUsd: i % 7 === 0 ? null : i % 5 === 0 ? 1e-7 : (i * 12_345) / 1e10,
+      ...(i % 3 === 0 ? { user: `u"${i}`, failovers: ['anthropic'] } : {}),
+      ...(i % 4 === 0
+        ? { savedUsd: 2e-9, usage: { ...record({ id: '', time: '' }).usage, webSearchRequests: 2 } }
+        : {}),
+    }),
+  );
+}
+
+describeEngines('Export on a worker', (kind) => {
+  let cleanup: () => Promise<void>;
+  let ledger: Ledger;
+  let newest: LedgerRecord[];
+  beforeEach(async () => {
+    let dir: string;
+    ({ dir, cleanup } = await tempDir());
+    ledger = await opener(kind)(dir);
+    const all = many();
+    for (const r of all) ledger.append(r);
+    await ledger.flush();
+    newest = [...all].reverse();
+  });
+  afterEach(async () => {
+    vi.restoreAllMocks();
+    await ledger.close();
+    await cleanup();
+  });
+
+  async function toPassThrough(format: 'csv' | 'jsonl', q = {}): Promise<string> {
+    const out = new PassThrough();
+    const chunks: Buffer[] = [];
+    out.on('data', (c: Buffer) => chunks.push(c));
+    await ledger.exportTo(format, q, out);
+    out.end();
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  /** Every record as the log reads it back on this thread (fromRow's key order), newest first. */
+  async function readBack(): Promise<LedgerRecord[]> {
+    const out: LedgerRecord[] = [];
+    let before: string | undefined;
+    do {
+      const page = await ledger.query({ limit: 1000, ...(before ? { before } : {}) });
+      out.push(...page.records);
+      before = page.nextBefore;
+    } while (before);
+    return out;
+  }
+
+  it('formats no record on this thread, and writes what jsonlLine writes', async () => {
+    const stringify = vi.spyOn(JSON, 'stringify');
+    const text = await toPassThrough('jsonl');
+    // Before: one JSON.stringify per record here (3,000), and its garbage on the proxy's heap. Now
+    // none, but for Postgres's first page (50 records) while its export worker boots.
+    expect(stringify.mock.calls.length).toBeLessThanOrEqual(kind === 'postgres' ? 55 : 5);
+    stringify.mockRestore();
+    const back = await readBack();
+    expect(back.map((r) => r.id)).toEqual(newest.map((r) => r.id));
+    expect(back.map((r) => JSON.parse(jsonlLine(r)) as unknown)).toEqual(newest);
+    expect(text).toBe(back.map(jsonlLine).join(''));
+    expect(await toPassThrough('jsonl', { limit: 501, tool: 'aider' })).toBe(
+      back.slice(0, 501).map(jsonlLine).join(''),
+    );
+  });
+
+  it("hands a socket's written chunks back to the worker, and the bytes arrive intact", async () => {
+    const received: Buffer[] = [];
+    const server = createServer((s) => s.on('data', (c: Buffer) => received.push(c)));
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const { port } = server.address() as { port: number };
+    const sock: Socket = connect(port, '127.0.0.1');
+    await once(sock, 'connect');
+    const written: Uint8Array[] = [];
+    const write = sock.write.bind(sock) as (...a: unknown[]) => boolean;
+    sock.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk instanceof Uint8Array) written.push(chunk);
+      return write(chunk, ...rest);
+    }) as typeof sock.write;
+    try {
+      await ledger.exportTo('csv', {}, sock);
+      sock.end();
+      await once(sock, 'close');
+      // Every chunk from the worker went back (transferred: detached here) once the socket had
+      // written it — all but Postgres's first page, built here while its export worker booted.
+      expect(written.length).toBeGreaterThan(3);
+      const fromWorker = written.slice(kind === 'postgres' ? 1 : 0);
+      expect(fromWorker.every((c) => c.buffer.byteLength === 0)).toBe(true);
+      await vi.waitFor(() =>
+        expect(Buffer.concat(received).toString('utf8')).toBe(csvHeader() + newest.map(csvLine).join('')),
+      );
+    } finally {
+      sock.destroy();
+      server.close();
+    }
+  });
+
+  it('ends with an error when the destination closes mid-export, and the next export and query work', async () => {
+    const out = new PassThrough({ highWaterMark: 16 }); // never read: fills at once
+    setTimeout(() => out.destroy(), 20);
+    await expect(ledger.exportTo('jsonl', {}, out)).rejects.toThrow(/closed/);
+    expect(await toPassThrough('csv', { limit: 2 })).toBe(
+      csvHeader() + newest.slice(0, 2).map(csvLine).join(''),
+    );
+    expect((await ledger.query({ limit: 1 })).records[0]?.id).toBe(newest[0]!.id);
+  });
+});
