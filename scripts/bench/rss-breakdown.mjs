@@ -8,6 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
+import { shimmyLaunchFlags } from './launch-flags.mjs';
 
 const mb = (b) => (b / 2 ** 20).toFixed(1);
 
@@ -60,12 +61,18 @@ async function main() {
       requests: { type: 'string', default: '20000' },
       root: { type: 'string', default: join(import.meta.dirname, '../..') },
       'idle-ms': { type: 'string', default: '0' },
-      'node-flags': { type: 'string', default: '' },
+      // Default: the flags --root's bin/shimmy.js launches with (launch-flags.mjs).
+      'node-flags': { type: 'string' },
     },
   });
   const { runLoad } = await import('./load.mjs');
   const c = fork(import.meta.filename, ['--child', values.root], {
-    execArgv: ['--expose-gc', ...values['node-flags'].split(' ').filter(Boolean)],
+    execArgv: [
+      '--expose-gc',
+      ...(values['node-flags'] !== undefined
+        ? values['node-flags'].split(' ').filter(Boolean)
+        : shimmyLaunchFlags(values.root)),
+    ],
     env: { ...process.env, BENCH_TOOL_LIMITS: JSON.stringify({ dailyUsd: 1_000_000 }) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

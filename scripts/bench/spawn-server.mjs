@@ -2,6 +2,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
+import { shimmyLaunchFlags } from './launch-flags.mjs';
 
 const CHILD = join(import.meta.dirname, 'server-child.mjs');
 
@@ -44,7 +45,14 @@ export async function spawnServer(role, opts = {}) {
   Object.assign(env, opts.env);
   const child = fork(CHILD, [role], {
     env,
-    execArgv: [...process.execArgv, '--expose-gc', ...(opts.execArgv ?? [])],
+    // Shimmy runs with the flags it is launched with (launch-flags.mjs); raw Node with none, as a
+    // plain `node server.js` pass-through runs.
+    execArgv: [
+      ...process.execArgv,
+      '--expose-gc',
+      ...(role === 'shimmy' ? shimmyLaunchFlags() : []),
+      ...(opts.execArgv ?? []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ready = await nextMessage(child, 'ready');

@@ -26,11 +26,13 @@ export function validateConfig(raw: unknown): { config: Config } | { problem: st
     };
   const data = raw as Partial<Config>;
   const settings = typeof data.settings === 'object' && data.settings !== null ? data.settings : {};
-  const parsed = ConfigSchema.safeParse({
-    ...initialConfig(),
-    ...data,
-    settings: { ...DEFAULT_SETTINGS, ...settings },
-  });
+  // jitless: a stored document is checked once per start (or remote change), and zod's JIT would
+  // first generate and compile a parser per object schema — about half of this check's start-up
+  // cost (issue 16). Checks that repeat (applyChange) keep the JIT.
+  const parsed = ConfigSchema.safeParse(
+    { ...initialConfig(), ...data, settings: { ...DEFAULT_SETTINGS, ...settings } },
+    { jitless: true },
+  );
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     return { problem: `${issue?.path.join('.') || '(top level)'}: ${issue?.message}` };

@@ -64,7 +64,7 @@ async function readCatalog(file: string): Promise<Catalog | string | undefined> 
   } catch (err) {
     return `not JSON: ${(err as Error).message}`;
   }
-  const f = FileSchema.safeParse(raw);
+  const f = FileSchema.safeParse(raw, { jitless: true }); // once per start: not worth zod's JIT
   if (!f.success) return 'not a saved price catalog';
   // The bytes saveCatalogFile hashed are the file's providers member as written; failing that
   // (another layout), JSON.stringify of what JSON.parse read gives them back.

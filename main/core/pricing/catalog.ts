@@ -70,8 +70,13 @@ export async function bundledCatalog(): Promise<Catalog> {
   return { providers, source: 'bundled' };
 }
 
-/** `@pydantic/genai-prices 0.1.8`: the bundled data is as new as the installed package. */
-export const CATALOG_LIBRARY = (() => {
+/** `@pydantic/genai-prices 0.1.8`: the bundled data is as new as the installed package. Looked up
+ *  when first asked (the Prices page), not when the module loads: resolving the package from the
+ *  bundle and reading its package.json was ~10 ms of every start (issue 16). */
+let library: string | undefined;
+export const catalogLibrary = (): string => (library ??= readCatalogLibrary());
+
+function readCatalogLibrary(): string {
   try {
     const entry = createRequire(import.meta.url).resolve('@pydantic/genai-prices');
     const pkg = JSON.parse(readFileSync(path.join(path.dirname(entry), '..', 'package.json'), 'utf8')) as {
@@ -81,4 +86,4 @@ export const CATALOG_LIBRARY = (() => {
   } catch {
     return '@pydantic/genai-prices';
   }
-})();
+}

@@ -2,7 +2,7 @@
 // user's own prices, and one cost function over the full normalized Usage.
 export {
   bundledCatalog,
-  CATALOG_LIBRARY,
+  catalogLibrary,
   parseCatalogProviders,
   type Catalog,
   type CatalogProvider,

@@ -70,8 +70,9 @@ describeEngines('Export on a worker', (kind) => {
   it('formats no record on this thread, and writes what jsonlLine writes', async () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     const text = await toPassThrough('jsonl');
-    // Before: one JSON.stringify per record here (3,000), and its garbage on the proxy's heap.
-    expect(stringify.mock.calls.length).toBeLessThan(10);
+    // Before: one JSON.stringify per record here (3,000), and its garbage on the proxy's heap. Now
+    // none, but for Postgres's first page (50 records) while its export worker boots.
+    expect(stringify.mock.calls.length).toBeLessThanOrEqual(kind === 'postgres' ? 55 : 5);
     stringify.mockRestore();
     const back = await readBack();
     expect(back.map((r) => r.id)).toEqual(newest.map((r) => r.id));
@@ -100,9 +101,11 @@ describeEngines('Export on a worker', (kind) => {
       await ledger.exportTo('csv', {}, sock);
       sock.end();
       await once(sock, 'close');
-      // Every chunk went back (transferred: detached here) once the socket had written it.
+      // Every chunk from the worker went back (transferred: detached here) once the socket had
+      // written it — all but Postgres's first page, built here while its export worker booted.
       expect(written.length).toBeGreaterThan(3);
-      expect(written.every((c) => c.buffer.byteLength === 0)).toBe(true);
+      const fromWorker = written.slice(kind === 'postgres' ? 1 : 0);
+      expect(fromWorker.every((c) => c.buffer.byteLength === 0)).toBe(true);
       await vi.waitFor(() =>
         expect(Buffer.concat(received).toString('utf8')).toBe(csvHeader() + newest.map(csvLine).join('')),
       );

@@ -1,6 +1,6 @@
 import type { Express } from 'express';
 import type { Settings } from '../../../../shared/config.js';
-import { CATALOG_LIBRARY, listPrices, unpricedModels } from '../../pricing/index.js';
+import { catalogLibrary, listPrices, unpricedModels } from '../../pricing/index.js';
 import type { AdminDeps } from '../admin-deps.js';
 import { AdminError, defineRoute } from '../define-route.js';
 
@@ -18,7 +18,7 @@ export function registerPriceAndSettingsRoutes(app: Express, deps: AdminDeps): v
   );
 
   defineRoute(app, 'priceStatus', async () => ({
-    catalog: { ...deps.priceCatalog.status(), library: CATALOG_LIBRARY },
+    catalog: { ...deps.priceCatalog.status(), library: catalogLibrary() },
     unpriced: await unpricedModels({ ledger: deps.ledger, config: config.get(), prices, now: deps.now() }),
   }));
 

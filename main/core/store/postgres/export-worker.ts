@@ -9,6 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { ExportChannel } from '../export-channel.js';
 import { EXPORT_LOOP_SOURCE } from '../export-loop-source.js';
 import type { ExportChunk, ExportPlan } from '../export-plan.js';
+import { FIRST_PAGE, type FirstPage } from '../export-first-page.js';
 import { rowReader } from '../record-row.js';
 import { CANONICAL_PATH } from './compact-row.js';
 import { NUMBER_OIDS, TEXT_OIDS, SESSION_OPTIONS } from './type-parsers.js';
@@ -45,7 +46,15 @@ parentPort.on('message', exportMessage);
 /** No export for this long: the thread and its connection are stopped. */
 const IDLE_STOP_MS = 60_000;
 
-export function postgresExportWorker(url: string, idleStopMs = IDLE_STOP_MS) {
+/**
+ * `first`: an export's first page run on the main thread's pool, while a cold thread boots
+ * (export-first-page.ts); a warm thread runs every page.
+ */
+export function postgresExportWorker(
+  url: string,
+  first: (plan: ExportPlan, n: number) => Promise<FirstPage>,
+  idleStopMs = IDLE_STOP_MS,
+) {
   const exports = new ExportChannel();
   let worker: Worker | undefined;
   let idle: NodeJS.Timeout | undefined;
@@ -81,9 +90,19 @@ export function postgresExportWorker(url: string, idleStopMs = IDLE_STOP_MS) {
   return {
     async *exportPages(plan: ExportPlan): AsyncGenerator<ExportChunk> {
       clearTimeout(idle);
+      const cold = worker === undefined;
       const w = worker ?? start();
       w.ref();
       try {
+        if (cold) {
+          const n = Math.min(FIRST_PAGE[plan.format], plan.limit ?? Infinity);
+          const page = await first(plan, n);
+          if (page.bytes?.length) yield { bytes: page.bytes, release: () => undefined };
+          if (page.got < n) return;
+          const limit = plan.limit === undefined ? undefined : plan.limit - page.got;
+          if (limit === 0) return;
+          plan = { ...plan, cursor: page.cursor, ...(limit === undefined ? {} : { limit }) };
+        }
         yield* exports.run(w, plan);
       } finally {
         if (exports.size === 0) {

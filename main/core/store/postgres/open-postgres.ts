@@ -8,6 +8,7 @@ import { migrate } from '../migrations.js';
 import { packRow } from './compact-row.js';
 import type { LedgerSchema } from '../schema.js';
 import { postgresExportWorker } from './export-worker.js';
+import { firstPage } from '../export-first-page.js';
 import { NUMBER_OIDS, SESSION_OPTIONS, TEXT_OIDS } from './type-parsers.js';
 import {
   deleteReservations,
@@ -60,7 +61,7 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
     });
   }
 
-  const exporter = postgresExportWorker(url);
+  const exporter = postgresExportWorker(url, (plan, n) => firstPage(db, plan, n));
   return {
     kind: 'postgres',
     reader: db,
