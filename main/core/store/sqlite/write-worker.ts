@@ -27,10 +27,19 @@ export interface BatchRows {
 
 /** The write connection's page cache, KiB. */
 const WRITE_CACHE_KIB = 2048;
+/**
+ * While batches keep coming (one in the last LINGER_MS), the worker looks for the next one every
+ * WORKER_POLL_MS on its own timer instead of sleeping until the main thread wakes it: a record handed
+ * over then is committed within WORKER_POLL_MS (plus the commit), and the hand-over wakes no thread.
+ * After LINGER_MS without a batch it sleeps, and the next hand-over wakes it as before. The cost
+ * is the worker's: at most LINGER_MS / WORKER_POLL_MS timed wake-ups after the last batch.
+ */
+export const WORKER_POLL_MS = 0.25;
+export const LINGER_MS = 4;
 
 // Plain CommonJS evaluated in the worker: no file to locate next to the compiled code (or in an asar).
 const WORKER_SOURCE = `
-const { parentPort, workerData } = require('node:worker_threads');
+const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 // Per-connection settings, the same as the main connection's: checkpoints run on the read worker.
@@ -51,7 +60,16 @@ const commit = db.transaction((rows) => {
 // is awake anyway (a reply per batch woke its event loop once more per request: ~40 µs at c=1).
 const finished = new Int32Array(workerData.finished);
 const replies = workerData.replies;
-parentPort.on('message', ({ id, rows }) => {
+// Batches come on a port of their own, taken with receiveMessageOnPort by the loop below, which
+// never returns to this thread's event loop: a message posted to a loop that is not waiting on its
+// port wakes no thread (libuv's async handle stays pending), so a hand-over costs the proxy's
+// event loop no thread wake-up (~40-60 µs of its CPU on this VM, a tenth of its busy time at c=1).
+// [0]: batches handed over (the main thread counts them), [1]: 1 while this thread sleeps until
+// notified, so only the hand-over that finds it asleep wakes it.
+const batches = workerData.batches;
+const signal = new Int32Array(workerData.signal);
+const { performance } = require('node:perf_hooks');
+const run = ({ id, rows }) => {
   try {
     commit(rows);
   } catch (err) {
@@ -61,7 +79,32 @@ parentPort.on('message', ({ id, rows }) => {
   }
   Atomics.add(finished, 0, 1);
   Atomics.notify(finished, 0);
-});
+};
+let lastBatchAt = -Infinity;
+for (;;) {
+  let m = receiveMessageOnPort(batches);
+  if (m) {
+    run(m.message);
+    lastBatchAt = performance.now();
+    continue;
+  }
+  if (performance.now() - lastBatchAt < ${LINGER_MS}) {
+    // Traffic: look again in ${WORKER_POLL_MS} ms (this thread's own timer, on its own core).
+    Atomics.wait(signal, 0, Atomics.load(signal, 0), ${WORKER_POLL_MS});
+    continue;
+  }
+  // Quiet: sleep until a hand-over notifies. Flag first, then look once more, so a batch handed
+  // over in between is either seen here or changes the count the wait compares.
+  Atomics.store(signal, 1, 1);
+  const handed = Atomics.load(signal, 0);
+  m = receiveMessageOnPort(batches);
+  if (!m) Atomics.wait(signal, 0, handed);
+  Atomics.store(signal, 1, 0);
+  if (m) {
+    run(m.message);
+    lastBatchAt = performance.now();
+  }
+}
 `;
 
 interface Reply {
@@ -93,6 +136,8 @@ export interface WriteWorker {
    * synchronous behaviour, so what is not yet in the database stays bounded.
    */
   waitIdle(timeoutMs: number): void;
+  /** Hand-overs that had to wake the worker (it had slept after LINGER_MS without a batch). */
+  readonly wakes: number;
   close(): Promise<void>;
 }
 
@@ -105,10 +150,23 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
   // Failures come on a port of our own, so poll() and waitIdle() can take them synchronously
   // (receiveMessageOnPort) as soon as the count says one is there.
   const { port1: replies, port2 } = new MessageChannel();
+  // Batches go on a port the worker reads synchronously (see its loop); [0] of `signal` counts
+  // them, [1] is 1 while the worker sleeps until notified.
+  const { port1: batches, port2: batchesIn } = new MessageChannel();
+  const signal = new Int32Array(new SharedArrayBuffer(8));
+  let wakes = 0;
   let worker: Worker | undefined = new Worker(WORKER_SOURCE, {
     eval: true,
-    workerData: { file, driver, statements, finished: finished.buffer, replies: port2 },
-    transferList: [port2],
+    workerData: {
+      file,
+      driver,
+      statements,
+      finished: finished.buffer,
+      replies: port2,
+      batches: batchesIn,
+      signal: signal.buffer,
+    },
+    transferList: [port2, batchesIn],
   });
   // In the order handed over, which is the order the worker commits them: ids below the finished
   // count are done.
@@ -120,6 +178,7 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
     worker = undefined;
     clearTimeout(pollTimer);
     replies.close();
+    batches.close();
   };
   const onFailure = (m: Reply) => {
     failuresSeen++;
@@ -160,7 +219,14 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
       poll();
       const id = posted++;
       const done = new Promise<void>((resolve, reject) => waiting.set(id, { resolve, reject }));
-      w.postMessage({ id, rows });
+      batches.postMessage({ id, rows });
+      // Counted after it is on the port; the worker flags its sleep before it looks a last time
+      // (see its loop), so a worker that missed this batch sees the flag read 1 here.
+      Atomics.add(signal, 0, 1);
+      if (Atomics.load(signal, 1) === 1) {
+        wakes++;
+        Atomics.notify(signal, 0);
+      }
       // One Timeout re-armed per hand-over, not one created: it fires only once traffic pauses.
       if (pollTimer) pollTimer.refresh();
       else
@@ -170,6 +236,9 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
       return done;
     },
     idle: poll,
+    get wakes() {
+      return wakes;
+    },
     waitIdle(timeoutMs) {
       const until = Date.now() + timeoutMs;
       for (let seen = Atomics.load(finished, 0); worker && seen < posted; seen = Atomics.load(finished, 0)) {
@@ -184,6 +253,7 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
       worker = undefined;
       clearTimeout(pollTimer);
       replies.close();
+      batches.close();
       await w?.terminate();
     },
   };
