@@ -76,9 +76,12 @@ new PerformanceObserver((list) => {
   }
 }).observe({ entryTypes: ['gc'] });
 
-// The longest the event loop was held since the last {type:'stats', resetLoop:true} (streams.mjs).
-const loopDelay = monitorEventLoopDelay({ resolution: 1 });
-loopDelay.enable();
+// The longest the event loop was held since the last {type:'stats', resetLoop:true} (bodies.mjs).
+// Only with BENCH_BUSY_BLOCKS=1, the bench that reads it: the monitor is a 1 ms timer, a wake-up
+// every millisecond that a real proxy does not have and that added to every target's main-thread
+// CPU and wake-ups per request in the hot-path and c=1 figures.
+const loopDelay = process.env.BENCH_BUSY_BLOCKS ? monitorEventLoopDelay({ resolution: 1 }) : null;
+loopDelay?.enable();
 // The same with the CPU to show for it: per 1 ms tick, the smaller of the wall time and the main
 // thread's CPU time since the last tick (Linux: its schedstat, in ns; elsewhere the process's CPU
 // time, which also counts the tokenizer and GC threads). On a loaded VM a descheduled process
@@ -135,7 +138,7 @@ function mainThreadWakeups() {
 
 process.on('message', async (msg) => {
   if (msg?.type === 'stats') {
-    const loopMaxMs = loopDelay.max / 1e6;
+    const loopMaxMs = loopDelay ? loopDelay.max / 1e6 : null;
     const loopBusyMaxMs = busyMaxMs;
     // {gc:true}: what is retained, not garbage not yet collected (spawn-server passes --expose-gc).
     if (msg.gc) globalThis.gc?.();
@@ -159,7 +162,7 @@ process.on('message', async (msg) => {
     // Reset once the probes have seen this handler's own work (Shimmy's spend snapshot is tens of
     // ms on a loaded VM), then reply: the next window holds the proxy's blocks, not the bench's.
     setTimeout(() => {
-      loopDelay.reset();
+      loopDelay?.reset();
       busyMaxMs = 0;
       process.send(reply);
     }, 5);
