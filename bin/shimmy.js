@@ -1,8 +1,8 @@
-#!/usr/bin/env -S node --max-semi-space-size=4
-// The flag above: a 4 MB semi-space (young generation 8 MB instead of V8's 32 MB: 24 MB less
-// committed heap for `serve`; issue 16, ARCHITECTURE.md "RSS, helper mem7"), at no c=32 cost
-// measurable here. V8 reads it only at start, so it can only be a launch flag; `npm run bench` gives its
-// Shimmy child the same flags, read from this line (scripts/bench/launch-flags.mjs).
+#!/usr/bin/env node
+// No V8 flags on this line: a 4 MB semi-space (`-S node --max-semi-space-size=4`) was tried and
+// dropped — quiet A/B, 2026-11-28: streamed c=32 59–69% of raw with it vs 74–76% without, RSS after
+// 100k 238–239 vs 247 MB (noise is ±30 MB); ARCHITECTURE.md "RSS, helper mem7". Flags put here reach
+// `npm run bench`'s Shimmy child too (scripts/bench/launch-flags.mjs reads this line).
 // The compiled CLI lives in dist/ (`npm run build`): dist/main/bundle/shimmy.cjs, one bundle of
 // dist/main/cli and what it imports (scripts/bundle-cli.mjs), so a start reads a few files, not ~660.
 import module from 'node:module';
