@@ -70,8 +70,7 @@ export function estimateInputTokensBound(
   if (!tally) return 0;
   let n = tally.tokens;
   for (const t of tally.texts) {
-    if (t instanceof UnreadString)
-      n += family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
+    if (t instanceof UnreadString) n += bytesBound(t, family);
     else if (t.length > 0)
       n += family === 'anthropic' ? anthropicTokensOfCount(t, tokenUpperBound(t)) : tokenUpperBound(t);
   }
@@ -181,6 +180,12 @@ function tokensOf(t: string | UnreadString, family: ApiFamily, encoding: OpenAiE
 
 function unreadBound(t: string | UnreadString, family: ApiFamily): number | undefined {
   if (!(t instanceof UnreadString) || t.byteLength <= TOKENIZE_MAX_CHARS * 3) return undefined;
+  return bytesBound(t, family);
+}
+
+/** A text left in the body's bytes, bounded without decoding it: its bytes (Claude's at the code
+ *  factor its count would be scaled by). */
+function bytesBound(t: UnreadString, family: ApiFamily): number {
   return family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
 }
 
