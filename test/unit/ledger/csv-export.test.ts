@@ -7,7 +7,7 @@ import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine } from '../../../main/core/ledger/export.js';
 import type { KyselyPlugin } from 'kysely';
 import { openLedger } from '../../../main/core/ledger/index.js';
-import { describeEngines, openEngine, opener, record, tempDir } from './helpers.js';
+import { describeEngines, exportedText, openEngine, opener, record, tempDir } from './helpers.js';
 
 const TEXTS = [
   'plain',
@@ -66,12 +66,7 @@ describeEngines('CSV export bytes', (kind) => {
   });
 
   async function exported(q = {}): Promise<string> {
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c));
-    await ledger.exportTo('csv', q, out);
-    out.end();
-    return Buffer.concat(chunks).toString('utf8');
+    return exportedText(ledger, 'csv', q);
   }
 
   it('writes what csvLine writes for every record, newest first, across pages, with filters and limit', async () => {

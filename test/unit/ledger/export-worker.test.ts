@@ -8,7 +8,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
-import { describeEngines, opener, record, tempDir } from './helpers.js';
+import { describeEngines, exportedText, opener, record, tempDir } from './helpers.js';
 
 /** 3,000 records (several pages, ~1.4 MB of JSONL) with optional fields and odd numbers. */
 function many(): LedgerRecord[] {
@@ -47,12 +47,7 @@ describeEngines('Export on a worker', (kind) => {
   });
 
   async function toPassThrough(format: 'csv' | 'jsonl', q = {}): Promise<string> {
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c));
-    await ledger.exportTo(format, q, out);
-    out.end();
-    return Buffer.concat(chunks).toString('utf8');
+    return exportedText(ledger, format, q);
   }
 
   /** Every record as the log reads it back on this thread (fromRow's key order), newest first. */

@@ -4,12 +4,14 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { afterAll, describe, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import { openLedger, type Ledger, type LedgerOptions } from '../../../main/core/ledger/index.js';
+import type { LogQuery } from '../../../main/core/ledger/types.js';
 import { openPostgres, openSqlite, type LedgerEngine } from '../../../main/core/store/index.js';
 import { postgresMissing, startPostgres, type TestPostgres } from '../../support/postgres.js';
 
@@ -104,4 +106,18 @@ export async function bareDatabase(kind: EngineKind, dir: string, log?: LogConfi
   const name = `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
   const pool = new pg.Pool({ connectionString: await (await server).database(name), max: 1 });
   return new Kysely({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+}
+
+/** What ledger.exportTo writes to a PassThrough (not a socket: every chunk is kept), as text. */
+export async function exportedText(
+  ledger: Ledger,
+  format: 'csv' | 'jsonl',
+  q: LogQuery = {},
+): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await ledger.exportTo(format, q, out);
+  out.end();
+  return Buffer.concat(chunks).toString('utf8');
 }

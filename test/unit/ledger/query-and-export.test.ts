@@ -2,7 +2,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
-import { describeEngines, opener, record, tempDir } from './helpers.js';
+import { describeEngines, exportedText, opener, record, tempDir } from './helpers.js';
 
 describeEngines('ledger queries and export', (kind) => {
   const open = opener(kind);
@@ -38,12 +38,7 @@ describeEngines('ledger queries and export', (kind) => {
   });
 
   async function exported(format: 'csv' | 'jsonl', q = {}): Promise<string> {
-    const out = new PassThrough();
-    const chunks: Buffer[] = [];
-    out.on('data', (c: Buffer) => chunks.push(c));
-    await ledger.exportTo(format, q, out);
-    out.end();
-    return Buffer.concat(chunks).toString('utf8');
+    return exportedText(ledger, format, q);
   }
 
   describe('query', async () => {
