@@ -22,6 +22,8 @@ export const CANONICAL_PATH: Readonly<Record<string, string>> = {
 };
 
 /** A row as the Postgres table stores it. */
+// The stored values come back in record-row.ts's rowReader (one definition, also run on the
+// export workers).
 export function packRow(row: RequestRow): RequestRow {
   return {
     ...row,
@@ -29,12 +31,6 @@ export function packRow(row: RequestRow): RequestRow {
     path: row.path !== null && row.path === CANONICAL_PATH[row.endpoint] ? null : row.path,
   };
 }
-
-/** The stored values back: what packRow left out, from the columns it repeats. */
-export const familyOf = (row: { family: string | null; provider: string }): string =>
-  row.family ?? row.provider;
-export const pathOf = (row: { path: string | null; endpoint: string }): string =>
-  row.path ?? CANONICAL_PATH[row.endpoint] ?? '';
 
 /** `path` as SQL on Postgres, for the log's text search (`path IN (…)`). */
 export function pathSql(): RawBuilder<string> {
