@@ -21,9 +21,8 @@ export const CANONICAL_PATH: Readonly<Record<string, string>> = {
   audio_speech: '/v1/audio/speech',
 };
 
-/** A row as the Postgres table stores it. */
-// The stored values come back in record-row.ts's rowReader (one definition, also run on the
-// export workers).
+/** A row as the Postgres table stores it. The left-out values come back in record-row.ts's
+ *  rowReader (one definition, also run on the export workers). */
 export function packRow(row: RequestRow): RequestRow {
   return {
     ...row,
