@@ -1,7 +1,7 @@
 // How one ledger query is measured in the process that holds the ledger (as `shimmy serve` does):
 // its median time over a few runs, the longest event-loop stall meanwhile (what the proxy in this
 // process would have waited), and peak RSS, sampled every 5 ms.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readSync } from 'node:fs';
 import { PerformanceObserver, constants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Writable } from 'node:stream';
 import { spawn } from 'node:child_process';
@@ -9,10 +9,29 @@ import { spawn } from 'node:child_process';
 // What the longest stall was (issue 15: make each block attributable): a 1 ms probe of its own
 // notes every gap over 4 ms with the main thread's CPU time and run-queue wait over it (Linux:
 // its schedstat, ns) and the main isolate's GC pauses that overlap it.
+// Read into one buffer, parsed by hand: readFileSync allocated an 8 kB ArrayBuffer (a /proc file
+// says size 0) per read, every millisecond, and that external memory brought the main isolate
+// mark-compacts every ~750 ms (3–27 ms each) — during an export, the bench's own, counted as the
+// export's blocks (2026-11-28: 17 mark-compacts in a CSV export with it, 0 without).
 const SCHEDSTAT = `/proc/self/task/${process.pid}/schedstat`;
-const sched = existsSync(SCHEDSTAT)
-  ? () => readFileSync(SCHEDSTAT, 'latin1').split(' ').map(Number)
-  : () => [0, 0];
+const schedFd = existsSync(SCHEDSTAT) ? openSync(SCHEDSTAT, 'r') : undefined;
+const schedBuf = Buffer.alloc(128);
+const schedOut = [0, 0];
+const sched = () => {
+  if (schedFd === undefined) return schedOut;
+  const n = readSync(schedFd, schedBuf, 0, schedBuf.length, 0);
+  let field = 0;
+  let v = 0;
+  for (let i = 0; i < n && field < 2; i++) {
+    const c = schedBuf[i];
+    if (c >= 48 && c <= 57) v = v * 10 + (c - 48);
+    else {
+      schedOut[field++] = v;
+      v = 0;
+    }
+  }
+  return [schedOut[0], schedOut[1]];
+};
 const GC_KIND = {
   [constants.NODE_PERFORMANCE_GC_MINOR]: 'scavenge',
   [constants.NODE_PERFORMANCE_GC_MAJOR]: 'mark-compact',
@@ -131,14 +150,22 @@ export async function idleStall(ms = 2000) {
  * database). Was an in-process Writable (csvSink below) until 2026-11-28: a socket lets go of a
  * chunk once written, which the export now relies on to hand its buffers back to the worker.
  */
-export function socketSink(headerWrites = 1) {
-  const t0 = performance.now();
+export async function socketSink(headerWrites = 1) {
+  let t0 = performance.now();
   let bytes = 0;
   let writes = 0;
   let firstRowMs;
-  const child = spawn(process.execPath, ['-e', 'process.stdin.resume()'], {
-    stdio: ['pipe', 'ignore', 'inherit'],
+  // Resolved once the reader has booted (it says so on stdout): until 2026-11-28 the export
+  // started with the reader's spawn, so its boot (~50 ms of a CPU at nice 0) ran beside the export
+  // and starved the nice-19 export worker — in the first record's time (96–160 ms) and its stalls.
+  const child = spawn(process.execPath, ['-e', "process.stdout.write('r'); process.stdin.resume()"], {
+    stdio: ['pipe', 'pipe', 'inherit'],
   });
+  await new Promise((resolve, reject) => {
+    child.stdout.once('data', resolve);
+    child.once('error', reject);
+  });
+  child.stdout.resume();
   const out = child.stdin;
   const write = out.write.bind(out);
   out.write = (chunk, ...rest) => {
@@ -149,6 +176,10 @@ export function socketSink(headerWrites = 1) {
   const closed = new Promise((r) => child.once('exit', r));
   return {
     out,
+    /** The export starts now: the first record's time counts from here. */
+    start() {
+      t0 = performance.now();
+    },
     stats: () => ({ bytes, firstRowMs }),
     async close() {
       out.end();
