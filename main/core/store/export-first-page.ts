@@ -1,9 +1,11 @@
-// An export's first page on the main thread, while the worker that runs the rest boots (Postgres's
-// export worker: ~100 ms for an isolate and `pg`, which the first record would otherwise wait for;
-// issue 15 wants it within 100 ms). Small on purpose — 100 CSV lines or 50 JSONL records, ~17–25 kB —
-// so the formatting and the page's text stay a short turn and young garbage.
+// An export's first page on the main thread, the rest on a worker (issue 15: the first record
+// within 100 ms). The worker may be booting (Postgres's export worker: ~100 ms for an isolate and
+// `pg`; SQLite's read worker after an idle stop: ~85 ms) and runs at nice 19: on a loaded machine a
+// nice-19 thread waits behind every nice-0 one, and SQLite's JSONL first record took 96–160 ms at
+// load 1.2–4.7 from a warm worker. Small on purpose — 100 CSV lines or 50 JSONL records, ~17–25 kB,
+// ~1 ms — so the formatting and the page's text stay a short turn and young garbage.
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { ExportPlan } from './export-plan.js';
+import type { ExportChunk, ExportPlan } from './export-plan.js';
 import { fromRow } from './record-row.js';
 import type { LedgerSchema, RequestsTable } from './schema.js';
 
@@ -40,4 +42,22 @@ export async function firstPage(db: Kysely<LedgerSchema>, plan: ExportPlan, n: n
     got: records.length,
     cursor: last ? { time_ms: Number(last.time_ms), seq: Number(last.seq) } : plan.cursor,
   };
+}
+
+/**
+ * An export's chunks: its first page from `first` (this thread), then the rest from `rest` (a
+ * worker), starting after the first page's last record and counting it against plan.limit.
+ */
+export async function* firstPageThen(
+  plan: ExportPlan,
+  first: (plan: ExportPlan, n: number) => Promise<FirstPage>,
+  rest: (plan: ExportPlan) => AsyncIterable<ExportChunk>,
+): AsyncGenerator<ExportChunk> {
+  const n = Math.min(FIRST_PAGE[plan.format], plan.limit ?? Infinity);
+  const page = await first(plan, n);
+  if (page.bytes?.length) yield { bytes: page.bytes, release: () => undefined };
+  if (page.got < n) return;
+  const limit = plan.limit === undefined ? undefined : plan.limit - page.got;
+  if (limit === 0) return;
+  yield* rest({ ...plan, cursor: page.cursor, ...(limit === undefined ? {} : { limit }) });
 }

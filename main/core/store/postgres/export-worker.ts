@@ -9,7 +9,7 @@ import { Worker } from 'node:worker_threads';
 import { ExportChannel } from '../export-channel.js';
 import { EXPORT_LOOP_SOURCE } from '../export-loop-source.js';
 import type { ExportChunk, ExportPlan } from '../export-plan.js';
-import { FIRST_PAGE, type FirstPage } from '../export-first-page.js';
+import { firstPageThen, type FirstPage } from '../export-first-page.js';
 import { rowReader } from '../record-row.js';
 import { CANONICAL_PATH } from './compact-row.js';
 import { NUMBER_OIDS, TEXT_OIDS, SESSION_OPTIONS } from './type-parsers.js';
@@ -47,8 +47,8 @@ parentPort.on('message', exportMessage);
 const IDLE_STOP_MS = 60_000;
 
 /**
- * `first`: an export's first page run on the main thread's pool, while a cold thread boots
- * (export-first-page.ts); a warm thread runs every page.
+ * `first`: an export's first page run on the main thread's pool (export-first-page.ts), while a
+ * cold thread boots or a warm one waits for a CPU at nice 19; the thread runs every other page.
  */
 export function postgresExportWorker(
   url: string,
@@ -90,20 +90,11 @@ export function postgresExportWorker(
   return {
     async *exportPages(plan: ExportPlan): AsyncGenerator<ExportChunk> {
       clearTimeout(idle);
-      const cold = worker === undefined;
+      // Started first, so it boots while the first page is read here.
       const w = worker ?? start();
       w.ref();
       try {
-        if (cold) {
-          const n = Math.min(FIRST_PAGE[plan.format], plan.limit ?? Infinity);
-          const page = await first(plan, n);
-          if (page.bytes?.length) yield { bytes: page.bytes, release: () => undefined };
-          if (page.got < n) return;
-          const limit = plan.limit === undefined ? undefined : plan.limit - page.got;
-          if (limit === 0) return;
-          plan = { ...plan, cursor: page.cursor, ...(limit === undefined ? {} : { limit }) };
-        }
-        yield* exports.run(w, plan);
+        yield* firstPageThen(plan, first, (rest) => exports.run(w, rest));
       } finally {
         if (exports.size === 0) {
           w.unref();
