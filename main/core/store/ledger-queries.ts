@@ -2,7 +2,7 @@
 // SQLite and Postgres: log pages (newest first, id cursor), one record, export pages, usage
 // groupings (from the roll-up tables when they can answer, else from detail), retention deletes.
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { sql, type CompiledQuery, type ExpressionBuilder, type Kysely } from 'kysely';
+import { CompiledQuery, sql, type ExpressionBuilder, type Kysely } from 'kysely';
 import type { LedgerRecord, UsageGroup, UsageRow } from '../../../shared/ledger.js';
 import type { LogQuery, UsageQuery } from '../ledger/types.js';
 import { bucketToRow, type Bucket, type RollupEntry } from '../ledger/rollups.js';
@@ -382,7 +382,34 @@ async function groupedInSql(
   if (by.length > 0) query = query.groupBy((eb) => by.map((g) => key(eb, g)));
   // Grouping by nothing: an empty range gives no row, not one of nulls.
   else query = query.having((eb) => eb.fn.countAll(), '>', sql.lit(0));
+  if (kind === 'postgres') return (await fetchInBatches(db, query.compile())) as unknown as GroupRow[];
   return (await query.execute()) as unknown as GroupRow[];
+}
+
+/**
+ * Rows per FETCH of a Postgres grouping's cursor. `pg` decodes a result as its bytes arrive, and
+ * the socket's bytes arrive together: 15,000 rows of a 30-day day × tool × user grouping were
+ * decoded in one turn of the proxy's event loop (12.6 ms of its CPU at 1M records). A fetch of
+ * 500 is ~0.5 ms of decoding, and the loop turns between two fetches.
+ */
+const FETCH_ROWS = 500;
+
+/** A Postgres query's rows, fetched through a cursor FETCH_ROWS at a time, in one read-only transaction. */
+async function fetchInBatches<R>(db: Kysely<LedgerSchema>, q: CompiledQuery<R>): Promise<R[]> {
+  return db
+    .transaction()
+    .setAccessMode('read only')
+    .execute(async (trx) => {
+      await trx.executeQuery(
+        CompiledQuery.raw(`declare usage_rows no scroll cursor for ${q.sql}`, [...q.parameters]),
+      );
+      const out: R[] = [];
+      for (;;) {
+        const { rows } = await trx.executeQuery<R>(CompiledQuery.raw(`fetch ${FETCH_ROWS} from usage_rows`));
+        for (const r of rows) out.push(r);
+        if (rows.length < FETCH_ROWS) return out;
+      }
+    });
 }
 
 /**
