@@ -1,5 +1,4 @@
 // auth: the first step of the request path. Finds the tool a request's token belongs to.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Config, Tool, ToolToken } from '../../../shared/config.js';
 import { hashToken } from './tokens.js';
@@ -34,10 +33,16 @@ export interface ToolAuth {
 }
 
 export function createToolAuth(config: Config): ToolAuth {
-  let byHash = new Map<string, { tool: Tool; token: ToolToken }>();
+  let byHash = new Map<string, { tool: Tool; token: ToolToken; expiresMs: number }>();
   const reindex = (c: Config) => {
-    const next = new Map<string, { tool: Tool; token: ToolToken }>();
-    for (const tool of c.tools) for (const token of tool.tokens) next.set(token.hash, { tool, token });
+    const next = new Map<string, { tool: Tool; token: ToolToken; expiresMs: number }>();
+    for (const tool of c.tools)
+      for (const token of tool.tokens)
+        next.set(token.hash, {
+          tool,
+          token,
+          expiresMs: token.expiresAt ? Date.parse(token.expiresAt) : Infinity,
+        });
     byHash = next;
   };
   reindex(config);
@@ -45,12 +50,13 @@ export function createToolAuth(config: Config): ToolAuth {
     reindex,
     authenticate(token, now) {
       if (!token) return undefined;
-      const hash = hashToken(token);
-      const hit = byHash.get(hash);
+      // The lookup keys on the token's sha256, which the caller cannot steer toward a stored one, so
+      // a hit is an exact match of the whole digest: no compare is left to make constant-time (the
+      // timingSafeEqual that was here compared a string with itself, two buffer copies per request).
+      const hit = byHash.get(hashToken(token));
       if (!hit) return undefined;
-      // The map lookup keys on a hash the caller cannot steer; the final compare is constant-time anyway.
-      if (!timingSafeEqual(Buffer.from(hit.token.hash, 'hex'), Buffer.from(hash, 'hex'))) return undefined;
-      if (hit.token.expiresAt && Date.parse(hit.token.expiresAt) <= now.getTime()) return undefined;
+      // NaN (an unreadable expiry) never compares <=: such a token does not expire, as before.
+      if (hit.expiresMs <= now.getTime()) return undefined;
       return hit.tool;
     },
   };

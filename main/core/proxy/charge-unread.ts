@@ -44,7 +44,7 @@ export function unreadEstimate(
   family: ApiFamily,
   a: {
     budgeted: boolean;
-    worstCaseUsd: number | null;
+    worstCaseUsd: () => number | null;
     price: PriceMatch | undefined;
     inputEstimate: () => number;
     outputCap?: number;
@@ -52,7 +52,8 @@ export function unreadEstimate(
   defaultOutput: number,
 ): () => number | null {
   return () => {
-    if (a.budgeted && a.worstCaseUsd !== null) return a.worstCaseUsd;
+    const worst = a.budgeted ? a.worstCaseUsd() : null;
+    if (worst !== null) return worst;
     if (!a.price) return null;
     return priceUsage(a.price, {
       ...ZERO_USAGE,

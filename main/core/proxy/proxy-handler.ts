@@ -123,7 +123,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       deps.events.emit({
         type: 'request.start',
         id,
-        time: time.toISOString(),
+        time: draft.timeIso,
         tool: tool.name,
         provider: routed.target.provider.name,
         model: routed.target.upstreamModel,

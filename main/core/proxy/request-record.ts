@@ -5,6 +5,8 @@ import { ZERO_USAGE, type ApiFamily, type Endpoint, type Usage } from '../../../
 export interface RecordDraft {
   id: string;
   time: Date;
+  /** `time` as the ledger writes it: formatted once, for the journal, the live event and the record. */
+  timeIso: string;
   startedAt: number; // performance.now()
   family: ApiFamily;
   endpoint: Endpoint;
@@ -45,6 +47,7 @@ export function newDraft(
   return {
     id: init.id,
     time: init.time,
+    timeIso: init.time.toISOString(),
     startedAt: init.startedAt,
     family: init.family,
     endpoint: init.endpoint,
@@ -68,7 +71,7 @@ export function newDraft(
 export function toRecord(d: RecordDraft, endedAt: number): LedgerRecord {
   const r: LedgerRecord = {
     id: d.id,
-    time: d.time.toISOString(),
+    time: d.timeIso,
     tool: d.tool,
     provider: d.provider,
     model: d.model,

@@ -29,10 +29,15 @@ const NOT_UPSTREAM = new Set([
   'expect',
 ]);
 
-/** Client request headers to forward upstream (the adapter adds the real key). */
-export function upstreamRequestHeaders(headers: IncomingHttpHeaders): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) {
+/** Client request headers to forward upstream (the adapter adds the real key), written into `out`
+ *  (a provider's default headers, which they override) or a new object. */
+export function upstreamRequestHeaders(
+  headers: IncomingHttpHeaders,
+  out: Record<string, string> = {},
+): Record<string, string> {
+  // for…in, not Object.entries: no array of pairs per header on every request (both run per request).
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || NOT_UPSTREAM.has(name) || name.startsWith('x-shimmy-'))
       continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -48,7 +53,8 @@ export function clientResponseHeaders(
   dropLength: boolean,
 ): OutgoingHttpHeaders {
   const out: OutgoingHttpHeaders = {};
-  for (const [name, value] of Object.entries(headers)) {
+  for (const name in headers) {
+    const value = headers[name];
     if (value === undefined || HOP_BY_HOP.has(name) || name === 'set-cookie') continue;
     if (dropLength && name === 'content-length') continue;
     out[name] = value;

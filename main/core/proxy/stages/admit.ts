@@ -6,6 +6,7 @@
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
+import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
@@ -18,6 +19,7 @@ import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
+import { JournalEntry } from '../journal-entry.js';
 import { Refused } from '../refused.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
@@ -48,8 +50,10 @@ export interface Admitted {
   headers: Record<string, string>;
   /** Output tokens the upstream is bound to (its limit × answers), when the body sent names it. */
   outputCap?: number;
-  /** The USD reserved: what a request the provider may have billed, unread, is charged at. */
-  worstCaseUsd: number | null;
+  /** The USD reserved: what a request the provider may have billed, unread, is charged at.
+   *  A method, not a getter: an object literal with an accessor is built on V8's slow path, which
+   *  cost every request a few µs (bench profile). */
+  worstCaseUsd(): number | null;
 }
 
 /** Endpoints whose answers carry token usage (and so cost money per token). */
@@ -131,13 +135,15 @@ export async function admit(
   const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
   // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
   // unpriced too (it could be served there), refused like any unpriced model.
-  const fallbackPrices = budgeted ? x.fallbacks.map((t) => priceOf(deps, t, draft.time)) : [];
-  const unpricedFallback = x.fallbacks[fallbackPrices.findIndex((p) => p === undefined)];
+  const fallbackPrices =
+    budgeted && x.fallbacks.length > 0 ? x.fallbacks.map((t) => priceOf(deps, t, draft.time)) : [];
+  const unpricedFallback =
+    fallbackPrices.length > 0 ? x.fallbacks[fallbackPrices.findIndex((p) => p === undefined)] : undefined;
   const cost = unpricedFallback
     ? undefined
     : costFunction(
         price,
-        fallbackPrices.filter((p): p is PriceMatch => p !== undefined),
+        fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
       );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
@@ -245,9 +251,7 @@ export async function admit(
     inputEstimate,
     budgeted,
     headers: {},
-    get worstCaseUsd() {
-      return worstAtCount();
-    },
+    worstCaseUsd: worstAtCount,
   };
   // The upstream limit is what the reservation paid for: written whenever Shimmy chose it (lowered,
   // or a known model maximum where the request named none), so no answer can run past it. An
@@ -271,30 +275,23 @@ export async function admit(
   // worst case was reserved, but the provider bills the request all the same: the journal holds
   // a cheap estimate instead of $0 — input at ~4 body bytes per token (no tokenizer on this
   // path), output at its limit or TPM_OUTPUT_ESTIMATE — at the model's price.
+  const bodyLength = x.bodyLength ?? 0;
+  const outputTokens = admitted.outputCap ?? TPM_OUTPUT_ESTIMATE;
   const journalUsd =
     reservedUsd !== 0 || !price || budgeted
-      ? reservedUsd
-      : priceUsage(price, {
-          ...ZERO_USAGE,
-          inputTokens: Math.ceil((x.bodyLength ?? 0) / 4),
-          outputTokens: admitted.outputCap ?? TPM_OUTPUT_ESTIMATE,
-        });
-  deps.ledger.reserve({
-    id: draft.id,
-    time: draft.time.toISOString(),
-    tool: tool.name,
-    costUsd: journalUsd,
-    record: {
-      provider: draft.provider,
-      model: draft.model,
-      family,
-      endpoint,
-      path: draft.path,
-      streamed: draft.streamed,
-      ...(draft.user ? { user: draft.user } : {}),
-      ...(draft.project ? { project: draft.project } : {}),
-    },
-  });
+      ? () => reservedUsd
+      : () => priceUsage(price, { ...ZERO_USAGE, inputTokens: Math.ceil(bodyLength / 4), outputTokens });
+  const record: Partial<LedgerRecord> = {
+    provider: draft.provider,
+    model: draft.model,
+    family,
+    endpoint,
+    path: draft.path,
+    streamed: draft.streamed,
+  };
+  if (draft.user) record.user = draft.user;
+  if (draft.project) record.project = draft.project;
+  deps.ledger.reserve(new JournalEntry(draft.id, draft.timeIso, tool.name, record, journalUsd));
   return admitted;
 }
 

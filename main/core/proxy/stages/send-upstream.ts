@@ -113,15 +113,16 @@ export async function sendUpstream(
       const rewritten = bodyFor(a.model);
       const form = forms?.get(a.model);
       draft.sentUpstream = false;
+      // Later ones win: the provider's defaults, the client's headers, the form's type, the credential.
+      // Written into one object (each spread was a copy per request).
+      const headers = upstreamRequestHeaders(x.req.headers, { ...adapter.defaultHeaders });
+      if (form) headers['content-type'] = form.contentType;
+      const credential = routed.plan ? planCredentialHeaders(x.req.headers) : adapter.authHeaders(a.key);
+      for (const name in credential) headers[name] = credential[name]!;
       return {
         url: adapter.upstreamUrl(a.target.provider.baseUrl, upstreamPathFor(x.cls, a.model), x.search),
         method: x.req.method ?? 'GET',
-        headers: {
-          ...adapter.defaultHeaders,
-          ...upstreamRequestHeaders(x.req.headers),
-          ...(form ? { 'content-type': form.contentType } : {}),
-          ...(routed.plan ? planCredentialHeaders(x.req.headers) : adapter.authHeaders(a.key)),
-        },
+        headers,
         body: rewritten ?? form?.body ?? x.body.bodyBytes,
         signal: cancel,
         timeoutMs: x.config.settings.upstreamTimeoutMs,
