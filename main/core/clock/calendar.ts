@@ -47,17 +47,19 @@ const dayCache = new Map<string, string>();
 
 /** `YYYY-MM-DD` of `at` in `tz`. */
 // Nearly every call asks about the current quarter-hour: that answer skips even the map's key.
-let lastZone = '';
+let lastTz = '';
+let lastOffset = NaN;
 let lastQuarter = NaN;
 let lastDay = '';
 
 export function localDay(at: Date, tz: string): string {
   // A local day depends only on the UTC offset in force at `at`: the system zone's key is that
-  // offset, so a changed system zone (TZ) never meets a stale cached day.
-  const zone = tz || `local${at.getTimezoneOffset()}`;
+  // offset, so a changed system zone (TZ) never meets a stale cached day. The last answer is
+  // matched on the numbers themselves (no key string built per call: several calls per request).
+  const offset = tz ? 0 : at.getTimezoneOffset();
   const quarter = Math.floor(at.getTime() / QUARTER_HOUR_MS);
-  if (quarter === lastQuarter && zone === lastZone) return lastDay;
-  const key = `${zone}|${quarter}`;
+  if (quarter === lastQuarter && offset === lastOffset && tz === lastTz) return lastDay;
+  const key = `${tz || `local${offset}`}|${quarter}`;
   let day = dayCache.get(key);
   if (day === undefined) {
     const z = zoned(at, tz);
@@ -65,7 +67,8 @@ export function localDay(at: Date, tz: string): string {
     if (dayCache.size >= MAX_CACHED_DAYS) dayCache.clear();
     dayCache.set(key, day);
   }
-  lastZone = zone;
+  lastTz = tz;
+  lastOffset = offset;
   lastQuarter = quarter;
   lastDay = day;
   return day;

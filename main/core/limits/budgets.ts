@@ -80,6 +80,14 @@ export class BudgetBook {
   /** Spend and reservations of every scope that has a limit, for the given periods. */
   use(toolName: string, tool: Tool | null, settings: Settings, keys: PeriodKeys, except?: Hold): ScopeUse[] {
     const out: ScopeUse[] = [];
+    // No budget at all (most tools): nothing to build the four scopes for, on every admit and settle.
+    if (
+      settings.globalDailyUsd === undefined &&
+      settings.globalMonthlyUsd === undefined &&
+      tool?.limits.dailyUsd === undefined &&
+      tool?.limits.monthlyUsd === undefined
+    )
+      return out;
     for (const scope of scopesOf(toolName)) {
       const limitUsd = scopeLimit(scope, tool, settings);
       if (limitUsd === undefined) continue;

@@ -50,7 +50,9 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
     return w;
   };
 
-  const rateHeaders = (tool: Tool, w: RateWindow, nowMs: number) => {
+  const rateHeaders = (tool: Tool, w: RateWindow, nowMs: number): Record<string, string> => {
+    // No RPM or TPM limit: no headers to say anything about (the window is still kept, for rateUse).
+    if (tool.limits.rpm === undefined && tool.limits.tpm === undefined) return {};
     const { requests, tokens } = w.usage(nowMs);
     return rateLimitHeaders({
       rpm: tool.limits.rpm,

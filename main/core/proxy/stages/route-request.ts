@@ -35,9 +35,13 @@ export async function routeRequest(
   const { provider, upstreamModel } = route.target;
   draft.provider = provider.name;
   draft.model = upstreamModel;
+  // The names are built only for a tool with an allowlist (most have none).
+  const globs = tool.limits.models;
   if (
     requestedModel &&
-    !modelAllowed(tool, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])
+    globs &&
+    globs.length > 0 &&
+    !modelAllowed(globs, [requestedModel, upstreamModel, `${provider.name}/${upstreamModel}`])
   ) {
     throw new Refused(
       'model_not_allowed',
@@ -56,8 +60,6 @@ export async function routeRequest(
   return { requestedModel, target: route.target, keys };
 }
 
-function modelAllowed(tool: Tool, names: string[]): boolean {
-  const globs = tool.limits.models;
-  if (!globs || globs.length === 0) return true;
+function modelAllowed(globs: readonly string[], names: string[]): boolean {
   return globs.some((g) => names.some((n) => matchesModelGlob(g, n)));
 }
