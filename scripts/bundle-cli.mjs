@@ -13,6 +13,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { jsonLiterals } from './bundle-json-literals.mjs';
+import { genaiPricesUnits } from './bundle-genai-prices.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXTERNAL = ['better-sqlite3', 'keytar', 'pg', 'ioredis', 'express', 'electron', 'gpt-tokenizer'];
@@ -25,7 +26,7 @@ await build({
   root,
   logLevel: 'warn',
   publicDir: false,
-  plugins: [jsonLiterals()],
+  plugins: [jsonLiterals(), genaiPricesUnits()],
   ssr: { noExternal: true, external: EXTERNAL, target: 'node' },
   build: {
     ssr: `${root}dist/main/cli/index.js`,
