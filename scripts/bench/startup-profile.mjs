@@ -1,6 +1,7 @@
 // Where `serve`'s start-up CPU goes (issue 16): spawns `shimmy serve` under `--cpu-prof` (sampling
 // every 100 µs) up to its first proxied 200 (a tool with a USD budget), stops it, and prints the
-// main thread's self time by function and by source file, up to the moment that 200 was sent.
+// main thread's self time by function and by source file, up to the moment that 200 arrived (the
+// samples after it are dropped: the profile's timestamps and process.hrtime share Linux's monotonic clock).
 // `node scripts/bench/startup-profile.mjs [--root DIR] [--saved-catalog] [--top N] [--keep DIR]`
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -41,6 +42,7 @@ try {
       )
     ).child,
   );
+  let firstAt = Infinity;
   for (let i = 0; i < Number(values.spawns); i++) {
     const port = await freePort();
     const r = await timeToFirst200(
@@ -61,12 +63,13 @@ try {
       prepared.token,
       env,
     );
+    firstAt = r.at;
     await stop(r.child);
     console.log(`first 200 after ${r.ms.toFixed(0)} ms, CPU ${r.cpu} ms (all threads; profiled)`);
   }
   const files = (await readdir(profDir)).filter((f) => f.endsWith('.cpuprofile'));
   for (const f of files) {
-    const profile = JSON.parse(await readFile(join(profDir, f), 'utf8'));
+    const profile = untilFirst200(JSON.parse(await readFile(join(profDir, f), 'utf8')), firstAt);
     // The main thread's profile is the one with the most samples; worker threads have their own.
     const total = profile.timeDeltas.reduce((a, b) => a + b, 0) / 1000;
     const top = selfTimes(profile).filter((r) => r.name !== '(idle)');
@@ -92,4 +95,19 @@ try {
   if (dataDir !== prepared.dataDir) await rm(dataDir, { recursive: true, force: true });
   upstream.server.closeAllConnections();
   upstream.server.close();
+}
+
+/** The profile cut at `at` (µs, monotonic): only what ran before the first 200 arrived. With
+ *  several spawns, only the last spawn's profiles are cut right (the others are left whole). */
+function untilFirst200(profile, at) {
+  let t = profile.startTime;
+  let n = 0;
+  while (n < profile.timeDeltas.length && t + profile.timeDeltas[n] <= at) t += profile.timeDeltas[n++];
+  if (n === 0) return profile; // a profile that started after `at`: another spawn's
+  return {
+    ...profile,
+    samples: profile.samples.slice(0, n),
+    timeDeltas: profile.timeDeltas.slice(0, n),
+    endTime: t,
+  };
 }

@@ -84,7 +84,11 @@ export async function timeToFirst200(args, port, token, env) {
   child.stderr.on('data', (d) => (stderr += d));
   for (;;) {
     const status = await post(port, token);
-    if (status === 200) return { ms: performance.now() - started, cpu: await cpuMs(child.pid), child };
+    // `at`: the monotonic clock (µs) when the 200 arrived, the clock V8's profiles use on Linux.
+    if (status === 200) {
+      const at = Number(process.hrtime.bigint() / 1000n);
+      return { ms: performance.now() - started, cpu: await cpuMs(child.pid), child, at };
+    }
     if (child.exitCode !== null || performance.now() - started > POLL_LIMIT_MS) {
       child.kill('SIGKILL');
       throw new Error(`no proxied 200 from ${args.join(' ')} (last status ${status}): ${stderr.slice(-600)}`);
