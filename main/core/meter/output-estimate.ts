@@ -21,6 +21,11 @@ export const DEFERRED_MAX_CHARS = 16 * 1024;
  *  delta is often one token of a few characters, and each kept one costs ~50 bytes of heap. */
 export const PENDING_MAX_CHARS = 8 * 1024;
 export const PENDING_MAX_DELTAS = 256;
+/** A stream the held-events sweep visits is open for a while (a slow model): its deltas are
+ *  tokenized at each visit once this many wait, so what an open stream keeps stays flat in its
+ *  answer length (issue 16: ~200 deltas of ~30 bytes each midway through a 20 s stream). Fast
+ *  streams end before a visit and keep the larger batches above. */
+export const SWEPT_PENDING_MAX_DELTAS = 64;
 
 export class OutputEstimator implements HeldEvents {
   private counted = 0;
@@ -121,6 +126,7 @@ export class OutputEstimator implements HeldEvents {
   /** The sweep's call: held long enough. */
   parseHeld(): void {
     this.parseDeferred();
+    if (this.pending.length >= SWEPT_PENDING_MAX_DELTAS) this.countPending();
   }
 
   private parseDeferred(): void {

@@ -5,6 +5,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createHeldEventsSweep, heldEventsSweep } from '../../../main/core/meter/held-events-sweep.js';
 import { createResponseMeter } from '../../../main/core/meter/index.js';
 import { OutputEstimator } from '../../../main/core/meter/output-estimate.js';
+import { countOpenAiTokens } from '../../../main/core/meter/token-count.js';
 import { field } from '../../../main/core/meter/usage-fields.js';
 
 const event = (t: string) => Buffer.from(`data: ${JSON.stringify({ t })}\n\n`);
@@ -41,6 +42,18 @@ describe('held events of an open stream', () => {
     expect(estimator.retainedChars()).toBe(0);
     // 100 characters at 3.5 per token, rounded up.
     expect(estimator.tokens()).toBe(29);
+  });
+
+  it("tokenizes a slow stream's waiting deltas at a visit, so an open stream's memory stays flat", async () => {
+    // 100 deltas: fewer than PENDING_MAX_DELTAS, so only the sweep's visit counts them.
+    const deltas = Array.from({ length: 100 }, (_, i) => ` tok${i}`);
+    const sweep = createHeldEventsSweep(20);
+    const estimator = new OutputEstimator('openai', (data, add) => add(field(data, 't')), sweep);
+    for (const t of deltas) estimator.deferEvents(event(t), 'gpt-4o-mini');
+    await sleep(80); // at least two ticks of 20 ms
+    expect(estimator.retainedChars()).toBe(0);
+    // The same count as each delta counted on its own.
+    expect(estimator.tokens()).toBe(deltas.reduce((s, t) => s + countOpenAiTokens(t, 'o200k_base'), 0));
   });
 
   it('an estimator asked for its count before the sweep is no longer watched', () => {
