@@ -17,17 +17,21 @@ export function readRequestMeta(cls: PathClass, body: unknown): RequestMeta {
   const { endpoint } = cls;
   const b = isObject(body) ? body : {};
   const metadata = isObject(b.metadata) ? b.metadata : {};
-  const user = [b.user, b.safety_identifier, metadata.user_id].find(
-    (u): u is string => typeof u === 'string' && u !== '',
-  );
+  // The first of these that is a non-empty string (no array of candidates built per request).
+  const user = nonEmpty(b.user) ?? nonEmpty(b.safety_identifier) ?? nonEmpty(metadata.user_id);
   // Gemini names the model and whether it streams in the path, not the body.
   const stream = cls.pathStreams ?? b.stream === true;
   const streamOptions = isObject(b.stream_options) ? b.stream_options : {};
   const addedUsage =
     stream && (endpoint === 'chat' || endpoint === 'completions') && streamOptions.include_usage !== true;
   const model = cls.pathModel ?? (typeof b.model === 'string' ? b.model : '');
-  return { model, stream, ...(user ? { user } : {}), addedUsage };
+  // Built as a literal, not with a conditional spread: this runs for every request.
+  const meta: RequestMeta = { model, stream, addedUsage };
+  if (user) meta.user = user;
+  return meta;
 }
+
+const nonEmpty = (u: unknown): string | undefined => (typeof u === 'string' && u !== '' ? u : undefined);
 
 /** What to change in the body sent upstream — the routed model name and, where needed,
  *  include_usage — as top-level members and their serialized values (spliceMembers), or null to

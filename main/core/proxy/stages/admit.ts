@@ -116,9 +116,10 @@ export async function admit(
   // is recorded apart), RPM/TPM still do.
   const budgeted =
     !tool.plan &&
-    [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd].some(
-      (v) => v !== undefined,
-    );
+    (tool.limits.dailyUsd !== undefined ||
+      tool.limits.monthlyUsd !== undefined ||
+      s.globalDailyUsd !== undefined ||
+      s.globalMonthlyUsd !== undefined);
   // Tokenizing costs real time per request and its thread ~40 MB of RSS: the input is counted
   // only when a limit needs the exact count (see `bound` below), or a stream is cut before the
   // provider's own count arrives. `atMost`: a caller that only needs an upper bound (a stream's

@@ -53,5 +53,10 @@ export async function readRequest(
     throw err;
   }
   const parsed = await parseRequestBody(bodyBytes, req.headers, endpoint);
-  return { bodyBytes, ...parsed, ...(releaseIntake ? { releaseIntake } : {}) };
+  // Member by member, not spread: this runs for every request.
+  const body: RequestBody = { bodyBytes, json: parsed.json };
+  if (parsed.form !== undefined) body.form = parsed.form;
+  if (parsed.top !== undefined) body.top = parsed.top;
+  if (releaseIntake) body.releaseIntake = releaseIntake;
+  return body;
 }
