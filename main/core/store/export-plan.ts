@@ -4,6 +4,12 @@ export interface ExportPlan {
   format: 'csv' | 'jsonl';
   sql: string;
   parameters: readonly unknown[];
+  /**
+   * The page query of whole rows (JSONL's own), with the same stand-ins: the first page runs it
+   * whatever the format and formats its rows itself (export-first-page.ts).
+   */
+  recordSql: string;
+  recordParameters: readonly unknown[];
   /** The parameter values standing for the page's cursor (time_ms, seq) and its size. */
   placeholders: readonly [number, number, number];
   /** The first page's cursor: rows strictly before it, newest first. */

@@ -233,11 +233,14 @@ export async function exportPlan(
   const cursor: Cursor | undefined = q.before === undefined ? NEWEST : await cursorOf(db, q.before);
   if (!cursor) return undefined;
   const s = await search(db, q, kind);
-  const { sql: text, parameters } = format === 'csv' ? csvPageQuery(db, s, kind) : recordPageQuery(db, s);
+  const records = recordPageQuery(db, s);
+  const { sql: text, parameters } = format === 'csv' ? csvPageQuery(db, s, kind) : records;
   return {
     format,
     sql: text,
     parameters,
+    recordSql: records.sql,
+    recordParameters: records.parameters,
     placeholders: [AT_TIME, AT_SEQ, PAGE_SIZE],
     cursor: { time_ms: Number(cursor.time_ms), seq: Number(cursor.seq) },
     page: WORKER_PAGE[format],
