@@ -49,7 +49,19 @@ describe('bundle: genai-prices unit registry edits', { timeout: 60_000 }, () => 
   it('another version’s code is left as it is, with a warning per edit', () => {
     const { code, warnings } = transform('export const x = 1;\n');
     expect(code).toBeUndefined();
-    expect(warnings).toHaveLength(3);
+    expect(warnings).toHaveLength(4);
+  });
+
+  it('its usage keys sort the same by code unit as by locale (the tie-break the edit changes)', async () => {
+    const code = await fs.readFile(file, 'utf8');
+    // The unit table: `], J = {` … `};` (declared together with the catalog before it).
+    const start = code.indexOf('J = {\n');
+    const end = code.indexOf('\n};\n', start) + 3;
+    expect(start).toBeGreaterThan(0);
+    const keys = Object.keys(new Function(`const ${code.slice(start, end)}\nreturn J;`)() as object);
+    expect(keys.length).toBeGreaterThan(40);
+    const byLocale = [...keys].sort((a, b) => a.localeCompare(b));
+    expect([...keys].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0))).toEqual(byLocale);
   });
 
   it('the edited package prices usage exactly as the published one', async () => {
