@@ -1,13 +1,9 @@
-#!/usr/bin/env -S node --heap-growing-percent=100
-// --heap-growing-percent=100: after each full GC V8 lets the old generation grow to 2× what
-// survived, not up to 4× (its factor on a machine with a few GB), which under load kept ~100 MB of
-// old space committed for ~33 MB live (issue 16, RSS after 100k requests: 238–258 MB, raw Node
-// 100 MB; 20–50k requests at c=32: 180–190 MB with it vs 208–227 without; helper mem8). The heap's
-// limit is unchanged. 50 (1.5×) kept RSS lower still (166–185 MB) but cost ~10% more main-thread
-// CPU per request (338–346 vs 292–314 µs, 4× the full GCs); 100's cost was within this VM's
-// noise. A 4 MB semi-space (`--max-semi-space-size=4`) was tried and dropped — quiet A/B,
-// 2026-11-28: streamed c=32 59–69% of raw with it vs 74–76% without (helper mem7). Flags put here
-// reach `npm run bench`'s Shimmy child too (scripts/bench/launch-flags.mjs reads this line).
+#!/usr/bin/env node
+// No V8 flags on this line: the old generation's growth factor is set by the core itself
+// (start-core.ts), so the desktop shell and `node bin/shimmy.js` get it too. A 4 MB semi-space
+// (`-S node --max-semi-space-size=4`) was tried and dropped — quiet A/B, 2026-11-28: streamed c=32
+// 59–69% of raw with it vs 74–76% without (helper mem7). Flags put here reach `npm run bench`'s
+// Shimmy child too (scripts/bench/launch-flags.mjs reads this line).
 // The compiled CLI lives in dist/ (`npm run build`): dist/main/bundle/shimmy.cjs, one bundle of
 // dist/main/cli and what it imports (scripts/bundle-cli.mjs), so a start reads a few files, not ~660.
 import module from 'node:module';
