@@ -100,7 +100,10 @@ export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<v
 export async function bareDatabase(kind: EngineKind, dir: string, log?: LogConfig): Promise<Kysely<unknown>> {
   if (kind === 'sqlite') {
     await mkdir(dir, { recursive: true });
-    return new Kysely({ dialect: new SqliteDialect({ database: new Database(join(dir, 'ledger.sqlite')) }) });
+    return new Kysely({
+      dialect: new SqliteDialect({ database: new Database(join(dir, 'ledger.sqlite')) }),
+      ...(log ? { log } : {}),
+    });
   }
   server ??= startPostgres();
   const name = `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
