@@ -33,6 +33,18 @@ export interface ScopeUse {
   reservedUsd: number;
 }
 
+/** Whether any USD budget — the tool's daily or monthly, or the global ones — applies to `tool`'s
+ *  requests (plan traffic aside, which the caller decides). Field by field, no array: it runs on
+ *  every request. */
+export function hasUsdBudget(tool: Tool | null, settings: Settings): boolean {
+  return (
+    tool?.limits.dailyUsd !== undefined ||
+    tool?.limits.monthlyUsd !== undefined ||
+    settings.globalDailyUsd !== undefined ||
+    settings.globalMonthlyUsd !== undefined
+  );
+}
+
 export function scopeLimit(scope: BudgetScope, tool: Tool | null, settings: Settings): number | undefined {
   if (scope.tool === null)
     return scope.period === 'day' ? settings.globalDailyUsd : settings.globalMonthlyUsd;
@@ -81,13 +93,7 @@ export class BudgetBook {
   use(toolName: string, tool: Tool | null, settings: Settings, keys: PeriodKeys, except?: Hold): ScopeUse[] {
     const out: ScopeUse[] = [];
     // No budget at all (most tools): nothing to build the four scopes for, on every admit and settle.
-    if (
-      settings.globalDailyUsd === undefined &&
-      settings.globalMonthlyUsd === undefined &&
-      tool?.limits.dailyUsd === undefined &&
-      tool?.limits.monthlyUsd === undefined
-    )
-      return out;
+    if (!hasUsdBudget(tool, settings)) return out;
     for (const scope of scopesOf(toolName)) {
       const limitUsd = scopeLimit(scope, tool, settings);
       if (limitUsd === undefined) continue;

@@ -1,5 +1,6 @@
 // Budgets, rate limits and alerts: the public face of main/core/limits.
 export { createLimiter } from './limiter.js';
+export { hasUsdBudget } from './budgets.js';
 export { openLimiter } from './open-limiter.js';
 export { formatDuration, rateLimitHeaders, retryAfterHeaders } from './rate-headers.js';
 export { postWebhook, WEBHOOK_TIMEOUT_MS } from './webhook.js';

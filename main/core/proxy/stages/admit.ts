@@ -8,7 +8,7 @@
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
-import { LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
+import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
@@ -114,12 +114,7 @@ export async function admit(
   const s = x.config.settings;
   // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
   // is recorded apart), RPM/TPM still do.
-  const budgeted =
-    !tool.plan &&
-    (tool.limits.dailyUsd !== undefined ||
-      tool.limits.monthlyUsd !== undefined ||
-      s.globalDailyUsd !== undefined ||
-      s.globalMonthlyUsd !== undefined);
+  const budgeted = !tool.plan && hasUsdBudget(tool, s);
   // Tokenizing costs real time per request and its thread ~40 MB of RSS: the input is counted
   // only when a limit needs the exact count (see `bound` below), or a stream is cut before the
   // provider's own count arrives. `atMost`: a caller that only needs an upper bound (a stream's

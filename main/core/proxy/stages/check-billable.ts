@@ -3,6 +3,7 @@
 // `allowUnpriced` limit (the same one that lets unpriced models through); without a budget such
 // requests pass and are recorded as unpriced.
 import type { Config, Tool } from '../../../../shared/config.js';
+import { hasUsdBudget } from '../../limits/index.js';
 import { billingOf, type Billing } from '../../route/billable-endpoints.js';
 import type { PathClass } from '../../route/classify-path.js';
 import { Refused } from '../refused.js';
@@ -16,9 +17,7 @@ export function checkBillable(
 ): Billing {
   const billing = billingOf(method, cls.upstreamPath, cls.endpoint, fields);
   if (billing.kind !== 'unpriced' || tool.limits.allowUnpriced) return billing;
-  const s = config.settings;
-  const budgets = [tool.limits.dailyUsd, tool.limits.monthlyUsd, s.globalDailyUsd, s.globalMonthlyUsd];
-  if (budgets.every((v) => v === undefined)) return billing;
+  if (!hasUsdBudget(tool, config.settings)) return billing;
   throw new Refused(
     'unpriced_endpoint',
     `Tool "${tool.name}" has a USD budget, and Shimmy cannot price ${method} ${cls.upstreamPath} (${billing.what}): ` +
