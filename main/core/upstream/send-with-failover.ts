@@ -41,7 +41,7 @@ export async function sendWithFailover<A extends Attempt>(opts: {
   for (let i = 0; ; i++) {
     const attempt = attempts[i]!;
     const last = i === attempts.length - 1;
-    const name = () => `${attempt.provider}:${attempt.keyLabel}`;
+    const name = `${attempt.provider}:${attempt.keyLabel}`;
     try {
       const response = await opts.client(opts.build(attempt));
       if (response.status === 401 || response.status === 403)
@@ -50,13 +50,13 @@ export async function sendWithFailover<A extends Attempt>(opts: {
         return { ok: true, response, attempt, failed };
       }
       discardBody(response);
-      failed.push(`${name()} ${response.status}`);
+      failed.push(`${name} ${response.status}`);
       // A different key of the same provider needs no pause; a rate limit or outage does.
       if (retryable(response.status)) await sleep(backoffMs(i, random), opts.signal);
     } catch (error) {
       if (last || classifyUpstreamError(error) === 'aborted' || opts.signal.cancelled)
         return { ok: false, error, attempt, failed };
-      failed.push(`${name()} unreachable`);
+      failed.push(`${name} unreachable`);
       await sleep(backoffMs(i, random), opts.signal);
     }
   }
