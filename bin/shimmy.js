@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// No V8 flags on this line: the old generation's growth factor is set by the core itself
+// No V8 flags on this line: the old generation's growth factor is set below and by the core itself
 // (start-core.ts), so the desktop shell and `node bin/shimmy.js` get it too. A 4 MB semi-space
 // (`-S node --max-semi-space-size=4`) was tried and dropped — quiet A/B, 2026-11-28: streamed c=32
 // 59–69% of raw with it vs 74–76% without (helper mem7). Flags put here reach `npm run bench`'s
@@ -8,7 +8,14 @@
 // dist/main/cli and what it imports (scripts/bundle-cli.mjs), so a start reads a few files, not ~660.
 import module from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { installCodeCache } from './code-cache.js';
+
+// Before anything is compiled: V8 runs cached code only under the flags it was compiled with. Set
+// only by startCore, after the bundle had compiled, this made every start refuse every entry the
+// previous one wrote — and compile the ~1.7 MB `serve` loads all over again (issue 16: first 200
+// ~480 ms). start-core.ts sets the same value; the same value leaves the flags' hash as it is.
+setFlagsFromString('--heap-growing-percent=100');
 
 const bundle = fileURLToPath(new URL('../dist/main/bundle/', import.meta.url));
 const entry = `${bundle}shimmy.cjs`;

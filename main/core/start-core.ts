@@ -73,6 +73,8 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   // however started, and the desktop shell's Electron main process. V8 reads it each time it sizes
   // the heap, so it applies from the next GC on. 50 (1.5×) saved ~20 MB more but cost ~10%
   // main-thread CPU per request (4× the full GCs); 100's cost was within the noise (helper mem8).
+  // bin/shimmy.js sets the same before it compiles anything, or its code cache would be refused:
+  // keep the two equal (test/reliability/start-up.test.ts, the warm entries, fails otherwise).
   setFlagsFromString('--heap-growing-percent=100');
   await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(opts.dataDir);
