@@ -1,0 +1,89 @@
+// The bundle requires undici's HTTP/2 client on first use instead of when undici's HTTP/1 client
+// loads, so `serve` does not compile node:http2 and node:tls before its first answer (issue 16;
+// scripts/bundle-undici.mjs). These check that the edit still applies to the installed package,
+// and that undici edited so answers a request through Shimmy's kind of agent (no allowH2) without
+// ever loading node:http2 — while the published undici loads it.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+// @ts-expect-error: a plain .mjs build script, no types
+import { undiciLazyHttp2 } from '../../../scripts/bundle-undici.mjs';
+
+const dirs: string[] = [];
+afterAll(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
+
+const undiciDir = path.dirname(createRequire(import.meta.url).resolve('undici/package.json'));
+const clientFile = path.join(undiciDir, 'lib', 'dispatcher', 'client.js');
+
+function transform(code: string, id = clientFile): { code: string | undefined; warnings: string[] } {
+  const warnings: string[] = [];
+  const plugin = undiciLazyHttp2() as {
+    transform(this: { warn(m: string): void }, code: string, id: string): { code: string } | null;
+  };
+  const out = plugin.transform.call({ warn: (m) => warnings.push(m) }, code, id);
+  return { code: out?.code, warnings };
+}
+
+/** Runs one GET through an undici Agent (from `dir`) against a loopback server, in a fresh process:
+ *  the answer, and whether node:http2 was loaded by the end. */
+function requestThrough(dir: string): { body: string; http2: boolean } {
+  const script = `
+const http = require('node:http');
+const Agent = require(${JSON.stringify(path.join(dir, 'lib', 'dispatcher', 'agent.js'))});
+const server = http.createServer((req, res) => res.end('pong')).listen(0, '127.0.0.1', async () => {
+  const agent = new Agent({ keepAliveTimeout: 30000, connections: 4, pipelining: 1 });
+  // dispatch(), as upstream/upstream-client.ts does (request() is the index's mixin).
+  const text = await new Promise((resolve, reject) => {
+    const chunks = [];
+    agent.dispatch(
+      { origin: 'http://127.0.0.1:' + server.address().port, path: '/', method: 'GET' },
+      {
+        onConnect() {},
+        onHeaders() { return true; },
+        onData(chunk) { chunks.push(chunk); return true; },
+        onComplete() { resolve(Buffer.concat(chunks).toString()); },
+        onError: reject,
+      },
+    );
+  });
+  await agent.close();
+  server.close();
+  console.log(JSON.stringify({ body: text, http2: process.moduleLoadList.some((m) => m === 'NativeModule http2') }));
+});`;
+  const out = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8' });
+  expect(out.status, out.stderr).toBe(0);
+  return JSON.parse(out.stdout) as { body: string; http2: boolean };
+}
+
+describe('bundle: undici HTTP/2 client on first use', { timeout: 60_000 }, () => {
+  it('the edit applies to the installed package', async () => {
+    const { code, warnings } = transform(await fs.readFile(clientFile, 'utf8'));
+    expect(warnings).toEqual([]);
+    expect(code).toContain("(client, socket) => require('./client-h2.js')(client, socket)");
+  });
+
+  it('another version’s code is left as it is, with a warning; other files are not touched', () => {
+    expect(transform('module.exports = 1;\n')).toEqual({
+      code: undefined,
+      warnings: ['undici: "HTTP/2 client required on first use" not applied (its code changed)'],
+    });
+    expect(transform('const connectH2 = 1;\n', path.join(undiciDir, 'lib', 'core', 'util.js'))).toEqual({
+      code: undefined,
+      warnings: [],
+    });
+  });
+
+  it('edited, undici answers through an HTTP/1 agent without loading node:http2 (published: it loads it)', async () => {
+    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-undici-'));
+    dirs.push(copy);
+    await fs.cp(undiciDir, copy, { recursive: true });
+    const published = requestThrough(copy);
+    expect(published).toEqual({ body: 'pong', http2: true });
+    const edited = transform(await fs.readFile(clientFile, 'utf8')).code!;
+    await fs.writeFile(path.join(copy, 'lib', 'dispatcher', 'client.js'), edited);
+    expect(requestThrough(copy)).toEqual({ body: 'pong', http2: false });
+  });
+});
