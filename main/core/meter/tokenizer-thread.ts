@@ -335,9 +335,39 @@ export function createTokenizerThread({
 
   async function drain(t: Loading): Promise<void> {
     t.laneRunning = true;
-    for (let job; (job = t.urgentJobs.shift() ?? t.jobs.shift());)
-      job.done(await laneCounts(t, job.texts).catch(() => job!.texts.map(() => null)));
+    for (let group; (group = nextGroup(t)).length > 0;) {
+      const texts = group.length === 1 ? group[0]!.texts : group.flatMap((j) => j.texts);
+      const counts = await laneCounts(t, texts).catch(() => texts.map(() => null));
+      let at = 0;
+      for (const job of group) {
+        job.done(group.length === 1 ? counts : counts.slice(at, at + job.texts.length));
+        at += job.texts.length;
+      }
+    }
     t.laneRunning = false;
+  }
+
+  /** The next job, with the jobs of its queue behind it while together they fit one hand-over: a
+   *  wait of the event loop per job was the lane's pace, and 1,000 open slow streams' batches of
+   *  deltas queued for seconds behind each other (issue 16). Urgent ones first, and only together. */
+  function nextGroup(t: Loading): LaneJob[] {
+    const queue = t.urgentJobs.length > 0 ? t.urgentJobs : t.jobs;
+    const group: LaneJob[] = [];
+    let bytes = 0;
+    while (queue.length > 0) {
+      const size = laneBytes(queue[0]!.texts);
+      if (group.length > 0 && bytes + size > LANE_BYTES) break;
+      group.push(queue.shift()!);
+      bytes += size;
+    }
+    return group;
+  }
+
+  /** At most what `texts` take in the lane (a UTF-16 unit is at most 3 UTF-8 bytes). */
+  function laneBytes(texts: readonly LaneText[]): number {
+    let n = 0;
+    for (const text of texts) n += 4 + (typeof text === 'string' ? 3 * text.length : text.json.length);
+    return n;
   }
 
   function countEachAsync(texts: readonly LaneText[], encoding: OpenAiEncoding, urgent = false) {

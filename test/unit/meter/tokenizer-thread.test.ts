@@ -129,6 +129,22 @@ describe('the tokenizer thread', () => {
     expect(order).toEqual(['turn', 'slow', 'urgent', 'queued']);
     expect(thread.laneBusy('o200k_base')).toBe(false);
   }, 60_000);
+
+  it('counts the small jobs queued on its async lane together: one hand-over, each its own counts', async () => {
+    // 1,000 open slow streams each hand over a batch of deltas: one event-loop wait per batch was
+    // the lane's pace, and batches queued for seconds (issue 16, slow streams).
+    const thread = createTokenizerThread();
+    await thread.start();
+    const o200k = await import('gpt-tokenizer/encoding/o200k_base');
+    const slow = thread.countEachAsync([hardText(20_000)], 'o200k_base')!;
+    const before = thread.handOvers;
+    const jobs = Array.from({ length: 50 }, (_, i) => [`${TEXTS[i % TEXTS.length]} ${i}`, ` delta ${i * 7}`]);
+    const counted = jobs.map((texts) => thread.countEachAsync(texts, 'o200k_base')!);
+    await slow;
+    const results = await Promise.all(counted);
+    expect(results).toEqual(jobs.map((texts) => texts.map((t) => o200k.countTokens(t, plain))));
+    expect(thread.handOvers - before).toBe(1);
+  }, 60_000);
 });
 
 /** Random 100-letter words: ~4 µs a character for gpt-tokenizer on this machine, none bounded. */
