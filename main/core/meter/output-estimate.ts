@@ -4,7 +4,12 @@ import type { ApiFamily } from '../../../shared/usage.js';
 import { heldEventsSweep, type HeldEvents, type HeldEventsSweep } from './held-events-sweep.js';
 import { readSseData } from './sse-data.js';
 import { createSseFramer } from './sse-parser.js';
-import { anthropicTokensForChars, countOpenAiTokensSum, encodingForModel } from './token-count.js';
+import {
+  anthropicTokensForChars,
+  countOpenAiTokensEach,
+  countOpenAiTokensSum,
+  encodingForModel,
+} from './token-count.js';
 
 /** Calls `add` with each output text of one parsed payload. */
 export type OutputTextExtractor = (data: unknown, add: (text: unknown) => void) => void;
@@ -27,6 +32,13 @@ export const PENDING_MAX_DELTAS = 256;
  *  streams end before a visit and keep the larger batches above. */
 export const SWEPT_PENDING_MAX_DELTAS = 64;
 
+/** Deltas handed to the tokenizer thread's async lane, not counted yet. */
+interface CountingBatch {
+  texts: string[];
+  model: string;
+  chars: number;
+}
+
 export class OutputEstimator implements HeldEvents {
   private counted = 0;
   private chars = 0;
@@ -36,6 +48,12 @@ export class OutputEstimator implements HeldEvents {
   private pending: string[] = [];
   private pendingModel = '';
   private pendingChars = 0;
+  // A batch of deltas being counted on the tokenizer thread while the event loop goes on: counting
+  // them with a wait held the proxy's thread ~1.1 s over a 1,000-slow-stream run, in the sweep's
+  // visits (issue 16: first-byte p99 of every other stream). Asked for the count meanwhile, the
+  // estimator counts it with a wait after all, and the late answer is dropped. One at a time: the
+  // next batch of a stream faster than the tokenizer is counted with a wait, so it keeps no more.
+  private counting: CountingBatch | null = null;
   // Whole SSE events kept by deferEvents, as text.
   private deferred: string[] = [];
   private deferredModels: Array<string | undefined> = [];
@@ -61,7 +79,7 @@ export class OutputEstimator implements HeldEvents {
     this.pending.push(text);
     this.pendingChars += text.length;
     if (this.pendingChars > PENDING_MAX_CHARS || this.pending.length > PENDING_MAX_DELTAS)
-      this.countPending();
+      this.countPendingSoon();
   }
 
   /** Keeps whole SSE events (their bytes) whose payloads are only output text, unparsed until needed. */
@@ -88,7 +106,7 @@ export class OutputEstimator implements HeldEvents {
 
   /** Characters of text the estimator holds (events kept unparsed, deltas not yet counted). */
   retainedChars(): number {
-    return this.deferredChars + this.pendingChars;
+    return this.deferredChars + this.pendingChars + (this.counting?.chars ?? 0);
   }
 
   /**
@@ -104,10 +122,11 @@ export class OutputEstimator implements HeldEvents {
   tokens(atMost = false): number {
     if (atMost) {
       if (this.family !== 'openai') return anthropicTokensForChars(this.chars + this.deferredChars);
-      return this.counted + 3 * (this.pendingChars + this.deferredChars);
+      return this.counted + 3 * (this.pendingChars + this.deferredChars + (this.counting?.chars ?? 0));
     }
     if (this.deferred.length > 0) this.parseDeferred();
     if (this.family !== 'openai') return anthropicTokensForChars(this.chars);
+    this.countBatchNow();
     this.countPending();
     return this.counted;
   }
@@ -123,10 +142,43 @@ export class OutputEstimator implements HeldEvents {
     this.pendingChars = 0;
   }
 
+  /** The waiting deltas to the tokenizer thread's async lane, the event loop going on meanwhile;
+   *  with a batch there already, counted now, with a wait. */
+  private countPendingSoon(): void {
+    if (this.pending.length === 0) return;
+    if (this.counting) return this.countPending();
+    const batch: CountingBatch = { texts: this.pending, model: this.pendingModel, chars: this.pendingChars };
+    this.pending = [];
+    this.pendingChars = 0;
+    this.counting = batch;
+    countOpenAiTokensEach(batch.texts, encodingForModel(batch.model)).then(
+      (counts) => {
+        if (this.counting !== batch) return; // counted with a wait meanwhile
+        this.counting = null;
+        for (const n of counts) this.counted += n;
+      },
+      () => undefined, // left in `counting`: counted with a wait when the count is asked for
+    );
+  }
+
+  /** The batch still on the async lane, counted now (the count is asked for): with the deltas
+   *  waiting, in one hand-over, when they are of the same model. */
+  private countBatchNow(): void {
+    const batch = this.counting;
+    if (!batch) return;
+    this.counting = null;
+    if (batch.model !== this.pendingModel) {
+      this.counted += countOpenAiTokensSum(batch.texts, encodingForModel(batch.model));
+      return;
+    }
+    this.pending = batch.texts.concat(this.pending);
+    this.pendingChars += batch.chars;
+  }
+
   /** The sweep's call: held long enough. */
   parseHeld(): void {
     this.parseDeferred();
-    if (this.pending.length >= SWEPT_PENDING_MAX_DELTAS) this.countPending();
+    if (this.pending.length >= SWEPT_PENDING_MAX_DELTAS) this.countPendingSoon();
   }
 
   private parseDeferred(): void {
