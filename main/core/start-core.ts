@@ -106,8 +106,12 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     env: opts.env ?? process.env,
     providers: () => config.get().providers,
   });
-  // Keys not bound yet bind to the base URLs configured now, before anything can be asked to change them.
-  await vault.open();
+  // Keys not bound yet bind to the base URLs configured now, before anything can be asked to change
+  // them: nothing can until the port is bound, so the keychain read (keytar's own thread, and the
+  // Secret Service's answer) runs while the ledger, catalog, limiter and cache open, and is awaited
+  // just before listen (~30 ms of start-up). It never rejects unhandled if one of those fails first.
+  const vaultOpened = vault.open();
+  vaultOpened.catch(() => undefined);
   const auth = createToolAuth(config.get());
   config.onChange((c) => auth.reindex(c));
   const settings = () => config.get().settings;
@@ -245,6 +249,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   // needs a count, at the next quiet moment (5 s at the latest); until then reservations use an
   // upper bound, so a budget is only ever kept too strictly.
   tokenizerThread.startWhen(() => server.whenIdle(QUIET_MS, 5_000));
+  await vaultOpened;
   const port = await listen(server.http, opts.port ?? DEFAULT_PORT, host);
   url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   // The admin app (express) is preloaded once the proxy is quiet, so a `shimmy` command or the
