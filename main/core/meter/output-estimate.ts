@@ -122,7 +122,7 @@ export class OutputEstimator implements HeldEvents {
   tokens(atMost = false): number {
     if (atMost) {
       if (this.family !== 'openai') return anthropicTokensForChars(this.chars + this.deferredChars);
-      return this.counted + 3 * (this.pendingChars + this.deferredChars + (this.counting?.chars ?? 0));
+      return this.counted + 3 * this.retainedChars();
     }
     if (this.deferred.length > 0) this.parseDeferred();
     if (this.family !== 'openai') return anthropicTokensForChars(this.chars);

@@ -336,13 +336,10 @@ export function createTokenizerThread({
   async function drain(t: Loading): Promise<void> {
     t.laneRunning = true;
     for (let group; (group = nextGroup(t)).length > 0;) {
-      const texts = group.length === 1 ? group[0]!.texts : group.flatMap((j) => j.texts);
+      const texts = group.flatMap((j) => j.texts);
       const counts = await laneCounts(t, texts).catch(() => texts.map(() => null));
       let at = 0;
-      for (const job of group) {
-        job.done(group.length === 1 ? counts : counts.slice(at, at + job.texts.length));
-        at += job.texts.length;
-      }
+      for (const job of group) job.done(counts.slice(at, (at += job.texts.length)));
     }
     t.laneRunning = false;
   }
