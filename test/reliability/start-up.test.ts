@@ -118,22 +118,29 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
       const env = { ...cliEnv().env, SHIMMY_CODE_CACHE_DIR: cacheDir };
       const warm = async () =>
         (await fs.readdir(cacheDir).catch(() => [] as string[])).filter((f) => f.endsWith('.warm.v8'));
+      /** One `serve` in `dataDir`: started, `during` it, then stopped (SIGTERM) however it went. */
+      const serveOnce = async (during: (served: ReturnType<typeof spawnServe>) => Promise<void>) => {
+        const served = spawnServe({ dataDir, port: await freePort(), env });
+        try {
+          await served.listening;
+          await during(served);
+        } finally {
+          served.child.kill('SIGTERM');
+          await served.exited;
+        }
+      };
+      /** A tool named `name`, and one proxied answer for it. */
+      const answerOnce = async (name: string) => {
+        const admin = await connectAdmin(dataDir);
+        const { token } = await admin.call('createTool', { body: { name, limits: { dailyUsd: 5 } } });
+        expect((await chat(admin.url, token)).status).toBe(200);
+      };
       // A first start that never proxies writes cold entries only.
-      let served = spawnServe({ dataDir, port: await freePort(), env });
-      try {
-        await served.listening;
-      } finally {
-        served.child.kill('SIGTERM');
-        await served.exited;
-      }
+      await serveOnce(async () => undefined);
       expect((await fs.readdir(cacheDir)).some((f) => /^proxy-handler-.*\.v8$/.test(f))).toBe(true);
       expect(await warm()).toEqual([]);
-      served = spawnServe({ dataDir, port: await freePort(), env });
-      try {
-        await served.listening;
-        const admin = await connectAdmin(dataDir);
-        const { token } = await admin.call('createTool', { body: { name: 'warm', limits: { dailyUsd: 5 } } });
-        expect((await chat(admin.url, token)).status).toBe(200);
+      await serveOnce(async (served) => {
+        await answerOnce('warm');
         // Written at the first quiet moment after that answer, while the instance runs on.
         await expect
           .poll(async () => (await warm()).some((f) => f.startsWith('proxy-handler-')), {
@@ -142,10 +149,7 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
           })
           .toBe(true);
         expect(served.child.exitCode).toBe(null);
-      } finally {
-        served.child.kill('SIGTERM');
-        await served.exited;
-      }
+      });
       // The next start runs them: V8 accepts an entry only under the flags it was made with, and
       // one it refuses is rewritten (a new file). A V8 flag set after the bundle compiled (the
       // core's heap growth, once) made every start refuse every entry and compile all over again.
@@ -157,16 +161,7 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
           }),
         );
       const written = await identity();
-      served = spawnServe({ dataDir, port: await freePort(), env });
-      try {
-        await served.listening;
-        const admin = await connectAdmin(dataDir);
-        const { token } = await admin.call('createTool', { body: { name: 'next', limits: { dailyUsd: 5 } } });
-        expect((await chat(admin.url, token)).status).toBe(200);
-      } finally {
-        served.child.kill('SIGTERM');
-        await served.exited;
-      }
+      await serveOnce(() => answerOnce('next'));
       expect(await identity()).toEqual(written);
     },
   );
