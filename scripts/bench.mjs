@@ -170,7 +170,7 @@ async function runScenario(s, targets) {
     for (let i = 0; i < targets.length; i++) {
       const t = targets[(i + round) % targets.length];
       const before = await t.server.stats();
-      const run = await load(t, s, warmupMs, durationMs / rounds);
+      const run = await load(t, s, warmupMs, Math.round(durationMs / rounds));
       const acc = (t.runs[s.key] ??= {
         latencies: [],
         errors: 0,
