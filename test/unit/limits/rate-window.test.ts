@@ -1,13 +1,9 @@
 // The sliding RPM/TPM window on its own: the same answers as a plain list of entries, across the
 // ring's growth, wrap-around and shrinking, and what a busy minute costs the JavaScript heap.
-import { getHeapStatistics, setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
+import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { RateWindow, WINDOW_MS } from '../../../main/core/limits/rate-window.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
+import { gc } from '../../support/gc.js';
 
 /** The window as the simplest list: what RateWindow must answer. */
 class ListWindow {

@@ -7,15 +7,10 @@
 // after a full GC): the process's ArrayBuffer total also moves with other test files' threads.
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Cancellation } from '../../../main/core/upstream/cancellation.js';
 import { createUpstreamClient } from '../../../main/core/upstream/upstream-client.js';
-
-setFlagsFromString('--expose-gc');
-const gc = runInNewContext('gc') as () => void;
-setFlagsFromString('--no-expose-gc');
+import { gc } from '../../support/gc.js';
 
 const BURST = 60_000;
 const STREAMS = 40;
