@@ -5,6 +5,7 @@
 import { decodeBoundKey, encodeBoundKey, normalizeBaseUrl, type BoundKey } from './bound-key.js';
 import { allEnvKeys, envKeysFor, envVarForKey } from './env-keys.js';
 import { maskSecret } from './mask.js';
+import { sessionBusMissing, type BusProbe } from './session-bus.js';
 
 export const KEYCHAIN_SERVICE = 'Shimmy';
 
@@ -215,8 +216,20 @@ export function createVault(deps: VaultDeps): Vault {
   };
 }
 
-/** keytar is a native module: load it lazily so a machine without libsecret still runs (env keys). */
-export async function loadKeytar(): Promise<Keychain | null> {
+/** A keychain that cannot be reached: each call fails with `reason`, as keytar's would, so the
+ *  vault says why (start-up, `key set`) the same way. */
+export function unreachableKeychain(reason: string): Keychain {
+  const fail = () => Promise.reject(new Error(reason));
+  return { getPassword: fail, setPassword: fail, deletePassword: fail, findCredentials: fail };
+}
+
+/** keytar is a native module: load it lazily so a machine without libsecret still runs (env keys),
+ *  and not at all where it could not reach a keychain (session-bus.ts). */
+export async function loadKeytar(
+  probe: BusProbe = { platform: process.platform, env: process.env },
+): Promise<Keychain | null> {
+  const missing = sessionBusMissing(probe);
+  if (missing) return unreachableKeychain(missing);
   try {
     const mod = (await import('keytar')) as unknown as { default?: Keychain } & Keychain;
     return mod.default ?? mod;
