@@ -38,7 +38,9 @@ export const LedgerRecordSchema = z.object({
   usage: UsageSchema,
   /** null = unpriced (unknown model): never silently $0. */
   costUsd: z.number().nonnegative().nullable(),
-  /** Usage is incomplete (stream cut before the final usage) and partly estimated. */
+  /** The cost is an estimate: the answer was not read in full (a stream cut before its final usage,
+   *  a client gone, a timeout), or, under a USD budget, its price has no rate for part of it
+   *  (charged what its reservation held). */
   estimated: z.boolean(),
   cacheHit: z.boolean(),
   /** What a cache hit would have cost upstream. */

@@ -2,6 +2,8 @@
 // client left after the request went out, the upstream timed out or cut the answer. The provider
 // bills it all the same, so it is recorded as `estimated` at its reserved worst case (a cut stream
 // keeps the meter's running estimate) — never $0 — and that cost stays spent against the budget.
+// The same for an answer read in full that its price cannot price, under a USD budget: a budget
+// counts an unpriced record as nothing spent, so every such answer went out free of the limit.
 import { ZERO_USAGE, type ApiFamily } from '../../../shared/usage.js';
 import { priceUsage, type PriceMatch } from '../pricing/index.js';
 import type { Billing } from '../route/billable-endpoints.js';
@@ -23,6 +25,8 @@ export function chargeUnread(
     estimateUsd: (() => number | null) | undefined;
     /** The upstream's status when it answered at all. */
     upstreamStatus: number | undefined;
+    /** Admitted under a USD budget (its reservation held USD). */
+    budgeted: boolean;
   },
 ): void {
   if (x.billing.kind === 'free' || !draft.sentUpstream || x.estimateUsd === undefined) return;
@@ -30,6 +34,14 @@ export function chargeUnread(
   if (x.upstreamStatus !== undefined && x.upstreamStatus >= 400) return;
   if (x.billing.kind === 'unpriced') {
     draft.costUsd = null;
+    return;
+  }
+  // A priced model whose answer names a dimension or tier its price has no rate for (audio output
+  // with only text rates, Anthropic's Priority Tier): charged what its reservation held. That is
+  // what admit counted it as; the real bill may be higher, which `estimated` says.
+  if (draft.costUsd === null && x.budgeted) {
+    draft.estimated = true;
+    draft.costUsd = x.estimateUsd();
     return;
   }
   if (!UNREAD.has(draft.errorClass) || draft.usageFinal) return;

@@ -73,6 +73,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     // What the provider may bill, kept outside the try: a refusal after sending still costs.
     let billing: Billing = { kind: 'free' };
     let estimateUsd: (() => number | null) | undefined;
+    let budgeted = false;
     let upstreamStatus: number | undefined;
     let bodyLogging: BodyLogging | null = null;
     let cacheMiss = false;
@@ -117,6 +118,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       });
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
+      budgeted = admitted.budgeted;
       // The body with the output limit the reservation paid for (admit.ts), when it changed.
       const upstreamBody = admitted.upstreamEdits ? { ...body, edits: admitted.upstreamEdits } : body;
 
@@ -183,7 +185,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (err instanceof Refused) answerRefusal(req, res, draft, err, headers);
       else answerInternalError(deps, req, res, draft, err, headers, cancel);
     }
-    chargeUnread(draft, { billing, estimateUsd, upstreamStatus });
+    chargeUnread(draft, { billing, estimateUsd, upstreamStatus, budgeted });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
     if (tool.plan) markPlanRecord(draft);
     settle(deps, draft, reservation);

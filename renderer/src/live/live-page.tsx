@@ -120,7 +120,11 @@ const LiveRow = memo(function LiveRow({ r, onOpen }: { r: LiveRequest; onOpen: (
       </td>
       <td className="num" data-testid="live-cost">
         {rec ? formatUsd(rec.costUsd, locale) : ''}
-        {rec?.estimated && <span title="usage partly estimated (stream cut)">*</span>}
+        {rec?.estimated && (
+          <span title="cost estimated: the answer was not read in full, or its price has no rate for part of it">
+            *
+          </span>
+        )}
       </td>
     </tr>
   );

@@ -35,7 +35,10 @@ function DetailBody({ d }: { d: RequestDetail }) {
     ],
     ['Streamed', r.streamed ? 'yes' : 'no'],
     ...usageBreakdown(r.usage, locale),
-    ['Cost', `${formatUsd(r.costUsd, locale)}${r.estimated ? ' (estimated: stream cut)' : ''}`],
+    [
+      'Cost',
+      `${formatUsd(r.costUsd, locale)}${r.estimated ? ' (estimated: not read in full, or not priceable)' : ''}`,
+    ],
     [
       'Cache',
       r.cacheHit
