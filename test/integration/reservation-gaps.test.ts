@@ -1,0 +1,184 @@
+// Requests whose answer can cost more than what admit reserved for them, so a USD budget does not
+// hold (README, Budgets: "no answer can cost more than its reservation"). Each case goes through
+// the real proxy to a loopback provider that always writes to the output limit it was sent (the
+// worst case a budget must hold against) and bills the way the real provider documents; the test
+// then checks the ledger's spend against the budget.
+// Prices, read 2026-11-27 (the same sources the pricing conformance cases cite):
+//   claude-opus-4-6 $5 in / $25 out per 1M; fast mode (`speed: "fast"`) $30 / $150, 6×
+//   (https://platform.claude.com/docs/en/build-with-claude/fast-mode); `inference_geo: "us"` 1.1×
+//   (https://support.claude.com/en/articles/15422948).
+//   gpt-5 $1.25 in / $10 out per 1M; Priority processing $2.50 / $20, 2×
+//   (https://openai.com/api-priority-processing/).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+
+/** What the loopback provider bills: `input` tokens read, every answer written to its limit. */
+interface Provider {
+  url: string;
+  /** Input tokens the next answers report. */
+  input: number;
+  /** Chat/Responses: the tier the provider serves a request at that names none (or `auto`): the
+   *  project's default tier in OpenAI's settings. */
+  projectTier: string;
+  received: Array<Record<string, unknown>>;
+  close(): Promise<void>;
+}
+
+async function startProvider(): Promise<Provider> {
+  const state: Provider = {
+    url: '',
+    input: 10,
+    projectTier: 'default',
+    received: [],
+    close: async () => undefined,
+  };
+  const server = http.createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const b = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
+    state.received.push(b);
+    const send = (v: unknown) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(v));
+    };
+    const path = (req.url ?? '/').split('?')[0];
+    const model = String(b.model);
+    if (path === '/v1/messages') {
+      // The Messages API reports the speed and region it served at in `usage`.
+      const usage: Record<string, unknown> = { input_tokens: state.input, output_tokens: b.max_tokens };
+      if (b.speed === 'fast') usage.speed = 'fast';
+      if (typeof b.inference_geo === 'string') usage.inference_geo = b.inference_geo;
+      return send({
+        id: 'msg_x',
+        type: 'message',
+        role: 'assistant',
+        model,
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'max_tokens',
+        stop_sequence: null,
+        usage,
+      });
+    }
+    // OpenAI: a request that names no tier, or `auto`, is served at the project's default tier,
+    // and the answer says which tier that was.
+    const asked =
+      typeof b.service_tier === 'string' && b.service_tier !== 'auto' ? b.service_tier : undefined;
+    const tier = asked ?? state.projectTier;
+    if (path === '/v1/chat/completions') {
+      const out = Number(b.max_completion_tokens ?? b.max_tokens);
+      return send({
+        id: 'chatcmpl-x',
+        object: 'chat.completion',
+        created: 1,
+        model,
+        service_tier: tier,
+        choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'length' }],
+        usage: { prompt_tokens: state.input, completion_tokens: out, total_tokens: state.input + out },
+      });
+    }
+    if (path === '/v1/responses') {
+      const out = Number(b.max_output_tokens);
+      return send({
+        id: 'resp_x',
+        object: 'response',
+        created_at: 1,
+        status: 'incomplete',
+        model,
+        service_tier: tier,
+        output: [
+          {
+            type: 'message',
+            id: 'msg_x',
+            status: 'incomplete',
+            role: 'assistant',
+            content: [{ type: 'output_text', text: 'ok', annotations: [] }],
+          },
+        ],
+        usage: {
+          input_tokens: state.input,
+          input_tokens_details: { cached_tokens: 0 },
+          output_tokens: out,
+          output_tokens_details: { reasoning_tokens: 0 },
+          total_tokens: state.input + out,
+        },
+      });
+    }
+    res.writeHead(404).end();
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  state.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  state.close = () => new Promise<void>((r) => server.close(() => r()));
+  return state;
+}
+
+let h: Harness;
+let up: Provider;
+beforeAll(async () => {
+  h = await startHarness();
+  up = await startProvider();
+  // A key is bound to its provider's base URL, so it is given again after the repoint.
+  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${up.url}/v1` } });
+  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: up.url } });
+  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+});
+afterAll(async () => {
+  await h.close();
+  await up.close();
+});
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+async function post(token: string, path: string, body: unknown) {
+  const res = await fetch(`${h.core.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'content-type': 'application/json',
+      'anthropic-version': '2023-06-01',
+    },
+    body: JSON.stringify(body),
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+describe('a tier the request asks for is reserved at its price', () => {
+  it('Anthropic fast mode (speed: "fast", 6×) on a $1/day budget', async () => {
+    const token = await h.tool('fast-mode', { dailyUsd: 1 });
+    // "hi" is 7 input tokens as Claude counts it (Shimmy's estimate, 8, is above it).
+    up.input = 7;
+    // At the standard price, 32,000 output tokens cost 32,000 × $25/1M = $0.80: under $1, so the
+    // request goes out uncapped. Fast mode bills them at $150/1M: 7 × 30e-6 + 32,000 × 150e-6 =
+    // $4.80021, 4.8× the budget. Reserved at the fast price, it is capped to
+    // floor((1 − 8 × 30e-6) / 150e-6) = 6,665 tokens: 7 × 30e-6 + 6,665 × 150e-6 = $0.99996.
+    const res = await post(token, '/v1/messages', {
+      model: 'claude-opus-4-6',
+      max_tokens: 32_000,
+      speed: 'fast',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('fast-mode')).toBeGreaterThan(0);
+    expect(await spentBy('fast-mode')).toBeLessThanOrEqual(1);
+  });
+
+  it('Anthropic US-only inference (inference_geo: "us", 1.1×) on a $0.85/day budget', async () => {
+    const token = await h.tool('us-geo', { dailyUsd: 0.85 });
+    up.input = 7;
+    // Standard: 7 × 5e-6 + 32,000 × 25e-6 = $0.800035, fits $0.85 uncapped. Billed at 1.1×:
+    // $0.8800385, over the budget.
+    const res = await post(token, '/v1/messages', {
+      model: 'claude-opus-4-6',
+      max_tokens: 32_000,
+      inference_geo: 'us',
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('us-geo')).toBeGreaterThan(0);
+    expect(await spentBy('us-geo')).toBeLessThanOrEqual(0.85);
+  });
+});
