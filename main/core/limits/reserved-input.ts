@@ -2,7 +2,8 @@
 // written to the cache, which costs more than reading it plainly (Anthropic: 1.25× for 5 minutes,
 // 2× for 1 hour). Anthropic writes only where the request puts `cache_control`; other providers
 // cache on their own, so there the write rate is assumed whenever the price has one above input.
-// An OpenAI `service_tier` the request names (priority ≈ 2×) is priced as well.
+// A tier the request names is priced as well: OpenAI `service_tier` (priority ≈ 2×), Anthropic
+// fast mode (`speed: "fast"`, 6×) and US-only inference (`inference_geo: "us"`, 1.1×).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import type { CostOf } from './output-cap.js';
 
@@ -53,8 +54,8 @@ export function reservedInput(
   if (ask.writes) base.push({ ...plain, cacheWriteTokens: inputTokens });
   if (ask.oneHour) base.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
   // A tier the request asks for is priced too (the dearer of it and the standard price is kept).
-  const tier = family === 'openai' ? requestedTier(body) : undefined;
-  const candidates = tier ? [...base, ...base.map((u) => ({ ...u, serviceTier: tier }))] : base;
+  const tier = requestedTier(family, body);
+  const candidates = tier ? [...base, ...base.map((u) => ({ ...u, ...tier }))] : base;
   let best: { usage: Usage; usd: number } | null = null;
   for (const usage of candidates) {
     // A dimension the price lacks (e.g. no 1-hour write price) cannot be how it is billed.
@@ -64,9 +65,22 @@ export function reservedInput(
   return best;
 }
 
-/** OpenAI `service_tier: "priority"` (about 2× the standard price), `"flex"` or `"scale"`. */
-function requestedTier(body: unknown): string | undefined {
-  const tier =
-    typeof body === 'object' && body !== null ? (body as { service_tier?: unknown }).service_tier : undefined;
-  return tier === 'priority' || tier === 'flex' || tier === 'scale' ? tier : undefined;
+/** The tier and region the request asks to be served at, as the answer will report them
+ *  (meter/anthropic-usage.ts reads `speed: "fast"` as the tier `fast`). */
+function requestedTier(
+  family: ApiFamily,
+  body: unknown,
+): Pick<Usage, 'serviceTier' | 'inferenceGeo'> | undefined {
+  if (typeof body !== 'object' || body === null) return undefined;
+  const b = body as { service_tier?: unknown; speed?: unknown; inference_geo?: unknown };
+  if (family === 'openai') {
+    // OpenAI `service_tier: "priority"` (about 2× the standard price), `"flex"` or `"scale"`.
+    const tier = b.service_tier;
+    return tier === 'priority' || tier === 'flex' || tier === 'scale' ? { serviceTier: tier } : undefined;
+  }
+  if (family !== 'anthropic') return undefined;
+  const asked: Pick<Usage, 'serviceTier' | 'inferenceGeo'> = {};
+  if (b.speed === 'fast') asked.serviceTier = 'fast';
+  if (typeof b.inference_geo === 'string') asked.inferenceGeo = b.inference_geo;
+  return asked.serviceTier !== undefined || asked.inferenceGeo !== undefined ? asked : undefined;
 }
