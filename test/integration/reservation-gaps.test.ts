@@ -22,6 +22,8 @@ interface Provider {
   /** Chat/Responses: the tier the provider serves a request at that names none (or `auto`): the
    *  project's default tier in OpenAI's settings. */
   projectTier: string;
+  /** Responses: tokens of the stored conversation a `previous_response_id` continues. */
+  stored: number;
   received: Array<Record<string, unknown>>;
   close(): Promise<void>;
 }
@@ -31,6 +33,7 @@ async function startProvider(): Promise<Provider> {
     url: '',
     input: 10,
     projectTier: 'default',
+    stored: 0,
     received: [],
     close: async () => undefined,
   };
@@ -48,6 +51,11 @@ async function startProvider(): Promise<Provider> {
     if (path === '/v1/messages') {
       // The Messages API reports the speed and region it served at in `usage`.
       const usage: Record<string, unknown> = { input_tokens: state.input, output_tokens: b.max_tokens };
+      // The server-side web search tool runs up to its `max_uses` searches, each billed apart.
+      const search = Array.isArray(b.tools)
+        ? (b.tools as Array<Record<string, unknown>>).find((t) => String(t.type).startsWith('web_search_'))
+        : undefined;
+      if (search) usage.server_tool_use = { web_search_requests: Number(search.max_uses) };
       if (b.speed === 'fast') usage.speed = 'fast';
       if (typeof b.inference_geo === 'string') usage.inference_geo = b.inference_geo;
       return send({
@@ -80,6 +88,8 @@ async function startProvider(): Promise<Provider> {
     }
     if (path === '/v1/responses') {
       const out = Number(b.max_output_tokens);
+      // The input of a response that continues another is that one's input and output too.
+      const input = state.input + (typeof b.previous_response_id === 'string' ? state.stored : 0);
       return send({
         id: 'resp_x',
         object: 'response',
@@ -97,11 +107,11 @@ async function startProvider(): Promise<Provider> {
           },
         ],
         usage: {
-          input_tokens: state.input,
+          input_tokens: input,
           input_tokens_details: { cached_tokens: 0 },
           output_tokens: out,
           output_tokens_details: { reasoning_tokens: 0 },
-          total_tokens: state.input + out,
+          total_tokens: input + out,
         },
       });
     }
@@ -180,5 +190,70 @@ describe('a tier the request asks for is reserved at its price', () => {
     expect(res.status).toBe(200);
     await expect.poll(() => spentBy('us-geo')).toBeGreaterThan(0);
     expect(await spentBy('us-geo')).toBeLessThanOrEqual(0.85);
+  });
+});
+
+describe('a tier the request does not name', () => {
+  it("OpenAI serves a request without service_tier at the project's default tier (priority, 2×)", async () => {
+    // OpenAI: service_tier defaults to "auto", "processed with the service tier configured in the
+    // Project settings" (platform.openai.com/docs/api-reference/chat/create, read 2026-11-29); the
+    // answer's service_tier says "priority" for a project set to Priority processing.
+    const token = await h.tool('project-priority', { dailyUsd: 0.1 });
+    up.input = 8;
+    up.projectTier = 'priority';
+    // Standard: 8 × 1.25e-6 + 8,000 × 10e-6 = $0.08001, fits $0.10 uncapped. Billed at priority,
+    // 8 × 2.5e-6 + 8,000 × 20e-6 = $0.16002.
+    const res = await post(token, '/v1/chat/completions', {
+      model: 'gpt-5',
+      max_completion_tokens: 8000,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    up.projectTier = 'default';
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('project-priority')).toBeGreaterThan(0);
+    expect(await spentBy('project-priority')).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('input the body does not carry', () => {
+  it('a Responses request that continues a stored response (previous_response_id)', async () => {
+    // The request is "hi" and 1,000 output tokens: 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001, well
+    // inside $0.10. The response it continues holds 200,000 tokens of conversation, billed as
+    // input ("previous input tokens in the chain are billed as input tokens",
+    // platform.openai.com/docs/guides/conversation-state, read 2026-11-29):
+    // 200,008 × 1.25e-6 + 1,000 × 10e-6 = $0.25001 + $0.01 = $0.26001.
+    const token = await h.tool('continues', { dailyUsd: 0.1 });
+    up.input = 8;
+    up.stored = 200_000;
+    const res = await post(token, '/v1/responses', {
+      model: 'gpt-5',
+      max_output_tokens: 1000,
+      previous_response_id: 'resp_earlier',
+      input: 'hi',
+    });
+    up.stored = 0;
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('continues')).toBeGreaterThan(0);
+    expect(await spentBy('continues')).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('per-call fees of server tools', () => {
+  it('Anthropic web search ($10 per 1,000 searches) on a $0.05/day budget', async () => {
+    // claude-sonnet-4-5: $3 in / $15 out per 1M; web search $10 per 1,000 searches
+    // (https://docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool, read 2026-11-29).
+    // Tokens: 7 × 3e-6 + 1,024 × 15e-6 = $0.015381, inside $0.05. With its 10 searches:
+    // + 10 × $0.01 = $0.115381.
+    const token = await h.tool('web-search', { dailyUsd: 0.05 });
+    up.input = 7;
+    const res = await post(token, '/v1/messages', {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 10 }],
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('web-search')).toBeGreaterThan(0);
+    expect(await spentBy('web-search')).toBeLessThanOrEqual(0.05);
   });
 });
