@@ -83,7 +83,15 @@ async function startProvider(): Promise<Provider> {
         model,
         service_tier: tier,
         choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'length' }],
-        usage: { prompt_tokens: state.input, completion_tokens: out, total_tokens: state.input + out },
+        usage: {
+          prompt_tokens: state.input,
+          completion_tokens: out,
+          total_tokens: state.input + out,
+          // A spoken answer: all but a 100-token transcript is audio.
+          ...(Array.isArray(b.modalities) && b.modalities.includes('audio')
+            ? { completion_tokens_details: { audio_tokens: out - 100, reasoning_tokens: 0 } }
+            : {}),
+        },
       });
     }
     if (path === '/v1/responses') {
@@ -255,5 +263,27 @@ describe('per-call fees of server tools', () => {
     expect(res.status).toBe(200);
     await expect.poll(() => spentBy('web-search')).toBeGreaterThan(0);
     expect(await spentBy('web-search')).toBeLessThanOrEqual(0.05);
+  });
+});
+
+describe('output the request asks for in a dearer modality', () => {
+  it('an OpenAI chat answer in audio (modalities: ["text", "audio"]) on a $0.10/day budget', async () => {
+    // gpt-audio: text $2.50 in / $10 out, audio $32 in / $64 out per 1M (the bundled
+    // @pydantic/genai-prices entry; platform.openai.com/docs/models/gpt-audio, read 2026-11-29).
+    // At the text price 8,000 output tokens cost 8 × 2.5e-6 + 8,000 × 10e-6 = $0.08002: under
+    // $0.10, uncapped. Spoken, 7,900 of them are audio: 8 × 2.5e-6 + 100 × 10e-6 + 7,900 × 64e-6
+    // = $0.00002 + $0.001 + $0.5056 = $0.50662.
+    const token = await h.tool('spoken', { dailyUsd: 0.1 });
+    up.input = 8;
+    const res = await post(token, '/v1/chat/completions', {
+      model: 'gpt-audio',
+      modalities: ['text', 'audio'],
+      audio: { voice: 'alloy', format: 'wav' },
+      max_completion_tokens: 8000,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('spoken')).toBeGreaterThan(0);
+    expect(await spentBy('spoken')).toBeLessThanOrEqual(0.1);
   });
 });
