@@ -74,8 +74,15 @@ async function startProvider(): Promise<Provider> {
     const asked =
       typeof b.service_tier === 'string' && b.service_tier !== 'auto' ? b.service_tier : undefined;
     const tier = asked ?? state.projectTier;
-    if (path === '/v1/chat/completions') {
-      const out = Number(b.max_completion_tokens ?? b.max_tokens);
+    if (path === '/v1/chat/completions' || path === '/deepseek/v1/chat/completions') {
+      // DeepSeek's chat API knows only `max_tokens` (default 4,096; api-docs.deepseek.com, "Create
+      // Chat Completion"): an OpenAI-only field such as max_completion_tokens is ignored.
+      const out =
+        path === '/deepseek/v1/chat/completions'
+          ? typeof b.max_tokens === 'number'
+            ? b.max_tokens
+            : 4096
+          : Number(b.max_completion_tokens ?? b.max_tokens);
       return send({
         id: 'chatcmpl-x',
         object: 'chat.completion',
@@ -141,6 +148,10 @@ beforeAll(async () => {
   await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
   await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: up.url } });
   await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+  await h.admin.call('addProvider', {
+    body: { name: 'deepseek', kind: 'openai', baseUrl: `${up.url}/deepseek/v1`, priceProvider: 'deepseek' },
+  });
+  await h.admin.call('putKey', { body: { provider: 'deepseek', key: 'sk-test-deepseek-key-3333ABCD' } });
 });
 afterAll(async () => {
   await h.close();
@@ -285,5 +296,26 @@ describe('output the request asks for in a dearer modality', () => {
     expect(res.status).toBe(200);
     await expect.poll(() => spentBy('spoken')).toBeGreaterThan(0);
     expect(await spentBy('spoken')).toBeLessThanOrEqual(0.1);
+  });
+});
+
+describe('an output limit the provider does not read', () => {
+  // deepseek-chat: $0.27 in / $1.10 out per 1M (the bundled @pydantic/genai-prices entry for
+  // provider deepseek, used through the provider's priceProvider).
+  it('max_completion_tokens: 100 beside max_tokens: 8,000, to a provider that reads max_tokens', async () => {
+    // Admit reads max_completion_tokens first: 100 output tokens, $0.00011 + input, well inside
+    // $0.005. DeepSeek reads max_tokens and writes 8,000: 8 × 0.27e-6 + 8,000 × 1.1e-6 =
+    // $0.00880216, 1.76× the budget.
+    const token = await h.tool('two-limits', { dailyUsd: 0.005 });
+    up.input = 8;
+    const res = await post(token, '/v1/chat/completions', {
+      model: 'deepseek/deepseek-chat',
+      max_completion_tokens: 100,
+      max_tokens: 8000,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('two-limits')).toBeGreaterThan(0);
+    expect(await spentBy('two-limits')).toBeLessThanOrEqual(0.005);
   });
 });
