@@ -10,6 +10,12 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 const positiveInt = (x: unknown): number | undefined =>
   typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
 
+const largerLimit = (a: unknown, b: unknown): number | undefined => {
+  const x = positiveInt(a);
+  const y = positiveInt(b);
+  return x === undefined ? y : y === undefined ? x : Math.max(x, y);
+};
+
 /** Anthropic: the smallest thinking budget the API accepts. */
 export const MIN_THINKING_BUDGET = 1024;
 
@@ -44,8 +50,9 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
     case 'chat':
     case 'completions':
       return {
-        // Both may be present; the lower one binds, but the API rejects that combination anyway.
-        requested: positiveInt(body.max_completion_tokens) ?? positiveInt(body.max_tokens),
+        // OpenAI rejects both at once, but OpenAI-compatible servers read one or the other
+        // (DeepSeek only max_tokens): with both, the larger is what the answer may use.
+        requested: largerLimit(body.max_completion_tokens, body.max_tokens),
         choices: Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1),
       };
     default:
@@ -86,6 +93,9 @@ export function outputLimitMembers(
     case 'messages':
       return anthropicLimit(body, limit);
     case 'chat': {
+      // Both named: both lowered, whichever one the server reads.
+      if ('max_completion_tokens' in body && 'max_tokens' in body)
+        return { max_completion_tokens: limit, max_tokens: limit };
       const name = model.toLowerCase().replace(/^.*\//, '');
       const key =
         'max_completion_tokens' in body || (!('max_tokens' in body) && OPENAI_REASONING.test(name))
