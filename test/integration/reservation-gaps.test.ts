@@ -318,4 +318,19 @@ describe('an output limit the provider does not read', () => {
     await expect.poll(() => spentBy('two-limits')).toBeGreaterThan(0);
     expect(await spentBy('two-limits')).toBeLessThanOrEqual(0.005);
   });
+
+  it('max_completion_tokens alone (what the OpenAI SDK documents), to a provider that reads max_tokens', async () => {
+    // Admit reserves 100 output tokens; DeepSeek ignores the field and writes up to its default
+    // 4,096: 8 × 0.27e-6 + 4,096 × 1.1e-6 = $0.00450776 on a $0.002 budget.
+    const token = await h.tool('completion-limit-only', { dailyUsd: 0.002 });
+    up.input = 8;
+    const res = await post(token, '/v1/chat/completions', {
+      model: 'deepseek/deepseek-chat',
+      max_completion_tokens: 100,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(res.status).toBe(200);
+    await expect.poll(() => spentBy('completion-limit-only')).toBeGreaterThan(0);
+    expect(await spentBy('completion-limit-only')).toBeLessThanOrEqual(0.002);
+  });
 });
