@@ -22,6 +22,8 @@ interface Provider {
   /** Chat/Responses: the tier the provider serves a request at that names none (or `auto`): the
    *  project's default tier in OpenAI's settings. */
   projectTier: string;
+  /** Messages: the service_tier the answers report (Anthropic Priority Tier: "priority"). */
+  anthropicTier?: string;
   /** Responses: tokens of the stored conversation a `previous_response_id` continues. */
   stored: number;
   received: Array<Record<string, unknown>>;
@@ -57,6 +59,9 @@ async function startProvider(): Promise<Provider> {
         : undefined;
       if (search) usage.server_tool_use = { web_search_requests: Number(search.max_uses) };
       if (b.speed === 'fast') usage.speed = 'fast';
+      // An organisation with Priority Tier capacity is served there under service_tier "auto"
+      // (the default), and the usage says so.
+      if (state.anthropicTier) usage.service_tier = state.anthropicTier;
       if (typeof b.inference_geo === 'string') usage.inference_geo = b.inference_geo;
       return send({
         id: 'msg_x',
@@ -332,5 +337,55 @@ describe('an output limit the provider does not read', () => {
     expect(res.status).toBe(200);
     await expect.poll(() => spentBy('completion-limit-only')).toBeGreaterThan(0);
     expect(await spentBy('completion-limit-only')).toBeLessThanOrEqual(0.002);
+  });
+});
+
+describe('an answer Shimmy cannot price, admitted under a USD budget', () => {
+  // Admit priced these requests (text rates, standard tier), so they passed the unpriced-model
+  // check; their answers name a dimension or tier the price has no rate for, so the ledger records
+  // them unpriced (costUsd null), and a budget counts null as $0: the next request is admitted as
+  // if nothing had been spent. Each of these answers costs real money.
+  it('spoken answers of gpt-4o-audio-preview (no audio price in the catalog) on a $0.05/day budget', async () => {
+    // gpt-4o-audio-preview: $2.50 / $10 text, $40 / $80 audio per 1M (platform.openai.com/docs/pricing
+    // as listed in 2025; not re-read here, no internet; the bundled catalog entry has the text
+    // rates only). One answer of 1,000 tokens, 900 of them audio: 8 × 2.5e-6 + 100 × 10e-6 +
+    // 900 × 80e-6 = $0.07302, more than the whole budget; each is reserved at the text price
+    // (8 × 2.5e-6 + 1,000 × 10e-6 = $0.01002), so the first goes out, and after its answer
+    // nothing is left for a second.
+    const token = await h.tool('spoken-unpriced', { dailyUsd: 0.05 });
+    up.input = 8;
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const res = await post(token, '/v1/chat/completions', {
+        model: 'gpt-4o-audio-preview',
+        modalities: ['text', 'audio'],
+        audio: { voice: 'alloy', format: 'wav' },
+        max_completion_tokens: 1000,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      statuses.push(res.status);
+    }
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
+  });
+
+  it('Claude answers served at Anthropic Priority Tier (no published per-token price) on a $0.05/day budget', async () => {
+    // claude-sonnet-4-5 $3 / $15 per 1M: 1,024 output tokens reserve 7 × 3e-6 + 1,024 × 15e-6 =
+    // $0.015381, so a $0.05 budget has room for three at the standard rate. Priority Tier costs at
+    // least that (it is sold by commitment, https://docs.claude.com/en/api/service-tiers, read
+    // 2026-11-29); the answers record null and the budget never fills.
+    const token = await h.tool('priority-tier', { dailyUsd: 0.05 });
+    up.input = 7;
+    up.anthropicTier = 'priority';
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) {
+      const res = await post(token, '/v1/messages', {
+        model: 'claude-sonnet-4-5',
+        max_tokens: 1024,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      statuses.push(res.status);
+    }
+    up.anthropicTier = undefined;
+    expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(3);
   });
 });
