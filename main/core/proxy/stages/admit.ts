@@ -71,20 +71,34 @@ const generates = (endpoint: RecordDraft['endpoint']) =>
 /** The one pricing function the ledger uses, for a hypothetical usage of this request. With
  *  fallbacks, the dearest of the models that may serve it: the ledger prices the answer at the
  *  model that did, so a reservation sized for the routed model alone would not bound it. */
-function costFunction(price: PriceMatch | undefined, fallbacks: readonly PriceMatch[]): CostOf | undefined {
+function costFunction(
+  price: PriceMatch | undefined,
+  fallbacks: readonly PriceMatch[],
+  spoken: boolean,
+): CostOf | undefined {
   if (!price) return undefined;
-  if (fallbacks.length === 0) return (u: Usage) => priceUsage(price, u);
+  // A spoken answer's output may be all audio tokens, dearer than text ones: reserved as such,
+  // and a price with no audio output rate cannot price it (the answer would be unpriced).
+  const priceOf = spoken
+    ? (p: PriceMatch, u: Usage) => priceUsage(p, { ...u, outputAudioTokens: u.outputTokens })
+    : priceUsage;
+  if (spoken && priceOf(price, { ...ZERO_USAGE, outputTokens: 1 }) === null) return undefined;
+  if (fallbacks.length === 0) return (u: Usage) => priceOf(price, u);
   const all = [price, ...fallbacks];
   return (u: Usage) => {
     let dearest: number | null = null;
     for (const p of all) {
-      const usd = priceUsage(p, u);
+      const usd = priceOf(p, u);
       if (usd === null) return null;
       if (dearest === null || usd > dearest) dearest = usd;
     }
     return dearest;
   };
 }
+
+/** Chat Completions `modalities: ["text", "audio"]`: the answer is spoken. */
+const asksForAudio = (json: unknown) =>
+  isObject(json) && Array.isArray(json.modalities) && json.modalities.includes('audio');
 
 function imageLimit(json: unknown): { requested: number; choices: number } {
   const { perImage, images } = imageOutputTokens(json);
@@ -140,6 +154,7 @@ export async function admit(
     : costFunction(
         price,
         fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
+        endpoint === 'chat' && asksForAudio(json),
       );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
