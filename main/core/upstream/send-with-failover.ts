@@ -1,10 +1,13 @@
 // Tries a request on each attempt (key × provider chain) until one answers. Only failures that
 // happen before any byte reached the client are retried: 401/403 (the key is marked bad),
-// 429 and 5xx, and network errors. The last attempt's answer, good or bad, is what the client gets.
+// 429 and 5xx, and network errors — but not a request the provider held until the timeout: it
+// may bill that one, and a second copy would be billed too while only one is recorded. The last
+// attempt's answer, good or bad, is what the client gets.
 import type { KeyHealth } from './key-health.js';
 import {
   classifyUpstreamError,
   discardBody,
+  heldByProvider,
   type CancelSignal,
   type UpstreamClient,
   type UpstreamRequest,
@@ -54,7 +57,12 @@ export async function sendWithFailover<A extends Attempt>(opts: {
       // A different key of the same provider needs no pause; a rate limit or outage does.
       if (retryable(response.status)) await sleep(backoffMs(i, random), opts.signal);
     } catch (error) {
-      if (last || classifyUpstreamError(error) === 'aborted' || opts.signal.cancelled)
+      if (
+        last ||
+        classifyUpstreamError(error) === 'aborted' ||
+        opts.signal.cancelled ||
+        heldByProvider(error)
+      )
         return { ok: false, error, attempt, failed };
       failed.push(`${name} unreachable`);
       await sleep(backoffMs(i, random), opts.signal);

@@ -71,6 +71,12 @@ export function classifyUpstreamError(err: unknown): UpstreamFailure {
   return 'unreachable';
 }
 
+/** The provider held the request without answering until the timeout: it has it, may still be
+ *  working on it and may bill it. (A connect timeout never reached it.) */
+export function heldByProvider(err: unknown): boolean {
+  return err instanceof errors.HeadersTimeoutError;
+}
+
 /** A readable cause for error messages and logs: `ECONNREFUSED 127.0.0.1:9`, `headers timeout`. */
 export function describeUpstreamError(err: unknown): string {
   const e = err as { code?: string; message?: string; cause?: { code?: string; message?: string } };
