@@ -22,6 +22,8 @@ interface Provider {
   /** Chat/Responses: the tier the provider serves a request at that names none (or `auto`): the
    *  project's default tier in OpenAI's settings. */
   projectTier: string;
+  /** Transcriptions: the seconds of audio each answer reports. */
+  audioSeconds: number;
   /** Messages: the service_tier the answers report (Anthropic Priority Tier: "priority"). */
   anthropicTier?: string;
   /** Responses: tokens of the stored conversation a `previous_response_id` continues. */
@@ -36,19 +38,29 @@ async function startProvider(): Promise<Provider> {
     input: 10,
     projectTier: 'default',
     stored: 0,
+    audioSeconds: 60,
     received: [],
     close: async () => undefined,
   };
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/v1/audio/transcriptions') {
+      // whisper-1 reports the seconds of audio it transcribed (billed per minute). It answers
+      // after a moment, as a real transcription does: the requests are in flight together.
+      await new Promise((r) => setTimeout(r, 300));
+      res.writeHead(200, { 'content-type': 'application/json' });
+      return void res.end(
+        JSON.stringify({ text: 'hi', usage: { type: 'duration', seconds: state.audioSeconds } }),
+      );
+    }
     const b = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     state.received.push(b);
     const send = (v: unknown) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.end(JSON.stringify(v));
     };
-    const path = (req.url ?? '/').split('?')[0];
     const model = String(b.model);
     if (path === '/v1/messages') {
       // The Messages API reports the speed and region it served at in `usage`.
@@ -387,5 +399,37 @@ describe('an answer Shimmy cannot price, admitted under a USD budget', () => {
     }
     up.anthropicTier = undefined;
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('concurrent requests whose reservation is unpriced', () => {
+  it('20 whisper-1 transcriptions at once against a $0.03/day budget', async () => {
+    // whisper-1: $0.006 per minute ($0.36 per hour: the bundled @pydantic/genai-prices entry;
+    // openai.com/api/pricing). Each file is 60 s of audio (240,000 bytes at 32 kbit/s): $0.006, so
+    // $0.03 has room for five. Admit prices the request as 4,096 output tokens, which whisper-1 has
+    // no rate for: the worst case is null, and a null worst case only meets "spent < limit".
+    const token = await h.tool('transcriber', { dailyUsd: 0.03 });
+    up.audioSeconds = 60;
+    const send = async () => {
+      const form = new FormData();
+      form.set('model', 'whisper-1');
+      form.set('file', new Blob([new Uint8Array(240_000)], { type: 'audio/mpeg' }), 'speech.mp3');
+      const res = await fetch(`${h.core.url}/v1/audio/transcriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const statuses = await Promise.all(Array.from({ length: 20 }, send));
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => (await h.admin.call('listRequests', { query: { tool: 'transcriber' } })).records.length,
+      )
+      .toBe(20);
+    // 60 s × $0.36 / 3,600 s = $0.006 each.
+    expect(await spentBy('transcriber')).toBeLessThanOrEqual(0.03);
   });
 });
