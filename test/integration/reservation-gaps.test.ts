@@ -12,7 +12,13 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ANTHROPIC_TEST_KEY, OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import {
+  ANTHROPIC_TEST_KEY,
+  GEMINI_TEST_KEY,
+  OPENAI_TEST_KEY,
+  startHarness,
+  type Harness,
+} from '../support/harness.js';
 
 /** What the loopback provider bills: `input` tokens read, every answer written to its limit. */
 interface Provider {
@@ -62,6 +68,31 @@ async function startProvider(): Promise<Provider> {
       res.end(JSON.stringify(v));
     };
     const model = String(b.model);
+    const gemini = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(path ?? '');
+    if (gemini) {
+      // Gemini reports image output tokens apart (candidatesTokensDetails, modality IMAGE): an
+      // answer with images is all image tokens but a 130-token caption.
+      const config = (b.generationConfig ?? {}) as Record<string, unknown>;
+      const out = Number(config.maxOutputTokens);
+      const images = Array.isArray(config.responseModalities) && config.responseModalities.includes('IMAGE');
+      return send({
+        candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, index: 0, finishReason: 'STOP' }],
+        usageMetadata: {
+          promptTokenCount: state.input,
+          candidatesTokenCount: out,
+          totalTokenCount: state.input + out,
+          ...(images
+            ? {
+                candidatesTokensDetails: [
+                  { modality: 'IMAGE', tokenCount: out - 130 },
+                  { modality: 'TEXT', tokenCount: 130 },
+                ],
+              }
+            : {}),
+        },
+        modelVersion: gemini[1],
+      });
+    }
     if (path === '/v1/messages') {
       // The Messages API reports the speed and region it served at in `usage`.
       const usage: Record<string, unknown> = { input_tokens: state.input, output_tokens: b.max_tokens };
@@ -165,6 +196,8 @@ beforeAll(async () => {
   await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
   await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: up.url } });
   await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+  await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: up.url } });
+  await h.admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
   await h.admin.call('addProvider', {
     body: { name: 'deepseek', kind: 'openai', baseUrl: `${up.url}/deepseek/v1`, priceProvider: 'deepseek' },
   });
@@ -295,6 +328,28 @@ describe('per-call fees of server tools', () => {
 });
 
 describe('output the request asks for in a dearer modality', () => {
+  it('a Gemini answer with images (responseModalities IMAGE) on a $0.05/day budget', async () => {
+    // gemini-2.5-flash-image: $0.30 in, $2.50 text out, $30 image out per 1M (the bundled
+    // @pydantic/genai-prices entry; ai.google.dev/gemini-api/docs/pricing). At the text rate
+    // 4,000 output tokens cost 8 × 0.3e-6 + 4,000 × 2.5e-6 = $0.0100024: inside $0.05, uncapped.
+    // Three 1,290-token images and a caption: 8 × 0.3e-6 + 130 × 2.5e-6 + 3,870 × 30e-6 =
+    // $0.0000024 + $0.000325 + $0.1161 = $0.1164274.
+    const token = await h.tool('painter', { dailyUsd: 0.05 });
+    up.input = 8;
+    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
+        generationConfig: { maxOutputTokens: 4000, responseModalities: ['TEXT', 'IMAGE'] },
+      }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    await expect.poll(() => spentBy('painter')).toBeGreaterThan(0);
+    expect(await spentBy('painter')).toBeLessThanOrEqual(0.05);
+  });
+
   it('an OpenAI chat answer in audio (modalities: ["text", "audio"]) on a $0.10/day budget', async () => {
     // gpt-audio: text $2.50 in / $10 out, audio $32 in / $64 out per 1M (the bundled
     // @pydantic/genai-prices entry; platform.openai.com/docs/models/gpt-audio, read 2026-11-29).
