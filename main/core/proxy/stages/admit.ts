@@ -74,15 +74,25 @@ const generates = (endpoint: RecordDraft['endpoint']) =>
 function costFunction(
   price: PriceMatch | undefined,
   fallbacks: readonly PriceMatch[],
-  spoken: boolean,
+  dearer: readonly OutputModality[],
 ): CostOf | undefined {
   if (!price) return undefined;
-  // A spoken answer's output may be all audio tokens, dearer than text ones: reserved as such,
-  // and a price with no audio output rate cannot price it (the answer would be unpriced).
-  const priceOf = spoken
-    ? (p: PriceMatch, u: Usage) => priceUsage(p, { ...u, outputAudioTokens: u.outputTokens })
-    : priceUsage;
-  if (spoken && priceOf(price, { ...ZERO_USAGE, outputTokens: 1 }) === null) return undefined;
+  // An answer in audio or images may be all audio or image tokens, dearer than text ones: its
+  // output is reserved at the dearest of them, and a price with no audio output rate cannot price
+  // it (the answer would be unpriced).
+  const priceOf =
+    dearer.length === 0
+      ? priceUsage
+      : (p: PriceMatch, u: Usage) => {
+          let dearest = priceUsage(p, u);
+          for (const m of dearer) {
+            const usd = priceUsage(p, outputAs(m, u));
+            if (usd === null || dearest === null) return null;
+            if (usd > dearest) dearest = usd;
+          }
+          return dearest;
+        };
+  if (dearer.length > 0 && priceOf(price, { ...ZERO_USAGE, outputTokens: 1 }) === null) return undefined;
   if (fallbacks.length === 0) return (u: Usage) => priceOf(price, u);
   const all = [price, ...fallbacks];
   return (u: Usage) => {
@@ -96,9 +106,25 @@ function costFunction(
   };
 }
 
-/** Chat Completions `modalities: ["text", "audio"]`: the answer is spoken. */
-const asksForAudio = (json: unknown) =>
-  isObject(json) && Array.isArray(json.modalities) && json.modalities.includes('audio');
+type OutputModality = 'audio' | 'image';
+
+/** The output modalities dearer than text a request asks for: Chat Completions `modalities:
+ *  ["text", "audio"]`, Gemini `generationConfig.responseModalities` with AUDIO or IMAGE. */
+function dearerOutput(endpoint: RecordDraft['endpoint'], json: unknown): OutputModality[] {
+  if (!isObject(json)) return [];
+  let asked: unknown;
+  if (endpoint === 'chat') asked = json.modalities;
+  else if (endpoint === 'generate_content') {
+    const g = isObject(json.generationConfig) ? json.generationConfig : json.generation_config;
+    asked = isObject(g) ? (g.responseModalities ?? g.response_modalities) : undefined;
+  }
+  if (!Array.isArray(asked)) return [];
+  const names = asked.map((m) => String(m).toLowerCase());
+  return (['audio', 'image'] as const).filter((m) => names.includes(m));
+}
+
+const outputAs = (m: OutputModality, u: Usage): Usage =>
+  m === 'audio' ? { ...u, outputAudioTokens: u.outputTokens } : { ...u, outputImageTokens: u.outputTokens };
 
 function imageLimit(json: unknown): { requested: number; choices: number } {
   const { perImage, images } = imageOutputTokens(json);
@@ -154,7 +180,7 @@ export async function admit(
     : costFunction(
         price,
         fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
-        endpoint === 'chat' && asksForAudio(json),
+        dearerOutput(endpoint, json),
       );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
