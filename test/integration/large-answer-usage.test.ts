@@ -19,6 +19,39 @@ beforeAll(async () => {
   provider = http.createServer(async (req, res) => {
     for await (const _ of req);
     res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url === '/v1/responses')
+      return void res.end(
+        JSON.stringify({
+          id: 'resp_x',
+          object: 'response',
+          created_at: 1,
+          status: 'completed',
+          model: 'gpt-5',
+          output: [
+            ...[1, 2, 3].map((i) => ({
+              type: 'web_search_call',
+              id: `ws_${i}`,
+              status: 'completed',
+              action: { type: 'search', query: 'q' },
+            })),
+            {
+              type: 'message',
+              id: 'msg_x',
+              status: 'completed',
+              role: 'assistant',
+              content: [{ type: 'output_text', text: 'x'.repeat(textLength), annotations: [] }],
+            },
+          ],
+          service_tier: 'default',
+          usage: {
+            input_tokens: 8,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: 1000,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: 1008,
+          },
+        }),
+      );
     // The member order OpenAI sends: usage, then service_tier and system_fingerprint.
     res.end(
       JSON.stringify({
@@ -50,16 +83,16 @@ afterAll(async () => {
   await new Promise<void>((r) => provider.close(() => r()));
 });
 
-async function chargedFor(tool: string): Promise<number | null> {
+async function chargedFor(tool: string, path = '/v1/chat/completions'): Promise<number | null> {
   const token = await h.tool(tool);
-  const res = await fetch(`${h.core.url}/v1/chat/completions`, {
+  const body =
+    path === '/v1/responses'
+      ? { model: 'gpt-5', tools: [{ type: 'web_search' }], input: 'hi' }
+      : { model: 'gpt-5', service_tier: 'priority', messages: [{ role: 'user', content: 'hi' }] };
+  const res = await fetch(`${h.core.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'priority',
-      messages: [{ role: 'user', content: 'hi' }],
-    }),
+    body: JSON.stringify(body),
   });
   expect(res.status).toBe(200);
   await res.arrayBuffer();
@@ -79,4 +112,18 @@ it('a small answer served at priority is charged the priority price', async () =
 it('a 9 MB answer served at priority is charged the priority price too', async () => {
   textLength = 9 * 1024 * 1024;
   expect(await chargedFor('big-answer')).toBeCloseTo(PRIORITY_USD, 10);
+});
+
+// Web search $10 per 1,000 calls (the bundled catalog's gpt-5 entry, web_searches_kcount 10;
+// openai.com/api/pricing): 3 × $0.01 + 8 × 1.25e-6 + 1,000 × 10e-6 = $0.03 + $0.01001 = $0.04001.
+const SEARCHED_USD = 0.04001;
+
+it('a small Responses answer is charged its web searches', async () => {
+  textLength = 10;
+  expect(await chargedFor('small-search', '/v1/responses')).toBeCloseTo(SEARCHED_USD, 10);
+});
+
+it('a 9 MB Responses answer is charged its web searches too', async () => {
+  textLength = 9 * 1024 * 1024;
+  expect(await chargedFor('big-search', '/v1/responses')).toBeCloseTo(SEARCHED_USD, 10);
 });
