@@ -2,7 +2,10 @@
 // Up to FULL_PARSE_MAX_BYTES the body is kept whole and JSON.parse'd. Past that (huge embedding
 // lists, mostly) only the first HEAD_BYTES and the last TAIL_BYTES are kept: every provider puts
 // `usage` at the end of the body, so the last `"usage":{…}` object in the tail is parsed, and
-// `model` is taken from the head (chat, messages) or the tail (embeddings).
+// `model` is taken from the head (chat, messages) or the tail (embeddings). What readers price
+// besides usage comes along: the top-level `service_tier` (after usage in a chat answer, after the
+// output in a Responses one) and the Responses `web_search_call` items, counted as the body
+// passes (they sit in the middle, where big base64 outputs are).
 
 export const FULL_PARSE_MAX_BYTES = 8 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
@@ -19,6 +22,15 @@ export function createBodyCapture(): BodyCapture {
   let size = 0;
   let head: Buffer | undefined;
   let tail: Buffer | undefined;
+  let searches = 0;
+  /** The end of what was scanned, so an item split across chunks is still seen once. */
+  let carry = '';
+  const scan = (text: string) => {
+    const joined = carry + text;
+    // A match that lies wholly in the carry was counted with the chunk before.
+    searches += countEndingAfter(joined, WEB_SEARCH_ITEM, carry.length);
+    carry = joined.slice(-SCAN_OVERLAP);
+  };
 
   return {
     push(chunk) {
@@ -30,8 +42,10 @@ export function createBodyCapture(): BodyCapture {
         chunks = [];
         head = Buffer.from(all.subarray(0, HEAD_BYTES));
         tail = Buffer.from(all.subarray(-TAIL_BYTES));
+        scan(all.toString('latin1'));
         return;
       }
+      scan(chunk.toString('latin1'));
       const joined = tail ? Buffer.concat([tail, chunk]) : chunk;
       tail = joined.length > TAIL_BYTES ? Buffer.from(joined.subarray(-TAIL_BYTES)) : joined;
     },
@@ -49,7 +63,16 @@ export function createBodyCapture(): BodyCapture {
       const usage = lastObjectAfterKey(tailText, 'usage');
       const model = stringAfterKey(head.toString('utf8')) ?? stringAfterKey(tailText);
       const headText = head.toString('utf8');
-      return { model, usage, object: firstString(headText, 'object'), type: firstString(headText, 'type') };
+      const stand: Record<string, unknown> = {
+        model,
+        usage,
+        object: firstString(headText, 'object'),
+        type: firstString(headText, 'type'),
+      };
+      const tier = lastString(tailText, 'service_tier') ?? firstString(headText, 'service_tier');
+      if (tier !== undefined) stand.service_tier = tier;
+      if (searches > 0) stand.output = Array.from({ length: searches }, () => ({ type: 'web_search_call' }));
+      return stand;
     },
   };
 }
@@ -58,6 +81,25 @@ export function createBodyCapture(): BodyCapture {
  *  dispatch on it still work. */
 function firstString(headText: string, key: string): string | undefined {
   return new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*)"`).exec(headText)?.[1];
+}
+
+/** The last `"key":"value"` in the tail (a top-level member after the big part). */
+function lastString(text: string, key: string): string | undefined {
+  const re = new RegExp(`"${key}"\\s*:\\s*"([^"\\\\]*)"`, 'g');
+  let last: string | undefined;
+  for (let m = re.exec(text); m; m = re.exec(text)) last = m[1];
+  return last;
+}
+
+/** An output item of a web search (a quote inside a string is escaped, so text cannot spell it). */
+const WEB_SEARCH_ITEM = /"type"\s*:\s*"web_search_call"/g;
+const SCAN_OVERLAP = 64;
+
+function countEndingAfter(text: string, re: RegExp, from: number): number {
+  re.lastIndex = 0;
+  let n = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) if (m.index + m[0].length > from) n++;
+  return n;
 }
 
 function stringAfterKey(text: string): string | undefined {

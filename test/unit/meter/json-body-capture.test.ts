@@ -1,0 +1,50 @@
+// A body over FULL_PARSE_MAX_BYTES is read from its ends: what lies between them and is priced
+// (Responses web_search_call items) is counted as the chunks pass, once each, wherever a chunk
+// boundary cuts it.
+import { describe, expect, it } from 'vitest';
+import { createBodyCapture, FULL_PARSE_MAX_BYTES } from '../../../main/core/meter/json-body-capture.js';
+
+function bigResponse(searches: number): Buffer {
+  const items = Array.from({ length: searches }, (_, i) => ({ type: 'web_search_call', id: `ws_${i}` }));
+  const filler = {
+    type: 'message',
+    content: [{ type: 'output_text', text: 'x'.repeat(FULL_PARSE_MAX_BYTES) }],
+  };
+  return Buffer.from(
+    JSON.stringify({
+      object: 'response',
+      model: 'gpt-5',
+      output: [filler, ...items, filler],
+      service_tier: 'priority',
+      usage: { input_tokens: 1, output_tokens: 2 },
+    }),
+  );
+}
+
+describe('a body over FULL_PARSE_MAX_BYTES', () => {
+  for (const size of [4096, 65_536]) {
+    it(`counts each web search once in ${size}-byte chunks`, () => {
+      const body = bigResponse(5);
+      const capture = createBodyCapture();
+      for (let i = 0; i < body.length; i += size) capture.push(body.subarray(i, i + size));
+      const stand = capture.finish() as { output: unknown[]; service_tier: string; usage: unknown };
+      expect(stand.output).toHaveLength(5);
+      expect(stand.service_tier).toBe('priority');
+      expect(stand.usage).toEqual({ input_tokens: 1, output_tokens: 2 });
+    });
+  }
+
+  it('counts a web search cut in two by a chunk boundary once', () => {
+    const body = bigResponse(3);
+    const marker = Buffer.from('"type":"web_search_call"');
+    const cuts: number[] = [];
+    for (let at = body.indexOf(marker); at >= 0; at = body.indexOf(marker, at + 1)) cuts.push(at + 10);
+    const capture = createBodyCapture();
+    let from = 0;
+    for (const cut of [...cuts, body.length]) {
+      capture.push(body.subarray(from, cut));
+      from = cut;
+    }
+    expect((capture.finish() as { output: unknown[] }).output).toHaveLength(3);
+  });
+});
