@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { GEMINI_TEST_KEY, OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
 
 let h: Harness;
 let provider: http.Server;
@@ -19,6 +19,30 @@ beforeAll(async () => {
   provider = http.createServer(async (req, res) => {
     for await (const _ of req);
     res.writeHead(200, { 'content-type': 'application/json' });
+    if (req.url?.startsWith('/v1beta/models/gemini-2.5-flash-image:generateContent'))
+      // An image comes back inline, base64 (a big PNG is megabytes); usageMetadata at the end.
+      return void res.end(
+        JSON.stringify({
+          candidates: [
+            {
+              content: {
+                role: 'model',
+                parts: [{ inlineData: { mimeType: 'image/png', data: 'A'.repeat(textLength) } }],
+              },
+              finishReason: 'STOP',
+              index: 0,
+            },
+          ],
+          usageMetadata: {
+            promptTokenCount: 8,
+            candidatesTokenCount: 1290,
+            totalTokenCount: 1298,
+            promptTokensDetails: [{ modality: 'TEXT', tokenCount: 8 }],
+            candidatesTokensDetails: [{ modality: 'IMAGE', tokenCount: 1290 }],
+          },
+          modelVersion: 'gemini-2.5-flash-image',
+        }),
+      );
     if (req.url === '/v1/responses')
       return void res.end(
         JSON.stringify({
@@ -77,6 +101,8 @@ beforeAll(async () => {
   h = await startHarness();
   await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${url}/v1` } });
   await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: url } });
+  await h.admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
 });
 afterAll(async () => {
   await h.close();
@@ -89,10 +115,21 @@ async function chargedFor(tool: string, path = '/v1/chat/completions'): Promise<
     path === '/v1/responses'
       ? { model: 'gpt-5', tools: [{ type: 'web_search' }], input: 'hi' }
       : { model: 'gpt-5', service_tier: 'priority', messages: [{ role: 'user', content: 'hi' }] };
+  const gemini = path.startsWith('/v1beta/');
   const res = await fetch(`${h.core.url}${path}`, {
     method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    headers: {
+      ...(gemini ? { 'x-goog-api-key': token } : { authorization: `Bearer ${token}` }),
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(
+      gemini
+        ? {
+            contents: [{ role: 'user', parts: [{ text: 'a cat' }] }],
+            generationConfig: { responseModalities: ['IMAGE'] },
+          }
+        : body,
+    ),
   });
   expect(res.status).toBe(200);
   await res.arrayBuffer();
@@ -126,4 +163,23 @@ it('a small Responses answer is charged its web searches', async () => {
 it('a 9 MB Responses answer is charged its web searches too', async () => {
   textLength = 9 * 1024 * 1024;
   expect(await chargedFor('big-search', '/v1/responses')).toBeCloseTo(SEARCHED_USD, 10);
+});
+
+// gemini-2.5-flash-image: $0.30 in, $30 image out per 1M (the bundled @pydantic/genai-prices entry;
+// ai.google.dev/gemini-api/docs/pricing): 8 × 0.3e-6 + 1,290 × 30e-6 = $0.0000024 + $0.0387.
+const IMAGE_USD = 0.0387024;
+
+it('a small Gemini answer with an image is charged its image tokens', async () => {
+  textLength = 10;
+  expect(
+    await chargedFor('small-image', '/v1beta/models/gemini-2.5-flash-image:generateContent'),
+  ).toBeCloseTo(IMAGE_USD, 10);
+});
+
+it('a 9 MB Gemini answer with an image is charged its image tokens too', async () => {
+  textLength = 9 * 1024 * 1024;
+  expect(await chargedFor('big-image', '/v1beta/models/gemini-2.5-flash-image:generateContent')).toBeCloseTo(
+    IMAGE_USD,
+    10,
+  );
 });
