@@ -2,10 +2,11 @@
 // Up to FULL_PARSE_MAX_BYTES the body is kept whole and JSON.parse'd. Past that (huge embedding
 // lists, mostly) only the first HEAD_BYTES and the last TAIL_BYTES are kept: every provider puts
 // `usage` at the end of the body, so the last `"usage":{…}` object in the tail is parsed, and
-// `model` is taken from the head (chat, messages) or the tail (embeddings). What readers price
-// besides usage comes along: the top-level `service_tier` (after usage in a chat answer, after the
-// output in a Responses one) and the Responses `web_search_call` items, counted as the body
-// passes (they sit in the middle, where big base64 outputs are).
+// `model` is taken from the head (chat, messages) or the tail (embeddings); Gemini's
+// `usageMetadata` and `modelVersion` from the tail. What readers price besides usage comes along:
+// the top-level `service_tier` (after usage in a chat answer, after the output in a Responses one)
+// and the Responses `web_search_call` items, counted as the body passes (they sit in the middle,
+// where big base64 outputs are).
 
 export const FULL_PARSE_MAX_BYTES = 8 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
@@ -69,6 +70,11 @@ export function createBodyCapture(): BodyCapture {
         object: firstString(headText, 'object'),
         type: firstString(headText, 'type'),
       };
+      // Gemini's usage is `usageMetadata` (the last one: a JSON-array stream's is cumulative).
+      const geminiUsage = lastObjectAfterKey(tailText, 'usageMetadata');
+      if (geminiUsage !== undefined) stand.usageMetadata = geminiUsage;
+      const modelVersion = lastString(tailText, 'modelVersion');
+      if (modelVersion !== undefined) stand.modelVersion = modelVersion;
       const tier = lastString(tailText, 'service_tier') ?? firstString(headText, 'service_tier');
       if (tier !== undefined) stand.service_tier = tier;
       if (searches > 0) stand.output = Array.from({ length: searches }, () => ({ type: 'web_search_call' }));
