@@ -182,4 +182,7 @@ it('a 9 MB Gemini answer with an image is charged its image tokens too', async (
     IMAGE_USD,
     10,
   );
+  // The provider's own count, read from the tail: not an estimate.
+  const [record] = (await h.admin.call('listRequests', { query: { tool: 'big-image' } })).records;
+  expect(record!.estimated).toBe(false);
 });

@@ -72,7 +72,12 @@ export function createBodyCapture(): BodyCapture {
       };
       // Gemini's usage is `usageMetadata` (the last one: a JSON-array stream's is cumulative).
       const geminiUsage = lastObjectAfterKey(tailText, 'usageMetadata');
-      if (geminiUsage !== undefined) stand.usageMetadata = geminiUsage;
+      if (geminiUsage !== undefined) {
+        stand.usageMetadata = geminiUsage;
+        // The answer ended (GeminiReader takes a usage as final at a finishReason).
+        const finishReason = lastString(tailText, 'finishReason');
+        if (finishReason !== undefined) stand.candidates = [{ finishReason }];
+      }
       const modelVersion = lastString(tailText, 'modelVersion');
       if (modelVersion !== undefined) stand.modelVersion = modelVersion;
       const tier = lastString(tailText, 'service_tier') ?? firstString(headText, 'service_tier');

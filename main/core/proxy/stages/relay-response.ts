@@ -19,6 +19,15 @@ import type { ProxyDeps } from '../proxy-deps.js';
 import type { RequestMeta } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
+const COUNTED = new Set<RecordDraft['endpoint']>([
+  'chat',
+  'completions',
+  'responses',
+  'embeddings',
+  'messages',
+  'generate_content',
+]);
+
 export interface RelayArgs {
   res: ServerResponse;
   upstream: UpstreamResponse;
@@ -153,7 +162,9 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   let price = a.price;
   if (meter) {
     draft.usage = meter.usage();
-    draft.estimated = sse ? !meter.final && draft.endpoint !== 'other' : false;
+    // A JSON answer of a token endpoint without a usage Shimmy could read is priced from its own
+    // count of the text: an estimate too (media answers without usage are priced by their units).
+    draft.estimated = !meter.final && (sse ? draft.endpoint !== 'other' : COUNTED.has(draft.endpoint));
     draft.usageFinal = meter.final;
     // A request without a model (a Responses stored prompt) is priced at the model that answered.
     if (meter.model && !draft.model) {
