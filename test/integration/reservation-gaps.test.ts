@@ -122,6 +122,24 @@ async function startProvider(): Promise<Provider> {
     const asked =
       typeof b.service_tier === 'string' && b.service_tier !== 'auto' ? b.service_tier : undefined;
     const tier = asked ?? state.projectTier;
+    if (path === '/vllm/v1/chat/completions') {
+      // A server that validates with pydantic in lax mode (vLLM) reads a numeric string as its
+      // number: `n: "8"` is eight answers, each up to max_tokens.
+      const n = Number(b.n ?? 1);
+      const out = Number(b.max_tokens) * n;
+      return send({
+        id: 'chatcmpl-x',
+        object: 'chat.completion',
+        created: 1,
+        model,
+        choices: Array.from({ length: n }, (_, index) => ({
+          index,
+          message: { role: 'assistant', content: 'ok' },
+          finish_reason: 'length',
+        })),
+        usage: { prompt_tokens: state.input, completion_tokens: out, total_tokens: state.input + out },
+      });
+    }
     if (path === '/v1/chat/completions' || path === '/deepseek/v1/chat/completions') {
       // DeepSeek's chat API knows only `max_tokens` (default 4,096; api-docs.deepseek.com, "Create
       // Chat Completion"): an OpenAI-only field such as max_completion_tokens is ignored.
@@ -202,6 +220,10 @@ beforeAll(async () => {
     body: { name: 'deepseek', kind: 'openai', baseUrl: `${up.url}/deepseek/v1`, priceProvider: 'deepseek' },
   });
   await h.admin.call('putKey', { body: { provider: 'deepseek', key: 'sk-test-deepseek-key-3333ABCD' } });
+  await h.admin.call('addProvider', { body: { name: 'vllm', kind: 'openai', baseUrl: `${up.url}/vllm/v1` } });
+  await h.admin.call('putKey', { body: { provider: 'vllm', key: 'sk-test-vllm-key-4444EFGH' } });
+  // A self-hosted model has no catalog price: the user sets one (USD per 1M tokens).
+  await h.admin.call('putPrice', { params: { model: 'llama-3.1-70b' }, body: { input: 1, output: 10 } });
 });
 afterAll(async () => {
   await h.close();
@@ -486,5 +508,25 @@ describe('concurrent requests whose reservation is unpriced', () => {
       .toBe(20);
     // 60 s × $0.36 / 3,600 s = $0.006 each.
     expect(await spentBy('transcriber')).toBeLessThanOrEqual(0.03);
+  });
+});
+
+describe('a number written as a string', () => {
+  it('n: "8" to a server that reads it as 8 answers', async () => {
+    // Admit reads `n` only as a JSON number: one answer of 1,000 tokens, 8 × 1e-6 + 1,000 × 10e-6 =
+    // $0.010008, inside $0.02. The server writes 8 × 1,000: 8 × 1e-6 + 8,000 × 10e-6 = $0.080008.
+    const token = await h.tool('string-n', { dailyUsd: 0.02 });
+    up.input = 8;
+    // Sent (and capped) or refused: either way the spend stays within the budget.
+    await post(token, '/v1/chat/completions', {
+      model: 'vllm/llama-3.1-70b',
+      n: '8',
+      max_tokens: 1000,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    const records = async () =>
+      (await h.admin.call('listRequests', { query: { tool: 'string-n' } })).records.length;
+    await expect.poll(records).toBe(1);
+    expect(await spentBy('string-n')).toBeLessThanOrEqual(0.02);
   });
 });
