@@ -9,6 +9,11 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 const positiveInt = (x: unknown): number | undefined =>
   typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
+/** A count of answers as a server may read it: a number, or a numeric string (pydantic's lax mode,
+ *  Google's proto3 JSON mapping of int32). Reading more answers than a strict server would is
+ *  only ever a larger reservation. */
+const answers = (x: unknown): number | undefined =>
+  positiveInt(typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : x);
 
 const largerLimit = (a: unknown, b: unknown): number | undefined => {
   const x = positiveInt(a);
@@ -39,7 +44,7 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
     const c = isObject(g) ? g : {};
     return {
       requested: positiveInt(c.maxOutputTokens ?? c.max_output_tokens),
-      choices: positiveInt(c.candidateCount ?? c.candidate_count) ?? 1,
+      choices: answers(c.candidateCount ?? c.candidate_count) ?? 1,
     };
   }
   switch (endpoint) {
@@ -53,7 +58,7 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
         // OpenAI rejects both at once, but OpenAI-compatible servers read one or the other
         // (DeepSeek only max_tokens): with both, the larger is what the answer may use.
         requested: largerLimit(body.max_completion_tokens, body.max_tokens),
-        choices: Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1),
+        choices: Math.max(answers(body.n) ?? 1, answers(body.best_of) ?? 1),
       };
     default:
       return { requested: undefined, choices: 1 };
