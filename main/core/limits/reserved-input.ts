@@ -4,7 +4,7 @@
 // cache on their own, so there the write rate is assumed whenever the price has one above input.
 // A tier the request names is priced as well: OpenAI `service_tier` (priority ≈ 2×), Anthropic
 // fast mode (`speed: "fast"`, 6×) and US-only inference (`inference_geo: "us"`, 1.1×). So are
-// the server-side web searches it allows (billed per call).
+// the server-side web searches it may run (billed per call: web-search-uses.ts).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import type { CostOf } from './output-cap.js';
 
@@ -42,6 +42,8 @@ export function reservedInput(
   body: unknown,
   inputTokens: number,
   cost: CostOf,
+  /** Server-side web searches the request may run (web-search-uses.ts), billed per search. */
+  webSearches = 0,
 ): { usage: Usage; usd: number } | null {
   const plain: Usage = {
     inputTokens,
@@ -56,11 +58,20 @@ export function reservedInput(
   if (ask.oneHour) base.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
   // A tier the request asks for is priced too (the dearer of it and the standard price is kept).
   const tier = requestedTier(family, body);
-  const tiered = tier ? [...base, ...base.map((u) => ({ ...u, ...tier }))] : base;
-  // Server-side web searches the request allows, each billed per call on top of the tokens.
-  const searches = allowedSearches(family, body);
-  const candidates =
-    searches > 0 ? [...tiered, ...tiered.map((u) => ({ ...u, webSearchRequests: searches }))] : tiered;
+  const candidates = tier ? [...base, ...base.map((u) => ({ ...u, ...tier }))] : base;
+  // With the searches it may run; a price without a per-search rate prices none (the answer is
+  // then charged what its reservation held: charge-unread.ts).
+  if (webSearches > 0) {
+    const searching = dearest(
+      candidates.map((u) => ({ ...u, webSearchRequests: webSearches })),
+      cost,
+    );
+    if (searching) return searching;
+  }
+  return dearest(candidates, cost);
+}
+
+function dearest(candidates: readonly Usage[], cost: CostOf): { usage: Usage; usd: number } | null {
   let best: { usage: Usage; usd: number } | null = null;
   for (const usage of candidates) {
     // A dimension the price lacks (e.g. no 1-hour write price) cannot be how it is billed.
@@ -88,21 +99,4 @@ function requestedTier(
   if (b.speed === 'fast') asked.serviceTier = 'fast';
   if (typeof b.inference_geo === 'string') asked.inferenceGeo = b.inference_geo;
   return asked.serviceTier !== undefined || asked.inferenceGeo !== undefined ? asked : undefined;
-}
-
-/** The most web searches the request lets the provider run: Anthropic's web search tools'
- *  `max_uses`, or the Responses API's `max_tool_calls` when a web search tool is offered. 0 when
- *  it names no bound (then the searches are not reserved: a known gap). */
-function allowedSearches(family: ApiFamily, body: unknown): number {
-  if (typeof body !== 'object' || body === null) return 0;
-  const b = body as { tools?: unknown; max_tool_calls?: unknown };
-  if (!Array.isArray(b.tools)) return 0;
-  const searchTools = b.tools.filter(
-    (t): t is { type: string; max_uses?: unknown } =>
-      typeof t === 'object' && t !== null && /^web_search/.test(String((t as { type?: unknown }).type)),
-  );
-  if (searchTools.length === 0) return 0;
-  const count = (x: unknown) => (typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : 0);
-  if (family === 'anthropic') return searchTools.reduce((n, t) => n + count(t.max_uses), 0);
-  return family === 'openai' ? count(b.max_tool_calls) : 0;
 }

@@ -14,6 +14,7 @@ import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
+import { webSearchUses } from '../../limits/web-search-uses.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
@@ -198,9 +199,11 @@ export async function admit(
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
+  // Server-side web searches it may run, each billed apart (web-search-uses.ts).
+  const searches = priced ? webSearchUses(family, json) : { uses: 0 };
   /** The reservation for `inputTokens` of input: its plan (output cap) and worst case. */
   const reserveAt = (inputTokens: number, headroomUsd: number | undefined) => {
-    const input = priced && cost ? reservedInput(family, json, inputTokens, cost) : null;
+    const input = priced && cost ? reservedInput(family, json, inputTokens, cost, searches.uses) : null;
     const plan: OutputPlan | null =
       input && cost && generates(endpoint)
         ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
@@ -307,6 +310,9 @@ export async function admit(
   } else if (generates(endpoint) && requested !== undefined) {
     admitted.outputCap = requested * choices;
   }
+  // A web search tool without max_uses goes with the one its reservation counted.
+  if (searches.tools)
+    admitted.upstreamEdits = { ...admitted.upstreamEdits, tools: JSON.stringify(searches.tools) };
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
   // records it at that cost (settled by the record with the same id). Without a USD budget no
   // worst case was reserved, but the provider bills the request all the same: the journal holds

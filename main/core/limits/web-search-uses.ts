@@ -1,0 +1,54 @@
+// Anthropic's server-side web search bills each search ($10 per 1,000) on top of the tokens, up to
+// the tool's `max_uses` per request, and without one as many as the model chooses to run. A USD
+// budget reserves the searches a request may run; a web search tool without `max_uses` is sent
+// with one (DEFAULT_WEB_SEARCH_USES, what Claude Code itself sends), so no answer can search past
+// what was reserved. OpenAI's Responses API bills its web_search calls the same way, bounded by
+// `max_tool_calls` (all built-in tool calls): reserved when named; unnamed, not (a known gap —
+// writing one would bound the request's other tools too).
+import type { ApiFamily } from '../../../shared/usage.js';
+
+export const DEFAULT_WEB_SEARCH_USES = 8;
+
+export interface WebSearchUses {
+  /** Searches the request may run, at most. */
+  uses: number;
+  /** The request's `tools`, each web search tool with a `max_uses`: set when one had none. */
+  tools?: unknown[];
+}
+
+const isWebSearch = (t: unknown): t is Record<string, unknown> =>
+  typeof t === 'object' &&
+  t !== null &&
+  typeof (t as { type?: unknown }).type === 'string' &&
+  (t as { type: string }).type.startsWith('web_search_');
+
+/** Responses: `web_search`, `web_search_preview` (and dated variants). */
+const isOpenAiWebSearch = (t: unknown): boolean =>
+  typeof t === 'object' && t !== null && /^web_search/.test(String((t as { type?: unknown }).type));
+
+const positiveInt = (x: unknown): number | undefined =>
+  typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
+
+export function webSearchUses(family: ApiFamily, body: unknown): WebSearchUses {
+  if (typeof body !== 'object' || body === null) return { uses: 0 };
+  const tools = (body as { tools?: unknown }).tools;
+  if (family === 'openai') {
+    const searches = Array.isArray(tools) && tools.some(isOpenAiWebSearch);
+    return { uses: searches ? (positiveInt((body as { max_tool_calls?: unknown }).max_tool_calls) ?? 0) : 0 };
+  }
+  if (family !== 'anthropic' || !Array.isArray(tools) || !tools.some(isWebSearch)) return { uses: 0 };
+  let uses = 0;
+  let bounded = true;
+  const sent = tools.map((t) => {
+    if (!isWebSearch(t)) return t;
+    const max = positiveInt(t.max_uses);
+    if (max !== undefined) {
+      uses += max;
+      return t;
+    }
+    bounded = false;
+    uses += DEFAULT_WEB_SEARCH_USES;
+    return { ...t, max_uses: DEFAULT_WEB_SEARCH_USES };
+  });
+  return bounded ? { uses } : { uses, tools: sent };
+}

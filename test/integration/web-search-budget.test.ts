@@ -1,0 +1,113 @@
+// Anthropic's server-side web search bills each search on top of the tokens, up to the tool's
+// `max_uses`. Under a USD budget the searches are reserved with the tokens, and a web search tool
+// without max_uses is sent with one, so an answer cannot search past its reservation (found by
+// review, 2026-11-29: max_uses 10 on a $0.05/day budget was admitted and recorded $0.115381).
+// Prices: claude-sonnet-4-5 $3 in / $15 out per 1M (anthropic.com/pricing, read 2026-11-27); web
+// search $10 per 1,000 searches (docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool,
+// read 2026-11-29).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { ANTHROPIC_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+let provider: http.Server;
+const received: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+  // Reads 7 input tokens, writes to max_tokens, and runs every search its web search tool allows.
+  provider = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      const b = JSON.parse(raw) as {
+        model: string;
+        max_tokens: number;
+        tools?: Array<Record<string, unknown>>;
+      };
+      received.push(b);
+      const search = b.tools?.find((t) => String(t.type).startsWith('web_search_'));
+      const usage: Record<string, unknown> = { input_tokens: 7, output_tokens: b.max_tokens };
+      if (search) usage.server_tool_use = { web_search_requests: Number(search.max_uses ?? 25) };
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id: 'msg_x',
+          type: 'message',
+          role: 'assistant',
+          model: b.model,
+          content: [{ type: 'text', text: 'ok' }],
+          stop_reason: 'max_tokens',
+          usage,
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: url } });
+  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+});
+afterAll(async () => {
+  await h.close();
+  await new Promise((r) => provider.close(r));
+});
+
+async function ask(token: string, tool: Record<string, unknown>) {
+  const res = await fetch(`${h.core.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      tools: [tool],
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
+  });
+  return { status: res.status, text: await res.text() };
+}
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+it('max_uses 10 is reserved: refused where the budget cannot pay for its searches', async () => {
+  // 10 searches alone are 10 × $0.01 = $0.10, twice the $0.05 budget.
+  const token = await h.tool('search-tight', { dailyUsd: 0.05 });
+  const before = received.length;
+  const r = await ask(token, { type: 'web_search_20250305', name: 'web_search', max_uses: 10 });
+  expect(r.status).toBe(429);
+  expect(r.text).toMatch(/budget/i);
+  expect(received.length).toBe(before);
+  expect(await spentBy('search-tight')).toBe(0);
+});
+
+it('max_uses 10 fits a $0.20 budget and is recorded with its searches', async () => {
+  // 7 × 3e-6 + 1,024 × 15e-6 + 10 × 0.01 = 0.000021 + 0.01536 + 0.1 = $0.115381.
+  const token = await h.tool('search-room', { dailyUsd: 0.2 });
+  const r = await ask(token, { type: 'web_search_20250305', name: 'web_search', max_uses: 10 });
+  expect(r.status).toBe(200);
+  await expect.poll(() => spentBy('search-room')).toBeGreaterThan(0);
+  expect(await spentBy('search-room')).toBe(0.115381);
+  // A second would take the spend to $0.230762: refused.
+  expect((await ask(token, { type: 'web_search_20250305', name: 'web_search', max_uses: 10 })).status).toBe(
+    429,
+  );
+});
+
+it('a web search tool without max_uses is sent with 8 (reserved) under a budget', async () => {
+  // Without one the provider here runs 25 searches ($0.25). With 8: 0.000021 + 0.01536 + 0.08 =
+  // $0.095381, inside $0.10.
+  const token = await h.tool('search-unbounded', { dailyUsd: 0.1 });
+  const r = await ask(token, { type: 'web_search_20250305', name: 'web_search' });
+  expect(r.status).toBe(200);
+  expect(received.at(-1)!.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }]);
+  await expect.poll(() => spentBy('search-unbounded')).toBeGreaterThan(0);
+  expect(await spentBy('search-unbounded')).toBe(0.095381);
+});
+
+it('without a budget the request goes as sent', async () => {
+  const token = await h.tool('search-free');
+  const r = await ask(token, { type: 'web_search_20250305', name: 'web_search' });
+  expect(r.status).toBe(200);
+  expect(received.at(-1)!.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search' }]);
+});
