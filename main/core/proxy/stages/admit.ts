@@ -107,6 +107,13 @@ function costFunction(
   };
 }
 
+/** OpenAI itself (and Azure's OpenAI) read `max_completion_tokens`; other servers of the Chat
+ *  Completions API may read only `max_tokens` (DeepSeek writes up to its default, 4,096, past a
+ *  max_completion_tokens it ignores), so a limit a reservation counts is written there too. */
+const OPENAI_HOSTED = new Set(['openai', 'azure']);
+const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
+  endpoint === 'chat' && price !== undefined && !OPENAI_HOSTED.has(price.provider);
+
 type OutputModality = 'audio' | 'image';
 
 /** The output modalities dearer than text a request asks for: Chat Completions `modalities:
@@ -304,11 +311,22 @@ export async function admit(
       result.reservation.release();
       throw budgetCapRefusal(tool, plan, edits);
     }
+    if ('max_completion_tokens' in edits && !('max_tokens' in json) && notOpenAi(endpoint, price))
+      edits.max_tokens = String(plan.limit);
     admitted.upstreamEdits = edits;
     if (lowered) admitted.headers[CAPPED_HEADER] = String(plan.limit);
     admitted.outputCap = plan.limit * choices;
   } else if (generates(endpoint) && requested !== undefined) {
     admitted.outputCap = requested * choices;
+    // The limit the reservation counted, where such a server reads it (notOpenAi).
+    if (
+      budgeted &&
+      isObject(json) &&
+      'max_completion_tokens' in json &&
+      !('max_tokens' in json) &&
+      notOpenAi(endpoint, price)
+    )
+      admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tokens: String(requested) };
   }
   // A web search tool without max_uses goes with the one its reservation counted.
   if (searches.tools)
