@@ -268,18 +268,30 @@ function tallyChat(body: Record<string, unknown>, tally: Tally): void {
   tallyJson(body.response_format, tally);
 }
 
+/** A Responses request is the chat template underneath: `instructions` a system message, a string
+ *  `input` one user message, each framed as a chat message is (3, plus its role: 1), and the reply
+ *  primed (3). Counted as bare text they came out below what the provider bills ("hi": 1 for ~8),
+ *  under the reservation's "never less than the true count". */
 function tallyResponses(body: Record<string, unknown>, tally: Tally): void {
-  tallyPromptLike(body.instructions, tally);
+  const instructions = body.instructions;
+  if (typeof instructions === 'string' || instructions instanceof UnreadString) {
+    tally.tokens += OPENAI_TOKENS_PER_MESSAGE + 1;
+    tally.texts.push(instructions);
+  }
   tallyJson(body.tools, tally);
   tallyJson(field(body.text, 'format'), tally);
   const input = body.input;
-  if (typeof input === 'string' || input instanceof UnreadString) return void tally.texts.push(input);
+  if (typeof input === 'string' || input instanceof UnreadString) {
+    tally.tokens += OPENAI_REPLY_PRIMING + OPENAI_TOKENS_PER_MESSAGE + 1;
+    return void tally.texts.push(input);
+  }
   if (!Array.isArray(input)) return;
   tally.tokens += OPENAI_REPLY_PRIMING;
   for (const item of input) {
     const type = field(item, 'type');
     if (type === undefined || type === 'message') {
       tally.tokens += OPENAI_TOKENS_PER_MESSAGE;
+      tallyPromptLike(field(item, 'role'), tally);
       tallyOpenAiContent(field(item, 'content'), tally);
     } else if (type === 'function_call') {
       tallyPromptLike(field(item, 'name'), tally);

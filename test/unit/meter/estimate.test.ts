@@ -48,7 +48,17 @@ describe('estimateInputTokens (OpenAI family)', () => {
         { instructions: 'You are terse.', input: 'Hello world' },
         'gpt-5',
       ),
-    ).toBe(6);
+      // The chat template underneath: priming 3 + (3 + system role 1 + 4) + (3 + user role 1 + 2)
+    ).toBe(17);
+    // An input list counts its roles as chat does: 3 + (3 + "user" 1 + 2)
+    expect(
+      estimateInputTokens(
+        'openai',
+        'responses',
+        { input: [{ role: 'user', content: 'Hello world' }] },
+        'gpt-5',
+      ),
+    ).toBe(9);
     expect(
       estimateInputTokens(
         'openai',
