@@ -33,6 +33,7 @@ import { buildOverview } from './admin/overview.js';
 import { startSpendTicks } from './events/spend-ticks.js';
 import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
 import { postWebhook } from './limits/index.js';
+import { createServedTiers } from './limits/served-tiers.js';
 import { tokenizerThread } from './meter/tokenizer-thread.js';
 
 export interface StartCoreOptions {
@@ -186,6 +187,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     ledger,
     prices,
     plans,
+    servedTiers: createServedTiers(),
     events,
     upstream: upstream.client,
     keyHealth,

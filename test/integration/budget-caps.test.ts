@@ -73,15 +73,25 @@ describe('output capped, not guessed', () => {
     const token = await h.tool('codex', { dailyUsd: 0.1 });
     h.upstream.usage = { prompt: 5, completion: 0 };
     h.upstream.writeToLimit = 128_000;
-    const { response } = await openai(token).responses.create({ model: 'gpt-5', input: 'hi' }).withResponse();
-    // gpt-5 may write 128,000 tokens ($1.28): $0.10 pays for ~10,000 at $10 per 1M.
-    const capped = Number(response.headers.get('x-shimmy-max-tokens-capped'));
-    expect(capped).toBeGreaterThan(9_990);
-    expect(capped).toBeLessThan(10_000);
+    // gpt-5: $1.25 in / $10 out per 1M, Priority processing $2.50 / $20 (openai.com/api/pricing and
+    // openai.com/api-priority-processing, read 2026-11-27). It may write 128,000 tokens ($1.28).
+    // A request naming no service_tier is served at the project's tier, which only an answer says:
+    // the first is reserved at Priority, so $0.10 pays for ~5,000 at $20 per 1M.
+    const first = await openai(token).responses.create({ model: 'gpt-5', input: 'hi' }).withResponse();
+    const capped = Number(first.response.headers.get('x-shimmy-max-tokens-capped'));
+    expect(capped).toBeGreaterThan(4_990);
+    expect(capped).toBeLessThan(5_000);
     expect((h.upstream.received.at(-1)!.body as { max_output_tokens: number }).max_output_tokens).toBe(
       capped,
     );
-    await expect.poll(() => spentBy('codex')).toBeGreaterThan(0.0999);
+    // Its answer said `default` (standard): billed 5 × 1.25e-6 + capped × 10e-6, about $0.05.
+    await expect.poll(() => spentBy('codex')).toBeGreaterThan(0.0499);
+    // The next is reserved at the standard rate: the ~$0.05 left pays for ~5,000 more at $10 per 1M.
+    const second = await openai(token).responses.create({ model: 'gpt-5', input: 'hi' }).withResponse();
+    const cappedAgain = Number(second.response.headers.get('x-shimmy-max-tokens-capped'));
+    expect(cappedAgain).toBeGreaterThan(4_980);
+    expect(cappedAgain).toBeLessThan(5_010);
+    await expect.poll(() => spentBy('codex')).toBeGreaterThan(0.0998);
     expect(await spentBy('codex')).toBeLessThanOrEqual(0.1);
     h.upstream.writeToLimit = undefined;
   });

@@ -235,6 +235,9 @@ function answerUsage(state: FakeUpstream, b: Record<string, unknown>): FakeUsage
   return { ...state.usage, completion: typeof limit === 'number' ? limit * n : state.writeToLimit };
 }
 
+const servedTier = (b: Record<string, unknown>) =>
+  typeof b.service_tier === 'string' && b.service_tier !== 'auto' ? b.service_tier : 'default';
+
 function chat(
   res: http.ServerResponse,
   b: Record<string, unknown>,
@@ -242,18 +245,21 @@ function chat(
   state: FakeUpstream,
   u: FakeUsage = state.usage,
 ) {
+  // OpenAI says in every answer which tier served it: the named one, else the project's (standard).
+  const service_tier = servedTier(b);
   if (b.stream !== true) {
     return json(res, {
       id: 'chatcmpl-fake',
       object: 'chat.completion',
       created: 1,
       model,
+      service_tier,
       choices: [{ index: 0, message: { role: 'assistant', content: words.join('') }, finish_reason: 'stop' }],
       usage: chatUsage(u),
     });
   }
   const includeUsage = (b.stream_options as { include_usage?: boolean } | undefined)?.include_usage === true;
-  const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model };
+  const base = { id: 'chatcmpl-fake', object: 'chat.completion.chunk', created: 1, model, service_tier };
   if (model === 'flood-stream') return flood(res, state, base);
   const extra = includeUsage ? { usage: null } : {};
   const repeat = model === 'slow-stream' ? 200 : model === 'slow-stream-3s' ? 10 : 1;
@@ -293,6 +299,7 @@ function responses(res: http.ServerResponse, b: Record<string, unknown>, model: 
     created_at: 1,
     status: 'completed',
     model,
+    service_tier: servedTier(b),
     output: [
       {
         type: 'message',

@@ -7,6 +7,7 @@
 // the server-side web searches it may run (billed per call: web-search-uses.ts).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import type { CostOf } from './output-cap.js';
+import { namesNoTier } from './served-tiers.js';
 
 export interface CacheAsk {
   /** Some `cache_control` (or a top-level automatic one) asks for a cache write. */
@@ -44,6 +45,9 @@ export function reservedInput(
   cost: CostOf,
   /** Server-side web searches the request may run (web-search-uses.ts), billed per search. */
   webSearches = 0,
+  /** OpenAI: the tier a request naming none is served at, when answers have said (served-tiers.ts);
+   *  unknown, it is priced at Priority too. */
+  projectTier?: string,
 ): { usage: Usage; usd: number } | null {
   const plain: Usage = {
     inputTokens,
@@ -57,7 +61,7 @@ export function reservedInput(
   if (ask.writes) base.push({ ...plain, cacheWriteTokens: inputTokens });
   if (ask.oneHour) base.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
   // A tier the request asks for is priced too (the dearer of it and the standard price is kept).
-  const tier = requestedTier(family, body);
+  const tier = requestedTier(family, body, projectTier);
   const candidates = tier ? [...base, ...base.map((u) => ({ ...u, ...tier }))] : base;
   // With the searches it may run; a price without a per-search rate prices none (the answer is
   // then charged what its reservation held: charge-unread.ts).
@@ -86,12 +90,14 @@ function dearest(candidates: readonly Usage[], cost: CostOf): { usage: Usage; us
 function requestedTier(
   family: ApiFamily,
   body: unknown,
+  projectTier: string | undefined,
 ): Pick<Usage, 'serviceTier' | 'inferenceGeo'> | undefined {
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as { service_tier?: unknown; speed?: unknown; inference_geo?: unknown };
   if (family === 'openai') {
-    // OpenAI `service_tier: "priority"` (about 2× the standard price), `"flex"` or `"scale"`.
-    const tier = b.service_tier;
+    // OpenAI `service_tier: "priority"` (about 2× the standard price), `"flex"` or `"scale"`;
+    // none or `auto`: the project's tier, Priority while answers have not said.
+    const tier = namesNoTier(body) ? (projectTier ?? 'priority') : b.service_tier;
     return tier === 'priority' || tier === 'flex' || tier === 'scale' ? { serviceTier: tier } : undefined;
   }
   if (family !== 'anthropic') return undefined;

@@ -7,6 +7,7 @@ import type { ResponseCache } from '../cache/index.js';
 import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
+import type { ServedTiers } from '../limits/served-tiers.js';
 import type { PlanTracker } from '../plans/plan-tracker.js';
 import type { Prices } from '../pricing/index.js';
 import type { KeyHealth } from '../upstream/key-health.js';
@@ -22,6 +23,8 @@ export interface ProxyDeps {
   prices: Prices;
   /** Latest subscription-plan utilization, read from plan answers. */
   plans: PlanTracker;
+  /** The tier each provider serves requests that name none at, as its answers said. */
+  servedTiers: ServedTiers;
   events: EventBus;
   upstream: UpstreamClient;
   keyHealth: KeyHealth;

@@ -23,6 +23,7 @@ import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
 import { admit, CAPPED_HEADER, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
 import { checkPlanWindow } from './stages/plan-route.js';
+import { namesNoTier } from '../limits/served-tiers.js';
 import { markPlanRecord, recordPlanWindows } from './stages/plan-record.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { checkBillable } from './stages/check-billable.js';
@@ -180,6 +181,10 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (cached.key && !admitted.headers[CAPPED_HEADER]) relay.cacheKey = cached.key;
       if (endpoint === 'audio_speech') relay.characters = speechCharacters(body.json);
       await relayResponse(deps, relay);
+      // The tier a request naming none was served at: the next ones are reserved at it.
+      const servedTier = draft.usage.serviceTier;
+      if (family === 'openai' && servedTier && namesNoTier(fields))
+        deps.servedTiers.saw(sent.served.provider.name, servedTier);
     } catch (err) {
       const headers = cacheMiss ? { ...idHeader, 'x-shimmy-cache': 'miss' } : idHeader;
       if (err instanceof Refused) answerRefusal(req, res, draft, err, headers);

@@ -208,9 +208,12 @@ export async function admit(
   const priced = budgeted && cost !== undefined && metered(endpoint);
   // Server-side web searches it may run, each billed apart (web-search-uses.ts).
   const searches = priced ? webSearchUses(family, json) : { uses: 0 };
+  // The tier OpenAI serves a request naming none at, as answers from this provider said.
+  const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   /** The reservation for `inputTokens` of input: its plan (output cap) and worst case. */
   const reserveAt = (inputTokens: number, headroomUsd: number | undefined) => {
-    const input = priced && cost ? reservedInput(family, json, inputTokens, cost, searches.uses) : null;
+    const input =
+      priced && cost ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier) : null;
     const plan: OutputPlan | null =
       input && cost && generates(endpoint)
         ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
