@@ -34,6 +34,7 @@ import { startSpendTicks } from './events/spend-ticks.js';
 import { createPlanTracker, DEFAULT_PLAN_ALERT_PERCENTS } from './plans/plan-tracker.js';
 import { postWebhook } from './limits/index.js';
 import { createServedTiers } from './limits/served-tiers.js';
+import { createStoredResponses } from './limits/stored-responses.js';
 import { tokenizerThread } from './meter/tokenizer-thread.js';
 
 export interface StartCoreOptions {
@@ -188,6 +189,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
     prices,
     plans,
     servedTiers: createServedTiers(),
+    storedResponses: createStoredResponses(),
     events,
     upstream: upstream.client,
     keyHealth,

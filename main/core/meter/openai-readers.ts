@@ -121,6 +121,7 @@ export class ResponsesReader implements UsageReader {
   private readonly estimate: OutputEstimator;
   private finalUsage: Usage | undefined;
   private lastModel: string | undefined;
+  private id: string | undefined;
 
   constructor(
     family: ApiFamily,
@@ -174,9 +175,15 @@ export class ResponsesReader implements UsageReader {
     return this.lastModel;
   }
 
+  get responseId(): string | undefined {
+    return this.id;
+  }
+
   private takeResponse(response: unknown): void {
     const m = field(response, 'model');
     if (typeof m === 'string') this.lastModel = m;
+    const id = field(response, 'id');
+    if (typeof id === 'string') this.id = id;
   }
 }
 

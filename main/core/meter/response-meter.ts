@@ -46,6 +46,8 @@ export interface ResponseMeter {
   readonly final: boolean;
   /** The model the upstream said it used (response `model`), if seen. */
   readonly model: string | undefined;
+  /** Responses: the answer's id, if seen. */
+  readonly responseId: string | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -148,6 +150,10 @@ class Meter implements ResponseMeter {
 
   get model(): string | undefined {
     return typeof this.reader === 'object' ? this.reader.model : undefined;
+  }
+
+  get responseId(): string | undefined {
+    return typeof this.reader === 'object' ? this.reader.responseId : undefined;
   }
 
   /**

@@ -17,6 +17,8 @@ export interface UsageReader {
   /** The provider's own final usage has been read. */
   readonly final: boolean;
   readonly model: string | undefined;
+  /** Responses: the answer's id (a later request may continue it). */
+  readonly responseId?: string | undefined;
 }
 
 /** Usage built from estimates alone. */

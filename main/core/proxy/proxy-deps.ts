@@ -8,6 +8,7 @@ import type { EventBus } from '../events/event-bus.js';
 import type { Ledger } from '../ledger/index.js';
 import type { Limiter } from '../limits/index.js';
 import type { ServedTiers } from '../limits/served-tiers.js';
+import type { StoredResponses } from '../limits/stored-responses.js';
 import type { PlanTracker } from '../plans/plan-tracker.js';
 import type { Prices } from '../pricing/index.js';
 import type { KeyHealth } from '../upstream/key-health.js';
@@ -25,6 +26,8 @@ export interface ProxyDeps {
   plans: PlanTracker;
   /** The tier each provider serves requests that name none at, as its answers said. */
   servedTiers: ServedTiers;
+  /** The answers relayed (Responses ids), for what a continuation of one brings as input. */
+  storedResponses: StoredResponses;
   events: EventBus;
   upstream: UpstreamClient;
   keyHealth: KeyHealth;

@@ -211,7 +211,11 @@ export async function admit(
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   /** The reservation for `inputTokens` of input: its plan (output cap) and worst case. */
-  const reserveAt = (inputTokens: number, headroomUsd: number | undefined) => {
+  // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
+  const stored =
+    priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
+  const reserveAt = (bodyInput: number, headroomUsd: number | undefined) => {
+    const inputTokens = bodyInput + stored;
     const input =
       priced && cost ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier) : null;
     const plan: OutputPlan | null =

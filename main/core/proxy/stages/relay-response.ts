@@ -174,6 +174,9 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
         : undefined;
     }
   }
+  // An answer a later request may continue: the conversation it ends, at most its input and output.
+  if (meter?.responseId && draft.usageFinal)
+    deps.storedResponses.saw(meter.responseId, draft.usage.inputTokens + draft.usage.outputTokens);
   if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
     draft.costUsd = 0;
   } else {

@@ -1,0 +1,40 @@
+// A Responses request that continues a stored one (`previous_response_id`, or a `conversation`)
+// is billed for the whole stored conversation as input ("previous input tokens in the chain are
+// billed as input tokens", platform.openai.com/docs/guides/conversation-state, read 2026-11-29),
+// which its body does not carry: a continuation of a 200,000-token conversation reserved as "hi"
+// billed $0.26001 on a $0.10 budget (found by review, 2026-11-29). Each answer Shimmy relays
+// says its id and its usage; the stored conversation a continuation brings is at most that
+// answer's input plus its output. A continuation of an answer Shimmy did not see (another
+// process, before a restart, a `conversation`) is reserved at the model's whole context window.
+
+/** Answers remembered, newest kept: an agent continues its latest answer. */
+export const STORED_RESPONSES_KEPT = 10_000;
+/** The context window assumed where the catalog has none: gpt-5's 400,000. */
+export const DEFAULT_CONTEXT_WINDOW = 400_000;
+
+export interface StoredResponses {
+  /** Records an answer: its id and the tokens of the conversation it ends (input + output). */
+  saw(id: string, tokens: number): void;
+  /** Tokens the stored conversation `body` continues brings as input, at most (0: none). */
+  continued(body: unknown, contextWindow: number | undefined): number;
+}
+
+export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredResponses {
+  const tokensById = new Map<string, number>();
+  return {
+    saw(id, tokens) {
+      tokensById.delete(id);
+      tokensById.set(id, tokens);
+      // A Map iterates in insertion order: the first key is the oldest.
+      if (tokensById.size > kept) tokensById.delete(tokensById.keys().next().value!);
+    },
+    continued(body, contextWindow) {
+      if (typeof body !== 'object' || body === null) return 0;
+      const b = body as { previous_response_id?: unknown; conversation?: unknown };
+      const unknown = contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+      if (typeof b.previous_response_id === 'string')
+        return tokensById.get(b.previous_response_id) ?? unknown;
+      return b.conversation !== undefined && b.conversation !== null ? unknown : 0;
+    },
+  };
+}

@@ -1,0 +1,121 @@
+// A Responses request that continues a stored response (`previous_response_id`) is billed for the
+// whole stored conversation as input, which its body does not carry ("previous input tokens in
+// the chain are billed as input tokens", platform.openai.com/docs/guides/conversation-state, read
+// 2026-11-29). Under a USD budget it is reserved with the conversation the answer it continues
+// ended (that answer's input + output, as relayed), or, for an answer Shimmy did not relay, with
+// the model's whole context window.
+// Prices: gpt-5 $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-27).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+
+let h: Harness;
+let server: http.Server;
+let sent = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  // Bills 8 input tokens for the body ("big": 200,000), plus the conversation a continuation
+  // brings (the input and output of the answer it continues), and writes max_output_tokens.
+  const conversations = new Map<string, number>();
+  let n = 0;
+  server = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      sent++;
+      const b = JSON.parse(raw) as Record<string, unknown>;
+      const own = b.input === 'big' ? 200_000 : 8;
+      const input = own + (conversations.get(String(b.previous_response_id)) ?? 0);
+      const output = Number(b.max_output_tokens);
+      const id = `resp_${++n}`;
+      conversations.set(id, input + output);
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          id,
+          object: 'response',
+          created_at: 1,
+          status: 'completed',
+          model: b.model,
+          service_tier: 'default',
+          output: [
+            {
+              type: 'message',
+              id: 'msg_x',
+              status: 'completed',
+              role: 'assistant',
+              content: [{ type: 'output_text', text: 'ok', annotations: [] }],
+            },
+          ],
+          usage: {
+            input_tokens: input,
+            input_tokens_details: { cached_tokens: 0 },
+            output_tokens: output,
+            output_tokens_details: { reasoning_tokens: 0 },
+            total_tokens: input + output,
+          },
+        }),
+      );
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${url}/v1` } });
+  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+});
+afterAll(async () => {
+  await h.close();
+  await new Promise((r) => server.close(r));
+});
+
+async function respond(token: string, body: Record<string, unknown>) {
+  const res = await fetch(`${h.core.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-5', max_output_tokens: 1000, ...body }),
+  });
+  const text = await res.text();
+  return { status: res.status, id: res.ok ? (JSON.parse(text) as { id: string }).id : undefined };
+}
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+it('a continuation of a relayed answer is reserved with its conversation, and fits', async () => {
+  const token = await h.tool('small-chat', { dailyUsd: 0.1 });
+  const first = await respond(token, { input: 'hi' });
+  expect(first.status).toBe(200);
+  const second = await respond(token, { input: 'hi', previous_response_id: first.id });
+  expect(second.status).toBe(200);
+  // 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001; then (8 + 1,008) × 1.25e-6 + 1,000 × 10e-6 = $0.01127.
+  await expect.poll(() => spentBy('small-chat')).toBe(0.02128);
+});
+
+it('a continuation of a 200,000-token conversation is refused where the budget cannot pay its input', async () => {
+  const token = await h.tool('big-chat', { dailyUsd: 0.3 });
+  // 200,000 × 1.25e-6 + 1,000 × 10e-6 = $0.26: inside $0.30 (reserved at the body's "big", 1 token).
+  const first = await respond(token, { input: 'big' });
+  expect(first.status).toBe(200);
+  await expect.poll(() => spentBy('big-chat')).toBe(0.26);
+  // Continuing it brings 201,000 tokens of input: 201,008 × 1.25e-6 = $0.25126, more than the $0.04
+  // left. Reserved as "hi", it went out and billed $0.26126 (spend $0.52126).
+  const before = sent;
+  expect((await respond(token, { input: 'hi', previous_response_id: first.id })).status).toBe(429);
+  expect(sent).toBe(before);
+  expect(await spentBy('big-chat')).toBe(0.26);
+});
+
+it('a continuation of an answer Shimmy did not relay is reserved at the context window', async () => {
+  // gpt-5's context window, 400,000 tokens, of input: $0.50 at least, over the $0.10 budget.
+  const token = await h.tool('elsewhere', { dailyUsd: 0.1 });
+  const before = sent;
+  expect((await respond(token, { input: 'hi', previous_response_id: 'resp_from_elsewhere' })).status).toBe(
+    429,
+  );
+  expect(sent).toBe(before);
+  // Without a budget nothing is reserved: it goes out.
+  const free = await h.tool('elsewhere-free');
+  expect((await respond(free, { input: 'hi', previous_response_id: 'resp_from_elsewhere' })).status).toBe(
+    200,
+  );
+});
