@@ -7,7 +7,8 @@ import type { Endpoint } from '../../../shared/usage.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
-const positiveInt = (x: unknown): number | undefined =>
+/** A JSON count: a positive integer, else undefined. */
+export const positiveInt = (x: unknown): number | undefined =>
   typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
 /** A count of answers as a server may read it: a number, or a numeric string (pydantic's lax mode,
  *  Google's proto3 JSON mapping of int32). Reading more answers than a strict server would is

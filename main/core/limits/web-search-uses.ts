@@ -6,6 +6,7 @@
 // `max_tool_calls` (all built-in tool calls): reserved when named; unnamed, not (a known gap —
 // writing one would bound the request's other tools too).
 import type { ApiFamily } from '../../../shared/usage.js';
+import { positiveInt } from './output-limit-field.js';
 
 export const DEFAULT_WEB_SEARCH_USES = 8;
 
@@ -16,18 +17,17 @@ export interface WebSearchUses {
   tools?: unknown[];
 }
 
-const isWebSearch = (t: unknown): t is Record<string, unknown> =>
-  typeof t === 'object' &&
-  t !== null &&
-  typeof (t as { type?: unknown }).type === 'string' &&
-  (t as { type: string }).type.startsWith('web_search_');
-
-/** Responses: `web_search`, `web_search_preview` (and dated variants). */
-const isOpenAiWebSearch = (t: unknown): boolean =>
-  typeof t === 'object' && t !== null && /^web_search/.test(String((t as { type?: unknown }).type));
-
-const positiveInt = (x: unknown): number | undefined =>
-  typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
+/** Tools whose `type` starts with `prefix`: Anthropic's are dated (`web_search_20250305`), the
+ *  Responses API's are `web_search`, `web_search_preview` and dated variants. */
+const toolOfType =
+  (prefix: string) =>
+  (t: unknown): t is Record<string, unknown> =>
+    typeof t === 'object' &&
+    t !== null &&
+    typeof (t as { type?: unknown }).type === 'string' &&
+    (t as { type: string }).type.startsWith(prefix);
+const isWebSearch = toolOfType('web_search_');
+const isOpenAiWebSearch = toolOfType('web_search');
 
 export function webSearchUses(family: ApiFamily, body: unknown): WebSearchUses {
   if (typeof body !== 'object' || body === null) return { uses: 0 };

@@ -210,10 +210,11 @@ export async function admit(
   const searches = priced ? webSearchUses(family, json) : { uses: 0 };
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
-  /** The reservation for `inputTokens` of input: its plan (output cap) and worst case. */
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
   const stored =
     priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
+  /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
+   *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined) => {
     const inputTokens = bodyInput + stored;
     const input =
@@ -318,22 +319,19 @@ export async function admit(
       result.reservation.release();
       throw budgetCapRefusal(tool, plan, edits);
     }
-    if ('max_completion_tokens' in edits && !('max_tokens' in json) && notOpenAi(endpoint, price))
-      edits.max_tokens = String(plan.limit);
     admitted.upstreamEdits = edits;
     if (lowered) admitted.headers[CAPPED_HEADER] = String(plan.limit);
     admitted.outputCap = plan.limit * choices;
   } else if (generates(endpoint) && requested !== undefined) {
     admitted.outputCap = requested * choices;
-    // The limit the reservation counted, where such a server reads it (notOpenAi).
-    if (
-      budgeted &&
-      isObject(json) &&
-      'max_completion_tokens' in json &&
-      !('max_tokens' in json) &&
-      notOpenAi(endpoint, price)
-    )
-      admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tokens: String(requested) };
+  }
+  // The limit that goes upstream as max_completion_tokens (Shimmy's edit, else the client's) goes
+  // as max_tokens too where the server may read only that (notOpenAi).
+  if (budgeted && isObject(json) && !('max_tokens' in json) && notOpenAi(endpoint, price)) {
+    const sent =
+      admitted.upstreamEdits?.max_completion_tokens ??
+      ('max_completion_tokens' in json && requested !== undefined ? String(requested) : undefined);
+    if (sent !== undefined) admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tokens: sent };
   }
   // A web search tool without max_uses goes with the one its reservation counted.
   if (searches.tools)
