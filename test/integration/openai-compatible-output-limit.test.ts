@@ -6,53 +6,51 @@
 // Prices: deepseek-chat $0.27 in / $1.10 out per 1M (the bundled @pydantic/genai-prices entry,
 // as the pricing conformance cases cite it); gpt-4o-mini $0.15 / $0.60 per 1M
 // (platform.openai.com/docs/pricing, read 2026-11-27).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
-let server: http.Server;
+let provider: JsonProvider;
 const received: Array<{ path: string; body: Record<string, unknown> }> = [];
 
 beforeAll(async () => {
   h = await startHarness();
   // /deepseek/v1: reads max_tokens only (4,096 without it); /v1: OpenAI, reads max_completion_tokens.
-  server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const b = JSON.parse(raw) as Record<string, unknown>;
-      received.push({ path: req.url ?? '', body: b });
-      const out = req.url!.startsWith('/deepseek/')
-        ? typeof b.max_tokens === 'number'
-          ? b.max_tokens
-          : 4096
-        : Number(b.max_completion_tokens ?? b.max_tokens ?? 16);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: 'chatcmpl-x',
-          object: 'chat.completion',
-          created: 1,
-          model: b.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'length' }],
-          usage: { prompt_tokens: 8, completion_tokens: out, total_tokens: 8 + out },
-        }),
-      );
-    });
+  provider = await startJsonProvider((path, b) => {
+    received.push({ path, body: b });
+    const out = path.startsWith('/deepseek/')
+      ? typeof b.max_tokens === 'number'
+        ? b.max_tokens
+        : 4096
+      : Number(b.max_completion_tokens ?? b.max_tokens ?? 16);
+    return {
+      id: 'chatcmpl-x',
+      object: 'chat.completion',
+      created: 1,
+      model: b.model,
+      choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'length' }],
+      usage: { prompt_tokens: 8, completion_tokens: out, total_tokens: 8 + out },
+    };
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${url}/v1` } });
+  await h.admin.call('patchProvider', {
+    params: { name: 'openai' },
+    body: { baseUrl: `${provider.url}/v1` },
+  });
   await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
   await h.admin.call('addProvider', {
-    body: { name: 'deepseek', kind: 'openai', baseUrl: `${url}/deepseek/v1`, priceProvider: 'deepseek' },
+    body: {
+      name: 'deepseek',
+      kind: 'openai',
+      baseUrl: `${provider.url}/deepseek/v1`,
+      priceProvider: 'deepseek',
+    },
   });
   await h.admin.call('putKey', { body: { provider: 'deepseek', key: 'sk-test-deepseek-key-4444ABCD' } });
 });
 afterAll(async () => {
   await h.close();
-  await new Promise((r) => server.close(r));
+  await provider.close();
 });
 
 async function chat(token: string, model: string, body: Record<string, unknown>) {

@@ -5,13 +5,12 @@
 // ended (that answer's input + output, as relayed), or, for an answer Shimmy did not relay, with
 // the model's whole context window.
 // Prices: gpt-5 $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-27).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
-let server: http.Server;
+let provider: JsonProvider;
 let sent = 0;
 
 beforeAll(async () => {
@@ -20,53 +19,47 @@ beforeAll(async () => {
   // brings (the input and output of the answer it continues), and writes max_output_tokens.
   const conversations = new Map<string, number>();
   let n = 0;
-  server = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      sent++;
-      const b = JSON.parse(raw) as Record<string, unknown>;
-      const own = b.input === 'big' ? 200_000 : 8;
-      const input = own + (conversations.get(String(b.previous_response_id)) ?? 0);
-      const output = Number(b.max_output_tokens);
-      const id = `resp_${++n}`;
-      conversations.set(id, input + output);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id,
-          object: 'response',
-          created_at: 1,
+  provider = await startJsonProvider((_, b) => {
+    sent++;
+    const own = b.input === 'big' ? 200_000 : 8;
+    const input = own + (conversations.get(String(b.previous_response_id)) ?? 0);
+    const output = Number(b.max_output_tokens);
+    const id = `resp_${++n}`;
+    conversations.set(id, input + output);
+    return {
+      id,
+      object: 'response',
+      created_at: 1,
+      status: 'completed',
+      model: b.model,
+      service_tier: 'default',
+      output: [
+        {
+          type: 'message',
+          id: 'msg_x',
           status: 'completed',
-          model: b.model,
-          service_tier: 'default',
-          output: [
-            {
-              type: 'message',
-              id: 'msg_x',
-              status: 'completed',
-              role: 'assistant',
-              content: [{ type: 'output_text', text: 'ok', annotations: [] }],
-            },
-          ],
-          usage: {
-            input_tokens: input,
-            input_tokens_details: { cached_tokens: 0 },
-            output_tokens: output,
-            output_tokens_details: { reasoning_tokens: 0 },
-            total_tokens: input + output,
-          },
-        }),
-      );
-    });
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'ok', annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: input,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: output,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: input + output,
+      },
+    };
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${url}/v1` } });
+  await h.admin.call('patchProvider', {
+    params: { name: 'openai' },
+    body: { baseUrl: `${provider.url}/v1` },
+  });
   await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
 });
 afterAll(async () => {
   await h.close();
-  await new Promise((r) => server.close(r));
+  await provider.close();
 });
 
 async function respond(token: string, body: Record<string, unknown>) {

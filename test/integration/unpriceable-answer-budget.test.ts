@@ -4,43 +4,31 @@
 // every such answer went out free of the limit (found by review, 2026-11-29: 8 of 8 answered on a
 // $0.05 budget, $0 recorded). It is now charged what its reservation held, marked estimated.
 // Price: claude-sonnet-4-5 $3 in / $15 out per 1M (anthropic.com/pricing, read 2026-11-27).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ANTHROPIC_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: http.Server;
+let provider: JsonProvider;
 
 beforeAll(async () => {
   h = await startHarness();
   // Answers every Messages request at its output limit, served at Priority Tier.
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const b = JSON.parse(raw) as { model: string; max_tokens: number };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: 'msg_x',
-          type: 'message',
-          role: 'assistant',
-          model: b.model,
-          content: [{ type: 'text', text: 'ok' }],
-          stop_reason: 'max_tokens',
-          usage: { input_tokens: 7, output_tokens: b.max_tokens, service_tier: 'priority' },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: url } });
+  provider = await startJsonProvider((_, b) => ({
+    id: 'msg_x',
+    type: 'message',
+    role: 'assistant',
+    model: b.model,
+    content: [{ type: 'text', text: 'ok' }],
+    stop_reason: 'max_tokens',
+    usage: { input_tokens: 7, output_tokens: b.max_tokens, service_tier: 'priority' },
+  }));
+  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: provider.url } });
   await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
 });
 afterAll(async () => {
   await h.close();
-  await new Promise((r) => provider.close(r));
+  await provider.close();
 });
 
 it('a budget counts it at its reservation, so the budget fills and then refuses', async () => {

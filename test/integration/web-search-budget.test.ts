@@ -5,52 +5,39 @@
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M (anthropic.com/pricing, read 2026-11-27); web
 // search $10 per 1,000 searches (docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool,
 // read 2026-11-29).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ANTHROPIC_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: http.Server;
+let provider: JsonProvider;
 const received: Array<Record<string, unknown>> = [];
 
 beforeAll(async () => {
   h = await startHarness();
   // Reads 7 input tokens, writes to max_tokens, and runs every search its web search tool allows.
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const b = JSON.parse(raw) as {
-        model: string;
-        max_tokens: number;
-        tools?: Array<Record<string, unknown>>;
-      };
-      received.push(b);
-      const search = b.tools?.find((t) => String(t.type).startsWith('web_search_'));
-      const usage: Record<string, unknown> = { input_tokens: 7, output_tokens: b.max_tokens };
-      if (search) usage.server_tool_use = { web_search_requests: Number(search.max_uses ?? 25) };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(
-        JSON.stringify({
-          id: 'msg_x',
-          type: 'message',
-          role: 'assistant',
-          model: b.model,
-          content: [{ type: 'text', text: 'ok' }],
-          stop_reason: 'max_tokens',
-          usage,
-        }),
-      );
-    });
+  provider = await startJsonProvider((_, b) => {
+    received.push(b);
+    const tools = b.tools as Array<Record<string, unknown>> | undefined;
+    const search = tools?.find((t) => String(t.type).startsWith('web_search_'));
+    const usage: Record<string, unknown> = { input_tokens: 7, output_tokens: b.max_tokens };
+    if (search) usage.server_tool_use = { web_search_requests: Number(search.max_uses ?? 25) };
+    return {
+      id: 'msg_x',
+      type: 'message',
+      role: 'assistant',
+      model: b.model,
+      content: [{ type: 'text', text: 'ok' }],
+      stop_reason: 'max_tokens',
+      usage,
+    };
   });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: url } });
+  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: provider.url } });
   await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
 });
 afterAll(async () => {
   await h.close();
-  await new Promise((r) => provider.close(r));
+  await provider.close();
 });
 
 async function ask(token: string, tool: Record<string, unknown>) {
