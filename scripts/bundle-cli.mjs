@@ -30,7 +30,7 @@ await build({
   plugins: [jsonLiterals(), genaiPricesUnits(), undiciLazyHttp2()],
   ssr: { noExternal: true, external: EXTERNAL, target: 'node' },
   build: {
-    ssr: `${root}dist/main/cli/index.js`,
+    ssr: true,
     outDir,
     emptyOutDir: true,
     minify: false,
@@ -38,12 +38,15 @@ await build({
     target: 'node20',
     reportCompressedSize: false,
     rolldownOptions: {
+      // Two entries: the CLI (bin/shimmy.js) and the core alone (`startCore`), for the hosts that
+      // start a core without the CLI — the desktop shell and the bench's Shimmy child.
+      input: { shimmy: `${root}dist/main/cli/index.js`, core: `${root}dist/main/core/start-core.js` },
       external,
       output: {
         // CommonJS: bin/code-cache.js can then give V8 its cached code (Node 20 has no code cache
         // for ES modules). Each lazy part stays a file of its own, loaded by require when needed.
         format: 'cjs',
-        entryFileNames: 'shimmy.cjs',
+        entryFileNames: '[name].cjs',
         chunkFileNames: '[name]-[hash].cjs',
         // `import('keytar')` as require: V8 drops a script's dynamic-import callback when its code
         // comes from the cache, so an `import()` left in the bundle failed on every cached start.

@@ -1,6 +1,8 @@
 // Starts the compiled core (dist/, from `npm run build:core`) in a temp data dir, off the OS keychain,
 // points its openai provider at the fake upstream and creates a `bench` tool through the admin API.
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -25,8 +27,12 @@ async function admin(core, method, path, body) {
 export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools = [], rendererDir } = {}) {
   // BENCH_CORE_DIST: another build's dist/ (an A/B against a base build with today's bench scripts).
   const dist = process.env.BENCH_CORE_DIST ?? join(import.meta.dirname, '../../dist');
-  const corePath = join(dist, 'main/core/start-core.js');
-  const { startCore } = await import(pathToFileURL(corePath).href);
+  // The bundled core (dist/main/bundle/core.cjs), which `shimmy serve` and the desktop shell run;
+  // a build from before the bundle had a core entry: tsc's output.
+  const bundled = join(dist, 'main/bundle/core.cjs');
+  const { startCore } = existsSync(bundled)
+    ? createRequire(import.meta.url)(bundled)
+    : await import(pathToFileURL(join(dist, 'main/core/start-core.js')).href);
   const dataDir = given ?? (await mkdtemp(join(tmpdir(), 'shimmy-bench-')));
   // The openai provider points at the fake upstream before start: a SHIMMY_KEY_* key is bound to
   // the base URL its provider has at start (repointing it after would leave it without a key).
