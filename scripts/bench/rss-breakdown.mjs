@@ -8,7 +8,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import v8 from 'node:v8';
-import { shimmyLaunchFlags } from './launch-flags.mjs';
+import { shimmyLaunchEnv, shimmyLaunchFlags } from './launch-flags.mjs';
 
 const mb = (b) => (b / 2 ** 20).toFixed(1);
 
@@ -73,7 +73,11 @@ async function main() {
         ? values['node-flags'].split(' ').filter(Boolean)
         : shimmyLaunchFlags(values.root)),
     ],
-    env: { ...process.env, BENCH_TOOL_LIMITS: JSON.stringify({ dailyUsd: 1_000_000 }) },
+    env: {
+      ...process.env,
+      ...shimmyLaunchEnv(values.root),
+      BENCH_TOOL_LIMITS: JSON.stringify({ dailyUsd: 1_000_000 }),
+    },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const [ready] = await once(c, 'message');

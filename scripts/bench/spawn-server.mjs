@@ -2,7 +2,7 @@
 import { fork } from 'node:child_process';
 import { once } from 'node:events';
 import { join } from 'node:path';
-import { shimmyLaunchFlags } from './launch-flags.mjs';
+import { shimmyLaunchEnv, shimmyLaunchFlags } from './launch-flags.mjs';
 
 const CHILD = join(import.meta.dirname, 'server-child.mjs');
 
@@ -42,6 +42,9 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_BUSY_BLOCKS;
   if (opts.blockLogMs) env.BENCH_BLOCK_LOG = String(opts.blockLogMs);
   else delete env.BENCH_BLOCK_LOG;
+  // Shimmy with the environment its launcher sets (launch-flags.mjs), raw Node without.
+  for (const k of Object.keys(shimmyLaunchEnv())) delete env[k];
+  if (role === 'shimmy') Object.assign(env, shimmyLaunchEnv());
   Object.assign(env, opts.env);
   const child = fork(CHILD, [role], {
     env,
