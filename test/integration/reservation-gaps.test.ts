@@ -30,6 +30,9 @@ interface Provider {
   projectTier: string;
   /** Transcriptions: the seconds of audio each answer reports. */
   audioSeconds: number;
+  /** gpt-4o-transcribe: the audio tokens read and the transcript's tokens each answer reports. */
+  audioTokens: number;
+  transcriptTokens: number;
   /** Messages: the service_tier the answers report (Anthropic Priority Tier: "priority"). */
   anthropicTier?: string;
   /** Responses: tokens of the stored conversation a `previous_response_id` continues. */
@@ -45,6 +48,8 @@ async function startProvider(): Promise<Provider> {
     projectTier: 'default',
     stored: 0,
     audioSeconds: 60,
+    audioTokens: 0,
+    transcriptTokens: 0,
     received: [],
     close: async () => undefined,
   };
@@ -53,13 +58,22 @@ async function startProvider(): Promise<Provider> {
     for await (const c of req) chunks.push(c as Buffer);
     const path = (req.url ?? '/').split('?')[0];
     if (path === '/v1/audio/transcriptions') {
-      // whisper-1 reports the seconds of audio it transcribed (billed per minute). It answers
-      // after a moment, as a real transcription does: the requests are in flight together.
+      // whisper-1 reports the seconds of audio it transcribed (billed per minute); gpt-4o-transcribe
+      // the audio tokens it read and the text tokens it wrote. It answers after a moment, as a
+      // real transcription does: the requests are in flight together.
       await new Promise((r) => setTimeout(r, 300));
+      const tokens = Buffer.concat(chunks).includes('gpt-4o-transcribe');
+      const usage = tokens
+        ? {
+            type: 'tokens',
+            input_tokens: state.audioTokens,
+            input_token_details: { audio_tokens: state.audioTokens, text_tokens: 0 },
+            output_tokens: state.transcriptTokens,
+            total_tokens: state.audioTokens + state.transcriptTokens,
+          }
+        : { type: 'duration', seconds: state.audioSeconds };
       res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(
-        JSON.stringify({ text: 'hi', usage: { type: 'duration', seconds: state.audioSeconds } }),
-      );
+      return void res.end(JSON.stringify({ text: 'hi', usage }));
     }
     const b = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as Record<string, unknown>;
     state.received.push(b);
@@ -483,15 +497,14 @@ describe('an answer Shimmy cannot price, admitted under a USD budget', () => {
   });
 });
 
-describe('concurrent requests whose reservation is unpriced', () => {
-  // A known gap, kept measured: `it.fails` passes while it overruns and fails once it holds (then
-  // make it an `it`). The worst case of a transcription needs the audio's duration, which admit
-  // does not read yet (see ARCHITECTURE.md, round 12).
-  it.fails('20 whisper-1 transcriptions at once against a $0.03/day budget', async () => {
+describe('concurrent transcriptions, whose cost is the audio the request does not describe', () => {
+  it('20 whisper-1 transcriptions at once against a $0.03/day budget', async () => {
     // whisper-1: $0.006 per minute ($0.36 per hour: the bundled @pydantic/genai-prices entry;
-    // openai.com/api/pricing). Each file is 60 s of audio (240,000 bytes at 32 kbit/s): $0.006, so
-    // $0.03 has room for five. Admit prices the request as 4,096 output tokens, which whisper-1 has
-    // no rate for: the worst case is null, and a null worst case only meets "spent < limit".
+    // openai.com/api/pricing, read 2026-11-29). Each file is 60 s of audio (240,000 bytes at
+    // 32 kbit/s): $0.006, so $0.03 has room for five. Nothing in the request bounds the seconds
+    // billed (the worst case is null), and a null worst case only met "spent < limit": all 20
+    // went, $0.12. One at a time is let through instead (AdmitRequest.unbounded): the others are
+    // refused while the first is in flight, $0.006.
     const token = await h.tool('transcriber', { dailyUsd: 0.03 });
     up.audioSeconds = 60;
     const send = async () => {
@@ -515,6 +528,40 @@ describe('concurrent requests whose reservation is unpriced', () => {
       .toBe(20);
     // 60 s × $0.36 / 3,600 s = $0.006 each.
     expect(await spentBy('transcriber')).toBeLessThanOrEqual(0.03);
+  });
+
+  it('10 gpt-4o-transcribe transcriptions at once against a $0.15/day budget', async () => {
+    // gpt-4o-transcribe: $2.50 text in, $6 audio in, $10 out per 1M tokens; context window 16,000
+    // (the bundled @pydantic/genai-prices entry; platform.openai.com/docs/models/gpt-4o-transcribe,
+    // read 2026-11-29). Each answer reads 15,000 audio tokens (a file of about 25 minutes) and
+    // writes 1,000: 15,000 × 6e-6 + 1,000 × 10e-6 = $0.09 + $0.01 = $0.10.
+    // Reserved as its form's text and 4,096 output tokens, about 4,096 × 10e-6 = $0.041, three fit
+    // $0.15 at once: $0.30 spent. Reserved with its context window of audio, 16,000 × 6e-6 +
+    // 4,096 × 10e-6 = $0.13696 and a little text, one fits: $0.10.
+    const token = await h.tool('transcriber-4o', { dailyUsd: 0.15 });
+    up.audioTokens = 15_000;
+    up.transcriptTokens = 1_000;
+    const send = async () => {
+      const form = new FormData();
+      form.set('model', 'gpt-4o-transcribe');
+      form.set('file', new Blob([new Uint8Array(1_000)], { type: 'audio/mpeg' }), 'speech.mp3');
+      const res = await fetch(`${h.core.url}/v1/audio/transcriptions`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+        body: form,
+      });
+      await res.arrayBuffer();
+      return res.status;
+    };
+    const statuses = await Promise.all(Array.from({ length: 10 }, send));
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () =>
+          (await h.admin.call('listRequests', { query: { tool: 'transcriber-4o' } })).records.length,
+      )
+      .toBe(10);
+    expect(await spentBy('transcriber-4o')).toBeLessThanOrEqual(0.15);
   });
 });
 

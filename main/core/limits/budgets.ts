@@ -23,6 +23,8 @@ export interface Hold {
   readonly tool: string;
   readonly usd: number;
   readonly keys: PeriodKeys;
+  /** Its cost counts but has no bound before the answer (AdmitRequest.unbounded). */
+  readonly unbounded?: boolean;
 }
 
 export interface ScopeUse {
@@ -31,6 +33,8 @@ export interface ScopeUse {
   limitUsd: number;
   spentUsd: number;
   reservedUsd: number;
+  /** A request with no bound on its cost (AdmitRequest.unbounded) is in flight against it. */
+  busy?: boolean;
 }
 
 /** Whether any USD budget — the tool's daily or monthly, or the global ones — applies to `tool`'s
@@ -89,6 +93,15 @@ export class BudgetBook {
     return sum;
   }
 
+  /** Whether an unbounded request other than `except` is in flight against the scope. */
+  busy(scope: BudgetScope, periodKey: string, except?: Hold): boolean {
+    for (const h of this.holds) {
+      if (!h.unbounded || h === except || h.keys[scope.period] !== periodKey) continue;
+      if (scope.tool === null || scope.tool === h.tool) return true;
+    }
+    return false;
+  }
+
   /** Spend and reservations of every scope that has a limit, for the given periods. */
   use(toolName: string, tool: Tool | null, settings: Settings, keys: PeriodKeys, except?: Hold): ScopeUse[] {
     const out: ScopeUse[] = [];
@@ -104,6 +117,7 @@ export class BudgetBook {
         limitUsd,
         spentUsd: this.spent(scope, periodKey),
         reservedUsd: this.reserved(scope, periodKey, except),
+        busy: this.busy(scope, periodKey, except),
       });
     }
     return out;
@@ -111,9 +125,13 @@ export class BudgetBook {
 }
 
 /** Refuse when spent alone has reached the limit, or a priced request's worst case would pass it.
- *  An unpriced request (null) only meets the first rule: its cost can never be counted anyway. */
-export function fits(use: ScopeUse, worstCaseUsd: number | null): boolean {
+ *  An unpriced request (null) only meets the first rule: its cost can never be counted anyway.
+ *  An unbounded one (counted, but with no worst case to reserve) needs room left after the other
+ *  reservations and no other unbounded request in flight: however many are sent at once, the
+ *  budget is passed by at most one answer's cost. */
+export function fits(use: ScopeUse, worstCaseUsd: number | null, unbounded = false): boolean {
   if (use.spentUsd >= roundUsd(use.limitUsd)) return false;
+  if (unbounded) return !use.busy && addUsd(use.spentUsd, use.reservedUsd) < roundUsd(use.limitUsd);
   if (worstCaseUsd === null) return true;
   return addUsd(addUsd(use.spentUsd, use.reservedUsd), worstCaseUsd) <= roundUsd(use.limitUsd);
 }

@@ -76,8 +76,9 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
     at: Date,
     keys: PeriodKeys,
   ): Refusal | null {
-    const failing = book.use(tool.name, tool, s, keys).filter((u) => !fits(u, req.worstCaseUsd));
-    return budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at);
+    const unbounded = req.unbounded === true && req.worstCaseUsd === null;
+    const failing = book.use(tool.name, tool, s, keys).filter((u) => !fits(u, req.worstCaseUsd, unbounded));
+    return budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at, unbounded);
   }
 
   function rateRefusal(tool: Tool, req: AdmitRequest, w: RateWindow, nowMs: number): Refusal | null {
@@ -151,7 +152,12 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
       }
 
       // Nothing between the checks above and these two lines yields: this is the atomic reserve.
-      const hold: Hold = { tool: tool.name, usd: req.worstCaseUsd ?? 0, keys };
+      const hold: Hold = {
+        tool: tool.name,
+        usd: req.worstCaseUsd ?? 0,
+        keys,
+        unbounded: req.unbounded === true && req.worstCaseUsd === null,
+      };
       book.hold(hold);
       const entry = w.add(nowMs, req.estimatedTokens);
       return {

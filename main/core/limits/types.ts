@@ -31,6 +31,11 @@ export interface AdmitRequest {
   estimatedTokens: number;
   /** Worst-case USD cost of this request (input estimate + max output at the model's price); null when the model is unpriced. */
   worstCaseUsd: number | null;
+  /** With worstCaseUsd null: the request is priced, its answer's cost counts against the budget,
+   *  but nothing in the request bounds it (whisper-1 bills the seconds of audio it decodes, which
+   *  a compressed file of silence can make hours of in a few kB). Admitted one at a time per budget
+   *  scope while there is room, so requests sent at once pass a budget by one answer at most. */
+  unbounded?: boolean;
 }
 
 export type Refusal =
@@ -41,6 +46,8 @@ export type Refusal =
       spentUsd: number;
       resetsAt: Date;
       message: string;
+      /** The scope has room but an unbounded request is in flight against it: retry after this. */
+      retryAfterMs?: number;
     }
   | {
       kind: 'rate';

@@ -186,6 +186,38 @@ describe.each(kinds)('limit engine: %s', (kind) => {
     expect(global.message).toContain('global daily budget of $2.00 (all tools)');
   });
 
+  it('lets one unbounded request at a time through each budget, and an unpriced one as before', async () => {
+    // Unbounded: priced, but nothing in the request bounds its cost (a whisper-1 transcription).
+    // Before, it met only "spent < limit": all 20 went at once.
+    const e = engine(kind, { globalDailyUsd: 5 });
+    const tool = makeTool('t', { dailyUsd: 1 });
+    const unbounded: AdmitRequest = { ...req(null), unbounded: true };
+    const results = await Promise.all(
+      Array.from({ length: 20 }, async (_, i) => e.replicas[i % e.replicas.length]!.admit(tool, unbounded)),
+    );
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+    const busy = refused(results.find((r) => !r.ok)!);
+    expect(busy).toMatchObject({ kind: 'budget', retryAfterMs: 2_000 });
+    expect(busy.message).toContain('one at a time');
+    // Another tool under the same global budget waits too; an unpriced request does not.
+    expect(refused(await e.replicas[0]!.admit(makeTool('u'), unbounded)).kind).toBe('budget');
+    admitted(await e.replicas[0]!.admit(tool, req(null)));
+    // Settled, the next one goes.
+    (results.find((r) => r.ok) as { reservation: Reservation }).reservation.settle({
+      costUsd: 0.006,
+      tokens: 0,
+    });
+    e.spend.add('t', '2026-11-25', 0.006);
+    await e.settled();
+    admitted(await e.replicas[0]!.admit(tool, unbounded)).release();
+    await e.settled();
+    // With no room left after the other reservations, it is refused as over the budget.
+    admitted(await e.replicas[0]!.admit(tool, req(0.994)));
+    const full = refused(await e.replicas[0]!.admit(tool, unbounded));
+    expect(full).toMatchObject({ kind: 'budget', scope: { tool: 't' } });
+    expect(full).not.toHaveProperty('retryAfterMs');
+  });
+
   it('check() turns "over" when the running cost passes the budget', async () => {
     const e = engine(kind);
     const [l] = e.replicas as [Limiter];

@@ -37,6 +37,10 @@ export interface RedisLimiterDeps extends LimiterDeps {
   where: string;
 }
 
+/** How long an unbounded request keeps others out in Redis if its settle never lands: twice the
+ *  time an upstream may take to answer (a transcription's answer follows its headers at once). */
+const unboundedLeaseMs = (s: Settings) => 2 * s.upstreamTimeoutMs;
+
 interface ScopeRow {
   scope: BudgetScope;
   periodKey: string;
@@ -112,6 +116,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     heldE10: number,
     id: string,
     headers: Record<string, string>,
+    unbounded: boolean,
   ): Reservation {
     const allKeys = [...rows.map((r) => r.key), ...keys.window(toolName)];
     let open = true;
@@ -125,6 +130,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
           String(spentE10),
           id,
           Math.max(0, Math.round(tokens)),
+          unbounded ? 1 : 0,
         ])
         .then(
           (reply) => {
@@ -161,7 +167,8 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     const nowMs = at.getTime();
     const s = deps.settings();
     const rows = rowsOf(tool, s, periodsAt(at, s));
-    const worstE10 = req.worstCaseUsd === null ? -1 : toE10(req.worstCaseUsd);
+    const unbounded = req.unbounded === true && req.worstCaseUsd === null;
+    const worstE10 = req.worstCaseUsd === null ? (unbounded ? -2 : -1) : toE10(req.worstCaseUsd);
     const id = randomUUID();
     const { rpm, tpm } = tool.limits;
     const args: Array<string | number> = [
@@ -174,6 +181,9 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       Math.max(0, Math.round(req.estimatedTokens)),
       id,
       2 * WINDOW_MS,
+      // An unbounded request's hold lasts until its settle; if that never lands (a replica dies,
+      // Redis is unreachable then), it lapses after the longest an upstream answer may take.
+      unboundedLeaseMs(s),
     ];
     const reserve = (seedAll: boolean) => {
       const a = [...args];
@@ -220,16 +230,16 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       seenBudget.set(r.key, { spent, reserved: ok ? reserved + Math.max(0, worstE10) : reserved });
       if (r.limitUsd === undefined) return;
       uses.push(useOf(r, spent, reserved));
-      if (!fit) failing.push(useOf(r, spent, reserved));
+      if (fit !== 1) failing.push({ ...useOf(r, spent, reserved), busy: fit === 2 });
     });
     if (ok === 1)
       return {
         ok: true,
-        reservation: reservationFor(tool.name, rows, uses, Math.max(0, worstE10), id, headers),
+        reservation: reservationFor(tool.name, rows, uses, Math.max(0, worstE10), id, headers, unbounded),
       };
 
     const refusal =
-      budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at) ??
+      budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at, unbounded) ??
       rateRefusalOf(tool, req, { requestWait, tokenWait: tokenWait < 0 ? Infinity : tokenWait }, headers);
     if (!refusal) throw new Error('Redis refused a request without a reason');
     const event = throttle.next(

@@ -9,14 +9,16 @@
 import type { Redis } from 'ioredis';
 
 /** KEYS: n budget hashes, then the window's zset, token hash, token sum.
- *  ARGV: n, worst (e10; -1 = unpriced), now ms, window ms, rpm (-1 = none), tpm (-1 = none),
- *  estimated tokens, entry id, window key ttl ms; then per budget: limit e10 (-1 = none: spend is
+ *  ARGV: n, worst (e10; -1 = unpriced; -2 = unbounded: counted, but with no worst case, see
+ *  AdmitRequest.unbounded), now ms, window ms, rpm (-1 = none), tpm (-1 = none), estimated
+ *  tokens, entry id, window key ttl ms, an unbounded request's lease ms (how long it keeps other
+ *  unbounded ones out if its settle never comes); then per budget: limit e10 (-1 = none: spend is
  *  still kept, so a limit set later starts from the truth), seed e10 (the
  *  ledger's total, used only when the period's key is missing; -1 = not sent), key ttl ms (the
  *  period's end + a day).
  *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
  *  window, ms until its oldest entry leaves; then per budget: spent, reserved (before this
- *  request), fits (1/0). Or { -1 } alone, having reserved nothing, when a key is missing and its
+ *  request), fits (1; 0; 2 = has room, but another unbounded request holds it). Or { -1 } alone, having reserved nothing, when a key is missing and its
  *  seed was not sent. */
 const RESERVE = `
 local n = tonumber(ARGV[1])
@@ -28,13 +30,14 @@ local tpm = tonumber(ARGV[6])
 local est = tonumber(ARGV[7])
 local id = ARGV[8]
 local ttl = ARGV[9]
+local lease = tonumber(ARGV[10])
 local zk, hk, sk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
 
 local uses = {}
 local fitsAll = true
 for i = 1, n do
   local k = KEYS[i]
-  local a = 9 + (i - 1) * 3
+  local a = 10 + (i - 1) * 3
   local limit = tonumber(ARGV[a + 1])
   if redis.call('EXISTS', k) == 0 then
     -- Missing and sent without a seed: nothing reserved; the caller sends again with seeds.
@@ -45,11 +48,18 @@ for i = 1, n do
   local v = redis.call('HMGET', k, 'spent', 'reserved')
   local spent = tonumber(v[1]) or 0
   local reserved = tonumber(v[2]) or 0
-  local fit = limit < 0 or (spent < limit and (worst < 0 or spent + reserved + worst <= limit))
+  local fit = limit < 0 or (spent < limit and (worst == -1 or spent + reserved + worst <= limit))
+  local busy = false
+  if worst == -2 and limit >= 0 then
+    -- One unbounded request at a time, while there is room after the other reservations.
+    local heldUntil = tonumber(redis.call('HGET', k, 'unboundedUntil') or '0')
+    busy = heldUntil > now
+    fit = spent + reserved < limit and not busy
+  end
   if not fit then fitsAll = false end
   uses[#uses + 1] = spent
   uses[#uses + 1] = reserved
-  uses[#uses + 1] = fit and 1 or 0
+  uses[#uses + 1] = fit and 1 or ((busy and spent + reserved < limit) and 2 or 0)
 end
 
 -- Entries leave the window once arrival + window <= now (as in rate-window.ts).
@@ -100,6 +110,13 @@ if ok then
   if worst > 0 then
     for i = 1, n do redis.call('HINCRBY', KEYS[i], 'reserved', ARGV[2]) end
   end
+  if worst == -2 then
+    for i = 1, n do
+      if tonumber(ARGV[11 + (i - 1) * 3]) >= 0 then
+        redis.call('HSET', KEYS[i], 'unbounded', id, 'unboundedUntil', now + lease)
+      end
+    end
+  end
   redis.call('ZADD', zk, now, id)
   redis.call('HSET', hk, id, ARGV[7])
   redis.call('INCRBY', sk, ARGV[7])
@@ -116,7 +133,8 @@ return { ok and 1 or 0, requestWait, tokenWait, count, used, resetMs, unpack(use
 `;
 
 /** KEYS: n budget hashes, then the window's zset, token hash, token sum.
- *  ARGV: n, minus the reserved e10, actual spent e10, entry id, actual tokens.
+ *  ARGV: n, minus the reserved e10, actual spent e10, entry id, actual tokens, 1 when the request
+ *  was unbounded (its hold on each budget it has is let go) else 0.
  *  A period whose key is gone (expired, Redis restarted) is left alone: its next reserve seeds
  *  it from the ledger, which already holds this request's record.
  *  Returns per budget: spent, reserved after (-1, -1 when the key is gone). */
@@ -128,6 +146,9 @@ for i = 1, n do
   if redis.call('EXISTS', k) == 1 then
     redis.call('HINCRBY', k, 'reserved', ARGV[2])
     redis.call('HINCRBY', k, 'spent', ARGV[3])
+    if ARGV[6] == '1' and redis.call('HGET', k, 'unbounded') == ARGV[4] then
+      redis.call('HDEL', k, 'unbounded', 'unboundedUntil')
+    end
     local v = redis.call('HMGET', k, 'spent', 'reserved')
     out[#out + 1] = tonumber(v[1]) or 0
     out[#out + 1] = tonumber(v[2]) or 0

@@ -134,6 +134,21 @@ function dearerOutput(endpoint: RecordDraft['endpoint'], json: unknown): OutputM
 const outputAs = (m: OutputModality, u: Usage): Usage =>
   m === 'audio' ? { ...u, outputAudioTokens: u.outputTokens } : { ...u, outputImageTokens: u.outputTokens };
 
+/** Audio tokens a transcription may be billed for: the largest context window among the models
+ *  that may serve it, or null when one has none (then nothing bounds the audio). Where the price
+ *  has no audio-token rate (whisper-1, by the second), pricing them gives null anyway. */
+function transcriptionAudioTokens(
+  price: PriceMatch | undefined,
+  fallbacks: ReadonlyArray<PriceMatch | undefined>,
+): number | null {
+  let most = 0;
+  for (const p of [price, ...fallbacks]) {
+    if (p?.contextWindow === undefined) return null;
+    most = Math.max(most, p.contextWindow);
+  }
+  return most;
+}
+
 function imageLimit(json: unknown): { requested: number; choices: number } {
   const { perImage, images } = imageOutputTokens(json);
   return { requested: perImage, choices: images };
@@ -213,6 +228,14 @@ export async function admit(
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
   const stored =
     priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
+  // A transcription's input is its audio, which the form's text fields do not say. A model priced
+  // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
+  // the second (whisper-1) has no bound in the request at all — not even its size: a compressed
+  // file of silence is hours in a few kB, and a WAV header's byte rate is the client's to write —
+  // so its worst case stays null and the limiter lets one such request at a time through
+  // (AdmitRequest.unbounded).
+  const audioTokens =
+    priced && endpoint === 'audio_transcription' ? transcriptionAudioTokens(price, fallbackPrices) : 0;
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined) => {
@@ -228,18 +251,24 @@ export async function admit(
       ? 0
       : plan
         ? plan.usd
-        : input && cost
+        : input && cost && audioTokens !== null
           ? (cost({
               ...input.usage,
+              ...(audioTokens > 0
+                ? { inputTokens: input.usage.inputTokens + audioTokens, inputAudioTokens: audioTokens }
+                : {}),
               outputTokens: wanted * choices,
               // gpt-image models bill their output as image tokens, dearer than text ones.
               ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
             }) ?? null)
-          : cost
+          : cost && !priced
             ? 0
-            : null;
+            : // Priced, but not at tokens (whisper-1's seconds): nothing here bounds the cost.
+              null;
     const estimatedTokens = inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices;
-    return { plan, worstCaseUsd, estimatedTokens };
+    // Priced, but with no worst case to reserve: its answer still counts against the budget.
+    const unbounded = priced && worstCaseUsd === null;
+    return { plan, worstCaseUsd, estimatedTokens, unbounded };
   };
   // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
   // another replica may reserve in between; admit() still checks atomically and refuses then.
@@ -269,6 +298,7 @@ export async function admit(
         model,
         estimatedTokens: atBound.estimatedTokens,
         worstCaseUsd: atBound.worstCaseUsd,
+        unbounded: atBound.unbounded,
       });
       const answer = admission instanceof Promise ? await shared(admission) : admission;
       // A budget refusal at the bound (a rounding edge, or another replica reserving meanwhile)
@@ -290,6 +320,7 @@ export async function admit(
       model,
       estimatedTokens: r.estimatedTokens,
       worstCaseUsd: r.worstCaseUsd,
+      unbounded: r.unbounded,
     });
     result = admission instanceof Promise ? await shared(admission) : admission;
   }
@@ -419,6 +450,11 @@ function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
         ? ` Not even a ${plan.limit}-token answer fits in what is left, so the request was not sent.`
         : '';
     // Retry-After says when the budget resets (Gemini clients read it as RetryInfo, errors/api-errors.ts).
+    // A budget held by an unbounded request in flight frees up in a moment: worth a retry.
+    if (r.retryAfterMs !== undefined)
+      return new Refused('budget_exceeded', r.message, 'budget', {
+        'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
+      });
     const retryAfter = Math.max(1, Math.ceil((r.resetsAt.getTime() - now.getTime()) / 1000));
     return new Refused('budget_exceeded', r.message + floor, 'budget', {
       'x-should-retry': 'false',
