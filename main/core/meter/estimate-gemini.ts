@@ -52,12 +52,3 @@ function tallyParts(parts: unknown, tally: TextTally, model: string): void {
     }
   }
 }
-
-/** `generationConfig.maxOutputTokens` × `candidateCount`. */
-export function geminiMaxOutputTokens(body: Record<string, unknown>): number | undefined {
-  const config = body.generationConfig ?? body.generation_config;
-  const cap = field(config, 'maxOutputTokens') ?? field(config, 'max_output_tokens');
-  if (typeof cap !== 'number' || !Number.isInteger(cap) || cap <= 0) return undefined;
-  const n = field(config, 'candidateCount') ?? field(config, 'candidate_count');
-  return cap * (typeof n === 'number' && Number.isInteger(n) && n > 1 ? n : 1);
-}

@@ -18,7 +18,7 @@ import {
 import { cpuTurn } from '../proxy/cpu-turns.js';
 import { textOf, UnreadString } from './unread-string.js';
 import { field, isObject } from './usage-fields.js';
-import { geminiMaxOutputTokens, tallyGemini } from './estimate-gemini.js';
+import { tallyGemini } from './estimate-gemini.js';
 
 /** OpenAI chat framing: every message costs 3 tokens (role and separators), a `name` 1 more, and
  *  the reply is primed with 3 (OpenAI cookbook, "How to count tokens with tiktoken"). */
@@ -187,26 +187,6 @@ function unreadBound(t: string | UnreadString, family: ApiFamily): number | unde
  *  factor its count would be scaled by). */
 function bytesBound(t: UnreadString, family: ApiFamily): number {
   return family === 'anthropic' ? Math.ceil(t.byteLength * CLAUDE_PER_O200K_CODE) : t.byteLength;
-}
-
-/** The output cap the request asks for (max_tokens, max_completion_tokens, max_output_tokens), or
- *  undefined; embeddings (and the free count_tokens) => 0. Chat/completions with `n` (or
- *  `best_of`) choices can produce that many times the cap, so the cap is multiplied. */
-export function requestedMaxOutputTokens(endpoint: Endpoint, body: unknown): number | undefined {
-  if (endpoint === 'embeddings' || endpoint === 'count_tokens') return 0;
-  if (!isObject(body)) return undefined;
-  if (endpoint === 'generate_content') return geminiMaxOutputTokens(body);
-  const cap =
-    positiveInt(body.max_completion_tokens) ??
-    positiveInt(body.max_tokens) ??
-    positiveInt(body.max_output_tokens);
-  if (cap === undefined) return undefined;
-  if (endpoint !== 'chat' && endpoint !== 'completions') return cap;
-  return cap * Math.max(positiveInt(body.n) ?? 1, positiveInt(body.best_of) ?? 1);
-}
-
-function positiveInt(x: unknown): number | undefined {
-  return typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
 }
 
 /** A string, a list of strings, or pre-tokenized input (numbers are tokens already). */

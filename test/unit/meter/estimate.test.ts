@@ -1,7 +1,7 @@
 // Expected token counts are worked out by hand from the o200k_base / cl100k_base vocabularies:
 // "user" 1, "system" 1, "Hello world" 2, "You are terse." 4, "Héllo 世界 🎉" 6 (o200k) / 10 (cl100k).
 import { describe, expect, it } from 'vitest';
-import { estimateInputTokens, requestedMaxOutputTokens } from '../../../main/core/meter/index.js';
+import { estimateInputTokens } from '../../../main/core/meter/index.js';
 
 describe('estimateInputTokens (OpenAI family)', () => {
   it('chat: text plus 3 per message, 1 per name and 3 for reply priming', () => {
@@ -121,26 +121,5 @@ describe('estimateInputTokens (Anthropic family: o200k_base × 1.16 for prose, �
     // the cut PNG has no size → 1092 × 1092 / 750 = 1,589.95 → 1,590.
     // 3 (request) + 350 + 1590 + 3 + 19 + 4 = 1969
     expect(estimateInputTokens('anthropic', 'messages', body, 'claude-sonnet-4-5')).toBe(1969);
-  });
-});
-
-describe('requestedMaxOutputTokens', () => {
-  it('reads the cap each API names', () => {
-    expect(requestedMaxOutputTokens('chat', { max_tokens: 100 })).toBe(100);
-    expect(requestedMaxOutputTokens('chat', { max_completion_tokens: 300, max_tokens: 100 })).toBe(300);
-    expect(requestedMaxOutputTokens('responses', { max_output_tokens: 2048 })).toBe(2048);
-    expect(requestedMaxOutputTokens('messages', { max_tokens: 1024 })).toBe(1024);
-  });
-
-  it('multiplies by n / best_of for chat and completions', () => {
-    expect(requestedMaxOutputTokens('chat', { max_tokens: 100, n: 3 })).toBe(300);
-    expect(requestedMaxOutputTokens('completions', { max_tokens: 50, n: 2, best_of: 4 })).toBe(200);
-  });
-
-  it('undefined when absent, 0 for embeddings and count_tokens', () => {
-    expect(requestedMaxOutputTokens('chat', { messages: [] })).toBeUndefined();
-    expect(requestedMaxOutputTokens('chat', { max_tokens: -5 })).toBeUndefined();
-    expect(requestedMaxOutputTokens('embeddings', { input: 'x' })).toBe(0);
-    expect(requestedMaxOutputTokens('count_tokens', { max_tokens: 9 })).toBe(0);
   });
 });
