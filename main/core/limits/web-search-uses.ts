@@ -3,9 +3,12 @@
 // budget reserves the searches a request may run; a web search tool without `max_uses` is sent
 // with one (DEFAULT_WEB_SEARCH_USES, what Claude Code itself sends), so no answer can search past
 // what was reserved. OpenAI's Responses API bills its web_search calls the same way, bounded by
-// `max_tool_calls` (all built-in tool calls): reserved when named; unnamed, not (a known gap —
-// writing one would bound the request's other tools too).
-import type { ApiFamily } from '../../../shared/usage.js';
+// `max_tool_calls`, which counts every built-in tool call: a request with a web search tool and
+// none is sent with DEFAULT_WEB_SEARCH_USES. That bounds its other built-in tools too (file search,
+// code interpreter): each of those is billed per call or per container as well, so a budget needs
+// them bounded all the same. (Unbounded, 20 searches recorded $0.21001 on a $0.15 budget: found by
+// review, round 13.)
+import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { positiveInt } from './output-limit-field.js';
 
 export const DEFAULT_WEB_SEARCH_USES = 8;
@@ -13,8 +16,10 @@ export const DEFAULT_WEB_SEARCH_USES = 8;
 export interface WebSearchUses {
   /** Searches the request may run, at most. */
   uses: number;
-  /** The request's `tools`, each web search tool with a `max_uses`: set when one had none. */
-  tools?: unknown[];
+  /** Top-level members to write into the body sent upstream (serialized), when the request did not
+   *  bound its searches: Anthropic's `tools` with a `max_uses` on each web search tool, or the
+   *  Responses API's `max_tool_calls`. */
+  edits?: Record<string, string>;
 }
 
 /** Tools whose `type` starts with `prefix`: Anthropic's are dated (`web_search_20250305`), the
@@ -29,12 +34,19 @@ const toolOfType =
 const isWebSearch = toolOfType('web_search_');
 const isOpenAiWebSearch = toolOfType('web_search');
 
-export function webSearchUses(family: ApiFamily, body: unknown): WebSearchUses {
+export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unknown): WebSearchUses {
   if (typeof body !== 'object' || body === null) return { uses: 0 };
   const tools = (body as { tools?: unknown }).tools;
   if (family === 'openai') {
-    const searches = Array.isArray(tools) && tools.some(isOpenAiWebSearch);
-    return { uses: searches ? (positiveInt((body as { max_tool_calls?: unknown }).max_tool_calls) ?? 0) : 0 };
+    // Chat Completions has no web search tool (its search models search on every request).
+    if (endpoint !== 'responses' || !Array.isArray(tools) || !tools.some(isOpenAiWebSearch))
+      return { uses: 0 };
+    const max = positiveInt((body as { max_tool_calls?: unknown }).max_tool_calls);
+    if (max !== undefined) return { uses: max };
+    return {
+      uses: DEFAULT_WEB_SEARCH_USES,
+      edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) },
+    };
   }
   if (family !== 'anthropic' || !Array.isArray(tools) || !tools.some(isWebSearch)) return { uses: 0 };
   let uses = 0;
@@ -50,5 +62,5 @@ export function webSearchUses(family: ApiFamily, body: unknown): WebSearchUses {
     uses += DEFAULT_WEB_SEARCH_USES;
     return { ...t, max_uses: DEFAULT_WEB_SEARCH_USES };
   });
-  return bounded ? { uses } : { uses, tools: sent };
+  return bounded ? { uses } : { uses, edits: { tools: JSON.stringify(sent) } };
 }

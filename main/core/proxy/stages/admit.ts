@@ -222,7 +222,7 @@ export async function admit(
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
   // Server-side web searches it may run, each billed apart (web-search-uses.ts).
-  const searches = priced ? webSearchUses(family, json) : { uses: 0 };
+  const searches = priced ? webSearchUses(family, endpoint, json) : { uses: 0 };
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
@@ -364,9 +364,9 @@ export async function admit(
       ('max_completion_tokens' in json && requested !== undefined ? String(requested) : undefined);
     if (sent !== undefined) admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tokens: sent };
   }
-  // A web search tool without max_uses goes with the one its reservation counted.
-  if (searches.tools)
-    admitted.upstreamEdits = { ...admitted.upstreamEdits, tools: JSON.stringify(searches.tools) };
+  // Searches the request did not bound go with the bound its reservation counted (max_uses on
+  // each Anthropic web search tool, the Responses API's max_tool_calls).
+  if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
   // records it at that cost (settled by the record with the same id). Without a USD budget no
   // worst case was reserved, but the provider bills the request all the same: the journal holds

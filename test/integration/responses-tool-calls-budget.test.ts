@@ -1,0 +1,97 @@
+// OpenAI's Responses API bills each call of a built-in tool on top of the tokens: web search $10
+// per 1,000 calls, file search $2.50 per 1,000 (openai.com/api/pricing, read 2026-11-29; the
+// bundled @pydantic/genai-prices entry of gpt-5: web_searches_kcount 10, storage_searches_kcount
+// 2.5). `max_tool_calls` bounds them all ("the maximum number of total calls to built-in tools
+// that can be processed in a response", platform.openai.com/docs/api-reference/responses/create);
+// without it the model runs as many as it chooses.
+// gpt-5: $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-29).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+const received: Array<Record<string, unknown>> = [];
+/** Calls the model chooses to run when the request does not bound them. */
+const CHOSEN_CALLS = 20;
+
+beforeAll(async () => {
+  h = await startHarness();
+  // Reads 8 input tokens, writes to max_output_tokens, and runs a call of its first built-in tool
+  // for every one max_tool_calls allows (20 without one). Served at the default tier.
+  provider = await startJsonProvider((_, b) => {
+    received.push(b);
+    const tool = (b.tools as Array<{ type: string }> | undefined)?.[0]?.type;
+    const calls = tool ? Number(b.max_tool_calls ?? CHOSEN_CALLS) : 0;
+    const type = tool === 'file_search' ? 'file_search_call' : 'web_search_call';
+    const out = Number(b.max_output_tokens);
+    return {
+      id: 'resp_x',
+      object: 'response',
+      created_at: 1,
+      status: 'incomplete',
+      model: b.model,
+      service_tier: 'default',
+      output: [
+        ...Array.from({ length: calls }, (_, i) => ({ type, id: `call_${i}`, status: 'completed' })),
+        {
+          type: 'message',
+          id: 'msg_x',
+          status: 'incomplete',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: 'ok', annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: 8,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: out,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 8 + out,
+      },
+    };
+  });
+  await h.admin.call('patchProvider', {
+    params: { name: 'openai' },
+    body: { baseUrl: `${provider.url}/v1` },
+  });
+  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+async function ask(token: string, tools: unknown[]) {
+  const res = await fetch(`${h.core.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-5', max_output_tokens: 1000, tools, input: 'hi' }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+it('a web search tool without max_tool_calls is bounded and reserved on a $0.15/day budget', async () => {
+  // Tokens: 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001, inside $0.15; reserved before at them alone.
+  // With the 20 searches the model chose: + 20 × $0.01 = $0.21001. Sent with max_tool_calls 8
+  // (reserved: 8 × $0.01 + the tokens at Priority, 8 × 2.5e-6 + 1,000 × 20e-6 = $0.10002), it
+  // records 8 × $0.01 + $0.01001 = $0.09001.
+  const token = await h.tool('searcher', { dailyUsd: 0.15 });
+  received.length = 0;
+  expect(await ask(token, [{ type: 'web_search' }])).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 8 });
+  const records = async () => (await h.admin.call('listRequests', { query: { tool: 'searcher' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await spentBy('searcher')).toBeLessThanOrEqual(0.15);
+});
+
+it('without a budget the request goes as sent', async () => {
+  received.length = 0;
+  const token = await h.tool('searcher-free');
+  expect(await ask(token, [{ type: 'web_search' }])).toBe(200);
+  expect(received[0]).not.toHaveProperty('max_tool_calls');
+});
