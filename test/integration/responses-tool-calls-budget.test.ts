@@ -95,3 +95,18 @@ it('without a budget the request goes as sent', async () => {
   expect(await ask(token, [{ type: 'web_search' }])).toBe(200);
   expect(received[0]).not.toHaveProperty('max_tool_calls');
 });
+
+// A known gap, kept measured (`it.fails` passes while it holds; make it an `it` once fixed): Usage
+// has no count of file search calls (the catalog's storage_searches_kcount has nothing to price),
+// so they are recorded at $0. The fix needs a Usage field (shared/usage.ts) and its ledger column:
+// see the round-13 review report.
+it.fails('file search calls are recorded at $2.50 per 1,000', async () => {
+  // 20 file_search_call items: 8 × 1.25e-6 + 1,000 × 10e-6 + 20 × $0.0025 = $0.01001 + $0.05 =
+  // $0.06001. On main: $0.01001, the tokens alone.
+  const token = await h.tool('file-searcher');
+  expect(await ask(token, [{ type: 'file_search', vector_store_ids: ['vs_x'] }])).toBe(200);
+  const records = async () =>
+    (await h.admin.call('listRequests', { query: { tool: 'file-searcher' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await spentBy('file-searcher')).toBeCloseTo(0.06001, 8);
+});
