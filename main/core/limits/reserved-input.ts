@@ -37,6 +37,22 @@ export function cacheAsk(body: unknown): CacheAsk {
   return ask;
 }
 
+/** How far above Shimmy's count a provider may count the same input where Shimmy has not got the
+ *  provider's tokenizer. Claude's is counted as o200k_base × 1.16 for prose while Claude's own count
+ *  was measured up to × 1.30 (code; meter/token-count.ts): 1.30 / 1.16 = 1.12. Gemini's and other
+ *  models' counted with o200k_base: no published figure, the same margin assumed. */
+export const FOREIGN_COUNT_MARGIN = 1.12;
+
+/** The input a reservation prices: `counted`, or just past a long-context threshold (`starts`)
+ *  that the provider's own count may pass — `counted` within `margin` under it. Past it the whole
+ *  request is billed at the tier (gemini-2.5-pro: 2× input, 1.5× output past 200,000), so an
+ *  estimate just under it reserved about half of what the answer cost. */
+export function pastNearThreshold(counted: number, starts: readonly number[], margin: number): number {
+  let n = counted;
+  for (const start of starts) if (n <= start && Math.ceil(n * margin) > start) n = start + 1;
+  return n;
+}
+
 /** The dearest way `inputTokens` can be billed for this request, as a Usage (no output yet). */
 export function reservedInput(
   family: ApiFamily,

@@ -16,7 +16,14 @@ export {
 } from './catalog-refresh.js';
 export { catalogProviderFor, type ServingProvider } from './catalog-provider.js';
 export { loadLegacyPrices } from './legacy-price-list.js';
-export { createPrices, priceUsage, type PriceMatch, type PriceQuery, type Prices } from './price-lookup.js';
+export {
+  createPrices,
+  priceUsage,
+  tierStarts,
+  type PriceMatch,
+  type PriceQuery,
+  type Prices,
+} from './price-lookup.js';
 export { tierFactor } from './service-tiers.js';
 export { openPriceCatalog, type CatalogStatus, type PriceCatalogService } from './price-catalog-service.js';
 export { listPrices } from './price-list.js';

@@ -8,7 +8,7 @@ import { roundUsd } from '../../../shared/money.js';
 import type { Usage } from '../../../shared/usage.js';
 import type { Catalog, CatalogProvider } from './catalog.js';
 import { catalogProviderFor, type ServingProvider } from './catalog-provider.js';
-import { costOf, pricedModel, type PricedModel } from './price-usage.js';
+import { costOf, inputTierStarts, pricedModel, type PricedModel } from './price-usage.js';
 import { userModelInfo } from './user-price.js';
 
 export interface PriceQuery {
@@ -42,6 +42,11 @@ export interface Prices {
   lookup(q: PriceQuery): PriceMatch | undefined;
   /** The catalog in use (for `price list` and the Prices page). */
   catalog(): Catalog;
+}
+
+/** Input-token thresholds past which the matched price charges a long-context tier (none: []). */
+export function tierStarts(match: PriceMatch): number[] {
+  return inputTierStarts(match.priced, match.at);
 }
 
 /** Exact USD (roundUsd) of `usage`, or null = unpriced. A provider's own reported charge

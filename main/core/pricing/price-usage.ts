@@ -214,6 +214,18 @@ function activeEntry(m: PricedModel, provider: CatalogProvider, at: Date): Model
   return entry;
 }
 
+/** The input-token thresholds of the long-context tiers in the entry in force at `at`: past one,
+ *  the whole request is priced at its tier (none: []). */
+export function inputTierStarts(m: PricedModel, at: Date): number[] {
+  const entry = activeEntry(m, m.provider, at);
+  if (!entry) return [];
+  const starts: number[] = [];
+  for (const v of Object.values(entry))
+    if (v && typeof v === 'object')
+      for (const t of v.tiers) if (!starts.includes(t.start)) starts.push(t.start);
+  return starts;
+}
+
 /** Which long-context band `input` falls in: how many tier thresholds it passes. */
 function bandOf(price: ModelPrice, input: number): number {
   let band = 0;

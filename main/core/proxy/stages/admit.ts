@@ -13,11 +13,11 @@ import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
-import { reservedInput } from '../../limits/reserved-input.js';
+import { FOREIGN_COUNT_MARGIN, pastNearThreshold, reservedInput } from '../../limits/reserved-input.js';
 import { webSearchUses } from '../../limits/web-search-uses.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
-import { priceUsage, type PriceMatch } from '../../pricing/index.js';
+import { priceUsage, tierStarts, type PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
@@ -134,6 +134,23 @@ function dearerOutput(endpoint: RecordDraft['endpoint'], json: unknown): OutputM
 const outputAs = (m: OutputModality, u: Usage): Usage =>
   m === 'audio' ? { ...u, outputAudioTokens: u.outputTokens } : { ...u, outputImageTokens: u.outputTokens };
 
+const NO_THRESHOLDS: readonly number[] = [];
+
+/** The long-context thresholds of the prices that may serve the request whose input Shimmy counts
+ *  with another tokenizer than the provider's: every one but OpenAI's (o200k_base is theirs). */
+function foreignThresholds(
+  price: PriceMatch | undefined,
+  fallbacks: ReadonlyArray<PriceMatch | undefined>,
+): readonly number[] {
+  let out: number[] | undefined;
+  for (const p of [price, ...fallbacks]) {
+    if (!p || OPENAI_HOSTED.has(p.provider)) continue;
+    const starts = tierStarts(p);
+    if (starts.length > 0) (out ??= []).push(...starts);
+  }
+  return out ?? NO_THRESHOLDS;
+}
+
 /** Audio tokens a transcription may be billed for: the largest context window among the models
  *  that may serve it, or null when one has none (then nothing bounds the audio). Where the price
  *  has no audio-token rate (whisper-1, by the second), pricing them gives null anyway. */
@@ -236,10 +253,17 @@ export async function admit(
   // (AdmitRequest.unbounded).
   const audioTokens =
     priced && endpoint === 'audio_transcription' ? transcriptionAudioTokens(price, fallbackPrices) : 0;
+  // Long-context thresholds the input is priced against where Shimmy's count is not the
+  // provider's own (anything but OpenAI's models): an input counted just under one is reserved
+  // past it (reserved-input.ts, pastNearThreshold).
+  const thresholds = priced ? foreignThresholds(price, fallbackPrices) : NO_THRESHOLDS;
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined) => {
-    const inputTokens = bodyInput + stored;
+    const inputTokens =
+      thresholds.length === 0
+        ? bodyInput + stored
+        : pastNearThreshold(bodyInput + stored, thresholds, FOREIGN_COUNT_MARGIN);
     const input =
       priced && cost ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier) : null;
     const plan: OutputPlan | null =

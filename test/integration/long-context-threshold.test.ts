@@ -1,0 +1,80 @@
+// A long-context price applies to the whole request once its input passes a threshold:
+// gemini-2.5-pro $1.25 → $2.50 in, $10 → $15 out per 1M past 200,000 input tokens (the bundled
+// @pydantic/genai-prices entry; ai.google.dev/gemini-api/docs/pricing#gemini-2.5-pro, read
+// 2026-11-29). Shimmy counts Gemini's input with o200k_base, an estimate of Gemini's own
+// tokenizer, not a bound: an estimate just under the threshold reserved at the short-context rate
+// a request Gemini counts (and bills) past it.
+// (Claude, the suspicion as raised: at Anthropic no Claude model has a long-context tier today —
+// claude-sonnet-4-6 and claude-opus-4-6 are flat since 2026-03-13 in the catalog, and
+// claude-sonnet-4-5's window ends at 200,000 — see the round-13 review report.)
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { estimateInputTokens } from '../../main/core/meter/index.js';
+import { GEMINI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+/** Input tokens Gemini reports for the next request. */
+let geminiCount = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((_, b) => {
+    const out = Number((b.generationConfig as { maxOutputTokens?: unknown }).maxOutputTokens);
+    return {
+      candidates: [
+        { content: { role: 'model', parts: [{ text: 'ok' }] }, index: 0, finishReason: 'MAX_TOKENS' },
+      ],
+      usageMetadata: {
+        promptTokenCount: geminiCount,
+        candidatesTokenCount: out,
+        totalTokenCount: geminiCount + out,
+      },
+      modelVersion: 'gemini-2.5-pro',
+    };
+  });
+  await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: provider.url } });
+  await h.admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+it('an input estimated just under 200,000 tokens that Gemini counts over it, on a $0.30/day budget', async () => {
+  // Prose in parts of 100 sentences (8 kB): a text longer than the tokenizer takes is counted at
+  // its bytes, an upper bound that would cross the threshold by itself.
+  const sentence = 'Every morning the baker opens the shop, weighs the flour and lights the old oven. ';
+  const body = (parts: number) => ({
+    contents: [
+      { role: 'user', parts: Array.from({ length: parts }, () => ({ text: sentence.repeat(100) })) },
+    ],
+    generationConfig: { maxOutputTokens: 1000 },
+  });
+  const per = estimateInputTokens('gemini', 'generate_content', body(10), 'gemini-2.5-pro') / 10;
+  const n = Math.floor(198_500 / per);
+  const estimate = estimateInputTokens('gemini', 'generate_content', body(n), 'gemini-2.5-pro');
+  expect(estimate).toBeGreaterThan(190_000);
+  expect(estimate).toBeLessThan(200_000);
+  // Gemini counts 5% more than o200k_base here: just over 200,000.
+  geminiCount = Math.ceil(estimate * 1.05);
+  expect(geminiCount).toBeGreaterThan(200_000);
+  // Reserved at the short-context rate: about 198,500 × 1.25e-6 + 1,000 × 10e-6 ≈ $0.258, inside
+  // $0.30. Billed at the long-context rate: about 208,400 × 2.5e-6 + 1,000 × 15e-6 ≈ $0.536.
+  // Reserved at the long-context rate (more than 200,000 × 2.5e-6 = $0.50), it is refused.
+  const token = await h.tool('long-context', { dailyUsd: 0.3 });
+  const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-pro:generateContent`, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+    body: JSON.stringify(body(n)),
+  });
+  await res.arrayBuffer();
+  expect(res.status).toBe(429);
+  const records = async () =>
+    (await h.admin.call('listRequests', { query: { tool: 'long-context' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await spentBy('long-context')).toBeLessThanOrEqual(0.3);
+});
