@@ -251,8 +251,8 @@ export async function admit(
   // file of silence is hours in a few kB, and a WAV header's byte rate is the client's to write —
   // so its worst case stays null and the limiter lets one such request at a time through
   // (AdmitRequest.unbounded).
-  const audioTokens =
-    priced && endpoint === 'audio_transcription' ? transcriptionAudioTokens(price, fallbackPrices) : 0;
+  const transcribes = priced && endpoint === 'audio_transcription';
+  const audioTokens = transcribes ? transcriptionAudioTokens(price, fallbackPrices) : 0;
   // Long-context thresholds the input is priced against where Shimmy's count is not the
   // provider's own (anything but OpenAI's models): an input counted just under one is reserved
   // past it (reserved-input.ts, pastNearThreshold).
@@ -285,13 +285,18 @@ export async function admit(
               // gpt-image models bill their output as image tokens, dearer than text ones.
               ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
             }) ?? null)
-          : cost && !priced
-            ? 0
-            : // Priced, but not at tokens (whisper-1's seconds): nothing here bounds the cost.
-              null;
+          : transcribes
+            ? // Priced, but not at tokens (whisper-1's seconds) or with no context window: nothing
+              // here bounds the cost.
+              null
+            : cost
+              ? 0
+              : null;
     const estimatedTokens = inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices;
-    // Priced, but with no worst case to reserve: its answer still counts against the budget.
-    const unbounded = priced && worstCaseUsd === null;
+    // A transcription with no worst case to reserve: its answer still counts against the budget.
+    // (Any other priced request whose price cannot price its input is reserved at $0 as before:
+    // its answer is unpriced too, e.g. a catalog entry with no rates, and never counts.)
+    const unbounded = transcribes && worstCaseUsd === null;
     return { plan, worstCaseUsd, estimatedTokens, unbounded };
   };
   // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
