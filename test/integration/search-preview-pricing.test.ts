@@ -50,11 +50,8 @@ afterAll(async () => {
   await provider.close();
 });
 
-// A known gap, kept measured (`it.fails` passes while it holds; make it an `it` once fixed): the
-// fix needs a price the catalog does not have ($25 / 1k for these models) and a search counted per
-// answer; see the round-13 review report.
 describe('a Chat Completions search model is charged its search', () => {
-  it.fails.each([
+  it.each([
     // 8 × 0.15e-6 + 100 × 0.60e-6 = $0.0000612 of tokens, + $0.025 for the search.
     ['gpt-4o-mini-search-preview', 0.0250612],
     // 8 × 2.5e-6 + 100 × 10e-6 = $0.00102 of tokens, + $0.025 for the search.
@@ -75,6 +72,23 @@ describe('a Chat Completions search model is charged its search', () => {
     await res.arrayBuffer();
     const records = async () => (await h.admin.call('listRequests', { query: { tool } })).records;
     await expect.poll(async () => (await records()).length).toBe(1);
-    expect((await records())[0]!.costUsd).toBeGreaterThanOrEqual(usd);
+    expect((await records())[0]!.costUsd).toBeCloseTo(usd, 10);
+  });
+
+  it('and its search is reserved: refused on a $0.02/day budget', async () => {
+    // Tokens: 8 × 0.15e-6 + 100 × 0.60e-6, about $0.0001 reserved at most for a short answer; the
+    // search alone is $0.025, past $0.02. Reserved with it, it is refused and nothing is spent.
+    const token = await h.tool('searching-budget', { dailyUsd: 0.02 });
+    const res = await fetch(`${h.core.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        model: 'gpt-4o-mini-search-preview',
+        max_completion_tokens: 100,
+        messages: [{ role: 'user', content: 'weather?' }],
+      }),
+    });
+    await res.arrayBuffer();
+    expect(res.status).toBe(429);
   });
 });

@@ -9,6 +9,7 @@ import type { Usage } from '../../../shared/usage.js';
 import type { Catalog, CatalogProvider } from './catalog.js';
 import { catalogProviderFor, type ServingProvider } from './catalog-provider.js';
 import { costOf, inputTierStarts, pricedModel, type PricedModel } from './price-usage.js';
+import { perRequestSearchUsd } from './search-fees.js';
 import { userModelInfo } from './user-price.js';
 
 export interface PriceQuery {
@@ -29,6 +30,8 @@ export interface PriceMatch {
   at: Date;
   /** From the catalog, when it has it: the budget stage bounds a worst case with it. */
   contextWindow?: number;
+  /** USD per search of a model that runs one on every request (search-fees.ts); undefined: none. */
+  searchUsd?: number;
   readonly priced: PricedModel;
 }
 
@@ -53,7 +56,12 @@ export function tierStarts(match: PriceMatch): number[] {
  *  (OpenRouter `usage.cost`) is the cost whether or not a price matched. */
 export function priceUsage(match: PriceMatch | undefined, usage: Usage): number | null {
   if (usage.providerCostUsd !== undefined) return roundUsd(usage.providerCostUsd);
-  return match ? costOf(match.priced, usage, match.at) : null;
+  if (!match) return null;
+  // A model that searches on every request: at least one search, at its own fee (search-fees.ts).
+  const searchUsd = match.searchUsd;
+  if (searchUsd === undefined) return costOf(match.priced, usage, match.at);
+  const tokens = costOf(match.priced, { ...usage, webSearchRequests: 0 }, match.at);
+  return tokens === null ? null : roundUsd(tokens + searchUsd * Math.max(1, usage.webSearchRequests ?? 0));
 }
 
 const MAX_CACHED = 5000;
@@ -64,6 +72,7 @@ interface Found {
   source: PriceSource;
   provider: string;
   contextWindow?: number;
+  searchUsd?: number;
   priced: PricedModel;
 }
 
@@ -90,7 +99,7 @@ export function createPrices(sources: PriceSources): Prices {
     const cacheKey = `${p.name}\u0000${p.kind}\u0000${p.baseUrl}\u0000${p.priceProvider ?? ''}\u0000${q.model}`;
     let found = memo.get(cacheKey);
     if (found === undefined) {
-      found = resolve(catalog, user, legacy, q) ?? null;
+      found = withSearchFee(resolve(catalog, user, legacy, q), q.model) ?? null;
       memo.set(cacheKey, found);
     }
     return found;
@@ -107,6 +116,7 @@ export function createPrices(sources: PriceSources): Prices {
         provider: f.provider,
         at: q.at,
         ...(f.contextWindow !== undefined ? { contextWindow: f.contextWindow } : {}),
+        ...(f.searchUsd !== undefined ? { searchUsd: f.searchUsd } : {}),
         priced: f.priced,
       };
     },
@@ -155,6 +165,12 @@ function resolve(
       };
   }
   return ownPrice(legacy, 'refreshed', cp ? [cp.id] : []);
+}
+
+/** A model that searches on every request is billed its search whatever priced its tokens. */
+function withSearchFee(found: Found | undefined, model: string): Found | undefined {
+  const searchUsd = found && perRequestSearchUsd(found.provider, model);
+  return searchUsd === undefined ? found : { ...found!, searchUsd };
 }
 
 /** `provider/model` keys first (a price for one provider only), then the model, each also without
