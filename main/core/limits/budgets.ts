@@ -71,12 +71,16 @@ export class BudgetBook {
 
   constructor(private readonly spend: SpendView) {}
 
+  /** Unbounded holds among them: none (nearly always), and `busy` has nothing to look for. */
+  private unbounded = 0;
+
   hold(h: Hold): void {
     this.holds.add(h);
+    if (h.unbounded) this.unbounded++;
   }
 
   drop(h: Hold): void {
-    this.holds.delete(h);
+    if (this.holds.delete(h) && h.unbounded) this.unbounded--;
   }
 
   spent(scope: BudgetScope, periodKey: string): number {
@@ -95,6 +99,7 @@ export class BudgetBook {
 
   /** Whether an unbounded request other than `except` is in flight against the scope. */
   busy(scope: BudgetScope, periodKey: string, except?: Hold): boolean {
+    if (this.unbounded === 0) return false;
     for (const h of this.holds) {
       if (!h.unbounded || h === except || h.keys[scope.period] !== periodKey) continue;
       if (scope.tool === null || scope.tool === h.tool) return true;
