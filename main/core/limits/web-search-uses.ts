@@ -41,7 +41,10 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
     // Chat Completions has no web search tool (its search models search on every request).
     if (endpoint !== 'responses' || !Array.isArray(tools) || !tools.some(isOpenAiWebSearch))
       return { uses: 0 };
-    const max = positiveInt((body as { max_tool_calls?: unknown }).max_tool_calls);
+    const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
+    // 0 runs none: kept as sent.
+    if (asked === 0) return { uses: 0 };
+    const max = positiveInt(asked);
     if (max !== undefined) return { uses: max };
     return {
       uses: DEFAULT_WEB_SEARCH_USES,
