@@ -283,6 +283,19 @@ describe.each(kinds)('limit engine: %s', (kind) => {
 });
 
 describe.skipIf(redisMissing !== undefined)('limit engine: redis only', () => {
+  it("an unbounded request's hold lapses after its lease when its settle never lands", async () => {
+    // A replica that died mid-request never settles: the next unbounded request waits out the
+    // lease (2 × upstreamTimeoutMs: 2 × 1 s here), not the period.
+    const e = engine('redis', { upstreamTimeoutMs: 1_000 });
+    const tool = makeTool('t', { dailyUsd: 1 });
+    const unbounded: AdmitRequest = { ...req(null), unbounded: true };
+    admitted(await e.replicas[0]!.admit(tool, unbounded)); // never settled
+    e.clock.ms += 1_999;
+    expect(refused(await e.replicas[1]!.admit(tool, unbounded))).toMatchObject({ retryAfterMs: 2_000 });
+    e.clock.ms += 1;
+    admitted(await e.replicas[1]!.admit(tool, unbounded));
+  });
+
   it('keeps spend in Redis, seeded once from the ledger, and lets the period key expire after the period', async () => {
     const e = engine('redis');
     const [a, b] = e.replicas as [Limiter, Limiter];
