@@ -132,10 +132,10 @@ it.fails('file search calls are recorded at $2.50 per 1,000', async () => {
   expect(await spentBy('file-searcher')).toBeCloseTo(0.06001, 8);
 });
 
-// A known gap, kept measured (`it.fails`: make it an `it` once fixed). The image generation tool's
-// tokens come in `tool_usage.image_gen`, priced at the image model's rates, not the response's:
-// Shimmy reads only `usage`. See the round-13 review report.
-it.fails('an image the image generation tool made is recorded at gpt-image-1 prices', async () => {
+// The image generation tool's tokens come in `tool_usage.image_gen`, priced at the image model's
+// rates, not the response's: Shimmy read only `usage`. (Recorded now; not reserved yet: see the
+// round-13 review report.)
+it('an image the image generation tool made is recorded at gpt-image-1 prices', async () => {
   // gpt-image-1: $5 text in, $40 image out per 1M (openai.com/api/pricing, read 2026-11-29; the
   // bundled catalog entry). The image: 50 × 5e-6 + 4,160 × 40e-6 = $0.00025 + $0.1664 = $0.16665;
   // with gpt-5's tokens, 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001: $0.17666. On main: $0.01001.

@@ -3,6 +3,7 @@
 // Classes, not object literals: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import { escapeRegExp, firstMatch } from './deferrable-payload.js';
+import { readImagesUsage } from './openai-media-usage.js';
 import { readChatUsage, readResponsesUsage } from './openai-usage.js';
 import { OutputEstimator } from './output-estimate.js';
 import { STANDARD_DIALECT, type ProviderDialect } from './provider-dialect.js';
@@ -122,6 +123,7 @@ export class ResponsesReader implements UsageReader {
   private finalUsage: Usage | undefined;
   private lastModel: string | undefined;
   private id: string | undefined;
+  private imageTool: Usage | undefined;
 
   constructor(
     family: ApiFamily,
@@ -138,6 +140,7 @@ export class ResponsesReader implements UsageReader {
       // Non-streaming body.
       this.takeResponse(data);
       this.finalUsage = readResponse(data, this.dialect) ?? this.finalUsage;
+      this.imageTool = readImageTool(data) ?? this.imageTool;
       const model = this.lastModel;
       if (!this.finalUsage) addOutputText(data.output, (t) => this.estimate.add(t, model));
       return;
@@ -146,6 +149,7 @@ export class ResponsesReader implements UsageReader {
     if (isObject(data.response)) this.takeResponse(data.response);
     if (TERMINAL.has(type)) {
       this.finalUsage = readResponse(data.response, this.dialect) ?? this.finalUsage;
+      this.imageTool = readImageTool(data.response) ?? this.imageTool;
       // usage() is the provider's from now on: the held events are never parsed.
       if (this.finalUsage) this.estimate.discardHeld();
     } else {
@@ -179,12 +183,23 @@ export class ResponsesReader implements UsageReader {
     return this.id;
   }
 
+  get toolImageUsage(): Usage | undefined {
+    return this.imageTool;
+  }
+
   private takeResponse(response: unknown): void {
     const m = field(response, 'model');
     if (typeof m === 'string') this.lastModel = m;
     const id = field(response, 'id');
     if (typeof id === 'string') this.id = id;
   }
+}
+
+/** The image generation tool's usage in a Responses `response` (`tool_usage.image_gen`: input
+ *  and output tokens of the image model, as the Images API reports them), or undefined. */
+function readImageTool(response: unknown): Usage | undefined {
+  const usage = readImagesUsage(field(field(response, 'tool_usage'), 'image_gen'));
+  return usage && usage.inputTokens + usage.outputTokens > 0 ? usage : undefined;
 }
 
 /** A whole Responses `response` object's usage, with what the response itself says: the tier

@@ -48,6 +48,8 @@ export interface ResponseMeter {
   readonly model: string | undefined;
   /** Responses: the answer's id, if seen. */
   readonly responseId: string | undefined;
+  /** Responses: the image generation tool's own usage, priced at the image model (UsageReader). */
+  readonly toolImageUsage: Usage | undefined;
 }
 
 const EMPTY = Buffer.alloc(0);
@@ -154,6 +156,10 @@ class Meter implements ResponseMeter {
 
   get responseId(): string | undefined {
     return typeof this.reader === 'object' ? this.reader.responseId : undefined;
+  }
+
+  get toolImageUsage(): Usage | undefined {
+    return typeof this.reader === 'object' ? this.reader.toolImageUsage : undefined;
   }
 
   /**

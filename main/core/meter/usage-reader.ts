@@ -19,6 +19,9 @@ export interface UsageReader {
   readonly model: string | undefined;
   /** Responses: the answer's id (a later request may continue it). */
   readonly responseId?: string | undefined;
+  /** Responses: the image generation tool's own usage (`tool_usage.image_gen`), billed at the
+   *  image model's rates apart from the answer's `usage`. */
+  readonly toolImageUsage?: Usage | undefined;
 }
 
 /** Usage built from estimates alone. */

@@ -33,6 +33,7 @@ import { routeRequest } from './stages/route-request.js';
 import { sendUpstream } from './stages/send-upstream.js';
 import { serveFromCache } from './stages/serve-from-cache.js';
 import { settle } from './stages/settle.js';
+import { imageToolModel } from './image-tool.js';
 
 export type { ProxyDeps } from './proxy-deps.js';
 export { DEFAULT_MAX_OUTPUT_TOKENS } from './stages/admit.js';
@@ -180,6 +181,10 @@ export function createProxyHandler(deps: ProxyDeps) {
       // A capped answer may be cut short: never replayed to a request that was not capped.
       if (cached.key && !admitted.headers[CAPPED_HEADER]) relay.cacheKey = cached.key;
       if (endpoint === 'audio_speech') relay.characters = speechCharacters(body.json);
+      if (endpoint === 'responses') {
+        const imageModel = imageToolModel(fields);
+        if (imageModel) relay.imageModel = imageModel;
+      }
       await relayResponse(deps, relay);
       // The tier a request naming none was served at: the next ones are reserved at it.
       const servedTier = draft.usage.serviceTier;

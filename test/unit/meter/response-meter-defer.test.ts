@@ -82,6 +82,25 @@ describe('events that must be read at once', () => {
   });
 });
 
+describe('the image generation tool of a Responses stream', () => {
+  it("reads the tool's own usage from response.completed (tool_usage.image_gen), apart from usage", () => {
+    // OpenAI reports the image model's tokens there (sub2api issues #1999, #4644); on main the
+    // meter had no toolImageUsage and the image was recorded at $0.
+    const done = sse(
+      '{"type":"response.completed","response":{"model":"gpt-5","usage":{"input_tokens":8,"output_tokens":20},' +
+        '"tool_usage":{"image_gen":{"input_tokens":50,"input_tokens_details":{"text_tokens":50,"image_tokens":0},' +
+        '"output_tokens":4160,"output_tokens_details":{"image_tokens":4160,"text_tokens":0},"total_tokens":4210}}}}',
+    );
+    const { meter } = feed({ ...chat, endpoint: 'responses' }, [done]);
+    expect(meter.usage().outputTokens).toBe(20);
+    expect(meter.toolImageUsage).toMatchObject({
+      inputTokens: 50,
+      outputTokens: 4160,
+      outputImageTokens: 4160,
+    });
+  });
+});
+
 describe('the running estimate over kept events', () => {
   it('is the same when asked after every event (as a budget check does) and ends at the provider usage', () => {
     const bytes = Buffer.from(CHAT_STREAM_WITH_USAGE);

@@ -10,6 +10,7 @@ import type { Reservation } from '../../limits/index.js';
 import { withinOutputLimit } from '../../limits/output-cap.js';
 import { createResponseMeter, type ProviderDialect, type ResponseMeter } from '../../meter/index.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
+import { DEFAULT_IMAGE_TOOL_MODEL, withImageTool } from '../image-tool.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
 import { describeUpstreamError, type UpstreamResponse } from '../../upstream/upstream-client.js';
@@ -52,6 +53,8 @@ export interface RelayArgs {
   dialect?: ProviderDialect;
   /** A speech request's characters (speechCharacters()): what tts models bill by. */
   characters?: number;
+  /** Responses with an image generation tool: the image model its images are billed at. */
+  imageModel?: string;
 }
 
 /** Largest answer the cache keeps a copy of while relaying it. */
@@ -181,6 +184,16 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
     draft.costUsd = 0;
   } else {
     draft.costUsd = priceUsage(price, draft.usage);
+    // The image generation tool's images, billed at the image model's rates (image-tool.ts).
+    const images = meter?.toolImageUsage;
+    if (images && a.servedBy)
+      draft.costUsd = withImageTool(deps.prices, {
+        costUsd: draft.costUsd,
+        usage: images,
+        model: a.imageModel ?? DEFAULT_IMAGE_TOOL_MODEL,
+        provider: a.servedBy,
+        at: draft.time,
+      });
   }
   const complete = draft.errorClass === null && (!sse || meter?.final === true);
   if (copy && a.cacheKey && complete && copied < MAX_CACHED_BODY) {
