@@ -9,32 +9,45 @@
 // claude-sonnet-4-5's window ends at 200,000 — see the round-13 review report.)
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { estimateInputTokens } from '../../main/core/meter/index.js';
-import { GEMINI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { ANTHROPIC_TEST_KEY, GEMINI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
 let provider: JsonProvider;
-/** Input tokens Gemini reports for the next request. */
-let geminiCount = 0;
+/** Input tokens the provider reports for the next request. */
+let providerCount = 0;
 
 beforeAll(async () => {
   h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+  provider = await startJsonProvider((path, b) => {
+    if (path === '/v1/messages')
+      return {
+        id: 'msg_x',
+        type: 'message',
+        role: 'assistant',
+        model: b.model,
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'max_tokens',
+        stop_sequence: null,
+        usage: { input_tokens: providerCount, output_tokens: b.max_tokens },
+      };
     const out = Number((b.generationConfig as { maxOutputTokens?: unknown }).maxOutputTokens);
     return {
       candidates: [
         { content: { role: 'model', parts: [{ text: 'ok' }] }, index: 0, finishReason: 'MAX_TOKENS' },
       ],
       usageMetadata: {
-        promptTokenCount: geminiCount,
+        promptTokenCount: providerCount,
         candidatesTokenCount: out,
-        totalTokenCount: geminiCount + out,
+        totalTokenCount: providerCount + out,
       },
       modelVersion: 'gemini-2.5-pro',
     };
   });
   await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: provider.url } });
   await h.admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
+  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: provider.url } });
+  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
 });
 afterAll(async () => {
   await h.close();
@@ -60,8 +73,8 @@ it('an input estimated just under 200,000 tokens that Gemini counts over it, on 
   expect(estimate).toBeGreaterThan(190_000);
   expect(estimate).toBeLessThan(200_000);
   // Gemini counts 5% more than o200k_base here: just over 200,000.
-  geminiCount = Math.ceil(estimate * 1.05);
-  expect(geminiCount).toBeGreaterThan(200_000);
+  providerCount = Math.ceil(estimate * 1.05);
+  expect(providerCount).toBeGreaterThan(200_000);
   // Reserved at the short-context rate: about 198,500 × 1.25e-6 + 1,000 × 10e-6 ≈ $0.258, inside
   // $0.30. Billed at the long-context rate: about 208,400 × 2.5e-6 + 1,000 × 15e-6 ≈ $0.536.
   // Reserved at the long-context rate (more than 200,000 × 2.5e-6 = $0.50), it is refused.
@@ -77,4 +90,35 @@ it('an input estimated just under 200,000 tokens that Gemini counts over it, on 
     (await h.admin.call('listRequests', { query: { tool: 'long-context' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
   expect(await spentBy('long-context')).toBeLessThanOrEqual(0.3);
+});
+
+it('a tier at the end of the context window is not reserved (claude-sonnet-4-5, 200,000 both)', async () => {
+  // claude-sonnet-4-5: $3 in / $15 out per 1M, $6 / $22.50 past 200,000 (the bundled catalog;
+  // platform.claude.com/docs/en/about-claude/pricing, read 2026-11-29), but its context window is
+  // 200,000: a longer input is refused, never billed at the tier. An input counted just under it is
+  // reserved at the standard rate: about 190,000 × 3e-6 + 1,000 × 15e-6 ≈ $0.585, inside $1
+  // (reserved past the tier, 200,001 × 6e-6 = $1.20, it was refused).
+  const sentence = 'Every morning the baker opens the shop, weighs the flour and lights the old oven. ';
+  const body = (blocks: number) => ({
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1000,
+    messages: [
+      {
+        role: 'user',
+        content: Array.from({ length: blocks }, () => ({ type: 'text', text: sentence.repeat(100) })),
+      },
+    ],
+  });
+  const per = estimateInputTokens('anthropic', 'messages', body(10), 'claude-sonnet-4-5') / 10;
+  const n = Math.floor(190_000 / per);
+  providerCount = estimateInputTokens('anthropic', 'messages', body(n), 'claude-sonnet-4-5');
+  expect(providerCount).toBeGreaterThan(185_000);
+  const token = await h.tool('window-end', { dailyUsd: 1 });
+  const res = await fetch(`${h.core.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify(body(n)),
+  });
+  await res.arrayBuffer();
+  expect(res.status).toBe(200);
 });

@@ -145,8 +145,10 @@ function foreignThresholds(
   let out: number[] | undefined;
   for (const p of [price, ...fallbacks]) {
     if (!p || OPENAI_HOSTED.has(p.provider)) continue;
-    const starts = tierStarts(p);
-    if (starts.length > 0) (out ??= []).push(...starts);
+    // A tier at the end of the context window is never billed: a longer input is refused
+    // (claude-sonnet-4-5: 200,000, both).
+    for (const start of tierStarts(p))
+      if (p.contextWindow === undefined || start < p.contextWindow) (out ??= []).push(start);
   }
   return out ?? NO_THRESHOLDS;
 }
