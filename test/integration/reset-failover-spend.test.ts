@@ -1,7 +1,7 @@
 // A request the provider received whole, then lost the connection of (ECONNRESET), may still be
 // processed and billed upstream: OpenAI and Anthropic bill the tokens of a request they worked
-// on whether or not the answer reached the client. Shimmy sends it again on the pool's other
-// key, and that copy answers; the first copy is neither reserved nor charged. (The timeout
+// on whether or not the answer reached the client. Shimmy sent it again on the pool's other
+// key, and that copy answered; the first copy was neither reserved nor charged. (The timeout
 // case, which is not sent again: failover-spend.test.ts.)
 // gpt-4o-mini: $0.15 in / $0.60 out per 1M (openai.com/api/pricing, read 2026-11-29).
 import http from 'node:http';
@@ -55,31 +55,26 @@ afterAll(async () => {
   await new Promise<void>((r) => provider.close(() => r()));
 });
 
-// A known gap, kept measured (`it.fails` passes while it holds; make it an `it` once fixed): the
-// fix is in the upstream dispatch (send-with-failover.ts), see the round-13 review report.
-it.fails(
-  'a request reset after the provider read it, sent again by the failover, is charged for both copies',
-  async () => {
-    const token = await h.tool('reset-user', { dailyUsd: 1 });
-    const res = await fetch(`${h.core.url}/v1/chat/completions`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'gpt-4o-mini',
-        max_tokens: 1000,
-        messages: [{ role: 'user', content: 'hi' }],
-      }),
-    });
-    // Answered by the second copy, or the reset itself (502) when it is not sent again.
-    expect([200, 502]).toContain(res.status);
-    await res.arrayBuffer();
-    const records = async () =>
-      (await h.admin.call('listRequests', { query: { tool: 'reset-user' } })).records;
-    await expect.poll(async () => (await records()).length).toBe(1);
-    const charged = (await records()).reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
-    // Every request the provider received whole is spend: an answered one $0.00045, a reset one at
-    // least its input, $0.00015. On main: 2 received, 1 reset, $0.00045 charged (want >= $0.0006).
-    expect(received).toBeGreaterThan(0);
-    expect(charged).toBeGreaterThanOrEqual((received - reset) * ANSWER_USD + reset * INPUT_USD);
-  },
-);
+// Fixed in send-with-failover.ts: a request that failed after it was written is not sent again.
+it('a request reset after the provider read it, sent again by the failover, is charged for both copies', async () => {
+  const token = await h.tool('reset-user', { dailyUsd: 1 });
+  const res = await fetch(`${h.core.url}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-4o-mini',
+      max_tokens: 1000,
+      messages: [{ role: 'user', content: 'hi' }],
+    }),
+  });
+  // Answered by the second copy, or the reset itself (502) when it is not sent again.
+  expect([200, 502]).toContain(res.status);
+  await res.arrayBuffer();
+  const records = async () => (await h.admin.call('listRequests', { query: { tool: 'reset-user' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  const charged = (await records()).reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+  // Every request the provider received whole is spend: an answered one $0.00045, a reset one at
+  // least its input, $0.00015. On main: 2 received, 1 reset, $0.00045 charged (want >= $0.0006).
+  expect(received).toBeGreaterThan(0);
+  expect(charged).toBeGreaterThanOrEqual((received - reset) * ANSWER_USD + reset * INPUT_USD);
+});

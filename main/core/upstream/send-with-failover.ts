@@ -1,7 +1,9 @@
 // Tries a request on each attempt (key × provider chain) until one answers. Only failures that
 // happen before any byte reached the client are retried: 401/403 (the key is marked bad),
-// 429 and 5xx, and network errors — but not a request the provider held until the timeout: it
-// may bill that one, and a second copy would be billed too while only one is recorded. The last
+// 429 and 5xx, and network errors before the request was written — not one that failed after
+// (a reset once the provider had it, or a request it held until the timeout): the provider may
+// bill that copy, and a second one would be billed too while only one is recorded. It fails
+// with 502/504 instead and is charged its worst case (proxy/charge-unread.ts). The last
 // attempt's answer, good or bad, is what the client gets.
 import type { KeyHealth } from './key-health.js';
 import {
@@ -45,8 +47,15 @@ export async function sendWithFailover<A extends Attempt>(opts: {
     const attempt = attempts[i]!;
     const last = i === attempts.length - 1;
     const name = `${attempt.provider}:${attempt.keyLabel}`;
+    let written = false;
     try {
-      const response = await opts.client(opts.build(attempt));
+      const req = opts.build(attempt); // a fresh object per attempt: ours to change
+      const dispatched = req.onDispatched;
+      req.onDispatched = () => {
+        written = true;
+        dispatched?.();
+      };
+      const response = await opts.client(req);
       if (response.status === 401 || response.status === 403)
         opts.health.markBad(attempt.provider, attempt.keyLabel);
       if (last || !(response.status === 401 || response.status === 403 || retryable(response.status))) {
@@ -61,6 +70,7 @@ export async function sendWithFailover<A extends Attempt>(opts: {
         last ||
         classifyUpstreamError(error) === 'aborted' ||
         opts.signal.cancelled ||
+        written ||
         heldByProvider(error)
       )
         return { ok: false, error, attempt, failed };
