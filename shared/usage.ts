@@ -38,6 +38,8 @@ export const UsageSchema = z.object({
   /** Server-side web searches billed per call (Anthropic `server_tool_use.web_search_requests`,
    *  OpenAI `web_search_call` output items). */
   webSearchRequests: Count.optional(),
+  /** OpenAI Responses file search calls, billed per call (`file_search_call` output items). */
+  fileSearchCalls: Count.optional(),
   /** Non-token units of endpoints that bill by them: seconds of audio transcribed/translated. */
   audioSeconds: z.number().nonnegative().optional(),
   /** Characters of text turned into speech (tts-1 style pricing). */

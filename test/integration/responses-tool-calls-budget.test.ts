@@ -117,11 +117,23 @@ it('without a budget the request goes as sent', async () => {
   expect(received[0]).not.toHaveProperty('max_tool_calls');
 });
 
-// A known gap, kept measured (`it.fails` passes while it holds; make it an `it` once fixed): Usage
-// has no count of file search calls (the catalog's storage_searches_kcount has nothing to price),
-// so they are recorded at $0. The fix needs a Usage field (shared/usage.ts) and its ledger column:
-// see the round-13 review report.
-it.fails('file search calls are recorded at $2.50 per 1,000', async () => {
+it('a file search tool without max_tool_calls is bounded and reserved on a $0.05/day budget', async () => {
+  // Tokens $0.01001 as above; the 20 file searches the model chose: + 20 × $0.0025 = $0.06001, past
+  // $0.05 (reserved before at the tokens alone, Priority: $0.02002). Sent with max_tool_calls 8
+  // (reserved: 8 × $0.0025 + $0.02002 = $0.04002), it records 8 × $0.0025 + $0.01001 = $0.03001.
+  const token = await h.tool('file-budget', { dailyUsd: 0.05 });
+  received.length = 0;
+  expect(await ask(token, [{ type: 'file_search', vector_store_ids: ['vs_x'] }])).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 8 });
+  const records = async () =>
+    (await h.admin.call('listRequests', { query: { tool: 'file-budget' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await spentBy('file-budget')).toBeCloseTo(0.03001, 8);
+});
+
+// Usage had no count of file search calls (the catalog's storage_searches_kcount had nothing to
+// price), so they were recorded at $0; now Usage.fileSearchCalls, kept in the record's usage.
+it('file search calls are recorded at $2.50 per 1,000', async () => {
   // 20 file_search_call items: 8 × 1.25e-6 + 1,000 × 10e-6 + 20 × $0.0025 = $0.01001 + $0.05 =
   // $0.06001. On main: $0.01001, the tokens alone.
   const token = await h.tool('file-searcher');

@@ -59,11 +59,13 @@ export function reservedInput(
   body: unknown,
   inputTokens: number,
   cost: CostOf,
-  /** Server-side web searches the request may run (web-search-uses.ts), billed per search. */
+  /** Server-side searches the request may run (web-search-uses.ts), billed per call. */
   webSearches = 0,
   /** OpenAI: the tier a request naming none is served at, when answers have said (served-tiers.ts);
    *  unknown, it is priced at Priority too. */
   projectTier?: string,
+  /** The searches are OpenAI file searches (the request has no web search tool). */
+  fileSearchOnly = false,
 ): { usage: Usage; usd: number } | null {
   const plain: Usage = {
     inputTokens,
@@ -83,7 +85,9 @@ export function reservedInput(
   // then charged what its reservation held: charge-unread.ts).
   if (webSearches > 0) {
     const searching = dearest(
-      candidates.map((u) => ({ ...u, webSearchRequests: webSearches })),
+      candidates.map((u) =>
+        fileSearchOnly ? { ...u, fileSearchCalls: webSearches } : { ...u, webSearchRequests: webSearches },
+      ),
       cost,
     );
     if (searching) return searching;

@@ -4,7 +4,8 @@
 // with one (DEFAULT_WEB_SEARCH_USES, what Claude Code itself sends), so no answer can search past
 // what was reserved. OpenAI's Responses API bills its web_search calls the same way, bounded by
 // `max_tool_calls`, which counts every built-in tool call: a request with a web search tool and
-// none is sent with DEFAULT_WEB_SEARCH_USES. That bounds its other built-in tools too (file search,
+// none is sent with DEFAULT_WEB_SEARCH_USES, and so is one with a file search tool ($2.50 per
+// 1,000 calls; reserved at that rate when the request has no web search tool). That bounds its other built-in tools too (file search,
 // code interpreter): each of those is billed per call or per container as well, so a budget needs
 // them bounded all the same. (Unbounded, 20 searches recorded $0.21001 on a $0.15 budget: found by
 // review, round 13.)
@@ -16,6 +17,8 @@ export const DEFAULT_WEB_SEARCH_USES = 8;
 export interface WebSearchUses {
   /** Searches the request may run, at most. */
   uses: number;
+  /** Responses: only file search tools (no web search), so the calls are file searches. */
+  fileSearchOnly?: boolean;
   /** Top-level members to write into the body sent upstream (serialized), when the request did not
    *  bound its searches: Anthropic's `tools` with a `max_uses` on each web search tool, or the
    *  Responses API's `max_tool_calls`. */
@@ -33,21 +36,24 @@ const toolOfType =
     (t as { type: string }).type.startsWith(prefix);
 const isWebSearch = toolOfType('web_search_');
 const isOpenAiWebSearch = toolOfType('web_search');
+const isFileSearch = toolOfType('file_search');
+const billedPerCall = (t: unknown) => isOpenAiWebSearch(t) || isFileSearch(t);
 
 export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unknown): WebSearchUses {
   if (typeof body !== 'object' || body === null) return { uses: 0 };
   const tools = (body as { tools?: unknown }).tools;
   if (family === 'openai') {
     // Chat Completions has no web search tool (its search models search on every request).
-    if (endpoint !== 'responses' || !Array.isArray(tools) || !tools.some(isOpenAiWebSearch))
-      return { uses: 0 };
+    if (endpoint !== 'responses' || !Array.isArray(tools) || !tools.some(billedPerCall)) return { uses: 0 };
     const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
     // 0 runs none: kept as sent.
     if (asked === 0) return { uses: 0 };
+    const fileSearchOnly = !tools.some(isOpenAiWebSearch);
     const max = positiveInt(asked);
-    if (max !== undefined) return { uses: max };
+    if (max !== undefined) return { uses: max, fileSearchOnly };
     return {
       uses: DEFAULT_WEB_SEARCH_USES,
+      fileSearchOnly,
       edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) },
     };
   }

@@ -5,7 +5,7 @@
 // `model` is taken from the head (chat, messages) or the tail (embeddings); Gemini's
 // `usageMetadata` and `modelVersion` from the tail. What readers price besides usage comes along:
 // the top-level `service_tier` (after usage in a chat answer, after the output in a Responses one)
-// and the Responses `web_search_call` items, counted as the body passes (they sit in the middle,
+// and the Responses `web_search_call` / `file_search_call` items, counted as the body passes (they sit in the middle,
 // where big base64 outputs are).
 
 export const FULL_PARSE_MAX_BYTES = 8 * 1024 * 1024;
@@ -24,12 +24,14 @@ export function createBodyCapture(): BodyCapture {
   let head: Buffer | undefined;
   let tail: Buffer | undefined;
   let searches = 0;
+  let fileSearches = 0;
   /** The end of what was scanned, so an item split across chunks is still seen once. */
   let carry = '';
   const scan = (text: string) => {
     const joined = carry + text;
     // A match that lies wholly in the carry was counted with the chunk before.
     searches += countEndingAfter(joined, WEB_SEARCH_ITEM, carry.length);
+    fileSearches += countEndingAfter(joined, FILE_SEARCH_ITEM, carry.length);
     carry = joined.slice(-SCAN_OVERLAP);
   };
 
@@ -82,7 +84,11 @@ export function createBodyCapture(): BodyCapture {
       if (modelVersion !== undefined) stand.modelVersion = modelVersion;
       const tier = lastString(tailText, 'service_tier') ?? firstString(headText, 'service_tier');
       if (tier !== undefined) stand.service_tier = tier;
-      if (searches > 0) stand.output = Array.from({ length: searches }, () => ({ type: 'web_search_call' }));
+      if (searches + fileSearches > 0)
+        stand.output = [
+          ...Array.from({ length: searches }, () => ({ type: 'web_search_call' })),
+          ...Array.from({ length: fileSearches }, () => ({ type: 'file_search_call' })),
+        ];
       return stand;
     },
   };
@@ -102,8 +108,10 @@ function lastString(text: string, key: string): string | undefined {
   return last;
 }
 
-/** An output item of a web search (a quote inside a string is escaped, so text cannot spell it). */
+/** An output item of a web / file search (a quote inside a string is escaped, so text cannot
+ *  spell it). */
 const WEB_SEARCH_ITEM = /"type"\s*:\s*"web_search_call"/g;
+const FILE_SEARCH_ITEM = /"type"\s*:\s*"file_search_call"/g;
 const SCAN_OVERLAP = 64;
 
 function countEndingAfter(text: string, re: RegExp, from: number): number {

@@ -203,17 +203,28 @@ function readImageTool(response: unknown): Usage | undefined {
 }
 
 /** A whole Responses `response` object's usage, with what the response itself says: the tier
- *  that served it and the web searches it ran (each `web_search_call` output item is one). */
+ *  that served it and the built-in tool calls billed per call (each `web_search_call` or
+ *  `file_search_call` output item is one). */
 function readResponse(response: unknown, dialect: ProviderDialect): Usage | undefined {
   const usage = readResponsesUsage(field(response, 'usage'), dialect);
   if (!usage) return undefined;
   const output = field(response, 'output');
   let searches = 0;
+  let fileSearches = 0;
   if (Array.isArray(output))
-    for (const item of output) if (field(item, 'type') === 'web_search_call') searches++;
+    for (const item of output) {
+      const type = field(item, 'type');
+      if (type === 'web_search_call') searches++;
+      else if (type === 'file_search_call') fileSearches++;
+    }
   const tier = labelOrUndefined(field(response, 'service_tier'));
-  if (searches === 0 && !tier) return usage;
-  return makeUsage({ ...usage, webSearchRequests: searches, ...(tier ? { serviceTier: tier } : {}) });
+  if (searches === 0 && fileSearches === 0 && !tier) return usage;
+  return makeUsage({
+    ...usage,
+    webSearchRequests: searches,
+    fileSearchCalls: fileSearches,
+    ...(tier ? { serviceTier: tier } : {}),
+  });
 }
 
 /** The text of a `*.delta` stream event: output_text, function_call_arguments, reasoning/summary

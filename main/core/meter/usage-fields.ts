@@ -60,6 +60,7 @@ export function makeUsage(u: Usage): Usage {
   setCount(out, 'outputAudioTokens', outAudio);
   setCount(out, 'outputImageTokens', Math.min(u.outputImageTokens ?? 0, output - outAudio));
   setCount(out, 'webSearchRequests', u.webSearchRequests ?? 0);
+  setCount(out, 'fileSearchCalls', u.fileSearchCalls ?? 0);
   setCount(out, 'characters', u.characters ?? 0);
   setCount(out, 'images', u.images ?? 0);
   if (u.audioSeconds !== undefined && u.audioSeconds > 0) out.audioSeconds = u.audioSeconds;
@@ -77,6 +78,7 @@ type CountKey =
   | 'outputAudioTokens'
   | 'outputImageTokens'
   | 'webSearchRequests'
+  | 'fileSearchCalls'
   | 'characters'
   | 'images';
 

@@ -82,6 +82,7 @@ export function catalogUsage(u: Usage): CatalogUsage {
     output_audio_tokens: u.outputAudioTokens ?? 0,
     output_image_tokens: u.outputImageTokens ?? 0,
     web_searches: u.webSearchRequests ?? 0,
+    storage_searches: u.fileSearchCalls ?? 0,
     audio_seconds: u.audioSeconds ?? 0,
     input_characters: u.characters ?? 0,
   };
@@ -98,6 +99,7 @@ const OWN_PRICE: ReadonlyArray<[(u: Usage) => number | undefined, readonly strin
   [(u) => u.inputAudioTokens, ['input_audio_mtok']],
   [(u) => u.outputAudioTokens, ['output_audio_mtok']],
   [(u) => u.webSearchRequests, ['web_searches_kcount']],
+  [(u) => u.fileSearchCalls, ['storage_searches_kcount']],
   [(u) => u.audioSeconds, ['audio_hours', 'input_audio_hours']],
   [(u) => u.characters, ['input_mchars']],
 ];
@@ -165,7 +167,8 @@ function plainTokens(u: Usage): boolean {
     u.outputAudioTokens ||
     u.outputImageTokens ||
     u.audioSeconds ||
-    u.characters
+    u.characters ||
+    u.fileSearchCalls
   );
 }
 

@@ -40,6 +40,7 @@ export function usageBreakdown(u: Usage, locale?: string): Array<[string, string
     ],
   ];
   if (u.webSearchRequests) rows.push(['Web searches', n(u.webSearchRequests)]);
+  if (u.fileSearchCalls) rows.push(['File searches', n(u.fileSearchCalls)]);
   if (u.audioSeconds) rows.push(['Audio', formatSeconds(u.audioSeconds, locale)]);
   if (u.characters) rows.push(['Characters', n(u.characters)]);
   if (u.images) rows.push(['Images', n(u.images)]);

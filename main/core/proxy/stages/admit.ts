@@ -267,7 +267,9 @@ export async function admit(
         ? bodyInput + stored
         : pastNearThreshold(bodyInput + stored, thresholds, FOREIGN_COUNT_MARGIN);
     const input =
-      priced && cost ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier) : null;
+      priced && cost
+        ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier, searches.fileSearchOnly)
+        : null;
     const plan: OutputPlan | null =
       input && cost && generates(endpoint)
         ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
