@@ -86,11 +86,11 @@ afterAll(async () => {
 const spentBy = async (tool: string) =>
   (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
 
-async function ask(token: string, tools: unknown[]) {
+async function ask(token: string, tools: unknown[], extra: Record<string, unknown> = {}) {
   const res = await fetch(`${h.core.url}/v1/responses`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-5', max_output_tokens: 1000, tools, input: 'hi' }),
+    body: JSON.stringify({ model: 'gpt-5', max_output_tokens: 1000, tools, input: 'hi', ...extra }),
   });
   await res.arrayBuffer();
   return res.status;
@@ -145,8 +145,7 @@ it('file search calls are recorded at $2.50 per 1,000', async () => {
 });
 
 // The image generation tool's tokens come in `tool_usage.image_gen`, priced at the image model's
-// rates, not the response's: Shimmy read only `usage`. (Recorded now; not reserved yet: see the
-// round-13 review report.)
+// rates, not the response's: Shimmy read only `usage`.
 it('an image the image generation tool made is recorded at gpt-image-1 prices', async () => {
   // gpt-image-1: $5 text in, $40 image out per 1M (openai.com/api/pricing, read 2026-11-29; the
   // bundled catalog entry). The image: 50 × 5e-6 + 4,160 × 40e-6 = $0.00025 + $0.1664 = $0.16665;
@@ -156,4 +155,88 @@ it('an image the image generation tool made is recorded at gpt-image-1 prices', 
   const records = async () => (await h.admin.call('listRequests', { query: { tool: 'painter' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
   expect(await spentBy('painter')).toBeCloseTo(0.17666, 8);
+});
+
+// Recorded, but not reserved: admit reserved the response's tokens alone, so under a USD budget an
+// image the tool made ($0.1664 each, high quality 1024×1024) went past it, and without
+// max_tool_calls nothing bounded how many. Found by review, round 13.
+// gpt-image-1: $40 per 1M image output tokens (openai.com/api/pricing, read 2026-11-29); a high
+// quality 1024×1024 image is 4,160 of them (OpenAI image-generation guide, "Cost and latency",
+// checked 2026-11-27): 4,160 × 40e-6 = $0.1664 per image. These requests name the default tier
+// (as served), so gpt-5's tokens are reserved at $1.25 in / $10 out per 1M: 8 × 1.25e-6 +
+// 1,000 × 10e-6 = $0.01001. One image reserves $0.01001 + $0.1664 = $0.17641; it records $0.17666
+// (the tool's 50 prompt tokens at $5 per 1M, $0.00025, are not reserved: nothing in the request
+// bounds what the image model reads).
+const HIGH_1024 = { type: 'image_generation', size: '1024x1024', quality: 'high' };
+const paint = (token: string, tools: unknown[], extra: Record<string, unknown> = {}) =>
+  ask(token, tools, { service_tier: 'default', ...extra });
+
+it('an image generation request that may cost more than the budget has left is refused', async () => {
+  // One call allowed: reserved $0.17641, past $0.10. On main: reserved $0.01001, admitted, and
+  // recorded $0.17666 on the $0.10 budget.
+  const token = await h.tool('painter-small', { dailyUsd: 0.1 });
+  received.length = 0;
+  expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(429);
+  expect(received).toHaveLength(0);
+  expect(await spentBy('painter-small')).toBe(0);
+});
+
+it('image generation requests are reserved one image per allowed call', async () => {
+  // $0.20/day: the first (reserved $0.17641) is admitted and records $0.17666; the second finds
+  // $0.20 − $0.17666 = $0.02334 left, under $0.17641, and is refused. On main both went ($0.01001
+  // reserved each): $0.35332 spent on a $0.20 budget.
+  const token = await h.tool('painter-budget', { dailyUsd: 0.2 });
+  const records = async () =>
+    (await h.admin.call('listRequests', { query: { tool: 'painter-budget' } })).records;
+  expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(200);
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await spentBy('painter-budget')).toBeCloseTo(0.17666, 8);
+  expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(429);
+  expect(await spentBy('painter-budget')).toBeLessThanOrEqual(0.2);
+});
+
+it('an image generation tool without max_tool_calls is bounded to 8 calls and reserved for 8 images', async () => {
+  // Sent with max_tool_calls 8: reserved $0.01001 + 8 × $0.1664 = $1.34121. On a $1.34/day budget
+  // that is refused; on $1.35 it goes, bounded. On main both went, unbounded.
+  const tight = await h.tool('painter-tight', { dailyUsd: 1.34 });
+  received.length = 0;
+  expect(await paint(tight, [HIGH_1024])).toBe(429);
+  const roomy = await h.tool('painter-roomy', { dailyUsd: 1.35 });
+  expect(await paint(roomy, [HIGH_1024])).toBe(200);
+  expect(received).toHaveLength(1);
+  expect(received[0]).toMatchObject({ max_tool_calls: 8 });
+});
+
+it('an image generation tool naming no size or quality is reserved at the dearest image', async () => {
+  // auto size and quality: the dearest entry, high 1024×1536, 6,240 × 40e-6 = $0.2496 per image.
+  // One call: $0.01001 + $0.2496 = $0.25961, past $0.25 (where a high 1024×1024 image's $0.17641
+  // fits). On main both went.
+  const token = await h.tool('painter-auto', { dailyUsd: 0.25 });
+  received.length = 0;
+  expect(await paint(token, [{ type: 'image_generation' }], { max_tool_calls: 1 })).toBe(429);
+  expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(200);
+  expect(received).toHaveLength(1);
+});
+
+it('an image generation tool naming an unpriced image model is refused under a budget', async () => {
+  // Its images could not be priced, so the budget could not be kept (the house rule for an
+  // unpriced model). On main it went, and its answer was recorded unpriced.
+  const token = await h.tool('painter-unpriced', { dailyUsd: 5 });
+  received.length = 0;
+  expect(await paint(token, [{ ...HIGH_1024, model: 'gpt-image-unknown' }], { max_tool_calls: 1 })).toBe(403);
+  expect(received).toHaveLength(0);
+});
+
+it('the output limit is sized to what the images leave of the budget', async () => {
+  // $0.18/day, one high 1024×1024 image reserved ($0.1664): $0.0136 left for gpt-5's tokens, at
+  // $1.25 in / $10 out per 1M: (0.0136 − 8 × 1.25e-6) / 10e-6 = 1,359 output tokens of the 5,000
+  // asked, at most. On main the limit went as asked (5,000 tokens, $0.05001, fit the budget alone).
+  const token = await h.tool('painter-capped', { dailyUsd: 0.18 });
+  received.length = 0;
+  expect(await paint(token, [HIGH_1024], { max_tool_calls: 1, max_output_tokens: 5000 })).toBe(200);
+  // Reserved at Shimmy's own count of the input (the tool definitions too: ~30 tokens, $0.00004),
+  // a few tokens under 1,359.
+  const sent = Number(received[0]?.max_output_tokens);
+  expect(sent).toBeLessThanOrEqual(1359);
+  expect(sent).toBeGreaterThan(1300);
 });

@@ -7,20 +7,9 @@ import type { Provider } from '../../../shared/config.js';
 import type { Usage } from '../../../shared/usage.js';
 import { addUsd } from '../../../shared/money.js';
 import { priceUsage, type Prices } from '../pricing/index.js';
-import { isObject } from './request-meta.js';
 
-export const DEFAULT_IMAGE_TOOL_MODEL = 'gpt-image-1';
-
-/** The image model the request's image generation tool names (or its default); undefined when the
- *  request has no such tool. */
-export function imageToolModel(body: unknown): string | undefined {
-  const tools = isObject(body) ? body.tools : undefined;
-  if (!Array.isArray(tools)) return undefined;
-  for (const t of tools)
-    if (isObject(t) && t.type === 'image_generation')
-      return typeof t.model === 'string' && t.model !== '' ? t.model : DEFAULT_IMAGE_TOOL_MODEL;
-  return undefined;
-}
+// Which model the tool names is read where its images are reserved too (limits/image-tool-calls.ts).
+export { DEFAULT_IMAGE_TOOL_MODEL, imageToolModel } from '../limits/image-tool-calls.js';
 
 /** `costUsd` of the answer with the tool's images added at the image model's price there; null
  *  (unpriced) when that price is unknown or cannot price them. */

@@ -7,9 +7,11 @@
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { LedgerRecord } from '../../../../shared/ledger.js';
+import { addUsd } from '../../../../shared/money.js';
 import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
+import { reserveImageTool } from '../../limits/image-tool-calls.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
@@ -242,6 +244,20 @@ export async function admit(
   const priced = budgeted && cost !== undefined && metered(endpoint);
   // Server-side web searches it may run, each billed apart (web-search-uses.ts).
   const searches = priced ? webSearchUses(family, endpoint, json) : { uses: 0 };
+  // Images the Responses image generation tool may make, each billed at the image model's price
+  // wherever the request is served (image-tool-calls.ts). An unpriced image model is refused like
+  // an unpriced model, or reserved at $0 where the tool allows unpriced ones (its answer is then
+  // unpriced too).
+  const images = priced
+    ? reserveImageTool(endpoint, json, {
+        prices: deps.prices,
+        providers: [x.provider, ...x.fallbacks.map((t) => t.provider)],
+        at: draft.time,
+      })
+    : undefined;
+  if (images && 'unpriced' in images && !tool.limits.allowUnpriced)
+    throw unpricedRefusal(tool, images.unpriced);
+  const imagesUsd = images && 'usd' in images ? images.usd : 0;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
@@ -272,10 +288,17 @@ export async function admit(
         : null;
     const plan: OutputPlan | null =
       input && cost && generates(endpoint)
-        ? planOutput({ cost, input: input.usage, wanted, choices, headroomUsd })
+        ? planOutput({
+            cost,
+            input: input.usage,
+            wanted,
+            choices,
+            // The output limit is sized to what the images leave.
+            headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imagesUsd,
+          })
         : null;
     const limit = plan ? plan.limit : wanted;
-    const worstCaseUsd = !metered(endpoint)
+    const tokensUsd = !metered(endpoint)
       ? 0
       : plan
         ? plan.usd
@@ -296,6 +319,7 @@ export async function admit(
             : cost
               ? 0
               : null;
+    const worstCaseUsd = tokensUsd === null || imagesUsd === 0 ? tokensUsd : addUsd(tokensUsd, imagesUsd);
     const estimatedTokens = inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices;
     // A transcription with no worst case to reserve: its answer still counts against the budget.
     // (Any other priced request whose price cannot price its input is reserved at $0 as before:
@@ -400,6 +424,8 @@ export async function admit(
   // Searches the request did not bound go with the bound its reservation counted (max_uses on
   // each Anthropic web search tool, the Responses API's max_tool_calls).
   if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
+  // So do the image generation tool's calls (the same max_tool_calls, when both write it).
+  if (images && 'edits' in images) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...images.edits };
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
   // records it at that cost (settled by the record with the same id). Without a USD budget no
   // worst case was reserved, but the provider bills the request all the same: the journal holds

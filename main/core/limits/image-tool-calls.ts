@@ -1,0 +1,111 @@
+// The Responses API's image generation tool (`tools: [{type: "image_generation"}]`) makes one
+// image per call, billed at the image model's rates on top of the response's tokens
+// (proxy/image-tool.ts records them). A USD budget reserves the images a request may make: one per
+// built-in tool call `max_tool_calls` allows, each at its worst case by the tool's size, quality
+// and partial images (image-output-tokens.ts). A request that names no `max_tool_calls` is sent
+// with DEFAULT_WEB_SEARCH_USES, the bound web-search-uses.ts writes for searches — one default for
+// the one field, so a request with both tools gets the same bound from each. (Unreserved, one
+// high-quality 1024×1024 gpt-image-1 image recorded $0.17666 on a $0.10 budget: found by review,
+// round 13.)
+import type { Provider } from '../../../shared/config.js';
+import { ZERO_USAGE, type Endpoint, type Usage } from '../../../shared/usage.js';
+import { priceUsage, type Prices } from '../pricing/index.js';
+import { imageOutputTokens } from './image-output-tokens.js';
+import { positiveInt } from './output-limit-field.js';
+import { DEFAULT_WEB_SEARCH_USES } from './web-search-uses.js';
+
+/** The tool's image model when it names none (platform.openai.com/docs/guides/tools-image-generation,
+ *  read 2026-11-29). */
+export const DEFAULT_IMAGE_TOOL_MODEL = 'gpt-image-1';
+
+export interface ImageToolCalls {
+  /** Images the request may make, at most (one per built-in tool call allowed). */
+  images: number;
+  /** Each image tool the request names: its image model and image output tokens per image. */
+  tools: Array<{ model: string; perImage: number }>;
+  /** `max_tool_calls` to write into the body sent upstream, when the request did not bound it. */
+  edits?: Record<string, string>;
+}
+
+const isImageTool = (t: unknown): t is Record<string, unknown> =>
+  typeof t === 'object' && t !== null && (t as { type?: unknown }).type === 'image_generation';
+
+/** The image model of a request's image generation tool (or its default); undefined when the
+ *  request has none. */
+export function imageToolModel(body: unknown): string | undefined {
+  const tools = typeof body === 'object' && body !== null ? (body as { tools?: unknown }).tools : undefined;
+  const tool = Array.isArray(tools) ? tools.find(isImageTool) : undefined;
+  return tool ? modelOf(tool) : undefined;
+}
+
+const modelOf = (t: Record<string, unknown>) =>
+  typeof t.model === 'string' && t.model !== '' ? t.model : DEFAULT_IMAGE_TOOL_MODEL;
+
+/** The images a Responses request's image generation tool may make; undefined when it has none
+ *  (or `max_tool_calls: 0` lets it make none). */
+export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCalls | undefined {
+  if (endpoint !== 'responses' || typeof body !== 'object' || body === null) return undefined;
+  const tools = (body as { tools?: unknown }).tools;
+  if (!Array.isArray(tools) || !tools.some(isImageTool)) return undefined;
+  // The tool object carries the Images API's own `size`, `quality` and `partial_images`; its `n`,
+  // were one written there, is not the tool's: one image per call.
+  const priced = tools.filter(isImageTool).map((t) => ({
+    model: modelOf(t),
+    perImage: imageOutputTokens({ size: t.size, quality: t.quality, partial_images: t.partial_images })
+      .perImage,
+  }));
+  const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
+  if (asked === 0) return undefined;
+  const max = positiveInt(asked);
+  if (max !== undefined) return { images: max, tools: priced };
+  return {
+    images: DEFAULT_WEB_SEARCH_USES,
+    tools: priced,
+    edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) },
+  };
+}
+
+/** USD the images may cost at most: `images` of the dearest tool's image, each priced by `costOf`
+ *  (the image model's price wherever the request may be served, the dearest of them, null when one
+ *  has none); `unpriced` names the image model that could not be priced. */
+export function imageToolUsd(
+  calls: ImageToolCalls,
+  costOf: (model: string, usage: Usage) => number | null,
+): { usd: number } | { unpriced: string } {
+  let perImage = 0;
+  for (const t of calls.tools) {
+    // gpt-image models bill their output as image tokens (part of outputTokens).
+    const usd = costOf(t.model, { ...ZERO_USAGE, outputTokens: t.perImage, outputImageTokens: t.perImage });
+    if (usd === null) return { unpriced: t.model };
+    perImage = Math.max(perImage, usd);
+  }
+  return { usd: perImage * calls.images };
+}
+
+export type ImageToolReservation =
+  /** The images' worst case, and the `max_tool_calls` to write when the request named none. */
+  | { usd: number; edits?: Record<string, string> }
+  /** The image model could not be priced where the request may be served. */
+  | { unpriced: string };
+
+/** What a request's image generation tool may cost under a budget, its image model priced at each
+ *  provider that may serve the request (the routed one and its fallbacks: the answer is priced
+ *  where it was served); undefined when it can make no image. */
+export function reserveImageTool(
+  endpoint: Endpoint,
+  body: unknown,
+  x: { prices: Prices; providers: readonly Provider[]; at: Date },
+): ImageToolReservation | undefined {
+  const calls = imageToolCalls(endpoint, body);
+  if (!calls) return undefined;
+  const reserved = imageToolUsd(calls, (model, usage) => {
+    let dearest = 0;
+    for (const provider of x.providers) {
+      const usd = priceUsage(x.prices.lookup({ provider, model, at: x.at }), usage);
+      if (usd === null) return null;
+      dearest = Math.max(dearest, usd);
+    }
+    return dearest;
+  });
+  return 'usd' in reserved && calls.edits ? { ...reserved, edits: calls.edits } : reserved;
+}
