@@ -195,16 +195,23 @@ it('image generation requests are reserved one image per allowed call', async ()
   expect(await spentBy('painter-budget')).toBeLessThanOrEqual(0.2);
 });
 
-it('an image generation tool without max_tool_calls is bounded to 8 calls and reserved for 8 images', async () => {
-  // Sent with max_tool_calls 8: reserved $0.01001 + 8 × $0.1664 = $1.34121. On a $1.34/day budget
-  // that is refused; on $1.35 it goes, bounded. On main both went, unbounded.
-  const tight = await h.tool('painter-tight', { dailyUsd: 1.34 });
-  received.length = 0;
-  expect(await paint(tight, [HIGH_1024])).toBe(429);
+it('an image generation tool without max_tool_calls is sent with the calls the budget can pay for, up to 8', async () => {
+  // On $1.35/day: 8 × $0.1664 + $0.01001 = $1.34121 fits, sent with max_tool_calls 8. On $0.40/day:
+  // floor(0.40 / 0.1664) = 2 images ($0.3328), which leave $0.0672 for the tokens ($0.01001 at
+  // most): sent with max_tool_calls 2, as an output limit is lowered to what a budget can pay for.
+  // (Reserving 8 whenever none was named refused it; on main both went, unbounded.)
   const roomy = await h.tool('painter-roomy', { dailyUsd: 1.35 });
+  received.length = 0;
   expect(await paint(roomy, [HIGH_1024])).toBe(200);
-  expect(received).toHaveLength(1);
   expect(received[0]).toMatchObject({ max_tool_calls: 8 });
+  const small = await h.tool('painter-two', { dailyUsd: 0.4 });
+  received.length = 0;
+  expect(await paint(small, [HIGH_1024])).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 2 });
+  const records = async () =>
+    (await h.admin.call('listRequests', { query: { tool: 'painter-two' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await spentBy('painter-two')).toBeLessThanOrEqual(0.4);
 });
 
 it('an image generation tool naming no size or quality is reserved at the dearest image', async () => {

@@ -71,7 +71,7 @@ export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCall
 export function imageToolUsd(
   calls: ImageToolCalls,
   costOf: (model: string, usage: Usage) => number | null,
-): { usd: number } | { unpriced: string } {
+): { usd: number; perImageUsd: number } | { unpriced: string } {
   let perImage = 0;
   for (const t of calls.tools) {
     // gpt-image models bill their output as image tokens (part of outputTokens).
@@ -79,12 +79,13 @@ export function imageToolUsd(
     if (usd === null) return { unpriced: t.model };
     perImage = Math.max(perImage, usd);
   }
-  return { usd: perImage * calls.images };
+  return { usd: perImage * calls.images, perImageUsd: perImage };
 }
 
 export type ImageToolReservation =
-  /** The images' worst case, and the `max_tool_calls` to write when the request named none. */
-  | { usd: number; edits?: Record<string, string> }
+  /** The images' worst case (`images` of `perImageUsd` each), and the `max_tool_calls` to write
+   *  when the request named none: then admit may write fewer, as many as the budget can pay for. */
+  | { usd: number; perImageUsd: number; images: number; edits?: Record<string, string> }
   /** The image model could not be priced where the request may be served. */
   | { unpriced: string };
 
@@ -107,5 +108,6 @@ export function reserveImageTool(
     }
     return dearest;
   });
-  return 'usd' in reserved && calls.edits ? { ...reserved, edits: calls.edits } : reserved;
+  if (!('usd' in reserved)) return reserved;
+  return { ...reserved, images: calls.images, ...(calls.edits ? { edits: calls.edits } : {}) };
 }

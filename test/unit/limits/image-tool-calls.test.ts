@@ -54,8 +54,11 @@ describe('imageToolUsd', () => {
         { model: 'b', perImage: 4160 },
       ],
     };
-    // 2 × 4,160 × 40e-6 = $0.3328.
-    expect(imageToolUsd(calls, (_, u) => perToken(u))).toEqual({ usd: expect.closeTo(0.3328, 10) });
+    // 2 × 4,160 × 40e-6 = $0.3328; one image 4,160 × 40e-6 = $0.1664.
+    expect(imageToolUsd(calls, (_, u) => perToken(u))).toEqual({
+      usd: expect.closeTo(0.3328, 10),
+      perImageUsd: expect.closeTo(0.1664, 10),
+    });
   });
 
   it('names the image model it could not price', () => {

@@ -257,7 +257,12 @@ export async function admit(
     : undefined;
   if (images && 'unpriced' in images && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, images.unpriced);
-  const imagesUsd = images && 'usd' in images ? images.usd : 0;
+  const perImageUsd = images && 'usd' in images ? images.perImageUsd : 0;
+  const maxImages = images && 'usd' in images ? images.images : 0;
+  // Images are Shimmy's to bound when the request named no max_tool_calls: as many as the budget
+  // can pay for (up to that default), as the output limit is sized, so a small budget lowers the
+  // bound instead of refusing the request.
+  const sizesImages = images !== undefined && 'edits' in images && images.edits !== undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
@@ -277,7 +282,7 @@ export async function admit(
   const thresholds = priced ? foreignThresholds(price, fallbackPrices) : NO_THRESHOLDS;
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
-  const reserveAt = (bodyInput: number, headroomUsd: number | undefined) => {
+  const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedImages?: number) => {
     const inputTokens =
       thresholds.length === 0
         ? bodyInput + stored
@@ -286,17 +291,25 @@ export async function admit(
       priced && cost
         ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier, searches.fileSearchOnly)
         : null;
-    const plan: OutputPlan | null =
+    // The output limit is sized to what the images leave.
+    const planWith = (imageCount: number): OutputPlan | null =>
       input && cost && generates(endpoint)
         ? planOutput({
             cost,
             input: input.usage,
             wanted,
             choices,
-            // The output limit is sized to what the images leave.
-            headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imagesUsd,
+            headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
           })
         : null;
+    let imageCount = fixedImages ?? maxImages;
+    if (fixedImages === undefined && sizesImages && headroomUsd !== undefined && perImageUsd > 0)
+      imageCount = Math.max(1, Math.min(maxImages, Math.floor(headroomUsd / perImageUsd)));
+    let plan = planWith(imageCount);
+    // One image fewer leaves room for an answer that none would have: down to one image.
+    while (fixedImages === undefined && sizesImages && imageCount > 1 && plan?.kind === 'refused')
+      plan = planWith(--imageCount);
+    const imagesUsd = imageCount * perImageUsd;
     const limit = plan ? plan.limit : wanted;
     const tokensUsd = !metered(endpoint)
       ? 0
@@ -325,7 +338,7 @@ export async function admit(
     // (Any other priced request whose price cannot price its input is reserved at $0 as before:
     // its answer is unpriced too, e.g. a catalog entry with no rates, and never counts.)
     const unbounded = transcribes && worstCaseUsd === null;
-    return { plan, worstCaseUsd, estimatedTokens, unbounded };
+    return { plan, worstCaseUsd, estimatedTokens, unbounded, imageCount };
   };
   // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
   // another replica may reserve in between; admit() still checks atomically and refuses then.
@@ -349,7 +362,9 @@ export async function admit(
     const fits =
       atBound.worstCaseUsd === null ||
       headroomUsd === undefined ||
-      (atBound.worstCaseUsd <= headroomUsd && (!atBound.plan || atBound.plan.kind === 'fits'));
+      (atBound.worstCaseUsd <= headroomUsd &&
+        (!atBound.plan || atBound.plan.kind === 'fits') &&
+        atBound.imageCount === maxImages);
     if (fits) {
       const admission = deps.limiter.admit(tool, {
         model,
@@ -386,7 +401,8 @@ export async function admit(
   const reservedUsd = r.worstCaseUsd;
   // Admitted at the bound: a request whose answer goes unread is charged its worst case at the
   // exact count (charge-unread.ts), counted only then, as when the count was made at admit.
-  const worstAtCount = () => (atTheBound ? reserveAt(inputEstimate(), undefined).worstCaseUsd : reservedUsd);
+  const worstAtCount = () =>
+    atTheBound ? reserveAt(inputEstimate(), undefined, r.imageCount).worstCaseUsd : reservedUsd;
 
   const admitted: Admitted = {
     reservation: result.reservation,
@@ -425,7 +441,8 @@ export async function admit(
   // each Anthropic web search tool, the Responses API's max_tool_calls).
   if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
   // So do the image generation tool's calls (the same max_tool_calls, when both write it).
-  if (images && 'edits' in images) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...images.edits };
+  if (sizesImages)
+    admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tool_calls: String(r.imageCount) };
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
   // records it at that cost (settled by the record with the same id). Without a USD budget no
   // worst case was reserved, but the provider bills the request all the same: the journal holds
