@@ -2,17 +2,16 @@
 // image per call, billed at the image model's rates on top of the response's tokens
 // (proxy/image-tool.ts records them). A USD budget reserves the images a request may make: one per
 // built-in tool call `max_tool_calls` allows, each at its worst case by the tool's size, quality
-// and partial images (image-output-tokens.ts). A request that names no `max_tool_calls` is sent
-// with DEFAULT_WEB_SEARCH_USES, the bound web-search-uses.ts writes for searches — one default for
-// the one field, so a request with both tools gets the same bound from each. (Unreserved, one
+// and partial images (image-output-tokens.ts). A request that names no `max_tool_calls` reads the
+// bound web-search-uses.ts writes for searches (builtInToolCalls) — one reading of the one field,
+// so a request with both tools gets the same bound from each; admit may write fewer calls. (Unreserved, one
 // high-quality 1024×1024 gpt-image-1 image recorded $0.17666 on a $0.10 budget: found by review,
 // round 13.)
 import type { Provider } from '../../../shared/config.js';
 import { ZERO_USAGE, type Endpoint, type Usage } from '../../../shared/usage.js';
 import { priceUsage, type Prices } from '../pricing/index.js';
 import { imageOutputTokens } from './image-output-tokens.js';
-import { positiveInt } from './output-limit-field.js';
-import { DEFAULT_WEB_SEARCH_USES } from './web-search-uses.js';
+import { builtInToolCalls } from './web-search-uses.js';
 
 /** The tool's image model when it names none (platform.openai.com/docs/guides/tools-image-generation,
  *  read 2026-11-29). */
@@ -54,15 +53,9 @@ export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCall
     perImage: imageOutputTokens({ size: t.size, quality: t.quality, partial_images: t.partial_images })
       .perImage,
   }));
-  const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
-  if (asked === 0) return undefined;
-  const max = positiveInt(asked);
-  if (max !== undefined) return { images: max, tools: priced };
-  return {
-    images: DEFAULT_WEB_SEARCH_USES,
-    tools: priced,
-    edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) },
-  };
+  const { calls, edits } = builtInToolCalls(body);
+  if (calls === 0) return undefined;
+  return edits ? { images: calls, tools: priced, edits } : { images: calls, tools: priced };
 }
 
 /** USD the images may cost at most: `images` of the dearest tool's image, each priced by `costOf`

@@ -5,10 +5,10 @@
 // what was reserved. OpenAI's Responses API bills its web_search calls the same way, bounded by
 // `max_tool_calls`, which counts every built-in tool call: a request with a web search tool and
 // none is sent with DEFAULT_WEB_SEARCH_USES, and so is one with a file search tool ($2.50 per
-// 1,000 calls; reserved at that rate when the request has no web search tool). That bounds its other built-in tools too (file search,
-// code interpreter): each of those is billed per call or per container as well, so a budget needs
-// them bounded all the same. (Unbounded, 20 searches recorded $0.21001 on a $0.15 budget: found by
-// review, round 13.)
+// 1,000 calls; reserved at that rate when the request has no web search tool). That bounds its
+// other built-in tools too (code interpreter, image generation): each of those is billed per call
+// or per container as well, so a budget needs them bounded all the same. (Unbounded, 20 searches
+// recorded $0.21001 on a $0.15 budget: found by review, round 13.)
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { positiveInt } from './output-limit-field.js';
 
@@ -39,23 +39,27 @@ const isOpenAiWebSearch = toolOfType('web_search');
 const isFileSearch = toolOfType('file_search');
 const billedPerCall = (t: unknown) => isOpenAiWebSearch(t) || isFileSearch(t);
 
+/** The Responses API's bound on a request's built-in tool calls: its `max_tool_calls` (0: none
+ *  run, kept as sent), or, when it names none, DEFAULT_WEB_SEARCH_USES with the edit that writes
+ *  it. One reading for every built-in tool that bound serves (image-tool-calls.ts too). */
+export function builtInToolCalls(body: object): { calls: number; edits?: Record<string, string> } {
+  const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
+  if (asked === 0) return { calls: 0 };
+  const max = positiveInt(asked);
+  if (max !== undefined) return { calls: max };
+  return { calls: DEFAULT_WEB_SEARCH_USES, edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) } };
+}
+
 export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unknown): WebSearchUses {
   if (typeof body !== 'object' || body === null) return { uses: 0 };
   const tools = (body as { tools?: unknown }).tools;
   if (family === 'openai') {
     // Chat Completions has no web search tool (its search models search on every request).
     if (endpoint !== 'responses' || !Array.isArray(tools) || !tools.some(billedPerCall)) return { uses: 0 };
-    const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
-    // 0 runs none: kept as sent.
-    if (asked === 0) return { uses: 0 };
+    const { calls, edits } = builtInToolCalls(body);
+    if (calls === 0) return { uses: 0 };
     const fileSearchOnly = !tools.some(isOpenAiWebSearch);
-    const max = positiveInt(asked);
-    if (max !== undefined) return { uses: max, fileSearchOnly };
-    return {
-      uses: DEFAULT_WEB_SEARCH_USES,
-      fileSearchOnly,
-      edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) },
-    };
+    return edits ? { uses: calls, fileSearchOnly, edits } : { uses: calls, fileSearchOnly };
   }
   if (family !== 'anthropic' || !Array.isArray(tools) || !tools.some(isWebSearch)) return { uses: 0 };
   let uses = 0;
