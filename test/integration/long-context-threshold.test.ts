@@ -9,7 +9,7 @@
 // claude-sonnet-4-5's window ends at 200,000 — see the round-13 review report.)
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { estimateInputTokens } from '../../main/core/meter/index.js';
-import { ANTHROPIC_TEST_KEY, GEMINI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -44,10 +44,8 @@ beforeAll(async () => {
       modelVersion: 'gemini-2.5-pro',
     };
   });
-  await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: provider.url } });
-  await h.admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: provider.url } });
-  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+  await h.point('google', provider.url);
+  await h.point('anthropic', provider.url);
 });
 afterAll(async () => {
   await h.close();

@@ -7,7 +7,7 @@
 // as the pricing conformance cases cite it); gpt-4o-mini $0.15 / $0.60 per 1M
 // (platform.openai.com/docs/pricing, read 2026-11-27).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -33,11 +33,7 @@ beforeAll(async () => {
       usage: { prompt_tokens: 8, completion_tokens: out, total_tokens: 8 + out },
     };
   });
-  await h.admin.call('patchProvider', {
-    params: { name: 'openai' },
-    body: { baseUrl: `${provider.url}/v1` },
-  });
-  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await h.point('openai', provider.url);
   await h.admin.call('addProvider', {
     body: {
       name: 'deepseek',

@@ -8,7 +8,7 @@
 // second's entry has no web search rate). An answer says nothing of the search but its
 // url_citation annotations, and Shimmy counted none: each request was recorded at its tokens.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -39,11 +39,7 @@ beforeAll(async () => {
     ],
     usage: { prompt_tokens: 8, completion_tokens: 100, total_tokens: 108 },
   }));
-  await h.admin.call('patchProvider', {
-    params: { name: 'openai' },
-    body: { baseUrl: `${provider.url}/v1` },
-  });
-  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await h.point('openai', provider.url);
 });
 afterAll(async () => {
   await h.close();

@@ -6,7 +6,7 @@
 // the model's whole context window.
 // Prices: gpt-5 $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-27).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -51,11 +51,7 @@ beforeAll(async () => {
       },
     };
   });
-  await h.admin.call('patchProvider', {
-    params: { name: 'openai' },
-    body: { baseUrl: `${provider.url}/v1` },
-  });
-  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await h.point('openai', provider.url);
 });
 afterAll(async () => {
   await h.close();

@@ -5,7 +5,7 @@
 // $0.05 budget, $0 recorded). It is now charged what its reservation held, marked estimated.
 // Price: claude-sonnet-4-5 $3 in / $15 out per 1M (anthropic.com/pricing, read 2026-11-27).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ANTHROPIC_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -23,8 +23,7 @@ beforeAll(async () => {
     stop_reason: 'max_tokens',
     usage: { input_tokens: 7, output_tokens: b.max_tokens, service_tier: 'priority' },
   }));
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: provider.url } });
-  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+  await h.point('anthropic', provider.url);
 });
 afterAll(async () => {
   await h.close();

@@ -6,7 +6,7 @@
 // search $10 per 1,000 searches (docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool,
 // read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { ANTHROPIC_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -32,8 +32,7 @@ beforeAll(async () => {
       usage,
     };
   });
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: provider.url } });
-  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
+  await h.point('anthropic', provider.url);
 });
 afterAll(async () => {
   await h.close();

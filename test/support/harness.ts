@@ -14,6 +14,10 @@ export const OPENAI_TEST_KEY = 'sk-test-openai-real-key-0000XYZW';
 export const ANTHROPIC_TEST_KEY = 'sk-ant-test-real-key-1111QRST';
 export const GEMINI_TEST_KEY = 'AIzaSyTest-real-gemini-key-2222LMNO';
 
+const TEST_KEYS = { openai: OPENAI_TEST_KEY, anthropic: ANTHROPIC_TEST_KEY, google: GEMINI_TEST_KEY };
+type TestProvider = keyof typeof TEST_KEYS;
+const baseUrlOf = (provider: TestProvider, url: string) => (provider === 'openai' ? `${url}/v1` : url);
+
 export interface Harness {
   core: Core;
   upstream: FakeUpstream;
@@ -23,6 +27,9 @@ export interface Harness {
   logs: Array<Record<string, unknown>>;
   /** Creates a tool and returns its token. */
   tool(name: string, limits?: Record<string, unknown>): Promise<string>;
+  /** Points a built-in provider at `url` (openai's API under `/v1`) and stores its test key again:
+   *  a key is bound to the base URL its provider had when it was stored. */
+  point(provider: TestProvider, url: string): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -44,14 +51,11 @@ export async function startHarness(
     ...opts.core,
   });
   const admin = await connectAdmin(dataDir);
-  await admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${upstream.url}/v1` } });
-  await admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: upstream.url } });
-  await admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: upstream.url } });
-  if (opts.keys !== false) {
-    await admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
-    await admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
-    await admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
-  }
+  const providers = Object.keys(TEST_KEYS) as TestProvider[];
+  for (const p of providers)
+    await admin.call('patchProvider', { params: { name: p }, body: { baseUrl: baseUrlOf(p, upstream.url) } });
+  if (opts.keys !== false)
+    for (const p of providers) await admin.call('putKey', { body: { provider: p, key: TEST_KEYS[p] } });
   return {
     core,
     upstream,
@@ -61,6 +65,13 @@ export async function startHarness(
     logs,
     async tool(name, limits = {}) {
       return (await admin.call('createTool', { body: { name, limits } })).token;
+    },
+    async point(provider, url) {
+      await admin.call('patchProvider', {
+        params: { name: provider },
+        body: { baseUrl: baseUrlOf(provider, url) },
+      });
+      await admin.call('putKey', { body: { provider, key: TEST_KEYS[provider] } });
     },
     async close() {
       for (const k of await admin.call('listKeys').catch(() => [])) {
