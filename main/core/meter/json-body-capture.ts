@@ -5,8 +5,8 @@
 // `model` is taken from the head (chat, messages) or the tail (embeddings); Gemini's
 // `usageMetadata` and `modelVersion` from the tail. What readers price besides usage comes along:
 // the top-level `service_tier` (after usage in a chat answer, after the output in a Responses one)
-// and the Responses `web_search_call` / `file_search_call` items, counted as the body passes (they sit in the middle,
-// where big base64 outputs are).
+// and the Responses `web_search_call` / `file_search_call` items, counted as the body passes (they
+// sit in the middle, where big base64 outputs are).
 
 export const FULL_PARSE_MAX_BYTES = 8 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
@@ -29,9 +29,13 @@ export function createBodyCapture(): BodyCapture {
   let carry = '';
   const scan = (text: string) => {
     const joined = carry + text;
-    // A match that lies wholly in the carry was counted with the chunk before.
-    searches += countEndingAfter(joined, WEB_SEARCH_ITEM, carry.length);
-    fileSearches += countEndingAfter(joined, FILE_SEARCH_ITEM, carry.length);
+    SEARCH_ITEM.lastIndex = 0;
+    for (let m = SEARCH_ITEM.exec(joined); m; m = SEARCH_ITEM.exec(joined)) {
+      // A match that lies wholly in the carry was counted with the chunk before.
+      if (m.index + m[0].length <= carry.length) continue;
+      if (m[1] === 'web_search_call') searches++;
+      else fileSearches++;
+    }
     carry = joined.slice(-SCAN_OVERLAP);
   };
 
@@ -108,18 +112,10 @@ function lastString(text: string, key: string): string | undefined {
   return last;
 }
 
-/** An output item of a web / file search (a quote inside a string is escaped, so text cannot
- *  spell it). */
-const WEB_SEARCH_ITEM = /"type"\s*:\s*"web_search_call"/g;
-const FILE_SEARCH_ITEM = /"type"\s*:\s*"file_search_call"/g;
+/** An output item of a web or file search, its type captured (a quote inside a string is
+ *  escaped, so text cannot spell it): one pass counts both. */
+const SEARCH_ITEM = /"type"\s*:\s*"(web_search_call|file_search_call)"/g;
 const SCAN_OVERLAP = 64;
-
-function countEndingAfter(text: string, re: RegExp, from: number): number {
-  re.lastIndex = 0;
-  let n = 0;
-  for (let m = re.exec(text); m; m = re.exec(text)) if (m.index + m[0].length > from) n++;
-  return n;
-}
 
 function stringAfterKey(text: string): string | undefined {
   const m = /"model"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);

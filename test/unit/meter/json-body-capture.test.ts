@@ -4,8 +4,11 @@
 import { describe, expect, it } from 'vitest';
 import { createBodyCapture, FULL_PARSE_MAX_BYTES } from '../../../main/core/meter/json-body-capture.js';
 
-function bigResponse(searches: number): Buffer {
-  const items = Array.from({ length: searches }, (_, i) => ({ type: 'web_search_call', id: `ws_${i}` }));
+function bigResponse(searches: number, fileSearches = 0): Buffer {
+  const items = [
+    ...Array.from({ length: searches }, (_, i) => ({ type: 'web_search_call', id: `ws_${i}` })),
+    ...Array.from({ length: fileSearches }, (_, i) => ({ type: 'file_search_call', id: `fs_${i}` })),
+  ];
   const filler = {
     type: 'message',
     content: [{ type: 'output_text', text: 'x'.repeat(FULL_PARSE_MAX_BYTES) }],
@@ -46,5 +49,14 @@ describe('a body over FULL_PARSE_MAX_BYTES', () => {
       from = cut;
     }
     expect((capture.finish() as { output: unknown[] }).output).toHaveLength(3);
+  });
+
+  it('counts web and file searches apart', () => {
+    const body = bigResponse(2, 3);
+    const capture = createBodyCapture();
+    for (let i = 0; i < body.length; i += 65_536) capture.push(body.subarray(i, i + 65_536));
+    const types = (capture.finish() as { output: Array<{ type: string }> }).output.map((o) => o.type);
+    expect(types.filter((t) => t === 'web_search_call')).toHaveLength(2);
+    expect(types.filter((t) => t === 'file_search_call')).toHaveLength(3);
   });
 });
