@@ -4,7 +4,7 @@ import type { Settings, Tool } from '../../../shared/config.js';
 import { addUsd, formatUsd, roundUsd } from '../../../shared/money.js';
 import { TZDate } from '@date-fns/tz';
 import { periodEnd, resolveTimeZone, type Period } from '../clock/calendar.js';
-import type { SpendView } from './types.js';
+import type { AdmitRequest, SpendView } from './types.js';
 
 export interface BudgetScope {
   /** Tool name, or null for the global (all tools) budget. */
@@ -128,6 +128,11 @@ export class BudgetBook {
     return out;
   }
 }
+
+/** Whether the request is admitted as unbounded (AdmitRequest.unbounded): counted against its
+ *  budgets with no worst case to reserve. Both limit engines ask this one question. */
+export const isUnbounded = (req: AdmitRequest): boolean =>
+  req.unbounded === true && req.worstCaseUsd === null;
 
 /** Refuse when spent alone has reached the limit, or a priced request's worst case would pass it.
  *  An unpriced request (null) only meets the first rule: its cost can never be counted anyway.

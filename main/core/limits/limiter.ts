@@ -8,6 +8,7 @@ import { BlockedThrottle, BudgetAlerts } from './alerts.js';
 import {
   BudgetBook,
   fits,
+  isUnbounded,
   passed,
   scopeLimit,
   type Hold,
@@ -76,7 +77,7 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
     at: Date,
     keys: PeriodKeys,
   ): Refusal | null {
-    const unbounded = req.unbounded === true && req.worstCaseUsd === null;
+    const unbounded = isUnbounded(req);
     const failing = book.use(tool.name, tool, s, keys).filter((u) => !fits(u, req.worstCaseUsd, unbounded));
     return budgetRefusalOf(tool.name, failing, req.worstCaseUsd, s, at, unbounded);
   }
@@ -156,7 +157,7 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
         tool: tool.name,
         usd: req.worstCaseUsd ?? 0,
         keys,
-        unbounded: req.unbounded === true && req.worstCaseUsd === null,
+        unbounded: isUnbounded(req),
       };
       book.hold(hold);
       const entry = w.add(nowMs, req.estimatedTokens);

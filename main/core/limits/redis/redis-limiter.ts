@@ -12,6 +12,7 @@ import { addUsd, roundUsd } from '../../../../shared/money.js';
 import { localDay, localMonth } from '../../clock/calendar.js';
 import { BlockedThrottle } from '../alerts.js';
 import {
+  isUnbounded,
   passed,
   scopeLimit,
   scopesOf,
@@ -167,7 +168,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     const nowMs = at.getTime();
     const s = deps.settings();
     const rows = rowsOf(tool, s, periodsAt(at, s));
-    const unbounded = req.unbounded === true && req.worstCaseUsd === null;
+    const unbounded = isUnbounded(req);
     const worstE10 = req.worstCaseUsd === null ? (unbounded ? -2 : -1) : toE10(req.worstCaseUsd);
     const id = randomUUID();
     const { rpm, tpm } = tool.limits;
