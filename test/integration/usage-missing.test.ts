@@ -3,39 +3,27 @@
 // provider's count (README: "priced to the cent"; WIRE-FACTS: "mark such a record as estimated").
 // Some OpenAI-compatible servers answer without `usage` (a proxy in front of a local model, an
 // older vLLM or Ollama), and reasoning a model did not show is missing from any text count.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: http.Server;
+let provider: JsonProvider;
 
 beforeAll(async () => {
-  provider = http.createServer(async (req, res) => {
-    for await (const _ of req);
-    res.writeHead(200, { 'content-type': 'application/json' });
-    res.end(
-      JSON.stringify({
-        id: 'chatcmpl-x',
-        object: 'chat.completion',
-        created: 1,
-        model: 'gpt-4o-mini',
-        choices: [
-          { index: 0, message: { role: 'assistant', content: 'Hello there.' }, finish_reason: 'stop' },
-        ],
-      }),
-    );
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  provider = await startJsonProvider(() => ({
+    id: 'chatcmpl-x',
+    object: 'chat.completion',
+    created: 1,
+    model: 'gpt-4o-mini',
+    choices: [{ index: 0, message: { role: 'assistant', content: 'Hello there.' }, finish_reason: 'stop' }],
+  }));
   h = await startHarness();
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${url}/v1` } });
-  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
+  await h.point('openai', provider.url);
 });
 afterAll(async () => {
   await h.close();
-  await new Promise<void>((r) => provider.close(() => r()));
+  await provider.close();
 });
 
 it('a non-streamed answer without usage is recorded as estimated', async () => {
