@@ -3,7 +3,7 @@
 // were a fifth of the proxy's busy time at one request at a time — and a commit waiting for a lock
 // another connection holds (a retention pass, the CLI's import) held every request up to the busy
 // timeout. The main thread now only hands the batch over (arrays of column values: cheap to clone).
-// A `kill -9` loses what is queued or handed over and not yet committed: still about a millisecond.
+// A `kill -9` loses what is queued or handed over and not yet committed: one to two milliseconds.
 import { createRequire } from 'node:module';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
@@ -28,14 +28,24 @@ export interface BatchRows {
 /** The write connection's page cache, KiB. */
 const WRITE_CACHE_KIB = 2048;
 /**
- * While batches keep coming (one in the last LINGER_MS), the worker looks for the next one every
- * WORKER_POLL_MS on its own timer instead of sleeping until the main thread wakes it: a record handed
- * over then is committed within WORKER_POLL_MS (plus the commit), and the hand-over wakes no thread.
- * After LINGER_MS without a batch it sleeps, and the next hand-over wakes it as before. The cost
- * is the worker's: at most LINGER_MS / WORKER_POLL_MS timed wake-ups after the last batch.
+ * While batches keep coming (one in the last LINGER_MS), the worker looks for the next one on its
+ * own timer instead of sleeping until the main thread wakes it: every WORKER_POLL_MS for the first
+ * BRISK_MS after a batch, then every SLOW_POLL_MS. A record handed over is then committed within
+ * WORKER_POLL_MS (SLOW_POLL_MS in a lull; plus the commit), and the hand-over wakes no thread.
+ * After LINGER_MS without a batch it sleeps, and the next hand-over wakes it as before.
+ *
+ * Why LINGER_MS is long: waking a sleeping thread blocked the waker 100–130 µs on this VM
+ * (Atomics.notify after a 2–10 ms sleep; 10 µs after one of a few µs), and under saturated
+ * streaming the main thread hands batches over 4–20 ms apart (each waits for the previous one's
+ * commit, which it reads when it next looks: POLL_MS below). A 4 ms linger slept through most of
+ * those gaps: 306 wakes in 400 hand-overs, ~17 µs of the main thread per streamed request. The
+ * cost is the worker's, on its own core: at most BRISK_MS / WORKER_POLL_MS +
+ * (LINGER_MS − BRISK_MS) / SLOW_POLL_MS timed wake-ups (~48) after the last batch.
  */
 export const WORKER_POLL_MS = 0.25;
-export const LINGER_MS = 4;
+const BRISK_MS = 4;
+const SLOW_POLL_MS = 1;
+export const LINGER_MS = 36;
 
 // Plain CommonJS evaluated in the worker: no file to locate next to the compiled code (or in an asar).
 const WORKER_SOURCE = `
@@ -88,9 +98,10 @@ for (;;) {
     lastBatchAt = performance.now();
     continue;
   }
-  if (performance.now() - lastBatchAt < ${LINGER_MS}) {
-    // Traffic: look again in ${WORKER_POLL_MS} ms (this thread's own timer, on its own core).
-    Atomics.wait(signal, 0, Atomics.load(signal, 0), ${WORKER_POLL_MS});
+  const since = performance.now() - lastBatchAt;
+  if (since < ${LINGER_MS}) {
+    // Traffic: look again soon (this thread's own timer, on its own core).
+    Atomics.wait(signal, 0, Atomics.load(signal, 0), since < ${BRISK_MS} ? ${WORKER_POLL_MS} : ${SLOW_POLL_MS});
     continue;
   }
   // Quiet: sleep until a hand-over notifies. Flag first, then look once more, so a batch handed
