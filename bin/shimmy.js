@@ -18,8 +18,9 @@ import { installCodeCache } from './code-cache.js';
 // Before anything is compiled: V8 runs cached code only under the flags it was compiled with. Set
 // only by startCore, after the bundle had compiled, this made every start refuse every entry the
 // previous one wrote — and compile the ~1.7 MB `serve` loads all over again (issue 16: first 200
-// ~480 ms). start-core.ts sets the same value; the same value leaves the flags' hash as it is.
-setFlagsFromString('--heap-growing-percent=100');
+// ~480 ms). start-core.ts sets the same values (V8_FLAGS, with why); the same values leave the
+// flags' hash as it is.
+setFlagsFromString('--heap-growing-percent=100 --no-allocation-site-pretenuring');
 
 const bundle = fileURLToPath(new URL('../dist/main/bundle/', import.meta.url));
 const entry = `${bundle}shimmy.cjs`;

@@ -65,6 +65,8 @@ const SPEND_TICK_MS = 250;
 const QUIET_MS = 250;
 /** The embedded ledger database in the data dir. */
 export const LEDGER_FILE = 'ledger.sqlite';
+/** V8 flags every host of the core runs with (see startCore; bin/shimmy.js repeats them). */
+export const V8_FLAGS = '--heap-growing-percent=100 --no-allocation-site-pretenuring';
 
 /** Takes the data dir's lock first (one instance per data dir), and gives it back if start fails. */
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
@@ -75,9 +77,17 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   // however started, and the desktop shell's Electron main process. V8 reads it each time it sizes
   // the heap, so it applies from the next GC on. 50 (1.5×) saved ~20 MB more but cost ~10%
   // main-thread CPU per request (4× the full GCs); 100's cost was within the noise (helper mem8).
+  //
+  // No allocation-site pretenuring: once V8 saw a request's objects survive a scavenge it began
+  // allocating them straight in old space, and those dead old objects then kept the next requests'
+  // young objects alive through every scavenge until a full GC (and those sites got pretenured
+  // in turn). At c=1 ~1.1 MB survived each scavenge (raw Node ~30 kB) and ~1 MB was promoted; a
+  // scavenge paused the loop 7–27 ms on this VM. Without it: ~120 kB survived, ~90 kB promoted,
+  // 1.5–6 ms (--trace-gc-nvp, the bench's Shimmy child, same hour, round 14).
+  //
   // bin/shimmy.js sets the same before it compiles anything, or its code cache would be refused:
   // keep the two equal (test/reliability/start-up.test.ts, the warm entries, fails otherwise).
-  setFlagsFromString('--heap-growing-percent=100');
+  setFlagsFromString(V8_FLAGS);
   await fs.mkdir(opts.dataDir, { recursive: true, mode: 0o700 });
   const lock = await lockDataDir(opts.dataDir);
   try {
