@@ -1,8 +1,12 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=131072 node
-// MALLOC_MMAP_THRESHOLD_ (glibc; ignored elsewhere) fixes malloc's thresholds at their defaults.
-// Left dynamic, they rise to the largest block ever freed, and then each thread's arena keeps up to
-// twice that free: V8's compile and GC threads held ~15 MB of arenas with ~0.3 MB in use after
-// 40k requests (gdb, malloc_stats: 4 arenas of 2.4-4.7 MB, 50-110 kB in use each; issue 16).
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=1048576 node
+// MALLOC_MMAP_THRESHOLD_ (glibc; ignored elsewhere) fixes malloc's thresholds. Left dynamic, they
+// rise to the largest block ever freed, and then each thread's arena keeps up to twice that free:
+// V8's compile and GC threads held ~15 MB of arenas with ~0.3 MB in use after 40k requests (gdb,
+// malloc_stats: 4 arenas of 2.4-4.7 MB, 50-110 kB in use each; issue 16). Why 1 MB, not glibc's
+// 128 kB default: at 128 kB every block of 128 kB-1 MB was a fresh mmap, and its pages faulted
+// in again on each use - 9-26 minor faults per request against ~1 at 1 MB (the bench's Shimmy
+// child, c=1 and streamed c=32), and a fault costs ~20 us on this VM. RSS after 100k requests:
+// 1.52x / 1.55x raw Node's at 1 MB, 1.48x / 1.50x at 128 kB, 1.71x unset (round 14).
 // No V8 flags on this line: the old generation's growth factor is set below and by the core itself
 // (start-core.ts), so the desktop shell and `node bin/shimmy.js` get it too. A 4 MB semi-space
 // (`-S node --max-semi-space-size=4`) was tried and dropped — quiet A/B, 2026-11-28: streamed c=32
