@@ -124,6 +124,8 @@ export class WriteQueue {
   private armed = false;
   private syncTimer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> | undefined;
+  /** The drain waiting for the batch in flight, not yet holding a batch of its own. */
+  private next: Promise<void> | undefined;
   private failure: Error | undefined;
 
   constructor(
@@ -195,10 +197,26 @@ export class WriteQueue {
   }
 
   /** Commits everything queued now; rejects with the write's error (it stays queued and is retried). */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
+    // At most one drain waits for the batch in flight; callers meanwhile share it, since it takes
+    // everything queued when its turn comes. Each timer or end-of-turn firing used to start a
+    // drain of its own: at c=1 ~40 of them waited at once and every commit woke them all (285,589
+    // wake-ups for 7,382 drains; ~10 kB of promises per request, 12% of all the proxy allocated).
+    if (this.next) return this.next;
+    const turn = { taken: false };
+    const run = this.drainNext(turn);
+    // With nothing in flight it took its batch before returning: later callers need their own.
+    if (!turn.taken) this.next = run;
+    return run;
+  }
+
+  private async drainNext(turn: { taken: boolean }): Promise<void> {
     // An engine whose commits settle when looked at (SQLite's worker): look, then wait.
     if (this.inFlight) this.engine.idle?.();
     while (this.inFlight) await this.inFlight.catch(() => undefined);
+    // From here on what is queued goes in this batch; anything queued later needs a drain of its own.
+    turn.taken = true;
+    this.next = undefined;
     if (this.pending === 0) return;
     const journal = journalOf(this.reserve, this.settle);
     const reserve = journal.reserve.map((r) => r.row());

@@ -117,3 +117,67 @@ describe('write queue: when a batch goes', () => {
     q.stop();
   });
 });
+
+describe('write queue: drains waiting for a batch in flight', () => {
+  function slowEngine() {
+    const batches: WriteBatch[] = [];
+    const finishes: Array<() => void> = [];
+    const engine = {
+      kind: 'sqlite',
+      exclusive: true,
+      write: (b: WriteBatch) => {
+        batches.push(b);
+        return new Promise<void>((resolve) => finishes.push(resolve));
+      },
+      sync: async () => undefined,
+      close: async () => undefined,
+    } as unknown as LedgerEngine;
+    // Settles the oldest commit still open, then lets the queue's continuations run.
+    const finish = async () => {
+      finishes.shift()!();
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+    };
+    return { engine, batches, finish };
+  }
+  const ids = (b: WriteBatch) => b.records.map((r) => r.id);
+
+  it('callers share the one drain that waits, and it takes everything queued by its turn', async () => {
+    // Every timer or end-of-turn firing calls drain(): before, each started a drain of its own that
+    // waited beside the others, and every commit woke them all (~40 at once at c=1).
+    const { engine, batches, finish } = slowEngine();
+    const q = new WriteQueue(engine, () => undefined);
+    q.addRecord(row('first'));
+    const first = q.drain();
+    q.addRecord(row('b'));
+    const waiting = q.drain();
+    q.addRecord(row('c'));
+    expect(q.drain()).toBe(waiting);
+    await finish();
+    expect(batches.map(ids)).toEqual([['first'], ['b', 'c']]);
+    // That drain holds its batch now: a record queued after it needs (and gets) a drain of its own.
+    q.addRecord(row('d'));
+    const later = q.drain();
+    expect(later).not.toBe(waiting);
+    await finish();
+    await Promise.all([first, waiting]);
+    await finish();
+    await later;
+    expect(batches.map(ids)).toEqual([['first'], ['b', 'c'], ['d']]);
+    q.stop();
+  });
+
+  it('a drain that found nothing in flight is not shared after it took its batch', async () => {
+    const { engine, batches, finish } = slowEngine();
+    const q = new WriteQueue(engine, () => undefined);
+    q.addRecord(row('a'));
+    const a = q.drain(); // took its batch at once
+    q.addRecord(row('b'));
+    const b = q.drain();
+    expect(b).not.toBe(a);
+    await finish();
+    await finish();
+    await Promise.all([a, b]);
+    expect(batches.map(ids)).toEqual([['a'], ['b']]);
+    q.stop();
+  });
+});
