@@ -6,34 +6,50 @@ import { SEARCH_COLUMNS, type TermsTable } from '../store/schema.js';
 /** A bound on memory if some column turns out to be high-cardinality; forgetting only costs re-inserts. */
 const MAX_KNOWN = 100_000;
 
-const keyOf = (t: TermsTable) => `${t.col}\u0000${t.value}`;
-
 export class KnownTerms {
-  private readonly known = new Set<string>();
+  // Per column, its values: a lookup builds no key string (this runs for every request).
+  private readonly known = new Map<string, Set<string>>();
+  private size = 0;
 
-  constructor(rows: Iterable<TermsTable> = []) {
+  constructor(
+    rows: Iterable<TermsTable> = [],
+    private readonly max = MAX_KNOWN,
+  ) {
     this.remember(rows);
   }
 
   /** The terms of `rows` not yet in the table, each once. */
   fresh(rows: readonly RequestRow[]): TermsTable[] {
-    const out = new Map<string, TermsTable>();
+    let out: KnownTerms | undefined;
     for (const r of rows)
       for (const col of SEARCH_COLUMNS) {
         const value = r[col];
-        if (value === null || value === undefined) continue;
-        const t = { col, value };
-        const k = keyOf(t);
-        if (!this.known.has(k)) out.set(k, t);
+        if (value === null || value === undefined || this.known.get(col)?.has(value)) continue;
+        (out ??= new KnownTerms([], Infinity)).remember([{ col, value }]);
       }
-    return [...out.values()];
+    return out ? out.all() : [];
+  }
+
+  private all(): TermsTable[] {
+    const terms: TermsTable[] = [];
+    for (const [col, values] of this.known)
+      for (const value of values) terms.push({ col, value } as TermsTable);
+    return terms;
   }
 
   /** Called once the terms are committed (a failed batch is retried with them). */
   remember(terms: Iterable<TermsTable>): void {
     for (const t of terms) {
-      if (this.known.size >= MAX_KNOWN) this.known.clear();
-      this.known.add(keyOf(t));
+      if (this.size >= this.max) {
+        this.known.clear();
+        this.size = 0;
+      }
+      let values = this.known.get(t.col);
+      if (!values) this.known.set(t.col, (values = new Set()));
+      if (!values.has(t.value)) {
+        values.add(t.value);
+        this.size++;
+      }
     }
   }
 }

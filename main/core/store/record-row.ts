@@ -48,14 +48,21 @@ const USAGE_COLUMNS = new Set([
 
 export function toRow(r: LedgerRecord, day: string): RequestRow {
   const timeMs = Date.parse(r.time);
-  const extra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r)) if (!COLUMN_FIELDS.has(k) && v !== undefined) extra[k] = v;
-  const usageExtra: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(r.usage))
-    if (!USAGE_COLUMNS.has(k) && v !== undefined) usageExtra[k] = v;
-  if (Object.keys(usageExtra).length > 0) extra.usage = usageExtra;
+  // for…in, not Object.entries: this runs for every request on the proxy's thread, and the entry
+  // arrays were ~1.8 kB of garbage per request (a record is a plain object: no inherited keys).
+  let extra: Record<string, unknown> | undefined;
+  for (const k in r) {
+    const v = r[k as keyof LedgerRecord];
+    if (v !== undefined && !COLUMN_FIELDS.has(k)) (extra ??= {})[k] = v;
+  }
+  let usageExtra: Record<string, unknown> | undefined;
+  for (const k in r.usage) {
+    const v = r.usage[k as keyof LedgerRecord['usage']];
+    if (v !== undefined && !USAGE_COLUMNS.has(k)) (usageExtra ??= {})[k] = v;
+  }
+  if (usageExtra) (extra ??= {}).usage = usageExtra;
   // A time not in toISOString()'s exact form is kept verbatim, so get() returns what was appended.
-  if (new Date(timeMs).toISOString() !== r.time) extra.time = r.time;
+  if (new Date(timeMs).toISOString() !== r.time) (extra ??= {}).time = r.time;
   return {
     id: r.id,
     time_ms: timeMs,
@@ -87,7 +94,7 @@ export function toRow(r: LedgerRecord, day: string): RequestRow {
     key_label: r.keyLabel ?? null,
     client: r.client ?? null,
     session: r.session ?? null,
-    extra: Object.keys(extra).length > 0 ? JSON.stringify(extra) : null,
+    extra: extra ? JSON.stringify(extra) : null,
   };
 }
 
