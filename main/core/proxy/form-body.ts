@@ -1,3 +1,5 @@
+import { wavSeconds } from '../limits/audio-seconds.js';
+
 // A form body (multipart audio/image request) with its `model` field replaced by the routed
 // upstream model, re-encoded by the platform's FormData serializer (new boundary, same parts).
 export async function formWithModel(
@@ -27,4 +29,22 @@ export async function formBodiesFor(
   for (const m of upstreamModels)
     if (m && m !== clientModel && !out.has(m)) out.set(m, await formWithModel(bytes, contentType, m));
   return out;
+}
+
+/** Seconds of audio in a transcription's uploaded `file`, where the file fixes them (a PCM WAV,
+ *  limits/audio-seconds.ts); undefined for any other file, or a form with no single file. */
+export async function uploadedAudioSeconds(bytes: Buffer, contentType: string): Promise<number | undefined> {
+  let files: ReturnType<FormData['getAll']>;
+  try {
+    files = (
+      await new Response(bytes as Uint8Array<ArrayBuffer>, {
+        headers: { 'content-type': contentType },
+      }).formData()
+    ).getAll('file');
+  } catch {
+    return undefined;
+  }
+  const [file] = files;
+  if (files.length !== 1 || typeof file === 'string' || !file) return undefined;
+  return wavSeconds(new Uint8Array(await file.arrayBuffer()));
 }

@@ -34,6 +34,7 @@ import { sendUpstream } from './stages/send-upstream.js';
 import { serveFromCache } from './stages/serve-from-cache.js';
 import { settle } from './stages/settle.js';
 import { imageToolModel } from './image-tool.js';
+import { uploadedAudioSeconds } from './form-body.js';
 
 export type { ProxyDeps } from './proxy-deps.js';
 export { DEFAULT_MAX_OUTPUT_TOKENS } from './stages/admit.js';
@@ -117,6 +118,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         model: routed.target.upstreamModel,
         fallbacks: chain.slice(1),
         bodyLength: body.bodyBytes?.length ?? 0,
+        // whisper-1 bills the seconds of its file, read here where the file fixes them.
+        ...(endpoint === 'audio_transcription' && body.form && body.bodyBytes
+          ? { audioSeconds: await uploadedAudioSeconds(body.bodyBytes, String(req.headers['content-type'])) }
+          : {}),
       });
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);

@@ -191,6 +191,8 @@ export async function admit(
     fallbacks: readonly RouteTarget[];
     /** Size of the request body in bytes (the journal's estimate without a budget). */
     bodyLength?: number;
+    /** A transcription's seconds of audio, where its file fixes them (limits/audio-seconds.ts). */
+    audioSeconds?: number | undefined;
   },
 ): Promise<Admitted> {
   const { tool, draft, json, model } = x;
@@ -270,12 +272,17 @@ export async function admit(
     priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
-  // the second (whisper-1) has no bound in the request at all — not even its size: a compressed
-  // file of silence is hours in a few kB, and a WAV header's byte rate is the client's to write —
-  // so its worst case stays null and the limiter lets one such request at a time through
+  // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
+  // compressed file of silence is hours in a few kB): where the file fixes them (a PCM WAV's
+  // samples, limits/audio-seconds.ts) it is reserved, and charged unread, at them; otherwise its
+  // worst case stays null and the limiter lets one such request at a time through
   // (AdmitRequest.unbounded).
   const transcribes = priced && endpoint === 'audio_transcription';
   const audioTokens = transcribes ? transcriptionAudioTokens(price, fallbackPrices) : 0;
+  const audioSecondsUsd =
+    transcribes && cost !== undefined && x.audioSeconds !== undefined
+      ? cost({ ...ZERO_USAGE, audioSeconds: x.audioSeconds })
+      : null;
   // Long-context thresholds the input is priced against where Shimmy's count is not the
   // provider's own (anything but OpenAI's models): an input counted just under one is reserved
   // past it (reserved-input.ts, pastNearThreshold).
@@ -326,9 +333,9 @@ export async function admit(
               ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
             }) ?? null)
           : transcribes
-            ? // Priced, but not at tokens (whisper-1's seconds) or with no context window: nothing
-              // here bounds the cost.
-              null
+            ? // Priced, but not at tokens (whisper-1's seconds) or with no context window: only
+              // the file's own seconds bound the cost, where they could be read.
+              audioSecondsUsd
             : cost
               ? 0
               : null;
