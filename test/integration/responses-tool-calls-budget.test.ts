@@ -160,15 +160,15 @@ it('an image the image generation tool made is recorded at gpt-image-1 prices', 
 // quality 1024×1024 image is 4,160 of them (OpenAI image-generation guide, "Cost and latency",
 // checked 2026-11-27): 4,160 × 40e-6 = $0.1664 per image. These requests name the default tier
 // (as served), so gpt-5's tokens are reserved at $1.25 in / $10 out per 1M: 8 × 1.25e-6 +
-// 1,000 × 10e-6 = $0.01001. One image reserves $0.01001 + $0.1664 = $0.17641; it records $0.17666
-// (the tool's 50 prompt tokens at $5 per 1M, $0.00025, are not reserved: nothing in the request
-// bounds what the image model reads).
+// 1,000 × 10e-6 = $0.01001. One image reserves $0.01001 + $0.1664 = $0.17641, and the prompt the
+// model may write for it, up to its 1,000 output tokens at gpt-image-1's $5 per 1M text in, $0.005
+// (image-tool-prompt-budget.test.ts): $0.18141. It records $0.17666 (a 50-token prompt, $0.00025).
 const HIGH_1024 = { type: 'image_generation', size: '1024x1024', quality: 'high' };
 const paint = (token: string, tools: unknown[], extra: Record<string, unknown> = {}) =>
   ask(token, tools, { service_tier: 'default', ...extra });
 
 it('an image generation request that may cost more than the budget has left is refused', async () => {
-  // One call allowed: reserved $0.17641, past $0.10. On main: reserved $0.01001, admitted, and
+  // One call allowed: reserved $0.18141, past $0.10. On main: reserved $0.01001, admitted, and
   // recorded $0.17666 on the $0.10 budget.
   const token = await h.tool('painter-small', { dailyUsd: 0.1 });
   received.length = 0;
@@ -178,8 +178,8 @@ it('an image generation request that may cost more than the budget has left is r
 });
 
 it('image generation requests are reserved one image per allowed call', async () => {
-  // $0.20/day: the first (reserved $0.17641) is admitted and records $0.17666; the second finds
-  // $0.20 − $0.17666 = $0.02334 left, under $0.17641, and is refused. On main both went ($0.01001
+  // $0.20/day: the first (reserved $0.18141) is admitted and records $0.17666; the second finds
+  // $0.20 − $0.17666 = $0.02334 left, under $0.18141, and is refused. On main both went ($0.01001
   // reserved each): $0.35332 spent on a $0.20 budget.
   const token = await h.tool('painter-budget', { dailyUsd: 0.2 });
   const records = async () =>
@@ -192,9 +192,10 @@ it('image generation requests are reserved one image per allowed call', async ()
 });
 
 it('an image generation tool without max_tool_calls is sent with the calls the budget can pay for, up to 8', async () => {
-  // On $1.35/day: 8 × $0.1664 + $0.01001 = $1.34121 fits, sent with max_tool_calls 8. On $0.40/day:
-  // floor(0.40 / 0.1664) = 2 images ($0.3328), which leave $0.0672 for the tokens ($0.01001 at
-  // most): sent with max_tool_calls 2, as an output limit is lowered to what a budget can pay for.
+  // On $1.35/day: 8 × $0.1664 + $0.01001 + $0.005 of prompt = $1.34621 fits, sent with
+  // max_tool_calls 8. On $0.40/day: floor(0.40 / 0.1664) = 2 images ($0.3328), which leave $0.0672
+  // for the tokens ($0.01501 at most, prompt included): sent with max_tool_calls 2, as an output
+  // limit is lowered to what a budget can pay for.
   // (Reserving 8 whenever none was named refused it; on main both went, unbounded.)
   const roomy = await h.tool('painter-roomy', { dailyUsd: 1.35 });
   received.length = 0;
@@ -212,7 +213,7 @@ it('an image generation tool without max_tool_calls is sent with the calls the b
 
 it('an image generation tool naming no size or quality is reserved at the dearest image', async () => {
   // auto size and quality: the dearest entry, high 1024×1536, 6,240 × 40e-6 = $0.2496 per image.
-  // One call: $0.01001 + $0.2496 = $0.25961, past $0.25 (where a high 1024×1024 image's $0.17641
+  // One call: $0.01501 + $0.2496 = $0.26461, past $0.25 (where a high 1024×1024 image's $0.18141
   // fits). On main both went.
   const token = await h.tool('painter-auto', { dailyUsd: 0.25 });
   received.length = 0;
@@ -231,15 +232,16 @@ it('an image generation tool naming an unpriced image model is refused under a b
 });
 
 it('the output limit is sized to what the images leave of the budget', async () => {
-  // $0.18/day, one high 1024×1024 image reserved ($0.1664): $0.0136 left for gpt-5's tokens, at
-  // $1.25 in / $10 out per 1M: (0.0136 − 8 × 1.25e-6) / 10e-6 = 1,359 output tokens of the 5,000
-  // asked, at most. On main the limit went as asked (5,000 tokens, $0.05001, fit the budget alone).
-  const token = await h.tool('painter-capped', { dailyUsd: 0.18 });
+  // $0.19/day, one high 1024×1024 image reserved ($0.1664): $0.0236 left for gpt-5's tokens, at
+  // $1.25 in / $10 out per 1M, each output token also a token of image prompt at gpt-image-1's $5
+  // per 1M text in: (0.0236 − 8 × 1.25e-6) / 15e-6 = 1,572 output tokens of the 5,000 asked, at
+  // most. On main the limit went as asked (5,000 tokens, $0.05001, fit the budget alone).
+  const token = await h.tool('painter-capped', { dailyUsd: 0.19 });
   received.length = 0;
   expect(await paint(token, [HIGH_1024], { max_tool_calls: 1, max_output_tokens: 5000 })).toBe(200);
   // Reserved at Shimmy's own count of the input (the tool definitions too: ~30 tokens, $0.00004),
-  // a few tokens under 1,359.
+  // a few tokens under 1,572.
   const sent = Number(received[0]?.max_output_tokens);
-  expect(sent).toBeLessThanOrEqual(1359);
-  expect(sent).toBeGreaterThan(1300);
+  expect(sent).toBeLessThanOrEqual(1572);
+  expect(sent).toBeGreaterThan(1520);
 });

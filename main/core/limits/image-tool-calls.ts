@@ -6,11 +6,16 @@
 // bound web-search-uses.ts writes for searches (builtInToolCalls) — one reading of the one field,
 // so a request with both tools gets the same bound from each; admit may write fewer calls. (Unreserved, one
 // high-quality 1024×1024 gpt-image-1 image recorded $0.17666 on a $0.10 budget: found by review,
-// round 13.)
+// round 13.) The image model also bills what it reads: the prompt the model writes for each image,
+// at the image model's text-input price. That prompt is the model's own output, so the output
+// limit bounds all of them together: every output token is reserved as one the image model may
+// read too (withImagePrompts). (Unreserved, a 1,000-token prompt recorded $0.18141 on $0.18.)
 import type { Provider } from '../../../shared/config.js';
 import { ZERO_USAGE, type Endpoint, type Usage } from '../../../shared/usage.js';
+import { addUsd } from '../../../shared/money.js';
 import { priceUsage, type Prices } from '../pricing/index.js';
 import { imageOutputTokens } from './image-output-tokens.js';
+import type { CostOf } from './output-cap.js';
 import { builtInToolCalls } from './web-search-uses.js';
 
 /** The tool's image model when it names none (platform.openai.com/docs/guides/tools-image-generation,
@@ -64,21 +69,45 @@ export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCall
 export function imageToolUsd(
   calls: ImageToolCalls,
   costOf: (model: string, usage: Usage) => number | null,
-): { usd: number; perImageUsd: number } | { unpriced: string } {
+): { usd: number; perImageUsd: number; promptUsd: (tokens: number) => number } | { unpriced: string } {
   let perImage = 0;
   for (const t of calls.tools) {
     // gpt-image models bill their output as image tokens (part of outputTokens).
     const usd = costOf(t.model, { ...ZERO_USAGE, outputTokens: t.perImage, outputImageTokens: t.perImage });
-    if (usd === null) return { unpriced: t.model };
+    if (usd === null || costOf(t.model, { ...ZERO_USAGE, inputTokens: 1 }) === null)
+      return { unpriced: t.model };
     perImage = Math.max(perImage, usd);
   }
-  return { usd: perImage * calls.images, perImageUsd: perImage };
+  // The prompts' text at the dearest image model's input price (each was priced above).
+  const promptUsd = (tokens: number) => {
+    let dearest = 0;
+    for (const t of calls.tools)
+      dearest = Math.max(dearest, costOf(t.model, { ...ZERO_USAGE, inputTokens: tokens }) ?? 0);
+    return dearest;
+  };
+  return { usd: perImage * calls.images, perImageUsd: perImage, promptUsd };
+}
+
+/** `cost` with the image tool's prompts: each output token also read by the image model, at
+ *  `promptUsd` (imageToolUsd). Admit sizes the output limit with it, so the limit bounds both. */
+export function withImagePrompts(cost: CostOf, promptUsd: (tokens: number) => number): CostOf {
+  return (u) => {
+    const usd = cost(u);
+    return usd === null || u.outputTokens === 0 ? usd : addUsd(usd, promptUsd(u.outputTokens));
+  };
 }
 
 export type ImageToolReservation =
   /** The images' worst case (`images` of `perImageUsd` each), and the `max_tool_calls` to write
    *  when the request named none: then admit may write fewer, as many as the budget can pay for. */
-  | { usd: number; perImageUsd: number; images: number; edits?: Record<string, string> }
+  | {
+      usd: number;
+      perImageUsd: number;
+      images: number;
+      /** The image models' text-input price of `tokens` of prompt (withImagePrompts). */
+      promptUsd: (tokens: number) => number;
+      edits?: Record<string, string>;
+    }
   /** The image model could not be priced where the request may be served. */
   | { unpriced: string };
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { imageToolCalls, imageToolUsd } from '../../../main/core/limits/image-tool-calls.js';
+import {
+  imageToolCalls,
+  imageToolUsd,
+  withImagePrompts,
+} from '../../../main/core/limits/image-tool-calls.js';
 
 // Image output tokens per image: OpenAI image-generation guide, "Cost and latency" (checked
 // 2026-11-27): high 1024×1024 4,160, medium 1024×1024 1,056, the dearest (high 1024×1536) 6,240.
@@ -43,8 +47,10 @@ describe('imageToolCalls', () => {
 });
 
 describe('imageToolUsd', () => {
-  // gpt-image-1: $40 per 1M image output tokens (openai.com/api/pricing, read 2026-11-29).
-  const perToken = (u: { outputImageTokens?: number }) => (u.outputImageTokens ?? 0) * 40e-6;
+  // gpt-image-1: $5 per 1M text input tokens, $40 per 1M image output tokens
+  // (openai.com/api/pricing, read 2026-11-29).
+  const perToken = (u: { inputTokens: number; outputImageTokens?: number }) =>
+    u.inputTokens * 5e-6 + (u.outputImageTokens ?? 0) * 40e-6;
 
   it('reserves the dearest image once per call', () => {
     const calls = {
@@ -58,11 +64,60 @@ describe('imageToolUsd', () => {
     expect(imageToolUsd(calls, (_, u) => perToken(u))).toEqual({
       usd: expect.closeTo(0.3328, 10),
       perImageUsd: expect.closeTo(0.1664, 10),
+      promptUsd: expect.any(Function),
+    });
+  });
+
+  it("prices the prompts at the dearest image model's text input", () => {
+    const calls = {
+      images: 1,
+      tools: [
+        { model: 'gpt-image-1-mini', perImage: 1056 },
+        { model: 'gpt-image-1', perImage: 4160 },
+      ],
+    };
+    // gpt-image-1-mini $2 per 1M text in, gpt-image-1 $5 (openai.com/api/pricing, read
+    // 2026-11-29): 1,000 tokens of prompt at the dearer, 1,000 × 5e-6 = $0.005.
+    const reserved = imageToolUsd(calls, (m, u) =>
+      m === 'gpt-image-1' ? perToken(u) : u.inputTokens * 2e-6 + (u.outputImageTokens ?? 0) * 8e-6,
+    );
+    expect('promptUsd' in reserved && reserved.promptUsd(1000)).toBeCloseTo(0.005, 10);
+  });
+
+  it('an image model with no text-input price cannot be priced', () => {
+    const calls = { images: 1, tools: [{ model: 'images-only', perImage: 4160 }] };
+    expect(imageToolUsd(calls, (_, u) => (u.inputTokens > 0 ? null : perToken(u)))).toEqual({
+      unpriced: 'images-only',
     });
   });
 
   it('names the image model it could not price', () => {
     const calls = { images: 1, tools: [{ model: 'gpt-image-unknown', perImage: 4160 }] };
     expect(imageToolUsd(calls, () => null)).toEqual({ unpriced: 'gpt-image-unknown' });
+  });
+});
+
+describe('withImagePrompts', () => {
+  it('adds each output token again as prompt the image model reads', () => {
+    // gpt-5 $1.25 in / $10 out per 1M; the prompts at gpt-image-1's $5 per 1M text in
+    // (openai.com/api/pricing, read 2026-11-29): 8 × 1.25e-6 + 1,000 × (10e-6 + 5e-6) = $0.01501.
+    const gpt5 = (u: { inputTokens: number; outputTokens: number }) =>
+      u.inputTokens * 1.25e-6 + u.outputTokens * 10e-6;
+    const cost = withImagePrompts(gpt5, (t) => t * 5e-6);
+    const usage = {
+      inputTokens: 8,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 1000,
+      reasoningTokens: 0,
+    };
+    expect(cost(usage)).toBeCloseTo(0.01501, 10);
+    expect(cost({ ...usage, outputTokens: 0 })).toBeCloseTo(0.00001, 10);
+    expect(
+      withImagePrompts(
+        () => null,
+        (t) => t,
+      )(usage),
+    ).toBeNull();
   });
 });

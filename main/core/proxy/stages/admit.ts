@@ -11,7 +11,7 @@ import { addUsd } from '../../../../shared/money.js';
 import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
-import { reserveImageTool } from '../../limits/image-tool-calls.js';
+import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
@@ -260,6 +260,8 @@ export async function admit(
   if (images && 'unpriced' in images && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, images.unpriced);
   const perImageUsd = images && 'usd' in images ? images.perImageUsd : 0;
+  // The prompts the model writes for them are output the image model reads as well.
+  const tokensCost = images && 'usd' in images && cost ? withImagePrompts(cost, images.promptUsd) : cost;
   const maxImages = images && 'usd' in images ? images.images : 0;
   // Images are Shimmy's to bound when the request named no max_tool_calls: as many as the budget
   // can pay for (up to that default), as the output limit is sized, so a small budget lowers the
@@ -295,14 +297,22 @@ export async function admit(
         ? bodyInput + stored
         : pastNearThreshold(bodyInput + stored, thresholds, FOREIGN_COUNT_MARGIN);
     const input =
-      priced && cost
-        ? reservedInput(family, json, inputTokens, cost, searches.uses, projectTier, searches.fileSearchOnly)
+      priced && tokensCost
+        ? reservedInput(
+            family,
+            json,
+            inputTokens,
+            tokensCost,
+            searches.uses,
+            projectTier,
+            searches.fileSearchOnly,
+          )
         : null;
     // The output limit is sized to what the images leave.
     const planWith = (imageCount: number): OutputPlan | null =>
-      input && cost && generates(endpoint)
+      input && tokensCost && generates(endpoint)
         ? planOutput({
-            cost,
+            cost: tokensCost,
             input: input.usage,
             wanted,
             choices,
