@@ -40,6 +40,11 @@ export const UsageSchema = z.object({
   webSearchRequests: Count.optional(),
   /** OpenAI Responses file search calls, billed per call (`file_search_call` output items). */
   fileSearchCalls: Count.optional(),
+  /** OpenAI Responses code interpreter containers the answer created, billed per session by
+   *  their memory (distinct `container_id`s of `code_interpreter_call` items, `auto` container). */
+  containers: Count.optional(),
+  /** GB of memory of those containers (the tool's `memory_limit`: 1, 4, 16 or 64; 1 when absent). */
+  containerMemoryGb: Count.optional(),
   /** Non-token units of endpoints that bill by them: seconds of audio transcribed/translated. */
   audioSeconds: z.number().nonnegative().optional(),
   /** Characters of text turned into speech (tts-1 style pricing). */

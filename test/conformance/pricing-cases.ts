@@ -164,6 +164,25 @@ export const CASES: PricingCase[] = [
     hand: 0.009,
   },
   {
+    name: 'OpenAI code interpreter: a 4 GB container at its session price',
+    // gpt-5 $1.25 in / $10 out per 1M; a 4 GB container $0.12 per 20-minute session (OpenAI
+    // pricing as quoted at simoncarter.ai and modeldex.dev, read 2026-11-29; container-fees.ts):
+    // 8×1.25 + 1000×10 = 10010 per 1M → $0.01001, + $0.12 → $0.13001
+    provider: OPENAI,
+    model: 'gpt-5',
+    at: AT,
+    usage: u({ inputTokens: 8, outputTokens: 1000, containers: 1, containerMemoryGb: 4 }),
+    hand: 0.13001,
+  },
+  {
+    name: 'Code interpreter containers where no container fee is known: unpriced, not $0',
+    provider: XAI,
+    model: 'grok-4',
+    at: AT,
+    usage: u({ inputTokens: 8, outputTokens: 1000, containers: 1, containerMemoryGb: 1 }),
+    hand: null,
+  },
+  {
     name: 'OpenAI image generation: image tokens at the image rates',
     // gpt-image-1 $5 text in / $10 image in / $40 image out:
     // 50×5 + 500×10 + 4160×40 = 250 + 5000 + 166400 = 171650 per 1M → $0.17165

@@ -2,6 +2,7 @@
 // Embeddings (one reader: same `usage` shape) and the Responses API.
 // Classes, not object literals: V8 builds a literal with getters slowly (microseconds, every request).
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
+import { containerMemoryGb, createsContainer, MAX_CONTAINER_GB } from '../pricing/container-fees.js';
 import { escapeRegExp, firstMatch } from './deferrable-payload.js';
 import { readImagesUsage } from './openai-media-usage.js';
 import { readChatUsage, readResponsesUsage } from './openai-usage.js';
@@ -203,28 +204,49 @@ function readImageTool(response: unknown): Usage | undefined {
 }
 
 /** A whole Responses `response` object's usage, with what the response itself says: the tier
- *  that served it and the built-in tool calls billed per call (each `web_search_call` or
- *  `file_search_call` output item is one). */
+ *  that served it, the built-in tool calls billed per call (each `web_search_call` or
+ *  `file_search_call` output item is one) and the code interpreter containers it created. */
 function readResponse(response: unknown, dialect: ProviderDialect): Usage | undefined {
   const usage = readResponsesUsage(field(response, 'usage'), dialect);
   if (!usage) return undefined;
   const output = field(response, 'output');
   let searches = 0;
   let fileSearches = 0;
+  let containerIds: Set<unknown> | undefined;
   if (Array.isArray(output))
     for (const item of output) {
       const type = field(item, 'type');
       if (type === 'web_search_call') searches++;
       else if (type === 'file_search_call') fileSearches++;
+      else if (type === 'code_interpreter_call')
+        (containerIds ??= new Set()).add(field(item, 'container_id'));
     }
+  const containers = containerIds
+    ? createdContainers(field(response, 'tools'), containerIds.size)
+    : undefined;
   const tier = labelOrUndefined(field(response, 'service_tier'));
-  if (searches === 0 && fileSearches === 0 && !tier) return usage;
+  if (searches === 0 && fileSearches === 0 && !tier && !containers) return usage;
   return makeUsage({
     ...usage,
     webSearchRequests: searches,
     fileSearchCalls: fileSearches,
+    ...(containers ?? {}),
     ...(tier ? { serviceTier: tier } : {}),
   });
+}
+
+/** The containers a response's code interpreter calls ran in that it created (its tool's
+ *  container is `auto`, as the response echoes its tools), at that tool's memory; undefined when
+ *  they ran in one the request named (created, and billed, before). */
+function createdContainers(
+  tools: unknown,
+  ran: number,
+): Pick<Usage, 'containers' | 'containerMemoryGb'> | undefined {
+  const tool = Array.isArray(tools) ? tools.find((t) => field(t, 'type') === 'code_interpreter') : undefined;
+  // An answer that does not echo its tools: the calls' containers are taken as new, at 1 GB.
+  const container = tool === undefined ? undefined : field(tool, 'container');
+  if (!createsContainer(container)) return undefined;
+  return { containers: ran, containerMemoryGb: containerMemoryGb(container) ?? MAX_CONTAINER_GB };
 }
 
 /** The text of a `*.delta` stream event: output_text, function_call_arguments, reasoning/summary

@@ -61,6 +61,8 @@ export function makeUsage(u: Usage): Usage {
   setCount(out, 'outputImageTokens', Math.min(u.outputImageTokens ?? 0, output - outAudio));
   setCount(out, 'webSearchRequests', u.webSearchRequests ?? 0);
   setCount(out, 'fileSearchCalls', u.fileSearchCalls ?? 0);
+  setCount(out, 'containers', u.containers ?? 0);
+  if (out.containers) setCount(out, 'containerMemoryGb', u.containerMemoryGb ?? 0);
   setCount(out, 'characters', u.characters ?? 0);
   setCount(out, 'images', u.images ?? 0);
   if (u.audioSeconds !== undefined && u.audioSeconds > 0) out.audioSeconds = u.audioSeconds;
@@ -79,6 +81,8 @@ type CountKey =
   | 'outputImageTokens'
   | 'webSearchRequests'
   | 'fileSearchCalls'
+  | 'containers'
+  | 'containerMemoryGb'
   | 'characters'
   | 'images';
 

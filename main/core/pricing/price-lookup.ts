@@ -9,6 +9,7 @@ import type { Usage } from '../../../shared/usage.js';
 import type { Catalog, CatalogProvider } from './catalog.js';
 import { catalogProviderFor, type ServingProvider } from './catalog-provider.js';
 import { costOf, inputTierStarts, pricedModel, type PricedModel } from './price-usage.js';
+import { containerUsdPerGb } from './container-fees.js';
 import { perRequestSearchUsd } from './search-fees.js';
 import { userModelInfo } from './user-price.js';
 
@@ -57,6 +58,15 @@ export function tierStarts(match: PriceMatch): number[] {
 export function priceUsage(match: PriceMatch | undefined, usage: Usage): number | null {
   if (usage.providerCostUsd !== undefined) return roundUsd(usage.providerCostUsd);
   if (!match) return null;
+  // Code interpreter containers, per session by memory (container-fees.ts); never $0 where the
+  // provider's fee is unknown.
+  const containers = usage.containers ?? 0;
+  if (containers > 0) {
+    const perGb = containerUsdPerGb(match.provider);
+    const rest = perGb === undefined ? null : priceUsage(match, { ...usage, containers: 0 });
+    if (rest === null || perGb === undefined) return null;
+    return roundUsd(rest + containers * (usage.containerMemoryGb ?? 1) * perGb);
+  }
   // A model that searches on every request: at least one search, at its own fee (search-fees.ts).
   const searchUsd = match.searchUsd;
   if (searchUsd === undefined) return costOf(match.priced, usage, match.at);

@@ -10,6 +10,7 @@ import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { addUsd } from '../../../../shared/money.js';
 import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
+import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
@@ -261,7 +262,17 @@ export async function admit(
     throw unpricedRefusal(tool, images.unpriced);
   const perImageUsd = images && 'usd' in images ? images.perImageUsd : 0;
   // The prompts the model writes for them are output the image model reads as well.
-  const tokensCost = images && 'usd' in images && cost ? withImagePrompts(cost, images.promptUsd) : cost;
+  const withPrompts = images && 'usd' in images && cost ? withImagePrompts(cost, images.promptUsd) : cost;
+  // Code interpreter containers the request may create, each billed per session by its memory.
+  const containers = priced ? codeInterpreterContainers(endpoint, json) : undefined;
+  const tokensCost = containers && withPrompts ? withContainers(withPrompts, containers) : withPrompts;
+  if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
+    throw new Refused(
+      'model_unpriced',
+      `Code interpreter containers at "${x.provider.name}" have no known price, so tool "${tool.name}"'s budget cannot be kept.`,
+      'budget',
+      { 'x-should-retry': 'false' },
+    );
   const maxImages = images && 'usd' in images ? images.images : 0;
   // Images are Shimmy's to bound when the request named no max_tool_calls: as many as the budget
   // can pay for (up to that default), as the output limit is sized, so a small budget lowers the

@@ -1,0 +1,123 @@
+// The Responses API's code interpreter tool runs in a container billed apart from the tokens, by
+// its memory: 1 GB (the default) $0.03, 4 GB $0.12, 16 GB $0.48, 64 GB $1.92 per 20-minute
+// session; since 2026-06-02 per minute at the same rate with a 5-minute minimum (OpenAI pricing and
+// changelog as quoted at simoncarter.ai and modeldex.dev, "OpenAI container sessions now billed per
+// minute", read 2026-11-29). Shimmy sees no minutes: each container an answer created is recorded
+// as one 20-minute session, the most a session up to its idle expiry costs.
+// gpt-5: $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-29).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+const received: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+  // Reads 8 input tokens, writes 1,000, and runs its code in a new container (two calls in it), as
+  // the code interpreter does with `container: {type: "auto"}`; the response echoes the tools.
+  provider = await startJsonProvider((_, b) => {
+    received.push(b);
+    return {
+      id: 'resp_x',
+      object: 'response',
+      created_at: 1,
+      status: 'completed',
+      model: b.model,
+      service_tier: 'default',
+      tools: b.tools,
+      output: [
+        {
+          type: 'code_interpreter_call',
+          id: 'ci_1',
+          status: 'completed',
+          container_id: 'cntr_1',
+          code: '1+1',
+        },
+        {
+          type: 'code_interpreter_call',
+          id: 'ci_2',
+          status: 'completed',
+          container_id: 'cntr_1',
+          code: '2+2',
+        },
+        {
+          type: 'message',
+          id: 'msg_x',
+          status: 'completed',
+          role: 'assistant',
+          content: [{ type: 'output_text', text: '4', annotations: [] }],
+        },
+      ],
+      usage: {
+        input_tokens: 8,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: 1000,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 1008,
+      },
+    };
+  });
+  await h.point('openai', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+async function run(token: string, container: unknown) {
+  const res = await fetch(`${h.core.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-5',
+      service_tier: 'default',
+      max_output_tokens: 1000,
+      tools: [{ type: 'code_interpreter', container }],
+      input: 'what is 2+2? run it',
+    }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+it('the container an answer created is recorded at its session price', async () => {
+  // 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001, and one 1 GB container (two calls ran in it): $0.03,
+  // $0.04001. Before: $0.01001.
+  const token = await h.tool('coder');
+  expect(await run(token, { type: 'auto' })).toBe(200);
+  await expect.poll(() => spentBy('coder')).toBeGreaterThan(0);
+  expect(await spentBy('coder')).toBeCloseTo(0.04001, 8);
+  const [record] = (await h.admin.call('listRequests', { query: { tool: 'coder' } })).records;
+  expect(record!.usage).toMatchObject({ containers: 1 });
+});
+
+it('a 4 GB container is recorded at $0.12', async () => {
+  // $0.01001 + $0.12 = $0.13001.
+  const token = await h.tool('coder-4g');
+  expect(await run(token, { type: 'auto', memory_limit: '4g' })).toBe(200);
+  await expect.poll(() => spentBy('coder-4g')).toBeGreaterThan(0);
+  expect(await spentBy('coder-4g')).toBeCloseTo(0.13001, 8);
+});
+
+it('a container is reserved under a budget: $0.035/day', async () => {
+  // Reserved at the tokens alone ($0.01001) it fit and recorded $0.04001, past $0.035. With its
+  // container ($0.03) not even a 1,024-token answer fits what is left: refused, nothing sent.
+  const token = await h.tool('coder-budget', { dailyUsd: 0.035 });
+  received.length = 0;
+  expect(await run(token, { type: 'auto' })).toBe(429);
+  expect(received).toHaveLength(0);
+  expect(await spentBy('coder-budget')).toBe(0);
+});
+
+it('a container is reserved under a budget: $0.05/day', async () => {
+  // Reserved $0.01001 + $0.03 = $0.04001: admitted, and recorded $0.04001.
+  const token = await h.tool('coder-room', { dailyUsd: 0.05 });
+  expect(await run(token, { type: 'auto' })).toBe(200);
+  await expect.poll(() => spentBy('coder-room')).toBeGreaterThan(0);
+  expect(await spentBy('coder-room')).toBeLessThanOrEqual(0.05);
+});
