@@ -8,7 +8,10 @@
 // 1,000 calls; reserved at that rate when the request has no web search tool). That bounds its
 // other built-in tools too (code interpreter, image generation): each of those is billed per call
 // or per container as well, so a budget needs them bounded all the same. (Unbounded, 20 searches
-// recorded $0.21001 on a $0.15 budget: found by review, round 13.)
+// recorded $0.21001 on a $0.15 budget: found by review, round 13.) Admit then sends the most calls
+// up to that bound, or up to the client's own max_tool_calls, that the budget can pay for
+// (mostCallsFitting), as it lowers an output limit: a client's bound that does not fit is lowered,
+// not refused, while one call fits (x-shimmy-max-tool-calls-capped says so).
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { positiveInt } from './output-limit-field.js';
 
@@ -48,6 +51,21 @@ export function builtInToolCalls(body: object): { calls: number; edits?: Record<
   const max = positiveInt(asked);
   if (max !== undefined) return { calls: max };
   return { calls: DEFAULT_WEB_SEARCH_USES, edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) } };
+}
+
+/** The reservation `at(n)` for the most calls, from 1 to `most`, that `fits` (more calls cost
+ *  more, so a binary search); `at(1)` when not even one does. */
+export function mostCallsFitting<T>(most: number, at: (calls: number) => T, fits: (r: T) => boolean): T {
+  let best = at(1);
+  if (!fits(best)) return best;
+  let [lo, hi] = [1, most];
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    const r = at(mid);
+    if (fits(r)) [lo, best] = [mid, r];
+    else hi = mid - 1;
+  }
+  return best;
 }
 
 export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unknown): WebSearchUses {

@@ -21,7 +21,13 @@ import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import { admit, CAPPED_HEADER, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
+import {
+  admit,
+  CALLS_CAPPED_HEADER,
+  CAPPED_HEADER,
+  checkRecordable,
+  TPM_OUTPUT_ESTIMATE,
+} from './stages/admit.js';
 import { checkPlanWindow } from './stages/plan-route.js';
 import { namesNoTier } from '../limits/served-tiers.js';
 import { markPlanRecord, recordPlanWindows } from './stages/plan-record.js';
@@ -184,7 +190,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       };
       if (admitted.outputCap !== undefined) relay.outputCap = admitted.outputCap;
       // A capped answer may be cut short: never replayed to a request that was not capped.
-      if (cached.key && !admitted.headers[CAPPED_HEADER]) relay.cacheKey = cached.key;
+      if (cached.key && !admitted.headers[CAPPED_HEADER] && !admitted.headers[CALLS_CAPPED_HEADER])
+        relay.cacheKey = cached.key;
       if (endpoint === 'audio_speech') relay.characters = speechCharacters(body.json);
       if (endpoint === 'responses') {
         const imageModel = imageToolModel(fields);

@@ -17,7 +17,7 @@ import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { FOREIGN_COUNT_MARGIN, pastNearThreshold, reservedInput } from '../../limits/reserved-input.js';
-import { webSearchUses } from '../../limits/web-search-uses.js';
+import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, tierStarts, type PriceMatch } from '../../pricing/index.js';
@@ -38,6 +38,8 @@ const UNBUDGETED_MAX = { tokens: TPM_OUTPUT_ESTIMATE, source: 'default' } as con
 
 /** Response header: the output limit Shimmy lowered the request to, per answer (README, Headers). */
 export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
+/** Response header: the `max_tool_calls` Shimmy lowered the request's to. */
+export const CALLS_CAPPED_HEADER = 'x-shimmy-max-tool-calls-capped';
 
 export interface Admitted {
   reservation: Reservation;
@@ -274,10 +276,15 @@ export async function admit(
       { 'x-should-retry': 'false' },
     );
   const maxImages = images && 'usd' in images ? images.images : 0;
-  // Images are Shimmy's to bound when the request named no max_tool_calls: as many as the budget
-  // can pay for (up to that default), as the output limit is sized, so a small budget lowers the
-  // bound instead of refusing the request.
-  const sizesImages = images !== undefined && 'edits' in images && images.edits !== undefined;
+  // The Responses API's built-in tool calls, each a billed search and/or an image, bounded by
+  // max_tool_calls (the client's, or the one Shimmy writes): as many as the budget can pay for, up
+  // to that bound, as the output limit is sized — lowered, not refused, while one call fits.
+  const callsBound =
+    endpoint === 'responses' && (searches.uses > 0 || maxImages > 0) && isObject(json)
+      ? builtInToolCalls(json)
+      : undefined;
+  const maxCalls = callsBound?.calls ?? 0;
+  const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
@@ -302,41 +309,44 @@ export async function admit(
   const thresholds = priced ? foreignThresholds(price, fallbackPrices) : NO_THRESHOLDS;
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
-  const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedImages?: number) => {
+  const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
     const inputTokens =
       thresholds.length === 0
         ? bodyInput + stored
         : pastNearThreshold(bodyInput + stored, thresholds, FOREIGN_COUNT_MARGIN);
-    const input =
-      priced && tokensCost
-        ? reservedInput(
-            family,
-            json,
-            inputTokens,
-            tokensCost,
-            searches.uses,
-            projectTier,
-            searches.fileSearchOnly,
-          )
-        : null;
-    // The output limit is sized to what the images leave.
-    const planWith = (imageCount: number): OutputPlan | null =>
-      input && tokensCost && generates(endpoint)
-        ? planOutput({
-            cost: tokensCost,
-            input: input.usage,
-            wanted,
-            choices,
-            headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
-          })
-        : null;
-    let imageCount = fixedImages ?? maxImages;
-    if (fixedImages === undefined && sizesImages && headroomUsd !== undefined && perImageUsd > 0)
-      imageCount = Math.max(1, Math.min(maxImages, Math.floor(headroomUsd / perImageUsd)));
-    let plan = planWith(imageCount);
-    // One image fewer leaves room for an answer that none would have: down to one image.
-    while (fixedImages === undefined && sizesImages && imageCount > 1 && plan?.kind === 'refused')
-      plan = planWith(--imageCount);
+    // With `calls` built-in tool calls: the input with their searches, and the output limit sized
+    // to what their images leave.
+    const withCalls = (calls: number) => {
+      const input =
+        priced && tokensCost
+          ? reservedInput(
+              family,
+              json,
+              inputTokens,
+              tokensCost,
+              callsBound && searches.uses > 0 ? calls : searches.uses,
+              projectTier,
+              searches.fileSearchOnly,
+            )
+          : null;
+      const imageCount = maxImages > 0 ? calls : 0;
+      const plan: OutputPlan | null =
+        input && tokensCost && generates(endpoint)
+          ? planOutput({
+              cost: tokensCost,
+              input: input.usage,
+              wanted,
+              choices,
+              headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
+            })
+          : null;
+      return { input, plan, imageCount, calls };
+    };
+    let at = withCalls(fixedCalls ?? maxCalls);
+    // Fewer calls leave room for an answer that all of them would not: the most that do, down to one.
+    if (fixedCalls === undefined && headroomUsd !== undefined && at.calls > 1 && at.plan?.kind === 'refused')
+      at = mostCallsFitting(at.calls - 1, withCalls, (c) => c.plan?.kind !== 'refused');
+    const { input, plan, imageCount } = at;
     const imagesUsd = imageCount * perImageUsd;
     const limit = plan ? plan.limit : wanted;
     const tokensUsd = !metered(endpoint)
@@ -366,7 +376,7 @@ export async function admit(
     // (Any other priced request whose price cannot price its input is reserved at $0 as before:
     // its answer is unpriced too, e.g. a catalog entry with no rates, and never counts.)
     const unbounded = transcribes && worstCaseUsd === null;
-    return { plan, worstCaseUsd, estimatedTokens, unbounded, imageCount };
+    return { plan, worstCaseUsd, estimatedTokens, unbounded, calls: at.calls };
   };
   // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
   // another replica may reserve in between; admit() still checks atomically and refuses then.
@@ -392,7 +402,7 @@ export async function admit(
       headroomUsd === undefined ||
       (atBound.worstCaseUsd <= headroomUsd &&
         (!atBound.plan || atBound.plan.kind === 'fits') &&
-        atBound.imageCount === maxImages);
+        atBound.calls === maxCalls);
     if (fits) {
       const admission = deps.limiter.admit(tool, {
         model,
@@ -430,7 +440,7 @@ export async function admit(
   // Admitted at the bound: a request whose answer goes unread is charged its worst case at the
   // exact count (charge-unread.ts), counted only then, as when the count was made at admit.
   const worstAtCount = () =>
-    atTheBound ? reserveAt(inputEstimate(), undefined, r.imageCount).worstCaseUsd : reservedUsd;
+    atTheBound ? reserveAt(inputEstimate(), undefined, r.calls).worstCaseUsd : reservedUsd;
 
   const admitted: Admitted = {
     reservation: result.reservation,
@@ -468,9 +478,11 @@ export async function admit(
   // Searches the request did not bound go with the bound its reservation counted (max_uses on
   // each Anthropic web search tool, the Responses API's max_tool_calls).
   if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
-  // So do the image generation tool's calls (the same max_tool_calls, when both write it).
-  if (sizesImages)
-    admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tool_calls: String(r.imageCount) };
+  // And the built-in tool calls the budget could pay for, when not what the request named.
+  if (callsBound && r.calls !== namedCalls)
+    admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tool_calls: String(r.calls) };
+  if (namedCalls !== undefined && r.calls < namedCalls)
+    admitted.headers[CALLS_CAPPED_HEADER] = String(r.calls);
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
   // records it at that cost (settled by the record with the same id). Without a USD budget no
   // worst case was reserved, but the provider bills the request all the same: the journal holds

@@ -1,0 +1,129 @@
+// A `max_tool_calls` the client names is lowered to what a USD budget can pay for, as an output
+// limit is (README, Budgets), and said so in `x-shimmy-max-tool-calls-capped`; the request is
+// refused only when not even one call fits. Before, it was reserved as named and refused whenever
+// that did not fit.
+// Prices (openai.com/api/pricing, read 2026-11-29; the bundled @pydantic/genai-prices entries):
+//   gpt-5 $1.25 in / $10 out per 1M; Responses web search $10 per 1,000 calls ($0.01 each).
+//   gpt-image-1 $5 text in, $40 image out per 1M; a high-quality 1024×1024 image is 4,160 image
+//   tokens (OpenAI image-generation guide, "Cost and latency", checked 2026-11-27): $0.1664.
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+const received: Array<Record<string, unknown>> = [];
+
+beforeAll(async () => {
+  h = await startHarness();
+  // Reads 8 input tokens, writes max_output_tokens, and runs every call max_tool_calls allows with
+  // its first tool (an image: 50 prompt tokens, 4,160 image tokens).
+  provider = await startJsonProvider((_, b) => {
+    received.push(b);
+    const tool = (b.tools as Array<{ type: string }>)[0]!.type;
+    const calls = Number(b.max_tool_calls);
+    const out = Number(b.max_output_tokens);
+    const type = tool === 'image_generation' ? 'image_generation_call' : 'web_search_call';
+    return {
+      id: 'resp_x',
+      object: 'response',
+      created_at: 1,
+      status: 'completed',
+      model: b.model,
+      service_tier: 'default',
+      output: Array.from({ length: calls }, (_, i) => ({ type, id: `call_${i}`, status: 'completed' })),
+      ...(tool === 'image_generation'
+        ? {
+            tool_usage: {
+              image_gen: {
+                input_tokens: 50 * calls,
+                input_tokens_details: { text_tokens: 50 * calls, image_tokens: 0 },
+                output_tokens: 4160 * calls,
+                output_tokens_details: { image_tokens: 4160 * calls, text_tokens: 0 },
+                total_tokens: 4210 * calls,
+              },
+            },
+          }
+        : {}),
+      usage: {
+        input_tokens: 8,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: out,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 8 + out,
+      },
+    };
+  });
+  await h.point('openai', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+async function ask(token: string, tools: unknown[], maxToolCalls: number) {
+  const res = await fetch(`${h.core.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-5',
+      service_tier: 'default',
+      max_output_tokens: 1000,
+      max_tool_calls: maxToolCalls,
+      tools,
+      input: 'hi',
+    }),
+  });
+  await res.arrayBuffer();
+  return res;
+}
+
+it('max_tool_calls 20 with web search on $0.15/day is lowered to 13', async () => {
+  // Named: 20 × $0.01 + 8 × 1.25e-6 + 1,000 × 10e-6 = $0.21001, past $0.15: refused before. The
+  // most calls that leave room for a 1,024-token answer: 13 ($0.13 + at most $0.01001 of tokens
+  // = $0.14001; 14 leave $0.01, under a 1,024-token answer's $0.01024). Recorded $0.14001.
+  const token = await h.tool('search-capped', { dailyUsd: 0.15 });
+  received.length = 0;
+  const res = await ask(token, [{ type: 'web_search' }], 20);
+  expect(res.status).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 13, max_output_tokens: 1000 });
+  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('13');
+  await expect.poll(() => spentBy('search-capped')).toBeGreaterThan(0);
+  expect(await spentBy('search-capped')).toBeCloseTo(0.14001, 8);
+});
+
+it('max_tool_calls 4 with the image tool on $0.40/day is lowered to 2', async () => {
+  // Named: 4 × $0.1664 = $0.6656 of images alone: refused before. Two images ($0.3328) leave
+  // $0.0672 for the tokens and their prompts (1,000 × (10e-6 + 5e-6) + $0.00001 = $0.01501).
+  // Recorded: 2 × (50 × 5e-6 + $0.1664) + $0.01001 = $0.3333 + $0.01001 = $0.34331.
+  const token = await h.tool('paint-capped', { dailyUsd: 0.4 });
+  received.length = 0;
+  const res = await ask(token, [{ type: 'image_generation', size: '1024x1024', quality: 'high' }], 4);
+  expect(res.status).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 2 });
+  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('2');
+  await expect.poll(() => spentBy('paint-capped')).toBeGreaterThan(0);
+  expect(await spentBy('paint-capped')).toBeCloseTo(0.34331, 8);
+});
+
+it('a named max_tool_calls that fits goes as sent, without the header', async () => {
+  // 3 × $0.01 + $0.01001 = $0.04001, inside $0.15.
+  const token = await h.tool('search-fits', { dailyUsd: 0.15 });
+  received.length = 0;
+  const res = await ask(token, [{ type: 'web_search' }], 3);
+  expect(res.status).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 3 });
+  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBeNull();
+});
+
+it('refused when not even one call fits', async () => {
+  // One image $0.1664 alone is past $0.10.
+  const token = await h.tool('paint-none', { dailyUsd: 0.1 });
+  received.length = 0;
+  const res = await ask(token, [{ type: 'image_generation', size: '1024x1024', quality: 'high' }], 4);
+  expect(res.status).toBe(429);
+  expect(received).toHaveLength(0);
+});
