@@ -124,9 +124,15 @@ export function createProxyHandler(deps: ProxyDeps) {
         model: routed.target.upstreamModel,
         fallbacks: chain.slice(1),
         bodyLength: body.bodyBytes?.length ?? 0,
-        // whisper-1 bills the seconds of its file, read here where the file fixes them.
+        // whisper-1 bills the seconds of its file: read from it when a budget needs them.
         ...(endpoint === 'audio_transcription' && body.form && body.bodyBytes
-          ? { audioSeconds: await uploadedAudioSeconds(body.bodyBytes, String(req.headers['content-type'])) }
+          ? {
+              audioSeconds: uploadedAudioSeconds.bind(
+                null,
+                body.bodyBytes,
+                String(req.headers['content-type']),
+              ),
+            }
           : {}),
       });
       reservation = admitted.reservation;

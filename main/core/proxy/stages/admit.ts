@@ -194,8 +194,9 @@ export async function admit(
     fallbacks: readonly RouteTarget[];
     /** Size of the request body in bytes (the journal's estimate without a budget). */
     bodyLength?: number;
-    /** A transcription's seconds of audio, where its file fixes them (limits/audio-seconds.ts). */
-    audioSeconds?: number | undefined;
+    /** A transcription's seconds of audio, where its file fixes them (limits/audio-seconds.ts):
+     *  asked only when a budget prices them (it parses the form again, ~18 ms of CPU per MB). */
+    audioSeconds?: () => Promise<number | undefined>;
   },
 ): Promise<Admitted> {
   const { tool, draft, json, model } = x;
@@ -299,10 +300,9 @@ export async function admit(
   // (AdmitRequest.unbounded).
   const transcribes = priced && endpoint === 'audio_transcription';
   const audioTokens = transcribes ? transcriptionAudioTokens(price, fallbackPrices) : 0;
+  const seconds = transcribes && audioTokens === null ? await x.audioSeconds?.() : undefined;
   const audioSecondsUsd =
-    transcribes && cost !== undefined && x.audioSeconds !== undefined
-      ? cost({ ...ZERO_USAGE, audioSeconds: x.audioSeconds })
-      : null;
+    cost !== undefined && seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: seconds }) : null;
   // Long-context thresholds the input is priced against where Shimmy's count is not the
   // provider's own (anything but OpenAI's models): an input counted just under one is reserved
   // past it (reserved-input.ts, pastNearThreshold).
