@@ -6,7 +6,8 @@
 // `usageMetadata` and `modelVersion` from the tail. What readers price besides usage comes along:
 // the top-level `service_tier` (after usage in a chat answer, after the output in a Responses one)
 // and the Responses `web_search_call` / `file_search_call` items, counted as the body passes (they
-// sit in the middle, where big base64 outputs are).
+// sit in the middle, where big base64 outputs are), and the containers `code_interpreter_call`
+// items ran in, with the code interpreter tool the response echoes (near its end).
 
 export const FULL_PARSE_MAX_BYTES = 8 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
@@ -25,6 +26,7 @@ export function createBodyCapture(): BodyCapture {
   let tail: Buffer | undefined;
   let searches = 0;
   let fileSearches = 0;
+  const containerIds = new Set<string>();
   /** The end of what was scanned, so an item split across chunks is still seen once. */
   let carry = '';
   const scan = (text: string) => {
@@ -36,6 +38,9 @@ export function createBodyCapture(): BodyCapture {
       if (m[1] === 'web_search_call') searches++;
       else fileSearches++;
     }
+    // Seen twice when it lies in the carry: a set counts it once.
+    CONTAINER_ID.lastIndex = 0;
+    for (let m = CONTAINER_ID.exec(joined); m; m = CONTAINER_ID.exec(joined)) containerIds.add(m[1]!);
     carry = joined.slice(-SCAN_OVERLAP);
   };
 
@@ -88,11 +93,20 @@ export function createBodyCapture(): BodyCapture {
       if (modelVersion !== undefined) stand.modelVersion = modelVersion;
       const tier = lastString(tailText, 'service_tier') ?? firstString(headText, 'service_tier');
       if (tier !== undefined) stand.service_tier = tier;
-      if (searches + fileSearches > 0)
+      if (searches + fileSearches + containerIds.size > 0)
         stand.output = [
           ...Array.from({ length: searches }, () => ({ type: 'web_search_call' })),
           ...Array.from({ length: fileSearches }, () => ({ type: 'file_search_call' })),
+          ...Array.from(containerIds, (id) => ({ type: 'code_interpreter_call', container_id: id })),
         ];
+      if (containerIds.size > 0 && /"type"\s*:\s*"code_interpreter"/.test(tailText)) {
+        // A container the request named (a string), or `auto` at its memory limit.
+        const memory = lastString(tailText, 'memory_limit');
+        const container =
+          lastString(tailText, 'container') ??
+          (memory ? { type: 'auto', memory_limit: memory } : { type: 'auto' });
+        stand.tools = [{ type: 'code_interpreter', container }];
+      }
       return stand;
     },
   };
@@ -115,7 +129,11 @@ function lastString(text: string, key: string): string | undefined {
 /** An output item of a web or file search, its type captured (a quote inside a string is
  *  escaped, so text cannot spell it): one pass counts both. */
 const SEARCH_ITEM = /"type"\s*:\s*"(web_search_call|file_search_call)"/g;
-const SCAN_OVERLAP = 64;
+/** The container a code interpreter call ran in (an id cut by a chunk's end has no closing quote
+ *  yet, so it is matched whole with the next chunk). */
+const CONTAINER_ID = /"container_id"\s*:\s*"([^"\\]*)"/g;
+/** Longer than a container id member (`"container_id":"cntr_` + ~48 characters). */
+const SCAN_OVERLAP = 160;
 
 function stringAfterKey(text: string): string | undefined {
   const m = /"model"\s*:\s*"((?:[^"\\]|\\.)*)"/.exec(text);

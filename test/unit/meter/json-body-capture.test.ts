@@ -60,3 +60,46 @@ describe('a body over FULL_PARSE_MAX_BYTES', () => {
     expect(types.filter((t) => t === 'file_search_call')).toHaveLength(3);
   });
 });
+
+describe('code interpreter containers in a body over FULL_PARSE_MAX_BYTES', () => {
+  const filler = {
+    type: 'message',
+    content: [{ type: 'output_text', text: 'x'.repeat(FULL_PARSE_MAX_BYTES) }],
+  };
+  const call = (id: string, container: string) => ({
+    type: 'code_interpreter_call',
+    id,
+    container_id: container,
+  });
+  const body = (container: unknown) =>
+    Buffer.from(
+      JSON.stringify({
+        object: 'response',
+        model: 'gpt-5',
+        output: [call('ci_1', 'cntr_a'), filler, call('ci_2', 'cntr_a'), call('ci_3', 'cntr_b'), filler],
+        tools: [{ type: 'code_interpreter', container }],
+        usage: { input_tokens: 1, output_tokens: 2 },
+      }),
+    );
+  const capture = (b: Buffer) => {
+    const c = createBodyCapture();
+    for (let i = 0; i < b.length; i += 4096) c.push(b.subarray(i, i + 4096));
+    return c.finish() as { output?: Array<{ type: string; container_id?: string }>; tools?: unknown };
+  };
+
+  it('keeps the containers the calls ran in, and the tool that made them', () => {
+    // Before, the containers were lost with the middle of the body: recorded as none.
+    const stand = capture(body({ type: 'auto', memory_limit: '4g' }));
+    const ids = new Set(
+      stand.output?.filter((o) => o.type === 'code_interpreter_call').map((o) => o.container_id),
+    );
+    expect(ids).toEqual(new Set(['cntr_a', 'cntr_b']));
+    expect(stand.tools).toEqual([
+      { type: 'code_interpreter', container: { type: 'auto', memory_limit: '4g' } },
+    ]);
+  });
+
+  it('keeps a container the request named', () => {
+    expect(capture(body('cntr_a')).tools).toEqual([{ type: 'code_interpreter', container: 'cntr_a' }]);
+  });
+});
