@@ -13,7 +13,7 @@ import { CUT, startJsonProvider, type JsonProvider } from '../support/json-provi
 let h: Harness;
 let provider: JsonProvider;
 /** What the provider does with the next transcriptions: answer with the audio's seconds, or cut. */
-let mode: 'answer' | 'cut' = 'answer';
+let mode: 'answer' | 'text' | 'cut' = 'answer';
 /** Seconds of audio whisper-1 reports for each answer. */
 let answerSeconds = 60;
 
@@ -21,6 +21,8 @@ beforeAll(async () => {
   h = await startHarness();
   provider = await startJsonProvider(() => {
     if (mode === 'cut') return CUT;
+    // response_format "text" (or srt, vtt): the transcript alone, no usage.
+    if (mode === 'text') return 'hi';
     return { text: 'hi', usage: { type: 'duration', seconds: answerSeconds } };
   });
   await h.point('openai', provider.url);
@@ -49,11 +51,17 @@ function wav(seconds: number): Uint8Array<ArrayBuffer> {
   return new Uint8Array(b);
 }
 
-async function transcribe(token: string, model: string, file: Uint8Array<ArrayBuffer>, name = 'speech.wav') {
+async function transcribe(
+  token: string,
+  model: string,
+  file: Uint8Array<ArrayBuffer>,
+  name = 'speech.wav',
+  path = '/v1/audio/transcriptions',
+) {
   const form = new FormData();
   form.set('model', model);
   form.set('file', new Blob([file], { type: 'audio/wav' }), name);
-  const res = await fetch(`${h.core.url}/v1/audio/transcriptions`, {
+  const res = await fetch(`${h.core.url}${path}`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
     body: form,
@@ -111,4 +119,35 @@ it('a gpt-4o-transcribe transcription whose answer is never read is charged its 
   expect(record!.estimated).toBe(true);
   expect(record!.costUsd).toBeGreaterThanOrEqual(0.13696);
   expect(record!.costUsd).toBeLessThan(0.1372);
+});
+
+it('a whisper-1 translation whose answer is never read is charged its audio', async () => {
+  // 30 s × $0.36 / 3,600 s = $0.003. Before: nothing.
+  const token = await h.tool('whisper-translate', { dailyUsd: 1 });
+  mode = 'cut';
+  expect(await transcribe(token, 'whisper-1', wav(30), 'speech.wav', '/v1/audio/translations')).toBe(502);
+  await expect.poll(async () => (await records('whisper-translate')).length).toBe(1);
+  const [record] = await records('whisper-translate');
+  expect(record).toMatchObject({ costUsd: 0.003, estimated: true });
+});
+
+it('a whisper-1 answer without usage (response_format "text") is charged its audio', async () => {
+  // The answer says nothing of its seconds: charged the 60 s its file holds, $0.006, estimated.
+  // Before: unpriced (null), which a budget counts as nothing spent.
+  const token = await h.tool('whisper-text', { dailyUsd: 1 });
+  mode = 'text';
+  expect(await transcribe(token, 'whisper-1', wav(60))).toBe(200);
+  await expect.poll(async () => (await records('whisper-text')).length).toBe(1);
+  const [record] = await records('whisper-text');
+  expect(record).toMatchObject({ costUsd: 0.006, estimated: true });
+});
+
+it('without a budget, an answer without usage is recorded unpriced, not $0', async () => {
+  // Before: $0, not estimated.
+  const token = await h.tool('whisper-text-free');
+  mode = 'text';
+  expect(await transcribe(token, 'whisper-1', new Uint8Array(40_000), 'speech.mp3')).toBe(200);
+  await expect.poll(async () => (await records('whisper-text-free')).length).toBe(1);
+  const [record] = await records('whisper-text-free');
+  expect(record).toMatchObject({ costUsd: null, estimated: true });
 });

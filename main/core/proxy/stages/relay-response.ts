@@ -182,6 +182,12 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
     deps.storedResponses.saw(meter.responseId, draft.usage.inputTokens + draft.usage.outputTokens);
   if (!ok || draft.endpoint === 'count_tokens' || (draft.endpoint === 'other' && !draft.model)) {
     draft.costUsd = 0;
+  } else if (draft.endpoint === 'audio_transcription' && meter && !meter.final) {
+    // A transcription answered without usage (response_format text, srt, vtt) says nothing of the
+    // audio it was billed for: unpriced, never the $0 its empty usage prices at; under a budget it
+    // is charged what its reservation held (charge-unread.ts).
+    draft.costUsd = null;
+    draft.estimated = true;
   } else {
     draft.costUsd = priceUsage(price, draft.usage);
     // The image generation tool's images, billed at the image model's rates (image-tool.ts).
