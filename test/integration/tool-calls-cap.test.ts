@@ -18,8 +18,25 @@ beforeAll(async () => {
   h = await startHarness();
   // Reads 8 input tokens, writes max_output_tokens, and runs every call max_tool_calls allows with
   // its first tool (an image: 50 prompt tokens, 4,160 image tokens).
-  provider = await startJsonProvider((_, b) => {
+  provider = await startJsonProvider((path, b) => {
     received.push(b);
+    // Messages: writes max_tokens and runs every search its web search tool's max_uses allows.
+    if (path === '/v1/messages') {
+      const search = (b.tools as Array<{ max_uses?: number }>)[0]!;
+      return {
+        id: 'msg_x',
+        type: 'message',
+        role: 'assistant',
+        model: b.model,
+        content: [{ type: 'text', text: 'ok' }],
+        stop_reason: 'max_tokens',
+        usage: {
+          input_tokens: 20,
+          output_tokens: b.max_tokens,
+          server_tool_use: { web_search_requests: Number(search.max_uses) },
+        },
+      };
+    }
     const tool = (b.tools as Array<{ type: string }>)[0]!.type;
     const calls = Number(b.max_tool_calls);
     const out = Number(b.max_output_tokens);
@@ -55,6 +72,7 @@ beforeAll(async () => {
     };
   });
   await h.point('openai', provider.url);
+  await h.point('anthropic', provider.url);
 });
 afterAll(async () => {
   await h.close();
@@ -126,4 +144,29 @@ it('refused when not even one call fits', async () => {
   const res = await ask(token, [{ type: 'image_generation', size: '1024x1024', quality: 'high' }], 4);
   expect(res.status).toBe(429);
   expect(received).toHaveLength(0);
+});
+
+it("an Anthropic web search tool's max_uses 8 on $0.05/day is lowered to 3", async () => {
+  // claude-sonnet-4-5 $3 in / $15 out per 1M, web search $10 per 1,000 (claude.com/pricing, read
+  // 2026-11-29). Named: 8 × $0.01 + 1,024 × 15e-6 = $0.09536 and the input, past $0.05: refused
+  // before. Three searches leave room for the 1,024-token answer ($0.03 + $0.01536 + ~$0.0001);
+  // four do not ($0.05536). Recorded: 20 × 3e-6 + 1,024 × 15e-6 + 3 × $0.01 = $0.04542.
+  const token = await h.tool('claude-search', { dailyUsd: 0.05 });
+  received.length = 0;
+  const res = await fetch(`${h.core.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }],
+      messages: [{ role: 'user', content: 'search the news' }],
+    }),
+  });
+  await res.arrayBuffer();
+  expect(res.status).toBe(200);
+  expect(received[0]).toMatchObject({ tools: [{ type: 'web_search_20250305', max_uses: 3 }] });
+  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('3');
+  await expect.poll(() => spentBy('claude-search')).toBeGreaterThan(0);
+  expect(await spentBy('claude-search')).toBeCloseTo(0.04542, 8);
 });

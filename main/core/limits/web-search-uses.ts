@@ -26,6 +26,9 @@ export interface WebSearchUses {
    *  bound its searches: Anthropic's `tools` with a `max_uses` on each web search tool, or the
    *  Responses API's `max_tool_calls`. */
   edits?: Record<string, string>;
+  /** Anthropic, one web search tool: the members that send it with `n` uses instead (admit lowers
+   *  a bound the budget cannot pay for, as it lowers max_tool_calls). */
+  withUses?: (n: number) => Record<string, string>;
 }
 
 /** Tools whose `type` starts with `prefix`: Anthropic's are dated (`web_search_20250305`), the
@@ -82,6 +85,12 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
   if (family !== 'anthropic' || !Array.isArray(tools) || !tools.some(isWebSearch)) return { uses: 0 };
   let uses = 0;
   let bounded = true;
+  const withUses =
+    tools.filter(isWebSearch).length === 1
+      ? (n: number) => ({
+          tools: JSON.stringify(tools.map((t) => (isWebSearch(t) ? { ...t, max_uses: n } : t))),
+        })
+      : undefined;
   const sent = tools.map((t) => {
     if (!isWebSearch(t)) return t;
     const max = positiveInt(t.max_uses);
@@ -93,5 +102,7 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
     uses += DEFAULT_WEB_SEARCH_USES;
     return { ...t, max_uses: DEFAULT_WEB_SEARCH_USES };
   });
-  return bounded ? { uses } : { uses, edits: { tools: JSON.stringify(sent) } };
+  const out: WebSearchUses = bounded ? { uses } : { uses, edits: { tools: JSON.stringify(sent) } };
+  if (withUses) out.withUses = withUses;
+  return out;
 }

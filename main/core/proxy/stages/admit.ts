@@ -278,12 +278,15 @@ export async function admit(
     );
   const maxImages = images && 'usd' in images ? images.images : 0;
   // The Responses API's built-in tool calls, each a billed search and/or an image, bounded by
-  // max_tool_calls (the client's, or the one Shimmy writes): as many as the budget can pay for, up
-  // to that bound, as the output limit is sized — lowered, not refused, while one call fits.
+  // max_tool_calls (the client's, or the one Shimmy writes), and an Anthropic web search tool's
+  // max_uses: as many as the budget can pay for, up to that bound, as the output limit is sized —
+  // lowered, not refused, while one call fits.
   const callsBound =
     endpoint === 'responses' && (searches.uses > 0 || maxImages > 0) && isObject(json)
-      ? builtInToolCalls(json)
-      : undefined;
+      ? { ...builtInToolCalls(json), write: (n: number) => ({ max_tool_calls: String(n) }) }
+      : searches.withUses
+        ? { calls: searches.uses, edits: searches.edits, write: searches.withUses }
+        : undefined;
   const maxCalls = callsBound?.calls ?? 0;
   const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
@@ -480,7 +483,7 @@ export async function admit(
   if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
   // And the built-in tool calls the budget could pay for, when not what the request named.
   if (callsBound && r.calls !== namedCalls)
-    admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tool_calls: String(r.calls) };
+    admitted.upstreamEdits = { ...admitted.upstreamEdits, ...callsBound.write(r.calls) };
   if (namedCalls !== undefined && r.calls < namedCalls)
     admitted.headers[CALLS_CAPPED_HEADER] = String(r.calls);
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
