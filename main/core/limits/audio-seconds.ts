@@ -8,9 +8,11 @@
 // music-metadata (the maintained npm library for this) was tried and not taken: 12.x needs
 // Node ≥ 22 (11.16 still runs on 20); it reads a WAV's duration from its `data` chunk's declared
 // size (0.5 s for 60 s of samples whose header said 16,000 bytes) and spent ~0.8 s of CPU on that
-// file looking for more chunks; and an MP3's from its first frame's bitrate × the file's size
-// (2,500 frames of 24 ms read as 48 s), `duration: true` or not. A budget needs a bound the client
-// cannot write, not a declared duration.
+// file looking for more chunks. For an MP3 it walks the frames with `duration: true` (2,500 frames
+// of 24 ms: 60 s; one 320 kbit/s frame then 2,499 at 32: 59.976 s, the first not counted;
+// without the option, no duration at all), which is a decoder's reading of the bytes, not a bound:
+// another parse of the same bytes may find more frames. A budget needs a bound the client cannot
+// write.
 
 const PCM_FORMATS = new Set([1, 3, 6, 7]); // integer PCM, IEEE float, A-law, µ-law
 const EXTENSIBLE = 0xfffe;
