@@ -1,7 +1,8 @@
 // The cost of a request the provider may bill but whose answer Shimmy did not read in full: the
 // client left after the request went out, the upstream timed out or cut the answer. The provider
 // bills it all the same, so it is recorded as `estimated` at its reserved worst case (a cut stream
-// keeps the meter's running estimate) — never $0 — and that cost stays spent against the budget.
+// keeps the meter's running estimate, when what it delivered is all it cost) — never $0 — and that
+// cost stays spent against the budget.
 // The same for an answer read in full that its price cannot price, under a USD budget: a budget
 // counts an unpriced record as nothing spent, so every such answer went out free of the limit.
 import { ZERO_USAGE, type ApiFamily } from '../../../shared/usage.js';
@@ -27,6 +28,8 @@ export function chargeUnread(
     upstreamStatus: number | undefined;
     /** Admitted under a USD budget (its reservation held USD). */
     budgeted: boolean;
+    /** Its model may think unseen (hidden-output.ts): a cut stream cost more than it delivered. */
+    thinksUnseen?: boolean;
   },
 ): void {
   if (x.billing.kind === 'free' || !draft.sentUpstream || x.estimateUsd === undefined) return;
@@ -45,7 +48,11 @@ export function chargeUnread(
     return;
   }
   if (!UNREAD.has(draft.errorClass) || draft.usageFinal) return;
-  if (draft.estimated && draft.costUsd !== 0) return;
+  // A stream's running estimate is what it delivered, which is what it cost only when nothing was
+  // generated unseen: not a reasoning model's (its thinking came before its first word). That one
+  // is charged as unread: leaving each at its first word spent 3.8× a gpt-5 budget and 5.7× a
+  // Claude one (test/integration/cut-reasoning-stream.test.ts).
+  if (draft.estimated && draft.costUsd !== 0 && !x.thinksUnseen) return;
   draft.estimated = true;
   draft.costUsd = x.estimateUsd();
 }

@@ -16,6 +16,7 @@ import { fallbackChain } from '../route/resolve-provider.js';
 import type { Cancellation } from '../upstream/cancellation.js';
 import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
+import { mayThinkUnseen } from './hidden-output.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
@@ -83,6 +84,7 @@ export function createProxyHandler(deps: ProxyDeps) {
     let billing: Billing = { kind: 'free' };
     let estimateUsd: (() => number | null) | undefined;
     let budgeted = false;
+    let thinksUnseen = false;
     let upstreamStatus: number | undefined;
     let bodyLogging: BodyLogging | null = null;
     let cacheMiss = false;
@@ -138,6 +140,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
       budgeted = admitted.budgeted;
+      thinksUnseen = mayThinkUnseen(family, endpoint, routed.target.upstreamModel, fields);
       // The body with the output limit the reservation paid for (admit.ts), when it changed.
       const upstreamBody = admitted.upstreamEdits ? { ...body, edits: admitted.upstreamEdits } : body;
 
@@ -213,7 +216,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (err instanceof Refused) answerRefusal(req, res, draft, err, headers);
       else answerInternalError(deps, req, res, draft, err, headers, cancel);
     }
-    chargeUnread(draft, { billing, estimateUsd, upstreamStatus, budgeted });
+    chargeUnread(draft, { billing, estimateUsd, upstreamStatus, budgeted, thinksUnseen });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
     if (tool.plan) markPlanRecord(draft);
     settle(deps, draft, reservation);

@@ -1,0 +1,197 @@
+// A reasoning model thinks before it writes, and its thinking never shows in the stream (OpenAI's
+// reasoning tokens; Anthropic's Claude 4 thinking, streamed only as a summary while the full thinking
+// is billed): once its first word arrives, the thinking behind it has been generated and billed. A
+// client that leaves then was charged the stream's running estimate — its input and the few words
+// it saw — so a hostile tool that leaves every stream at its first word spent ~100× its budget
+// while its spend stayed at cents (found by red14, 2026-11-29). Such a cut stream is charged what
+// its reservation held, as an answer left unread is.
+// Prices: gpt-5 $1.25 in / $10 out per 1M tokens; claude-sonnet-4-5 $3 in / $15 out per 1M
+// (openai.com/api/pricing and docs.claude.com/en/docs/about-claude/pricing, read 2026-11-29).
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+/** Thinking tokens the provider generates before the first word of each answer (at most). */
+const THINKING = 1_900;
+const INPUT = 8;
+
+let h: Harness;
+let provider: http.Server;
+/** USD the provider billed: input, the thinking and each word it sent before the client left. */
+let billedUsd = 0;
+
+const sse = (data: unknown, event?: string) =>
+  `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
+
+beforeAll(async () => {
+  provider = http.createServer((req, res) => {
+    let raw = '';
+    req.on('data', (c: Buffer) => (raw += c));
+    req.on('end', () => {
+      // It thinks up to the output limit it was sent (Shimmy may have lowered it), less one word.
+      const body = JSON.parse(raw) as { max_tokens?: number; max_completion_tokens?: number };
+      const thinking = Math.min(THINKING, (body.max_completion_tokens ?? body.max_tokens ?? Infinity) - 1);
+      // It thinks, then starts its answer, and would go on writing until the client left.
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      if (req.url?.endsWith('/chat/completions')) {
+        const chunk = (delta: Record<string, unknown>) =>
+          sse({
+            id: 'chatcmpl-1',
+            object: 'chat.completion.chunk',
+            created: 1,
+            model: 'gpt-5-2025-08-07',
+            service_tier: 'default',
+            choices: [{ index: 0, delta, finish_reason: null }],
+          });
+        res.write(chunk({ role: 'assistant', content: '' }));
+        setTimeout(() => {
+          // 8 × 1.25e-6 + (1,900 + 1) × 10e-6 = $0.01902
+          billedUsd += INPUT * 1.25e-6 + (thinking + 1) * 10e-6;
+          res.write(chunk({ content: 'Hello' }));
+        }, 20);
+      } else {
+        const message = {
+          id: 'msg_1',
+          type: 'message',
+          role: 'assistant',
+          model: 'claude-sonnet-4-5-20250929',
+          content: [],
+          stop_reason: null,
+          usage: { input_tokens: INPUT, output_tokens: 1 },
+        };
+        res.write(sse({ type: 'message_start', message }, 'message_start'));
+        res.write(
+          sse(
+            { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+            'content_block_start',
+          ),
+        );
+        setTimeout(() => {
+          // The summary of 1,900 tokens of thinking is a few words; the thinking is billed in full:
+          // 8 × 3e-6 + (1,900 + 1) × 15e-6 = $0.028539
+          billedUsd += INPUT * 3e-6 + (thinking + 1) * 15e-6;
+          res.write(
+            sse(
+              { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hm.' } },
+              'content_block_delta',
+            ),
+          );
+          res.write(sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'));
+          res.write(
+            sse(
+              { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+              'content_block_start',
+            ),
+          );
+          res.write(
+            sse(
+              { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hello' } },
+              'content_block_delta',
+            ),
+          );
+        }, 20);
+      }
+    });
+  });
+  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  h = await startHarness();
+  await h.point('openai', url);
+  await h.point('anthropic', url);
+});
+afterAll(async () => {
+  await h.close();
+  provider.closeAllConnections();
+  await new Promise((r) => provider.close(r));
+});
+
+/** Sends one streamed request and leaves at the answer's first word; the status Shimmy answered. */
+async function leaveAtFirstWord(path: string, headers: Record<string, string>, body: unknown) {
+  const ac = new AbortController();
+  const res = await fetch(`${h.core.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+    signal: ac.signal,
+  });
+  if (res.status !== 200) {
+    await res.text();
+    return res.status;
+  }
+  const reader = res.body!.getReader();
+  let text = '';
+  while (!text.includes('Hello')) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    text += Buffer.from(value).toString('utf8');
+  }
+  ac.abort();
+  return res.status;
+}
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+const recordsOf = async (tool: string) =>
+  (await h.admin.call('listRequests', { query: { tool, limit: '100' } })).records;
+
+async function leaveTenTimes(tool: string, send: () => Promise<number>) {
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++) {
+    statuses.push(await send());
+    await expect.poll(async () => (await recordsOf(tool)).length).toBe(i + 1);
+  }
+  return statuses;
+}
+
+it('gpt-5 streams left at their first word, on a $0.05/day budget', async () => {
+  const token = await h.tool('leaves-gpt5', { dailyUsd: 0.05 });
+  const before = billedUsd;
+  // Each reserved 8 × 1.25e-6 + 2,000 × 10e-6 ≈ $0.02: two fit in $0.05, a third does not.
+  const statuses = await leaveTenTimes('leaves-gpt5', () =>
+    leaveAtFirstWord(
+      '/v1/chat/completions',
+      { authorization: `Bearer ${token}` },
+      {
+        model: 'gpt-5',
+        stream: true,
+        service_tier: 'default',
+        max_completion_tokens: 2_000,
+        messages: [{ role: 'user', content: 'hi' }],
+      },
+    ),
+  );
+  const billed = billedUsd - before;
+  const spent = await spentBy('leaves-gpt5');
+  // Before: 10 admitted, billed 10 × $0.01902 = $0.19 on the $0.05 budget, recorded ~$0.0001.
+  const figures = `provider billed $${billed.toFixed(5)} on a $0.05 budget, Shimmy recorded $${spent}`;
+  expect(billed, figures).toBeLessThanOrEqual(0.05);
+  expect(spent, figures).toBeGreaterThanOrEqual(billed);
+  expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+});
+
+it('Claude with extended thinking, streams left at their first word, on a $0.05/day budget', async () => {
+  const token = await h.tool('leaves-claude', { dailyUsd: 0.05 });
+  const before = billedUsd;
+  // Each reserved ≥ 2,000 × 15e-6 = $0.03: one fits in $0.05, a second does not.
+  const statuses = await leaveTenTimes('leaves-claude', () =>
+    leaveAtFirstWord(
+      '/v1/messages',
+      { 'x-api-key': token, 'anthropic-version': '2023-06-01' },
+      {
+        model: 'claude-sonnet-4-5',
+        stream: true,
+        max_tokens: 2_000,
+        thinking: { type: 'enabled', budget_tokens: 1_900 },
+        messages: [{ role: 'user', content: 'hi' }],
+      },
+    ),
+  );
+  const billed = billedUsd - before;
+  const spent = await spentBy('leaves-claude');
+  // Before: 10 admitted, billed 10 × $0.028539 = $0.285 on the $0.05 budget, recorded ~$0.0006.
+  const figures = `provider billed $${billed.toFixed(5)} on a $0.05 budget, Shimmy recorded $${spent}`;
+  expect(billed, figures).toBeLessThanOrEqual(0.05);
+  expect(spent, figures).toBeGreaterThanOrEqual(billed);
+  expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+});
