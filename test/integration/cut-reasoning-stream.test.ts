@@ -2,11 +2,13 @@
 // reasoning tokens; Anthropic's Claude 4 thinking, streamed only as a summary while the full thinking
 // is billed): once its first word arrives, the thinking behind it has been generated and billed. A
 // client that leaves then was charged the stream's running estimate — its input and the few words
-// it saw — so a hostile tool that leaves every stream at its first word spent ~100× its budget
-// while its spend stayed at cents (found by red14, 2026-11-29). Such a cut stream is charged what
-// its reservation held, as an answer left unread is.
-// Prices: gpt-5 $1.25 in / $10 out per 1M tokens; claude-sonnet-4-5 $3 in / $15 out per 1M
-// (openai.com/api/pricing and docs.claude.com/en/docs/about-claude/pricing, read 2026-11-29).
+// it saw — so a hostile tool that leaves every stream at its first word spent 4–6× its budget
+// while its recorded spend stayed under a tenth of a cent (found by red14, 2026-11-29). Such a cut stream is charged what
+// its reservation held, as an answer left unread is. So is a plain (not streamed) answer left after
+// its first bytes: it was whole, and billed whole, before they went out.
+// Prices: gpt-5 $1.25 in / $10 out per 1M tokens, gpt-4o-mini $0.15 / $0.60; claude-sonnet-4-5
+// $3 in / $15 out per 1M (openai.com/api/pricing and docs.claude.com/en/docs/about-claude/pricing,
+// read 2026-11-29).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -32,6 +34,23 @@ beforeAll(async () => {
       // It thinks up to the output limit it was sent (Shimmy may have lowered it), less one word.
       const body = JSON.parse(raw) as { max_tokens?: number; max_completion_tokens?: number };
       const thinking = Math.min(THINKING, (body.max_completion_tokens ?? body.max_tokens ?? Infinity) - 1);
+      if (req.headers['x-test-answer'] === 'json') {
+        // A plain answer is whole before its first byte goes out: all of it is billed. It leaves
+        // in pieces (a big answer takes several reads), and the client leaves after the first.
+        // 8 × 0.15e-6 + 1,000 × 0.60e-6 = $0.0006012
+        billedUsd += INPUT * 0.15e-6 + 1_000 * 0.6e-6;
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-4o-mini",');
+        const rest = setTimeout(() => {
+          const text = 'word '.repeat(1_000);
+          res.end(
+            `"choices":[{"index":0,"message":{"role":"assistant","content":"${text}"},"finish_reason":"length"}],` +
+              `"usage":{"prompt_tokens":${INPUT},"completion_tokens":1000,"total_tokens":${INPUT + 1_000}}}`,
+          );
+        }, 300);
+        res.on('close', () => clearTimeout(rest));
+        return;
+      }
       // It thinks, then starts its answer, and would go on writing until the client left.
       res.writeHead(200, { 'content-type': 'text/event-stream' });
       if (req.url?.endsWith('/chat/completions')) {
@@ -106,7 +125,8 @@ afterAll(async () => {
   await new Promise((r) => provider.close(r));
 });
 
-/** Sends one streamed request and leaves at the answer's first word; the status Shimmy answered. */
+/** Sends one request and leaves at the answer's first word (a plain answer: at its first bytes);
+ *  the status Shimmy answered. */
 async function leaveAtFirstWord(path: string, headers: Record<string, string>, body: unknown) {
   const ac = new AbortController();
   const res = await fetch(`${h.core.url}${path}`, {
@@ -121,7 +141,7 @@ async function leaveAtFirstWord(path: string, headers: Record<string, string>, b
   }
   const reader = res.body!.getReader();
   let text = '';
-  while (!text.includes('Hello')) {
+  while (!text.includes('Hello') && !text.includes('chatcmpl-2')) {
     const { value, done } = await reader.read();
     if (done) break;
     text += Buffer.from(value).toString('utf8');
@@ -192,6 +212,31 @@ it('Claude with extended thinking, streams left at their first word, on a $0.05/
   // Before: 10 admitted, billed 10 × $0.028539 = $0.285 on the $0.05 budget, recorded ~$0.0006.
   const figures = `provider billed $${billed.toFixed(5)} on a $0.05 budget, Shimmy recorded $${spent}`;
   expect(billed, figures).toBeLessThanOrEqual(0.05);
+  expect(spent, figures).toBeGreaterThanOrEqual(billed);
+  expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
+});
+
+it('a plain (not streamed) answer left after its first bytes, on a $0.001/day budget', async () => {
+  const token = await h.tool('leaves-json', { dailyUsd: 0.001 });
+  const before = billedUsd;
+  // Each reserved 1,000 × 0.60e-6 = $0.0006 of output at least: one fits in $0.001, two do not.
+  const statuses = await leaveTenTimes('leaves-json', () =>
+    leaveAtFirstWord(
+      '/v1/chat/completions',
+      { authorization: `Bearer ${token}`, 'x-test-answer': 'json' },
+      {
+        model: 'gpt-4o-mini',
+        service_tier: 'default',
+        max_tokens: 1_000,
+        messages: [{ role: 'user', content: 'hi' }],
+      },
+    ),
+  );
+  const billed = billedUsd - before;
+  const spent = await spentBy('leaves-json');
+  // Before: 10 admitted, billed 10 × $0.0006012 = $0.006 on the $0.001 budget, recorded ~$0.00002.
+  const figures = `provider billed $${billed.toFixed(7)} on a $0.001 budget, Shimmy recorded $${spent}`;
+  expect(billed, figures).toBeLessThanOrEqual(0.001);
   expect(spent, figures).toBeGreaterThanOrEqual(billed);
   expect(statuses.filter((s) => s === 429).length).toBeGreaterThan(0);
 });

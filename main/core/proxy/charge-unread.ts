@@ -49,10 +49,11 @@ export function chargeUnread(
   }
   if (!UNREAD.has(draft.errorClass) || draft.usageFinal) return;
   // A stream's running estimate is what it delivered, which is what it cost only when nothing was
-  // generated unseen: not a reasoning model's (its thinking came before its first word). That one
-  // is charged as unread: leaving each at its first word spent 3.8× a gpt-5 budget and 5.7× a
-  // Claude one (test/integration/cut-reasoning-stream.test.ts).
-  if (draft.estimated && draft.costUsd !== 0 && !x.thinksUnseen) return;
+  // generated unseen: not a reasoning model's (its thinking came before its first word), and not
+  // a plain answer's (it was whole before its first byte went out). Those are charged as unread:
+  // leaving each at its first word spent 3.8× a gpt-5 budget and 5.7× a Claude one, and leaving
+  // plain answers at their first bytes 6× (test/integration/cut-reasoning-stream.test.ts).
+  if (draft.estimated && draft.costUsd !== 0 && draft.streamed && !x.thinksUnseen) return;
   draft.estimated = true;
   draft.costUsd = x.estimateUsd();
 }
