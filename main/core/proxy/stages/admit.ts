@@ -25,6 +25,7 @@ import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
 import { Refused } from '../refused.js';
+import { carriesAudioInput } from '../audio-input.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
@@ -81,12 +82,13 @@ function costFunction(
   price: PriceMatch | undefined,
   fallbacks: readonly PriceMatch[],
   dearer: readonly OutputModality[],
+  audioIn: boolean,
 ): CostOf | undefined {
   if (!price) return undefined;
   // An answer in audio or images may be all audio or image tokens, dearer than text ones: its
   // output is reserved at the dearest of them, and a price with no audio output rate cannot price
   // it (the answer would be unpriced).
-  const priceOf =
+  const priceOut =
     dearer.length === 0
       ? priceUsage
       : (p: PriceMatch, u: Usage) => {
@@ -98,6 +100,17 @@ function costFunction(
           }
           return dearest;
         };
+  // Input with audio in it is reserved as if all of it were audio (the estimate counts a clip's
+  // tokens among the text's): 60 s of audio to gpt-audio, reserved at the text rate, was reserved
+  // at ~$0.0025 and billed $0.020225 (test/integration/audio-input-budget.test.ts). A price
+  // without an audio input rate keeps the text rate: its answer is unpriced and charged that.
+  const priceOf = audioIn
+    ? (p: PriceMatch, u: Usage) => {
+        const text = priceOut(p, u);
+        const audio = text === null ? null : priceOut(p, { ...u, inputAudioTokens: u.inputTokens });
+        return audio !== null && text !== null && audio > text ? audio : text;
+      }
+    : priceOut;
   if (dearer.length > 0 && priceOf(price, { ...ZERO_USAGE, outputTokens: 1 }) === null) return undefined;
   if (fallbacks.length === 0) return (u: Usage) => priceOf(price, u);
   const all = [price, ...fallbacks];
@@ -231,6 +244,7 @@ export async function admit(
         price,
         fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
         dearerOutput(endpoint, json),
+        carriesAudioInput(endpoint, json),
       );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
