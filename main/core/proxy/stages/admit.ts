@@ -26,6 +26,8 @@ import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
 import { Refused } from '../refused.js';
 import { carriesAudioInput } from '../audio-input.js';
+import { bringsUnsizedInput } from '../unsized-input.js';
+import { DEFAULT_CONTEXT_WINDOW } from '../../limits/stored-responses.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
@@ -186,6 +188,17 @@ function transcriptionAudioTokens(
   return most;
 }
 
+/** The largest context window among the prices that may serve the request (gpt-5's 400,000 for
+ *  one the catalog gives none). */
+function largestContextWindow(
+  price: PriceMatch | undefined,
+  fallbacks: ReadonlyArray<PriceMatch | undefined>,
+): number {
+  let most = 0;
+  for (const p of [price, ...fallbacks]) most = Math.max(most, p?.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
+  return most;
+}
+
 function imageLimit(json: unknown): { requested: number; choices: number } {
   const { perImage, images } = imageOutputTokens(json);
   return { requested: perImage, choices: images };
@@ -308,6 +321,11 @@ export async function admit(
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
   const stored =
     priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
+  // Media whose length only the provider learns (a Gemini video by URI: unsized-input.ts): as much
+  // input as the largest context window that may serve it. A 30-minute video reserved as 25,800
+  // tokens billed 540,000 (test/integration/gemini-unsized-input.test.ts).
+  const unsizedFloor =
+    priced && bringsUnsizedInput(endpoint, json) ? largestContextWindow(price, fallbackPrices) : 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
@@ -327,10 +345,9 @@ export async function admit(
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
+    const own = Math.max(bodyInput + stored, unsizedFloor);
     const inputTokens =
-      thresholds.length === 0
-        ? bodyInput + stored
-        : pastNearThreshold(bodyInput + stored, thresholds, FOREIGN_COUNT_MARGIN);
+      thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
     // With `calls` built-in tool calls: the input with their searches, and the output limit sized
     // to what their images leave.
     const withCalls = (calls: number) => {

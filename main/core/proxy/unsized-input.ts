@@ -1,0 +1,33 @@
+// Input a Gemini request brings whose size its body does not say, bounded only by the model's
+// context window: a video or a document named by URI (a YouTube link, a Files API upload) is
+// billed by its length — ~300 tokens a second of video at the default media resolution, 258 a
+// page of up to 1,000 pages (ai.google.dev/gemini-api/docs/video-understanding and
+// /document-processing, read 2026-11-29) — and so is an inline video, whose bytes say nothing of
+// its duration. The input estimate counted any of them as a 100-page PDF, 25,800 tokens; a
+// 30-minute video is 540,000. Images keep their own bound (meter/attachment-tokens.ts), as do
+// inline audio and PDFs, whose length is read from their bytes.
+import type { Endpoint } from '../../../shared/usage.js';
+import { isObject } from './request-meta.js';
+
+const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+const field = (x: unknown, key: string): unknown => (isObject(x) ? x[key] : undefined);
+
+/** Whether a Gemini generateContent body holds media whose length only the provider learns. */
+export function bringsUnsizedInput(endpoint: Endpoint, body: unknown): boolean {
+  if (endpoint !== 'generate_content' || !isObject(body)) return false;
+  const contents = Array.isArray(body.contents) ? body.contents : [body.contents];
+  const system = body.systemInstruction ?? body.system_instruction;
+  return [...contents, system].some((c) => list(field(c, 'parts')).some(unsized));
+}
+
+function unsized(part: unknown): boolean {
+  const byUri = field(part, 'fileData') ?? field(part, 'file_data');
+  const inline = field(part, 'inlineData') ?? field(part, 'inline_data');
+  const data = byUri ?? inline;
+  if (data === undefined) return false;
+  const mime = field(data, 'mimeType') ?? field(data, 'mime_type');
+  const kind = typeof mime === 'string' ? mime.toLowerCase() : '';
+  if (kind.startsWith('image/')) return false;
+  // By URI, anything but an image (a YouTube link needs no MIME type); inline, a video.
+  return byUri !== undefined || kind.startsWith('video/');
+}
