@@ -16,6 +16,7 @@ import { fallbackChain } from '../route/resolve-provider.js';
 import type { Cancellation } from '../upstream/cancellation.js';
 import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
+import { requestedContextWindow } from './context-window.js';
 import { mayThinkUnseen } from './hidden-output.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
@@ -117,7 +118,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       // Where it may be served: admit reserves at the dearest of these, send tries them in order.
       // Plan traffic has one place to go: its own provider's host.
       const chain = routed.plan ? [routed.target] : fallbackChain(config, routed.target);
-      const admitted = await admit(deps, {
+      const admitArgs: Parameters<typeof admit>[1] = {
         config,
         tool,
         draft,
@@ -136,7 +137,10 @@ export function createProxyHandler(deps: ProxyDeps) {
               ),
             }
           : {}),
-      });
+      };
+      const askedWindow = requestedContextWindow(family, req.headers);
+      if (askedWindow !== undefined) admitArgs.contextWindow = askedWindow;
+      const admitted = await admit(deps, admitArgs);
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
       budgeted = admitted.budgeted;

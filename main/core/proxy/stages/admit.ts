@@ -161,14 +161,16 @@ const NO_THRESHOLDS: readonly number[] = [];
 function foreignThresholds(
   price: PriceMatch | undefined,
   fallbacks: ReadonlyArray<PriceMatch | undefined>,
+  askedWindow: number | undefined,
 ): readonly number[] {
   let out: number[] | undefined;
   for (const p of [price, ...fallbacks]) {
     if (!p || OPENAI_HOSTED.has(p.provider)) continue;
     // A tier at the end of the context window is never billed: a longer input is refused
-    // (claude-sonnet-4-5: 200,000, both).
-    for (const start of tierStarts(p))
-      if (p.contextWindow === undefined || start < p.contextWindow) (out ??= []).push(start);
+    // (claude-sonnet-4-5: 200,000, both) — unless the request asked for a wider window (its 1M
+    // beta, context-window.ts).
+    const windowEnd = Math.max(p.contextWindow ?? Infinity, askedWindow ?? 0);
+    for (const start of tierStarts(p)) if (start < windowEnd) (out ??= []).push(start);
   }
   return out ?? NO_THRESHOLDS;
 }
@@ -223,6 +225,8 @@ export async function admit(
     /** A transcription's seconds of audio, where its file fixes them (limits/audio-seconds.ts):
      *  asked only when a budget prices them (it parses the form again, ~18 ms of CPU per MB). */
     audioSeconds?: () => Promise<number | undefined>;
+    /** The context window the request asks for, wider than the model's (context-window.ts). */
+    contextWindow?: number;
   },
 ): Promise<Admitted> {
   const { tool, draft, json, model } = x;
@@ -341,7 +345,7 @@ export async function admit(
   // Long-context thresholds the input is priced against where Shimmy's count is not the
   // provider's own (anything but OpenAI's models): an input counted just under one is reserved
   // past it (reserved-input.ts, pastNearThreshold).
-  const thresholds = priced ? foreignThresholds(price, fallbackPrices) : NO_THRESHOLDS;
+  const thresholds = priced ? foreignThresholds(price, fallbackPrices, x.contextWindow) : NO_THRESHOLDS;
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
