@@ -17,6 +17,7 @@ import type { Cancellation } from '../upstream/cancellation.js';
 import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
 import { requestedContextWindow } from './context-window.js';
+import { choosesProject } from './own-project.js';
 import { mayThinkUnseen } from './hidden-output.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
@@ -140,6 +141,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       };
       const askedWindow = requestedContextWindow(family, req.headers);
       if (askedWindow !== undefined) admitArgs.contextWindow = askedWindow;
+      const ownProject = choosesProject(family, req.headers);
+      if (ownProject) admitArgs.ownProject = true;
       const admitted = await admit(deps, admitArgs);
       reservation = admitted.reservation;
       estimateUsd = unreadEstimate(family, admitted, TPM_OUTPUT_ESTIMATE);
@@ -211,9 +214,10 @@ export function createProxyHandler(deps: ProxyDeps) {
         if (imageModel) relay.imageModel = imageModel;
       }
       await relayResponse(deps, relay);
-      // The tier a request naming none was served at: the next ones are reserved at it.
+      // The tier a request naming none was served at: the next ones are reserved at it (not when
+      // the client chose its own project: its tier is that project's).
       const servedTier = draft.usage.serviceTier;
-      if (family === 'openai' && servedTier && namesNoTier(fields))
+      if (family === 'openai' && servedTier && namesNoTier(fields) && !ownProject)
         deps.servedTiers.saw(sent.served.provider.name, servedTier);
     } catch (err) {
       const headers = cacheMiss ? { ...idHeader, 'x-shimmy-cache': 'miss' } : idHeader;

@@ -227,6 +227,9 @@ export async function admit(
     audioSeconds?: () => Promise<number | undefined>;
     /** The context window the request asks for, wider than the model's (context-window.ts). */
     contextWindow?: number;
+    /** The client chose its own OpenAI project or organization: the tier the provider's answers
+     *  said does not hold for it (choosesProject). */
+    ownProject?: boolean;
   },
 ): Promise<Admitted> {
   const { tool, draft, json, model } = x;
@@ -321,7 +324,7 @@ export async function admit(
   const maxCalls = callsBound?.calls ?? 0;
   const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
-  const projectTier = priced ? deps.servedTiers.unnamed(x.provider.name) : undefined;
+  const projectTier = priced && !x.ownProject ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
   const stored =
     priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
