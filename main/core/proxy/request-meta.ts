@@ -1,5 +1,6 @@
 // What the proxy needs to know from a request body, and the few changes it makes before sending.
 import type { PathClass } from '../route/classify-path.js';
+import { laxTrue } from '../route/lax-true.js';
 
 export interface RequestMeta {
   model: string;
@@ -20,7 +21,7 @@ export function readRequestMeta(cls: PathClass, body: unknown): RequestMeta {
   // The first of these that is a non-empty string (no array of candidates built per request).
   const user = nonEmpty(b.user) ?? nonEmpty(b.safety_identifier) ?? nonEmpty(metadata.user_id);
   // Gemini names the model and whether it streams in the path, not the body.
-  const stream = cls.pathStreams ?? (b.stream === true || laxTrue(b.stream));
+  const stream = cls.pathStreams ?? laxTrue(b.stream);
   const streamOptions = isObject(b.stream_options) ? b.stream_options : {};
   const addedUsage =
     stream && (endpoint === 'chat' || endpoint === 'completions') && streamOptions.include_usage !== true;
@@ -29,17 +30,6 @@ export function readRequestMeta(cls: PathClass, body: unknown): RequestMeta {
   const meta: RequestMeta = { model, stream, addedUsage };
   if (user) meta.user = user;
   return meta;
-}
-
-/** What a server validating with pydantic in lax mode (vLLM, and many OpenAI-compatible servers)
- *  reads as `true`: 1, and "1"/"true"/"yes"/"on"/"t"/"y" in any case. Such a server streams
- *  `stream: "true"` too, and sends its usage only when asked (include_usage); a form field
- *  (`stream=true` in a multipart transcription) is always a string. */
-function laxTrue(v: unknown): boolean {
-  if (v === 1) return true;
-  if (typeof v !== 'string' || v.length > 4) return false;
-  const s = v.toLowerCase();
-  return s === 'true' || s === '1' || s === 'yes' || s === 'on' || s === 't' || s === 'y';
 }
 
 const nonEmpty = (u: unknown): string | undefined => (typeof u === 'string' && u !== '' ? u : undefined);

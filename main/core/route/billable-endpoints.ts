@@ -3,6 +3,7 @@
 // without limit. The lists are generic: an endpoint that gains a usage reader (classify-path.ts
 // names it) is metered, whatever path list below still mentions it.
 import type { Endpoint } from '../../../shared/usage.js';
+import { laxTrue } from './lax-true.js';
 
 export type Billing =
   | { kind: 'metered' }
@@ -44,9 +45,10 @@ export function billingOf(method: string, path: string, endpoint: Endpoint, fiel
   if (READ_ONLY.has(method.toUpperCase())) return { kind: 'free' };
   if (endpoint === 'count_tokens') return { kind: 'free' };
   if (endpoint !== 'other') {
-    // A background response is billed when it finishes; its answer now carries no usage.
+    // A background response is billed when it finishes; its answer now carries no usage. Read as a
+    // lax server reads it: `background: "true"` went out to vLLM as a background response.
     const background = (fields as { background?: unknown } | undefined)?.background;
-    if (endpoint === 'responses' && background === true)
+    if (endpoint === 'responses' && laxTrue(background))
       return { kind: 'unpriced', what: 'Responses with background: true' };
     return { kind: 'metered' };
   }
