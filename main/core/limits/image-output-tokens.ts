@@ -21,7 +21,14 @@ export function imageOutputTokens(body: unknown): { perImage: number; images: nu
     const bySize = TOKENS[q]!;
     perImage = Math.max(perImage, bySize[size] ?? Math.max(...Object.values(bySize)));
   }
-  const partials = typeof b.partial_images === 'number' ? Math.max(0, Math.min(3, b.partial_images)) : 0;
-  const n = typeof b.n === 'number' && Number.isInteger(b.n) ? Math.max(1, Math.min(MAX_IMAGES, b.n)) : 1;
+  const partials = Math.max(0, Math.min(3, countOf(b.partial_images) ?? 0));
+  const n = Math.max(1, Math.min(MAX_IMAGES, countOf(b.n) ?? 1));
   return { perImage: perImage + partials * PARTIAL_IMAGE_TOKENS, images: n };
 }
+
+/** A count as the server reads it: a JSON integer, or a form field's digits (/v1/images/edits is a
+ *  multipart form: the SDK sends `n: 10` as "10", which was reserved as one image). */
+const countOf = (x: unknown): number | undefined => {
+  const v = typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : x;
+  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
+};
