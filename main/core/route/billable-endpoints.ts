@@ -50,10 +50,33 @@ export function billingOf(method: string, path: string, endpoint: Endpoint, fiel
     const background = (fields as { background?: unknown } | undefined)?.background;
     if (endpoint === 'responses' && laxTrue(background))
       return { kind: 'unpriced', what: 'Responses with background: true' };
+    if (endpoint === 'generate_content' && groundsWithSearch(fields))
+      return { kind: 'unpriced', what: 'Gemini grounding with Google Search or Maps' };
     return { kind: 'metered' };
   }
   const lower = path.toLowerCase();
   if (FREE_POSTS.some((re) => re.test(lower))) return { kind: 'free' };
   const known = UNPRICED_PREFIXES.find(([prefix]) => lower === prefix || lower.startsWith(`${prefix}/`));
   return { kind: 'unpriced', what: known ? known[1] : 'an endpoint Shimmy does not know' };
+}
+
+/** Gemini tools billed per grounded prompt or per search query on top of the tokens — Google
+ *  Search ($35 per 1,000 grounded prompts on Gemini 2.5 past 1,500 a day, $14 per 1,000 queries on
+ *  Gemini 3) and Google Maps ($25 per 1,000) (ai.google.dev/gemini-api/docs/pricing, read
+ *  2026-11-29) — which the price catalog has no rate for and the usage reader does not read. */
+const GROUNDING_TOOLS = new Set([
+  'googleSearch',
+  'google_search',
+  'googleSearchRetrieval',
+  'google_search_retrieval',
+  'googleMaps',
+  'google_maps',
+]);
+
+function groundsWithSearch(fields: unknown): boolean {
+  const tools = (fields as { tools?: unknown } | undefined)?.tools;
+  if (!Array.isArray(tools)) return false;
+  return tools.some(
+    (t) => typeof t === 'object' && t !== null && Object.keys(t).some((k) => GROUNDING_TOOLS.has(k)),
+  );
 }

@@ -1,0 +1,78 @@
+// Gemini's Grounding with Google Search is billed per grounded prompt on top of the tokens: $35 per
+// 1,000 on Gemini 2.5 Flash past the 1,500 free a day (ai.google.dev/gemini-api/docs/pricing, read
+// 2026-11-29), per search query on Gemini 3. The price catalog has no rate for it and nothing reads
+// it from the answer (`groundingMetadata.webSearchQueries`), so a grounded request was reserved and
+// recorded at its tokens alone (found by red14, 2026-11-29): ten grounded prompts past the free
+// quota billed $0.35380 on a $0.10/day budget, recorded $0.0038. Like every billable call Shimmy
+// cannot price, it is now refused to a budgeted tool (403 unpriced_endpoint) and recorded unpriced
+// for the others.
+// Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens, grounding $35 per 1,000 grounded
+// prompts (same page).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+let billedUsd = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((_, b) => {
+    const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
+    const grounded = JSON.stringify(b.tools ?? []).includes('googleSearch');
+    // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.035 = $0.03538
+    billedUsd += 100 * 0.3e-6 + output * 2.5e-6 + (grounded ? 0.035 : 0);
+    return {
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text: 'It rained.' }] },
+          finishReason: 'STOP',
+          groundingMetadata: { webSearchQueries: ['weather yesterday'] },
+        },
+      ],
+      usageMetadata: { promptTokenCount: 100, candidatesTokenCount: output, totalTokenCount: 100 + output },
+      modelVersion: 'gemini-2.5-flash',
+    };
+  });
+  await h.point('google', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const ask = (token: string) =>
+  fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      contents: [{ role: 'user', parts: [{ text: 'Did it rain yesterday?' }] }],
+      tools: [{ googleSearch: {} }],
+      generationConfig: { maxOutputTokens: 140 },
+    }),
+  }).then(async (r) => (await r.text(), r.status));
+
+const spentBy = async (tool: string) =>
+  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
+
+it('ten grounded prompts on a $0.10/day budget', async () => {
+  const token = await h.tool('grounded', { dailyUsd: 0.1 });
+  const before = billedUsd;
+  const statuses: number[] = [];
+  for (let i = 0; i < 10; i++) statuses.push(await ask(token));
+  const billed = billedUsd - before;
+  const spent = await spentBy('grounded');
+  const figures = `provider billed $${billed.toFixed(6)} on a $0.10 budget, Shimmy recorded $${spent}`;
+  expect(billed, figures).toBeLessThanOrEqual(0.1);
+  expect(statuses).toEqual(Array(10).fill(403));
+});
+
+it('without a budget it goes out, recorded unpriced rather than at its tokens alone', async () => {
+  const token = await h.tool('grounded-free');
+  expect(await ask(token)).toBe(200);
+  const records = async () =>
+    (await h.admin.call('listRequests', { query: { tool: 'grounded-free' } })).records;
+  await expect.poll(async () => (await records()).length).toBe(1);
+  expect((await records())[0]!.costUsd).toBeNull();
+});
