@@ -37,6 +37,20 @@ export async function routeRequest(
   draft.model = upstreamModel;
   // The names are built only for a tool with an allowlist (most have none).
   const globs = tool.limits.models;
+  // A model endpoint asked without a model is answered by one the request does not name (a
+  // Responses stored prompt's, an images default): no allowlist can be checked against it.
+  if (
+    globs &&
+    globs.length > 0 &&
+    !requestedModel &&
+    draft.endpoint !== 'other' &&
+    draft.endpoint !== 'count_tokens'
+  )
+    throw new Refused(
+      'model_not_allowed',
+      `Tool "${tool.name}" may only use the models ${globs.join(', ')}, and this request names none (a stored prompt's or a default model cannot be checked): name the model in the request.`,
+      'forbidden_model',
+    );
   if (
     requestedModel &&
     globs &&
