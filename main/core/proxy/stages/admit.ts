@@ -264,7 +264,8 @@ export async function admit(
         price,
         fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
         dearerOutput(endpoint, json),
-        carriesAudioInput(endpoint, json),
+        // A walk of the messages: only where a budget will price the reservation.
+        budgeted && carriesAudioInput(endpoint, json),
       );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
