@@ -157,14 +157,12 @@ it('10 gemini-2.5-flash requests at once, each with ten minutes of audio, on a $
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
 });
 
-// KNOWN GAP, kept failing (it.fails): a WAV header's byte rate (bytes 28–31) is the client's to
-// write and no decoder reads it — they play the data at sample rate × block align — yet
-// meter/attachment-tokens.ts audioTokens() times the clip by it. A minute of audio whose header
-// says 8,000,000 bytes a second is counted as 0.06 s, 1 token: ten such requests billed $0.182025
-// on a $0.05 budget. The fix (meter/, outside red14's files): time a WAV at the smaller of its
-// byte-rate field and sample rate (bytes 24–27) × block align (bytes 32–33), i.e. the longer
-// duration, which is what a decoder plays.
-it.fails('a minute of audio whose WAV header claims a byte rate 1,000× too high', async () => {
+// A WAV header's byte rate (bytes 28–31) is the client's to write and no decoder reads it — they
+// play the data at sample rate × block align. Timed by that field, a minute of audio whose header
+// said 8,000,000 bytes a second was counted as 0.06 s, 1 token: ten such requests billed
+// $0.182025 on a $0.05 budget (found by red14, 2026-11-29). meter/attachment-tokens.ts now times a
+// WAV at the slower of the two.
+it('a minute of audio whose WAV header claims a byte rate 1,000× too high', async () => {
   const token = await h.tool('audio-in-spoofed', { dailyUsd: 0.05 });
   const before = billedUsd;
   const clip = wav(60, 8_000_000);

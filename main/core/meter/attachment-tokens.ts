@@ -120,7 +120,9 @@ export function pdfTokens(family: AttachmentFamily, model: string, data: string 
   return pages * (PDF_TEXT_TOKENS_PER_PAGE + imageTokens(family, model, {}));
 }
 
-/** Audio by its duration: a WAV header says its byte rate; other encodings are timed at 32 kbit/s. */
+/** Audio by its duration: a WAV is timed at the slower of its header's byte rate and its sample
+ *  rate × block size (a decoder plays the samples at the latter and never reads the former, which a
+ *  client could set 1,000× high to have a minute counted as 0.06 s); other encodings at 32 kbit/s. */
 export function audioTokens(data: string | undefined, seconds?: number): number {
   if (seconds !== undefined) return Math.ceil(seconds * AUDIO_TOKENS_PER_SECOND);
   if (!data) return AUDIO_TOKENS_PER_SECOND * 3600;
@@ -130,6 +132,10 @@ export function audioTokens(data: string | undefined, seconds?: number): number 
     head.length >= 32 &&
     head.toString('latin1', 0, 4) === 'RIFF' &&
     head.toString('latin1', 8, 12) === 'WAVE';
-  const rate = wav ? Math.max(1, head.readUInt32LE(28)) : AUDIO_MIN_BYTES_PER_SECOND;
+  const played = wav && head.length >= 34 ? head.readUInt32LE(24) * head.readUInt16LE(32) : 0;
+  const declared = wav ? head.readUInt32LE(28) : 0;
+  const rate = wav
+    ? Math.max(1, played > 0 && declared > 0 ? Math.min(played, declared) : played || declared)
+    : AUDIO_MIN_BYTES_PER_SECOND;
   return Math.ceil((bytes / rate) * AUDIO_TOKENS_PER_SECOND);
 }
