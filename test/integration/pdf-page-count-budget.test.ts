@@ -6,12 +6,8 @@
 // in plain text and the rest in a compressed object stream: the streams are read only when the
 // plain text has no page at all.
 //
-// KNOWN GAP, kept failing (it.fails; found by red14, 2026-11-29): a 100-page PDF with one page
-// spelled plainly is reserved as one page. Ten at once billed $4.80 on a $1 budget. The fix is in
-// meter/pdf-pages.ts (outside red14's files): decode `#xx` in names before matching, and count the
-// pages in object streams whether or not the plain text has some (or take the page tree root's
-// `/Count`, whichever is larger; a file whose count cannot be trusted is reserved at the 100-page
-// cap).
+// Found by red14 (2026-11-29; kept as it.fails until meter/pdf-pages.ts was fixed): a 100-page PDF
+// with one page spelled plainly was reserved as one page. Ten at once billed $4.80 on a $1 budget.
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M (docs.claude.com/en/docs/about-claude/pricing,
 // read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -78,7 +74,7 @@ afterAll(async () => {
   await provider.close();
 });
 
-it.fails('10 readings of a 100-page PDF at once, one page spelled plainly, on a $1/day budget', async () => {
+it('10 readings of a 100-page PDF at once, one page spelled plainly, on a $1/day budget', async () => {
   const token = await h.tool('pdf-reader', { dailyUsd: 1 });
   const doc = pdf(PAGES);
   expect(readerPages(doc)).toBe(PAGES);
