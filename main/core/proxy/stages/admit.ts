@@ -26,7 +26,7 @@ import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
 import { Refused } from '../refused.js';
 import { carriesAudioInput } from '../audio-input.js';
-import { bringsUnsizedInput } from '../unsized-input.js';
+import { bringsUnsizedInput, fetchedInput } from '../unsized-input.js';
 import { DEFAULT_CONTEXT_WINDOW } from '../../limits/stored-responses.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
@@ -332,8 +332,13 @@ export async function admit(
   // Media whose length only the provider learns (a Gemini video by URI: unsized-input.ts): as much
   // input as the largest context window that may serve it. A 30-minute video reserved as 25,800
   // tokens billed 540,000 (test/integration/gemini-unsized-input.test.ts).
+  // So is what an Anthropic web fetch tool brings in, unless the tool bounds it.
+  const fetched = priced ? fetchedInput(endpoint, json) : 0;
   const unsizedFloor =
-    priced && bringsUnsizedInput(endpoint, json) ? largestContextWindow(price, fallbackPrices) : 0;
+    priced && (bringsUnsizedInput(endpoint, json) || fetched === 'window')
+      ? largestContextWindow(price, fallbackPrices)
+      : 0;
+  const fetchedTokens = typeof fetched === 'number' ? fetched : 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
@@ -353,7 +358,7 @@ export async function admit(
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
-    const own = Math.max(bodyInput + stored, unsizedFloor);
+    const own = Math.max(bodyInput + stored + fetchedTokens, unsizedFloor);
     const inputTokens =
       thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
     // With `calls` built-in tool calls: the input with their searches, and the output limit sized
