@@ -41,6 +41,8 @@ export function usageBreakdown(u: Usage, locale?: string): Array<[string, string
   ];
   if (u.webSearchRequests) rows.push(['Web searches', n(u.webSearchRequests)]);
   if (u.fileSearchCalls) rows.push(['File searches', n(u.fileSearchCalls)]);
+  // Billed per session by memory size: the count with the size each was.
+  if (u.containers) rows.push(['Code containers', `${n(u.containers)} × ${n(u.containerMemoryGb ?? 1)} GB`]);
   if (u.audioSeconds) rows.push(['Audio', formatSeconds(u.audioSeconds, locale)]);
   if (u.characters) rows.push(['Characters', n(u.characters)]);
   if (u.images) rows.push(['Images', n(u.images)]);
