@@ -4,7 +4,8 @@
 // provider's own count replaces the estimate once the answer arrives.
 import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import { textOf, UnreadString } from './unread-string.js';
-import { field, isObject } from './usage-fields.js';
+import { fileData, geminiParts, inlineData, mimeOf } from './gemini-parts.js';
+import { field } from './usage-fields.js';
 
 /** Gemini's audio rate: 32 tokens a second (ai.google.dev/gemini-api/docs/tokens). */
 const GEMINI_AUDIO_PER_SECOND_FACTOR = 32 / 10;
@@ -16,31 +17,20 @@ export interface TextTally {
 
 /** Images, PDFs and audio by their real size (attachment-tokens.ts); `model` picks the formula. */
 export function tallyGemini(body: Record<string, unknown>, tally: TextTally, model = ''): void {
-  tallyParts(field(body.systemInstruction ?? body.system_instruction, 'parts'), tally, model);
-  const contents = Array.isArray(body.contents)
-    ? body.contents
-    : isObject(body.contents)
-      ? [body.contents]
-      : [];
-  for (const content of contents) tallyParts(field(content, 'parts'), tally, model);
+  tallyParts(geminiParts(body), tally, model);
   if (body.tools !== undefined) tally.texts.push(JSON.stringify(body.tools));
 }
 
-function tallyParts(parts: unknown, tally: TextTally, model: string): void {
-  if (!Array.isArray(parts)) return;
+function tallyParts(parts: unknown[], tally: TextTally, model: string): void {
   for (const part of parts) {
     const text = field(part, 'text');
     if (typeof text === 'string' || text instanceof UnreadString) {
       tally.texts.push(text);
       continue;
     }
-    const data =
-      field(part, 'inlineData') ??
-      field(part, 'inline_data') ??
-      field(part, 'fileData') ??
-      field(part, 'file_data');
+    const data = inlineData(part) ?? fileData(part);
     if (data !== undefined) {
-      const mime = field(data, 'mimeType') ?? field(data, 'mime_type');
+      const mime = mimeOf(data);
       const b64 = textOf(field(data, 'data'));
       const kind = typeof mime === 'string' ? mime : '';
       if (kind.startsWith('image/')) tally.tokens += imageTokens('gemini', model, b64 ? { data: b64 } : {});

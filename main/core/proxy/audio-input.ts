@@ -3,10 +3,10 @@
 // the input estimate counts a clip's tokens among the text's, so a reservation prices them at the
 // audio rate where the request carries any (stages/admit.ts).
 import type { Endpoint } from '../../../shared/usage.js';
-import { isObject } from './request-meta.js';
+import { fileData, geminiContentParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
+import { field, isObject } from '../meter/usage-fields.js';
 
 const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
-const field = (x: unknown, key: string): unknown => (isObject(x) ? x[key] : undefined);
 
 /** Chat Completions `input_audio` parts; Gemini `inlineData` / `fileData` parts of an audio type. */
 export function carriesAudioInput(endpoint: Endpoint, body: unknown): boolean {
@@ -16,13 +16,8 @@ export function carriesAudioInput(endpoint: Endpoint, body: unknown): boolean {
     return list(items).some((m) => list(field(m, 'content')).some((p) => field(p, 'type') === 'input_audio'));
   }
   if (endpoint !== 'generate_content') return false;
-  const contents = Array.isArray(body.contents) ? body.contents : [body.contents];
-  return contents.some((c) =>
-    list(field(c, 'parts')).some((p) => {
-      const data =
-        field(p, 'inlineData') ?? field(p, 'inline_data') ?? field(p, 'fileData') ?? field(p, 'file_data');
-      const mime = field(data, 'mimeType') ?? field(data, 'mime_type');
-      return typeof mime === 'string' && mime.toLowerCase().startsWith('audio/');
-    }),
-  );
+  return geminiContentParts(body).some((p) => {
+    const mime = mimeOf(inlineData(p) ?? fileData(p));
+    return typeof mime === 'string' && mime.toLowerCase().startsWith('audio/');
+  });
 }

@@ -8,25 +8,20 @@
 // inline audio and PDFs, whose length is read from their bytes.
 import type { Endpoint } from '../../../shared/usage.js';
 import { positiveInt } from '../limits/output-limit-field.js';
-import { isObject } from './request-meta.js';
-
-const list = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
-const field = (x: unknown, key: string): unknown => (isObject(x) ? x[key] : undefined);
+import { fileData, geminiParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
+import { field, isObject } from '../meter/usage-fields.js';
 
 /** Whether a Gemini generateContent body holds media whose length only the provider learns. */
 export function bringsUnsizedInput(endpoint: Endpoint, body: unknown): boolean {
   if (endpoint !== 'generate_content' || !isObject(body)) return false;
-  const contents = Array.isArray(body.contents) ? body.contents : [body.contents];
-  const system = body.systemInstruction ?? body.system_instruction;
-  return [...contents, system].some((c) => list(field(c, 'parts')).some(unsized));
+  return geminiParts(body).some(unsized);
 }
 
 function unsized(part: unknown): boolean {
-  const byUri = field(part, 'fileData') ?? field(part, 'file_data');
-  const inline = field(part, 'inlineData') ?? field(part, 'inline_data');
-  const data = byUri ?? inline;
+  const byUri = fileData(part);
+  const data = byUri ?? inlineData(part);
   if (data === undefined) return false;
-  const mime = field(data, 'mimeType') ?? field(data, 'mime_type');
+  const mime = mimeOf(data);
   const kind = typeof mime === 'string' ? mime.toLowerCase() : '';
   if (kind.startsWith('image/')) return false;
   // By URI, anything but an image (a YouTube link needs no MIME type); inline, a video.
