@@ -175,29 +175,19 @@ function foreignThresholds(
   return out ?? NO_THRESHOLDS;
 }
 
-/** Audio tokens a transcription may be billed for: the largest context window among the models
- *  that may serve it, or null when one has none (then nothing bounds the audio). Where the price
- *  has no audio-token rate (whisper-1, by the second), pricing them gives null anyway. */
-function transcriptionAudioTokens(
+/** The largest context window among the prices that may serve the request; where one has none,
+ *  `unknown` stands in for it (gpt-5's 400,000), or the answer is null when `unknown` is. */
+function largestContextWindow<U extends number | null>(
   price: PriceMatch | undefined,
   fallbacks: ReadonlyArray<PriceMatch | undefined>,
-): number | null {
+  unknown: U,
+): number | U {
   let most = 0;
   for (const p of [price, ...fallbacks]) {
-    if (p?.contextWindow === undefined) return null;
-    most = Math.max(most, p.contextWindow);
+    const window = p?.contextWindow ?? unknown;
+    if (window === null) return unknown;
+    most = Math.max(most, window);
   }
-  return most;
-}
-
-/** The largest context window among the prices that may serve the request (gpt-5's 400,000 for
- *  one the catalog gives none). */
-function largestContextWindow(
-  price: PriceMatch | undefined,
-  fallbacks: ReadonlyArray<PriceMatch | undefined>,
-): number {
-  let most = 0;
-  for (const p of [price, ...fallbacks]) most = Math.max(most, p?.contextWindow ?? DEFAULT_CONTEXT_WINDOW);
   return most;
 }
 
@@ -336,7 +326,7 @@ export async function admit(
   const fetched = priced ? fetchedInput(endpoint, json) : 0;
   const unsizedFloor =
     priced && (bringsUnsizedInput(endpoint, json) || fetched === 'window')
-      ? largestContextWindow(price, fallbackPrices)
+      ? largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW)
       : 0;
   const fetchedTokens = typeof fetched === 'number' ? fetched : 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
@@ -347,7 +337,10 @@ export async function admit(
   // worst case stays null and the limiter lets one such request at a time through
   // (AdmitRequest.unbounded).
   const transcribes = priced && endpoint === 'audio_transcription';
-  const audioTokens = transcribes ? transcriptionAudioTokens(price, fallbackPrices) : 0;
+  // Audio tokens it may be billed for: the largest context window of the models that may serve it,
+  // or null when one has none (nothing then bounds the audio). Where the price has no audio-token
+  // rate (whisper-1, by the second), pricing them gives null anyway.
+  const audioTokens = transcribes ? largestContextWindow(price, fallbackPrices, null) : 0;
   const seconds = transcribes && audioTokens === null ? await x.audioSeconds?.() : undefined;
   const audioSecondsUsd =
     cost !== undefined && seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: seconds }) : null;
