@@ -4,6 +4,7 @@
 // know gets a conservative default (the largest maximum in common use, not the old 4,096 guess).
 // A budget never relies on this number alone: Shimmy writes the limit it reserved into the body it
 // sends upstream (see output-cap.ts), so an answer cannot run past what was paid for.
+import { bareModel } from '../route/bare-model.js';
 
 /** Checked 2026-11 against platform.openai.com/docs/models (each model's "Max output tokens"),
  *  docs.claude.com/en/docs/about-claude/models/overview ("Max output"),
@@ -50,7 +51,7 @@ export interface ModelMaxOutput {
 /** `catalogMax`: the price catalog's own figure, when it has one (it wins). */
 export function modelMaxOutput(model: string, catalogMax?: number): ModelMaxOutput {
   if (catalogMax !== undefined && catalogMax > 0) return { tokens: catalogMax, source: 'catalog' };
-  const name = model.trim().toLowerCase().replace(/^.*\//, '');
+  const name = bareModel(model.trim());
   for (const [re, tokens] of MAX_OUTPUT_TABLE) if (re.test(name)) return { tokens, source: 'table' };
   return { tokens: DEFAULT_MAX_OUTPUT_TOKENS, source: 'default' };
 }

@@ -4,6 +4,7 @@
 // answer; Anthropic's max_tokens includes thinking, whose budget_tokens must stay below it; Gemini's
 // maxOutputTokens includes thoughts, and a thinkingBudget above it is lowered with it.
 import type { Endpoint } from '../../../shared/usage.js';
+import { bareModel } from '../route/bare-model.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -102,7 +103,7 @@ export function outputLimitMembers(
       // Both named: both lowered, whichever one the server reads.
       if ('max_completion_tokens' in body && 'max_tokens' in body)
         return { max_completion_tokens: limit, max_tokens: limit };
-      const name = model.toLowerCase().replace(/^.*\//, '');
+      const name = bareModel(model);
       const key =
         'max_completion_tokens' in body || (!('max_tokens' in body) && OPENAI_REASONING.test(name))
           ? 'max_completion_tokens'

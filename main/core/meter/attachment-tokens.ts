@@ -16,13 +16,14 @@
 // A size that cannot be read (a URL, a file id, a damaged header) gets the formula's worst case.
 import { base64Bytes, base64Head, imageSize, type ImageSize } from './image-size.js';
 import { pdfPageCount } from './pdf-pages.js';
+import { bareModel } from '../route/bare-model.js';
 
 export type AttachmentFamily = 'anthropic' | 'openai' | 'gemini';
 
 const GEMINI_TILE_TOKENS = 258;
 const GEMINI3_IMAGE_TOKENS = 1120;
 const GEMINI3_PAGE_TOKENS = 560;
-const isGemini3 = (model: string) => /^gemini-3/.test(model.toLowerCase().replace(/^.*\//, ''));
+const isGemini3 = (model: string) => /^gemini-3/.test(bareModel(model));
 
 const ANTHROPIC_MAX_EDGE = 1568;
 const ANTHROPIC_MAX_PIXELS = 1092 * 1092;
@@ -88,7 +89,7 @@ function anthropicImageTokens(size: ImageSize | null): number {
 }
 
 function openAiImageTokens(model: string, size: ImageSize | null, detail: string | undefined): number {
-  const name = model.toLowerCase().replace(/^.*\//, '');
+  const name = bareModel(model);
   const rule = OPENAI_IMAGE_RULES.find(([re]) => re.test(name))?.[1] ?? DEFAULT_OPENAI_RULE;
   if (rule.kind === 'patch') {
     const patches = size ? Math.ceil(size.width / 32) * Math.ceil(size.height / 32) : MAX_PATCHES;

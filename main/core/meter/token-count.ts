@@ -3,6 +3,7 @@
 import { isBoundOnly, LONG_PIECE, TOKENIZE_MAX_CHARS } from './token-count-bounds.js';
 import { tokenizerThread, type OpenAiEncoding } from './tokenizer-thread.js';
 import { UnreadString } from './unread-string.js';
+import { bareModel } from '../route/bare-model.js';
 
 export { TOKENIZE_MAX_CHARS } from './token-count-bounds.js';
 
@@ -20,7 +21,7 @@ export const tokenizerLaneBusy = (encoding: OpenAiEncoding): boolean => tokenize
 /** o200k_base for gpt-4o / 4.1 / 4.5 / 5 / o-series and anything newer or unknown; cl100k_base
  *  for the older gpt-4, gpt-3.5 and the embeddings models. */
 export function encodingForModel(model: string): OpenAiEncoding {
-  const m = model.toLowerCase().replace(/^.*\//, '');
+  const m = bareModel(model);
   if (/^gpt-4o|^gpt-4\.|^chatgpt-4o/.test(m)) return 'o200k_base';
   if (/^gpt-4|^gpt-3\.5|^gpt-35|^text-embedding-|^text-davinci|^davinci|^babbage/.test(m)) {
     return 'cl100k_base';

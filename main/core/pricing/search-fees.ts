@@ -7,11 +7,12 @@
 // no search rate for gpt-4o-search-preview; an answer says nothing of its search but citations.
 // (OpenAI's support has said one search may run several billed sub-searches, which no answer
 // shows: those stay uncounted.)
+import { bareModel } from '../route/bare-model.js';
 
 const CHAT_SEARCH_MODEL = /^gpt-4o(?:-mini)?-search-preview(?:-\d{4}-\d{2}-\d{2})?$/;
 
 /** USD per search for a model that searches on every request, or undefined. */
 export function perRequestSearchUsd(catalogProvider: string, model: string): number | undefined {
   if (catalogProvider !== 'openai' && catalogProvider !== 'azure') return undefined;
-  return CHAT_SEARCH_MODEL.test(model.toLowerCase().replace(/^.*\//, '')) ? 0.025 : undefined;
+  return CHAT_SEARCH_MODEL.test(bareModel(model)) ? 0.025 : undefined;
 }

@@ -5,6 +5,7 @@
 // delivered: the thinking behind its first word was all generated before that word.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { isObject } from './request-meta.js';
+import { bareModel } from '../route/bare-model.js';
 
 /** Model families that think before they answer wherever they are served (OpenAI's o-series and
  *  gpt-5 but not gpt-5-chat, codex models, gpt-oss, xAI's grok-4 and grok-3-mini, DeepSeek's
@@ -21,5 +22,5 @@ export function mayThinkUnseen(family: ApiFamily, endpoint: Endpoint, model: str
   if (family !== 'openai') return false;
   if (endpoint !== 'chat' && endpoint !== 'completions' && endpoint !== 'responses') return false;
   if (isObject(body) && (body.reasoning_effort !== undefined || isObject(body.reasoning))) return true;
-  return REASONING_MODEL.test(model.trim().toLowerCase().replace(/^.*\//, ''));
+  return REASONING_MODEL.test(bareModel(model.trim()));
 }
