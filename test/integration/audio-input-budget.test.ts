@@ -93,9 +93,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 const chat = (token: string, clip: string) =>
   fetch(`${h.core.url}/v1/chat/completions`, {
     method: 'POST',
@@ -124,7 +121,7 @@ it('10 gpt-audio requests at once, each with a minute of audio, on a $0.05/day b
   // Reserved with the audio at the text rate (~$0.0025 each), all ten went out.
   const statuses = await Promise.all(Array.from({ length: 10 }, () => chat(token, clip)));
   const billed = billedUsd - before;
-  await expect.poll(() => spentBy('audio-in')).toBeCloseTo(billed, 10);
+  await expect.poll(() => h.spentBy('audio-in')).toBeCloseTo(billed, 10);
   expect(billed, `provider billed $${billed.toFixed(6)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
 });
@@ -152,7 +149,7 @@ it('10 gemini-2.5-flash requests at once, each with ten minutes of audio, on a $
     ),
   );
   const billed = billedUsd - before;
-  await expect.poll(() => spentBy('gemini-audio-in')).toBeCloseTo(billed, 10);
+  await expect.poll(() => h.spentBy('gemini-audio-in')).toBeCloseTo(billed, 10);
   expect(billed, `provider billed $${billed.toFixed(6)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
 });

@@ -17,8 +17,6 @@ afterAll(() => h.close());
 
 const openai = (token: string) => new OpenAI({ baseURL: `${h.core.url}/v1`, apiKey: token, maxRetries: 0 });
 const anthropic = (token: string) => new Anthropic({ baseURL: h.core.url, apiKey: token, maxRetries: 0 });
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
 
 describe('output capped, not guessed', () => {
   it("admits Claude Code's first request (opus, max_tokens 32,000, thinking) on a $1/day budget, capped", async () => {
@@ -52,8 +50,8 @@ describe('output capped, not guessed', () => {
     expect(sent.thinking.budget_tokens).toBeLessThan(capped);
     expect(sent.thinking.budget_tokens).toBeGreaterThanOrEqual(1024);
     // The answer wrote all it could: 7 × $15/1M + capped × $75/1M, never past $1.
-    await expect.poll(() => spentBy('claude-code')).toBeCloseTo(7 * 15e-6 + capped * 75e-6, 10);
-    expect(await spentBy('claude-code')).toBeLessThanOrEqual(1);
+    await expect.poll(() => h.spentBy('claude-code')).toBeCloseTo(7 * 15e-6 + capped * 75e-6, 10);
+    expect(await h.spentBy('claude-code')).toBeLessThanOrEqual(1);
 
     // Nothing worth sending is left: refused, in Anthropic's format.
     const err = (await anthropic(token)
@@ -85,14 +83,14 @@ describe('output capped, not guessed', () => {
       capped,
     );
     // Its answer said `default` (standard): billed 5 × 1.25e-6 + capped × 10e-6, about $0.05.
-    await expect.poll(() => spentBy('codex')).toBeGreaterThan(0.0499);
+    await expect.poll(() => h.spentBy('codex')).toBeGreaterThan(0.0499);
     // The next is reserved at the standard rate: the ~$0.05 left pays for ~5,000 more at $10 per 1M.
     const second = await openai(token).responses.create({ model: 'gpt-5', input: 'hi' }).withResponse();
     const cappedAgain = Number(second.response.headers.get('x-shimmy-max-tokens-capped'));
     expect(cappedAgain).toBeGreaterThan(4_980);
     expect(cappedAgain).toBeLessThan(5_010);
-    await expect.poll(() => spentBy('codex')).toBeGreaterThan(0.0998);
-    expect(await spentBy('codex')).toBeLessThanOrEqual(0.1);
+    await expect.poll(() => h.spentBy('codex')).toBeGreaterThan(0.0998);
+    expect(await h.spentBy('codex')).toBeLessThanOrEqual(0.1);
     h.upstream.writeToLimit = undefined;
   });
 });
@@ -169,7 +167,7 @@ describe('concurrent requests without max_tokens (measured)', () => {
       await expect
         .poll(async () => (await h.admin.call('listRequests', { query: { tool: name } })).records.length)
         .toBe(c.n);
-      const spent = await spentBy(name);
+      const spent = await h.spentBy(name);
       console.log(
         `[measured] ${c.n} concurrent, room for ${c.room}, budget $${c.budget}: admitted ${admitted.length} ` +
           `(${capped.length} capped), refused ${refused.length}, spent $${spent} = ${((spent / c.budget) * 100).toFixed(2)}% of budget`,
@@ -253,8 +251,8 @@ describe('failover to a dearer model', () => {
     expect(capped).toBeGreaterThan(4_990);
     expect(capped).toBeLessThanOrEqual(5_000);
     // 5 × $2.50/1M + capped × $10/1M, never past $0.05.
-    await expect.poll(() => spentBy('failover')).toBeCloseTo(5 * 2.5e-6 + capped * 10e-6, 10);
-    expect(await spentBy('failover')).toBeLessThanOrEqual(0.05);
+    await expect.poll(() => h.spentBy('failover')).toBeCloseTo(5 * 2.5e-6 + capped * 10e-6, 10);
+    expect(await h.spentBy('failover')).toBeLessThanOrEqual(0.05);
   });
 
   it('refuses, naming it, when a fallback model has no price (it could serve the request)', async () => {

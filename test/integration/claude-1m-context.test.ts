@@ -43,9 +43,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 it('with the 1M-context beta, an input counted just under 200,000 that Claude counts over it, on a $1/day budget', async () => {
   const sentence = 'Every morning the baker opens the shop, weighs the flour and lights the old oven. ';
   const body = (blocks: number) => ({
@@ -88,5 +85,5 @@ it('with the 1M-context beta, an input counted just under 200,000 that Claude co
   const billed = billedUsd - before;
   expect(billed, `provider billed $${billed.toFixed(6)} on a $1 budget`).toBeLessThanOrEqual(1);
   expect(res.status).toBe(429);
-  expect(await spentBy('one-million')).toBeLessThanOrEqual(1);
+  expect(await h.spentBy('one-million')).toBeLessThanOrEqual(1);
 });

@@ -66,9 +66,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 async function run(token: string, container: unknown) {
   const res = await fetch(`${h.core.url}/v1/responses`, {
     method: 'POST',
@@ -90,8 +87,8 @@ it('the container an answer created is recorded at its session price', async () 
   // $0.04001. Before: $0.01001.
   const token = await h.tool('coder');
   expect(await run(token, { type: 'auto' })).toBe(200);
-  await expect.poll(() => spentBy('coder')).toBeGreaterThan(0);
-  expect(await spentBy('coder')).toBeCloseTo(0.04001, 8);
+  await expect.poll(() => h.spentBy('coder')).toBeGreaterThan(0);
+  expect(await h.spentBy('coder')).toBeCloseTo(0.04001, 8);
   const [record] = (await h.admin.call('listRequests', { query: { tool: 'coder' } })).records;
   expect(record!.usage).toMatchObject({ containers: 1 });
 });
@@ -100,8 +97,8 @@ it('a 4 GB container is recorded at $0.12', async () => {
   // $0.01001 + $0.12 = $0.13001.
   const token = await h.tool('coder-4g');
   expect(await run(token, { type: 'auto', memory_limit: '4g' })).toBe(200);
-  await expect.poll(() => spentBy('coder-4g')).toBeGreaterThan(0);
-  expect(await spentBy('coder-4g')).toBeCloseTo(0.13001, 8);
+  await expect.poll(() => h.spentBy('coder-4g')).toBeGreaterThan(0);
+  expect(await h.spentBy('coder-4g')).toBeCloseTo(0.13001, 8);
 });
 
 it('a container is reserved under a budget: $0.035/day', async () => {
@@ -111,13 +108,13 @@ it('a container is reserved under a budget: $0.035/day', async () => {
   received.length = 0;
   expect(await run(token, { type: 'auto' })).toBe(429);
   expect(received).toHaveLength(0);
-  expect(await spentBy('coder-budget')).toBe(0);
+  expect(await h.spentBy('coder-budget')).toBe(0);
 });
 
 it('a container is reserved under a budget: $0.05/day', async () => {
   // Reserved $0.01001 + $0.03 = $0.04001: admitted, and recorded $0.04001.
   const token = await h.tool('coder-room', { dailyUsd: 0.05 });
   expect(await run(token, { type: 'auto' })).toBe(200);
-  await expect.poll(() => spentBy('coder-room')).toBeGreaterThan(0);
-  expect(await spentBy('coder-room')).toBeLessThanOrEqual(0.05);
+  await expect.poll(() => h.spentBy('coder-room')).toBeGreaterThan(0);
+  expect(await h.spentBy('coder-room')).toBeLessThanOrEqual(0.05);
 });

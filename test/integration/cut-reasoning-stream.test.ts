@@ -150,8 +150,6 @@ async function leaveAtFirstWord(path: string, headers: Record<string, string>, b
   return res.status;
 }
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
 const recordsOf = async (tool: string) =>
   (await h.admin.call('listRequests', { query: { tool, limit: '100' } })).records;
 
@@ -182,7 +180,7 @@ it('gpt-5 streams left at their first word, on a $0.05/day budget', async () => 
     ),
   );
   const billed = billedUsd - before;
-  const spent = await spentBy('leaves-gpt5');
+  const spent = await h.spentBy('leaves-gpt5');
   // Before: 10 admitted, billed 10 × $0.01902 = $0.19 on the $0.05 budget, recorded ~$0.0001.
   const figures = `provider billed $${billed.toFixed(5)} on a $0.05 budget, Shimmy recorded $${spent}`;
   expect(billed, figures).toBeLessThanOrEqual(0.05);
@@ -208,7 +206,7 @@ it('Claude with extended thinking, streams left at their first word, on a $0.05/
     ),
   );
   const billed = billedUsd - before;
-  const spent = await spentBy('leaves-claude');
+  const spent = await h.spentBy('leaves-claude');
   // Before: 10 admitted, billed 10 × $0.028539 = $0.285 on the $0.05 budget, recorded ~$0.0006.
   const figures = `provider billed $${billed.toFixed(5)} on a $0.05 budget, Shimmy recorded $${spent}`;
   expect(billed, figures).toBeLessThanOrEqual(0.05);
@@ -233,7 +231,7 @@ it('a plain (not streamed) answer left after its first bytes, on a $0.001/day bu
     ),
   );
   const billed = billedUsd - before;
-  const spent = await spentBy('leaves-json');
+  const spent = await h.spentBy('leaves-json');
   // Before: 10 admitted, billed 10 × $0.0006012 = $0.006 on the $0.001 budget, recorded ~$0.00002.
   const figures = `provider billed $${billed.toFixed(7)} on a $0.001 budget, Shimmy recorded $${spent}`;
   expect(billed, figures).toBeLessThanOrEqual(0.001);

@@ -53,16 +53,13 @@ const ask = (token: string) =>
     }),
   }).then(async (r) => (await r.text(), r.status));
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 it('ten grounded prompts on a $0.10/day budget', async () => {
   const token = await h.tool('grounded', { dailyUsd: 0.1 });
   const before = billedUsd;
   const statuses: number[] = [];
   for (let i = 0; i < 10; i++) statuses.push(await ask(token));
   const billed = billedUsd - before;
-  const spent = await spentBy('grounded');
+  const spent = await h.spentBy('grounded');
   const figures = `provider billed $${billed.toFixed(6)} on a $0.10 budget, Shimmy recorded $${spent}`;
   expect(billed, figures).toBeLessThanOrEqual(0.1);
   expect(statuses).toEqual(Array(10).fill(403));

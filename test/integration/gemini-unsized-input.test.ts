@@ -46,9 +46,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 const summarize = (token: string) =>
   fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
     method: 'POST',
@@ -66,7 +63,7 @@ it('10 summaries of a 30-minute YouTube video at once on a $1/day budget', async
   // $0.3148228: three fit in $1. Reserved as 25,800 tokens (~$0.008), all ten went out.
   const statuses = await Promise.all(Array.from({ length: 10 }, () => summarize(token)));
   const billed = billedUsd - before;
-  await expect.poll(() => spentBy('video')).toBeCloseTo(billed, 10);
+  await expect.poll(() => h.spentBy('video')).toBeCloseTo(billed, 10);
   expect(billed, `provider billed $${billed.toFixed(6)} on a $1 budget`).toBeLessThanOrEqual(1);
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
 });

@@ -54,9 +54,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 it("the image tool's prompt is reserved at the image model's text-input price", async () => {
   // Asked: 2,000 output tokens, one image. Without the prompt: reserved 8 × 1.25e-6 + 2,000 × 10e-6
   // + $0.1664 = $0.18641, inside $0.19; recorded with the 2,000-token prompt at $5 per 1M
@@ -81,6 +78,6 @@ it("the image tool's prompt is reserved at the image model's text-input price", 
   const records = async () =>
     (await h.admin.call('listRequests', { query: { tool: 'prompt-painter' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('prompt-painter')).toBeLessThanOrEqual(0.19);
+  expect(await h.spentBy('prompt-painter')).toBeLessThanOrEqual(0.19);
   expect(Number(received[0]?.max_output_tokens)).toBeLessThanOrEqual(1572);
 });

@@ -52,9 +52,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 it('an input estimated just under 200,000 tokens that Gemini counts over it, on a $0.30/day budget', async () => {
   // Prose in parts of 100 sentences (8 kB): a text longer than the tokenizer takes is counted at
   // its bytes, an upper bound that would cross the threshold by itself.
@@ -87,7 +84,7 @@ it('an input estimated just under 200,000 tokens that Gemini counts over it, on 
   const records = async () =>
     (await h.admin.call('listRequests', { query: { tool: 'long-context' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('long-context')).toBeLessThanOrEqual(0.3);
+  expect(await h.spentBy('long-context')).toBeLessThanOrEqual(0.3);
 });
 
 it('a tier at the end of the context window is not reserved (claude-sonnet-4-5, 200,000 both)', async () => {

@@ -58,8 +58,6 @@ async function chat(token: string, model: string, body: Record<string, unknown>)
   await res.arrayBuffer();
   return res;
 }
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
 
 it('a max_completion_tokens that fits is also sent as max_tokens to DeepSeek', async () => {
   // 8 × 0.27e-6 + 100 × 1.1e-6 = $0.00011216 (without the field DeepSeek wrote 4,096: $0.00450776).
@@ -67,8 +65,8 @@ it('a max_completion_tokens that fits is also sent as max_tokens to DeepSeek', a
   const res = await chat(token, 'deepseek/deepseek-chat', { max_completion_tokens: 100 });
   expect(res.status).toBe(200);
   expect(received.at(-1)!.body).toMatchObject({ max_completion_tokens: 100, max_tokens: 100 });
-  await expect.poll(() => spentBy('ds-fits')).toBeGreaterThan(0);
-  expect(await spentBy('ds-fits')).toBe(0.00011216);
+  await expect.poll(() => h.spentBy('ds-fits')).toBeGreaterThan(0);
+  expect(await h.spentBy('ds-fits')).toBe(0.00011216);
 });
 
 it('a lowered max_completion_tokens is lowered in max_tokens too', async () => {
@@ -81,8 +79,8 @@ it('a lowered max_completion_tokens is lowered in max_tokens too', async () => {
   expect(cap).toBeGreaterThan(0);
   expect(cap).toBeLessThanOrEqual(1816);
   expect(received.at(-1)!.body).toMatchObject({ max_completion_tokens: cap, max_tokens: cap });
-  await expect.poll(() => spentBy('ds-lowered')).toBeGreaterThan(0);
-  expect(await spentBy('ds-lowered')).toBeLessThanOrEqual(0.002);
+  await expect.poll(() => h.spentBy('ds-lowered')).toBeGreaterThan(0);
+  expect(await h.spentBy('ds-lowered')).toBeLessThanOrEqual(0.002);
 });
 
 it('OpenAI gets only max_completion_tokens', async () => {

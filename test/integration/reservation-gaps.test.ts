@@ -244,9 +244,6 @@ afterAll(async () => {
   await up.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 async function post(token: string, path: string, body: unknown) {
   const res = await fetch(`${h.core.url}${path}`, {
     method: 'POST',
@@ -277,8 +274,8 @@ describe('a tier the request asks for is reserved at its price', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => spentBy('fast-mode')).toBeGreaterThan(0);
-    expect(await spentBy('fast-mode')).toBeLessThanOrEqual(1);
+    await expect.poll(() => h.spentBy('fast-mode')).toBeGreaterThan(0);
+    expect(await h.spentBy('fast-mode')).toBeLessThanOrEqual(1);
   });
 
   it('Anthropic US-only inference (inference_geo: "us", 1.1×) on a $0.85/day budget', async () => {
@@ -293,8 +290,8 @@ describe('a tier the request asks for is reserved at its price', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => spentBy('us-geo')).toBeGreaterThan(0);
-    expect(await spentBy('us-geo')).toBeLessThanOrEqual(0.85);
+    await expect.poll(() => h.spentBy('us-geo')).toBeGreaterThan(0);
+    expect(await h.spentBy('us-geo')).toBeLessThanOrEqual(0.85);
   });
 });
 
@@ -315,8 +312,8 @@ describe('a tier the request does not name', () => {
     });
     up.projectTier = 'default';
     expect(res.status).toBe(200);
-    await expect.poll(() => spentBy('project-priority')).toBeGreaterThan(0);
-    expect(await spentBy('project-priority')).toBeLessThanOrEqual(0.1);
+    await expect.poll(() => h.spentBy('project-priority')).toBeGreaterThan(0);
+    expect(await h.spentBy('project-priority')).toBeLessThanOrEqual(0.1);
   });
 });
 
@@ -341,7 +338,7 @@ describe('input the body does not carry', () => {
     });
     up.stored = 0;
     expect(res.status).toBe(429);
-    expect(await spentBy('continues')).toBe(0);
+    expect(await h.spentBy('continues')).toBe(0);
   });
 });
 
@@ -363,7 +360,7 @@ describe('per-call fees of server tools', () => {
     const records = async () =>
       (await h.admin.call('listRequests', { query: { tool: 'web-search' } })).records.length;
     await expect.poll(records).toBe(1);
-    expect(await spentBy('web-search')).toBeLessThanOrEqual(0.05);
+    expect(await h.spentBy('web-search')).toBeLessThanOrEqual(0.05);
   });
 });
 
@@ -386,8 +383,8 @@ describe('output the request asks for in a dearer modality', () => {
     });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    await expect.poll(() => spentBy('painter')).toBeGreaterThan(0);
-    expect(await spentBy('painter')).toBeLessThanOrEqual(0.05);
+    await expect.poll(() => h.spentBy('painter')).toBeGreaterThan(0);
+    expect(await h.spentBy('painter')).toBeLessThanOrEqual(0.05);
   });
 
   it('an OpenAI chat answer in audio (modalities: ["text", "audio"]) on a $0.10/day budget', async () => {
@@ -406,8 +403,8 @@ describe('output the request asks for in a dearer modality', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => spentBy('spoken')).toBeGreaterThan(0);
-    expect(await spentBy('spoken')).toBeLessThanOrEqual(0.1);
+    await expect.poll(() => h.spentBy('spoken')).toBeGreaterThan(0);
+    expect(await h.spentBy('spoken')).toBeLessThanOrEqual(0.1);
   });
 });
 
@@ -427,8 +424,8 @@ describe('an output limit the provider does not read', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => spentBy('two-limits')).toBeGreaterThan(0);
-    expect(await spentBy('two-limits')).toBeLessThanOrEqual(0.005);
+    await expect.poll(() => h.spentBy('two-limits')).toBeGreaterThan(0);
+    expect(await h.spentBy('two-limits')).toBeLessThanOrEqual(0.005);
   });
 
   it('max_completion_tokens alone (what the OpenAI SDK documents), to a provider that reads max_tokens', async () => {
@@ -442,8 +439,8 @@ describe('an output limit the provider does not read', () => {
       messages: [{ role: 'user', content: 'hi' }],
     });
     expect(res.status).toBe(200);
-    await expect.poll(() => spentBy('completion-limit-only')).toBeGreaterThan(0);
-    expect(await spentBy('completion-limit-only')).toBeLessThanOrEqual(0.002);
+    await expect.poll(() => h.spentBy('completion-limit-only')).toBeGreaterThan(0);
+    expect(await h.spentBy('completion-limit-only')).toBeLessThanOrEqual(0.002);
   });
 });
 
@@ -527,7 +524,7 @@ describe('concurrent transcriptions, whose cost is the audio the request does no
       )
       .toBe(20);
     // 60 s × $0.36 / 3,600 s = $0.006 each.
-    expect(await spentBy('transcriber')).toBeLessThanOrEqual(0.03);
+    expect(await h.spentBy('transcriber')).toBeLessThanOrEqual(0.03);
   });
 
   it('10 gpt-4o-transcribe transcriptions at once against a $0.15/day budget', async () => {
@@ -561,7 +558,7 @@ describe('concurrent transcriptions, whose cost is the audio the request does no
           (await h.admin.call('listRequests', { query: { tool: 'transcriber-4o' } })).records.length,
       )
       .toBe(10);
-    expect(await spentBy('transcriber-4o')).toBeLessThanOrEqual(0.15);
+    expect(await h.spentBy('transcriber-4o')).toBeLessThanOrEqual(0.15);
   });
 });
 
@@ -581,6 +578,6 @@ describe('a number written as a string', () => {
     const records = async () =>
       (await h.admin.call('listRequests', { query: { tool: 'string-n' } })).records.length;
     await expect.poll(records).toBe(1);
-    expect(await spentBy('string-n')).toBeLessThanOrEqual(0.02);
+    expect(await h.spentBy('string-n')).toBeLessThanOrEqual(0.02);
   });
 });

@@ -79,9 +79,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 async function ask(token: string, tools: unknown[], extra: Record<string, unknown> = {}) {
   const res = await fetch(`${h.core.url}/v1/responses`, {
     method: 'POST',
@@ -103,7 +100,7 @@ it('a web search tool without max_tool_calls is bounded and reserved on a $0.15/
   expect(received[0]).toMatchObject({ max_tool_calls: 8 });
   const records = async () => (await h.admin.call('listRequests', { query: { tool: 'searcher' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('searcher')).toBeLessThanOrEqual(0.15);
+  expect(await h.spentBy('searcher')).toBeLessThanOrEqual(0.15);
 });
 
 it('without a budget the request goes as sent', async () => {
@@ -124,7 +121,7 @@ it('a file search tool without max_tool_calls is bounded and reserved on a $0.05
   const records = async () =>
     (await h.admin.call('listRequests', { query: { tool: 'file-budget' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('file-budget')).toBeCloseTo(0.03001, 8);
+  expect(await h.spentBy('file-budget')).toBeCloseTo(0.03001, 8);
 });
 
 // Usage had no count of file search calls (the catalog's storage_searches_kcount had nothing to
@@ -137,7 +134,7 @@ it('file search calls are recorded at $2.50 per 1,000', async () => {
   const records = async () =>
     (await h.admin.call('listRequests', { query: { tool: 'file-searcher' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('file-searcher')).toBeCloseTo(0.06001, 8);
+  expect(await h.spentBy('file-searcher')).toBeCloseTo(0.06001, 8);
 });
 
 // The image generation tool's tokens come in `tool_usage.image_gen`, priced at the image model's
@@ -150,7 +147,7 @@ it('an image the image generation tool made is recorded at gpt-image-1 prices', 
   expect(await ask(token, [{ type: 'image_generation' }])).toBe(200);
   const records = async () => (await h.admin.call('listRequests', { query: { tool: 'painter' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('painter')).toBeCloseTo(0.17666, 8);
+  expect(await h.spentBy('painter')).toBeCloseTo(0.17666, 8);
 });
 
 // Recorded, but not reserved: admit reserved the response's tokens alone, so under a USD budget an
@@ -174,7 +171,7 @@ it('an image generation request that may cost more than the budget has left is r
   received.length = 0;
   expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(429);
   expect(received).toHaveLength(0);
-  expect(await spentBy('painter-small')).toBe(0);
+  expect(await h.spentBy('painter-small')).toBe(0);
 });
 
 it('image generation requests are reserved one image per allowed call', async () => {
@@ -186,9 +183,9 @@ it('image generation requests are reserved one image per allowed call', async ()
     (await h.admin.call('listRequests', { query: { tool: 'painter-budget' } })).records;
   expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(200);
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('painter-budget')).toBeCloseTo(0.17666, 8);
+  expect(await h.spentBy('painter-budget')).toBeCloseTo(0.17666, 8);
   expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(429);
-  expect(await spentBy('painter-budget')).toBeLessThanOrEqual(0.2);
+  expect(await h.spentBy('painter-budget')).toBeLessThanOrEqual(0.2);
 });
 
 it('an image generation tool without max_tool_calls is sent with the calls the budget can pay for, up to 8', async () => {
@@ -208,7 +205,7 @@ it('an image generation tool without max_tool_calls is sent with the calls the b
   const records = async () =>
     (await h.admin.call('listRequests', { query: { tool: 'painter-two' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
-  expect(await spentBy('painter-two')).toBeLessThanOrEqual(0.4);
+  expect(await h.spentBy('painter-two')).toBeLessThanOrEqual(0.4);
 });
 
 it('an image generation tool naming no size or quality is reserved at the dearest image', async () => {

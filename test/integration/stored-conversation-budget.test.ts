@@ -67,8 +67,6 @@ async function respond(token: string, body: Record<string, unknown>) {
   const text = await res.text();
   return { status: res.status, id: res.ok ? (JSON.parse(text) as { id: string }).id : undefined };
 }
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
 
 it('a continuation of a relayed answer is reserved with its conversation, and fits', async () => {
   const token = await h.tool('small-chat', { dailyUsd: 0.1 });
@@ -77,7 +75,7 @@ it('a continuation of a relayed answer is reserved with its conversation, and fi
   const second = await respond(token, { input: 'hi', previous_response_id: first.id });
   expect(second.status).toBe(200);
   // 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001; then (8 + 1,008) × 1.25e-6 + 1,000 × 10e-6 = $0.01127.
-  await expect.poll(() => spentBy('small-chat')).toBe(0.02128);
+  await expect.poll(() => h.spentBy('small-chat')).toBe(0.02128);
 });
 
 it('a continuation of a 200,000-token conversation is refused where the budget cannot pay its input', async () => {
@@ -85,13 +83,13 @@ it('a continuation of a 200,000-token conversation is refused where the budget c
   // 200,000 × 1.25e-6 + 1,000 × 10e-6 = $0.26: inside $0.30 (reserved at the body's "big", 1 token).
   const first = await respond(token, { input: 'big' });
   expect(first.status).toBe(200);
-  await expect.poll(() => spentBy('big-chat')).toBe(0.26);
+  await expect.poll(() => h.spentBy('big-chat')).toBe(0.26);
   // Continuing it brings 201,000 tokens of input: 201,008 × 1.25e-6 = $0.25126, more than the $0.04
   // left. Reserved as "hi", it went out and billed $0.26126 (spend $0.52126).
   const before = sent;
   expect((await respond(token, { input: 'hi', previous_response_id: first.id })).status).toBe(429);
   expect(sent).toBe(before);
-  expect(await spentBy('big-chat')).toBe(0.26);
+  expect(await h.spentBy('big-chat')).toBe(0.26);
 });
 
 it('a continuation of an answer Shimmy did not relay is reserved at the context window', async () => {

@@ -79,9 +79,6 @@ afterAll(async () => {
   await provider.close();
 });
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 async function ask(token: string, tools: unknown[], maxToolCalls: number) {
   const res = await fetch(`${h.core.url}/v1/responses`, {
     method: 'POST',
@@ -109,8 +106,8 @@ it('max_tool_calls 20 with web search on $0.15/day is lowered to 13', async () =
   expect(res.status).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 13, max_output_tokens: 1000 });
   expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('13');
-  await expect.poll(() => spentBy('search-capped')).toBeGreaterThan(0);
-  expect(await spentBy('search-capped')).toBeCloseTo(0.14001, 8);
+  await expect.poll(() => h.spentBy('search-capped')).toBeGreaterThan(0);
+  expect(await h.spentBy('search-capped')).toBeCloseTo(0.14001, 8);
 });
 
 it('max_tool_calls 4 with the image tool on $0.40/day is lowered to 2', async () => {
@@ -123,8 +120,8 @@ it('max_tool_calls 4 with the image tool on $0.40/day is lowered to 2', async ()
   expect(res.status).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 2 });
   expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('2');
-  await expect.poll(() => spentBy('paint-capped')).toBeGreaterThan(0);
-  expect(await spentBy('paint-capped')).toBeCloseTo(0.34331, 8);
+  await expect.poll(() => h.spentBy('paint-capped')).toBeGreaterThan(0);
+  expect(await h.spentBy('paint-capped')).toBeCloseTo(0.34331, 8);
 });
 
 it('a named max_tool_calls that fits goes as sent, without the header', async () => {
@@ -167,6 +164,6 @@ it("an Anthropic web search tool's max_uses 8 on $0.05/day is lowered to 3", asy
   expect(res.status).toBe(200);
   expect(received[0]).toMatchObject({ tools: [{ type: 'web_search_20250305', max_uses: 3 }] });
   expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('3');
-  await expect.poll(() => spentBy('claude-search')).toBeGreaterThan(0);
-  expect(await spentBy('claude-search')).toBeCloseTo(0.04542, 8);
+  await expect.poll(() => h.spentBy('claude-search')).toBeGreaterThan(0);
+  expect(await h.spentBy('claude-search')).toBeCloseTo(0.04542, 8);
 });

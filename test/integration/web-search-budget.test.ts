@@ -53,9 +53,6 @@ async function ask(token: string, tool: Record<string, unknown>) {
   return { status: res.status, text: await res.text() };
 }
 
-const spentBy = async (tool: string) =>
-  (await h.admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0;
-
 it('max_uses 10 is lowered to the searches the budget can pay for', async () => {
   // 10 searches alone are 10 × $0.01 = $0.10, twice the $0.05 budget: refused until round 14. Now
   // sent with the most that leave room for the 1,024-token answer: 3 (0.000021 + 0.01536 + 0.03 =
@@ -64,8 +61,8 @@ it('max_uses 10 is lowered to the searches the budget can pay for', async () => 
   const r = await ask(token, { type: 'web_search_20250305', name: 'web_search', max_uses: 10 });
   expect(r.status).toBe(200);
   expect(received.at(-1)!.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 3 }]);
-  await expect.poll(() => spentBy('search-tight')).toBeGreaterThan(0);
-  expect(await spentBy('search-tight')).toBe(0.045381);
+  await expect.poll(() => h.spentBy('search-tight')).toBeGreaterThan(0);
+  expect(await h.spentBy('search-tight')).toBe(0.045381);
 });
 
 it('refused where not even one search fits', async () => {
@@ -76,7 +73,7 @@ it('refused where not even one search fits', async () => {
   expect(r.status).toBe(429);
   expect(r.text).toMatch(/budget/i);
   expect(received.length).toBe(before);
-  expect(await spentBy('search-none')).toBe(0);
+  expect(await h.spentBy('search-none')).toBe(0);
 });
 
 it('max_uses 10 fits a $0.20 budget and is recorded with its searches', async () => {
@@ -84,16 +81,16 @@ it('max_uses 10 fits a $0.20 budget and is recorded with its searches', async ()
   const token = await h.tool('search-room', { dailyUsd: 0.2 });
   const r = await ask(token, { type: 'web_search_20250305', name: 'web_search', max_uses: 10 });
   expect(r.status).toBe(200);
-  await expect.poll(() => spentBy('search-room')).toBeGreaterThan(0);
-  expect(await spentBy('search-room')).toBe(0.115381);
+  await expect.poll(() => h.spentBy('search-room')).toBeGreaterThan(0);
+  expect(await h.spentBy('search-room')).toBe(0.115381);
   // A second finds $0.084619 left: sent with 6 searches ($0.075381; 7 would be $0.085381), and the
   // spend stays inside the budget ($0.190762).
   expect((await ask(token, { type: 'web_search_20250305', name: 'web_search', max_uses: 10 })).status).toBe(
     200,
   );
   expect(received.at(-1)!.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 6 }]);
-  await expect.poll(() => spentBy('search-room')).toBeGreaterThan(0.12);
-  expect(await spentBy('search-room')).toBe(0.190762);
+  await expect.poll(() => h.spentBy('search-room')).toBeGreaterThan(0.12);
+  expect(await h.spentBy('search-room')).toBe(0.190762);
 });
 
 it('a web search tool without max_uses is sent with 8 (reserved) under a budget', async () => {
@@ -103,8 +100,8 @@ it('a web search tool without max_uses is sent with 8 (reserved) under a budget'
   const r = await ask(token, { type: 'web_search_20250305', name: 'web_search' });
   expect(r.status).toBe(200);
   expect(received.at(-1)!.tools).toEqual([{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }]);
-  await expect.poll(() => spentBy('search-unbounded')).toBeGreaterThan(0);
-  expect(await spentBy('search-unbounded')).toBe(0.095381);
+  await expect.poll(() => h.spentBy('search-unbounded')).toBeGreaterThan(0);
+  expect(await h.spentBy('search-unbounded')).toBe(0.095381);
 });
 
 it('without a budget the request goes as sent', async () => {

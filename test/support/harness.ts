@@ -30,6 +30,8 @@ export interface Harness {
   /** Points a built-in provider at `url` (openai's API under `/v1`) and stores its test key again:
    *  a key is bound to the base URL its provider had when it was stored. */
   point(provider: TestProvider, url: string): Promise<void>;
+  /** What the ledger has recorded as the tool's spend (usage by tool), 0 before its first record. */
+  spentBy(tool: string): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,11 @@ export async function startHarness(
     logs,
     async tool(name, limits = {}) {
       return (await admin.call('createTool', { body: { name, limits } })).token;
+    },
+    async spentBy(tool) {
+      return (
+        (await admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0
+      );
     },
     async point(provider, url) {
       await admin.call('patchProvider', {
