@@ -89,12 +89,13 @@ async function ask(token: string, tools: unknown[], extra: Record<string, unknow
   return res.status;
 }
 
-it('a web search tool without max_tool_calls is bounded and reserved on a $0.15/day budget', async () => {
-  // Tokens: 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001, inside $0.15; reserved before at them alone.
-  // With the 20 searches the model chose: + 20 × $0.01 = $0.21001. Sent with max_tool_calls 8
-  // (reserved: 8 × $0.01 + the tokens at Priority, 8 × 2.5e-6 + 1,000 × 20e-6 = $0.10002), it
-  // records 8 × $0.01 + $0.01001 = $0.09001.
-  const token = await h.tool('searcher', { dailyUsd: 0.15 });
+it('a web search tool without max_tool_calls is bounded and reserved on a $1.15/day budget', async () => {
+  // Tokens: 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001. With the 20 searches the model chose: + 20 ×
+  // $0.01 = $0.21001. Sent with max_tool_calls 8, reserved with 8 × $0.01 and the tokens at
+  // Priority, the input at gpt-5's 400,000-token window (search results are billed as input,
+  // input15): 400,000 × 2.5e-6 + 1,000 × 20e-6 + $0.08 = $1.10; it records 8 × $0.01 + $0.01001 =
+  // $0.09001.
+  const token = await h.tool('searcher', { dailyUsd: 1.15 });
   received.length = 0;
   expect(await ask(token, [{ type: 'web_search' }])).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 8 });

@@ -8,8 +8,8 @@
 // Found by red14 (2026-11-29; kept as it.fails until fixed): one fetch of a 150,000-token
 // document, five requests at once, billed $2.26 on a $0.10/day budget. A request with a web fetch
 // tool is now reserved with its `max_uses` × `max_content_tokens` of fetched input, or the model's
-// context window when the tool does not name both (proxy/unsized-input.ts, fetchedInput). Each web
-// search's results are billed as input as well and are still not reserved (README, known gaps).
+// context window when the tool does not name both (limits/tool-content-input.ts). Each web
+// search's results are billed as input as well: search-results-budget.test.ts.
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M (docs.claude.com/en/docs/about-claude/pricing,
 // read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';

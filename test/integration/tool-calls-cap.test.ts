@@ -6,6 +6,10 @@
 //   gpt-5 $1.25 in / $10 out per 1M; Responses web search $10 per 1,000 calls ($0.01 each).
 //   gpt-image-1 $5 text in, $40 image out per 1M; a high-quality 1024×1024 image is 4,160 image
 //   tokens (OpenAI image-generation guide, "Cost and latency", checked 2026-11-27): $0.1664.
+// Search results are billed as input as well, bounded only by the context window: since input15
+// (2026-11-29) a request with a web search tool is reserved with the window's input (gpt-5's
+// 400,000 at $1.25 per 1M: $0.50; claude-sonnet-4-5's 200,000 at $3: $0.60; limits/
+// tool-content-input.ts), so the search budgets below are that much above the first ones.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
@@ -96,18 +100,18 @@ async function ask(token: string, tools: unknown[], maxToolCalls: number) {
   return res;
 }
 
-it('max_tool_calls 20 with web search on $0.15/day is lowered to 13', async () => {
-  // Named: 20 × $0.01 + 8 × 1.25e-6 + 1,000 × 10e-6 = $0.21001, past $0.15: refused before. The
-  // most calls that leave room for a 1,024-token answer: 13 ($0.13 + at most $0.01001 of tokens
-  // = $0.14001; 14 leave $0.01, under a 1,024-token answer's $0.01024). Recorded $0.14001.
-  const token = await h.tool('search-capped', { dailyUsd: 0.15 });
+it('max_tool_calls 20 with web search on $0.65/day is lowered to 14', async () => {
+  // Named: 20 × $0.01 + $0.50 + 1,000 × 10e-6 = $0.71, past $0.65: refused before. The most calls
+  // that leave room for the 1,000-token answer: 14 ($0.14 + $0.50 + $0.01 = $0.65; 15 leave
+  // $0.01 less). Recorded $0.14 + 8 × 1.25e-6 + $0.01 = $0.15001.
+  const token = await h.tool('search-capped', { dailyUsd: 0.65 });
   received.length = 0;
   const res = await ask(token, [{ type: 'web_search' }], 20);
   expect(res.status).toBe(200);
-  expect(received[0]).toMatchObject({ max_tool_calls: 13, max_output_tokens: 1000 });
-  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('13');
+  expect(received[0]).toMatchObject({ max_tool_calls: 14, max_output_tokens: 1000 });
+  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('14');
   await expect.poll(() => h.spentBy('search-capped')).toBeGreaterThan(0);
-  expect(await h.spentBy('search-capped')).toBeCloseTo(0.14001, 8);
+  expect(await h.spentBy('search-capped')).toBeCloseTo(0.15001, 8);
 });
 
 it('max_tool_calls 4 with the image tool on $0.40/day is lowered to 2', async () => {
@@ -125,8 +129,8 @@ it('max_tool_calls 4 with the image tool on $0.40/day is lowered to 2', async ()
 });
 
 it('a named max_tool_calls that fits goes as sent, without the header', async () => {
-  // 3 × $0.01 + $0.01001 = $0.04001, inside $0.15.
-  const token = await h.tool('search-fits', { dailyUsd: 0.15 });
+  // 3 × $0.01 + $0.50 + $0.01 = $0.54, inside $0.65.
+  const token = await h.tool('search-fits', { dailyUsd: 0.65 });
   received.length = 0;
   const res = await ask(token, [{ type: 'web_search' }], 3);
   expect(res.status).toBe(200);
@@ -143,12 +147,12 @@ it('refused when not even one call fits', async () => {
   expect(received).toHaveLength(0);
 });
 
-it("an Anthropic web search tool's max_uses 8 on $0.05/day is lowered to 3", async () => {
+it("an Anthropic web search tool's max_uses 8 on $0.65/day is lowered to 3", async () => {
   // claude-sonnet-4-5 $3 in / $15 out per 1M, web search $10 per 1,000 (claude.com/pricing, read
-  // 2026-11-29). Named: 8 × $0.01 + 1,024 × 15e-6 = $0.09536 and the input, past $0.05: refused
-  // before. Three searches leave room for the 1,024-token answer ($0.03 + $0.01536 + ~$0.0001);
-  // four do not ($0.05536). Recorded: 20 × 3e-6 + 1,024 × 15e-6 + 3 × $0.01 = $0.04542.
-  const token = await h.tool('claude-search', { dailyUsd: 0.05 });
+  // 2026-11-29). Named: 8 × $0.01 + 1,024 × 15e-6 + $0.60 = $0.69536, past $0.65: refused before.
+  // Three searches leave room for the 1,024-token answer ($0.03 + $0.01536 + $0.60); four do not
+  // ($0.65536). Recorded: 20 × 3e-6 + 1,024 × 15e-6 + 3 × $0.01 = $0.04542.
+  const token = await h.tool('claude-search', { dailyUsd: 0.65 });
   received.length = 0;
   const res = await fetch(`${h.core.url}/v1/messages`, {
     method: 'POST',

@@ -7,9 +7,8 @@
 // 30-minute video is 540,000. Images keep their own bound (meter/attachment-tokens.ts), as do
 // inline audio and PDFs, whose length is read from their bytes.
 import type { Endpoint } from '../../../shared/usage.js';
-import { positiveInt } from '../limits/output-limit-field.js';
 import { fileData, geminiParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
-import { field, isObject } from '../meter/usage-fields.js';
+import { isObject } from '../meter/usage-fields.js';
 
 /** Whether a Gemini generateContent body holds media whose length only the provider learns. */
 export function bringsUnsizedInput(endpoint: Endpoint, body: unknown): boolean {
@@ -26,26 +25,4 @@ function unsized(part: unknown): boolean {
   if (kind.startsWith('image/')) return false;
   // By URI, anything but an image (a YouTube link needs no MIME type); inline, a video.
   return byUri !== undefined || kind.startsWith('video/');
-}
-
-/**
- * Input an Anthropic request's web fetch tools may bring in: the fetched pages and PDFs are billed
- * as input ("no additional charges beyond standard token costs",
- * docs.claude.com/en/docs/agents-and-tools/tool-use/web-fetch-tool, read 2026-11-29), bounded per
- * tool by `max_uses` × `max_content_tokens` when it names both, otherwise only by the context
- * window ('window'). Five requests fetching a 150,000-token document billed $2.26 on a $0.10
- * budget (test/integration/server-tool-content-budget.test.ts, red14).
- */
-export function fetchedInput(endpoint: Endpoint, body: unknown): number | 'window' {
-  if (endpoint !== 'messages' || !isObject(body) || !Array.isArray(body.tools)) return 0;
-  let tokens = 0;
-  for (const t of body.tools) {
-    const type = field(t, 'type');
-    if (typeof type !== 'string' || !type.startsWith('web_fetch_')) continue;
-    const uses = positiveInt(field(t, 'max_uses'));
-    const each = positiveInt(field(t, 'max_content_tokens'));
-    if (uses === undefined || each === undefined) return 'window';
-    tokens += uses * each;
-  }
-  return tokens;
 }

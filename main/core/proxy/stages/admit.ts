@@ -18,6 +18,7 @@ import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-ca
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { FOREIGN_COUNT_MARGIN, pastNearThreshold, reservedInput } from '../../limits/reserved-input.js';
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
+import { toolContentInput } from '../../limits/tool-content-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, tierStarts, type PriceMatch } from '../../pricing/index.js';
@@ -26,7 +27,7 @@ import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
 import { Refused } from '../refused.js';
 import { carriesAudioInput } from '../audio-input.js';
-import { bringsUnsizedInput, fetchedInput } from '../unsized-input.js';
+import { bringsUnsizedInput } from '../unsized-input.js';
 import { DEFAULT_CONTEXT_WINDOW } from '../../limits/stored-responses.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
@@ -322,13 +323,16 @@ export async function admit(
   // Media whose length only the provider learns (a Gemini video by URI: unsized-input.ts): as much
   // input as the largest context window that may serve it. A 30-minute video reserved as 25,800
   // tokens billed 540,000 (test/integration/gemini-unsized-input.test.ts).
-  // So is what an Anthropic web fetch tool brings in, unless the tool bounds it.
-  const fetched = priced ? fetchedInput(endpoint, json) : 0;
+  // So is what server-side tools bring in (a fetched page, search results), unless a tool bounds it.
+  const brought = priced
+    ? toolContentInput(family, endpoint, [model, ...x.fallbacks.map((t) => t.upstreamModel ?? '')], json)
+    : undefined;
   const unsizedFloor =
-    priced && (bringsUnsizedInput(endpoint, json) || fetched === 'window')
+    priced && (brought?.window || bringsUnsizedInput(endpoint, json))
       ? largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW)
       : 0;
-  const fetchedTokens = typeof fetched === 'number' ? fetched : 0;
+  const broughtTokens = brought?.tokens ?? 0;
+  const perCallTokens = brought?.perCall ?? 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
@@ -351,12 +355,13 @@ export async function admit(
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
-    const own = Math.max(bodyInput + stored + fetchedTokens, unsizedFloor);
-    const inputTokens =
-      thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
-    // With `calls` built-in tool calls: the input with their searches, and the output limit sized
-    // to what their images leave.
+    // With `calls` built-in tool calls: the input with their searches (and what each brings in),
+    // and the output limit sized to what their images leave.
     const withCalls = (calls: number) => {
+      const searchCalls = callsBound && searches.uses > 0 ? calls : searches.uses;
+      const own = Math.max(bodyInput + stored + broughtTokens + perCallTokens * searchCalls, unsizedFloor);
+      const inputTokens =
+        thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
       const input =
         priced && tokensCost
           ? reservedInput(
@@ -364,7 +369,7 @@ export async function admit(
               json,
               inputTokens,
               tokensCost,
-              callsBound && searches.uses > 0 ? calls : searches.uses,
+              searchCalls,
               projectTier,
               searches.fileSearchOnly,
             )
@@ -380,13 +385,13 @@ export async function admit(
               headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
             })
           : null;
-      return { input, plan, imageCount, calls };
+      return { input, plan, imageCount, calls, inputTokens };
     };
     let at = withCalls(fixedCalls ?? maxCalls);
     // Fewer calls leave room for an answer that all of them would not: the most that do, down to one.
     if (fixedCalls === undefined && headroomUsd !== undefined && at.calls > 1 && at.plan?.kind === 'refused')
       at = mostCallsFitting(at.calls - 1, withCalls, (c) => c.plan?.kind !== 'refused');
-    const { input, plan, imageCount } = at;
+    const { input, plan, imageCount, inputTokens } = at;
     const imagesUsd = imageCount * perImageUsd;
     const limit = plan ? plan.limit : wanted;
     const tokensUsd = !metered(endpoint)

@@ -1,0 +1,96 @@
+// Input a request's server-side tools bring into the conversation, billed as input tokens though
+// the body never held it: a fetched page and what a web search found. A reservation counts it as the tokens a tool names as its bound, a fixed block per
+// call where the provider bills one, or else the largest context window that may serve the request
+// ('window': the provider cannot bill an input past it).
+//
+// Web search (read 2026-11-29): Anthropic counts "web search results retrieved throughout a
+// conversation" as input tokens, and the tool names no bound on them
+// (docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool). OpenAI's Responses
+// `web_search` bills "search content tokens ... at model rates", except gpt-4o-mini and
+// gpt-4.1-mini, which bill a fixed 8,000 input tokens per call; `web_search_preview` bills them on
+// reasoning models only (gpt-4o and gpt-4.1 pay $25 / 1k calls instead, content free)
+// (openai.com/api/pricing as quoted at modelcostwatch.com/openai/tool-costs/web-search and by
+// OpenAI staff at community.openai.com/t/search-web-using-openai-api/1363698). Five searches of
+// 60,000 tokens on a $0.10 budget billed $0.96 (test/integration/search-results-budget.test.ts).
+import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
+import { field } from '../meter/usage-fields.js';
+import { bareModel } from '../route/bare-model.js';
+import { positiveInt } from './output-limit-field.js';
+
+export interface ToolContentInput {
+  /** Input tokens the tools may bring in, whatever the calls. */
+  tokens: number;
+  /** Input tokens each built-in tool call brings in (OpenAI's fixed block of a mini's search). */
+  perCall: number;
+  /** Only the context window bounds it. */
+  window: boolean;
+}
+
+const NONE: ToolContentInput = { tokens: 0, perCall: 0, window: false };
+const WINDOW: ToolContentInput = { tokens: 0, perCall: 0, window: true };
+
+/** gpt-4o-mini's and gpt-4.1-mini's `web_search` content: 8,000 input tokens a call. */
+export const MINI_SEARCH_BLOCK = 8_000;
+const MINI_SEARCH_MODEL = /^gpt-4(?:o|\.1)-mini(?:-\d{4}-\d{2}-\d{2})?$/;
+/** Non-reasoning models whose `web_search_preview` content is free. */
+const FREE_PREVIEW_MODEL = /^gpt-4(?:o|\.1)(?:-mini|-nano)?(?:-\d{4}-\d{2}-\d{2})?$/;
+
+const typeOf = (t: unknown): string => {
+  const type = typeof t === 'object' && t !== null ? (t as { type?: unknown }).type : undefined;
+  return typeof type === 'string' ? type : '';
+};
+
+/** The input a request's tools may bring in; `models` are every model that may serve it (the
+ *  routed one and its fallbacks), each billed its own way. */
+export function toolContentInput(
+  family: ApiFamily,
+  endpoint: Endpoint,
+  models: readonly string[],
+  body: unknown,
+): ToolContentInput {
+  if (typeof body !== 'object' || body === null) return NONE;
+  const tools = (body as { tools?: unknown }).tools;
+  if (!Array.isArray(tools) || tools.length === 0) return NONE;
+  if (family === 'anthropic' && endpoint === 'messages') {
+    if (tools.some((t) => typeOf(t).startsWith('web_search_'))) return WINDOW;
+    const fetched = fetchedInput(tools);
+    return fetched === 'window' ? WINDOW : { ...NONE, tokens: fetched };
+  }
+  if (family === 'openai' && endpoint === 'responses') return responsesSearch(tools, models);
+  return NONE;
+}
+
+function responsesSearch(tools: readonly unknown[], models: readonly string[]): ToolContentInput {
+  let perCall = 0;
+  for (const t of tools) {
+    const type = typeOf(t);
+    if (!type.startsWith('web_search')) continue;
+    const preview = type.startsWith('web_search_preview');
+    for (const m of models.map(bareModel)) {
+      if (preview && FREE_PREVIEW_MODEL.test(m)) continue;
+      if (!preview && MINI_SEARCH_MODEL.test(m)) perCall = MINI_SEARCH_BLOCK;
+      else return WINDOW;
+    }
+  }
+  return perCall > 0 ? { ...NONE, perCall } : NONE;
+}
+
+/**
+ * Input an Anthropic request's web fetch tools may bring in: the fetched pages and PDFs are billed
+ * as input ("no additional charges beyond standard token costs",
+ * docs.claude.com/en/docs/agents-and-tools/tool-use/web-fetch-tool, read 2026-11-29), bounded per
+ * tool by `max_uses` × `max_content_tokens` when it names both, otherwise only by the context
+ * window ('window'). Five requests fetching a 150,000-token document billed $2.26 on a $0.10
+ * budget (test/integration/server-tool-content-budget.test.ts, red14).
+ */
+function fetchedInput(tools: readonly unknown[]): number | 'window' {
+  let tokens = 0;
+  for (const t of tools) {
+    if (!typeOf(t).startsWith('web_fetch_')) continue;
+    const uses = positiveInt(field(t, 'max_uses'));
+    const each = positiveInt(field(t, 'max_content_tokens'));
+    if (uses === undefined || each === undefined) return 'window';
+    tokens += uses * each;
+  }
+  return tokens;
+}

@@ -1,0 +1,51 @@
+import { describe, expect, it } from 'vitest';
+import { MINI_SEARCH_BLOCK, toolContentInput } from '../../../main/core/limits/tool-content-input.js';
+
+const body = (...tools: unknown[]) => ({ tools });
+
+describe('toolContentInput', () => {
+  it('an Anthropic web search is bounded only by the context window', () => {
+    const b = body({ type: 'web_search_20250305', name: 'web_search', max_uses: 1 });
+    expect(toolContentInput('anthropic', 'messages', ['claude-sonnet-4-5'], b).window).toBe(true);
+  });
+
+  it('a web fetch naming max_uses and max_content_tokens is bounded by them', () => {
+    const b = body({ type: 'web_fetch_20250910', max_uses: 2, max_content_tokens: 1000 });
+    expect(toolContentInput('anthropic', 'messages', ['claude-sonnet-4-5'], b)).toEqual({
+      tokens: 2000,
+      perCall: 0,
+      window: false,
+    });
+    const open = body({ type: 'web_fetch_20250910', max_uses: 2 });
+    expect(toolContentInput('anthropic', 'messages', ['claude-sonnet-4-5'], open).window).toBe(true);
+  });
+
+  it("Responses web_search: the window, but a mini's fixed block per call", () => {
+    const b = body({ type: 'web_search' });
+    expect(toolContentInput('openai', 'responses', ['gpt-5'], b).window).toBe(true);
+    expect(toolContentInput('openai', 'responses', ['openai/GPT-4.1-mini'], b)).toEqual({
+      tokens: 0,
+      perCall: MINI_SEARCH_BLOCK,
+      window: false,
+    });
+    // A fallback that bills what it found makes the window the bound.
+    expect(toolContentInput('openai', 'responses', ['gpt-4o-mini', 'gpt-5'], b).window).toBe(true);
+  });
+
+  it('web_search_preview: free on gpt-4o and gpt-4.1, billed on reasoning models', () => {
+    const b = body({ type: 'web_search_preview_2025_03_11' });
+    expect(toolContentInput('openai', 'responses', ['gpt-4o'], b)).toEqual({
+      tokens: 0,
+      perCall: 0,
+      window: false,
+    });
+    expect(toolContentInput('openai', 'responses', ['o3'], b).window).toBe(true);
+  });
+
+  it('other tools and endpoints bring nothing in', () => {
+    expect(toolContentInput('openai', 'chat', ['gpt-5'], body({ type: 'web_search' })).window).toBe(false);
+    expect(
+      toolContentInput('openai', 'responses', ['gpt-5'], body({ type: 'function', name: 'f' })).window,
+    ).toBe(false);
+  });
+});
