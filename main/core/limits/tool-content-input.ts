@@ -1,5 +1,5 @@
 // Input a request's server-side tools bring into the conversation, billed as input tokens though
-// the body never held it: a fetched page and what a web search found. A reservation counts it as the tokens a tool names as its bound, a fixed block per
+// the body never held it: a fetched page, what a web search found, a page Gemini's URL context read. A reservation counts it as the tokens a tool names as its bound, a fixed block per
 // call where the provider bills one, or else the largest context window that may serve the request
 // ('window': the provider cannot bill an input past it).
 //
@@ -57,8 +57,16 @@ export function toolContentInput(
     return fetched === 'window' ? WINDOW : { ...NONE, tokens: fetched };
   }
   if (family === 'openai' && endpoint === 'responses') return responsesSearch(tools, models);
+  if (family === 'gemini' && endpoint === 'generate_content' && tools.some(readsUrls)) return WINDOW;
   return NONE;
 }
+
+/** Gemini's URL context tool: "the content retrieved from the URLs you provide is counted as input
+ *  tokens", up to 20 URLs of 34 MB each, nothing the request can bound
+ *  (ai.google.dev/gemini-api/docs/url-context, read 2026-11-29). Five requests reading a
+ *  300,000-token page billed $0.45 on a $0.10 budget (gemini-url-context-budget.test.ts). */
+const readsUrls = (t: unknown) =>
+  typeof t === 'object' && t !== null && ('urlContext' in t || 'url_context' in t);
 
 function responsesSearch(tools: readonly unknown[], models: readonly string[]): ToolContentInput {
   let perCall = 0;

@@ -49,3 +49,14 @@ describe('toolContentInput', () => {
     ).toBe(false);
   });
 });
+
+describe('toolContentInput, Gemini', () => {
+  it('URL context is bounded only by the context window', () => {
+    for (const tool of [{ urlContext: {} }, { url_context: {} }])
+      expect(toolContentInput('gemini', 'generate_content', ['gemini-2.5-flash'], body(tool)).window).toBe(
+        true,
+      );
+    const fn = body({ functionDeclarations: [] });
+    expect(toolContentInput('gemini', 'generate_content', ['gemini-2.5-flash'], fn).window).toBe(false);
+  });
+});

@@ -1,0 +1,83 @@
+// Gemini's URL context tool fetches the pages a prompt names, and "the content retrieved from the
+// URLs you provide is counted as input tokens" — up to 20 URLs a request, 34 MB each, no token
+// bound the request can name (ai.google.dev/gemini-api/docs/url-context, "Limitations" and
+// "Pricing", read 2026-11-29); the answer reports it as `usageMetadata.toolUsePromptTokenCount`.
+// Shimmy reserved the prompt and the answer, not the pages (input15, 2026-11-29).
+// Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens, context window 1,048,576
+// (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+/** Tokens of the pages the tool fetched. */
+const PAGES = 300_000;
+
+let h: Harness;
+let provider: JsonProvider;
+let billedUsd = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((_, b) => {
+    const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
+    const fetched = JSON.stringify(b.tools ?? []).includes('urlContext') ? PAGES : 0;
+    billedUsd += (20 + fetched) * 0.3e-6 + output * 2.5e-6;
+    return {
+      candidates: [
+        {
+          content: { role: 'model', parts: [{ text: 'A summary.' }] },
+          finishReason: 'MAX_TOKENS',
+          urlContextMetadata: {
+            urlMetadata: [
+              { retrievedUrl: 'https://example.com/a', urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_SUCCESS' },
+            ],
+          },
+        },
+      ],
+      usageMetadata: {
+        promptTokenCount: 20,
+        toolUsePromptTokenCount: fetched,
+        candidatesTokenCount: output,
+        totalTokenCount: 20 + fetched + output,
+      },
+      modelVersion: 'gemini-2.5-flash',
+    };
+  });
+  await h.point('google', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const ask = (token: string) =>
+  fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
+    method: 'POST',
+    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      contents: [{ role: 'user', parts: [{ text: 'Summarize https://example.com/a' }] }],
+      tools: [{ urlContext: {} }],
+      generationConfig: { maxOutputTokens: 100 },
+    }),
+  }).then(async (r) => (await r.text(), r.status));
+
+async function spend(token: string, n: number) {
+  const before = billedUsd;
+  const statuses = await Promise.all(Array.from({ length: n }, () => ask(token)));
+  return { statuses, billed: billedUsd - before };
+}
+
+it('five requests at once that read a 300,000-token page, on a $0.10/day budget', async () => {
+  // Each billed 300,020 × 0.3e-6 + 100 × 2.5e-6 = $0.090256; reserved before at its prompt and
+  // answer (~$0.00026): all five went, $0.45128. At the 1,048,576-token window ($0.3148228) none.
+  const token = await h.tool('url-reader', { dailyUsd: 0.1 });
+  const { billed } = await spend(token, 5);
+  expect(billed, `provider billed $${billed.toFixed(6)} on a $0.10 budget`).toBeLessThanOrEqual(0.1);
+});
+
+it('a budget that holds the window admits one', async () => {
+  const token = await h.tool('url-reader-room', { dailyUsd: 0.4 });
+  const { statuses, billed } = await spend(token, 3);
+  expect(statuses.filter((s) => s === 200).length).toBe(1);
+  expect(billed, `provider billed $${billed.toFixed(6)} on a $0.40 budget`).toBeLessThanOrEqual(0.4);
+});
