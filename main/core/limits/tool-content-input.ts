@@ -1,5 +1,6 @@
 // Input a request's server-side tools bring into the conversation, billed as input tokens though
-// the body never held it: a fetched page, what a web search found, a page Gemini's URL context read. A reservation counts it as the tokens a tool names as its bound, a fixed block per
+// the body never held it: a fetched page, what a web search found, a page Gemini's URL context read,
+// what a remote MCP server returns. A reservation counts it as the tokens a tool names as its bound, a fixed block per
 // call where the provider bills one, or else the largest context window that may serve the request
 // ('window': the provider cannot bill an input past it).
 //
@@ -49,6 +50,11 @@ export function toolContentInput(
   body: unknown,
 ): ToolContentInput {
   if (typeof body !== 'object' || body === null) return NONE;
+  // Anthropic's MCP connector: the remote servers' tool results are input to the model, unbounded
+  // (docs.claude.com/en/docs/agents-and-tools/mcp-connector, read 2026-11-29).
+  const mcpServers = (body as { mcp_servers?: unknown }).mcp_servers;
+  if (family === 'anthropic' && endpoint === 'messages' && Array.isArray(mcpServers) && mcpServers.length > 0)
+    return WINDOW;
   const tools = (body as { tools?: unknown }).tools;
   if (!Array.isArray(tools) || tools.length === 0) return NONE;
   if (family === 'anthropic' && endpoint === 'messages') {
@@ -56,7 +62,7 @@ export function toolContentInput(
     const fetched = fetchedInput(tools);
     return fetched === 'window' ? WINDOW : { ...NONE, tokens: fetched };
   }
-  if (family === 'openai' && endpoint === 'responses') return responsesSearch(tools, models);
+  if (family === 'openai' && endpoint === 'responses') return responsesTools(tools, models);
   if (family === 'gemini' && endpoint === 'generate_content' && tools.some(readsUrls)) return WINDOW;
   return NONE;
 }
@@ -68,10 +74,15 @@ export function toolContentInput(
 const readsUrls = (t: unknown) =>
   typeof t === 'object' && t !== null && ('urlContext' in t || 'url_context' in t);
 
-function responsesSearch(tools: readonly unknown[], models: readonly string[]): ToolContentInput {
+/** Responses tools: web search as above; a remote MCP server's tool list and call outputs are
+ *  billed as input, with nothing to bound them ("you pay only for tokens used when importing tool
+ *  definitions or making tool calls", platform.openai.com/docs/guides/tools-connectors-mcp, read
+ *  2026-11-29; responses-mcp-budget.test.ts: $0.63 billed on $0.20). */
+function responsesTools(tools: readonly unknown[], models: readonly string[]): ToolContentInput {
   let perCall = 0;
   for (const t of tools) {
     const type = typeOf(t);
+    if (type === 'mcp') return WINDOW;
     if (!type.startsWith('web_search')) continue;
     const preview = type.startsWith('web_search_preview');
     for (const m of models.map(bareModel)) {

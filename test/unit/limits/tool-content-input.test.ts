@@ -60,3 +60,15 @@ describe('toolContentInput, Gemini', () => {
     expect(toolContentInput('gemini', 'generate_content', ['gemini-2.5-flash'], fn).window).toBe(false);
   });
 });
+
+describe('toolContentInput, MCP', () => {
+  it('a Responses mcp tool and Anthropic mcp_servers are bounded only by the context window', () => {
+    const mcp = body({ type: 'mcp', server_label: 'x', server_url: 'https://x.example' });
+    expect(toolContentInput('openai', 'responses', ['gpt-5'], mcp).window).toBe(true);
+    const servers = { mcp_servers: [{ type: 'url', url: 'https://x.example', name: 'x' }] };
+    expect(toolContentInput('anthropic', 'messages', ['claude-sonnet-4-5'], servers).window).toBe(true);
+    expect(toolContentInput('anthropic', 'messages', ['claude-sonnet-4-5'], { mcp_servers: [] }).window).toBe(
+      false,
+    );
+  });
+});
