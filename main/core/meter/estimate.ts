@@ -156,6 +156,10 @@ function tallyOf(family: ApiFamily, endpoint: Endpoint, body: unknown, model: st
     case 'embeddings':
       tallyPromptLike(body.input, tally);
       break;
+    case 'images':
+      // gpt-image models bill the prompt as text input (DALL·E's per-image price ignores it).
+      tallyPromptLike(body.prompt, tally);
+      break;
     case 'responses':
       tallyResponses(body, tally);
       break;

@@ -1,4 +1,5 @@
 import { wavSeconds } from '../limits/audio-seconds.js';
+import { imageSize, type ImageSize } from '../meter/image-size.js';
 
 // A form body (multipart audio/image request) with its `model` field replaced by the routed
 // upstream model, re-encoded by the platform's FormData serializer (new boundary, same parts).
@@ -47,4 +48,26 @@ export async function uploadedAudioSeconds(bytes: Buffer, contentType: string): 
   const [file] = files;
   if (files.length !== 1 || typeof file === 'string' || !file) return undefined;
   return wavSeconds(new Uint8Array(await file.arrayBuffer()));
+}
+
+/** An image edit's input images (`image`, `image[]`, `mask`), each by the size its header says
+ *  (null: unreadable), for the tokens they are billed as (limits/image-input-tokens.ts). */
+export async function uploadedImageSizes(
+  bytes: Buffer,
+  contentType: string,
+): Promise<Array<ImageSize | null>> {
+  let form: FormData;
+  try {
+    form = await new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { 'content-type': contentType },
+    }).formData();
+  } catch {
+    return [];
+  }
+  const sizes: Array<ImageSize | null> = [];
+  for (const [name, value] of form) {
+    if (typeof value === 'string' || !/^(image(\[\d*\])?|mask)$/.test(name)) continue;
+    sizes.push(imageSize(Buffer.from(await value.slice(0, 256 * 1024).arrayBuffer())));
+  }
+  return sizes;
 }

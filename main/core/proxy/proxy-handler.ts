@@ -43,7 +43,7 @@ import { sendUpstream } from './stages/send-upstream.js';
 import { serveFromCache } from './stages/serve-from-cache.js';
 import { settle } from './stages/settle.js';
 import { imageToolModel } from './image-tool.js';
-import { uploadedAudioSeconds } from './form-body.js';
+import { uploadedAudioSeconds, uploadedImageSizes } from './form-body.js';
 
 export type { ProxyDeps } from './proxy-deps.js';
 export { DEFAULT_MAX_OUTPUT_TOKENS } from './stages/admit.js';
@@ -136,6 +136,12 @@ export function createProxyHandler(deps: ProxyDeps) {
                 body.bodyBytes,
                 String(req.headers['content-type']),
               ),
+            }
+          : {}),
+        // A gpt-image edit bills its input images by their size: read from the form when priced.
+        ...(endpoint === 'images' && body.form && body.bodyBytes
+          ? {
+              imageInputs: uploadedImageSizes.bind(null, body.bodyBytes, String(req.headers['content-type'])),
             }
           : {}),
       };

@@ -12,6 +12,8 @@ import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
+import { editImageTokens } from '../../limits/image-input-tokens.js';
+import type { ImageSize } from '../../meter/image-size.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
@@ -216,6 +218,8 @@ export async function admit(
     /** A transcription's seconds of audio, where its file fixes them (limits/audio-seconds.ts):
      *  asked only when a budget prices them (it parses the form again, ~18 ms of CPU per MB). */
     audioSeconds?: () => Promise<number | undefined>;
+    /** An image edit's input images by size (form-body.ts), read only when a budget prices them. */
+    imageInputs?: () => Promise<Array<ImageSize | null>>;
     /** The context window the request asks for, wider than the model's (context-window.ts). */
     contextWindow?: number;
     /** The client chose its own OpenAI project or organization: the tier the provider's answers
@@ -346,6 +350,11 @@ export async function admit(
   // rate (whisper-1, by the second), pricing them gives null anyway.
   const audioTokens = transcribes ? largestContextWindow(price, fallbackPrices, null) : 0;
   const seconds = transcribes && audioTokens === null ? await x.audioSeconds?.() : undefined;
+  // The images a gpt-image edit is given, billed as image input tokens (image-input-tokens.ts).
+  const imageInputTokens =
+    priced && endpoint === 'images' && x.imageInputs
+      ? editImageTokens(model, await x.imageInputs(), json)
+      : 0;
   const audioSecondsUsd =
     cost !== undefined && seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: seconds }) : null;
   // Long-context thresholds the input is priced against where Shimmy's count is not the
@@ -405,8 +414,15 @@ export async function admit(
                 ? { inputTokens: input.usage.inputTokens + audioTokens, inputAudioTokens: audioTokens }
                 : {}),
               outputTokens: wanted * choices,
-              // gpt-image models bill their output as image tokens, dearer than text ones.
+              // gpt-image models bill their output as image tokens, dearer than text ones, and
+              // an edit's input images as image input tokens.
               ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
+              ...(imageInputTokens > 0
+                ? {
+                    inputTokens: input.usage.inputTokens + imageInputTokens,
+                    inputImageTokens: imageInputTokens,
+                  }
+                : {}),
             }) ?? null)
           : transcribes
             ? // Priced, but not at tokens (whisper-1's seconds) or with no context window: only

@@ -1,0 +1,105 @@
+// gpt-image models bill what they read as input: the prompt as text input tokens, and each image
+// an edit is given as image input tokens, apart from the image they write. Shimmy reserved the
+// output image alone (input15, 2026-11-29). Input images are billed like vision input, 65 base
+// + 129 per 512-px tile (platform.openai.com/docs/guides/images-vision, "Calculating costs", read
+// 2026-11-29), the short side scaled to 512: a 1024×1024 edit input measured at 194 image tokens
+// (community.openai.com/t/vision-pricing-calculator-inaccurate-resizing-rounding-vs-api-costs/
+// 1281361, read 2026-11-29). Up to 16 images an edit (API reference, images/createEdit).
+// Prices: gpt-image-1 $5 per 1M text input tokens, $10 per 1M image input tokens, $40 per 1M
+// output (image) tokens; a low-quality 1024×1024 image is 272 output tokens (openai.com/api/pricing
+// and platform.openai.com/docs/guides/image-generation "Cost and latency", read 2026-11-29).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+let billedUsd = 0;
+
+/** A PNG header of `w` × `h` pixels: all a size reader (and this provider) looks at. */
+function png(w: number, h: number): Buffer {
+  const b = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
+  b.writeUInt32BE(13, 8);
+  b.write('IHDR', 12, 'latin1');
+  b.writeUInt32BE(w, 16);
+  b.writeUInt32BE(h, 20);
+  b[24] = 8;
+  b[25] = 6;
+  return b;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((_, b, raw) => {
+    // A generation: the prompt's words are its text tokens ("word " is one o200k token).
+    // An edit (a form): 16 text tokens of prompt and 194 image tokens per 1024×1024 input.
+    const edit = raw.includes(Buffer.from('IHDR'));
+    const images = edit ? raw.toString('latin1').split('IHDR').length - 1 : 0;
+    const text = edit ? 16 : String(b.prompt).split(' ').length;
+    const out = 272;
+    billedUsd += text * 5e-6 + images * 194 * 10e-6 + out * 40e-6;
+    return {
+      created: 1,
+      data: [{ b64_json: 'aW1n' }],
+      usage: {
+        input_tokens: text + images * 194,
+        input_tokens_details: { text_tokens: text, image_tokens: images * 194 },
+        output_tokens: out,
+        total_tokens: text + images * 194 + out,
+      },
+    };
+  });
+  await h.point('openai', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const generate = (token: string, prompt: string) =>
+  fetch(`${h.core.url}/v1/images/generations`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ model: 'gpt-image-1', prompt, quality: 'low', size: '1024x1024' }),
+  }).then(async (r) => (await r.text(), r.status));
+
+function edit(token: string, images: number) {
+  const form = new FormData();
+  form.set('model', 'gpt-image-1');
+  form.set('prompt', 'Put all of these on one table, in the style of the first.');
+  form.set('quality', 'low');
+  form.set('size', '1024x1024');
+  for (let i = 0; i < images; i++)
+    form.append('image[]', new Blob([new Uint8Array(png(1024, 1024))], { type: 'image/png' }), `in${i}.png`);
+  return fetch(`${h.core.url}/v1/images/edits`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}` },
+    body: form,
+  }).then(async (r) => (await r.text(), r.status));
+}
+
+async function spend(send: () => Promise<number>, n: number) {
+  const before = billedUsd;
+  const statuses = await Promise.all(Array.from({ length: n }, send));
+  return { statuses, billed: billedUsd - before };
+}
+
+it('a 6,000-token prompt, four generations at once on a $0.05/day budget', async () => {
+  // Each billed 6,000 × 5e-6 + 272 × 40e-6 = $0.04088; reserved before at its image alone
+  // ($0.01088): all four went, $0.16352. Counted, one fits.
+  const token = await h.tool('long-prompt', { dailyUsd: 0.05 });
+  const prompt = Array.from({ length: 6000 }, () => 'word').join(' ');
+  const { statuses, billed } = await spend(() => generate(token, prompt), 4);
+  expect(statuses.filter((s) => s === 200).length).toBe(1);
+  expect(billed, `provider billed $${billed.toFixed(5)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
+});
+
+it('an edit of sixteen 1024×1024 images, four at once on a $0.05/day budget', async () => {
+  // Each billed 16 × 5e-6 + 16 × 194 × 10e-6 + 272 × 40e-6 = $0.04200; reserved before at its
+  // image and prompt (~$0.011): all four went, $0.168. At 194 image tokens an input, one fits.
+  const token = await h.tool('many-inputs', { dailyUsd: 0.05 });
+  const { statuses, billed } = await spend(() => edit(token, 16), 4);
+  expect(statuses.filter((s) => s === 200).length).toBe(1);
+  expect(billed, `provider billed $${billed.toFixed(5)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
+});

@@ -1,0 +1,25 @@
+import { describe, expect, it } from 'vitest';
+import { editImageTokens, HIGH_FIDELITY_EXTRA } from '../../../main/core/limits/image-input-tokens.js';
+
+describe('editImageTokens', () => {
+  it('a square input is one 512-px tile, 194 tokens (as measured)', () => {
+    expect(editImageTokens('gpt-image-1', [{ width: 1024, height: 1024 }], {})).toBe(194);
+  });
+
+  it('a 512×513 input is two tiles; a long strip four; an unreadable one four', () => {
+    expect(editImageTokens('gpt-image-1', [{ width: 512, height: 513 }], {})).toBe(65 + 2 * 129);
+    expect(editImageTokens('gpt-image-1', [{ width: 8000, height: 100 }], {})).toBe(65 + 4 * 129);
+    expect(editImageTokens('gpt-image-1', [null], {})).toBe(65 + 4 * 129);
+  });
+
+  it('high input fidelity adds its extra per image; DALL·E bills no input', () => {
+    const two = [
+      { width: 1024, height: 1024 },
+      { width: 1024, height: 1024 },
+    ];
+    expect(editImageTokens('gpt-image-1', two, { input_fidelity: 'high' })).toBe(
+      2 * (194 + HIGH_FIDELITY_EXTRA),
+    );
+    expect(editImageTokens('dall-e-2', two, {})).toBe(0);
+  });
+});
