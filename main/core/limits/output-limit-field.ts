@@ -11,15 +11,18 @@ const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null 
 /** A JSON count: a positive integer, else undefined. */
 export const positiveInt = (x: unknown): number | undefined =>
   typeof x === 'number' && Number.isInteger(x) && x > 0 ? x : undefined;
-/** A count of answers as a server may read it: a number, or a numeric string (pydantic's lax mode,
- *  Google's proto3 JSON mapping of int32). Reading more answers than a strict server would is
- *  only ever a larger reservation. */
-const answers = (x: unknown): number | undefined =>
+/** A count (of answers, or an output limit) as a server may read it: a number, or a numeric string
+ *  (pydantic's lax mode, Google's proto3 JSON mapping of int32). Reading a count a strict server
+ *  would reject is only ever a larger reservation; missing one a lax server reads let
+ *  `max_tokens: "1000000"` past a reservation at the default maximum
+ *  (test/integration/lax-output-limit.test.ts: $10.00 billed on $2). */
+const laxCount = (x: unknown): number | undefined =>
   positiveInt(typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : x);
+const answers = laxCount;
 
 const largerLimit = (a: unknown, b: unknown): number | undefined => {
-  const x = positiveInt(a);
-  const y = positiveInt(b);
+  const x = laxCount(a);
+  const y = laxCount(b);
   return x === undefined ? y : y === undefined ? x : Math.max(x, y);
 };
 
@@ -45,15 +48,15 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
     const g = body[geminiConfigKey(body)];
     const c = isObject(g) ? g : {};
     return {
-      requested: positiveInt(c.maxOutputTokens ?? c.max_output_tokens),
+      requested: laxCount(c.maxOutputTokens ?? c.max_output_tokens),
       choices: answers(c.candidateCount ?? c.candidate_count) ?? 1,
     };
   }
   switch (endpoint) {
     case 'responses':
-      return { requested: positiveInt(body.max_output_tokens), choices: 1 };
+      return { requested: laxCount(body.max_output_tokens), choices: 1 };
     case 'messages':
-      return { requested: positiveInt(body.max_tokens), choices: 1 };
+      return { requested: laxCount(body.max_tokens), choices: 1 };
     case 'chat':
     case 'completions':
       return {
