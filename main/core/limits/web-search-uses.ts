@@ -26,9 +26,11 @@ export interface WebSearchUses {
    *  bound its searches: Anthropic's `tools` with a `max_uses` on each web search tool, or the
    *  Responses API's `max_tool_calls`. */
   edits?: Record<string, string>;
-  /** Anthropic, one web search tool: the members that send it with `n` uses instead (admit lowers
-   *  a bound the budget cannot pay for, as it lowers max_tool_calls). */
+  /** Anthropic: the members that send the web search tools with `n` uses between them instead
+   *  (admit lowers a bound the budget cannot pay for, as it lowers max_tool_calls), from
+   *  `minUses` (one per tool) up. */
   withUses?: (n: number) => Record<string, string>;
+  minUses?: number;
 }
 
 /** Tools whose `type` starts with `prefix`: Anthropic's are dated (`web_search_20250305`), the
@@ -85,12 +87,21 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
   if (family !== 'anthropic' || !Array.isArray(tools) || !tools.some(isWebSearch)) return { uses: 0 };
   let uses = 0;
   let bounded = true;
-  const withUses =
-    tools.filter(isWebSearch).length === 1
-      ? (n: number) => ({
-          tools: JSON.stringify(tools.map((t) => (isWebSearch(t) ? { ...t, max_uses: n } : t))),
-        })
-      : undefined;
+  const searchTools = tools.filter(isWebSearch).length;
+  // `n` searches shared out in order, each tool keeping at least one (a request naming two was
+  // refused rather than lowered: test/integration/web-search-tools-cap.test.ts).
+  const withUses = (n: number) => {
+    let left = Math.max(n, searchTools);
+    let after = searchTools;
+    const out = tools.map((t) => {
+      if (!isWebSearch(t)) return t;
+      after--;
+      const uses = Math.max(1, Math.min(positiveInt(t.max_uses) ?? DEFAULT_WEB_SEARCH_USES, left - after));
+      left -= uses;
+      return { ...t, max_uses: uses };
+    });
+    return { tools: JSON.stringify(out) };
+  };
   const sent = tools.map((t) => {
     if (!isWebSearch(t)) return t;
     const max = positiveInt(t.max_uses);
@@ -103,6 +114,7 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
     return { ...t, max_uses: DEFAULT_WEB_SEARCH_USES };
   });
   const out: WebSearchUses = bounded ? { uses } : { uses, edits: { tools: JSON.stringify(sent) } };
-  if (withUses) out.withUses = withUses;
+  out.withUses = withUses;
+  out.minUses = searchTools;
   return out;
 }

@@ -315,7 +315,7 @@ export async function admit(
     endpoint === 'responses' && (searches.uses > 0 || maxImages > 0) && isObject(json)
       ? { ...builtInToolCalls(json), write: (n: number) => ({ max_tool_calls: String(n) }) }
       : searches.withUses
-        ? { calls: searches.uses, edits: searches.edits, write: searches.withUses }
+        ? { calls: searches.uses, edits: searches.edits, write: searches.withUses, floor: searches.minUses }
         : undefined;
   const maxCalls = callsBound?.calls ?? 0;
   const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
@@ -397,9 +397,20 @@ export async function admit(
       return { input, plan, imageCount, calls, inputTokens };
     };
     let at = withCalls(fixedCalls ?? maxCalls);
-    // Fewer calls leave room for an answer that all of them would not: the most that do, down to one.
-    if (fixedCalls === undefined && headroomUsd !== undefined && at.calls > 1 && at.plan?.kind === 'refused')
-      at = mostCallsFitting(at.calls - 1, withCalls, (c) => c.plan?.kind !== 'refused');
+    // Fewer calls leave room for an answer that all of them would not: the most that do, down to one
+    // (one per Anthropic web search tool).
+    const floor = callsBound?.floor ?? 1;
+    if (
+      fixedCalls === undefined &&
+      headroomUsd !== undefined &&
+      at.calls > floor &&
+      at.plan?.kind === 'refused'
+    )
+      at = mostCallsFitting(
+        at.calls - 1,
+        (c) => withCalls(Math.max(c, floor)),
+        (c) => c.plan?.kind !== 'refused',
+      );
     const { input, plan, imageCount, inputTokens } = at;
     const imagesUsd = imageCount * perImageUsd;
     const limit = plan ? plan.limit : wanted;
