@@ -10,10 +10,15 @@
 // at the image model's text-input price. That prompt is the model's own output, so the output
 // limit bounds all of them together: every output token is reserved as one the image model may
 // read too (withImagePrompts). (Unreserved, a 1,000-token prompt recorded $0.18141 on $0.18.)
+// And each call reads the images in the conversation (it edits them) and the tool's mask, billed
+// as the image model's image input tokens (image-input-tokens.ts): ten 1024×1024 inputs, unreserved,
+// let two of three requests through on $0.05, $0.07883 billed (image-tool-inputs-budget.test.ts).
 import type { Provider } from '../../../shared/config.js';
 import { ZERO_USAGE, type Endpoint, type Usage } from '../../../shared/usage.js';
 import { addUsd } from '../../../shared/money.js';
 import { priceUsage, type Prices } from '../pricing/index.js';
+import { base64Head, imageSize, type ImageSize } from '../meter/image-size.js';
+import { editImageTokens } from './image-input-tokens.js';
 import { imageOutputTokens } from './image-output-tokens.js';
 import type { CostOf } from './output-cap.js';
 import { builtInToolCalls } from './web-search-uses.js';
@@ -25,8 +30,9 @@ export const DEFAULT_IMAGE_TOOL_MODEL = 'gpt-image-1';
 export interface ImageToolCalls {
   /** Images the request may make, at most (one per built-in tool call allowed). */
   images: number;
-  /** Each image tool the request names: its image model and image output tokens per image. */
-  tools: Array<{ model: string; perImage: number }>;
+  /** Each image tool the request names: its image model, image output tokens per image, and the
+   *  image input tokens each call may read (the conversation's images and its mask). */
+  tools: Array<{ model: string; perImage: number; reads?: number }>;
   /** `max_tool_calls` to write into the body sent upstream, when the request did not bound it. */
   edits?: Record<string, string>;
 }
@@ -53,11 +59,16 @@ export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCall
   if (!Array.isArray(tools) || !tools.some(isImageTool)) return undefined;
   // The tool object carries the Images API's own `size`, `quality` and `partial_images`; its `n`,
   // were one written there, is not the tool's: one image per call.
-  const priced = tools.filter(isImageTool).map((t) => ({
-    model: modelOf(t),
-    perImage: imageOutputTokens({ size: t.size, quality: t.quality, partial_images: t.partial_images })
-      .perImage,
-  }));
+  const inputs = inputImages((body as { input?: unknown }).input);
+  const priced = tools.filter(isImageTool).map((t) => {
+    const reads = editImageTokens(modelOf(t), t.input_image_mask ? [...inputs, null] : inputs, t);
+    return {
+      model: modelOf(t),
+      perImage: imageOutputTokens({ size: t.size, quality: t.quality, partial_images: t.partial_images })
+        .perImage,
+      ...(reads > 0 ? { reads } : {}),
+    };
+  });
   const { calls, edits } = builtInToolCalls(body);
   if (calls === 0) return undefined;
   return edits ? { images: calls, tools: priced, edits } : { images: calls, tools: priced };
@@ -72,8 +83,15 @@ export function imageToolUsd(
 ): { usd: number; perImageUsd: number; promptUsd: (tokens: number) => number } | { unpriced: string } {
   let perImage = 0;
   for (const t of calls.tools) {
-    // gpt-image models bill their output as image tokens (part of outputTokens).
-    const usd = costOf(t.model, { ...ZERO_USAGE, outputTokens: t.perImage, outputImageTokens: t.perImage });
+    // gpt-image models bill their output as image tokens (part of outputTokens), and what they
+    // read as image input tokens.
+    const usd = costOf(t.model, {
+      ...ZERO_USAGE,
+      inputTokens: t.reads ?? 0,
+      inputImageTokens: t.reads ?? 0,
+      outputTokens: t.perImage,
+      outputImageTokens: t.perImage,
+    });
     if (usd === null || costOf(t.model, { ...ZERO_USAGE, inputTokens: 1 }) === null)
       return { unpriced: t.model };
     perImage = Math.max(perImage, usd);
@@ -132,4 +150,22 @@ export function reserveImageTool(
   });
   if (!('usd' in reserved)) return reserved;
   return { ...reserved, images: calls.images, ...(calls.edits ? { edits: calls.edits } : {}) };
+}
+
+/** The sizes of a Responses input's images (null: by URL or file id, size unknown). */
+function inputImages(input: unknown): Array<ImageSize | null> {
+  const sizes: Array<ImageSize | null> = [];
+  if (!Array.isArray(input)) return sizes;
+  for (const item of input) {
+    const content =
+      typeof item === 'object' && item !== null ? (item as { content?: unknown }).content : undefined;
+    if (!Array.isArray(content)) continue;
+    for (const part of content) {
+      if (typeof part !== 'object' || part === null || (part as { type?: unknown }).type !== 'input_image')
+        continue;
+      const url = (part as { image_url?: unknown }).image_url;
+      sizes.push(typeof url === 'string' && url.startsWith('data:') ? imageSize(base64Head(url)) : null);
+    }
+  }
+  return sizes;
 }

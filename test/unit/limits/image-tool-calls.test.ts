@@ -121,3 +121,31 @@ describe('withImagePrompts', () => {
     ).toBeNull();
   });
 });
+
+describe('imageToolCalls, the images it reads', () => {
+  it('each call reads the conversation’s images and the mask at the image model’s input rate', () => {
+    // A 1024×1024 PNG by data URL (194 tokens), one by URL (size unknown: 581), and a mask (581).
+    const b = Buffer.alloc(24);
+    b.writeUInt32BE(0x89504e47, 0);
+    b.writeUInt32BE(1024, 16);
+    b.writeUInt32BE(1024, 20);
+    const body = {
+      max_tool_calls: 2,
+      tools: [
+        { type: 'image_generation', quality: 'low', size: '1024x1024', input_image_mask: { file_id: 'f' } },
+      ],
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_image', image_url: `data:image/png;base64,${b.toString('base64')}` },
+            { type: 'input_image', image_url: 'https://example.com/a.png' },
+          ],
+        },
+      ],
+    };
+    expect(imageToolCalls('responses', body)?.tools).toEqual([
+      { model: 'gpt-image-1', perImage: 272, reads: 194 + 581 + 581 },
+    ]);
+  });
+});

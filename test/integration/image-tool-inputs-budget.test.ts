@@ -1,0 +1,105 @@
+// The Responses image generation tool edits the images in the conversation: its image model reads
+// them, billed as image input tokens in `tool_usage.image_gen` apart from the model's own input.
+// Shimmy reserved the image it makes and the prompt the model writes, not the images it reads
+// (input15, 2026-11-29). Each read like an edit's input: 65 + 129 per 512-px tile, a 1024×1024
+// image 194 tokens (limits/image-input-tokens.ts, with its sources).
+// Prices (openai.com/api/pricing, read 2026-11-29): gpt-5 $1.25 in / $10 out per 1M; gpt-image-1
+// $5 per 1M text input, $10 per 1M image input, $40 per 1M image output; a low-quality 1024×1024
+// image is 272 tokens. gpt-5 reads a 1024×1024 image as 70 + 140 × 4 tiles = 630 tokens
+// (platform.openai.com/docs/guides/images-vision, "Calculating costs").
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+const IMAGES = 10;
+
+let h: Harness;
+let provider: JsonProvider;
+let billedUsd = 0;
+
+/** A 1024×1024 PNG's header as a data URL: all a size reader looks at. */
+function pngUrl(): string {
+  const b = Buffer.alloc(33);
+  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
+  b.writeUInt32BE(13, 8);
+  b.write('IHDR', 12, 'latin1');
+  b.writeUInt32BE(1024, 16);
+  b.writeUInt32BE(1024, 20);
+  b[24] = 8;
+  b[25] = 6;
+  return `data:image/png;base64,${b.toString('base64')}`;
+}
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((_, b) => {
+    const out = Number(b.max_output_tokens);
+    const input = 8 + IMAGES * 630;
+    const read = IMAGES * 194;
+    // 6,308 × 1.25e-6 + 100 × 10e-6 + 50 × 5e-6 + 1,940 × 10e-6 + 272 × 40e-6 = $0.039415
+    billedUsd += input * 1.25e-6 + out * 10e-6 + 50 * 5e-6 + read * 10e-6 + 272 * 40e-6;
+    return {
+      id: 'resp_i',
+      object: 'response',
+      created_at: 1,
+      status: 'completed',
+      model: b.model,
+      service_tier: 'default',
+      output: [{ type: 'image_generation_call', id: 'ig_1', status: 'completed', result: 'aW1n' }],
+      tool_usage: {
+        image_gen: {
+          input_tokens: 50 + read,
+          input_tokens_details: { text_tokens: 50, image_tokens: read },
+          output_tokens: 272,
+          output_tokens_details: { image_tokens: 272, text_tokens: 0 },
+          total_tokens: 50 + read + 272,
+        },
+      },
+      usage: {
+        input_tokens: input,
+        input_tokens_details: { cached_tokens: 0 },
+        output_tokens: out,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: input + out,
+      },
+    };
+  });
+  await h.point('openai', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+const ask = (token: string) =>
+  fetch(`${h.core.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-5',
+      service_tier: 'default',
+      max_output_tokens: 100,
+      max_tool_calls: 1,
+      tools: [{ type: 'image_generation', quality: 'low', size: '1024x1024' }],
+      input: [
+        {
+          role: 'user',
+          content: [
+            { type: 'input_text', text: 'Put all of these on one table.' },
+            ...Array.from({ length: IMAGES }, () => ({ type: 'input_image', image_url: pngUrl() })),
+          ],
+        },
+      ],
+    }),
+  }).then(async (r) => (await r.text(), r.status));
+
+it('an edit of ten 1024×1024 images by the image tool, three at once on a $0.05/day budget', async () => {
+  // Each billed $0.039415; reserved before without the 1,940 image tokens the tool reads ($0.0194):
+  // ~$0.0203 each, two went ($0.07883). With them, one.
+  const token = await h.tool('tool-editor', { dailyUsd: 0.05 });
+  const before = billedUsd;
+  const statuses = await Promise.all(Array.from({ length: 3 }, () => ask(token)));
+  const billed = billedUsd - before;
+  expect(statuses.filter((s) => s === 200).length).toBe(1);
+  expect(billed, `provider billed $${billed.toFixed(6)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
+});
