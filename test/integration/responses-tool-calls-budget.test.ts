@@ -111,11 +111,13 @@ it('without a budget the request goes as sent', async () => {
   expect(received[0]).not.toHaveProperty('max_tool_calls');
 });
 
-it('a file search tool without max_tool_calls is bounded and reserved on a $0.05/day budget', async () => {
-  // Tokens $0.01001 as above; the 20 file searches the model chose: + 20 × $0.0025 = $0.06001, past
-  // $0.05 (reserved before at the tokens alone, Priority: $0.02002). Sent with max_tool_calls 8
-  // (reserved: 8 × $0.0025 + $0.02002 = $0.04002), it records 8 × $0.0025 + $0.01001 = $0.03001.
-  const token = await h.tool('file-budget', { dailyUsd: 0.05 });
+it('a file search tool without max_tool_calls is bounded and reserved on a $1.05/day budget', async () => {
+  // Tokens $0.01001 as above; the 20 file searches the model chose: + 20 × $0.0025 = $0.06001
+  // (reserved before at the tokens alone, Priority: $0.02002). Sent with max_tool_calls 8,
+  // reserved with 8 × $0.0025 and, since its chunks are billed as input and it names no
+  // max_num_results, gpt-5's 400,000-token window at Priority (input15): $1.00 + $0.02 + $0.02 =
+  // $1.04. It records 8 × $0.0025 + $0.01001 = $0.03001.
+  const token = await h.tool('file-budget', { dailyUsd: 1.05 });
   received.length = 0;
   expect(await ask(token, [{ type: 'file_search', vector_store_ids: ['vs_x'] }])).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 8 });

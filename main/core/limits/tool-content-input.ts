@@ -21,7 +21,8 @@ import { positiveInt } from './output-limit-field.js';
 export interface ToolContentInput {
   /** Input tokens the tools may bring in, whatever the calls. */
   tokens: number;
-  /** Input tokens each built-in tool call brings in (OpenAI's fixed block of a mini's search). */
+  /** Input tokens each built-in tool call may bring in (a mini's fixed search block, a file
+   *  search's chunks). */
   perCall: number;
   /** Only the context window bounds it. */
   window: boolean;
@@ -74,7 +75,13 @@ export function toolContentInput(
 const readsUrls = (t: unknown) =>
   typeof t === 'object' && t !== null && ('urlContext' in t || 'url_context' in t);
 
-/** Responses tools: web search as above; a remote MCP server's tool list and call outputs are
+/** The largest chunk a vector store may hold ("max_chunk_size_tokens ... minimum 100, maximum
+ *  4096", platform.openai.com/docs/api-reference/vector-stores-files/createFile, read 2026-11-29). */
+export const MAX_CHUNK_TOKENS = 4096;
+
+/** Responses tools: web search as above; a file search's chunks, up to its `max_num_results` (1 to
+ *  50) of at most MAX_CHUNK_TOKENS each a call (file-search-results-budget.test.ts: $0.11755 billed
+ *  on $0.05); a remote MCP server's tool list and call outputs are
  *  billed as input, with nothing to bound them ("you pay only for tokens used when importing tool
  *  definitions or making tool calls", platform.openai.com/docs/guides/tools-connectors-mcp, read
  *  2026-11-29; responses-mcp-budget.test.ts: $0.63 billed on $0.20). */
@@ -83,11 +90,17 @@ function responsesTools(tools: readonly unknown[], models: readonly string[]): T
   for (const t of tools) {
     const type = typeOf(t);
     if (type === 'mcp') return WINDOW;
+    if (type === 'file_search') {
+      const results = positiveInt(field(t, 'max_num_results'));
+      if (results === undefined) return WINDOW;
+      perCall = Math.max(perCall, results * MAX_CHUNK_TOKENS);
+      continue;
+    }
     if (!type.startsWith('web_search')) continue;
     const preview = type.startsWith('web_search_preview');
     for (const m of models.map(bareModel)) {
       if (preview && FREE_PREVIEW_MODEL.test(m)) continue;
-      if (!preview && MINI_SEARCH_MODEL.test(m)) perCall = MINI_SEARCH_BLOCK;
+      if (!preview && MINI_SEARCH_MODEL.test(m)) perCall = Math.max(perCall, MINI_SEARCH_BLOCK);
       else return WINDOW;
     }
   }

@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { MINI_SEARCH_BLOCK, toolContentInput } from '../../../main/core/limits/tool-content-input.js';
+import {
+  MAX_CHUNK_TOKENS,
+  MINI_SEARCH_BLOCK,
+  toolContentInput,
+} from '../../../main/core/limits/tool-content-input.js';
 
 const body = (...tools: unknown[]) => ({ tools });
 
@@ -70,5 +74,18 @@ describe('toolContentInput, MCP', () => {
     expect(toolContentInput('anthropic', 'messages', ['claude-sonnet-4-5'], { mcp_servers: [] }).window).toBe(
       false,
     );
+  });
+});
+
+describe('toolContentInput, file search', () => {
+  it('max_num_results chunks of up to 4,096 tokens a call; without it, the window', () => {
+    const b = body({ type: 'file_search', vector_store_ids: ['vs'], max_num_results: 5 });
+    expect(toolContentInput('openai', 'responses', ['gpt-5'], b)).toEqual({
+      tokens: 0,
+      perCall: 5 * MAX_CHUNK_TOKENS,
+      window: false,
+    });
+    const open = body({ type: 'file_search', vector_store_ids: ['vs'] });
+    expect(toolContentInput('openai', 'responses', ['gpt-5'], open).window).toBe(true);
   });
 });

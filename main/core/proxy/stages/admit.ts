@@ -337,6 +337,9 @@ export async function admit(
       : 0;
   const broughtTokens = brought?.tokens ?? 0;
   const perCallTokens = brought?.perCall ?? 0;
+  // What the calls bring in together is bounded by the context window as well.
+  const perCallCap =
+    perCallTokens > 0 ? largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW) : 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
@@ -368,7 +371,8 @@ export async function admit(
     // and the output limit sized to what their images leave.
     const withCalls = (calls: number) => {
       const searchCalls = callsBound && searches.uses > 0 ? calls : searches.uses;
-      const own = Math.max(bodyInput + stored + broughtTokens + perCallTokens * searchCalls, unsizedFloor);
+      const callsBring = Math.min(perCallTokens * searchCalls, perCallCap);
+      const own = Math.max(bodyInput + stored + broughtTokens + callsBring, unsizedFloor);
       const inputTokens =
         thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
       const input =
