@@ -331,15 +331,14 @@ export async function admit(
   const brought = priced
     ? toolContentInput(family, endpoint, [model, ...x.fallbacks.map((t) => t.upstreamModel ?? '')], json)
     : undefined;
-  const unsizedFloor =
-    priced && (brought?.window || bringsUnsizedInput(endpoint, json))
-      ? largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW)
-      : 0;
+  // The widest window that may serve it: a window the request asks for (Claude's 1M beta) too.
+  const widestWindow = () =>
+    Math.max(largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW), x.contextWindow ?? 0);
+  const unsizedFloor = priced && (brought?.window || bringsUnsizedInput(endpoint, json)) ? widestWindow() : 0;
   const broughtTokens = brought?.tokens ?? 0;
   const perCallTokens = brought?.perCall ?? 0;
   // What the calls bring in together is bounded by the context window as well.
-  const perCallCap =
-    perCallTokens > 0 ? largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW) : 0;
+  const perCallCap = perCallTokens > 0 ? widestWindow() : 0;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
