@@ -1,23 +1,20 @@
 // A tool's TPM counts each request in the sliding minute from its start: at admission with its
 // input and output estimate (4,096 output tokens when it names no limit), replaced by the actual
 // count when it settles. An answer that takes longer than the minute settles after its entry has
-// left the window, and its count is dropped (limits/rate-window.ts setTokens, and the Redis
-// engine's SETTLE script): the tokens it used are never counted at all. A tool with a TPM of
-// 10,000 whose answers each stream for just over a minute gets ~50,000 tokens through per answer,
-// and its window never shows them (found by red14, 2026-11-29).
+// left the window: before the fix its count was dropped (limits/rate-window.ts, and the Redis
+// engine's SETTLE script), so the tokens it used were never counted at all. A tool with a TPM of
+// 10,000 whose answers each stream for just over a minute got ~50,000 tokens through per answer,
+// and its window never showed them (found by red14, 2026-11-29; kept as it.fails until tpm15).
 //
-// KNOWN GAP, kept failing (it.fails): the fix is in limits/ (gaps14's files), in both engines: an
-// entry settled after it left the window adds its actual count as a new entry at the settle time
-// (memory: `add(nowMs, tokens)` in setTokens; Redis: ZADD a new id at the script's now, which
-// SETTLE would then take as an argument), so the tokens count for the minute after they were used.
-// Checked: that one line in the memory engine makes this test pass (not committed; it also counts
-// the new entry as a request for RPM, which a token-only entry would avoid).
+// Now what an answer used beyond the estimate its entry held counts from its settle, for the
+// minute after, as a token-only entry: TPM sees it, RPM does not (the request was counted once,
+// at its start). The same case runs against both engines: in memory and on a real Redis.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { redisMissing, startRedis, type TestRedis } from '../support/redis.js';
 
-let h: Harness;
 let provider: http.Server;
 let clock = Date.now();
 /** Ends the stream the provider is holding open. */
@@ -59,36 +56,69 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  h = await startHarness({ core: { now: () => new Date(clock) } });
-  await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
 });
 afterAll(async () => {
-  await h.close();
   provider.closeAllConnections();
   await new Promise((r) => provider.close(r));
 });
 
-const chat = (token: string, stream: boolean) =>
-  fetch(`${h.core.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'hi' }] }),
+describe.each([
+  ['memory', false],
+  ['redis', true],
+] as const)('limits in %s', (_, shared) => {
+  let h: Harness;
+  let redis: TestRedis | undefined;
+
+  beforeAll(async () => {
+    if (shared && redisMissing) return;
+    if (shared) redis = await startRedis();
+    h = await startHarness({ core: { now: () => new Date(clock), ...(redis ? { redis: redis.url } : {}) } });
+    await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await redis?.stop();
   });
 
-it.fails('an answer of 50,000 tokens that streams for 61 s counts against a 10,000 TPM', async () => {
-  const token = await h.tool('slow-writer', { tpm: 10_000 });
-  const long = await chat(token, true);
-  expect(long.status).toBe(200);
-  const reader = long.body!.getReader();
-  await reader.read(); // the stream has begun
-  clock += 61_000; // it is still writing a minute later
-  finish!();
-  while (!(await reader.read()).done);
-  const recorded = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'slow-writer' } })).records[0]?.usage.outputTokens;
-  await expect.poll(recorded).toBe(OUTPUT);
-  // 50,000 tokens in the minute that just ended: the next request must wait. Before: 200.
-  const next = await chat(token, false);
-  await next.text();
-  expect(next.status, 'a request right after 50,000 tokens on a 10,000 TPM').toBe(429);
+  const chat = (token: string, stream: boolean) =>
+    fetch(`${h.core.url}/v1/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ model: 'gpt-4o-mini', stream, messages: [{ role: 'user', content: 'hi' }] }),
+    });
+
+  /** Starts a streamed answer, moves the clock on by `ms` while it writes, then lets it end. */
+  const longAnswer = async (tool: string, token: string, ms: number) => {
+    const long = await chat(token, true);
+    expect(long.status).toBe(200);
+    const reader = long.body!.getReader();
+    await reader.read(); // the stream has begun
+    clock += ms; // it is still writing
+    finish!();
+    while (!(await reader.read()).done);
+    const recorded = async () =>
+      (await h.admin.call('listRequests', { query: { tool } })).records[0]?.usage.outputTokens;
+    await expect.poll(recorded).toBe(OUTPUT);
+  };
+
+  it.skipIf(shared && redisMissing)(
+    'an answer of 50,000 tokens that streams for 61 s counts against a 10,000 TPM, and not for RPM',
+    async () => {
+      const token = await h.tool(`slow-writer-${_}`, { tpm: 10_000, rpm: 2 });
+      await longAnswer(`slow-writer-${_}`, token, 61_000);
+      // 50,000 tokens in the minute that just ended: the next request must wait. Before: 200.
+      const next = await chat(token, false);
+      await next.text();
+      expect(next.status, 'a request right after 50,000 tokens on a 10,000 TPM').toBe(429);
+      expect(next.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
+      // The late tokens are no request: RPM still has room for the second of 2 (the first left).
+      expect(next.headers.get('x-ratelimit-remaining-requests')).toBe('2');
+      // They count for the minute after the answer ended, then no longer.
+      expect(next.headers.get('x-ratelimit-reset-tokens')).toBe('1m0s');
+      clock += 60_000;
+      const later = await chat(token, false);
+      await later.text();
+      expect(later.status).toBe(200);
+    },
+  );
 });

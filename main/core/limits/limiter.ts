@@ -112,14 +112,14 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
     hold: Hold,
     w: RateWindow,
     entry: WindowEntry,
+    estimate: number,
     headers: Record<string, string>,
   ): Reservation {
     let open = true;
-    const close = (tokens: number): boolean => {
+    const close = (): boolean => {
       if (!open) return false;
       open = false;
       book.drop(hold);
-      w.setTokens(entry, tokens, now().getTime());
       return true;
     };
     return {
@@ -129,10 +129,12 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
         return uses.some((u) => passed(u, runningUsd)) ? 'over' : 'ok';
       },
       settle(actual) {
-        if (close(actual.tokens)) fireAlerts(toolName, hold.keys);
+        if (!close()) return;
+        w.settle(entry, estimate, actual.tokens, now().getTime());
+        fireAlerts(toolName, hold.keys);
       },
       release() {
-        close(0);
+        if (close()) w.setTokens(entry, 0, now().getTime());
       },
     };
   }
@@ -163,7 +165,14 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
       const entry = w.add(nowMs, req.estimatedTokens);
       return {
         ok: true,
-        reservation: reservationFor(tool.name, hold, w, entry, rateHeaders(tool, w, nowMs)),
+        reservation: reservationFor(
+          tool.name,
+          hold,
+          w,
+          entry,
+          req.estimatedTokens,
+          rateHeaders(tool, w, nowMs),
+        ),
       };
     },
 

@@ -1,5 +1,7 @@
 // One tool's sliding 60-second window for RPM and TPM. Each admitted request is an entry whose
-// token count starts as the estimate and is replaced by the actual count on settle.
+// token count starts as the estimate and is replaced by the actual count on settle; an answer
+// settled after its entry left the minute counts from its settle instead, as a token-only entry
+// (TPM sees it, RPM does not: the request was counted once, at its start).
 // On the hot path for every request: entries are appended in time order and expire from the
 // front, with a running token sum, so admit costs O(1) however busy the minute was.
 //
@@ -15,20 +17,21 @@ export type WindowEntry = number;
 
 const INITIAL_CAPACITY = 64;
 
-export class RateWindow {
+/** Entries (time, tokens) in arrival order, expiring from the front, with their token sum. */
+class Ring {
   private at = new Float64Array(INITIAL_CAPACITY);
   private tokens = new Float64Array(INITIAL_CAPACITY);
   /** capacity - 1; the capacity is a power of two, so `seq & mask` is an entry's slot. */
   private mask = INITIAL_CAPACITY - 1;
   /** Sequence number of the oldest entry still held, and of the next one to be added. */
-  private head = 0;
-  private tail = 0;
-  private tokenSum = 0;
+  head = 0;
+  tail = 0;
+  sum = 0;
 
-  private prune(nowMs: number): void {
+  prune(nowMs: number): void {
     // A clock stepping backwards leaves a newer entry in front; older ones then expire a little late, never early.
     while (this.head < this.tail && this.at[this.head & this.mask]! + WINDOW_MS <= nowMs) {
-      this.tokenSum -= this.tokens[this.head & this.mask]!;
+      this.sum -= this.tokens[this.head & this.mask]!;
       this.head++;
     }
     // After a burst, a quiet window gives most of its ring back.
@@ -48,47 +51,91 @@ export class RateWindow {
     this.mask = capacity - 1;
   }
 
-  add(nowMs: number, tokens: number): WindowEntry {
+  add(nowMs: number, tokens: number): number {
     if (this.tail - this.head > this.mask) this.resize(2 * (this.mask + 1));
     const seq = this.tail++;
     this.at[seq & this.mask] = nowMs;
     this.tokens[seq & this.mask] = tokens;
-    this.tokenSum += tokens;
+    this.sum += tokens;
     return seq;
   }
 
-  /** Replace an entry's estimate with its actual count (settle). */
+  holds(seq: number): boolean {
+    return seq >= this.head && seq < this.tail;
+  }
+
+  atOf(seq: number): number {
+    return this.at[seq & this.mask]!;
+  }
+
+  tokensOf(seq: number): number {
+    return this.tokens[seq & this.mask]!;
+  }
+
+  set(seq: number, tokens: number): void {
+    this.sum += tokens - this.tokens[seq & this.mask]!;
+    this.tokens[seq & this.mask] = tokens;
+  }
+}
+
+export class RateWindow {
+  /** One entry per admitted request: RPM counts these. */
+  private readonly requests = new Ring();
+  /** Token-only entries: what answers used past what their request's entry still holds. */
+  private readonly late = new Ring();
+
+  private prune(nowMs: number): void {
+    this.requests.prune(nowMs);
+    this.late.prune(nowMs);
+  }
+
+  add(nowMs: number, tokens: number): WindowEntry {
+    return this.requests.add(nowMs, tokens);
+  }
+
+  /** Replace an entry's token count (release: 0). An entry already out of the window no longer
+   *  counts in the sum (nor is it held any more): nothing to replace. */
   setTokens(entry: WindowEntry, tokens: number, nowMs: number): void {
     this.prune(nowMs);
-    // An entry already out of the window no longer counts in the sum (nor is it held any more).
-    if (entry < this.head || entry >= this.tail) return;
-    const slot = entry & this.mask;
-    this.tokenSum += tokens - this.tokens[slot]!;
-    this.tokens[slot] = tokens;
+    if (this.requests.holds(entry)) this.requests.set(entry, tokens);
+  }
+
+  /** Settle an entry admitted with `estimate` tokens with the answer's `actual` count. Still in the
+   *  window, the entry takes the actual count. Gone from it, its estimate has had its minute, and
+   *  what the answer used beyond it counts from now, for the minute after, without being a request. */
+  settle(entry: WindowEntry, estimate: number, actual: number, nowMs: number): void {
+    this.prune(nowMs);
+    if (this.requests.holds(entry)) this.requests.set(entry, actual);
+    else if (actual > estimate) this.late.add(nowMs, actual - estimate);
   }
 
   usage(nowMs: number): { requests: number; tokens: number } {
     this.prune(nowMs);
-    return { requests: this.tail - this.head, tokens: this.tokenSum };
+    return { requests: this.requests.tail - this.requests.head, tokens: this.requests.sum + this.late.sum };
   }
 
   /** ms until one more request fits under `rpm` (0 = fits now). */
   requestWaitMs(nowMs: number, rpm: number): number {
     this.prune(nowMs);
-    const mustExpire = this.tail - this.head - rpm + 1;
+    const r = this.requests;
+    const mustExpire = r.tail - r.head - rpm + 1;
     if (mustExpire <= 0) return 0;
-    return this.at[(this.head + mustExpire - 1) & this.mask]! + WINDOW_MS - nowMs;
+    return r.atOf(r.head + mustExpire - 1) + WINDOW_MS - nowMs;
   }
 
   /** ms until `need` more tokens fit under `tpm` (0 = fits now, Infinity = never: need > tpm). */
   tokenWaitMs(nowMs: number, tpm: number, need: number): number {
     if (need > tpm) return Infinity;
     this.prune(nowMs);
-    let used = this.tokenSum;
+    const { requests: r, late: l } = this;
+    let used = r.sum + l.sum;
     if (used + need <= tpm) return 0;
-    for (let s = this.head; s < this.tail; s++) {
-      used -= this.tokens[s & this.mask]!;
-      if (used + need <= tpm) return this.at[s & this.mask]! + WINDOW_MS - nowMs;
+    // Both rings in time order, oldest first: the wait is until enough of them have left.
+    for (let i = r.head, j = l.head; i < r.tail || j < l.tail;) {
+      const fromLate = j < l.tail && (i >= r.tail || l.atOf(j) < r.atOf(i));
+      const at = fromLate ? l.atOf(j) : r.atOf(i);
+      used -= fromLate ? l.tokensOf(j++) : r.tokensOf(i++);
+      if (used + need <= tpm) return at + WINDOW_MS - nowMs;
     }
     return WINDOW_MS;
   }
@@ -96,10 +143,15 @@ export class RateWindow {
   /** ms until the oldest entry counting for `metric` leaves the window (when remaining grows). */
   resetMs(nowMs: number, metric: 'requests' | 'tokens'): number {
     this.prune(nowMs);
-    for (let s = this.head; s < this.tail; s++) {
-      if (metric === 'requests' || this.tokens[s & this.mask]! > 0)
-        return this.at[s & this.mask]! + WINDOW_MS - nowMs;
+    const { requests: r, late: l } = this;
+    let first = Infinity;
+    for (let s = r.head; s < r.tail; s++) {
+      if (metric === 'requests' || r.tokensOf(s) > 0) {
+        first = r.atOf(s);
+        break;
+      }
     }
-    return 0;
+    if (metric === 'tokens' && l.head < l.tail) first = Math.min(first, l.atOf(l.head));
+    return first === Infinity ? 0 : first + WINDOW_MS - nowMs;
   }
 }

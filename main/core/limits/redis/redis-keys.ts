@@ -16,8 +16,10 @@ export interface LimitKeys {
   budget(scope: BudgetScope, periodKey: string): string;
   /** Claimed (SET NX) by the one replica that sends this budget alert. */
   alert(alert: FiredAlert): string;
-  /** The sliding minute of a tool: entries (zset), their tokens (hash), the token sum. */
-  window(tool: string): [string, string, string];
+  /** The sliding minute of a tool: entries (zset), their tokens (hash), the token sum (of both
+   *  kinds of entry), token-only entries (zset of `<id>:<tokens>`: what answers used past the
+   *  entry of their request, counted from their settle; TPM reads them, RPM does not). */
+  window(tool: string): [string, string, string, string];
 }
 
 export function limitKeys(prefix: string): LimitKeys {
@@ -32,6 +34,7 @@ export function limitKeys(prefix: string): LimitKeys {
       `${prefix}rate:${name(tool)}:at`,
       `${prefix}rate:${name(tool)}:tokens`,
       `${prefix}rate:${name(tool)}:sum`,
+      `${prefix}rate:${name(tool)}:late`,
     ],
   };
 }

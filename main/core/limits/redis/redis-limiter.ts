@@ -116,6 +116,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     usesAtAdmit: ScopeUse[],
     heldE10: number,
     id: string,
+    estimate: number,
     headers: Record<string, string>,
     unbounded: boolean,
   ): Reservation {
@@ -132,6 +133,10 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
           id,
           Math.max(0, Math.round(tokens)),
           unbounded ? 1 : 0,
+          now().getTime(),
+          WINDOW_MS,
+          estimate,
+          2 * WINDOW_MS,
         ])
         .then(
           (reply) => {
@@ -172,6 +177,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     const worstE10 = req.worstCaseUsd === null ? (unbounded ? -2 : -1) : toE10(req.worstCaseUsd);
     const id = randomUUID();
     const { rpm, tpm } = tool.limits;
+    const estimate = Math.max(0, Math.round(req.estimatedTokens));
     const args: Array<string | number> = [
       rows.length,
       worstE10,
@@ -179,7 +185,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       WINDOW_MS,
       rpm ?? -1,
       tpm ?? -1,
-      Math.max(0, Math.round(req.estimatedTokens)),
+      estimate,
       id,
       2 * WINDOW_MS,
       // An unbounded request's hold lasts until its settle; if that never lands (a replica dies,
@@ -207,7 +213,8 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     }
     if (seeded.size > 10_000) seeded.clear();
     for (const r of rows) seeded.add(r.key);
-    const [ok, requestWait, tokenWait, requests, tokens, resetMs] = reply as [
+    const [ok, requestWait, tokenWait, requests, tokens, resetMs, tokenResetMs] = reply as [
+      number,
       number,
       number,
       number,
@@ -222,12 +229,12 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       requests,
       tokens,
       requestsResetMs: resetMs,
-      tokensResetMs: resetMs,
+      tokensResetMs: tokenResetMs,
     });
     const uses: ScopeUse[] = [];
     const failing: ScopeUse[] = [];
     rows.forEach((r, i) => {
-      const [spent, reserved, fit] = reply.slice(6 + 3 * i, 9 + 3 * i) as [number, number, number];
+      const [spent, reserved, fit] = reply.slice(7 + 3 * i, 10 + 3 * i) as [number, number, number];
       seenBudget.set(r.key, { spent, reserved: ok ? reserved + Math.max(0, worstE10) : reserved });
       if (r.limitUsd === undefined) return;
       uses.push(useOf(r, spent, reserved));
@@ -236,7 +243,16 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
     if (ok === 1)
       return {
         ok: true,
-        reservation: reservationFor(tool.name, rows, uses, Math.max(0, worstE10), id, headers, unbounded),
+        reservation: reservationFor(
+          tool.name,
+          rows,
+          uses,
+          Math.max(0, worstE10),
+          id,
+          estimate,
+          headers,
+          unbounded,
+        ),
       };
 
     const refusal =

@@ -4,11 +4,13 @@
 //
 // Per budget scope and period, a hash {spent, reserved} in integer units of 1e-10 USD (exact sums,
 // the ledger's unit; Lua's doubles hold integers exactly up to 2^53, i.e. ~$900,000 per period).
-// Per tool, the sliding minute: a sorted set (entry id → arrival ms), a hash (entry id → tokens)
-// and the running token sum.
+// Per tool, the sliding minute: a sorted set (entry id → arrival ms), a hash (entry id → tokens),
+// the running token sum, and a sorted set of token-only entries (`<id>:<tokens>` → settle ms):
+// what an answer used past its request's entry, once that entry had left the minute. The sum
+// counts both kinds; RPM counts only the first.
 import type { Redis } from 'ioredis';
 
-/** KEYS: n budget hashes, then the window's zset, token hash, token sum.
+/** KEYS: n budget hashes, then the window's zset, token hash, token sum, token-only zset.
  *  ARGV: n, worst (e10; -1 = unpriced; -2 = unbounded: counted, but with no worst case, see
  *  AdmitRequest.unbounded), now ms, window ms, rpm (-1 = none), tpm (-1 = none), estimated
  *  tokens, entry id, window key ttl ms, an unbounded request's lease ms (how long it keeps other
@@ -17,7 +19,8 @@ import type { Redis } from 'ioredis';
  *  ledger's total, used only when the period's key is missing; -1 = not sent), key ttl ms (the
  *  period's end + a day).
  *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
- *  window, ms until its oldest entry leaves; then per budget: spent, reserved (before this
+ *  window, ms until its oldest request leaves, ms until its oldest entry of either kind leaves;
+ *  then per budget: spent, reserved (before this
  *  request), fits (1; 0; 2 = has room, but another unbounded request holds it). Or { -1 } alone,
  *  having reserved nothing, when a key is missing and its seed was not sent. */
 const RESERVE = `
@@ -31,7 +34,9 @@ local est = tonumber(ARGV[7])
 local id = ARGV[8]
 local ttl = ARGV[9]
 local lease = tonumber(ARGV[10])
-local zk, hk, sk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
+local zk, hk, sk, lk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3], KEYS[n + 4]
+-- A token-only entry's tokens are in its member, after the last colon.
+local lateTokens = function(m) return tonumber(string.match(m, ':(%d+)$')) or 0 end
 
 local uses = {}
 local fitsAll = true
@@ -76,6 +81,13 @@ if #old > 0 then
   redis.call('ZREMRANGEBYSCORE', zk, '-inf', cut)
   redis.call('DECRBY', sk, sub)
 end
+local lateOld = redis.call('ZRANGEBYSCORE', lk, '-inf', cut)
+if #lateOld > 0 then
+  local sub = 0
+  for _, m in ipairs(lateOld) do sub = sub + lateTokens(m) end
+  redis.call('ZREMRANGEBYSCORE', lk, '-inf', cut)
+  redis.call('DECRBY', sk, sub)
+end
 local count = redis.call('ZCARD', zk)
 local used = tonumber(redis.call('GET', sk) or '0')
 
@@ -93,12 +105,24 @@ if tpm >= 0 then
     tokenWait = -1
   elseif used + est > tpm then
     tokenWait = win
+    -- Both kinds of entry in time order, oldest first: the wait is until enough have left.
     local all = redis.call('ZRANGE', zk, 0, -1, 'WITHSCORES')
+    local late = redis.call('ZRANGE', lk, 0, -1, 'WITHSCORES')
     local left = used
-    for j = 1, #all, 2 do
-      left = left - (tonumber(redis.call('HGET', hk, all[j])) or 0)
+    local i, j = 1, 1
+    while i <= #all or j <= #late do
+      local at
+      if j <= #late and (i > #all or tonumber(late[j + 1]) < tonumber(all[i + 1])) then
+        at = tonumber(late[j + 1])
+        left = left - lateTokens(late[j])
+        j = j + 2
+      else
+        at = tonumber(all[i + 1])
+        left = left - (tonumber(redis.call('HGET', hk, all[i])) or 0)
+        i = i + 2
+      end
       if left + est <= tpm then
-        tokenWait = tonumber(all[j + 1]) + win - now
+        tokenWait = at + win - now
         break
       end
     end
@@ -123,18 +147,30 @@ if ok then
   redis.call('PEXPIRE', zk, ttl)
   redis.call('PEXPIRE', hk, ttl)
   redis.call('PEXPIRE', sk, ttl)
+  -- The sum counts the token-only entries too: they live as long, so it never outlives them.
+  redis.call('PEXPIRE', lk, ttl)
   count = count + 1
   used = used + est
 end
 local first = redis.call('ZRANGE', zk, 0, 0, 'WITHSCORES')
 local resetMs = 0
 if first[2] then resetMs = tonumber(first[2]) + win - now end
-return { ok and 1 or 0, requestWait, tokenWait, count, used, resetMs, unpack(uses) }
+local tokenResetMs = resetMs
+local firstLate = redis.call('ZRANGE', lk, 0, 0, 'WITHSCORES')
+if firstLate[2] then
+  local lateMs = tonumber(firstLate[2]) + win - now
+  if not first[2] or lateMs < resetMs then tokenResetMs = lateMs end
+end
+return { ok and 1 or 0, requestWait, tokenWait, count, used, resetMs, tokenResetMs, unpack(uses) }
 `;
 
-/** KEYS: n budget hashes, then the window's zset, token hash, token sum.
+/** KEYS: n budget hashes, then the window's zset, token hash, token sum, token-only zset.
  *  ARGV: n, minus the reserved e10, actual spent e10, entry id, actual tokens, 1 when the request
- *  was unbounded (its hold on each budget it has is let go) else 0.
+ *  was unbounded (its hold on each budget it has is let go) else 0, now ms, window ms, the
+ *  entry's estimated tokens, window key ttl ms.
+ *  An entry still in the window takes the actual tokens. One gone from it (left the minute, pruned
+ *  or not yet) has had its minute at its estimate: what the answer used beyond that counts from
+ *  now, as a token-only entry.
  *  A period whose key is gone (expired, Redis restarted) is left alone: its next reserve seeds
  *  it from the ledger, which already holds this request's record.
  *  Returns per budget: spent, reserved after (-1, -1 when the key is gone). */
@@ -157,11 +193,17 @@ for i = 1, n do
     out[#out + 1] = -1
   end
 end
-local zk, hk, sk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3]
-if redis.call('ZSCORE', zk, ARGV[4]) then
+local zk, hk, sk, lk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3], KEYS[n + 4]
+local actual, now, win, est = tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
+local at = redis.call('ZSCORE', zk, ARGV[4])
+if at and tonumber(at) + win > now then
   local prev = tonumber(redis.call('HGET', hk, ARGV[4]) or '0')
   redis.call('HSET', hk, ARGV[4], ARGV[5])
-  redis.call('INCRBY', sk, tonumber(ARGV[5]) - prev)
+  redis.call('INCRBY', sk, actual - prev)
+elseif actual > est then
+  redis.call('ZADD', lk, now, ARGV[4] .. ':' .. (actual - est))
+  redis.call('INCRBY', sk, actual - est)
+  for _, k in ipairs({ zk, hk, sk, lk }) do redis.call('PEXPIRE', k, ARGV[10]) end
 end
 return out
 `;
