@@ -121,4 +121,22 @@ describe.each([
       expect(later.status).toBe(200);
     },
   );
+
+  it.skipIf(shared && redisMissing)(
+    'an answer of 50,000 tokens that streams for 59 s still counts a second after its start left the minute',
+    async () => {
+      // Its entry took the actual count at its start's time, so the 50,000 tokens counted for
+      // the one second left of that minute: two such answers at a time, each 4,104 tokens at
+      // admission, got ~100,000 tokens a minute through a 10,000 TPM. Before: 200.
+      const token = await h.tool(`just-in-time-${_}`, { tpm: 10_000 });
+      await longAnswer(`just-in-time-${_}`, token, 59_000);
+      clock += 1_500;
+      const next = await chat(token, false);
+      await next.text();
+      expect(next.status, 'a request 1.5 s after 50,000 tokens on a 10,000 TPM').toBe(429);
+      expect(next.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
+      // What went past the estimate counts from the answer's end: 58.5 s more.
+      expect(next.headers.get('x-ratelimit-reset-tokens')).toBe('58.5s');
+    },
+  );
 });

@@ -1,7 +1,7 @@
 // One tool's sliding 60-second window for RPM and TPM. Each admitted request is an entry whose
-// token count starts as the estimate and is replaced by the actual count on settle; an answer
-// settled after its entry left the minute counts from its settle instead, as a token-only entry
-// (TPM sees it, RPM does not: the request was counted once, at its start).
+// token count starts as the estimate and is lowered to the actual count on settle; what an answer
+// used beyond its estimate counts from its settle, as a token-only entry (TPM sees it, RPM does
+// not: the request was counted once, at its start).
 // On the hot path for every request: entries are appended in time order and expire from the
 // front, with a running token sum, so admit costs O(1) however busy the minute was.
 //
@@ -100,13 +100,19 @@ export class RateWindow {
     if (this.requests.holds(entry)) this.requests.set(entry, tokens);
   }
 
-  /** Settle an entry admitted with `estimate` tokens with the answer's `actual` count. Still in the
-   *  window, the entry takes the actual count. Gone from it, its estimate has had its minute, and
-   *  what the answer used beyond it counts from now, for the minute after, without being a request. */
+  /** Settle an entry admitted with `estimate` tokens with the answer's `actual` count. Each token
+   *  counts for one minute: the entry keeps what it held at its start, down to the actual count,
+   *  and what the answer used beyond that counts from now, for the minute after, without being a
+   *  request (a token-only entry). Had it taken the whole count at its start's time, an answer
+   *  settling 59 s in would count its tokens for 1 s (and one settling after 60 s, never). */
   settle(entry: WindowEntry, estimate: number, actual: number, nowMs: number): void {
     this.prune(nowMs);
-    if (this.requests.holds(entry)) this.requests.set(entry, actual);
-    else if (actual > estimate) this.late.add(nowMs, actual - estimate);
+    let held = estimate;
+    if (this.requests.holds(entry)) {
+      held = this.requests.tokensOf(entry);
+      if (actual < held) this.requests.set(entry, actual);
+    }
+    if (actual > held) this.late.add(nowMs, actual - held);
   }
 
   usage(nowMs: number): { requests: number; tokens: number } {

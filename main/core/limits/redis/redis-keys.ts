@@ -17,8 +17,8 @@ export interface LimitKeys {
   /** Claimed (SET NX) by the one replica that sends this budget alert. */
   alert(alert: FiredAlert): string;
   /** The sliding minute of a tool: entries (zset), their tokens (hash), the token sum (of both
-   *  kinds of entry), token-only entries (zset of `<id>:<tokens>`: what answers used past the
-   *  entry of their request, counted from their settle; TPM reads them, RPM does not). */
+   *  kinds of entry), token-only entries (zset of `<id>:<tokens>`: what answers used beyond what
+   *  their request's entry held, counted from their settle; TPM reads them, RPM does not). */
   window(tool: string): [string, string, string, string];
 }
 

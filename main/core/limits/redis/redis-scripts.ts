@@ -6,7 +6,7 @@
 // the ledger's unit; Lua's doubles hold integers exactly up to 2^53, i.e. ~$900,000 per period).
 // Per tool, the sliding minute: a sorted set (entry id → arrival ms), a hash (entry id → tokens),
 // the running token sum, and a sorted set of token-only entries (`<id>:<tokens>` → settle ms):
-// what an answer used past its request's entry, once that entry had left the minute. The sum
+// what an answer used beyond the tokens its request's entry held, from its settle on. The sum
 // counts both kinds; RPM counts only the first.
 import type { Redis } from 'ioredis';
 
@@ -168,9 +168,9 @@ return { ok and 1 or 0, requestWait, tokenWait, count, used, resetMs, tokenReset
  *  ARGV: n, minus the reserved e10, actual spent e10, entry id, actual tokens, 1 when the request
  *  was unbounded (its hold on each budget it has is let go) else 0, now ms, window ms, the
  *  entry's estimated tokens, window key ttl ms.
- *  An entry still in the window takes the actual tokens. One gone from it (left the minute, pruned
- *  or not yet) has had its minute at its estimate: what the answer used beyond that counts from
- *  now, as a token-only entry.
+ *  Each token counts for one minute: an entry still in the window is lowered to the actual tokens
+ *  (one gone from it, pruned or not yet, has had its minute at its estimate), and what the answer
+ *  used beyond what its entry held counts from now, as a token-only entry.
  *  A period whose key is gone (expired, Redis restarted) is left alone: its next reserve seeds
  *  it from the ledger, which already holds this request's record.
  *  Returns per budget: spent, reserved after (-1, -1 when the key is gone). */
@@ -196,13 +196,17 @@ end
 local zk, hk, sk, lk = KEYS[n + 1], KEYS[n + 2], KEYS[n + 3], KEYS[n + 4]
 local actual, now, win, est = tonumber(ARGV[5]), tonumber(ARGV[7]), tonumber(ARGV[8]), tonumber(ARGV[9])
 local at = redis.call('ZSCORE', zk, ARGV[4])
+local held = est
 if at and tonumber(at) + win > now then
-  local prev = tonumber(redis.call('HGET', hk, ARGV[4]) or '0')
-  redis.call('HSET', hk, ARGV[4], ARGV[5])
-  redis.call('INCRBY', sk, actual - prev)
-elseif actual > est then
-  redis.call('ZADD', lk, now, ARGV[4] .. ':' .. (actual - est))
-  redis.call('INCRBY', sk, actual - est)
+  held = tonumber(redis.call('HGET', hk, ARGV[4]) or '0')
+  if actual < held then
+    redis.call('HSET', hk, ARGV[4], actual)
+    redis.call('INCRBY', sk, actual - held)
+  end
+end
+if actual > held then
+  redis.call('ZADD', lk, now, ARGV[4] .. ':' .. (actual - held))
+  redis.call('INCRBY', sk, actual - held)
   for _, k in ipairs({ zk, hk, sk, lk }) do redis.call('PEXPIRE', k, ARGV[10]) end
 end
 return out
