@@ -19,7 +19,8 @@ import type { Redis } from 'ioredis';
  *  ledger's total, used only when the period's key is missing; -1 = not sent), key ttl ms (the
  *  period's end + a day).
  *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
- *  window, ms until its oldest request leaves, ms until its oldest entry of either kind leaves;
+ *  window, ms until its oldest request leaves, ms until its oldest entry holding tokens (of either
+ *  kind) leaves (0 without a TPM);
  *  then per budget: spent, reserved (before this
  *  request), fits (1; 0; 2 = has room, but another unbounded request holds it). Or { -1 } alone,
  *  having reserved nothing, when a key is missing and its seed was not sent. */
@@ -155,11 +156,31 @@ end
 local first = redis.call('ZRANGE', zk, 0, 0, 'WITHSCORES')
 local resetMs = 0
 if first[2] then resetMs = tonumber(first[2]) + win - now end
-local tokenResetMs = resetMs
-local firstLate = redis.call('ZRANGE', lk, 0, 0, 'WITHSCORES')
-if firstLate[2] then
-  local lateMs = tonumber(firstLate[2]) + win - now
-  if not first[2] or lateMs < resetMs then tokenResetMs = lateMs end
+-- The tokens remaining grow when the oldest entry holding tokens leaves: a request settled at 0
+-- (refused by the provider, released) frees none. Read only for a tool with a TPM, and among the
+-- 64 oldest requests (past them, the oldest request's time, as before: too early, never too late),
+-- so a minute of failed requests does not make every admit walk all of them.
+local tokenResetMs = 0
+if tpm >= 0 then
+  local firstAt = first[2] and tonumber(first[2])
+  for from = 0, 48, 16 do
+    local batch = redis.call('ZRANGE', zk, from, from + 15, 'WITHSCORES')
+    local found = false
+    for j = 1, #batch, 2 do
+      if (tonumber(redis.call('HGET', hk, batch[j])) or 0) > 0 then
+        firstAt, found = tonumber(batch[j + 1]), true
+        break
+      end
+    end
+    if found then break end
+    if #batch < 32 then
+      firstAt = nil -- every request holds 0 tokens
+      break
+    end
+  end
+  local firstLate = redis.call('ZRANGE', lk, 0, 0, 'WITHSCORES')
+  if firstLate[2] and (not firstAt or tonumber(firstLate[2]) < firstAt) then firstAt = tonumber(firstLate[2]) end
+  if firstAt then tokenResetMs = firstAt + win - now end
 end
 return { ok and 1 or 0, requestWait, tokenWait, count, used, resetMs, tokenResetMs, unpack(uses) }
 `;
