@@ -115,6 +115,7 @@ describe.each([
       expect(next.headers.get('x-ratelimit-remaining-requests')).toBe('2');
       // They count for the minute after the answer ended, then no longer.
       expect(next.headers.get('x-ratelimit-reset-tokens')).toBe('1m0s');
+      expect(next.headers.get('retry-after-ms')).toBe('60000');
       clock += 60_000;
       const later = await chat(token, false);
       await later.text();
@@ -137,6 +138,7 @@ describe.each([
       expect(next.headers.get('x-ratelimit-remaining-tokens')).toBe('0');
       // What went past the estimate counts from the answer's end: 58.5 s more.
       expect(next.headers.get('x-ratelimit-reset-tokens')).toBe('58.5s');
+      expect(next.headers.get('retry-after-ms')).toBe('58500');
     },
   );
 });
