@@ -16,6 +16,8 @@ export const WINDOW_MS = 60_000;
 export type WindowEntry = number;
 
 const INITIAL_CAPACITY = 64;
+/** Requests resetMs looks through for the oldest holding tokens (redis-scripts.ts: the same 64). */
+const RESET_SCAN = 64;
 
 /** Entries (time, tokens) in arrival order, expiring from the front, with their token sum. */
 class Ring {
@@ -146,18 +148,24 @@ export class RateWindow {
     return WINDOW_MS;
   }
 
-  /** ms until the oldest entry counting for `metric` leaves the window (when remaining grows). */
+  /** ms until the oldest entry counting for `metric` leaves the window (when remaining grows).
+   *  On every admit: for tokens, the oldest request holding some is looked for among the
+   *  RESET_SCAN oldest only (past them, the oldest request: too early, never too late), so a
+   *  minute of requests settled at 0 does not make each admit walk all of them (Redis: the same). */
   resetMs(nowMs: number, metric: 'requests' | 'tokens'): number {
     this.prune(nowMs);
     const { requests: r, late: l } = this;
+    if (metric === 'requests') return r.head < r.tail ? r.atOf(r.head) + WINDOW_MS - nowMs : 0;
     let first = Infinity;
-    for (let s = r.head; s < r.tail; s++) {
-      if (metric === 'requests' || r.tokensOf(s) > 0) {
+    const end = Math.min(r.tail, r.head + RESET_SCAN);
+    for (let s = r.head; s < end; s++) {
+      if (r.tokensOf(s) > 0) {
         first = r.atOf(s);
         break;
       }
     }
-    if (metric === 'tokens' && l.head < l.tail) first = Math.min(first, l.atOf(l.head));
+    if (first === Infinity && end < r.tail) first = r.atOf(r.head);
+    if (l.head < l.tail) first = Math.min(first, l.atOf(l.head));
     return first === Infinity ? 0 : first + WINDOW_MS - nowMs;
   }
 }
