@@ -18,6 +18,8 @@ export type WindowEntry = number;
 const INITIAL_CAPACITY = 64;
 /** Requests resetMs looks through for the oldest holding tokens (redis-scripts.ts: the same 64). */
 const RESET_SCAN = 64;
+/** Entries a token wait walks at most (redis-scripts.ts: the same 256). */
+const WAIT_SCAN = 256;
 
 /** Entries (time, tokens) in arrival order, expiring from the front, with their token sum. */
 class Ring {
@@ -131,7 +133,10 @@ export class RateWindow {
     return r.atOf(r.head + mustExpire - 1) + WINDOW_MS - nowMs;
   }
 
-  /** ms until `need` more tokens fit under `tpm` (0 = fits now, Infinity = never: need > tpm). */
+  /** ms until `need` more tokens fit under `tpm` (0 = fits now, Infinity = never: need > tpm).
+   *  On every refusal: it walks WAIT_SCAN entries at most, and past them answers when the last of
+   *  those leaves (too early, never too late: the retry is refused again with a later wait), so a
+   *  minute of requests settled at 0 in front does not make each refusal walk all of them. */
   tokenWaitMs(nowMs: number, tpm: number, need: number): number {
     if (need > tpm) return Infinity;
     this.prune(nowMs);
@@ -139,11 +144,11 @@ export class RateWindow {
     let used = r.sum + l.sum;
     if (used + need <= tpm) return 0;
     // Both rings in time order, oldest first: the wait is until enough of them have left.
-    for (let i = r.head, j = l.head; i < r.tail || j < l.tail;) {
+    for (let i = r.head, j = l.head, walked = 1; i < r.tail || j < l.tail; walked++) {
       const fromLate = j < l.tail && (i >= r.tail || l.atOf(j) < r.atOf(i));
       const at = fromLate ? l.atOf(j) : r.atOf(i);
       used -= fromLate ? l.tokensOf(j++) : r.tokensOf(i++);
-      if (used + need <= tpm) return at + WINDOW_MS - nowMs;
+      if (used + need <= tpm || walked === WAIT_SCAN) return at + WINDOW_MS - nowMs;
     }
     return WINDOW_MS;
   }

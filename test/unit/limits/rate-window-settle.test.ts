@@ -51,9 +51,11 @@ class ListWindow {
     this.prune(now);
     let used = this.sum();
     if (used + need <= tpm) return 0;
+    // The 256 oldest at most: past them, when the 256th leaves (too early, never too late).
+    let walked = 0;
     for (const e of this.entries) {
       used -= e.tokens;
-      if (used + need <= tpm) return e.at + WINDOW_MS - now;
+      if (used + need <= tpm || ++walked === 256) return e.at + WINDOW_MS - now;
     }
     return WINDOW_MS;
   }

@@ -106,11 +106,13 @@ if tpm >= 0 then
     tokenWait = -1
   elseif used + est > tpm then
     tokenWait = win
-    -- Both kinds of entry in time order, oldest first: the wait is until enough have left.
-    local all = redis.call('ZRANGE', zk, 0, -1, 'WITHSCORES')
-    local late = redis.call('ZRANGE', lk, 0, -1, 'WITHSCORES')
+    -- Both kinds of entry in time order, oldest first: the wait is until enough have left. The
+    -- 256 oldest at most (as rate-window.ts): past them, when the 256th leaves (too early, never
+    -- too late), so a minute of requests settled at 0 does not hold Redis on every refusal.
+    local all = redis.call('ZRANGE', zk, 0, 255, 'WITHSCORES')
+    local late = redis.call('ZRANGE', lk, 0, 255, 'WITHSCORES')
     local left = used
-    local i, j = 1, 1
+    local i, j, walked = 1, 1, 0
     while i <= #all or j <= #late do
       local at
       if j <= #late and (i > #all or tonumber(late[j + 1]) < tonumber(all[i + 1])) then
@@ -122,7 +124,8 @@ if tpm >= 0 then
         left = left - (tonumber(redis.call('HGET', hk, all[i])) or 0)
         i = i + 2
       end
-      if left + est <= tpm then
+      walked = walked + 1
+      if left + est <= tpm or walked == 256 then
         tokenWait = at + win - now
         break
       end
