@@ -85,7 +85,7 @@ class Ring {
 export class RateWindow {
   /** One entry per admitted request: RPM counts these. */
   private readonly requests = new Ring();
-  /** Token-only entries: what answers used past what their request's entry still holds. */
+  /** Token-only entries: what answers used beyond what their request's entry held. */
   private readonly late = new Ring();
 
   private prune(nowMs: number): void {

@@ -20,9 +20,8 @@ import type { Redis } from 'ioredis';
  *  period's end + a day).
  *  Returns: ok, request wait ms, token wait ms (-1 = never fits), requests and tokens in the
  *  window, ms until its oldest request leaves, ms until its oldest entry holding tokens (of either
- *  kind) leaves (0 without a TPM);
- *  then per budget: spent, reserved (before this
- *  request), fits (1; 0; 2 = has room, but another unbounded request holds it). Or { -1 } alone,
+ *  kind) leaves (0 without a TPM); then per budget: spent, reserved (before this request), fits
+ *  (1; 0; 2 = has room, but another unbounded request holds it). Or { -1 } alone,
  *  having reserved nothing, when a key is missing and its seed was not sent. */
 const RESERVE = `
 local n = tonumber(ARGV[1])
