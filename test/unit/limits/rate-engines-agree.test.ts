@@ -102,4 +102,45 @@ describe.skipIf(redisMissing !== undefined)('RPM/TPM: memory and Redis agree', (
     expect(admitted).toBeGreaterThan(100);
     expect(refusedForTokens).toBeGreaterThan(50);
   });
+
+  it('around the 64 oldest requests that reset-tokens looks through, all holding no tokens', async () => {
+    // Past 64 such requests both name the oldest request; with 64 or fewer and none holding
+    // tokens, nothing. Redis named the oldest request at exactly 64 (the memory engine: nothing).
+    for (const zeros of [62, 63, 64, 65, 70]) {
+      const clock = { ms: Date.parse('2026-11-29T10:00:00.000Z') };
+      const deps = {
+        spend: new MapSpend(),
+        settings: () => ({ ...DEFAULT_SETTINGS, timeZone: 'UTC' }),
+        emit: () => undefined,
+        now: () => new Date(clock.ms),
+      };
+      const memory = createLimiter(deps);
+      const shared = createRedisLimiter({
+        ...deps,
+        redis: conn!,
+        prefix: `edge${randomBytes(4).toString('hex')}:`,
+        where: redis!.url,
+      });
+      const tool = makeTool('edge', { tpm: 10_000 });
+      const req = (estimatedTokens: number) => ({
+        model: 'gpt-4o-mini',
+        estimatedTokens,
+        worstCaseUsd: null,
+      });
+      for (let i = 0; i < zeros; i++) {
+        for (const a of [memory.admit(tool, req(5)), await shared.admit(tool, req(5))])
+          if (a.ok) a.reservation.settle({ costUsd: null, tokens: 0 });
+        clock.ms += 10;
+      }
+      await conn!.ping();
+      // One more holding none (one more request), then one holding 7 tokens. Apart in time:
+      // Redis orders entries of the same millisecond by their ids.
+      for (const tokens of [0, 7]) {
+        expect(seen(await shared.admit(tool, req(tokens))), `${zeros} + ${tokens}`).toEqual(
+          seen(memory.admit(tool, req(tokens))),
+        );
+        clock.ms += 10;
+      }
+    }
+  });
 });

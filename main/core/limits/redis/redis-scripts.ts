@@ -164,22 +164,18 @@ if first[2] then resetMs = tonumber(first[2]) + win - now end
 -- so a minute of failed requests does not make every admit walk all of them.
 local tokenResetMs = 0
 if tpm >= 0 then
-  local firstAt = first[2] and tonumber(first[2])
+  local firstAt
   for from = 0, 48, 16 do
     local batch = redis.call('ZRANGE', zk, from, from + 15, 'WITHSCORES')
-    local found = false
     for j = 1, #batch, 2 do
       if (tonumber(redis.call('HGET', hk, batch[j])) or 0) > 0 then
-        firstAt, found = tonumber(batch[j + 1]), true
+        firstAt = tonumber(batch[j + 1])
         break
       end
     end
-    if found then break end
-    if #batch < 32 then
-      firstAt = nil -- every request holds 0 tokens
-      break
-    end
+    if firstAt or #batch < 32 then break end
   end
+  if not firstAt and count > 64 then firstAt = tonumber(first[2]) end
   local firstLate = redis.call('ZRANGE', lk, 0, 0, 'WITHSCORES')
   if firstLate[2] and (not firstAt or tonumber(firstLate[2]) < firstAt) then firstAt = tonumber(firstLate[2]) end
   if firstAt then tokenResetMs = firstAt + win - now end
