@@ -130,7 +130,8 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
       },
       settle(actual) {
         if (!close()) return;
-        w.settle(entry, estimate, actual.tokens, now().getTime());
+        const tokens = actual.unread ? Math.max(actual.tokens, estimate) : actual.tokens;
+        w.settle(entry, estimate, tokens, now().getTime());
         fireAlerts(toolName, hold.keys);
       },
       release() {

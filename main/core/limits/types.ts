@@ -65,8 +65,11 @@ export interface Reservation {
    *  passed a budget, so the pipeline ends the stream cleanly. Exactly at the limit is still 'ok'. */
   check(runningUsd: number): 'ok' | 'over';
   /** Replace the reservation with the actual outcome. Call AFTER ledger.append so spend moves from
-   *  "reserved" to "spent" in the same tick. costUsd null = unpriced. Later calls are no-ops. */
-  settle(actual: { costUsd: number | null; tokens: number }): void;
+   *  "reserved" to "spent" in the same tick. costUsd null = unpriced. Later calls are no-ops.
+   *  `unread`: the answer was not read in full and is charged as the provider may have billed it
+   *  (charge-unread.ts), so `tokens` (what Shimmy saw) may fall short: TPM keeps at least the
+   *  estimate the request was admitted with. */
+  settle(actual: { costUsd: number | null; tokens: number; unread?: boolean }): void;
   /** Request never went out: drop the USD reservation and the token estimate; the request
    *  itself still counts for RPM. Later calls are no-ops. */
   release(): void;

@@ -18,6 +18,8 @@ const UNREAD = new Set<RecordDraft['errorClass']>([
   'internal_error',
 ]);
 
+/** Returns true when the answer was not read in full and what it used is not known (its tokens
+ *  then count against TPM at no less than their estimate: tpm-unread-answer.test.ts). */
 export function chargeUnread(
   draft: RecordDraft,
   x: {
@@ -31,13 +33,14 @@ export function chargeUnread(
     /** Its model may think unseen (hidden-output.ts): a cut stream cost more than it delivered. */
     thinksUnseen?: boolean;
   },
-): void {
-  if (x.billing.kind === 'free' || !draft.sentUpstream || x.estimateUsd === undefined) return;
+): boolean {
+  if (x.billing.kind === 'free' || !draft.sentUpstream || x.estimateUsd === undefined) return false;
   // The provider answered with an error: it did not bill the request.
-  if (x.upstreamStatus !== undefined && x.upstreamStatus >= 400) return;
+  if (x.upstreamStatus !== undefined && x.upstreamStatus >= 400) return false;
   if (x.billing.kind === 'unpriced') {
     draft.costUsd = null;
-    return;
+    // A cut stream's words are what it used, as below, unless it thinks unseen.
+    return unread(draft) && (!draft.streamed || x.thinksUnseen === true);
   }
   // A priced model whose answer names a dimension or tier its price has no rate for (audio output
   // with only text rates, Anthropic's Priority Tier): charged what its reservation held. That is
@@ -45,18 +48,22 @@ export function chargeUnread(
   if (draft.costUsd === null && x.budgeted) {
     draft.estimated = true;
     draft.costUsd = x.estimateUsd();
-    return;
+    return unread(draft);
   }
-  if (!UNREAD.has(draft.errorClass) || draft.usageFinal) return;
+  if (!unread(draft)) return false;
   // A stream's running estimate is what it delivered, which is what it cost only when nothing was
   // generated unseen: not a reasoning model's (its thinking came before its first word), and not
   // a plain answer's (it was whole before its first byte went out). Those are charged as unread:
   // leaving each at its first word spent 3.8× a gpt-5 budget and 5.7× a Claude one, and leaving
   // plain answers at their first bytes 6× (test/integration/cut-reasoning-stream.test.ts).
-  if (draft.estimated && draft.costUsd !== 0 && draft.streamed && !x.thinksUnseen) return;
+  if (draft.estimated && draft.costUsd !== 0 && draft.streamed && !x.thinksUnseen) return false;
   draft.estimated = true;
   draft.costUsd = x.estimateUsd();
+  return true;
 }
+
+/** The answer was not read in full: what it used is unknown, not what Shimmy saw. */
+const unread = (draft: RecordDraft) => UNREAD.has(draft.errorClass) && !draft.usageFinal;
 
 /** The charge of an unread request: the USD its reservation held; without a budget (nothing was
  *  reserved in USD), its input and output limit (or `defaultOutput`) at the model's price. */

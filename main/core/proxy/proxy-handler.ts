@@ -230,10 +230,10 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (err instanceof Refused) answerRefusal(req, res, draft, err, headers);
       else answerInternalError(deps, req, res, draft, err, headers, cancel);
     }
-    chargeUnread(draft, { billing, estimateUsd, upstreamStatus, budgeted, thinksUnseen });
+    const unread = chargeUnread(draft, { billing, estimateUsd, upstreamStatus, budgeted, thinksUnseen });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
     if (tool.plan) markPlanRecord(draft);
-    settle(deps, draft, reservation);
+    settle(deps, draft, reservation, unread);
   };
 }
 

@@ -163,7 +163,12 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       // Against the state this request was admitted in: every request admitted later fitted with
       // this one's worst case counted, so a running cost within it never passes a budget.
       check: (runningUsd) => (usesAtAdmit.some((u) => passed(u, runningUsd)) ? 'over' : 'ok'),
-      settle: (actual) => close(actual.costUsd === null ? 0 : toE10(actual.costUsd), actual.tokens, true),
+      settle: (actual) =>
+        close(
+          actual.costUsd === null ? 0 : toE10(actual.costUsd),
+          actual.unread ? Math.max(actual.tokens, estimate) : actual.tokens,
+          true,
+        ),
       release: () => close(0, 0, false),
     };
   }

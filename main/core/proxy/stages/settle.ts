@@ -6,7 +6,13 @@ import type { Reservation } from '../../limits/index.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { toRecord, type RecordDraft } from '../request-record.js';
 
-export function settle(deps: ProxyDeps, draft: RecordDraft, reservation: Reservation | undefined): void {
+/** `unread`: the answer was not read in full and what it used is unknown (charge-unread.ts). */
+export function settle(
+  deps: ProxyDeps,
+  draft: RecordDraft,
+  reservation: Reservation | undefined,
+  unread = false,
+): void {
   const record = toRecord(draft, performance.now());
   // Refused because the ledger cannot be written: queuing a record per refusal would only grow memory.
   if (record.errorClass !== 'ledger_unavailable') deps.ledger.append(record);
@@ -15,7 +21,7 @@ export function settle(deps: ProxyDeps, draft: RecordDraft, reservation: Reserva
     // Only a request that never reached a provider is free; one that did may be billed, and its
     // (possibly estimated) cost stays spent.
     if (!draft.sentUpstream) reservation.release();
-    else reservation.settle({ costUsd: record.costUsd, tokens });
+    else reservation.settle({ costUsd: record.costUsd, tokens, unread });
   }
   deps.events.emit({ type: 'request.end', record });
   // A literal of fixed shape, not conditional spreads (slow in V8): one per request.
