@@ -3,8 +3,8 @@
 // an RPM/TPM limit was let through them: a background Responses request answers at once, queued,
 // with no usage, so its TPM entry settles at 0 tokens while the provider generates its answer
 // afterwards; a batch's requests run upstream, none of them in any window (tpm15, 2026-11-29).
-// Kept failing (it.fails): the fix is in proxy/stages/check-billable.ts (another helper's file
-// this round; see the tpm15 report): a TPM limit refuses what cannot be metered, as a budget does.
+// Now a TPM limit refuses what cannot be metered, as a budget does (check-billable.ts), with 403
+// unpriced_endpoint; `--allow-unpriced` lets it through.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -50,7 +50,7 @@ const post = async (token: string, path: string, body: unknown) => {
   return res.status;
 };
 
-it.fails('ten background responses of up to 1,008 tokens each in one minute on a 2,500 TPM', async () => {
+it('ten background responses of up to 1,008 tokens each in one minute on a 2,500 TPM', async () => {
   const token = await h.tool('background', { tpm: 2_500 });
   const before = reached.length;
   const statuses: number[] = [];
@@ -67,7 +67,7 @@ it.fails('ten background responses of up to 1,008 tokens each in one minute on a
   expect(reached.length - before, `statuses ${statuses.join(',')}`).toBeLessThanOrEqual(2);
 });
 
-it.fails('a batch on a tool with a 10,000 TPM is refused', async () => {
+it('a batch on a tool with a 10,000 TPM is refused', async () => {
   // (Under 4,096 TPM it is refused already: it is counted at 4,096 tokens, like any request
   // that names no output limit.)
   const token = await h.tool('batcher', { tpm: 10_000 });

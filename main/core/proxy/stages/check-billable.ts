@@ -1,7 +1,10 @@
-// Stage 3b, billable: a tool with a USD budget or a model allowlist may only reach endpoints whose
-// answer Shimmy can price (or free ones); any other would spend without limit, on any model. A tool opts out with its
-// `allowUnpriced` limit (the same one that lets unpriced models through); without a budget such
-// requests pass and are recorded as unpriced.
+// Stage 3b, billable: a tool with a USD budget, a model allowlist or a TPM limit may only reach
+// endpoints whose answer Shimmy can meter (or free ones); any other would spend, and use tokens,
+// without limit, on any model. A tool opts out with its `allowUnpriced` limit (the same one that
+// lets unpriced models through); without such a limit those requests pass and are recorded as
+// unpriced. (A TPM-only tool was let through: ten background responses of 1,008 tokens each
+// reached the provider in one minute on a 2,500 TPM, each settling at 0 tokens, and a batch of up
+// to 50,000 requests on a 10,000 TPM: test/integration/tpm-unmetered-endpoints.test.ts.)
 import type { Config, Tool } from '../../../../shared/config.js';
 import { hasUsdBudget } from '../../limits/index.js';
 import { billingOf, type Billing } from '../../route/billable-endpoints.js';
@@ -21,12 +24,18 @@ export function checkBillable(
   // models in a file, a fine-tuning job or an assistant run in fields it does not read.
   const allowlist = (tool.limits.models?.length ?? 0) > 0;
   const budget = hasUsdBudget(tool, config.settings);
-  if (!allowlist && !budget) return billing;
+  const tpm = tool.limits.tpm !== undefined;
+  if (!allowlist && !budget && !tpm) return billing;
+  const [has, limit] = budget
+    ? ['a USD budget', 'budget']
+    : allowlist
+      ? ['a model allowlist', 'allowlist']
+      : ['a TPM limit', 'TPM limit'];
   throw new Refused(
     'unpriced_endpoint',
-    `Tool "${tool.name}" has ${budget ? 'a USD budget' : 'a model allowlist'}, and Shimmy cannot meter ${method} ${cls.upstreamPath} (${billing.what}): ` +
-      `it is refused so the ${budget ? 'budget' : 'allowlist'} holds. To let it through unpriced: shimmy tool limits ${tool.name} --allow-unpriced (with the tool's other limits).`,
-    budget ? 'budget' : 'forbidden_model',
+    `Tool "${tool.name}" has ${has}, and Shimmy cannot meter ${method} ${cls.upstreamPath} (${billing.what}): ` +
+      `it is refused so the ${limit} holds. To let it through unpriced: shimmy tool limits ${tool.name} --allow-unpriced (with the tool's other limits).`,
+    budget ? 'budget' : allowlist ? 'forbidden_model' : 'rate_limit',
     { 'x-should-retry': 'false' },
   );
 }
