@@ -36,8 +36,9 @@ import type { RecordDraft } from '../request-record.js';
 
 export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
 
-/** Output tokens a request that names no limit counts against TPM when admitted (replaced by the
- *  actual count on settle): a model's maximum would make every such request "larger than TPM". */
+/** Output tokens counted for a request that names no output limit where nothing else bounds it
+ *  (no TPM limit: RPM, a budget's audio, the journal's estimate). Under a TPM limit such a request
+ *  is counted, and sent, at the most its minute can hold instead (see `tpm` in admit). */
 export const TPM_OUTPUT_ESTIMATE = 4096;
 
 const UNBUDGETED_MAX = { tokens: TPM_OUTPUT_ESTIMATE, source: 'default' } as const;
@@ -273,8 +274,13 @@ export async function admit(
     : endpoint === 'images'
       ? imageLimit(json)
       : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
-  // The model's maximum matters only to a USD budget (TPM counts TPM_OUTPUT_ESTIMATE instead).
-  const max = budgeted ? modelMaxOutput(model) : UNBUDGETED_MAX;
+  // A TPM limit bounds an answer that names no output limit: it is counted, and sent upstream, at
+  // the model's maximum lowered to what one minute holds after its input. Counted at 4,096 and
+  // sent unbounded, answers of 50,008 tokens got 150,024 through a 10,000 TPM in three minutes
+  // (test/integration/tpm-unbounded-answer.test.ts).
+  const tpm = generates(endpoint) && requested === undefined ? tool.limits.tpm : undefined;
+  // The model's maximum matters only to a USD budget and to such a TPM.
+  const max = budgeted || tpm !== undefined ? modelMaxOutput(model) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
@@ -374,6 +380,8 @@ export async function admit(
       const own = Math.max(bodyInput + stored + broughtTokens + callsBring, unsizedFloor);
       const inputTokens =
         thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
+      const wantedHere =
+        tpm === undefined ? wanted : Math.min(wanted, Math.max(1, Math.floor((tpm - inputTokens) / choices)));
       const input =
         priced && tokensCost
           ? reservedInput(
@@ -392,12 +400,12 @@ export async function admit(
           ? planOutput({
               cost: tokensCost,
               input: input.usage,
-              wanted,
+              wanted: wantedHere,
               choices,
               headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
             })
           : null;
-      return { input, plan, imageCount, calls, inputTokens };
+      return { input, plan, imageCount, calls, inputTokens, wanted: wantedHere };
     };
     let at = withCalls(fixedCalls ?? maxCalls);
     // Fewer calls leave room for an answer that all of them would not: the most that do, down to one
@@ -416,7 +424,7 @@ export async function admit(
       );
     const { input, plan, imageCount, inputTokens } = at;
     const imagesUsd = imageCount * perImageUsd;
-    const limit = plan ? plan.limit : wanted;
+    const limit = plan ? plan.limit : at.wanted;
     const tokensUsd = !metered(endpoint)
       ? 0
       : plan
@@ -427,10 +435,10 @@ export async function admit(
               ...(audioTokens > 0
                 ? { inputTokens: input.usage.inputTokens + audioTokens, inputAudioTokens: audioTokens }
                 : {}),
-              outputTokens: wanted * choices,
+              outputTokens: at.wanted * choices,
               // gpt-image models bill their output as image tokens, dearer than text ones, and
               // an edit's input images as image input tokens.
-              ...(endpoint === 'images' ? { outputImageTokens: wanted * choices } : {}),
+              ...(endpoint === 'images' ? { outputImageTokens: at.wanted * choices } : {}),
               ...(imageInputTokens > 0
                 ? {
                     inputTokens: input.usage.inputTokens + imageInputTokens,
@@ -446,12 +454,13 @@ export async function admit(
               ? 0
               : null;
     const worstCaseUsd = tokensUsd === null || imagesUsd === 0 ? tokensUsd : addUsd(tokensUsd, imagesUsd);
-    const estimatedTokens = inputTokens + Math.min(limit, requested ?? TPM_OUTPUT_ESTIMATE) * choices;
+    const estimatedTokens =
+      inputTokens + Math.min(limit, requested ?? (tpm !== undefined ? limit : TPM_OUTPUT_ESTIMATE)) * choices;
     // A transcription with no worst case to reserve: its answer still counts against the budget.
     // (Any other priced request whose price cannot price its input is reserved at $0 as before:
     // its answer is unpriced too, e.g. a catalog entry with no rates, and never counts.)
     const unbounded = transcribes && worstCaseUsd === null;
-    return { plan, worstCaseUsd, estimatedTokens, unbounded, calls: at.calls };
+    return { plan, worstCaseUsd, estimatedTokens, unbounded, calls: at.calls, limit };
   };
   // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
   // another replica may reserve in between; admit() still checks atomically and refuses then.
@@ -525,20 +534,22 @@ export async function admit(
     headers: {},
     worstCaseUsd: worstAtCount,
   };
-  // The upstream limit is what the reservation paid for: written whenever Shimmy chose it (lowered,
-  // or a known model maximum where the request named none), so no answer can run past it. An
-  // unknown model's default maximum is not written: the upstream might reject a limit above its own.
-  const lowered = plan !== null && plan.kind !== 'fits';
-  const chosen = plan !== null && requested === undefined && max.source !== 'default';
-  if (plan && isObject(json) && (lowered || chosen)) {
-    const edits = outputLimitEdits(endpoint, json, model, plan.limit);
+  // The upstream limit is what the reservation paid for (and what TPM counted): written whenever
+  // Shimmy chose it (lowered, or a known model maximum where the request named none), so no answer
+  // can run past it. An unknown model's default maximum is not written: the upstream might reject
+  // a limit above its own.
+  const sized = plan !== null || tpm !== undefined;
+  const lowered = (plan !== null && plan.kind !== 'fits') || (tpm !== undefined && r.limit < max.tokens);
+  const chosen = sized && requested === undefined && max.source !== 'default';
+  if (sized && isObject(json) && (lowered || chosen)) {
+    const edits = outputLimitEdits(endpoint, json, model, r.limit);
     if (typeof edits === 'string') {
       result.reservation.release();
-      throw budgetCapRefusal(tool, plan, edits);
+      throw capRefusal(tool, r.limit, plan !== null, edits);
     }
     admitted.upstreamEdits = edits;
-    if (lowered) admitted.headers[CAPPED_HEADER] = String(plan.limit);
-    admitted.outputCap = plan.limit * choices;
+    if (lowered) admitted.headers[CAPPED_HEADER] = String(r.limit);
+    admitted.outputCap = r.limit * choices;
   } else if (generates(endpoint) && requested !== undefined) {
     admitted.outputCap = requested * choices;
   }
@@ -625,13 +636,20 @@ function unpricedRefusal(tool: Tool, model: string): Refused {
   );
 }
 
-function budgetCapRefusal(tool: Tool, plan: OutputPlan, why: string): Refused {
-  return new Refused(
-    'budget_exceeded',
-    `Tool "${tool.name}" has budget left for ${plan.limit} output tokens on this request, but ${why}.`,
-    'budget',
-    { 'x-should-retry': 'false' },
-  );
+function capRefusal(tool: Tool, limit: number, budget: boolean, why: string): Refused {
+  return budget
+    ? new Refused(
+        'budget_exceeded',
+        `Tool "${tool.name}" has budget left for ${limit} output tokens on this request, but ${why}.`,
+        'budget',
+        { 'x-should-retry': 'false' },
+      )
+    : new Refused(
+        'rate_limit_exceeded',
+        `Tool "${tool.name}"'s TPM limit holds ${limit} output tokens for this request, but ${why}.`,
+        'rate_limit',
+        { 'x-should-retry': 'false' },
+      );
 }
 
 function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
