@@ -18,7 +18,7 @@ import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
 import { requestedContextWindow } from './context-window.js';
 import { choosesProject } from './own-project.js';
-import { mayThinkUnseen } from './hidden-output.js';
+import { mayThinkUnseen, thinkingReported } from './hidden-output.js';
 import type { ProxyDeps } from './proxy-deps.js';
 import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
@@ -230,6 +230,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (err instanceof Refused) answerRefusal(req, res, draft, err, headers);
       else answerInternalError(deps, req, res, draft, err, headers, cancel);
     }
+    if (thinksUnseen && thinkingReported(family, draft.usage)) thinksUnseen = false;
     const unread = chargeUnread(draft, { billing, estimateUsd, upstreamStatus, budgeted, thinksUnseen });
     if (bodyLogging) saveBodyLogging(deps, id, time, bodyLogging);
     if (tool.plan) markPlanRecord(draft);
