@@ -13,6 +13,7 @@ import { providerDialect, speechCharacters } from '../meter/index.js';
 import { saveBodyLogging, startBodyLogging, type BodyLogging } from './body-logging.js';
 import type { Billing } from '../route/billable-endpoints.js';
 import { fallbackChain } from '../route/resolve-provider.js';
+import { hiddenUsageParam } from '../route/google-system-params.js';
 import type { Cancellation } from '../upstream/cancellation.js';
 import { chargeUnread, unreadEstimate } from './charge-unread.js';
 import { classifyRequest } from './classify-request.js';
@@ -96,6 +97,8 @@ export function createProxyHandler(deps: ProxyDeps) {
       checkNotPaused(config, tool);
       if (pathError) throw new Refused('invalid_request', pathError, 'bad_request');
       checkKnownPath(req, cls);
+      const hidesUsage = hiddenUsageParam(search, req.headers);
+      if (hidesUsage) throw new Refused('invalid_request', hidesUsage, 'bad_request');
       checkRecordable(deps);
 
       const body = await readRequest(req, config.settings.bodyLimitBytes, endpoint, res);
