@@ -43,7 +43,9 @@ export function bodyEdits(
   upstreamModel: string,
   cls: PathClass,
 ): Record<string, string> | null {
-  const needsModel = cls.pathModel === undefined && meta.model !== '' && upstreamModel !== meta.model;
+  // Whenever the model that goes upstream is not the one the body names: an alias, a route, a
+  // tool's model override (which also fills in a model the request left out).
+  const needsModel = cls.pathModel === undefined && upstreamModel !== '' && upstreamModel !== meta.model;
   if (!needsModel && !meta.addedUsage) return null;
   const edits: Record<string, string> = {};
   if (needsModel) edits.model = JSON.stringify(upstreamModel);

@@ -27,7 +27,10 @@ export async function routeRequest(
   meta: RequestMeta,
   draft: RecordDraft,
 ): Promise<Routed> {
-  const requestedModel = tool.modelOverride && meta.model ? tool.modelOverride : meta.model;
+  // The override replaces the model a request names, and is the model of one that names none but
+  // is answered by one (a Responses stored prompt's, an images default): it pins the tool.
+  const requestedModel =
+    tool.modelOverride && (meta.model || namesItsModel(draft.endpoint)) ? tool.modelOverride : meta.model;
   draft.model = requestedModel;
   if (tool.plan) return routePlan(config, tool, draft, requestedModel);
   const route = resolveProvider(config, draft.family, requestedModel);
@@ -39,13 +42,7 @@ export async function routeRequest(
   const globs = tool.limits.models;
   // A model endpoint asked without a model is answered by one the request does not name (a
   // Responses stored prompt's, an images default): no allowlist can be checked against it.
-  if (
-    globs &&
-    globs.length > 0 &&
-    !requestedModel &&
-    draft.endpoint !== 'other' &&
-    draft.endpoint !== 'count_tokens'
-  )
+  if (globs && globs.length > 0 && !requestedModel && namesItsModel(draft.endpoint))
     throw new Refused(
       'model_not_allowed',
       `Tool "${tool.name}" may only use the models ${globs.join(', ')}, and this request names none (a stored prompt's or a default model cannot be checked): name the model in the request.`,
@@ -73,6 +70,10 @@ export async function routeRequest(
   }
   return { requestedModel, target: route.target, keys };
 }
+
+/** Endpoints whose answer comes from a model (everything but pass-throughs and token counts). */
+const namesItsModel = (endpoint: RecordDraft['endpoint']) =>
+  endpoint !== 'other' && endpoint !== 'count_tokens';
 
 function modelAllowed(globs: readonly string[], names: string[]): boolean {
   return globs.some((g) => names.some((n) => matchesModelGlob(g, n)));

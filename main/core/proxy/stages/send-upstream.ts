@@ -92,9 +92,7 @@ export async function sendUpstream(
   const bodyFor = (model: string): Buffer[] | null => {
     let out = spliced.get(model);
     if (out === undefined) {
-      const own = isObject(json)
-        ? bodyEdits(json, { ...meta, model: routed.requestedModel }, model, x.cls)
-        : null;
+      const own = isObject(json) ? bodyEdits(json, meta, model, x.cls) : null;
       const edits = x.body.edits ? { ...own, ...x.body.edits } : own;
       const bytes = x.body.bodyBytes;
       const top = edits && bytes ? (x.body.top ?? topLevelObject(bytes)) : undefined;
