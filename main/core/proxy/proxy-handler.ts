@@ -25,13 +25,8 @@ import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
-import {
-  admit,
-  CALLS_CAPPED_HEADER,
-  CAPPED_HEADER,
-  checkRecordable,
-  TPM_OUTPUT_ESTIMATE,
-} from './stages/admit.js';
+import { admit, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
+import { answerCacheable } from './cacheable-answer.js';
 import { checkPlanWindow } from './stages/plan-route.js';
 import { namesNoTier } from '../limits/served-tiers.js';
 import { markPlanRecord, recordPlanWindows } from './stages/plan-record.js';
@@ -214,9 +209,8 @@ export function createProxyHandler(deps: ProxyDeps) {
         dialect: providerDialect(sent.served.provider),
       };
       if (admitted.outputCap !== undefined) relay.outputCap = admitted.outputCap;
-      // A capped answer may be cut short: never replayed to a request that was not capped.
-      if (cached.key && !admitted.headers[CAPPED_HEADER] && !admitted.headers[CALLS_CAPPED_HEADER])
-        relay.cacheKey = cached.key;
+      // A bounded answer may be cut short: never replayed to a request that was not bounded.
+      if (cached.key && answerCacheable(admitted)) relay.cacheKey = cached.key;
       if (endpoint === 'audio_speech') relay.characters = speechCharacters(body.json);
       if (endpoint === 'responses') {
         const imageModel = imageToolModel(fields);
