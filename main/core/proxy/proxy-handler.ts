@@ -34,7 +34,7 @@ import { authenticate, checkKnownPath, checkNotPaused } from './stages/authentic
 import { checkBillable } from './stages/check-billable.js';
 import { readRequest } from './stages/read-request.js';
 import { relayResponse, type RelayArgs } from './stages/relay-response.js';
-import { routeRequest } from './stages/route-request.js';
+import { allowedHops, routeRequest } from './stages/route-request.js';
 import { sendUpstream } from './stages/send-upstream.js';
 import { serveFromCache } from './stages/serve-from-cache.js';
 import { settle } from './stages/settle.js';
@@ -116,7 +116,7 @@ export function createProxyHandler(deps: ProxyDeps) {
 
       // Where it may be served: admit reserves at the dearest of these, send tries them in order.
       // Plan traffic has one place to go: its own provider's host.
-      const chain = routed.plan ? [routed.target] : fallbackChain(config, routed.target);
+      const chain = routed.plan ? [routed.target] : allowedHops(tool, fallbackChain(config, routed.target));
       const admitArgs: Parameters<typeof admit>[1] = {
         config,
         tool,

@@ -71,6 +71,22 @@ export async function routeRequest(
   return { requestedModel, target: route.target, keys };
 }
 
+/** The hops of a fallback chain the tool may be served by: the first (routed and checked above),
+ *  any serving the same model, and the others only when their model is on the tool's allowlist —
+ *  a tool can make its first provider fail (a 429 for a request over the account's TPM) and would
+ *  otherwise be answered by a model it may not use (test/integration/allowlist-fallback.test.ts). */
+export function allowedHops(tool: Tool, chain: RouteTarget[]): RouteTarget[] {
+  const globs = tool.limits.models;
+  if (!globs || globs.length === 0 || chain.length < 2) return chain;
+  const first = chain[0]!;
+  return chain.filter(
+    (hop, i) =>
+      i === 0 ||
+      hop.upstreamModel === first.upstreamModel ||
+      modelAllowed(globs, [hop.upstreamModel, `${hop.provider.name}/${hop.upstreamModel}`]),
+  );
+}
+
 /** Endpoints whose answer comes from a model (everything but pass-throughs and token counts). */
 const namesItsModel = (endpoint: RecordDraft['endpoint']) =>
   endpoint !== 'other' && endpoint !== 'count_tokens';
