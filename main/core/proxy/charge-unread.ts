@@ -50,7 +50,10 @@ export function chargeUnread(
     draft.costUsd = x.estimateUsd();
     return unread(draft);
   }
-  if (!unread(draft)) return false;
+  // A reasoning model's answer read in full but without its usage (a provider that left out the
+  // usage chunk asked for) was priced from its visible words: its thinking is missing from them
+  // (reasoning-answer-without-usage.test.ts: 10 gpt-5 answers billed $0.19 on a $0.05 budget).
+  if (!unread(draft) && !(x.thinksUnseen && answeredWithoutUsage(draft))) return false;
   // A stream's running estimate is what it delivered, which is what it cost only when nothing was
   // generated unseen: not a reasoning model's (its thinking came before its first word), and not
   // a plain answer's (it was whole before its first byte went out). Those are charged as unread:
@@ -61,6 +64,10 @@ export function chargeUnread(
   draft.costUsd = x.estimateUsd();
   return true;
 }
+
+/** Read in full, but with no usage from the provider: priced from what Shimmy saw of it. */
+const answeredWithoutUsage = (draft: RecordDraft) =>
+  draft.errorClass === null && draft.estimated && !draft.usageFinal;
 
 /** The answer was not read in full: what it used is unknown, not what Shimmy saw. */
 const unread = (draft: RecordDraft) => UNREAD.has(draft.errorClass) && !draft.usageFinal;
