@@ -130,6 +130,22 @@ describe('Gemini native API', () => {
     expect(JSON.stringify(last().headers)).not.toContain(token);
   });
 
+  it('never sends a token given as `$key` upstream either (Google reads `$key` as `key`)', async () => {
+    for (const name of ['$key', '%24key']) {
+      const res = await fetch(
+        `${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent?${name}=${token}&prettyPrint=false`,
+        {
+          method: 'POST',
+          headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        },
+      );
+      expect(res.status).toBe(200);
+      await res.text();
+      expect(last().url).toBe('/v1beta/models/gemini-2.5-flash:generateContent?prettyPrint=false');
+    }
+  });
+
   it('refuses a wrong key in Gemini’s own error format', async () => {
     const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
       method: 'POST',

@@ -9,11 +9,13 @@ export const geminiAdapter: ProviderAdapter = {
   defaultHeaders: {},
 };
 
-/** `?alt=sse&key=shm_…` → `?alt=sse`. */
+/** `?alt=sse&key=shm_…` → `?alt=sse`. Google reads `$key` (also written `%24key`) as `key`: a
+ *  system parameter may carry a `$` (docs.cloud.google.com/apis/docs/system-parameters). */
 export function withoutKeyParam(search: string): string {
   if (!search.includes('key=')) return search;
   const params = new URLSearchParams(search);
   params.delete('key');
+  params.delete('$key');
   const rest = params.toString();
   return rest ? `?${rest}` : '';
 }
