@@ -61,6 +61,9 @@ export function isReplayable(input: {
   policy: ReplayPolicy;
 }): boolean {
   if (!CACHEABLE.has(input.endpoint) || optsOut(input.headers)) return false;
+  // The key is made from the JSON body: without one (a form body has none), every such request
+  // of an endpoint would share one key and get one another's answers.
+  if (typeof input.body !== 'object' || input.body === null || Array.isArray(input.body)) return false;
   if (input.policy === 'always' || input.endpoint === 'embeddings') return true;
   const n = field(input.body, 'n');
   if (typeof n === 'number' && n > 1) return false;

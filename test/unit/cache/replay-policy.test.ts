@@ -50,6 +50,12 @@ describe('isReplayable, always policy', () => {
 });
 
 describe('isReplayable, never', () => {
+  it('for a body that is not a JSON object (a form, unreadable text): all such would share one key', () => {
+    expect(check('chat', undefined, 'always')).toBe(false);
+    expect(check('embeddings', 'input=hi', 'always')).toBe(false);
+    expect(check('chat', [{ temperature: 0 }], 'deterministic')).toBe(false);
+  });
+
   it.each(['count_tokens', 'other'] as const)('for the %s endpoint', (ep) => {
     expect(check(ep, { temperature: 0 }, 'always')).toBe(false);
     expect(check(ep, { temperature: 0 }, 'deterministic')).toBe(false);
