@@ -380,8 +380,13 @@ export async function admit(
       const own = Math.max(bodyInput + stored + broughtTokens + callsBring, unsizedFloor);
       const inputTokens =
         thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
+      // TPM counts the body's own input (`bodyInput`), as without a budget: what tools may bring
+      // in, a stored conversation and a long-context margin are bounds on the bill, which the USD
+      // reservation holds; their tokens count for TPM when the answer says, from its settle
+      // (rate-window.ts). Counted at the window they may reach, a web search on a TPM below it
+      // was refused for ever, with a budget only (tpm-with-budget.test.ts).
       const wantedHere =
-        tpm === undefined ? wanted : Math.min(wanted, Math.max(1, Math.floor((tpm - inputTokens) / choices)));
+        tpm === undefined ? wanted : Math.min(wanted, Math.max(1, Math.floor((tpm - bodyInput) / choices)));
       const input =
         priced && tokensCost
           ? reservedInput(
@@ -405,7 +410,7 @@ export async function admit(
               headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
             })
           : null;
-      return { input, plan, imageCount, calls, inputTokens, wanted: wantedHere };
+      return { input, plan, imageCount, calls, wanted: wantedHere };
     };
     let at = withCalls(fixedCalls ?? maxCalls);
     // Fewer calls leave room for an answer that all of them would not: the most that do, down to one
@@ -422,7 +427,7 @@ export async function admit(
         (c) => withCalls(Math.max(c, floor)),
         (c) => c.plan?.kind !== 'refused',
       );
-    const { input, plan, imageCount, inputTokens } = at;
+    const { input, plan, imageCount } = at;
     const imagesUsd = imageCount * perImageUsd;
     const limit = plan ? plan.limit : at.wanted;
     const tokensUsd = !metered(endpoint)
@@ -455,7 +460,7 @@ export async function admit(
               : null;
     const worstCaseUsd = tokensUsd === null || imagesUsd === 0 ? tokensUsd : addUsd(tokensUsd, imagesUsd);
     const estimatedTokens =
-      inputTokens + Math.min(limit, requested ?? (tpm !== undefined ? limit : TPM_OUTPUT_ESTIMATE)) * choices;
+      bodyInput + Math.min(limit, requested ?? (tpm !== undefined ? limit : TPM_OUTPUT_ESTIMATE)) * choices;
     // A transcription with no worst case to reserve: its answer still counts against the budget.
     // (Any other priced request whose price cannot price its input is reserved at $0 as before:
     // its answer is unpriced too, e.g. a catalog entry with no rates, and never counts.)
