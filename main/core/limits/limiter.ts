@@ -61,7 +61,9 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
       requests,
       tokens,
       requestsResetMs: w.resetMs(nowMs, 'requests'),
-      tokensResetMs: w.resetMs(nowMs, 'tokens'),
+      // Only a TPM limit writes it: its walk (up to 64 entries) is not made for an RPM-only tool
+      // on every admit (Redis: 0 without a TPM, the same).
+      tokensResetMs: tool.limits.tpm === undefined ? 0 : w.resetMs(nowMs, 'tokens'),
     });
   };
 
