@@ -91,3 +91,12 @@ it('OpenAI gets only max_completion_tokens', async () => {
   expect(received.at(-1)!.body.max_completion_tokens).toBe(100);
   expect('max_tokens' in received.at(-1)!.body).toBe(false);
 });
+
+it('under a TPM limit alone, a max_completion_tokens it counts is also sent as max_tokens to DeepSeek', async () => {
+  // TPM counts 8 + 100 tokens for the answer; DeepSeek, reading only max_tokens, wrote 4,096: each
+  // answer 40 times what the minute was told (review15, 2026-11-29).
+  const token = await h.tool('ds-tpm', { tpm: 10_000 });
+  const res = await chat(token, 'deepseek/deepseek-chat', { max_completion_tokens: 100 });
+  expect(res.status).toBe(200);
+  expect(received.at(-1)!.body).toMatchObject({ max_completion_tokens: 100, max_tokens: 100 });
+});

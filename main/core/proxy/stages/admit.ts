@@ -559,8 +559,14 @@ export async function admit(
     admitted.outputCap = requested * choices;
   }
   // The limit that goes upstream as max_completion_tokens (Shimmy's edit, else the client's) goes
-  // as max_tokens too where the server may read only that (notOpenAi).
-  if (budgeted && isObject(json) && !('max_tokens' in json) && notOpenAi(endpoint, price)) {
+  // as max_tokens too where the server may read only that (notOpenAi): a budget paid for it, a
+  // TPM limit counted it (openai-compatible-output-limit.test.ts).
+  if (
+    (budgeted || tool.limits.tpm !== undefined) &&
+    isObject(json) &&
+    !('max_tokens' in json) &&
+    notOpenAi(endpoint, price)
+  ) {
     const sent =
       admitted.upstreamEdits?.max_completion_tokens ??
       ('max_completion_tokens' in json && requested !== undefined ? String(requested) : undefined);
