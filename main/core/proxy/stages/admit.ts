@@ -18,19 +18,23 @@ import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-call
 import { modelMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
-import { FOREIGN_COUNT_MARGIN, pastNearThreshold, reservedInput } from '../../limits/reserved-input.js';
+import { reservedInput } from '../../limits/reserved-input.js';
+import {
+  largestContextWindow,
+  OPENAI_HOSTED,
+  reservedInputTokens,
+  type InputTokensAt,
+} from '../../limits/reserved-input-tokens.js';
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
-import { toolContentInput } from '../../limits/tool-content-input.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
-import { priceUsage, tierStarts, type PriceMatch } from '../../pricing/index.js';
+import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
 import { Refused } from '../refused.js';
 import { carriesAudioInput } from '../audio-input.js';
 import { bringsUnsizedInput } from '../unsized-input.js';
-import { DEFAULT_CONTEXT_WINDOW } from '../../limits/stored-responses.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
@@ -134,7 +138,6 @@ function costFunction(
 /** OpenAI itself (and Azure's OpenAI) read `max_completion_tokens`; other servers of the Chat
  *  Completions API may read only `max_tokens` (DeepSeek writes up to its default, 4,096, past a
  *  max_completion_tokens it ignores), so a limit a reservation counts is written there too. */
-const OPENAI_HOSTED = new Set(['openai', 'azure']);
 const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
   endpoint === 'chat' && price !== undefined && !OPENAI_HOSTED.has(price.provider);
 
@@ -157,43 +160,6 @@ function dearerOutput(endpoint: RecordDraft['endpoint'], json: unknown): OutputM
 
 const outputAs = (m: OutputModality, u: Usage): Usage =>
   m === 'audio' ? { ...u, outputAudioTokens: u.outputTokens } : { ...u, outputImageTokens: u.outputTokens };
-
-const NO_THRESHOLDS: readonly number[] = [];
-
-/** The long-context thresholds of the prices that may serve the request whose input Shimmy counts
- *  with another tokenizer than the provider's: every one but OpenAI's (o200k_base is theirs). */
-function foreignThresholds(
-  price: PriceMatch | undefined,
-  fallbacks: ReadonlyArray<PriceMatch | undefined>,
-  askedWindow: number | undefined,
-): readonly number[] {
-  let out: number[] | undefined;
-  for (const p of [price, ...fallbacks]) {
-    if (!p || OPENAI_HOSTED.has(p.provider)) continue;
-    // A tier at the end of the context window is never billed: a longer input is refused
-    // (claude-sonnet-4-5: 200,000, both) — unless the request asked for a wider window (its 1M
-    // beta, context-window.ts).
-    const windowEnd = Math.max(p.contextWindow ?? Infinity, askedWindow ?? 0);
-    for (const start of tierStarts(p)) if (start < windowEnd) (out ??= []).push(start);
-  }
-  return out ?? NO_THRESHOLDS;
-}
-
-/** The largest context window among the prices that may serve the request; where one has none,
- *  `unknown` stands in for it (gpt-5's 400,000), or the answer is null when `unknown` is. */
-function largestContextWindow<U extends number | null>(
-  price: PriceMatch | undefined,
-  fallbacks: ReadonlyArray<PriceMatch | undefined>,
-  unknown: U,
-): number | U {
-  let most = 0;
-  for (const p of [price, ...fallbacks]) {
-    const window = p?.contextWindow ?? unknown;
-    if (window === null) return unknown;
-    most = Math.max(most, window);
-  }
-  return most;
-}
 
 function imageLimit(json: unknown): { requested: number; choices: number } {
   const { perImage, images } = imageOutputTokens(json);
@@ -334,17 +300,20 @@ export async function admit(
   // input as the largest context window that may serve it. A 30-minute video reserved as 25,800
   // tokens billed 540,000 (test/integration/gemini-unsized-input.test.ts).
   // So is what server-side tools bring in (a fetched page, search results), unless a tool bounds it.
-  const brought = priced
-    ? toolContentInput(family, endpoint, [model, ...x.fallbacks.map((t) => t.upstreamModel ?? '')], json)
-    : undefined;
-  // The widest window that may serve it: a window the request asks for (Claude's 1M beta) too.
-  const widestWindow = () =>
-    Math.max(largestContextWindow(price, fallbackPrices, DEFAULT_CONTEXT_WINDOW), x.contextWindow ?? 0);
-  const unsizedFloor = priced && (brought?.window || bringsUnsizedInput(endpoint, json)) ? widestWindow() : 0;
-  const broughtTokens = brought?.tokens ?? 0;
-  const perCallTokens = brought?.perCall ?? 0;
-  // What the calls bring in together is bounded by the context window as well.
-  const perCallCap = perCallTokens > 0 ? widestWindow() : 0;
+  // Then an input counted just under a long-context threshold is reserved past it.
+  const inputTokensAt: InputTokensAt = priced
+    ? reservedInputTokens({
+        family,
+        endpoint,
+        body: json,
+        models: [model, ...x.fallbacks.map((t) => t.upstreamModel ?? '')],
+        price,
+        fallbackPrices,
+        askedWindow: x.contextWindow,
+        stored,
+        unsized: () => bringsUnsizedInput(endpoint, json),
+      })
+    : (bodyInput) => bodyInput;
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
@@ -365,10 +334,6 @@ export async function admit(
       : 0;
   const audioSecondsUsd =
     cost !== undefined && seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: seconds }) : null;
-  // Long-context thresholds the input is priced against where Shimmy's count is not the
-  // provider's own (anything but OpenAI's models): an input counted just under one is reserved
-  // past it (reserved-input.ts, pastNearThreshold).
-  const thresholds = priced ? foreignThresholds(price, fallbackPrices, x.contextWindow) : NO_THRESHOLDS;
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
@@ -376,10 +341,7 @@ export async function admit(
     // and the output limit sized to what their images leave.
     const withCalls = (calls: number) => {
       const searchCalls = callsBound && searches.uses > 0 ? calls : searches.uses;
-      const callsBring = Math.min(perCallTokens * searchCalls, perCallCap);
-      const own = Math.max(bodyInput + stored + broughtTokens + callsBring, unsizedFloor);
-      const inputTokens =
-        thresholds.length === 0 ? own : pastNearThreshold(own, thresholds, FOREIGN_COUNT_MARGIN);
+      const inputTokens = inputTokensAt(bodyInput, searchCalls);
       // TPM counts the body's own input (`bodyInput`), as without a budget: what tools may bring
       // in, a stored conversation and a long-context margin are bounds on the bill, which the USD
       // reservation holds; their tokens count for TPM when the answer says, from its settle
