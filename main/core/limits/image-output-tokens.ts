@@ -3,6 +3,8 @@
 // latency", checked 2026-11-27), times `n`. An unknown or `auto` size/quality is reserved at the
 // dearest entry; streamed partial images add 100 tokens each. Models billed per image (DALL·E)
 // are priced by their own unit and do not read this.
+import { laxCount } from './output-limit-field.js';
+
 const TOKENS: Record<string, Record<string, number>> = {
   low: { '1024x1024': 272, '1024x1536': 408, '1536x1024': 400 },
   medium: { '1024x1024': 1056, '1024x1536': 1584, '1536x1024': 1568 },
@@ -21,14 +23,9 @@ export function imageOutputTokens(body: unknown): { perImage: number; images: nu
     const bySize = TOKENS[q]!;
     perImage = Math.max(perImage, bySize[size] ?? Math.max(...Object.values(bySize)));
   }
-  const partials = Math.max(0, Math.min(3, countOf(b.partial_images) ?? 0));
-  const n = Math.max(1, Math.min(MAX_IMAGES, countOf(b.n) ?? 1));
+  // Counts as the server reads them: /v1/images/edits is a multipart form, where the SDK sends
+  // `n: 10` as "10" (reserved as one image while only JSON integers were read).
+  const partials = Math.max(0, Math.min(3, laxCount(b.partial_images) ?? 0));
+  const n = Math.max(1, Math.min(MAX_IMAGES, laxCount(b.n) ?? 1));
   return { perImage: perImage + partials * PARTIAL_IMAGE_TOKENS, images: n };
 }
-
-/** A count as the server reads it: a JSON integer, or a form field's digits (/v1/images/edits is a
- *  multipart form: the SDK sends `n: 10` as "10", which was reserved as one image). */
-const countOf = (x: unknown): number | undefined => {
-  const v = typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : x;
-  return typeof v === 'number' && Number.isInteger(v) ? v : undefined;
-};

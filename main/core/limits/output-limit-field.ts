@@ -16,9 +16,8 @@ export const positiveInt = (x: unknown): number | undefined =>
  *  would reject is only ever a larger reservation; missing one a lax server reads let
  *  `max_tokens: "1000000"` past a reservation at the default maximum
  *  (test/integration/lax-output-limit.test.ts: $10.00 billed on $2). */
-const laxCount = (x: unknown): number | undefined =>
+export const laxCount = (x: unknown): number | undefined =>
   positiveInt(typeof x === 'string' && /^\s*\d+\s*$/.test(x) ? Number(x) : x);
-const answers = laxCount;
 
 const largerLimit = (a: unknown, b: unknown): number | undefined => {
   const x = laxCount(a);
@@ -49,7 +48,7 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
     const c = isObject(g) ? g : {};
     return {
       requested: laxCount(c.maxOutputTokens ?? c.max_output_tokens),
-      choices: answers(c.candidateCount ?? c.candidate_count) ?? 1,
+      choices: laxCount(c.candidateCount ?? c.candidate_count) ?? 1,
     };
   }
   switch (endpoint) {
@@ -63,7 +62,7 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
         // OpenAI rejects both at once, but OpenAI-compatible servers read one or the other
         // (DeepSeek only max_tokens): with both, the larger is what the answer may use.
         requested: largerLimit(body.max_completion_tokens, body.max_tokens),
-        choices: Math.max(answers(body.n) ?? 1, answers(body.best_of) ?? 1),
+        choices: Math.max(laxCount(body.n) ?? 1, laxCount(body.best_of) ?? 1),
       };
     default:
       return { requested: undefined, choices: 1 };
