@@ -55,3 +55,16 @@ export function modelMaxOutput(model: string, catalogMax?: number): ModelMaxOutp
   for (const [re, tokens] of MAX_OUTPUT_TABLE) if (re.test(name)) return { tokens, source: 'table' };
   return { tokens: DEFAULT_MAX_OUTPUT_TOKENS, source: 'default' };
 }
+
+/** The most output tokens every one of `models` takes — the routed model and its fallbacks: the
+ *  limit Shimmy writes goes to each, and a fallback refuses one above its own maximum (gpt-4o: 400
+ *  "max_tokens is too large", output-limit-fallback.test.ts). The smallest known maximum; the
+ *  first model's own when none is known. */
+export function chainMaxOutput(models: readonly string[]): ModelMaxOutput {
+  let least: ModelMaxOutput | undefined;
+  for (const m of models) {
+    const max = modelMaxOutput(m);
+    if (max.source !== 'default' && (!least || max.tokens < least.tokens)) least = max;
+  }
+  return least ?? modelMaxOutput(models[0] ?? '');
+}

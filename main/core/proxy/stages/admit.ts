@@ -15,7 +15,7 @@ import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { editImageTokens } from '../../limits/image-input-tokens.js';
 import type { ImageSize } from '../../meter/image-size.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
-import { modelMaxOutput } from '../../limits/model-max-output.js';
+import { chainMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
@@ -245,8 +245,12 @@ export async function admit(
   // sent unbounded, answers of 50,008 tokens got 150,024 through a 10,000 TPM in three minutes
   // (test/integration/tpm-unbounded-answer.test.ts).
   const tpm = generates(endpoint) && requested === undefined ? tool.limits.tpm : undefined;
-  // The model's maximum matters only to a USD budget and to such a TPM.
-  const max = budgeted || tpm !== undefined ? modelMaxOutput(model) : UNBUDGETED_MAX;
+  // The model's maximum matters only to a USD budget and to such a TPM: the smallest of the models
+  // that may serve it, since the limit written goes to each.
+  const max =
+    budgeted || tpm !== undefined
+      ? chainMaxOutput([model, ...x.fallbacks.map((t) => t.upstreamModel)])
+      : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
