@@ -8,7 +8,7 @@
 // read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
 let provider: JsonProvider;
@@ -23,26 +23,18 @@ beforeAll(async () => {
     const input = 8 + calls * Number(tool.max_num_results ?? 50) * 800;
     const out = Number(b.max_output_tokens);
     billedUsd += input * 1.25e-6 + out * 10e-6 + calls * 0.0025;
-    return {
+    return responsesAnswer({
       id: 'resp_f',
-      object: 'response',
-      created_at: 1,
       status: 'incomplete',
       model: b.model,
-      service_tier: 'default',
       output: Array.from({ length: calls }, (_, i) => ({
         type: 'file_search_call',
         id: `fs_${i}`,
         status: 'completed',
       })),
-      usage: {
-        input_tokens: input,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: out,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: input + out,
-      },
-    };
+      input,
+      outputTokens: out,
+    });
   });
   await h.point('openai', provider.url);
 });

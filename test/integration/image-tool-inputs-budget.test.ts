@@ -9,7 +9,7 @@
 // (platform.openai.com/docs/guides/images-vision, "Calculating costs").
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 const IMAGES = 10;
 
@@ -38,13 +38,10 @@ beforeAll(async () => {
     const read = IMAGES * 194;
     // 6,308 × 1.25e-6 + 100 × 10e-6 + 50 × 5e-6 + 1,940 × 10e-6 + 272 × 40e-6 = $0.039415
     billedUsd += input * 1.25e-6 + out * 10e-6 + 50 * 5e-6 + read * 10e-6 + 272 * 40e-6;
-    return {
+    return responsesAnswer({
       id: 'resp_i',
-      object: 'response',
-      created_at: 1,
       status: 'completed',
       model: b.model,
-      service_tier: 'default',
       output: [{ type: 'image_generation_call', id: 'ig_1', status: 'completed', result: 'aW1n' }],
       tool_usage: {
         image_gen: {
@@ -55,14 +52,9 @@ beforeAll(async () => {
           total_tokens: 50 + read + 272,
         },
       },
-      usage: {
-        input_tokens: input,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: out,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: input + out,
-      },
-    };
+      input,
+      outputTokens: out,
+    });
   });
   await h.point('openai', provider.url);
 });

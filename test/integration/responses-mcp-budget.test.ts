@@ -10,7 +10,7 @@
 // platform.openai.com/docs/models/gpt-5, read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 /** Tokens the MCP server's tool list and answers bring in. */
 const MCP_OUTPUT = 100_000;
@@ -40,13 +40,10 @@ beforeAll(async () => {
     const input = 8 + (mcp ? MCP_OUTPUT : 0);
     const output = Number(b.max_output_tokens);
     billedUsd += input * 1.25e-6 + output * 10e-6;
-    return {
+    return responsesAnswer({
       id: 'resp_m',
-      object: 'response',
-      created_at: 1,
       status: 'incomplete',
       model: b.model,
-      service_tier: 'default',
       output: [
         { type: 'mcp_list_tools', id: 'mcpl_1', server_label: 'docs', tools: [] },
         {
@@ -66,14 +63,9 @@ beforeAll(async () => {
           content: [{ type: 'output_text', text: 'ok', annotations: [] }],
         },
       ],
-      usage: {
-        input_tokens: input,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: output,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: input + output,
-      },
-    };
+      input,
+      outputTokens: output,
+    });
   });
   await h.point('openai', provider.url);
   await h.point('anthropic', provider.url);

@@ -13,7 +13,7 @@
 // $0.60 per 1M, web search $10 per 1,000 calls (openai.com/api/pricing).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 /** Tokens one search brings in where the provider bills what it found. */
 const RESULTS = 60_000;
@@ -58,13 +58,10 @@ beforeAll(async () => {
     billedUsd += mini
       ? input * 0.15e-6 + output * 0.6e-6 + calls * 0.01
       : input * 1.25e-6 + output * 10e-6 + calls * 0.01;
-    return {
+    return responsesAnswer({
       id: 'resp_s',
-      object: 'response',
-      created_at: 1,
       status: 'incomplete',
       model: b.model,
-      service_tier: 'default',
       output: [
         ...Array.from({ length: calls }, (_, i) => ({
           type: 'web_search_call',
@@ -79,14 +76,9 @@ beforeAll(async () => {
           content: [{ type: 'output_text', text: 'ok', annotations: [] }],
         },
       ],
-      usage: {
-        input_tokens: input,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: output,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: input + output,
-      },
-    };
+      input,
+      outputTokens: output,
+    });
   });
   await h.point('anthropic', provider.url);
   await h.point('openai', provider.url);

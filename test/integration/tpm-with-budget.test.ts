@@ -10,7 +10,7 @@
 // (openai.com/api/pricing).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
 let provider: JsonProvider;
@@ -30,13 +30,10 @@ beforeAll(async () => {
         usage: { input_tokens: 2_000, output_tokens: 10, server_tool_use: { web_search_requests: 1 } },
       };
     sentLimits.push(b.max_output_tokens);
-    return {
+    return responsesAnswer({
       id: 'resp_t',
-      object: 'response',
-      created_at: 1,
       status: 'completed',
       model: b.model,
-      service_tier: 'default',
       output: [
         { type: 'web_search_call', id: 'ws_0', status: 'completed' },
         {
@@ -47,14 +44,9 @@ beforeAll(async () => {
           content: [{ type: 'output_text', text: 'ok', annotations: [] }],
         },
       ],
-      usage: {
-        input_tokens: 2_000,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 10,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 2_010,
-      },
-    };
+      input: 2_000,
+      outputTokens: 10,
+    });
   });
   await h.point('anthropic', provider.url);
   await h.point('openai', provider.url);

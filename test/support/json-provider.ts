@@ -34,3 +34,34 @@ export async function startJsonProvider(
     close: () => new Promise<void>((r) => server.close(() => r())),
   };
 }
+
+/** A Responses API answer (served at the default tier) with `output` items and `usage` of `input`
+ *  and `outputTokens` tokens; any other member (`tool_usage`) goes as given. */
+export function responsesAnswer(x: {
+  id: string;
+  status: 'completed' | 'incomplete';
+  model: unknown;
+  output: unknown[];
+  input: number;
+  outputTokens: number;
+  [member: string]: unknown;
+}): Record<string, unknown> {
+  const { id, status, model, output, input, outputTokens, ...more } = x;
+  return {
+    id,
+    object: 'response',
+    created_at: 1,
+    status,
+    model,
+    service_tier: 'default',
+    output,
+    ...more,
+    usage: {
+      input_tokens: input,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: outputTokens,
+      output_tokens_details: { reasoning_tokens: 0 },
+      total_tokens: input + outputTokens,
+    },
+  };
+}
