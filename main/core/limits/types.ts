@@ -27,7 +27,8 @@ export interface LimiterDeps {
 
 export interface AdmitRequest {
   model: string;
-  /** Estimated input tokens + output cap: counts against TPM now, replaced by actual on settle. */
+  /** The body's input tokens + its output cap: counts against TPM now; on settle lowered to the
+   *  actual count, and what the answer used beyond it counts from then (rate-window.ts settle). */
   estimatedTokens: number;
   /** Worst-case USD cost of this request (input estimate + max output at the model's price); null when the model is unpriced. */
   worstCaseUsd: number | null;
