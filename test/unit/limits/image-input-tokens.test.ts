@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { editImageTokens, HIGH_FIDELITY_EXTRA } from '../../../main/core/limits/image-input-tokens.js';
+import { editImageTokens } from '../../../main/core/limits/image-input-tokens.js';
+
+/** input_fidelity "high": about $0.062 an image at $10 per 1M image input tokens (community.openai.com
+ *  t/gpt-image-1-collected-pricing-information-and-why-responses-is-undocumented/1275254, read
+ *  2026-11-29), reserved as the largest high-quality image's 6,240 tokens. */
+const HIGH_FIDELITY_EXTRA = 6_240;
 
 describe('editImageTokens', () => {
   it('a square input is one 512-px tile, 194 tokens (as measured)', () => {

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  MAX_CHUNK_TOKENS,
-  MINI_SEARCH_BLOCK,
-  toolContentInput,
-} from '../../../main/core/limits/tool-content-input.js';
+import { toolContentInput } from '../../../main/core/limits/tool-content-input.js';
+
+/** gpt-4o-mini / gpt-4.1-mini `web_search`: "a fixed block of 8,000 input tokens per call"
+ *  (openai.com/api/pricing, read 2026-11-29). */
+const MINI_SEARCH_BLOCK = 8_000;
+/** A vector store chunk: "max_chunk_size_tokens ... maximum 4096" (platform.openai.com/docs/
+ *  api-reference/vector-stores-files/createFile, read 2026-11-29). */
+const MAX_CHUNK_TOKENS = 4_096;
 
 const body = (...tools: unknown[]) => ({ tools });
 
