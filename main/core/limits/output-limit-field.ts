@@ -37,19 +37,26 @@ export interface OutputLimit {
 
 const isGeminiBody = (b: Json) =>
   Array.isArray(b.contents) || isObject(b.generationConfig) || isObject(b.generation_config);
-/** The REST API takes `generationConfig` and `generation_config` alike. */
-const geminiConfigKey = (b: Json) =>
-  isObject(b.generation_config) && !isObject(b.generationConfig) ? 'generation_config' : 'generationConfig';
+/** The REST API takes `generationConfig` and `generation_config` alike (and their fields in either
+ *  spelling). A body may hold both: which one the server reads is not documented, so the larger
+ *  limit is reserved and every spelling present is lowered (red15: a reservation for 200 sent on
+ *  with 60,000 beside it). With neither, a limit is written as `generationConfig`. */
+const geminiConfigKeys = (b: Json): Array<'generationConfig' | 'generation_config'> => {
+  const keys = (['generationConfig', 'generation_config'] as const).filter((k) => isObject(b[k]));
+  return keys.length > 0 ? keys : ['generationConfig'];
+};
 
 export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit {
   if (!isObject(body)) return { requested: undefined, choices: 1 };
   if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
-    const g = body[geminiConfigKey(body)];
-    const c = isObject(g) ? g : {};
-    return {
-      requested: laxCount(c.maxOutputTokens ?? c.max_output_tokens),
-      choices: laxCount(c.candidateCount ?? c.candidate_count) ?? 1,
-    };
+    let requested: number | undefined;
+    let choices = 1;
+    for (const key of geminiConfigKeys(body)) {
+      const c = isObject(body[key]) ? (body[key] as Json) : {};
+      requested = largerLimit(requested, largerLimit(c.maxOutputTokens, c.max_output_tokens));
+      choices = Math.max(choices, largerLimit(c.candidateCount, c.candidate_count) ?? 1);
+    }
+    return { requested, choices };
   }
   switch (endpoint) {
     case 'responses':
@@ -84,17 +91,25 @@ export function outputLimitMembers(
   limit: number,
 ): Json | string {
   if (isGeminiBody(body) && endpoint !== 'chat' && endpoint !== 'messages') {
-    const key = geminiConfigKey(body);
-    const g = isObject(body[key]) ? (body[key] as Json) : {};
-    const out: Json = { ...g, maxOutputTokens: limit };
-    delete out.max_output_tokens;
-    const tKey =
-      isObject(g.thinking_config) && !isObject(g.thinkingConfig) ? 'thinking_config' : 'thinkingConfig';
-    const t = isObject(g[tKey]) ? (g[tKey] as Json) : undefined;
-    const budgetKey = t && 'thinking_budget' in t ? 'thinking_budget' : 'thinkingBudget';
-    const budget = positiveInt(t?.[budgetKey]);
-    if (t && budget !== undefined && budget >= limit) out[tKey] = { ...t, [budgetKey]: limit - 1 };
-    return { [key]: out };
+    const members: Json = {};
+    for (const key of geminiConfigKeys(body)) {
+      const g = isObject(body[key]) ? (body[key] as Json) : {};
+      const out: Json = { ...g, maxOutputTokens: limit };
+      delete out.max_output_tokens;
+      // Each thinking config present, each budget spelling in it, kept below the limit.
+      for (const tKey of ['thinkingConfig', 'thinking_config']) {
+        const t = g[tKey];
+        if (!isObject(t)) continue;
+        const lowered: Json = { ...t };
+        for (const budgetKey of ['thinkingBudget', 'thinking_budget']) {
+          const budget = laxCount(t[budgetKey]);
+          if (budget !== undefined && budget >= limit) lowered[budgetKey] = limit - 1;
+        }
+        out[tKey] = lowered;
+      }
+      members[key] = out;
+    }
+    return members;
   }
   switch (endpoint) {
     case 'responses':

@@ -174,6 +174,34 @@ describe('output limit fields', () => {
     });
   });
 
+  // red15 (2026-11-29): with both spellings present, the reservation read generationConfig's 200
+  // and sent generation_config's 60,000 on unchanged; a server reading the snake_case block (or
+  // the snake_case field) may write 60,000 on a budget sized for 200. Either may be the one read,
+  // so the larger is reserved and every spelling is lowered.
+  it('Gemini: with both generationConfig and generation_config, the larger is read and both are lowered', () => {
+    const body = {
+      contents: [],
+      generationConfig: { maxOutputTokens: 200, max_output_tokens: 30_000 },
+      generation_config: {
+        maxOutputTokens: 60_000,
+        thinkingConfig: { thinkingBudget: 50_000 },
+        thinking_config: { thinking_budget: 40_000 },
+        candidateCount: 2,
+      },
+    };
+    expect(readOutputLimit('generate_content', body)).toEqual({ requested: 60_000, choices: 2 });
+    expect(withOutputLimit('generate_content', body, 'gemini-2.5-pro', 500)).toEqual({
+      contents: [],
+      generationConfig: { maxOutputTokens: 500 },
+      generation_config: {
+        maxOutputTokens: 500,
+        thinkingConfig: { thinkingBudget: 499 },
+        thinking_config: { thinking_budget: 499 },
+        candidateCount: 2,
+      },
+    });
+  });
+
   it('Anthropic thinking stays below max_tokens, in the ratio the request asked for', () => {
     const body = { max_tokens: 32_000, thinking: { type: 'enabled', budget_tokens: 31_999 } };
     // floor(31,999 × 13,331 / 32,000) = 13,330, which is < 13,331
