@@ -1,6 +1,7 @@
 // Which requests may be answered from the cache: replaying a sampled answer to a caller who
 // expects fresh randomness would be a silent behaviour change, so the default is conservative.
 import type { Endpoint } from '../../../shared/usage.js';
+import { isObject } from '../meter/usage-fields.js';
 
 export type ReplayPolicy = 'deterministic' | 'always';
 
@@ -43,12 +44,6 @@ export function optsOut(headers: RequestHeaders): boolean {
   );
 }
 
-function field(body: unknown, name: string): unknown {
-  return body !== null && typeof body === 'object' && !Array.isArray(body)
-    ? (body as Record<string, unknown>)[name]
-    : undefined;
-}
-
 /**
  * deterministic: embeddings always; chat/completions/responses/messages only when temperature === 0
  * or a `seed` is set; never for `n` > 1. 'always': any of those endpoints. Never for other endpoints,
@@ -63,10 +58,9 @@ export function isReplayable(input: {
   if (!CACHEABLE.has(input.endpoint) || optsOut(input.headers)) return false;
   // The key is made from the JSON body: without one (a form body has none), every such request
   // of an endpoint would share one key and get one another's answers.
-  if (typeof input.body !== 'object' || input.body === null || Array.isArray(input.body)) return false;
+  const body = input.body;
+  if (!isObject(body)) return false;
   if (input.policy === 'always' || input.endpoint === 'embeddings') return true;
-  const n = field(input.body, 'n');
-  if (typeof n === 'number' && n > 1) return false;
-  const seed = field(input.body, 'seed');
-  return field(input.body, 'temperature') === 0 || (seed !== undefined && seed !== null);
+  if (typeof body.n === 'number' && body.n > 1) return false;
+  return body.temperature === 0 || (body.seed !== undefined && body.seed !== null);
 }
