@@ -16,7 +16,7 @@ import {
   type ScopeUse,
 } from './budgets.js';
 import { rateLimitHeaders } from './rate-headers.js';
-import { RateWindow, type WindowEntry } from './rate-window.js';
+import { RateWindow, settledTokens, type WindowEntry } from './rate-window.js';
 import { budgetRefusalOf, rateRefusalOf } from './refusals.js';
 import type {
   AdmitRequest,
@@ -132,8 +132,7 @@ export function createLimiter(deps: LimiterDeps): SyncLimiter {
       },
       settle(actual) {
         if (!close()) return;
-        const tokens = actual.unread ? Math.max(actual.tokens, estimate) : actual.tokens;
-        w.settle(entry, estimate, tokens, now().getTime());
+        w.settle(entry, estimate, settledTokens(actual, estimate), now().getTime());
         fireAlerts(toolName, hold.keys);
       },
       release() {

@@ -12,6 +12,11 @@
 // 100k requests). Here an entry is 16 B off the JavaScript heap, and the GC never looks at it.
 export const WINDOW_MS = 60_000;
 
+/** The tokens a settle counts, in both engines: what the answer used, or for an answer not read in
+ *  full (`unread`: what it used is unknown) no less than the estimate it was admitted with. */
+export const settledTokens = (actual: { tokens: number; unread?: boolean }, estimate: number): number =>
+  actual.unread ? Math.max(actual.tokens, estimate) : actual.tokens;
+
 /** An admitted request's place in its window: what settle names to replace its token count. */
 export type WindowEntry = number;
 

@@ -21,7 +21,7 @@ import {
   type ScopeUse,
 } from '../budgets.js';
 import { rateLimitHeaders } from '../rate-headers.js';
-import { WINDOW_MS } from '../rate-window.js';
+import { settledTokens, WINDOW_MS } from '../rate-window.js';
 import { budgetRefusalOf, rateRefusalOf } from '../refusals.js';
 import type { Admission, Limiter, LimiterDeps, Reservation } from '../types.js';
 import { LimitsUnavailableError } from '../types.js';
@@ -164,11 +164,7 @@ export function createRedisLimiter(deps: RedisLimiterDeps): Limiter {
       // this one's worst case counted, so a running cost within it never passes a budget.
       check: (runningUsd) => (usesAtAdmit.some((u) => passed(u, runningUsd)) ? 'over' : 'ok'),
       settle: (actual) =>
-        close(
-          actual.costUsd === null ? 0 : toE10(actual.costUsd),
-          actual.unread ? Math.max(actual.tokens, estimate) : actual.tokens,
-          true,
-        ),
+        close(actual.costUsd === null ? 0 : toE10(actual.costUsd), settledTokens(actual, estimate), true),
       release: () => close(0, 0, false),
     };
   }
