@@ -341,18 +341,18 @@ export async function admit(
   /** The reservation for `bodyInput` tokens of the body's own input: its plan (output cap) and
    *  worst case. */
   const reserveAt = (bodyInput: number, headroomUsd: number | undefined, fixedCalls?: number) => {
+    // TPM counts the body's own input (`bodyInput`), as without a budget: what tools may bring
+    // in, a stored conversation and a long-context margin are bounds on the bill, which the USD
+    // reservation holds; their tokens count for TPM when the answer says, from its settle
+    // (rate-window.ts). Counted at the window they may reach, a web search on a TPM below it
+    // was refused for ever, with a budget only (tpm-with-budget.test.ts).
+    const wantedHere =
+      tpm === undefined ? wanted : Math.min(wanted, Math.max(1, Math.floor((tpm - bodyInput) / choices)));
     // With `calls` built-in tool calls: the input with their searches (and what each brings in),
     // and the output limit sized to what their images leave.
     const withCalls = (calls: number) => {
       const searchCalls = callsBound && searches.uses > 0 ? calls : searches.uses;
       const inputTokens = inputTokensAt(bodyInput, searchCalls);
-      // TPM counts the body's own input (`bodyInput`), as without a budget: what tools may bring
-      // in, a stored conversation and a long-context margin are bounds on the bill, which the USD
-      // reservation holds; their tokens count for TPM when the answer says, from its settle
-      // (rate-window.ts). Counted at the window they may reach, a web search on a TPM below it
-      // was refused for ever, with a budget only (tpm-with-budget.test.ts).
-      const wantedHere =
-        tpm === undefined ? wanted : Math.min(wanted, Math.max(1, Math.floor((tpm - bodyInput) / choices)));
       const input =
         priced && tokensCost
           ? reservedInput(
@@ -376,7 +376,7 @@ export async function admit(
               headroomUsd: headroomUsd === undefined ? undefined : headroomUsd - imageCount * perImageUsd,
             })
           : null;
-      return { input, plan, imageCount, calls, wanted: wantedHere };
+      return { input, plan, imageCount, calls };
     };
     let at = withCalls(fixedCalls ?? maxCalls);
     // Fewer calls leave room for an answer that all of them would not: the most that do, down to one
@@ -395,7 +395,7 @@ export async function admit(
       );
     const { input, plan, imageCount } = at;
     const imagesUsd = imageCount * perImageUsd;
-    const limit = plan ? plan.limit : at.wanted;
+    const limit = plan ? plan.limit : wantedHere;
     const tokensUsd = !metered(endpoint)
       ? 0
       : plan
@@ -406,10 +406,10 @@ export async function admit(
               ...(audioTokens > 0
                 ? { inputTokens: input.usage.inputTokens + audioTokens, inputAudioTokens: audioTokens }
                 : {}),
-              outputTokens: at.wanted * choices,
+              outputTokens: wantedHere * choices,
               // gpt-image models bill their output as image tokens, dearer than text ones, and
               // an edit's input images as image input tokens.
-              ...(endpoint === 'images' ? { outputImageTokens: at.wanted * choices } : {}),
+              ...(endpoint === 'images' ? { outputImageTokens: wantedHere * choices } : {}),
               ...(imageInputTokens > 0
                 ? {
                     inputTokens: input.usage.inputTokens + imageInputTokens,
