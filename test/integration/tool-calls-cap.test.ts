@@ -83,7 +83,7 @@ afterAll(async () => {
   await provider.close();
 });
 
-async function ask(token: string, tools: unknown[], maxToolCalls: number) {
+async function ask(token: string, tools: unknown[], maxToolCalls: number | string) {
   const res = await fetch(`${h.core.url}/v1/responses`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -126,6 +126,17 @@ it('max_tool_calls 4 with the image tool on $0.40/day is lowered to 2', async ()
   expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('2');
   await expect.poll(() => h.spentBy('paint-capped')).toBeGreaterThan(0);
   expect(await h.spentBy('paint-capped')).toBeCloseTo(0.34331, 8);
+});
+
+it('max_tool_calls "20" (a string, as a lax server reads it) on $0.65/day is lowered to 14, a number', async () => {
+  // As the 20 above: $0.71 named, 14 calls fit. Read as unbounded before, it was replaced by 8
+  // (a "5" too: more calls than the client allowed), without the header.
+  const token = await h.tool('search-lax', { dailyUsd: 0.65 });
+  received.length = 0;
+  const res = await ask(token, [{ type: 'web_search' }], '20');
+  expect(res.status).toBe(200);
+  expect(received[0]).toMatchObject({ max_tool_calls: 14 });
+  expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('14');
 });
 
 it('a named max_tool_calls that fits goes as sent, without the header', async () => {

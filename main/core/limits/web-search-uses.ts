@@ -13,7 +13,7 @@
 // (mostCallsFitting), as it lowers an output limit: a client's bound that does not fit is lowered,
 // not refused, while one call fits (x-shimmy-max-tool-calls-capped says so).
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
-import { positiveInt } from './output-limit-field.js';
+import { laxCount, positiveInt } from './output-limit-field.js';
 
 export const DEFAULT_WEB_SEARCH_USES = 8;
 
@@ -49,11 +49,14 @@ const billedPerCall = (t: unknown) => isOpenAiWebSearch(t) || isFileSearch(t);
 
 /** The Responses API's bound on a request's built-in tool calls: its `max_tool_calls` (0: none
  *  run, kept as sent), or, when it names none, DEFAULT_WEB_SEARCH_USES with the edit that writes
- *  it. One reading for every built-in tool that bound serves (image-tool-calls.ts too). */
+ *  it. One reading for every built-in tool that bound serves (image-tool-calls.ts too). A count
+ *  written as a string is read as a lax server reads it (laxCount): read as unbounded, "5" was
+ *  replaced by 8, more calls than the client allowed (test/integration/tool-calls-cap.test.ts);
+ *  admit writes a lowered one as a number. */
 export function builtInToolCalls(body: object): { calls: number; edits?: Record<string, string> } {
   const asked = (body as { max_tool_calls?: unknown }).max_tool_calls;
-  if (asked === 0) return { calls: 0 };
-  const max = positiveInt(asked);
+  if (asked === 0 || (typeof asked === 'string' && /^\s*0+\s*$/.test(asked))) return { calls: 0 };
+  const max = laxCount(asked);
   if (max !== undefined) return { calls: max };
   return { calls: DEFAULT_WEB_SEARCH_USES, edits: { max_tool_calls: String(DEFAULT_WEB_SEARCH_USES) } };
 }

@@ -31,6 +31,16 @@ describe('imageToolCalls', () => {
     expect(imageToolCalls('responses', { tools: [tool], max_tool_calls: -2 })).toEqual(unbounded);
   });
 
+  it('reads max_tool_calls written as a string as its number, as a lax server does', () => {
+    // pydantic's lax int (vLLM and other OpenAI-compatible servers) reads "5" as 5 and "0" as 0.
+    // Read as unbounded, "5" was rewritten to 8: three more images than the client allowed.
+    expect(imageToolCalls('responses', { tools: [tool], max_tool_calls: '5' })).toEqual({
+      images: 5,
+      tools: [{ model: 'gpt-image-1', perImage: 4160 }],
+    });
+    expect(imageToolCalls('responses', { tools: [tool], max_tool_calls: ' 0 ' })).toBeUndefined();
+  });
+
   it("prices each tool at its own model and size; a tool's `n` is not read", () => {
     const calls = imageToolCalls('responses', {
       tools: [
