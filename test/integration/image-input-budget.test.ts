@@ -33,9 +33,11 @@ beforeAll(async () => {
   h = await startHarness();
   provider = await startJsonProvider((_, b, raw) => {
     // A generation: the prompt's words are its text tokens ("word " is one o200k token).
-    // An edit (a form): 16 text tokens of prompt and 194 image tokens per 1024×1024 input.
-    const edit = raw.includes(Buffer.from('IHDR'));
-    const images = edit ? raw.toString('latin1').split('IHDR').length - 1 : 0;
+    // An edit (a form, or JSON naming `images` and a `mask`): 16 text tokens of prompt and 194
+    // image tokens per 1024×1024 input, whether sent, linked or uploaded before.
+    const json = Array.isArray(b.images) ? b.images.length + (b.mask ? 1 : 0) : 0;
+    const edit = json > 0 || raw.includes(Buffer.from('IHDR'));
+    const images = json > 0 ? json : edit ? raw.toString('latin1').split('IHDR').length - 1 : 0;
     const text = edit ? 16 : String(b.prompt).split(' ').length;
     const out = 272;
     billedUsd += text * 5e-6 + images * 194 * 10e-6 + out * 40e-6;
@@ -79,6 +81,21 @@ function edit(token: string, images: number) {
   }).then(async (r) => (await r.text(), r.status));
 }
 
+/** A JSON edit (gpt-image models take `images` as `{ image_url }` or `{ file_id }` references). */
+const editJson = (token: string, images: unknown[], mask?: unknown) =>
+  fetch(`${h.core.url}/v1/images/edits`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-image-1',
+      prompt: 'Put all of these on one table, in the style of the first.',
+      quality: 'low',
+      size: '1024x1024',
+      images,
+      ...(mask ? { mask } : {}),
+    }),
+  }).then(async (r) => (await r.text(), r.status));
+
 async function spend(send: () => Promise<number>, n: number) {
   const before = billedUsd;
   const statuses = await Promise.all(Array.from({ length: n }, send));
@@ -100,6 +117,31 @@ it('an edit of sixteen 1024×1024 images, four at once on a $0.05/day budget', a
   // image and prompt (~$0.011): all four went, $0.168. At 194 image tokens an input, one fits.
   const token = await h.tool('many-inputs', { dailyUsd: 0.05 });
   const { statuses, billed } = await spend(() => edit(token, 16), 4);
+  expect(statuses.filter((s) => s === 200).length).toBe(1);
+  expect(billed, `provider billed $${billed.toFixed(5)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
+});
+
+it('a JSON edit of sixteen 1024×1024 data-URL images, four at once on a $0.05/day budget', async () => {
+  // Billed as the form above, $0.04200 each (gpt-image-1 prices at the top: openai.com/api/pricing,
+  // read 2026-11-29); a JSON body's images were not counted: all four went, $0.168. Each read by
+  // its header, 194 image tokens: one fits.
+  const token = await h.tool('many-inputs-json', { dailyUsd: 0.05 });
+  const dataUrl = `data:image/png;base64,${png(1024, 1024).toString('base64')}`;
+  const images = Array.from({ length: 16 }, () => ({ image_url: dataUrl }));
+  const { statuses, billed } = await spend(() => editJson(token, images), 4);
+  expect(statuses.filter((s) => s === 200).length).toBe(1);
+  expect(billed, `provider billed $${billed.toFixed(5)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
+});
+
+it('a JSON edit of three images and a mask by file id or URL, four at once on $0.05/day', async () => {
+  // The provider reads four 1024×1024 images: billed 16 × 5e-6 + 4 × 194 × 10e-6 + 272 × 40e-6 =
+  // $0.01872 each (prices at the top, openai.com/api/pricing, read 2026-11-29); reserved before at
+  // the image and prompt (~$0.011): all four went, $0.07488. A size Shimmy cannot read is
+  // reserved at the most tiles, 65 + 4 × 129 = 581 tokens: 4 × 581 × 10e-6 + 272 × 40e-6 + the
+  // prompt ≈ $0.0342 each, so one fits.
+  const token = await h.tool('linked-inputs-json', { dailyUsd: 0.05 });
+  const images = [{ file_id: 'file-a' }, { image_url: 'https://example.com/b.png' }, { file_id: 'file-c' }];
+  const { statuses, billed } = await spend(() => editJson(token, images, { file_id: 'file-m' }), 4);
   expect(statuses.filter((s) => s === 200).length).toBe(1);
   expect(billed, `provider billed $${billed.toFixed(5)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);
 });

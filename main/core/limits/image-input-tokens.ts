@@ -8,7 +8,7 @@
 // (community.openai.com/t/gpt-image-1-collected-pricing-information-and-why-responses-is-
 // undocumented/1275254, read 2026-11-29; OpenAI publishes no formula): reserved as 6,240 more, the
 // largest high-quality image's token count. DALL·E models bill per image, not their input.
-import type { ImageSize } from '../meter/image-size.js';
+import { base64Head, imageSize, type ImageSize } from '../meter/image-size.js';
 import { bareModel } from '../route/bare-model.js';
 
 const BASE = 65;
@@ -31,6 +31,26 @@ export function editImageTokens(
   let tokens = 0;
   for (const size of images) tokens += BASE + TILE * tiles(size) + extra;
   return tokens;
+}
+
+/** The size of an image a request gives by reference: a data URL's header says it; a remote URL
+ *  or an uploaded file's id does not (null, reserved at the most tiles). */
+export const referencedImageSize = (url: unknown): ImageSize | null =>
+  typeof url === 'string' && url.startsWith('data:') ? imageSize(base64Head(url)) : null;
+
+/** A JSON image edit's input images — `images` and `mask`, each `{ image_url }` or `{ file_id }`
+ *  (the API reference's EditImageBodyJsonParam; gpt-image models only) — by size, as a form's are
+ *  read (proxy/form-body.ts). Uncounted, sixteen data-URL inputs let four edits through on $0.05,
+ *  $0.168 billed (test/integration/image-input-budget.test.ts). */
+export function jsonEditImages(body: unknown): Array<ImageSize | null> {
+  if (typeof body !== 'object' || body === null) return [];
+  const { images, mask } = body as { images?: unknown; mask?: unknown };
+  const refs = [...(Array.isArray(images) ? images : []), ...(mask ? [mask] : [])];
+  return refs.map((r) =>
+    referencedImageSize(
+      typeof r === 'object' && r !== null ? (r as { image_url?: unknown }).image_url : undefined,
+    ),
+  );
 }
 
 function tiles(size: ImageSize | null): number {

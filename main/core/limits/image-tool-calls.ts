@@ -17,8 +17,8 @@ import type { Provider } from '../../../shared/config.js';
 import { ZERO_USAGE, type Endpoint, type Usage } from '../../../shared/usage.js';
 import { addUsd } from '../../../shared/money.js';
 import { priceUsage, type Prices } from '../pricing/index.js';
-import { base64Head, imageSize, type ImageSize } from '../meter/image-size.js';
-import { editImageTokens } from './image-input-tokens.js';
+import type { ImageSize } from '../meter/image-size.js';
+import { editImageTokens, referencedImageSize } from './image-input-tokens.js';
 import { imageOutputTokens } from './image-output-tokens.js';
 import type { CostOf } from './output-cap.js';
 import { builtInToolCalls } from './web-search-uses.js';
@@ -163,8 +163,7 @@ function inputImages(input: unknown): Array<ImageSize | null> {
     for (const part of content) {
       if (typeof part !== 'object' || part === null || (part as { type?: unknown }).type !== 'input_image')
         continue;
-      const url = (part as { image_url?: unknown }).image_url;
-      sizes.push(typeof url === 'string' && url.startsWith('data:') ? imageSize(base64Head(url)) : null);
+      sizes.push(referencedImageSize((part as { image_url?: unknown }).image_url));
     }
   }
   return sizes;

@@ -12,7 +12,7 @@ import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
 import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
 import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
-import { editImageTokens } from '../../limits/image-input-tokens.js';
+import { editImageTokens, jsonEditImages } from '../../limits/image-input-tokens.js';
 import type { ImageSize } from '../../meter/image-size.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
 import { chainMaxOutput } from '../../limits/model-max-output.js';
@@ -331,10 +331,11 @@ export async function admit(
   // rate (whisper-1, by the second), pricing them gives null anyway.
   const audioTokens = transcribes ? largestContextWindow(price, fallbackPrices, null) : 0;
   const seconds = transcribes && audioTokens === null ? await x.audioSeconds?.() : undefined;
-  // The images a gpt-image edit is given, billed as image input tokens (image-input-tokens.ts).
+  // The images a gpt-image edit is given, billed as image input tokens (image-input-tokens.ts):
+  // a form's files, or a JSON body's references.
   const imageInputTokens =
-    priced && endpoint === 'images' && x.imageInputs
-      ? editImageTokens(model, await x.imageInputs(), json)
+    priced && endpoint === 'images'
+      ? editImageTokens(model, x.imageInputs ? await x.imageInputs() : jsonEditImages(json), json)
       : 0;
   const audioSecondsUsd =
     cost !== undefined && seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: seconds }) : null;
