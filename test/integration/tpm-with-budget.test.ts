@@ -99,3 +99,26 @@ it('a Responses web search that names no output limit is sent at what the minute
   expect(limit).toBeGreaterThan(49_000);
   expect(limit).toBeLessThan(50_000);
 });
+
+it('a thinking budget the TPM-sized limit cannot hold is refused naming the TPM limit, not the budget', async () => {
+  // No max_tokens: sent at what a 1,000 TPM holds after the input (under 1,000 tokens), and
+  // budget_tokens 2,000 must stay below it and at least 1,024, so no such body can be sent. The
+  // $5 budget pays for the whole answer (1,000 × 15e-6 = $0.015): the TPM limit set it, and the
+  // refusal said "has budget left for … output tokens" (left16, 2026-11-29). Its code and status
+  // are unchanged (budget_exceeded where a budget priced the request).
+  const token = await h.tool('thinking-tpm-usd', { tpm: 1_000, dailyUsd: 5 });
+  const res = await fetch(`${h.core.url}/v1/messages`, {
+    method: 'POST',
+    headers: { 'x-api-key': token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      thinking: { type: 'enabled', budget_tokens: 2_000 },
+      messages: [{ role: 'user', content: 'Think it over.' }],
+    }),
+  });
+  const body = (await res.json()) as { error: { type: string; message: string } };
+  expect(res.status).toBe(429);
+  expect(body.error.type).toBe('rate_limit_error');
+  expect(body.error.message).toMatch(/TPM limit holds \d+ output tokens/);
+  expect(body.error.message).not.toMatch(/budget left/);
+});

@@ -517,7 +517,11 @@ export async function admit(
     const edits = outputLimitEdits(endpoint, json, model, r.limit);
     if (typeof edits === 'string') {
       result.reservation.release();
-      throw capRefusal(tool, r.limit, plan !== null, edits);
+      // Named for what set the limit: the budget lowered it, or the TPM limit did (the budget
+      // then paid for all of it), or it is the model's maximum.
+      const setBy =
+        plan && plan.kind !== 'fits' ? 'budget' : tpm !== undefined && r.limit < wanted ? 'tpm' : 'model';
+      throw capRefusal(tool, r.limit, setBy, plan !== null, edits);
     }
     admitted.upstreamEdits = edits;
     if (lowered) admitted.headers[CAPPED_HEADER] = String(r.limit);
@@ -614,20 +618,26 @@ function unpricedRefusal(tool: Tool, model: string): Refused {
   );
 }
 
-function capRefusal(tool: Tool, limit: number, budget: boolean, why: string): Refused {
-  return budget
-    ? new Refused(
-        'budget_exceeded',
-        `Tool "${tool.name}" has budget left for ${limit} output tokens on this request, but ${why}.`,
-        'budget',
-        { 'x-should-retry': 'false' },
-      )
-    : new Refused(
-        'rate_limit_exceeded',
-        `Tool "${tool.name}"'s TPM limit holds ${limit} output tokens for this request, but ${why}.`,
-        'rate_limit',
-        { 'x-should-retry': 'false' },
-      );
+/** A limit Shimmy sized that no body can carry (`why`), refused naming what set it. With both a
+ *  budget and a TPM limit, a TPM-set one was refused as the budget's (tpm-with-budget.test.ts).
+ *  The error code and status stay those of a budget wherever a budget priced the request: public
+ *  contract, whatever set the limit. */
+function capRefusal(
+  tool: Tool,
+  limit: number,
+  setBy: 'budget' | 'tpm' | 'model',
+  priced: boolean,
+  why: string,
+): Refused {
+  const message =
+    setBy === 'budget'
+      ? `Tool "${tool.name}" has budget left for ${limit} output tokens on this request, but ${why}.`
+      : setBy === 'tpm'
+        ? `Tool "${tool.name}"'s TPM limit holds ${limit} output tokens for this request, but ${why}.`
+        : `The model's maximum output, ${limit} tokens, is the limit Shimmy writes for this request, but ${why}.`;
+  return priced
+    ? new Refused('budget_exceeded', message, 'budget', { 'x-should-retry': 'false' })
+    : new Refused('rate_limit_exceeded', message, 'rate_limit', { 'x-should-retry': 'false' });
 }
 
 function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
