@@ -6,18 +6,18 @@
 // reserved the call fee, not the chunks (input15, 2026-11-29).
 // Prices: gpt-5 $1.25 in / $10 out per 1M, file search $2.50 per 1,000 calls (openai.com/api/pricing,
 // read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, postStatus, responsesAnswer } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  // One search per allowed call, each returning max_num_results chunks of the default 800 tokens.
-  provider = await startJsonProvider((_, b) => {
+// One search per allowed call, each returning max_num_results chunks of the default 800 tokens.
+harnessOnJsonProvider(
+  ['openai'],
+  (x) => (h = x),
+  (_, b) => {
     const tool = (b.tools as Array<{ max_num_results?: number }>)[0]!;
     const calls = Number(b.max_tool_calls ?? 8);
     const input = 8 + calls * Number(tool.max_num_results ?? 50) * 800;
@@ -35,27 +35,18 @@ beforeAll(async () => {
       input,
       outputTokens: out,
     });
-  });
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 const ask = (token: string) =>
-  fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 100,
-      max_tool_calls: 1,
-      tools: [{ type: 'file_search', vector_store_ids: ['vs_x'], max_num_results: 20 }],
-      input: 'What does the contract say about renewals?',
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    service_tier: 'default',
+    max_output_tokens: 100,
+    max_tool_calls: 1,
+    tools: [{ type: 'file_search', vector_store_ids: ['vs_x'], max_num_results: 20 }],
+    input: 'What does the contract say about renewals?',
+  });
 
 it('five searches of twenty 800-token chunks at once on a $0.05/day budget', async () => {
   // Each billed 16,008 × 1.25e-6 + 100 × 10e-6 + $0.0025 = $0.02351; reserved before at ~$0.0035:

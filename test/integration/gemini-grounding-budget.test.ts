@@ -8,50 +8,37 @@
 // for the others.
 // Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens, grounding $35 per 1,000 grounded
 // prompts (same page).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+harnessOnJsonProvider(
+  ['google'],
+  (x) => (h = x),
+  (_, b) => {
     const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
     const grounded = JSON.stringify(b.tools ?? []).includes('googleSearch');
     // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.035 = $0.03538
     billedUsd += 100 * 0.3e-6 + output * 2.5e-6 + (grounded ? 0.035 : 0);
-    return {
-      candidates: [
-        {
-          content: { role: 'model', parts: [{ text: 'It rained.' }] },
-          finishReason: 'STOP',
-          groundingMetadata: { webSearchQueries: ['weather yesterday'] },
-        },
-      ],
-      usageMetadata: { promptTokenCount: 100, candidatesTokenCount: output, totalTokenCount: 100 + output },
-      modelVersion: 'gemini-2.5-flash',
-    };
-  });
-  await h.point('google', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+    return geminiAnswer({
+      text: 'It rained.',
+      finishReason: 'STOP',
+      candidate: { groundingMetadata: { webSearchQueries: ['weather yesterday'] } },
+      input: 100,
+      outputTokens: output,
+    });
+  },
+);
 
 const ask = (token: string) =>
-  fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      contents: [{ role: 'user', parts: [{ text: 'Did it rain yesterday?' }] }],
-      tools: [{ googleSearch: {} }],
-      generationConfig: { maxOutputTokens: 140 },
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
+    contents: [{ role: 'user', parts: [{ text: 'Did it rain yesterday?' }] }],
+    tools: [{ googleSearch: {} }],
+    generationConfig: { maxOutputTokens: 140 },
+  });
 
 it('ten grounded prompts on a $0.10/day budget', async () => {
   const token = await h.tool('grounded', { dailyUsd: 0.1 });

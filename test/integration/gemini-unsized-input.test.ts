@@ -6,9 +6,9 @@
 // 2026-11-29). Such input is reserved at the context window.
 // Prices: gemini-2.5-flash $0.30 per 1M input (text/image/video), $2.50 per 1M output, context
 // window 1,048,576 (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
 
 const VIDEO = 'https://www.youtube.com/watch?v=thirty-minutes';
 /** The video's tokens: 1,800 s × 300. */
@@ -16,45 +16,35 @@ const VIDEO_TOKENS = 1_800 * 300;
 const TEXT_TOKENS = 10;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+harnessOnJsonProvider(
+  ['google'],
+  (x) => (h = x),
+  (_, b) => {
     const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
     // 540,000 × 0.30e-6 + 10 × 0.30e-6 + 100 × 2.50e-6 = $0.162253
     billedUsd += (TEXT_TOKENS + VIDEO_TOKENS) * 0.3e-6 + output * 2.5e-6;
-    return {
-      candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'MAX_TOKENS' }],
-      usageMetadata: {
-        promptTokenCount: TEXT_TOKENS + VIDEO_TOKENS,
-        candidatesTokenCount: output,
-        totalTokenCount: TEXT_TOKENS + VIDEO_TOKENS + output,
+    return geminiAnswer({
+      text: 'ok',
+      finishReason: 'MAX_TOKENS',
+      input: TEXT_TOKENS + VIDEO_TOKENS,
+      outputTokens: output,
+      usage: {
         promptTokensDetails: [
           { modality: 'TEXT', tokenCount: TEXT_TOKENS },
           { modality: 'VIDEO', tokenCount: VIDEO_TOKENS },
         ],
       },
-      modelVersion: 'gemini-2.5-flash',
-    };
-  });
-  await h.point('google', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+    });
+  },
+);
 
 const summarize = (token: string) =>
-  fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      contents: [{ role: 'user', parts: [{ fileData: { fileUri: VIDEO } }, { text: 'Summarize this.' }] }],
-      generationConfig: { maxOutputTokens: 100 },
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
+    contents: [{ role: 'user', parts: [{ fileData: { fileUri: VIDEO } }, { text: 'Summarize this.' }] }],
+    generationConfig: { maxOutputTokens: 100 },
+  });
 
 it('10 summaries of a 30-minute YouTube video at once on a $1/day budget', async () => {
   const token = await h.tool('video', { dailyUsd: 1 });

@@ -5,61 +5,46 @@
 // Shimmy reserved the prompt and the answer, not the pages (input15, 2026-11-29).
 // Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens, context window 1,048,576
 // (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
 
 /** Tokens of the pages the tool fetched. */
 const PAGES = 300_000;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+harnessOnJsonProvider(
+  ['google'],
+  (x) => (h = x),
+  (_, b) => {
     const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
     const fetched = JSON.stringify(b.tools ?? []).includes('urlContext') ? PAGES : 0;
     billedUsd += (20 + fetched) * 0.3e-6 + output * 2.5e-6;
-    return {
-      candidates: [
-        {
-          content: { role: 'model', parts: [{ text: 'A summary.' }] },
-          finishReason: 'MAX_TOKENS',
-          urlContextMetadata: {
-            urlMetadata: [
-              { retrievedUrl: 'https://example.com/a', urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_SUCCESS' },
-            ],
-          },
+    return geminiAnswer({
+      text: 'A summary.',
+      finishReason: 'MAX_TOKENS',
+      candidate: {
+        urlContextMetadata: {
+          urlMetadata: [
+            { retrievedUrl: 'https://example.com/a', urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_SUCCESS' },
+          ],
         },
-      ],
-      usageMetadata: {
-        promptTokenCount: 20,
-        toolUsePromptTokenCount: fetched,
-        candidatesTokenCount: output,
-        totalTokenCount: 20 + fetched + output,
       },
-      modelVersion: 'gemini-2.5-flash',
-    };
-  });
-  await h.point('google', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      input: 20,
+      outputTokens: output,
+      usage: { toolUsePromptTokenCount: fetched },
+    });
+  },
+);
 
 const ask = (token: string) =>
-  fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash:generateContent`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      contents: [{ role: 'user', parts: [{ text: 'Summarize https://example.com/a' }] }],
-      tools: [{ urlContext: {} }],
-      generationConfig: { maxOutputTokens: 100 },
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
+    contents: [{ role: 'user', parts: [{ text: 'Summarize https://example.com/a' }] }],
+    tools: [{ urlContext: {} }],
+    generationConfig: { maxOutputTokens: 100 },
+  });
 
 async function spend(token: string, n: number) {
   const before = billedUsd;

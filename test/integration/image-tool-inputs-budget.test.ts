@@ -7,14 +7,13 @@
 // $5 per 1M text input, $10 per 1M image input, $40 per 1M image output; a low-quality 1024×1024
 // image is 272 tokens. gpt-5 reads a 1024×1024 image as 70 + 140 × 4 tiles = 630 tokens
 // (platform.openai.com/docs/guides/images-vision, "Calculating costs").
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, postStatus, responsesAnswer } from '../support/json-provider.js';
 
 const IMAGES = 10;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
 /** A 1024×1024 PNG's header as a data URL: all a size reader looks at. */
@@ -30,9 +29,10 @@ function pngUrl(): string {
   return `data:image/png;base64,${b.toString('base64')}`;
 }
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+harnessOnJsonProvider(
+  ['openai'],
+  (x) => (h = x),
+  (_, b) => {
     const out = Number(b.max_output_tokens);
     const input = 8 + IMAGES * 630;
     const read = IMAGES * 194;
@@ -55,35 +55,26 @@ beforeAll(async () => {
       input,
       outputTokens: out,
     });
-  });
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 const ask = (token: string) =>
-  fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 100,
-      max_tool_calls: 1,
-      tools: [{ type: 'image_generation', quality: 'low', size: '1024x1024' }],
-      input: [
-        {
-          role: 'user',
-          content: [
-            { type: 'input_text', text: 'Put all of these on one table.' },
-            ...Array.from({ length: IMAGES }, () => ({ type: 'input_image', image_url: pngUrl() })),
-          ],
-        },
-      ],
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    service_tier: 'default',
+    max_output_tokens: 100,
+    max_tool_calls: 1,
+    tools: [{ type: 'image_generation', quality: 'low', size: '1024x1024' }],
+    input: [
+      {
+        role: 'user',
+        content: [
+          { type: 'input_text', text: 'Put all of these on one table.' },
+          ...Array.from({ length: IMAGES }, () => ({ type: 'input_image', image_url: pngUrl() })),
+        ],
+      },
+    ],
+  });
 
 it('an edit of ten 1024×1024 images by the image tool, three at once on a $0.05/day budget', async () => {
   // Each billed $0.039415; reserved before without the 1,940 image tokens the tool reads ($0.0194):

@@ -5,8 +5,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { redisMissing, startRedis, type TestRedis } from '../support/redis.js';
+import { engineHarness, ENGINES } from '../support/engine-harness.js';
+import type { Harness } from '../support/harness.js';
+import { redisMissing } from '../support/redis.js';
 
 let provider: http.Server;
 let clock = Date.parse('2026-11-29T10:00:00.000Z');
@@ -40,23 +41,16 @@ afterAll(async () => {
   await new Promise((r) => provider.close(r));
 });
 
-describe.each([
-  ['memory', false],
-  ['redis', true],
-] as const)('limits in %s', (kind, shared) => {
+describe.each(ENGINES)('limits in %s', (kind, shared) => {
   let h: Harness;
-  let redis: TestRedis | undefined;
-
-  beforeAll(async () => {
-    if (shared && redisMissing) return;
-    if (shared) redis = await startRedis();
-    h = await startHarness({ core: { now: () => new Date(clock), ...(redis ? { redis: redis.url } : {}) } });
-    await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await redis?.stop();
-  });
+  engineHarness(
+    shared,
+    {
+      now: () => new Date(clock),
+      openaiUrl: () => `http://127.0.0.1:${(provider.address() as AddressInfo).port}`,
+    },
+    (x) => (h = x),
+  );
 
   const chat = async (token: string, fail = false) => {
     const res = await fetch(`${h.core.url}/v1/chat/completions`, {

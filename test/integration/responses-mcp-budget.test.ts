@@ -8,33 +8,30 @@
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M, window 200,000
 // (docs.claude.com/en/docs/about-claude/pricing, read 2026-11-29); gpt-5 $1.25 in / $10 out per 1M tokens, context window 400,000 (openai.com/api/pricing,
 // platform.openai.com/docs/models/gpt-5, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  harnessOnJsonProvider,
+  messagesAnswer,
+  postStatus,
+  responsesAnswer,
+} from '../support/json-provider.js';
 
 /** Tokens the MCP server's tool list and answers bring in. */
 const MCP_OUTPUT = 100_000;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((path, b) => {
+harnessOnJsonProvider(
+  ['openai', 'anthropic'],
+  (x) => (h = x),
+  (path, b) => {
     if (path.endsWith('/messages')) {
       const input = 12 + (Array.isArray(b.mcp_servers) ? MCP_OUTPUT : 0);
       const output = Number(b.max_tokens);
       billedUsd += input * 3e-6 + output * 15e-6;
-      return {
-        id: 'msg_m',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-sonnet-4-5-20250929',
-        content: [{ type: 'text', text: 'ok' }],
-        stop_reason: 'max_tokens',
-        usage: { input_tokens: input, output_tokens: output },
-      };
+      return messagesAnswer({ id: 'msg_m', stop_reason: 'max_tokens', input, outputTokens: output });
     }
     const mcp = JSON.stringify(b.tools ?? []).includes('"mcp"');
     const input = 8 + (mcp ? MCP_OUTPUT : 0);
@@ -66,34 +63,24 @@ beforeAll(async () => {
       input,
       outputTokens: output,
     });
-  });
-  await h.point('openai', provider.url);
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 const ask = (token: string) =>
-  fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 100,
-      tools: [
-        {
-          type: 'mcp',
-          server_label: 'docs',
-          server_url: 'https://mcp.example.com/sse',
-          require_approval: 'never',
-        },
-      ],
-      input: 'Read the design doc and summarize it.',
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    service_tier: 'default',
+    max_output_tokens: 100,
+    tools: [
+      {
+        type: 'mcp',
+        server_label: 'docs',
+        server_url: 'https://mcp.example.com/sse',
+        require_approval: 'never',
+      },
+    ],
+    input: 'Read the design doc and summarize it.',
+  });
 
 async function spend(token: string, n: number) {
   const before = billedUsd;
@@ -123,21 +110,18 @@ it("Anthropic's MCP connector: five at once on a $0.20/day budget", async () => 
   const before = billedUsd;
   await Promise.all(
     Array.from({ length: 5 }, () =>
-      fetch(`${h.core.url}/v1/messages`, {
-        method: 'POST',
-        headers: {
-          'x-api-key': token,
-          'anthropic-version': '2023-06-01',
-          'anthropic-beta': 'mcp-client-2025-04-04',
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
+      postStatus(
+        h,
+        '/v1/messages',
+        token,
+        {
           model: 'claude-sonnet-4-5',
           max_tokens: 100,
           mcp_servers: [{ type: 'url', url: 'https://mcp.example.com/sse', name: 'docs' }],
           messages: [{ role: 'user', content: 'Read the design doc and summarize it.' }],
-        }),
-      }).then(async (r) => (await r.text(), r.status)),
+        },
+        { 'anthropic-beta': 'mcp-client-2025-04-04' },
+      ),
     ),
   );
   const billed = billedUsd - before;

@@ -11,9 +11,14 @@
 // Prices (read 2026-11-29): claude-sonnet-4-5 $3 in / $15 out per 1M, web search $10 per 1,000
 // (docs.claude.com/en/docs/about-claude/pricing); gpt-5 $1.25 / $10 per 1M, gpt-4o-mini $0.15 /
 // $0.60 per 1M, web search $10 per 1,000 calls (openai.com/api/pricing).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  harnessOnJsonProvider,
+  messagesAnswer,
+  postStatus,
+  responsesAnswer,
+} from '../support/json-provider.js';
 
 /** Tokens one search brings in where the provider bills what it found. */
 const RESULTS = 60_000;
@@ -21,12 +26,12 @@ const RESULTS = 60_000;
 const MINI_BLOCK = 8_000;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((path, b) => {
+harnessOnJsonProvider(
+  ['anthropic', 'openai'],
+  (x) => (h = x),
+  (path, b) => {
     const tools = (b.tools ?? []) as Array<Record<string, unknown>>;
     if (path.endsWith('/messages')) {
       // Runs every search max_uses allows; each brings RESULTS tokens in.
@@ -36,19 +41,13 @@ beforeAll(async () => {
       const input = 7 + searches * RESULTS;
       const output = Number(b.max_tokens);
       billedUsd += input * 3e-6 + output * 15e-6 + searches * 0.01;
-      return {
+      return messagesAnswer({
         id: 'msg_s',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-sonnet-4-5-20250929',
-        content: [{ type: 'text', text: 'ok' }],
         stop_reason: 'max_tokens',
-        usage: {
-          input_tokens: input,
-          output_tokens: output,
-          server_tool_use: { web_search_requests: searches },
-        },
-      };
+        input,
+        outputTokens: output,
+        server_tool_use: { web_search_requests: searches },
+      });
     }
     // Responses: runs every call max_tool_calls allows.
     const calls = tools.length > 0 ? Number(b.max_tool_calls ?? 8) : 0;
@@ -79,40 +78,26 @@ beforeAll(async () => {
       input,
       outputTokens: output,
     });
-  });
-  await h.point('anthropic', provider.url);
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 const claude = (token: string) =>
-  fetch(`${h.core.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': token, 'anthropic-version': '2023-06-01', 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-5',
-      max_tokens: 100,
-      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }],
-      messages: [{ role: 'user', content: 'What happened today?' }],
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1/messages', token, {
+    model: 'claude-sonnet-4-5',
+    max_tokens: 100,
+    tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 1 }],
+    messages: [{ role: 'user', content: 'What happened today?' }],
+  });
 
 const responses = (token: string, model: string, tool: string, calls: number) =>
-  fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model,
-      service_tier: 'default',
-      max_output_tokens: 100,
-      max_tool_calls: calls,
-      tools: [{ type: tool }],
-      input: 'What happened today?',
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1/responses', token, {
+    model,
+    service_tier: 'default',
+    max_output_tokens: 100,
+    max_tool_calls: calls,
+    tools: [{ type: tool }],
+    input: 'What happened today?',
+  });
 
 async function spend(send: () => Promise<number>, n: number) {
   const before = billedUsd;

@@ -12,21 +12,21 @@
 // search's results are billed as input as well: search-results-budget.test.ts.
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M (docs.claude.com/en/docs/about-claude/pricing,
 // read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, messagesAnswer, postStatus } from '../support/json-provider.js';
 
 const PAGE_TOKENS = 150_000;
 const OWN_INPUT = 20;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Fetches the page once (max_uses 1) and answers at its output limit.
-  provider = await startJsonProvider((_, b) => {
+// Fetches the page once (max_uses 1) and answers at its output limit.
+harnessOnJsonProvider(
+  ['anthropic'],
+  (x) => (h = x),
+  (_, b) => {
     // A real fetch stops at the tool's max_content_tokens.
     const bound = Number(
       (b.tools as Array<{ max_content_tokens?: number }>)[0]?.max_content_tokens ?? Infinity,
@@ -35,45 +35,39 @@ beforeAll(async () => {
     const output = Number(b.max_tokens);
     // 150,020 × 3e-6 + 100 × 15e-6 = $0.45156
     billedUsd += input * 3e-6 + output * 15e-6;
-    return {
+    return messagesAnswer({
       id: 'msg_1',
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-sonnet-4-5-20250929',
-      content: [{ type: 'text', text: 'ok' }],
       stop_reason: 'max_tokens',
-      usage: { input_tokens: input, output_tokens: output, server_tool_use: { web_fetch_requests: 1 } },
-    };
-  });
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      input,
+      outputTokens: output,
+      server_tool_use: { web_fetch_requests: 1 },
+    });
+  },
+);
+
+/** Five summaries of one document at once, fetched by the web fetch tool `fetchTool` extends. */
+const fiveFetches = (token: string, fetchTool: Record<string, unknown> = {}) =>
+  Promise.all(
+    Array.from({ length: 5 }, () =>
+      postStatus(
+        h,
+        '/v1/messages',
+        token,
+        {
+          model: 'claude-sonnet-4-5',
+          max_tokens: 100,
+          tools: [{ type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 1, ...fetchTool }],
+          messages: [{ role: 'user', content: 'Summarize https://example.com/report.pdf' }],
+        },
+        { 'anthropic-beta': 'web-fetch-2025-09-10' },
+      ),
+    ),
+  );
 
 it('five requests at once that fetch a 150,000-token document, on a $0.10/day budget', async () => {
   const token = await h.tool('fetcher', { dailyUsd: 0.1 });
   const before = billedUsd;
-  await Promise.all(
-    Array.from({ length: 5 }, () =>
-      fetch(`${h.core.url}/v1/messages`, {
-        method: 'POST',
-        headers: {
-          'x-api-key': token,
-          'anthropic-version': '2023-06-01',
-          'anthropic-beta': 'web-fetch-2025-09-10',
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
-          model: 'claude-sonnet-4-5',
-          max_tokens: 100,
-          tools: [{ type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 1 }],
-          messages: [{ role: 'user', content: 'Summarize https://example.com/report.pdf' }],
-        }),
-      }).then(async (r) => (await r.text(), r.status)),
-    ),
-  );
+  await fiveFetches(token);
   const billed = billedUsd - before;
   expect(billed, `provider billed $${billed.toFixed(5)} on a $0.10 budget`).toBeLessThanOrEqual(0.1);
 });
@@ -81,25 +75,7 @@ it('five requests at once that fetch a 150,000-token document, on a $0.10/day bu
 it('a fetch tool that bounds its content is reserved at that bound and admitted', async () => {
   const token = await h.tool('bounded-fetcher', { dailyUsd: 0.2 });
   const before = billedUsd;
-  const statuses = await Promise.all(
-    Array.from({ length: 5 }, () =>
-      fetch(`${h.core.url}/v1/messages`, {
-        method: 'POST',
-        headers: {
-          'x-api-key': token,
-          'anthropic-version': '2023-06-01',
-          'anthropic-beta': 'web-fetch-2025-09-10',
-          'content-type': 'application/json',
-        },
-        body: JSON.stringify({
-          model: 'claude-sonnet-4-5',
-          max_tokens: 100,
-          tools: [{ type: 'web_fetch_20250910', name: 'web_fetch', max_uses: 1, max_content_tokens: 20_000 }],
-          messages: [{ role: 'user', content: 'Summarize https://example.com/report.pdf' }],
-        }),
-      }).then(async (r) => (await r.text(), r.status)),
-    ),
-  );
+  const statuses = await fiveFetches(token, { max_content_tokens: 20_000 });
   const billed = billedUsd - before;
   // Each: (20 + 20,000) × $3e-6 + 100 × $15e-6 = $0.06156; three fit in $0.20 ($0.18468).
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(1);

@@ -12,8 +12,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { redisMissing, startRedis, type TestRedis } from '../support/redis.js';
+import { engineHarness, ENGINES } from '../support/engine-harness.js';
+import type { Harness } from '../support/harness.js';
+import { redisMissing } from '../support/redis.js';
 
 let provider: http.Server;
 let clock = Date.now();
@@ -62,23 +63,16 @@ afterAll(async () => {
   await new Promise((r) => provider.close(r));
 });
 
-describe.each([
-  ['memory', false],
-  ['redis', true],
-] as const)('limits in %s', (_, shared) => {
+describe.each(ENGINES)('limits in %s', (_, shared) => {
   let h: Harness;
-  let redis: TestRedis | undefined;
-
-  beforeAll(async () => {
-    if (shared && redisMissing) return;
-    if (shared) redis = await startRedis();
-    h = await startHarness({ core: { now: () => new Date(clock), ...(redis ? { redis: redis.url } : {}) } });
-    await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await redis?.stop();
-  });
+  engineHarness(
+    shared,
+    {
+      now: () => new Date(clock),
+      openaiUrl: () => `http://127.0.0.1:${(provider.address() as AddressInfo).port}`,
+    },
+    (x) => (h = x),
+  );
 
   const chat = (token: string, stream: boolean) =>
     fetch(`${h.core.url}/v1/chat/completions`, {

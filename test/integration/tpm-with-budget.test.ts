@@ -8,27 +8,25 @@
 // Prices (read 2026-11-29): claude-sonnet-4-5 $3 in / $15 out per 1M, web search $10 per 1,000
 // (docs.claude.com/en/docs/about-claude/pricing); gpt-5 $1.25 / $10 per 1M
 // (openai.com/api/pricing).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { responsesAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, messagesAnswer, responsesAnswer } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 const sentLimits: unknown[] = [];
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((path, b) => {
+harnessOnJsonProvider(
+  ['anthropic', 'openai'],
+  (x) => (h = x),
+  (path, b) => {
     if (path.endsWith('/messages'))
-      return {
+      return messagesAnswer({
         id: 'msg_t',
-        type: 'message',
-        role: 'assistant',
-        model: 'claude-sonnet-4-5-20250929',
-        content: [{ type: 'text', text: 'ok' }],
         stop_reason: 'end_turn',
-        usage: { input_tokens: 2_000, output_tokens: 10, server_tool_use: { web_search_requests: 1 } },
-      };
+        input: 2_000,
+        outputTokens: 10,
+        server_tool_use: { web_search_requests: 1 },
+      });
     sentLimits.push(b.max_output_tokens);
     return responsesAnswer({
       id: 'resp_t',
@@ -47,14 +45,8 @@ beforeAll(async () => {
       input: 2_000,
       outputTokens: 10,
     });
-  });
-  await h.point('anthropic', provider.url);
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 const claudeSearch = (token: string) =>
   fetch(`${h.core.url}/v1/messages`, {

@@ -5,40 +5,33 @@
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M, past 200,000 input tokens $6 / $22.50, web
 // fetch free beyond its tokens (docs.claude.com/en/docs/about-claude/pricing and
 // .../tool-use/web-fetch-tool, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, messagesAnswer } from '../support/json-provider.js';
 
 /** A document the fetch brings in, past the model's 200,000 but within the 1M window. */
 const DOCUMENT = 500_000;
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+harnessOnJsonProvider(
+  ['anthropic'],
+  (x) => (h = x),
+  (_, b) => {
     const input = 20 + DOCUMENT;
     const output = Number(b.max_tokens);
     // 500,020 × 6e-6 + 100 × 22.5e-6 = $3.002370
     billedUsd += input * 6e-6 + output * 22.5e-6;
-    return {
+    return messagesAnswer({
       id: 'msg_w',
-      type: 'message',
-      role: 'assistant',
-      model: 'claude-sonnet-4-5-20250929',
-      content: [{ type: 'text', text: 'ok' }],
       stop_reason: 'max_tokens',
-      usage: { input_tokens: input, output_tokens: output, server_tool_use: { web_fetch_requests: 1 } },
-    };
-  });
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      input,
+      outputTokens: output,
+      server_tool_use: { web_fetch_requests: 1 },
+    });
+  },
+);
 
 it('a web fetch with the 1M-context beta on a $2/day budget', async () => {
   // Reserved at the model's window, nudged past the 200,000 tier (200,001 × 6e-6 + 100 × 22.5e-6 =

@@ -3,8 +3,13 @@
 // shared fake upstream does not have (a tier, searches, a stored conversation). A body that is not
 // JSON (a multipart transcription) comes as `{}`, its bytes in `raw`. Answering CUT closes the
 // connection once the whole request was read: the provider may bill it, Shimmy reads no answer.
+// Beside it, what the budget tests built again in each file: a harness pointed at it for the
+// file's tests (harnessOnJsonProvider), a request that resolves to its status (postStatus), and
+// each API's answer envelope (messagesAnswer, responsesAnswer, geminiAnswer).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll } from 'vitest';
+import { startHarness, type Harness } from './harness.js';
 
 export interface JsonProvider {
   url: string;
@@ -13,9 +18,9 @@ export interface JsonProvider {
 
 export const CUT = Symbol('cut');
 
-export async function startJsonProvider(
-  answer: (path: string, body: Record<string, unknown>, raw: Buffer) => unknown,
-): Promise<JsonProvider> {
+export type Answer = (path: string, body: Record<string, unknown>, raw: Buffer) => unknown;
+
+export async function startJsonProvider(answer: Answer): Promise<JsonProvider> {
   const server = http.createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -32,6 +37,102 @@ export async function startJsonProvider(
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** For a test file: a harness, started before its tests and closed after them, with each of
+ *  `providers` pointed at one JSON provider that answers with `answer`. `started` is handed the
+ *  harness once it is up (the file keeps it in its own `h`). */
+export function harnessOnJsonProvider(
+  providers: ReadonlyArray<Parameters<Harness['point']>[0]>,
+  started: (h: Harness) => void,
+  answer: Answer,
+): void {
+  let h: Harness | undefined;
+  let provider: JsonProvider | undefined;
+  beforeAll(async () => {
+    h = await startHarness();
+    provider = await startJsonProvider(answer);
+    for (const name of providers) await h.point(name, provider.url);
+    started(h);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await provider?.close();
+  });
+}
+
+/** POSTs `body` as JSON to the harness at `path` with `token` as that API's credential (Anthropic's
+ *  `x-api-key` on /v1/messages, Gemini's `x-goog-api-key` under /v1beta, else a bearer token) and
+ *  any further `headers`; resolves to the answer's status once it has been read. */
+export async function postStatus(
+  h: Harness,
+  path: string,
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<number> {
+  const auth: Record<string, string> = path.startsWith('/v1/messages')
+    ? { 'x-api-key': token, 'anthropic-version': '2023-06-01' }
+    : path.startsWith('/v1beta/')
+      ? { 'x-goog-api-key': token }
+      : { authorization: `Bearer ${token}` };
+  const res = await fetch(`${h.core.url}${path}`, {
+    method: 'POST',
+    headers: { ...auth, 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  return res.status;
+}
+
+/** An Anthropic Messages answer from claude-sonnet-4-5 (unless `model` says otherwise): one text
+ *  block, `usage` of `input` and `outputTokens` tokens plus any other usage member given
+ *  (`server_tool_use`). */
+export function messagesAnswer(x: {
+  id: string;
+  stop_reason: 'end_turn' | 'max_tokens';
+  input: number;
+  outputTokens: number;
+  model?: string;
+  text?: string;
+  [usageMember: string]: unknown;
+}): Record<string, unknown> {
+  const { id, stop_reason, input, outputTokens, model, text, ...usage } = x;
+  return {
+    id,
+    type: 'message',
+    role: 'assistant',
+    model: model ?? 'claude-sonnet-4-5-20250929',
+    content: [{ type: 'text', text: text ?? 'ok' }],
+    stop_reason,
+    usage: { input_tokens: input, output_tokens: outputTokens, ...usage },
+  };
+}
+
+/** A Gemini generateContent answer from gemini-2.5-flash: one candidate with `text` (and any
+ *  other candidate member given in `candidate`), `usageMetadata` of `input` prompt and
+ *  `outputTokens` candidate tokens plus the members in `usage`, its total the sum of all. */
+export function geminiAnswer(x: {
+  text: string;
+  finishReason: 'STOP' | 'MAX_TOKENS';
+  input: number;
+  outputTokens: number;
+  candidate?: Record<string, unknown>;
+  usage?: { toolUsePromptTokenCount?: number; [member: string]: unknown };
+}): Record<string, unknown> {
+  const toolUse = x.usage?.toolUsePromptTokenCount ?? 0;
+  return {
+    candidates: [
+      { content: { role: 'model', parts: [{ text: x.text }] }, finishReason: x.finishReason, ...x.candidate },
+    ],
+    usageMetadata: {
+      promptTokenCount: x.input,
+      ...x.usage,
+      candidatesTokenCount: x.outputTokens,
+      totalTokenCount: x.input + toolUse + x.outputTokens,
+    },
+    modelVersion: 'gemini-2.5-flash',
   };
 }
 
