@@ -10,24 +10,12 @@
 // and platform.openai.com/docs/guides/image-generation "Cost and latency", read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { pngDataUrl, pngHeader } from '../support/png-header.js';
 
 let h: Harness;
 let provider: JsonProvider;
 let billedUsd = 0;
-
-/** A PNG header of `w` × `h` pixels: all a size reader (and this provider) looks at. */
-function png(w: number, h: number): Buffer {
-  const b = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-  b.writeUInt32BE(13, 8);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(w, 16);
-  b.writeUInt32BE(h, 20);
-  b[24] = 8;
-  b[25] = 6;
-  return b;
-}
 
 beforeAll(async () => {
   h = await startHarness();
@@ -73,7 +61,11 @@ function edit(token: string, images: number) {
   form.set('quality', 'low');
   form.set('size', '1024x1024');
   for (let i = 0; i < images; i++)
-    form.append('image[]', new Blob([new Uint8Array(png(1024, 1024))], { type: 'image/png' }), `in${i}.png`);
+    form.append(
+      'image[]',
+      new Blob([new Uint8Array(pngHeader(1024, 1024))], { type: 'image/png' }),
+      `in${i}.png`,
+    );
   return fetch(`${h.core.url}/v1/images/edits`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
@@ -83,18 +75,14 @@ function edit(token: string, images: number) {
 
 /** A JSON edit (gpt-image models take `images` as `{ image_url }` or `{ file_id }` references). */
 const editJson = (token: string, images: unknown[], mask?: unknown) =>
-  fetch(`${h.core.url}/v1/images/edits`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-image-1',
-      prompt: 'Put all of these on one table, in the style of the first.',
-      quality: 'low',
-      size: '1024x1024',
-      images,
-      ...(mask ? { mask } : {}),
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(h, '/v1/images/edits', token, {
+    model: 'gpt-image-1',
+    prompt: 'Put all of these on one table, in the style of the first.',
+    quality: 'low',
+    size: '1024x1024',
+    images,
+    ...(mask ? { mask } : {}),
+  });
 
 async function spend(send: () => Promise<number>, n: number) {
   const before = billedUsd;
@@ -126,8 +114,7 @@ it('a JSON edit of sixteen 1024×1024 data-URL images, four at once on a $0.05/d
   // read 2026-11-29); a JSON body's images were not counted: all four went, $0.168. Each read by
   // its header, 194 image tokens: one fits.
   const token = await h.tool('many-inputs-json', { dailyUsd: 0.05 });
-  const dataUrl = `data:image/png;base64,${png(1024, 1024).toString('base64')}`;
-  const images = Array.from({ length: 16 }, () => ({ image_url: dataUrl }));
+  const images = Array.from({ length: 16 }, () => ({ image_url: pngDataUrl(1024, 1024) }));
   const { statuses, billed } = await spend(() => editJson(token, images), 4);
   expect(statuses.filter((s) => s === 200).length).toBe(1);
   expect(billed, `provider billed $${billed.toFixed(5)} on a $0.05 budget`).toBeLessThanOrEqual(0.05);

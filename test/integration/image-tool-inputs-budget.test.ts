@@ -10,24 +10,12 @@
 import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { harnessOnJsonProvider, postStatus, responsesAnswer } from '../support/json-provider.js';
+import { pngDataUrl } from '../support/png-header.js';
 
 const IMAGES = 10;
 
 let h: Harness;
 let billedUsd = 0;
-
-/** A 1024×1024 PNG's header as a data URL: all a size reader looks at. */
-function pngUrl(): string {
-  const b = Buffer.alloc(33);
-  Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-  b.writeUInt32BE(13, 8);
-  b.write('IHDR', 12, 'latin1');
-  b.writeUInt32BE(1024, 16);
-  b.writeUInt32BE(1024, 20);
-  b[24] = 8;
-  b[25] = 6;
-  return `data:image/png;base64,${b.toString('base64')}`;
-}
 
 harnessOnJsonProvider(
   ['openai'],
@@ -70,7 +58,10 @@ const ask = (token: string) =>
         role: 'user',
         content: [
           { type: 'input_text', text: 'Put all of these on one table.' },
-          ...Array.from({ length: IMAGES }, () => ({ type: 'input_image', image_url: pngUrl() })),
+          ...Array.from({ length: IMAGES }, () => ({
+            type: 'input_image',
+            image_url: pngDataUrl(1024, 1024),
+          })),
         ],
       },
     ],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { editImageTokens, jsonEditImages } from '../../../main/core/limits/image-input-tokens.js';
+import { pngDataUrl } from '../../support/png-header.js';
 
 /** input_fidelity "high": about $0.062 an image at $10 per 1M image input tokens (community.openai.com
  *  t/gpt-image-1-collected-pricing-information-and-why-responses-is-undocumented/1275254, read
@@ -30,21 +31,14 @@ describe('editImageTokens', () => {
 });
 
 describe('jsonEditImages', () => {
-  // A PNG's first 24 bytes: signature, IHDR length and type, width, height.
-  const png = (w: number, h: number) => {
-    const b = Buffer.alloc(33);
-    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]).copy(b, 0);
-    b.writeUInt32BE(13, 8);
-    b.write('IHDR', 12, 'latin1');
-    b.writeUInt32BE(w, 16);
-    b.writeUInt32BE(h, 20);
-    return `data:image/png;base64,${b.toString('base64')}`;
-  };
-
   it("reads a data URL's size; a file id, a remote URL and the mask are unknown", () => {
     expect(
       jsonEditImages({
-        images: [{ image_url: png(1024, 768) }, { file_id: 'file-a' }, { image_url: 'https://x/b.png' }],
+        images: [
+          { image_url: pngDataUrl(1024, 768) },
+          { file_id: 'file-a' },
+          { image_url: 'https://x/b.png' },
+        ],
         mask: { file_id: 'file-m' },
       }),
     ).toEqual([{ width: 1024, height: 768 }, null, null, null]);
