@@ -6,6 +6,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { sendError } from './errors/api-errors.js';
 import { isProxyRequest } from './front-door.js';
 import { classifyPath } from './route/classify-path.js';
+import { widenAccept, type WideAccept } from './server/accept-wide.js';
 import { guardConnections, type ConnectionStats } from './server/connection-guard.js';
 import { createIdleWatch } from './server/idle-watch.js';
 import { createInFlight } from './server/in-flight.js';
@@ -24,6 +25,8 @@ export interface ShimmyServer {
   readonly http: http.Server;
   connections(): ConnectionStats;
   inFlight(): number;
+  /** Descriptors of the listening socket polled for new connections (server/accept-wide.ts). */
+  acceptDescriptors(): number;
   /** Resolves once no proxied request has been in flight or started for `quietMs` (or after
    *  `maxWaitMs`): when start-up's deferred work runs (server/idle-watch.ts). */
   whenIdle(quietMs: number, maxWaitMs: number): Promise<void>;
@@ -70,14 +73,26 @@ export function createShimmyServer(
   server.headersTimeout = limits.headersTimeoutMs;
   server.keepAliveTimeout = limits.keepAliveTimeoutMs;
   const guard = guardConnections(server, limits);
+  // Once connections pile up, the listening socket is polled through more descriptors so a busy
+  // loop accepts several per poll (server/accept-wide.ts). Not before: a laptop with a few tools
+  // never needs it, and it costs a short-lived child process. Linux only (libuv's one accept per
+  // poll is measured there), and not inside Electron (not verified there).
+  let wide: WideAccept | undefined;
+  if (WIDEN_ACCEPT)
+    server.on('connection', () => {
+      if (wide || draining || guard.stats().open < WIDEN_AT_CONNECTIONS) return;
+      wide = widenAccept(server, { extra: EXTRA_ACCEPT_DESCRIPTORS, backlog: LISTEN_BACKLOG });
+    });
 
   return {
     http: server,
     connections: () => guard.stats(),
     inFlight: () => inFlight.size,
+    acceptDescriptors: () => wide?.descriptors() ?? 1,
     whenIdle: (quietMs, maxWaitMs) => idle.whenIdle(quietMs, maxWaitMs),
     async close(graceMs, force) {
       draining = true;
+      wide?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       guard.drain();
       const before = inFlight.size;
@@ -109,6 +124,13 @@ export class PortInUseError extends Error {
  * first-byte p99 of 54 s behind it (raw Node 8 s).
  */
 const LISTEN_BACKLOG = 4096;
+
+const WIDEN_ACCEPT = process.platform === 'linux' && process.versions.electron === undefined;
+/** Open connections at which the listening socket gets its extra descriptors. */
+export const WIDEN_AT_CONNECTIONS = 64;
+/** Nine descriptors: a saturated loop accepts up to nine connections per poll instead of one; a
+ *  quiet one pays eight failed accept() calls (EAGAIN, ~1 µs each) per new connection. */
+const EXTRA_ACCEPT_DESCRIPTORS = 8;
 
 /** Binds exactly the requested port: tools are configured for it, so never silently pick another. */
 export function listen(server: http.Server, port: number, host: string): Promise<number> {
