@@ -7,6 +7,7 @@
 // these (admit.ts): they are bounds on the bill, not estimates of the tokens.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { tierStarts, type PriceMatch } from '../pricing/index.js';
+import { contextWindowOf } from './context-windows.js';
 import { FOREIGN_COUNT_MARGIN, pastNearThreshold } from './reserved-input.js';
 import { DEFAULT_CONTEXT_WINDOW } from './stored-responses.js';
 import { toolContentInput } from './tool-content-input.js';
@@ -79,7 +80,7 @@ export function largestContextWindow<U extends number | null>(
 ): number | U {
   let most = 0;
   for (const p of [price, ...fallbacks]) {
-    const window = p?.contextWindow ?? unknown;
+    const window = contextWindowOf(p) ?? unknown;
     if (window === null) return unknown;
     most = Math.max(most, window);
   }

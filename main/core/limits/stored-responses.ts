@@ -6,6 +6,10 @@
 // says its id and its usage; the stored conversation a continuation brings is at most that
 // answer's input plus its output. A continuation of an answer Shimmy did not see (another
 // process, before a restart, a `conversation`) is reserved at the model's whole context window.
+// So is any other input the provider merges in from what it has stored (found by red16,
+// 2026-11-29: each billed $0.26 on a $0.10 budget, reserved as "hi"): a stored prompt (`prompt:
+// {id}`, whose messages, and files its variables name, join the input) and an `item_reference`
+// to an earlier response's item, which the body names by id only (`type` may be left out).
 
 /** Answers remembered, newest kept: an agent continues its latest answer. */
 export const STORED_RESPONSES_KEPT = 10_000;
@@ -30,11 +34,27 @@ export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredRespo
     },
     continued(body, contextWindow) {
       if (typeof body !== 'object' || body === null) return 0;
-      const b = body as { previous_response_id?: unknown; conversation?: unknown };
+      const b = body as { previous_response_id?: unknown; conversation?: unknown; prompt?: unknown };
       const unknown = contextWindow ?? DEFAULT_CONTEXT_WINDOW;
+      if (present(b.prompt) || referencesItems(body)) return unknown;
       if (typeof b.previous_response_id === 'string')
         return tokensById.get(b.previous_response_id) ?? unknown;
-      return b.conversation !== undefined && b.conversation !== null ? unknown : 0;
+      return present(b.conversation) ? unknown : 0;
     },
   };
+}
+
+const present = (x: unknown): boolean => x !== undefined && x !== null;
+
+/** Whether the input names a stored item by id: `{type: 'item_reference', id}`, or an `{id}` with
+ *  no type, role or content (the API reads that as a reference too). */
+function referencesItems(body: object): boolean {
+  const input = (body as { input?: unknown }).input;
+  if (!Array.isArray(input)) return false;
+  return input.some((item) => {
+    if (typeof item !== 'object' || item === null) return false;
+    const it = item as { type?: unknown; role?: unknown; content?: unknown; id?: unknown };
+    if (it.type === 'item_reference') return true;
+    return it.type === undefined && it.role === undefined && it.content === undefined && it.id !== undefined;
+  });
 }

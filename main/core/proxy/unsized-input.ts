@@ -6,6 +6,11 @@
 // its duration. The input estimate counted any of them as a 100-page PDF, 25,800 tokens; a
 // 30-minute video is 540,000. Images keep their own bound (meter/attachment-tokens.ts), as do
 // inline audio and PDFs, whose length is read from their bytes.
+// A `cachedContent` is the same: the cache's tokens join the input (billed at the cache-read
+// rate, and counted toward a long-context threshold), and the body names it only; an 800,000-token
+// cache billed $0.024253 on a $0.01 budget, reserved as the body's text (found by red16,
+// 2026-11-29). Its creation (`POST /v1beta/cachedContents`, storage billed by the hour) is an
+// unpriced endpoint already.
 import type { Endpoint } from '../../../shared/usage.js';
 import { fileData, geminiParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
 import { isObject } from '../meter/usage-fields.js';
@@ -13,7 +18,8 @@ import { isObject } from '../meter/usage-fields.js';
 /** Whether a Gemini generateContent body holds media whose length only the provider learns. */
 export function bringsUnsizedInput(endpoint: Endpoint, body: unknown): boolean {
   if (endpoint !== 'generate_content' || !isObject(body)) return false;
-  return geminiParts(body).some(unsized);
+  const cache = body.cachedContent ?? body.cached_content;
+  return (cache !== undefined && cache !== null) || geminiParts(body).some(unsized);
 }
 
 function unsized(part: unknown): boolean {

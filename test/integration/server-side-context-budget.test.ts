@@ -1,0 +1,156 @@
+// Input the provider adds from what it has stored, which the request names but does not carry: a
+// Responses stored prompt (`prompt: {id}`, its messages and variables' files merged into the
+// input), an `item_reference` to an item of an earlier response, and a Gemini `cachedContent`
+// (its tokens billed at the cache-read rate, and counted toward the long-context threshold).
+// Each was reserved as the body's few tokens (found by red16, 2026-11-29); also a Gemini 2.5 Pro
+// request with a video by URI, reserved at a 400,000-token window the catalog does not give it,
+// where Google's is 1,048,576.
+// Prices (the bundled @pydantic/genai-prices entries, as published):
+// - gpt-5 $1.25 in / $10 out per 1M, window 400,000 (openai.com/api/pricing, read 2026-11-27);
+// - gemini-2.5-flash $0.30 in, $0.03 cache read, $2.50 out per 1M, window 1,048,576;
+//   gemini-2.5-pro $1.25 → $2.50 in, $10 → $15 out per 1M past 200,000 input tokens, window
+//   1,048,576 (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { startJsonProvider, responsesAnswer, type JsonProvider } from '../support/json-provider.js';
+
+/** Tokens of what the provider holds: the stored prompt, the referenced item, the cache. */
+const STORED_TOKENS = 200_000;
+const CACHE_TOKENS = 800_000;
+/** A 58-minute video: 3,480 s × 300 tokens a second (default media resolution). */
+const VIDEO_TOKENS = 3_480 * 300;
+const BODY_TOKENS = 10;
+
+let h: Harness;
+let provider: JsonProvider;
+let billedUsd = 0;
+let sent = 0;
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((path, b) => {
+    sent++;
+    if (path === '/v1/responses') {
+      const input =
+        BODY_TOKENS +
+        (b.prompt !== undefined || JSON.stringify(b.input).includes('msg_big') ? STORED_TOKENS : 0);
+      const out = Number(b.max_output_tokens);
+      billedUsd += input * 1.25e-6 + out * 10e-6;
+      return responsesAnswer({
+        id: `resp_${sent}`,
+        status: 'completed',
+        model: b.model,
+        output: [],
+        input,
+        outputTokens: out,
+      });
+    }
+    const out = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
+    const pro = path.includes('gemini-2.5-pro');
+    const cached = b.cachedContent !== undefined ? CACHE_TOKENS : 0;
+    const prompt = BODY_TOKENS + cached + (pro ? VIDEO_TOKENS : 0);
+    if (pro)
+      billedUsd += prompt * (prompt > 200_000 ? 2.5e-6 : 1.25e-6) + out * (prompt > 200_000 ? 15e-6 : 10e-6);
+    else billedUsd += (prompt - cached) * 0.3e-6 + cached * 0.03e-6 + out * 2.5e-6;
+    return {
+      candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'MAX_TOKENS' }],
+      usageMetadata: {
+        promptTokenCount: prompt,
+        ...(cached > 0 ? { cachedContentTokenCount: cached } : {}),
+        candidatesTokenCount: out,
+        totalTokenCount: prompt + out,
+      },
+      modelVersion: pro ? 'gemini-2.5-pro' : 'gemini-2.5-flash',
+    };
+  });
+  await h.point('openai', provider.url);
+  await h.point('google', provider.url);
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+async function post(token: string, path: string, body: unknown): Promise<number> {
+  const res = await fetch(`${h.core.url}${path}`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${token}`,
+      'x-goog-api-key': token,
+      'content-type': 'application/json',
+    },
+    body: JSON.stringify(body),
+  });
+  await res.text();
+  return res.status;
+}
+
+/** Sends `body` on a fresh tool with `dailyUsd`; what the provider billed and Shimmy recorded. */
+async function spend(name: string, dailyUsd: number, path: string, body: unknown) {
+  const token = await h.tool(name, { dailyUsd });
+  const before = billedUsd;
+  const status = await post(token, path, body);
+  const billed = billedUsd - before;
+  await expect.poll(() => h.spentBy(name)).toBeCloseTo(billed, 10);
+  return { status, billed };
+}
+
+it('a Responses stored prompt is reserved at the context window', async () => {
+  // The stored prompt's 200,000 tokens: 200,010 × 1.25e-6 + 1,000 × 10e-6 = $0.2600125 billed on
+  // $0.10, reserved as the body's few tokens. At gpt-5's window, 400,000 × 1.25e-6 = $0.50: refused.
+  const { status, billed } = await spend('stored-prompt', 0.1, '/v1/responses', {
+    model: 'gpt-5',
+    prompt: { id: 'pmpt_big', variables: { topic: 'x' } },
+    input: 'hi',
+    max_output_tokens: 1000,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
+  expect(status).toBe(429);
+});
+
+it.each([
+  ['item-reference', { type: 'item_reference', id: 'msg_big' }],
+  ['bare-item-id', { id: 'msg_big' }],
+])('a Responses item reference (%s) is reserved at the context window', async (name, item) => {
+  // The referenced item's 200,000 tokens: $0.2600125 billed on $0.10, as above.
+  const { status, billed } = await spend(name, 0.1, '/v1/responses', {
+    model: 'gpt-5',
+    input: [item, { role: 'user', content: 'hi' }],
+    max_output_tokens: 1000,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
+  expect(status).toBe(429);
+});
+
+it('a Gemini cachedContent is reserved at the context window', async () => {
+  // The cache's 800,000 tokens at the cache-read rate: 10 × 0.30e-6 + 800,000 × 0.03e-6 + 100 ×
+  // 2.50e-6 = $0.024253 billed on $0.01. At the window, 1,048,576 × 0.30e-6 = $0.31457: refused.
+  const { status, billed } = await spend(
+    'cached-content',
+    0.01,
+    '/v1beta/models/gemini-2.5-flash:generateContent',
+    {
+      cachedContent: 'cachedContents/big',
+      contents: [{ role: 'user', parts: [{ text: 'Summarize it.' }] }],
+      generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 0 } },
+    },
+  );
+  expect(billed, `billed $${billed.toFixed(6)} on $0.01`).toBeLessThanOrEqual(0.01);
+  expect(status).toBe(429);
+});
+
+it('a Gemini 2.5 Pro video by URI is reserved at its 1,048,576-token window', async () => {
+  // 1,044,010 × 2.50e-6 + 100 × 15e-6 = $2.611525 billed on $2. Reserved at 400,001 tokens (the
+  // window assumed where the catalog has none), $1.0015, it went out; at 1,048,576, $2.62294: refused.
+  const { status, billed } = await spend('pro-video', 2, '/v1beta/models/gemini-2.5-pro:generateContent', {
+    contents: [
+      {
+        role: 'user',
+        parts: [{ fileData: { fileUri: 'https://www.youtube.com/watch?v=hour' } }, { text: 'Summarize it.' }],
+      },
+    ],
+    generationConfig: { maxOutputTokens: 100 },
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $2`).toBeLessThanOrEqual(2);
+  expect(status).toBe(429);
+});
