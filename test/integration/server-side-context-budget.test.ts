@@ -25,11 +25,32 @@ let h: Harness;
 let provider: JsonProvider;
 let billedUsd = 0;
 let sent = 0;
+const field = (x: unknown, k: string): unknown =>
+  typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[k] : undefined;
 
 beforeAll(async () => {
   h = await startHarness();
   provider = await startJsonProvider((path, b) => {
     sent++;
+    if (path === '/v1/responses' && field(b.prompt, 'id') === 'pmpt_search') {
+      // A stored prompt holding a web search tool: 390,000 tokens of prompt and results, and a
+      // search for every call max_tool_calls allows (20 where it names none).
+      const calls = Number(b.max_tool_calls ?? 20);
+      const out = Number(b.max_output_tokens);
+      billedUsd += 390_000 * 1.25e-6 + out * 10e-6 + calls * 0.01;
+      return responsesAnswer({
+        id: `resp_${sent}`,
+        status: 'completed',
+        model: b.model,
+        output: Array.from({ length: calls }, (_, i) => ({
+          type: 'web_search_call',
+          id: `ws_${i}`,
+          status: 'completed',
+        })),
+        input: 390_000,
+        outputTokens: out,
+      });
+    }
     if (path === '/v1/responses') {
       const input =
         BODY_TOKENS +
@@ -65,6 +86,9 @@ beforeAll(async () => {
   });
   await h.point('openai', provider.url);
   await h.point('google', provider.url);
+  // An answer that says the project's tier (default): a request naming none is reserved at
+  // Priority until one has (served-tiers.ts).
+  await post(await h.tool('warm-up'), '/v1/responses', { model: 'gpt-5', input: 'hi', max_output_tokens: 1 });
 });
 afterAll(async () => {
   await h.close();
@@ -106,6 +130,22 @@ it('a Responses stored prompt is reserved at the context window', async () => {
   });
   expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
   expect(status).toBe(429);
+});
+
+it('a Responses stored prompt is sent with max_tool_calls and its searches reserved', async () => {
+  // Its tools are the stored prompt's, unseen: web search $10 per 1,000 calls (gpt-5's
+  // web_searches_kcount, openai.com/api/pricing, read 2026-11-29). Reserved at the window,
+  // 400,010 × 1.25e-6 + 1,000 × 10e-6 = $0.5100125, it went out with no max_tool_calls: 20
+  // searches, 390,000 × 1.25e-6 + 1,000 × 10e-6 + 20 × 0.01 = $0.6975 billed on $0.60. With 8
+  // calls reserved ($0.08 more, $0.5900125): $0.5775.
+  const { status, billed } = await spend('stored-prompt-search', 0.6, '/v1/responses', {
+    model: 'gpt-5',
+    prompt: { id: 'pmpt_search' },
+    input: 'hi',
+    max_output_tokens: 1000,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $0.60`).toBeLessThanOrEqual(0.6);
+  expect(status).toBe(200);
 });
 
 it.each([

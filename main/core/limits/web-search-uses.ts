@@ -12,6 +12,9 @@
 // up to that bound, or up to the client's own max_tool_calls, that the budget can pay for
 // (mostCallsFitting), as it lowers an output limit: a client's bound that does not fit is lowered,
 // not refused, while one call fits (x-shimmy-max-tool-calls-capped says so).
+// A Responses stored prompt (`prompt: {id}`) brings its own tools, which the body does not show: it
+// is bounded and reserved as a web search tool would be (20 searches of a stored prompt billed
+// $0.6975 on a $0.60 budget: found by red16, 2026-11-29).
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { laxCount, positiveInt } from './output-limit-field.js';
 
@@ -81,10 +84,13 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
   const tools = (body as { tools?: unknown }).tools;
   if (family === 'openai') {
     // Chat Completions has no web search tool (its search models search on every request).
-    if (endpoint !== 'responses' || !Array.isArray(tools) || !tools.some(billedPerCall)) return { uses: 0 };
+    if (endpoint !== 'responses') return { uses: 0 };
+    const stored = (body as { prompt?: unknown }).prompt;
+    const storedTools = stored !== undefined && stored !== null;
+    if (!storedTools && !(Array.isArray(tools) && tools.some(billedPerCall))) return { uses: 0 };
     const { calls, edits } = builtInToolCalls(body);
     if (calls === 0) return { uses: 0 };
-    const fileSearchOnly = !tools.some(isOpenAiWebSearch);
+    const fileSearchOnly = !storedTools && !(tools as unknown[]).some(isOpenAiWebSearch);
     return edits ? { uses: calls, fileSearchOnly, edits } : { uses: calls, fileSearchOnly };
   }
   if (family !== 'anthropic' || !Array.isArray(tools) || !tools.some(isWebSearch)) return { uses: 0 };
