@@ -51,6 +51,33 @@ beforeAll(async () => {
         outputTokens: out,
       });
     }
+    if (JSON.stringify(b).includes('file_big')) {
+      // A text file named by id: 990,000 tokens on gpt-4.1, 900,000 on claude-sonnet-4-6.
+      if (path === '/v1/messages') {
+        const out = Number(b.max_tokens);
+        billedUsd += 900_000 * 3e-6 + out * 15e-6;
+        return {
+          id: 'msg_x',
+          type: 'message',
+          role: 'assistant',
+          model: b.model,
+          content: [{ type: 'text', text: 'ok' }],
+          stop_reason: 'max_tokens',
+          stop_sequence: null,
+          usage: { input_tokens: 900_000, output_tokens: out },
+        };
+      }
+      const out = Number(b.max_output_tokens);
+      billedUsd += 990_000 * 2e-6 + out * 8e-6;
+      return responsesAnswer({
+        id: `resp_${sent}`,
+        status: 'completed',
+        model: b.model,
+        output: [],
+        input: 990_000,
+        outputTokens: out,
+      });
+    }
     if (path === '/v1/responses') {
       const input =
         BODY_TOKENS +
@@ -86,6 +113,7 @@ beforeAll(async () => {
   });
   await h.point('openai', provider.url);
   await h.point('google', provider.url);
+  await h.point('anthropic', provider.url);
   // An answer that says the project's tier (default): a request naming none is reserved at
   // Priority until one has (served-tiers.ts).
   await post(await h.tool('warm-up'), '/v1/responses', { model: 'gpt-5', input: 'hi', max_output_tokens: 1 });
@@ -190,6 +218,49 @@ it('a Gemini 2.5 Pro video by URI is reserved at its 1,048,576-token window', as
       },
     ],
     generationConfig: { maxOutputTokens: 100 },
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $2`).toBeLessThanOrEqual(2);
+  expect(status).toBe(429);
+});
+
+it('a Responses input_file named by id is reserved at the context window', async () => {
+  // gpt-4.1 $2 in / $8 out per 1M, window 1,000,000 (openai.com/api/pricing, read 2026-11-29). A
+  // text file of 990,000 tokens: 990,000 × 2e-6 + 100 × 8e-6 = $1.9808 billed on $1.50. Reserved
+  // as a 100-page PDF (410,500 tokens, $0.82); at the window, $2.0008: refused.
+  const { status, billed } = await spend('file-by-id', 1.5, '/v1/responses', {
+    model: 'gpt-4.1',
+    input: [
+      {
+        role: 'user',
+        content: [
+          { type: 'input_file', file_id: 'file_big' },
+          { type: 'input_text', text: 'Summarize it.' },
+        ],
+      },
+    ],
+    max_output_tokens: 100,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $1.50`).toBeLessThanOrEqual(1.5);
+  expect(status).toBe(429);
+});
+
+it('a Claude document from the Files API is reserved at the context window', async () => {
+  // claude-sonnet-4-6 $3 in / $15 out per 1M, window 1,000,000 (the catalog's entry since
+  // 2026-03-13; docs.claude.com pricing, read 2026-11-29). A text file of 900,000 tokens:
+  // 900,000 × 3e-6 + 100 × 15e-6 = $2.7015 billed on $2. Reserved as a 100-page PDF (459,000
+  // tokens, $1.38); at the window, $3.0015: refused.
+  const { status, billed } = await spend('claude-file', 2, '/v1/messages', {
+    model: 'claude-sonnet-4-6',
+    max_tokens: 100,
+    messages: [
+      {
+        role: 'user',
+        content: [
+          { type: 'document', source: { type: 'file', file_id: 'file_big' } },
+          { type: 'text', text: 'Summarize it.' },
+        ],
+      },
+    ],
   });
   expect(billed, `billed $${billed.toFixed(6)} on $2`).toBeLessThanOrEqual(2);
   expect(status).toBe(429);

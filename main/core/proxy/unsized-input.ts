@@ -11,15 +11,56 @@
 // cache billed $0.024253 on a $0.01 budget, reserved as the body's text (found by red16,
 // 2026-11-29). Its creation (`POST /v1beta/cachedContents`, storage billed by the hour) is an
 // unpriced endpoint already.
+// A file named by id or URL elsewhere is the same (found by red16, 2026-11-29): an OpenAI
+// `input_file` / chat `file` part with a `file_id` or `file_url`, a Claude `document` from the
+// Files API or a URL. It was counted as a 100-page PDF (~410,000–460,000 tokens), but a text file is
+// billed by its text, up to the window: 990,000 tokens on gpt-4.1 billed $1.98 on $1.50, 900,000
+// on claude-sonnet-4-6 $2.70 on $2. Inline file data keeps its own bound (its pages are counted).
 import type { Endpoint } from '../../../shared/usage.js';
 import { fileData, geminiParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
-import { isObject } from '../meter/usage-fields.js';
+import { field, isObject } from '../meter/usage-fields.js';
 
-/** Whether a Gemini generateContent body holds media whose length only the provider learns. */
+/** Whether a request body holds input whose length only the provider learns. */
 export function bringsUnsizedInput(endpoint: Endpoint, body: unknown): boolean {
-  if (endpoint !== 'generate_content' || !isObject(body)) return false;
-  const cache = body.cachedContent ?? body.cached_content;
-  return (cache !== undefined && cache !== null) || geminiParts(body).some(unsized);
+  if (!isObject(body)) return false;
+  switch (endpoint) {
+    case 'generate_content': {
+      const cache = body.cachedContent ?? body.cached_content;
+      return (cache !== undefined && cache !== null) || geminiParts(body).some(unsized);
+    }
+    case 'responses':
+      // Message items' content, and function call outputs given as content parts.
+      return items(body.input).some((item) => parts(item).some(fileByReference));
+    case 'chat':
+      return items(body.messages).some((msg) => parts(msg).some(fileByReference));
+    case 'messages':
+      return items(body.messages).some((msg) => parts(msg).some(documentByReference));
+    default:
+      return false;
+  }
+}
+
+const items = (x: unknown): unknown[] => (Array.isArray(x) ? x : []);
+const parts = (item: unknown): unknown[] => [
+  ...items(field(item, 'content')),
+  ...items(field(item, 'output')),
+];
+
+/** An OpenAI file part (Responses `input_file`, chat `file`) named by id or URL, not carried. */
+function fileByReference(part: unknown): boolean {
+  const type = field(part, 'type');
+  const file = type === 'input_file' ? part : type === 'file' ? field(part, 'file') : undefined;
+  if (file === undefined || field(file, 'file_data') !== undefined) return false;
+  return field(file, 'file_id') !== undefined || field(file, 'file_url') !== undefined;
+}
+
+/** A Claude document from the Files API or a URL, also inside a tool result. */
+function documentByReference(block: unknown): boolean {
+  const type = field(block, 'type');
+  if (type === 'tool_result') return items(field(block, 'content')).some(documentByReference);
+  if (type !== 'document') return false;
+  const kind = field(field(block, 'source'), 'type');
+  return kind === 'file' || kind === 'url';
 }
 
 function unsized(part: unknown): boolean {
