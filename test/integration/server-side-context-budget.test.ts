@@ -94,6 +94,16 @@ beforeAll(async () => {
       });
     }
     const out = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
+    if (JSON.stringify(b.contents).includes('text/plain')) {
+      // An inline text file of 990,000 tokens on gemini-2.5-flash.
+      const prompt = BODY_TOKENS + 990_000;
+      billedUsd += prompt * 0.3e-6 + out * 2.5e-6;
+      return {
+        candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'MAX_TOKENS' }],
+        usageMetadata: { promptTokenCount: prompt, candidatesTokenCount: out, totalTokenCount: prompt + out },
+        modelVersion: 'gemini-2.5-flash',
+      };
+    }
     const pro = path.includes('gemini-2.5-pro');
     const cached = b.cachedContent !== undefined ? CACHE_TOKENS : 0;
     const prompt = BODY_TOKENS + cached + (pro ? VIDEO_TOKENS : 0);
@@ -263,5 +273,57 @@ it('a Claude document from the Files API is reserved at the context window', asy
     ],
   });
   expect(billed, `billed $${billed.toFixed(6)} on $2`).toBeLessThanOrEqual(2);
+  expect(status).toBe(429);
+});
+
+/** 990,000 words of text, 4.95 MB: 990,000 tokens (" word" is one o200k token). */
+const TEXT_FILE = Buffer.from('word '.repeat(990_000)).toString('base64');
+
+it.each([
+  ['a text file', `data:text/plain;base64,${TEXT_FILE}`],
+  // A docx is a zip: its text may be many times its compressed bytes (here 4 bytes and zeros).
+  [
+    'a docx (zip)',
+    Buffer.concat([Buffer.from('PK\x03\x04', 'latin1'), Buffer.alloc(100_000)]).toString('base64'),
+  ],
+])('a Responses input_file carrying %s is reserved past a 100-page PDF', async (_, data) => {
+  // 990,000 tokens on gpt-4.1: $1.9808 billed on $1.50, as by id. Counted as a 100-page PDF
+  // (410,500 tokens, $0.82) it went out; at its bytes (4,950,000 tokens) or, for a zip, at the
+  // window ($2.0008): refused.
+  const { status, billed } = await spend(`inline-${data.length}`, 1.5, '/v1/responses', {
+    model: 'gpt-4.1',
+    input: [
+      {
+        role: 'user',
+        content: [
+          { type: 'input_file', filename: 'file_big', file_data: data },
+          { type: 'input_text', text: 'Summarize it.' },
+        ],
+      },
+    ],
+    max_output_tokens: 100,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $1.50`).toBeLessThanOrEqual(1.5);
+  expect(status).toBe(429);
+});
+
+it('a Gemini inline text file is reserved at its bytes', async () => {
+  // 990,010 × 0.30e-6 + 100 × 2.50e-6 = $0.297253 billed on $0.10. Counted as a 100-page PDF
+  // (25,800 tokens, $0.0080) it went out; at its bytes, 4,950,000 tokens: refused.
+  const { status, billed } = await spend(
+    'gemini-text-file',
+    0.1,
+    '/v1beta/models/gemini-2.5-flash:generateContent',
+    {
+      contents: [
+        {
+          role: 'user',
+          parts: [{ inlineData: { mimeType: 'text/plain', data: TEXT_FILE } }, { text: 'Summarize it.' }],
+        },
+      ],
+      generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 0 } },
+    },
+  );
+  expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
   expect(status).toBe(429);
 });

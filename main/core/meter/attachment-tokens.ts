@@ -121,6 +121,20 @@ export function pdfTokens(family: AttachmentFamily, model: string, data: string 
   return pages * (PDF_TEXT_TOKENS_PER_PAGE + imageTokens(family, model, {}));
 }
 
+/** An attached file of any type, inline (OpenAI `file_data`, Gemini `inlineData`): a PDF by its
+ *  pages; any other file as a PDF of unknown pages or as its bytes, whichever is more. A text file
+ *  is billed by its text, at most a token a byte (byte-level BPE and SentencePiece's byte fallback
+ *  never put less than a byte in a token): a 4.95 MB text file counted as a 100-page PDF was
+ *  410,500 tokens on gpt-4.1 where 990,000 were billed (found by red16, 2026-11-29). A compressed
+ *  container (docx, xlsx: a zip) has no such bound (proxy/unsized-input.ts). */
+export function fileTokens(family: AttachmentFamily, model: string, data: string | undefined): number {
+  if (!data || isPdf(data)) return pdfTokens(family, model, data);
+  return Math.max(pdfTokens(family, model, undefined), base64Bytes(data));
+}
+
+/** A PDF's header may stand anywhere in its first 1,024 bytes (PDF 1.7, annex H.3). */
+const isPdf = (data: string): boolean => base64Head(data, 1024).includes('%PDF');
+
 /** Audio by its duration: a WAV is timed at the slower of its header's byte rate and its sample
  *  rate × block size (a decoder plays the samples at the latter and never reads the former, which a
  *  client could set 1,000× high to have a minute counted as 0.06 s); other encodings at 32 kbit/s. */

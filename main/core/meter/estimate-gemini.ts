@@ -2,7 +2,7 @@
 // instruction and tool declarations. Google's tokenizer is not public; the OpenAI tokenizer that
 // estimate.ts applies to the texts is within a few percent for English and code, and the
 // provider's own count replaces the estimate once the answer arrives.
-import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
+import { audioTokens, fileTokens, imageTokens } from './attachment-tokens.js';
 import { textOf, UnreadString } from './unread-string.js';
 import { fileData, geminiParts, inlineData, mimeOf } from './gemini-parts.js';
 import { field } from './usage-fields.js';
@@ -36,7 +36,7 @@ function tallyParts(parts: unknown[], tally: TextTally, model: string): void {
       if (kind.startsWith('image/')) tally.tokens += imageTokens('gemini', model, b64 ? { data: b64 } : {});
       else if (kind.startsWith('audio/'))
         tally.tokens += Math.ceil(audioTokens(b64) * GEMINI_AUDIO_PER_SECOND_FACTOR);
-      else tally.tokens += pdfTokens('gemini', model, b64);
+      else tally.tokens += fileTokens('gemini', model, b64);
     } else if (part !== undefined && part !== null) {
       tally.texts.push(JSON.stringify(part)); // function calls and responses: their JSON is an upper bound
     }

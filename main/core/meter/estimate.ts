@@ -2,7 +2,7 @@
 // output cap it asks for. Estimates lean high: reserving a little too much is safe, too little
 // lets a budget be overshot.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
-import { audioTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
+import { audioTokens, fileTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
 import {
   anthropicTokensForText,
   anthropicTokensOfCount,
@@ -225,7 +225,7 @@ function tallyOpenAiContent(content: unknown, tally: Tally): void {
       tally.tokens += audioTokens(textOf(field(field(part, 'input_audio'), 'data')));
     } else if (type === 'file' || type === 'input_file') {
       const data = field(part, 'file_data') ?? field(field(part, 'file'), 'file_data');
-      tally.tokens += pdfTokens('openai', tally.model, textOf(data));
+      tally.tokens += fileTokens('openai', tally.model, textOf(data));
     } else tallyJson(part, tally);
   }
 }

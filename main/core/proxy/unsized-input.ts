@@ -15,9 +15,13 @@
 // `input_file` / chat `file` part with a `file_id` or `file_url`, a Claude `document` from the
 // Files API or a URL. It was counted as a 100-page PDF (~410,000–460,000 tokens), but a text file is
 // billed by its text, up to the window: 990,000 tokens on gpt-4.1 billed $1.98 on $1.50, 900,000
-// on claude-sonnet-4-6 $2.70 on $2. Inline file data keeps its own bound (its pages are counted).
+// on claude-sonnet-4-6 $2.70 on $2. Inline file data keeps its own bound (a PDF's pages, another
+// file's bytes: meter/attachment-tokens.ts fileTokens), except a zip container (docx, xlsx, pptx),
+// whose extracted text may be many times its compressed bytes.
 import type { Endpoint } from '../../../shared/usage.js';
 import { fileData, geminiParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
+import { base64Head } from '../meter/image-size.js';
+import { textOf } from '../meter/unread-string.js';
 import { field, isObject } from '../meter/usage-fields.js';
 
 /** Whether a request body holds input whose length only the provider learns. */
@@ -46,13 +50,18 @@ const parts = (item: unknown): unknown[] => [
   ...items(field(item, 'output')),
 ];
 
-/** An OpenAI file part (Responses `input_file`, chat `file`) named by id or URL, not carried. */
+/** An OpenAI file part (Responses `input_file`, chat `file`) named by id or URL, not carried; or
+ *  carried as a compressed container (docx, xlsx, pptx: a zip), whose text its size does not bound. */
 function fileByReference(part: unknown): boolean {
   const type = field(part, 'type');
   const file = type === 'input_file' ? part : type === 'file' ? field(part, 'file') : undefined;
-  if (file === undefined || field(file, 'file_data') !== undefined) return false;
+  if (file === undefined) return false;
+  const data = textOf(field(file, 'file_data'));
+  if (data !== undefined) return isZip(data);
   return field(file, 'file_id') !== undefined || field(file, 'file_url') !== undefined;
 }
+
+const isZip = (data: string): boolean => base64Head(data, 4).toString('latin1', 0, 4) === 'PK\x03\x04';
 
 /** A Claude document from the Files API or a URL, also inside a tool result. */
 function documentByReference(block: unknown): boolean {
