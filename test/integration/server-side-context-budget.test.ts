@@ -1,10 +1,11 @@
 // Input the provider adds from what it has stored, which the request names but does not carry: a
 // Responses stored prompt (`prompt: {id}`, its messages and variables' files merged into the
-// input), an `item_reference` to an item of an earlier response, and a Gemini `cachedContent`
-// (its tokens billed at the cache-read rate, and counted toward the long-context threshold).
-// Each was reserved as the body's few tokens (found by red16, 2026-11-29); also a Gemini 2.5 Pro
-// request with a video by URI, reserved at a 400,000-token window the catalog does not give it,
-// where Google's is 1,048,576.
+// input, and its own tools), an `item_reference` to an item of an earlier response, a Gemini
+// `cachedContent` (its tokens billed at the cache-read rate, and counted toward the long-context
+// threshold), and a file named by id or URL; and files carried inline that are not PDFs. Each was
+// reserved as the body's few tokens or as a 100-page PDF (found by red16, 2026-11-29); also a
+// Gemini 2.5 Pro request with a video by URI, reserved at a 400,000-token window the catalog does
+// not give it, where Google's is 1,048,576.
 // Prices (the bundled @pydantic/genai-prices entries, as published):
 // - gpt-5 $1.25 in / $10 out per 1M, window 400,000 (openai.com/api/pricing, read 2026-11-27);
 // - gemini-2.5-flash $0.30 in, $0.03 cache read, $2.50 out per 1M, window 1,048,576;
@@ -12,7 +13,14 @@
 //   1,048,576 (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, responsesAnswer, type JsonProvider } from '../support/json-provider.js';
+import {
+  geminiAnswer,
+  messagesAnswer,
+  postStatus,
+  responsesAnswer,
+  startJsonProvider,
+  type JsonProvider,
+} from '../support/json-provider.js';
 
 /** Tokens of what the provider holds: the stored prompt, the referenced item, the cache. */
 const STORED_TOKENS = 200_000;
@@ -56,16 +64,13 @@ beforeAll(async () => {
       if (path === '/v1/messages') {
         const out = Number(b.max_tokens);
         billedUsd += 900_000 * 3e-6 + out * 15e-6;
-        return {
+        return messagesAnswer({
           id: 'msg_x',
-          type: 'message',
-          role: 'assistant',
-          model: b.model,
-          content: [{ type: 'text', text: 'ok' }],
           stop_reason: 'max_tokens',
-          stop_sequence: null,
-          usage: { input_tokens: 900_000, output_tokens: out },
-        };
+          input: 900_000,
+          outputTokens: out,
+          model: String(b.model),
+        });
       }
       const out = Number(b.max_output_tokens);
       billedUsd += 990_000 * 2e-6 + out * 8e-6;
@@ -98,11 +103,7 @@ beforeAll(async () => {
       // An inline text file of 990,000 tokens on gemini-2.5-flash.
       const prompt = BODY_TOKENS + 990_000;
       billedUsd += prompt * 0.3e-6 + out * 2.5e-6;
-      return {
-        candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, finishReason: 'MAX_TOKENS' }],
-        usageMetadata: { promptTokenCount: prompt, candidatesTokenCount: out, totalTokenCount: prompt + out },
-        modelVersion: 'gemini-2.5-flash',
-      };
+      return geminiAnswer({ text: 'ok', finishReason: 'MAX_TOKENS', input: prompt, outputTokens: out });
     }
     const pro = path.includes('gemini-2.5-pro');
     const cached = b.cachedContent !== undefined ? CACHE_TOKENS : 0;
@@ -133,19 +134,7 @@ afterAll(async () => {
   await provider.close();
 });
 
-async function post(token: string, path: string, body: unknown): Promise<number> {
-  const res = await fetch(`${h.core.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'x-goog-api-key': token,
-      'content-type': 'application/json',
-    },
-    body: JSON.stringify(body),
-  });
-  await res.text();
-  return res.status;
-}
+const post = (token: string, path: string, body: unknown) => postStatus(h, path, token, body);
 
 /** Sends `body` on a fresh tool with `dailyUsd`; what the provider billed and Shimmy recorded. */
 async function spend(name: string, dailyUsd: number, path: string, body: unknown) {
