@@ -59,6 +59,36 @@ beforeAll(async () => {
         outputTokens: out,
       });
     }
+    if (path === '/v1/responses' && field(b.prompt, 'id') === 'pmpt_paint') {
+      // A stored prompt holding an image generation tool (gpt-image-1, high, 1024×1024): two
+      // images of 4,160 tokens at $40 per 1M (openai.com/api/pricing, read 2026-11-27), $0.1664
+      // each, their 50-token prompts at $5 per 1M text in; 390,000 tokens in (the stored prompt)
+      // and 1,000 out of gpt-5.
+      const out = Number(b.max_output_tokens);
+      const images = Math.min(2, Number(b.max_tool_calls ?? 2));
+      billedUsd += 390_000 * 1.25e-6 + out * 10e-6 + images * (4160 * 40e-6 + 50 * 5e-6);
+      return responsesAnswer({
+        id: `resp_${sent}`,
+        status: 'completed',
+        model: b.model,
+        output: Array.from({ length: images }, (_, i) => ({
+          type: 'image_generation_call',
+          id: `ig_${i}`,
+          status: 'completed',
+        })),
+        input: 390_000,
+        outputTokens: out,
+        tool_usage: {
+          image_gen: {
+            input_tokens: 50 * images,
+            input_tokens_details: { text_tokens: 50 * images, image_tokens: 0 },
+            output_tokens: 4160 * images,
+            output_tokens_details: { image_tokens: 4160 * images, text_tokens: 0 },
+            total_tokens: 4210 * images,
+          },
+        },
+      });
+    }
     if (JSON.stringify(b).includes('file_big')) {
       // A text file named by id: 990,000 tokens on gpt-4.1, 900,000 on claude-sonnet-4-6.
       if (path === '/v1/messages') {
@@ -173,6 +203,23 @@ it('a Responses stored prompt is sent with max_tool_calls and its searches reser
   });
   expect(billed, `billed $${billed.toFixed(6)} on $0.60`).toBeLessThanOrEqual(0.6);
   expect(status).toBe(200);
+});
+
+// Left failing: the images a stored prompt's image generation tool makes are not reserved. The
+// request is sent with max_tool_calls (the web search bound above), but a call may be an image:
+// reserved at the window and 8 searches ($0.5900125), it went out on $0.60 and billed 390,000 ×
+// 1.25e-6 + 1,000 × 10e-6 + 2 × (0.1664 + 0.00025) = $0.8308. The fix belongs in
+// limits/image-tool-calls.ts (another helper's this round): a `prompt` counted as an image tool of
+// unknown size and quality (the dearest), as web-search-uses.ts counts it a web search tool —
+// which makes every stored-prompt request need ~$2.50 more of budget (8 calls of the dearest image).
+it.fails("a Responses stored prompt's image generation tool is reserved per call", async () => {
+  const { billed } = await spend('stored-prompt-paint', 0.6, '/v1/responses', {
+    model: 'gpt-5',
+    prompt: { id: 'pmpt_paint' },
+    input: 'hi',
+    max_output_tokens: 1000,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $0.60`).toBeLessThanOrEqual(0.6);
 });
 
 it.each([
