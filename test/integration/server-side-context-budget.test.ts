@@ -189,12 +189,12 @@ it('a Responses stored prompt is reserved at the context window', async () => {
   expect(status).toBe(429);
 });
 
-it('a Responses stored prompt is sent with max_tool_calls and its searches reserved', async () => {
+it("a Responses stored prompt's searches are bounded and reserved", async () => {
   // Its tools are the stored prompt's, unseen: web search $10 per 1,000 calls (gpt-5's
   // web_searches_kcount, openai.com/api/pricing, read 2026-11-29). Reserved at the window,
   // 400,010 × 1.25e-6 + 1,000 × 10e-6 = $0.5100125, it went out with no max_tool_calls: 20
-  // searches, 390,000 × 1.25e-6 + 1,000 × 10e-6 + 20 × 0.01 = $0.6975 billed on $0.60. With 8
-  // calls reserved ($0.08 more, $0.5900125): $0.5775.
+  // searches, 390,000 × 1.25e-6 + 1,000 × 10e-6 + 20 × 0.01 = $0.6975 billed on $0.60. A call may
+  // also be an image (below), so not one call fits beside the window on $0.60: refused.
   const { status, billed } = await spend('stored-prompt-search', 0.6, '/v1/responses', {
     model: 'gpt-5',
     prompt: { id: 'pmpt_search' },
@@ -202,24 +202,23 @@ it('a Responses stored prompt is sent with max_tool_calls and its searches reser
     max_output_tokens: 1000,
   });
   expect(billed, `billed $${billed.toFixed(6)} on $0.60`).toBeLessThanOrEqual(0.6);
-  expect(status).toBe(200);
+  expect(status).toBe(429);
 });
 
-// Left failing: the images a stored prompt's image generation tool makes are not reserved. The
-// request is sent with max_tool_calls (the web search bound above), but a call may be an image:
-// reserved at the window and 8 searches ($0.5900125), it went out on $0.60 and billed 390,000 ×
-// 1.25e-6 + 1,000 × 10e-6 + 2 × (0.1664 + 0.00025) = $0.8308. The fix belongs in
-// limits/image-tool-calls.ts (another helper's this round): a `prompt` counted as an image tool of
-// unknown size and quality (the dearest), as web-search-uses.ts counts it a web search tool —
-// which makes every stored-prompt request need ~$2.50 more of budget (8 calls of the dearest image).
-it.fails("a Responses stored prompt's image generation tool is reserved per call", async () => {
-  const { billed } = await spend('stored-prompt-paint', 0.6, '/v1/responses', {
+// A stored prompt's image generation tool: reserved only as searches (8 calls, $0.5900125), it went
+// out on $0.80 and billed 390,000 × 1.25e-6 + 1,000 × 10e-6 + 2 × (4,160 × 40e-6 + 50 × 5e-6) =
+// $0.8308. A `prompt` now also counts as an image tool of unknown size and quality (the dearest):
+// max_tool_calls is lowered to the calls that fit beside the window, one here, and the answer
+// bills 0.4875 + 0.01 + 0.16665 = $0.66415.
+it("a Responses stored prompt's image generation tool is reserved per call", async () => {
+  const { status, billed } = await spend('stored-prompt-paint', 0.8, '/v1/responses', {
     model: 'gpt-5',
     prompt: { id: 'pmpt_paint' },
     input: 'hi',
     max_output_tokens: 1000,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $0.60`).toBeLessThanOrEqual(0.6);
+  expect(billed, `billed $${billed.toFixed(6)} on $0.80`).toBeLessThanOrEqual(0.8);
+  expect(status).toBe(200);
 });
 
 it.each([

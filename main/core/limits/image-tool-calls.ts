@@ -55,12 +55,19 @@ const modelOf = (t: Record<string, unknown>) =>
  *  (or `max_tool_calls: 0` lets it make none). */
 export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCalls | undefined {
   if (endpoint !== 'responses' || typeof body !== 'object' || body === null) return undefined;
-  const tools = (body as { tools?: unknown }).tools;
-  if (!Array.isArray(tools) || !tools.some(isImageTool)) return undefined;
+  const named = (body as { tools?: unknown }).tools;
+  const listed = Array.isArray(named) ? named.filter(isImageTool) : [];
+  // A stored prompt (`prompt: {id}`) brings tools the body does not show: it is reserved as if it
+  // held the image tool at its dearest (the default model, any size and quality), as
+  // web-search-uses.ts reserves it for searches. Unreserved, its images billed $0.8308 on a $0.60
+  // budget (found by red16, 2026-11-29; server-side-context-budget.test.ts).
+  const stored = (body as { prompt?: unknown }).prompt;
+  const tools = listed.length === 0 && stored !== undefined && stored !== null ? [{}] : listed;
+  if (tools.length === 0) return undefined;
   // The tool object carries the Images API's own `size`, `quality` and `partial_images`; its `n`,
   // were one written there, is not the tool's: one image per call.
   const inputs = inputImages((body as { input?: unknown }).input);
-  const priced = tools.filter(isImageTool).map((t) => {
+  const priced = tools.map((t: Record<string, unknown>) => {
     const reads = editImageTokens(modelOf(t), t.input_image_mask ? [...inputs, null] : inputs, t);
     return {
       model: modelOf(t),
