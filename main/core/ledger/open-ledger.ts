@@ -13,6 +13,7 @@ import { KnownTerms } from './search-terms.js';
 import { importJsonlLedger } from './jsonl/import-jsonl.js';
 import { recoverReservations, startHeartbeat } from './reservations.js';
 import { toE10, toRow } from '../store/record-row.js';
+import { SocketTarget } from '../store/export-socket.js';
 import {
   exportCsvPages,
   exportPlan,
@@ -123,11 +124,17 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     async exportTo(format, q: LogQuery, out) {
       await settled();
       // Both formats paged, decoded and formatted on a worker (SQLite's read worker, Postgres's
-      // export worker); this thread writes 64 kB chunks. Without one (SQLite on a full disk):
-      // CSV pages built by the database, JSONL formatted here in 2 ms slices.
+      // export worker), which writes to a socket's descriptor itself (store/export-socket.ts);
+      // to any other destination this thread writes its 64 kB chunks. Without one (SQLite on a
+      // full disk): CSV pages built by the database, JSONL formatted here in 2 ms slices.
       if (engine.exportPages) {
         const plan = await exportPlan(engine.reader, q, engine.kind, format);
-        await writeChunks(format === 'csv' ? csvHeader() : '', plan ? engine.exportPages(plan) : [], out);
+        const to = SocketTarget.of(out);
+        await writeChunks(
+          format === 'csv' ? csvHeader() : '',
+          plan ? engine.exportPages(to ? { ...plan, to } : plan) : [],
+          out,
+        );
       } else if (format === 'csv')
         await writeText(csvHeader(), exportCsvPages(engine.reader, q, engine.kind), out);
       else await writeRecords(format, exportRecords(engine.reader, q, engine.kind), out);

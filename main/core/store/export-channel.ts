@@ -1,6 +1,7 @@
 // The main thread's side of an export run on a worker (export-loop-source.ts): starts it, yields
-// its chunks in order, and hands each back when the caller releases it. A consumer that stops
-// early (the client went away) cancels the worker's loop.
+// its chunks in order, and hands each back when the caller releases it — or, when the destination
+// is a socket the worker can write to itself (export-socket.ts), yields nothing and waits for its
+// "done". A consumer that stops early (the client went away) cancels the worker's loop.
 import type { Worker } from 'node:worker_threads';
 import type { ExportReply } from './export-loop-source.js';
 import type { ExportChunk, ExportPlan } from './export-plan.js';
@@ -44,8 +45,10 @@ export class ExportChannel {
     const p: Pending = { chunks: [] };
     this.running.set(id, p);
     let finished = false;
+    const { to, ...cloned } = plan;
+    const direct = await to?.claim();
     try {
-      worker.postMessage({ start: id, plan });
+      worker.postMessage({ start: id, plan: cloned, direct });
       for (;;) {
         while (p.chunks.length === 0) await new Promise<void>((r) => (p.wake = r));
         const m = p.chunks.shift()!;
@@ -68,6 +71,7 @@ export class ExportChannel {
       }
     } finally {
       this.running.delete(id);
+      if (direct) to!.stop();
       if (!finished) worker.postMessage({ cancel: id });
     }
   }

@@ -6,8 +6,11 @@
 // out at once; the main thread hands each back once written — its buffer, to be filled again, when
 // the destination has let go of it (a socket or file), else a bare credit — so the worker never
 // runs ahead of the destination, and other queries on the same thread run between its turns.
-// Plain CommonJS text, evaluated inside the worker with `parentPort`, `fromRow` and `runPage`
-// (async (sql, params) → rows) in scope.
+// When the destination is a socket (export-socket.ts: `direct`), the chunks are not sent at all:
+// this thread writes them to the socket's descriptor itself, framed for HTTP's chunked coding when
+// it is a response, waiting while the socket is full, and turns to other messages between chunks.
+// Plain CommonJS text, evaluated inside the worker with `require`, `parentPort`, `fromRow` and
+// `runPage` (async (sql, params) → rows) in scope.
 /** Messages from the worker about export `exp`. */
 export interface ExportReply {
   exp: number;
@@ -22,9 +25,40 @@ const EXPORT_CHUNK = 64 * 1024;
 const IN_FLIGHT = 4;
 const exportsRunning = new Map();
 const CANCELLED = Symbol('cancelled');
+const exportFs = require('node:fs');
+const CRLF = Buffer.from('\\r\\n');
+const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// One write to the destination's descriptor at a time, each under WRITING (flags[1]) and only
+// while STOP (flags[0]) is down: the main thread raises STOP before Node closes the descriptor.
+// The socket is non-blocking: when it is full (EAGAIN), wait 1, 2, 4, 8 ms and try again.
+async function writeToSocket(direct, bytes) {
+  const flags = direct.flags;
+  let wait = 1;
+  for (let at = 0; at < bytes.length; ) {
+    let n = -1;
+    Atomics.store(flags, 1, 1);
+    try {
+      if (Atomics.load(flags, 0) === 1) throw Object.assign(new Error('export destination closed before the export finished'), { code: 'ERR_STREAM_DESTROYED' });
+      n = exportFs.writeSync(direct.fd, bytes, at, bytes.length - at);
+    } catch (err) {
+      if (!err || err.code !== 'EAGAIN') throw err;
+    } finally {
+      Atomics.store(flags, 1, 0);
+      Atomics.notify(flags, 1);
+    }
+    if (n >= 0) {
+      at += n;
+      wait = 1;
+    } else {
+      await pause(wait);
+      wait = Math.min(wait * 2, 8);
+    }
+  }
+}
 
 function exportMessage(m) {
-  if (m.start !== undefined) return void runExport(m.start, m.plan);
+  if (m.start !== undefined) return void runExport(m.start, m.plan, m.direct);
   const st = exportsRunning.get(m.give ?? m.cancel);
   if (!st) return;
   if (m.cancel !== undefined) st.cancelled = true;
@@ -37,13 +71,24 @@ function exportMessage(m) {
   if (wake) wake();
 }
 
-async function runExport(id, plan) {
+async function runExport(id, plan, direct) {
   const st = { pool: [], credits: IN_FLIGHT, wake: undefined, cancelled: false };
   exportsRunning.set(id, st);
   let cur;
   let used = 0;
   const flush = async () => {
     if (!cur || used === 0) return;
+    if (direct) {
+      const bytes = cur.subarray(0, used);
+      used = 0;
+      if (direct.chunked) await writeToSocket(direct, Buffer.from(bytes.length.toString(16) + '\\r\\n'));
+      await writeToSocket(direct, bytes);
+      if (direct.chunked) await writeToSocket(direct, CRLF);
+      // Other queries on this thread (SQLite's read worker) and a cancel get their turn.
+      await new Promise((r) => setImmediate(r));
+      if (st.cancelled) throw CANCELLED;
+      return;
+    }
     while (st.credits === 0 && !st.cancelled) await new Promise((r) => (st.wake = r));
     if (st.cancelled) throw CANCELLED;
     st.credits--;

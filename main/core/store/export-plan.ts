@@ -1,5 +1,7 @@
 // An export as a worker thread runs it (export-loop-source.ts): the page query compiled once on
 // the main thread, its stand-ins for the cursor and page size, and where to start and stop.
+import type { SocketTarget } from './export-socket.js';
+
 export interface ExportPlan {
   format: 'csv' | 'jsonl';
   sql: string;
@@ -18,6 +20,11 @@ export interface ExportPlan {
   page: number;
   /** At most this many records in all; undefined = every match. */
   limit?: number;
+  /**
+   * The destination's socket, which the worker may write to itself (export-socket.ts); stays on
+   * this thread (ExportChannel sends the worker only the descriptor).
+   */
+  to?: SocketTarget | undefined;
 }
 
 /** One chunk of an export's bytes, and how to give it back once it has been written. */

@@ -1,7 +1,11 @@
 // Exports run on a worker (SQLite's read worker, Postgres's export worker): the proxy's thread
-// formats no record, writes the same bytes as jsonlLine/csvLine, hands a socket's written chunks
-// back to be filled again, and survives a destination that goes away mid-export.
+// formats no record, writes the same bytes as jsonlLine/csvLine, leaves a socket's bytes to the
+// worker, hands a file's written chunks back to be filled again, and survives a destination that
+// goes away mid-export.
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createServer, connect, type Socket } from 'node:net';
 import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, expect, it, vi } from 'vitest';
@@ -29,10 +33,10 @@ function many(): LedgerRecord[] {
 
 describeEngines('Export on a worker', (kind) => {
   let cleanup: () => Promise<void>;
+  let dir: string;
   let ledger: Ledger;
   let newest: LedgerRecord[];
   beforeEach(async () => {
-    let dir: string;
     ({ dir, cleanup } = await tempDir());
     ledger = await opener(kind)(dir);
     const all = many();
@@ -102,7 +106,9 @@ describeEngines('Export on a worker', (kind) => {
     }
   });
 
-  it("hands a socket's written chunks back to the worker, and the bytes arrive intact", async () => {
+  it('writes to a socket from the worker itself: this thread writes only the header and the first page', async () => {
+    // Before: every 64 kB chunk came here and was written by this thread (~0.4 ms of its CPU
+    // each, a month's CSV at 200k records 0.2 s); now the worker writes them to the descriptor.
     const received: Buffer[] = [];
     const server = createServer((s) => s.on('data', (c: Buffer) => received.push(c)));
     server.listen(0, '127.0.0.1');
@@ -110,21 +116,17 @@ describeEngines('Export on a worker', (kind) => {
     const { port } = server.address() as { port: number };
     const sock: Socket = connect(port, '127.0.0.1');
     await once(sock, 'connect');
-    const written: Uint8Array[] = [];
+    let writes = 0;
     const write = sock.write.bind(sock) as (...a: unknown[]) => boolean;
-    sock.write = ((chunk: unknown, ...rest: unknown[]) => {
-      if (chunk instanceof Uint8Array) written.push(chunk);
-      return write(chunk, ...rest);
+    sock.write = ((...a: unknown[]) => {
+      writes++;
+      return write(...a);
     }) as typeof sock.write;
     try {
       await ledger.exportTo('csv', {}, sock);
+      expect(writes).toBe(2);
       sock.end();
       await once(sock, 'close');
-      // Every chunk from the worker went back (transferred: detached here) once the socket had
-      // written it — all but the first page, built on this thread.
-      expect(written.length).toBeGreaterThan(3);
-      const fromWorker = written.slice(1);
-      expect(fromWorker.every((c) => c.buffer.byteLength === 0)).toBe(true);
       await vi.waitFor(() =>
         expect(Buffer.concat(received).toString('utf8')).toBe(csvHeader() + newest.map(csvLine).join('')),
       );
@@ -132,6 +134,25 @@ describeEngines('Export on a worker', (kind) => {
       sock.destroy();
       server.close();
     }
+  });
+
+  it("hands a file's written chunks back to the worker, and the bytes arrive intact", async () => {
+    const file = join(dir, 'export.csv');
+    const out = createWriteStream(file);
+    const written: Uint8Array[] = [];
+    const write = out.write.bind(out) as (...a: unknown[]) => boolean;
+    out.write = ((chunk: unknown, ...rest: unknown[]) => {
+      if (chunk instanceof Uint8Array) written.push(chunk);
+      return write(chunk, ...rest);
+    }) as typeof out.write;
+    await ledger.exportTo('csv', {}, out);
+    out.end();
+    await once(out, 'close');
+    // Every chunk from the worker went back (transferred: detached here) once the file had
+    // written it — all but the first page, built on this thread.
+    expect(written.length).toBeGreaterThan(3);
+    expect(written.slice(1).every((c) => c.buffer.byteLength === 0)).toBe(true);
+    expect(await readFile(file, 'utf8')).toBe(csvHeader() + newest.map(csvLine).join(''));
   });
 
   it('ends with an error when the destination closes mid-export, and the next export and query work', async () => {

@@ -1,0 +1,134 @@
+// An export to an HTTP response is written by the worker straight to the socket, framed for
+// chunked coding (store/export-socket.ts): the body is byte for byte what csvLine/jsonlLine write,
+// the connection stays usable for the next request, and a response destroyed mid-export stops the
+// worker before its descriptor is closed — never a byte of export on the next connection.
+import { once } from 'node:events';
+import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import type { LedgerRecord } from '../../../shared/ledger.js';
+import type { Ledger } from '../../../main/core/ledger/index.js';
+import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
+import { describeEngines, opener, record, tempDir } from './helpers.js';
+
+/** 3,000 records: several 64 kB chunks of either format. */
+function many(): LedgerRecord[] {
+  const start = Date.UTC(2024, 4, 1);
+  return Array.from({ length: 3000 }, (_, i) =>
+    record({ id: `r${i}`, time: new Date(start + i * 60_000).toISOString(), user: `u"${i % 9}` }),
+  );
+}
+
+describeEngines('Export to an HTTP response', (kind) => {
+  let cleanup: () => Promise<void>;
+  let ledger: Ledger;
+  let newest: LedgerRecord[];
+  let server: ReturnType<typeof createServer>;
+  let port: number;
+  /** res.write calls made by this thread per export. */
+  let writes: number[];
+  let exported: Promise<unknown>[];
+
+  beforeEach(async () => {
+    let dir: string;
+    ({ dir, cleanup } = await tempDir());
+    ledger = await opener(kind)(dir);
+    const all = many();
+    for (const r of all) ledger.append(r);
+    await ledger.flush();
+    newest = [...all].reverse();
+    writes = [];
+    exported = [];
+    server = createServer((req: IncomingMessage, res: ServerResponse) => {
+      if (req.url === '/small') return res.end('small and whole');
+      const format = req.url === '/csv' ? 'csv' : 'jsonl';
+      const n = writes.push(0) - 1;
+      const write = res.write.bind(res) as (...a: unknown[]) => boolean;
+      res.write = ((...a: unknown[]) => {
+        writes[n]!++;
+        return write(...a);
+      }) as typeof res.write;
+      const done = ledger.exportTo(format, {}, res).then(
+        () => res.end(),
+        (err: unknown) => {
+          res.destroy();
+          throw err;
+        },
+      );
+      exported.push(done.catch((err: unknown) => err));
+    });
+    server.keepAliveTimeout = 5000;
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    port = (server.address() as AddressInfo).port;
+  });
+  afterEach(async () => {
+    server.closeAllConnections();
+    server.close();
+    await ledger.close();
+    await cleanup();
+  });
+
+  it('sends what csvLine / jsonlLine write, this thread writing only the header and first page, on a kept-alive connection', async () => {
+    const agent = new (await import('node:http')).Agent({ keepAlive: true, maxSockets: 1 });
+    const get = async (path: string) => {
+      const res = await new Promise<IncomingMessage>((resolve, reject) =>
+        request({ port, host: '127.0.0.1', path, agent }, resolve).on('error', reject).end(),
+      );
+      const chunks: Buffer[] = [];
+      for await (const c of res) chunks.push(c as Buffer);
+      return { text: Buffer.concat(chunks).toString('utf8'), socket: res.socket };
+    };
+    try {
+      const csv = await get('/csv');
+      const jsonl = await get('/jsonl');
+      const small = await get('/small');
+      expect(csv.text).toBe(csvHeader() + newest.map(csvLine).join(''));
+      // The log's own reading of the records (fromRow's key order), as the export writes them.
+      const back: LedgerRecord[] = [];
+      let before: string | undefined;
+      do {
+        const page = await ledger.query({ limit: 1000, ...(before ? { before } : {}) });
+        back.push(...page.records);
+        before = page.nextBefore;
+      } while (before);
+      expect(back.map((r) => r.id)).toEqual(newest.map((r) => r.id));
+      expect(jsonl.text).toBe(back.map(jsonlLine).join(''));
+      expect(small.text).toBe('small and whole');
+      // One connection for all three: each export's chunked body ended where HTTP says it did.
+      expect(new Set([csv.socket, jsonl.socket, small.socket]).size).toBe(1);
+      // Before: one write per 64 kB chunk here (CSV ~9, JSONL ~20); now the header and first page.
+      expect(writes).toEqual([2, 1]);
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('stops the worker when the response is destroyed mid-export; the next connections get only their own bytes', async () => {
+    // A client that reads nothing: the socket fills, the worker waits on it, and the response is
+    // destroyed under it (its descriptor closed, and soon another connection's).
+    const req = request({ port, host: '127.0.0.1', path: '/jsonl' });
+    req.on('error', () => undefined);
+    req.on('response', (res: IncomingMessage) => res.pause());
+    req.end();
+    await new Promise((r) => setTimeout(r, 300));
+    server.closeAllConnections();
+    const [err] = await Promise.all(exported);
+    expect(String(err)).toMatch(/closed|EPIPE|ECONNRESET|destroyed/);
+    for (let i = 0; i < 20; i++) {
+      const text = await new Promise<string>((resolve, reject) =>
+        request({ port, host: '127.0.0.1', path: '/small' }, (res) => {
+          let s = '';
+          res.setEncoding('utf8');
+          res.on('data', (c: string) => (s += c));
+          res.on('end', () => resolve(s));
+        })
+          .on('error', reject)
+          .end(),
+      );
+      expect(text).toBe('small and whole');
+    }
+    // The worker is free: the next export and query work.
+    expect((await ledger.query({ limit: 1 })).records[0]?.id).toBe(newest[0]!.id);
+  });
+});
