@@ -158,22 +158,29 @@ export async function socketSink(headerWrites = 1) {
   // Resolved once the reader has booted (it says so on stdout): until 2026-11-28 the export
   // started with the reader's spawn, so its boot (~50 ms of a CPU at nice 0) ran beside the export
   // and starved the nice-19 export worker — in the first record's time (96–160 ms) and its stalls.
-  const child = spawn(process.execPath, ['-e', "process.stdout.write('r'); process.stdin.resume()"], {
-    stdio: ['pipe', 'pipe', 'inherit'],
-  });
+  // The reader counts the bytes (since 2026-11-29 the export's worker writes a socket's chunks to
+  // its descriptor itself, past out.write) and says how many once its stdin ends.
+  const child = spawn(
+    process.execPath,
+    [
+      '-e',
+      "let n = 0; process.stdin.on('data', (c) => (n += c.length)); process.stdin.on('end', () => process.stdout.write(' ' + n)); process.stdout.write('r')",
+    ],
+    { stdio: ['pipe', 'pipe', 'inherit'] },
+  );
   await new Promise((resolve, reject) => {
     child.stdout.once('data', resolve);
     child.once('error', reject);
   });
-  child.stdout.resume();
+  let said = '';
+  child.stdout.setEncoding('utf8').on('data', (s) => (said += s));
   const out = child.stdin;
   const write = out.write.bind(out);
   out.write = (chunk, ...rest) => {
-    bytes += chunk.length;
     if (++writes === headerWrites + 1) firstRowMs = performance.now() - t0;
     return write(chunk, ...rest);
   };
-  const closed = new Promise((r) => child.once('exit', r));
+  const closed = new Promise((r) => child.once('close', r));
   return {
     out,
     /** The export starts now: the first record's time counts from here. */
@@ -184,6 +191,7 @@ export async function socketSink(headerWrites = 1) {
     async close() {
       out.end();
       await closed;
+      bytes = Number(said.trim());
     },
   };
 }

@@ -140,7 +140,9 @@ for (const format of ['csv', 'jsonl']) {
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
     note:
-      `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s; proxy thread CPU ${m.mainCpuMs.toFixed(0)} ms, ` +
+      `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s; proxy thread CPU ${m.mainCpuMs.toFixed(0)} ms ` +
+      // The 1 ms probes' own wake-ups are in it: the idle window before, at the same rate, says how much.
+      `(idle window before: ${((idle.mainCpuMs / idle.ms) * m.ms).toFixed(0)} ms over as long), ` +
       `its GC pauses: scavenge ${m.gcPause.scavenge.toFixed(0)} ms, mark-compact ${m.gcPause['mark-compact'].toFixed(0)} ms`,
     why: m.why,
     long: true,
