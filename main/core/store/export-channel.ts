@@ -5,10 +5,13 @@
 import type { Worker } from 'node:worker_threads';
 import type { ExportReply } from './export-loop-source.js';
 import type { ExportChunk, ExportPlan } from './export-plan.js';
+import type { SocketTarget } from './export-socket.js';
 
 interface Pending {
   chunks: ExportReply[];
   wake?: () => void;
+  /** The socket the worker writes to itself, if it does. */
+  to?: SocketTarget | undefined;
 }
 
 export class ExportChannel {
@@ -31,6 +34,7 @@ export class ExportChannel {
   /** The worker died or stopped: every export still running ends with `err`. */
   failAll(err: Error): void {
     for (const [id, p] of this.running) {
+      p.to?.workerGone();
       p.chunks.push({ exp: id, error: err.message });
       p.wake?.();
     }
@@ -46,8 +50,9 @@ export class ExportChannel {
     this.running.set(id, p);
     let finished = false;
     const { to, ...cloned } = plan;
-    const direct = await to?.claim();
     try {
+      const direct = await to?.claim();
+      if (direct) p.to = to;
       worker.postMessage({ start: id, plan: cloned, direct });
       for (;;) {
         while (p.chunks.length === 0) await new Promise<void>((r) => (p.wake = r));
@@ -71,7 +76,7 @@ export class ExportChannel {
       }
     } finally {
       this.running.delete(id);
-      if (direct) to!.stop();
+      p.to?.release();
       if (!finished) worker.postMessage({ cancel: id });
     }
   }

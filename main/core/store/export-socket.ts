@@ -1,18 +1,19 @@
 // An export whose destination is a socket (an HTTP response, or a bare socket) is written by the
 // worker itself, straight to the socket's descriptor (export-loop-source.ts): the proxy's thread
 // sends the header and the first page, then only waits for the worker's "done" (issue 15: piping
-// a month's 64 kB chunks cost the proxy's thread ~0.5 ms each — the message, the promise, the
-// stream's write and its syscall — 0.25–0.7 s of CPU per month's CSV at 200k records, and the
-// garbage brought a scavenge into every export).
+// a month's 64 kB chunks cost the proxy's thread 0.3–0.5 ms each — the message, the promise, the
+// stream's write and its syscall — 0.2–0.4 s of its CPU per month's export at 200k records, and
+// their garbage brought one or two scavenges into every export; now 12–29 ms and none).
 //
 // Linux and macOS; elsewhere (Windows: no descriptor), over TLS, or for anything but a chunked
 // HTTP/1.1 response or a bare socket, the chunks come back to this thread as before.
 //
 // The descriptor stays this thread's: Node closes it whenever the socket is destroyed (an error,
 // the client gone, shutdown), and a closed number is soon another connection's. So while the
-// worker may write, the socket's handle is closed only after `stop()`: it raises STOP and waits
-// out a write in progress (one non-blocking syscall); the worker checks STOP after raising
-// WRITING, so with sequentially consistent atomics one of the two always sees the other.
+// worker may write, the socket's handle closes only once the worker cannot write any more: STOP
+// is raised, then the close waits (on a timer, not on this thread) until no write is in progress.
+// The worker raises WRITING before it checks STOP and writes; with sequentially consistent atomics
+// one of the two sides always sees the other's flag.
 import { OutgoingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { TLSSocket } from 'node:tls';
@@ -49,6 +50,7 @@ export class SocketTarget {
   private flags: Int32Array | undefined;
   private handle: StreamHandle | undefined;
   private wrapped: ('close' | 'reset')[] = [];
+  private gone = false;
 
   private constructor(
     private readonly out: NodeJS.WritableStream,
@@ -103,33 +105,52 @@ export class SocketTarget {
     const flags = new Int32Array(new SharedArrayBuffer(8));
     this.flags = flags;
     this.handle = handle;
-    // Node closes a socket's descriptor through its handle's close (or reset, for an RST):
-    // neither runs until the worker has stopped writing to it.
+    // Node closes a socket's descriptor through its handle's close (or reset, for an RST): either
+    // waits, if need be, until the worker can write no more. Deferring it is safe for Node: the
+    // close completes asynchronously anyway ('close' is emitted from its callback), and the
+    // socket has already let go of the handle.
     for (const m of ['close', 'reset'] as const) {
       const own = handle[m];
       if (typeof own !== 'function') continue;
       this.wrapped.push(m);
       handle[m] = (...a: unknown[]) => {
-        this.stop();
-        return own.apply(handle, a);
+        Atomics.store(flags, STOP, 1);
+        this.afterWriter(flags, () => {
+          this.restore();
+          own.apply(handle, a);
+        });
       };
     }
     return { fd, chunked, flags };
   }
 
-  /** The worker writes no more to the descriptor once this returns; the handle is Node's again. */
-  stop(): void {
+  /** The export is over: once the worker can write no more, the handle is Node's again. */
+  release(): void {
     const flags = this.flags;
     if (!flags) return;
     Atomics.store(flags, STOP, 1);
-    // At most one non-blocking write in progress: microseconds. Bounded all the same: a worker
-    // terminated mid-write leaves WRITING raised, and writes nothing more.
-    const until = performance.now() + 100;
-    while (Atomics.load(flags, WRITING) === 1 && performance.now() < until)
-      Atomics.wait(flags, WRITING, 1, 1);
-    this.flags = undefined;
+    this.afterWriter(flags, () => this.restore());
+  }
+
+  /** The worker has exited (or was terminated, perhaps mid-write): it writes nothing more. */
+  workerGone(): void {
+    this.gone = true;
+  }
+
+  /**
+   * Runs `then` (now, or from a 1 ms timer) once STOP is up and no write is in progress: after
+   * that the worker raises WRITING, sees STOP and writes nothing. Never waits on this thread: a
+   * nice-19 worker may be off its CPU for 100 ms between its STOP check and its write.
+   */
+  private afterWriter(flags: Int32Array, then: () => void): void {
+    if (Atomics.load(flags, WRITING) === 0 || this.gone) return then();
+    setTimeout(() => this.afterWriter(flags, then), 1).unref();
+  }
+
+  private restore(): void {
     const handle = this.handle;
     this.handle = undefined;
+    this.flags = undefined;
     // Own properties over the prototype's methods: deleting them puts Node's back.
     for (const m of this.wrapped) if (handle) delete handle[m];
     this.wrapped = [];

@@ -3,12 +3,14 @@
 // the connection stays usable for the next request, and a response destroyed mid-export stops the
 // worker before its descriptor is closed — never a byte of export on the next connection.
 import { once } from 'node:events';
+import { fstatSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, beforeEach, expect, it } from 'vitest';
+import { connect, createServer as createNetServer, type AddressInfo } from 'node:net';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
+import { SocketTarget, STOP, WRITING } from '../../../main/core/store/export-socket.js';
 import { describeEngines, opener, record, tempDir } from './helpers.js';
 
 /** 3,000 records: several 64 kB chunks of either format. */
@@ -130,5 +132,56 @@ describeEngines('Export to an HTTP response', (kind) => {
     }
     // The worker is free: the next export and query work.
     expect((await ledger.query({ limit: 1 })).records[0]?.id).toBe(newest[0]!.id);
+  });
+});
+
+describe("a socket handed to a worker: its descriptor's close", () => {
+  it('waits while a write is in progress, however long, and the handle is Node’s again after', async () => {
+    const server = createNetServer((s) => s.resume());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const sock = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(sock, 'connect');
+    try {
+      const target = SocketTarget.of(sock)!;
+      const direct = (await target.claim())!;
+      expect(direct.chunked).toBe(false);
+      const handle = (sock as unknown as { _handle: object })._handle;
+      // A worker inside a write (or taken off its CPU between its STOP check and its write):
+      Atomics.store(direct.flags, WRITING, 1);
+      let closed = false;
+      sock.once('close', () => (closed = true));
+      sock.destroy();
+      // Before: the close waited at most 100 ms on this thread, then closed the descriptor under
+      // the worker — a number the next connection may get.
+      await new Promise((r) => setTimeout(r, 250));
+      expect(Atomics.load(direct.flags, STOP)).toBe(1);
+      expect(closed).toBe(false);
+      expect(() => fstatSync(direct.fd)).not.toThrow();
+      Atomics.store(direct.flags, WRITING, 0);
+      await vi.waitFor(() => expect(closed).toBe(true));
+      expect(Object.keys(handle)).not.toContain('close');
+    } finally {
+      sock.destroy();
+      server.close();
+    }
+  });
+
+  it('gives the handle back untouched when the export ends with the socket open', async () => {
+    const server = createNetServer((s) => s.resume());
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    const sock = connect((server.address() as AddressInfo).port, '127.0.0.1');
+    await once(sock, 'connect');
+    const target = SocketTarget.of(sock)!;
+    const direct = (await target.claim())!;
+    const handle = (sock as unknown as { _handle: object })._handle;
+    expect(Object.keys(handle)).toEqual(expect.arrayContaining(['close']));
+    target.release();
+    expect(Atomics.load(direct.flags, STOP)).toBe(1);
+    expect(Object.keys(handle)).not.toContain('close');
+    sock.destroy();
+    await once(sock, 'close');
+    server.close();
   });
 });
