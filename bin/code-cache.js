@@ -20,26 +20,28 @@
 // core emits FIRST_ANSWER then, and QUIET at the next quiet moment, when the warm entries are
 // written (at exit at the latest). A warm entry is never rewritten.
 // Anything going wrong falls back to Node's own compile: the cache only saves time.
-import { isAscii } from 'node:buffer';
-import { createHash } from 'node:crypto';
-import fs from 'node:fs';
-import Module from 'node:module';
-import os from 'node:os';
-import path from 'node:path';
-import vm from 'node:vm';
+// CommonJS (bin/package.json), like bin/shimmy.js: see there.
+/* eslint-disable @typescript-eslint/no-require-imports */
+const { isAscii } = require('node:buffer');
+const { createHash } = require('node:crypto');
+const fs = require('node:fs');
+const Module = require('node:module');
+const os = require('node:os');
+const path = require('node:path');
+const vm = require('node:vm');
 
 /** Old builds' entries go after this long unused (checked only when an entry is written). */
 const STALE_MS = 30 * 86_400_000;
 /** Process events from the core (main/core/start-core.ts): its first proxied answer is out; it
  *  is quiet after it. */
-export const FIRST_ANSWER = 'shimmy:first-answer';
-export const QUIET = 'shimmy:quiet';
+const FIRST_ANSWER = 'shimmy:first-answer';
+const QUIET = 'shimmy:quiet';
 /** An entry: MAGIC, the SHA-256 of the rest, then V8's cached data. */
 const MAGIC = Buffer.from('shimmy-v8-cache1');
 const HEADER = MAGIC.length + 32;
 
 /** Where the cached code lives: the OS's per-user cache dir. */
-export function codeCacheDir(env = process.env) {
+function codeCacheDir(env = process.env) {
   if (env.SHIMMY_CODE_CACHE_DIR) return env.SHIMMY_CODE_CACHE_DIR;
   if (process.platform === 'win32')
     return path.join(env.LOCALAPPDATA || path.join(os.homedir(), 'AppData', 'Local'), 'shimmy', 'code-cache');
@@ -71,7 +73,7 @@ function readEntry(file) {
 }
 
 /** Compiles every CommonJS file under `bundleDir` with V8's code cache from `dir`. */
-export function installCodeCache(bundleDir, dir = codeCacheDir()) {
+function installCodeCache(bundleDir, dir = codeCacheDir()) {
   const compile = Module.prototype._compile;
   /** Scripts without a warm entry: { script, base (entry path without `.v8`), cold: had a usable
    *  cold entry }. */
@@ -161,3 +163,8 @@ function save(unsaved, dir, warm) {
     // A read-only or full home: start-up just stays uncached.
   }
 }
+
+exports.FIRST_ANSWER = FIRST_ANSWER;
+exports.QUIET = QUIET;
+exports.codeCacheDir = codeCacheDir;
+exports.installCodeCache = installCodeCache;

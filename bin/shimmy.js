@@ -14,10 +14,16 @@
 // Shimmy child too (scripts/bench/launch-flags.mjs reads this line).
 // The compiled CLI lives in dist/ (`npm run build`): dist/main/bundle/shimmy.cjs, one bundle of
 // dist/main/cli and what it imports (scripts/bundle-cli.mjs), so a start reads a few files, not ~660.
-import module from 'node:module';
-import { fileURLToPath } from 'node:url';
-import { setFlagsFromString } from 'node:v8';
-import { installCodeCache } from './code-cache.js';
+// CommonJS (bin/package.json says so), not an ES module: Node runs an ES module entry through its
+// ESM loader, whose set-up, and the module wrappers of the builtins imported, cost ~20 ms of CPU of
+// every `shimmy` start on the bench VM (a CommonJS entry requiring the same builtins: ~150 ms to its
+// first line vs ~172, load 10; 2,457 vs 2,622 page faults) — and nothing after this file needs it:
+// the bundle is CommonJS (issue 16).
+/* eslint-disable @typescript-eslint/no-require-imports */
+const Module = require('node:module');
+const path = require('node:path');
+const { setFlagsFromString } = require('node:v8');
+const { installCodeCache } = require('./code-cache.js');
 
 // Before anything is compiled: V8 runs cached code only under the flags it was compiled with. Set
 // only by startCore, after the bundle had compiled, this made every start refuse every entry the
@@ -26,7 +32,7 @@ import { installCodeCache } from './code-cache.js';
 // flags' hash as it is.
 setFlagsFromString('--heap-growing-percent=100 --no-allocation-site-pretenuring');
 
-const bundle = fileURLToPath(new URL('../dist/main/bundle/', import.meta.url));
+const bundle = path.join(__dirname, '..', 'dist', 'main', 'bundle') + path.sep;
 const entry = `${bundle}shimmy.cjs`;
 
 // V8's compiled code of the bundle is kept on disk and reused by the next start: compiling it was
@@ -35,13 +41,13 @@ const entry = `${bundle}shimmy.cjs`;
 // (NODE_DISABLE_COMPILE_CACHE turns Node's off; if Node's cannot start, say in a runtime that
 // embeds Node without it, code-cache.js takes over.)
 if (process.env.SHIMMY_CODE_CACHE !== 'off') {
-  const status = module.enableCompileCache?.().status;
-  const { FAILED } = module.constants?.compileCacheStatus ?? {};
+  const status = Module.enableCompileCache?.().status;
+  const { FAILED } = Module.constants?.compileCacheStatus ?? {};
   if (status === undefined || status === FAILED) installCodeCache(bundle);
 }
 
 try {
-  module.createRequire(import.meta.url)(entry);
+  require(entry);
 } catch (err) {
   if (err?.code === 'MODULE_NOT_FOUND' && String(err.message).includes(entry)) {
     console.error('shimmy is not built yet: run `npm run build` in the repository first.');
