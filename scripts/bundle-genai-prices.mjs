@@ -15,6 +15,12 @@
 //   and with it the first priced request no longer loads ICU's collation data (~8-10 ms; it was
 //   the only localeCompare before the first answer once the ledger skips a current schema's
 //   migrations — kysely's Migrator sorts its names with localeCompare too).
+// - The bundled provider list (`E`, ~500 kB of JSON: ~10 ms of CPU and ~1.5 MB of objects) is parsed
+//   on first use instead of at load (LAZY_DATA below): a start that finds a saved (refreshed)
+//   catalog never uses it — it parsed both, which is most of why such a start cost ~30 ms more
+//   (issue 16). Shimmy's lookups pass their own provider without fallbacks, so pricing with a
+//   saved catalog never asks for it; the library's own lookups (waitForUpdate, findProvider, a
+//   provider's fallbacks) get the same data as before, parsed when first asked.
 // Each edit is an exact match on the package's published code (0.1.8); a version whose code
 // differs is bundled as it is, with a build warning naming the edit that no longer applies.
 const EDITS = [
@@ -40,6 +46,33 @@ const EDITS = [
   },
 ];
 
+/** The lazy bundled data: all of these or none (each needs the others). `E` becomes a function;
+ *  `__shimmyProviders()` is the active list (`k`, set by the library's updatePrices as before), parsed on first use. */
+const LAZY_DATA = [
+  { from: 'const E = ', to: 'const E = () => ', at: 0 },
+  {
+    from: 'let k = E, q = Promise.resolve(E), R = null;',
+    to: 'let k, q, R = null;\nconst __shimmyProviders = () => k ??= E();',
+  },
+  { from: 'q !== t ? k : O(a)', to: 'q !== t ? __shimmyProviders() : O(a)' },
+  {
+    from: 'throw q === t && (q = Promise.resolve(k)), a;',
+    to: 'throw q === t && (q = Promise.resolve(__shimmyProviders())), a;',
+  },
+  {
+    from: 'function Se() {\n  return q;\n}',
+    to: 'function Se() {\n  return q ??= Promise.resolve(__shimmyProviders());\n}',
+  },
+  { from: 'S(k, { providerId: u })', to: 'S(__shimmyProviders(), { providerId: u })' },
+  { from: 'S(k, { modelId: i,', to: 'S(__shimmyProviders(), { modelId: i,' },
+  // C() reads its third argument only for a provider with fallback_model_providers.
+  {
+    from: 'const s = ve(n, i, k);',
+    to: 'const s = ve(n, i, n.fallback_model_providers?.length ? __shimmyProviders() : void 0);',
+  },
+  { from: 'return R?.(), S(k, e);', to: 'return R?.(), S(__shimmyProviders(), e);' },
+];
+
 export function genaiPricesUnits() {
   return {
     name: 'shimmy-genai-prices-units',
@@ -53,6 +86,14 @@ export function genaiPricesUnits() {
         }
         out = out.replace(e.from, () => e.to);
       }
+      const applies =
+        !out.includes('__shimmyProviders') &&
+        LAZY_DATA.every((e) => (e.at === 0 ? out.startsWith(e.from) : out.split(e.from).length === 2));
+      if (applies) for (const e of LAZY_DATA) out = out.replace(e.from, () => e.to);
+      else
+        this.warn(
+          '@pydantic/genai-prices: "bundled data parsed on first use" not applied (its code changed)',
+        );
       return out === code ? null : { code: out, map: null };
     },
   };

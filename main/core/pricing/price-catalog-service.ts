@@ -42,10 +42,14 @@ export async function openPriceCatalog(deps: {
   url: () => string | undefined;
   /** settings.priceRefresh (default on) and not SHIMMY_PRICE_REFRESH=off */
   autoRefresh: () => boolean;
+  /** The catalog bundled with the library (tests count its uses); default: bundledCatalog. */
+  bundled?: () => Promise<Catalog>;
 }): Promise<PriceCatalogService> {
-  const bundled = await bundledCatalog();
   const loaded = await loadCatalogFile(deps.file);
-  let catalog: Catalog = loaded.catalog ?? bundled;
+  // The bundled list only when no saved one is usable: parsing it (~500 kB of JSON, done on first
+  // use since scripts/bundle-genai-prices.mjs) was most of what a start with a saved catalog paid
+  // over one without — it parsed both (issue 16).
+  let catalog: Catalog = loaded.catalog ?? (await (deps.bundled ?? bundledCatalog)());
   const initial = catalog;
   const problem = loaded.problem;
   if (problem) deps.log({ warn: 'price catalog damaged', cause: problem });

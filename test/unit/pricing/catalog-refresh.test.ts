@@ -156,6 +156,27 @@ describe('a saved catalog at start', () => {
   };
   const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
 
+  // issue 16: a start with a saved catalog parsed the bundled one too (~500 kB of JSON; the bundle
+  // parses it on first use now): most of the ~30 ms such a start cost over one without.
+  it('is opened without the bundled catalog; with no usable saved copy the bundled one is used', async () => {
+    const { file } = await saved();
+    let asked = 0;
+    const bundled = () => (asked++, bundledCatalog());
+    const deps = {
+      fetch,
+      now: () => at,
+      log: () => undefined,
+      url: () => undefined,
+      autoRefresh: () => false,
+    };
+    const svc = await openPriceCatalog({ ...deps, file, bundled });
+    expect(svc.current().source).toBe('refreshed');
+    expect(asked).toBe(0);
+    const none = await openPriceCatalog({ ...deps, file: join(dir, 'missing.json'), bundled });
+    expect(none.current().source).toBe('bundled');
+    expect(asked).toBe(1);
+  });
+
   it('is saved with the digest of its providers and loads back unchanged', async () => {
     const { file, json } = await saved();
     expect(json.providersSha256).toBe(sha256(json.providers));
