@@ -44,8 +44,8 @@ function send(url: string, init: { method: string; headers: Record<string, strin
 }
 
 export async function connectAdmin(dataDir: string): Promise<AdminClient> {
-  const { readInstanceFile } = await import('../core/instance-file.js');
-  const info: InstanceInfo | undefined = await readInstanceFile(dataDir);
+  const { readInstance } = await import('./read-instance.js');
+  const info: InstanceInfo | undefined = await readInstance(dataDir);
   if (!info) throw notRunning(dataDir);
   const headers = { authorization: `Bearer ${info.secret}` };
   // A failure to connect: the file outlived its process (crash, kill -9).

@@ -100,6 +100,13 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
       expect(loaded.some((f) => f.includes(`${path.sep}bundle${path.sep}`))).toBe(true);
       // shared/admin-api.ts, compiled or as its bundle chunk (CommonJS: .cjs): every schema of the contract.
       expect(loaded.filter((f) => /^admin-api(-[\w-]+)?\.c?js$/.test(path.basename(f)))).toEqual([]);
+      // Nor zod at all (issue 16: it was loaded to check instance.json's three fields; the bundle's
+      // chunks keep a `// …/node_modules/zod/…` line where each of its modules begins).
+      const withZod = [];
+      for (const f of loaded.filter((f) => f.includes(`${path.sep}bundle${path.sep}`)))
+        if (/^\/\/ \S*node_modules\/zod\//m.test(await fs.readFile(f, 'utf8')))
+          withZod.push(path.basename(f));
+      expect(withZod).toEqual([]);
     } finally {
       served.child.kill('SIGTERM');
       await served.exited;
