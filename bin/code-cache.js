@@ -109,12 +109,15 @@ function installCodeCache(bundleDir, dir = codeCacheDir()) {
   let warm = false;
   /** undefined until the first bundle file: whether `dir` may be read (a missing dir: nothing to read). */
   let readable;
-  /** A bundle file's content hash, from its bytes as read below (filename -> SHA-256 hex). */
+  /** A bundle file's key, from its bytes as read below (filename -> SHA-256 hex). */
   const hashed = new Map();
-  const keyOf = (content) =>
+  // The file's path is part of the key: V8's cached code carries the script's name it was made
+  // with, so an entry made from another checkout's identical file (another install, a moved one)
+  // gave stack traces, profiles and source maps that checkout's paths.
+  const keyOf = (filename, content) =>
     createHash('sha256')
       .update(
-        `${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0`,
+        `${process.version}\0${process.versions.v8}\0${process.versions.electron ?? ''}\0${process.arch}\0${filename}\0`,
       )
       .update(content)
       .digest('hex');
@@ -127,7 +130,7 @@ function installCodeCache(bundleDir, dir = codeCacheDir()) {
   Module._extensions['.js'] = function (module, filename) {
     if (!filename.startsWith(bundleDir) || !filename.endsWith('.cjs')) return js.call(this, module, filename);
     const bytes = readWhole(filename);
-    hashed.set(filename, keyOf(bytes));
+    hashed.set(filename, keyOf(filename, bytes));
     module._compile(bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8'), filename);
   };
   Module.prototype._compile = function (content, filename) {
@@ -135,7 +138,7 @@ function installCodeCache(bundleDir, dir = codeCacheDir()) {
     let script;
     try {
       readable ??= fs.existsSync(dir) && trusted(dir);
-      const key = hashed.get(filename) ?? keyOf(content);
+      const key = hashed.get(filename) ?? keyOf(filename, content);
       hashed.delete(filename);
       const base = path.join(dir, `${path.basename(filename)}.${key.slice(0, 32)}`);
       const warmData = readable ? readEntry(`${base}.warm.v8`) : undefined;

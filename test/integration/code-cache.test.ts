@@ -108,6 +108,33 @@ console.log(createRequire(import.meta.url)(${JSON.stringify(bundleDir + 'part.cj
     expect(await fs.readdir(own)).toHaveLength(2);
   });
 
+  it('gives a file the code of its own path: an identical file elsewhere gets its own entry and stack traces', async () => {
+    const own = path.join(dir, 'paths-cache');
+    const codeCache = fileURLToPath(new URL('../../bin/code-cache.js', import.meta.url));
+    const frame = async (name: string) => {
+      const bundleDir = path.join(dir, name) + path.sep;
+      await fs.mkdir(bundleDir, { recursive: true });
+      await fs.writeFile(
+        path.join(bundleDir, 'part.cjs'),
+        'exports.where = () => new Error("here").stack.split("\\n")[1];\n',
+      );
+      const script = `import { installCodeCache } from ${JSON.stringify(codeCache)};
+import { createRequire } from 'node:module';
+installCodeCache(${JSON.stringify(bundleDir)}, ${JSON.stringify(own)});
+console.log(createRequire(import.meta.url)(${JSON.stringify(bundleDir + 'part.cjs')}).where());`;
+      const out = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      expect(out.status, out.stderr).toBe(0);
+      return out.stdout.trim();
+    };
+    expect(await frame('first-install')).toContain(`first-install${path.sep}part.cjs`);
+    expect(await frame('first-install')).toContain(`first-install${path.sep}part.cjs`); // from its entry
+    // The same content at another path: before, it ran the first one's entry and its stack said
+    // first-install/part.cjs.
+    expect(await frame('second-install')).toContain(`second-install${path.sep}part.cjs`);
+    expect(await frame('second-install')).toContain(`second-install${path.sep}part.cjs`);
+    expect(await fs.readdir(own)).toHaveLength(2);
+  });
+
   it('writes a warm entry once the core has answered, with the code that ran by then, and keeps it', async () => {
     const bundleDir = path.join(dir, 'warm-bundle') + path.sep;
     const own = path.join(dir, 'warm-cache');
