@@ -30,7 +30,7 @@ const { installCodeCache } = require('./code-cache.js');
 // previous one wrote — and compile the ~1.7 MB `serve` loads all over again (issue 16: first 200
 // ~480 ms). start-core.ts sets the same values (V8_FLAGS, with why); the same values leave the
 // flags' hash as it is.
-setFlagsFromString('--heap-growing-percent=100 --no-allocation-site-pretenuring');
+setFlagsFromString('--heap-growing-percent=100 --no-allocation-site-pretenuring --no-wasm-lazy-compilation');
 
 const bundle = path.join(__dirname, '..', 'dist', 'main', 'bundle') + path.sep;
 const entry = `${bundle}shimmy.cjs`;

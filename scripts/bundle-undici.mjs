@@ -24,3 +24,39 @@ export function undiciLazyHttp2() {
     },
   };
 }
+
+// A second plugin, for undici's HTTP/1 client (`lib/dispatcher/client-h1.js`): it compiles its HTTP
+// parser (llhttp, ~54 kB of WebAssembly) synchronously on the event loop when the first connection
+// is made, and with V8's lazy compilation each parser function is compiled again on its first call
+// — all inside `serve`'s first proxied request (issue 16: ~13 ms of that request's CPU at load 4-5).
+// Edited, the module starts compiling the SIMD parser in the background (WebAssembly.compile, on
+// V8's worker threads) when it loads, well before the first connection, and lazyllhttp() takes that
+// module if it is ready and SIMD is to be used (its own rule, unchanged); otherwise it compiles as
+// before. bin/shimmy.js and start-core.ts set --no-wasm-lazy-compilation (V8_FLAGS), so the
+// background compile includes every function.
+const PRECOMPILE = [
+  {
+    from: "function lazyllhttp () {\n  const llhttpWasmData = process.env.JEST_WORKER_ID ? require('../llhttp/llhttp-wasm.js') : undefined\n",
+    to: "let precompiledSimd\nWebAssembly.compile(require('../llhttp/llhttp_simd-wasm.js')).then((m) => { precompiledSimd = m }, () => {})\nfunction lazyllhttp () {\n  const llhttpWasmData = process.env.JEST_WORKER_ID ? require('../llhttp/llhttp-wasm.js') : undefined\n",
+  },
+  {
+    from: "      mod = new WebAssembly.Module(require('../llhttp/llhttp_simd-wasm.js'))\n",
+    to: "      mod = precompiledSimd ?? new WebAssembly.Module(require('../llhttp/llhttp_simd-wasm.js'))\n",
+  },
+];
+
+export function undiciPrecompileLlhttp() {
+  return {
+    name: 'shimmy-undici-precompile-llhttp',
+    transform(code, id) {
+      if (!/[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h1\.js$/.test(id)) return null;
+      if (!PRECOMPILE.every((e) => code.split(e.from).length === 2)) {
+        this.warn('undici: "HTTP parser compiled in the background" not applied (its code changed)');
+        return null;
+      }
+      let out = code;
+      for (const e of PRECOMPILE) out = out.replace(e.from, () => e.to);
+      return { code: out, map: null };
+    },
+  };
+}

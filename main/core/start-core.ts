@@ -66,7 +66,8 @@ const QUIET_MS = 250;
 /** The embedded ledger database in the data dir. */
 export const LEDGER_FILE = 'ledger.sqlite';
 /** V8 flags every host of the core runs with (see startCore; bin/shimmy.js repeats them). */
-export const V8_FLAGS = '--heap-growing-percent=100 --no-allocation-site-pretenuring';
+export const V8_FLAGS =
+  '--heap-growing-percent=100 --no-allocation-site-pretenuring --no-wasm-lazy-compilation';
 
 /** Takes the data dir's lock first (one instance per data dir), and gives it back if start fails. */
 export async function startCore(opts: StartCoreOptions): Promise<Core> {
@@ -84,6 +85,11 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
   // in turn). At c=1 ~1.1 MB survived each scavenge (raw Node ~30 kB) and ~1 MB was promoted; a
   // scavenge paused the loop 7–27 ms on this VM. Without it: ~120 kB survived, ~90 kB promoted,
   // 1.5–6 ms (--trace-gc-nvp, the bench's Shimmy child, same hour, round 14).
+  //
+  // No lazy WebAssembly compilation: undici's HTTP parser (llhttp) is compiled in the background
+  // when its client loads (scripts/bundle-undici.mjs); compiled lazily, each parser function was
+  // compiled again on its first call, on the event loop, inside the first proxied request (issue
+  // 16: ~13 ms of its CPU at load 4-5). Only llhttp is WebAssembly here.
   //
   // bin/shimmy.js sets the same before it compiles anything, or its code cache would be refused:
   // keep the two equal (test/reliability/start-up.test.ts, the warm entries, fails otherwise).

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script, no types
-import { undiciLazyHttp2 } from '../../../scripts/bundle-undici.mjs';
+import { undiciLazyHttp2, undiciPrecompileLlhttp } from '../../../scripts/bundle-undici.mjs';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
@@ -85,5 +85,39 @@ describe('bundle: undici HTTP/2 client on first use', { timeout: 60_000 }, () =>
     const edited = transform(await fs.readFile(clientFile, 'utf8')).code!;
     await fs.writeFile(path.join(copy, 'lib', 'dispatcher', 'client.js'), edited);
     expect(requestThrough(copy)).toEqual({ body: 'pong', http2: false });
+  });
+});
+
+// The bundle starts compiling undici's HTTP parser (WebAssembly) when its HTTP/1 client loads, on
+// V8's threads, instead of on the event loop in the first request (issue 16).
+describe('bundle: undici HTTP parser compiled in the background', { timeout: 60_000 }, () => {
+  const h1File = path.join(undiciDir, 'lib', 'dispatcher', 'client-h1.js');
+  const precompile = (code: string, id = h1File) => {
+    const warnings: string[] = [];
+    const plugin = undiciPrecompileLlhttp() as {
+      transform(this: { warn(m: string): void }, code: string, id: string): { code: string } | null;
+    };
+    const out = plugin.transform.call({ warn: (m) => warnings.push(m) }, code, id);
+    return { code: out?.code, warnings };
+  };
+
+  it('the edit applies to the installed package; another version is left as it is, with a warning', async () => {
+    const { code, warnings } = precompile(await fs.readFile(h1File, 'utf8'));
+    expect(warnings).toEqual([]);
+    expect(code).toContain("WebAssembly.compile(require('../llhttp/llhttp_simd-wasm.js'))");
+    expect(code).toContain('mod = precompiledSimd ?? new WebAssembly.Module(');
+    expect(precompile('module.exports = 1;\n')).toEqual({
+      code: undefined,
+      warnings: ['undici: "HTTP parser compiled in the background" not applied (its code changed)'],
+    });
+  });
+
+  it('edited, undici answers through its agent with the parser compiled in the background', async () => {
+    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-undici-'));
+    dirs.push(copy);
+    await fs.cp(undiciDir, copy, { recursive: true });
+    const edited = precompile(await fs.readFile(h1File, 'utf8')).code!;
+    await fs.writeFile(path.join(copy, 'lib', 'dispatcher', 'client-h1.js'), edited);
+    expect(requestThrough(copy).body).toBe('pong');
   });
 });

@@ -12,12 +12,13 @@ describe('V8 flags', () => {
     expect(set).toEqual([V8_FLAGS]);
   });
 
-  it('bounds old-space growth and turns allocation-site pretenuring off', () => {
+  it('bounds old-space growth, turns allocation-site pretenuring off, compiles WebAssembly whole', () => {
     // Why each: start-core.ts (issue 16: RSS after 100k requests; scavenges that kept 1.1 MB of
-    // dead requests alive at c=1).
+    // dead requests alive at c=1; undici's HTTP parser compiled on the first request).
     expect(V8_FLAGS.split(' ').sort()).toEqual([
       '--heap-growing-percent=100',
       '--no-allocation-site-pretenuring',
+      '--no-wasm-lazy-compilation',
     ]);
   });
 });
