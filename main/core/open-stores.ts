@@ -17,9 +17,7 @@ export async function openStores(opts: {
 }): Promise<{ config: ConfigStore; engine: LedgerEngine }> {
   if (!isPostgresUrl(opts.database)) {
     const config = await openConfigStore(opts.dataDir);
-    // The write worker boots when startCore warms the ledger up (its first quiet moment after
-    // listening): until then the few records of start-up commit on this thread (issue 16).
-    return { config, engine: await openLedgerEngine(opts.database, { deferWriteWorker: true }) };
+    return { config, engine: await openLedgerEngine(opts.database) };
   }
   const engine = await openLedgerEngine(opts.database);
   try {

@@ -275,9 +275,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   // The admin app (express) is preloaded once the proxy is quiet, so a `shimmy` command or the
   // dashboard seldom waits for it; 10 s at the latest (one event-loop hold of its import).
   later(10_000, () => {
-    // The ledger's workers too: the read worker, so the dashboard's first query does not wait for
-    // its boot, and the write worker (open-stores.ts defers it; records commit on this thread until
-    // it runs), so neither boot shares the CPU with start-up or the first requests.
+    // The ledger's read worker too, so the dashboard's first query does not wait for its boot.
     ledger.warmUp?.();
     const t = performance.now();
     void admin.preload().then(() => log({ info: 'admin app loaded', ms: Math.round(performance.now() - t) }));

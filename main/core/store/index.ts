@@ -2,7 +2,7 @@
 export type { LedgerEngine, WriteBatch } from './ledger-engine.js';
 export { openSqlite } from './sqlite/open-sqlite.js';
 import type { LedgerEngine } from './ledger-engine.js';
-import { openSqlite, type SqliteOptions } from './sqlite/open-sqlite.js';
+import { openSqlite } from './sqlite/open-sqlite.js';
 
 /** Loaded only for a `postgres://` ledger: `pg` is not worth its start-up time to a SQLite one. */
 export async function openPostgres(url: string): Promise<LedgerEngine> {
@@ -12,9 +12,8 @@ export async function openPostgres(url: string): Promise<LedgerEngine> {
 /** `postgres://…` / `postgresql://…` → Postgres; anything else is a SQLite file path. */
 export const isPostgresUrl = (database: string) => /^postgres(ql)?:\/\//i.test(database);
 
-/** `sqlite`: options for a SQLite file (a Postgres database has none of these). */
-export function openLedgerEngine(database: string, sqlite?: SqliteOptions): Promise<LedgerEngine> {
-  return isPostgresUrl(database) ? openPostgres(database) : openSqlite(database, sqlite);
+export function openLedgerEngine(database: string): Promise<LedgerEngine> {
+  return isPostgresUrl(database) ? openPostgres(database) : openSqlite(database);
 }
 
 /** Shown in logs and errors without the password a database URL may carry. */

@@ -1,7 +1,6 @@
 // The SQLite engine commits batches on its write worker: a commit that must wait for the database
 // (another connection holding the write lock: a retention pass, `shimmy import`, a backup) waits
 // there, not on the proxy's event loop.
-import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import Database from 'better-sqlite3';
@@ -12,7 +11,6 @@ import { toRow } from '../../../main/core/store/record-row.js';
 import { sampleRecord } from '../../../main/core/store/samples.js';
 import { tempDir } from './helpers.js';
 
-const threadsNow = () => readdirSync('/proc/self/task').length;
 let temp: Awaited<ReturnType<typeof tempDir>> | undefined;
 let engine: LedgerEngine | undefined;
 afterEach(async () => {
@@ -63,40 +61,5 @@ describe('SQLite ledger engine: commits off the event loop', () => {
     );
     const got = await engine.reader.selectFrom('requests').select(['id']).execute();
     expect(got.map((r) => r.id)).toEqual(['one']);
-  });
-
-  // issue 16: `serve` opens the ledger this way. The worker's boot (its own isolate, Node and
-  // better-sqlite3) ran while the main thread was still loading the core — ~55 ms of CPU of the
-  // start-up bench's ~470 before the first proxied answer, at load 7 — and it is not needed yet.
-  it('deferWriteWorker: no thread until warmUp(), batches commit meanwhile; after it the worker commits them', async () => {
-    temp = await tempDir();
-    const file = join(temp.dir, 'ledger.sqlite');
-    const before = threadsNow();
-    engine = await openSqlite(file, { deferWriteWorker: true });
-    expect(threadsNow()).toBe(before);
-    const early = [toRow({ ...sampleRecord, id: 'early' }, '2024-01-01')];
-    await engine.write({ records: early, rollups: wideDeltas(early), reserve: [], settle: [] });
-    expect(threadsNow()).toBe(before);
-    const now = await engine.writer.selectFrom('requests').select(['id']).execute();
-    expect(now.map((r) => r.id)).toEqual(['early']);
-
-    engine.warmUp!(); // the write worker, and the read worker (at its first query, just after)
-    await expect.poll(threadsNow, { timeout: 5_000, interval: 20 }).toBe(before + 2);
-    // From here a batch waiting for the write lock waits on the worker, not on the event loop.
-    const other = new Database(file);
-    other.pragma('busy_timeout = 5000');
-    other.exec('BEGIN IMMEDIATE');
-    const late = [toRow({ ...sampleRecord, id: 'late' }, '2024-01-02')];
-    let settled = false;
-    const write = Promise.resolve()
-      .then(() => engine!.write({ records: late, rollups: wideDeltas(late), reserve: [], settle: [] }))
-      .finally(() => (settled = true));
-    await sleep(100);
-    expect(settled).toBe(false);
-    other.exec('COMMIT');
-    await write;
-    other.close();
-    const got = await engine.reader.selectFrom('requests').select(['id']).orderBy('id').execute();
-    expect(got.map((r) => r.id)).toEqual(['early', 'late']);
   });
 });

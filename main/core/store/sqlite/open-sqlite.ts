@@ -34,19 +34,11 @@ const WAIT_FOR_WRITES_MS = 5000;
 export interface SqliteOptions {
   /** The read worker stops after this long without a query (worker-dialect.ts's default: 60 s). */
   readIdleStopMs?: number;
-  /**
-   * Start the write worker at warmUp() instead of at open; until then batches commit on this
-   * thread's connection. For a host that calls warmUp() once it is quiet (start-core.ts): the
-   * worker's boot — its own isolate, Node and better-sqlite3, ~40 ms of CPU quiet and 90–120 ms at
-   * load 8 — otherwise ran while the main thread was still loading the core, on the same 2 cores,
-   * before the first proxied answer (issue 16).
-   */
-  deferWriteWorker?: boolean;
 }
 
 export async function openSqlite(
   file: string,
-  { readIdleStopMs, deferWriteWorker = false }: SqliteOptions = {},
+  { readIdleStopMs }: SqliteOptions = {},
 ): Promise<LedgerEngine> {
   const Database = createRequire(import.meta.url)('better-sqlite3') as typeof BetterSqlite3;
   let raw = new Database(file);
@@ -114,7 +106,7 @@ export async function openSqlite(
   const commitHere = raw.transaction((rows: BatchRows) => {
     for (const [name, st] of here) for (const r of rows[name]) st.run(r);
   });
-  let worker = shared && !deferWriteWorker ? startWriteWorker(file, statements) : undefined;
+  const worker = shared ? startWriteWorker(file, statements) : undefined;
 
   let warmed = false;
   let wal: FileHandle | undefined;
@@ -168,9 +160,6 @@ export async function openSqlite(
     warmUp() {
       if (!shared || warmed) return;
       warmed = true;
-      // Batches already handed to this connection are committed (commitHere is synchronous), so
-      // the worker takes over between two batches and their order is kept.
-      worker ??= startWriteWorker(file, statements);
       void sql`select 1`.execute(reader).catch(() => undefined);
     },
     async sync() {
