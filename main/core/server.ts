@@ -78,11 +78,12 @@ export function createShimmyServer(
   // never needs it, and it costs a short-lived child process. Linux only (libuv's one accept per
   // poll is measured there), and not inside Electron (not verified there).
   let wide: WideAccept | undefined;
-  if (WIDEN_ACCEPT)
-    server.on('connection', () => {
-      if (wide || draining || guard.stats().open < WIDEN_AT_CONNECTIONS) return;
-      wide = widenAccept(server, { extra: EXTRA_ACCEPT_DESCRIPTORS, backlog: LISTEN_BACKLOG });
-    });
+  const widenOnce = () => {
+    if (draining || guard.stats().open < WIDEN_AT_CONNECTIONS) return;
+    server.off('connection', widenOnce);
+    wide = widenAccept(server, { extra: EXTRA_ACCEPT_DESCRIPTORS, backlog: LISTEN_BACKLOG });
+  };
+  if (WIDEN_ACCEPT) server.on('connection', widenOnce);
 
   return {
     http: server,
@@ -129,7 +130,7 @@ const WIDEN_ACCEPT = process.platform === 'linux' && process.versions.electron =
 /** Open connections at which the listening socket gets its extra descriptors. */
 export const WIDEN_AT_CONNECTIONS = 64;
 /** Nine descriptors: a saturated loop accepts up to nine connections per poll instead of one; a
- *  quiet one pays eight failed accept() calls (EAGAIN, ~1 µs each) per new connection. */
+ *  quiet one pays eight failed accept() calls (EAGAIN) per new connection. */
 const EXTRA_ACCEPT_DESCRIPTORS = 8;
 
 /** Binds exactly the requested port: tools are configured for it, so never silently pick another. */

@@ -21,6 +21,7 @@ import type { ImageSize } from '../meter/image-size.js';
 import { editImageTokens, referencedImageSize } from './image-input-tokens.js';
 import { imageOutputTokens } from './image-output-tokens.js';
 import type { CostOf } from './output-cap.js';
+import { namesStoredPrompt } from './stored-responses.js';
 import { builtInToolCalls } from './web-search-uses.js';
 
 /** The tool's image model when it names none (platform.openai.com/docs/guides/tools-image-generation,
@@ -61,8 +62,7 @@ export function imageToolCalls(endpoint: Endpoint, body: unknown): ImageToolCall
   // held the image tool at its dearest (the default model, any size and quality), as
   // web-search-uses.ts reserves it for searches. Unreserved, its images billed $0.8308 on a $0.60
   // budget (found by red16, 2026-11-29; server-side-context-budget.test.ts).
-  const stored = (body as { prompt?: unknown }).prompt;
-  const tools = listed.length === 0 && stored !== undefined && stored !== null ? [{}] : listed;
+  const tools = listed.length === 0 && namesStoredPrompt(body) ? [{}] : listed;
   if (tools.length === 0) return undefined;
   // The tool object carries the Images API's own `size`, `quality` and `partial_images`; its `n`,
   // were one written there, is not the tool's: one image per call.

@@ -34,9 +34,9 @@ export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredRespo
     },
     continued(body, contextWindow) {
       if (typeof body !== 'object' || body === null) return 0;
-      const b = body as { previous_response_id?: unknown; conversation?: unknown; prompt?: unknown };
+      const b = body as { previous_response_id?: unknown; conversation?: unknown };
       const unknown = contextWindow ?? DEFAULT_CONTEXT_WINDOW;
-      if (present(b.prompt) || referencesItems(body)) return unknown;
+      if (namesStoredPrompt(body) || referencesItems(body)) return unknown;
       if (typeof b.previous_response_id === 'string')
         return tokensById.get(b.previous_response_id) ?? unknown;
       return present(b.conversation) ? unknown : 0;
@@ -45,6 +45,11 @@ export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredRespo
 }
 
 const present = (x: unknown): boolean => x !== undefined && x !== null;
+
+/** Whether a Responses body runs a stored prompt (`prompt: {id}`): its messages, files and tools
+ *  join the request at the provider, unseen in the body (web-search-uses.ts and
+ *  image-tool-calls.ts reserve its tools). */
+export const namesStoredPrompt = (body: object): boolean => present((body as { prompt?: unknown }).prompt);
 
 /** Whether the input names a stored item by id: `{type: 'item_reference', id}`, or an `{id}` with
  *  no type, role or content (the API reads that as a reference too). */

@@ -17,6 +17,7 @@
 // $0.6975 on a $0.60 budget: found by red16, 2026-11-29).
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { laxCount, positiveInt } from './output-limit-field.js';
+import { namesStoredPrompt } from './stored-responses.js';
 
 export const DEFAULT_WEB_SEARCH_USES = 8;
 
@@ -85,8 +86,7 @@ export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unkno
   if (family === 'openai') {
     // Chat Completions has no web search tool (its search models search on every request).
     if (endpoint !== 'responses') return { uses: 0 };
-    const stored = (body as { prompt?: unknown }).prompt;
-    const storedTools = stored !== undefined && stored !== null;
+    const storedTools = namesStoredPrompt(body);
     if (!storedTools && !(Array.isArray(tools) && tools.some(billedPerCall))) return { uses: 0 };
     const { calls, edits } = builtInToolCalls(body);
     if (calls === 0) return { uses: 0 };
