@@ -4,7 +4,8 @@
 // 2026-11-29). Under a USD budget it is reserved with the conversation the answer it continues
 // ended (that answer's input + output, as relayed), or, for an answer Shimmy did not relay, with
 // the model's whole context window.
-// Prices: gpt-5 $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-27).
+// Prices: gpt-5 $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-27); gpt-4o $2.50 /
+// $10, gpt-4.1 $2 / $8 per 1M (openai.com/api/pricing, read 2026-11-29).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
@@ -22,7 +23,9 @@ beforeAll(async () => {
   provider = await startJsonProvider((_, b) => {
     sent++;
     const own = b.input === 'big' ? 200_000 : 8;
-    const input = own + (conversations.get(String(b.previous_response_id)) ?? 0);
+    // A conversation stored elsewhere, near gpt-4.1's 1,000,000-token window.
+    const elsewhere = b.previous_response_id === 'resp_long_elsewhere' ? 999_000 : 0;
+    const input = own + (conversations.get(String(b.previous_response_id)) ?? elsewhere);
     const output = Number(b.max_output_tokens);
     const id = `resp_${++n}`;
     conversations.set(id, input + output);
@@ -105,4 +108,27 @@ it('a continuation of an answer Shimmy did not relay is reserved at the context 
   expect((await respond(free, { input: 'hi', previous_response_id: 'resp_from_elsewhere' })).status).toBe(
     200,
   );
+});
+
+it('a continuation that may fail over is reserved at the widest context window of the chain', async () => {
+  // The routed provider is down (nothing listens on port 9); its fallback serves gpt-4.1. Windows
+  // (the catalog's, @pydantic/genai-prices 0.1.8): gpt-4o 128,000 tokens, gpt-4.1 1,000,000.
+  await h.admin.call('addProvider', {
+    body: { name: 'down', kind: 'openai', baseUrl: 'http://127.0.0.1:9/v1' },
+  });
+  await h.admin.call('putKey', { body: { provider: 'down', key: 'sk-down-000000000001' } });
+  await h.admin.call('patchProvider', { params: { name: 'down' }, body: { fallback: 'openai/gpt-4.1' } });
+  const token = await h.tool('failover-chat', { dailyUsd: 1 });
+  const before = sent;
+  // At the widest window, priced at the dearer of the two: 1,000,000 × 2.5e-6 = $2.50 of input,
+  // over the $1 budget. Reserved at gpt-4o's 128,000 ($0.32 + 1,000 × 10e-6 = $0.33), it went
+  // out, failed over, and gpt-4.1 billed 999,008 × 2e-6 + 1,000 × 8e-6 = $2.006016 on the $1.
+  const r = await respond(token, {
+    model: 'down/gpt-4o',
+    input: 'hi',
+    previous_response_id: 'resp_long_elsewhere',
+  });
+  expect(r.status).toBe(429);
+  expect(sent).toBe(before);
+  expect(await h.spentBy('failover-chat')).toBe(0);
 });

@@ -35,9 +35,7 @@ export function reservedInputTokens(x: {
    *  no tool has made the window the floor already. */
   unsized: () => boolean;
 }): InputTokensAt {
-  // The widest window that may serve it: a window the request asks for (Claude's 1M beta) too.
-  const widestWindow = () =>
-    Math.max(largestContextWindow(x.price, x.fallbackPrices, DEFAULT_CONTEXT_WINDOW), x.askedWindow ?? 0);
+  const widestWindow = () => widestContextWindow(x.price, x.fallbackPrices, x.askedWindow);
   const brought = toolContentInput(x.family, x.endpoint, x.models, x.body);
   const floor = brought.window || x.unsized() ? widestWindow() : 0;
   // What the calls bring in together is bounded by the context window as well.
@@ -73,6 +71,14 @@ function foreignThresholds(
 
 /** The largest context window among the prices that may serve the request; where one has none,
  *  `unknown` stands in for it (gpt-5's 400,000), or the answer is null when `unknown` is. */
+/** The widest context window that may serve the request: of the routed model and each fallback
+ *  (the assumed one where the catalog has none), and one the request asks for (Claude's 1M beta). */
+export const widestContextWindow = (
+  price: PriceMatch | undefined,
+  fallbacks: ReadonlyArray<PriceMatch | undefined>,
+  askedWindow: number | undefined,
+): number => Math.max(largestContextWindow(price, fallbacks, DEFAULT_CONTEXT_WINDOW), askedWindow ?? 0);
+
 export function largestContextWindow<U extends number | null>(
   price: PriceMatch | undefined,
   fallbacks: ReadonlyArray<PriceMatch | undefined>,

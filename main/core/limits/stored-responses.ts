@@ -5,7 +5,8 @@
 // billed $0.26001 on a $0.10 budget (found by review, 2026-11-29). Each answer Shimmy relays
 // says its id and its usage; the stored conversation a continuation brings is at most that
 // answer's input plus its output. A continuation of an answer Shimmy did not see (another
-// process, before a restart, a `conversation`) is reserved at the model's whole context window.
+// process, before a restart, a `conversation`) is reserved at the whole context window (the widest
+// of the models it may fail over to).
 // So is any other input the provider merges in from what it has stored (found by red16,
 // 2026-11-29: each billed $0.26 on a $0.10 budget, reserved as "hi"): a stored prompt (`prompt:
 // {id}`, whose messages, and files its variables name, join the input) and an `item_reference`
@@ -19,8 +20,9 @@ export const DEFAULT_CONTEXT_WINDOW = 400_000;
 export interface StoredResponses {
   /** Records an answer: its id and the tokens of the conversation it ends (input + output). */
   saw(id: string, tokens: number): void;
-  /** Tokens the stored conversation `body` continues brings as input, at most (0: none). */
-  continued(body: unknown, contextWindow: number | undefined): number;
+  /** Tokens the stored conversation `body` continues brings as input, at most (0: none); one it
+   *  cannot size is `contextWindow`, the widest that may serve it. */
+  continued(body: unknown, contextWindow: number): number;
 }
 
 export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredResponses {
@@ -32,10 +34,9 @@ export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredRespo
       // A Map iterates in insertion order: the first key is the oldest.
       if (tokensById.size > kept) tokensById.delete(tokensById.keys().next().value!);
     },
-    continued(body, contextWindow) {
+    continued(body, unknown) {
       if (typeof body !== 'object' || body === null) return 0;
       const b = body as { previous_response_id?: unknown; conversation?: unknown };
-      const unknown = contextWindow ?? DEFAULT_CONTEXT_WINDOW;
       if (namesStoredPrompt(body) || referencesItems(body)) return unknown;
       if (typeof b.previous_response_id === 'string')
         return tokensById.get(b.previous_response_id) ?? unknown;

@@ -23,6 +23,7 @@ import {
   largestContextWindow,
   OPENAI_HOSTED,
   reservedInputTokens,
+  widestContextWindow,
   type InputTokensAt,
 } from '../../limits/reserved-input-tokens.js';
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
@@ -297,9 +298,14 @@ export async function admit(
   const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced && !x.ownProject ? deps.servedTiers.unnamed(x.provider.name) : undefined;
-  // A Responses continuation's stored conversation, billed as input (stored-responses.ts).
+  // A Responses continuation's stored conversation, billed as input (stored-responses.ts): one
+  // Shimmy did not see is as long as the widest window that may serve it. At the routed model's
+  // alone, a continuation routed to gpt-4o (128,000) failed over to gpt-4.1 (1,000,000) and billed
+  // $2.006016 on a $1 budget (test/integration/stored-conversation-budget.test.ts).
   const stored =
-    priced && endpoint === 'responses' ? deps.storedResponses.continued(json, price?.contextWindow) : 0;
+    priced && endpoint === 'responses'
+      ? deps.storedResponses.continued(json, widestContextWindow(price, fallbackPrices, x.contextWindow))
+      : 0;
   // Media whose length only the provider learns (a Gemini video by URI: unsized-input.ts): as much
   // input as the largest context window that may serve it. A 30-minute video reserved as 25,800
   // tokens billed 540,000 (test/integration/gemini-unsized-input.test.ts).
