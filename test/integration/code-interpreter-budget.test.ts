@@ -19,6 +19,10 @@ beforeAll(async () => {
   // the code interpreter does with `container: {type: "auto"}`; the response echoes the tools.
   provider = await startJsonProvider((_, b) => {
     received.push(b);
+    // A stored prompt holding a code interpreter tool with a 16 GB container, and 390,000 tokens
+    // of its own: the answer echoes the tools it ran with, the prompt's.
+    const stored = (b.prompt as { id?: unknown } | undefined)?.id === 'pmpt_coder';
+    const input = stored ? 390_008 : 8;
     return {
       id: 'resp_x',
       object: 'response',
@@ -26,7 +30,9 @@ beforeAll(async () => {
       status: 'completed',
       model: b.model,
       service_tier: 'default',
-      tools: b.tools,
+      tools: stored
+        ? [{ type: 'code_interpreter', container: { type: 'auto', memory_limit: '16g' } }]
+        : b.tools,
       output: [
         {
           type: 'code_interpreter_call',
@@ -51,11 +57,11 @@ beforeAll(async () => {
         },
       ],
       usage: {
-        input_tokens: 8,
+        input_tokens: input,
         input_tokens_details: { cached_tokens: 0 },
         output_tokens: 1000,
         output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 1008,
+        total_tokens: input + 1000,
       },
     };
   });
@@ -117,4 +123,42 @@ it('a container is reserved under a budget: $0.05/day', async () => {
   expect(await run(token, { type: 'auto' })).toBe(200);
   await expect.poll(() => h.spentBy('coder-room')).toBeGreaterThan(0);
   expect(await h.spentBy('coder-room')).toBeLessThanOrEqual(0.05);
+});
+
+// A stored prompt (`prompt: {id}`) brings its own tools, unseen in the body: it is reserved as if
+// it held a code interpreter tool whose container is the dearest size, 64 GB ($1.92), as its image
+// tool is reserved at its dearest (image-tool-calls.ts).
+async function runStoredPrompt(token: string) {
+  const res = await fetch(`${h.core.url}/v1/responses`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({
+      model: 'gpt-5',
+      service_tier: 'default',
+      max_output_tokens: 1000,
+      prompt: { id: 'pmpt_coder' },
+      input: 'what is 2+2? run it',
+    }),
+  });
+  await res.arrayBuffer();
+  return res.status;
+}
+
+it("a stored prompt's container is reserved: refused on $0.80/day", async () => {
+  // Reserved without it — the prompt at gpt-5's 400,000-token window ($0.50), 1,000 out ($0.01)
+  // and one built-in call (a search or image) — it went out and recorded 390,008 × 1.25e-6 +
+  // 1,000 × 10e-6 + 16 × $0.03 = $0.97751 on $0.80. With a 64 GB container ($1.92) nothing fits.
+  const token = await h.tool('prompt-coder', { dailyUsd: 0.8 });
+  received.length = 0;
+  expect(await runStoredPrompt(token)).toBe(429);
+  expect(received).toHaveLength(0);
+  expect(await h.spentBy('prompt-coder')).toBe(0);
+});
+
+it("a stored prompt's container is reserved: admitted on $3/day, within it", async () => {
+  const token = await h.tool('prompt-coder-room', { dailyUsd: 3 });
+  expect(await runStoredPrompt(token)).toBe(200);
+  await expect.poll(() => h.spentBy('prompt-coder-room')).toBeGreaterThan(0);
+  // 390,008 × 1.25e-6 + 1,000 × 10e-6 + 16 × 0.03 = $0.97751.
+  expect(await h.spentBy('prompt-coder-room')).toBeCloseTo(0.97751, 8);
 });

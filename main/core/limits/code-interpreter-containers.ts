@@ -3,10 +3,14 @@
 // (pricing/container-fees.ts). With `container: {type: "auto"}` each request may create one, so a
 // USD budget reserves one session per such tool at its memory; a tool naming an existing
 // container (a string id) creates none. (Unreserved, a $0.03 container and $0.01001 of tokens
-// recorded $0.04001 on a $0.035 budget.)
+// recorded $0.04001 on a $0.035 budget.) A stored prompt (`prompt: {id}`) brings tools the body
+// does not show: one that names no code interpreter tool is reserved as if its prompt held one,
+// at the dearest size, as image-tool-calls.ts reserves its image tool. (Unreserved, a prompt's
+// 16 GB container recorded $0.97751 on a $0.80 budget: code-interpreter-budget.test.ts.)
 import type { Endpoint, Usage } from '../../../shared/usage.js';
 import { containerMemoryGb, createsContainer, MAX_CONTAINER_GB } from '../pricing/container-fees.js';
 import type { CostOf } from './output-cap.js';
+import { namesStoredPrompt } from './stored-responses.js';
 
 const isCodeInterpreter = (t: unknown): t is Record<string, unknown> =>
   typeof t === 'object' && t !== null && (t as { type?: unknown }).type === 'code_interpreter';
@@ -18,12 +22,15 @@ export function codeInterpreterContainers(
   body: unknown,
 ): Pick<Usage, 'containers' | 'containerMemoryGb'> | undefined {
   if (endpoint !== 'responses' || typeof body !== 'object' || body === null) return undefined;
-  const tools = (body as { tools?: unknown }).tools;
-  if (!Array.isArray(tools)) return undefined;
+  const named = (body as { tools?: unknown }).tools;
+  const tools = Array.isArray(named) ? named.filter(isCodeInterpreter) : [];
+  // A stored prompt's tool: one new container, of a memory limit Shimmy cannot read.
+  if (tools.length === 0)
+    return namesStoredPrompt(body) ? { containers: 1, containerMemoryGb: MAX_CONTAINER_GB } : undefined;
   let containers = 0;
   let gb = 0;
   for (const t of tools)
-    if (isCodeInterpreter(t) && createsContainer(t.container)) {
+    if (createsContainer(t.container)) {
       containers++;
       gb = Math.max(gb, containerMemoryGb(t.container) ?? MAX_CONTAINER_GB);
     }

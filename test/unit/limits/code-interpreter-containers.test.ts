@@ -39,6 +39,27 @@ describe('codeInterpreterContainers', () => {
   });
 });
 
+describe('codeInterpreterContainers of a stored prompt', () => {
+  it("counts one container at the dearest size for the prompt's unseen tools", () => {
+    expect(codeInterpreterContainers('responses', { prompt: { id: 'pmpt_1' }, input: 'hi' })).toEqual({
+      containers: 1,
+      containerMemoryGb: 64,
+    });
+    expect(
+      codeInterpreterContainers('responses', { prompt: { id: 'pmpt_1' }, tools: [{ type: 'web_search' }] }),
+    ).toEqual({ containers: 1, containerMemoryGb: 64 });
+  });
+
+  it('counts the tools the body names instead, where it names a code interpreter', () => {
+    expect(
+      codeInterpreterContainers('responses', {
+        prompt: { id: 'pmpt_1' },
+        tools: [{ type: 'code_interpreter', container: { type: 'auto', memory_limit: '4g' } }],
+      }),
+    ).toEqual({ containers: 1, containerMemoryGb: 4 });
+  });
+});
+
 describe('withContainers', () => {
   it('prices every usage with the containers in it', () => {
     // $0.03 per GB-session (OpenAI pricing as quoted at simoncarter.ai, read 2026-11-29).
