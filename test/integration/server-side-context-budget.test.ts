@@ -11,6 +11,7 @@
 // - gemini-2.5-flash $0.30 in, $0.03 cache read, $2.50 out per 1M, window 1,048,576;
 //   gemini-2.5-pro $1.25 → $2.50 in, $10 → $15 out per 1M past 200,000 input tokens, window
 //   1,048,576 (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
+import { countTokens } from 'gpt-tokenizer/encoding/o200k_base';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import {
@@ -87,6 +88,21 @@ beforeAll(async () => {
             total_tokens: 4210 * images,
           },
         },
+      });
+    }
+    const utf16 = utf16FileData(b);
+    if (path === '/v1/responses' && utf16 !== undefined) {
+      // An inline UTF-16 text file: the provider reads its text, billed by its o200k_base tokens.
+      const input = countTokens(utf16) + BODY_TOKENS;
+      const out = Number(b.max_output_tokens);
+      billedUsd += input * 2e-6 + out * 8e-6;
+      return responsesAnswer({
+        id: `resp_${sent}`,
+        status: 'completed',
+        model: b.model,
+        output: [],
+        input,
+        outputTokens: out,
       });
     }
     if (JSON.stringify(b).includes('file_big')) {
@@ -335,6 +351,49 @@ it.each([
         role: 'user',
         content: [
           { type: 'input_file', filename: 'file_big', file_data: data },
+          { type: 'input_text', text: 'Summarize it.' },
+        ],
+      },
+    ],
+    max_output_tokens: 100,
+  });
+  expect(billed, `billed $${billed.toFixed(6)} on $1.50`).toBeLessThanOrEqual(1.5);
+  expect(status).toBe(429);
+});
+
+/** The text of a Responses input_file named `utf16.txt`, as UTF-16 (its BOM dropped). */
+function utf16FileData(b: Record<string, unknown>): string | undefined {
+  const part = (field(field(b.input, '0'), 'content') as unknown[] | undefined)?.[0];
+  if (field(part, 'filename') !== 'utf16.txt') return undefined;
+  const data = String(field(part, 'file_data'));
+  return new TextDecoder('utf-16le').decode(Buffer.from(data.slice(data.indexOf(',') + 1), 'base64'));
+}
+
+/** 330,000 Yi syllables (U+A000–U+A48C; 2 bytes each in UTF-16, 3 in UTF-8, mostly a token a
+ *  UTF-8 byte in o200k_base) in lines of 32, in UTF-16LE with its BOM: 680,626 bytes. */
+const YI_TEXT = Array.from(
+  { length: 330_000 },
+  (_, i) => String.fromCharCode(0xa000 + ((i * 7919) % 0x48d)) + ((i + 1) % 32 === 0 ? '\n' : ''),
+).join('');
+const UTF16_FILE = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(YI_TEXT, 'utf16le')]);
+
+it('a Responses input_file carrying UTF-16 text is reserved past its bytes', async () => {
+  // A UTF-16 file's text may be more tokens than its bytes: here 995,496 o200k_base tokens
+  // (measured) of 680,626 bytes. On gpt-4.1 ($2 in / $8 out per 1M, window 1,000,000), 995,506 ×
+  // 2e-6 + 100 × 8e-6 = $1.991812 billed on $1.50; reserved at its bytes (680,626 tokens,
+  // $1.3621) it went out. At 1.5 tokens a byte (1,020,939 tokens, $2.04): refused.
+  expect(countTokens(YI_TEXT)).toBeGreaterThan(UTF16_FILE.length);
+  const { status, billed } = await spend('inline-utf16', 1.5, '/v1/responses', {
+    model: 'gpt-4.1',
+    input: [
+      {
+        role: 'user',
+        content: [
+          {
+            type: 'input_file',
+            filename: 'utf16.txt',
+            file_data: `data:text/plain;base64,${UTF16_FILE.toString('base64')}`,
+          },
           { type: 'input_text', text: 'Summarize it.' },
         ],
       },

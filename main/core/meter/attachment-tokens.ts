@@ -121,15 +121,29 @@ export function pdfTokens(family: AttachmentFamily, model: string, data: string 
   return pages * (PDF_TEXT_TOKENS_PER_PAGE + imageTokens(family, model, {}));
 }
 
+/** Tokens a text file may be per byte of it. A text file is billed by its text, and byte-level
+ *  BPE (o200k_base, cl100k_base) and SentencePiece's byte fallback never put less than one UTF-8
+ *  byte of the text in a token; but the file's bytes are not the text's UTF-8 bytes. In UTF-16 a
+ *  character from U+0800 up is 2 bytes, in UTF-8 3: UTF-16 text of such characters is up to 1.5
+ *  tokens a byte, and no Unicode encoding (UTF-8, -16, -32) makes more UTF-8 of a byte. Measured
+ *  (o200k_base / cl100k_base, 2026-11-29, UTF-16LE with BOM decoded as UTF-16): random Yi
+ *  syllables 1.491 / 1.487 a byte, CJK Extension A 1.474 / 1.479, random BMP from U+0800 1.162 /
+ *  1.292, Chinese prose 0.351 / 0.560, English 0.106; a file read as latin-1 or windows-1252 at
+ *  most 1.10 (random bytes, that code page's 3-byte punctuation). */
+export const TEXT_FILE_TOKENS_PER_BYTE = 1.5;
+
 /** An attached file of any type, inline (OpenAI `file_data`, Gemini `inlineData`): a PDF by its
- *  pages; any other file as a PDF of unknown pages or as its bytes, whichever is more. A text file
- *  is billed by its text, at most a token a byte (byte-level BPE and SentencePiece's byte fallback
- *  never put less than a byte in a token): a 4.95 MB text file counted as a 100-page PDF was
- *  410,500 tokens on gpt-4.1 where 990,000 were billed (found by red16, 2026-11-29). A compressed
- *  container (docx, xlsx: a zip) has no such bound (proxy/unsized-input.ts). */
+ *  pages; any other file as a PDF of unknown pages or as text of its bytes, whichever is more: a
+ *  4.95 MB text file counted as a 100-page PDF was 410,500 tokens on gpt-4.1 where 990,000 were
+ *  billed (found by red16, 2026-11-29); one in UTF-16 counted at its bytes, 680,626, billed
+ *  995,496 (test/integration/server-side-context-budget.test.ts). A compressed container (docx,
+ *  xlsx: a zip) has no such bound (proxy/unsized-input.ts). */
 export function fileTokens(family: AttachmentFamily, model: string, data: string | undefined): number {
   if (!data || isPdf(data)) return pdfTokens(family, model, data);
-  return Math.max(pdfTokens(family, model, undefined), base64Bytes(data));
+  return Math.max(
+    pdfTokens(family, model, undefined),
+    Math.ceil(base64Bytes(data) * TEXT_FILE_TOKENS_PER_BYTE),
+  );
 }
 
 /** A PDF's header may stand anywhere in its first 1,024 bytes (PDF 1.7, annex H.3). */
