@@ -3,9 +3,11 @@
 // shared fake upstream does not have (a tier, searches, a stored conversation). A body that is not
 // JSON (a multipart transcription) comes as `{}`, its bytes in `raw`. Answering CUT closes the
 // connection once the whole request was read: the provider may bill it, Shimmy reads no answer.
+// An answer may also be a promise (a provider that takes its time), a status other than 200
+// (statusAnswer) or a stream (sseAnswer, of chatChunk events).
 // Beside it, what the budget tests built again in each file: a harness pointed at it for the
 // file's tests (harnessOnJsonProvider), a request that resolves to its status (postStatus), and
-// each API's answer envelope (messagesAnswer, responsesAnswer, geminiAnswer).
+// each API's answer envelope (messagesAnswer, responsesAnswer, geminiAnswer, chatAnswer).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
@@ -18,7 +20,34 @@ export interface JsonProvider {
 
 export const CUT = Symbol('cut');
 
-export type Answer = (path: string, body: Record<string, unknown>, raw: Buffer) => unknown;
+/** `path` is the request's URL path with its query. */
+export type Answer = (
+  path: string,
+  body: Record<string, unknown>,
+  raw: Buffer,
+  headers: http.IncomingHttpHeaders,
+) => unknown;
+
+/** An answer that is not a 200 JSON: its status, content type, and body in the writes it comes in. */
+class Reply {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    readonly writes: string[],
+  ) {}
+}
+
+/** An answer with `status` (an API error) and `json` as its body. */
+export const statusAnswer = (status: number, json: unknown): Reply =>
+  new Reply(status, 'application/json', [JSON.stringify(json)]);
+
+/** A streamed answer as OpenAI sends one: each event a `data:` message in a write of its own, then
+ *  `data: [DONE]`. */
+export const sseAnswer = (events: unknown[]): Reply =>
+  new Reply(200, 'text/event-stream', [
+    ...events.map((e) => `data: ${JSON.stringify(e)}\n\n`),
+    'data: [DONE]\n\n',
+  ]);
 
 export async function startJsonProvider(answer: Answer): Promise<JsonProvider> {
   const server = http.createServer((req, res) => {
@@ -28,9 +57,14 @@ export async function startJsonProvider(answer: Answer): Promise<JsonProvider> {
       const raw = Buffer.concat(chunks);
       const form = /^multipart\//.test(req.headers['content-type'] ?? '');
       const body = (form ? {} : JSON.parse(raw.toString('utf8'))) as Record<string, unknown>;
-      const out = answer(req.url ?? '', body, raw);
-      if (out === CUT) return void req.socket.destroy();
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+      void Promise.resolve(answer(req.url ?? '', body, raw, req.headers)).then((out) => {
+        if (out === CUT) return void req.socket.destroy();
+        if (!(out instanceof Reply))
+          return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
+        res.writeHead(out.status, { 'content-type': out.type });
+        for (const w of out.writes) res.write(w);
+        res.end();
+      });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -110,18 +144,21 @@ export function messagesAnswer(x: {
   };
 }
 
-/** A Gemini generateContent answer from gemini-2.5-flash: one candidate with `text` (and any
- *  other candidate member given in `candidate`), `usageMetadata` of `input` prompt and
- *  `outputTokens` candidate tokens plus the members in `usage`, its total the sum of all. */
+/** A Gemini generateContent answer from gemini-2.5-flash (unless `model` says otherwise): one
+ *  candidate with `text` (and any other candidate member given in `candidate`), `usageMetadata` of
+ *  `input` prompt and `outputTokens` candidate tokens plus the members in `usage`, its total the sum
+ *  of all (thoughts are outside the candidate tokens). */
 export function geminiAnswer(x: {
   text: string;
   finishReason: 'STOP' | 'MAX_TOKENS';
   input: number;
   outputTokens: number;
+  model?: string;
   candidate?: Record<string, unknown>;
-  usage?: { toolUsePromptTokenCount?: number; [member: string]: unknown };
+  usage?: { toolUsePromptTokenCount?: number; thoughtsTokenCount?: number; [member: string]: unknown };
 }): Record<string, unknown> {
   const toolUse = x.usage?.toolUsePromptTokenCount ?? 0;
+  const thoughts = x.usage?.thoughtsTokenCount ?? 0;
   return {
     candidates: [
       { content: { role: 'model', parts: [{ text: x.text }] }, finishReason: x.finishReason, ...x.candidate },
@@ -130,9 +167,48 @@ export function geminiAnswer(x: {
       promptTokenCount: x.input,
       ...x.usage,
       candidatesTokenCount: x.outputTokens,
-      totalTokenCount: x.input + toolUse + x.outputTokens,
+      totalTokenCount: x.input + toolUse + x.outputTokens + thoughts,
     },
-    modelVersion: 'gemini-2.5-flash',
+    modelVersion: x.model ?? 'gemini-2.5-flash',
+  };
+}
+
+/** A Chat Completions answer: one assistant message (`text`, else "ok"), `usage` of `input` prompt
+ *  and `outputTokens` completion tokens; any other top-level member (`service_tier`) as given. */
+export function chatAnswer(x: {
+  id: string;
+  model: string;
+  finish_reason: 'stop' | 'length';
+  input: number;
+  outputTokens: number;
+  text?: string;
+  [member: string]: unknown;
+}): Record<string, unknown> {
+  const { id, model, finish_reason, input, outputTokens, text, ...more } = x;
+  return {
+    id,
+    object: 'chat.completion',
+    created: 1,
+    model,
+    ...more,
+    choices: [{ index: 0, message: { role: 'assistant', content: text ?? 'ok' }, finish_reason }],
+    usage: { prompt_tokens: input, completion_tokens: outputTokens, total_tokens: input + outputTokens },
+  };
+}
+
+/** One event of a streamed Chat Completions answer: its one choice's `delta`, and `finish_reason`
+ *  (null until the last). */
+export function chatChunk(
+  model: string,
+  delta: Record<string, unknown>,
+  finish_reason: 'stop' | 'length' | null = null,
+): Record<string, unknown> {
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model,
+    choices: [{ index: 0, delta, finish_reason }],
   };
 }
 
