@@ -9,69 +9,51 @@
 // Price: gemini-2.5-pro $1.25 in / $10 out (thinking included) per 1M tokens up to 200K input
 // (ai.google.dev/gemini-api/docs/pricing#gemini-2.5-pro, read 2026-11-29; the bundled
 // @pydantic/genai-prices entry).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
 
 const THINKING = 1_900;
 const INPUT = 8;
 
 let h: Harness;
-let provider: http.Server;
 /** USD the provider billed. */
 let billedUsd = 0;
 
-beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      // 8 × 1.25e-6 + (1,900 + 1) × 10e-6 = $0.01902
-      billedUsd += INPUT * 1.25e-6 + (THINKING + 1) * 10e-6;
-      const answer: Record<string, unknown> = {
-        candidates: [{ content: { role: 'model', parts: [{ text: 'Hi' }] }, finishReason: 'STOP', index: 0 }],
-        usageMetadata: {
-          promptTokenCount: INPUT,
-          candidatesTokenCount: 1,
-          thoughtsTokenCount: THINKING,
-          totalTokenCount: INPUT + 1 + THINKING,
-        },
-        modelVersion: 'gemini-2.5-pro',
-      };
-      // A field mask keeps only the top-level fields it names (enough for this test).
-      const params = new URL(req.url ?? '/', 'http://x').searchParams;
-      const mask = params.get('fields') ?? params.get('$fields') ?? req.headers['x-goog-fieldmask'];
-      if (typeof mask === 'string') {
-        const keep = mask.split(',').map((f) => f.trim().split(/[.(/]/)[0]);
-        for (const k of Object.keys(answer)) if (!keep.includes(k)) delete answer[k];
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(answer));
+harnessOnJsonProvider(
+  ['google'],
+  (x) => (h = x),
+  (path, _, __, headers) => {
+    // 8 × 1.25e-6 + (1,900 + 1) × 10e-6 = $0.01902
+    billedUsd += INPUT * 1.25e-6 + (THINKING + 1) * 10e-6;
+    const answer = geminiAnswer({
+      model: 'gemini-2.5-pro',
+      text: 'Hi',
+      finishReason: 'STOP',
+      input: INPUT,
+      outputTokens: 1,
+      candidate: { index: 0 },
+      usage: { thoughtsTokenCount: THINKING },
     });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  h = await startHarness();
-  await h.point('google', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-});
-afterAll(async () => {
-  await h.close();
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+    // A field mask keeps only the top-level fields it names (enough for this test).
+    const params = new URL(path, 'http://x').searchParams;
+    const mask = params.get('fields') ?? params.get('$fields') ?? headers['x-goog-fieldmask'];
+    if (typeof mask === 'string') {
+      const keep = mask.split(',').map((f) => f.trim().split(/[.(/]/)[0]);
+      for (const k of Object.keys(answer)) if (!keep.includes(k)) delete answer[k];
+    }
+    return answer;
+  },
+);
 
-const ask = async (token: string, query: string, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-pro:generateContent${query}`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': token, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({
-      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
-      generationConfig: { maxOutputTokens: 2_000 },
-    }),
-  });
-  await res.text();
-  return res.status;
-};
+const ask = (token: string, query: string, headers: Record<string, string> = {}) =>
+  postStatus(
+    h,
+    `/v1beta/models/gemini-2.5-pro:generateContent${query}`,
+    token,
+    { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 2_000 } },
+    headers,
+  );
 
 it.each([
   ['?fields=candidates', {}],

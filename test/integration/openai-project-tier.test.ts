@@ -10,64 +10,44 @@
 // trusts it: it is reserved at Priority.
 // Prices: gpt-5 $1.25 in / $10 out per 1M, Priority $2.50 / $20 (openai.com/api/pricing and
 // openai.com/api-priority-processing, read 2026-11-29).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { chatAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: http.Server;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  // The key's own project is set to Priority; `proj_default` serves at the default tier.
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const b = JSON.parse(raw) as { max_completion_tokens: number };
-      const tier = req.headers['openai-project'] === 'proj_default' ? 'default' : 'priority';
-      const f = tier === 'priority' ? 2 : 1;
-      const output = b.max_completion_tokens;
-      billedUsd += f * (8 * 1.25e-6 + output * 10e-6);
-      // It takes a moment to answer: requests sent together are all in flight at once.
-      setTimeout(
-        () =>
-          res.writeHead(200, { 'content-type': 'application/json' }).end(
-            JSON.stringify({
-              id: 'chatcmpl-t',
-              object: 'chat.completion',
-              created: 1,
-              model: 'gpt-5-2025-08-07',
-              service_tier: tier,
-              choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'length' }],
-              usage: { prompt_tokens: 8, completion_tokens: output, total_tokens: 8 + output },
-            }),
-          ),
-        300,
-      );
+// The key's own project is set to Priority; `proj_default` serves at the default tier.
+harnessOnJsonProvider(
+  ['openai'],
+  (x) => (h = x),
+  async (_, b, __, headers) => {
+    const tier = headers['openai-project'] === 'proj_default' ? 'default' : 'priority';
+    const f = tier === 'priority' ? 2 : 1;
+    const output = b.max_completion_tokens as number;
+    billedUsd += f * (8 * 1.25e-6 + output * 10e-6);
+    // It takes a moment to answer: requests sent together are all in flight at once.
+    await sleep(300);
+    return chatAnswer({
+      id: 'chatcmpl-t',
+      model: 'gpt-5-2025-08-07',
+      service_tier: tier,
+      finish_reason: 'length',
+      input: 8,
+      outputTokens: output,
     });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  h = await startHarness();
-  await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-});
-afterAll(async () => {
-  await h.close();
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+  },
+);
 
 const chat = (token: string, headers: Record<string, string> = {}) =>
-  fetch(`${h.core.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', ...headers },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      max_completion_tokens: 1_000,
-      messages: [{ role: 'user', content: 'hi' }],
-    }),
-  }).then(async (r) => (await r.text(), r.status));
+  postStatus(
+    h,
+    '/v1/chat/completions',
+    token,
+    { model: 'gpt-5', max_completion_tokens: 1_000, messages: [{ role: 'user', content: 'hi' }] },
+    headers,
+  );
 
 it('one answer from another project, then 10 requests at once to the Priority one, on a $0.10/day budget', async () => {
   const token = await h.tool('project-hopper', { dailyUsd: 0.1 });
