@@ -8,61 +8,35 @@
 // request's `model` overrides its stored prompt's).
 // Prices: gpt-5 $1.25 in / $10 out, gpt-4o-mini $0.15 / $0.60 per 1M tokens (openai.com/api/pricing,
 // read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { postStatus } from '../support/json-provider.js';
+import { harnessOnStoredPrompts } from '../support/stored-prompt-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 /** The models the provider ran. */
 const served: string[] = [];
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
-    // OpenAI runs the request's model, else the stored prompt's (a gpt-5 prompt here).
-    const model = typeof b.model === 'string' ? b.model : 'gpt-5-2025-08-07';
-    served.push(model);
-    return {
-      id: 'resp_1',
-      object: 'response',
-      status: 'completed',
-      model,
-      output: [
-        {
-          type: 'message',
-          id: 'msg_1',
-          role: 'assistant',
-          status: 'completed',
-          content: [{ type: 'output_text', text: 'ok', annotations: [] }],
-        },
-      ],
-      usage: {
-        input_tokens: 1_000,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 1_000,
-        output_tokens_details: { reasoning_tokens: 900 },
-        total_tokens: 2_000,
-      },
-      service_tier: 'default',
-    };
-  });
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+// The stored prompt is a gpt-5 one; every answer is 1,000 tokens in and 1,000 out.
+harnessOnStoredPrompts(
+  { promptModel: 'gpt-5-2025-08-07', served, input: 1_000, outputTokens: 1_000 },
+  (x) => (h = x),
+);
+
+/** A tool named `name` with `limits`, its model override gpt-4o-mini; resolves to its token. */
+async function pinnedTool(name: string, limits: Record<string, unknown>): Promise<string> {
+  const token = await h.tool(name, limits);
+  await h.admin.call('patchTool', { params: { name }, body: { modelOverride: 'gpt-4o-mini' } });
+  return token;
+}
 
 it('a tool pinned to gpt-4o-mini sends a stored prompt that names no model', async () => {
-  const token = await h.tool('pinned', {});
-  await h.admin.call('patchTool', { params: { name: 'pinned' }, body: { modelOverride: 'gpt-4o-mini' } });
-  const res = await fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ prompt: { id: 'pmpt_1', version: '2' }, input: 'hi', service_tier: 'default' }),
+  const token = await pinnedTool('pinned', {});
+  await postStatus(h, '/v1/responses', token, {
+    prompt: { id: 'pmpt_1', version: '2' },
+    input: 'hi',
+    service_tier: 'default',
   });
-  await res.text();
   await expect
     .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'pinned' } })).records.length)
     .toBe(1);
@@ -74,24 +48,14 @@ it('a tool pinned to gpt-4o-mini sends a stored prompt that names no model', asy
 
 it('a tool pinned to gpt-4o-mini names gpt-5, ten times on a $0.01/day budget', async () => {
   served.length = 0;
-  const token = await h.tool('pinned-named', { dailyUsd: 0.01 });
-  await h.admin.call('patchTool', {
-    params: { name: 'pinned-named' },
-    body: { modelOverride: 'gpt-4o-mini' },
-  });
-  for (let i = 0; i < 10; i++) {
-    const res = await fetch(`${h.core.url}/v1/responses`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        model: 'gpt-5',
-        input: 'hi',
-        max_output_tokens: 1_000,
-        service_tier: 'default',
-      }),
+  const token = await pinnedTool('pinned-named', { dailyUsd: 0.01 });
+  for (let i = 0; i < 10; i++)
+    await postStatus(h, '/v1/responses', token, {
+      model: 'gpt-5',
+      input: 'hi',
+      max_output_tokens: 1_000,
+      service_tier: 'default',
     });
-    await res.text();
-  }
   await expect
     .poll(
       async () => (await h.admin.call('listRequests', { query: { tool: 'pinned-named' } })).records.length,
