@@ -11,7 +11,7 @@ import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
 import { SocketTarget, STOP, WRITING } from '../../../main/core/store/export-socket.js';
-import { describeEngines, opener, record, tempDir } from './helpers.js';
+import { describeEngines, filledLedger, onWrite, readBack, record } from './helpers.js';
 
 /** 3,000 records of ~4 kB: ~190 chunks of 64 kB in either format — more than the kernel's loopback
  *  buffers hold for a client that reads nothing (at ~1.3 MB the whole export fitted in them on a
@@ -35,24 +35,14 @@ describeEngines('Export to an HTTP response', (kind) => {
   let exported: Promise<unknown>[];
 
   beforeEach(async () => {
-    let dir: string;
-    ({ dir, cleanup } = await tempDir());
-    ledger = await opener(kind)(dir);
-    const all = many();
-    for (const r of all) ledger.append(r);
-    await ledger.flush();
-    newest = [...all].reverse();
+    ({ ledger, cleanup, newest } = await filledLedger(kind, many()));
     writes = [];
     exported = [];
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
       if (req.url === '/small') return res.end('small and whole');
       const format = req.url === '/csv' ? 'csv' : 'jsonl';
       const n = writes.push(0) - 1;
-      const write = res.write.bind(res) as (...a: unknown[]) => boolean;
-      res.write = ((...a: unknown[]) => {
-        writes[n]!++;
-        return write(...a);
-      }) as typeof res.write;
+      onWrite(res, () => writes[n]!++);
       const done = ledger.exportTo(format, {}, res).then(
         () => res.end(),
         (err: unknown) => {
@@ -90,13 +80,7 @@ describeEngines('Export to an HTTP response', (kind) => {
       const small = await get('/small');
       expect(csv.text).toBe(csvHeader() + newest.map(csvLine).join(''));
       // The log's own reading of the records (fromRow's key order), as the export writes them.
-      const back: LedgerRecord[] = [];
-      let before: string | undefined;
-      do {
-        const page = await ledger.query({ limit: 1000, ...(before ? { before } : {}) });
-        back.push(...page.records);
-        before = page.nextBefore;
-      } while (before);
+      const back = await readBack(ledger);
       expect(back.map((r) => r.id)).toEqual(newest.map((r) => r.id));
       expect(jsonl.text).toBe(back.map(jsonlLine).join(''));
       expect(small.text).toBe('small and whole');

@@ -12,7 +12,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
-import { describeEngines, exportedText, opener, record, tempDir } from './helpers.js';
+import { describeEngines, exportedText, filledLedger, onWrite, readBack, record } from './helpers.js';
 
 /** 3,000 records (several pages, ~1.4 MB of JSONL) with optional fields and odd numbers. */
 function many(): LedgerRecord[] {
@@ -37,12 +37,7 @@ describeEngines('Export on a worker', (kind) => {
   let ledger: Ledger;
   let newest: LedgerRecord[];
   beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir());
-    ledger = await opener(kind)(dir);
-    const all = many();
-    for (const r of all) ledger.append(r);
-    await ledger.flush();
-    newest = [...all].reverse();
+    ({ ledger, dir, cleanup, newest } = await filledLedger(kind, many()));
   });
   afterEach(async () => {
     vi.restoreAllMocks();
@@ -54,18 +49,6 @@ describeEngines('Export on a worker', (kind) => {
     return exportedText(ledger, format, q);
   }
 
-  /** Every record as the log reads it back on this thread (fromRow's key order), newest first. */
-  async function readBack(): Promise<LedgerRecord[]> {
-    const out: LedgerRecord[] = [];
-    let before: string | undefined;
-    do {
-      const page = await ledger.query({ limit: 1000, ...(before ? { before } : {}) });
-      out.push(...page.records);
-      before = page.nextBefore;
-    } while (before);
-    return out;
-  }
-
   it('formats no record on this thread, and writes what jsonlLine writes', async () => {
     const stringify = vi.spyOn(JSON, 'stringify');
     const text = await toPassThrough('jsonl');
@@ -73,7 +56,7 @@ describeEngines('Export on a worker', (kind) => {
     // none, but for the first page (50 records), read here while the worker boots or waits.
     expect(stringify.mock.calls.length).toBeLessThanOrEqual(55);
     stringify.mockRestore();
-    const back = await readBack();
+    const back = await readBack(ledger);
     expect(back.map((r) => r.id)).toEqual(newest.map((r) => r.id));
     expect(back.map((r) => JSON.parse(jsonlLine(r)) as unknown)).toEqual(newest);
     expect(text).toBe(back.map(jsonlLine).join(''));
@@ -94,11 +77,7 @@ describeEngines('Export on a worker', (kind) => {
         const writes: string[] = [];
         const out = new PassThrough();
         out.resume();
-        const write = out.write.bind(out) as (...a: unknown[]) => boolean;
-        out.write = ((chunk: unknown, ...rest: unknown[]) => {
-          writes.push(Buffer.from(chunk as Uint8Array).toString('utf8'));
-          return write(chunk, ...rest);
-        }) as typeof out.write;
+        onWrite(out, (chunk) => writes.push(Buffer.from(chunk as Uint8Array).toString('utf8')));
         await ledger.exportTo(format, {}, out);
         const firstRecords = format === 'csv' ? writes[0]! + writes[1]! : writes[0]!;
         expect(firstRecords.split('\n').length - 1).toBe(lines);
@@ -117,11 +96,7 @@ describeEngines('Export on a worker', (kind) => {
     const sock: Socket = connect(port, '127.0.0.1');
     await once(sock, 'connect');
     let writes = 0;
-    const write = sock.write.bind(sock) as (...a: unknown[]) => boolean;
-    sock.write = ((...a: unknown[]) => {
-      writes++;
-      return write(...a);
-    }) as typeof sock.write;
+    onWrite(sock, () => writes++);
     try {
       await ledger.exportTo('csv', {}, sock);
       expect(writes).toBe(2);
@@ -140,11 +115,9 @@ describeEngines('Export on a worker', (kind) => {
     const file = join(dir, 'export.csv');
     const out = createWriteStream(file);
     const written: Uint8Array[] = [];
-    const write = out.write.bind(out) as (...a: unknown[]) => boolean;
-    out.write = ((chunk: unknown, ...rest: unknown[]) => {
+    onWrite(out, (chunk) => {
       if (chunk instanceof Uint8Array) written.push(chunk);
-      return write(chunk, ...rest);
-    }) as typeof out.write;
+    });
     await ledger.exportTo('csv', {}, out);
     out.end();
     await once(out, 'close');

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, type Writable } from 'node:stream';
 import { afterAll, describe, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
@@ -123,4 +123,38 @@ export async function exportedText(
   await ledger.exportTo(format, q, out);
   out.end();
   return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A ledger on `kind` in a fresh temp dir holding `records` (oldest first), flushed; `newest` is
+ *  them newest first, the order a query or an export gives. */
+export async function filledLedger(
+  kind: EngineKind,
+  records: LedgerRecord[],
+): Promise<{ ledger: Ledger; dir: string; cleanup: () => Promise<void>; newest: LedgerRecord[] }> {
+  const { dir, cleanup } = await tempDir();
+  const ledger = await opener(kind)(dir);
+  for (const r of records) ledger.append(r);
+  await ledger.flush();
+  return { ledger, dir, cleanup, newest: [...records].reverse() };
+}
+
+/** Every record as the log reads it back on this thread (fromRow's key order), newest first. */
+export async function readBack(ledger: Ledger): Promise<LedgerRecord[]> {
+  const out: LedgerRecord[] = [];
+  let before: string | undefined;
+  do {
+    const page = await ledger.query({ limit: 1000, ...(before ? { before } : {}) });
+    out.push(...page.records);
+    before = page.nextBefore;
+  } while (before);
+  return out;
+}
+
+/** Hands `seen` each chunk written to `stream` on this thread, before the stream writes it. */
+export function onWrite(stream: Writable, seen: (chunk: unknown) => void): void {
+  const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    seen(chunk);
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
 }
