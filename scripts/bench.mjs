@@ -23,7 +23,8 @@
 //
 // Flags: --duration MS (6000 measured per target and scenario) --rounds N (6) --warmup MS (150 per
 // round) --jit-warmup MS (2000 per target and scenario, once, before the measured rounds)
-// --only c1,c32,s32 (just those scenarios) --budget USD (Shimmy's tool under that daily budget) --split --no-express --profile (CPU-profile the Shimmy
+// --only c1,c32,s32 (just those scenarios) --budget USD (Shimmy's tool under that daily budget) --split --no-express --floor (also a metering floor: both bodies read
+// and parsed on undici, nothing else; pass-through.mjs) --profile (CPU-profile the Shimmy
 // child, or --profile-target NAME's, after start-up, into test-artifacts/NAME.cpuprofile; read it
 // with scripts/bench/top-self-time.mjs) --ledger-records N (1000000, issue 15's size; 5000000 for
 // the 5M pass; 0 skips the ledger bench; `node scripts/bench-ledger.mjs N` runs it alone)
@@ -50,6 +51,8 @@ const { values: args } = parseArgs({
     rounds: { type: 'string', default: '6' },
     split: { type: 'boolean', default: false },
     'no-express': { type: 'boolean', default: false },
+    // A metering floor beside raw (pass-through.mjs): what reading both bodies costs, for reference.
+    floor: { type: 'boolean', default: false },
     profile: { type: 'boolean', default: false },
     'profile-target': { type: 'string', default: 'shimmy' },
     'ledger-records': { type: 'string', default: '1000000' },
@@ -100,7 +103,13 @@ const SCENARIOS = [
 ];
 // --only c1,s32: run just those scenarios (for profiling one of them); the verdicts then need all three.
 const RUN = args.only ? SCENARIOS.filter((s) => args.only.split(',').includes(s.key)) : SCENARIOS;
-const TARGETS = ['direct', 'raw', ...(args['no-express'] ? [] : ['express']), 'shimmy'];
+const TARGETS = [
+  'direct',
+  'raw',
+  ...(args['no-express'] ? [] : ['express']),
+  ...(args.floor ? ['floor'] : []),
+  'shimmy',
+];
 const PATH = '/v1/chat/completions';
 
 async function preflight(url, headers) {

@@ -1,5 +1,5 @@
 // The server side of the bench, run in a forked child so the load generator (the parent) and the
-// servers each get one of the two cores. `node server-child.mjs <direct|raw|express|shimmy>`;
+// servers each get one of the two cores. `node server-child.mjs <direct|raw|express|floor|shimmy>`;
 // with BENCH_UPSTREAM set, the proxy forwards there instead of to an in-process fake upstream;
 // with BENCH_CPU_PROFILE=FILE, the child profiles itself from ready to stop into FILE.
 // IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
@@ -9,7 +9,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { startCpuProfile } from './cpu-profiler.mjs';
 import { startFakeUpstream } from './fake-upstream.mjs';
-import { startExpressProxy, startRawProxy } from './pass-through.mjs';
+import { startExpressProxy, startMeteringFloor, startRawProxy } from './pass-through.mjs';
 import { startShimmy } from './start-shimmy.mjs';
 
 const role = process.argv[2];
@@ -41,8 +41,9 @@ async function start() {
     upstreamServer = fake.server;
   }
   if (role === 'direct') return { url: upstreamUrl };
-  if (role === 'raw' || role === 'express') {
-    const p = role === 'raw' ? await startRawProxy(upstreamUrl) : await startExpressProxy(upstreamUrl);
+  if (role === 'raw' || role === 'express' || role === 'floor') {
+    const start = { raw: startRawProxy, express: startExpressProxy, floor: startMeteringFloor }[role];
+    const p = await start(upstreamUrl);
     return { url: p.url };
   }
   if (role === 'shimmy') {
