@@ -69,8 +69,6 @@ function foreignThresholds(
   return out ?? NO_THRESHOLDS;
 }
 
-/** The largest context window among the prices that may serve the request; where one has none,
- *  `unknown` stands in for it (gpt-5's 400,000), or the answer is null when `unknown` is. */
 /** The widest context window that may serve the request: of the routed model and each fallback
  *  (the assumed one where the catalog has none), and one the request asks for (Claude's 1M beta). */
 export const widestContextWindow = (
@@ -79,6 +77,8 @@ export const widestContextWindow = (
   askedWindow: number | undefined,
 ): number => Math.max(largestContextWindow(price, fallbacks, DEFAULT_CONTEXT_WINDOW), askedWindow ?? 0);
 
+/** The largest context window among the prices that may serve the request; where one has none,
+ *  `unknown` stands in for it (gpt-5's 400,000), or the answer is null when `unknown` is. */
 export function largestContextWindow<U extends number | null>(
   price: PriceMatch | undefined,
   fallbacks: ReadonlyArray<PriceMatch | undefined>,

@@ -16,8 +16,8 @@
 // Files API or a URL. It was counted as a 100-page PDF (~410,000–460,000 tokens), but a text file is
 // billed by its text, up to the window: 990,000 tokens on gpt-4.1 billed $1.98 on $1.50, 900,000
 // on claude-sonnet-4-6 $2.70 on $2. Inline file data keeps its own bound (a PDF's pages, another
-// file's bytes: meter/attachment-tokens.ts fileTokens), except a zip container (docx, xlsx, pptx),
-// whose extracted text may be many times its compressed bytes.
+// file at 1.5 tokens a byte: meter/attachment-tokens.ts fileTokens), except a zip container (docx,
+// xlsx, pptx), whose extracted text may be many times its compressed bytes.
 import type { Endpoint } from '../../../shared/usage.js';
 import { fileData, geminiParts, inlineData, mimeOf } from '../meter/gemini-parts.js';
 import { base64Head } from '../meter/image-size.js';
