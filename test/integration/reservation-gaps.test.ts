@@ -85,10 +85,16 @@ async function startProvider(): Promise<Provider> {
     const gemini = /^\/v1beta\/models\/([^/:]+):generateContent$/.exec(path ?? '');
     if (gemini) {
       // Gemini reports image output tokens apart (candidatesTokensDetails, modality IMAGE): an
-      // answer with images is all image tokens but a 130-token caption.
+      // answer with images is all image tokens but a 130-token caption. An image model answers in
+      // text and images unless responseModalities says otherwise ("The model defaults to returning
+      // text and image responses (i.e. response_modalities=['Text', 'Image'])",
+      // ai.google.dev/gemini-api/docs/image-generation, read 2026-11-29).
       const config = (b.generationConfig ?? {}) as Record<string, unknown>;
       const out = Number(config.maxOutputTokens);
-      const images = Array.isArray(config.responseModalities) && config.responseModalities.includes('IMAGE');
+      const modalities = config.responseModalities;
+      const images = Array.isArray(modalities)
+        ? modalities.includes('IMAGE')
+        : /-image/.test(gemini[1] ?? '');
       return send({
         candidates: [{ content: { role: 'model', parts: [{ text: 'ok' }] }, index: 0, finishReason: 'STOP' }],
         usageMetadata: {
@@ -385,6 +391,30 @@ describe('output the request asks for in a dearer modality', () => {
     await res.arrayBuffer();
     await expect.poll(() => h.spentBy('painter')).toBeGreaterThan(0);
     expect(await h.spentBy('painter')).toBeLessThanOrEqual(0.05);
+  });
+
+  it('a Gemini image model that names no responseModalities (it answers in images by default)', async () => {
+    // gemini-2.5-flash-image: $0.30 in, $2.50 text out, $30 image out per 1M (the bundled
+    // @pydantic/genai-prices entry; ai.google.dev/gemini-api/docs/pricing, read 2026-11-29). The
+    // body of Google's own REST example names no generationConfig at all; the model answers in
+    // text and images (see the fake above). Reserved at the text rate, 4,000 output tokens cost
+    // 8 × 0.3e-6 + 4,000 × 2.5e-6 = $0.0100024: inside $0.05, sent uncapped. Written as three
+    // 1,290-token images and a caption: 8 × 0.3e-6 + 130 × 2.5e-6 + 3,870 × 30e-6 = $0.1164274,
+    // 2.3× the budget.
+    const token = await h.tool('default-painter', { dailyUsd: 0.05 });
+    up.input = 8;
+    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
+        generationConfig: { maxOutputTokens: 4000 },
+      }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    await expect.poll(() => h.spentBy('default-painter')).toBeGreaterThan(0);
+    expect(await h.spentBy('default-painter')).toBeLessThanOrEqual(0.05);
   });
 
   it('an OpenAI chat answer in audio (modalities: ["text", "audio"]) on a $0.10/day budget', async () => {

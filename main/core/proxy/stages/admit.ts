@@ -30,6 +30,7 @@ import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
+import { bareModel } from '../../route/bare-model.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
@@ -144,15 +145,28 @@ const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
 
 type OutputModality = 'audio' | 'image';
 
+/** Gemini's image models (gemini-2.5-flash-image, gemini-3-pro-image-preview…) answer in text
+ *  and images when a request names no responseModalities ("The model defaults to returning text
+ *  and image responses", ai.google.dev/gemini-api/docs/image-generation, read 2026-11-29). */
+const GEMINI_IMAGE_MODEL = /^gemini-.*-image(?:-|$)/;
+
 /** The output modalities dearer than text a request asks for: Chat Completions `modalities:
- *  ["text", "audio"]`, Gemini `generationConfig.responseModalities` with AUDIO or IMAGE. */
-function dearerOutput(endpoint: RecordDraft['endpoint'], json: unknown): OutputModality[] {
+ *  ["text", "audio"]`, Gemini `generationConfig.responseModalities` with AUDIO or IMAGE, or none
+ *  named to a Gemini image model that may serve it (reserved at the text rate, such a request
+ *  billed $0.1164274 on a $0.05 budget: test/integration/reservation-gaps.test.ts). */
+function dearerOutput(
+  endpoint: RecordDraft['endpoint'],
+  json: unknown,
+  models: ReadonlyArray<string | undefined>,
+): OutputModality[] {
   if (!isObject(json)) return [];
   let asked: unknown;
   if (endpoint === 'chat') asked = json.modalities;
   else if (endpoint === 'generate_content') {
     const g = isObject(json.generationConfig) ? json.generationConfig : json.generation_config;
     asked = isObject(g) ? (g.responseModalities ?? g.response_modalities) : undefined;
+    if (asked === undefined && models.some((m) => m !== undefined && GEMINI_IMAGE_MODEL.test(bareModel(m))))
+      return ['image'];
   }
   if (!Array.isArray(asked)) return [];
   const names = asked.map((m) => String(m).toLowerCase());
@@ -226,7 +240,7 @@ export async function admit(
     : costFunction(
         price,
         fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
-        dearerOutput(endpoint, json),
+        dearerOutput(endpoint, json, [model, ...x.fallbacks.map((t) => t.upstreamModel)]),
         // A walk of the messages: only where a budget will price the reservation.
         budgeted && carriesAudioInput(endpoint, json),
       );
