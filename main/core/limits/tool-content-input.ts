@@ -1,8 +1,9 @@
 // Input a request's server-side tools bring into the conversation, billed as input tokens though
 // the body never held it: a fetched page, what a web search found, a page Gemini's URL context read,
-// what a remote MCP server returns. A reservation counts it as the tokens a tool names as its bound, a fixed block per
-// call where the provider bills one, or else the largest context window that may serve the request
-// ('window': the provider cannot bill an input past it).
+// the chunks Gemini's File Search retrieves, what a remote MCP server returns. A reservation counts
+// it as the tokens a tool names as its bound, a fixed block per call where the provider bills one,
+// or else the largest context window that may serve the request ('window': the provider cannot
+// bill an input past it).
 //
 // Web search (read 2026-11-29): Anthropic counts "web search results retrieved throughout a
 // conversation" as input tokens, and the tool names no bound on them
@@ -64,7 +65,7 @@ export function toolContentInput(
     return fetched === 'window' ? WINDOW : { ...NONE, tokens: fetched };
   }
   if (family === 'openai' && endpoint === 'responses') return responsesTools(tools, models);
-  if (family === 'gemini' && endpoint === 'generate_content' && tools.some(readsUrls)) return WINDOW;
+  if (family === 'gemini' && endpoint === 'generate_content' && tools.some(readsUnbounded)) return WINDOW;
   return NONE;
 }
 
@@ -72,8 +73,16 @@ export function toolContentInput(
  *  tokens", up to 20 URLs of 34 MB each, nothing the request can bound
  *  (ai.google.dev/gemini-api/docs/url-context, read 2026-11-29). Five requests reading a
  *  300,000-token page billed $0.45 on a $0.10 budget (gemini-url-context-budget.test.ts). */
-const readsUrls = (t: unknown) =>
-  typeof t === 'object' && t !== null && ('urlContext' in t || 'url_context' in t);
+const readsUrls = (t: object) => 'urlContext' in t || 'url_context' in t;
+
+/** Gemini's File Search tool: "retrieved document tokens are charged as regular context tokens",
+ *  as many chunks as the store's chunking gives, which the request does not say
+ *  (ai.google.dev/gemini-api/docs/file-search, read 2026-11-29). Five requests retrieving 300,000
+ *  tokens billed $0.45128 on a $0.10 budget (gemini-file-search-budget.test.ts). */
+const searchesFiles = (t: object) => 'fileSearch' in t || 'file_search' in t;
+
+const readsUnbounded = (t: unknown) =>
+  typeof t === 'object' && t !== null && (readsUrls(t) || searchesFiles(t));
 
 /** The largest chunk a vector store may hold ("max_chunk_size_tokens ... minimum 100, maximum
  *  4096", platform.openai.com/docs/api-reference/vector-stores-files/createFile, read 2026-11-29). */
