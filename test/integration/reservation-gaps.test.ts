@@ -91,7 +91,10 @@ async function startProvider(): Promise<Provider> {
       // ai.google.dev/gemini-api/docs/image-generation, read 2026-11-29).
       const config = (b.generationConfig ?? {}) as Record<string, unknown>;
       const out = Number(config.maxOutputTokens);
-      const modalities = config.responseModalities;
+      // A body holding both spellings of the config: this server reads generation_config's
+      // modalities (which one Google reads is not documented: README, Budgets).
+      const snake = (b.generation_config ?? {}) as Record<string, unknown>;
+      const modalities = snake.responseModalities ?? config.responseModalities;
       const images = Array.isArray(modalities)
         ? modalities.includes('IMAGE')
         : /-image/.test(gemini[1] ?? '');
@@ -415,6 +418,27 @@ describe('output the request asks for in a dearer modality', () => {
     await res.arrayBuffer();
     await expect.poll(() => h.spentBy('default-painter')).toBeGreaterThan(0);
     expect(await h.spentBy('default-painter')).toBeLessThanOrEqual(0.05);
+  });
+
+  it('a Gemini body whose generation_config asks for images beside a generationConfig that does not', async () => {
+    // As above ($0.30 in, $2.50 text out, $30 image out per 1M): reserved at the text rate the
+    // generationConfig names, sent uncapped with maxOutputTokens 4,000, and answered with three
+    // images by a server that reads generation_config: $0.1164274 on $0.05.
+    const token = await h.tool('snake-painter', { dailyUsd: 0.05 });
+    up.input = 8;
+    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
+        generationConfig: { maxOutputTokens: 4000, responseModalities: ['TEXT'] },
+        generation_config: { responseModalities: ['TEXT', 'IMAGE'] },
+      }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    await expect.poll(() => h.spentBy('snake-painter')).toBeGreaterThan(0);
+    expect(await h.spentBy('snake-painter')).toBeLessThanOrEqual(0.05);
   });
 
   it('an OpenAI chat answer in audio (modalities: ["text", "audio"]) on a $0.10/day budget', async () => {

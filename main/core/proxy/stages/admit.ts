@@ -160,15 +160,20 @@ function dearerOutput(
   models: ReadonlyArray<string | undefined>,
 ): OutputModality[] {
   if (!isObject(json)) return [];
-  let asked: unknown;
-  if (endpoint === 'chat') asked = json.modalities;
+  let asked: unknown[] | undefined;
+  if (endpoint === 'chat') asked = Array.isArray(json.modalities) ? json.modalities : undefined;
   else if (endpoint === 'generate_content') {
-    const g = isObject(json.generationConfig) ? json.generationConfig : json.generation_config;
-    asked = isObject(g) ? (g.responseModalities ?? g.response_modalities) : undefined;
+    // Every config and spelling present, as for the output limit (output-limit-field.ts): which
+    // one Google reads when a body holds both is not documented.
+    for (const g of [json.generationConfig, json.generation_config]) {
+      if (!isObject(g)) continue;
+      for (const list of [g.responseModalities, g.response_modalities])
+        if (Array.isArray(list)) asked = [...(asked ?? []), ...(list as unknown[])];
+    }
     if (asked === undefined && models.some((m) => m !== undefined && GEMINI_IMAGE_MODEL.test(bareModel(m))))
       return ['image'];
   }
-  if (!Array.isArray(asked)) return [];
+  if (asked === undefined) return [];
   const names = asked.map((m) => String(m).toLowerCase());
   return (['audio', 'image'] as const).filter((m) => names.includes(m));
 }
