@@ -20,7 +20,10 @@ harnessOnJsonProvider(
   (x) => (h = x),
   (_, b) => {
     const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
-    const grounded = JSON.stringify(b.tools ?? []).includes('googleSearch');
+    // A cached content holding a Google Search tool grounds as the tool in the body does
+    // (CachedContent's `tools`, ai.google.dev/api/caching, read 2026-11-29).
+    const grounded =
+      JSON.stringify(b.tools ?? []).includes('googleSearch') || b.cachedContent === 'cachedContents/grounded';
     // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.035 = $0.03538
     billedUsd += 100 * 0.3e-6 + output * 2.5e-6 + (grounded ? 0.035 : 0);
     return geminiAnswer({
@@ -59,4 +62,25 @@ it('without a budget it goes out, recorded unpriced rather than at its tokens al
     (await h.admin.call('listRequests', { query: { tool: 'grounded-free' } })).records;
   await expect.poll(async () => (await records()).length).toBe(1);
   expect((await records())[0]!.costUsd).toBeNull();
+});
+
+it('a cached content that holds the Google Search tool, 30 prompts one after another on a $1/day budget', async () => {
+  // The body names no tool, only the cache (reserved at the 1,048,576-token window: $0.31492 on
+  // gemini-2.5-flash). Each answer billed 100 × 0.30e-6 + 140 × 2.50e-6 + $0.035 = $0.03538, and
+  // was recorded at its tokens ($0.00038): all 30 went, $1.0614 billed on $1 (Shimmy recorded
+  // $0.0114). An answer whose grounding the price cannot price is charged its reservation instead.
+  const token = await h.tool('grounded-cache', { dailyUsd: 1 });
+  const before = billedUsd;
+  for (let i = 0; i < 30; i++)
+    await postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
+      cachedContent: 'cachedContents/grounded',
+      contents: [{ role: 'user', parts: [{ text: 'Did it rain yesterday?' }] }],
+      generationConfig: { maxOutputTokens: 140 },
+    });
+  const billed = billedUsd - before;
+  const spent = await h.spentBy('grounded-cache');
+  expect(
+    billed,
+    `provider billed $${billed.toFixed(6)} on a $1 budget, Shimmy recorded $${spent}`,
+  ).toBeLessThanOrEqual(1);
 });

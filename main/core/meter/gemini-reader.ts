@@ -12,8 +12,9 @@ import { createSseFramer } from './sse-parser.js';
 import { estimatedUsage, type UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
-/** The chunk that ends the answer names a finishReason (or the prompt was blocked). */
-const SIGNIFICANT = /\\u|"finishReason"|"blockReason"/g;
+/** The chunk that ends the answer names a finishReason (or the prompt was blocked); one that says
+ *  what was searched is read too. */
+const SIGNIFICANT = /\\u|"finishReason"|"blockReason"|"webSearchQueries"/g;
 
 export class GeminiReader implements UsageReader {
   private readonly estimate: OutputEstimator;
@@ -23,6 +24,8 @@ export class GeminiReader implements UsageReader {
   private lastModel: string | undefined;
   /** The latest kept (unparsed) events, newer than `latest`. */
   private pending: Buffer | undefined;
+  /** Google Search queries the answer says it ran (grounding). */
+  private searches = 0;
 
   constructor(private readonly inputEstimate: (atMost?: boolean) => number) {
     // Gemini's tokenizer is not public: text is estimated by characters, as for Anthropic.
@@ -52,9 +55,23 @@ export class GeminiReader implements UsageReader {
   }
 
   usage(atMost = false): Usage {
-    if (this.finalUsage) return this.finalUsage;
+    if (this.finalUsage) return this.withSearches(this.finalUsage);
     this.readPending();
-    return this.latest ?? estimatedUsage(this.inputEstimate(atMost), this.estimate.tokens(atMost));
+    return this.withSearches(
+      this.latest ?? estimatedUsage(this.inputEstimate(atMost), this.estimate.tokens(atMost)),
+    );
+  }
+
+  /** Grounding with Google Search is billed per grounded prompt (Gemini 2.5) or per query (Gemini
+   *  3) on top of the tokens (ai.google.dev/gemini-api/docs/pricing, read 2026-11-29), and the
+   *  catalog has no rate for it: the queries are kept as web searches, which a Gemini price cannot
+   *  price, so the answer is unpriced — charged its reservation under a budget — never priced at
+   *  its tokens alone. A body's own search tool is refused under a budget before it goes
+   *  (route/billable-endpoints.ts); a cached content's tools are not in the body: 30 grounded
+   *  prompts through one billed $1.0614 on a $1 budget, recorded $0.0114
+   *  (gemini-grounding-budget.test.ts). */
+  private withSearches(u: Usage): Usage {
+    return this.searches > 0 ? { ...u, webSearchRequests: this.searches } : u;
   }
 
   get final(): boolean {
@@ -69,6 +86,7 @@ export class GeminiReader implements UsageReader {
   private take(chunk: Record<string, unknown>): void {
     if (typeof chunk.modelVersion === 'string') this.lastModel = chunk.modelVersion;
     this.latest = readGeminiUsage(chunk.usageMetadata) ?? this.latest;
+    this.searches = Math.max(this.searches, searchQueries(chunk));
   }
 
   /** Reads the newest kept chunk that has usageMetadata (usually the very last one). */
@@ -119,4 +137,16 @@ function addCandidateText(data: unknown, add: (text: unknown) => void): void {
       if (call !== undefined) add(JSON.stringify(field(call, 'args') ?? {}));
     }
   }
+}
+
+/** The Google Search queries a chunk's candidates say they ran (`groundingMetadata.webSearchQueries`). */
+function searchQueries(chunk: Record<string, unknown>): number {
+  const candidates = chunk.candidates;
+  if (!Array.isArray(candidates)) return 0;
+  let n = 0;
+  for (const c of candidates) {
+    const queries = field(field(c, 'groundingMetadata'), 'webSearchQueries');
+    if (Array.isArray(queries)) n += queries.length;
+  }
+  return n;
 }
