@@ -10,12 +10,16 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
 import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
+/** Noon UTC, in DeepSeek's standard-price window (00:30–16:30 UTC in the bundled catalog). */
+const STANDARD_HOURS = '2026-11-27T12:00:00Z';
 let h: Harness;
 let provider: JsonProvider;
 const received: Array<{ path: string; body: Record<string, unknown> }> = [];
 
 beforeAll(async () => {
-  h = await startHarness();
+  // A fixed clock inside DeepSeek's standard-price hours: the catalog prices deepseek-chat at half
+  // from 16:30 to 00:30 UTC (off-peak), and a run then failed at exactly half of each figure here.
+  h = await startHarness({ core: { now: () => new Date(STANDARD_HOURS) } });
   // /deepseek/v1: reads max_tokens only (4,096 without it); /v1: OpenAI, reads max_completion_tokens.
   provider = await startJsonProvider((path, b) => {
     received.push({ path, body: b });
