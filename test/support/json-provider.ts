@@ -2,9 +2,13 @@
 // JSON body and returns the JSON to answer with (200). For tests that need a billing behaviour the
 // shared fake upstream does not have (a tier, searches, a stored conversation). A body that is not
 // JSON (a multipart transcription) comes as `{}`, its bytes in `raw`. Answering CUT closes the
-// connection once the whole request was read: the provider may bill it, Shimmy reads no answer.
-// An answer may also be a promise (a provider that takes its time), a status other than 200
-// (statusAnswer) or a stream (sseAnswer, of chatChunk events).
+// connection once the whole request was read: the provider may bill it, Shimmy reads no answer;
+// RESET does the same with an RST (ECONNRESET at Shimmy).
+// An answer may also be a promise (a provider that takes its time, or never answers), a status other
+// than 200 (statusAnswer), a stream (sseAnswer, of chatChunk events) or a body in pieces
+// (piecesAnswer). A stream or body may pause between its writes (pause: for a time, or until a
+// promise settles) and stay open after its last (`open`), for the tests of a client that leaves
+// mid-answer; what comes after a pause is not written once the client has gone.
 // Beside it, what the budget tests built again in each file: a harness pointed at it for the
 // file's tests (harnessOnJsonProvider), a request that resolves to its status (postStatus), and
 // each API's answer envelope (messagesAnswer, responsesAnswer, geminiAnswer, chatAnswer).
@@ -19,6 +23,7 @@ export interface JsonProvider {
 }
 
 export const CUT = Symbol('cut');
+export const RESET = Symbol('reset');
 
 /** `path` is the request's URL path with its query. */
 export type Answer = (
@@ -28,12 +33,31 @@ export type Answer = (
   headers: http.IncomingHttpHeaders,
 ) => unknown;
 
-/** An answer that is not a 200 JSON: its status, content type, and body in the writes it comes in. */
+/** A wait between two writes of an answer: `until` ms, or until the promise settles (a test that
+ *  moves on when it chooses, or bills what the provider did meanwhile). What was written before it
+ *  (the headers too) goes out before it. */
+class Pause {
+  constructor(readonly until: number | Promise<unknown>) {}
+  over(): Promise<unknown> {
+    return typeof this.until === 'number'
+      ? new Promise((r) => setTimeout(r, this.until as number))
+      : this.until;
+  }
+}
+export const pause = (until: number | Promise<unknown>): Pause => new Pause(until);
+
+/** One write of an answer: its text, a pause, or a function called for its text when its turn
+ *  comes, only if the client is still there (a provider that bills what it sends). */
+export type Piece = string | Pause | (() => string);
+
+/** An answer that is not a 200 JSON: its status, content type, and body in the writes it comes in;
+ *  `open`, it does not end after them (it ends when the client leaves). */
 class Reply {
   constructor(
     readonly status: number,
     readonly type: string,
-    readonly writes: string[],
+    readonly writes: Piece[],
+    readonly open = false,
   ) {}
 }
 
@@ -41,13 +65,43 @@ class Reply {
 export const statusAnswer = (status: number, json: unknown): Reply =>
   new Reply(status, 'application/json', [JSON.stringify(json)]);
 
+/** A 200 answer of `type` whose body goes in these `pieces` (text written as given). */
+export const piecesAnswer = (type: string, pieces: Piece[], x: { open?: boolean } = {}): Reply =>
+  new Reply(200, type, pieces, x.open);
+
 /** A streamed answer as OpenAI sends one: each event a `data:` message in a write of its own, then
- *  `data: [DONE]`. */
-export const sseAnswer = (events: unknown[]): Reply =>
-  new Reply(200, 'text/event-stream', [
-    ...events.map((e) => `data: ${JSON.stringify(e)}\n\n`),
-    'data: [DONE]\n\n',
-  ]);
+ *  `data: [DONE]`. `named`: as Anthropic and the Responses API send one, each message with an
+ *  `event:` line naming the event's `type`, and no [DONE]. `open`: no [DONE], and the stream does
+ *  not end. An event may be a pause, or a function called for the event when its turn comes (see
+ *  Piece). */
+export const sseAnswer = (events: unknown[], x: { named?: boolean; open?: boolean } = {}): Reply => {
+  const message = (e: unknown) =>
+    `${x.named ? `event: ${(e as { type: string }).type}\n` : ''}data: ${JSON.stringify(e)}\n\n`;
+  const pieces = events.map((e): Piece =>
+    e instanceof Pause ? e : typeof e === 'function' ? () => message((e as () => unknown)()) : message(e),
+  );
+  return new Reply(
+    200,
+    'text/event-stream',
+    x.named || x.open ? pieces : [...pieces, 'data: [DONE]\n\n'],
+    x.open,
+  );
+};
+
+/** Writes `out`, pausing where it says, and stops once the client has gone. */
+async function send(res: http.ServerResponse, out: Reply): Promise<void> {
+  let gone = false;
+  res.on('close', () => (gone = true));
+  res.writeHead(out.status, { 'content-type': out.type });
+  for (const w of out.writes) {
+    if (w instanceof Pause) {
+      if (!res.headersSent) res.flushHeaders();
+      await w.over();
+    } else if (gone) return;
+    else res.write(typeof w === 'function' ? w() : w);
+  }
+  if (!gone && !out.open) res.end();
+}
 
 export async function startJsonProvider(answer: Answer): Promise<JsonProvider> {
   const server = http.createServer((req, res) => {
@@ -59,33 +113,38 @@ export async function startJsonProvider(answer: Answer): Promise<JsonProvider> {
       const body = (form ? {} : JSON.parse(raw.toString('utf8'))) as Record<string, unknown>;
       void Promise.resolve(answer(req.url ?? '', body, raw, req.headers)).then((out) => {
         if (out === CUT) return void req.socket.destroy();
+        if (out === RESET) return void req.socket.resetAndDestroy();
         if (!(out instanceof Reply))
           return void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(out));
-        res.writeHead(out.status, { 'content-type': out.type });
-        for (const w of out.writes) res.write(w);
-        res.end();
+        void send(res, out);
       });
     });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((r) => server.close(() => r())),
+    // What is still open (a stream that never ends, an answer that never came) is cut.
+    close: () =>
+      new Promise<void>((r) => {
+        server.close(() => r());
+        server.closeAllConnections();
+      }),
   };
 }
 
-/** For a test file: a harness, started before its tests and closed after them, with each of
- *  `providers` pointed at one JSON provider that answers with `answer`. `started` is handed the
- *  harness once it is up (the file keeps it in its own `h`). */
+/** For a test file: a harness (started with `options`, if any), started before its tests and closed
+ *  after them, with each of `providers` pointed at one JSON provider that answers with `answer`.
+ *  `started` is handed the harness once it is up (the file keeps it in its own `h`). */
 export function harnessOnJsonProvider(
   providers: ReadonlyArray<Parameters<Harness['point']>[0]>,
   started: (h: Harness) => void,
   answer: Answer,
+  options?: Parameters<typeof startHarness>[0],
 ): void {
   let h: Harness | undefined;
   let provider: JsonProvider | undefined;
   beforeAll(async () => {
-    h = await startHarness();
+    h = await startHarness(options);
     provider = await startJsonProvider(answer);
     for (const name of providers) await h.point(name, provider.url);
     started(h);
@@ -209,6 +268,20 @@ export function chatChunk(
     created: 1,
     model,
     choices: [{ index: 0, delta, finish_reason }],
+  };
+}
+
+/** The last event of a streamed Chat Completions answer asked for with
+ *  `stream_options.include_usage`: no choices, `usage` of `input` prompt and `outputTokens`
+ *  completion tokens. */
+export function chatUsageChunk(model: string, input: number, outputTokens: number): Record<string, unknown> {
+  return {
+    id: 'chatcmpl-1',
+    object: 'chat.completion.chunk',
+    created: 1,
+    model,
+    choices: [],
+    usage: { prompt_tokens: input, completion_tokens: outputTokens, total_tokens: input + outputTokens },
   };
 }
 
