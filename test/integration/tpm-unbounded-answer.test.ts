@@ -7,50 +7,36 @@
 // Now a TPM tool's request that names no output limit is counted, and goes upstream, at the
 // model's maximum lowered to what its minute holds after its input (admit.ts, `tpm`), said in
 // x-shimmy-max-tokens-capped.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { chatAnswer, harnessOnJsonProvider } from '../support/json-provider.js';
 
 const INPUT = 8;
 /** What the model writes when nothing stops it. */
 const LONGEST = 50_000;
 let h: Harness;
-let provider: http.Server;
 let clock = Date.parse('2026-11-29T10:00:00.000Z');
 /** Tokens the provider generated. */
 let generated = 0;
 
-beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { max_tokens?: number; max_completion_tokens?: number };
-      const output = Math.min(LONGEST, body.max_completion_tokens ?? body.max_tokens ?? Infinity);
-      generated += INPUT + output;
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'c1',
-          object: 'chat.completion',
-          created: 1,
-          model: 'gpt-4o-mini',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'words' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: INPUT, completion_tokens: output, total_tokens: INPUT + output },
-        }),
-      );
+harnessOnJsonProvider(
+  ['openai'],
+  (x) => (h = x),
+  (_, b) => {
+    const body = b as { max_tokens?: number; max_completion_tokens?: number };
+    const output = Math.min(LONGEST, body.max_completion_tokens ?? body.max_tokens ?? Infinity);
+    generated += INPUT + output;
+    return chatAnswer({
+      id: 'c1',
+      model: 'gpt-4o-mini',
+      finish_reason: 'stop',
+      input: INPUT,
+      outputTokens: output,
+      text: 'words',
     });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  h = await startHarness({ core: { now: () => new Date(clock) } });
-  await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-});
-afterAll(async () => {
-  await h.close();
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+  },
+  { core: { now: () => new Date(clock) } },
+);
 
 const recorded = async () =>
   (await h.admin.call('listRequests', { query: { tool: 'unbounded', limit: '100' } })).records.length;
