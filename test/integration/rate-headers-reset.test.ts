@@ -2,44 +2,23 @@
 // holds tokens leaves the minute. A request the provider refused (a 500 without usage) keeps its
 // place for RPM but holds no tokens; the Redis engine told the time of the oldest request all the
 // same, so an SDK waited too little and was refused again (tpm15, 2026-11-29). Both engines.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineHarness, ENGINES } from '../support/engine-harness.js';
 import type { Harness } from '../support/harness.js';
+import { chatAnswer, startJsonProvider, statusAnswer, type JsonProvider } from '../support/json-provider.js';
 import { redisMissing } from '../support/redis.js';
 
-let provider: http.Server;
+let provider: JsonProvider;
 let clock = Date.parse('2026-11-29T10:00:00.000Z');
 
 beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (req.headers['x-test-fail']) {
-        res.writeHead(500, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error: { message: 'overloaded', type: 'server_error' } }));
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(
-        JSON.stringify({
-          id: 'c1',
-          object: 'chat.completion',
-          created: 1,
-          model: 'gpt-4o-mini',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: 8, completion_tokens: 992, total_tokens: 1_000 },
-        }),
-      );
-    });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+  provider = await startJsonProvider((_, __, ___, headers) =>
+    headers['x-test-fail']
+      ? statusAnswer(500, { error: { message: 'overloaded', type: 'server_error' } })
+      : chatAnswer({ id: 'c1', model: 'gpt-4o-mini', finish_reason: 'stop', input: 8, outputTokens: 992 }),
+  );
 });
-afterAll(async () => {
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+afterAll(() => provider.close());
 
 describe.each(ENGINES)('limits in %s', (kind, shared) => {
   let h: Harness;
@@ -47,7 +26,7 @@ describe.each(ENGINES)('limits in %s', (kind, shared) => {
     shared,
     {
       now: () => new Date(clock),
-      openaiUrl: () => `http://127.0.0.1:${(provider.address() as AddressInfo).port}`,
+      openaiUrl: () => provider.url,
     },
     (x) => (h = x),
   );
