@@ -9,59 +9,40 @@
 // Now what an answer used beyond the estimate its entry held counts from its settle, for the
 // minute after, as a token-only entry: TPM sees it, RPM does not (the request was counted once,
 // at its start). The same case runs against both engines: in memory and on a real Redis.
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { engineHarness, ENGINES } from '../support/engine-harness.js';
 import type { Harness } from '../support/harness.js';
+import {
+  chatAnswer,
+  chatChunk,
+  chatUsageChunk,
+  pause,
+  sseAnswer,
+  startJsonProvider,
+  type JsonProvider,
+} from '../support/json-provider.js';
 import { redisMissing } from '../support/redis.js';
 
-let provider: http.Server;
+let provider: JsonProvider;
 let clock = Date.now();
 /** Ends the stream the provider is holding open. */
 let finish: (() => void) | undefined;
 const OUTPUT = 50_000;
 
 beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { stream?: boolean };
-      const base = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini' };
-      if (!body.stream) {
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(
-          JSON.stringify({
-            ...base,
-            object: 'chat.completion',
-            choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-            usage: { prompt_tokens: 8, completion_tokens: 1, total_tokens: 9 },
-          }),
-        );
-        return;
-      }
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const data = (x: unknown) => res.write(`data: ${JSON.stringify(x)}\n\n`);
-      data({ ...base, choices: [{ index: 0, delta: { role: 'assistant', content: '' } }] });
-      finish = () => {
-        data({ ...base, choices: [{ index: 0, delta: { content: 'word '.repeat(200) } }] });
-        data({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
-        data({
-          ...base,
-          choices: [],
-          usage: { prompt_tokens: 8, completion_tokens: OUTPUT, total_tokens: 8 + OUTPUT },
-        });
-        res.end('data: [DONE]\n\n');
-      };
-    });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+  provider = await startJsonProvider((_, body) =>
+    body.stream
+      ? sseAnswer([
+          chatChunk('gpt-4o-mini', { role: 'assistant', content: '' }),
+          pause(new Promise<void>((r) => (finish = r))),
+          chatChunk('gpt-4o-mini', { content: 'word '.repeat(200) }),
+          chatChunk('gpt-4o-mini', {}, 'stop'),
+          chatUsageChunk('gpt-4o-mini', 8, OUTPUT),
+        ])
+      : chatAnswer({ id: 'c1', model: 'gpt-4o-mini', finish_reason: 'stop', input: 8, outputTokens: 1 }),
+  );
 });
-afterAll(async () => {
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+afterAll(() => provider.close());
 
 describe.each(ENGINES)('limits in %s', (_, shared) => {
   let h: Harness;
@@ -69,7 +50,7 @@ describe.each(ENGINES)('limits in %s', (_, shared) => {
     shared,
     {
       now: () => new Date(clock),
-      openaiUrl: () => `http://127.0.0.1:${(provider.address() as AddressInfo).port}`,
+      openaiUrl: () => provider.url,
     },
     (x) => (h = x),
   );
