@@ -7,57 +7,49 @@
 // 2026-11-29: ten admitted in one minute on a 2,500 TPM, 10,080 tokens generated). Now an answer
 // charged as unread settles its TPM entry at no less than its estimate (charge-unread.ts says
 // which, settle.ts passes it on).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  chatChunk,
+  harnessOnJsonProvider,
+  pause,
+  piecesAnswer,
+  sseAnswer,
+} from '../support/json-provider.js';
 
 const INPUT = 8;
 const OUTPUT = 1_000;
 let h: Harness;
-let provider: http.Server;
 /** Tokens the provider generated for the requests that reached it. */
 let generated = 0;
+// The clock stands still: every request below falls in one minute.
+const clock = Date.now();
 
-beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as { stream?: boolean };
-      generated += INPUT + OUTPUT;
-      if (!body.stream) {
-        // Whole before its first byte goes out; it leaves in two pieces, the client after the first.
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write('{"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-4o-mini",');
-        const rest = setTimeout(() => {
-          res.end(
-            `"choices":[{"index":0,"message":{"role":"assistant","content":"${'word '.repeat(OUTPUT)}"},"finish_reason":"length"}],` +
-              `"usage":{"prompt_tokens":${INPUT},"completion_tokens":${OUTPUT},"total_tokens":${INPUT + OUTPUT}}}`,
-          );
-        }, 300);
-        res.on('close', () => clearTimeout(rest));
-        return;
-      }
-      // A reasoning model: it thinks OUTPUT - 1 tokens unseen, then writes its first word.
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const chunk = (delta: Record<string, unknown>) =>
-        `data: ${JSON.stringify({ id: 'c1', object: 'chat.completion.chunk', created: 1, model: 'gpt-5-2025-08-07', choices: [{ index: 0, delta, finish_reason: null }] })}\n\n`;
-      res.write(chunk({ role: 'assistant', content: '' }));
-      setTimeout(() => res.write(chunk({ content: 'Hello' })), 20);
-    });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  const clock = Date.now();
-  // The clock stands still: every request below falls in one minute.
-  h = await startHarness({ core: { now: () => new Date(clock) } });
-  await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-});
-afterAll(async () => {
-  await h.close();
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+harnessOnJsonProvider(
+  ['openai'],
+  (x) => (h = x),
+  (_, body) => {
+    generated += INPUT + OUTPUT;
+    if (!body.stream)
+      // Whole before its first byte goes out; it leaves in two pieces, the client after the first.
+      return piecesAnswer('application/json', [
+        '{"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-4o-mini",',
+        pause(300),
+        `"choices":[{"index":0,"message":{"role":"assistant","content":"${'word '.repeat(OUTPUT)}"},"finish_reason":"length"}],` +
+          `"usage":{"prompt_tokens":${INPUT},"completion_tokens":${OUTPUT},"total_tokens":${INPUT + OUTPUT}}}`,
+      ]);
+    // A reasoning model: it thinks OUTPUT - 1 tokens unseen, then writes its first word.
+    return sseAnswer(
+      [
+        chatChunk('gpt-5-2025-08-07', { role: 'assistant', content: '' }),
+        pause(20),
+        chatChunk('gpt-5-2025-08-07', { content: 'Hello' }),
+      ],
+      { open: true },
+    );
+  },
+  { core: { now: () => new Date(clock) } },
+);
 
 /** Sends one request and leaves at the answer's first word (a plain answer: its first bytes). */
 async function leaveEarly(token: string, body: Record<string, unknown>): Promise<number> {
