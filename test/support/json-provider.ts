@@ -34,17 +34,22 @@ export type Answer = (
 ) => unknown;
 
 /** A wait between two writes of an answer: `until` ms, or until the promise settles (a test that
- *  moves on when it chooses, or bills what the provider did meanwhile). What was written before it
- *  (the headers too) goes out before it. */
+ *  moves on when it chooses); then `then` runs, whether or not the client is still there (what the
+ *  provider generated, and bills, meanwhile). What was written before it (the headers too) goes out
+ *  before it. */
 class Pause {
-  constructor(readonly until: number | Promise<unknown>) {}
-  over(): Promise<unknown> {
-    return typeof this.until === 'number'
+  constructor(
+    readonly until: number | Promise<unknown>,
+    readonly then?: () => void,
+  ) {}
+  async over(): Promise<void> {
+    await (typeof this.until === 'number'
       ? new Promise((r) => setTimeout(r, this.until as number))
-      : this.until;
+      : this.until);
+    this.then?.();
   }
 }
-export const pause = (until: number | Promise<unknown>): Pause => new Pause(until);
+export const pause = (until: number | Promise<unknown>, then?: () => void): Pause => new Pause(until, then);
 
 /** One write of an answer: its text, a pause, or a function called for its text when its turn
  *  comes, only if the client is still there (a provider that bills what it sends). */
