@@ -9,121 +9,85 @@
 // Prices: gpt-5 $1.25 in / $10 out per 1M tokens, gpt-4o-mini $0.15 / $0.60; claude-sonnet-4-5
 // $3 in / $15 out per 1M (openai.com/api/pricing and docs.claude.com/en/docs/about-claude/pricing,
 // read 2026-11-29).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  chatChunk,
+  harnessOnJsonProvider,
+  pause,
+  piecesAnswer,
+  sseAnswer,
+} from '../support/json-provider.js';
 
 /** Thinking tokens the provider generates before the first word of each answer (at most). */
 const THINKING = 1_900;
 const INPUT = 8;
 
 let h: Harness;
-let provider: http.Server;
 /** USD the provider billed: input, the thinking and each word it sent before the client left. */
 let billedUsd = 0;
 
-const sse = (data: unknown, event?: string) =>
-  `${event ? `event: ${event}\n` : ''}data: ${JSON.stringify(data)}\n\n`;
-
-beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      // It thinks up to the output limit it was sent (Shimmy may have lowered it), less one word.
-      const body = JSON.parse(raw) as { max_tokens?: number; max_completion_tokens?: number };
-      const thinking = Math.min(THINKING, (body.max_completion_tokens ?? body.max_tokens ?? Infinity) - 1);
-      if (req.headers['x-test-answer'] === 'json') {
-        // A plain answer is whole before its first byte goes out: all of it is billed. It leaves
-        // in pieces (a big answer takes several reads), and the client leaves after the first.
-        // 8 × 0.15e-6 + 1,000 × 0.60e-6 = $0.0006012
-        billedUsd += INPUT * 0.15e-6 + 1_000 * 0.6e-6;
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.write('{"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-4o-mini",');
-        const rest = setTimeout(() => {
-          const text = 'word '.repeat(1_000);
-          res.end(
-            `"choices":[{"index":0,"message":{"role":"assistant","content":"${text}"},"finish_reason":"length"}],` +
-              `"usage":{"prompt_tokens":${INPUT},"completion_tokens":1000,"total_tokens":${INPUT + 1_000}}}`,
-          );
-        }, 300);
-        res.on('close', () => clearTimeout(rest));
-        return;
-      }
-      // It thinks, then starts its answer, and would go on writing until the client left.
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      if (req.url?.endsWith('/chat/completions')) {
-        const chunk = (delta: Record<string, unknown>) =>
-          sse({
-            id: 'chatcmpl-1',
-            object: 'chat.completion.chunk',
-            created: 1,
-            model: 'gpt-5-2025-08-07',
-            service_tier: 'default',
-            choices: [{ index: 0, delta, finish_reason: null }],
-          });
-        res.write(chunk({ role: 'assistant', content: '' }));
-        setTimeout(() => {
+harnessOnJsonProvider(
+  ['openai', 'anthropic'],
+  (x) => (h = x),
+  (path, b, _, headers) => {
+    // It thinks up to the output limit it was sent (Shimmy may have lowered it), less one word.
+    const body = b as { max_tokens?: number; max_completion_tokens?: number };
+    const thinking = Math.min(THINKING, (body.max_completion_tokens ?? body.max_tokens ?? Infinity) - 1);
+    if (headers['x-test-answer'] === 'json') {
+      // A plain answer is whole before its first byte goes out: all of it is billed. It leaves
+      // in pieces (a big answer takes several reads), and the client leaves after the first.
+      // 8 × 0.15e-6 + 1,000 × 0.60e-6 = $0.0006012
+      billedUsd += INPUT * 0.15e-6 + 1_000 * 0.6e-6;
+      const text = 'word '.repeat(1_000);
+      return piecesAnswer('application/json', [
+        '{"id":"chatcmpl-2","object":"chat.completion","created":1,"model":"gpt-4o-mini",',
+        pause(300),
+        `"choices":[{"index":0,"message":{"role":"assistant","content":"${text}"},"finish_reason":"length"}],` +
+          `"usage":{"prompt_tokens":${INPUT},"completion_tokens":1000,"total_tokens":${INPUT + 1_000}}}`,
+      ]);
+    }
+    // It thinks, then starts its answer, and would go on writing until the client left.
+    if (path.endsWith('/chat/completions')) {
+      const chunk = (delta: Record<string, unknown>) => ({
+        ...chatChunk('gpt-5-2025-08-07', delta),
+        service_tier: 'default',
+      });
+      return sseAnswer(
+        [
+          chunk({ role: 'assistant', content: '' }),
           // 8 × 1.25e-6 + (1,900 + 1) × 10e-6 = $0.01902
-          billedUsd += INPUT * 1.25e-6 + (thinking + 1) * 10e-6;
-          res.write(chunk({ content: 'Hello' }));
-        }, 20);
-      } else {
-        const message = {
-          id: 'msg_1',
-          type: 'message',
-          role: 'assistant',
-          model: 'claude-sonnet-4-5-20250929',
-          content: [],
-          stop_reason: null,
-          usage: { input_tokens: INPUT, output_tokens: 1 },
-        };
-        res.write(sse({ type: 'message_start', message }, 'message_start'));
-        res.write(
-          sse(
-            { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
-            'content_block_start',
-          ),
-        );
-        setTimeout(() => {
-          // The summary of 1,900 tokens of thinking is a few words; the thinking is billed in full:
-          // 8 × 3e-6 + (1,900 + 1) × 15e-6 = $0.028539
-          billedUsd += INPUT * 3e-6 + (thinking + 1) * 15e-6;
-          res.write(
-            sse(
-              { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hm.' } },
-              'content_block_delta',
-            ),
-          );
-          res.write(sse({ type: 'content_block_stop', index: 0 }, 'content_block_stop'));
-          res.write(
-            sse(
-              { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
-              'content_block_start',
-            ),
-          );
-          res.write(
-            sse(
-              { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hello' } },
-              'content_block_delta',
-            ),
-          );
-        }, 20);
-      }
-    });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
-  h = await startHarness();
-  await h.point('openai', url);
-  await h.point('anthropic', url);
-});
-afterAll(async () => {
-  await h.close();
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+          pause(20, () => (billedUsd += INPUT * 1.25e-6 + (thinking + 1) * 10e-6)),
+          chunk({ content: 'Hello' }),
+        ],
+        { open: true },
+      );
+    }
+    const message = {
+      id: 'msg_1',
+      type: 'message',
+      role: 'assistant',
+      model: 'claude-sonnet-4-5-20250929',
+      content: [],
+      stop_reason: null,
+      usage: { input_tokens: INPUT, output_tokens: 1 },
+    };
+    return sseAnswer(
+      [
+        { type: 'message_start', message },
+        { type: 'content_block_start', index: 0, content_block: { type: 'thinking', thinking: '' } },
+        // The summary of 1,900 tokens of thinking is a few words; the thinking is billed in full:
+        // 8 × 3e-6 + (1,900 + 1) × 15e-6 = $0.028539
+        pause(20, () => (billedUsd += INPUT * 3e-6 + (thinking + 1) * 15e-6)),
+        { type: 'content_block_delta', index: 0, delta: { type: 'thinking_delta', thinking: 'Hm.' } },
+        { type: 'content_block_stop', index: 0 },
+        { type: 'content_block_start', index: 1, content_block: { type: 'text', text: '' } },
+        { type: 'content_block_delta', index: 1, delta: { type: 'text_delta', text: 'Hello' } },
+      ],
+      { named: true, open: true },
+    );
+  },
+);
 
 /** Sends one request and leaves at the answer's first word (a plain answer: at its first bytes);
  *  the status Shimmy answered. */
