@@ -95,17 +95,21 @@ export const sseAnswer = (events: unknown[], x: { named?: boolean; open?: boolea
 
 /** Writes `out`, pausing where it says, and stops once the client has gone. */
 async function send(res: http.ServerResponse, out: Reply): Promise<void> {
-  let gone = false;
-  res.on('close', () => (gone = true));
   res.writeHead(out.status, { 'content-type': out.type });
+  // writeHead only stores the headers (headersSent is already true): they go with the first write.
+  let wrote = false;
   for (const w of out.writes) {
     if (w instanceof Pause) {
-      if (!res.headersSent) res.flushHeaders();
+      if (!wrote) res.flushHeaders();
+      wrote = true;
       await w.over();
-    } else if (gone) return;
-    else res.write(typeof w === 'function' ? w() : w);
+    } else if (res.destroyed) return;
+    else {
+      res.write(typeof w === 'function' ? w() : w);
+      wrote = true;
+    }
   }
-  if (!gone && !out.open) res.end();
+  if (!res.destroyed && !out.open) res.end();
 }
 
 export async function startJsonProvider(answer: Answer): Promise<JsonProvider> {
