@@ -10,17 +10,15 @@
 // Price: gemini-2.5-pro $1.25 in / $10 out (thinking included) per 1M tokens up to 200K input
 // (ai.google.dev/gemini-api/docs/pricing#gemini-2.5-pro, read 2026-11-29; the bundled
 // @pydantic/genai-prices entry).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, pause, piecesAnswer } from '../support/json-provider.js';
 
 /** Thinking tokens generated before the first chunk (at most the thinking budget). */
 const THINKING = 1_900;
 const INPUT = 8;
 
 let h: Harness;
-let provider: http.Server;
 /** USD the provider billed: input and the thinking it generated before the client left. */
 let billedUsd = 0;
 
@@ -31,46 +29,39 @@ const usage = (thoughts: number, candidates: number) => ({
   totalTokenCount: INPUT + thoughts + candidates,
 });
 
-beforeAll(async () => {
-  provider = http.createServer((req, res) => {
-    let raw = '';
-    req.on('data', (c: Buffer) => (raw += c));
-    req.on('end', () => {
-      const body = JSON.parse(raw) as {
-        generationConfig?: { maxOutputTokens?: number; thinkingConfig?: { thinkingBudget?: number } };
-      };
-      const g = body.generationConfig ?? {};
-      const thinking = Math.min(
-        THINKING,
-        g.thinkingConfig?.thinkingBudget ?? THINKING,
-        (g.maxOutputTokens ?? Infinity) - 1,
-      );
-      // Headers go at once; the first chunk only after the thinking.
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.flushHeaders();
-      setTimeout(() => {
+harnessOnJsonProvider(
+  ['google'],
+  (x) => (h = x),
+  (_, b) => {
+    const body = b as {
+      generationConfig?: { maxOutputTokens?: number; thinkingConfig?: { thinkingBudget?: number } };
+    };
+    const g = body.generationConfig ?? {};
+    const thinking = Math.min(
+      THINKING,
+      g.thinkingConfig?.thinkingBudget ?? THINKING,
+      (g.maxOutputTokens ?? Infinity) - 1,
+    );
+    // Headers go at once; the first chunk only after the thinking.
+    return piecesAnswer(
+      'text/event-stream',
+      [
         // 8 × 1.25e-6 + 1,900 × 10e-6 = $0.01901
-        billedUsd += INPUT * 1.25e-6 + thinking * 10e-6;
-        if (res.destroyed) return;
-        const chunk = {
-          candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] }, index: 0 }],
-          usageMetadata: usage(thinking, 1),
-          modelVersion: 'gemini-2.5-pro',
-        };
-        billedUsd += 1 * 10e-6;
-        res.write(`data: ${JSON.stringify(chunk)}\r\n\r\n`);
-      }, 50);
-    });
-  });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  h = await startHarness();
-  await h.point('google', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
-});
-afterAll(async () => {
-  await h.close();
-  provider.closeAllConnections();
-  await new Promise((r) => provider.close(r));
-});
+        pause(50, () => (billedUsd += INPUT * 1.25e-6 + thinking * 10e-6)),
+        () => {
+          const chunk = {
+            candidates: [{ content: { role: 'model', parts: [{ text: 'Hello' }] }, index: 0 }],
+            usageMetadata: usage(thinking, 1),
+            modelVersion: 'gemini-2.5-pro',
+          };
+          billedUsd += 1 * 10e-6;
+          return `data: ${JSON.stringify(chunk)}\r\n\r\n`;
+        },
+      ],
+      { open: true },
+    );
+  },
+);
 
 const recordsOf = async (tool: string) =>
   (await h.admin.call('listRequests', { query: { tool, limit: '100' } })).records;
