@@ -3,55 +3,39 @@
 // the worst case Shimmy charges for an answer a client abandoned (which overcharged every Codex
 // request about 30× in the real-agent suite).
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { OPENAI_TEST_KEY, startHarness, type Harness } from '../support/harness.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, pause, sseAnswer } from '../support/json-provider.js';
 
 let h: Harness;
-let upstream: http.Server;
-let token: string;
 
 // A Responses stream whose provider keeps the connection open a while after the last event.
-beforeAll(async () => {
-  upstream = http.createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      res.writeHead(200, { 'content-type': 'text/event-stream' });
-      const usage = { input_tokens: 1000, output_tokens: 50, total_tokens: 1050 };
-      const response = {
-        id: 'resp_1',
-        object: 'response',
-        status: 'completed',
-        model: 'gpt-5-mini',
-        output: [],
-      };
-      res.write(
-        `event: response.created\ndata: ${JSON.stringify({ type: 'response.created', response })}\n\n`,
-      );
-      res.write(
-        `event: response.output_text.delta\ndata: ${JSON.stringify({ type: 'response.output_text.delta', delta: 'Hi' })}\n\n`,
-      );
-      res.write(
-        `event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { ...response, usage } })}\n\n`,
-      );
-      const end = setTimeout(() => res.end(), 1500);
-      res.on('close', () => clearTimeout(end));
-    });
-  });
-  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
-  h = await startHarness();
-  const url = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}/v1`;
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: url } });
-  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
-  token = await h.tool('codex-like', { dailyUsd: 5 });
-});
-afterAll(async () => {
-  await h.close();
-  upstream.closeAllConnections();
-  await new Promise((r) => upstream.close(r));
-});
+harnessOnJsonProvider(
+  ['openai'],
+  (x) => (h = x),
+  () => {
+    const usage = { input_tokens: 1000, output_tokens: 50, total_tokens: 1050 };
+    const response = {
+      id: 'resp_1',
+      object: 'response',
+      status: 'completed',
+      model: 'gpt-5-mini',
+      output: [],
+    };
+    return sseAnswer(
+      [
+        { type: 'response.created', response },
+        { type: 'response.output_text.delta', delta: 'Hi' },
+        { type: 'response.completed', response: { ...response, usage } },
+        pause(1500),
+      ],
+      { named: true },
+    );
+  },
+);
 
 it('a client that leaves right after the final usage event is charged that usage, not its reservation', async () => {
+  const token = await h.tool('codex-like', { dailyUsd: 5 });
   await new Promise<void>((resolve, reject) => {
     const req = http.request(`${h.core.url}/v1/responses`, {
       method: 'POST',
