@@ -6,13 +6,19 @@
 // model did not show — instead of the server's own count.
 // Prices: llama-3.1-70b on a self-hosted server has no catalog price; the user sets $1 in /
 // $10 out per 1M (as reservation-gaps.test.ts does).
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import {
+  chatAnswer,
+  chatChunk,
+  chatUsageChunk,
+  sseAnswer,
+  startJsonProvider,
+  type JsonProvider,
+} from '../support/json-provider.js';
 
 let h: Harness;
-let provider: http.Server;
+let provider: JsonProvider;
 
 /** pydantic's lax bool: what vLLM's request model reads as `true`. */
 const laxTrue = (v: unknown) =>
@@ -21,45 +27,28 @@ const laxTrue = (v: unknown) =>
   (typeof v === 'string' && ['true', '1', 'yes', 'on', 't', 'y'].includes(v.toLowerCase()));
 
 beforeAll(async () => {
-  provider = http.createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const b = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    // 8 prompt tokens; 900 completion tokens, all but one of them reasoning the answer does not show.
-    const usage = { prompt_tokens: 8, completion_tokens: 900, total_tokens: 908 };
-    const base = { id: 'chatcmpl-x', object: 'chat.completion.chunk', created: 1, model: 'llama-3.1-70b' };
-    if (!laxTrue(b.stream)) {
-      res.writeHead(200, { 'content-type': 'application/json' });
-      return void res.end(
-        JSON.stringify({
-          ...base,
-          object: 'chat.completion',
-          choices: [{ index: 0, message: { role: 'assistant', content: 'ok' }, finish_reason: 'stop' }],
-          usage,
-        }),
-      );
-    }
-    res.writeHead(200, { 'content-type': 'text/event-stream' });
-    const event = (v: unknown) => res.write(`data: ${JSON.stringify(v)}\n\n`);
-    event({
-      ...base,
-      choices: [{ index: 0, delta: { role: 'assistant', content: 'ok' }, finish_reason: null }],
-    });
-    event({ ...base, choices: [{ index: 0, delta: {}, finish_reason: 'stop' }] });
+  // 8 prompt tokens; 900 completion tokens, all but one of them reasoning the answer does not show.
+  const model = 'llama-3.1-70b';
+  provider = await startJsonProvider((_, b) => {
+    if (!laxTrue(b.stream))
+      return chatAnswer({ id: 'chatcmpl-x', model, finish_reason: 'stop', input: 8, outputTokens: 900 });
     const options = b.stream_options as { include_usage?: unknown } | undefined;
-    if (options?.include_usage === true) event({ ...base, choices: [], usage });
-    res.end('data: [DONE]\n\n');
+    return sseAnswer([
+      chatChunk(model, { role: 'assistant', content: 'ok' }),
+      chatChunk(model, {}, 'stop'),
+      ...(options?.include_usage === true ? [chatUsageChunk(model, 8, 900)] : []),
+    ]);
   });
-  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
-  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
   h = await startHarness();
-  await h.admin.call('addProvider', { body: { name: 'vllm', kind: 'openai', baseUrl: `${url}/v1` } });
+  await h.admin.call('addProvider', {
+    body: { name: 'vllm', kind: 'openai', baseUrl: `${provider.url}/v1` },
+  });
   await h.admin.call('putKey', { body: { provider: 'vllm', key: 'sk-test-vllm-key-4444EFGH' } });
   await h.admin.call('putPrice', { params: { model: 'llama-3.1-70b' }, body: { input: 1, output: 10 } });
 });
 afterAll(async () => {
   await h.close();
-  await new Promise<void>((r) => provider.close(() => r()));
+  await provider.close();
 });
 
 describe("a stream asked for with a lax boolean is metered from the server's usage", () => {
