@@ -13,6 +13,7 @@
 import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
 import { harnessOnJsonProvider, pause, piecesAnswer } from '../support/json-provider.js';
+import { leaveAt, tenTimes } from '../support/leave-early.js';
 
 /** Thinking tokens generated before the first chunk (at most the thinking budget). */
 const THINKING = 1_900;
@@ -68,42 +69,17 @@ const recordsOf = async (tool: string) =>
 
 /** One stream, left once its headers are out (before its first chunk, when `at` is 'headers'),
  *  else at its first word; the status Shimmy answered. */
-async function leave(token: string, at: 'headers' | 'first-word'): Promise<number> {
-  const ac = new AbortController();
-  const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      contents: [{ role: 'user', parts: [{ text: 'hi' }] }],
-      generationConfig: { maxOutputTokens: 2_000 },
-    }),
-    signal: ac.signal,
-  });
-  if (res.status !== 200) {
-    await res.text();
-    return res.status;
-  }
-  if (at === 'first-word') {
-    const reader = res.body!.getReader();
-    let text = '';
-    while (!text.includes('Hello')) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      text += Buffer.from(value).toString('utf8');
-    }
-  }
-  ac.abort();
-  return res.status;
-}
+const leave = (token: string, at: 'headers' | 'first-word'): Promise<number> =>
+  leaveAt(
+    h,
+    '/v1beta/models/gemini-2.5-pro:streamGenerateContent?alt=sse',
+    { 'x-goog-api-key': token },
+    { contents: [{ role: 'user', parts: [{ text: 'hi' }] }], generationConfig: { maxOutputTokens: 2_000 } },
+    at === 'first-word' ? ['Hello'] : [],
+  );
 
-async function leaveTenTimes(tool: string, token: string, at: 'headers' | 'first-word') {
-  const statuses: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    statuses.push(await leave(token, at));
-    await expect.poll(async () => (await recordsOf(tool)).length).toBe(i + 1);
-  }
-  return statuses;
-}
+const leaveTenTimes = (tool: string, token: string, at: 'headers' | 'first-word') =>
+  tenTimes(h, tool, () => leave(token, at));
 
 it('gemini-2.5-pro native streams left before their first chunk, on a $0.05/day budget', async () => {
   const token = await h.tool('leaves-gemini', { dailyUsd: 0.05 });

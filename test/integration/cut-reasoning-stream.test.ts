@@ -18,6 +18,7 @@ import {
   piecesAnswer,
   sseAnswer,
 } from '../support/json-provider.js';
+import { leaveAt, tenTimes } from '../support/leave-early.js';
 
 /** Thinking tokens the provider generates before the first word of each answer (at most). */
 const THINKING = 1_900;
@@ -91,46 +92,14 @@ harnessOnJsonProvider(
 
 /** Sends one request and leaves at the answer's first word (a plain answer: at its first bytes);
  *  the status Shimmy answered. */
-async function leaveAtFirstWord(path: string, headers: Record<string, string>, body: unknown) {
-  const ac = new AbortController();
-  const res = await fetch(`${h.core.url}${path}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: JSON.stringify(body),
-    signal: ac.signal,
-  });
-  if (res.status !== 200) {
-    await res.text();
-    return res.status;
-  }
-  const reader = res.body!.getReader();
-  let text = '';
-  while (!text.includes('Hello') && !text.includes('chatcmpl-2')) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += Buffer.from(value).toString('utf8');
-  }
-  ac.abort();
-  return res.status;
-}
-
-const recordsOf = async (tool: string) =>
-  (await h.admin.call('listRequests', { query: { tool, limit: '100' } })).records;
-
-async function leaveTenTimes(tool: string, send: () => Promise<number>) {
-  const statuses: number[] = [];
-  for (let i = 0; i < 10; i++) {
-    statuses.push(await send());
-    await expect.poll(async () => (await recordsOf(tool)).length).toBe(i + 1);
-  }
-  return statuses;
-}
+const leaveAtFirstWord = (path: string, headers: Record<string, string>, body: unknown) =>
+  leaveAt(h, path, headers, body, ['Hello', 'chatcmpl-2']);
 
 it('gpt-5 streams left at their first word, on a $0.05/day budget', async () => {
   const token = await h.tool('leaves-gpt5', { dailyUsd: 0.05 });
   const before = billedUsd;
   // Each reserved 8 × 1.25e-6 + 2,000 × 10e-6 ≈ $0.02: two fit in $0.05, a third does not.
-  const statuses = await leaveTenTimes('leaves-gpt5', () =>
+  const statuses = await tenTimes(h, 'leaves-gpt5', () =>
     leaveAtFirstWord(
       '/v1/chat/completions',
       { authorization: `Bearer ${token}` },
@@ -156,7 +125,7 @@ it('Claude with extended thinking, streams left at their first word, on a $0.05/
   const token = await h.tool('leaves-claude', { dailyUsd: 0.05 });
   const before = billedUsd;
   // Each reserved ≥ 2,000 × 15e-6 = $0.03: one fits in $0.05, a second does not.
-  const statuses = await leaveTenTimes('leaves-claude', () =>
+  const statuses = await tenTimes(h, 'leaves-claude', () =>
     leaveAtFirstWord(
       '/v1/messages',
       { 'x-api-key': token, 'anthropic-version': '2023-06-01' },
@@ -182,7 +151,7 @@ it('a plain (not streamed) answer left after its first bytes, on a $0.001/day bu
   const token = await h.tool('leaves-json', { dailyUsd: 0.001 });
   const before = billedUsd;
   // Each reserved 1,000 × 0.60e-6 = $0.0006 of output at least: one fits in $0.001, two do not.
-  const statuses = await leaveTenTimes('leaves-json', () =>
+  const statuses = await tenTimes(h, 'leaves-json', () =>
     leaveAtFirstWord(
       '/v1/chat/completions',
       { authorization: `Bearer ${token}`, 'x-test-answer': 'json' },

@@ -16,6 +16,7 @@ import {
   piecesAnswer,
   sseAnswer,
 } from '../support/json-provider.js';
+import { leaveAt, tenTimes } from '../support/leave-early.js';
 
 const INPUT = 8;
 const OUTPUT = 1_000;
@@ -52,35 +53,14 @@ harnessOnJsonProvider(
 );
 
 /** Sends one request and leaves at the answer's first word (a plain answer: its first bytes). */
-async function leaveEarly(token: string, body: Record<string, unknown>): Promise<number> {
-  const ac = new AbortController();
-  const res = await fetch(`${h.core.url}/v1/chat/completions`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      ...body,
-      max_completion_tokens: OUTPUT,
-      messages: [{ role: 'user', content: 'hi' }],
-    }),
-    signal: ac.signal,
-  });
-  if (res.status !== 200) {
-    await res.text();
-    return res.status;
-  }
-  const reader = res.body!.getReader();
-  let text = '';
-  while (!text.includes('Hello') && !text.includes('chatcmpl-2')) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    text += Buffer.from(value).toString('utf8');
-  }
-  ac.abort();
-  return res.status;
-}
-
-const recordsOf = async (tool: string) =>
-  (await h.admin.call('listRequests', { query: { tool, limit: '100' } })).records;
+const leaveEarly = (token: string, body: Record<string, unknown>): Promise<number> =>
+  leaveAt(
+    h,
+    '/v1/chat/completions',
+    { authorization: `Bearer ${token}` },
+    { ...body, max_completion_tokens: OUTPUT, messages: [{ role: 'user', content: 'hi' }] },
+    ['Hello', 'chatcmpl-2'],
+  );
 
 for (const [kind, body] of [
   ['a plain answer left at its first bytes', { model: 'gpt-4o-mini' }],
@@ -90,11 +70,7 @@ for (const [kind, body] of [
     const tool = `leaves-${body.model}`;
     const token = await h.tool(tool, { tpm: 2_500 });
     const before = generated;
-    const statuses: number[] = [];
-    for (let i = 0; i < 10; i++) {
-      statuses.push(await leaveEarly(token, body));
-      await expect.poll(async () => (await recordsOf(tool)).length).toBe(i + 1);
-    }
+    const statuses = await tenTimes(h, tool, () => leaveEarly(token, body));
     // Each held ~1,008 tokens at admission: two fit in 2,500, a third does not. Before: ten
     // admitted, the provider generated 10,080 tokens in the minute.
     const figures = `the provider generated ${generated - before} tokens on a 2,500 TPM; statuses ${statuses.join(',')}`;
