@@ -11,7 +11,7 @@ import {
   startWriteWorker,
   type WriteWorker,
 } from '../../../main/core/store/sqlite/write-worker.js';
-import { niceByThread, tempDir } from './helpers.js';
+import { tempDir } from './helpers.js';
 
 let temp: Awaited<ReturnType<typeof tempDir>> | undefined;
 let worker: WriteWorker | undefined;
@@ -101,21 +101,4 @@ describe('SQLite write worker: hand-over without a wake-up while batches keep co
     expect(performance.now() - t).toBeLessThan(2000);
     await expect(w.write(batch(2))).rejects.toThrow(/not running/);
   });
-});
-
-describe('SQLite write worker priority', () => {
-  const own = process.platform === 'linux' ? niceByThread().get(String(process.pid)) : undefined;
-  // A process already at nice 10 or lower priority (a `nice -n 19` run) cannot lower a thread to 10.
-  it.runIf(own !== undefined && own < 10)(
-    'commits at nice 10, below the proxy, which stays where it was',
-    async () => {
-      const before = niceByThread();
-      const { worker: w, count } = await start();
-      await w.write(batch(1));
-      const started = [...niceByThread()].filter(([tid]) => !before.has(tid));
-      expect(started.map(([, nice]) => nice)).toContain(10);
-      expect(niceByThread().get(String(process.pid))).toBe(own);
-      expect(count()).toBe(1);
-    },
-  );
 });

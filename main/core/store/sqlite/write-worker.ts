@@ -25,15 +25,6 @@ export interface BatchRows {
   term: unknown[][];
 }
 
-/**
- * The write worker's nice value on Linux, where nice is per thread. Under load on 2 cores its
- * commits took CPU from the proxy's event loop, the bottleneck; niced, a commit runs when the loop
- * waits, still within a few ms. 10, not 19 (the read worker's): a thread at 19 gets ~1.5% of a
- * core beside each busy process at nice 0 (a build on the same laptop), and a proxy whose backlog
- * is full (MAX_BACKLOG in ledger/write-queue.ts) waits for it; at 10 it gets ~10%.
- */
-const WRITER_NICENESS = 10;
-
 /** The write connection's page cache, KiB. */
 const WRITE_CACHE_KIB = 2048;
 /**
@@ -59,12 +50,6 @@ export const LINGER_MS = 36;
 // Plain CommonJS evaluated in the worker: no file to locate next to the compiled code (or in an asar).
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
-// Below the proxy's event loop (WRITER_NICENESS; Linux, where this lowers this thread alone).
-if (workerData.niceness) {
-  try {
-    require('node:os').setPriority(0, workerData.niceness);
-  } catch {}
-}
 const Database = require(workerData.driver);
 const db = new Database(workerData.file, { fileMustExist: true });
 // Per-connection settings, the same as the main connection's: checkpoints run on the read worker.
@@ -186,7 +171,6 @@ export function startWriteWorker(file: string, statements: WriteStatements): Wri
     workerData: {
       file,
       driver,
-      niceness: process.platform === 'linux' ? WRITER_NICENESS : 0,
       statements,
       finished: finished.buffer,
       replies: port2,
