@@ -1,0 +1,13 @@
+import { performance } from 'node:perf_hooks';
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+let t = performance.now();
+const lap = (l) => { const n = performance.now(); console.log(l, (n - t).toFixed(2)); t = n; };
+const { z } = await import('zod'); lap('import zod');
+const bytes = readFileSync('/tmp/lead/price-catalog.json'); lap('read');
+const s = bytes.toString('utf8'); lap('utf8');
+const raw = JSON.parse(s); lap('JSON.parse');
+const FileSchema = z.object({ format: z.literal('genai-prices'), url: z.string(), fetchedAt: z.string(), lastModified: z.string().optional(), providersSha256: z.string().optional(), providers: z.unknown() }); lap('schema');
+FileSchema.safeParse(raw, { jitless: true }); lap('safeParse');
+const at = bytes.indexOf(Buffer.from(',"providers":'));
+createHash('sha256').update(bytes.subarray(at + 13, bytes.length - 1)).digest('hex'); lap('sha256');

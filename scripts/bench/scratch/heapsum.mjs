@@ -1,0 +1,20 @@
+import { readFileSync } from 'node:fs';
+const p = JSON.parse(readFileSync(process.argv[2], 'utf8'));
+const n = Number(process.argv[3]);
+const self = new Map(), incl = new Map();
+const walk = (node, stack) => {
+  const cf = node.callFrame;
+  const key = `${cf.functionName || '(anon)'} ${cf.url.replace(/.*\//, '')}:${cf.lineNumber + 1}`;
+  const sz = node.selfSize;
+  self.set(key, (self.get(key) ?? 0) + sz);
+  const seen = new Set(stack);
+  let total = sz;
+  for (const c of node.children) total += walk(c, [...stack, key]);
+  if (!stack.includes(key)) incl.set(key, (incl.get(key) ?? 0) + total);
+  return total;
+};
+const total = walk(p.head, []);
+console.log('total bytes', total, 'per request', (total / n / 1024).toFixed(1), 'kB');
+const top = (m, k) => [...m].sort((a, b) => b[1] - a[1]).slice(0, k).forEach(([f, b]) => console.log(`  ${(b / n).toFixed(0).padStart(7)} B/req  ${f}`));
+console.log('self:'); top(self, 40);
+console.log('inclusive:'); top(incl, 30);
