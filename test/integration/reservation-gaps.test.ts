@@ -374,26 +374,33 @@ describe('per-call fees of server tools', () => {
 });
 
 describe('output the request asks for in a dearer modality', () => {
+  /** Three cats from gemini-2.5-flash-image for a new tool on a $0.05/day budget, with `configs`
+   *  in the body; resolves once the answer is recorded, with what the tool spent. */
+  async function paint(tool: string, configs: Record<string, unknown>): Promise<number> {
+    const token = await h.tool(tool, { dailyUsd: 0.05 });
+    up.input = 8;
+    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
+      method: 'POST',
+      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
+      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'three cats' }] }], ...configs }),
+    });
+    expect(res.status).toBe(200);
+    await res.arrayBuffer();
+    await expect.poll(() => h.spentBy(tool)).toBeGreaterThan(0);
+    return h.spentBy(tool);
+  }
+
   it('a Gemini answer with images (responseModalities IMAGE) on a $0.05/day budget', async () => {
     // gemini-2.5-flash-image: $0.30 in, $2.50 text out, $30 image out per 1M (the bundled
     // @pydantic/genai-prices entry; ai.google.dev/gemini-api/docs/pricing). At the text rate
     // 4,000 output tokens cost 8 × 0.3e-6 + 4,000 × 2.5e-6 = $0.0100024: inside $0.05, uncapped.
     // Three 1,290-token images and a caption: 8 × 0.3e-6 + 130 × 2.5e-6 + 3,870 × 30e-6 =
     // $0.0000024 + $0.000325 + $0.1161 = $0.1164274.
-    const token = await h.tool('painter', { dailyUsd: 0.05 });
-    up.input = 8;
-    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
-      method: 'POST',
-      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
+    expect(
+      await paint('painter', {
         generationConfig: { maxOutputTokens: 4000, responseModalities: ['TEXT', 'IMAGE'] },
       }),
-    });
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    await expect.poll(() => h.spentBy('painter')).toBeGreaterThan(0);
-    expect(await h.spentBy('painter')).toBeLessThanOrEqual(0.05);
+    ).toBeLessThanOrEqual(0.05);
   });
 
   it('a Gemini image model that names no responseModalities (it answers in images by default)', async () => {
@@ -404,41 +411,21 @@ describe('output the request asks for in a dearer modality', () => {
     // 8 × 0.3e-6 + 4,000 × 2.5e-6 = $0.0100024: inside $0.05, sent uncapped. Written as three
     // 1,290-token images and a caption: 8 × 0.3e-6 + 130 × 2.5e-6 + 3,870 × 30e-6 = $0.1164274,
     // 2.3× the budget.
-    const token = await h.tool('default-painter', { dailyUsd: 0.05 });
-    up.input = 8;
-    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
-      method: 'POST',
-      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
-        generationConfig: { maxOutputTokens: 4000 },
-      }),
-    });
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    await expect.poll(() => h.spentBy('default-painter')).toBeGreaterThan(0);
-    expect(await h.spentBy('default-painter')).toBeLessThanOrEqual(0.05);
+    expect(
+      await paint('default-painter', { generationConfig: { maxOutputTokens: 4000 } }),
+    ).toBeLessThanOrEqual(0.05);
   });
 
   it('a Gemini body whose generation_config asks for images beside a generationConfig that does not', async () => {
     // As above ($0.30 in, $2.50 text out, $30 image out per 1M): reserved at the text rate the
     // generationConfig names, sent uncapped with maxOutputTokens 4,000, and answered with three
     // images by a server that reads generation_config: $0.1164274 on $0.05.
-    const token = await h.tool('snake-painter', { dailyUsd: 0.05 });
-    up.input = 8;
-    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
-      method: 'POST',
-      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
+    expect(
+      await paint('snake-painter', {
         generationConfig: { maxOutputTokens: 4000, responseModalities: ['TEXT'] },
         generation_config: { responseModalities: ['TEXT', 'IMAGE'] },
       }),
-    });
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    await expect.poll(() => h.spentBy('snake-painter')).toBeGreaterThan(0);
-    expect(await h.spentBy('snake-painter')).toBeLessThanOrEqual(0.05);
+    ).toBeLessThanOrEqual(0.05);
   });
 
   it('an OpenAI chat answer in audio (modalities: ["text", "audio"]) on a $0.10/day budget', async () => {

@@ -34,13 +34,13 @@ export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredRespo
       // A Map iterates in insertion order: the first key is the oldest.
       if (tokensById.size > kept) tokensById.delete(tokensById.keys().next().value!);
     },
-    continued(body, unknown) {
+    continued(body, contextWindow) {
       if (typeof body !== 'object' || body === null) return 0;
       const b = body as { previous_response_id?: unknown; conversation?: unknown };
-      if (namesStoredPrompt(body) || referencesItems(body)) return unknown;
+      if (namesStoredPrompt(body) || referencesItems(body)) return contextWindow;
       if (typeof b.previous_response_id === 'string')
-        return tokensById.get(b.previous_response_id) ?? unknown;
-      return present(b.conversation) ? unknown : 0;
+        return tokensById.get(b.previous_response_id) ?? contextWindow;
+      return present(b.conversation) ? contextWindow : 0;
     },
   };
 }

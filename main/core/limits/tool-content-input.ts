@@ -72,13 +72,13 @@ export function toolContentInput(
 /** Gemini's URL context tool: "the content retrieved from the URLs you provide is counted as input
  *  tokens", up to 20 URLs of 34 MB each, nothing the request can bound
  *  (ai.google.dev/gemini-api/docs/url-context, read 2026-11-29). Five requests reading a
- *  300,000-token page billed $0.45 on a $0.10 budget (gemini-url-context-budget.test.ts). */
+ *  300,000-token page billed $0.45 on a $0.10 budget (gemini-tool-input-budget.test.ts). */
 const readsUrls = (t: object) => 'urlContext' in t || 'url_context' in t;
 
 /** Gemini's File Search tool: "retrieved document tokens are charged as regular context tokens",
  *  as many chunks as the store's chunking gives, which the request does not say
  *  (ai.google.dev/gemini-api/docs/file-search, read 2026-11-29). Five requests retrieving 300,000
- *  tokens billed $0.45128 on a $0.10 budget (gemini-file-search-budget.test.ts). */
+ *  tokens billed $0.45128 on a $0.10 budget (gemini-tool-input-budget.test.ts). */
 const searchesFiles = (t: object) => 'fileSearch' in t || 'file_search' in t;
 
 const readsUnbounded = (t: unknown) =>
