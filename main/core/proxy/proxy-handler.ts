@@ -2,7 +2,6 @@
 // settle. Each stage is a named function in ./stages; this file only lists them in order and
 // answers a refusal once, in the caller's format. Runs on plain node:http, not express: the proxy
 // is the hot path and express's per-request overhead would cost a third of its throughput.
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Tool } from '../../../shared/config.js';
@@ -25,6 +24,7 @@ import { Refused } from './refused.js';
 import { clientOf, sessionOf } from './client-identity.js';
 import { readRequestMeta } from './request-meta.js';
 import { newDraft, type RecordDraft } from './request-record.js';
+import { newRequestId } from './request-id.js';
 import { admit, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
 import { answerCacheable } from './cacheable-answer.js';
 import { checkPlanWindow } from './stages/plan-route.js';
@@ -48,7 +48,7 @@ export function createProxyHandler(deps: ProxyDeps) {
   return async function handleProxyRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const startedAt = performance.now();
     const time = deps.now();
-    const id = randomUUID();
+    const id = newRequestId();
     const { cls, pathname, search, pathError } = classifyRequest(req.url ?? '/', req.headers);
     const { family, endpoint } = cls;
     // Every answer carries the id. It goes into each writeHead rather than through setHeader now:
