@@ -1,0 +1,80 @@
+// A Claude model through OpenRouter's OpenAI-compatible API takes Anthropic's `cache_control`, its
+// 1-hour TTL included, and OpenRouter bills Anthropic's rates: a 1-hour cache write at 2× the input
+// price, a 5-minute one at 1.25× (openrouter.ai/docs/features/prompt-caching; platform.claude.com/
+// docs/en/build-with-claude/prompt-caching#pricing; read 2026-11-29). The catalog's OpenRouter entry
+// has the 5-minute rate only and the reservation asked for the 1-hour one only on Anthropic's own
+// API, so such a request was reserved at 1.25× its input: admitted, and billed past the budget.
+// Prices: anthropic/claude-sonnet-4.5 $3 in / $15 out per 1M, so $3.75 per 1M for a 5-minute write
+// and $6 per 1M for a 1-hour one (same pages).
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+import { chatAnswer, postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+
+let h: Harness;
+let provider: JsonProvider;
+let billedUsd = 0;
+
+/** 20,000 tokens of o200k_base ("hello" then 19,999 × " hello"): what Shimmy counts. OpenRouter
+ *  answers with Claude's own count, which is higher (meter/token-count.ts); the provider here says
+ *  20,010 (the text and the message's framing), the least it could say, so only the TTL is tested. */
+const TEXT = 'hello' + ' hello'.repeat(19_999);
+const INPUT = 20_010;
+
+beforeAll(async () => {
+  h = await startHarness();
+  provider = await startJsonProvider((_, b) => {
+    const output = Number(b.max_tokens);
+    // All of it written to the cache for an hour: 20,010 × 6e-6 + 10 × 15e-6 = $0.12021.
+    const cost = INPUT * 6e-6 + output * 15e-6;
+    billedUsd += cost;
+    const answer = chatAnswer({
+      id: 'gen-1',
+      model: 'anthropic/claude-sonnet-4.5',
+      finish_reason: 'length',
+      input: INPUT,
+      outputTokens: output,
+    });
+    // OpenRouter's usage: the cache write among the prompt's details, and its charge in USD.
+    answer.usage = {
+      ...(answer.usage as object),
+      cost,
+      prompt_tokens_details: { cached_tokens: 0, cache_write_tokens: INPUT },
+    };
+    return answer;
+  });
+  await h.admin.call('addProvider', {
+    body: {
+      name: 'openrouter',
+      kind: 'openai',
+      baseUrl: `${provider.url}/api/v1`,
+      priceProvider: 'openrouter',
+    },
+  });
+  await h.admin.call('putKey', { body: { provider: 'openrouter', key: 'sk-or-v1-test-key-5555EFGH' } });
+});
+afterAll(async () => {
+  await h.close();
+  await provider.close();
+});
+
+it('a 1-hour cache write on a $0.10/day budget', async () => {
+  // Reserved at a 5-minute write: about 20,010 × 3.75e-6 + 10 × 15e-6 = $0.07519, which fits $0.10;
+  // billed $0.12021. At the 1-hour rate, 20,010 × 6e-6 = $0.12006 of input alone does not fit.
+  const token = await h.tool('or-1h', { dailyUsd: 0.1 });
+  const status = await postStatus(h, '/v1/chat/completions', token, {
+    model: 'openrouter/anthropic/claude-sonnet-4.5',
+    max_tokens: 10,
+    messages: [
+      {
+        role: 'user',
+        content: [{ type: 'text', text: TEXT, cache_control: { type: 'ephemeral', ttl: '1h' } }],
+      },
+    ],
+  });
+  const spent = await h.spentBy('or-1h');
+  expect(
+    billedUsd,
+    `status ${status}; provider billed $${billedUsd} on $0.10, Shimmy recorded $${spent}`,
+  ).toBe(0);
+  expect(status).toBe(429);
+});
