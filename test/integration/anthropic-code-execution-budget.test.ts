@@ -10,6 +10,7 @@
 // pricing, read 2026-11-29); 5 minutes of a container = $0.05 × 5 / 60 = $0.0041667.
 import { expect, it } from 'vitest';
 import type { Harness } from '../support/harness.js';
+import { onlyRecordedCost } from '../support/recorded-cost.js';
 import { harnessOnJsonProvider, messagesAnswer, postStatus } from '../support/json-provider.js';
 
 let h: Harness;
@@ -60,10 +61,7 @@ it('ten requests that run code on a $0.01/day budget', async () => {
 it('without a budget it goes out, recorded unpriced rather than at its tokens alone', async () => {
   const token = await h.tool('runs-code-free');
   expect(await ask(token)).toBe(200);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'runs-code-free' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
-  expect((await records())[0]!.costUsd).toBeNull();
+  expect(await onlyRecordedCost(h, 'runs-code-free')).toBeNull();
 });
 
 it('beside the web fetch tool that makes it free, it is metered as usual', async () => {
@@ -81,8 +79,5 @@ it('beside the web fetch tool that makes it free, it is metered as usual', async
       ],
     }),
   ).toBe(200);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'runs-code-fetching' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
-  expect((await records())[0]!.costUsd).toBe(0.0006);
+  expect(await onlyRecordedCost(h, 'runs-code-fetching')).toBe(0.0006);
 });
