@@ -40,6 +40,7 @@ export class GeminiReader implements UsageReader {
     }
     if (!isObject(data)) return;
     this.pending = undefined;
+    if (hasParts(data)) this.finalUsage = undefined;
     this.take(data);
     if (this.latest && isEnd(data)) this.finalUsage = this.latest;
     else addCandidateText(data, (t) => this.estimate.add(t, this.lastModel));
@@ -50,6 +51,11 @@ export class GeminiReader implements UsageReader {
   }
 
   deferEvents(events: Buffer): void {
+    // Content after a finishReason: another candidate (candidateCount > 1) goes on, and the usage
+    // of the chunk that ended the first is not the answer's. Taken as final, a stream cut then was
+    // recorded at the first candidate's tokens: $0.0000105 of $0.0100105 billed
+    // (gemini-candidates-stream-cut.test.ts).
+    if (this.finalUsage && events.includes('"parts"')) this.finalUsage = undefined;
     this.estimate.deferEvents(events, this.lastModel);
     // Copied: the bytes may be a view of a socket buffer that is reused.
     this.pending = Buffer.from(events);
@@ -126,6 +132,14 @@ function isEnd(chunk: Record<string, unknown>): boolean {
   if (field(chunk.promptFeedback, 'blockReason') !== undefined) return true;
   const candidates = chunk.candidates;
   return Array.isArray(candidates) && candidates.some((c) => field(c, 'finishReason') !== undefined);
+}
+
+/** Some candidate of the chunk carries content parts. */
+function hasParts(chunk: Record<string, unknown>): boolean {
+  const candidates = chunk.candidates;
+  return (
+    Array.isArray(candidates) && candidates.some((c) => Array.isArray(field(field(c, 'content'), 'parts')))
+  );
 }
 
 /** Text of the candidates' parts (thought summaries included) and function-call arguments. */
