@@ -75,7 +75,17 @@ export function reservedInput(
     reasoningTokens: 0,
   };
   const base: Usage[] = [plain];
-  const ask = family === 'anthropic' ? cacheAsk(body) : { writes: true, oneHour: false };
+  // Elsewhere the provider may write the cache on its own; a Claude model served through an
+  // OpenAI-compatible route (OpenRouter) also takes Anthropic's `cache_control` with its 1-hour
+  // TTL, billed at 2× input there too: the body is walked for it where the price has that rate.
+  const ask =
+    family === 'anthropic'
+      ? cacheAsk(body)
+      : {
+          writes: true,
+          oneHour:
+            cost({ ...plain, cacheWriteTokens: 1, cacheWrite1hTokens: 1 }) !== null && cacheAsk(body).oneHour,
+        };
   if (ask.writes) base.push({ ...plain, cacheWriteTokens: inputTokens });
   if (ask.oneHour) base.push({ ...plain, cacheWriteTokens: inputTokens, cacheWrite1hTokens: inputTokens });
   // A tier the request asks for is priced too (the dearer of it and the standard price is kept).

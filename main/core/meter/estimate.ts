@@ -39,6 +39,7 @@ interface Tally {
   /** Strings, or strings of a big body left in its bytes (decoded one at a time when counted). */
   texts: Array<string | UnreadString>;
   tokens: number;
+  /** Whose tokenizer counts the texts (countingFamily): the API's, or Anthropic's for Claude. */
   family: ApiFamily;
   model: string;
 }
@@ -52,7 +53,7 @@ export function estimateInputTokens(
   const tally = tallyOf(family, endpoint, body, model);
   if (!tally) return 0;
   const encoding = encodingForModel(model);
-  return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
+  return tally.texts.reduce((n: number, t) => n + tokensOf(t, tally.family, encoding), tally.tokens);
 }
 
 /** An upper bound on estimateInputTokens that never asks the tokenizer: each text at its UTF-8
@@ -70,9 +71,9 @@ export function estimateInputTokensBound(
   if (!tally) return 0;
   let n = tally.tokens;
   for (const t of tally.texts) {
-    if (t instanceof UnreadString) n += bytesBound(t, family);
+    if (t instanceof UnreadString) n += bytesBound(t, tally.family);
     else if (t.length > 0)
-      n += family === 'anthropic' ? anthropicTokensOfCount(t, tokenUpperBound(t)) : tokenUpperBound(t);
+      n += tally.family === 'anthropic' ? anthropicTokensOfCount(t, tokenUpperBound(t)) : tokenUpperBound(t);
   }
   return n;
 }
@@ -99,12 +100,12 @@ export function estimateInputTokensSliced(
   let size = 0;
   for (const t of tally.texts) size += t instanceof UnreadString ? t.byteLength : t.length;
   // Anthropic's count is o200k_base's, scaled per text (tokensOf).
-  const asked = family === 'anthropic' ? 'o200k_base' : encoding;
+  const asked = tally.family === 'anthropic' ? 'o200k_base' : encoding;
   if (size >= SLICED_TEXT_CHARS) return countAwaited(tally, asked, false);
   // A small body counts synchronously (the hot path), unless a big body is being counted: then it
   // goes ahead of the big body's batches instead of holding the event loop for one of its texts.
   if (tokenizerLaneBusy(asked)) return countAwaited(tally, asked, true);
-  return tally.texts.reduce((n: number, t) => n + tokensOf(t, family, encoding), tally.tokens);
+  return tally.texts.reduce((n: number, t) => n + tokensOf(t, tally.family, encoding), tally.tokens);
 }
 
 async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean): Promise<number> {
@@ -144,7 +145,7 @@ async function countAwaited(tally: Tally, asked: OpenAiEncoding, urgent: boolean
 /** The texts and known tokens of a request body, or null when nothing in it is input. */
 function tallyOf(family: ApiFamily, endpoint: Endpoint, body: unknown, model: string): Tally | null {
   if (!isObject(body) || endpoint === 'count_tokens' || endpoint === 'other') return null;
-  const tally: Tally = { texts: [], tokens: 0, family, model };
+  const tally: Tally = { texts: [], tokens: 0, family: countingFamily(family, model), model };
   switch (endpoint) {
     case 'chat':
       tallyChat(body, tally);
@@ -171,6 +172,14 @@ function tallyOf(family: ApiFamily, endpoint: Endpoint, body: unknown, model: st
       break;
   }
   return tally;
+}
+
+/** A Claude model served through another API (OpenRouter's `anthropic/claude-sonnet-4.5`, Anthropic's
+ *  own OpenAI-compatible endpoint, Bedrock's `anthropic.claude-…`) still counts its input with
+ *  Claude's tokenizer: up to 1.30× o200k_base's count (token-count.ts). Counted as o200k_base, a
+ *  cached prompt of code was reserved at 0.77 of what it billed (openrouter-claude-budget.test.ts). */
+function countingFamily(family: ApiFamily, model: string): ApiFamily {
+  return family !== 'anthropic' && /claude/i.test(model) ? 'anthropic' : family;
 }
 
 /** A text that was left in the body's bytes and is longer than any text tokenized is counted at

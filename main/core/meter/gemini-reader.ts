@@ -13,8 +13,9 @@ import { estimatedUsage, type UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
 /** The chunk that ends the answer names a finishReason (or the prompt was blocked); one that says
- *  what was searched is read too. */
-const SIGNIFICANT = /\\u|"finishReason"|"blockReason"|"webSearchQueries"/g;
+ *  what was searched, or that it grounded on Google Maps, is read too. */
+const SIGNIFICANT =
+  /\\u|"finishReason"|"blockReason"|"webSearchQueries"|"maps"|"googleMapsWidgetContextToken"/g;
 
 export class GeminiReader implements UsageReader {
   private readonly estimate: OutputEstimator;
@@ -24,7 +25,7 @@ export class GeminiReader implements UsageReader {
   private lastModel: string | undefined;
   /** The latest kept (unparsed) events, newer than `latest`. */
   private pending: Buffer | undefined;
-  /** Google Search queries the answer says it ran (grounding). */
+  /** Google Search queries the answer says it ran, and its Google Maps grounded prompt (grounding). */
   private searches = 0;
 
   constructor(private readonly inputEstimate: (atMost?: boolean) => number) {
@@ -39,6 +40,7 @@ export class GeminiReader implements UsageReader {
     }
     if (!isObject(data)) return;
     this.pending = undefined;
+    if (hasParts(data)) this.finalUsage = undefined;
     this.take(data);
     if (this.latest && isEnd(data)) this.finalUsage = this.latest;
     else addCandidateText(data, (t) => this.estimate.add(t, this.lastModel));
@@ -49,6 +51,11 @@ export class GeminiReader implements UsageReader {
   }
 
   deferEvents(events: Buffer): void {
+    // Content after a finishReason: another candidate (candidateCount > 1) goes on, and the usage
+    // of the chunk that ended the first is not the answer's. Taken as final, a stream cut then was
+    // recorded at the first candidate's tokens: $0.0000105 of $0.0100105 billed
+    // (gemini-candidates-stream-cut.test.ts).
+    if (this.finalUsage && events.includes('"parts"')) this.finalUsage = undefined;
     this.estimate.deferEvents(events, this.lastModel);
     // Copied: the bytes may be a view of a socket buffer that is reused.
     this.pending = Buffer.from(events);
@@ -69,7 +76,10 @@ export class GeminiReader implements UsageReader {
    *  its tokens alone. A body's own search tool is refused under a budget before it goes
    *  (route/billable-endpoints.ts); a cached content's tools are not in the body: 30 grounded
    *  prompts through one billed $1.0614 on a $1 budget, recorded $0.0114
-   *  (gemini-grounding-budget.test.ts). */
+   *  (gemini-grounding-budget.test.ts). Grounding with Google Maps ($25 per 1,000 grounded prompts,
+   *  same page) names no query, only the places it grounded on: 50 prompts through a cached
+   *  content holding the Maps tool billed $1.269 on $1, recorded $0.019
+   *  (gemini-maps-grounding-budget.test.ts). */
   private withSearches(u: Usage): Usage {
     return this.searches > 0 ? { ...u, webSearchRequests: this.searches } : u;
   }
@@ -124,6 +134,14 @@ function isEnd(chunk: Record<string, unknown>): boolean {
   return Array.isArray(candidates) && candidates.some((c) => field(c, 'finishReason') !== undefined);
 }
 
+/** Some candidate of the chunk carries content parts. */
+function hasParts(chunk: Record<string, unknown>): boolean {
+  const candidates = chunk.candidates;
+  return (
+    Array.isArray(candidates) && candidates.some((c) => Array.isArray(field(field(c, 'content'), 'parts')))
+  );
+}
+
 /** Text of the candidates' parts (thought summaries included) and function-call arguments. */
 function addCandidateText(data: unknown, add: (text: unknown) => void): void {
   const candidates = field(data, 'candidates');
@@ -139,14 +157,24 @@ function addCandidateText(data: unknown, add: (text: unknown) => void): void {
   }
 }
 
-/** The Google Search queries a chunk's candidates say they ran (`groundingMetadata.webSearchQueries`). */
+/** The Google Search queries a chunk's candidates say they ran (`groundingMetadata.webSearchQueries`),
+ *  plus one for a candidate grounded on Google Maps (a `maps` grounding chunk, or the widget token
+ *  only Maps grounding returns): billed per grounded prompt, it is kept as one more search. */
 function searchQueries(chunk: Record<string, unknown>): number {
   const candidates = chunk.candidates;
   if (!Array.isArray(candidates)) return 0;
   let n = 0;
   for (const c of candidates) {
-    const queries = field(field(c, 'groundingMetadata'), 'webSearchQueries');
+    const grounding = field(c, 'groundingMetadata');
+    const queries = field(grounding, 'webSearchQueries');
     if (Array.isArray(queries)) n += queries.length;
+    if (groundedOnMaps(grounding)) n += 1;
   }
   return n;
+}
+
+function groundedOnMaps(grounding: unknown): boolean {
+  if (field(grounding, 'googleMapsWidgetContextToken') !== undefined) return true;
+  const chunks = field(grounding, 'groundingChunks');
+  return Array.isArray(chunks) && chunks.some((g) => field(g, 'maps') !== undefined);
 }

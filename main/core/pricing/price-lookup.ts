@@ -8,6 +8,7 @@ import { roundUsd } from '../../../shared/money.js';
 import type { Usage } from '../../../shared/usage.js';
 import type { Catalog, CatalogProvider } from './catalog.js';
 import { catalogProviderFor, type ServingProvider } from './catalog-provider.js';
+import { withClaudeOneHourWrite } from './claude-one-hour-write.js';
 import { costOf, inputTierStarts, pricedModel, type PricedModel } from './price-usage.js';
 import { containerUsdPerGb } from './container-fees.js';
 import { perRequestSearchUsd } from './search-fees.js';
@@ -171,7 +172,7 @@ function resolve(
         source: 'catalog',
         provider: hit.provider.id,
         ...(hit.model.context_window ? { contextWindow: hit.model.context_window } : {}),
-        priced: pricedModel(hit.provider, hit.model),
+        priced: pricedModel(hit.provider, withClaudeOneHourWrite(hit.model)),
       };
   }
   return ownPrice(legacy, 'refreshed', cp ? [cp.id] : []);

@@ -52,6 +52,8 @@ export function billingOf(method: string, path: string, endpoint: Endpoint, fiel
       return { kind: 'unpriced', what: 'Responses with background: true' };
     if (endpoint === 'generate_content' && groundsWithSearch(fields))
       return { kind: 'unpriced', what: 'Gemini grounding with Google Search or Maps' };
+    if (endpoint === 'messages' && runsBilledCode(fields))
+      return { kind: 'unpriced', what: 'Anthropic code execution, billed per container-hour' };
     return { kind: 'metered' };
   }
   const lower = path.toLowerCase();
@@ -78,5 +80,21 @@ function groundsWithSearch(fields: unknown): boolean {
   if (!Array.isArray(tools)) return false;
   return tools.some(
     (t) => typeof t === 'object' && t !== null && Object.keys(t).some((k) => GROUNDING_TOOLS.has(k)),
+  );
+}
+
+/** Anthropic's code execution tool bills its container's running time on top of the tokens: $0.05
+ *  per container-hour past the organization's free hours, at least 5 minutes per use — except in a
+ *  request that also has the 2026-02-09 web search or fetch tool, where it is free
+ *  (docs.claude.com/en/docs/agents-and-tools/tool-use/code-execution-tool, read 2026-11-29). The
+ *  answer does not say how long it ran and the catalog has no rate: ten such requests billed
+ *  $0.0477 on a $0.01 budget, recorded $0.006 (anthropic-code-execution-budget.test.ts). */
+function runsBilledCode(fields: unknown): boolean {
+  const tools = (fields as { tools?: unknown } | undefined)?.tools;
+  if (!Array.isArray(tools)) return false;
+  const type = (t: unknown) => String((t as { type?: unknown } | null)?.type ?? '');
+  return (
+    tools.some((t) => type(t).startsWith('code_execution_')) &&
+    !tools.some((t) => /^web_(search|fetch)_20260209$/.test(type(t)))
   );
 }
