@@ -79,9 +79,7 @@ it('with the 1M-context beta, an input counted just under 200,000 that Claude co
     body: JSON.stringify(body(n)),
   });
   await res.arrayBuffer();
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'one-million' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('one-million')).length).toBe(1);
   const billed = billedUsd - before;
   expect(billed, `provider billed $${billed.toFixed(6)} on a $1 budget`).toBeLessThanOrEqual(1);
   expect(res.status).toBe(429);

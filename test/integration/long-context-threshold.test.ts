@@ -81,9 +81,7 @@ it('an input estimated just under 200,000 tokens that Gemini counts over it, on 
   });
   await res.arrayBuffer();
   expect(res.status).toBe(429);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'long-context' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('long-context')).length).toBe(1);
   expect(await h.spentBy('long-context')).toBeLessThanOrEqual(0.3);
 });
 

@@ -253,10 +253,6 @@ async function spentOn(tool: string, dailyUsd: number, path: string, body: unkno
   return h.spentBy(tool);
 }
 
-/** How many requests of `tool` the ledger has recorded. */
-const recordsOf = async (tool: string) =>
-  (await h.admin.call('listRequests', { query: { tool } })).records.length;
-
 /** The statuses of `times` requests of `body` to `path`, one after another, with `token`. */
 async function statusesOf(times: number, token: string, path: string, body: unknown): Promise<number[]> {
   const statuses: number[] = [];
@@ -374,7 +370,7 @@ describe('per-call fees of server tools', () => {
       tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 10 }],
       messages: [{ role: 'user', content: 'hi' }],
     });
-    await expect.poll(() => recordsOf('web-search')).toBe(1);
+    await expect.poll(async () => (await h.records('web-search')).length).toBe(1);
     expect(await h.spentBy('web-search')).toBeLessThanOrEqual(0.05);
   });
 });
@@ -530,7 +526,7 @@ describe('concurrent transcriptions, whose cost is the audio the request does no
     up.audioSeconds = 60;
     const statuses = await transcribeAtOnce(token, 'whisper-1', 240_000, 20);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
-    await expect.poll(() => recordsOf('transcriber')).toBe(20);
+    await expect.poll(async () => (await h.records('transcriber')).length).toBe(20);
     // 60 s × $0.36 / 3,600 s = $0.006 each.
     expect(await h.spentBy('transcriber')).toBeLessThanOrEqual(0.03);
   });
@@ -548,7 +544,7 @@ describe('concurrent transcriptions, whose cost is the audio the request does no
     up.transcriptTokens = 1_000;
     const statuses = await transcribeAtOnce(token, 'gpt-4o-transcribe', 1_000, 10);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
-    await expect.poll(() => recordsOf('transcriber-4o')).toBe(10);
+    await expect.poll(async () => (await h.records('transcriber-4o')).length).toBe(10);
     expect(await h.spentBy('transcriber-4o')).toBeLessThanOrEqual(0.15);
   });
 });
@@ -566,7 +562,7 @@ describe('a number written as a string', () => {
       max_tokens: 1000,
       messages: [{ role: 'user', content: 'hi' }],
     });
-    await expect.poll(() => recordsOf('string-n')).toBe(1);
+    await expect.poll(async () => (await h.records('string-n')).length).toBe(1);
     expect(await h.spentBy('string-n')).toBeLessThanOrEqual(0.02);
   });
 });
