@@ -92,10 +92,8 @@ describe('end to end through the proxy', () => {
         expect(res.status).toBe(200);
         await res.text();
         const tool = `t${i}${stream ? 's' : ''}`;
-        await expect
-          .poll(async () => (await h.admin.call('listRequests', { query: { tool } })).records.length)
-          .toBe(1);
-        const [rec] = (await h.admin.call('listRequests', { query: { tool } })).records;
+        await expect.poll(async () => (await h.records(tool)).length).toBe(1);
+        const [rec] = await h.records(tool);
         expect(rec!.estimated).toBe(false);
         expect(rec!.costUsd).toBe(c.hand);
       });

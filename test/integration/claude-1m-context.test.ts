@@ -8,56 +8,35 @@
 // reserved past it — except a tier at the end of the model's context window, which a longer input
 // cannot reach. With the 1M beta, the 200,000 tier is not at the window's end: an input counted just
 // under it was reserved at the standard rate and billed at twice that (found by red14, 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { estimateInputTokens } from '../../main/core/meter/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, messagesAnswer, postStatus } from '../support/json-provider.js';
+import { proseOf } from '../support/prose-input.js';
 
 let h: Harness;
-let provider: JsonProvider;
 /** Input tokens the provider reports for the next request. */
 let providerCount = 0;
 let billedUsd = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((_, b) => {
+harnessOnJsonProvider(
+  ['anthropic'],
+  (started) => (h = started),
+  (_, b) => {
     const output = Number(b.max_tokens);
     const long = providerCount > 200_000;
     billedUsd += providerCount * (long ? 6e-6 : 3e-6) + output * (long ? 22.5e-6 : 15e-6);
-    return {
+    return messagesAnswer({
       id: 'msg_x',
-      type: 'message',
-      role: 'assistant',
-      model: b.model,
-      content: [{ type: 'text', text: 'ok' }],
       stop_reason: 'max_tokens',
-      stop_sequence: null,
-      usage: { input_tokens: providerCount, output_tokens: output },
-    };
-  });
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      model: String(b.model),
+      input: providerCount,
+      outputTokens: output,
+    });
+  },
+);
 
 it('with the 1M-context beta, an input counted just under 200,000 that Claude counts over it, on a $1/day budget', async () => {
-  const sentence = 'Every morning the baker opens the shop, weighs the flour and lights the old oven. ';
-  const body = (blocks: number) => ({
-    model: 'claude-sonnet-4-5',
-    max_tokens: 1000,
-    messages: [
-      {
-        role: 'user',
-        content: Array.from({ length: blocks }, () => ({ type: 'text', text: sentence.repeat(100) })),
-      },
-    ],
-  });
-  const per = estimateInputTokens('anthropic', 'messages', body(10), 'claude-sonnet-4-5') / 10;
-  const n = Math.floor(195_000 / per);
-  const estimate = estimateInputTokens('anthropic', 'messages', body(n), 'claude-sonnet-4-5');
+  const { body, estimate } = proseOf('claude-sonnet-4-5', 195_000);
   expect(estimate).toBeGreaterThan(190_000);
   expect(estimate).toBeLessThan(200_000);
   // Claude counts 8% more than Shimmy's estimate here (within the 12% margin): over 200,000.
@@ -68,22 +47,12 @@ it('with the 1M-context beta, an input counted just under 200,000 that Claude co
   // tier (more than 200,000 × 6e-6 = $1.20), it is refused.
   const token = await h.tool('one-million', { dailyUsd: 1 });
   const before = billedUsd;
-  const res = await fetch(`${h.core.url}/v1/messages`, {
-    method: 'POST',
-    headers: {
-      'x-api-key': token,
-      'content-type': 'application/json',
-      'anthropic-version': '2023-06-01',
-      'anthropic-beta': 'context-1m-2025-08-07',
-    },
-    body: JSON.stringify(body(n)),
+  const status = await postStatus(h, '/v1/messages', token, body, {
+    'anthropic-beta': 'context-1m-2025-08-07',
   });
-  await res.arrayBuffer();
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'one-million' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('one-million')).length).toBe(1);
   const billed = billedUsd - before;
   expect(billed, `provider billed $${billed.toFixed(6)} on a $1 budget`).toBeLessThanOrEqual(1);
-  expect(res.status).toBe(429);
+  expect(status).toBe(429);
   expect(await h.spentBy('one-million')).toBeLessThanOrEqual(1);
 });

@@ -55,10 +55,8 @@ it('a client that leaves right after the final usage event is charged that usage
     req.on('error', reject);
     req.end(JSON.stringify({ model: 'gpt-5-mini', input: 'hi', stream: true }));
   });
-  await expect
-    .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'codex-like' } })).records.length)
-    .toBe(1);
-  const [rec] = (await h.admin.call('listRequests', { query: { tool: 'codex-like' } })).records;
+  await expect.poll(async () => (await h.records('codex-like')).length).toBe(1);
+  const [rec] = await h.records('codex-like');
   // gpt-5-mini at OpenAI's published price (openai.com/api/pricing, checked 2026-11):
   // $0.25 input / $2.00 output per 1M → 1,000 × 0.25e-6 + 50 × 2e-6 = $0.00035.
   expect(rec!.costUsd).toBeCloseTo(0.00035, 12);

@@ -5,31 +5,28 @@
 // minute", read 2026-11-29). Shimmy sees no minutes: each container an answer created is recorded
 // as one 20-minute session, the most a session up to its idle expiry costs.
 // gpt-5: $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, postStatus, responsesAnswer } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 const received: Array<Record<string, unknown>> = [];
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Reads 8 input tokens, writes 1,000, and runs its code in a new container (two calls in it), as
-  // the code interpreter does with `container: {type: "auto"}`; the response echoes the tools.
-  provider = await startJsonProvider((_, b) => {
+// Reads 8 input tokens, writes 1,000, and runs its code in a new container (two calls in it), as
+// the code interpreter does with `container: {type: "auto"}`; the response echoes the tools.
+harnessOnJsonProvider(
+  ['openai'],
+  (started) => (h = started),
+  (_, b) => {
     received.push(b);
     // A stored prompt holding a code interpreter tool with a 16 GB container, and 390,000 tokens
     // of its own: the answer echoes the tools it ran with, the prompt's.
     const stored = (b.prompt as { id?: unknown } | undefined)?.id === 'pmpt_coder';
     const input = stored ? 390_008 : 8;
-    return {
+    return responsesAnswer({
       id: 'resp_x',
-      object: 'response',
-      created_at: 1,
       status: 'completed',
       model: b.model,
-      service_tier: 'default',
       tools: stored
         ? [{ type: 'code_interpreter', container: { type: 'auto', memory_limit: '16g' } }]
         : b.tools,
@@ -56,53 +53,38 @@ beforeAll(async () => {
           content: [{ type: 'output_text', text: '4', annotations: [] }],
         },
       ],
-      usage: {
-        input_tokens: input,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: 1000,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: input + 1000,
-      },
-    };
-  });
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      input,
+      outputTokens: 1000,
+    });
+  },
+);
 
-async function run(token: string, container: unknown) {
-  const res = await fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 1000,
-      tools: [{ type: 'code_interpreter', container }],
-      input: 'what is 2+2? run it',
-    }),
+/** gpt-5 at the default tier asked "what is 2+2? run it" with `tools` (a code interpreter with
+ *  `container`), or a stored `prompt`: the status. */
+const run = (token: string, x: { container: unknown } | { prompt: unknown }) =>
+  postStatus(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    service_tier: 'default',
+    max_output_tokens: 1000,
+    ...('container' in x ? { tools: [{ type: 'code_interpreter', container: x.container }] } : x),
+    input: 'what is 2+2? run it',
   });
-  await res.arrayBuffer();
-  return res.status;
-}
 
 it('the container an answer created is recorded at its session price', async () => {
   // 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001, and one 1 GB container (two calls ran in it): $0.03,
   // $0.04001. Before: $0.01001.
   const token = await h.tool('coder');
-  expect(await run(token, { type: 'auto' })).toBe(200);
+  expect(await run(token, { container: { type: 'auto' } })).toBe(200);
   await expect.poll(() => h.spentBy('coder')).toBeGreaterThan(0);
   expect(await h.spentBy('coder')).toBeCloseTo(0.04001, 8);
-  const [record] = (await h.admin.call('listRequests', { query: { tool: 'coder' } })).records;
+  const [record] = await h.records('coder');
   expect(record!.usage).toMatchObject({ containers: 1 });
 });
 
 it('a 4 GB container is recorded at $0.12', async () => {
   // $0.01001 + $0.12 = $0.13001.
   const token = await h.tool('coder-4g');
-  expect(await run(token, { type: 'auto', memory_limit: '4g' })).toBe(200);
+  expect(await run(token, { container: { type: 'auto', memory_limit: '4g' } })).toBe(200);
   await expect.poll(() => h.spentBy('coder-4g')).toBeGreaterThan(0);
   expect(await h.spentBy('coder-4g')).toBeCloseTo(0.13001, 8);
 });
@@ -112,7 +94,7 @@ it('a container is reserved under a budget: $0.035/day', async () => {
   // container ($0.03) not even a 1,024-token answer fits what is left: refused, nothing sent.
   const token = await h.tool('coder-budget', { dailyUsd: 0.035 });
   received.length = 0;
-  expect(await run(token, { type: 'auto' })).toBe(429);
+  expect(await run(token, { container: { type: 'auto' } })).toBe(429);
   expect(received).toHaveLength(0);
   expect(await h.spentBy('coder-budget')).toBe(0);
 });
@@ -120,7 +102,7 @@ it('a container is reserved under a budget: $0.035/day', async () => {
 it('a container is reserved under a budget: $0.05/day', async () => {
   // Reserved $0.01001 + $0.03 = $0.04001: admitted, and recorded $0.04001.
   const token = await h.tool('coder-room', { dailyUsd: 0.05 });
-  expect(await run(token, { type: 'auto' })).toBe(200);
+  expect(await run(token, { container: { type: 'auto' } })).toBe(200);
   await expect.poll(() => h.spentBy('coder-room')).toBeGreaterThan(0);
   expect(await h.spentBy('coder-room')).toBeLessThanOrEqual(0.05);
 });
@@ -128,21 +110,7 @@ it('a container is reserved under a budget: $0.05/day', async () => {
 // A stored prompt (`prompt: {id}`) brings its own tools, unseen in the body: it is reserved as if
 // it held a code interpreter tool whose container is the dearest size, 64 GB ($1.92), as its image
 // tool is reserved at its dearest (image-tool-calls.ts).
-async function runStoredPrompt(token: string) {
-  const res = await fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 1000,
-      prompt: { id: 'pmpt_coder' },
-      input: 'what is 2+2? run it',
-    }),
-  });
-  await res.arrayBuffer();
-  return res.status;
-}
+const runStoredPrompt = (token: string) => run(token, { prompt: { id: 'pmpt_coder' } });
 
 it("a stored prompt's container is reserved: refused on $0.80/day", async () => {
   // Reserved without it — the prompt at gpt-5's 400,000-token window ($0.50), 1,000 out ($0.01)

@@ -7,49 +7,29 @@
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chatCharged, pointPool } from '../support/failover-pool.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { chatAnswer, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import { chatCharged, harnessOnHalfFailingPool } from '../support/failover-pool.js';
+import type { Harness } from '../support/harness.js';
 
 /** Every answer: 1,000 prompt + 500 completion tokens = 1000 × 0.15e-6 + 500 × 0.60e-6 = $0.00045. */
 const ANSWER_USD = 0.00045;
 
 let h: Harness;
-let provider: JsonProvider;
-/** Requests the provider received (each one it may bill), and the ones it left hanging. */
-let received = 0;
-let hanging = 0;
-
-beforeAll(async () => {
+/** Requests the provider received (each one it may bill), and the ones it left hanging (failed). */
+const seen = harnessOnHalfFailingPool(
   // Every odd request hangs: the provider is working on it (and will bill it) but has not
   // answered within Shimmy's upstream timeout.
-  provider = await startJsonProvider(() => {
-    received++;
-    if (received % 2 === 1) {
-      hanging++;
-      return new Promise(() => {});
-    }
-    return chatAnswer({
-      id: 'chatcmpl-x',
-      model: 'gpt-4o-mini',
-      finish_reason: 'stop',
-      input: 1000,
-      outputTokens: 500,
-    });
-  });
-  const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-failover-spend-'));
-  await fs.writeFile(
-    path.join(dataDir, 'config.json'),
-    JSON.stringify({ settings: { upstreamTimeoutMs: 300 } }),
-  );
-  h = await startHarness({ dataDir });
-  await pointPool(h, provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  () => new Promise(() => {}),
+  (started) => (h = started),
+  async () => {
+    const dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-failover-spend-'));
+    await fs.writeFile(
+      path.join(dataDir, 'config.json'),
+      JSON.stringify({ settings: { upstreamTimeoutMs: 300 } }),
+    );
+    return { dataDir };
+  },
+);
 
 it('a timed-out attempt that the failover sends again is charged too', async () => {
   const token = await h.tool('pool-user', { dailyUsd: 1 });
@@ -59,6 +39,6 @@ it('a timed-out attempt that the failover sends again is charged too', async () 
   // Every request the provider received is spend: an answered one $0.00045; one it held until the
   // timeout at least its input (1000 × 0.15e-6 = $0.00015) — Shimmy's own rule for an unread answer
   // charges its reserved worst case (>= 1,000 output tokens × 0.60e-6 = $0.0006).
-  const held = hanging;
-  expect(charged).toBeGreaterThanOrEqual((received - held) * ANSWER_USD + held * 0.00015);
+  const held = seen.failed;
+  expect(charged).toBeGreaterThanOrEqual((seen.received - held) * ANSWER_USD + held * 0.00015);
 });

@@ -58,8 +58,7 @@ it('ten grounded prompts on a $0.10/day budget', async () => {
 it('without a budget it goes out, recorded unpriced rather than at its tokens alone', async () => {
   const token = await h.tool('grounded-free');
   expect(await ask(token)).toBe(200);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'grounded-free' } })).records;
+  const records = () => h.records('grounded-free');
   await expect.poll(async () => (await records()).length).toBe(1);
   expect((await records())[0]!.costUsd).toBeNull();
 });

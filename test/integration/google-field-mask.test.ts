@@ -66,9 +66,7 @@ it.each([
   // Each reserved ≥ 2,000 × 10e-6 = $0.02: two fit in $0.05, a third does not.
   const statuses: number[] = [];
   for (let i = 0; i < 10; i++) statuses.push(await ask(token, query, headers));
-  await expect
-    .poll(async () => (await h.admin.call('listRequests', { query: { tool } })).records.length)
-    .toBe(10);
+  await expect.poll(async () => (await h.records(tool)).length).toBe(10);
   const billed = billedUsd - before;
   const spent = await h.spentBy(tool);
   // Before: 10 answered, billed 10 × $0.01902 = $0.19 on the $0.05 budget, recorded ~$0.00002.

@@ -6,53 +6,37 @@
 //   gpt-5 $1.25 in / $10 out per 1M; gpt-image-1 $5 text in, $40 image out per 1M. A high-quality
 //   1024×1024 image is 4,160 image tokens (OpenAI image-generation guide, "Cost and latency",
 //   checked 2026-11-27): 4,160 × 40e-6 = $0.1664.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  harnessOnJsonProvider,
+  imageGenUsage,
+  postStatus,
+  responsesAnswer,
+} from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 const received: Array<Record<string, unknown>> = [];
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Reads 8 input tokens, writes to max_output_tokens — all of it the prompt of one image, which
-  // the image model then reads as its input (the worst case the output limit allows).
-  provider = await startJsonProvider((_, b) => {
+// Reads 8 input tokens, writes to max_output_tokens — all of it the prompt of one image, which
+// the image model then reads as its input (the worst case the output limit allows).
+harnessOnJsonProvider(
+  ['openai'],
+  (started) => (h = started),
+  (_, b) => {
     received.push(b);
     const out = Number(b.max_output_tokens);
-    return {
+    return responsesAnswer({
       id: 'resp_x',
-      object: 'response',
-      created_at: 1,
       status: 'completed',
       model: b.model,
-      service_tier: 'default',
       output: [{ type: 'image_generation_call', id: 'ig_1', status: 'completed' }],
-      tool_usage: {
-        image_gen: {
-          input_tokens: out,
-          input_tokens_details: { text_tokens: out, image_tokens: 0 },
-          output_tokens: 4160,
-          output_tokens_details: { image_tokens: 4160, text_tokens: 0 },
-          total_tokens: out + 4160,
-        },
-      },
-      usage: {
-        input_tokens: 8,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: out,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 8 + out,
-      },
-    };
-  });
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      tool_usage: imageGenUsage(out, 4160),
+      input: 8,
+      outputTokens: out,
+    });
+  },
+);
 
 it("the image tool's prompt is reserved at the image model's text-input price", async () => {
   // Asked: 2,000 output tokens, one image. Without the prompt: reserved 8 × 1.25e-6 + 2,000 × 10e-6
@@ -61,23 +45,16 @@ it("the image tool's prompt is reserved at the image model's text-input price", 
   // is lowered to what $0.19 − $0.1664 leaves, (0.0236 − 8 × 1.25e-6) / 15e-6 = 1,572 tokens at
   // most, and the answer records $0.19 at most.
   const token = await h.tool('prompt-painter', { dailyUsd: 0.19 });
-  const res = await fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 2000,
-      max_tool_calls: 1,
-      tools: [{ type: 'image_generation', size: '1024x1024', quality: 'high' }],
-      input: 'hi',
-    }),
+  const status = await postStatus(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    service_tier: 'default',
+    max_output_tokens: 2000,
+    max_tool_calls: 1,
+    tools: [{ type: 'image_generation', size: '1024x1024', quality: 'high' }],
+    input: 'hi',
   });
-  await res.arrayBuffer();
-  expect(res.status).toBe(200);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'prompt-painter' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(status).toBe(200);
+  await expect.poll(async () => (await h.records('prompt-painter')).length).toBe(1);
   expect(await h.spentBy('prompt-painter')).toBeLessThanOrEqual(0.19);
   expect(Number(received[0]?.max_output_tokens)).toBeLessThanOrEqual(1572);
 });

@@ -77,7 +77,7 @@ describe('an internal failure on the request path', () => {
     expect(h.upstream.received.length).toBe(0);
 
     await expect
-      .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'broken' } })).records)
+      .poll(() => h.records('broken'))
       .toMatchObject([{ status: 500, errorClass: 'internal_error', costUsd: 0 }]);
 
     // The failed request's $0.006 is free again: the next one is admitted whole, not capped.
@@ -102,9 +102,9 @@ describe('an internal failure on the request path', () => {
     expect(err.code).toBe('internal_error');
     expect(h.upstream.received.length).toBe(before + 1);
     await expect
-      .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'broken-late' } })).records)
+      .poll(() => h.records('broken-late'))
       .toMatchObject([{ status: 500, errorClass: 'internal_error', estimated: true }]);
-    const [record] = (await h.admin.call('listRequests', { query: { tool: 'broken-late' } })).records;
+    const [record] = await h.records('broken-late');
     expect(record!.costUsd).toBeGreaterThanOrEqual(0.006);
     expect(record!.costUsd).toBeLessThan(0.0061);
     // $0.004 left: the next request is capped to what that pays for.

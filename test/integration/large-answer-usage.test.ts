@@ -133,7 +133,7 @@ async function chargedFor(tool: string, path = '/v1/chat/completions'): Promise<
   });
   expect(res.status).toBe(200);
   await res.arrayBuffer();
-  const records = async () => (await h.admin.call('listRequests', { query: { tool } })).records;
+  const records = () => h.records(tool);
   await expect.poll(async () => (await records()).length).toBe(1);
   return (await records())[0]!.costUsd;
 }
@@ -183,6 +183,6 @@ it('a 9 MB Gemini answer with an image is charged its image tokens too', async (
     10,
   );
   // The provider's own count, read from the tail: not an estimate.
-  const [record] = (await h.admin.call('listRequests', { query: { tool: 'big-image' } })).records;
+  const [record] = await h.records('big-image');
   expect(record!.estimated).toBe(false);
 });

@@ -73,7 +73,7 @@ describe("a stream asked for with a lax boolean is metered from the server's usa
     const text = await res.text();
     // The client did not ask for usage: the chunk Shimmy asked for is not passed on.
     expect(text).not.toContain('"usage"');
-    const records = async () => (await h.admin.call('listRequests', { query: { tool } })).records;
+    const records = () => h.records(tool);
     await expect.poll(async () => (await records()).length).toBe(1);
     const [record] = await records();
     // The server's count: 8 × 1e-6 + 900 × 10e-6 = $0.009008. On main, Shimmy's estimate from

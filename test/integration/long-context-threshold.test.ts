@@ -7,64 +7,39 @@
 // (Claude, the suspicion as raised: at Anthropic no Claude model has a long-context tier today —
 // claude-sonnet-4-6 and claude-opus-4-6 are flat since 2026-03-13 in the catalog, and
 // claude-sonnet-4-5's window ends at 200,000 — see the round-13 review report.)
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { estimateInputTokens } from '../../main/core/meter/index.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { geminiAnswer, harnessOnJsonProvider, messagesAnswer, postStatus } from '../support/json-provider.js';
+import { proseOf } from '../support/prose-input.js';
 
 let h: Harness;
-let provider: JsonProvider;
 /** Input tokens the provider reports for the next request. */
 let providerCount = 0;
 
-beforeAll(async () => {
-  h = await startHarness();
-  provider = await startJsonProvider((path, b) => {
-    if (path === '/v1/messages')
-      return {
-        id: 'msg_x',
-        type: 'message',
-        role: 'assistant',
-        model: b.model,
-        content: [{ type: 'text', text: 'ok' }],
-        stop_reason: 'max_tokens',
-        stop_sequence: null,
-        usage: { input_tokens: providerCount, output_tokens: b.max_tokens },
-      };
-    const out = Number((b.generationConfig as { maxOutputTokens?: unknown }).maxOutputTokens);
-    return {
-      candidates: [
-        { content: { role: 'model', parts: [{ text: 'ok' }] }, index: 0, finishReason: 'MAX_TOKENS' },
-      ],
-      usageMetadata: {
-        promptTokenCount: providerCount,
-        candidatesTokenCount: out,
-        totalTokenCount: providerCount + out,
-      },
-      modelVersion: 'gemini-2.5-pro',
-    };
-  });
-  await h.point('google', provider.url);
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+harnessOnJsonProvider(
+  ['google', 'anthropic'],
+  (started) => (h = started),
+  (path, b) =>
+    path === '/v1/messages'
+      ? messagesAnswer({
+          id: 'msg_x',
+          stop_reason: 'max_tokens',
+          model: String(b.model),
+          input: providerCount,
+          outputTokens: Number(b.max_tokens),
+        })
+      : geminiAnswer({
+          text: 'ok',
+          finishReason: 'MAX_TOKENS',
+          model: 'gemini-2.5-pro',
+          input: providerCount,
+          outputTokens: Number((b.generationConfig as { maxOutputTokens?: unknown }).maxOutputTokens),
+        }),
+);
 
 it('an input estimated just under 200,000 tokens that Gemini counts over it, on a $0.30/day budget', async () => {
-  // Prose in parts of 100 sentences (8 kB): a text longer than the tokenizer takes is counted at
-  // its bytes, an upper bound that would cross the threshold by itself.
-  const sentence = 'Every morning the baker opens the shop, weighs the flour and lights the old oven. ';
-  const body = (parts: number) => ({
-    contents: [
-      { role: 'user', parts: Array.from({ length: parts }, () => ({ text: sentence.repeat(100) })) },
-    ],
-    generationConfig: { maxOutputTokens: 1000 },
-  });
-  const per = estimateInputTokens('gemini', 'generate_content', body(10), 'gemini-2.5-pro') / 10;
-  const n = Math.floor(198_500 / per);
-  const estimate = estimateInputTokens('gemini', 'generate_content', body(n), 'gemini-2.5-pro');
+  // Prose in parts of 100 sentences (8 kB), each counted by the tokenizer (proseOf).
+  const { body, estimate } = proseOf('gemini-2.5-pro', 198_500);
   expect(estimate).toBeGreaterThan(190_000);
   expect(estimate).toBeLessThan(200_000);
   // Gemini counts 5% more than o200k_base here: just over 200,000.
@@ -74,16 +49,8 @@ it('an input estimated just under 200,000 tokens that Gemini counts over it, on 
   // $0.30. Billed at the long-context rate: about 208,400 × 2.5e-6 + 1,000 × 15e-6 ≈ $0.536.
   // Reserved at the long-context rate (more than 200,000 × 2.5e-6 = $0.50), it is refused.
   const token = await h.tool('long-context', { dailyUsd: 0.3 });
-  const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-pro:generateContent`, {
-    method: 'POST',
-    headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-    body: JSON.stringify(body(n)),
-  });
-  await res.arrayBuffer();
-  expect(res.status).toBe(429);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'long-context' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  expect(await postStatus(h, '/v1beta/models/gemini-2.5-pro:generateContent', token, body)).toBe(429);
+  await expect.poll(async () => (await h.records('long-context')).length).toBe(1);
   expect(await h.spentBy('long-context')).toBeLessThanOrEqual(0.3);
 });
 
@@ -93,27 +60,9 @@ it('a tier at the end of the context window is not reserved (claude-sonnet-4-5, 
   // 200,000: a longer input is refused, never billed at the tier. An input counted just under it is
   // reserved at the standard rate: about 190,000 × 3e-6 + 1,000 × 15e-6 ≈ $0.585, inside $1
   // (reserved past the tier, 200,001 × 6e-6 = $1.20, it was refused).
-  const sentence = 'Every morning the baker opens the shop, weighs the flour and lights the old oven. ';
-  const body = (blocks: number) => ({
-    model: 'claude-sonnet-4-5',
-    max_tokens: 1000,
-    messages: [
-      {
-        role: 'user',
-        content: Array.from({ length: blocks }, () => ({ type: 'text', text: sentence.repeat(100) })),
-      },
-    ],
-  });
-  const per = estimateInputTokens('anthropic', 'messages', body(10), 'claude-sonnet-4-5') / 10;
-  const n = Math.floor(190_000 / per);
-  providerCount = estimateInputTokens('anthropic', 'messages', body(n), 'claude-sonnet-4-5');
+  const { body, estimate } = proseOf('claude-sonnet-4-5', 190_000);
+  providerCount = estimate;
   expect(providerCount).toBeGreaterThan(185_000);
   const token = await h.tool('window-end', { dailyUsd: 1 });
-  const res = await fetch(`${h.core.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify(body(n)),
-  });
-  await res.arrayBuffer();
-  expect(res.status).toBe(200);
+  expect(await postStatus(h, '/v1/messages', token, body)).toBe(200);
 });

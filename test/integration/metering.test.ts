@@ -55,7 +55,7 @@ describe('exact cost per tool', () => {
     expect(row.outputTokens).toBe(2 * 500 + 2 * 50);
     expect(row.reasoningTokens).toBe(2 * 100);
     expect(row.unpriced).toBe(0);
-    const records = (await h.admin.call('listRequests', { query: { tool: 'mix' } })).records;
+    const records = await h.records('mix');
     expect(records.map((r) => r.streamed).sort()).toEqual([false, false, true, true]);
     expect(records.every((r) => !r.estimated)).toBe(true);
   });
@@ -68,7 +68,7 @@ describe('exact cost per tool', () => {
       messages: [{ role: 'user', content: 'a' }],
     });
     await expect.poll(() => usageOf('unknown-model').then((r) => r?.unpriced)).toBe(1);
-    const rec = (await h.admin.call('listRequests', { query: { tool: 'unknown-model' } })).records[0]!;
+    const rec = (await h.records('unknown-model'))[0]!;
     expect(rec.costUsd).toBeNull();
   });
 
@@ -233,7 +233,7 @@ describe('durability', () => {
         (r) => r.tool === 'persist',
       )!;
       expect(after).toEqual(before);
-      expect((await h3.admin.call('listRequests', { query: { tool: 'persist' } })).records).toHaveLength(3);
+      expect(await h3.records('persist')).toHaveLength(3);
     } finally {
       await h3.close();
     }

@@ -37,9 +37,7 @@ it('a tool pinned to gpt-4o-mini sends a stored prompt that names no model', asy
     input: 'hi',
     service_tier: 'default',
   });
-  await expect
-    .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'pinned' } })).records.length)
-    .toBe(1);
+  await expect.poll(async () => (await h.records('pinned')).length).toBe(1);
   // Before: gpt-5 ran, 1,000 × 1.25e-6 + 1,000 × 10e-6 = $0.01125 recorded for a tool pinned to
   // gpt-4o-mini, whose 1,000 × 0.15e-6 + 1,000 × 0.60e-6 = $0.00075 is 15× less.
   expect(served).toEqual(['gpt-4o-mini']);
@@ -56,11 +54,7 @@ it('a tool pinned to gpt-4o-mini names gpt-5, ten times on a $0.01/day budget', 
       max_output_tokens: 1_000,
       service_tier: 'default',
     });
-  await expect
-    .poll(
-      async () => (await h.admin.call('listRequests', { query: { tool: 'pinned-named' } })).records.length,
-    )
-    .toBe(10);
+  await expect.poll(async () => (await h.records('pinned-named')).length).toBe(10);
   // What the provider billed for the models it ran, per answer of 1,000 in + 1,000 out.
   const billed = served.reduce((usd, m) => usd + (m.startsWith('gpt-5') ? 0.01125 : 0.00075), 0);
   const spent = await h.spentBy('pinned-named');

@@ -170,7 +170,7 @@ describe('plan pass-through', () => {
 
   it('records the API-equivalent cost apart, and a $0.001 budget does not stop plan traffic', async () => {
     await ask();
-    const rec = (await h.admin.call('listRequests', { query: { tool: 'claude-plan' } })).records[0]!;
+    const rec = (await h.records('claude-plan'))[0]!;
     expect(rec.plan).toBe(true);
     expect(rec.costUsd).toBe(0);
     // claude-sonnet-4-5 at $3 / $15 per 1M tokens (anthropic.com/pricing, checked 2026-11-27):
@@ -296,7 +296,7 @@ describe('connect claude-code --plan', () => {
     expect(msg.content).toEqual([{ type: 'text', text: 'on the plan' }]);
     expect(official.seen.length).toBe(before + 1);
     expect(official.seen.at(-1)!.headers.authorization).toBe(PLAN_CREDENTIAL);
-    const rec = (await h.admin.call('listRequests', { query: { tool: 'cc-plan' } })).records[0]!;
+    const rec = (await h.records('cc-plan'))[0]!;
     expect(rec.plan).toBe(true);
 
     expect((await h.admin.call('disconnectAgent', { params: { agent: 'claude-code' } })).action).toBe(
@@ -335,7 +335,7 @@ describe('Codex on a ChatGPT plan', () => {
       ['7d', 9],
     ]);
     expect(windows[1]!.resetsAt).toBe(new Date(1796500000 * 1000).toISOString());
-    const rec = (await h.admin.call('listRequests', { query: { tool: 'codex-plan' } })).records[0]!;
+    const rec = (await h.records('codex-plan'))[0]!;
     expect(rec.plan).toBe(true);
     expect(rec.costUsd).toBe(0);
     // gpt-5-codex at $1.25 in / $10 out per 1M (openai.com/api/pricing, checked 2026-11-27):

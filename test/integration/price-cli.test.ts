@@ -41,9 +41,7 @@ describe('shimmy price', slow, () => {
     });
     expect(res.status).toBe(200);
     await res.text();
-    await expect
-      .poll(async () => (await h.admin.call('listRequests', { query: { tool: 'unpriced' } })).records.length)
-      .toBe(1);
+    await expect.poll(async () => (await h.records('unpriced')).length).toBe(1);
     const before = await shimmy(['price', 'list']);
     expect(before.stdout).toContain(
       'my-local-llama (openai, 1 requests): shimmy price set my-local-llama --input <USD per 1M> --output <USD per 1M>',

@@ -12,13 +12,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  ANTHROPIC_TEST_KEY,
-  GEMINI_TEST_KEY,
-  OPENAI_TEST_KEY,
-  startHarness,
-  type Harness,
-} from '../support/harness.js';
+import { startHarness, type Harness } from '../support/harness.js';
+import { postStatus } from '../support/json-provider.js';
 
 /** What the loopback provider bills: `input` tokens read, every answer written to its limit. */
 interface Provider {
@@ -232,13 +227,7 @@ let up: Provider;
 beforeAll(async () => {
   h = await startHarness();
   up = await startProvider();
-  // A key is bound to its provider's base URL, so it is given again after the repoint.
-  await h.admin.call('patchProvider', { params: { name: 'openai' }, body: { baseUrl: `${up.url}/v1` } });
-  await h.admin.call('putKey', { body: { provider: 'openai', key: OPENAI_TEST_KEY } });
-  await h.admin.call('patchProvider', { params: { name: 'anthropic' }, body: { baseUrl: up.url } });
-  await h.admin.call('putKey', { body: { provider: 'anthropic', key: ANTHROPIC_TEST_KEY } });
-  await h.admin.call('patchProvider', { params: { name: 'google' }, body: { baseUrl: up.url } });
-  await h.admin.call('putKey', { body: { provider: 'google', key: GEMINI_TEST_KEY } });
+  for (const name of ['openai', 'anthropic', 'google'] as const) await h.point(name, up.url);
   await h.admin.call('addProvider', {
     body: { name: 'deepseek', kind: 'openai', baseUrl: `${up.url}/deepseek/v1`, priceProvider: 'deepseek' },
   });
@@ -253,54 +242,69 @@ afterAll(async () => {
   await up.close();
 });
 
-async function post(token: string, path: string, body: unknown) {
-  const res = await fetch(`${h.core.url}${path}`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${token}`,
-      'content-type': 'application/json',
-      'anthropic-version': '2023-06-01',
-    },
-    body: JSON.stringify(body),
-  });
-  await res.arrayBuffer();
-  return res;
+const post = (token: string, path: string, body: unknown) => postStatus(h, path, token, body);
+
+/** Sends `body` to `path` as a new tool `tool` on a `dailyUsd`/day budget; once its answer (200) is
+ *  recorded, what the tool spent. */
+async function spentOn(tool: string, dailyUsd: number, path: string, body: unknown): Promise<number> {
+  const token = await h.tool(tool, { dailyUsd });
+  expect(await post(token, path, body)).toBe(200);
+  await expect.poll(() => h.spentBy(tool)).toBeGreaterThan(0);
+  return h.spentBy(tool);
+}
+
+/** The statuses of `times` requests of `body` to `path`, one after another, with `token`. */
+async function statusesOf(times: number, token: string, path: string, body: unknown): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < times; i++) statuses.push(await post(token, path, body));
+  return statuses;
+}
+
+/** The statuses of `count` transcriptions by `model` of a `bytes`-byte file, sent at once. */
+function transcribeAtOnce(token: string, model: string, bytes: number, count: number): Promise<number[]> {
+  const send = async () => {
+    const form = new FormData();
+    form.set('model', model);
+    form.set('file', new Blob([new Uint8Array(bytes)], { type: 'audio/mpeg' }), 'speech.mp3');
+    const res = await fetch(`${h.core.url}/v1/audio/transcriptions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}` },
+      body: form,
+    });
+    await res.arrayBuffer();
+    return res.status;
+  };
+  return Promise.all(Array.from({ length: count }, send));
 }
 
 describe('a tier the request asks for is reserved at its price', () => {
   it('Anthropic fast mode (speed: "fast", 6×) on a $1/day budget', async () => {
-    const token = await h.tool('fast-mode', { dailyUsd: 1 });
     // "hi" is 7 input tokens as Claude counts it (Shimmy's estimate, 8, is above it).
     up.input = 7;
     // At the standard price, 32,000 output tokens cost 32,000 × $25/1M = $0.80: under $1, so the
     // request goes out uncapped. Fast mode bills them at $150/1M: 7 × 30e-6 + 32,000 × 150e-6 =
     // $4.80021, 4.8× the budget. Reserved at the fast price, it is capped to
     // floor((1 − 8 × 30e-6) / 150e-6) = 6,665 tokens: 7 × 30e-6 + 6,665 × 150e-6 = $0.99996.
-    const res = await post(token, '/v1/messages', {
+    const spent = await spentOn('fast-mode', 1, '/v1/messages', {
       model: 'claude-opus-4-6',
       max_tokens: 32_000,
       speed: 'fast',
       messages: [{ role: 'user', content: 'hi' }],
     });
-    expect(res.status).toBe(200);
-    await expect.poll(() => h.spentBy('fast-mode')).toBeGreaterThan(0);
-    expect(await h.spentBy('fast-mode')).toBeLessThanOrEqual(1);
+    expect(spent).toBeLessThanOrEqual(1);
   });
 
   it('Anthropic US-only inference (inference_geo: "us", 1.1×) on a $0.85/day budget', async () => {
-    const token = await h.tool('us-geo', { dailyUsd: 0.85 });
     up.input = 7;
     // Standard: 7 × 5e-6 + 32,000 × 25e-6 = $0.800035, fits $0.85 uncapped. Billed at 1.1×:
     // $0.8800385, over the budget.
-    const res = await post(token, '/v1/messages', {
+    const spent = await spentOn('us-geo', 0.85, '/v1/messages', {
       model: 'claude-opus-4-6',
       max_tokens: 32_000,
       inference_geo: 'us',
       messages: [{ role: 'user', content: 'hi' }],
     });
-    expect(res.status).toBe(200);
-    await expect.poll(() => h.spentBy('us-geo')).toBeGreaterThan(0);
-    expect(await h.spentBy('us-geo')).toBeLessThanOrEqual(0.85);
+    expect(spent).toBeLessThanOrEqual(0.85);
   });
 });
 
@@ -309,20 +313,20 @@ describe('a tier the request does not name', () => {
     // OpenAI: service_tier defaults to "auto", "processed with the service tier configured in the
     // Project settings" (platform.openai.com/docs/api-reference/chat/create, read 2026-11-29); the
     // answer's service_tier says "priority" for a project set to Priority processing.
-    const token = await h.tool('project-priority', { dailyUsd: 0.1 });
     up.input = 8;
     up.projectTier = 'priority';
     // Standard: 8 × 1.25e-6 + 8,000 × 10e-6 = $0.08001, fits $0.10 uncapped. Billed at priority,
     // 8 × 2.5e-6 + 8,000 × 20e-6 = $0.16002.
-    const res = await post(token, '/v1/chat/completions', {
-      model: 'gpt-5',
-      max_completion_tokens: 8000,
-      messages: [{ role: 'user', content: 'hi' }],
-    });
-    up.projectTier = 'default';
-    expect(res.status).toBe(200);
-    await expect.poll(() => h.spentBy('project-priority')).toBeGreaterThan(0);
-    expect(await h.spentBy('project-priority')).toBeLessThanOrEqual(0.1);
+    try {
+      const spent = await spentOn('project-priority', 0.1, '/v1/chat/completions', {
+        model: 'gpt-5',
+        max_completion_tokens: 8000,
+        messages: [{ role: 'user', content: 'hi' }],
+      });
+      expect(spent).toBeLessThanOrEqual(0.1);
+    } finally {
+      up.projectTier = 'default';
+    }
   });
 });
 
@@ -339,14 +343,14 @@ describe('input the body does not carry', () => {
     const token = await h.tool('continues', { dailyUsd: 0.1 });
     up.input = 8;
     up.stored = 200_000;
-    const res = await post(token, '/v1/responses', {
+    const status = await post(token, '/v1/responses', {
       model: 'gpt-5',
       max_output_tokens: 1000,
       previous_response_id: 'resp_earlier',
       input: 'hi',
     });
     up.stored = 0;
-    expect(res.status).toBe(429);
+    expect(status).toBe(429);
     expect(await h.spentBy('continues')).toBe(0);
   });
 });
@@ -366,9 +370,7 @@ describe('per-call fees of server tools', () => {
       tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 10 }],
       messages: [{ role: 'user', content: 'hi' }],
     });
-    const records = async () =>
-      (await h.admin.call('listRequests', { query: { tool: 'web-search' } })).records.length;
-    await expect.poll(records).toBe(1);
+    await expect.poll(async () => (await h.records('web-search')).length).toBe(1);
     expect(await h.spentBy('web-search')).toBeLessThanOrEqual(0.05);
   });
 });
@@ -377,17 +379,11 @@ describe('output the request asks for in a dearer modality', () => {
   /** Three cats from gemini-2.5-flash-image for a new tool on a $0.05/day budget, with `configs`
    *  in the body; resolves once the answer is recorded, with what the tool spent. */
   async function paint(tool: string, configs: Record<string, unknown>): Promise<number> {
-    const token = await h.tool(tool, { dailyUsd: 0.05 });
     up.input = 8;
-    const res = await fetch(`${h.core.url}/v1beta/models/gemini-2.5-flash-image:generateContent`, {
-      method: 'POST',
-      headers: { 'x-goog-api-key': token, 'content-type': 'application/json' },
-      body: JSON.stringify({ contents: [{ role: 'user', parts: [{ text: 'three cats' }] }], ...configs }),
+    return spentOn(tool, 0.05, '/v1beta/models/gemini-2.5-flash-image:generateContent', {
+      contents: [{ role: 'user', parts: [{ text: 'three cats' }] }],
+      ...configs,
     });
-    expect(res.status).toBe(200);
-    await res.arrayBuffer();
-    await expect.poll(() => h.spentBy(tool)).toBeGreaterThan(0);
-    return h.spentBy(tool);
   }
 
   it('a Gemini answer with images (responseModalities IMAGE) on a $0.05/day budget', async () => {
@@ -434,18 +430,15 @@ describe('output the request asks for in a dearer modality', () => {
     // At the text price 8,000 output tokens cost 8 × 2.5e-6 + 8,000 × 10e-6 = $0.08002: under
     // $0.10, uncapped. Spoken, 7,900 of them are audio: 8 × 2.5e-6 + 100 × 10e-6 + 7,900 × 64e-6
     // = $0.00002 + $0.001 + $0.5056 = $0.50662.
-    const token = await h.tool('spoken', { dailyUsd: 0.1 });
     up.input = 8;
-    const res = await post(token, '/v1/chat/completions', {
+    const spent = await spentOn('spoken', 0.1, '/v1/chat/completions', {
       model: 'gpt-audio',
       modalities: ['text', 'audio'],
       audio: { voice: 'alloy', format: 'wav' },
       max_completion_tokens: 8000,
       messages: [{ role: 'user', content: 'hi' }],
     });
-    expect(res.status).toBe(200);
-    await expect.poll(() => h.spentBy('spoken')).toBeGreaterThan(0);
-    expect(await h.spentBy('spoken')).toBeLessThanOrEqual(0.1);
+    expect(spent).toBeLessThanOrEqual(0.1);
   });
 });
 
@@ -456,32 +449,26 @@ describe('an output limit the provider does not read', () => {
     // Admit reads max_completion_tokens first: 100 output tokens, $0.00011 + input, well inside
     // $0.005. DeepSeek reads max_tokens and writes 8,000: 8 × 0.27e-6 + 8,000 × 1.1e-6 =
     // $0.00880216, 1.76× the budget.
-    const token = await h.tool('two-limits', { dailyUsd: 0.005 });
     up.input = 8;
-    const res = await post(token, '/v1/chat/completions', {
+    const spent = await spentOn('two-limits', 0.005, '/v1/chat/completions', {
       model: 'deepseek/deepseek-chat',
       max_completion_tokens: 100,
       max_tokens: 8000,
       messages: [{ role: 'user', content: 'hi' }],
     });
-    expect(res.status).toBe(200);
-    await expect.poll(() => h.spentBy('two-limits')).toBeGreaterThan(0);
-    expect(await h.spentBy('two-limits')).toBeLessThanOrEqual(0.005);
+    expect(spent).toBeLessThanOrEqual(0.005);
   });
 
   it('max_completion_tokens alone (what the OpenAI SDK documents), to a provider that reads max_tokens', async () => {
     // Admit reserves 100 output tokens; DeepSeek ignores the field and writes up to its default
     // 4,096: 8 × 0.27e-6 + 4,096 × 1.1e-6 = $0.00450776 on a $0.002 budget.
-    const token = await h.tool('completion-limit-only', { dailyUsd: 0.002 });
     up.input = 8;
-    const res = await post(token, '/v1/chat/completions', {
+    const spent = await spentOn('completion-limit-only', 0.002, '/v1/chat/completions', {
       model: 'deepseek/deepseek-chat',
       max_completion_tokens: 100,
       messages: [{ role: 'user', content: 'hi' }],
     });
-    expect(res.status).toBe(200);
-    await expect.poll(() => h.spentBy('completion-limit-only')).toBeGreaterThan(0);
-    expect(await h.spentBy('completion-limit-only')).toBeLessThanOrEqual(0.002);
+    expect(spent).toBeLessThanOrEqual(0.002);
   });
 });
 
@@ -499,17 +486,13 @@ describe('an answer Shimmy cannot price, admitted under a USD budget', () => {
     // nothing is left for a second.
     const token = await h.tool('spoken-unpriced', { dailyUsd: 0.05 });
     up.input = 8;
-    const statuses: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      const res = await post(token, '/v1/chat/completions', {
-        model: 'gpt-4o-audio-preview',
-        modalities: ['text', 'audio'],
-        audio: { voice: 'alloy', format: 'wav' },
-        max_completion_tokens: 1000,
-        messages: [{ role: 'user', content: 'hi' }],
-      });
-      statuses.push(res.status);
-    }
+    const statuses = await statusesOf(5, token, '/v1/chat/completions', {
+      model: 'gpt-4o-audio-preview',
+      modalities: ['text', 'audio'],
+      audio: { voice: 'alloy', format: 'wav' },
+      max_completion_tokens: 1000,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(1);
   });
 
@@ -521,15 +504,11 @@ describe('an answer Shimmy cannot price, admitted under a USD budget', () => {
     const token = await h.tool('priority-tier', { dailyUsd: 0.05 });
     up.input = 7;
     up.anthropicTier = 'priority';
-    const statuses: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const res = await post(token, '/v1/messages', {
-        model: 'claude-sonnet-4-5',
-        max_tokens: 1024,
-        messages: [{ role: 'user', content: 'hi' }],
-      });
-      statuses.push(res.status);
-    }
+    const statuses = await statusesOf(8, token, '/v1/messages', {
+      model: 'claude-sonnet-4-5',
+      max_tokens: 1024,
+      messages: [{ role: 'user', content: 'hi' }],
+    });
     up.anthropicTier = undefined;
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(3);
   });
@@ -545,25 +524,9 @@ describe('concurrent transcriptions, whose cost is the audio the request does no
     // refused while the first is in flight, $0.006.
     const token = await h.tool('transcriber', { dailyUsd: 0.03 });
     up.audioSeconds = 60;
-    const send = async () => {
-      const form = new FormData();
-      form.set('model', 'whisper-1');
-      form.set('file', new Blob([new Uint8Array(240_000)], { type: 'audio/mpeg' }), 'speech.mp3');
-      const res = await fetch(`${h.core.url}/v1/audio/transcriptions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        body: form,
-      });
-      await res.arrayBuffer();
-      return res.status;
-    };
-    const statuses = await Promise.all(Array.from({ length: 20 }, send));
+    const statuses = await transcribeAtOnce(token, 'whisper-1', 240_000, 20);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
-    await expect
-      .poll(
-        async () => (await h.admin.call('listRequests', { query: { tool: 'transcriber' } })).records.length,
-      )
-      .toBe(20);
+    await expect.poll(async () => (await h.records('transcriber')).length).toBe(20);
     // 60 s × $0.36 / 3,600 s = $0.006 each.
     expect(await h.spentBy('transcriber')).toBeLessThanOrEqual(0.03);
   });
@@ -579,26 +542,9 @@ describe('concurrent transcriptions, whose cost is the audio the request does no
     const token = await h.tool('transcriber-4o', { dailyUsd: 0.15 });
     up.audioTokens = 15_000;
     up.transcriptTokens = 1_000;
-    const send = async () => {
-      const form = new FormData();
-      form.set('model', 'gpt-4o-transcribe');
-      form.set('file', new Blob([new Uint8Array(1_000)], { type: 'audio/mpeg' }), 'speech.mp3');
-      const res = await fetch(`${h.core.url}/v1/audio/transcriptions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}` },
-        body: form,
-      });
-      await res.arrayBuffer();
-      return res.status;
-    };
-    const statuses = await Promise.all(Array.from({ length: 10 }, send));
+    const statuses = await transcribeAtOnce(token, 'gpt-4o-transcribe', 1_000, 10);
     expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);
-    await expect
-      .poll(
-        async () =>
-          (await h.admin.call('listRequests', { query: { tool: 'transcriber-4o' } })).records.length,
-      )
-      .toBe(10);
+    await expect.poll(async () => (await h.records('transcriber-4o')).length).toBe(10);
     expect(await h.spentBy('transcriber-4o')).toBeLessThanOrEqual(0.15);
   });
 });
@@ -616,9 +562,7 @@ describe('a number written as a string', () => {
       max_tokens: 1000,
       messages: [{ role: 'user', content: 'hi' }],
     });
-    const records = async () =>
-      (await h.admin.call('listRequests', { query: { tool: 'string-n' } })).records.length;
-    await expect.poll(records).toBe(1);
+    await expect.poll(async () => (await h.records('string-n')).length).toBe(1);
     expect(await h.spentBy('string-n')).toBeLessThanOrEqual(0.02);
   });
 });

@@ -4,10 +4,10 @@
 // key, and that copy answered; the first copy was neither reserved nor charged. (The timeout
 // case, which is not sent again: failover-spend.test.ts.)
 // gpt-4o-mini: $0.15 in / $0.60 out per 1M (openai.com/api/pricing, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { chatCharged, pointPool } from '../support/failover-pool.js';
-import { startHarness, type Harness } from '../support/harness.js';
-import { chatAnswer, RESET, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import { chatCharged, harnessOnHalfFailingPool } from '../support/failover-pool.js';
+import type { Harness } from '../support/harness.js';
+import { RESET } from '../support/json-provider.js';
 
 /** Every answer: 1,000 prompt + 500 completion tokens = 1000 × 0.15e-6 + 500 × 0.60e-6 = $0.00045. */
 const ANSWER_USD = 0.00045;
@@ -15,34 +15,12 @@ const ANSWER_USD = 0.00045;
 const INPUT_USD = 0.00015;
 
 let h: Harness;
-let provider: JsonProvider;
-/** Requests the provider received whole (each one it may bill), and the ones it reset. */
-let received = 0;
-let reset = 0;
-
-beforeAll(async () => {
+/** Requests the provider received whole (each one it may bill), and the ones it reset (failed). */
+const seen = harnessOnHalfFailingPool(
   // Every odd request is read to its end, then its connection is reset (an RST: ECONNRESET).
-  provider = await startJsonProvider(() => {
-    received++;
-    if (received % 2 === 1) {
-      reset++;
-      return RESET;
-    }
-    return chatAnswer({
-      id: 'chatcmpl-x',
-      model: 'gpt-4o-mini',
-      finish_reason: 'stop',
-      input: 1000,
-      outputTokens: 500,
-    });
-  });
-  h = await startHarness();
-  await pointPool(h, provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  () => RESET,
+  (started) => (h = started),
+);
 
 // Fixed in send-with-failover.ts: a request that failed after it was written is not sent again.
 it('a request reset after the provider read it, sent again by the failover, is charged for both copies', async () => {
@@ -52,6 +30,8 @@ it('a request reset after the provider read it, sent again by the failover, is c
   expect([200, 502]).toContain(status);
   // Every request the provider received whole is spend: an answered one $0.00045, a reset one at
   // least its input, $0.00015. On main: 2 received, 1 reset, $0.00045 charged (want >= $0.0006).
-  expect(received).toBeGreaterThan(0);
-  expect(charged).toBeGreaterThanOrEqual((received - reset) * ANSWER_USD + reset * INPUT_USD);
+  expect(seen.received).toBeGreaterThan(0);
+  expect(charged).toBeGreaterThanOrEqual(
+    (seen.received - seen.failed) * ANSWER_USD + seen.failed * INPUT_USD,
+  );
 });

@@ -5,21 +5,26 @@
 // that can be processed in a response", platform.openai.com/docs/api-reference/responses/create);
 // without it the model runs as many as it chooses.
 // gpt-5: $1.25 in / $10 out per 1M (openai.com/api/pricing, read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  harnessOnJsonProvider,
+  imageGenUsage,
+  postStatus,
+  responsesAnswer,
+} from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 const received: Array<Record<string, unknown>> = [];
 /** Calls the model chooses to run when the request does not bound them. */
 const CHOSEN_CALLS = 20;
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Reads 8 input tokens, writes to max_output_tokens, and runs a call of its first built-in tool
-  // for every one max_tool_calls allows (20 without one). Served at the default tier.
-  provider = await startJsonProvider((_, b) => {
+// Reads 8 input tokens, writes to max_output_tokens, and runs a call of its first built-in tool
+// for every one max_tool_calls allows (20 without one). Served at the default tier.
+harnessOnJsonProvider(
+  ['openai'],
+  (started) => (h = started),
+  (_, b) => {
     received.push(b);
     const tool = (b.tools as Array<{ type: string }> | undefined)?.[0]?.type;
     // One image, or as many searches as allowed.
@@ -30,14 +35,10 @@ beforeAll(async () => {
         : tool === 'image_generation'
           ? 'image_generation_call'
           : 'web_search_call';
-    const out = Number(b.max_output_tokens);
-    return {
+    return responsesAnswer({
       id: 'resp_x',
-      object: 'response',
-      created_at: 1,
       status: 'incomplete',
       model: b.model,
-      service_tier: 'default',
       output: [
         ...Array.from({ length: calls }, (_, i) => ({ type, id: `call_${i}`, status: 'completed' })),
         {
@@ -50,44 +51,21 @@ beforeAll(async () => {
       ],
       // The image tool's own usage, apart from the model's (as OpenAI reports it: sub2api issues
       // #1999 and #4644): a 1024×1024 high-quality gpt-image-1 image is 4,160 image tokens.
-      ...(tool === 'image_generation'
-        ? {
-            tool_usage: {
-              image_gen: {
-                input_tokens: 50,
-                input_tokens_details: { text_tokens: 50, image_tokens: 0 },
-                output_tokens: 4160,
-                output_tokens_details: { image_tokens: 4160, text_tokens: 0 },
-                total_tokens: 4210,
-              },
-            },
-          }
-        : {}),
-      usage: {
-        input_tokens: 8,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: out,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 8 + out,
-      },
-    };
-  });
-  await h.point('openai', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      ...(tool === 'image_generation' ? { tool_usage: imageGenUsage(50, 4160) } : {}),
+      input: 8,
+      outputTokens: Number(b.max_output_tokens),
+    });
+  },
+);
 
-async function ask(token: string, tools: unknown[], extra: Record<string, unknown> = {}) {
-  const res = await fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ model: 'gpt-5', max_output_tokens: 1000, tools, input: 'hi', ...extra }),
+const ask = (token: string, tools: unknown[], extra: Record<string, unknown> = {}) =>
+  postStatus(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    max_output_tokens: 1000,
+    tools,
+    input: 'hi',
+    ...extra,
   });
-  await res.arrayBuffer();
-  return res.status;
-}
 
 it('a web search tool without max_tool_calls is bounded and reserved on a $1.15/day budget', async () => {
   // Tokens: 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001. With the 20 searches the model chose: + 20 ×
@@ -99,8 +77,7 @@ it('a web search tool without max_tool_calls is bounded and reserved on a $1.15/
   received.length = 0;
   expect(await ask(token, [{ type: 'web_search' }])).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 8 });
-  const records = async () => (await h.admin.call('listRequests', { query: { tool: 'searcher' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('searcher')).length).toBe(1);
   expect(await h.spentBy('searcher')).toBeLessThanOrEqual(0.15);
 });
 
@@ -121,9 +98,7 @@ it('a file search tool without max_tool_calls is bounded and reserved on a $1.05
   received.length = 0;
   expect(await ask(token, [{ type: 'file_search', vector_store_ids: ['vs_x'] }])).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 8 });
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'file-budget' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('file-budget')).length).toBe(1);
   expect(await h.spentBy('file-budget')).toBeCloseTo(0.03001, 8);
 });
 
@@ -134,9 +109,7 @@ it('file search calls are recorded at $2.50 per 1,000', async () => {
   // $0.06001. On main: $0.01001, the tokens alone.
   const token = await h.tool('file-searcher');
   expect(await ask(token, [{ type: 'file_search', vector_store_ids: ['vs_x'] }])).toBe(200);
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'file-searcher' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('file-searcher')).length).toBe(1);
   expect(await h.spentBy('file-searcher')).toBeCloseTo(0.06001, 8);
 });
 
@@ -148,8 +121,7 @@ it('an image the image generation tool made is recorded at gpt-image-1 prices', 
   // with gpt-5's tokens, 8 × 1.25e-6 + 1,000 × 10e-6 = $0.01001: $0.17666. On main: $0.01001.
   const token = await h.tool('painter');
   expect(await ask(token, [{ type: 'image_generation' }])).toBe(200);
-  const records = async () => (await h.admin.call('listRequests', { query: { tool: 'painter' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('painter')).length).toBe(1);
   expect(await h.spentBy('painter')).toBeCloseTo(0.17666, 8);
 });
 
@@ -182,8 +154,7 @@ it('image generation requests are reserved one image per allowed call', async ()
   // $0.20 − $0.17666 = $0.02334 left, under $0.18141, and is refused. On main both went ($0.01001
   // reserved each): $0.35332 spent on a $0.20 budget.
   const token = await h.tool('painter-budget', { dailyUsd: 0.2 });
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'painter-budget' } })).records;
+  const records = () => h.records('painter-budget');
   expect(await paint(token, [HIGH_1024], { max_tool_calls: 1 })).toBe(200);
   await expect.poll(async () => (await records()).length).toBe(1);
   expect(await h.spentBy('painter-budget')).toBeCloseTo(0.17666, 8);
@@ -205,9 +176,7 @@ it('an image generation tool without max_tool_calls is sent with the calls the b
   received.length = 0;
   expect(await paint(small, [HIGH_1024])).toBe(200);
   expect(received[0]).toMatchObject({ max_tool_calls: 2 });
-  const records = async () =>
-    (await h.admin.call('listRequests', { query: { tool: 'painter-two' } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
+  await expect.poll(async () => (await h.records('painter-two')).length).toBe(1);
   expect(await h.spentBy('painter-two')).toBeLessThanOrEqual(0.4);
 });
 

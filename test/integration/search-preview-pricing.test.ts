@@ -66,7 +66,7 @@ describe('a Chat Completions search model is charged its search', () => {
     });
     expect(res.status).toBe(200);
     await res.arrayBuffer();
-    const records = async () => (await h.admin.call('listRequests', { query: { tool } })).records;
+    const records = () => h.records(tool);
     await expect.poll(async () => (await records()).length).toBe(1);
     expect((await records())[0]!.costUsd).toBeCloseTo(usd, 10);
   });

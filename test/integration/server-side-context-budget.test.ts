@@ -36,6 +36,16 @@ let billedUsd = 0;
 let sent = 0;
 const field = (x: unknown, k: string): unknown =>
   typeof x === 'object' && x !== null ? (x as Record<string, unknown>)[k] : undefined;
+/** A completed Responses answer with no output items, of `input` and `out` tokens. */
+const plainResponse = (b: Record<string, unknown>, input: number, out: number) =>
+  responsesAnswer({
+    id: `resp_${sent}`,
+    status: 'completed',
+    model: b.model,
+    output: [],
+    input,
+    outputTokens: out,
+  });
 
 beforeAll(async () => {
   h = await startHarness();
@@ -96,14 +106,7 @@ beforeAll(async () => {
       const input = countTokens(utf16) + BODY_TOKENS;
       const out = Number(b.max_output_tokens);
       billedUsd += input * 2e-6 + out * 8e-6;
-      return responsesAnswer({
-        id: `resp_${sent}`,
-        status: 'completed',
-        model: b.model,
-        output: [],
-        input,
-        outputTokens: out,
-      });
+      return plainResponse(b, input, out);
     }
     if (JSON.stringify(b).includes('file_big')) {
       // A text file named by id: 990,000 tokens on gpt-4.1, 900,000 on claude-sonnet-4-6.
@@ -120,14 +123,7 @@ beforeAll(async () => {
       }
       const out = Number(b.max_output_tokens);
       billedUsd += 990_000 * 2e-6 + out * 8e-6;
-      return responsesAnswer({
-        id: `resp_${sent}`,
-        status: 'completed',
-        model: b.model,
-        output: [],
-        input: 990_000,
-        outputTokens: out,
-      });
+      return plainResponse(b, 990_000, out);
     }
     if (path === '/v1/responses') {
       const input =
@@ -135,14 +131,7 @@ beforeAll(async () => {
         (b.prompt !== undefined || JSON.stringify(b.input).includes('msg_big') ? STORED_TOKENS : 0);
       const out = Number(b.max_output_tokens);
       billedUsd += input * 1.25e-6 + out * 10e-6;
-      return responsesAnswer({
-        id: `resp_${sent}`,
-        status: 'completed',
-        model: b.model,
-        output: [],
-        input,
-        outputTokens: out,
-      });
+      return plainResponse(b, input, out);
     }
     const out = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
     if (JSON.stringify(b.contents).includes('text/plain')) {
@@ -192,17 +181,22 @@ async function spend(name: string, dailyUsd: number, path: string, body: unknown
   return { status, billed };
 }
 
+/** As spend, for a request that must be refused (429) with nothing billed past `dailyUsd`. */
+async function refused(name: string, dailyUsd: number, path: string, body: unknown) {
+  const { status, billed } = await spend(name, dailyUsd, path, body);
+  expect(billed, `billed $${billed.toFixed(6)} on $${dailyUsd.toFixed(2)}`).toBeLessThanOrEqual(dailyUsd);
+  expect(status).toBe(429);
+}
+
 it('a Responses stored prompt is reserved at the context window', async () => {
   // The stored prompt's 200,000 tokens: 200,010 × 1.25e-6 + 1,000 × 10e-6 = $0.2600125 billed on
   // $0.10, reserved as the body's few tokens. At gpt-5's window, 400,000 × 1.25e-6 = $0.50: refused.
-  const { status, billed } = await spend('stored-prompt', 0.1, '/v1/responses', {
+  await refused('stored-prompt', 0.1, '/v1/responses', {
     model: 'gpt-5',
     prompt: { id: 'pmpt_big', variables: { topic: 'x' } },
     input: 'hi',
     max_output_tokens: 1000,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
-  expect(status).toBe(429);
 });
 
 it("a Responses stored prompt's searches are bounded and reserved", async () => {
@@ -211,14 +205,12 @@ it("a Responses stored prompt's searches are bounded and reserved", async () => 
   // 400,010 × 1.25e-6 + 1,000 × 10e-6 = $0.5100125, it went out with no max_tool_calls: 20
   // searches, 390,000 × 1.25e-6 + 1,000 × 10e-6 + 20 × 0.01 = $0.6975 billed on $0.60. A call may
   // also be an image (below), so not one call fits beside the window on $0.60: refused.
-  const { status, billed } = await spend('stored-prompt-search', 0.6, '/v1/responses', {
+  await refused('stored-prompt-search', 0.6, '/v1/responses', {
     model: 'gpt-5',
     prompt: { id: 'pmpt_search' },
     input: 'hi',
     max_output_tokens: 1000,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $0.60`).toBeLessThanOrEqual(0.6);
-  expect(status).toBe(429);
 });
 
 // A stored prompt's image generation tool: reserved only as searches (8 calls, $0.5900125), it went
@@ -245,36 +237,27 @@ it.each([
   ['bare-item-id', { id: 'msg_big' }],
 ])('a Responses item reference (%s) is reserved at the context window', async (name, item) => {
   // The referenced item's 200,000 tokens: $0.2600125 billed on $0.10, as above.
-  const { status, billed } = await spend(name, 0.1, '/v1/responses', {
+  await refused(name, 0.1, '/v1/responses', {
     model: 'gpt-5',
     input: [item, { role: 'user', content: 'hi' }],
     max_output_tokens: 1000,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
-  expect(status).toBe(429);
 });
 
 it('a Gemini cachedContent is reserved at the context window', async () => {
   // The cache's 800,000 tokens at the cache-read rate: 10 × 0.30e-6 + 800,000 × 0.03e-6 + 100 ×
   // 2.50e-6 = $0.024253 billed on $0.01. At the window, 1,048,576 × 0.30e-6 = $0.31457: refused.
-  const { status, billed } = await spend(
-    'cached-content',
-    0.01,
-    '/v1beta/models/gemini-2.5-flash:generateContent',
-    {
-      cachedContent: 'cachedContents/big',
-      contents: [{ role: 'user', parts: [{ text: 'Summarize it.' }] }],
-      generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 0 } },
-    },
-  );
-  expect(billed, `billed $${billed.toFixed(6)} on $0.01`).toBeLessThanOrEqual(0.01);
-  expect(status).toBe(429);
+  await refused('cached-content', 0.01, '/v1beta/models/gemini-2.5-flash:generateContent', {
+    cachedContent: 'cachedContents/big',
+    contents: [{ role: 'user', parts: [{ text: 'Summarize it.' }] }],
+    generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 0 } },
+  });
 });
 
 it('a Gemini 2.5 Pro video by URI is reserved at its 1,048,576-token window', async () => {
   // 1,044,010 × 2.50e-6 + 100 × 15e-6 = $2.611525 billed on $2. Reserved at 400,001 tokens (the
   // window assumed where the catalog has none), $1.0015, it went out; at 1,048,576, $2.62294: refused.
-  const { status, billed } = await spend('pro-video', 2, '/v1beta/models/gemini-2.5-pro:generateContent', {
+  await refused('pro-video', 2, '/v1beta/models/gemini-2.5-pro:generateContent', {
     contents: [
       {
         role: 'user',
@@ -283,15 +266,13 @@ it('a Gemini 2.5 Pro video by URI is reserved at its 1,048,576-token window', as
     ],
     generationConfig: { maxOutputTokens: 100 },
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $2`).toBeLessThanOrEqual(2);
-  expect(status).toBe(429);
 });
 
 it('a Responses input_file named by id is reserved at the context window', async () => {
   // gpt-4.1 $2 in / $8 out per 1M, window 1,000,000 (openai.com/api/pricing, read 2026-11-29). A
   // text file of 990,000 tokens: 990,000 × 2e-6 + 100 × 8e-6 = $1.9808 billed on $1.50. Reserved
   // as a 100-page PDF (410,500 tokens, $0.82); at the window, $2.0008: refused.
-  const { status, billed } = await spend('file-by-id', 1.5, '/v1/responses', {
+  await refused('file-by-id', 1.5, '/v1/responses', {
     model: 'gpt-4.1',
     input: [
       {
@@ -304,8 +285,6 @@ it('a Responses input_file named by id is reserved at the context window', async
     ],
     max_output_tokens: 100,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $1.50`).toBeLessThanOrEqual(1.5);
-  expect(status).toBe(429);
 });
 
 it('a Claude document from the Files API is reserved at the context window', async () => {
@@ -313,7 +292,7 @@ it('a Claude document from the Files API is reserved at the context window', asy
   // 2026-03-13; docs.claude.com pricing, read 2026-11-29). A text file of 900,000 tokens:
   // 900,000 × 3e-6 + 100 × 15e-6 = $2.7015 billed on $2. Reserved as a 100-page PDF (459,000
   // tokens, $1.38); at the window, $3.0015: refused.
-  const { status, billed } = await spend('claude-file', 2, '/v1/messages', {
+  await refused('claude-file', 2, '/v1/messages', {
     model: 'claude-sonnet-4-6',
     max_tokens: 100,
     messages: [
@@ -326,8 +305,6 @@ it('a Claude document from the Files API is reserved at the context window', asy
       },
     ],
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $2`).toBeLessThanOrEqual(2);
-  expect(status).toBe(429);
 });
 
 /** 990,000 words of text, 4.95 MB: 990,000 tokens (" word" is one o200k token). */
@@ -344,7 +321,7 @@ it.each([
   // 990,000 tokens on gpt-4.1: $1.9808 billed on $1.50, as by id. Counted as a 100-page PDF
   // (410,500 tokens, $0.82) it went out; at its bytes (4,950,000 tokens) or, for a zip, at the
   // window ($2.0008): refused.
-  const { status, billed } = await spend(`inline-${data.length}`, 1.5, '/v1/responses', {
+  await refused(`inline-${data.length}`, 1.5, '/v1/responses', {
     model: 'gpt-4.1',
     input: [
       {
@@ -357,8 +334,6 @@ it.each([
     ],
     max_output_tokens: 100,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $1.50`).toBeLessThanOrEqual(1.5);
-  expect(status).toBe(429);
 });
 
 /** The text of a Responses input_file named `utf16.txt`, as UTF-16 (its BOM dropped). */
@@ -383,7 +358,7 @@ it('a Responses input_file carrying UTF-16 text is reserved past its bytes', asy
   // 2e-6 + 100 × 8e-6 = $1.991812 billed on $1.50; reserved at its bytes (680,626 tokens,
   // $1.3621) it went out. At 1.5 tokens a byte (1,020,939 tokens, $2.04): refused.
   expect(countTokens(YI_TEXT)).toBeGreaterThan(UTF16_FILE.length);
-  const { status, billed } = await spend('inline-utf16', 1.5, '/v1/responses', {
+  await refused('inline-utf16', 1.5, '/v1/responses', {
     model: 'gpt-4.1',
     input: [
       {
@@ -400,27 +375,18 @@ it('a Responses input_file carrying UTF-16 text is reserved past its bytes', asy
     ],
     max_output_tokens: 100,
   });
-  expect(billed, `billed $${billed.toFixed(6)} on $1.50`).toBeLessThanOrEqual(1.5);
-  expect(status).toBe(429);
 });
 
 it('a Gemini inline text file is reserved at its bytes', async () => {
   // 990,010 × 0.30e-6 + 100 × 2.50e-6 = $0.297253 billed on $0.10. Counted as a 100-page PDF
   // (25,800 tokens, $0.0080) it went out; at its bytes, 4,950,000 tokens: refused.
-  const { status, billed } = await spend(
-    'gemini-text-file',
-    0.1,
-    '/v1beta/models/gemini-2.5-flash:generateContent',
-    {
-      contents: [
-        {
-          role: 'user',
-          parts: [{ inlineData: { mimeType: 'text/plain', data: TEXT_FILE } }, { text: 'Summarize it.' }],
-        },
-      ],
-      generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 0 } },
-    },
-  );
-  expect(billed, `billed $${billed.toFixed(6)} on $0.10`).toBeLessThanOrEqual(0.1);
-  expect(status).toBe(429);
+  await refused('gemini-text-file', 0.1, '/v1beta/models/gemini-2.5-flash:generateContent', {
+    contents: [
+      {
+        role: 'user',
+        parts: [{ inlineData: { mimeType: 'text/plain', data: TEXT_FILE } }, { text: 'Summarize it.' }],
+      },
+    ],
+    generationConfig: { maxOutputTokens: 100, thinkingConfig: { thinkingBudget: 0 } },
+  });
 });

@@ -10,95 +10,62 @@
 // (2026-11-29) a request with a web search tool is reserved with the window's input (gpt-5's
 // 400,000 at $1.25 per 1M: $0.50; claude-sonnet-4-5's 200,000 at $3: $0.60; limits/
 // tool-content-input.ts), so the search budgets below are that much above the first ones.
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import {
+  harnessOnJsonProvider,
+  imageGenUsage,
+  messagesAnswer,
+  postRead,
+  responsesAnswer,
+} from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 const received: Array<Record<string, unknown>> = [];
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Reads 8 input tokens, writes max_output_tokens, and runs every call max_tool_calls allows with
-  // its first tool (an image: 50 prompt tokens, 4,160 image tokens).
-  provider = await startJsonProvider((path, b) => {
+// Reads 8 input tokens, writes max_output_tokens, and runs every call max_tool_calls allows with
+// its first tool (an image: 50 prompt tokens, 4,160 image tokens).
+harnessOnJsonProvider(
+  ['openai', 'anthropic'],
+  (started) => (h = started),
+  (path, b) => {
     received.push(b);
     // Messages: writes max_tokens and runs every search its web search tool's max_uses allows.
     if (path === '/v1/messages') {
       const search = (b.tools as Array<{ max_uses?: number }>)[0]!;
-      return {
+      return messagesAnswer({
         id: 'msg_x',
-        type: 'message',
-        role: 'assistant',
-        model: b.model,
-        content: [{ type: 'text', text: 'ok' }],
         stop_reason: 'max_tokens',
-        usage: {
-          input_tokens: 20,
-          output_tokens: b.max_tokens,
-          server_tool_use: { web_search_requests: Number(search.max_uses) },
-        },
-      };
+        model: String(b.model),
+        input: 20,
+        outputTokens: Number(b.max_tokens),
+        server_tool_use: { web_search_requests: Number(search.max_uses) },
+      });
     }
     const tool = (b.tools as Array<{ type: string }>)[0]!.type;
     const calls = Number(b.max_tool_calls);
-    const out = Number(b.max_output_tokens);
     const type = tool === 'image_generation' ? 'image_generation_call' : 'web_search_call';
-    return {
+    return responsesAnswer({
       id: 'resp_x',
-      object: 'response',
-      created_at: 1,
       status: 'completed',
       model: b.model,
-      service_tier: 'default',
       output: Array.from({ length: calls }, (_, i) => ({ type, id: `call_${i}`, status: 'completed' })),
-      ...(tool === 'image_generation'
-        ? {
-            tool_usage: {
-              image_gen: {
-                input_tokens: 50 * calls,
-                input_tokens_details: { text_tokens: 50 * calls, image_tokens: 0 },
-                output_tokens: 4160 * calls,
-                output_tokens_details: { image_tokens: 4160 * calls, text_tokens: 0 },
-                total_tokens: 4210 * calls,
-              },
-            },
-          }
-        : {}),
-      usage: {
-        input_tokens: 8,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: out,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 8 + out,
-      },
-    };
-  });
-  await h.point('openai', provider.url);
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      ...(tool === 'image_generation' ? { tool_usage: imageGenUsage(50 * calls, 4160 * calls) } : {}),
+      input: 8,
+      outputTokens: Number(b.max_output_tokens),
+    });
+  },
+);
 
-async function ask(token: string, tools: unknown[], maxToolCalls: number | string) {
-  const res = await fetch(`${h.core.url}/v1/responses`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-    body: JSON.stringify({
-      model: 'gpt-5',
-      service_tier: 'default',
-      max_output_tokens: 1000,
-      max_tool_calls: maxToolCalls,
-      tools,
-      input: 'hi',
-    }),
+const ask = (token: string, tools: unknown[], maxToolCalls: number | string) =>
+  postRead(h, '/v1/responses', token, {
+    model: 'gpt-5',
+    service_tier: 'default',
+    max_output_tokens: 1000,
+    max_tool_calls: maxToolCalls,
+    tools,
+    input: 'hi',
   });
-  await res.arrayBuffer();
-  return res;
-}
 
 it('max_tool_calls 20 with web search on $0.65/day is lowered to 14', async () => {
   // Named: 20 × $0.01 + $0.50 + 1,000 × 10e-6 = $0.71, past $0.65: refused before. The most calls
@@ -165,17 +132,12 @@ it("an Anthropic web search tool's max_uses 8 on $0.65/day is lowered to 3", asy
   // ($0.65536). Recorded: 20 × 3e-6 + 1,024 × 15e-6 + 3 × $0.01 = $0.04542.
   const token = await h.tool('claude-search', { dailyUsd: 0.65 });
   received.length = 0;
-  const res = await fetch(`${h.core.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-5',
-      max_tokens: 1024,
-      tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }],
-      messages: [{ role: 'user', content: 'search the news' }],
-    }),
+  const res = await postRead(h, '/v1/messages', token, {
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1024,
+    tools: [{ type: 'web_search_20250305', name: 'web_search', max_uses: 8 }],
+    messages: [{ role: 'user', content: 'search the news' }],
   });
-  await res.arrayBuffer();
   expect(res.status).toBe(200);
   expect(received[0]).toMatchObject({ tools: [{ type: 'web_search_20250305', max_uses: 3 }] });
   expect(res.headers.get('x-shimmy-max-tool-calls-capped')).toBe('3');

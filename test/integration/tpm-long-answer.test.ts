@@ -71,8 +71,7 @@ describe.each(ENGINES)('limits in %s', (_, shared) => {
     clock += ms; // it is still writing
     finish!();
     while (!(await reader.read()).done);
-    const recorded = async () =>
-      (await h.admin.call('listRequests', { query: { tool } })).records[0]?.usage.outputTokens;
+    const recorded = async () => (await h.records(tool))[0]?.usage.outputTokens;
     await expect.poll(recorded).toBe(OUTPUT);
   };
 

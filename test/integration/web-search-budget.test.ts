@@ -9,53 +9,39 @@
 // Prices: claude-sonnet-4-5 $3 in / $15 out per 1M (anthropic.com/pricing, read 2026-11-27); web
 // search $10 per 1,000 searches (docs.claude.com/en/docs/agents-and-tools/tool-use/web-search-tool,
 // read 2026-11-29).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { harnessOnJsonProvider, messagesAnswer, postRead } from '../support/json-provider.js';
 
 let h: Harness;
-let provider: JsonProvider;
 const received: Array<Record<string, unknown>> = [];
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Reads 7 input tokens, writes to max_tokens, and runs every search its web search tool allows.
-  provider = await startJsonProvider((_, b) => {
+// Reads 7 input tokens, writes to max_tokens, and runs every search its web search tool allows.
+harnessOnJsonProvider(
+  ['anthropic'],
+  (started) => (h = started),
+  (_, b) => {
     received.push(b);
     const tools = b.tools as Array<Record<string, unknown>> | undefined;
     const search = tools?.find((t) => String(t.type).startsWith('web_search_'));
-    const usage: Record<string, unknown> = { input_tokens: 7, output_tokens: b.max_tokens };
-    if (search) usage.server_tool_use = { web_search_requests: Number(search.max_uses ?? 25) };
-    return {
+    return messagesAnswer({
       id: 'msg_x',
-      type: 'message',
-      role: 'assistant',
-      model: b.model,
-      content: [{ type: 'text', text: 'ok' }],
       stop_reason: 'max_tokens',
-      usage,
-    };
-  });
-  await h.point('anthropic', provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+      model: String(b.model),
+      input: 7,
+      outputTokens: Number(b.max_tokens),
+      ...(search ? { server_tool_use: { web_search_requests: Number(search.max_uses ?? 25) } } : {}),
+    });
+  },
+);
 
-async function ask(token: string, tool: Record<string, unknown>) {
-  const res = await fetch(`${h.core.url}/v1/messages`, {
-    method: 'POST',
-    headers: { 'x-api-key': token, 'content-type': 'application/json', 'anthropic-version': '2023-06-01' },
-    body: JSON.stringify({
-      model: 'claude-sonnet-4-5',
-      max_tokens: 1024,
-      tools: [tool],
-      messages: [{ role: 'user', content: 'hi' }],
-    }),
+const ask = (token: string, tool: Record<string, unknown>) =>
+  postRead(h, '/v1/messages', token, {
+    model: 'claude-sonnet-4-5',
+    max_tokens: 1024,
+    tools: [tool],
+    messages: [{ role: 'user', content: 'hi' }],
   });
-  return { status: res.status, text: await res.text() };
-}
 
 it('max_uses 10 is lowered to the searches the budget can pay for', async () => {
   // 10 searches alone are 10 × $0.01 = $0.10, past the $0.05 left beside the window's $0.60:

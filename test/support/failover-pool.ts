@@ -1,7 +1,53 @@
 // The failover tests' set-up: openai pointed at a provider through a pool of two keys (so a failed
 // attempt may be sent again on the other), and one gpt-4o-mini request whose charge is read back.
-import { expect } from 'vitest';
-import type { Harness } from './harness.js';
+import { afterAll, beforeAll, expect } from 'vitest';
+import { startHarness, type Harness } from './harness.js';
+import { chatAnswer, startJsonProvider, type Answer, type JsonProvider } from './json-provider.js';
+
+/** What the provider of harnessOnHalfFailingPool received: every request (each one it may bill), and
+ *  the odd ones, which failed. */
+export interface HalfFailed {
+  received: number;
+  failed: number;
+}
+
+/** For a test file: a harness (started with what `options` gives, if any) with openai pointed
+ *  through pointPool at a provider that answers every odd request it receives with `odd()` (a hang,
+ *  a reset) and every even one with a gpt-4o-mini answer of 1,000 prompt and 500 completion tokens.
+ *  `started` is handed the harness once it is up; the counts returned grow as the provider works. */
+export function harnessOnHalfFailingPool(
+  odd: () => ReturnType<Answer>,
+  started: (h: Harness) => void,
+  options?: () => Promise<Parameters<typeof startHarness>[0]>,
+): HalfFailed {
+  const seen: HalfFailed = { received: 0, failed: 0 };
+  let h: Harness | undefined;
+  let provider: JsonProvider | undefined;
+  beforeAll(async () => {
+    provider = await startJsonProvider(() => {
+      seen.received++;
+      if (seen.received % 2 === 1) {
+        seen.failed++;
+        return odd();
+      }
+      return chatAnswer({
+        id: 'chatcmpl-x',
+        model: 'gpt-4o-mini',
+        finish_reason: 'stop',
+        input: 1000,
+        outputTokens: 500,
+      });
+    });
+    h = await startHarness(await options?.());
+    await pointPool(h, provider.url);
+    started(h);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await provider?.close();
+  });
+  return seen;
+}
 
 /** Points openai at `url` with two keys in its pool (the second labelled "second"). */
 export async function pointPool(h: Harness, url: string): Promise<void> {
@@ -29,8 +75,7 @@ export async function chatCharged(
     }),
   });
   await res.arrayBuffer();
-  const records = async () => (await h.admin.call('listRequests', { query: { tool } })).records;
-  await expect.poll(async () => (await records()).length).toBe(1);
-  const charged = (await records()).reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
+  await expect.poll(async () => (await h.records(tool)).length).toBe(1);
+  const charged = (await h.records(tool)).reduce((sum, r) => sum + (r.costUsd ?? 0), 0);
   return { status: res.status, charged };
 }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { connectAdmin, type AdminClient } from '../../main/cli/admin-client.js';
 import type { Core } from '../../main/core/core.js';
 import { startCore, type StartCoreOptions } from '../../main/core/start-core.js';
+import type { RequestLogPage } from '../../shared/admin-api.js';
 import { startFakeUpstream, type FakeUpstream } from './fake-upstream.js';
 import { writePointedConfig } from './pointed-config.js';
 
@@ -32,6 +33,8 @@ export interface Harness {
   point(provider: TestProvider, url: string): Promise<void>;
   /** What the ledger has recorded as the tool's spend (usage by tool), 0 before its first record. */
   spentBy(tool: string): Promise<number>;
+  /** The ledger's records of the tool's requests (listRequests' first page). */
+  records(tool: string): Promise<RequestLogPage['records']>;
   close(): Promise<void>;
 }
 
@@ -72,6 +75,9 @@ export async function startHarness(
       return (
         (await admin.call('usage', { query: { by: 'tool' } })).find((r) => r.tool === tool)?.costUsd ?? 0
       );
+    },
+    async records(tool) {
+      return (await admin.call('listRequests', { query: { tool } })).records;
     },
     async point(provider, url) {
       await admin.call('patchProvider', {

@@ -10,8 +10,9 @@
 // promise settles) and stay open after its last (`open`), for the tests of a client that leaves
 // mid-answer; what comes after a pause is not written once the client has gone.
 // Beside it, what the budget tests built again in each file: a harness pointed at it for the
-// file's tests (harnessOnJsonProvider), a request that resolves to its status (postStatus), and
-// each API's answer envelope (messagesAnswer, responsesAnswer, geminiAnswer, chatAnswer).
+// file's tests (harnessOnJsonProvider), a request that resolves to its status (postStatus; postRead
+// for its headers and text too), and each API's answer envelope (messagesAnswer, responsesAnswer
+// with imageGenUsage, geminiAnswer, chatAnswer).
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll } from 'vitest';
@@ -174,6 +175,17 @@ export async function postStatus(
   body: unknown,
   headers: Record<string, string> = {},
 ): Promise<number> {
+  return (await postRead(h, path, token, body, headers)).status;
+}
+
+/** As postStatus, for a test that reads the answer too: its status, headers and text. */
+export async function postRead(
+  h: Harness,
+  path: string,
+  token: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; headers: Headers; text: string }> {
   const auth: Record<string, string> = path.startsWith('/v1/messages')
     ? { 'x-api-key': token, 'anthropic-version': '2023-06-01' }
     : path.startsWith('/v1beta/')
@@ -184,8 +196,7 @@ export async function postStatus(
     headers: { ...auth, 'content-type': 'application/json', ...headers },
     body: JSON.stringify(body),
   });
-  await res.text();
-  return res.status;
+  return { status: res.status, headers: res.headers, text: await res.text() };
 }
 
 /** An Anthropic Messages answer from claude-sonnet-4-5 (unless `model` says otherwise): one text
@@ -321,6 +332,20 @@ export function responsesAnswer(x: {
       output_tokens: outputTokens,
       output_tokens_details: { reasoning_tokens: 0 },
       total_tokens: input + outputTokens,
+    },
+  };
+}
+
+/** A Responses answer's `tool_usage` for the image generation tool (as OpenAI reports it apart from
+ *  the model's usage): `textIn` prompt tokens and `imageIn` image tokens read, `imageOut` written. */
+export function imageGenUsage(textIn: number, imageOut: number, imageIn = 0): Record<string, unknown> {
+  return {
+    image_gen: {
+      input_tokens: textIn + imageIn,
+      input_tokens_details: { text_tokens: textIn, image_tokens: imageIn },
+      output_tokens: imageOut,
+      output_tokens_details: { image_tokens: imageOut, text_tokens: 0 },
+      total_tokens: textIn + imageIn + imageOut,
     },
   };
 }

@@ -1,35 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
-import type { LedgerRecord } from '../../../shared/ledger.js';
+import { ledgerRecord } from '../test-support/ledger-record.js';
 import { renderApp } from '../test-support/render-app.js';
 
 afterEach(cleanup);
 
-const record: LedgerRecord = {
-  id: 'req-1',
-  time: '2026-11-25T10:00:00.000Z',
-  tool: 'cli',
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  family: 'openai',
-  endpoint: 'chat',
-  path: '/v1/chat/completions',
-  status: 200,
-  latencyMs: 1530,
-  ttfbMs: 200,
-  streamed: true,
-  usage: {
-    inputTokens: 1000,
-    cachedInputTokens: 200,
-    cacheWriteTokens: 0,
-    outputTokens: 500,
-    reasoningTokens: 0,
-  },
-  costUsd: 0.000435,
-  estimated: false,
-  cacheHit: false,
-  errorClass: null,
-};
+const record = ledgerRecord({ latencyMs: 1530, ttfbMs: 200 });
 
 describe('Live', () => {
   it('tells a new user how to get requests flowing', async () => {

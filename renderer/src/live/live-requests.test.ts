@@ -1,35 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
+import { ledgerRecord } from '../test-support/ledger-record.js';
 import { initialLiveState, inProgress, liveReducer, type LiveState } from './live-requests.js';
 
-function record(id: string, time: string, over: Partial<LedgerRecord> = {}): LedgerRecord {
-  return {
-    id,
-    time,
-    tool: 'cli',
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    family: 'openai',
-    endpoint: 'chat',
-    path: '/v1/chat/completions',
-    status: 200,
-    latencyMs: 120,
-    ttfbMs: 40,
-    streamed: true,
-    usage: {
-      inputTokens: 1000,
-      cachedInputTokens: 200,
-      cacheWriteTokens: 0,
-      outputTokens: 500,
-      reasoningTokens: 0,
-    },
-    costUsd: 0.000435,
-    estimated: false,
-    cacheHit: false,
-    errorClass: null,
-    ...over,
-  };
-}
+const record = (id: string, time: string, over: Partial<LedgerRecord> = {}): LedgerRecord =>
+  ledgerRecord({ id, time, ...over });
 
 const start = (id: string, time: string) =>
   ({

@@ -1,8 +1,8 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { act, cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Overview } from '../../../shared/admin-api.js';
-import type { LedgerRecord } from '../../../shared/ledger.js';
 import { emptyOverview } from '../test-support/fake-server.js';
+import { ledgerRecord } from '../test-support/ledger-record.js';
 import { renderApp } from '../test-support/render-app.js';
 import { CHART_LIVE_MS } from './spend-chart.js';
 
@@ -25,25 +25,14 @@ const dailySpend = {
 };
 
 /** A finished request of tool "bot", as request.end carries it. */
-const liveRecord: LedgerRecord = {
+const liveRecord = ledgerRecord({
   id: 'req-0',
-  time: '2026-11-25T10:00:00.000Z',
   tool: 'bot',
-  provider: 'openai',
-  model: 'gpt-4o-mini',
-  family: 'openai',
-  endpoint: 'chat',
-  path: '/v1/chat/completions',
-  status: 200,
-  latencyMs: 120,
   ttfbMs: 100,
   streamed: false,
   usage: { inputTokens: 10, cachedInputTokens: 0, cacheWriteTokens: 0, outputTokens: 5, reasoningTokens: 0 },
   costUsd: 0.0000045,
-  estimated: false,
-  cacheHit: false,
-  errorClass: null,
-};
+});
 
 const overview = {
   ...emptyOverview(),

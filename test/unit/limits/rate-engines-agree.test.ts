@@ -13,6 +13,7 @@ import { createRedisLimiter } from '../../../main/core/limits/redis/redis-limite
 import { WINDOW_MS } from '../../../main/core/limits/rate-window.js';
 import { redisMissing, startRedis, type TestRedis } from '../../support/redis.js';
 import { MapSpend, makeTool } from './fixtures.js';
+import { random } from './list-window.js';
 
 let redis: TestRedis | undefined;
 let conn: Redis | undefined;
@@ -26,13 +27,22 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** A small deterministic PRNG (mulberry32): the same sequence on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+/** Both engines on one clock (`clock.ms`), each with its own spend; Redis under a fresh `prefix`. */
+function engines(clock: { ms: number }, prefix: string) {
+  const deps = {
+    spend: new MapSpend(),
+    settings: () => ({ ...DEFAULT_SETTINGS, timeZone: 'UTC' }),
+    emit: () => undefined,
+    now: () => new Date(clock.ms),
+  };
+  return {
+    memory: createLimiter(deps),
+    shared: createRedisLimiter({
+      ...deps,
+      redis: conn!,
+      prefix: `${prefix}${randomBytes(4).toString('hex')}:`,
+      where: redis!.url,
+    }),
   };
 }
 
@@ -52,19 +62,7 @@ const seen = (a: Admission) =>
 describe.skipIf(redisMissing !== undefined)('RPM/TPM: memory and Redis agree', () => {
   it('through 600 admits, settles and releases over twenty minutes', async () => {
     const clock = { ms: Date.parse('2026-11-29T10:00:00.000Z') };
-    const deps = {
-      spend: new MapSpend(),
-      settings: () => ({ ...DEFAULT_SETTINGS, timeZone: 'UTC' }),
-      emit: () => undefined,
-      now: () => new Date(clock.ms),
-    };
-    const memory = createLimiter(deps);
-    const shared = createRedisLimiter({
-      ...deps,
-      redis: conn!,
-      prefix: `agree${randomBytes(4).toString('hex')}:`,
-      where: redis!.url,
-    });
+    const { memory, shared } = engines(clock, 'agree');
     const tool = makeTool('walker', { rpm: 12, tpm: 20_000 });
     const rnd = random(15);
     const open: Array<[Reservation, Reservation, number]> = [];
@@ -108,19 +106,7 @@ describe.skipIf(redisMissing !== undefined)('RPM/TPM: memory and Redis agree', (
     // tokens, nothing. Redis named the oldest request at exactly 64 (the memory engine: nothing).
     for (const zeros of [62, 63, 64, 65, 70]) {
       const clock = { ms: Date.parse('2026-11-29T10:00:00.000Z') };
-      const deps = {
-        spend: new MapSpend(),
-        settings: () => ({ ...DEFAULT_SETTINGS, timeZone: 'UTC' }),
-        emit: () => undefined,
-        now: () => new Date(clock.ms),
-      };
-      const memory = createLimiter(deps);
-      const shared = createRedisLimiter({
-        ...deps,
-        redis: conn!,
-        prefix: `edge${randomBytes(4).toString('hex')}:`,
-        where: redis!.url,
-      });
+      const { memory, shared } = engines(clock, 'edge');
       const tool = makeTool('edge', { tpm: 10_000 });
       const req = (estimatedTokens: number) => ({
         model: 'gpt-4o-mini',

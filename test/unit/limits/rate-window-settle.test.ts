@@ -3,78 +3,7 @@
 // quiet minutes, releases, and answers settling before and after their entry left the minute.
 import { describe, expect, it } from 'vitest';
 import { RateWindow, WINDOW_MS } from '../../../main/core/limits/rate-window.js';
-
-interface Entry {
-  /** null: a token-only entry (TPM counts it, RPM does not). */
-  seq: number | null;
-  at: number;
-  tokens: number;
-}
-
-/** The window as a list in arrival order (the clock here never steps back: time order too). */
-class ListWindow {
-  entries: Entry[] = [];
-  next = 0;
-  prune(now: number) {
-    this.entries = this.entries.filter((e) => e.at + WINDOW_MS > now);
-  }
-  add(now: number, tokens: number) {
-    this.entries.push({ seq: this.next, at: now, tokens });
-    return this.next++;
-  }
-  release(seq: number, now: number) {
-    this.prune(now);
-    const e = this.entries.find((x) => x.seq === seq);
-    if (e) e.tokens = 0;
-  }
-  settle(seq: number, estimate: number, actual: number, now: number) {
-    this.prune(now);
-    const e = this.entries.find((x) => x.seq === seq);
-    const held = e ? e.tokens : estimate;
-    if (e && actual < held) e.tokens = actual;
-    if (actual > held) this.entries.push({ seq: null, at: now, tokens: actual - held });
-  }
-  private sum = () => this.entries.reduce((s, e) => s + e.tokens, 0);
-  private requests = () => this.entries.filter((e) => e.seq !== null);
-  usage(now: number) {
-    this.prune(now);
-    return { requests: this.requests().length, tokens: this.sum() };
-  }
-  requestWaitMs(now: number, rpm: number) {
-    this.prune(now);
-    const r = this.requests();
-    const must = r.length - rpm + 1;
-    return must <= 0 ? 0 : r[must - 1]!.at + WINDOW_MS - now;
-  }
-  tokenWaitMs(now: number, tpm: number, need: number) {
-    if (need > tpm) return Infinity;
-    this.prune(now);
-    let used = this.sum();
-    if (used + need <= tpm) return 0;
-    // The 256 oldest at most: past them, when the 256th leaves (too early, never too late).
-    let walked = 0;
-    for (const e of this.entries) {
-      used -= e.tokens;
-      if (used + need <= tpm || ++walked === 256) return e.at + WINDOW_MS - now;
-    }
-    return WINDOW_MS;
-  }
-  resetMs(now: number, metric: 'requests' | 'tokens') {
-    this.prune(now);
-    const e = this.entries.find((x) => (metric === 'requests' ? x.seq !== null : x.tokens > 0));
-    return e ? e.at + WINDOW_MS - now : 0;
-  }
-}
-
-/** A small deterministic PRNG (mulberry32): the same sequence on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { ListWindow, random } from './list-window.js';
 
 describe('RateWindow.settle', () => {
   it('answers as a plain list does with token-only entries for what answers used beyond their estimate', () => {

@@ -3,57 +3,8 @@
 import { getHeapStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { RateWindow, WINDOW_MS } from '../../../main/core/limits/rate-window.js';
+import { ListWindow, random } from './list-window.js';
 import { gc } from '../../support/gc.js';
-
-/** The window as the simplest list: what RateWindow must answer. */
-class ListWindow {
-  entries: { seq: number; at: number; tokens: number }[] = [];
-  sum = 0;
-  next = 0;
-  prune(now: number) {
-    while (this.entries.length > 0 && this.entries[0]!.at + WINDOW_MS <= now)
-      this.sum -= this.entries.shift()!.tokens;
-  }
-  add(now: number, tokens: number) {
-    this.entries.push({ seq: this.next, at: now, tokens });
-    this.sum += tokens;
-    return this.next++;
-  }
-  setTokens(seq: number, tokens: number, now: number) {
-    this.prune(now);
-    const e = this.entries.find((x) => x.seq === seq);
-    if (!e) return;
-    this.sum += tokens - e.tokens;
-    e.tokens = tokens;
-  }
-  usage(now: number) {
-    this.prune(now);
-    return { requests: this.entries.length, tokens: this.sum };
-  }
-  requestWaitMs(now: number, rpm: number) {
-    this.prune(now);
-    const must = this.entries.length - rpm + 1;
-    return must <= 0 ? 0 : this.entries[must - 1]!.at + WINDOW_MS - now;
-  }
-  tokenWaitMs(now: number, tpm: number, need: number) {
-    if (need > tpm) return Infinity;
-    this.prune(now);
-    let used = this.sum;
-    if (used + need <= tpm) return 0;
-    // The 256 oldest at most: past them, when the 256th leaves (too early, never too late).
-    let walked = 0;
-    for (const e of this.entries) {
-      used -= e.tokens;
-      if (used + need <= tpm || ++walked === 256) return e.at + WINDOW_MS - now;
-    }
-    return WINDOW_MS;
-  }
-  resetMs(now: number, metric: 'requests' | 'tokens') {
-    this.prune(now);
-    const e = this.entries.find((x) => metric === 'requests' || x.tokens > 0);
-    return e ? e.at + WINDOW_MS - now : 0;
-  }
-}
 
 /** Every answer a window gives at `now`, in one list to compare. */
 function answers(w: RateWindow | ListWindow, now: number, rpm: number, tpm: number, need: number): number[] {
@@ -66,16 +17,6 @@ function answers(w: RateWindow | ListWindow, now: number, rpm: number, tpm: numb
     w.resetMs(now, 'requests'),
     w.resetMs(now, 'tokens'),
   ];
-}
-
-/** A small deterministic PRNG (mulberry32): the same sequence on every run. */
-function random(seed: number) {
-  return () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 describe('RateWindow', () => {

@@ -4,90 +4,105 @@ import { trayEdge, trayWindowPosition, type Rect } from '../../../main/shell/win
 const WIN = { width: 400, height: 600 };
 
 describe('tray window position', () => {
-  it('macOS: centred under the menu-bar icon, just below the menu bar', () => {
-    const display: Rect = { x: 0, y: 0, width: 1440, height: 900 };
-    const workArea: Rect = { x: 0, y: 25, width: 1440, height: 875 };
-    const tray: Rect = { x: 1000, y: 0, width: 22, height: 24 };
-    // centre x 1011 − 200 = 811
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'darwin' })).toEqual({
-      x: 811,
-      y: 25,
-    });
-  });
+  /** A rectangle at (x, y), `width` × `height`. */
+  const rect = (x: number, y: number, width: number, height: number): Rect => ({ x, y, width, height });
 
-  it('macOS: an icon near the right edge is clamped inside the work area', () => {
-    const display: Rect = { x: 0, y: 0, width: 1440, height: 900 };
-    const workArea: Rect = { x: 0, y: 25, width: 1440, height: 800 }; // dock at the bottom
-    const tray: Rect = { x: 1400, y: 0, width: 22, height: 24 };
-    // 1411 − 200 = 1211 would overflow; max x = 1440 − 400 = 1040
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'darwin' })).toEqual({
-      x: 1040,
-      y: 25,
-    });
-  });
-
-  it('Windows: bottom-right taskbar puts the window above it, clamped to the right', () => {
-    const display: Rect = { x: 0, y: 0, width: 1920, height: 1080 };
-    const workArea: Rect = { x: 0, y: 0, width: 1920, height: 1040 };
-    const tray: Rect = { x: 1780, y: 1044, width: 24, height: 32 };
-    expect(trayEdge(tray, display, workArea, 'win32')).toBe('bottom');
-    // x: 1792 − 200 = 1592, max 1520 → 1520; y: 1040 − 600 = 440
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'win32' })).toEqual({
-      x: 1520,
-      y: 440,
-    });
-  });
-
-  it('Windows: taskbar on the left puts the window beside it, centred on the icon', () => {
-    const display: Rect = { x: 0, y: 0, width: 1920, height: 1080 };
-    const workArea: Rect = { x: 62, y: 0, width: 1858, height: 1080 };
-    const tray: Rect = { x: 18, y: 700, width: 24, height: 24 };
-    expect(trayEdge(tray, display, workArea, 'win32')).toBe('left');
-    // y: 712 − 300 = 412
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'win32' })).toEqual({
-      x: 62,
-      y: 412,
-    });
-  });
-
-  it('Linux: a panel on the right edge, low icon clamped to the bottom', () => {
-    const display: Rect = { x: 0, y: 0, width: 1600, height: 900 };
-    const workArea: Rect = { x: 0, y: 0, width: 1560, height: 900 };
-    const tray: Rect = { x: 1568, y: 860, width: 24, height: 24 };
-    expect(trayEdge(tray, display, workArea, 'linux')).toBe('right');
-    // x: 1560 − 400 = 1160; y: 872 − 300 = 572, max 900 − 600 = 300
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'linux' })).toEqual({
-      x: 1160,
-      y: 300,
-    });
-  });
-
-  it('Linux: a top panel on a second monitor to the right of the first', () => {
-    const display: Rect = { x: 1920, y: 0, width: 2560, height: 1440 };
-    const workArea: Rect = { x: 1920, y: 32, width: 2560, height: 1408 };
-    const tray: Rect = { x: 2100, y: 4, width: 24, height: 24 };
-    expect(trayEdge(tray, display, workArea, 'linux')).toBe('top');
-    // x: 2112 − 200 = 1912 < 1920 → clamped to 1920
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'linux' })).toEqual({
-      x: 1920,
-      y: 32,
-    });
-  });
-
-  it('auto-hidden taskbar (no gap in the work area): nearest display edge wins', () => {
-    const display: Rect = { x: 0, y: 0, width: 1920, height: 1080 };
-    const tray: Rect = { x: 1700, y: 1050, width: 24, height: 24 };
-    expect(trayEdge(tray, display, display, 'win32')).toBe('bottom');
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea: display, platform: 'win32' })).toEqual({
-      x: 1512,
-      y: 480,
-    });
+  // Each: the platform, its display, work area and tray icon bounds, the edge the tray is found on
+  // (where the case checks it), and where the window goes.
+  it.each([
+    {
+      name: 'macOS: centred under the menu-bar icon, just below the menu bar',
+      platform: 'darwin',
+      display: rect(0, 0, 1440, 900),
+      workArea: rect(0, 25, 1440, 875),
+      tray: rect(1000, 0, 22, 24),
+      // centre x 1011 − 200 = 811
+      at: { x: 811, y: 25 },
+    },
+    {
+      name: 'macOS: an icon near the right edge is clamped inside the work area',
+      platform: 'darwin',
+      display: rect(0, 0, 1440, 900),
+      workArea: rect(0, 25, 1440, 800), // dock at the bottom
+      tray: rect(1400, 0, 22, 24),
+      // 1411 − 200 = 1211 would overflow; max x = 1440 − 400 = 1040
+      at: { x: 1040, y: 25 },
+    },
+    {
+      name: 'Windows: bottom-right taskbar puts the window above it, clamped to the right',
+      platform: 'win32',
+      display: rect(0, 0, 1920, 1080),
+      workArea: rect(0, 0, 1920, 1040),
+      tray: rect(1780, 1044, 24, 32),
+      edge: 'bottom',
+      // x: 1792 − 200 = 1592, max 1520 → 1520; y: 1040 − 600 = 440
+      at: { x: 1520, y: 440 },
+    },
+    {
+      name: 'Windows: taskbar on the left puts the window beside it, centred on the icon',
+      platform: 'win32',
+      display: rect(0, 0, 1920, 1080),
+      workArea: rect(62, 0, 1858, 1080),
+      tray: rect(18, 700, 24, 24),
+      edge: 'left',
+      // y: 712 − 300 = 412
+      at: { x: 62, y: 412 },
+    },
+    {
+      name: 'Linux: a panel on the right edge, low icon clamped to the bottom',
+      platform: 'linux',
+      display: rect(0, 0, 1600, 900),
+      workArea: rect(0, 0, 1560, 900),
+      tray: rect(1568, 860, 24, 24),
+      edge: 'right',
+      // x: 1560 − 400 = 1160; y: 872 − 300 = 572, max 900 − 600 = 300
+      at: { x: 1160, y: 300 },
+    },
+    {
+      name: 'Linux: a top panel on a second monitor to the right of the first',
+      platform: 'linux',
+      display: rect(1920, 0, 2560, 1440),
+      workArea: rect(1920, 32, 2560, 1408),
+      tray: rect(2100, 4, 24, 24),
+      edge: 'top',
+      // x: 2112 − 200 = 1912 < 1920 → clamped to 1920
+      at: { x: 1920, y: 32 },
+    },
+    {
+      name: 'auto-hidden taskbar (no gap in the work area): nearest display edge wins',
+      platform: 'win32',
+      display: rect(0, 0, 1920, 1080),
+      workArea: rect(0, 0, 1920, 1080),
+      tray: rect(1700, 1050, 24, 24),
+      edge: 'bottom',
+      at: { x: 1512, y: 480 },
+    },
+    {
+      name: 'a window larger than the work area stays pinned to its top-left corner',
+      platform: 'darwin',
+      display: rect(0, 0, 800, 500),
+      workArea: rect(0, 20, 800, 480),
+      tray: rect(700, 0, 20, 20),
+      at: { x: 400, y: 20 },
+    },
+    {
+      name: 'always returns whole pixels',
+      platform: 'darwin',
+      display: rect(0, 0, 1440, 900),
+      workArea: rect(0, 25, 1440, 875),
+      tray: rect(1000, 0, 23, 24),
+      // centre 1011.5 − 200 = 811.5 → 812
+      at: { x: 812, y: 25 },
+    },
+  ] as const)('$name', ({ platform, display, workArea, tray, at, ...x }) => {
+    if ('edge' in x) expect(trayEdge(tray, display, workArea, platform)).toBe(x.edge);
+    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform })).toEqual(at);
   });
 
   it('Linux without tray bounds: goes by the cursor', () => {
-    const display: Rect = { x: 0, y: 0, width: 1600, height: 900 };
-    const workArea: Rect = { x: 0, y: 28, width: 1600, height: 872 };
-    const tray: Rect = { x: 0, y: 0, width: 0, height: 0 };
+    const display = rect(0, 0, 1600, 900);
+    const workArea = rect(0, 28, 1600, 872);
+    const tray = rect(0, 0, 0, 0);
     expect(
       trayWindowPosition({
         tray,
@@ -101,9 +116,9 @@ describe('tray window position', () => {
   });
 
   it('without tray bounds or cursor: the usual corner of the platform', () => {
-    const display: Rect = { x: 0, y: 0, width: 1600, height: 900 };
-    const workArea: Rect = { x: 0, y: 28, width: 1600, height: 832 };
-    const none: Rect = { x: 0, y: 0, width: 0, height: 0 };
+    const display = rect(0, 0, 1600, 900);
+    const workArea = rect(0, 28, 1600, 832);
+    const none = rect(0, 0, 0, 0);
     expect(trayWindowPosition({ tray: none, window: WIN, display, workArea, platform: 'linux' })).toEqual({
       x: 1200,
       y: 28,
@@ -112,24 +127,5 @@ describe('tray window position', () => {
       x: 1200,
       y: 260,
     });
-  });
-
-  it('a window larger than the work area stays pinned to its top-left corner', () => {
-    const display: Rect = { x: 0, y: 0, width: 800, height: 500 };
-    const workArea: Rect = { x: 0, y: 20, width: 800, height: 480 };
-    const tray: Rect = { x: 700, y: 0, width: 20, height: 20 };
-    expect(trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'darwin' })).toEqual({
-      x: 400,
-      y: 20,
-    });
-  });
-
-  it('always returns whole pixels', () => {
-    const display: Rect = { x: 0, y: 0, width: 1440, height: 900 };
-    const workArea: Rect = { x: 0, y: 25, width: 1440, height: 875 };
-    const tray: Rect = { x: 1000, y: 0, width: 23, height: 24 };
-    const p = trayWindowPosition({ tray, window: WIN, display, workArea, platform: 'darwin' });
-    // centre 1011.5 − 200 = 811.5 → 812
-    expect(p).toEqual({ x: 812, y: 25 });
   });
 });
