@@ -69,7 +69,7 @@ function stallProbe() {
     if (!worst || t - last > worst.gapMs)
       worst = { at: last, gapMs: t - last, cpuMs, runqMs: (s[1] - lastS[1]) / 1e6 };
     if (!busiest || cpuMs > busiest.cpuMs)
-      busiest = { gapMs: t - last, cpuMs, runqMs: (s[1] - lastS[1]) / 1e6 };
+      busiest = { at: last, gapMs: t - last, cpuMs, runqMs: (s[1] - lastS[1]) / 1e6 };
     last = t;
     lastS = s;
     if (on) setTimeout(tick, TICK_MS);
@@ -79,16 +79,18 @@ function stallProbe() {
     on = false;
     if (!worst) return undefined;
     const w = worst;
-    const gc = gcs
-      .filter((g) => g.start + g.ms > w.at && g.start < w.at + w.gapMs)
-      .map((g) => `${GC_KIND[g.kind] ?? 'gc'} ${g.ms.toFixed(1)}`);
+    const gcIn = (b) =>
+      gcs
+        .filter((g) => g.start + g.ms > b.at && g.start < b.at + b.gapMs)
+        .map((g) => `${GC_KIND[g.kind] ?? 'gc'} ${g.ms.toFixed(1)}`);
+    const gc = gcIn(w);
     // The block is the gap less the timer's own period (as monitorEventLoopDelay counts it); the
     // thread sleeps through that period, so its CPU and run-queue time are all the block's.
     return {
       ...w,
       ms: Math.max(0, w.gapMs - TICK_MS),
       gc,
-      busiest: { ...busiest, ms: Math.max(0, busiest.gapMs - TICK_MS) },
+      busiest: { ...busiest, ms: Math.max(0, busiest.gapMs - TICK_MS), gc: gcIn(busiest) },
     };
   };
 }
@@ -160,7 +162,7 @@ export async function measure(fn, runs = 3) {
     block: why
       ? { ms: why.ms, cpuMs: why.cpuMs, runqMs: why.runqMs, gc: why.gc }
       : { ms: 0, cpuMs: 0, runqMs: 0, gc: [] },
-    busiest: busiest ?? { ms: 0, cpuMs: 0, runqMs: 0 },
+    busiest: busiest ?? { ms: 0, cpuMs: 0, runqMs: 0, gc: [] },
     eldMaxMs,
     p99Ms,
     rssMb: rss / 1e6,

@@ -43,7 +43,7 @@ const queries = [];
 /** The proxy thread's longest stretch on a CPU, when it is not the longest block's. */
 const busiestText = (m) =>
   m.busiest.cpuMs > m.block.cpuMs
-    ? `; busiest: ${m.busiest.cpuMs.toFixed(1)} ms on a CPU in a ${m.busiest.ms.toFixed(1)} ms block`
+    ? `; busiest: ${m.busiest.cpuMs.toFixed(1)} ms on a CPU in a ${m.busiest.ms.toFixed(1)} ms block${m.busiest.gc.length ? ` (GC: ${m.busiest.gc.join(' + ')} ms)` : ''}`
     : '';
 const q = async (query, fn, note = () => '') => {
   if (!wanted(query)) return;
