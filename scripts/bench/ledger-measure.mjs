@@ -99,7 +99,10 @@ function stallProbe() {
 export function whyText(w) {
   if (!w) return '';
   const gc = w.gc.length ? `, GC: ${w.gc.join(' + ')} ms` : '';
-  return `longest ${w.ms.toFixed(1)} ms: main thread on CPU ${w.cpuMs.toFixed(1)}, waiting for a CPU ${w.runqMs.toFixed(1)}${gc}`;
+  // The rest of the block the thread was neither on a CPU nor runnable: blocked (a lock, I/O, a
+  // page fault, V8's GC waiting for its helper threads).
+  const rest = w.ms - w.cpuMs - w.runqMs;
+  return `longest ${w.ms.toFixed(1)} ms: main thread on CPU ${w.cpuMs.toFixed(1)}, waiting for a CPU ${w.runqMs.toFixed(1)}${rest >= 1 ? `, blocked ${rest.toFixed(1)}` : ''}${gc}`;
 }
 
 /**
