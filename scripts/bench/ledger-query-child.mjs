@@ -40,19 +40,26 @@ const idleBefore = async (ms) => {
 };
 
 const queries = [];
+/** The proxy thread's longest stretch on a CPU, when it is not the longest block's. */
+const busiestText = (m) =>
+  m.busiest.cpuMs > m.block.cpuMs
+    ? `; busiest: ${m.busiest.cpuMs.toFixed(1)} ms on a CPU in a ${m.busiest.ms.toFixed(1)} ms block${m.busiest.gc.length ? ` (GC: ${m.busiest.gc.join(' + ')} ms)` : ''}`
+    : '';
 const q = async (query, fn, note = () => '') => {
   if (!wanted(query)) return;
   const idle = await idleBefore(IDLE_MS);
   const m = await measure(fn);
   queries.push({
     idleBlockedMs: idle.blockedMs,
+    idleBlock: idle.block,
+    block: m.block,
     query,
     ms: m.ms,
     cpuMs: m.cpuMs,
     blockedMs: m.blockedMs,
     p99Ms: m.p99Ms,
     rssMb: m.rssMb,
-    note: `${note(m.value)}${note(m.value) ? '; ' : ''}proxy thread CPU ${m.mainCpuMs.toFixed(1)} ms`,
+    note: `${note(m.value)}${note(m.value) ? '; ' : ''}proxy thread CPU ${m.mainCpuMs.toFixed(1)} ms${busiestText(m)}`,
     why: m.why,
   });
 };
@@ -122,6 +129,8 @@ for (const format of ['csv', 'jsonl']) {
   const name = format.toUpperCase();
   queries.push({
     idleBlockedMs: idle.blockedMs,
+    idleBlock: idle.block,
+    block: m.block,
     query: `${name} export of a month: first record`,
     ms: firstRowMs ?? m.ms,
     cpuMs: undefined,
@@ -133,6 +142,8 @@ for (const format of ['csv', 'jsonl']) {
   });
   queries.push({
     idleBlockedMs: idle.blockedMs,
+    idleBlock: idle.block,
+    block: m.block,
     query: `${name} export of a month: all of it (streamed)`,
     ms: m.ms,
     cpuMs: m.cpuMs,
@@ -143,7 +154,8 @@ for (const format of ['csv', 'jsonl']) {
       `${(bytes / 1e6).toFixed(0)} MB, ${(bytes / 1e6 / (m.ms / 1000)).toFixed(1)} MB/s; proxy thread CPU ${m.mainCpuMs.toFixed(0)} ms ` +
       // The 1 ms probes' own wake-ups are in it: the idle window before, at the same rate, says how much.
       `(idle window before: ${((idle.mainCpuMs / idle.ms) * m.ms).toFixed(0)} ms over as long), ` +
-      `its GC pauses: scavenge ${m.gcPause.scavenge.toFixed(0)} ms, mark-compact ${m.gcPause['mark-compact'].toFixed(0)} ms`,
+      `its GC pauses: scavenge ${m.gcPause.scavenge.toFixed(0)} ms, mark-compact ${m.gcPause['mark-compact'].toFixed(0)} ms` +
+      busiestText(m),
     why: m.why,
     long: true,
   });
@@ -161,6 +173,7 @@ const idle = {
   windows: idles.length,
   p99Ms: Math.max(0, ...idles.map((w) => w.p99Ms)),
   rssMb: Math.max(0, ...idles.map((w) => w.rssMb)),
+  block: worst.block,
   why: worst.why,
 };
 process.stdout.write(`${JSON.stringify({ reopenMs, closeMs, idle, queries })}\n`);

@@ -5,6 +5,7 @@
 // first export (~100 ms: an isolate and `pg`), runs at nice 19 on Linux like SQLite's read
 // worker, and stops once no export ran for a while.
 import { createRequire } from 'node:module';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Worker } from 'node:worker_threads';
 import { ExportChannel } from '../export-channel.js';
 import { EXPORT_LOOP_SOURCE } from '../export-loop-source.js';
@@ -90,7 +91,9 @@ export function postgresExportWorker(
   return {
     async *exportPages(plan: ExportPlan): AsyncGenerator<ExportChunk> {
       clearTimeout(idle);
-      // Started first, so it boots while the first page is read here.
+      // Started first, so it boots while the first page is read here; but in a turn of its own,
+      // not the one that compiled the export's plan (new Worker() is 1–7 ms of this thread).
+      if (!worker) await nextTurn();
       const w = worker ?? start();
       w.ref();
       try {
