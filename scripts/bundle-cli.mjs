@@ -37,6 +37,8 @@ await build({
     sourcemap: true,
     target: 'node20',
     reportCompressedSize: false,
+    // The data files the plugins emit (bundle-json-literals.mjs): an SSR build drops assets otherwise.
+    ssrEmitAssets: true,
     rolldownOptions: {
       // Two entries: the CLI (bin/shimmy.js) and the core alone (`startCore`), for the hosts that
       // start a core without the CLI — the desktop shell and the bench's Shimmy child.

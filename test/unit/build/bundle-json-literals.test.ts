@@ -1,10 +1,11 @@
-// The bundle turns a package's large data literal into JSON.parse of the same data (issue 16's
-// start-up: @pydantic/genai-prices' catalog), and leaves alone a literal JSON cannot carry.
-// Built for real with vite (the bundler scripts/bundle-cli.mjs uses), output imported and compared.
+// The bundle turns a package's large data literal into JSON.parse of the same data, read from a
+// file beside the bundle (issue 16's start-up: @pydantic/genai-prices' catalog), and leaves alone a
+// literal JSON cannot carry. Built for real with vite as scripts/bundle-cli.mjs builds (CommonJS,
+// SSR, assets emitted), output required and compared.
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { createRequire } from 'node:module';
 import { build } from 'vite';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script, no types
@@ -21,7 +22,7 @@ const rows = Array.from({ length: 1500 }, (_, i) => ({
   note: i % 10 === 0 ? 'prix — “per token”' : null,
 }));
 
-async function bundle(source: string): Promise<{ code: string; value: unknown }> {
+async function bundle(source: string): Promise<{ code: string; value: unknown; files: string[] }> {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-json-literals-'));
   dirs.push(dir);
   const pkg = path.join(dir, 'node_modules', 'data-pkg');
@@ -40,22 +41,28 @@ async function bundle(source: string): Promise<{ code: string; value: unknown }>
       ssr: path.join(dir, 'entry.js'),
       outDir: path.join(dir, 'out'),
       minify: false,
-      rolldownOptions: { output: { format: 'esm', entryFileNames: 'out.js' } },
+      ssrEmitAssets: true,
+      rolldownOptions: { output: { format: 'cjs', entryFileNames: 'out.cjs' } },
     },
   });
-  const out = path.join(dir, 'out', 'out.js');
+  const out = path.join(dir, 'out', 'out.cjs');
   const code = await fs.readFile(out, 'utf8');
-  const value = ((await import(pathToFileURL(out).href)) as { default: unknown }).default;
-  return { code, value };
+  // CommonJS output of the entry's `export { default }`: module.exports is that default.
+  const value: unknown = createRequire(out)(out);
+  return { code, value, files: await fs.readdir(path.join(dir, 'out')) };
 }
 
 describe('bundle: large data literals become JSON.parse', { timeout: 60_000 }, () => {
   it('a large plain-data literal is parsed from JSON and equals the original', async () => {
-    const { code, value } = await bundle(
+    const { code, value, files } = await bundle(
       `const E = ${JSON.stringify(rows, null, 2)}, J = { small: true };\nexport default { E, J };\n`,
     );
     expect(code).toMatch(/JSON\.parse\(/);
     expect(value).toEqual({ E: rows, J: { small: true } });
+    // The data is in a file of its own, not in the code: a literal is read, hashed and kept in the
+    // heap on every start, and again in the code cache once parsed (bundle-json-literals.mjs).
+    expect(code).not.toContain('model-1499');
+    expect(files.filter((f) => f.endsWith('.json'))).toHaveLength(1);
   });
 
   it('a literal with a value JSON cannot hold (undefined) stays code', async () => {
