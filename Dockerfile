@@ -19,7 +19,8 @@ COPY bin ./bin
 COPY shared ./shared
 COPY main ./main
 COPY renderer ./renderer
-COPY scripts/bundle-cli.mjs ./scripts/bundle-cli.mjs
+# The bundler and the plugins it imports (test/unit/build/dockerfile-copies.test.ts checks the list).
+COPY scripts/bundle-*.mjs ./scripts/
 RUN npm run build:core && npm run build:renderer \
   && npm prune --omit=dev --no-audit --no-fund \
   && rm -rf dist/main/shell
