@@ -48,12 +48,14 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
 
   function append(record: LedgerRecord): void {
     if (closed) throw new Error('ledger is closed');
-    if (Number.isNaN(Date.parse(record.time)))
+    // One parse of the time for the check, the local day and the row (each was a parse of its own).
+    const timeMs = Date.parse(record.time);
+    if (Number.isNaN(timeMs))
       throw new TypeError(`ledger record has an invalid time: ${JSON.stringify(record.time)}`);
     // Our own copy: a caller mutating its object later must not change what is counted.
     const copy: LedgerRecord = { ...record, usage: { ...record.usage } };
-    const day = localDayOf(copy.time);
-    queue.addRecord(toRow(copy, day));
+    const day = localDay(new Date(timeMs), opts.timeZone());
+    queue.addRecord(toRow(copy, day, timeMs));
     live.add(day, copy);
     if (reserved.delete(copy.id)) queue.addSettle(copy.id);
   }
