@@ -12,6 +12,7 @@
 // (openrouter.ai/google/gemini-3-flash-preview, ai.google.dev/gemini-api/docs/pricing).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { addOpenRouter } from '../support/openrouter-route.js';
 import { chatAnswer, postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 import { pngDataUrl } from '../support/png-header.js';
 
@@ -47,15 +48,7 @@ beforeAll(async () => {
     answer.usage = { ...(answer.usage as object), cost };
     return answer;
   });
-  await h.admin.call('addProvider', {
-    body: {
-      name: 'openrouter',
-      kind: 'openai',
-      baseUrl: `${provider.url}/api/v1`,
-      priceProvider: 'openrouter',
-    },
-  });
-  await h.admin.call('putKey', { body: { provider: 'openrouter', key: 'sk-or-v1-test-key-6666IJKL' } });
+  await addOpenRouter(h, provider.url);
 });
 afterAll(async () => {
   await h.close();

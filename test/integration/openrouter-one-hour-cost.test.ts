@@ -8,6 +8,7 @@
 // Price: anthropic/claude-sonnet-4.5 $3 in / $15 out per 1M, so $6 per 1M for a 1-hour write.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { addOpenRouter } from '../support/openrouter-route.js';
 import { chatAnswer, postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 import { onlyRecordedCost } from '../support/recorded-cost.js';
 
@@ -35,15 +36,7 @@ beforeAll(async () => {
     };
     return answer;
   });
-  await h.admin.call('addProvider', {
-    body: {
-      name: 'openrouter',
-      kind: 'openai',
-      baseUrl: `${provider.url}/api/v1`,
-      priceProvider: 'openrouter',
-    },
-  });
-  await h.admin.call('putKey', { body: { provider: 'openrouter', key: 'sk-or-v1-test-key-7777MNOP' } });
+  await addOpenRouter(h, provider.url);
 });
 afterAll(async () => {
   await h.close();
