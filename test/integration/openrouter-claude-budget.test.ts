@@ -11,6 +11,7 @@
 // and $6 per 1M for a 1-hour one (same pages).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { addOpenRouter } from '../support/openrouter-route.js';
 import { chatAnswer, postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -53,15 +54,7 @@ beforeAll(async () => {
     };
     return answer;
   });
-  await h.admin.call('addProvider', {
-    body: {
-      name: 'openrouter',
-      kind: 'openai',
-      baseUrl: `${provider.url}/api/v1`,
-      priceProvider: 'openrouter',
-    },
-  });
-  await h.admin.call('putKey', { body: { provider: 'openrouter', key: 'sk-or-v1-test-key-5555EFGH' } });
+  await addOpenRouter(h, provider.url);
 });
 afterAll(async () => {
   await h.close();

@@ -2,7 +2,13 @@
 // output cap it asks for. Estimates lean high: reserving a little too much is safe, too little
 // lets a budget be overshot.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
-import { audioTokens, fileTokens, imageTokens, pdfTokens } from './attachment-tokens.js';
+import {
+  audioTokens,
+  fileTokens,
+  imageTokens,
+  pdfTokens,
+  type AttachmentFamily,
+} from './attachment-tokens.js';
 import {
   anthropicTokensForText,
   anthropicTokensOfCount,
@@ -182,6 +188,15 @@ function countingFamily(family: ApiFamily, model: string): ApiFamily {
   return family !== 'anthropic' && /claude/i.test(model) ? 'anthropic' : family;
 }
 
+/** Whose formulas price the images and files of OpenAI-format content: the model's maker's, which
+ *  bills them behind any OpenAI-compatible API. Counted with OpenAI's tiles, a 1,092 × 1,092 image
+ *  to Claude through OpenRouter was reserved at 765 tokens and billed 1,590; a 512 × 512 one to
+ *  Gemini 3 at 255 and billed 1,120 (openai-route-image-budget.test.ts). */
+function attachmentFamily(tally: Tally): AttachmentFamily {
+  if (tally.family === 'anthropic') return 'anthropic';
+  return /gemini/i.test(tally.model) ? 'gemini' : 'openai';
+}
+
 /** A text that was left in the body's bytes and is longer than any text tokenized is counted at
  *  its bytes without being decoded: never fewer than its UTF-8 bytes, never fewer than its tokens. */
 function tokensOf(t: string | UnreadString, family: ApiFamily, encoding: OpenAiEncoding): number {
@@ -226,7 +241,7 @@ function tallyOpenAiContent(content: unknown, tally: Tally): void {
       const img = field(part, 'image_url');
       const url = textOf(img) ?? textOf(field(img, 'url'));
       const detail = field(img, 'detail') ?? field(part, 'detail');
-      tally.tokens += imageTokens('openai', tally.model, {
+      tally.tokens += imageTokens(attachmentFamily(tally), tally.model, {
         ...(typeof url === 'string' && url.startsWith('data:') ? { data: url } : {}),
         ...(typeof detail === 'string' ? { detail } : {}),
       });
@@ -234,7 +249,7 @@ function tallyOpenAiContent(content: unknown, tally: Tally): void {
       tally.tokens += audioTokens(textOf(field(field(part, 'input_audio'), 'data')));
     } else if (type === 'file' || type === 'input_file') {
       const data = field(part, 'file_data') ?? field(field(part, 'file'), 'file_data');
-      tally.tokens += fileTokens('openai', tally.model, textOf(data));
+      tally.tokens += fileTokens(attachmentFamily(tally), tally.model, textOf(data));
     } else tallyJson(part, tally);
   }
 }

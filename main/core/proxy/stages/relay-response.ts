@@ -55,6 +55,12 @@ export interface RelayArgs {
   characters?: number;
   /** Responses with an image generation tool: the image model its images are billed at. */
   imageModel?: string;
+  /** A Claude request through an OpenAI-compatible API asked for 1-hour cache writes: its answer's
+   *  writes, reported without their TTL, are priced at that rate. Priced at 5 minutes, a 1-hour
+   *  write answered without OpenRouter's `usage.cost` was recorded at 1.25× input where 2× was
+   *  billed (openrouter-one-hour-cost.test.ts). A request mixing both TTLs is priced as all 1-hour:
+   *  the split is not reported, and the dearer reading never records less than was billed. */
+  oneHourCacheWrites?: boolean;
 }
 
 /** Largest answer the cache keeps a copy of while relaying it. */
@@ -165,6 +171,8 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   let price = a.price;
   if (meter) {
     draft.usage = meter.usage();
+    if (a.oneHourCacheWrites && !draft.usage.cacheWrite1hTokens && draft.usage.cacheWriteTokens > 0)
+      draft.usage = { ...draft.usage, cacheWrite1hTokens: draft.usage.cacheWriteTokens };
     // A JSON answer of a token endpoint without a usage Shimmy could read is priced from its own
     // count of the text: an estimate too (media answers without usage are priced by their units).
     draft.estimated = !meter.final && (sse ? draft.endpoint !== 'other' : COUNTED.has(draft.endpoint));
