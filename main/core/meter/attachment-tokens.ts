@@ -28,6 +28,17 @@ const isGemini3 = (model: string) => /^gemini-3/.test(bareModel(model));
 const ANTHROPIC_MAX_EDGE = 1568;
 const ANTHROPIC_MAX_PIXELS = 1092 * 1092;
 const ANTHROPIC_PIXELS_PER_TOKEN = 750;
+/** Claude's high-resolution vision (Opus 4.7, 2026-04-16, and later models; OpenRouter spells it
+ *  `anthropic/claude-opus-4.7`): images up to 2,576 px
+ *  on the long edge and 3.75 MP, counted in 28-px patches (platform.claude.com/docs/en/build-with-
+ *  claude/vision, read 2026-11-29 through helper red19; 3.75 MP also apidog.com's Opus 4.7 guide).
+ *  At the 1.19 MP cap of earlier models a 2,576 × 1,456 image was reserved at 1,590 tokens and
+ *  billed ~4,784. The reservation takes the larger of the patch count and pixels / 750. */
+const HIGH_RES_CLAUDE =
+  /^claude-(?:opus-4[-.](?:[7-9]|\d{2,})|(?:opus|sonnet|haiku)-(?:[5-9]|\d{2,}))(?:\b|-|$)/;
+const HIGH_RES_MAX_EDGE = 2576;
+const HIGH_RES_MAX_PIXELS = 3_750_000;
+const HIGH_RES_PATCH_PX = 28;
 
 interface TileRule {
   kind: 'tile';
@@ -68,7 +79,8 @@ export interface ImageRef {
 
 export function imageTokens(family: AttachmentFamily, model: string, ref: ImageRef): number {
   const size = ref.data ? imageSize(base64Head(ref.data)) : null;
-  if (family === 'anthropic') return anthropicImageTokens(size);
+  if (family === 'anthropic')
+    return HIGH_RES_CLAUDE.test(bareModel(model)) ? highResClaudeTokens(size) : anthropicImageTokens(size);
   if (family === 'gemini') return geminiImageTokens(model, size);
   return openAiImageTokens(model, size, ref.detail);
 }
@@ -86,6 +98,17 @@ function anthropicImageTokens(size: ImageSize | null): number {
   const edge = Math.min(1, ANTHROPIC_MAX_EDGE / Math.max(size.width, size.height));
   const pixels = Math.min(size.width * edge * (size.height * edge), ANTHROPIC_MAX_PIXELS);
   return Math.ceil(pixels / ANTHROPIC_PIXELS_PER_TOKEN);
+}
+
+function highResClaudeTokens(size: ImageSize | null): number {
+  if (!size) return Math.ceil(HIGH_RES_MAX_PIXELS / ANTHROPIC_PIXELS_PER_TOKEN);
+  const edge = Math.min(1, HIGH_RES_MAX_EDGE / Math.max(size.width, size.height));
+  const area = Math.min(1, Math.sqrt(HIGH_RES_MAX_PIXELS / (size.width * size.height)));
+  const scale = Math.min(edge, area);
+  const w = size.width * scale;
+  const h = size.height * scale;
+  const patches = Math.ceil(w / HIGH_RES_PATCH_PX) * Math.ceil(h / HIGH_RES_PATCH_PX);
+  return Math.max(patches, Math.ceil((w * h) / ANTHROPIC_PIXELS_PER_TOKEN));
 }
 
 function openAiImageTokens(model: string, size: ImageSize | null, detail: string | undefined): number {

@@ -67,6 +67,22 @@ describe('image tokens by real size', () => {
     expect(imageTokens('anthropic', 'claude-sonnet-4-5', { data: jpeg(4000, 3000) })).toBe(1590);
   });
 
+  it('Anthropic high-resolution models (Opus 4.7 on): 2,576-px edge, 3.75 MP, 28-px patches', () => {
+    // Source: platform.claude.com/docs/en/build-with-claude/vision (28-px patches, 2,576 px long
+    // edge) and apidog.com/blog/claude-opus-4-7-api (3.75 MP), read 2026-11-29.
+    // 2,576 × 1,456 = 3,750,656 px, just over 3.75 MP: scaled by √(3,750,000 / 3,750,656) = 0.99991
+    // → 2,575.77 × 1,455.87: patches ⌈92.0⌉ × ⌈52.0⌉ = 92 × 52 = 4,784; pixels 3,750,000 / 750 =
+    // 5,000 → the larger, 5,000. Earlier models: the 1,590 cap.
+    expect(imageTokens('anthropic', 'claude-opus-4-7', { data: png(2576, 1456) })).toBe(5000);
+    expect(imageTokens('anthropic', 'claude-opus-4-7-20260416', { data: png(2576, 1456) })).toBe(5000);
+    expect(imageTokens('anthropic', 'anthropic/claude-opus-4.7', { data: png(2576, 1456) })).toBe(5000);
+    expect(imageTokens('anthropic', 'claude-sonnet-4-5', { data: png(2576, 1456) })).toBe(1590);
+    // 1,000 × 500, no scaling: patches ⌈35.7⌉ × ⌈17.9⌉ = 36 × 18 = 648; 500,000 / 750 = 666.7 → 667.
+    expect(imageTokens('anthropic', 'claude-opus-4-7', { data: png(1000, 500) })).toBe(667);
+    // A URL (size unknown): 3.75 MP / 750 = 5,000.
+    expect(imageTokens('anthropic', 'claude-opus-4-7', {})).toBe(5000);
+  });
+
   it('OpenAI tile models: 512-px tiles after fitting; low detail is the base only', () => {
     // 1000 × 500: no scaling; 2 × 1 tiles → 85 + 2 × 170 = 425
     expect(imageTokens('openai', 'gpt-4o', { data: `data:image/png;base64,${png(1000, 500)}` })).toBe(425);
