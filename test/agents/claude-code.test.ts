@@ -2,21 +2,12 @@
 // `claude -p` against the agent mock, via `shimmy exec` and via `shimmy connect` (apiKeyHelper).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { READ_MARKER, STEP_MS, USAGE } from './support/agent-upstream.js';
-import { agentEnv, runAgent, shimmy } from './support/agent-process.js';
-import {
-  expectBudgetRefusal,
-  startAgentHarness,
-  sumUsd,
-  type AgentHarness,
-} from './support/agent-harness.js';
+import { agentEnv } from './support/agent-process.js';
+import { costOf, expectBudgetRefusal, sumUsd, useAgentHarness } from './support/agent-harness.js';
 
-let a: AgentHarness;
-beforeAll(async () => {
-  a = await startAgentHarness();
-});
-afterAll(() => a?.close());
+const a = useAgentHarness();
 
 const MODEL = 'claude-sonnet-4-5';
 // Claude Code also sends side requests (titles, quota checks) to its small model: pin it to one we price.
@@ -31,7 +22,6 @@ const PER_ANSWER: Record<string, number> = {
 const env = (extra: Record<string, string> = {}) =>
   agentEnv(a.home, { ANTHROPIC_DEFAULT_HAIKU_MODEL: SMALL, ANTHROPIC_SMALL_FAST_MODEL: SMALL, ...extra });
 const claude = (...args: string[]) => ['claude', '-p', '--model', MODEL, ...args];
-const dataDir = () => ['--data-dir', a.h.dataDir];
 
 describe('Claude Code through shimmy exec', () => {
   // One run covers the answer, the tool round trip, streaming, attribution and cost: each agent
@@ -39,25 +29,19 @@ describe('Claude Code through shimmy exec', () => {
   it('does a tool-use round trip (Read), streams the answer incrementally, and records the hand-computed cost', async () => {
     await a.h.tool('cc-exec');
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy(
-        'exec',
-        '--tool',
-        'cc-exec',
-        ...dataDir(),
-        '--',
-        ...claude(
-          '--output-format',
-          'stream-json',
-          '--verbose',
-          '--include-partial-messages',
-          `Please ${READ_MARKER}${a.noteFile}`,
-          // (Last: the flag takes every argument after it.)
-          '--allowedTools',
-          'Read',
-        ),
+    const run = await a.exec(
+      'cc-exec',
+      env(),
+      claude(
+        '--output-format',
+        'stream-json',
+        '--verbose',
+        '--include-partial-messages',
+        `Please ${READ_MARKER}${a.noteFile}`,
+        // (Last: the flag takes every argument after it.)
+        '--allowedTools',
+        'Read',
       ),
-      { env: env(), cwd: a.workdir },
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const answered = a.mock.answered.slice(before);
@@ -80,20 +64,13 @@ describe('Claude Code through shimmy exec', () => {
     expect(records.every((r) => r.costUsd !== null)).toBe(true);
     // Recorded per session and client.
     expect(records.every((r) => r.client?.startsWith('claude-cli/') && r.session)).toBe(true);
-    const expected = answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0);
-    expect(sumUsd(records)).toBeCloseTo(expected, 12);
+    expect(sumUsd(records)).toBeCloseTo(costOf(answered, PER_ANSWER), 12);
   });
 
   it("a budget refusal reaches the user with Shimmy's message, and Claude Code does not retry it", async () => {
     await a.h.tool('cc-broke', { dailyUsd: 0.000001 });
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy('exec', '--tool', 'cc-broke', ...dataDir(), '--', ...claude('Say hello')),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const run = await a.exec('cc-broke', env(), claude('Say hello'));
     // One request (429 with x-should-retry: false), shown as "API Error: Request rejected (429) · Tool …".
     await expectBudgetRefusal(a, 'cc-broke', run, 1, before);
   });
@@ -105,13 +82,7 @@ describe('Claude Code through shimmy connect', () => {
     fs.mkdirSync(path.dirname(settings), { recursive: true });
     const original = '{\n  "theme": "dark"\n}\n';
     fs.writeFileSync(settings, original);
-    const connect = await runAgent(
-      shimmy('connect', 'claude-code', '--tool', 'cc-connect', '--yes', ...dataDir()),
-      {
-        env: agentEnv(a.home),
-        cwd: a.workdir,
-      },
-    );
+    const connect = await a.connect('claude-code', 'cc-connect', agentEnv(a.home));
     expect(connect.stderr + connect.stdout).toContain('Created tool "cc-connect"');
     expect(connect.code).toBe(0);
     const written = JSON.parse(fs.readFileSync(settings, 'utf8'));
@@ -119,7 +90,7 @@ describe('Claude Code through shimmy connect', () => {
     expect(fs.readFileSync(settings, 'utf8')).not.toContain('shm_');
 
     const before = a.mock.answered.length;
-    const run = await runAgent(claude('Say hello'), { env: env(), cwd: a.workdir });
+    const run = await a.run(claude('Say hello'), env());
     expect(run.stderr).toBe('');
     expect(run.stdout.trim()).toBe('Hello from the agent mock.');
     expect(a.mock.answered.length).toBeGreaterThan(before);
@@ -128,15 +99,9 @@ describe('Claude Code through shimmy connect', () => {
       (r) => r.status === 200 && r.path === '/v1/messages',
     );
     expect(records.length).toBe(answered.length);
-    expect(sumUsd(records)).toBeCloseTo(
-      answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0),
-      12,
-    );
+    expect(sumUsd(records)).toBeCloseTo(costOf(answered, PER_ANSWER), 12);
 
-    const undo = await runAgent(shimmy('disconnect', 'claude-code', ...dataDir()), {
-      env: agentEnv(a.home),
-      cwd: a.workdir,
-    });
+    const undo = await a.disconnect('claude-code', agentEnv(a.home));
     expect(undo.code).toBe(0);
     expect(fs.readFileSync(settings, 'utf8')).toBe(original);
   });

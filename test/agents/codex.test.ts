@@ -3,21 +3,12 @@
 // `shimmy connect` (a provider in config.toml whose auth command is `shimmy token`).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { READ_MARKER, STEP_MS, USAGE, WORDS } from './support/agent-upstream.js';
-import { agentEnv, runAgent, shimmy } from './support/agent-process.js';
-import {
-  expectBudgetRefusal,
-  startAgentHarness,
-  sumUsd,
-  type AgentHarness,
-} from './support/agent-harness.js';
+import { agentEnv } from './support/agent-process.js';
+import { expectBudgetRefusal, sumUsd, useAgentHarness } from './support/agent-harness.js';
 
-let a: AgentHarness;
-beforeAll(async () => {
-  a = await startAgentHarness();
-});
-afterAll(() => a?.close());
+const a = useAgentHarness();
 
 const MODEL = 'gpt-5-mini';
 // Per answer of the mock (1,000 input, 50 output tokens), at OpenAI's published price for
@@ -38,7 +29,6 @@ const codex = (prompt: string, ...flags: string[]) => [
   ...flags,
   prompt,
 ];
-const dataDir = () => ['--data-dir', a.h.dataDir];
 const env = () => agentEnv(a.home);
 
 describe('Codex CLI through shimmy exec', () => {
@@ -46,16 +36,10 @@ describe('Codex CLI through shimmy exec', () => {
   it('does a tool-use round trip (its shell tool reads a file) over streamed Responses calls, at the hand-computed cost', async () => {
     await a.h.tool('codex-exec');
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy(
-        'exec',
-        '--tool',
-        'codex-exec',
-        ...dataDir(),
-        '--',
-        ...codex(`Please ${READ_MARKER}${a.noteFile}`, '--dangerously-bypass-approvals-and-sandbox'),
-      ),
-      { env: env(), cwd: a.workdir },
+    const run = await a.exec(
+      'codex-exec',
+      env(),
+      codex(`Please ${READ_MARKER}${a.noteFile}`, '--dangerously-bypass-approvals-and-sandbox'),
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const answered = a.mock.answered.slice(before);
@@ -81,13 +65,7 @@ describe('Codex CLI through shimmy exec', () => {
   it("a budget refusal reaches the user with Shimmy's message, without a retry storm", async () => {
     await a.h.tool('codex-broke', { dailyUsd: 0.000001 });
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy('exec', '--tool', 'codex-broke', ...dataDir(), '--', ...codex('Say hello')),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const run = await a.exec('codex-broke', env(), codex('Say hello'));
     // Codex gets a 400 (refusal-audience.ts): it prints the body and does not retry.
     await expectBudgetRefusal(a, 'codex-broke', run, 1, before);
     expect(run.stdout + run.stderr).not.toMatch(/Quota exceeded|Reconnecting/);
@@ -100,18 +78,12 @@ describe('Codex CLI through shimmy connect', () => {
     fs.mkdirSync(path.dirname(config), { recursive: true });
     const original = '# mine\nmodel = "gpt-5-mini"\n';
     fs.writeFileSync(config, original);
-    const connect = await runAgent(
-      shimmy('connect', 'codex', '--tool', 'codex-connect', '--yes', ...dataDir()),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const connect = await a.connect('codex', 'codex-connect', env());
     expect(connect.code, connect.stdout + connect.stderr).toBe(0);
     expect(fs.readFileSync(config, 'utf8')).not.toContain('shm_');
 
     const before = a.mock.answered.length;
-    const run = await runAgent(codex('Say hello'), { env: env(), cwd: a.workdir });
+    const run = await a.run(codex('Say hello'), env());
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(WORDS.join(''));
     // Codex also lists models (GET /v1/models) through the provider: count the answers only.
@@ -122,7 +94,7 @@ describe('Codex CLI through shimmy connect', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(sumUsd(records)).toBeCloseTo(records.length * PER_ANSWER, 12);
 
-    const undo = await runAgent(shimmy('disconnect', 'codex', ...dataDir()), { env: env(), cwd: a.workdir });
+    const undo = await a.disconnect('codex', env());
     expect(undo.code).toBe(0);
     expect(fs.readFileSync(config, 'utf8')).toBe(original);
   });

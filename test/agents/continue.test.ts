@@ -4,21 +4,12 @@
 // no base-URL variables, so `shimmy exec` has nothing to set for it: connect is the way.
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { READ_MARKER, STEP_MS, USAGE } from './support/agent-upstream.js';
-import { agentEnv, runAgent, shimmy } from './support/agent-process.js';
-import {
-  expectBudgetRefusal,
-  startAgentHarness,
-  sumUsd,
-  type AgentHarness,
-} from './support/agent-harness.js';
+import { agentEnv } from './support/agent-process.js';
+import { expectBudgetRefusal, sumUsd, useAgentHarness } from './support/agent-harness.js';
 
-let a: AgentHarness;
-beforeAll(async () => {
-  a = await startAgentHarness();
-});
-afterAll(() => a?.close());
+const a = useAgentHarness();
 
 // The first model `connect continue` writes, which cn uses.
 const MODEL = 'gpt-4o-mini';
@@ -31,23 +22,16 @@ const PER_ANSWER = USAGE.input * 0.15e-6 + USAGE.output * 0.6e-6; // 0.00015 + 0
 // endpoint is set.
 const env = () => agentEnv(a.home, { NODE_ENV: 'test', CONTINUE_CLI_ENABLE_TELEMETRY: '0' });
 const cn = (...args: string[]) => ['cn', '-p', ...args];
-const dataDir = () => ['--data-dir', a.h.dataDir];
 const configFile = () => path.join(a.home, '.continue', 'config.yaml');
 
 describe('Continue CLI through shimmy connect', () => {
   it('connect writes config.yaml; cn does a tool-use round trip (Read) over streamed calls at the hand-computed cost; disconnect restores', async () => {
-    const connect = await runAgent(
-      shimmy('connect', 'continue', '--tool', 'cn-connect', '--yes', ...dataDir()),
-      { env: env(), cwd: a.workdir },
-    );
+    const connect = await a.connect('continue', 'cn-connect', env());
     expect(connect.code, connect.stdout + connect.stderr).toBe(0);
     expect(fs.readFileSync(configFile(), 'utf8')).toContain(`model: ${MODEL}`);
 
     const before = a.mock.answered.length;
-    const run = await runAgent(cn('--allow', 'Read', `Please ${READ_MARKER}${a.noteFile}`), {
-      env: env(),
-      cwd: a.workdir,
-    });
+    const run = await a.run(cn('--allow', 'Read', `Please ${READ_MARKER}${a.noteFile}`), env());
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const answered = a.mock.answered.slice(before);
     expect(answered.some((x) => x.toolCall === 'Read')).toBe(true);
@@ -66,31 +50,22 @@ describe('Continue CLI through shimmy connect', () => {
     }
     expect(sumUsd(records)).toBeCloseTo(answered.length * PER_ANSWER, 12);
 
-    const undo = await runAgent(shimmy('disconnect', 'continue', ...dataDir()), {
-      env: env(),
-      cwd: a.workdir,
-    });
+    const undo = await a.disconnect('continue', env());
     expect(undo.code).toBe(0);
     expect(fs.existsSync(configFile())).toBe(false);
   });
 
   it("a budget refusal reaches the user with Shimmy's message, without a retry storm", async () => {
     await a.h.tool('cn-broke', { dailyUsd: 0.000001 });
-    const connect = await runAgent(
-      shimmy('connect', 'continue', '--tool', 'cn-broke', '--yes', ...dataDir()),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const connect = await a.connect('continue', 'cn-broke', env());
     expect(connect.code, connect.stdout + connect.stderr).toBe(0);
     const before = a.mock.answered.length;
     try {
-      const run = await runAgent(cn('Say hello'), { env: env(), cwd: a.workdir });
+      const run = await a.run(cn('Say hello'), env());
       // cn retries a 429 ten times whatever its headers say; the header connect wrote gets it a 402.
       await expectBudgetRefusal(a, 'cn-broke', run, 1, before);
     } finally {
-      await runAgent(shimmy('disconnect', 'continue', ...dataDir()), { env: env(), cwd: a.workdir });
+      await a.disconnect('continue', env());
     }
   });
 });

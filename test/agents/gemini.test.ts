@@ -5,19 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READ_MARKER, STEP_MS, USAGE, WORDS } from './support/agent-upstream.js';
-import { agentEnv, runAgent, shimmy } from './support/agent-process.js';
-import {
-  expectBudgetRefusal,
-  startAgentHarness,
-  sumUsd,
-  type AgentHarness,
-} from './support/agent-harness.js';
+import { agentEnv } from './support/agent-process.js';
+import { costOf, expectBudgetRefusal, sumUsd, useAgentHarness } from './support/agent-harness.js';
 
-let a: AgentHarness;
-beforeAll(async () => {
-  a = await startAgentHarness();
-});
-afterAll(() => a?.close());
+const a = useAgentHarness();
 
 const MODEL = 'gemini-2.5-flash';
 // Per answer of the mock (1,000 input, 50 output tokens), at Google's published prices
@@ -29,7 +20,6 @@ const PER_ANSWER: Record<string, number> = {
 };
 
 const gemini = (prompt: string, ...flags: string[]) => ['gemini', '-m', MODEL, ...flags, '-p', prompt];
-const dataDir = () => ['--data-dir', a.h.dataDir];
 const env = () => agentEnv(a.home);
 
 const settingsFile = () => path.join(a.home, '.gemini', 'settings.json');
@@ -53,17 +43,7 @@ describe('Gemini CLI through shimmy exec', () => {
   it('does a tool-use round trip (read_file), streams the answer, at the hand-computed cost', async () => {
     await a.h.tool('gemini-exec');
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy(
-        'exec',
-        '--tool',
-        'gemini-exec',
-        ...dataDir(),
-        '--',
-        ...gemini(`Please ${READ_MARKER}${a.noteFile}`, '--yolo'),
-      ),
-      { env: env(), cwd: a.workdir },
-    );
+    const run = await a.exec('gemini-exec', env(), gemini(`Please ${READ_MARKER}${a.noteFile}`, '--yolo'));
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const answered = a.mock.answered.slice(before);
     expect(answered.some((x) => x.toolCall === 'read_file')).toBe(true);
@@ -82,22 +62,13 @@ describe('Gemini CLI through shimmy exec', () => {
     expect(records.every((r) => r.client?.startsWith('GeminiCLI'))).toBe(true);
     // Priced from the catalog (was unpriced before it), and exactly.
     expect(records.every((r) => r.costUsd !== null && !r.estimated)).toBe(true);
-    expect(sumUsd(records)).toBeCloseTo(
-      answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0),
-      12,
-    );
+    expect(sumUsd(records)).toBeCloseTo(costOf(answered, PER_ANSWER), 12);
   });
 
   it("a budget refusal reaches the user with Shimmy's message, without a retry storm", async () => {
     await a.h.tool('gemini-broke', { dailyUsd: 0.000001 });
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy('exec', '--tool', 'gemini-broke', ...dataDir(), '--', ...gemini('Say hello')),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const run = await a.exec('gemini-broke', env(), gemini('Say hello'));
     // 429 with the reset as google.rpc.RetryInfo, hours away: a TerminalQuotaError, no retry.
     await expectBudgetRefusal(a, 'gemini-broke', run, 1, before);
   });
@@ -107,17 +78,11 @@ describe('Gemini CLI through shimmy connect', () => {
   it('connect writes ~/.gemini/.env and the auth type; gemini -p answers with nothing in its env; disconnect restores', async () => {
     const file = path.join(a.home, '.gemini', '.env');
     const originalSettings = fs.readFileSync(settingsFile());
-    const connect = await runAgent(
-      shimmy('connect', 'gemini', '--tool', 'gemini-connect', '--yes', ...dataDir()),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const connect = await a.connect('gemini', 'gemini-connect', env());
     expect(connect.code, connect.stdout + connect.stderr).toBe(0);
     expect(fs.readFileSync(file, 'utf8')).toMatch(/^GOOGLE_GEMINI_BASE_URL=http:\/\/127\.0\.0\.1:\d+$/m);
 
-    const run = await runAgent(gemini('Say hello'), { env: env(), cwd: a.workdir });
+    const run = await a.run(gemini('Say hello'), env());
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(WORDS.join(''));
     const records = (await a.records('gemini-connect')).filter(
@@ -126,7 +91,7 @@ describe('Gemini CLI through shimmy connect', () => {
     expect(records.length).toBeGreaterThan(0);
     expect(records.every((r) => r.costUsd !== null)).toBe(true);
 
-    const undo = await runAgent(shimmy('disconnect', 'gemini', ...dataDir()), { env: env(), cwd: a.workdir });
+    const undo = await a.disconnect('gemini', env());
     expect(undo.code).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
     expect(fs.readFileSync(settingsFile()).equals(originalSettings)).toBe(true);

@@ -3,21 +3,12 @@
 // bundled AI SDK providers read) and via `shimmy connect opencode` (provider options in opencode.json).
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { READ_MARKER, STEP_MS, USAGE, WORDS } from './support/agent-upstream.js';
-import { agentEnv, runAgent, shimmy } from './support/agent-process.js';
-import {
-  expectBudgetRefusal,
-  startAgentHarness,
-  sumUsd,
-  type AgentHarness,
-} from './support/agent-harness.js';
+import { agentEnv } from './support/agent-process.js';
+import { costOf, expectBudgetRefusal, sumUsd, useAgentHarness } from './support/agent-harness.js';
 
-let a: AgentHarness;
-beforeAll(async () => {
-  a = await startAgentHarness();
-});
-afterAll(() => a?.close());
+const a = useAgentHarness();
 
 const MODEL = 'gpt-5-mini';
 // Per answer of the mock (1,000 input, 50 output tokens), at published prices (checked 2026-11):
@@ -38,7 +29,6 @@ const env = () =>
     }),
   });
 const opencode = (model: string, prompt: string) => ['opencode', 'run', '-m', model, prompt];
-const dataDir = () => ['--data-dir', a.h.dataDir];
 
 describe('opencode through shimmy exec', () => {
   // One run covers the answer, the tool round trip, streaming, attribution and cost: opencode
@@ -46,16 +36,10 @@ describe('opencode through shimmy exec', () => {
   it('does a tool-use round trip (read) over streamed Responses calls, at the hand-computed cost', async () => {
     await a.h.tool('oc-exec');
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy(
-        'exec',
-        '--tool',
-        'oc-exec',
-        ...dataDir(),
-        '--',
-        ...opencode(`openai/${MODEL}`, `Please ${READ_MARKER}${a.noteFile}`),
-      ),
-      { env: env(), cwd: a.workdir },
+    const run = await a.exec(
+      'oc-exec',
+      env(),
+      opencode(`openai/${MODEL}`, `Please ${READ_MARKER}${a.noteFile}`),
     );
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const answered = a.mock.answered.slice(before);
@@ -70,19 +54,13 @@ describe('opencode through shimmy exec', () => {
     ).toBe(true);
     // Streamed through, not buffered: the first byte came well before the end of each answer.
     for (const r of records) expect(r.ttfbMs!).toBeLessThan(r.latencyMs - 2 * STEP_MS);
-    expect(sumUsd(records)).toBeCloseTo(
-      answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0),
-      12,
-    );
+    expect(sumUsd(records)).toBeCloseTo(costOf(answered, PER_ANSWER), 12);
   });
 
   it("a budget refusal reaches the user with Shimmy's message, without a retry storm", async () => {
     await a.h.tool('oc-broke', { dailyUsd: 0.000001 });
     const before = a.mock.answered.length;
-    const run = await runAgent(
-      shimmy('exec', '--tool', 'oc-broke', ...dataDir(), '--', ...opencode(`openai/${MODEL}`, 'Say hello')),
-      { env: env(), cwd: a.workdir },
-    );
+    const run = await a.exec('oc-broke', env(), opencode(`openai/${MODEL}`, 'Say hello'));
     // A 402 for the AI SDK (refusal-audience.ts): its title request and its answer, once each.
     await expectBudgetRefusal(a, 'oc-broke', run, 2, before);
   });
@@ -91,19 +69,10 @@ describe('opencode through shimmy exec', () => {
 describe('opencode through shimmy connect', () => {
   it('connect points its providers at Shimmy; an Anthropic model answers over {baseURL}/messages with nothing in its env; disconnect removes the file', async () => {
     const file = path.join(a.home, '.config', 'opencode', 'opencode.json');
-    const connect = await runAgent(
-      shimmy('connect', 'opencode', '--tool', 'oc-connect', '--yes', ...dataDir()),
-      {
-        env: env(),
-        cwd: a.workdir,
-      },
-    );
+    const connect = await a.connect('opencode', 'oc-connect', env());
     expect(connect.code, connect.stdout + connect.stderr).toBe(0);
     const before = a.mock.answered.length;
-    const run = await runAgent(opencode('anthropic/claude-sonnet-4-5', 'Say hello'), {
-      env: env(),
-      cwd: a.workdir,
-    });
+    const run = await a.run(opencode('anthropic/claude-sonnet-4-5', 'Say hello'), env());
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain(WORDS.join(''));
     const answered = a.mock.answered.slice(before);
@@ -111,15 +80,9 @@ describe('opencode through shimmy connect', () => {
     const records = (await a.records('oc-connect')).filter((r) => r.status === 200);
     expect(records.length).toBe(answered.length);
     expect(records.some((r) => r.path === '/v1/messages')).toBe(true);
-    expect(sumUsd(records)).toBeCloseTo(
-      answered.reduce((s, x) => s + PER_ANSWER[x.model]!, 0),
-      12,
-    );
+    expect(sumUsd(records)).toBeCloseTo(costOf(answered, PER_ANSWER), 12);
 
-    const undo = await runAgent(shimmy('disconnect', 'opencode', ...dataDir()), {
-      env: env(),
-      cwd: a.workdir,
-    });
+    const undo = await a.disconnect('opencode', env());
     expect(undo.code).toBe(0);
     expect(fs.existsSync(file)).toBe(false);
   });

@@ -9,32 +9,24 @@
 // Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens, grounding $35 per 1,000 grounded
 // prompts (same page).
 import { expect, it } from 'vitest';
-import type { Harness } from '../support/harness.js';
-import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
+import { harnessOnGemini } from '../support/gemini-billing.js';
+import { geminiAnswer, postStatus } from '../support/json-provider.js';
 
-let h: Harness;
-let billedUsd = 0;
-
-harnessOnJsonProvider(
-  ['google'],
-  (x) => (h = x),
-  (_, b) => {
-    const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
-    // A cached content holding a Google Search tool grounds as the tool in the body does
-    // (CachedContent's `tools`, ai.google.dev/api/caching, read 2026-11-29).
-    const grounded =
-      JSON.stringify(b.tools ?? []).includes('googleSearch') || b.cachedContent === 'cachedContents/grounded';
-    // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.035 = $0.03538
-    billedUsd += 100 * 0.3e-6 + output * 2.5e-6 + (grounded ? 0.035 : 0);
-    return geminiAnswer({
-      text: 'It rained.',
-      finishReason: 'STOP',
-      candidate: { groundingMetadata: { webSearchQueries: ['weather yesterday'] } },
-      input: 100,
-      outputTokens: output,
-    });
-  },
-);
+const h = harnessOnGemini(({ body: b, output, bill }) => {
+  // A cached content holding a Google Search tool grounds as the tool in the body does
+  // (CachedContent's `tools`, ai.google.dev/api/caching, read 2026-11-29).
+  const grounded =
+    JSON.stringify(b.tools ?? []).includes('googleSearch') || b.cachedContent === 'cachedContents/grounded';
+  // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.035 = $0.03538
+  bill(100 * 0.3e-6 + output * 2.5e-6 + (grounded ? 0.035 : 0));
+  return geminiAnswer({
+    text: 'It rained.',
+    finishReason: 'STOP',
+    candidate: { groundingMetadata: { webSearchQueries: ['weather yesterday'] } },
+    input: 100,
+    outputTokens: output,
+  });
+});
 
 const ask = (token: string) =>
   postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
@@ -45,10 +37,11 @@ const ask = (token: string) =>
 
 it('ten grounded prompts on a $0.10/day budget', async () => {
   const token = await h.tool('grounded', { dailyUsd: 0.1 });
-  const before = billedUsd;
-  const statuses: number[] = [];
-  for (let i = 0; i < 10; i++) statuses.push(await ask(token));
-  const billed = billedUsd - before;
+  const { result: statuses, billed } = await h.billedDuring(async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 10; i++) statuses.push(await ask(token));
+    return statuses;
+  });
   const spent = await h.spentBy('grounded');
   const figures = `provider billed $${billed.toFixed(6)} on a $0.10 budget, Shimmy recorded $${spent}`;
   expect(billed, figures).toBeLessThanOrEqual(0.1);
@@ -69,14 +62,14 @@ it('a cached content that holds the Google Search tool, 30 prompts one after ano
   // was recorded at its tokens ($0.00038): all 30 went, $1.0614 billed on $1 (Shimmy recorded
   // $0.0114). An answer whose grounding the price cannot price is charged its reservation instead.
   const token = await h.tool('grounded-cache', { dailyUsd: 1 });
-  const before = billedUsd;
-  for (let i = 0; i < 30; i++)
-    await postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
-      cachedContent: 'cachedContents/grounded',
-      contents: [{ role: 'user', parts: [{ text: 'Did it rain yesterday?' }] }],
-      generationConfig: { maxOutputTokens: 140 },
-    });
-  const billed = billedUsd - before;
+  const { billed } = await h.billedDuring(async () => {
+    for (let i = 0; i < 30; i++)
+      await postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
+        cachedContent: 'cachedContents/grounded',
+        contents: [{ role: 'user', parts: [{ text: 'Did it rain yesterday?' }] }],
+        generationConfig: { maxOutputTokens: 140 },
+      });
+  });
   const spent = await h.spentBy('grounded-cache');
   expect(
     billed,

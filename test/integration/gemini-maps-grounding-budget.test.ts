@@ -7,37 +7,29 @@
 // `webSearchQueries`, which is all the reader looked for (red17b's Google Search case).
 // Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens (same page).
 import { expect, it } from 'vitest';
-import type { Harness } from '../support/harness.js';
+import { harnessOnGemini } from '../support/gemini-billing.js';
 import { onlyRecordedCost } from '../support/recorded-cost.js';
-import { geminiAnswer, harnessOnJsonProvider, postStatus, sseAnswer } from '../support/json-provider.js';
+import { geminiAnswer, postStatus, sseAnswer } from '../support/json-provider.js';
 
-let h: Harness;
-let billedUsd = 0;
-
-harnessOnJsonProvider(
-  ['google'],
-  (x) => (h = x),
-  (path, b) => {
-    const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
-    // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.025 = $0.02538 per grounded prompt.
-    billedUsd += 100 * 0.3e-6 + output * 2.5e-6 + 0.025;
-    const answer = geminiAnswer({
-      text: 'Three cafés are open near you.',
-      finishReason: 'STOP',
-      candidate: {
-        groundingMetadata: {
-          groundingChunks: [
-            { maps: { uri: 'https://maps.google.com/?cid=1', title: 'Café Uno', placeId: 'places/ChIJ1' } },
-          ],
-          groundingSupports: [],
-        },
+const h = harnessOnGemini(({ path, output, bill }) => {
+  // 100 × 0.30e-6 + 140 × 2.50e-6 + $0.025 = $0.02538 per grounded prompt.
+  bill(100 * 0.3e-6 + output * 2.5e-6 + 0.025);
+  const answer = geminiAnswer({
+    text: 'Three cafés are open near you.',
+    finishReason: 'STOP',
+    candidate: {
+      groundingMetadata: {
+        groundingChunks: [
+          { maps: { uri: 'https://maps.google.com/?cid=1', title: 'Café Uno', placeId: 'places/ChIJ1' } },
+        ],
+        groundingSupports: [],
       },
-      input: 100,
-      outputTokens: output,
-    });
-    return path.includes('alt=sse') ? sseAnswer([answer]) : answer;
-  },
-);
+    },
+    input: 100,
+    outputTokens: output,
+  });
+  return path.includes('alt=sse') ? sseAnswer([answer]) : answer;
+});
 
 it('a cached content that holds the Google Maps tool, 50 prompts one after another on a $1/day budget', async () => {
   // Each answer billed $0.02538 and was recorded at its tokens (100 × 0.30e-6 + 140 × 2.50e-6 =
@@ -45,14 +37,14 @@ it('a cached content that holds the Google Maps tool, 50 prompts one after anoth
   // whose grounding its price cannot price is charged its reservation instead (the cache reserved
   // at the 1,048,576-token window, $0.31492 on gemini-2.5-flash), so at most 3 go: $0.07614.
   const token = await h.tool('maps-cache', { dailyUsd: 1 });
-  const before = billedUsd;
-  for (let i = 0; i < 50; i++)
-    await postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
-      cachedContent: 'cachedContents/maps',
-      contents: [{ role: 'user', parts: [{ text: 'Coffee near me?' }] }],
-      generationConfig: { maxOutputTokens: 140 },
-    });
-  const billed = billedUsd - before;
+  const { billed } = await h.billedDuring(async () => {
+    for (let i = 0; i < 50; i++)
+      await postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
+        cachedContent: 'cachedContents/maps',
+        contents: [{ role: 'user', parts: [{ text: 'Coffee near me?' }] }],
+        generationConfig: { maxOutputTokens: 140 },
+      });
+  });
   const spent = await h.spentBy('maps-cache');
   expect(
     billed,

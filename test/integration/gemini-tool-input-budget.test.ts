@@ -13,47 +13,39 @@
 // Prices: gemini-2.5-flash $0.30 in / $2.50 out per 1M tokens, context window 1,048,576
 // (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
 import { expect, it } from 'vitest';
-import type { Harness } from '../support/harness.js';
-import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
+import { harnessOnGemini } from '../support/gemini-billing.js';
+import { geminiAnswer, postStatus } from '../support/json-provider.js';
 
 /** Tokens of the pages the URL context tool fetched, or of the chunks File Search retrieved. */
 const BROUGHT = 300_000;
 
-let h: Harness;
-let billedUsd = 0;
-
-harnessOnJsonProvider(
-  ['google'],
-  (x) => (h = x),
-  (_, b) => {
-    const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
-    const tools = JSON.stringify(b.tools ?? []);
-    const readsUrls = tools.includes('urlContext');
-    const brought = readsUrls || /"file_?[sS]earch"/.test(tools) ? BROUGHT : 0;
-    billedUsd += (20 + brought) * 0.3e-6 + output * 2.5e-6;
-    return geminiAnswer({
-      text: 'A summary.',
-      finishReason: 'MAX_TOKENS',
-      ...(readsUrls
-        ? {
-            candidate: {
-              urlContextMetadata: {
-                urlMetadata: [
-                  {
-                    retrievedUrl: 'https://example.com/a',
-                    urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_SUCCESS',
-                  },
-                ],
-              },
+const h = harnessOnGemini(({ body: b, output, bill }) => {
+  const tools = JSON.stringify(b.tools ?? []);
+  const readsUrls = tools.includes('urlContext');
+  const brought = readsUrls || /"file_?[sS]earch"/.test(tools) ? BROUGHT : 0;
+  bill((20 + brought) * 0.3e-6 + output * 2.5e-6);
+  return geminiAnswer({
+    text: 'A summary.',
+    finishReason: 'MAX_TOKENS',
+    ...(readsUrls
+      ? {
+          candidate: {
+            urlContextMetadata: {
+              urlMetadata: [
+                {
+                  retrievedUrl: 'https://example.com/a',
+                  urlRetrievalStatus: 'URL_RETRIEVAL_STATUS_SUCCESS',
+                },
+              ],
             },
-          }
-        : {}),
-      input: 20,
-      outputTokens: output,
-      usage: { toolUsePromptTokenCount: brought },
-    });
-  },
-);
+          },
+        }
+      : {}),
+    input: 20,
+    outputTokens: output,
+    usage: { toolUsePromptTokenCount: brought },
+  });
+});
 
 const URL_CONTEXT = { urlContext: {} };
 
@@ -65,9 +57,10 @@ const ask = (token: string, tool: Record<string, unknown>) =>
   });
 
 async function spend(token: string, n: number, tool: Record<string, unknown>) {
-  const before = billedUsd;
-  const statuses = await Promise.all(Array.from({ length: n }, () => ask(token, tool)));
-  return { statuses, billed: billedUsd - before };
+  const { result: statuses, billed } = await h.billedDuring(() =>
+    Promise.all(Array.from({ length: n }, () => ask(token, tool))),
+  );
+  return { statuses, billed };
 }
 
 it('five requests at once that read a 300,000-token page, on a $0.10/day budget', async () => {

@@ -7,38 +7,30 @@
 // Prices: gemini-2.5-flash $0.30 per 1M input (text/image/video), $2.50 per 1M output, context
 // window 1,048,576 (ai.google.dev/gemini-api/docs/pricing and /models, read 2026-11-29).
 import { expect, it } from 'vitest';
-import type { Harness } from '../support/harness.js';
-import { geminiAnswer, harnessOnJsonProvider, postStatus } from '../support/json-provider.js';
+import { harnessOnGemini } from '../support/gemini-billing.js';
+import { geminiAnswer, postStatus } from '../support/json-provider.js';
 
 const VIDEO = 'https://www.youtube.com/watch?v=thirty-minutes';
 /** The video's tokens: 1,800 s × 300. */
 const VIDEO_TOKENS = 1_800 * 300;
 const TEXT_TOKENS = 10;
 
-let h: Harness;
-let billedUsd = 0;
-
-harnessOnJsonProvider(
-  ['google'],
-  (x) => (h = x),
-  (_, b) => {
-    const output = Number((b.generationConfig as { maxOutputTokens: number }).maxOutputTokens);
-    // 540,000 × 0.30e-6 + 10 × 0.30e-6 + 100 × 2.50e-6 = $0.162253
-    billedUsd += (TEXT_TOKENS + VIDEO_TOKENS) * 0.3e-6 + output * 2.5e-6;
-    return geminiAnswer({
-      text: 'ok',
-      finishReason: 'MAX_TOKENS',
-      input: TEXT_TOKENS + VIDEO_TOKENS,
-      outputTokens: output,
-      usage: {
-        promptTokensDetails: [
-          { modality: 'TEXT', tokenCount: TEXT_TOKENS },
-          { modality: 'VIDEO', tokenCount: VIDEO_TOKENS },
-        ],
-      },
-    });
-  },
-);
+const h = harnessOnGemini(({ output, bill }) => {
+  // 540,000 × 0.30e-6 + 10 × 0.30e-6 + 100 × 2.50e-6 = $0.162253
+  bill((TEXT_TOKENS + VIDEO_TOKENS) * 0.3e-6 + output * 2.5e-6);
+  return geminiAnswer({
+    text: 'ok',
+    finishReason: 'MAX_TOKENS',
+    input: TEXT_TOKENS + VIDEO_TOKENS,
+    outputTokens: output,
+    usage: {
+      promptTokensDetails: [
+        { modality: 'TEXT', tokenCount: TEXT_TOKENS },
+        { modality: 'VIDEO', tokenCount: VIDEO_TOKENS },
+      ],
+    },
+  });
+});
 
 const summarize = (token: string) =>
   postStatus(h, '/v1beta/models/gemini-2.5-flash:generateContent', token, {
@@ -48,11 +40,11 @@ const summarize = (token: string) =>
 
 it('10 summaries of a 30-minute YouTube video at once on a $1/day budget', async () => {
   const token = await h.tool('video', { dailyUsd: 1 });
-  const before = billedUsd;
   // Each billed $0.162253; reserved at the context window, 1,048,576 × 0.30e-6 + 100 × 2.50e-6 =
   // $0.3148228: three fit in $1. Reserved as 25,800 tokens (~$0.008), all ten went out.
-  const statuses = await Promise.all(Array.from({ length: 10 }, () => summarize(token)));
-  const billed = billedUsd - before;
+  const { result: statuses, billed } = await h.billedDuring(() =>
+    Promise.all(Array.from({ length: 10 }, () => summarize(token))),
+  );
   await expect.poll(() => h.spentBy('video')).toBeCloseTo(billed, 10);
   expect(billed, `provider billed $${billed.toFixed(6)} on a $1 budget`).toBeLessThanOrEqual(1);
   expect(statuses.filter((s) => s === 200).length).toBeGreaterThan(0);

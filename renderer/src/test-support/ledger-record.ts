@@ -1,5 +1,7 @@
 // A finished request as the ledger records it (and request.end carries it), for the dashboard's
-// tests: tool "cli"'s streamed gpt-4o-mini chat, unless `over` says otherwise.
+// tests: tool "cli"'s streamed gpt-4o-mini chat, unless `over` says otherwise. The ledger tests'
+// record() (test/unit/ledger/helpers.ts) builds on it too: it imports only the shared contract, so
+// the test config compiles it as well, and no page imports it, so the bundle does not.
 import type { LedgerRecord } from '../../../shared/ledger.js';
 
 export function ledgerRecord(over: Partial<LedgerRecord> = {}): LedgerRecord {

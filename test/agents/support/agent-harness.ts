@@ -2,7 +2,7 @@
 // real-agent suite; the agents themselves run as child processes through the compiled CLI.
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import {
   ANTHROPIC_TEST_KEY,
@@ -11,8 +11,8 @@ import {
   startHarness,
   type Harness,
 } from '../../support/harness.js';
-import { startAgentUpstream, type AgentUpstream } from './agent-upstream.js';
-import { ensureAgents, makeHome, type AgentRun } from './agent-process.js';
+import { startAgentUpstream, type AgentUpstream, type Answered } from './agent-upstream.js';
+import { ensureAgents, makeHome, runAgent, shimmy, type AgentRun } from './agent-process.js';
 
 export interface AgentHarness {
   h: Harness;
@@ -23,7 +23,25 @@ export interface AgentHarness {
   noteFile: string;
   noteText: string;
   records(tool: string): Promise<LedgerRecord[]>;
+  /** Runs argv in the workdir with env. */
+  run(argv: string[], env: NodeJS.ProcessEnv): Promise<AgentRun>;
+  /** `shimmy exec --tool TOOL -- AGENT…` against this harness's data dir. */
+  exec(tool: string, env: NodeJS.ProcessEnv, agent: string[]): Promise<AgentRun>;
+  /** `shimmy connect AGENT --tool TOOL --yes` against this harness's data dir. */
+  connect(agent: string, tool: string, env: NodeJS.ProcessEnv): Promise<AgentRun>;
+  disconnect(agent: string, env: NodeJS.ProcessEnv): Promise<AgentRun>;
   close(): Promise<void>;
+}
+
+/** One harness for the file's tests: started before them, closed after. The object is filled in
+ *  by the beforeAll, so tests (and helpers they call) can use it as a plain value. */
+export function useAgentHarness(): AgentHarness {
+  const a = {} as AgentHarness;
+  beforeAll(async () => {
+    Object.assign(a, await startAgentHarness());
+  });
+  afterAll(() => a.close?.());
+  return a;
 }
 
 export async function startAgentHarness(): Promise<AgentHarness> {
@@ -46,6 +64,8 @@ export async function startAgentHarness(): Promise<AgentHarness> {
   const noteText = 'The password is tangerine-42.';
   const noteFile = path.join(workdir, 'note.txt');
   fs.writeFileSync(noteFile, `${noteText}\n`);
+  const dataDir = ['--data-dir', h.dataDir];
+  const run = (argv: string[], env: NodeJS.ProcessEnv) => runAgent(argv, { env, cwd: workdir });
   return {
     h,
     mock,
@@ -56,6 +76,10 @@ export async function startAgentHarness(): Promise<AgentHarness> {
     async records(tool) {
       return (await h.admin.call('listRequests', { query: { tool, limit: '500' } })).records;
     },
+    run,
+    exec: (tool, env, agent) => run(shimmy('exec', '--tool', tool, ...dataDir, '--', ...agent), env),
+    connect: (agent, tool, env) => run(shimmy('connect', agent, '--tool', tool, '--yes', ...dataDir), env),
+    disconnect: (agent, env) => run(shimmy('disconnect', agent, ...dataDir), env),
     async close() {
       await h.close();
       await mock.close();
@@ -85,6 +109,10 @@ export async function expectBudgetRefusal(
   // Nothing reached the provider.
   expect(a.mock.answered.length).toBe(answeredBefore);
 }
+
+/** What the mock's answers cost at a hand-computed price per answer, by model. */
+export const costOf = (answered: Answered[], perAnswer: Record<string, number>) =>
+  answered.reduce((s, x) => s + perAnswer[x.model]!, 0);
 
 /** Sum of costs, exact to 1e-12 (the ledger sums with fixed-point). */
 export const sumUsd = (records: LedgerRecord[]) =>

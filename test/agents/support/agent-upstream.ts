@@ -107,6 +107,21 @@ export async function startAgentUpstream(): Promise<AgentUpstream> {
   return state;
 }
 
+/** Keeps what a request asked for and what the mock did with it. */
+function note(
+  state: AgentUpstream,
+  req: http.IncomingMessage,
+  asked: Pick<Answered, 'family' | 'model' | 'stream'>,
+  what: ReturnType<typeof plan>,
+) {
+  state.answered.push({
+    ...asked,
+    headers: req.headers,
+    ...(what.call ? { toolCall: what.call.name } : {}),
+    ...(what.toolResult !== undefined ? { toolResult: what.toolResult } : {}),
+  });
+}
+
 function send(res: http.ServerResponse, status: number, value: unknown) {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
 }
@@ -142,14 +157,7 @@ function anthropic(state: AgentUpstream, req: http.IncomingMessage, res: http.Se
   }));
   const what = plan(userText, resultText, tools);
   const model = text(b.model);
-  state.answered.push({
-    family: 'anthropic',
-    model,
-    stream: b.stream === true,
-    headers: req.headers,
-    ...(what.call ? { toolCall: what.call.name } : {}),
-    ...(what.toolResult !== undefined ? { toolResult: what.toolResult } : {}),
-  });
+  note(state, req, { family: 'anthropic', model, stream: b.stream === true }, what);
   const usage = {
     input_tokens: USAGE.input,
     cache_creation_input_tokens: 0,
@@ -236,14 +244,7 @@ function responses(state: AgentUpstream, req: http.IncomingMessage, res: http.Se
   }));
   const what = plan(userText, resultText, tools);
   const model = text(b.model);
-  state.answered.push({
-    family: 'responses',
-    model,
-    stream: b.stream === true,
-    headers: req.headers,
-    ...(what.call ? { toolCall: what.call.name } : {}),
-    ...(what.toolResult !== undefined ? { toolResult: what.toolResult } : {}),
-  });
+  note(state, req, { family: 'responses', model, stream: b.stream === true }, what);
   const item = what.call
     ? {
         type: 'function_call',
@@ -326,14 +327,7 @@ function chat(state: AgentUpstream, req: http.IncomingMessage, res: http.ServerR
   });
   const what = plan(userText, resultText, tools);
   const model = text(b.model);
-  state.answered.push({
-    family: 'chat',
-    model,
-    stream: b.stream === true,
-    headers: req.headers,
-    ...(what.call ? { toolCall: what.call.name } : {}),
-    ...(what.toolResult !== undefined ? { toolResult: what.toolResult } : {}),
-  });
+  note(state, req, { family: 'chat', model, stream: b.stream === true }, what);
   const usage = {
     prompt_tokens: USAGE.input,
     completion_tokens: USAGE.output,
@@ -406,14 +400,7 @@ function gemini(
     resultText,
     decls.map((d) => ({ name: text(d.name), props: propsOf(d.parametersJsonSchema ?? d.parameters) })),
   );
-  state.answered.push({
-    family: 'gemini',
-    model,
-    stream,
-    headers: req.headers,
-    ...(what.call ? { toolCall: what.call.name } : {}),
-    ...(what.toolResult !== undefined ? { toolResult: what.toolResult } : {}),
-  });
+  note(state, req, { family: 'gemini', model, stream: stream }, what);
   const usageMetadata = {
     promptTokenCount: USAGE.input,
     candidatesTokenCount: USAGE.output,

@@ -14,6 +14,7 @@ import { openLedger, type Ledger, type LedgerOptions } from '../../../main/core/
 import type { LogQuery } from '../../../main/core/ledger/types.js';
 import { openPostgres, openSqlite, type LedgerEngine } from '../../../main/core/store/index.js';
 import { postgresMissing, startPostgres, type TestPostgres } from '../../support/postgres.js';
+import { ledgerRecord } from '../../../renderer/src/test-support/ledger-record.js';
 
 export type EngineKind = 'sqlite' | 'postgres';
 /** Every suite runs once per engine; Postgres is skipped (with the reason) only when not installed. */
@@ -64,31 +65,11 @@ export function opener(kind: EngineKind) {
     });
 }
 
+/** A finished request for the ledger tests: the dashboard's fixture (its hand-computed cost beside
+ *  it) as tool "aider"'s unstreamed call, with the id and time each test must give. */
 export function record(over: Partial<LedgerRecord> & { id: string; time: string }): LedgerRecord {
-  return {
-    tool: 'aider',
-    provider: 'openai',
-    model: 'gpt-4o-mini',
-    family: 'openai',
-    endpoint: 'chat',
-    path: '/v1/chat/completions',
-    status: 200,
-    latencyMs: 120,
-    ttfbMs: 40,
-    streamed: false,
-    usage: {
-      inputTokens: 1000,
-      cachedInputTokens: 200,
-      cacheWriteTokens: 0,
-      outputTokens: 500,
-      reasoningTokens: 0,
-    },
-    costUsd: 0.000435,
-    estimated: false,
-    cacheHit: false,
-    errorClass: null,
-    ...over,
-  };
+  const { id: _id, time: _time, ...rest } = ledgerRecord({ tool: 'aider', streamed: false });
+  return { ...rest, ...over };
 }
 
 export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
