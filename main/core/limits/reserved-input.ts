@@ -8,12 +8,20 @@
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import type { CostOf } from './output-cap.js';
 import { namesNoTier } from './served-tiers.js';
+import { isClaudeModel } from '../route/bare-model.js';
 
 export interface CacheAsk {
   /** Some `cache_control` (or a top-level automatic one) asks for a cache write. */
   writes: boolean;
   /** One of them asks for the 1-hour TTL. */
   oneHour: boolean;
+}
+
+/** A Claude request through another API (OpenRouter's Chat Completions) that asks for 1-hour cache
+ *  writes: that API's usage reports its writes without their TTL (`cache_write_tokens`), so the
+ *  answer's writes are priced at the 1-hour rate (relay-response.ts, `oneHourCacheWrites`). */
+export function asksClaudeOneHourElsewhere(family: ApiFamily, model: string, body: unknown): boolean {
+  return family !== 'anthropic' && isClaudeModel(model) && cacheAsk(body).oneHour;
 }
 
 /** Walks the request for `cache_control` markers (system, tools, message blocks, top level).

@@ -25,6 +25,7 @@ import { cpuTurn } from '../proxy/cpu-turns.js';
 import { textOf, UnreadString } from './unread-string.js';
 import { field, isObject } from './usage-fields.js';
 import { tallyGemini } from './estimate-gemini.js';
+import { isClaudeModel } from '../route/bare-model.js';
 
 /** OpenAI chat framing: every message costs 3 tokens (role and separators), a `name` 1 more, and
  *  the reply is primed with 3 (OpenAI cookbook, "How to count tokens with tiktoken"). */
@@ -185,7 +186,7 @@ function tallyOf(family: ApiFamily, endpoint: Endpoint, body: unknown, model: st
  *  Claude's tokenizer: up to 1.30× o200k_base's count (token-count.ts). Counted as o200k_base, a
  *  cached prompt of code was reserved at 0.77 of what it billed (openrouter-claude-budget.test.ts). */
 function countingFamily(family: ApiFamily, model: string): ApiFamily {
-  return family !== 'anthropic' && /claude/i.test(model) ? 'anthropic' : family;
+  return family !== 'anthropic' && isClaudeModel(model) ? 'anthropic' : family;
 }
 
 /** Whose formulas price the images and files of OpenAI-format content: the model's maker's, which

@@ -6,14 +6,14 @@
 // there (`cache_control: {type: "ephemeral", ttl: "1h"}` in an OpenAI-compatible body) was
 // reserved at 1.25× its input and billed 2× (openrouter-claude-budget.test.ts).
 import type { ModelInfo, ModelPrice } from '@pydantic/genai-prices';
+import { isClaudeModel } from '../route/bare-model.js';
 
 const exact = (x: number) => Number(x.toPrecision(12));
-const CLAUDE = /claude/i;
 
 /** `model` with a 1-hour write rate of twice its input rate, where it is a Claude model whose price
  *  has a 5-minute write rate and no 1-hour one; otherwise `model` itself. */
 export function withClaudeOneHourWrite(model: ModelInfo): ModelInfo {
-  if (!CLAUDE.test(model.id)) return model;
+  if (!isClaudeModel(model.id)) return model;
   const prices = Array.isArray(model.prices)
     ? model.prices.map((c) => ({ ...c, prices: withOneHour(c.prices) }))
     : withOneHour(model.prices);

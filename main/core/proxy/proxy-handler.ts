@@ -29,7 +29,7 @@ import { admit, checkRecordable, TPM_OUTPUT_ESTIMATE } from './stages/admit.js';
 import { answerCacheable } from './cacheable-answer.js';
 import { checkPlanWindow } from './stages/plan-route.js';
 import { namesNoTier } from '../limits/served-tiers.js';
-import { cacheAsk } from '../limits/reserved-input.js';
+import { asksClaudeOneHourElsewhere } from '../limits/reserved-input.js';
 import { markPlanRecord, recordPlanWindows } from './stages/plan-record.js';
 import { authenticate, checkKnownPath, checkNotPaused } from './stages/authenticate.js';
 import { checkBillable } from './stages/check-billable.js';
@@ -213,9 +213,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       // A bounded answer may be cut short: never replayed to a request that was not bounded.
       if (cached.key && answerCacheable(admitted)) relay.cacheKey = cached.key;
       if (endpoint === 'audio_speech') relay.characters = speechCharacters(body.json);
-      // OpenAI-format usage counts a Claude model's cache writes without their TTL (OpenRouter's
-      // `cache_write_tokens`): those of a request asking for the 1-hour one are priced at it.
-      if (family !== 'anthropic' && /claude/i.test(sent.served.upstreamModel) && cacheAsk(body.json).oneHour)
+      if (asksClaudeOneHourElsewhere(family, sent.served.upstreamModel, body.json))
         relay.oneHourCacheWrites = true;
       if (endpoint === 'responses') {
         const imageModel = imageToolModel(fields);
