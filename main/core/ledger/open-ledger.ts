@@ -35,7 +35,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
   const { engine } = opts;
   const now = opts.now ?? (() => new Date());
   const onError = opts.onError ?? ((err: Error) => process.emitWarning(err));
-  const localDayOf = (time: string) => localDay(new Date(time), opts.timeZone());
+  const localDayOf = (time: string | number) => localDay(new Date(time), opts.timeZone());
   const instance = randomUUID();
 
   if (opts.importDir) await importJsonlLedger({ engine, dir: opts.importDir, localDayOf, onError });
@@ -54,7 +54,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
       throw new TypeError(`ledger record has an invalid time: ${JSON.stringify(record.time)}`);
     // Our own copy: a caller mutating its object later must not change what is counted.
     const copy: LedgerRecord = { ...record, usage: { ...record.usage } };
-    const day = localDay(new Date(timeMs), opts.timeZone());
+    const day = localDayOf(timeMs);
     queue.addRecord(toRow(copy, day, timeMs));
     live.add(day, copy);
     if (reserved.delete(copy.id)) queue.addSettle(copy.id);
