@@ -131,7 +131,7 @@ const WIDEN_ACCEPT = process.platform === 'linux' && process.versions.electron =
 export const WIDEN_AT_CONNECTIONS = 64;
 /** Nine descriptors: a saturated loop accepts up to nine connections per poll instead of one; a
  *  quiet one pays eight failed accept() calls (EAGAIN) per new connection. */
-const EXTRA_ACCEPT_DESCRIPTORS = 8;
+export const EXTRA_ACCEPT_DESCRIPTORS = 8;
 
 /** Binds exactly the requested port: tools are configured for it, so never silently pick another. */
 export function listen(server: http.Server, port: number, host: string): Promise<number> {
