@@ -12,7 +12,15 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
-import { describeEngines, exportedText, filledLedger, onWrite, readBack, record } from './helpers.js';
+import {
+  describeEngines,
+  exportedText,
+  filledLedger,
+  niceByThread,
+  onWrite,
+  readBack,
+  record,
+} from './helpers.js';
 
 /** 3,000 records (several pages, ~1.4 MB of JSONL) with optional fields and odd numbers. */
 function many(): LedgerRecord[] {
@@ -64,6 +72,22 @@ describeEngines('Export on a worker', (kind) => {
       back.slice(0, 501).map(jsonlLine).join(''),
     );
   });
+
+  // Linux only (nice is per thread there; elsewhere the worker leaves it), and not in a run already
+  // at nice 19, where no thread can be lowered further.
+  const ownNice = process.platform === 'linux' ? niceByThread().get(String(process.pid)) : undefined;
+  it.runIf(ownNice !== undefined && ownNice < 19)(
+    "pages on a thread at nice 19 and leaves the proxy's thread where it was",
+    async () => {
+      // A month's export is tens of seconds of a CPU on its worker: on 2 cores the proxy's thread
+      // must get a CPU before it. SQLite's read worker had a test of its own; Postgres's export
+      // worker, the same setting in another place, had none (round 19).
+      await toPassThrough('jsonl');
+      const nice = niceByThread();
+      expect([...nice].filter(([tid]) => tid !== String(process.pid)).map(([, n]) => n)).toContain(19);
+      expect(nice.get(String(process.pid))).toBe(ownNice);
+    },
+  );
 
   it('writes the first page (50 JSONL records, 100 CSV lines) on its own, the worker warm or not', async () => {
     // Before: a warm worker sent its first 64 kB chunk once a 500-record page was formatted there,

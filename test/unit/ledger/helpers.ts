@@ -1,6 +1,7 @@
 // Shared fixtures for the ledger conformance tests: a valid record factory, a temp dir per test,
 // and a ledger opened on each engine — SQLite in the temp dir, or a real Postgres the tests start.
 import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -138,4 +139,14 @@ export function onWrite(stream: Writable, seen: (chunk: unknown) => void): void 
     seen(chunk);
     return write(chunk, ...rest);
   }) as typeof stream.write;
+}
+
+/** Each thread of this process and its nice value (Linux: /proc, where nice is per thread). */
+export function niceByThread(): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
+    out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
+  }
+  return out;
 }

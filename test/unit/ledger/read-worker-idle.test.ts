@@ -1,14 +1,13 @@
 // The SQLite read worker must not keep the process alive while no query is pending (`shimmy`
 // commands that open the ledger exit by themselves), and hands a large result over in chunks so
 // the proxy on the main thread runs between them.
-import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely } from 'kysely';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it, vi } from 'vitest';
 import { WorkerSqliteDialect } from '../../../main/core/store/sqlite/worker-dialect.js';
-import { tempDir } from './helpers.js';
+import { niceByThread, tempDir } from './helpers.js';
 
 const ports = () => process.getActiveResourcesInfo().filter((r) => r === 'MessagePort').length;
 
@@ -68,16 +67,6 @@ describe('SQLite read worker hand-over', () => {
     }
   });
 });
-
-/** Each thread of this process and its nice value (Linux: /proc, where nice is per thread). */
-function niceByThread(): Map<string, number> {
-  const out = new Map<string, number>();
-  for (const tid of readdirSync('/proc/self/task')) {
-    const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'latin1');
-    out.set(tid, Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]));
-  }
-  return out;
-}
 
 describe('SQLite read worker priority', () => {
   const own = process.platform === 'linux' ? niceByThread().get(String(process.pid)) : undefined;
