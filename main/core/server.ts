@@ -67,6 +67,11 @@ export function createShimmyServer(
       inFlight.track(proxy(req, res));
     } else admin(req, res);
   });
+  // Quiet counts from when the port opens, not from when the server was built: start-up's
+  // awaits between the two (the keychain, the bind) took over 250 ms on a loaded machine, and
+  // then the deferred work (the admin app's import, the owner-only walk) began at once, beside
+  // the first request (issue 16).
+  server.once('listening', () => idle.noteRequest());
   // A stalled upload is cut by requestTimeout; it only runs until the request's last byte, so
   // long streamed answers are never cut by it.
   server.requestTimeout = limits.requestTimeoutMs;

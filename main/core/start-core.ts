@@ -112,10 +112,17 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   const host = opts.host ?? '127.0.0.1';
   if (!lock.held) log({ warn: `${opts.dataDir} is read-only: started without the one-instance lock` });
   await makeDirOwnerOnly(opts.dataDir);
-  const ownerOnly = makeOwnerOnly(opts.dataDir).then(
-    (r) => r.failed.forEach((f) => log({ warn: 'could not make owner-only', path: f.path, cause: f.error })),
-    (err: unknown) => log({ warn: 'could not make the data dir owner-only', cause: String(err) }),
-  );
+  // The walk over everything under the data dir waits for the proxy's first quiet moment (or
+  // close): once the dir itself is 0700 (just above) nothing under it is reachable by others, and
+  // done here, beside the stores' opening, its lstat of every cache entry and body took ~100 ms
+  // of the main thread's CPU before the first answer with 5,000 files in the cache (issue 16).
+  let ownerOnly: Promise<void> | undefined;
+  const walkOwnerOnly = () =>
+    (ownerOnly ??= makeOwnerOnly(opts.dataDir).then(
+      (r) =>
+        r.failed.forEach((f) => log({ warn: 'could not make owner-only', path: f.path, cause: f.error })),
+      (err: unknown) => log({ warn: 'could not make the data dir owner-only', cause: String(err) }),
+    ));
   const events = createEventBus();
   const database = opts.database ?? path.join(opts.dataDir, LEDGER_FILE);
   const { config, engine } = await openStores({ dataDir: opts.dataDir, database, events, log });
@@ -303,6 +310,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   };
   const housekeepingTimer = setInterval(() => void housekeeping(), 6 * 3600_000);
   housekeepingTimer.unref();
+  later(30_000, walkOwnerOnly);
   later(30_000, () => {
     priceCatalog.start();
     void housekeeping();
@@ -348,7 +356,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       await limiter.close?.();
       await cache.close();
       await removeInstanceFile(opts.dataDir, secret);
-      await ownerOnly;
+      // A start closed before its quiet moment still leaves the data dir owner-only.
+      await walkOwnerOnly();
       await lock.release();
     },
   };

@@ -80,6 +80,49 @@ describe('`shimmy serve` start-up', { timeout: 120_000 }, () => {
     }
   });
 
+  it('answers its first request without loading node:tls or node:zlib for the core', async () => {
+    // Each was loaded by the core's bundle for one rarely used helper — an `instanceof TLSSocket`
+    // in the export path, the PDF page counter's inflateSync — on every start (issue 16).
+    const dataDir = await tempDir();
+    await writePointedConfig(dataDir, upstream.url);
+    const first = spawnServe({ dataDir, port: await freePort() });
+    let token: string;
+    try {
+      await first.listening;
+      const admin = await connectAdmin(dataDir);
+      ({ token } = await admin.call('createTool', { body: { name: 'first', limits: { dailyUsd: 5 } } }));
+    } finally {
+      first.child.kill('SIGTERM');
+      await first.exited;
+    }
+    const trace = path.join(dataDir, 'builtins.txt');
+    const tracer = fileURLToPath(new URL('../support/trace-modules.mjs', import.meta.url));
+    const { env } = cliEnv();
+    const served = spawnServe({
+      dataDir,
+      port: await freePort(),
+      env: { ...env, NODE_OPTIONS: `--import=${tracer}`, SHIMMY_TRACE_BUILTINS: trace },
+    });
+    try {
+      const url = await served.listening;
+      expect((await chat(url, token)).status).toBe(200);
+      const lines = async () => (await fs.readFile(trace, 'utf8').catch(() => '')).split('\n');
+      await expect.poll(async () => (await lines()).includes('first-answer'), { timeout: 10_000 }).toBe(true);
+      const before = (await lines()).slice(0, (await lines()).indexOf('first-answer'));
+      // Read at all, so the trace is not empty by accident.
+      expect(before.some((l) => l.startsWith('http '))).toBe(true);
+      const bundle =
+        path.resolve(fileURLToPath(new URL('../../dist/main/bundle', import.meta.url))) + path.sep;
+      // The admin app may have been preloaded by then (the proxy was quiet): its packages' loads
+      // come from node_modules, not from the core's bundle.
+      const forCore = before.filter((l) => /^(tls|zlib) /.test(l) && l.includes(` ${bundle}`));
+      expect(forCore).toEqual([]);
+    } finally {
+      served.child.kill('SIGTERM');
+      await served.exited;
+    }
+  });
+
   it('a management command sends its request without building the admin route table (zod schemas)', async () => {
     const dataDir = await tempDir();
     await writePointedConfig(dataDir, upstream.url);

@@ -2,8 +2,27 @@
 // loads (ES modules and CommonJS alike) to $SHIMMY_TRACE_MODULES, one per line, so a test can say
 // what a real `shimmy` process read. ES modules are loaded on the loader's own thread: the hook
 // registered there writes the same file.
+// With $SHIMMY_TRACE_BUILTINS, also each built-in module a file require()s first, as
+// `<builtin> <requiring file>`, and `first-answer` once the core has answered its first proxied
+// request: what a start loads before that answer, and for whom.
 import { appendFileSync } from 'node:fs';
 import Module, { register } from 'node:module';
+
+const builtins = process.env.SHIMMY_TRACE_BUILTINS;
+if (builtins) {
+  const seen = new Set();
+  const requireLoad = Module._load;
+  Module._load = function (request, parent, ...rest) {
+    const name = request.replace(/^node:/, '');
+    if (Module.isBuiltin(request) && !seen.has(name)) {
+      seen.add(name);
+      appendFileSync(builtins, `${name} ${parent?.filename ?? ''}\n`);
+    }
+    return requireLoad.call(this, request, parent, ...rest);
+  };
+  // Emitted by main/core/start-core.ts (bin/code-cache.js listens for it too).
+  process.once('shimmy:first-answer', () => appendFileSync(builtins, 'first-answer\n'));
+}
 
 const file = process.env.SHIMMY_TRACE_MODULES;
 if (file) {

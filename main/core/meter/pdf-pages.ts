@@ -7,7 +7,8 @@
 // own `/Count` is taken when it says more. Over-counting (an object an incremental update wrote
 // twice) only over-reserves; a page missed was billed unreserved: 100 pages reserved as one, ten
 // at once $4.80 on a $1 budget (test/integration/pdf-page-count-budget.test.ts, red14).
-import { inflateSync } from 'node:zlib';
+// node:zlib is loaded by the first object stream, not with the proxy: a start that meets no PDF
+// never pays for it (issue 16; test/reliability/start-up.test.ts).
 
 const PAGE = /\/Type\s*\/Page(?![a-zA-Z])/g;
 const PAGES_COUNT =
@@ -26,6 +27,7 @@ export function pdfPageCount(pdf: Buffer): number | null {
     const end = text.indexOf('endstream', start);
     if (end < 0) continue;
     try {
+      const { inflateSync } = process.getBuiltinModule('node:zlib');
       const inflated = inflateSync(pdf.subarray(start, end), { maxOutputLength: MAX_INFLATED });
       pages += countPages(inflated.toString('latin1'));
     } catch {

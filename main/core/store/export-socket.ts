@@ -16,7 +16,6 @@
 // one of the two sides always sees the other's flag.
 import { OutgoingMessage } from 'node:http';
 import { Socket } from 'node:net';
-import { TLSSocket } from 'node:tls';
 
 /** What the worker needs to write the bytes itself (cloned to it; `flags` is shared). */
 export interface DirectWrite {
@@ -86,7 +85,10 @@ export class SocketTarget {
    */
   async claim(): Promise<DirectWrite | undefined> {
     const s = this.socket();
-    if (!s || s instanceof TLSSocket || s.destroyed || s.writableEnded) return undefined;
+    // `encrypted` is true on a TLSSocket only: no `instanceof`, which would load node:tls with the
+    // core (issue 16: ~100 page faults of every start, for a check no plain-HTTP export needs).
+    if (!s || (s as Partial<{ encrypted: boolean }>).encrypted === true || s.destroyed || s.writableEnded)
+      return undefined;
     // A first page the socket could not take at once: wait a little for it, else pipe as before.
     for (let i = 0; i < 50 && pending(s, this.out) > 0 && !s.destroyed; i++)
       await new Promise((r) => setTimeout(r, 2));
