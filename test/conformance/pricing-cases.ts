@@ -98,6 +98,37 @@ export const CASES: PricingCase[] = [
     },
   },
   {
+    name: 'OpenAI Responses: cache writes at the write rate (gpt-5.6)',
+    // gpt-5.6-terra from 2026-07-30: $2 in / $2.50 cache write / $0.20 cached / $12 out per 1M
+    // (@pydantic/genai-prices 0.1.8 bundled data, read 2026-11-29; a write at 1.25× input as OpenAI's
+    // GPT-5.6 caching contract has it, ai-cost-estimator.com 2026-06-27). The Responses usage
+    // reports writes in `input_tokens_details.cache_write_tokens` (openai-node 6.49.0 ResponseUsage):
+    // 10,000×2 + 30,000×2.5 + 80,000×0.2 + 2,000×12 = 20,000 + 75,000 + 16,000 + 24,000
+    // = 135,000 per 1M → $0.135
+    provider: OPENAI,
+    model: 'gpt-5.6-terra',
+    at: AT,
+    usage: u({
+      inputTokens: 120_000,
+      cachedInputTokens: 80_000,
+      cacheWriteTokens: 30_000,
+      outputTokens: 2000,
+      reasoningTokens: 1500,
+    }),
+    hand: 0.135,
+    wire: {
+      endpoint: 'responses',
+      priceProvider: 'openai',
+      usage: {
+        input_tokens: 120_000,
+        input_tokens_details: { cached_tokens: 80_000, cache_write_tokens: 30_000 },
+        output_tokens: 2000,
+        output_tokens_details: { reasoning_tokens: 1500 },
+        total_tokens: 122_000,
+      },
+    },
+  },
+  {
     name: 'OpenAI o3-pro is not o3',
     // o3-pro $20 in / $80 out: 1000×20 + 1000×80 = 100000 per 1M → $0.1 (o3 would be $0.01)
     provider: OPENAI,

@@ -66,7 +66,8 @@ export function readResponsesUsage(
   return makeUsage({
     inputTokens: input,
     cachedInputTokens: count(field(usage.input_tokens_details, 'cached_tokens')),
-    cacheWriteTokens: 0,
+    // GPT-5.6 on bills cache writes at 1.25× input; the answer says how many it wrote.
+    cacheWriteTokens: count(field(usage.input_tokens_details, 'cache_write_tokens')),
     outputTokens: outside ? output + reasoning : output,
     reasoningTokens: reasoning,
     providerCostUsd: providerCost(usage, dialect),
