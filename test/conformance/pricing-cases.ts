@@ -423,6 +423,36 @@ export const CASES: PricingCase[] = [
       },
     },
   },
+  {
+    name: 'xAI: the charge it reports (usage.cost_in_usd_ticks) is the cost',
+    // 1 USD = 10^10 ticks, the amount billed (https://docs.x.ai/developers/cost-tracking, read
+    // 2026-11-29). grok-4.20-0309-reasoning, which no catalog entry matches, at $2 in / $0.20 cached
+    // / $6 out (https://docs.x.ai/developers/models, read 2026-11-29); output = 300 + 1,200 reasoning:
+    // 5,000×2 + 15,000×0.2 + 1,500×6 = 10,000 + 3,000 + 9,000 = 22,000 per 1M → $0.022
+    provider: XAI,
+    model: 'grok-4.20-0309-reasoning',
+    at: AT,
+    usage: u({
+      inputTokens: 20_000,
+      cachedInputTokens: 15_000,
+      outputTokens: 1500,
+      reasoningTokens: 1200,
+      providerCostUsd: 0.022,
+    }),
+    hand: 0.022,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'x-ai',
+      usage: {
+        prompt_tokens: 20_000,
+        completion_tokens: 300,
+        total_tokens: 21_500,
+        prompt_tokens_details: { cached_tokens: 15_000 },
+        completion_tokens_details: { reasoning_tokens: 1200 },
+        cost_in_usd_ticks: 220_000_000,
+      },
+    },
+  },
   // ------ DeepSeek (https://api-docs.deepseek.com/quick_start/pricing, read 2026-11-15) ------
   {
     name: 'DeepSeek cache hits and misses, off-peak',
