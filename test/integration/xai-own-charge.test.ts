@@ -7,7 +7,9 @@
 //   was recorded at a seventh of its charge;
 // - the model ids xAI lists today: `grok-4.20-0309-reasoning` (docs.x.ai/developers/models, read
 //   2026-11-29: $2.00 in / $0.20 cached / $6.00 out per 1M) matches no catalog entry, so its
-//   answers were recorded unpriced.
+//   answers were recorded unpriced;
+// - its images, billed per image ($0.02 for grok-imagine-image, docs.x.ai/developers/models, read
+//   2026-11-29), for which the catalog has no unit: recorded unpriced.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
@@ -54,7 +56,16 @@ const chatUsage = {
   cost_in_usd_ticks: 220_000_000,
 };
 
+// Two images from grok-imagine-image: 2 × $0.02 = $0.04 = 400,000,000 ticks.
+const IMAGE_MODEL = 'grok-imagine-image';
+const IMAGES_BILLED_USD = 0.04;
+
 const answer: Answer = (path, body) => {
+  if (path.endsWith('/images/generations'))
+    return {
+      data: [{ b64_json: 'aW1n' }, { b64_json: 'aW1n' }],
+      usage: { cost_in_usd_ticks: 400_000_000 },
+    };
   if (path.endsWith('/chat/completions')) {
     const chunk = { id: 'c1', object: 'chat.completion.chunk', created: 1, model: MODEL };
     if (body.stream === true)
@@ -137,3 +148,9 @@ for (const stream of [false, true]) {
     expect(await recordedCost(tool)).toBe(CHAT_BILLED_USD);
   });
 }
+
+it("two generated images are recorded at xAI's charge", async () => {
+  const client = await xaiClient('grok-painter');
+  await client.images.generate({ model: `xai/${IMAGE_MODEL}`, prompt: 'a shimmering proxy', n: 2 });
+  expect(await recordedCost('grok-painter')).toBe(IMAGES_BILLED_USD);
+});
