@@ -12,6 +12,7 @@
 //   2026-11-29), for which the catalog has no unit: recorded unpriced.
 import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { CASES } from '../conformance/pricing-cases.js';
 import { startHarness, type Harness } from '../support/harness.js';
 import { sseAnswer, startJsonProvider, type Answer, type JsonProvider } from '../support/json-provider.js';
 
@@ -41,20 +42,12 @@ const responsesUsage = {
   cost_in_usd_ticks: TICKS,
   server_side_tool_usage_details: { web_search_calls: 0, x_search_calls: 3 },
 };
-// A chat completion from grok-4.20-0309-reasoning, where xAI counts reasoning outside
-// completion_tokens: 20,000 prompt tokens (15,000 cached), 300 completion + 1,200 reasoning:
-// 5,000 × 2 + 15,000 × 0.20 + 1,500 × 6 = 10,000 + 3,000 + 9,000 = 22,000 per 1M → $0.022.
-const CHAT_MODEL = 'grok-4.20-0309-reasoning';
-const CHAT_BILLED_USD = 0.022;
-const chatUsage = {
-  prompt_tokens: 20_000,
-  completion_tokens: 300,
-  total_tokens: 21_500,
-  prompt_tokens_details: { cached_tokens: 15_000 },
-  completion_tokens_details: { reasoning_tokens: 1200 },
-  num_sources_used: 0,
-  cost_in_usd_ticks: 220_000_000,
-};
+// A chat completion from grok-4.20-0309-reasoning: the conformance suite's case, its hand cost
+// beside it there ($0.022).
+const chatCase = CASES.find((c) => c.model === 'grok-4.20-0309-reasoning')!;
+const CHAT_MODEL = chatCase.model;
+const CHAT_BILLED_USD = chatCase.hand;
+const chatUsage = chatCase.wire!.usage;
 
 // Two images from grok-imagine-image: 2 × $0.02 = $0.04 = 400,000,000 ticks.
 const IMAGE_MODEL = 'grok-imagine-image';
