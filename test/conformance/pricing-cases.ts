@@ -98,6 +98,37 @@ export const CASES: PricingCase[] = [
     },
   },
   {
+    name: 'OpenAI Responses: cache writes at the write rate (gpt-5.6)',
+    // gpt-5.6-terra from 2026-07-30: $2 in / $2.50 cache write / $0.20 cached / $12 out per 1M
+    // (@pydantic/genai-prices 0.1.8 bundled data, read 2026-11-29; a write at 1.25× input as OpenAI's
+    // GPT-5.6 caching contract has it, ai-cost-estimator.com 2026-06-27). The Responses usage
+    // reports writes in `input_tokens_details.cache_write_tokens` (openai-node 6.49.0 ResponseUsage):
+    // 10,000×2 + 30,000×2.5 + 80,000×0.2 + 2,000×12 = 20,000 + 75,000 + 16,000 + 24,000
+    // = 135,000 per 1M → $0.135
+    provider: OPENAI,
+    model: 'gpt-5.6-terra',
+    at: AT,
+    usage: u({
+      inputTokens: 120_000,
+      cachedInputTokens: 80_000,
+      cacheWriteTokens: 30_000,
+      outputTokens: 2000,
+      reasoningTokens: 1500,
+    }),
+    hand: 0.135,
+    wire: {
+      endpoint: 'responses',
+      priceProvider: 'openai',
+      usage: {
+        input_tokens: 120_000,
+        input_tokens_details: { cached_tokens: 80_000, cache_write_tokens: 30_000 },
+        output_tokens: 2000,
+        output_tokens_details: { reasoning_tokens: 1500 },
+        total_tokens: 122_000,
+      },
+    },
+  },
+  {
     name: 'OpenAI o3-pro is not o3',
     // o3-pro $20 in / $80 out: 1000×20 + 1000×80 = 100000 per 1M → $0.1 (o3 would be $0.01)
     provider: OPENAI,
@@ -389,6 +420,36 @@ export const CASES: PricingCase[] = [
         total_tokens: 1400,
         prompt_tokens_details: { cached_tokens: 200 },
         completion_tokens_details: { reasoning_tokens: 300 },
+      },
+    },
+  },
+  {
+    name: 'xAI: the charge it reports (usage.cost_in_usd_ticks) is the cost',
+    // 1 USD = 10^10 ticks, the amount billed (https://docs.x.ai/developers/cost-tracking, read
+    // 2026-11-29). grok-4.20-0309-reasoning, which no catalog entry matches, at $2 in / $0.20 cached
+    // / $6 out (https://docs.x.ai/developers/models, read 2026-11-29); output = 300 + 1,200 reasoning:
+    // 5,000×2 + 15,000×0.2 + 1,500×6 = 10,000 + 3,000 + 9,000 = 22,000 per 1M → $0.022
+    provider: XAI,
+    model: 'grok-4.20-0309-reasoning',
+    at: AT,
+    usage: u({
+      inputTokens: 20_000,
+      cachedInputTokens: 15_000,
+      outputTokens: 1500,
+      reasoningTokens: 1200,
+      providerCostUsd: 0.022,
+    }),
+    hand: 0.022,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'x-ai',
+      usage: {
+        prompt_tokens: 20_000,
+        completion_tokens: 300,
+        total_tokens: 21_500,
+        prompt_tokens_details: { cached_tokens: 15_000 },
+        completion_tokens_details: { reasoning_tokens: 1200 },
+        cost_in_usd_ticks: 220_000_000,
       },
     },
   },

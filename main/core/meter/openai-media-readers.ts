@@ -9,6 +9,7 @@ import {
   readTranscriptionUsage,
 } from './openai-media-usage.js';
 import { OutputEstimator } from './output-estimate.js';
+import { STANDARD_DIALECT, type ProviderDialect } from './provider-dialect.js';
 import { estimatedUsage, type UsageReader } from './usage-reader.js';
 import { field, isObject } from './usage-fields.js';
 
@@ -46,9 +47,16 @@ abstract class MediaReader implements UsageReader {
 /** /v1/images/generations and /edits: gpt-image usage, or one unit per image (DALL·E). Streamed:
  *  `image_generation.completed` / `image_edit.completed` carry the usage. */
 export class ImagesReader extends MediaReader {
+  constructor(
+    inputEstimate: (atMost?: boolean) => number,
+    private readonly dialect: ProviderDialect = STANDARD_DIALECT,
+  ) {
+    super(inputEstimate);
+  }
+
   onData(data: unknown): void {
     if (!isObject(data)) return;
-    const usage = readImagesUsage(data.usage);
+    const usage = readImagesUsage(data.usage, this.dialect);
     if (usage) this.finalUsage = usage;
     else if (data.type === undefined) this.finalUsage = imagesFromData(data.data) ?? this.finalUsage;
   }

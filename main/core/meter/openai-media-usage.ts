@@ -1,11 +1,16 @@
 // Usage objects of OpenAI's image and audio endpoints → Usage. These bill by their own units:
 // image/audio tokens, images, seconds of audio, characters.
 import type { Usage } from '../../../shared/usage.js';
+import { STANDARD_DIALECT, type ProviderDialect } from './provider-dialect.js';
 import { amountOrUndefined, count, countOrUndefined, field, isObject, makeUsage } from './usage-fields.js';
 
 /** /v1/images/generations and /edits (gpt-image models): input_tokens with text/image details;
- *  output_tokens are the image's tokens unless output_tokens_details splits them. */
-export function readImagesUsage(usage: unknown): Usage | undefined {
+ *  output_tokens are the image's tokens unless output_tokens_details splits them. A provider that
+ *  reports its charge (xAI bills its images per image, in `cost_in_usd_ticks`) is taken at it. */
+export function readImagesUsage(
+  usage: unknown,
+  dialect: ProviderDialect = STANDARD_DIALECT,
+): Usage | undefined {
   if (!isObject(usage)) return undefined;
   const inDetails = usage.input_tokens_details;
   const output = count(usage.output_tokens);
@@ -18,6 +23,7 @@ export function readImagesUsage(usage: unknown): Usage | undefined {
     reasoningTokens: 0,
     inputImageTokens: count(field(inDetails, 'image_tokens')),
     outputImageTokens: outImages ?? output,
+    providerCostUsd: dialect.chargeUsd?.(usage),
   });
 }
 

@@ -2,15 +2,7 @@
 // with the OpenAI-compatible providers' variations (see provider-dialect.ts).
 import type { Usage } from '../../../shared/usage.js';
 import { STANDARD_DIALECT, type ProviderDialect } from './provider-dialect.js';
-import {
-  amountOrUndefined,
-  count,
-  countOrUndefined,
-  field,
-  isObject,
-  labelOrUndefined,
-  makeUsage,
-} from './usage-fields.js';
+import { count, countOrUndefined, field, isObject, labelOrUndefined, makeUsage } from './usage-fields.js';
 
 /** `usage` of chat/completions and embeddings: prompt_tokens / completion_tokens.
  *  `serviceTier` is the answer's top-level `service_tier` (it is not inside `usage`). */
@@ -47,7 +39,7 @@ export function readChatUsage(
     outputAudioTokens: count(field(outDetails, 'audio_tokens')),
     outputImageTokens: count(field(outDetails, 'image_tokens')),
     serviceTier: labelOrUndefined(serviceTier),
-    providerCostUsd: providerCost(usage, dialect),
+    providerCostUsd: dialect.chargeUsd?.(usage),
   });
 }
 
@@ -66,19 +58,10 @@ export function readResponsesUsage(
   return makeUsage({
     inputTokens: input,
     cachedInputTokens: count(field(usage.input_tokens_details, 'cached_tokens')),
-    cacheWriteTokens: 0,
+    // GPT-5.6 on bills cache writes at 1.25× input; the answer says how many it wrote.
+    cacheWriteTokens: count(field(usage.input_tokens_details, 'cache_write_tokens')),
     outputTokens: outside ? output + reasoning : output,
     reasoningTokens: reasoning,
-    providerCostUsd: providerCost(usage, dialect),
+    providerCostUsd: dialect.chargeUsd?.(usage),
   });
-}
-
-/** OpenRouter's `usage.cost` (USD). With the user's own provider key (`is_byok`), `cost` is only
- *  OpenRouter's fee and the provider bills `cost_details.upstream_inference_cost` on top. */
-function providerCost(usage: Record<string, unknown>, dialect: ProviderDialect): number | undefined {
-  if (!dialect.usageCostUsd) return undefined;
-  const cost = amountOrUndefined(usage.cost);
-  if (cost === undefined) return undefined;
-  const upstream = amountOrUndefined(field(usage.cost_details, 'upstream_inference_cost'));
-  return usage.is_byok === true && upstream !== undefined ? cost + upstream : cost;
 }

@@ -3,6 +3,7 @@
 // provider: adding one adds a row. Field names that only one provider uses (DeepSeek's
 // prompt_cache_hit_tokens) need no row: the readers take them wherever they appear.
 import type { ApiFamily } from '../../../shared/usage.js';
+import { amountOrUndefined, field, type Json } from './usage-fields.js';
 
 export interface ProviderDialect {
   /** Short name, for logs and tests. */
@@ -10,18 +11,35 @@ export interface ProviderDialect {
   /** `completion_tokens_details.reasoning_tokens` is reported OUTSIDE `completion_tokens`
    *  (xAI): the reader adds it to the output. */
   reasoningOutsideOutput?: boolean;
-  /** `usage.cost` is the provider's own charge in USD (OpenRouter). Not trusted from hosts that
-   *  are not listed: another service's `cost` may be credits or another currency. */
-  usageCostUsd?: boolean;
+  /** The provider's own charge in USD, read from its usage object (OpenRouter `cost`, xAI
+   *  `cost_in_usd_ticks`): that is the cost. Not trusted from hosts that are not listed: another
+   *  service's `cost` may be credits or another currency. */
+  chargeUsd?: (usage: Json) => number | undefined;
+}
+
+/** OpenRouter's `usage.cost` (USD). With the user's own provider key (`is_byok`), `cost` is only
+ *  OpenRouter's fee and the provider bills `cost_details.upstream_inference_cost` on top. */
+function openRouterCharge(usage: Json): number | undefined {
+  const cost = amountOrUndefined(usage.cost);
+  if (cost === undefined) return undefined;
+  const upstream = amountOrUndefined(field(usage.cost_details, 'upstream_inference_cost'));
+  return usage.is_byok === true && upstream !== undefined ? cost + upstream : cost;
+}
+
+/** xAI's `usage.cost_in_usd_ticks` (10^10 ticks a dollar): the amount billed after discounts, its
+ *  server-side tool calls included (docs.x.ai/developers/cost-tracking, read 2026-11-29). */
+function xaiCharge(usage: Json): number | undefined {
+  const ticks = amountOrUndefined(usage.cost_in_usd_ticks);
+  return ticks === undefined ? undefined : ticks / 1e10;
 }
 
 export const STANDARD_DIALECT: ProviderDialect = Object.freeze({ name: 'standard' });
 
 /** Host (or parent domain) of the base URL → dialect. */
 const DIALECTS: ReadonlyArray<readonly [host: string, dialect: ProviderDialect]> = [
-  ['api.x.ai', { name: 'xai', reasoningOutsideOutput: true }],
+  ['api.x.ai', { name: 'xai', reasoningOutsideOutput: true, chargeUsd: xaiCharge }],
   ['api.deepseek.com', { name: 'deepseek' }],
-  ['openrouter.ai', { name: 'openrouter', usageCostUsd: true }],
+  ['openrouter.ai', { name: 'openrouter', chargeUsd: openRouterCharge }],
 ];
 
 /** genai-prices provider id (config `priceProvider`) → the same dialects. */

@@ -76,7 +76,7 @@ function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
     case 'messages':
       return new MessagesReader(opts.family, input);
     case 'images':
-      return new ImagesReader(input);
+      return new ImagesReader(input, opts.dialect);
     case 'audio_transcription':
       return new TranscriptionReader(opts.family, input);
     case 'audio_speech':
