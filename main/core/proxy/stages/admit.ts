@@ -359,12 +359,13 @@ export async function admit(
   const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced && !x.ownProject ? deps.servedTiers.unnamed(x.provider.name) : undefined;
-  // A Responses continuation's stored conversation, billed as input (stored-responses.ts): one
-  // Shimmy did not see is as long as the widest window that may serve it. At the routed model's
-  // alone, a continuation routed to gpt-4o (128,000) failed over to gpt-4.1 (1,000,000) and billed
-  // $2.006016 on a $1 budget (test/integration/stored-conversation-budget.test.ts).
+  // A Responses continuation's (or an Anthropic thread's) stored conversation, billed as input
+  // (stored-responses.ts): one Shimmy did not see is as long as the widest window that may serve
+  // it. At the routed model's alone, a continuation routed to gpt-4o (128,000) failed over to
+  // gpt-4.1 (1,000,000) and billed $2.006016 on a $1 budget
+  // (test/integration/stored-conversation-budget.test.ts).
   const stored =
-    priced && endpoint === 'responses'
+    priced && (endpoint === 'responses' || endpoint === 'messages')
       ? deps.storedResponses.continued(json, widestContextWindow(price, fallbackPrices, x.contextWindow))
       : 0;
   // Media whose length only the provider learns (a Gemini video by URI: unsized-input.ts): as much
