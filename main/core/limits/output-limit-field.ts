@@ -5,6 +5,7 @@
 // maxOutputTokens includes thoughts, and a thinkingBudget above it is lowered with it.
 import type { Endpoint } from '../../../shared/usage.js';
 import { bareModel } from '../route/bare-model.js';
+import { fallbackEntries } from './body-fallbacks.js';
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -62,7 +63,14 @@ export function readOutputLimit(endpoint: Endpoint, body: unknown): OutputLimit 
     case 'responses':
       return { requested: laxCount(body.max_output_tokens), choices: 1 };
     case 'messages':
-      return { requested: laxCount(body.max_tokens), choices: 1 };
+      // A server-side fallback entry's own max_tokens replaces the request's for its hop.
+      return {
+        requested: fallbackEntries(body).reduce<number | undefined>(
+          (most, e) => largerLimit(most, isObject(e) ? e.max_tokens : undefined),
+          laxCount(body.max_tokens),
+        ),
+        choices: 1,
+      };
     case 'chat':
     case 'completions':
       return {
@@ -157,13 +165,23 @@ export function withOutputLimit(endpoint: Endpoint, body: Json, model: string, l
 /** Anthropic extended thinking: budget_tokens must stay below max_tokens and at least 1,024. A
  *  lowered max_tokens keeps the request's ratio of thinking to answer. */
 function anthropicLimit(body: Json, limit: number): Json | string {
+  const members: Json = { max_tokens: limit, ...fallbackLimits(body, limit) };
   const thinking = isObject(body.thinking) ? body.thinking : undefined;
   const budget = thinking?.type === 'enabled' ? positiveInt(thinking.budget_tokens) : undefined;
-  if (!thinking || budget === undefined || budget < limit) return { max_tokens: limit };
+  if (!thinking || budget === undefined || budget < limit) return members;
   const asked = positiveInt(body.max_tokens) ?? limit;
   const scaled = Math.max(MIN_THINKING_BUDGET, Math.floor((budget * limit) / Math.max(asked, limit)));
   const lowered = Math.min(scaled, limit - 1);
   if (lowered < MIN_THINKING_BUDGET)
     return `extended thinking needs at least ${MIN_THINKING_BUDGET + 1} output tokens`;
-  return { max_tokens: limit, thinking: { ...thinking, budget_tokens: lowered } };
+  return { ...members, thinking: { ...thinking, budget_tokens: lowered } };
+}
+
+/** Server-side fallback entries whose own max_tokens passes `limit`, lowered to it (the hop they
+ *  run would otherwise write past what the reservation paid for); nothing when none does. */
+function fallbackLimits(body: Json, limit: number): Json {
+  const entries = fallbackEntries(body);
+  const over = (e: unknown) => isObject(e) && (laxCount(e.max_tokens) ?? 0) > limit;
+  if (!entries.some(over)) return {};
+  return { fallbacks: entries.map((e) => (over(e) ? { ...(e as Json), max_tokens: limit } : e)) };
 }

@@ -8,6 +8,7 @@
 import type { ApiFamily, Usage } from '../../../shared/usage.js';
 import type { CostOf } from './output-cap.js';
 import { namesNoTier } from './served-tiers.js';
+import { fallbackEntries } from './body-fallbacks.js';
 import { isClaudeModel } from '../route/bare-model.js';
 
 export interface CacheAsk {
@@ -140,7 +141,14 @@ function requestedTier(
   }
   if (family !== 'anthropic') return undefined;
   const asked: Pick<Usage, 'serviceTier' | 'inferenceGeo'> = {};
-  if (b.speed === 'fast') asked.serviceTier = 'fast';
+  // A server-side fallback entry may ask for fast mode for its own hop (body-fallbacks.ts).
+  if (
+    b.speed === 'fast' ||
+    fallbackEntries(body as Record<string, unknown>).some(
+      (e) => (e as { speed?: unknown } | null)?.speed === 'fast',
+    )
+  )
+    asked.serviceTier = 'fast';
   if (typeof b.inference_geo === 'string') asked.inferenceGeo = b.inference_geo;
   return asked.serviceTier !== undefined || asked.inferenceGeo !== undefined ? asked : undefined;
 }

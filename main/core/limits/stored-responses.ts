@@ -11,6 +11,11 @@
 // 2026-11-29: each billed $0.26 on a $0.10 budget, reserved as "hi"): a stored prompt (`prompt:
 // {id}`, whose messages, and files its variables name, join the input) and an `item_reference`
 // to an earlier response's item, which the body names by id only (`type` may be left out).
+// Anthropic's Threads are the same (beta; @anthropic-ai/sdk 1.13.0 `BetaThreadContinueParams`):
+// `thread: {type: "continue", previous_message_id}` "resumes from a previous response so only the
+// new turn's messages are sent", the held conversation read as input. Reserved as its new turn
+// alone, a continuation of a 180,000-token thread billed $0.60 on a $0.10 budget (found by red21,
+// 2026-11-29; test/integration/anthropic-thread-budget.test.ts).
 
 /** Answers remembered, newest kept: an agent continues its latest answer. */
 export const STORED_RESPONSES_KEPT = 10_000;
@@ -40,12 +45,25 @@ export function createStoredResponses(kept = STORED_RESPONSES_KEPT): StoredRespo
       if (namesStoredPrompt(body) || referencesItems(body)) return contextWindow;
       if (typeof b.previous_response_id === 'string')
         return tokensById.get(b.previous_response_id) ?? contextWindow;
+      const thread = continuedThread(body);
+      if (thread !== undefined)
+        return (typeof thread === 'string' && tokensById.get(thread)) || contextWindow;
       return present(b.conversation) ? contextWindow : 0;
     },
   };
 }
 
 const present = (x: unknown): boolean => x !== undefined && x !== null;
+
+/** An Anthropic thread continued: the id of the message it resumes from (unknown: null), or
+ *  undefined when the body continues none. */
+function continuedThread(body: object): string | null | undefined {
+  const thread = (body as { thread?: unknown }).thread;
+  if (typeof thread !== 'object' || thread === null) return undefined;
+  const t = thread as { type?: unknown; previous_message_id?: unknown };
+  if (t.type !== 'continue') return undefined;
+  return typeof t.previous_message_id === 'string' ? t.previous_message_id : null;
+}
 
 /** Whether a Responses body runs a stored prompt (`prompt: {id}`): its messages, files and tools
  *  join the request at the provider, unseen in the body (web-search-uses.ts and

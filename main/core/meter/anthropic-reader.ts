@@ -17,6 +17,7 @@ export class MessagesReader implements UsageReader {
   private started = false;
   private isFinal = false;
   private lastModel: string | undefined;
+  private id: string | undefined;
   private readonly add = (text: unknown): void => this.estimate.add(text, this.lastModel);
 
   constructor(
@@ -32,6 +33,7 @@ export class MessagesReader implements UsageReader {
       case 'message': {
         // Non-streaming body: its usage is final.
         if (typeof data.model === 'string') this.lastModel = data.model;
+        if (typeof data.id === 'string') this.id = data.id;
         if (isObject(data.usage)) {
           this.counts = mergeAnthropicCounts({}, data.usage);
           this.started = this.isFinal = true;
@@ -43,6 +45,8 @@ export class MessagesReader implements UsageReader {
       case 'message_start': {
         const m = field(data.message, 'model');
         if (typeof m === 'string') this.lastModel = m;
+        const id = field(data.message, 'id');
+        if (typeof id === 'string') this.id = id;
         this.counts = mergeAnthropicCounts(this.counts, field(data.message, 'usage'));
         this.started = true;
         break;
@@ -87,6 +91,11 @@ export class MessagesReader implements UsageReader {
 
   get model(): string | undefined {
     return this.lastModel;
+  }
+
+  /** The message's id: a later request may continue its thread (limits/stored-responses.ts). */
+  get responseId(): string | undefined {
+    return this.id;
   }
 }
 

@@ -54,6 +54,11 @@ export function billingOf(method: string, path: string, endpoint: Endpoint, fiel
       return { kind: 'unpriced', what: 'Gemini grounding with Google Search or Maps' };
     if (endpoint === 'messages' && runsBilledCode(fields))
       return { kind: 'unpriced', what: 'Anthropic code execution, billed per container-hour' };
+    if (endpoint === 'messages' && consultsAdvisor(fields))
+      return {
+        kind: 'unpriced',
+        what: "the Anthropic advisor tool, whose model's calls the answer's usage leaves out",
+      };
     return { kind: 'metered' };
   }
   const lower = path.toLowerCase();
@@ -97,4 +102,18 @@ function runsBilledCode(fields: unknown): boolean {
     tools.some((t) => type(t).startsWith('code_execution_')) &&
     !tools.some((t) => /^web_(search|fetch)_20260209$/.test(type(t)))
   );
+}
+
+/** Anthropic's advisor tool (`advisor_20260301`; @anthropic-ai/sdk 1.13.0 `BetaAdvisorTool20260301`)
+ *  has the model consult another one, its own `model` (Opus under a Haiku, say), which reads the
+ *  conversation and writes advice up to the tool's `max_tokens` — or that model's own cap — as
+ *  often as `max_uses` allows, or without bound. Each such sub-inference is billed at the advisor
+ *  model's rates and reported only among `usage.iterations` (`advisor_message`), which no reader
+ *  takes (found by red21, 2026-11-29: three consultations of Opus 4.1 from Sonnet 4.5 billed
+ *  $1.42 on a $0.50 budget and were recorded $0.068; anthropic-advisor-budget.test.ts). Its model
+ *  also passes a tool's model allowlist unseen. */
+function consultsAdvisor(fields: unknown): boolean {
+  const tools = (fields as { tools?: unknown } | undefined)?.tools;
+  if (!Array.isArray(tools)) return false;
+  return tools.some((t) => String((t as { type?: unknown } | null)?.type ?? '').startsWith('advisor_'));
 }

@@ -19,6 +19,7 @@ import { chainMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
+import { bodyFallbacks } from '../../limits/body-fallbacks.js';
 import {
   largestContextWindow,
   OPENAI_HOSTED,
@@ -95,8 +96,32 @@ function costFunction(
   fallbacks: readonly PriceMatch[],
   dearer: readonly OutputModality[],
   audioIn: boolean,
+  inTurn: readonly PriceMatch[] = [],
 ): CostOf | undefined {
   if (!price) return undefined;
+  const chain = chainCost(price, fallbacks, dearer, audioIn);
+  if (!chain || inTurn.length === 0) return chain;
+  // Models the provider runs after the routed one, each billed for its hop (body-fallbacks.ts): a
+  // hop's input is the request's, its output within the same limit (output-limit-field.ts).
+  const hops = inTurn.map((p) => chainCost(p, [], dearer, audioIn));
+  if (hops.some((hop) => hop === undefined)) return undefined;
+  return (u: Usage) => {
+    let sum = chain(u);
+    for (const hop of hops) {
+      const usd = sum === null ? null : hop!(u);
+      sum = usd === null || sum === null ? null : addUsd(sum, usd);
+    }
+    return sum;
+  };
+}
+
+/** The dearest of `price` and its `fallbacks` (one of which serves the request). */
+function chainCost(
+  price: PriceMatch,
+  fallbacks: readonly PriceMatch[],
+  dearer: readonly OutputModality[],
+  audioIn: boolean,
+): CostOf | undefined {
   // An answer in audio or images may be all audio or image tokens, dearer than text ones: its
   // output is reserved at the dearest of them, and a price with no audio output rate cannot price
   // it (the answer would be unpriced).
@@ -234,23 +259,40 @@ export async function admit(
       ? boundOf()
       : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0));
   const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
+  // The models the body itself names for the provider to fall back to (body-fallbacks.ts), at the
+  // routed provider: one of them may serve it as a route fallback does, or each run in turn.
+  const named = bodyFallbacks(endpoint, json);
+  const at = (m: string): RouteTarget => ({ provider: x.provider, upstreamModel: m });
+  const oneOf = named.oneOf.length > 0 ? [...x.fallbacks, ...named.oneOf.map(at)] : x.fallbacks;
+  const inTurn = named.inTurn.map(at);
+  // Every model that may serve some of it.
+  const chain = inTurn.length > 0 ? [...oneOf, ...inTurn] : oneOf;
   // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
   // unpriced too (it could be served there), refused like any unpriced model.
-  const fallbackPrices =
-    budgeted && x.fallbacks.length > 0 ? x.fallbacks.map((t) => priceOf(deps, t, draft.time)) : [];
+  const fallbackPrices = budgeted && chain.length > 0 ? chain.map((t) => priceOf(deps, t, draft.time)) : [];
   const unpricedFallback =
-    fallbackPrices.length > 0 ? x.fallbacks[fallbackPrices.findIndex((p) => p === undefined)] : undefined;
+    fallbackPrices.length > 0 ? chain[fallbackPrices.findIndex((p) => p === undefined)] : undefined;
+  const pricedAll = (list: ReadonlyArray<PriceMatch | undefined>) =>
+    list.filter((p): p is PriceMatch => p !== undefined);
   const cost = unpricedFallback
     ? undefined
     : costFunction(
         price,
-        fallbackPrices.length > 0 ? fallbackPrices.filter((p): p is PriceMatch => p !== undefined) : [],
-        dearerOutput(endpoint, json, [model, ...x.fallbacks.map((t) => t.upstreamModel)]),
+        pricedAll(fallbackPrices.slice(0, oneOf.length)),
+        dearerOutput(endpoint, json, [model, ...chain.map((t) => t.upstreamModel)]),
         // A walk of the messages: only where a budget will price the reservation.
         budgeted && carriesAudioInput(endpoint, json),
+        pricedAll(fallbackPrices.slice(oneOf.length)),
       );
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
+  if (budgeted && metered(endpoint) && named.unnamed && !tool.limits.allowUnpriced)
+    throw new Refused(
+      'model_unpriced',
+      `The request's ${named.unnamed} may be served by models Shimmy cannot price, so tool "${tool.name}"'s budget cannot be kept. Name the fallback models instead.`,
+      'budget',
+      { 'x-should-retry': 'false' },
+    );
 
   // Embeddings write nothing; images have no output limit to lower but a known worst case per
   // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
@@ -269,7 +311,7 @@ export async function admit(
   // that may serve it, since the limit written goes to each.
   const max =
     budgeted || tpm !== undefined
-      ? chainMaxOutput([model, ...x.fallbacks.map((t) => t.upstreamModel)])
+      ? chainMaxOutput([model, ...chain.map((t) => t.upstreamModel)])
       : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
@@ -283,7 +325,7 @@ export async function admit(
   const images = priced
     ? reserveImageTool(endpoint, json, {
         prices: deps.prices,
-        providers: [x.provider, ...x.fallbacks.map((t) => t.provider)],
+        providers: [x.provider, ...chain.map((t) => t.provider)],
         at: draft.time,
       })
     : undefined;
@@ -317,12 +359,13 @@ export async function admit(
   const namedCalls = callsBound && !callsBound.edits ? callsBound.calls : undefined;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
   const projectTier = priced && !x.ownProject ? deps.servedTiers.unnamed(x.provider.name) : undefined;
-  // A Responses continuation's stored conversation, billed as input (stored-responses.ts): one
-  // Shimmy did not see is as long as the widest window that may serve it. At the routed model's
-  // alone, a continuation routed to gpt-4o (128,000) failed over to gpt-4.1 (1,000,000) and billed
-  // $2.006016 on a $1 budget (test/integration/stored-conversation-budget.test.ts).
+  // A Responses continuation's (or an Anthropic thread's) stored conversation, billed as input
+  // (stored-responses.ts): one Shimmy did not see is as long as the widest window that may serve
+  // it. At the routed model's alone, a continuation routed to gpt-4o (128,000) failed over to
+  // gpt-4.1 (1,000,000) and billed $2.006016 on a $1 budget
+  // (test/integration/stored-conversation-budget.test.ts).
   const stored =
-    priced && endpoint === 'responses'
+    priced && (endpoint === 'responses' || endpoint === 'messages')
       ? deps.storedResponses.continued(json, widestContextWindow(price, fallbackPrices, x.contextWindow))
       : 0;
   // Media whose length only the provider learns (a Gemini video by URI: unsized-input.ts): as much
@@ -335,7 +378,7 @@ export async function admit(
         family,
         endpoint,
         body: json,
-        models: [model, ...x.fallbacks.map((t) => t.upstreamModel ?? '')],
+        models: [model, ...chain.map((t) => t.upstreamModel ?? '')],
         price,
         fallbackPrices,
         askedWindow: x.contextWindow,

@@ -61,6 +61,11 @@ export interface RelayArgs {
    *  billed (openrouter-one-hour-cost.test.ts). A request mixing both TTLs is priced as all 1-hour:
    *  the split is not reported, and the dearer reading never records less than was billed. */
   oneHourCacheWrites?: boolean;
+  /** The body names its own fallback models (limits/body-fallbacks.ts): the answer may come from
+   *  one of them, and is priced at the model it names when that reads dearer. At the routed
+   *  model's price, a Haiku request served by Opus 4.1 was recorded $0.0126 where $0.1875 was
+   *  billed (body-fallbacks-budget.test.ts), and the budget's next requests saw that. */
+  bodyFallbacks?: boolean;
 }
 
 /** Largest answer the cache keeps a copy of while relaying it. */
@@ -183,6 +188,12 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
       price ??= a.servedBy
         ? deps.prices.lookup({ provider: a.servedBy, model: meter.model, at: draft.time })
         : undefined;
+    } else if (a.bodyFallbacks && meter.model && a.servedBy) {
+      const answered = deps.prices.lookup({ provider: a.servedBy, model: meter.model, at: draft.time });
+      const usd = (p: PriceMatch | undefined) => (p ? (priceUsage(p, draft.usage) ?? -1) : -1);
+      // The dearer reading: how the hops of a fallback turn add up at the top level is not
+      // documented, and a declined hop was billed too.
+      if (usd(answered) > usd(price)) price = answered;
     }
   }
   // An answer a later request may continue: the conversation it ends, at most its input and output.
