@@ -12,7 +12,7 @@ import { afterEach, beforeEach, expect, it, vi } from 'vitest';
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
-import { describeEngines, exportedText, filledLedger, onWrite, readBack, record } from './helpers.js';
+import { describeEngines, exportedText, onWrite, readBack, record, seededOnce } from './helpers.js';
 
 /** 3,000 records (several pages, ~1.4 MB of JSONL) with optional fields and odd numbers. */
 function many(): LedgerRecord[] {
@@ -32,17 +32,18 @@ function many(): LedgerRecord[] {
 }
 
 describeEngines('Export on a worker', (kind) => {
-  let cleanup: () => Promise<void>;
   let dir: string;
   let ledger: Ledger;
   let newest: LedgerRecord[];
+  // Every test only reads: the records are written once, and each test opens its own ledger on them.
+  const seeded = seededOnce(kind, many);
   beforeEach(async () => {
-    ({ ledger, dir, cleanup, newest } = await filledLedger(kind, many()));
+    ({ dir, newest } = seeded);
+    ledger = await seeded.open();
   });
   afterEach(async () => {
     vi.restoreAllMocks();
     await ledger.close();
-    await cleanup();
   });
 
   async function toPassThrough(format: 'csv' | 'jsonl', q = {}): Promise<string> {
