@@ -36,8 +36,11 @@ async function tempDir(): Promise<string> {
   return d;
 }
 
-async function newDatabase(): Promise<string> {
-  return pg.database(`cfg_${process.pid}_${++dbCount}`);
+/** A database of its own; `migrated` (every test but the one of replicas starting on an empty
+ *  database) copies one the ledger's migrations already ran on, as the first replica would. */
+async function newDatabase(migrated = true): Promise<string> {
+  const name = `cfg_${process.pid}_${++dbCount}`;
+  return migrated ? pg.migratedDatabase(name) : pg.database(name);
 }
 
 interface Replica {
@@ -218,7 +221,7 @@ describe.skipIf(postgresMissing)('config in Postgres', () => {
   });
 
   it('two replicas starting on an empty database create one config', async () => {
-    const url = await newDatabase();
+    const url = await newDatabase(false);
     const [dirA, dirB] = [await tempDir(), await tempDir()];
     for (const [dir, name] of [
       [dirA, 'from-a'],

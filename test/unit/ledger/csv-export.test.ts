@@ -7,7 +7,7 @@ import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine } from '../../../main/core/ledger/export.js';
 import type { KyselyPlugin } from 'kysely';
 import { openLedger } from '../../../main/core/ledger/index.js';
-import { describeEngines, exportedText, openEngine, opener, record, tempDir } from './helpers.js';
+import { describeEngines, exportedText, openEngine, record, seededOnce } from './helpers.js';
 
 const TEXTS = [
   'plain',
@@ -52,17 +52,18 @@ function varied(): LedgerRecord[] {
   });
 }
 
+/** One record whose time is not in toISOString's form: kept verbatim (and the newest). */
+const odd = record({ id: 'odd-time', time: '2024-06-01T00:00:00Z' });
+
 describeEngines('CSV export bytes', (kind) => {
-  let dir: string;
-  let cleanup: () => Promise<void>;
   let ledger: Ledger;
+  // Every test only reads: the records are written once, and each test opens its own ledger on them.
+  const seeded = seededOnce(kind, () => [...varied(), odd]);
   beforeEach(async () => {
-    ({ dir, cleanup } = await tempDir());
-    ledger = await opener(kind)(dir);
+    ledger = await seeded.open();
   });
   afterEach(async () => {
     await ledger.close();
-    await cleanup();
   });
 
   async function exported(q = {}): Promise<string> {
@@ -70,13 +71,7 @@ describeEngines('CSV export bytes', (kind) => {
   }
 
   it('writes what csvLine writes for every record, newest first, across pages, with filters and limit', async () => {
-    const all = varied();
-    for (const r of all) ledger.append(r);
-    // One record whose time is not in toISOString's form: kept verbatim.
-    const odd = record({ id: 'odd-time', time: '2024-06-01T00:00:00Z' });
-    ledger.append(odd);
-    await ledger.flush();
-    const newest = [odd, ...[...all].reverse()];
+    const newest = [odd, ...varied().reverse()];
     expect(await exported()).toBe(csvHeader() + newest.map(csvLine).join(''));
     const f = newest.filter((r) => r.model === 'gpt-4o' && r.status === 429);
     expect(await exported({ model: 'gpt-4o', status: 429 })).toBe(csvHeader() + f.map(csvLine).join(''));
@@ -84,8 +79,6 @@ describeEngines('CSV export bytes', (kind) => {
   });
 
   it('hands this thread the records as bytes in chunks of at most 64 kB, only the header as text', async () => {
-    for (const r of varied()) ledger.append(r);
-    await ledger.flush();
     const chunks: { kind: string; size: number }[] = [];
     const out = new Writable({
       decodeStrings: false,
@@ -124,14 +117,12 @@ describeEngines('CSV export bytes', (kind) => {
         return Promise.resolve(a.result);
       },
     };
-    const engine = await openEngine(kind, dir);
+    const engine = await openEngine(kind, seeded.dir);
     ledger = await openLedger({
       engine: { ...engine, reader: engine.reader.withPlugin(counter), close: () => engine.close() },
       timeZone: () => 'UTC',
       retentionDays: () => 30,
     });
-    for (const r of varied()) ledger.append(r);
-    await ledger.flush();
     rows = 0;
     const out = new PassThrough();
     out.resume();

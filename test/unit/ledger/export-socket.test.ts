@@ -11,7 +11,7 @@ import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { Ledger } from '../../../main/core/ledger/index.js';
 import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.js';
 import { SocketTarget, STOP, WRITING } from '../../../main/core/store/export-socket.js';
-import { describeEngines, filledLedger, onWrite, readBack, record } from './helpers.js';
+import { describeEngines, onWrite, readBack, record, seededOnce } from './helpers.js';
 
 /** 3,000 records of ~4 kB: ~190 chunks of 64 kB in either format — more than the kernel's loopback
  *  buffers hold for a client that reads nothing (at ~1.3 MB the whole export fitted in them on a
@@ -25,7 +25,6 @@ function many(): LedgerRecord[] {
 }
 
 describeEngines('Export to an HTTP response', (kind) => {
-  let cleanup: () => Promise<void>;
   let ledger: Ledger;
   let newest: LedgerRecord[];
   let server: ReturnType<typeof createServer>;
@@ -34,8 +33,11 @@ describeEngines('Export to an HTTP response', (kind) => {
   let writes: number[];
   let exported: Promise<unknown>[];
 
+  // Every test only reads: the records are written once, and each test opens its own ledger on them.
+  const seeded = seededOnce(kind, many);
   beforeEach(async () => {
-    ({ ledger, cleanup, newest } = await filledLedger(kind, many()));
+    ({ newest } = seeded);
+    ledger = await seeded.open();
     writes = [];
     exported = [];
     server = createServer((req: IncomingMessage, res: ServerResponse) => {
@@ -61,7 +63,6 @@ describeEngines('Export to an HTTP response', (kind) => {
     server.closeAllConnections();
     server.close();
     await ledger.close();
-    await cleanup();
   });
 
   it('sends what csvLine / jsonlLine write, this thread writing only the header and first page, on a kept-alive connection', async () => {

@@ -15,11 +15,11 @@ import { csvHeader, csvLine, jsonlLine } from '../../../main/core/ledger/export.
 import {
   describeEngines,
   exportedText,
-  filledLedger,
   niceByThread,
   onWrite,
   readBack,
   record,
+  seededOnce,
 } from './helpers.js';
 
 /** 3,000 records (several pages, ~1.4 MB of JSONL) with optional fields and odd numbers. */
@@ -40,17 +40,18 @@ function many(): LedgerRecord[] {
 }
 
 describeEngines('Export on a worker', (kind) => {
-  let cleanup: () => Promise<void>;
   let dir: string;
   let ledger: Ledger;
   let newest: LedgerRecord[];
+  // Every test only reads: the records are written once, and each test opens its own ledger on them.
+  const seeded = seededOnce(kind, many);
   beforeEach(async () => {
-    ({ ledger, dir, cleanup, newest } = await filledLedger(kind, many()));
+    ({ dir, newest } = seeded);
+    ledger = await seeded.open();
   });
   afterEach(async () => {
     vi.restoreAllMocks();
     await ledger.close();
-    await cleanup();
   });
 
   async function toPassThrough(format: 'csv' | 'jsonl', q = {}): Promise<string> {

@@ -6,7 +6,7 @@ import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough, type Writable } from 'node:stream';
-import { afterAll, describe, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type LogConfig } from 'kysely';
 import pg from 'pg';
@@ -53,7 +53,7 @@ export async function openEngine(kind: EngineKind, dir: string): Promise<LedgerE
   }
   server ??= startPostgres();
   const name = `t_${createHash('sha256').update(dir).digest('hex').slice(0, 16)}`;
-  return openPostgres(await (await server).database(name));
+  return openPostgres(await (await server).migratedDatabase(name));
 }
 
 export function opener(kind: EngineKind) {
@@ -118,6 +118,26 @@ export async function filledLedger(
   for (const r of records) ledger.append(r);
   await ledger.flush();
   return { ledger, dir, cleanup, newest: [...records].reverse() };
+}
+
+/**
+ * In a describe block whose tests only read: `records()` written once (beforeAll) to a ledger on
+ * `kind` in a temp dir, which is then closed; `open()` opens a new ledger on them, its workers cold
+ * as after a start. Writing 3,000 records before every test was most of such a file's time.
+ */
+export function seededOnce(
+  kind: EngineKind,
+  records: () => LedgerRecord[],
+): { dir: string; newest: LedgerRecord[]; open: () => Promise<Ledger> } {
+  const seeded = { dir: '', newest: [] as LedgerRecord[], open: () => opener(kind)(seeded.dir) };
+  let cleanup: () => Promise<void> = () => Promise.resolve();
+  beforeAll(async () => {
+    const filled = await filledLedger(kind, records());
+    await filled.ledger.close();
+    ({ dir: seeded.dir, newest: seeded.newest, cleanup } = filled);
+  });
+  afterAll(() => cleanup());
+  return seeded;
 }
 
 /** Every record as the log reads it back on this thread (fromRow's key order), newest first. */
