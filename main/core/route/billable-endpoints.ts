@@ -80,10 +80,17 @@ const GROUNDING_TOOLS = new Set([
   'google_maps',
 ]);
 
-function groundsWithSearch(fields: unknown): boolean {
+/** The request's `tools` (none when it names no list). */
+function toolsOf(fields: unknown): unknown[] {
   const tools = (fields as { tools?: unknown } | undefined)?.tools;
-  if (!Array.isArray(tools)) return false;
-  return tools.some(
+  return Array.isArray(tools) ? tools : [];
+}
+
+/** An Anthropic tool's versioned `type` (`code_execution_20250825`), '' when it has none. */
+const toolType = (t: unknown): string => String((t as { type?: unknown } | null)?.type ?? '');
+
+function groundsWithSearch(fields: unknown): boolean {
+  return toolsOf(fields).some(
     (t) => typeof t === 'object' && t !== null && Object.keys(t).some((k) => GROUNDING_TOOLS.has(k)),
   );
 }
@@ -95,12 +102,10 @@ function groundsWithSearch(fields: unknown): boolean {
  *  answer does not say how long it ran and the catalog has no rate: ten such requests billed
  *  $0.0477 on a $0.01 budget, recorded $0.006 (anthropic-code-execution-budget.test.ts). */
 function runsBilledCode(fields: unknown): boolean {
-  const tools = (fields as { tools?: unknown } | undefined)?.tools;
-  if (!Array.isArray(tools)) return false;
-  const type = (t: unknown) => String((t as { type?: unknown } | null)?.type ?? '');
+  const tools = toolsOf(fields);
   return (
-    tools.some((t) => type(t).startsWith('code_execution_')) &&
-    !tools.some((t) => /^web_(search|fetch)_20260209$/.test(type(t)))
+    tools.some((t) => toolType(t).startsWith('code_execution_')) &&
+    !tools.some((t) => /^web_(search|fetch)_20260209$/.test(toolType(t)))
   );
 }
 
@@ -113,7 +118,5 @@ function runsBilledCode(fields: unknown): boolean {
  *  $1.42 on a $0.50 budget and were recorded $0.068; anthropic-advisor-budget.test.ts). Its model
  *  also passes a tool's model allowlist unseen. */
 function consultsAdvisor(fields: unknown): boolean {
-  const tools = (fields as { tools?: unknown } | undefined)?.tools;
-  if (!Array.isArray(tools)) return false;
-  return tools.some((t) => String((t as { type?: unknown } | null)?.type ?? '').startsWith('advisor_'));
+  return toolsOf(fields).some((t) => toolType(t).startsWith('advisor_'));
 }
