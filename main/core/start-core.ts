@@ -310,8 +310,8 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
   };
   const housekeepingTimer = setInterval(() => void housekeeping(), 6 * 3600_000);
   housekeepingTimer.unref();
-  later(30_000, walkOwnerOnly);
   later(30_000, () => {
+    void walkOwnerOnly();
     priceCatalog.start();
     void housekeeping();
   });

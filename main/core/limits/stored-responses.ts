@@ -14,7 +14,7 @@
 // Anthropic's Threads are the same (beta; @anthropic-ai/sdk 1.13.0 `BetaThreadContinueParams`):
 // `thread: {type: "continue", previous_message_id}` "resumes from a previous response so only the
 // new turn's messages are sent", the held conversation read as input. Reserved as its new turn
-// alone, a continuation of a 180,000-token thread billed $0.60 on a $0.10 budget (found by red21,
+// alone, a continuation of a 180,000-token thread billed $0.54 on a $0.10 budget (found by red21,
 // 2026-11-29; test/integration/anthropic-thread-budget.test.ts).
 
 /** Answers remembered, newest kept: an agent continues its latest answer. */
