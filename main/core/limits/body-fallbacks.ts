@@ -53,7 +53,5 @@ export const fallbackEntries = (body: Record<string, unknown>): unknown[] =>
   Array.isArray(body.fallbacks) ? body.fallbacks : [];
 
 /** The body names models the provider may serve it with instead of the routed one. */
-export function namesBodyFallbacks(endpoint: Endpoint, body: unknown): boolean {
-  const named = bodyFallbacks(endpoint, body);
-  return named.oneOf.length > 0 || named.inTurn.length > 0;
-}
+export const namesModels = (named: BodyFallbacks): boolean =>
+  named.oneOf.length > 0 || named.inTurn.length > 0;

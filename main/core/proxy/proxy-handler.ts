@@ -40,7 +40,6 @@ import { sendUpstream } from './stages/send-upstream.js';
 import { serveFromCache } from './stages/serve-from-cache.js';
 import { settle } from './stages/settle.js';
 import { imageToolModel } from './image-tool.js';
-import { namesBodyFallbacks } from '../limits/body-fallbacks.js';
 import { uploadedAudioSeconds, uploadedImageSizes } from './form-body.js';
 
 export type { ProxyDeps } from './proxy-deps.js';
@@ -216,7 +215,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       if (endpoint === 'audio_speech') relay.characters = speechCharacters(body.json);
       if (asksClaudeOneHourElsewhere(family, sent.served.upstreamModel, body.json))
         relay.oneHourCacheWrites = true;
-      if (namesBodyFallbacks(endpoint, body.json)) relay.bodyFallbacks = true;
+      if (admitted.bodyFallbacks) relay.bodyFallbacks = true;
       if (endpoint === 'responses') {
         const imageModel = imageToolModel(fields);
         if (imageModel) relay.imageModel = imageModel;

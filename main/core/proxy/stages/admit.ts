@@ -19,7 +19,7 @@ import { chainMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
-import { bodyFallbacks } from '../../limits/body-fallbacks.js';
+import { bodyFallbacks, namesModels } from '../../limits/body-fallbacks.js';
 import {
   largestContextWindow,
   OPENAI_HOSTED,
@@ -70,6 +70,9 @@ export interface Admitted {
   headers: Record<string, string>;
   /** Output tokens the upstream is bound to (its limit × answers), when the body sent names it. */
   outputCap?: number;
+  /** The body names its own fallback models (limits/body-fallbacks.ts): the answer may come from
+   *  one of them. */
+  bodyFallbacks?: true;
   /** The USD reserved: what a request the provider may have billed, unread, is charged at.
    *  A method, not a getter: an object literal with an accessor is built on V8's slow path, which
    *  cost every request a few µs (bench profile). */
@@ -574,6 +577,7 @@ export async function admit(
     headers: {},
     worstCaseUsd: worstAtCount,
   };
+  if (namesModels(named)) admitted.bodyFallbacks = true;
   // The upstream limit is what the reservation paid for (and what TPM counted): written whenever
   // Shimmy chose it (lowered, or a known model maximum where the request named none), so no answer
   // can run past it. An unknown model's default maximum is not written: the upstream might reject
