@@ -39,6 +39,8 @@ interface Conn {
   /** Upgraded (WebSocket) connections belong to their handler from then on. */
   detached: boolean;
   timer: NodeJS.Timeout | undefined;
+  /** The timer runs for the wait between requests (not the first request's headers): refreshed. */
+  between: boolean;
 }
 
 const isLoopback = (addr: string) =>
@@ -51,6 +53,9 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
   const stats = { refused: 0, evicted: 0, timedOut: 0 };
   let draining = false;
 
+  // One timer per connection, left running while a request is in progress (it does nothing if it
+  // fires then) and refreshed when its response ends, where a clearTimeout, a new Timeout, its
+  // closure and its unref were made for every request.
   const wait = (socket: Socket, conn: Conn, ms: number) => {
     clearTimeout(conn.timer);
     conn.timer = setTimeout(() => {
@@ -59,6 +64,13 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
       socket.destroy();
     }, ms);
     conn.timer.unref();
+  };
+  const waitBetween = (socket: Socket, conn: Conn) => {
+    if (conn.between) conn.timer!.refresh();
+    else {
+      conn.between = true;
+      wait(socket, conn, limits.keepAliveTimeoutMs + limits.headersTimeoutMs);
+    }
   };
 
   const evictIdle = (addr?: string): boolean => {
@@ -90,7 +102,7 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
       socket.destroy();
       return;
     }
-    const conn: Conn = { addr, active: 0, detached: false, timer: undefined };
+    const conn: Conn = { addr, active: 0, detached: false, timer: undefined, between: false };
     conns.set(socket, conn);
     perAddr.set(addr, (perAddr.get(addr) ?? 0) + 1);
     wait(socket, conn, limits.headersTimeoutMs);
@@ -102,14 +114,14 @@ export function guardConnections(server: http.Server, limits: ConnectionLimits):
     const conn = conns.get(socket);
     if (!conn) return;
     conn.active++;
-    clearTimeout(conn.timer);
     conns.delete(socket);
     conns.set(socket, conn);
-    res.once('close', () => {
+    // `on`, not `once`: a response closes once, and once() wraps every listener in a bound function.
+    res.on('close', () => {
       conn.active--;
       if (conn.active > 0 || socket.destroyed) return;
       if (draining) socket.destroySoon();
-      else wait(socket, conn, limits.keepAliveTimeoutMs + limits.headersTimeoutMs);
+      else waitBetween(socket, conn);
     });
   });
 

@@ -5,10 +5,11 @@
 // and an AbortSignal listener, which cost the proxy a tenth of its CPU per request in `npm run bench`.
 // Here the body is handed over chunk by chunk through a callback, with back-pressure by pause/resume.
 import type { Dispatcher } from 'undici';
-// The two files Shimmy uses, not undici's index: the index loads fetch, WebSocket, the cache and
+// The files Shimmy uses, not undici's index: the index loads fetch, WebSocket, the cache and
 // mock layers too, ~470 kB more to compile before the first answer (issue 16). Same classes.
 import Agent from 'undici/lib/dispatcher/agent.js';
 import errors from 'undici/lib/core/errors.js';
+import undiciUtil from 'undici/lib/core/util.js';
 import { inTurns } from '../proxy/copy-turns.js';
 
 export interface UpstreamRequest {
@@ -156,13 +157,24 @@ class AbortError extends Error {
 /**
  * One request's undici handler, which is also the answer's body.
  *
+ * undici's own handler interface (onConnect/onHeaders/onData/onComplete/onError), not the
+ * controller one (onRequestStart/onResponseStart/…): its dispatcher serves the controller one by
+ * wrapping each handler in an adapter and a controller object of its own (two more objects per
+ * request and a call more per chunk) and parses the trailers into an object, which nothing here
+ * reads, on every answer.
+ *
  * Chunks that arrive together are handed over as one: a streaming provider sends every SSE event
- * as its own HTTP chunk, and when several are in one socket read, undici calls onResponseData
- * for each in one go. They are joined and delivered at the end of that turn (a microtask: no
- * delay), so the proxy meters and writes once per read instead of once per event.
+ * as its own HTTP chunk, and when several are in one socket read, undici calls onData for each in
+ * one go. They are joined and delivered at the end of that turn (a microtask: no delay), so the
+ * proxy meters and writes once per read instead of once per event.
  */
 class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
-  private controller: Dispatcher.DispatchController | null = null;
+  private abortRequest: ((reason: Error) => void) | null = null;
+  private aborted = false;
+  /** undici's resume for this request's socket, from onHeaders. */
+  private resumeSocket: (() => void) | null = null;
+  /** The consumer asked for a pause: the next onData answers false, which pauses the socket. */
+  private paused = false;
   private unhook: () => void = () => undefined;
   private started = false;
   /** Chunks not handed over yet: before `read()`, or since the last delivery. */
@@ -182,10 +194,10 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
       flowing = this.onChunk(chunk);
     } catch (err) {
       this.consumerError = err instanceof Error ? err : new Error(String(err));
-      if (!this.settled) this.controller?.abort(this.consumerError);
+      if (!this.settled) this.abort(this.consumerError);
       return;
     }
-    if (!flowing) this.controller?.pause();
+    if (!flowing) this.paused = true;
   };
   private settled: { error: Error | null } | null = null;
   private done: { resolve: () => void; reject: (err: Error) => void } | null = null;
@@ -197,48 +209,52 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     private readonly onDispatched?: () => void,
   ) {}
 
-  onRequestStart(controller: Dispatcher.DispatchController): void {
-    this.controller = controller;
-    if (this.signal.cancelled) controller.abort(new AbortError());
+  /** Called as the request is written on a connected socket. */
+  onConnect(abort: (reason: Error) => void): void {
+    this.abortRequest = abort;
+    if (this.signal.cancelled) this.abort(new AbortError());
     else {
       this.unhook = this.signal.onCancel(() => this.cancel());
       this.onDispatched?.();
     }
   }
 
-  onResponseStart(
-    controller: Dispatcher.DispatchController,
-    status: number,
-    headers: Record<string, string | string[] | undefined>,
-  ): void {
-    // undici's controller keeps the raw header bytes for the request's life, as views of the socket
-    // read they came in: with a long first burst in that read, a whole read (up to 64 kB) per open
-    // stream (issue 16, memory per open stream). `headers` holds them as strings already, and no
-    // interceptor reads them here (a plain Agent).
-    (controller as { rawHeaders?: unknown }).rawHeaders = null;
+  /** `rawHeaders` are views of the socket read they came in (with a long first burst in that read,
+   *  up to 64 kB): only the strings parsed from them are kept, never the views (issue 16, memory
+   *  per open stream). */
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     // 1xx informational answers are not the answer.
-    if (status < 200) return;
+    if (status < 200) return true;
+    this.resumeSocket = resume;
     this.started = true;
-    this.resolveResponse({ status, headers, body: this });
+    this.resolveResponse({ status, headers: undiciUtil.parseHeaders(rawHeaders), body: this });
+    return !this.paused;
   }
 
-  onResponseData(_controller: Dispatcher.DispatchController, chunk: Buffer): void {
+  onData(chunk: Buffer): boolean {
     this.held.push(chunk);
     this.heldBytes += chunk.length;
     if (this.held.length === 1 && this.onChunk !== null) queueMicrotask(this.deliverHeld);
+    return !this.paused;
   }
 
-  onResponseEnd(): void {
+  onComplete(): void {
     this.finish(null);
   }
 
-  onResponseError(_controller: Dispatcher.DispatchController, error: Error): void {
+  onError(error: Error): void {
     if (!this.started) {
       this.unhook();
       this.rejectResponse(error);
     } else {
       this.finish(error);
     }
+  }
+
+  private abort(reason: Error): void {
+    if (this.aborted || this.abortRequest === null) return;
+    this.aborted = true;
+    this.abortRequest(reason);
   }
 
   read(onChunk: (chunk: Buffer) => boolean): Promise<void> {
@@ -252,12 +268,14 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
 
   resume(): void {
     // A drain that comes after the end must not touch a socket already serving another request.
-    if (!this.settled) this.controller?.resume();
+    if (this.settled || !this.paused) return;
+    this.paused = false;
+    this.resumeSocket?.();
   }
 
   cancel(): void {
     if (this.settled) return;
-    this.controller?.abort(new AbortError());
+    this.abort(new AbortError());
   }
 
   private finish(error: Error | null): void {
