@@ -29,6 +29,7 @@ import {
 } from '../../limits/reserved-input-tokens.js';
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
 import { withXaiToolCalls } from '../../limits/xai-tool-calls.js';
+import { withWebPlugin } from '../../limits/openrouter-web-plugin.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
@@ -347,7 +348,7 @@ export async function admit(
   const withPrompts = images && 'usd' in images && cost ? withImagePrompts(cost, images.promptUsd) : cost;
   // Code interpreter containers the request may create, each billed per session by its memory.
   const containers = priced ? codeInterpreterContainers(endpoint, json) : undefined;
-  const withFees = withXaiToolCalls(withPrompts, price, json);
+  const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), price, model, json);
   const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
     throw new Refused(
