@@ -6,13 +6,12 @@
 // Prices: at OpenRouter anthropic/claude-opus-4 $15 in / $18.75 cache write / $75 out per 1M
 // (@pydantic/genai-prices 0.1.8 bundled data, read 2026-11-30; Anthropic's Opus 4 rates,
 // platform.claude.com/docs/en/about-claude/pricing).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { addOpenRouter } from '../support/openrouter-route.js';
-import { chatAnswer, postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { postStatus } from '../support/json-provider.js';
+import { harnessOnOpenRouter, openRouterAnswer } from '../support/openrouter-route.js';
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
 /** 2,000 lines of code, 38,000 tokens of o200k_base (19 a line, counted with gpt-tokenizer).
@@ -21,29 +20,23 @@ let billedUsd = 0;
 const CODE = 'if (x[i] > 0) { y += f(x[i], k); }\n'.repeat(2000);
 const CLAUDE_INPUT = 49_410;
 
-beforeAll(async () => {
-  h = await startHarness();
-  // The Llama model is down: Claude Opus 4 serves, writing to the limit it was sent.
-  provider = await startJsonProvider((_, b) => {
+// The Llama model is down: Claude Opus 4 serves, writing to the limit it was sent.
+harnessOnOpenRouter(
+  (started) => (h = started),
+  (_, b) => {
     const output = Number(b.max_tokens);
     const cost = CLAUDE_INPUT * 15e-6 + output * 75e-6;
     billedUsd += cost;
-    const answer = chatAnswer({
+    return openRouterAnswer({
       id: 'gen-fb',
       model: 'anthropic/claude-opus-4',
       finish_reason: 'length',
       input: CLAUDE_INPUT,
       outputTokens: output,
+      cost,
     });
-    answer.usage = { ...(answer.usage as object), cost };
-    return answer;
-  });
-  await addOpenRouter(h, provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 it('Llama 3.1 8B falling back to Claude Opus 4 is counted with Claude’s tokenizer, on a $1.05/day budget', async () => {
   // Counted as o200k_base (38,007 with the framing), the input was reserved at 38,007 × 18.75e-6

@@ -4,43 +4,35 @@
 // it, but the reservation held only the tokens (found by red21, fixed by red22, 2026-11-30).
 // Tokens: meta-llama/llama-3.1-8b-instruct at OpenRouter $0.02 in / $0.03 out per 1M
 // (@pydantic/genai-prices 0.1.8 bundled data, read 2026-11-30).
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startHarness, type Harness } from '../support/harness.js';
-import { addOpenRouter } from '../support/openrouter-route.js';
-import { chatAnswer, postStatus, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
+import { expect, it } from 'vitest';
+import type { Harness } from '../support/harness.js';
+import { postStatus } from '../support/json-provider.js';
+import { harnessOnOpenRouter, openRouterAnswer } from '../support/openrouter-route.js';
 
 let h: Harness;
-let provider: JsonProvider;
 let billedUsd = 0;
 
 // The prompt with the results the plugin added: 3,000 tokens; the answer writes its 100.
 const PROMPT = 3000;
 const OUT = 100;
 
-beforeAll(async () => {
-  h = await startHarness();
-  // Exa finds as many results as the plugin asks for (5 when it names none).
-  provider = await startJsonProvider((_, b) => {
+// Exa finds as many results as the plugin asks for (5 when it names none).
+harnessOnOpenRouter(
+  (started) => (h = started),
+  (_, b) => {
     const plugin = (b.plugins as Array<{ max_results?: number }>)[0]!;
-    const results = plugin.max_results ?? 5;
-    const cost = PROMPT * 0.02e-6 + OUT * 0.03e-6 + results * 0.004;
+    const cost = PROMPT * 0.02e-6 + OUT * 0.03e-6 + (plugin.max_results ?? 5) * 0.004;
     billedUsd += cost;
-    const answer = chatAnswer({
+    return openRouterAnswer({
       id: 'gen-web',
       model: 'meta-llama/llama-3.1-8b-instruct',
       finish_reason: 'length',
       input: PROMPT,
       outputTokens: OUT,
+      cost,
     });
-    answer.usage = { ...(answer.usage as object), cost };
-    return answer;
-  });
-  await addOpenRouter(h, provider.url);
-});
-afterAll(async () => {
-  await h.close();
-  await provider.close();
-});
+  },
+);
 
 it('two concurrent requests with the web plugin on a budget with room for one', async () => {
   // One request: 3,000 × 0.02e-6 + 100 × 0.03e-6 + 5 × 0.004 = 0.00006 + 0.000003 + 0.02 =

@@ -9,6 +9,7 @@
 // 2026-11-29; the catalog has the same).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { addXai } from '../support/xai-route.js';
 import { postRead, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -47,10 +48,7 @@ beforeAll(async () => {
       },
     };
   });
-  await h.admin.call('addProvider', {
-    body: { name: 'xai', kind: 'openai', baseUrl: `${provider.url}/v1`, priceProvider: 'x-ai' },
-  });
-  await h.admin.call('putKey', { body: { provider: 'xai', key: 'xai-test-key-7777IJKL' } });
+  await addXai(h, provider.url);
 });
 afterAll(async () => {
   await h?.close();
