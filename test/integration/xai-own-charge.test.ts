@@ -14,6 +14,7 @@ import OpenAI from 'openai';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { CASES } from '../conformance/pricing-cases.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { addXai } from '../support/xai-route.js';
 import { sseAnswer, startJsonProvider, type Answer, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -95,11 +96,7 @@ const answer: Answer = (path, body) => {
 beforeAll(async () => {
   h = await startHarness();
   provider = await startJsonProvider(answer);
-  // The loopback stand-in for api.x.ai, billed and read as xAI.
-  await h.admin.call('addProvider', {
-    body: { name: 'xai', kind: 'openai', baseUrl: `${provider.url}/v1`, priceProvider: 'x-ai' },
-  });
-  await h.admin.call('putKey', { body: { provider: 'xai', key: 'xai-test-key-7777IJKL' } });
+  await addXai(h, provider.url);
 });
 afterAll(async () => {
   await h?.close();

@@ -10,6 +10,7 @@
 // Priced at the routed model alone, a Haiku request falling back to Opus 4.1 was billed $2.40 on a
 // $0.20 budget (test/integration/body-fallbacks-budget.test.ts).
 import type { Endpoint } from '../../../shared/usage.js';
+import { isClaudeModel } from '../route/bare-model.js';
 
 export interface BodyFallbacks {
   /** One of these serves the request instead of the routed model: reserved at the dearest. */
@@ -55,3 +56,13 @@ export const fallbackEntries = (body: Record<string, unknown>): unknown[] =>
 /** The body names models the provider may serve it with instead of the routed one. */
 export const namesModels = (named: BodyFallbacks): boolean =>
   named.oneOf.length > 0 || named.inTurn.length > 0;
+
+/** The model whose tokenizer the input is counted with: Claude's counts more tokens than
+ *  o200k_base for the same text (meter/token-count.ts: × 1.16 prose, × 1.30 code), so a request
+ *  that a Claude model may serve is counted as Claude's even when routed to another. Counted at a
+ *  Llama primary's count, a fallback to Claude Opus 4 billed $1.028475 on a $1 budget
+ *  (test/integration/claude-fallback-count.test.ts). */
+export function countingModel(model: string, chain: ReadonlyArray<string | undefined>): string {
+  if (isClaudeModel(model)) return model;
+  return chain.find((m): m is string => m !== undefined && isClaudeModel(m)) ?? model;
+}

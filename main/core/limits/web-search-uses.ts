@@ -18,6 +18,7 @@
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { laxCount, positiveInt } from './output-limit-field.js';
 import { namesStoredPrompt } from './stored-responses.js';
+import { isXaiOnlyTool } from './xai-tool-calls.js';
 
 export const DEFAULT_WEB_SEARCH_USES = 8;
 
@@ -49,7 +50,11 @@ const toolOfType =
 const isWebSearch = toolOfType('web_search_');
 const isOpenAiWebSearch = toolOfType('web_search');
 const isFileSearch = toolOfType('file_search');
-const billedPerCall = (t: unknown) => isOpenAiWebSearch(t) || isFileSearch(t);
+// xAI's own server-side tools (X Search, code execution, collections and attachment search) are
+// billed per call as well (xai-tool-calls.ts).
+const isXaiTool = (t: unknown) =>
+  typeof t === 'object' && t !== null && isXaiOnlyTool(String((t as { type?: unknown }).type));
+const billedPerCall = (t: unknown) => isOpenAiWebSearch(t) || isFileSearch(t) || isXaiTool(t);
 
 /** The Responses API's bound on a request's built-in tool calls: its `max_tool_calls` (0: none
  *  run, kept as sent), or, when it names none, DEFAULT_WEB_SEARCH_USES with the edit that writes

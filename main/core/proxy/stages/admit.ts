@@ -19,7 +19,7 @@ import { chainMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
-import { bodyFallbacks, namesModels } from '../../limits/body-fallbacks.js';
+import { bodyFallbacks, countingModel, namesModels } from '../../limits/body-fallbacks.js';
 import {
   largestContextWindow,
   OPENAI_HOSTED,
@@ -28,6 +28,8 @@ import {
   type InputTokensAt,
 } from '../../limits/reserved-input-tokens.js';
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
+import { withXaiToolCalls } from '../../limits/xai-tool-calls.js';
+import { withWebPlugin } from '../../limits/openrouter-web-plugin.js';
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
@@ -254,13 +256,15 @@ export async function admit(
   // running cost, checked on every chunk) gets the bound while nothing was counted.
   let estimated: number | undefined;
   let bound: number | undefined;
+  // Set to a Claude model that may serve it once the chain is known (countingModel).
+  let countAs = model;
   const boundOf = () =>
-    (bound ??= metered(endpoint) ? estimateInputTokensBound(family, endpoint, json, model) : 0);
+    (bound ??= metered(endpoint) ? estimateInputTokensBound(family, endpoint, json, countAs) : 0);
   const inputEstimate = (atMost = false) =>
     estimated ??
     (atMost
       ? boundOf()
-      : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0));
+      : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, countAs) : 0));
   const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
   // The models the body itself names for the provider to fall back to (body-fallbacks.ts), at the
   // routed provider: one of them may serve it as a route fallback does, or each run in turn.
@@ -270,6 +274,11 @@ export async function admit(
   const inTurn = named.inTurn.map(at);
   // Every model that may serve some of it.
   const chain = inTurn.length > 0 ? [...oneOf, ...inTurn] : oneOf;
+  if (chain.length > 0)
+    countAs = countingModel(
+      model,
+      chain.map((t) => t.upstreamModel),
+    );
   // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
   // unpriced too (it could be served there), refused like any unpriced model.
   const fallbackPrices = budgeted && chain.length > 0 ? chain.map((t) => priceOf(deps, t, draft.time)) : [];
@@ -339,7 +348,8 @@ export async function admit(
   const withPrompts = images && 'usd' in images && cost ? withImagePrompts(cost, images.promptUsd) : cost;
   // Code interpreter containers the request may create, each billed per session by its memory.
   const containers = priced ? codeInterpreterContainers(endpoint, json) : undefined;
-  const tokensCost = containers && withPrompts ? withContainers(withPrompts, containers) : withPrompts;
+  const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), price, model, json);
+  const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
     throw new Refused(
       'model_unpriced',
@@ -546,7 +556,7 @@ export async function admit(
   if (!r || !result) {
     // Counted before the reservation's one tick, a slice at a time for a body with a lot of text.
     if ((budgeted || tool.limits.tpm) && estimated === undefined) {
-      const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, model) : 0;
+      const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, countAs) : 0;
       estimated = counting instanceof Promise ? await counting : counting;
     }
     const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
