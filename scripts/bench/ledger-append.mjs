@@ -3,7 +3,7 @@
 // batches handed to the SQLite write worker — at the c=32 bench's pace (32 requests per event-loop
 // turn) and at c=1's (one per turn). Main-thread CPU only (/proc/self/task/<pid>/schedstat: the
 // write worker's commits run on another core). `node scripts/bench/ledger-append.mjs [--dist DIR]
-// [--rounds N] [--requests N]` (DIR: a compiled core's dist/, default this checkout's). Linux only.
+// [--rounds N] [--requests N] [--stub]` (DIR: a compiled core's dist/, default this checkout's). Linux only.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,6 +19,8 @@ const { values: args } = parseArgs({
     // keeps up as it does under the proxy (flat out, appends wait for it: MAX_BACKLOG).
     'pace-ms': { type: 'string', default: '5' },
     per: { type: 'string', default: '32,1' },
+    // The same loop with a ledger that does nothing: what the harness itself costs, to subtract.
+    stub: { type: 'boolean', default: false },
   },
 });
 const core = (p) => import(pathToFileURL(resolve(args.dist, 'main/core', p)).href);
@@ -33,11 +35,13 @@ const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 const paceMs = Number(args['pace-ms']);
 
 const dir = mkdtempSync(join(tmpdir(), 'shimmy-append-'));
-const ledger = await openLedger({
-  engine: await openSqlite(join(dir, 'ledger.sqlite')),
-  timeZone: () => '',
-  retentionDays: () => 0,
-});
+const ledger = args.stub
+  ? { reserve() {}, append() {}, flush: async () => {}, close: async () => {} }
+  : await openLedger({
+      engine: await openSqlite(join(dir, 'ledger.sqlite')),
+      timeZone: () => '',
+      retentionDays: () => 0,
+    });
 
 // The bench's request as the proxy records it (streamed gpt-4o-mini, usage read in full).
 const USAGE = {
