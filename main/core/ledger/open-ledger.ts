@@ -13,6 +13,7 @@ import { KnownTerms } from './search-terms.js';
 import { importJsonlLedger } from './jsonl/import-jsonl.js';
 import { recoverReservations, startHeartbeat } from './reservations.js';
 import { toE10, toRow } from '../store/record-row.js';
+import { isoTimeMs } from '../store/iso-time.js';
 import { SocketTarget } from '../store/export-socket.js';
 import {
   exportCsvPages,
@@ -49,7 +50,7 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
   function append(record: LedgerRecord): void {
     if (closed) throw new Error('ledger is closed');
     // One parse of the time for the check, the local day and the row (each was a parse of its own).
-    const timeMs = Date.parse(record.time);
+    const timeMs = isoTimeMs(record.time);
     if (Number.isNaN(timeMs))
       throw new TypeError(`ledger record has an invalid time: ${JSON.stringify(record.time)}`);
     // Our own copy: a caller mutating its object later must not change what is counted.
@@ -78,15 +79,18 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     reserve(p) {
       if (closed) throw new Error('ledger is closed');
       reserved.add(p.id);
-      queue.addReservation(p.id, () => ({
-        id: p.id,
-        instance,
-        time_ms: Date.parse(p.time),
-        day: localDayOf(p.time),
-        tool: p.tool,
-        cost_e10: p.costUsd === null ? null : toE10(p.costUsd),
-        record: JSON.stringify(p.record ?? {}),
-      }));
+      queue.addReservation(p.id, () => {
+        const timeMs = isoTimeMs(p.time);
+        return {
+          id: p.id,
+          instance,
+          time_ms: timeMs,
+          day: localDayOf(timeMs),
+          tool: p.tool,
+          cost_e10: p.costUsd === null ? null : toE10(p.costUsd),
+          record: JSON.stringify(p.record ?? {}),
+        };
+      });
     },
 
     release(id) {

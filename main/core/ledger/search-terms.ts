@@ -21,12 +21,17 @@ export class KnownTerms {
   /** The terms of `rows` not yet in the table, each once. */
   fresh(rows: readonly RequestRow[]): TermsTable[] {
     let out: KnownTerms | undefined;
-    for (const r of rows)
+    let prev: RequestRow | undefined;
+    for (const r of rows) {
       for (const col of SEARCH_COLUMNS) {
         const value = r[col];
-        if (value === null || value === undefined || this.known.get(col)?.has(value)) continue;
+        // The previous row's value was looked up already (and, if new, is in `out`).
+        if (value === null || value === undefined || (prev !== undefined && prev[col] === value)) continue;
+        if (this.known.get(col)?.has(value)) continue;
         (out ??= new KnownTerms([], Infinity)).remember([{ col, value }]);
       }
+      prev = r;
+    }
     return out ? out.all() : [];
   }
 

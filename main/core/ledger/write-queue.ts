@@ -46,7 +46,26 @@ function addRow(s: SumColumns, r: RequestRow): void {
 export function wideDeltas(rows: readonly RequestRow[]): WideDelta[] {
   // One record (c=1's every batch) needs no map.
   const map = new Map<string, WideDelta>();
+  let prev: RequestRow | undefined;
+  let last: WideDelta | undefined;
   for (const r of rows) {
+    // A row with the previous one's key (a busy tool's batch: nearly every row) adds to its delta
+    // without building the key string (~0.5 µs per record). Same values only: a null user and an
+    // '' one share a key, and go through the map below.
+    if (
+      last &&
+      prev &&
+      r.day === prev.day &&
+      r.tool === prev.tool &&
+      r.model === prev.model &&
+      r.user === prev.user &&
+      r.project === prev.project &&
+      r.client === prev.client
+    ) {
+      addRow(last.sums, r);
+      continue;
+    }
+    prev = r;
     const user = r.user ?? '';
     const project = r.project ?? '';
     const client = r.client ?? '';
@@ -63,6 +82,7 @@ export function wideDeltas(rows: readonly RequestRow[]): WideDelta[] {
         (d = { day: r.day, tool: r.tool, model: r.model, user, project, client, sums: emptySums() }),
       );
     addRow(d.sums, r);
+    last = d;
   }
   return [...map.values()];
 }

@@ -4,6 +4,7 @@
 import type { LedgerRecord } from '../../../shared/ledger.js';
 import type { RequestsTable } from './schema.js';
 import { CANONICAL_PATH } from './postgres/compact-row.js';
+import { isIsoOf, isoTimeMs } from './iso-time.js';
 
 const SCALE = 1e10;
 export const toE10 = (usd: number): number => Math.round(usd * SCALE);
@@ -46,9 +47,9 @@ const USAGE_COLUMNS = new Set([
   'webSearchRequests',
 ]);
 
-/** `timeMs`: `r.time` already parsed by the caller (a date string's parse is ~1 µs, and the
- *  ledger's append parses it once for its check and its local day). */
-export function toRow(r: LedgerRecord, day: string, timeMs = Date.parse(r.time)): RequestRow {
+/** `timeMs`: `r.time` already parsed by the caller (the ledger's append parses it once for its
+ *  check and its local day). */
+export function toRow(r: LedgerRecord, day: string, timeMs = isoTimeMs(r.time)): RequestRow {
   // for…in, not Object.entries: this runs for every request on the proxy's thread, and the entry
   // arrays were ~1.8 kB of garbage per request (a record is a plain object: no inherited keys).
   let extra: Record<string, unknown> | undefined;
@@ -63,7 +64,7 @@ export function toRow(r: LedgerRecord, day: string, timeMs = Date.parse(r.time))
   }
   if (usageExtra) (extra ??= {}).usage = usageExtra;
   // A time not in toISOString()'s exact form is kept verbatim, so get() returns what was appended.
-  if (new Date(timeMs).toISOString() !== r.time) (extra ??= {}).time = r.time;
+  if (!isIsoOf(r.time, timeMs)) (extra ??= {}).time = r.time;
   return {
     id: r.id,
     time_ms: timeMs,
@@ -97,6 +98,47 @@ export function toRow(r: LedgerRecord, day: string, timeMs = Date.parse(r.time))
     session: r.session ?? null,
     extra: extra ? JSON.stringify(extra) : null,
   };
+}
+
+/**
+ * A row's values in toRow's column order (the order of the SQLite writer's insert, which
+ * open-sqlite.ts checks at open). Read by name: a read per column by a variable key, `r[c]`, was
+ * ~1 µs per record on the proxy's thread (V8's megamorphic keyed loads), this ~0.1 µs.
+ */
+export function rowValues(r: RequestRow): unknown[] {
+  return [
+    r.id,
+    r.time_ms,
+    r.day,
+    r.tool,
+    r.provider,
+    r.model,
+    r.family,
+    r.endpoint,
+    r.path,
+    r.status,
+    r.latency_ms,
+    r.ttfb_ms,
+    r.streamed,
+    r.input_tokens,
+    r.cached_input_tokens,
+    r.cache_write_tokens,
+    r.output_tokens,
+    r.reasoning_tokens,
+    r.cache_write_1h_tokens,
+    r.web_search_requests,
+    r.cost_e10,
+    r.estimated,
+    r.cache_hit,
+    r.saved_e10,
+    r.error_class,
+    r.user,
+    r.project,
+    r.key_label,
+    r.client,
+    r.session,
+    r.extra,
+  ];
 }
 
 type StoredRow = Pick<RequestsTable, keyof RequestRow>;

@@ -11,8 +11,8 @@ import { Kysely, SqliteDialect, sql } from 'kysely';
 import type BetterSqlite3 from 'better-sqlite3';
 import type { LedgerEngine, WriteBatch } from '../ledger-engine.js';
 import { migrate } from '../migrations.js';
-import type { LedgerSchema } from '../schema.js';
-import { toRow, type RequestRow } from '../record-row.js';
+import type { LedgerSchema, ReservationsTable } from '../schema.js';
+import { rowValues, toRow, type RequestRow } from '../record-row.js';
 import {
   deleteReservations,
   insertRequests,
@@ -30,6 +30,24 @@ import { sampleRecord, sampleReservation, sampleWide } from '../samples.js';
 const CHECKPOINT_EVERY_MS = 1000;
 /** Longest waitForWrites() blocks: the worker's busy timeout, after which the batch fails anyway. */
 const WAIT_FOR_WRITES_MS = 5000;
+
+/** A journal row's values in sampleReservation's column order (read by name: see rowValues). */
+const reservationValues = (r: ReservationsTable): unknown[] => [
+  r.id,
+  r.instance,
+  r.time_ms,
+  r.day,
+  r.tool,
+  r.cost_e10,
+  r.record,
+];
+
+/** Throws unless `values` lists a row's fields in the statement's column order. */
+function inColumnOrder<R>(columns: readonly string[], values: (row: R) => unknown[]): void {
+  const probe = values(Object.fromEntries(columns.map((c, i) => [c, i])) as R);
+  if (probe.length !== columns.length || probe.some((v, i) => v !== i))
+    throw new Error(`statement columns and their values differ: ${columns.join(', ')}`);
+}
 
 export interface SqliteOptions {
   /** The read worker stops after this long without a query (worker-dialect.ts's default: 60 s). */
@@ -92,11 +110,13 @@ export async function openSqlite(
     settle: compiled(deleteReservations(writer, ['x']), ['x']),
     term: compiled(insertTerms(writer, [{ col: 'tool', value: 'x' }]), ['tool', 'x']),
   };
+  inColumnOrder(requestColumns, rowValues);
+  inColumnOrder(reservationColumns, reservationValues);
   // A batch as each statement's parameter rows, in its column order: what the worker is handed.
   const rowsOf = (b: WriteBatch): BatchRows => ({
-    record: b.records.map((r) => requestColumns.map((c) => r[c])),
+    record: b.records.map(rowValues),
     rollup: b.rollups.map((d) => Object.values(wideValues(d))),
-    reserve: b.reserve.map((r) => reservationColumns.map((c) => r[c])),
+    reserve: b.reserve.map(reservationValues),
     settle: b.settle.map((id) => [id]),
     term: (b.terms ?? []).map((t) => [t.col, t.value]),
   });
