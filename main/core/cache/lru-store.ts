@@ -7,8 +7,6 @@ import { addUsd } from '../../../shared/money.js';
 import { CACHE_KEY_RE } from './cache-key.js';
 import { CachedMetaSchema, type CachedResponse } from './cached-response.js';
 import {
-  indexedHead,
-  indexedLastAccess,
   listEntryKeys,
   openIndexFile,
   readEntryFileSync,
@@ -149,15 +147,8 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
     bytes += slot.bodyBytes;
   }
 
-  function snapshot(): CacheIndex {
-    const lastAccess: Record<string, number> = {};
-    const entries: Record<string, [number, number]> = {};
-    for (const [key, slot] of slots) {
-      lastAccess[key] = slot.lastAccess;
-      entries[key] = [slot.storedAt, slot.bodyBytes];
-    }
-    return { version: 1, lastAccess, entries, hits, misses, savedUsd };
-  }
+  // The live slots: the index file turns them into text as soon as it is written.
+  const snapshot = (): CacheIndex => ({ slots, hits, misses, savedUsd });
 
   async function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
@@ -181,11 +172,13 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
   const restored: Array<Slot & { key: string }> = [];
   let headsRead = false;
   for (const key of await listEntryKeys(dir)) {
-    const known = indexedHead(index, key);
-    const head = known ?? (await readEntryHead(dir, key));
-    headsRead ||= !known;
+    const known = index.slots.get(key);
+    const { storedAt, bodyBytes } = known ?? {};
+    const indexed = storedAt !== undefined && bodyBytes !== undefined ? { storedAt, bodyBytes } : null;
+    const head = indexed ?? (await readEntryHead(dir, key));
+    headsRead ||= !indexed;
     if (!head) continue;
-    const lastAccess = indexedLastAccess(index, key) ?? head.storedAt;
+    const lastAccess = known?.lastAccess ?? head.storedAt;
     restored.push({ key, value: undefined, ...head, lastAccess });
   }
   restored.sort((a, b) => a.lastAccess - b.lastAccess);

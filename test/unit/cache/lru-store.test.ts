@@ -240,7 +240,7 @@ describe('persistence', () => {
     await expect.poll(async () => binFiles()).toEqual([`${k('a')}.bin`]);
     await expect
       .poll(async () => JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8').catch(() => '{}')))
-      .toMatchObject({ lastAccess: { [k('a')]: t } });
+      .toMatchObject({ version: 2, keys: [k('a')], slots: [t, t, 1] });
   });
 
   it('drops entries that expired while closed and applies lowered bounds on open', async () => {
@@ -314,12 +314,14 @@ describe('persistence', () => {
     first.set(k('b'), response('bb', { storedAt: t + 500 }));
     await first.close();
     const indexPath = path.join(dir, 'index.json');
-    const index = JSON.parse(await readFile(indexPath, 'utf8'));
+    expect(JSON.parse(await readFile(indexPath, 'utf8'))).toMatchObject({
+      keys: [k('a'), k('b')],
+      slots: [t, t, 4, t, t + 500, 2],
+    });
     // As if each entry had been rewritten and a crash kept the index from learning it: the files
     // say `a` is older and `b` bigger than the index does.
-    index.entries[k('a')] = [t + 500, 4];
-    index.entries[k('b')] = [t + 500, 1];
-    await writeFile(indexPath, JSON.stringify(index));
+    const stale = { keys: [k('a'), k('b')], slots: [t, t + 500, 4, t, t + 500, 1] };
+    await writeFile(indexPath, JSON.stringify({ version: 2, ...stale, hits: 0, misses: 0, savedUsd: 0 }));
     t += 600;
 
     const second = await openCache({ ttl: 1000 });
@@ -341,10 +343,8 @@ describe('persistence', () => {
     second.set(k('b'), response('bbbbb', { storedAt: t }));
     await second.flush();
     await second.close();
-    // The index as a crash before its write (or an older version without sizes) left it.
-    const old = JSON.parse(before);
-    delete old.entries;
-    await writeFile(indexPath, JSON.stringify(old));
+    // The index as a crash before its write left it: `b` is not in it.
+    await writeFile(indexPath, before);
 
     const third = await openResponseCache({
       dir,
@@ -357,9 +357,25 @@ describe('persistence', () => {
     open.push(third);
     expect(third.stats()).toMatchObject({ entries: 2, bytes: 8 });
     await expect
-      .poll(async () => JSON.parse(await readFile(indexPath, 'utf8')).entries)
-      .toEqual({ [k('a')]: [t - 1, 3], [k('b')]: [t, 5] });
+      .poll(async () => JSON.parse(await readFile(indexPath, 'utf8')))
+      .toMatchObject({ keys: [k('a'), k('b')], slots: [t - 1, t - 1, 3, t, t, 5] });
     expect(third.get(k('b'))?.body.toString()).toBe('bbbbb');
+  });
+
+  it('opens an index an older version wrote (last-access times only) in its LRU order', async () => {
+    const first = await openCache();
+    for (const n of ['a', 'b', 'c']) first.set(k(n), response(n, { storedAt: t }));
+    await first.close();
+    // Round 19's index: b, then c, then a were used last.
+    const lastAccess = { [k('a')]: t + 30, [k('b')]: t + 10, [k('c')]: t + 20 };
+    const v1 = { version: 1, lastAccess, hits: 4, misses: 2, savedUsd: 0.5 };
+    await writeFile(path.join(dir, 'index.json'), JSON.stringify(v1));
+
+    const second = await openCache({ maxEntries: 3 });
+    expect(second.stats()).toMatchObject({ entries: 3, bytes: 3, hits: 4, misses: 2, savedUsd: 0.5 });
+    second.set(k('d'), response('d', { storedAt: t })); // evicts the least recently used: b
+    expect(second.get(k('b'))).toBeUndefined();
+    for (const n of ['a', 'c', 'd']) expect(second.get(k(n))?.body.toString()).toBe(n);
   });
 
   it('clear removes every entry from memory and disk and zeroes the counters', async () => {
