@@ -161,35 +161,35 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
     if (pending !== undefined) throw pending;
   }
 
-  // Restore: the entries are the files; their stored-at times and sizes come from the index, or
-  // from the file's head when the index does not know the key (written before a crash, or by a
-  // version whose index kept no sizes); recency from the index (storedAt when it lost a key).
+  // Restore: the entries are the files. Those the index knows come in its order (the LRU order it
+  // was written in, so no sort) with its stored-at times and sizes; any other (written after the
+  // index, before a crash, or by a version whose index kept no sizes) is read for its head, and
+  // then all are ordered by last access (stored-at time when the index lost the key).
   const index = await indexFile.read();
   hits = index.hits;
   misses = index.misses;
   savedUsd = index.savedUsd;
   const openedAt = now();
-  const restored: Array<Slot & { key: string }> = [];
-  let headsRead = false;
-  for (const key of await listEntryKeys(dir)) {
-    const known = index.slots.get(key);
-    const { storedAt, bodyBytes } = known ?? {};
-    const indexed = storedAt !== undefined && bodyBytes !== undefined ? { storedAt, bodyBytes } : null;
-    const head = indexed ?? (await readEntryHead(dir, key));
-    headsRead ||= !indexed;
-    if (!head) continue;
-    const lastAccess = known?.lastAccess ?? head.storedAt;
-    restored.push({ key, value: undefined, ...head, lastAccess });
+  const files = new Set(await listEntryKeys(dir));
+  const restored: Array<[string, Slot]> = [];
+  for (const [key, { lastAccess, storedAt, bodyBytes }] of index.slots) {
+    if (storedAt === undefined || bodyBytes === undefined || !files.delete(key)) continue;
+    restored.push([key, { value: undefined, storedAt, bodyBytes, lastAccess }]);
   }
-  restored.sort((a, b) => a.lastAccess - b.lastAccess);
-  for (const { key, ...slot } of restored) {
+  for (const key of files) {
+    const head = await readEntryHead(dir, key);
+    const lastAccess = index.slots.get(key)?.lastAccess ?? head?.storedAt;
+    if (head && lastAccess !== undefined) restored.push([key, { value: undefined, ...head, lastAccess }]);
+  }
+  if (files.size > 0) restored.sort((x, y) => x[1].lastAccess - y[1].lastAccess);
+  for (const [key, slot] of restored) {
     if (expired(slot.storedAt, openedAt)) onDisk(key, () => removeEntryFile(dir, key));
     else insert(key, slot);
   }
   // The bounds may have been lowered since the last run.
   evictPastBounds();
   // So that the next start finds every head in the index.
-  if (headsRead) scheduleIndex();
+  if (files.size > 0) scheduleIndex();
 
   return {
     get(key) {
