@@ -32,13 +32,16 @@ const open: ResponseCache[] = [];
 const now = () => t;
 const DAY = 86_400_000;
 
-async function openCache(over: { maxEntries?: number; maxBytes?: number; ttl?: number } = {}) {
+async function openCache(
+  over: { maxEntries?: number; maxBytes?: number; ttl?: number; persistDelayMs?: number } = {},
+) {
   const cache = await openResponseCache({
     dir,
     maxEntries: over.maxEntries ?? 100,
     maxBytes: over.maxBytes ?? 1_000_000,
     ttlMs: () => over.ttl ?? DAY,
     now,
+    persistDelayMs: over.persistDelayMs,
   });
   open.push(cache);
   return cache;
@@ -346,15 +349,7 @@ describe('persistence', () => {
     // The index as a crash before its write left it: `b` is not in it.
     await writeFile(indexPath, before);
 
-    const third = await openResponseCache({
-      dir,
-      maxEntries: 100,
-      maxBytes: 1_000_000,
-      ttlMs: () => DAY,
-      now,
-      persistDelayMs: 5,
-    });
-    open.push(third);
+    const third = await openCache({ persistDelayMs: 5 });
     expect(third.stats()).toMatchObject({ entries: 2, bytes: 8 });
     await expect
       .poll(async () => JSON.parse(await readFile(indexPath, 'utf8')))
