@@ -9,12 +9,14 @@
 //   served the 2 s above (so it includes the instance's answer, and whatever it still loads);
 // - which packages `serve` loads before its first answer, with each one's own import time.
 // Every figure is a median over --startup-rounds spawns (the CLI's over --cli-spawns per round, 7).
-// `node scripts/bench/startup.mjs [--rounds N] [--cli-spawns N] [--root DIR] [--first-only]` runs
-// it alone (--root: another checkout's built dist/, e.g. for a before/after; --first-only: only the
-// first-200 and longest-request figures).
+// `node scripts/bench/startup.mjs [--rounds N] [--cli-spawns N] [--root DIR] [--first-only]
+// [--cache-entries N]` runs it alone (--root: another checkout's built dist/, e.g. for a
+// before/after; --first-only: only the first-200 and longest-request figures; --cache-entries: the
+// data dir's response cache holds N entries, as a user's who has used the cache does).
+import { createHash } from 'node:crypto';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { cp, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { cp, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
@@ -181,6 +183,54 @@ export async function withSavedCatalog(dataDir, root) {
   return copy;
 }
 
+/** Fills `dataDir`'s response cache with `n` entries of ~`bodyBytes` each (a chat answer's JSON),
+ *  written by the build's own codec, then opens and closes that build's cache once so its index
+ *  is what that build writes. */
+export async function fillCache(dataDir, root, n, bodyBytes = 8192) {
+  const dist = (f) => pathToFileURL(join(root, 'dist/main/core/cache', f)).href;
+  const { encodeEntry } = await import(dist('entry-codec.js'));
+  const { openResponseCache } = await import(dist('lru-store.js'));
+  const dir = join(dataDir, 'cache');
+  await mkdir(dir, { recursive: true });
+  const storedAt = Date.now();
+  for (let i = 0; i < n; i++) {
+    const key = createHash('sha256').update(`bench entry ${i}`).digest('hex');
+    const text = `entry ${i} `.repeat(Math.ceil(bodyBytes / 10)).slice(0, bodyBytes);
+    const body = Buffer.from(
+      JSON.stringify({ id: `chatcmpl-${i}`, choices: [{ message: { content: text } }] }),
+    );
+    const usage = {
+      inputTokens: 20,
+      cachedInputTokens: 0,
+      cacheWriteTokens: 0,
+      outputTokens: 2000,
+      reasoningTokens: 0,
+    };
+    await writeFile(
+      join(dir, `${key}.bin`),
+      encodeEntry(key, {
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body,
+        streamed: false,
+        usage,
+        costUsd: 0.0012,
+        model: 'gpt-4o-mini',
+        storedAt: storedAt + i,
+      }),
+    );
+  }
+  const cache = await openResponseCache({
+    dir,
+    maxEntries: 10_000,
+    maxBytes: 256 * 1024 * 1024,
+    ttlMs: () => 7 * 86_400_000,
+  });
+  const { entries } = cache.stats();
+  await cache.close();
+  if (entries !== n) throw new Error(`the filled cache holds ${entries} entries, not ${n}`);
+}
+
 const packageOf = (spec) =>
   spec
     .split('/')
@@ -261,6 +311,7 @@ export async function runStartupBench({
   root = join(HERE, '../..'),
   log = console.log,
   firstOnly = false,
+  cacheEntries = 0,
 } = {}) {
   const bin = join(root, 'bin/shimmy.js');
   const upstream = await startFakeUpstream();
@@ -268,6 +319,7 @@ export async function runStartupBench({
   delete env.SHIMMY_DATA_DIR;
   const { dataDir, token } = await prepareDataDir(bin, env, upstream.url);
   const catalogDir = await withSavedCatalog(dataDir, root);
+  if (cacheEntries > 0) await fillCache(dataDir, root, cacheEntries);
   const out = {
     rounds,
     raw: { firstMs: [], firstCpuMs: [], longestMs: [] },
@@ -277,7 +329,7 @@ export async function runStartupBench({
   };
   try {
     log(
-      `\nStart-up (${rounds} spawns each; a tool with a USD budget, so the first request needs a token count):`,
+      `\nStart-up (${rounds} spawns each; a tool with a USD budget, so the first request needs a token count${cacheEntries ? `; ${cacheEntries} entries in the response cache` : ''}):`,
     );
     for (let i = 0; i < rounds; i++) {
       // Raw and Shimmy alternate, so the machine's drift hits both alike.
@@ -397,12 +449,14 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       'cli-spawns': { type: 'string', default: '7' },
       root: { type: 'string' },
       'first-only': { type: 'boolean' },
+      'cache-entries': { type: 'string', default: '0' },
     },
   });
   await runStartupBench({
     rounds: Number(values.rounds),
     cliSpawns: Number(values['cli-spawns']),
     firstOnly: values['first-only'] ?? false,
+    cacheEntries: Number(values['cache-entries']),
     ...(values.root ? { root: values.root } : {}),
   });
   process.exit(0);

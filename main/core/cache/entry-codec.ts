@@ -8,7 +8,7 @@ import { CachedMetaSchema, type CachedResponse } from './cached-response.js';
 
 const MAGIC = Buffer.from('SHMC', 'latin1');
 const VERSION = 1;
-const PREFIX_BYTES = MAGIC.length + 1 + 4;
+export const PREFIX_BYTES = MAGIC.length + 1 + 4;
 
 const FileMetaSchema = CachedMetaSchema.extend({
   key: z.string(),
@@ -42,12 +42,42 @@ export function encodeEntry(key: string, value: CachedResponse): Buffer {
   return Buffer.concat([prefix, meta, body]);
 }
 
+/** Where the meta of the entry starting with `prefix` (its first PREFIX_BYTES or more) ends, or
+ *  null when those bytes do not start an entry. */
+export function metaEndOf(prefix: Buffer): number | null {
+  if (prefix.length < PREFIX_BYTES || !prefix.subarray(0, MAGIC.length).equals(MAGIC)) return null;
+  if (prefix.readUInt8(MAGIC.length) !== VERSION) return null;
+  return PREFIX_BYTES + prefix.readUInt32BE(MAGIC.length + 1);
+}
+
+/** What start-up needs of an entry without reading its body: when it was stored and how big its
+ *  body is. `head` holds the file's bytes up to its meta's end at least; `fileBytes` is the file's
+ *  size, so a truncated file is known here. Null when the head is not one of `key`'s entries. The
+ *  body's checksum and the meta's full shape are checked when the entry is first read whole. */
+export function decodeHead(
+  key: string,
+  head: Buffer,
+  fileBytes: number,
+): { storedAt: number; bodyBytes: number } | null {
+  const metaEnd = metaEndOf(head);
+  if (metaEnd === null || metaEnd > head.length) return null;
+  let meta: { key?: unknown; storedAt?: unknown; bodyBytes?: unknown } | null;
+  try {
+    meta = JSON.parse(head.subarray(PREFIX_BYTES, metaEnd).toString('utf8')) as typeof meta;
+  } catch {
+    return null;
+  }
+  if (typeof meta !== 'object' || meta === null) return null;
+  const { storedAt, bodyBytes } = meta;
+  if (meta.key !== key || !Number.isSafeInteger(storedAt) || !Number.isSafeInteger(bodyBytes)) return null;
+  if (metaEnd + (bodyBytes as number) !== fileBytes) return null;
+  return { storedAt: storedAt as number, bodyBytes: bodyBytes as number };
+}
+
 /** The entry in `file`, or null when the bytes are not a complete, intact entry for `key`. */
 export function decodeEntry(key: string, file: Buffer): CachedResponse | null {
-  if (file.length < PREFIX_BYTES || !file.subarray(0, MAGIC.length).equals(MAGIC)) return null;
-  if (file.readUInt8(MAGIC.length) !== VERSION) return null;
-  const metaEnd = PREFIX_BYTES + file.readUInt32BE(MAGIC.length + 1);
-  if (metaEnd > file.length) return null;
+  const metaEnd = metaEndOf(file);
+  if (metaEnd === null || metaEnd > file.length) return null;
   let json: unknown;
   try {
     json = JSON.parse(file.subarray(PREFIX_BYTES, metaEnd).toString('utf8'));

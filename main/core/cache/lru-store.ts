@@ -1,13 +1,16 @@
 // The response cache: an in-memory LRU (Map insertion order = recency) bounded by entry count and
 // body bytes, with a TTL counted from when the answer was stored, mirrored to disk (persistence.ts).
 // Entry files are written as soon as they are set; the index (LRU order, counters) is debounced.
+// A restart restores keys, sizes and stored-at times only; each body is read on its first hit.
 import { z } from 'zod';
 import { addUsd } from '../../../shared/money.js';
 import { CACHE_KEY_RE } from './cache-key.js';
 import { CachedMetaSchema, type CachedResponse } from './cached-response.js';
 import {
-  loadEntryFiles,
+  listEntryKeys,
   openIndexFile,
+  readEntryFileSync,
+  readEntryHead,
   removeEntryFile,
   writeEntryFile,
   type CacheIndex,
@@ -51,7 +54,10 @@ export interface ResponseCacheOptions {
 }
 
 interface Slot {
-  value: CachedResponse;
+  /** Undefined until an entry restored from disk is first asked for. */
+  value: CachedResponse | undefined;
+  storedAt: number;
+  bodyBytes: number;
   lastAccess: number;
 }
 
@@ -95,20 +101,38 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
     timer.unref();
   }
 
-  function expired(value: CachedResponse, at: number): boolean {
-    return at - value.storedAt >= ttlMs();
+  function expired(storedAt: number, at: number): boolean {
+    return at - storedAt >= ttlMs();
   }
 
   function drop(key: string): void {
     const slot = slots.get(key);
     if (!slot) return;
     slots.delete(key);
-    bytes -= slot.value.body.length;
+    bytes -= slot.bodyBytes;
     if (!closed) onDisk(key, () => removeEntryFile(dir, key));
   }
 
   function dropExpired(at: number): void {
-    for (const [key, slot] of slots) if (expired(slot.value, at)) drop(key);
+    for (const [key, slot] of slots) if (expired(slot.storedAt, at)) drop(key);
+  }
+
+  /** Reads a restored entry's file on its first hit. The file, not the index, has the last word on
+   *  its stored-at time and size (the index may predate a rewrite a crash kept from it); an entry
+   *  that is gone, corrupt or expired by its own time is dropped like one that was never there. */
+  function load(key: string, slot: Slot, at: number): boolean {
+    const value = readEntryFileSync(dir, key);
+    if (!value) {
+      drop(key);
+      return false;
+    }
+    bytes += value.body.length - slot.bodyBytes;
+    slot.bodyBytes = value.body.length;
+    slot.storedAt = value.storedAt;
+    slot.value = value;
+    if (!expired(slot.storedAt, at)) return true;
+    drop(key);
+    return false;
   }
 
   function evictPastBounds(): void {
@@ -118,16 +142,13 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
     }
   }
 
-  function insert(key: string, value: CachedResponse, lastAccess: number): void {
-    slots.set(key, { value, lastAccess });
-    bytes += value.body.length;
+  function insert(key: string, slot: Slot): void {
+    slots.set(key, slot);
+    bytes += slot.bodyBytes;
   }
 
-  function snapshot(): CacheIndex {
-    const lastAccess: Record<string, number> = {};
-    for (const [key, slot] of slots) lastAccess[key] = slot.lastAccess;
-    return { version: 1, lastAccess, hits, misses, savedUsd };
-  }
+  // The live slots: the index file turns them into text as soon as it is written.
+  const snapshot = (): CacheIndex => ({ slots, hits, misses, savedUsd });
 
   async function flush(): Promise<void> {
     if (timer) clearTimeout(timer);
@@ -140,33 +161,50 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
     if (pending !== undefined) throw pending;
   }
 
-  // Restore: entries from their files, recency from the index (storedAt when the index lost a key).
+  // Restore: the entries are the files. Those the index knows come in its order (the LRU order it
+  // was written in, so no sort) with its stored-at times and sizes; any other (written after the
+  // index, before a crash, or by a version whose index kept no sizes) is read for its head, and
+  // then all are ordered by last access (stored-at time when the index lost the key).
   const index = await indexFile.read();
   hits = index.hits;
   misses = index.misses;
   savedUsd = index.savedUsd;
   const openedAt = now();
-  const restored = (await loadEntryFiles(dir))
-    .map(({ key, value }) => ({ key, value, lastAccess: index.lastAccess[key] ?? value.storedAt }))
-    .sort((a, b) => a.lastAccess - b.lastAccess);
-  for (const { key, value, lastAccess } of restored) {
-    if (expired(value, openedAt)) onDisk(key, () => removeEntryFile(dir, key));
-    else insert(key, value, lastAccess);
+  const files = new Set(await listEntryKeys(dir));
+  const restored: Array<[string, Slot]> = [];
+  for (const [key, { lastAccess, storedAt, bodyBytes }] of index.slots) {
+    if (storedAt === undefined || bodyBytes === undefined || !files.delete(key)) continue;
+    restored.push([key, { value: undefined, storedAt, bodyBytes, lastAccess }]);
+  }
+  for (const key of files) {
+    const head = await readEntryHead(dir, key);
+    const lastAccess = index.slots.get(key)?.lastAccess ?? head?.storedAt;
+    if (head && lastAccess !== undefined) restored.push([key, { value: undefined, ...head, lastAccess }]);
+  }
+  if (files.size > 0) restored.sort((x, y) => x[1].lastAccess - y[1].lastAccess);
+  for (const [key, slot] of restored) {
+    if (expired(slot.storedAt, openedAt)) onDisk(key, () => removeEntryFile(dir, key));
+    else insert(key, slot);
   }
   // The bounds may have been lowered since the last run.
   evictPastBounds();
+  // So that the next start finds every head in the index.
+  if (files.size > 0) scheduleIndex();
 
   return {
     get(key) {
       const at = now();
       const slot = slots.get(key);
-      if (slot && expired(slot.value, at)) drop(key);
+      if (slot && expired(slot.storedAt, at)) drop(key);
+      else if (slot && slot.value === undefined) load(key, slot, at);
       const live = slot && slots.has(key) ? slot : undefined;
       if (live) {
         hits += 1;
         live.lastAccess = at;
         slots.delete(key);
         slots.set(key, live);
+        // A file bigger than the index said (a rewrite the index missed) may pass the bounds.
+        evictPastBounds();
       } else {
         misses += 1;
       }
@@ -189,7 +227,7 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
       drop(key);
       // Expired entries make room before live ones are evicted.
       dropExpired(at);
-      insert(key, stored, at);
+      insert(key, { value: stored, storedAt: stored.storedAt, bodyBytes: body.length, lastAccess: at });
       evictPastBounds();
       if (slots.has(key)) onDisk(key, () => writeEntryFile(dir, key, stored));
       scheduleIndex();

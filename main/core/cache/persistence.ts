@@ -1,32 +1,100 @@
 // The cache on disk. Layout of `dir`:
 //   <key>.bin   one entry (see entry-codec.ts), written to a temp file, fsynced, then renamed into
 //               place, so a crash leaves either the old state or the new entry, never half of one.
-//   index.json  last-access times (LRU order across restarts) and the hit/miss/saved counters,
-//               written atomically by lowdb. It is only a hint: entries are found by listing the
-//               .bin files, so a lost or stale index costs LRU precision, never data.
+//   index.json  the keys in LRU order with their last-access times, stored-at times and body
+//               sizes, and the hit/miss/saved counters, written atomically by lowdb. It is
+//               only a hint: entries are found by listing the .bin files, an entry it does not
+//               know is read for its head, and every entry is checked whole when first read, so a
+//               lost or stale index costs LRU precision and start-up time, never data.
+// Start-up reads no entry whole: a 10,000-entry cache would otherwise read and checksum up to
+// 256 MB before the proxy listens. An entry's body is read when it is first asked for.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFile } from 'lowdb/node';
-import { z } from 'zod';
 import { CACHE_KEY_RE } from './cache-key.js';
 import type { CachedResponse } from './cached-response.js';
-import { decodeEntry, encodeEntry } from './entry-codec.js';
+import { decodeEntry, decodeHead, encodeEntry, metaEndOf } from './entry-codec.js';
 
 const ENTRY_RE = /^([0-9a-f]{64})\.bin$/;
 const TEMP_SUFFIX = '.tmp';
 
-export const CacheIndexSchema = z.object({
-  version: z.literal(1),
-  /** Epoch ms of the last hit (or store) per key. */
-  lastAccess: z.record(z.string(), z.number()),
-  hits: z.number().int().nonnegative(),
-  misses: z.number().int().nonnegative(),
-  savedUsd: z.number().nonnegative(),
-});
-export type CacheIndex = z.infer<typeof CacheIndexSchema>;
+/** What the index knows of one key. */
+export interface IndexedSlot {
+  /** Epoch ms of the last hit (or store). */
+  lastAccess: number;
+  /** Absent for an index written before round 20 (version 1): the entry's head is read once. */
+  storedAt?: number;
+  bodyBytes?: number;
+}
 
-export const EMPTY_INDEX: CacheIndex = { version: 1, lastAccess: {}, hits: 0, misses: 0, savedUsd: 0 };
+export interface CacheIndex {
+  /** In LRU order, least recently used first. */
+  slots: Map<string, IndexedSlot>;
+  hits: number;
+  misses: number;
+  savedUsd: number;
+}
+
+export const emptyIndex = (): CacheIndex => ({ slots: new Map(), hits: 0, misses: 0, savedUsd: 0 });
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isCount = (v: unknown): v is number => Number.isSafeInteger(v) && (v as number) >= 0;
+
+// On disk, version 2: `keys` (LRU order) and `slots`, three numbers per key (last access, stored
+// at, body bytes), plus the counters. Arrays, not an object keyed by entry: V8 parses 10,000
+// 64-character property names ~3× slower than the same strings as array items, and looks them up
+// slower than a Map. Version 1 (before round 20) kept only `lastAccess: { [key]: ms }`.
+// Checked by hand, not by a schema: a schema walked every key twice before the proxy could listen.
+
+/** The index in `text` (version 2, or 1 as older versions wrote it); throws when it is neither. */
+export function parseIndex(text: string): CacheIndex {
+  const data: unknown = JSON.parse(text);
+  if (
+    !isRecord(data) ||
+    !isCount(data.hits) ||
+    !isCount(data.misses) ||
+    typeof data.savedUsd !== 'number' ||
+    !(data.savedUsd >= 0 && Number.isFinite(data.savedUsd))
+  )
+    throw new Error('not a cache index');
+  const index: CacheIndex = {
+    slots: new Map(),
+    hits: data.hits,
+    misses: data.misses,
+    savedUsd: data.savedUsd,
+  };
+  const { keys, slots, lastAccess } = data;
+  if (data.version === 2 && Array.isArray(keys) && Array.isArray(slots) && slots.length === keys.length * 3) {
+    for (let i = 0; i < keys.length; i++) {
+      const [at, storedAt, bodyBytes] = [slots[3 * i], slots[3 * i + 1], slots[3 * i + 2]] as unknown[];
+      if (typeof keys[i] !== 'string' || !isCount(at)) continue;
+      index.slots.set(
+        keys[i] as string,
+        isCount(storedAt) && isCount(bodyBytes)
+          ? { lastAccess: at, storedAt, bodyBytes }
+          : { lastAccess: at },
+      );
+    }
+  } else if (data.version === 1 && isRecord(lastAccess)) {
+    for (const [key, at] of Object.entries(lastAccess))
+      if (isCount(at)) index.slots.set(key, { lastAccess: at });
+  } else throw new Error('not a cache index');
+  return index;
+}
+
+export function stringifyIndex(index: CacheIndex): string {
+  const keys: string[] = [];
+  const slots: number[] = [];
+  for (const [key, slot] of index.slots) {
+    keys.push(key);
+    slots.push(slot.lastAccess, slot.storedAt ?? 0, slot.bodyBytes ?? 0);
+  }
+  const { hits, misses, savedUsd } = index;
+  return JSON.stringify({ version: 2, keys, slots, hits, misses, savedUsd });
+}
 
 function entryPath(dir: string, key: string): string {
   // Keys become file names: only a sha256 hex may ever reach the file system.
@@ -64,28 +132,65 @@ export async function removeEntryFile(dir: string, key: string): Promise<void> {
   }
 }
 
-/** Every intact entry in `dir`. Corrupt entries and leftover temp files are deleted, never fatal. */
-export async function loadEntryFiles(dir: string): Promise<Array<{ key: string; value: CachedResponse }>> {
+export interface EntryHead {
+  storedAt: number;
+  bodyBytes: number;
+}
+
+/** The keys of the entry files in `dir`. Leftover temp files (a write a crash cut short) are deleted. */
+export async function listEntryKeys(dir: string): Promise<string[]> {
   await mkdir(dir, { recursive: true });
-  const out: Array<{ key: string; value: CachedResponse }> = [];
+  const keys: string[] = [];
   for (const name of await readdir(dir)) {
-    const file = path.join(dir, name);
     if (name.endsWith(TEMP_SUFFIX)) {
-      await unlink(file).catch(() => undefined);
+      await unlink(path.join(dir, name)).catch(() => undefined);
       continue;
     }
     const key = ENTRY_RE.exec(name)?.[1];
-    if (key === undefined) continue;
-    let value: CachedResponse | null = null;
-    try {
-      value = decodeEntry(key, await readFile(file));
-    } catch (err) {
-      if (isNotFound(err)) continue;
-    }
-    if (value) out.push({ key, value });
-    else await unlink(file).catch(() => undefined);
+    if (key !== undefined) keys.push(key);
   }
-  return out;
+  return keys;
+}
+
+// Enough for the meta of any entry but one with unusually many headers, which takes a second read.
+const HEAD_READ_BYTES = 4096;
+
+/** The head of `key`'s entry file, read without its body; null (and the file deleted) when it is
+ *  not an entry of `key` or is cut short; null when it is gone. */
+export async function readEntryHead(dir: string, key: string): Promise<EntryHead | null> {
+  const file = entryPath(dir, key);
+  let head: EntryHead | null = null;
+  try {
+    const fh = await open(file, 'r');
+    try {
+      const { size } = await fh.stat();
+      let buf = Buffer.alloc(Math.min(size, HEAD_READ_BYTES));
+      await fh.read(buf, 0, buf.length, 0);
+      const metaEnd = metaEndOf(buf);
+      if (metaEnd !== null && metaEnd > buf.length && metaEnd <= size) {
+        buf = Buffer.alloc(metaEnd);
+        await fh.read(buf, 0, metaEnd, 0);
+      }
+      head = decodeHead(key, buf, size);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    if (isNotFound(err)) return null;
+  }
+  if (!head) await unlink(file).catch(() => undefined);
+  return head;
+}
+
+/** `key`'s entry, read whole and checked; null when it is gone or not intact (the caller deletes
+ *  it, in order with its other writes to that key). Synchronous because a lookup is: the hit is
+ *  replayed in the same turn, which already costs time in proportion to the body. */
+export function readEntryFileSync(dir: string, key: string): CachedResponse | null {
+  try {
+    return decodeEntry(key, readFileSync(entryPath(dir, key)));
+  } catch {
+    return null;
+  }
 }
 
 export interface IndexFile {
@@ -96,15 +201,15 @@ export interface IndexFile {
 
 export function openIndexFile(dir: string): IndexFile {
   const file = new DataFile<CacheIndex>(path.join(dir, 'index.json'), {
-    parse: (text) => CacheIndexSchema.parse(JSON.parse(text)),
-    stringify: (data) => JSON.stringify(data),
+    parse: parseIndex,
+    stringify: stringifyIndex,
   });
   return {
     async read() {
       try {
-        return (await file.read()) ?? structuredClone(EMPTY_INDEX);
+        return (await file.read()) ?? emptyIndex();
       } catch {
-        return structuredClone(EMPTY_INDEX);
+        return emptyIndex();
       }
     },
     write: (index) => file.write(index),

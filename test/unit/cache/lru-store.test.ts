@@ -32,13 +32,16 @@ const open: ResponseCache[] = [];
 const now = () => t;
 const DAY = 86_400_000;
 
-async function openCache(over: { maxEntries?: number; maxBytes?: number; ttl?: number } = {}) {
+async function openCache(
+  over: { maxEntries?: number; maxBytes?: number; ttl?: number; persistDelayMs?: number } = {},
+) {
   const cache = await openResponseCache({
     dir,
     maxEntries: over.maxEntries ?? 100,
     maxBytes: over.maxBytes ?? 1_000_000,
     ttlMs: () => over.ttl ?? DAY,
     now,
+    persistDelayMs: over.persistDelayMs,
   });
   open.push(cache);
   return cache;
@@ -240,7 +243,7 @@ describe('persistence', () => {
     await expect.poll(async () => binFiles()).toEqual([`${k('a')}.bin`]);
     await expect
       .poll(async () => JSON.parse(await readFile(path.join(dir, 'index.json'), 'utf8').catch(() => '{}')))
-      .toMatchObject({ lastAccess: { [k('a')]: t } });
+      .toMatchObject({ version: 2, keys: [k('a')], slots: [t, t, 1] });
   });
 
   it('drops entries that expired while closed and applies lowered bounds on open', async () => {
@@ -278,9 +281,96 @@ describe('persistence', () => {
     await writeFile(path.join(dir, 'index.json'), '{"version":1,"lastAcc');
 
     const second = await openCache();
-    expect(second.stats()).toMatchObject({ entries: 1, bytes: 'body of good'.length, hits: 0, misses: 0 });
+    // A flipped body byte is only seen when the body is read, at the entry's first hit.
+    const size = 'body of good'.length;
+    expect(second.stats()).toMatchObject({ entries: 2, bytes: size * 2, hits: 0, misses: 0 });
+    expect(second.get(k('flip'))).toBeUndefined();
+    expect(second.stats()).toMatchObject({ entries: 1, bytes: size, hits: 0, misses: 1 });
     expect(second.get(k('good'))?.body.toString()).toBe('body of good');
+    await second.flush();
     expect((await readdir(dir)).sort()).toEqual([`${k('good')}.bin`, 'index.json']);
+  });
+
+  it('reads a restored body on its first hit: a file spoiled after the start is a miss, and deleted', async () => {
+    const first = await openCache();
+    first.set(k('a'), response('body of a', { storedAt: t }));
+    first.set(k('b'), response('body of b', { storedAt: t }));
+    await first.close();
+
+    const second = await openCache();
+    expect(second.stats()).toMatchObject({ entries: 2, bytes: 18 });
+    // Spoiled once the cache is open: a cache that read every body at start would still serve it.
+    const file = path.join(dir, `${k('a')}.bin`);
+    const bytes = await readFile(file);
+    bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
+    await writeFile(file, bytes);
+    expect(second.get(k('a'))).toBeUndefined();
+    expect(second.get(k('b'))?.body.toString()).toBe('body of b');
+    expect(second.stats()).toMatchObject({ entries: 1, bytes: 9, hits: 1, misses: 1 });
+    await second.flush();
+    expect(await binFiles()).toEqual([`${k('b')}.bin`]);
+  });
+
+  it('takes stored-at time and size from the file when the index is stale, and expires by them', async () => {
+    const first = await openCache({ ttl: 1000 });
+    first.set(k('a'), response('aaaa', { storedAt: t }));
+    first.set(k('b'), response('bb', { storedAt: t + 500 }));
+    await first.close();
+    const indexPath = path.join(dir, 'index.json');
+    expect(JSON.parse(await readFile(indexPath, 'utf8'))).toMatchObject({
+      keys: [k('a'), k('b')],
+      slots: [t, t, 4, t, t + 500, 2],
+    });
+    // As if each entry had been rewritten and a crash kept the index from learning it: the files
+    // say `a` is older and `b` bigger than the index does.
+    const stale = { keys: [k('a'), k('b')], slots: [t, t + 500, 4, t, t + 500, 1] };
+    await writeFile(indexPath, JSON.stringify({ version: 2, ...stale, hits: 0, misses: 0, savedUsd: 0 }));
+    t += 600;
+
+    const second = await openCache({ ttl: 1000 });
+    expect(second.stats()).toMatchObject({ entries: 2, bytes: 5 });
+    t += 400; // 1000 after `a` was really stored, 900 by the index
+    expect(second.get(k('a'))).toBeUndefined();
+    expect(second.get(k('b'))?.body.toString()).toBe('bb');
+    expect(second.stats()).toMatchObject({ entries: 1, bytes: 2 });
+  });
+
+  it('restores an entry the index never heard of from its head, and writes it into the index', async () => {
+    const first = await openCache();
+    first.set(k('a'), response('aaa', { storedAt: t }));
+    await first.close();
+    const indexPath = path.join(dir, 'index.json');
+    const before = await readFile(indexPath, 'utf8');
+    const second = await openCache();
+    t += 1;
+    second.set(k('b'), response('bbbbb', { storedAt: t }));
+    await second.flush();
+    await second.close();
+    // The index as a crash before its write left it: `b` is not in it.
+    await writeFile(indexPath, before);
+
+    const third = await openCache({ persistDelayMs: 5 });
+    expect(third.stats()).toMatchObject({ entries: 2, bytes: 8 });
+    await expect
+      .poll(async () => JSON.parse(await readFile(indexPath, 'utf8')))
+      .toMatchObject({ keys: [k('a'), k('b')], slots: [t - 1, t - 1, 3, t, t, 5] });
+    expect(third.get(k('b'))?.body.toString()).toBe('bbbbb');
+  });
+
+  it('opens an index an older version wrote (last-access times only) in its LRU order', async () => {
+    const first = await openCache();
+    for (const n of ['a', 'b', 'c']) first.set(k(n), response(n, { storedAt: t }));
+    await first.close();
+    // Round 19's index: b, then c, then a were used last.
+    const lastAccess = { [k('a')]: t + 30, [k('b')]: t + 10, [k('c')]: t + 20 };
+    const v1 = { version: 1, lastAccess, hits: 4, misses: 2, savedUsd: 0.5 };
+    await writeFile(path.join(dir, 'index.json'), JSON.stringify(v1));
+
+    const second = await openCache({ maxEntries: 3 });
+    expect(second.stats()).toMatchObject({ entries: 3, bytes: 3, hits: 4, misses: 2, savedUsd: 0.5 });
+    second.set(k('d'), response('d', { storedAt: t })); // evicts the least recently used: b
+    expect(second.get(k('b'))).toBeUndefined();
+    for (const n of ['a', 'c', 'd']) expect(second.get(k(n))?.body.toString()).toBe(n);
   });
 
   it('clear removes every entry from memory and disk and zeroes the counters', async () => {
