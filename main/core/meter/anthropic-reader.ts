@@ -69,7 +69,7 @@ export class MessagesReader implements UsageReader {
     return firstMatch(SIGNIFICANT, events, from);
   }
 
-  deferEvents(events: Buffer): void {
+  deferEvents(events: string): void {
     this.estimate.deferEvents(events, this.lastModel);
   }
 

@@ -23,8 +23,8 @@ export class GeminiReader implements UsageReader {
   /** The latest cumulative usageMetadata read so far (not final until the answer ended). */
   private latest: Usage | undefined;
   private lastModel: string | undefined;
-  /** The latest kept (unparsed) events, newer than `latest`. */
-  private pending: Buffer | undefined;
+  /** The latest kept (unparsed) events, newer than `latest`: their bytes as latin1 text. */
+  private pending: string | undefined;
   /** Google Search queries the answer says it ran, and its Google Maps grounded prompt (grounding). */
   private searches = 0;
 
@@ -50,15 +50,16 @@ export class GeminiReader implements UsageReader {
     return firstMatch(SIGNIFICANT, events, from);
   }
 
-  deferEvents(events: Buffer): void {
+  deferEvents(events: string): void {
     // Content after a finishReason: another candidate (candidateCount > 1) goes on, and the usage
     // of the chunk that ended the first is not the answer's. Taken as final, a stream cut then was
     // recorded at the first candidate's tokens: $0.0000105 of $0.0100105 billed
     // (gemini-candidates-stream-cut.test.ts).
     if (this.finalUsage && events.includes('"parts"')) this.finalUsage = undefined;
     this.estimate.deferEvents(events, this.lastModel);
-    // Copied: the bytes may be a view of a socket buffer that is reused.
-    this.pending = Buffer.from(events);
+    // A string: unlike the bytes, which may be a view of a socket buffer that is reused, it is
+    // kept without a copy.
+    this.pending = events;
   }
 
   usage(atMost = false): Usage {
@@ -101,8 +102,8 @@ export class GeminiReader implements UsageReader {
 
   /** Reads the newest kept chunk that has usageMetadata (usually the very last one). */
   private readPending(): void {
-    const block = this.pending;
-    if (!block) return;
+    if (this.pending === undefined) return;
+    const block = Buffer.from(this.pending, 'latin1');
     this.pending = undefined;
     const payloads: string[] = [];
     const framer = createSseFramer();

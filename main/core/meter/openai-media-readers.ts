@@ -27,7 +27,7 @@ abstract class MediaReader implements UsageReader {
     return firstMatch(USAGE_SIGNIFICANT, events, from);
   }
 
-  deferEvents(_events: Buffer): void {
+  deferEvents(_events: string): void {
     // Image and audio pieces carry no text to estimate.
   }
 
@@ -85,7 +85,7 @@ export class TranscriptionReader extends MediaReader {
     return firstMatch(TRANSCRIPT_SIGNIFICANT, events, from);
   }
 
-  override deferEvents(events: Buffer): void {
+  override deferEvents(events: string): void {
     this.estimate.deferEvents(events, undefined);
   }
 

@@ -49,7 +49,7 @@ export class ChatReader implements UsageReader {
     return chatSignificantByte(events, from, this.modelTail);
   }
 
-  deferEvents(events: Buffer): void {
+  deferEvents(events: string): void {
     this.estimate.deferEvents(events, this.lastModel);
   }
 
@@ -178,7 +178,7 @@ export class ResponsesReader implements UsageReader {
     return firstMatch(RESPONSES_SIGNIFICANT, events, from);
   }
 
-  deferEvents(events: Buffer): void {
+  deferEvents(events: string): void {
     this.estimate.deferEvents(events, this.lastModel);
   }
 

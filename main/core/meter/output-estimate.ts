@@ -54,7 +54,7 @@ export class OutputEstimator implements HeldEvents {
   // estimator counts it with a wait after all, and the late answer is dropped. One at a time: the
   // next batch of a stream faster than the tokenizer is counted with a wait, so it keeps no more.
   private counting: CountingBatch | null = null;
-  // Whole SSE events kept by deferEvents, as text.
+  // Whole SSE events kept by deferEvents: their bytes as latin1 text (one character a byte).
   private deferred: string[] = [];
   private deferredModels: Array<string | undefined> = [];
   private deferredChars = 0;
@@ -82,15 +82,14 @@ export class OutputEstimator implements HeldEvents {
       this.countPendingSoon();
   }
 
-  /** Keeps whole SSE events (their bytes) whose payloads are only output text, unparsed until needed. */
-  deferEvents(events: Buffer, model: string | undefined): void {
+  /** Keeps whole SSE events whose payloads are only output text, unparsed until needed: their
+   *  bytes as latin1 text (what the meter scanned them as), decoded as UTF-8 only if parsed. */
+  deferEvents(events: string, model: string | undefined): void {
     if (this.discarded) return;
-    // Decoded now: the bytes may be a view of a socket buffer many times their size.
-    const text = events.toString('utf8');
     if (this.deferred.length === 0) this.sweep.watch(this);
-    this.deferred.push(text);
+    this.deferred.push(events);
     this.deferredModels.push(model);
-    this.deferredChars += text.length;
+    this.deferredChars += events.length;
     if (this.deferredChars > DEFERRED_MAX_CHARS) this.parseDeferred();
   }
 
@@ -104,7 +103,8 @@ export class OutputEstimator implements HeldEvents {
     this.deferredChars = 0;
   }
 
-  /** Characters of text the estimator holds (events kept unparsed, deltas not yet counted). */
+  /** Characters of text the estimator holds (events kept unparsed, one a byte; deltas not yet
+   *  counted). */
   retainedChars(): number {
     return this.deferredChars + this.pendingChars + (this.counting?.chars ?? 0);
   }
@@ -116,8 +116,9 @@ export class OutputEstimator implements HeldEvents {
    * cost on every chunk: exact, that parsed and tokenized each chunk as it came, with a wait on
    * the tokenizer thread each time). OpenAI: every token stands for at least one UTF-8 byte
    * (tokenUpperBound), a UTF-16 unit is at most 3 bytes, and a text's JSON in an event held
-   * unparsed is never shorter than the text. Others count characters, never more than the
-   * events hold.
+   * unparsed is never shorter than the text (its bytes, which the held events are counted in,
+   * never fewer than its UTF-16 units). Others count characters, never more than the events'
+   * bytes.
    */
   tokens(atMost = false): number {
     if (atMost) {
@@ -190,7 +191,7 @@ export class OutputEstimator implements HeldEvents {
     this.deferredModels = [];
     this.deferredChars = 0;
     for (let i = 0; i < texts.length; i++) {
-      const text = texts[i] as string;
+      const text = utf8Of(texts[i] as string);
       const model = models[i];
       if (!text.includes('\r')) {
         this.parseLfEvents(text, model);
@@ -245,4 +246,12 @@ export class OutputEstimator implements HeldEvents {
     }
     this.extract(data, (t) => this.add(t, model));
   }
+}
+
+const NON_ASCII = /[\x80-\xff]/;
+
+/** The text of bytes held as latin1 (no character above 0xff): ASCII reads the same either way,
+ *  anything else is decoded. */
+function utf8Of(latin1: string): string {
+  return NON_ASCII.test(latin1) ? Buffer.from(latin1, 'latin1').toString('utf8') : latin1;
 }

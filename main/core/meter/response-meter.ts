@@ -9,7 +9,12 @@ import { ChatReader, ResponsesReader } from './openai-readers.js';
 import type { ProviderDialect } from './provider-dialect.js';
 import { readSseData, type SseData } from './sse-data.js';
 import { createSseFramer, type SseFramer } from './sse-parser.js';
-import { isUsageOnlyChunk, topLevelNullFieldSpan } from './strip-usage.js';
+import {
+  isUsageOnlyChunk,
+  NULL_USAGE_MEMBER,
+  topLevelNullFieldSpan,
+  trailingNullUsageAt,
+} from './strip-usage.js';
 import type { UsageReader } from './usage-reader.js';
 
 export interface MeterOptions {
@@ -53,10 +58,6 @@ export interface ResponseMeter {
 }
 
 const EMPTY = Buffer.alloc(0);
-const LF = 0x0a;
-const SPACE = 0x20;
-const OPEN_BRACE = 0x7b;
-const USAGE_NULL_TAIL = ',"usage":null}';
 
 function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
   const given = opts.inputEstimate ?? 0;
@@ -99,10 +100,9 @@ class Meter implements ResponseMeter {
   private readonly strip: boolean;
   private readonly framer: SseFramer | undefined;
   private readonly body: BodyCapture | undefined;
-  // When stripping: the bytes the client gets for the events of one push, and whether they
-  // differ from the events' own bytes (else those are forwarded as they are, without a copy).
-  private readonly pieces: Buffer[] = [];
-  private edited = false;
+  /** When stripping: the byte ranges [start, end) of one push's block the client does not get,
+   *  in order (pairs). The client's bytes are then built once, in one copy, from the rest. */
+  private readonly cuts: number[] = [];
   /** Event end offsets of one push (see meterRuns). */
   private readonly ends: number[] = [];
 
@@ -122,7 +122,8 @@ class Meter implements ResponseMeter {
       this.body?.push(chunk);
       return chunk;
     }
-    const block = this.meterRuns(this.framer.frame(chunk, this.ends));
+    const block = this.framer.frame(chunk, this.ends);
+    this.meterRuns(block);
     return this.strip ? this.stripped(block) : block;
   }
 
@@ -130,7 +131,10 @@ class Meter implements ResponseMeter {
     if (this.framer) {
       const last = this.framer.flush();
       if (!last) return EMPTY;
-      this.onEvent(last);
+      // The unterminated remainder, metered as one event.
+      this.ends.length = 0;
+      this.ends.push(last.length);
+      this.meterRuns(last);
       return this.strip ? this.stripped(last) : last;
     }
     if (this.body && typeof this.reader === 'object') {
@@ -164,122 +168,108 @@ class Meter implements ResponseMeter {
   /**
    * Meters the events of one push (ends in this.ends). A run of events that can only add to the
    * output estimate is kept whole and unparsed after one scan: a streamed answer is mostly such
-   * events, and several arrive together whenever the provider is fast or the proxy busy. The event
-   * that ends a run is read on its own. When stripping, the client's bytes go to `pieces`.
+   * events, and several arrive together whenever the provider is fast or the proxy busy. The run
+   * is kept as the scan's own latin1 text (no second decode, no view of the bytes). The event
+   * that ends a run is read on its own. When stripping, what the client must not get goes to `cuts`.
    */
-  private meterRuns(block: Buffer): Buffer {
+  private meterRuns(block: Buffer): void {
     const ends = this.ends;
     const reader = this.reader;
     const n = ends.length;
-    if (n === 0) return block;
-    const startOf = (k: number) => (k === 0 ? 0 : (ends[k - 1] as number));
-    if (typeof reader !== 'object') {
-      if (this.strip) for (let k = 0; k < n; k++) this.keep(block.subarray(startOf(k), ends[k]));
-      return block;
-    }
+    if (n === 0 || typeof reader !== 'object') return;
     const text = block.toString('latin1');
     // Where the next `"usage"` is (runs have no `\u`, so it cannot be spelled otherwise): a run
     // before it has nothing to strip and goes out as it came.
     let usageAt = -2;
+    let from = 0;
     for (let i = 0; i < n;) {
-      const from = startOf(i);
       const stop = reader.firstSignificantByte(text, from);
       let j = i;
       while (j < n && (ends[j] as number) <= stop) j++;
       if (j > i) {
         const to = ends[j - 1] as number;
-        reader.deferEvents(block.subarray(from, to));
+        reader.deferEvents(text.slice(from, to));
         if (this.strip) {
           if (usageAt !== -1 && usageAt < from) usageAt = text.indexOf('"usage"', from);
-          if (usageAt === -1 || usageAt >= to) this.pieces.push(block.subarray(from, to));
-          else for (let k = i; k < j; k++) this.stripRunEvent(block, text, startOf(k), ends[k] as number);
+          if (usageAt !== -1 && usageAt < to)
+            for (let k = i, s = from; k < j; s = ends[k++] as number)
+              this.stripRunEvent(block, text, s, ends[k] as number);
         }
+        from = to;
       }
       i = j;
       if (i < n) {
         // Holds the stop: significant, no second scan.
-        this.onEvent(block.subarray(startOf(i), ends[i]), true);
+        const to = ends[i] as number;
+        this.onEvent(block, from, to);
+        from = to;
         i++;
       }
     }
-    return block;
   }
 
-  /** Meters one event; when stripping, appends the bytes the client should get for it to `pieces`. */
-  private onEvent(raw: Buffer, significant = false): void {
-    const reader = this.reader;
-    if (typeof reader !== 'object') return this.keep(raw);
-    // Most events only feed the output estimate: kept as they are, not parsed (the test of a run).
-    if (!significant && reader.firstSignificantByte(raw.toString('latin1'), 0) === raw.length) {
-      reader.deferEvents(raw);
-      if (this.strip) this.stripNullUsage(raw, readSseData(raw));
-      return;
-    }
+  /** Meters the significant event [from, to) of `block`; when stripping, cuts what the client
+   *  should not get of it. */
+  private onEvent(block: Buffer, from: number, to: number): void {
+    const reader = this.reader as UsageReader;
+    const raw = block.subarray(from, to);
     const data = readSseData(raw);
-    if (data === undefined || data.text === '[DONE]') return this.keep(raw);
+    if (data === undefined || data.text === '[DONE]') return;
     let json: unknown;
     try {
       json = JSON.parse(data.text);
     } catch {
-      return this.keep(raw);
+      return;
     }
     reader.onData(json);
     if (!this.strip) return;
     if (isUsageOnlyChunk(json)) {
-      this.edited = true;
+      this.cuts.push(from, to);
       return;
     }
-    this.stripNullUsage(raw, data);
+    this.stripNullUsage(raw, from, data);
   }
 
-  /**
-   * Strips one event of a run (no usage but `null`, no `\\u`): what include_usage adds to each
-   * chunk is `,"usage":null` as its last member, so an event that ends so on its only line loses
-   * those 13 bytes without a scan. In valid JSON that tail can only be a top-level member: its
-   * `"` after a comma opens a string, and the `}` that is the text's last byte closes the top
-   * level. Anything else takes the string-aware scan. The tests read `text`, the block as
-   * latin1 (one character per byte): Buffer.compare with offsets cost more than the rest of it.
-   */
+  /** Strips one event of a run (no usage but `null`, no `\\u`): the usual chunk, whose
+   *  `,"usage":null` is found near its end without a scan of the whole (trailingNullUsageAt);
+   *  anything else takes the string-aware scan. */
   private stripRunEvent(block: Buffer, text: string, from: number, to: number): void {
-    const tail = to - 2 - USAGE_NULL_TAIL.length;
-    if (
-      tail > from &&
-      block[to - 1] === LF &&
-      block[to - 2] === LF &&
-      text.indexOf('\n', from) === to - 2 &&
-      text.startsWith('data:', from) &&
-      block[from + (block[from + 5] === SPACE ? 6 : 5)] === OPEN_BRACE &&
-      text.startsWith(USAGE_NULL_TAIL, tail)
-    ) {
-      this.edited = true;
-      this.pieces.push(block.subarray(from, tail), block.subarray(to - 3, to));
+    const at = trailingNullUsageAt(text, from, to);
+    if (at !== -1) {
+      this.cuts.push(at, at + NULL_USAGE_MEMBER.length);
       return;
     }
     const raw = block.subarray(from, to);
-    this.stripNullUsage(raw, readSseData(raw));
+    this.stripNullUsage(raw, from, readSseData(raw));
   }
 
-  /** Forwards `raw` without its top-level `"usage":null` field. Only a single data line is edited;
-   *  data on several lines is forwarded untouched. */
-  private stripNullUsage(raw: Buffer, data: SseData | undefined): void {
+  /** Cuts the top-level `"usage":null` field of the event `raw` (at `from` in the block). Only a
+   *  single data line is edited; data on several lines is forwarded untouched. */
+  private stripNullUsage(raw: Buffer, from: number, data: SseData | undefined): void {
     const span =
       data === undefined || data.start < 0
         ? undefined
         : topLevelNullFieldSpan(raw, data.start, data.end, 'usage');
-    if (!span) return this.keep(raw);
-    this.edited = true;
-    this.pieces.push(raw.subarray(0, span[0]), raw.subarray(span[1]));
+    if (span) this.cuts.push(from + span[0], from + span[1]);
   }
 
-  private keep(raw: Buffer): void {
-    if (this.strip) this.pieces.push(raw);
-  }
-
-  /** What the client gets instead of `block` (the events just metered), after stripping. */
+  /** What the client gets instead of `block` (the events just metered): the block without its
+   *  cuts, copied once; the block itself when nothing was cut. */
   private stripped(block: Buffer): Buffer {
-    const out = this.edited ? Buffer.concat(this.pieces) : block;
-    this.pieces.length = 0;
-    this.edited = false;
+    const cuts = this.cuts;
+    const m = cuts.length;
+    if (m === 0) return block;
+    let removed = 0;
+    for (let k = 0; k < m; k += 2) removed += (cuts[k + 1] as number) - (cuts[k] as number);
+    const out = Buffer.allocUnsafe(block.length - removed);
+    let pos = 0;
+    let at = 0;
+    for (let k = 0; k < m; k += 2) {
+      pos += block.copy(out, pos, at, cuts[k] as number);
+      at = cuts[k + 1] as number;
+    }
+    block.copy(out, pos, at);
+    cuts.length = 0;
     return out;
   }
 }

@@ -8,6 +8,8 @@ export function isUsageOnlyChunk(chunk: unknown): boolean {
   return Array.isArray(choices) && choices.length === 0 && isObject(field(chunk, 'usage'));
 }
 
+const LF = 0x0a;
+const SPACE = 0x20;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
@@ -84,6 +86,47 @@ export function topLevelNullFieldSpan(
     else if (c === COMMA && depth === 1) memberStart = i;
   }
   return undefined;
+}
+
+/** What include_usage adds to every chunk but the last: OpenAI writes it after `choices`. */
+export const NULL_USAGE_MEMBER = ',"usage":null';
+
+/**
+ * Where the usual chunk's `,"usage":null` starts in the SSE event text[from, to) (bytes read as
+ * latin1), or -1 for anything else, which then takes the string-aware scan. The usual chunk is
+ * one `data: {…}` line whose last `,"usage":null` is followed up to the closing `}` by members
+ * with flat values only: nothing but `}` after it (how it used to end), or `,"obfuscation":"…"}`
+ * (OpenAI's streams since 2025, which made every chunk take the scan of its whole JSON). In valid
+ * JSON that member is a top-level one: its `"` after a comma cannot be inside a string (there it
+ * is escaped) and opens a key; no bracket stands between it and the text's last `}`, which
+ * closes the top level.
+ */
+export function trailingNullUsageAt(text: string, from: number, to: number): number {
+  const close = to - 3;
+  if (
+    close - from < 7 + NULL_USAGE_MEMBER.length ||
+    text.charCodeAt(to - 1) !== LF ||
+    text.charCodeAt(to - 2) !== LF ||
+    text.charCodeAt(close) !== CLOSE_BRACE ||
+    !text.startsWith('data:', from)
+  )
+    return -1;
+  const open = from + (text.charCodeAt(from + 5) === SPACE ? 6 : 5);
+  if (text.charCodeAt(open) !== OPEN_BRACE || text.indexOf('\n', open) !== to - 2) return -1;
+  const at = text.lastIndexOf(NULL_USAGE_MEMBER, close);
+  if (at <= open) return -1;
+  let i = at + NULL_USAGE_MEMBER.length;
+  const next = text.charCodeAt(i);
+  if (next !== COMMA && next !== CLOSE_BRACE) return -1;
+  for (; i < close; i++) {
+    const c = text.charCodeAt(i);
+    if (c === QUOTE) {
+      // Skip the string: a backslash escapes the character after it.
+      for (i++; i < close && text.charCodeAt(i) !== QUOTE; i++) if (text.charCodeAt(i) === BACKSLASH) i++;
+      if (i >= close) return -1;
+    } else if (c === OPEN_BRACE || c === OPEN_BRACKET || c === CLOSE_BRACE || c === CLOSE_BRACKET) return -1;
+  }
+  return at;
 }
 
 /** Removes `"key":null` (and the comma that separated it) from the top-level object of a JSON

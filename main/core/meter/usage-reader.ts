@@ -9,8 +9,9 @@ export interface UsageReader {
    *  turns out harmless only costs a JSON.parse. The meter keeps the events before it unparsed
    *  (most events of a stream only feed the output estimate) and parses the one holding it. */
   firstSignificantByte(events: string, from: number): number;
-  /** Keeps whole SSE events that firstSignificantByte cleared, unparsed until the estimate is needed. */
-  deferEvents(events: Buffer): void;
+  /** Keeps whole SSE events that firstSignificantByte cleared, unparsed until the estimate is
+   *  needed: the very text it scanned (their bytes as latin1), so a run is decoded once. */
+  deferEvents(events: string): void;
   /** `atMost`: with the output estimate replaced by a bound it never exceeds
    *  (OutputEstimator.tokens(true)), which costs no parse and no tokenizing. */
   usage(atMost?: boolean): Usage;

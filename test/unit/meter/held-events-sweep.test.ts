@@ -8,7 +8,8 @@ import { OutputEstimator } from '../../../main/core/meter/output-estimate.js';
 import { countOpenAiTokens } from '../../../main/core/meter/token-count.js';
 import { field } from '../../../main/core/meter/usage-fields.js';
 
-const event = (t: string) => Buffer.from(`data: ${JSON.stringify({ t })}\n\n`);
+// As the meter hands events over: their bytes as latin1 text.
+const event = (t: string) => Buffer.from(`data: ${JSON.stringify({ t })}\n\n`).toString('latin1');
 
 describe('held events of an open stream', () => {
   it('are parsed once held for the sweep age, far below the size bound, and counted once', async () => {

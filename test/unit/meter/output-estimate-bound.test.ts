@@ -8,7 +8,8 @@ import { field } from '../../../main/core/meter/usage-fields.js';
 
 beforeAll(() => startTokenizerThread(), 60_000);
 
-const event = (t: string) => Buffer.from(`data: ${JSON.stringify({ t })}\n\n`);
+// As the meter hands events over: their bytes as latin1 text.
+const event = (t: string) => Buffer.from(`data: ${JSON.stringify({ t })}\n\n`).toString('latin1');
 const texts = [
   'Hello world, the build failed in step 3.',
   '日本語のテキストです。トークンが多い。',

@@ -10,7 +10,7 @@ describe('OutputEstimator.deferEvents', () => {
       parsed++;
       add(field(data, 't'));
     });
-    const event = Buffer.from(`data: ${JSON.stringify({ t: 'x'.repeat(1000) })}\n\n`); // 1016 characters
+    const event = `data: ${JSON.stringify({ t: 'x'.repeat(1000) })}\n\n`; // 1016 characters
     const fit = Math.floor(DEFERRED_MAX_CHARS / event.length); // 4 with the 4 Ki bound
     for (let i = 0; i < fit; i++) estimator.deferEvents(event, undefined);
     expect(parsed).toBe(0);
@@ -25,8 +25,8 @@ describe('OutputEstimator.deferEvents', () => {
 
   it('skips a kept payload that is not JSON and tokenizes the others with their own model', () => {
     const estimator = new OutputEstimator('openai', (data, add) => add(field(data, 't')));
-    estimator.deferEvents(Buffer.from('data: {"t":"Hello world"}\n\n'), 'gpt-4o');
-    estimator.deferEvents(Buffer.from('data: {"t":\n\n'), 'gpt-4o');
+    estimator.deferEvents('data: {"t":"Hello world"}\n\n', 'gpt-4o');
+    estimator.deferEvents('data: {"t":\n\n', 'gpt-4o');
     estimator.add('Hello world', 'gpt-4');
     // "Hello world" is 2 tokens in both o200k_base and cl100k_base.
     expect(estimator.tokens()).toBe(4);
@@ -45,7 +45,7 @@ describe('OutputEstimator reading kept events', () => {
       seen.push(field(data, 't'));
       add(field(data, 't'));
     });
-    for (const k of kept) estimator.deferEvents(Buffer.from(k), undefined);
+    for (const k of kept) estimator.deferEvents(k, undefined);
     // 12 characters at 3.5 per token, rounded up.
     expect(estimator.tokens()).toBe(4);
     expect(seen).toEqual(['ab', 'cd', 'ef', 'gh', 'ij', 'kl']);
@@ -57,10 +57,11 @@ describe('OutputEstimator memory (issue 16)', () => {
   // estimator's batches would then depend on when the thread came up.
   beforeAll(() => startTokenizerThread(), 60_000);
   // A chat stream's content chunk as OpenAI sends it, with one short delta.
+  // Its bytes as latin1 text, as the meter hands events over.
   const chunk = (content: string) =>
     Buffer.from(
       `data: ${JSON.stringify({ id: 'chatcmpl-1', object: 'chat.completion.chunk', created: 1, model: 'gpt-4o-mini', choices: [{ index: 0, delta: { content }, logprobs: null, finish_reason: null }] })}\n\n`,
-    );
+    ).toString('latin1');
   const words = 'the quick brown fox jumps over a lazy dog while Shimmy meters every token'.split(' ');
 
   it('holds a bounded amount of text for a 1 MB answer, and still counts every delta', () => {
@@ -92,10 +93,7 @@ describe('OutputEstimator memory (issue 16)', () => {
     for (let i = 0; i < 20_000; i++) {
       const t = (words[i % words.length] as string) + ' ';
       chars += t.length;
-      estimator.deferEvents(
-        Buffer.from(`event: content_block_delta\ndata: {"t":${JSON.stringify(t)}}\n\n`),
-        undefined,
-      );
+      estimator.deferEvents(`event: content_block_delta\ndata: {"t":${JSON.stringify(t)}}\n\n`, undefined);
       maxRetained = Math.max(maxRetained, estimator.retainedChars());
     }
     expect(maxRetained).toBeLessThan(40 * 1024);
