@@ -9,7 +9,7 @@ import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { addUsd } from '../../../../shared/money.js';
 import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
-import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
+import { hasUsdBudget, type Reservation } from '../../limits/index.js';
 import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { editImageTokens, jsonEditImages } from '../../limits/image-input-tokens.js';
@@ -35,13 +35,21 @@ import { bareModel } from '../../route/bare-model.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
-import { Refused } from '../refused.js';
+import {
+  capRefusal,
+  containersUnpricedRefusal,
+  refusalOf,
+  shared,
+  unnamedFallbacksRefusal,
+  unpricedRefusal,
+} from './admit/refusals.js';
 import { carriesAudioInput } from '../audio-input.js';
 import { bringsUnsizedInput } from '../unsized-input.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 
 export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
+export { checkRecordable } from './admit/refusals.js';
 
 /** Output tokens counted for a request that names no output limit where nothing else bounds it
  *  (no TPM limit: RPM, a budget's audio, the journal's estimate). Under a TPM limit such a request
@@ -290,12 +298,7 @@ export async function admit(
   if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
   if (budgeted && metered(endpoint) && named.unnamed && !tool.limits.allowUnpriced)
-    throw new Refused(
-      'model_unpriced',
-      `The request's ${named.unnamed} may be served by models Shimmy cannot price, so tool "${tool.name}"'s budget cannot be kept. Name the fallback models instead.`,
-      'budget',
-      { 'x-should-retry': 'false' },
-    );
+    throw unnamedFallbacksRefusal(tool, named.unnamed);
 
   // Embeddings write nothing; images have no output limit to lower but a known worst case per
   // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
@@ -341,12 +344,7 @@ export async function admit(
   const containers = priced ? codeInterpreterContainers(endpoint, json) : undefined;
   const tokensCost = containers && withPrompts ? withContainers(withPrompts, containers) : withPrompts;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
-    throw new Refused(
-      'model_unpriced',
-      `Code interpreter containers at "${x.provider.name}" have no known price, so tool "${tool.name}"'s budget cannot be kept.`,
-      'budget',
-      { 'x-should-retry': 'false' },
-    );
+    throw containersUnpricedRefusal(tool, x.provider.name);
   const maxImages = images && 'usd' in images ? images.images : 0;
   // The Responses API's built-in tool calls, each a billed search and/or an image, bounded by
   // max_tool_calls (the client's, or the one Shimmy writes), and an Anthropic web search tool's
@@ -646,89 +644,4 @@ export async function admit(
   if (draft.project) record.project = draft.project;
   deps.ledger.reserve(new JournalEntry(draft.id, draft.timeIso, tool.name, record, journalUsd));
   return admitted;
-}
-
-/** A request that could not be recorded is not served: refused while the ledger cannot be written
- *  (disk full, database gone), in the caller's format; served again once a write succeeds. */
-export function checkRecordable(deps: ProxyDeps): void {
-  const health = deps.ledger.health();
-  if (!health.ok)
-    throw new Refused(
-      'ledger_unavailable',
-      `Shimmy is refusing requests because it cannot record them: ${health.message}. Free disk space (or fix the database); requests are accepted again as soon as the ledger can be written.`,
-      'ledger_unavailable',
-      { 'retry-after': '5' },
-    );
-}
-
-/** A shared engine's answer (Redis); when it cannot be reached the request is refused, never let
- *  through unchecked (fail closed), in the caller's format. */
-async function shared<T>(answer: Promise<T>): Promise<T> {
-  try {
-    return await answer;
-  } catch (err) {
-    if (!(err instanceof LimitsUnavailableError)) throw err;
-    throw new Refused(
-      'limits_unavailable',
-      `Shimmy is refusing requests because it cannot check this tool's budgets and rate limits: ${err.message}. ` +
-        'Requests are accepted again as soon as Redis answers.',
-      'limits_unavailable',
-      { 'retry-after': '5' },
-    );
-  }
-}
-
-function unpricedRefusal(tool: Tool, model: string): Refused {
-  const name = model || '(none named)';
-  return new Refused(
-    'model_unpriced',
-    `Model "${name}" has no known price, so tool "${tool.name}"'s budget cannot be kept. Price it with: ` +
-      `shimmy price set ${model || 'MODEL'} --input USD_PER_1M --output USD_PER_1M` +
-      ` (or let this tool use unpriced models: shimmy tool limits ${tool.name} --allow-unpriced …).`,
-    'budget',
-    { 'x-should-retry': 'false' },
-  );
-}
-
-/** A limit Shimmy sized that no body can carry (`why`), refused naming what set it. With both a
- *  budget and a TPM limit, a TPM-set one was refused as the budget's (tpm-with-budget.test.ts).
- *  The error code and status stay those of a budget wherever a budget priced the request: public
- *  contract, whatever set the limit. */
-function capRefusal(
-  tool: Tool,
-  limit: number,
-  setBy: 'budget' | 'tpm' | 'model',
-  priced: boolean,
-  why: string,
-): Refused {
-  const message =
-    setBy === 'budget'
-      ? `Tool "${tool.name}" has budget left for ${limit} output tokens on this request, but ${why}.`
-      : setBy === 'tpm'
-        ? `Tool "${tool.name}"'s TPM limit holds ${limit} output tokens for this request, but ${why}.`
-        : `The model's maximum output, ${limit} tokens, is the limit Shimmy writes for this request, but ${why}.`;
-  return priced
-    ? new Refused('budget_exceeded', message, 'budget', { 'x-should-retry': 'false' })
-    : new Refused('rate_limit_exceeded', message, 'rate_limit', { 'x-should-retry': 'false' });
-}
-
-function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
-  if (r.kind === 'budget') {
-    const floor =
-      plan?.kind === 'refused'
-        ? ` Not even a ${plan.limit}-token answer fits in what is left, so the request was not sent.`
-        : '';
-    // Retry-After says when the budget resets (Gemini clients read it as RetryInfo, errors/api-errors.ts).
-    // A budget held by an unbounded request in flight frees up in a moment: worth a retry.
-    if (r.retryAfterMs !== undefined)
-      return new Refused('budget_exceeded', r.message, 'budget', {
-        'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
-      });
-    const retryAfter = Math.max(1, Math.ceil((r.resetsAt.getTime() - now.getTime()) / 1000));
-    return new Refused('budget_exceeded', r.message + floor, 'budget', {
-      'x-should-retry': 'false',
-      'retry-after': String(retryAfter),
-    });
-  }
-  return new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers);
 }
