@@ -8,7 +8,7 @@
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { addUsd } from '../../../../shared/money.js';
-import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
+import { ZERO_USAGE } from '../../../../shared/usage.js';
 import { hasUsdBudget, type Reservation } from '../../limits/index.js';
 import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
 import { imageOutputTokens } from '../../limits/image-output-tokens.js';
@@ -16,10 +16,10 @@ import { editImageTokens, jsonEditImages } from '../../limits/image-input-tokens
 import type { ImageSize } from '../../meter/image-size.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
 import { chainMaxOutput } from '../../limits/model-max-output.js';
-import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
+import { planOutput, type OutputPlan } from '../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
-import { bodyFallbacks, namesModels } from '../../limits/body-fallbacks.js';
+import { namesModels } from '../../limits/body-fallbacks.js';
 import {
   largestContextWindow,
   OPENAI_HOSTED,
@@ -31,7 +31,6 @@ import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/
 import { estimateInputTokens } from '../../meter/index.js';
 import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
 import { priceUsage, type PriceMatch } from '../../pricing/index.js';
-import { bareModel } from '../../route/bare-model.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
@@ -40,13 +39,12 @@ import {
   containersUnpricedRefusal,
   refusalOf,
   shared,
-  unnamedFallbacksRefusal,
   unpricedRefusal,
 } from './admit/refusals.js';
-import { carriesAudioInput } from '../audio-input.js';
 import { bringsUnsizedInput } from '../unsized-input.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
+import { chainModels, priceModelChain } from './admit/model-chain.js';
 
 export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
 export { checkRecordable } from './admit/refusals.js';
@@ -99,131 +97,16 @@ const generates = (endpoint: RecordDraft['endpoint']) =>
   endpoint === 'messages' ||
   endpoint === 'generate_content';
 
-/** The one pricing function the ledger uses, for a hypothetical usage of this request. With
- *  fallbacks, the dearest of the models that may serve it: the ledger prices the answer at the
- *  model that did, so a reservation sized for the routed model alone would not bound it. */
-function costFunction(
-  price: PriceMatch | undefined,
-  fallbacks: readonly PriceMatch[],
-  dearer: readonly OutputModality[],
-  audioIn: boolean,
-  inTurn: readonly PriceMatch[] = [],
-): CostOf | undefined {
-  if (!price) return undefined;
-  const chain = chainCost(price, fallbacks, dearer, audioIn);
-  if (!chain || inTurn.length === 0) return chain;
-  // Models the provider runs after the routed one, each billed for its hop (body-fallbacks.ts): a
-  // hop's input is the request's, its output within the same limit (output-limit-field.ts).
-  const hops = inTurn.map((p) => chainCost(p, [], dearer, audioIn));
-  if (hops.some((hop) => hop === undefined)) return undefined;
-  return (u: Usage) => {
-    let sum = chain(u);
-    for (const hop of hops) {
-      const usd = sum === null ? null : hop!(u);
-      sum = usd === null || sum === null ? null : addUsd(sum, usd);
-    }
-    return sum;
-  };
-}
-
-/** The dearest of `price` and its `fallbacks` (one of which serves the request). */
-function chainCost(
-  price: PriceMatch,
-  fallbacks: readonly PriceMatch[],
-  dearer: readonly OutputModality[],
-  audioIn: boolean,
-): CostOf | undefined {
-  // An answer in audio or images may be all audio or image tokens, dearer than text ones: its
-  // output is reserved at the dearest of them, and a price with no audio output rate cannot price
-  // it (the answer would be unpriced).
-  const priceOut =
-    dearer.length === 0
-      ? priceUsage
-      : (p: PriceMatch, u: Usage) => {
-          let dearest = priceUsage(p, u);
-          for (const m of dearer) {
-            const usd = priceUsage(p, outputAs(m, u));
-            if (usd === null || dearest === null) return null;
-            if (usd > dearest) dearest = usd;
-          }
-          return dearest;
-        };
-  // Input with audio in it is reserved as if all of it were audio (the estimate counts a clip's
-  // tokens among the text's): 60 s of audio to gpt-audio, reserved at the text rate, was reserved
-  // at ~$0.0025 and billed $0.020225 (test/integration/audio-input-budget.test.ts). A price
-  // without an audio input rate keeps the text rate: its answer is unpriced and charged that.
-  const priceOf = audioIn
-    ? (p: PriceMatch, u: Usage) => {
-        const text = priceOut(p, u);
-        const audio = text === null ? null : priceOut(p, { ...u, inputAudioTokens: u.inputTokens });
-        return audio !== null && text !== null && audio > text ? audio : text;
-      }
-    : priceOut;
-  if (dearer.length > 0 && priceOf(price, { ...ZERO_USAGE, outputTokens: 1 }) === null) return undefined;
-  if (fallbacks.length === 0) return (u: Usage) => priceOf(price, u);
-  const all = [price, ...fallbacks];
-  return (u: Usage) => {
-    let dearest: number | null = null;
-    for (const p of all) {
-      const usd = priceOf(p, u);
-      if (usd === null) return null;
-      if (dearest === null || usd > dearest) dearest = usd;
-    }
-    return dearest;
-  };
-}
-
 /** OpenAI itself (and Azure's OpenAI) read `max_completion_tokens`; other servers of the Chat
  *  Completions API may read only `max_tokens` (DeepSeek writes up to its default, 4,096, past a
  *  max_completion_tokens it ignores), so a limit a reservation counts is written there too. */
 const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
   endpoint === 'chat' && price !== undefined && !OPENAI_HOSTED.has(price.provider);
 
-type OutputModality = 'audio' | 'image';
-
-/** Gemini's image models (gemini-2.5-flash-image, gemini-3-pro-image-preview…) answer in text
- *  and images when a request names no responseModalities ("The model defaults to returning text
- *  and image responses", ai.google.dev/gemini-api/docs/image-generation, read 2026-11-29). */
-const GEMINI_IMAGE_MODEL = /^gemini-.*-image(?:-|$)/;
-
-/** The output modalities dearer than text a request asks for: Chat Completions `modalities:
- *  ["text", "audio"]`, Gemini `generationConfig.responseModalities` with AUDIO or IMAGE, or none
- *  named to a Gemini image model that may serve it (reserved at the text rate, such a request
- *  billed $0.1164274 on a $0.05 budget: test/integration/reservation-gaps.test.ts). */
-function dearerOutput(
-  endpoint: RecordDraft['endpoint'],
-  json: unknown,
-  models: ReadonlyArray<string | undefined>,
-): OutputModality[] {
-  if (!isObject(json)) return [];
-  let asked: unknown[] | undefined;
-  if (endpoint === 'chat') asked = Array.isArray(json.modalities) ? json.modalities : undefined;
-  else if (endpoint === 'generate_content') {
-    // Every config and spelling present, as for the output limit (output-limit-field.ts): which
-    // one Google reads when a body holds both is not documented.
-    for (const g of [json.generationConfig, json.generation_config]) {
-      if (!isObject(g)) continue;
-      for (const list of [g.responseModalities, g.response_modalities])
-        if (Array.isArray(list)) asked = [...(asked ?? []), ...(list as unknown[])];
-    }
-    if (asked === undefined && models.some((m) => m !== undefined && GEMINI_IMAGE_MODEL.test(bareModel(m))))
-      return ['image'];
-  }
-  if (asked === undefined) return [];
-  const names = asked.map((m) => String(m).toLowerCase());
-  return (['audio', 'image'] as const).filter((m) => names.includes(m));
-}
-
-const outputAs = (m: OutputModality, u: Usage): Usage =>
-  m === 'audio' ? { ...u, outputAudioTokens: u.outputTokens } : { ...u, outputImageTokens: u.outputTokens };
-
 function imageLimit(json: unknown): { requested: number; choices: number } {
   const { perImage, images } = imageOutputTokens(json);
   return { requested: perImage, choices: images };
 }
-
-const priceOf = (deps: ProxyDeps, t: RouteTarget, at: Date) =>
-  t.upstreamModel ? deps.prices.lookup({ provider: t.provider, model: t.upstreamModel, at }) : undefined;
 
 export async function admit(
   deps: ProxyDeps,
@@ -269,36 +152,17 @@ export async function admit(
     (atMost
       ? boundOf()
       : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0));
-  const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
-  // The models the body itself names for the provider to fall back to (body-fallbacks.ts), at the
-  // routed provider: one of them may serve it as a route fallback does, or each run in turn.
-  const named = bodyFallbacks(endpoint, json);
-  const at = (m: string): RouteTarget => ({ provider: x.provider, upstreamModel: m });
-  const oneOf = named.oneOf.length > 0 ? [...x.fallbacks, ...named.oneOf.map(at)] : x.fallbacks;
-  const inTurn = named.inTurn.map(at);
-  // Every model that may serve some of it.
-  const chain = inTurn.length > 0 ? [...oneOf, ...inTurn] : oneOf;
-  // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
-  // unpriced too (it could be served there), refused like any unpriced model.
-  const fallbackPrices = budgeted && chain.length > 0 ? chain.map((t) => priceOf(deps, t, draft.time)) : [];
-  const unpricedFallback =
-    fallbackPrices.length > 0 ? chain[fallbackPrices.findIndex((p) => p === undefined)] : undefined;
-  const pricedAll = (list: ReadonlyArray<PriceMatch | undefined>) =>
-    list.filter((p): p is PriceMatch => p !== undefined);
-  const cost = unpricedFallback
-    ? undefined
-    : costFunction(
-        price,
-        pricedAll(fallbackPrices.slice(0, oneOf.length)),
-        dearerOutput(endpoint, json, [model, ...chain.map((t) => t.upstreamModel)]),
-        // A walk of the messages: only where a budget will price the reservation.
-        budgeted && carriesAudioInput(endpoint, json),
-        pricedAll(fallbackPrices.slice(oneOf.length)),
-      );
-  if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
-    throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
-  if (budgeted && metered(endpoint) && named.unnamed && !tool.limits.allowUnpriced)
-    throw unnamedFallbacksRefusal(tool, named.unnamed);
+  const { price, named, chain, fallbackPrices, cost } = priceModelChain(deps.prices, {
+    tool,
+    endpoint,
+    time: draft.time,
+    json,
+    provider: x.provider,
+    model,
+    fallbacks: x.fallbacks,
+    budgeted,
+    metered: metered(endpoint),
+  });
 
   // Embeddings write nothing; images have no output limit to lower but a known worst case per
   // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
@@ -315,10 +179,7 @@ export async function admit(
   const tpm = generates(endpoint) && requested === undefined ? tool.limits.tpm : undefined;
   // The model's maximum matters only to a USD budget and to such a TPM: the smallest of the models
   // that may serve it, since the limit written goes to each.
-  const max =
-    budgeted || tpm !== undefined
-      ? chainMaxOutput([model, ...chain.map((t) => t.upstreamModel)])
-      : UNBUDGETED_MAX;
+  const max = budgeted || tpm !== undefined ? chainMaxOutput(chainModels(model, chain)) : UNBUDGETED_MAX;
   const wanted = requested ?? max.tokens;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
