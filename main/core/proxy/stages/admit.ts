@@ -11,18 +11,14 @@ import { addUsd } from '../../../../shared/money.js';
 import { ZERO_USAGE } from '../../../../shared/usage.js';
 import { hasUsdBudget, type Reservation } from '../../limits/index.js';
 import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
-import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { editImageTokens, jsonEditImages } from '../../limits/image-input-tokens.js';
 import type { ImageSize } from '../../meter/image-size.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
-import { chainMaxOutput } from '../../limits/model-max-output.js';
 import { planOutput, type OutputPlan } from '../../limits/output-cap.js';
-import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
 import { reservedInput } from '../../limits/reserved-input.js';
 import { namesModels } from '../../limits/body-fallbacks.js';
 import {
   largestContextWindow,
-  OPENAI_HOSTED,
   reservedInputTokens,
   widestContextWindow,
   type InputTokensAt,
@@ -34,32 +30,19 @@ import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import { JournalEntry } from '../journal-entry.js';
-import {
-  capRefusal,
-  containersUnpricedRefusal,
-  refusalOf,
-  shared,
-  unpricedRefusal,
-} from './admit/refusals.js';
+import { containersUnpricedRefusal, refusalOf, shared, unpricedRefusal } from './admit/refusals.js';
 import { bringsUnsizedInput } from '../unsized-input.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
-import { chainModels, priceModelChain } from './admit/model-chain.js';
+import { priceModelChain } from './admit/model-chain.js';
+import { generates, metered } from './admit/endpoints.js';
+import { outputLimitOf, TPM_OUTPUT_ESTIMATE, writeOutputLimit } from './admit/output-limit.js';
 
 export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
 export { checkRecordable } from './admit/refusals.js';
 
-/** Output tokens counted for a request that names no output limit where nothing else bounds it
- *  (no TPM limit: RPM, a budget's audio, the journal's estimate). Under a TPM limit such a request
- *  is counted, and sent, at the most its minute can hold instead (see `tpm` in admit). */
-export const TPM_OUTPUT_ESTIMATE = 4096;
-
-const UNBUDGETED_MAX = { tokens: TPM_OUTPUT_ESTIMATE, source: 'default' } as const;
-
-/** Response header: the output limit Shimmy lowered the request to, per answer (README, Headers). */
-export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
-/** Response header: the `max_tool_calls` Shimmy lowered the request's to. */
-export const CALLS_CAPPED_HEADER = 'x-shimmy-max-tool-calls-capped';
+export { CALLS_CAPPED_HEADER, CAPPED_HEADER, TPM_OUTPUT_ESTIMATE } from './admit/output-limit.js';
+export { metered } from './admit/endpoints.js';
 
 export interface Admitted {
   reservation: Reservation;
@@ -83,29 +66,6 @@ export interface Admitted {
    *  A method, not a getter: an object literal with an accessor is built on V8's slow path, which
    *  cost every request a few µs (bench profile). */
   worstCaseUsd(): number | null;
-}
-
-/** Endpoints whose answers carry token usage (and so cost money per token). */
-export const metered = (endpoint: RecordDraft['endpoint']) =>
-  endpoint !== 'other' && endpoint !== 'count_tokens';
-
-/** Endpoints whose answers are generated output, bounded by an output limit. */
-const generates = (endpoint: RecordDraft['endpoint']) =>
-  endpoint === 'chat' ||
-  endpoint === 'completions' ||
-  endpoint === 'responses' ||
-  endpoint === 'messages' ||
-  endpoint === 'generate_content';
-
-/** OpenAI itself (and Azure's OpenAI) read `max_completion_tokens`; other servers of the Chat
- *  Completions API may read only `max_tokens` (DeepSeek writes up to its default, 4,096, past a
- *  max_completion_tokens it ignores), so a limit a reservation counts is written there too. */
-const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
-  endpoint === 'chat' && price !== undefined && !OPENAI_HOSTED.has(price.provider);
-
-function imageLimit(json: unknown): { requested: number; choices: number } {
-  const { perImage, images } = imageOutputTokens(json);
-  return { requested: perImage, choices: images };
 }
 
 export async function admit(
@@ -164,23 +124,8 @@ export async function admit(
     metered: metered(endpoint),
   });
 
-  // Embeddings write nothing; images have no output limit to lower but a known worst case per
-  // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
-  // the README's Budgets section).
-  const { requested, choices } = generates(endpoint)
-    ? readOutputLimit(endpoint, json)
-    : endpoint === 'images'
-      ? imageLimit(json)
-      : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
-  // A TPM limit bounds an answer that names no output limit: it is counted, and sent upstream, at
-  // the model's maximum lowered to what one minute holds after its input. Counted at 4,096 and
-  // sent unbounded, answers of 50,008 tokens got 150,024 through a 10,000 TPM in three minutes
-  // (test/integration/tpm-unbounded-answer.test.ts).
-  const tpm = generates(endpoint) && requested === undefined ? tool.limits.tpm : undefined;
-  // The model's maximum matters only to a USD budget and to such a TPM: the smallest of the models
-  // that may serve it, since the limit written goes to each.
-  const max = budgeted || tpm !== undefined ? chainMaxOutput(chainModels(model, chain)) : UNBUDGETED_MAX;
-  const wanted = requested ?? max.tokens;
+  const output = outputLimitOf({ endpoint, json, tool, budgeted, model, chain });
+  const { requested, choices, tpm, wanted } = output;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
   // Server-side web searches it may run, each billed apart (web-search-uses.ts).
@@ -437,51 +382,25 @@ export async function admit(
     worstCaseUsd: worstAtCount,
   };
   if (namesModels(named)) admitted.bodyFallbacks = true;
-  // The upstream limit is what the reservation paid for (and what TPM counted): written whenever
-  // Shimmy chose it (lowered, or a known model maximum where the request named none), so no answer
-  // can run past it. An unknown model's default maximum is not written: the upstream might reject
-  // a limit above its own.
-  const sized = plan !== null || tpm !== undefined;
-  const lowered = (plan !== null && plan.kind !== 'fits') || (tpm !== undefined && r.limit < max.tokens);
-  const chosen = sized && requested === undefined && max.source !== 'default';
-  if (sized && isObject(json) && (lowered || chosen)) {
-    const edits = outputLimitEdits(endpoint, json, model, r.limit);
-    if (typeof edits === 'string') {
-      result.reservation.release();
-      // Named for what set the limit: the budget lowered it, or the TPM limit did (the budget
-      // then paid for all of it), or it is the model's maximum.
-      const setBy =
-        plan && plan.kind !== 'fits' ? 'budget' : tpm !== undefined && r.limit < wanted ? 'tpm' : 'model';
-      throw capRefusal(tool, r.limit, setBy, plan !== null, edits);
-    }
-    admitted.upstreamEdits = edits;
-    if (lowered) admitted.headers[CAPPED_HEADER] = String(r.limit);
-    admitted.outputCap = r.limit * choices;
-  } else if (generates(endpoint) && requested !== undefined) {
-    admitted.outputCap = requested * choices;
-  }
-  // The limit that goes upstream as max_completion_tokens (Shimmy's edit, else the client's) goes
-  // as max_tokens too where the server may read only that (notOpenAi): a budget paid for it, a
-  // TPM limit counted it (openai-compatible-output-limit.test.ts).
-  if (
-    (budgeted || tool.limits.tpm !== undefined) &&
-    isObject(json) &&
-    !('max_tokens' in json) &&
-    notOpenAi(endpoint, price)
-  ) {
-    const sent =
-      admitted.upstreamEdits?.max_completion_tokens ??
-      ('max_completion_tokens' in json && requested !== undefined ? String(requested) : undefined);
-    if (sent !== undefined) admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tokens: sent };
-  }
-  // Searches the request did not bound go with the bound its reservation counted (max_uses on
-  // each Anthropic web search tool, the Responses API's max_tool_calls).
-  if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
-  // And the built-in tool calls the budget could pay for, when not what the request named.
-  if (callsBound && r.calls !== namedCalls)
-    admitted.upstreamEdits = { ...admitted.upstreamEdits, ...callsBound.write(r.calls) };
-  if (namedCalls !== undefined && r.calls < namedCalls)
-    admitted.headers[CALLS_CAPPED_HEADER] = String(r.calls);
+  const reservation = result.reservation;
+  writeOutputLimit(admitted, {
+    endpoint,
+    json,
+    model,
+    tool,
+    price,
+    budgeted,
+    output,
+    plan,
+    limit: r.limit,
+    calls: {
+      searchEdits: searches.edits,
+      write: callsBound?.write,
+      named: namedCalls,
+      calls: r.calls,
+    },
+    release: () => reservation.release(),
+  });
   // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
   // records it at that cost (settled by the record with the same id). Without a USD budget no
   // worst case was reserved, but the provider bills the request all the same: the journal holds
