@@ -67,7 +67,7 @@ describe('writeOutputLimit', () => {
       plan: { kind: 'capped', limit: 2_000, wanted: 8_000, usd: 0.5 },
       limit: 2_000,
       calls: noCalls,
-      release: () => {},
+      reservation: { release: () => {}, headers: {} } as never,
     });
     expect(out.upstreamEdits).toEqual({ max_completion_tokens: '2000', max_tokens: '2000' });
     expect(out.headers).toEqual({ [CAPPED_HEADER]: '2000' });
@@ -89,7 +89,7 @@ describe('writeOutputLimit', () => {
       plan: { kind: 'fits', limit: 500, usd: 0.001 },
       limit: 500,
       calls: noCalls,
-      release: () => {},
+      reservation: { release: () => {}, headers: {} } as never,
     });
     expect(out).toEqual({ headers: {}, upstreamEdits: { max_tokens: '500' }, outputCap: 500 });
   });

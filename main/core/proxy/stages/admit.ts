@@ -6,7 +6,6 @@
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
-import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { addUsd } from '../../../../shared/money.js';
 import { ZERO_USAGE } from '../../../../shared/usage.js';
 import { hasUsdBudget, type Reservation } from '../../limits/index.js';
@@ -24,18 +23,18 @@ import {
   type InputTokensAt,
 } from '../../limits/reserved-input-tokens.js';
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
-import { estimateInputTokens } from '../../meter/index.js';
-import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
-import { priceUsage, type PriceMatch } from '../../pricing/index.js';
+import type { PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
-import { JournalEntry } from '../journal-entry.js';
-import { containersUnpricedRefusal, refusalOf, shared, unpricedRefusal } from './admit/refusals.js';
+import { containersUnpricedRefusal, unpricedRefusal } from './admit/refusals.js';
 import { bringsUnsizedInput } from '../unsized-input.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
 import { priceModelChain } from './admit/model-chain.js';
 import { generates, metered } from './admit/endpoints.js';
+import { checkAndReserve } from './admit/check-and-reserve.js';
+import { InputTokens } from './admit/input-tokens.js';
+import { journalAdmitted } from './admit/journal.js';
 import { outputLimitOf, TPM_OUTPUT_ESTIMATE, writeOutputLimit } from './admit/output-limit.js';
 
 export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
@@ -99,19 +98,8 @@ export async function admit(
   // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
   // is recorded apart), RPM/TPM still do.
   const budgeted = !tool.plan && hasUsdBudget(tool, s);
-  // Tokenizing costs real time per request and its thread ~40 MB of RSS: the input is counted
-  // only when a limit needs the exact count (see `bound` below), or a stream is cut before the
-  // provider's own count arrives. `atMost`: a caller that only needs an upper bound (a stream's
-  // running cost, checked on every chunk) gets the bound while nothing was counted.
-  let estimated: number | undefined;
-  let bound: number | undefined;
-  const boundOf = () =>
-    (bound ??= metered(endpoint) ? estimateInputTokensBound(family, endpoint, json, model) : 0);
-  const inputEstimate = (atMost = false) =>
-    estimated ??
-    (atMost
-      ? boundOf()
-      : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, model) : 0));
+  const input = new InputTokens(family, endpoint, json, model, metered(endpoint));
+  const inputEstimate = (atMost = false) => input.estimate(atMost);
   const { price, named, chain, fallbackPrices, cost } = priceModelChain(deps.prices, {
     tool,
     endpoint,
@@ -309,64 +297,18 @@ export async function admit(
     const unbounded = transcribes && worstCaseUsd === null;
     return { plan, worstCaseUsd, estimatedTokens, unbounded, calls: at.calls, limit };
   };
-  // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
-  // another replica may reserve in between; admit() still checks atomically and refuses then.
-  const headroomNow = (needed: boolean) => {
-    const headroom = needed ? deps.limiter.headroomUsd(tool) : undefined;
-    return headroom instanceof Promise ? shared(headroom) : headroom;
-  };
-
-  // Bound first: under a USD budget (and no TPM limit, whose window and headers would show the
-  // bound), the reservation is first priced at an upper bound on the input that needs no
-  // tokenizer. If it fits every budget, it is admitted on it, uncounted: the exact count could
-  // only make it cheaper, so the decision (no refusal, no output cap) is the one the count gives.
-  // Only a request the bound does not fit is counted and decided exactly, as before.
-  let r: ReturnType<typeof reserveAt> | undefined;
-  let result: Awaited<ReturnType<ProxyDeps['limiter']['admit']>> | undefined;
-  let atTheBound = false;
-  if (budgeted && !tool.limits.tpm) {
-    const headroom = headroomNow(priced);
-    const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
-    const atBound = reserveAt(boundOf(), headroomUsd);
-    const fits =
-      atBound.worstCaseUsd === null ||
-      headroomUsd === undefined ||
-      (atBound.worstCaseUsd <= headroomUsd &&
-        (!atBound.plan || atBound.plan.kind === 'fits') &&
-        atBound.calls === maxCalls);
-    if (fits) {
-      const admission = deps.limiter.admit(tool, {
-        model,
-        estimatedTokens: atBound.estimatedTokens,
-        worstCaseUsd: atBound.worstCaseUsd,
-        unbounded: atBound.unbounded,
-      });
-      const answer = admission instanceof Promise ? await shared(admission) : admission;
-      // A budget refusal at the bound (a rounding edge, or another replica reserving meanwhile)
-      // is decided again on the exact count; a rate refusal does not depend on tokens here.
-      if (answer.ok || answer.refusal.kind !== 'budget') [r, result, atTheBound] = [atBound, answer, true];
-    }
-  }
-  if (!r || !result) {
-    // Counted before the reservation's one tick, a slice at a time for a body with a lot of text.
-    if ((budgeted || tool.limits.tpm) && estimated === undefined) {
-      const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, model) : 0;
-      estimated = counting instanceof Promise ? await counting : counting;
-    }
-    const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
-    const headroom = headroomNow(priced && generates(endpoint));
-    const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
-    r = reserveAt(inputTokens, headroomUsd);
-    const admission = deps.limiter.admit(tool, {
-      model,
-      estimatedTokens: r.estimatedTokens,
-      worstCaseUsd: r.worstCaseUsd,
-      unbounded: r.unbounded,
-    });
-    result = admission instanceof Promise ? await shared(admission) : admission;
-  }
+  const decision = checkAndReserve(deps, {
+    tool,
+    model,
+    budgeted,
+    priced,
+    generates: generates(endpoint),
+    maxCalls,
+    input,
+    reserveAt,
+  });
+  const { r, reservation, atTheBound } = decision instanceof Promise ? await decision : decision;
   const { plan } = r;
-  if (!result.ok) throw refusalOf(result.refusal, plan, deps.now());
   const reservedUsd = r.worstCaseUsd;
   // Admitted at the bound: a request whose answer goes unread is charged its worst case at the
   // exact count (charge-unread.ts), counted only then, as when the count was made at admit.
@@ -374,7 +316,7 @@ export async function admit(
     atTheBound ? reserveAt(inputEstimate(), undefined, r.calls).worstCaseUsd : reservedUsd;
 
   const admitted: Admitted = {
-    reservation: result.reservation,
+    reservation,
     price,
     inputEstimate,
     budgeted,
@@ -382,7 +324,6 @@ export async function admit(
     worstCaseUsd: worstAtCount,
   };
   if (namesModels(named)) admitted.bodyFallbacks = true;
-  const reservation = result.reservation;
   writeOutputLimit(admitted, {
     endpoint,
     json,
@@ -399,29 +340,14 @@ export async function admit(
       named: namedCalls,
       calls: r.calls,
     },
-    release: () => reservation.release(),
+    reservation,
   });
-  // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
-  // records it at that cost (settled by the record with the same id). Without a USD budget no
-  // worst case was reserved, but the provider bills the request all the same: the journal holds
-  // a cheap estimate instead of $0 — input at ~4 body bytes per token (no tokenizer on this
-  // path), output at its limit or TPM_OUTPUT_ESTIMATE — at the model's price.
-  const bodyLength = x.bodyLength ?? 0;
-  const outputTokens = admitted.outputCap ?? TPM_OUTPUT_ESTIMATE;
-  const journalUsd =
-    reservedUsd !== 0 || !price || budgeted
-      ? () => reservedUsd
-      : () => priceUsage(price, { ...ZERO_USAGE, inputTokens: Math.ceil(bodyLength / 4), outputTokens });
-  const record: Partial<LedgerRecord> = {
-    provider: draft.provider,
-    model: draft.model,
-    family,
-    endpoint,
-    path: draft.path,
-    streamed: draft.streamed,
-  };
-  if (draft.user) record.user = draft.user;
-  if (draft.project) record.project = draft.project;
-  deps.ledger.reserve(new JournalEntry(draft.id, draft.timeIso, tool.name, record, journalUsd));
+  journalAdmitted(deps, draft, tool, {
+    reservedUsd,
+    price,
+    budgeted,
+    bodyLength: x.bodyLength,
+    outputCap: admitted.outputCap,
+  });
   return admitted;
 }

@@ -6,6 +6,7 @@ import type { Tool } from '../../../../../shared/config.js';
 import type { Endpoint } from '../../../../../shared/usage.js';
 import { imageOutputTokens } from '../../../limits/image-output-tokens.js';
 import { chainMaxOutput, type ModelMaxOutput } from '../../../limits/model-max-output.js';
+import type { Reservation } from '../../../limits/index.js';
 import type { OutputPlan } from '../../../limits/output-cap.js';
 import { outputLimitEdits, readOutputLimit } from '../../../limits/output-limit-field.js';
 import { OPENAI_HOSTED } from '../../../limits/reserved-input-tokens.js';
@@ -100,7 +101,7 @@ const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
   endpoint === 'chat' && price !== undefined && !OPENAI_HOSTED.has(price.provider);
 
 /** Writes into `out` the limit the reservation paid for (`limit`, per answer). Throws capRefusal
- *  when the body cannot carry it; the caller releases the reservation then (`release`). */
+ *  when the body cannot carry it, the reservation released first. */
 export function writeOutputLimit(
   out: WrittenLimit,
   x: {
@@ -114,7 +115,7 @@ export function writeOutputLimit(
     plan: OutputPlan | null;
     limit: number;
     calls: CallsWritten;
-    release: () => void;
+    reservation: Reservation;
   },
 ): void {
   const { endpoint, json, plan, limit, tool } = x;
@@ -129,7 +130,7 @@ export function writeOutputLimit(
   if (sized && isObject(json) && (lowered || chosen)) {
     const edits = outputLimitEdits(endpoint, json, x.model, limit);
     if (typeof edits === 'string') {
-      x.release();
+      x.reservation.release();
       // Named for what set the limit: the budget lowered it, or the TPM limit did (the budget
       // then paid for all of it), or it is the model's maximum.
       const setBy =
