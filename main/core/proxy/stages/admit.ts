@@ -6,23 +6,18 @@
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
 // allows it.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
-import type { LedgerRecord } from '../../../../shared/ledger.js';
 import { addUsd } from '../../../../shared/money.js';
-import { ZERO_USAGE, type Usage } from '../../../../shared/usage.js';
-import { hasUsdBudget, LimitsUnavailableError, type Refusal, type Reservation } from '../../limits/index.js';
+import { ZERO_USAGE } from '../../../../shared/usage.js';
+import { hasUsdBudget, type Reservation } from '../../limits/index.js';
 import { codeInterpreterContainers, withContainers } from '../../limits/code-interpreter-containers.js';
-import { imageOutputTokens } from '../../limits/image-output-tokens.js';
 import { editImageTokens, jsonEditImages } from '../../limits/image-input-tokens.js';
 import type { ImageSize } from '../../meter/image-size.js';
 import { reserveImageTool, withImagePrompts } from '../../limits/image-tool-calls.js';
-import { chainMaxOutput } from '../../limits/model-max-output.js';
-import { planOutput, type CostOf, type OutputPlan } from '../../limits/output-cap.js';
-import { outputLimitEdits, readOutputLimit } from '../../limits/output-limit-field.js';
+import { planOutput, type OutputPlan } from '../../limits/output-cap.js';
 import { reservedInput } from '../../limits/reserved-input.js';
-import { bodyFallbacks, countingModel, namesModels } from '../../limits/body-fallbacks.js';
+import { countingModel, namesModels } from '../../limits/body-fallbacks.js';
 import {
   largestContextWindow,
-  OPENAI_HOSTED,
   reservedInputTokens,
   widestContextWindow,
   type InputTokensAt,
@@ -30,32 +25,25 @@ import {
 import { builtInToolCalls, mostCallsFitting, webSearchUses } from '../../limits/web-search-uses.js';
 import { withXaiToolCalls } from '../../limits/xai-tool-calls.js';
 import { withWebPlugin } from '../../limits/openrouter-web-plugin.js';
-import { estimateInputTokens } from '../../meter/index.js';
-import { estimateInputTokensBound, estimateInputTokensSliced } from '../../meter/estimate.js';
-import { priceUsage, type PriceMatch } from '../../pricing/index.js';
-import { bareModel } from '../../route/bare-model.js';
+import type { PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
-import { JournalEntry } from '../journal-entry.js';
-import { Refused } from '../refused.js';
-import { carriesAudioInput } from '../audio-input.js';
+import { containersUnpricedRefusal, unpricedRefusal } from './admit/refusals.js';
 import { bringsUnsizedInput } from '../unsized-input.js';
 import { isObject } from '../request-meta.js';
 import type { RecordDraft } from '../request-record.js';
+import { priceModelChain } from './admit/model-chain.js';
+import { generates, metered } from './admit/endpoints.js';
+import { checkAndReserve } from './admit/check-and-reserve.js';
+import { InputTokens } from './admit/input-tokens.js';
+import { journalAdmitted } from './admit/journal.js';
+import { outputLimitOf, TPM_OUTPUT_ESTIMATE, writeOutputLimit } from './admit/output-limit.js';
 
 export { DEFAULT_MAX_OUTPUT_TOKENS } from '../../limits/model-max-output.js';
+export { checkRecordable } from './admit/refusals.js';
 
-/** Output tokens counted for a request that names no output limit where nothing else bounds it
- *  (no TPM limit: RPM, a budget's audio, the journal's estimate). Under a TPM limit such a request
- *  is counted, and sent, at the most its minute can hold instead (see `tpm` in admit). */
-export const TPM_OUTPUT_ESTIMATE = 4096;
-
-const UNBUDGETED_MAX = { tokens: TPM_OUTPUT_ESTIMATE, source: 'default' } as const;
-
-/** Response header: the output limit Shimmy lowered the request to, per answer (README, Headers). */
-export const CAPPED_HEADER = 'x-shimmy-max-tokens-capped';
-/** Response header: the `max_tool_calls` Shimmy lowered the request's to. */
-export const CALLS_CAPPED_HEADER = 'x-shimmy-max-tool-calls-capped';
+export { CALLS_CAPPED_HEADER, CAPPED_HEADER, TPM_OUTPUT_ESTIMATE } from './admit/output-limit.js';
+export { metered } from './admit/endpoints.js';
 
 export interface Admitted {
   reservation: Reservation;
@@ -80,144 +68,6 @@ export interface Admitted {
    *  cost every request a few µs (bench profile). */
   worstCaseUsd(): number | null;
 }
-
-/** Endpoints whose answers carry token usage (and so cost money per token). */
-export const metered = (endpoint: RecordDraft['endpoint']) =>
-  endpoint !== 'other' && endpoint !== 'count_tokens';
-
-/** Endpoints whose answers are generated output, bounded by an output limit. */
-const generates = (endpoint: RecordDraft['endpoint']) =>
-  endpoint === 'chat' ||
-  endpoint === 'completions' ||
-  endpoint === 'responses' ||
-  endpoint === 'messages' ||
-  endpoint === 'generate_content';
-
-/** The one pricing function the ledger uses, for a hypothetical usage of this request. With
- *  fallbacks, the dearest of the models that may serve it: the ledger prices the answer at the
- *  model that did, so a reservation sized for the routed model alone would not bound it. */
-function costFunction(
-  price: PriceMatch | undefined,
-  fallbacks: readonly PriceMatch[],
-  dearer: readonly OutputModality[],
-  audioIn: boolean,
-  inTurn: readonly PriceMatch[] = [],
-): CostOf | undefined {
-  if (!price) return undefined;
-  const chain = chainCost(price, fallbacks, dearer, audioIn);
-  if (!chain || inTurn.length === 0) return chain;
-  // Models the provider runs after the routed one, each billed for its hop (body-fallbacks.ts): a
-  // hop's input is the request's, its output within the same limit (output-limit-field.ts).
-  const hops = inTurn.map((p) => chainCost(p, [], dearer, audioIn));
-  if (hops.some((hop) => hop === undefined)) return undefined;
-  return (u: Usage) => {
-    let sum = chain(u);
-    for (const hop of hops) {
-      const usd = sum === null ? null : hop!(u);
-      sum = usd === null || sum === null ? null : addUsd(sum, usd);
-    }
-    return sum;
-  };
-}
-
-/** The dearest of `price` and its `fallbacks` (one of which serves the request). */
-function chainCost(
-  price: PriceMatch,
-  fallbacks: readonly PriceMatch[],
-  dearer: readonly OutputModality[],
-  audioIn: boolean,
-): CostOf | undefined {
-  // An answer in audio or images may be all audio or image tokens, dearer than text ones: its
-  // output is reserved at the dearest of them, and a price with no audio output rate cannot price
-  // it (the answer would be unpriced).
-  const priceOut =
-    dearer.length === 0
-      ? priceUsage
-      : (p: PriceMatch, u: Usage) => {
-          let dearest = priceUsage(p, u);
-          for (const m of dearer) {
-            const usd = priceUsage(p, outputAs(m, u));
-            if (usd === null || dearest === null) return null;
-            if (usd > dearest) dearest = usd;
-          }
-          return dearest;
-        };
-  // Input with audio in it is reserved as if all of it were audio (the estimate counts a clip's
-  // tokens among the text's): 60 s of audio to gpt-audio, reserved at the text rate, was reserved
-  // at ~$0.0025 and billed $0.020225 (test/integration/audio-input-budget.test.ts). A price
-  // without an audio input rate keeps the text rate: its answer is unpriced and charged that.
-  const priceOf = audioIn
-    ? (p: PriceMatch, u: Usage) => {
-        const text = priceOut(p, u);
-        const audio = text === null ? null : priceOut(p, { ...u, inputAudioTokens: u.inputTokens });
-        return audio !== null && text !== null && audio > text ? audio : text;
-      }
-    : priceOut;
-  if (dearer.length > 0 && priceOf(price, { ...ZERO_USAGE, outputTokens: 1 }) === null) return undefined;
-  if (fallbacks.length === 0) return (u: Usage) => priceOf(price, u);
-  const all = [price, ...fallbacks];
-  return (u: Usage) => {
-    let dearest: number | null = null;
-    for (const p of all) {
-      const usd = priceOf(p, u);
-      if (usd === null) return null;
-      if (dearest === null || usd > dearest) dearest = usd;
-    }
-    return dearest;
-  };
-}
-
-/** OpenAI itself (and Azure's OpenAI) read `max_completion_tokens`; other servers of the Chat
- *  Completions API may read only `max_tokens` (DeepSeek writes up to its default, 4,096, past a
- *  max_completion_tokens it ignores), so a limit a reservation counts is written there too. */
-const notOpenAi = (endpoint: string, price: PriceMatch | undefined) =>
-  endpoint === 'chat' && price !== undefined && !OPENAI_HOSTED.has(price.provider);
-
-type OutputModality = 'audio' | 'image';
-
-/** Gemini's image models (gemini-2.5-flash-image, gemini-3-pro-image-preview…) answer in text
- *  and images when a request names no responseModalities ("The model defaults to returning text
- *  and image responses", ai.google.dev/gemini-api/docs/image-generation, read 2026-11-29). */
-const GEMINI_IMAGE_MODEL = /^gemini-.*-image(?:-|$)/;
-
-/** The output modalities dearer than text a request asks for: Chat Completions `modalities:
- *  ["text", "audio"]`, Gemini `generationConfig.responseModalities` with AUDIO or IMAGE, or none
- *  named to a Gemini image model that may serve it (reserved at the text rate, such a request
- *  billed $0.1164274 on a $0.05 budget: test/integration/reservation-gaps.test.ts). */
-function dearerOutput(
-  endpoint: RecordDraft['endpoint'],
-  json: unknown,
-  models: ReadonlyArray<string | undefined>,
-): OutputModality[] {
-  if (!isObject(json)) return [];
-  let asked: unknown[] | undefined;
-  if (endpoint === 'chat') asked = Array.isArray(json.modalities) ? json.modalities : undefined;
-  else if (endpoint === 'generate_content') {
-    // Every config and spelling present, as for the output limit (output-limit-field.ts): which
-    // one Google reads when a body holds both is not documented.
-    for (const g of [json.generationConfig, json.generation_config]) {
-      if (!isObject(g)) continue;
-      for (const list of [g.responseModalities, g.response_modalities])
-        if (Array.isArray(list)) asked = [...(asked ?? []), ...(list as unknown[])];
-    }
-    if (asked === undefined && models.some((m) => m !== undefined && GEMINI_IMAGE_MODEL.test(bareModel(m))))
-      return ['image'];
-  }
-  if (asked === undefined) return [];
-  const names = asked.map((m) => String(m).toLowerCase());
-  return (['audio', 'image'] as const).filter((m) => names.includes(m));
-}
-
-const outputAs = (m: OutputModality, u: Usage): Usage =>
-  m === 'audio' ? { ...u, outputAudioTokens: u.outputTokens } : { ...u, outputImageTokens: u.outputTokens };
-
-function imageLimit(json: unknown): { requested: number; choices: number } {
-  const { perImage, images } = imageOutputTokens(json);
-  return { requested: perImage, choices: images };
-}
-
-const priceOf = (deps: ProxyDeps, t: RouteTarget, at: Date) =>
-  t.upstreamModel ? deps.prices.lookup({ provider: t.provider, model: t.upstreamModel, at }) : undefined;
 
 export async function admit(
   deps: ProxyDeps,
@@ -250,82 +100,30 @@ export async function admit(
   // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
   // is recorded apart), RPM/TPM still do.
   const budgeted = !tool.plan && hasUsdBudget(tool, s);
-  // Tokenizing costs real time per request and its thread ~40 MB of RSS: the input is counted
-  // only when a limit needs the exact count (see `bound` below), or a stream is cut before the
-  // provider's own count arrives. `atMost`: a caller that only needs an upper bound (a stream's
-  // running cost, checked on every chunk) gets the bound while nothing was counted.
-  let estimated: number | undefined;
-  let bound: number | undefined;
-  // Set to a Claude model that may serve it once the chain is known (countingModel).
-  let countAs = model;
-  const boundOf = () =>
-    (bound ??= metered(endpoint) ? estimateInputTokensBound(family, endpoint, json, countAs) : 0);
-  const inputEstimate = (atMost = false) =>
-    estimated ??
-    (atMost
-      ? boundOf()
-      : (estimated = metered(endpoint) ? estimateInputTokens(family, endpoint, json, countAs) : 0));
-  const price = model ? deps.prices.lookup({ provider: x.provider, model, at: draft.time }) : undefined;
-  // The models the body itself names for the provider to fall back to (body-fallbacks.ts), at the
-  // routed provider: one of them may serve it as a route fallback does, or each run in turn.
-  const named = bodyFallbacks(endpoint, json);
-  const at = (m: string): RouteTarget => ({ provider: x.provider, upstreamModel: m });
-  const oneOf = named.oneOf.length > 0 ? [...x.fallbacks, ...named.oneOf.map(at)] : x.fallbacks;
-  const inTurn = named.inTurn.map(at);
-  // Every model that may serve some of it.
-  const chain = inTurn.length > 0 ? [...oneOf, ...inTurn] : oneOf;
-  if (chain.length > 0)
-    countAs = countingModel(
-      model,
-      chain.map((t) => t.upstreamModel),
-    );
-  // Fallback prices matter only to a USD budget; an unpriced fallback makes the request
-  // unpriced too (it could be served there), refused like any unpriced model.
-  const fallbackPrices = budgeted && chain.length > 0 ? chain.map((t) => priceOf(deps, t, draft.time)) : [];
-  const unpricedFallback =
-    fallbackPrices.length > 0 ? chain[fallbackPrices.findIndex((p) => p === undefined)] : undefined;
-  const pricedAll = (list: ReadonlyArray<PriceMatch | undefined>) =>
-    list.filter((p): p is PriceMatch => p !== undefined);
-  const cost = unpricedFallback
-    ? undefined
-    : costFunction(
-        price,
-        pricedAll(fallbackPrices.slice(0, oneOf.length)),
-        dearerOutput(endpoint, json, [model, ...chain.map((t) => t.upstreamModel)]),
-        // A walk of the messages: only where a budget will price the reservation.
-        budgeted && carriesAudioInput(endpoint, json),
-        pricedAll(fallbackPrices.slice(oneOf.length)),
-      );
-  if (budgeted && metered(endpoint) && !cost && !tool.limits.allowUnpriced)
-    throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
-  if (budgeted && metered(endpoint) && named.unnamed && !tool.limits.allowUnpriced)
-    throw new Refused(
-      'model_unpriced',
-      `The request's ${named.unnamed} may be served by models Shimmy cannot price, so tool "${tool.name}"'s budget cannot be kept. Name the fallback models instead.`,
-      'budget',
-      { 'x-should-retry': 'false' },
-    );
+  const { price, named, chain, fallbackPrices, cost } = priceModelChain(deps.prices, {
+    tool,
+    endpoint,
+    time: draft.time,
+    json,
+    provider: x.provider,
+    model,
+    fallbacks: x.fallbacks,
+    budgeted,
+    metered: metered(endpoint),
+  });
+  // Counted as a Claude model's when one may serve it (countingModel).
+  const countAs =
+    chain.length > 0
+      ? countingModel(
+          model,
+          chain.map((t) => t.upstreamModel),
+        )
+      : model;
+  const input = new InputTokens(family, endpoint, json, countAs, metered(endpoint));
+  const inputEstimate = (atMost = false) => input.estimate(atMost);
 
-  // Embeddings write nothing; images have no output limit to lower but a known worst case per
-  // image (by size, quality, `n`); audio is reserved at TPM_OUTPUT_ESTIMATE output tokens (see
-  // the README's Budgets section).
-  const { requested, choices } = generates(endpoint)
-    ? readOutputLimit(endpoint, json)
-    : endpoint === 'images'
-      ? imageLimit(json)
-      : { requested: endpoint === 'embeddings' ? 0 : TPM_OUTPUT_ESTIMATE, choices: 1 };
-  // A TPM limit bounds an answer that names no output limit: it is counted, and sent upstream, at
-  // the model's maximum lowered to what one minute holds after its input. Counted at 4,096 and
-  // sent unbounded, answers of 50,008 tokens got 150,024 through a 10,000 TPM in three minutes
-  // (test/integration/tpm-unbounded-answer.test.ts).
-  const tpm = generates(endpoint) && requested === undefined ? tool.limits.tpm : undefined;
-  // The model's maximum matters only to a USD budget and to such a TPM: the smallest of the models
-  // that may serve it, since the limit written goes to each.
-  const max =
-    budgeted || tpm !== undefined
-      ? chainMaxOutput([model, ...chain.map((t) => t.upstreamModel)])
-      : UNBUDGETED_MAX;
-  const wanted = requested ?? max.tokens;
+  const output = outputLimitOf({ endpoint, json, tool, budgeted, model, chain });
+  const { requested, choices, tpm, wanted } = output;
   // Without a USD budget nothing is sized or reserved in USD: no pricing on that path.
   const priced = budgeted && cost !== undefined && metered(endpoint);
   // Server-side web searches it may run, each billed apart (web-search-uses.ts).
@@ -351,12 +149,7 @@ export async function admit(
   const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), price, model, json);
   const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
-    throw new Refused(
-      'model_unpriced',
-      `Code interpreter containers at "${x.provider.name}" have no known price, so tool "${tool.name}"'s budget cannot be kept.`,
-      'budget',
-      { 'x-should-retry': 'false' },
-    );
+    throw containersUnpricedRefusal(tool, x.provider.name);
   const maxImages = images && 'usd' in images ? images.images : 0;
   // The Responses API's built-in tool calls, each a billed search and/or an image, bounded by
   // max_tool_calls (the client's, or the one Shimmy writes), and an Anthropic web search tool's
@@ -515,64 +308,18 @@ export async function admit(
     const unbounded = transcribes && worstCaseUsd === null;
     return { plan, worstCaseUsd, estimatedTokens, unbounded, calls: at.calls, limit };
   };
-  // In memory, read in the same tick as limiter.admit(): nothing in between yields. In Redis
-  // another replica may reserve in between; admit() still checks atomically and refuses then.
-  const headroomNow = (needed: boolean) => {
-    const headroom = needed ? deps.limiter.headroomUsd(tool) : undefined;
-    return headroom instanceof Promise ? shared(headroom) : headroom;
-  };
-
-  // Bound first: under a USD budget (and no TPM limit, whose window and headers would show the
-  // bound), the reservation is first priced at an upper bound on the input that needs no
-  // tokenizer. If it fits every budget, it is admitted on it, uncounted: the exact count could
-  // only make it cheaper, so the decision (no refusal, no output cap) is the one the count gives.
-  // Only a request the bound does not fit is counted and decided exactly, as before.
-  let r: ReturnType<typeof reserveAt> | undefined;
-  let result: Awaited<ReturnType<ProxyDeps['limiter']['admit']>> | undefined;
-  let atTheBound = false;
-  if (budgeted && !tool.limits.tpm) {
-    const headroom = headroomNow(priced);
-    const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
-    const atBound = reserveAt(boundOf(), headroomUsd);
-    const fits =
-      atBound.worstCaseUsd === null ||
-      headroomUsd === undefined ||
-      (atBound.worstCaseUsd <= headroomUsd &&
-        (!atBound.plan || atBound.plan.kind === 'fits') &&
-        atBound.calls === maxCalls);
-    if (fits) {
-      const admission = deps.limiter.admit(tool, {
-        model,
-        estimatedTokens: atBound.estimatedTokens,
-        worstCaseUsd: atBound.worstCaseUsd,
-        unbounded: atBound.unbounded,
-      });
-      const answer = admission instanceof Promise ? await shared(admission) : admission;
-      // A budget refusal at the bound (a rounding edge, or another replica reserving meanwhile)
-      // is decided again on the exact count; a rate refusal does not depend on tokens here.
-      if (answer.ok || answer.refusal.kind !== 'budget') [r, result, atTheBound] = [atBound, answer, true];
-    }
-  }
-  if (!r || !result) {
-    // Counted before the reservation's one tick, a slice at a time for a body with a lot of text.
-    if ((budgeted || tool.limits.tpm) && estimated === undefined) {
-      const counting = metered(endpoint) ? estimateInputTokensSliced(family, endpoint, json, countAs) : 0;
-      estimated = counting instanceof Promise ? await counting : counting;
-    }
-    const inputTokens = budgeted || tool.limits.tpm ? inputEstimate() : 0;
-    const headroom = headroomNow(priced && generates(endpoint));
-    const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
-    r = reserveAt(inputTokens, headroomUsd);
-    const admission = deps.limiter.admit(tool, {
-      model,
-      estimatedTokens: r.estimatedTokens,
-      worstCaseUsd: r.worstCaseUsd,
-      unbounded: r.unbounded,
-    });
-    result = admission instanceof Promise ? await shared(admission) : admission;
-  }
+  const decision = checkAndReserve(deps, {
+    tool,
+    model,
+    budgeted,
+    priced,
+    generates: generates(endpoint),
+    maxCalls,
+    input,
+    reserveAt,
+  });
+  const { r, reservation, atTheBound } = decision instanceof Promise ? await decision : decision;
   const { plan } = r;
-  if (!result.ok) throw refusalOf(result.refusal, plan, deps.now());
   const reservedUsd = r.worstCaseUsd;
   // Admitted at the bound: a request whose answer goes unread is charged its worst case at the
   // exact count (charge-unread.ts), counted only then, as when the count was made at admit.
@@ -580,7 +327,7 @@ export async function admit(
     atTheBound ? reserveAt(inputEstimate(), undefined, r.calls).worstCaseUsd : reservedUsd;
 
   const admitted: Admitted = {
-    reservation: result.reservation,
+    reservation,
     price,
     inputEstimate,
     budgeted,
@@ -588,157 +335,30 @@ export async function admit(
     worstCaseUsd: worstAtCount,
   };
   if (namesModels(named)) admitted.bodyFallbacks = true;
-  // The upstream limit is what the reservation paid for (and what TPM counted): written whenever
-  // Shimmy chose it (lowered, or a known model maximum where the request named none), so no answer
-  // can run past it. An unknown model's default maximum is not written: the upstream might reject
-  // a limit above its own.
-  const sized = plan !== null || tpm !== undefined;
-  const lowered = (plan !== null && plan.kind !== 'fits') || (tpm !== undefined && r.limit < max.tokens);
-  const chosen = sized && requested === undefined && max.source !== 'default';
-  if (sized && isObject(json) && (lowered || chosen)) {
-    const edits = outputLimitEdits(endpoint, json, model, r.limit);
-    if (typeof edits === 'string') {
-      result.reservation.release();
-      // Named for what set the limit: the budget lowered it, or the TPM limit did (the budget
-      // then paid for all of it), or it is the model's maximum.
-      const setBy =
-        plan && plan.kind !== 'fits' ? 'budget' : tpm !== undefined && r.limit < wanted ? 'tpm' : 'model';
-      throw capRefusal(tool, r.limit, setBy, plan !== null, edits);
-    }
-    admitted.upstreamEdits = edits;
-    if (lowered) admitted.headers[CAPPED_HEADER] = String(r.limit);
-    admitted.outputCap = r.limit * choices;
-  } else if (generates(endpoint) && requested !== undefined) {
-    admitted.outputCap = requested * choices;
-  }
-  // The limit that goes upstream as max_completion_tokens (Shimmy's edit, else the client's) goes
-  // as max_tokens too where the server may read only that (notOpenAi): a budget paid for it, a
-  // TPM limit counted it (openai-compatible-output-limit.test.ts).
-  if (
-    (budgeted || tool.limits.tpm !== undefined) &&
-    isObject(json) &&
-    !('max_tokens' in json) &&
-    notOpenAi(endpoint, price)
-  ) {
-    const sent =
-      admitted.upstreamEdits?.max_completion_tokens ??
-      ('max_completion_tokens' in json && requested !== undefined ? String(requested) : undefined);
-    if (sent !== undefined) admitted.upstreamEdits = { ...admitted.upstreamEdits, max_tokens: sent };
-  }
-  // Searches the request did not bound go with the bound its reservation counted (max_uses on
-  // each Anthropic web search tool, the Responses API's max_tool_calls).
-  if (searches.edits) admitted.upstreamEdits = { ...admitted.upstreamEdits, ...searches.edits };
-  // And the built-in tool calls the budget could pay for, when not what the request named.
-  if (callsBound && r.calls !== namedCalls)
-    admitted.upstreamEdits = { ...admitted.upstreamEdits, ...callsBound.write(r.calls) };
-  if (namedCalls !== undefined && r.calls < namedCalls)
-    admitted.headers[CALLS_CAPPED_HEADER] = String(r.calls);
-  // Journaled with its worst case before it goes out: if Shimmy dies mid-request, the next start
-  // records it at that cost (settled by the record with the same id). Without a USD budget no
-  // worst case was reserved, but the provider bills the request all the same: the journal holds
-  // a cheap estimate instead of $0 — input at ~4 body bytes per token (no tokenizer on this
-  // path), output at its limit or TPM_OUTPUT_ESTIMATE — at the model's price.
-  const bodyLength = x.bodyLength ?? 0;
-  const outputTokens = admitted.outputCap ?? TPM_OUTPUT_ESTIMATE;
-  const journalUsd =
-    reservedUsd !== 0 || !price || budgeted
-      ? () => reservedUsd
-      : () => priceUsage(price, { ...ZERO_USAGE, inputTokens: Math.ceil(bodyLength / 4), outputTokens });
-  const record: Partial<LedgerRecord> = {
-    provider: draft.provider,
-    model: draft.model,
-    family,
+  writeOutputLimit(admitted, {
     endpoint,
-    path: draft.path,
-    streamed: draft.streamed,
-  };
-  if (draft.user) record.user = draft.user;
-  if (draft.project) record.project = draft.project;
-  deps.ledger.reserve(new JournalEntry(draft.id, draft.timeIso, tool.name, record, journalUsd));
+    json,
+    model,
+    tool,
+    price,
+    budgeted,
+    output,
+    plan,
+    limit: r.limit,
+    calls: {
+      searchEdits: searches.edits,
+      write: callsBound?.write,
+      named: namedCalls,
+      calls: r.calls,
+    },
+    reservation,
+  });
+  journalAdmitted(deps, draft, tool, {
+    reservedUsd,
+    price,
+    budgeted,
+    bodyLength: x.bodyLength,
+    outputCap: admitted.outputCap,
+  });
   return admitted;
-}
-
-/** A request that could not be recorded is not served: refused while the ledger cannot be written
- *  (disk full, database gone), in the caller's format; served again once a write succeeds. */
-export function checkRecordable(deps: ProxyDeps): void {
-  const health = deps.ledger.health();
-  if (!health.ok)
-    throw new Refused(
-      'ledger_unavailable',
-      `Shimmy is refusing requests because it cannot record them: ${health.message}. Free disk space (or fix the database); requests are accepted again as soon as the ledger can be written.`,
-      'ledger_unavailable',
-      { 'retry-after': '5' },
-    );
-}
-
-/** A shared engine's answer (Redis); when it cannot be reached the request is refused, never let
- *  through unchecked (fail closed), in the caller's format. */
-async function shared<T>(answer: Promise<T>): Promise<T> {
-  try {
-    return await answer;
-  } catch (err) {
-    if (!(err instanceof LimitsUnavailableError)) throw err;
-    throw new Refused(
-      'limits_unavailable',
-      `Shimmy is refusing requests because it cannot check this tool's budgets and rate limits: ${err.message}. ` +
-        'Requests are accepted again as soon as Redis answers.',
-      'limits_unavailable',
-      { 'retry-after': '5' },
-    );
-  }
-}
-
-function unpricedRefusal(tool: Tool, model: string): Refused {
-  const name = model || '(none named)';
-  return new Refused(
-    'model_unpriced',
-    `Model "${name}" has no known price, so tool "${tool.name}"'s budget cannot be kept. Price it with: ` +
-      `shimmy price set ${model || 'MODEL'} --input USD_PER_1M --output USD_PER_1M` +
-      ` (or let this tool use unpriced models: shimmy tool limits ${tool.name} --allow-unpriced …).`,
-    'budget',
-    { 'x-should-retry': 'false' },
-  );
-}
-
-/** A limit Shimmy sized that no body can carry (`why`), refused naming what set it. With both a
- *  budget and a TPM limit, a TPM-set one was refused as the budget's (tpm-with-budget.test.ts).
- *  The error code and status stay those of a budget wherever a budget priced the request: public
- *  contract, whatever set the limit. */
-function capRefusal(
-  tool: Tool,
-  limit: number,
-  setBy: 'budget' | 'tpm' | 'model',
-  priced: boolean,
-  why: string,
-): Refused {
-  const message =
-    setBy === 'budget'
-      ? `Tool "${tool.name}" has budget left for ${limit} output tokens on this request, but ${why}.`
-      : setBy === 'tpm'
-        ? `Tool "${tool.name}"'s TPM limit holds ${limit} output tokens for this request, but ${why}.`
-        : `The model's maximum output, ${limit} tokens, is the limit Shimmy writes for this request, but ${why}.`;
-  return priced
-    ? new Refused('budget_exceeded', message, 'budget', { 'x-should-retry': 'false' })
-    : new Refused('rate_limit_exceeded', message, 'rate_limit', { 'x-should-retry': 'false' });
-}
-
-function refusalOf(r: Refusal, plan: OutputPlan | null, now: Date): Refused {
-  if (r.kind === 'budget') {
-    const floor =
-      plan?.kind === 'refused'
-        ? ` Not even a ${plan.limit}-token answer fits in what is left, so the request was not sent.`
-        : '';
-    // Retry-After says when the budget resets (Gemini clients read it as RetryInfo, errors/api-errors.ts).
-    // A budget held by an unbounded request in flight frees up in a moment: worth a retry.
-    if (r.retryAfterMs !== undefined)
-      return new Refused('budget_exceeded', r.message, 'budget', {
-        'retry-after': String(Math.max(1, Math.ceil(r.retryAfterMs / 1000))),
-      });
-    const retryAfter = Math.max(1, Math.ceil((r.resetsAt.getTime() - now.getTime()) / 1000));
-    return new Refused('budget_exceeded', r.message + floor, 'budget', {
-      'x-should-retry': 'false',
-      'retry-after': String(retryAfter),
-    });
-  }
-  return new Refused('rate_limit_exceeded', r.message, 'rate_limit', r.headers);
 }
