@@ -10,6 +10,7 @@ import {
   type WrittenLimit,
 } from '../../../main/core/proxy/stages/admit/output-limit.js';
 import { makeTool } from '../limits/fixtures.js';
+import type { OutputPlan } from '../../../main/core/limits/output-cap.js';
 
 const catalog = await bundledCatalog();
 const prices = createPrices({
@@ -51,9 +52,9 @@ describe('outputLimitOf', () => {
 describe('writeOutputLimit', () => {
   const price = prices.lookup({ provider: deepseek, model: 'm', at: new Date('2026-11-30T00:00:00Z') });
   const tool = makeTool('t', { dailyUsd: 1 });
-
-  it('writes a lowered limit, says so, and mirrors it as max_tokens for a server other than OpenAI', () => {
-    const json = { model: 'm', max_completion_tokens: 8_000, messages: [] };
+  /** What a chat request asking `asked` output tokens gets written once admitted at `plan`. */
+  const written = (asked: number, plan: OutputPlan): WrittenLimit => {
+    const json = { model: 'm', max_completion_tokens: asked, messages: [] };
     const output = outputLimitOf({ endpoint: 'chat', json, tool, budgeted: true, model: 'm', chain: [] });
     const out: WrittenLimit = { headers: {} };
     writeOutputLimit(out, {
@@ -64,33 +65,23 @@ describe('writeOutputLimit', () => {
       price,
       budgeted: true,
       output,
-      plan: { kind: 'capped', limit: 2_000, wanted: 8_000, usd: 0.5 },
-      limit: 2_000,
+      plan,
+      limit: plan.limit,
       calls: noCalls,
       reservation: { release: () => {}, headers: {} } as never,
     });
+    return out;
+  };
+
+  it('writes a lowered limit, says so, and mirrors it as max_tokens for a server other than OpenAI', () => {
+    const out = written(8_000, { kind: 'capped', limit: 2_000, wanted: 8_000, usd: 0.5 });
     expect(out.upstreamEdits).toEqual({ max_completion_tokens: '2000', max_tokens: '2000' });
     expect(out.headers).toEqual({ [CAPPED_HEADER]: '2000' });
     expect(out.outputCap).toBe(2_000);
   });
 
   it("the client's own limit goes as max_tokens too, unchanged, with no cap header", () => {
-    const json = { model: 'm', max_completion_tokens: 500, messages: [] };
-    const output = outputLimitOf({ endpoint: 'chat', json, tool, budgeted: true, model: 'm', chain: [] });
-    const out: WrittenLimit = { headers: {} };
-    writeOutputLimit(out, {
-      endpoint: 'chat',
-      json,
-      model: 'm',
-      tool,
-      price,
-      budgeted: true,
-      output,
-      plan: { kind: 'fits', limit: 500, usd: 0.001 },
-      limit: 500,
-      calls: noCalls,
-      reservation: { release: () => {}, headers: {} } as never,
-    });
+    const out = written(500, { kind: 'fits', limit: 500, usd: 0.001 });
     expect(out).toEqual({ headers: {}, upstreamEdits: { max_tokens: '500' }, outputCap: 500 });
   });
 });
