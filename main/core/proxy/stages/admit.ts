@@ -4,7 +4,9 @@
 // other. With a USD budget, the output limit is sized
 // to what the budget has left (limits/output-cap.ts) and written into the body sent upstream, so
 // the reservation bounds what the answer can cost; an unpriced model is refused unless the tool
-// allows it.
+// allows it. Its steps, each in admit/: 1 the model chain and its cost, 2 the output limit,
+// 3 the calls billed apart and the reservation at an input count, 4 check-and-reserve; then the
+// limit written upstream and the journal entry.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import { hasUsdBudget, type Reservation } from '../../limits/index.js';
 import { countingModel, namesModels } from '../../limits/body-fallbacks.js';
@@ -112,6 +114,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     priced,
   };
   const calls = billedCalls(deps, request);
+  // A promise only where a budget prices a file that must be read first (audio seconds, images).
   const reserving = reserveAtFor(deps, request, output, calls, x);
   const reserveAt = reserving instanceof Promise ? await reserving : reserving;
   const decision = checkAndReserve(deps, {
