@@ -47,6 +47,17 @@ interface MediaInput {
 
 const NO_MEDIA: MediaInput = { seconds: undefined, imageInputTokens: 0 };
 
+/** What the body's input is reserved with besides its own tokens, known before any file read. */
+interface ReservedInput {
+  /** The tier OpenAI serves it at where it names none (served-tiers.ts). */
+  projectTier: string | undefined;
+  inputTokensAt: InputTokensAt;
+  /** A priced transcription: its audio is its input. */
+  transcribes: boolean;
+  /** Audio tokens it may be billed for; null when nothing bounds them. */
+  audioTokens: number | null;
+}
+
 /** The reservation at each input count. A promise only where a file must be read (a
  *  transcription's seconds, an image edit's form): the request without a budget reads none. */
 export function reserveAtFor(
@@ -101,10 +112,11 @@ export function reserveAtFor(
   // or null when one has none (nothing then bounds the audio). Where the price has no audio-token
   // rate (whisper-1, by the second), pricing them gives null anyway.
   const audioTokens = transcribes ? largestContextWindow(x.price, x.fallbackPrices, null) : 0;
+  const inputs: ReservedInput = { projectTier, inputTokensAt, transcribes, audioTokens };
   const media = mediaInput(x, asks, transcribes && audioTokens === null);
-  const at = (m: MediaInput) =>
-    reserveAtWith(x, output, calls, { projectTier, inputTokensAt, transcribes, audioTokens, ...m });
-  return media instanceof Promise ? media.then(at) : at(media);
+  return media instanceof Promise
+    ? media.then((m) => reserveAtWith(x, output, calls, inputs, m))
+    : reserveAtWith(x, output, calls, inputs, media);
 }
 
 /** The files read only where a budget prices them: a transcription's seconds where no audio-token
@@ -128,19 +140,16 @@ function reserveAtWith(
   x: PricedRequest,
   output: OutputLimit,
   calls: BilledCalls,
-  m: MediaInput & {
-    projectTier: string | undefined;
-    inputTokensAt: InputTokensAt;
-    transcribes: boolean;
-    audioTokens: number | null;
-  },
+  inputs: ReservedInput,
+  media: MediaInput,
 ): ReserveAt {
   const { family, endpoint, json, priced, cost } = x;
   const { requested, choices, tpm, wanted } = output;
   const { searches, tokensCost, maxImages, perImageUsd, bound, maxCalls } = calls;
-  const { audioTokens, imageInputTokens } = m;
+  const { projectTier, inputTokensAt, transcribes, audioTokens } = inputs;
+  const { seconds, imageInputTokens } = media;
   const audioSecondsUsd =
-    cost !== undefined && m.seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: m.seconds }) : null;
+    cost !== undefined && seconds !== undefined ? cost({ ...ZERO_USAGE, audioSeconds: seconds }) : null;
   return (bodyInput, headroomUsd, fixedCalls) => {
     // TPM counts the body's own input (`bodyInput`), as without a budget: what tools may bring
     // in, a stored conversation and a long-context margin are bounds on the bill, which the USD
@@ -153,7 +162,7 @@ function reserveAtWith(
     // and the output limit sized to what their images leave.
     const withCalls = (calls: number) => {
       const searchCalls = bound && searches.uses > 0 ? calls : searches.uses;
-      const inputTokens = m.inputTokensAt(bodyInput, searchCalls);
+      const inputTokens = inputTokensAt(bodyInput, searchCalls);
       const input =
         priced && tokensCost
           ? reservedInput(
@@ -162,7 +171,7 @@ function reserveAtWith(
               inputTokens,
               tokensCost,
               searchCalls,
-              m.projectTier,
+              projectTier,
               searches.fileSearchOnly,
             )
           : null;
@@ -218,7 +227,7 @@ function reserveAtWith(
                   }
                 : {}),
             }) ?? null)
-          : m.transcribes
+          : transcribes
             ? // Priced, but not at tokens (whisper-1's seconds) or with no context window: only
               // the file's own seconds bound the cost, where they could be read.
               audioSecondsUsd
@@ -231,7 +240,7 @@ function reserveAtWith(
     // A transcription with no worst case to reserve: its answer still counts against the budget.
     // (Any other priced request whose price cannot price its input is reserved at $0 as before:
     // its answer is unpriced too, e.g. a catalog entry with no rates, and never counts.)
-    const unbounded = m.transcribes && worstCaseUsd === null;
+    const unbounded = transcribes && worstCaseUsd === null;
     return { plan, worstCaseUsd, estimatedTokens, unbounded, calls: at.calls, limit };
   };
 }
