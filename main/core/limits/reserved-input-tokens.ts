@@ -3,8 +3,9 @@
 // name, a fixed block per built-in call, or else the context window), and media whose length only
 // the provider learns (proxy/unsized-input.ts) — at least the widest context window that may serve
 // it for the unbounded ones; then, where Shimmy's count is not the provider's, past a
-// long-context threshold it comes near (reserved-input.ts, pastNearThreshold). TPM counts none of
-// these (admit.ts): they are bounds on the bill, not estimates of the tokens.
+// long-context threshold it comes near (reserved-input.ts, pastNearThreshold). TPM counts none
+// of these (proxy/stages/admit/reservation.ts): they are bounds on the bill, not estimates of
+// the tokens.
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { tierStarts, type PriceMatch } from '../pricing/index.js';
 import { contextWindowOf } from './context-windows.js';
