@@ -50,6 +50,18 @@ export function metaEndOf(prefix: Buffer): number | null {
   return PREFIX_BYTES + prefix.readUInt32BE(MAGIC.length + 1);
 }
 
+/** The meta JSON of the entry `buf` starts with and where it ends, or null when `buf` does not
+ *  start an entry or ends before its meta does, or the meta is not JSON. */
+function readMeta(buf: Buffer): { metaEnd: number; json: unknown } | null {
+  const metaEnd = metaEndOf(buf);
+  if (metaEnd === null || metaEnd > buf.length) return null;
+  try {
+    return { metaEnd, json: JSON.parse(buf.subarray(PREFIX_BYTES, metaEnd).toString('utf8')) };
+  } catch {
+    return null;
+  }
+}
+
 /** What start-up needs of an entry without reading its body: when it was stored and how big its
  *  body is. `head` holds the file's bytes up to its meta's end at least; `fileBytes` is the file's
  *  size, so a truncated file is known here. Null when the head is not one of `key`'s entries. The
@@ -59,15 +71,10 @@ export function decodeHead(
   head: Buffer,
   fileBytes: number,
 ): { storedAt: number; bodyBytes: number } | null {
-  const metaEnd = metaEndOf(head);
-  if (metaEnd === null || metaEnd > head.length) return null;
-  let meta: { key?: unknown; storedAt?: unknown; bodyBytes?: unknown } | null;
-  try {
-    meta = JSON.parse(head.subarray(PREFIX_BYTES, metaEnd).toString('utf8')) as typeof meta;
-  } catch {
-    return null;
-  }
-  if (typeof meta !== 'object' || meta === null) return null;
+  const read = readMeta(head);
+  if (!read || typeof read.json !== 'object' || read.json === null) return null;
+  const { metaEnd } = read;
+  const meta = read.json as { key?: unknown; storedAt?: unknown; bodyBytes?: unknown };
   const { storedAt, bodyBytes } = meta;
   if (meta.key !== key || !Number.isSafeInteger(storedAt) || !Number.isSafeInteger(bodyBytes)) return null;
   if (metaEnd + (bodyBytes as number) !== fileBytes) return null;
@@ -76,15 +83,10 @@ export function decodeHead(
 
 /** The entry in `file`, or null when the bytes are not a complete, intact entry for `key`. */
 export function decodeEntry(key: string, file: Buffer): CachedResponse | null {
-  const metaEnd = metaEndOf(file);
-  if (metaEnd === null || metaEnd > file.length) return null;
-  let json: unknown;
-  try {
-    json = JSON.parse(file.subarray(PREFIX_BYTES, metaEnd).toString('utf8'));
-  } catch {
-    return null;
-  }
-  const parsed = FileMetaSchema.safeParse(json);
+  const read = readMeta(file);
+  if (!read) return null;
+  const { metaEnd } = read;
+  const parsed = FileMetaSchema.safeParse(read.json);
   if (!parsed.success) return null;
   const { key: storedKey, bodyBytes, bodySha256, ...meta } = parsed.data;
   const body = file.subarray(metaEnd);
