@@ -9,7 +9,7 @@
 // limit written upstream and the journal entry.
 import type { Config, Provider, Tool } from '../../../../shared/config.js';
 import { hasUsdBudget, type Reservation } from '../../limits/index.js';
-import { countingModel, namesModels } from '../../limits/body-fallbacks.js';
+import { namesModels } from '../../limits/body-fallbacks.js';
 import type { PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
@@ -74,7 +74,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
   // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
   // is recorded apart), RPM/TPM still do.
   const budgeted = !tool.plan && hasUsdBudget(tool, s);
-  const { price, named, chain, fallbackPrices, cost } = priceModelChain(deps.prices, {
+  const { price, named, chain, fallbackPrices, cost, countAs } = priceModelChain(deps.prices, {
     tool,
     endpoint,
     time: draft.time,
@@ -85,14 +85,6 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     budgeted,
     metered: metered(endpoint),
   });
-  // Counted as a Claude model's when one may serve it (countingModel).
-  const countAs =
-    chain.length > 0
-      ? countingModel(
-          model,
-          chain.map((t) => t.upstreamModel),
-        )
-      : model;
   const input = new InputTokens(family, endpoint, json, countAs, metered(endpoint));
   const inputEstimate = (atMost = false) => input.estimate(atMost);
 

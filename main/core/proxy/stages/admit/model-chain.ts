@@ -3,7 +3,7 @@
 // priced with. Under a USD budget, a chain Shimmy cannot price is refused here.
 import type { Provider, Tool } from '../../../../../shared/config.js';
 import type { Endpoint } from '../../../../../shared/usage.js';
-import { bodyFallbacks, type BodyFallbacks } from '../../../limits/body-fallbacks.js';
+import { bodyFallbacks, countingModel, type BodyFallbacks } from '../../../limits/body-fallbacks.js';
 import type { CostOf } from '../../../limits/output-cap.js';
 import type { PriceMatch, Prices } from '../../../pricing/index.js';
 import type { RouteTarget } from '../../../route/resolve-provider.js';
@@ -23,6 +23,9 @@ export interface ModelChain {
   fallbackPrices: ReadonlyArray<PriceMatch | undefined>;
   /** What a hypothetical usage of the request may cost; undefined when it cannot be priced. */
   cost: CostOf | undefined;
+  /** The model its input is counted as: a Claude model of the chain when one may serve it, whose
+   *  tokenizer counts more (countingModel), else the routed one. */
+  countAs: string;
 }
 
 export interface ChainRequest {
@@ -77,7 +80,14 @@ export function priceModelChain(prices: Prices, x: ChainRequest): ModelChain {
     throw unpricedRefusal(tool, unpricedFallback && price ? unpricedFallback.upstreamModel : model);
   if (budgeted && x.metered && named.unnamed && !tool.limits.allowUnpriced)
     throw unnamedFallbacksRefusal(tool, named.unnamed);
-  return { price, named, chain, fallbackPrices, cost };
+  const countAs =
+    chain.length > 0
+      ? countingModel(
+          model,
+          chain.map((t) => t.upstreamModel),
+        )
+      : model;
+  return { price, named, chain, fallbackPrices, cost, countAs };
 }
 
 const pricedAll = (list: ReadonlyArray<PriceMatch | undefined>) =>
