@@ -61,13 +61,9 @@ function replayCached(
   draft: RecordDraft,
   meta: RequestMeta,
 ): void {
-  const meter = createResponseMeter({
-    family: draft.family,
-    endpoint: draft.endpoint,
-    streamed: hit.streamed,
-    stripUsage: hit.streamed && meta.addedUsage,
-  });
-  const body = Buffer.concat([meter.push(hit.body), meter.flush()]);
+  // The usage is the stored one: the meter only runs to strip the usage chunk the client did not
+  // ask for. Run on every replay, it copied and scanned a big body in one turn.
+  const body = hit.streamed && meta.addedUsage ? stripped(hit.body, draft) : hit.body;
   res.writeHead(hit.status, {
     ...hit.headers,
     'content-length': body.length,
@@ -83,4 +79,15 @@ function replayCached(
   draft.savedUsd = hit.costUsd ?? 0;
   draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
   if (hit.costUsd) deps.cache.recordSaved(hit.costUsd);
+}
+
+/** The stored SSE bytes without the usage chunk Shimmy asked for on the client's behalf. */
+function stripped(sse: Buffer, draft: RecordDraft): Buffer {
+  const meter = createResponseMeter({
+    family: draft.family,
+    endpoint: draft.endpoint,
+    streamed: true,
+    stripUsage: true,
+  });
+  return Buffer.concat([meter.push(sse), meter.flush()]);
 }
