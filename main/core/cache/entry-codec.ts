@@ -16,7 +16,8 @@ const FileMetaSchema = CachedMetaSchema.extend({
   bodySha256: z.string(),
 });
 
-const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
+/** The hash an entry's `bodySha256` is of (hex digest). */
+export const newBodyHash = () => createHash('sha256');
 
 export function encodeEntry(key: string, value: CachedResponse): Buffer {
   const { body, ...rest } = value;
@@ -31,7 +32,7 @@ export function encodeEntry(key: string, value: CachedResponse): Buffer {
       model: rest.model,
       storedAt: rest.storedAt,
       bodyBytes: body.length,
-      bodySha256: sha256(body),
+      bodySha256: newBodyHash().update(body).digest('hex'),
     }),
     'utf8',
   );
@@ -81,15 +82,23 @@ export function decodeHead(
   return { storedAt: storedAt as number, bodyBytes: bodyBytes as number };
 }
 
-/** The entry in `file`, or null when the bytes are not a complete, intact entry for `key`. */
-export function decodeEntry(key: string, file: Buffer): CachedResponse | null {
-  const read = readMeta(file);
+/** What an entry's head holds besides its body: where the body starts, and what it must hash to. */
+export interface EntryMeta {
+  meta: Omit<CachedResponse, 'body'>;
+  metaEnd: number;
+  bodyBytes: number;
+  bodySha256: string;
+}
+
+/** The whole meta of `key`'s entry, checked, from `head` (the file's bytes up to its meta's end at
+ *  least) and the file's size; null when it is not a complete entry of `key`. The body is checked
+ *  as it is read, against `bodySha256` (newBodyHash), so a big one can be read a piece at a time. */
+export function decodeMeta(key: string, head: Buffer, fileBytes: number): EntryMeta | null {
+  const read = readMeta(head);
   if (!read) return null;
-  const { metaEnd } = read;
   const parsed = FileMetaSchema.safeParse(read.json);
   if (!parsed.success) return null;
   const { key: storedKey, bodyBytes, bodySha256, ...meta } = parsed.data;
-  const body = file.subarray(metaEnd);
-  if (storedKey !== key || body.length !== bodyBytes || sha256(body) !== bodySha256) return null;
-  return { ...meta, body };
+  if (storedKey !== key || read.metaEnd + bodyBytes !== fileBytes) return null;
+  return { meta, metaEnd: read.metaEnd, bodyBytes, bodySha256 };
 }

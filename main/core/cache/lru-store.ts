@@ -9,7 +9,7 @@ import { CachedMetaSchema, type CachedResponse } from './cached-response.js';
 import {
   listEntryKeys,
   openIndexFile,
-  readEntryFileSync,
+  readEntryFile,
   readEntryHead,
   removeEntryFile,
   writeEntryFile,
@@ -29,8 +29,10 @@ export interface CacheStats {
 }
 
 export interface ResponseCache {
-  /** undefined when missing or expired (expired entries are dropped); counts hit/miss. */
-  get(key: string): CachedResponse | undefined;
+  /** undefined when missing or expired (expired entries are dropped); counts hit/miss. At once when
+   *  the body is in memory (or there is none); a promise when it must first be read from disk (a
+   *  restored entry's first hit), so a big body never holds the event loop while it is read. */
+  get(key: string): CachedResponse | undefined | Promise<CachedResponse | undefined>;
   /** Evicts least-recently-used entries past maxEntries/maxBytes; an entry bigger than maxBytes, or with status >= 400, is not stored. */
   set(key: string, value: CachedResponse): void;
   recordSaved(usd: number): void;
@@ -56,6 +58,8 @@ export interface ResponseCacheOptions {
 interface Slot {
   /** Undefined until an entry restored from disk is first asked for. */
   value: CachedResponse | undefined;
+  /** Its file's read while one is under way: concurrent first hits share it. */
+  reading?: Promise<void>;
   storedAt: number;
   bodyBytes: number;
   lastAccess: number;
@@ -117,22 +121,38 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
     for (const [key, slot] of slots) if (expired(slot.storedAt, at)) drop(key);
   }
 
-  /** Reads a restored entry's file on its first hit. The file, not the index, has the last word on
-   *  its stored-at time and size (the index may predate a rewrite a crash kept from it); an entry
-   *  that is gone, corrupt or expired by its own time is dropped like one that was never there. */
-  function load(key: string, slot: Slot, at: number): boolean {
-    const value = readEntryFileSync(dir, key);
-    if (!value) {
-      drop(key);
-      return false;
+  /** Reads a restored entry's file on its first hit, once however many ask meanwhile. The file,
+   *  not the index, has the last word on its stored-at time and size (the index may predate a
+   *  rewrite a crash kept from it); an entry that is gone or corrupt is dropped like one that was
+   *  never there. An entry evicted, cleared or replaced while it was read is not brought back. */
+  function load(key: string, slot: Slot): Promise<void> {
+    slot.reading ??= readEntryFile(dir, key).then((value) => {
+      slot.reading = undefined;
+      if (slots.get(key) !== slot) return;
+      if (!value) {
+        drop(key);
+        return;
+      }
+      bytes += value.body.length - slot.bodyBytes;
+      slot.bodyBytes = value.body.length;
+      slot.storedAt = value.storedAt;
+      slot.value = value;
+      // A file bigger than the index said (a rewrite the index missed) may pass the bounds.
+      evictPastBounds();
+    });
+    return slot.reading;
+  }
+
+  /** A lookup's outcome, counted: the entry under `key` as it is now, if it is live at `at`. */
+  function answer(key: string, at: number): CachedResponse | undefined {
+    const slot = slots.get(key);
+    if (slot?.value && expired(slot.storedAt, at)) drop(key);
+    else if (slot?.value) {
+      hits += 1;
+      return slot.value;
     }
-    bytes += value.body.length - slot.bodyBytes;
-    slot.bodyBytes = value.body.length;
-    slot.storedAt = value.storedAt;
-    slot.value = value;
-    if (!expired(slot.storedAt, at)) return true;
-    drop(key);
-    return false;
+    misses += 1;
+    return undefined;
   }
 
   function evictPastBounds(): void {
@@ -196,20 +216,16 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
       const at = now();
       const slot = slots.get(key);
       if (slot && expired(slot.storedAt, at)) drop(key);
-      else if (slot && slot.value === undefined) load(key, slot, at);
-      const live = slot && slots.has(key) ? slot : undefined;
-      if (live) {
-        hits += 1;
-        live.lastAccess = at;
+      else if (slot) {
+        // Moved up when asked for, as a hit is, so what is evicted meanwhile is what would have
+        // been had the body been in memory.
+        slot.lastAccess = at;
         slots.delete(key);
-        slots.set(key, live);
-        // A file bigger than the index said (a rewrite the index missed) may pass the bounds.
-        evictPastBounds();
-      } else {
-        misses += 1;
+        slots.set(key, slot);
       }
       scheduleIndex();
-      return live?.value;
+      if (!slot || slot.value !== undefined || slots.get(key) !== slot) return answer(key, at);
+      return load(key, slot).then(() => answer(key, at));
     },
 
     set(key, value) {

@@ -9,13 +9,12 @@
 // Start-up reads no entry whole: a 10,000-entry cache would otherwise read and checksum up to
 // 256 MB before the proxy listens. An entry's body is read when it is first asked for.
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { mkdir, open, readdir, rename, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { CACHE_KEY_RE } from './cache-key.js';
 import type { CachedResponse } from './cached-response.js';
-import { decodeEntry, decodeHead, encodeEntry, metaEndOf } from './entry-codec.js';
+import { decodeHead, decodeMeta, encodeEntry, metaEndOf, newBodyHash } from './entry-codec.js';
 
 const ENTRY_RE = /^([0-9a-f]{64})\.bin$/;
 const TEMP_SUFFIX = '.tmp';
@@ -154,6 +153,22 @@ export async function listEntryKeys(dir: string): Promise<string[]> {
 
 // Enough for the meta of any entry but one with unusually many headers, which takes a second read.
 const HEAD_READ_BYTES = 4096;
+// A body is read and hashed this much at a time, each piece in a turn of its own: a tens-of-MB
+// entry read and hashed in one piece held every other request for as long (issue 16).
+const BODY_READ_BYTES = 1024 * 1024;
+
+/** The file's bytes from its start to its meta's end at least (all of it when it is smaller),
+ *  unless its prefix is not an entry's. */
+async function readHeadBytes(fh: FileHandle, size: number): Promise<Buffer> {
+  let buf = Buffer.alloc(Math.min(size, HEAD_READ_BYTES));
+  await fh.read(buf, 0, buf.length, 0);
+  const metaEnd = metaEndOf(buf);
+  if (metaEnd !== null && metaEnd > buf.length && metaEnd <= size) {
+    buf = Buffer.alloc(metaEnd);
+    await fh.read(buf, 0, metaEnd, 0);
+  }
+  return buf;
+}
 
 /** The head of `key`'s entry file, read without its body; null (and the file deleted) when it is
  *  not an entry of `key` or is cut short; null when it is gone. */
@@ -164,14 +179,7 @@ export async function readEntryHead(dir: string, key: string): Promise<EntryHead
     const fh = await open(file, 'r');
     try {
       const { size } = await fh.stat();
-      let buf = Buffer.alloc(Math.min(size, HEAD_READ_BYTES));
-      await fh.read(buf, 0, buf.length, 0);
-      const metaEnd = metaEndOf(buf);
-      if (metaEnd !== null && metaEnd > buf.length && metaEnd <= size) {
-        buf = Buffer.alloc(metaEnd);
-        await fh.read(buf, 0, metaEnd, 0);
-      }
-      head = decodeHead(key, buf, size);
+      head = decodeHead(key, await readHeadBytes(fh, size), size);
     } finally {
       await fh.close();
     }
@@ -183,11 +191,29 @@ export async function readEntryHead(dir: string, key: string): Promise<EntryHead
 }
 
 /** `key`'s entry, read whole and checked; null when it is gone or not intact (the caller deletes
- *  it, in order with its other writes to that key). Synchronous because a lookup is: the hit is
- *  replayed in the same turn, which already costs time in proportion to the body. */
-export function readEntryFileSync(dir: string, key: string): CachedResponse | null {
+ *  it, in order with its other writes to that key). The body is read and hashed a piece at a time,
+ *  so other requests are served between the pieces. */
+export async function readEntryFile(dir: string, key: string): Promise<CachedResponse | null> {
   try {
-    return decodeEntry(key, readFileSync(entryPath(dir, key)));
+    const fh = await open(entryPath(dir, key), 'r');
+    try {
+      const { size } = await fh.stat();
+      const entry = decodeMeta(key, await readHeadBytes(fh, size), size);
+      if (!entry) return null;
+      // Unzeroed: every byte is read into it, or it is never returned.
+      const body = Buffer.allocUnsafe(entry.bodyBytes);
+      const hash = newBodyHash();
+      for (let at = 0; at < body.length;) {
+        const want = Math.min(BODY_READ_BYTES, body.length - at);
+        const { bytesRead } = await fh.read(body, at, want, entry.metaEnd + at);
+        if (bytesRead === 0) return null; // cut short since its size was read
+        hash.update(body.subarray(at, at + bytesRead));
+        at += bytesRead;
+      }
+      return hash.digest('hex') === entry.bodySha256 ? { ...entry.meta, body } : null;
+    } finally {
+      await fh.close();
+    }
   } catch {
     return null;
   }

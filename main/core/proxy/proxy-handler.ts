@@ -108,7 +108,9 @@ export function createProxyHandler(deps: ProxyDeps) {
       billing = checkBillable(config, tool, req.method ?? 'GET', cls, fields);
       checkPlanWindow(tool, family, deps.plans);
 
-      const cached = serveFromCache(deps, { config, tool, req, res, json: body.json, meta, routed, draft });
+      // A promise only when the body must be read from disk: a hit from memory takes no extra tick.
+      const lookup = serveFromCache(deps, { config, tool, req, res, json: body.json, meta, routed, draft });
+      const cached = lookup instanceof Promise ? await lookup : lookup;
       if (cached.hit) {
         settle(deps, draft, undefined);
         return;

@@ -62,13 +62,13 @@ afterEach(async () => {
 describe('get / set', () => {
   it('returns what was stored and counts hits and misses', async () => {
     const cache = await openCache();
-    expect(cache.get(k('a'))).toBeUndefined();
+    expect(await cache.get(k('a'))).toBeUndefined();
     cache.set(k('a'), response('hello', { storedAt: t }));
-    const got = cache.get(k('a'));
+    const got = await cache.get(k('a'));
     expect(got?.body.toString()).toBe('hello');
     expect(got?.costUsd).toBe(0.000435);
-    cache.get(k('a'));
-    cache.get(k('b'));
+    await cache.get(k('a'));
+    await cache.get(k('b'));
     expect(cache.stats()).toEqual({
       entries: 1,
       bytes: 5,
@@ -85,7 +85,7 @@ describe('get / set', () => {
     cache.set(k('a'), response('12345', { storedAt: t }));
     cache.set(k('a'), response('123', { storedAt: t }));
     expect(cache.stats()).toMatchObject({ entries: 1, bytes: 3 });
-    expect(cache.get(k('a'))?.body.toString()).toBe('123');
+    expect((await cache.get(k('a')))?.body.toString()).toBe('123');
   });
 
   it('refuses error responses and entries bigger than maxBytes', async () => {
@@ -94,9 +94,9 @@ describe('get / set', () => {
     cache.set(k('500'), response('x', { status: 500, storedAt: t }));
     cache.set(k('big'), response('01234567890', { storedAt: t }));
     cache.set(k('fits'), response('0123456789', { storedAt: t }));
-    expect(cache.get(k('err'))).toBeUndefined();
-    expect(cache.get(k('500'))).toBeUndefined();
-    expect(cache.get(k('big'))).toBeUndefined();
+    expect(await cache.get(k('err'))).toBeUndefined();
+    expect(await cache.get(k('500'))).toBeUndefined();
+    expect(await cache.get(k('big'))).toBeUndefined();
     expect(cache.stats()).toMatchObject({ entries: 1, bytes: 10 });
     await cache.flush();
     expect(await binFiles()).toEqual([`${k('fits')}.bin`]);
@@ -116,13 +116,16 @@ describe('get / set', () => {
         },
       }),
     );
-    expect(cache.get(k('a'))?.headers).toEqual({ 'content-type': 'text/event-stream', 'x-request-id': 'r1' });
+    expect((await cache.get(k('a')))?.headers).toEqual({
+      'content-type': 'text/event-stream',
+      'x-request-id': 'r1',
+    });
   });
 
   it('rejects keys that are not sha256 hex (they become file names)', async () => {
     const cache = await openCache();
     expect(() => cache.set('../../etc/passwd', response('x'))).toThrow(/invalid cache key/);
-    expect(cache.get('../../etc/passwd')).toBeUndefined();
+    expect(await cache.get('../../etc/passwd')).toBeUndefined();
   });
 
   it('adds saved money exactly and refuses negative amounts', async () => {
@@ -139,12 +142,12 @@ describe('LRU eviction', () => {
   it('evicts the least recently used entry past maxEntries', async () => {
     const cache = await openCache({ maxEntries: 3 });
     for (const n of ['a', 'b', 'c']) cache.set(k(n), response(n, { storedAt: t }));
-    expect(cache.get(k('a'))).toBeDefined(); // a is now the most recent; b the least
+    expect(await cache.get(k('a'))).toBeDefined(); // a is now the most recent; b the least
     cache.set(k('d'), response('d', { storedAt: t }));
-    expect(cache.get(k('b'))).toBeUndefined();
-    expect(cache.get(k('a'))?.body.toString()).toBe('a');
-    expect(cache.get(k('c'))?.body.toString()).toBe('c');
-    expect(cache.get(k('d'))?.body.toString()).toBe('d');
+    expect(await cache.get(k('b'))).toBeUndefined();
+    expect((await cache.get(k('a')))?.body.toString()).toBe('a');
+    expect((await cache.get(k('c')))?.body.toString()).toBe('c');
+    expect((await cache.get(k('d')))?.body.toString()).toBe('d');
     expect(cache.stats()).toMatchObject({ entries: 3, bytes: 3 });
     await cache.flush();
     expect(await binFiles()).toEqual([k('a'), k('c'), k('d')].map((x) => `${x}.bin`).sort());
@@ -156,9 +159,9 @@ describe('LRU eviction', () => {
     cache.set(k('b'), response('bbb', { storedAt: t })); // 7
     cache.set(k('c'), response('cc', { storedAt: t })); // 9
     cache.set(k('d'), response('dddddddd', { storedAt: t })); // 17 -> drop a (13), b (10)
-    expect(cache.get(k('a'))).toBeUndefined();
-    expect(cache.get(k('b'))).toBeUndefined();
-    expect(cache.get(k('c'))).toBeDefined();
+    expect(await cache.get(k('a'))).toBeUndefined();
+    expect(await cache.get(k('b'))).toBeUndefined();
+    expect(await cache.get(k('c'))).toBeDefined();
     expect(cache.stats()).toMatchObject({ entries: 2, bytes: 10 });
   });
 
@@ -167,8 +170,8 @@ describe('LRU eviction', () => {
     cache.set(k('old'), response('o', { storedAt: t - 1000 })); // already expired
     cache.set(k('live'), response('l', { storedAt: t }));
     cache.set(k('new'), response('n', { storedAt: t }));
-    expect(cache.get(k('live'))).toBeDefined();
-    expect(cache.get(k('new'))).toBeDefined();
+    expect(await cache.get(k('live'))).toBeDefined();
+    expect(await cache.get(k('new'))).toBeDefined();
   });
 });
 
@@ -179,9 +182,9 @@ describe('TTL', () => {
     open.push(cache);
     cache.set(k('a'), response('a', { storedAt: t }));
     t += 59_999;
-    expect(cache.get(k('a'))).toBeDefined(); // a hit does not extend the TTL
+    expect(await cache.get(k('a'))).toBeDefined(); // a hit does not extend the TTL
     t += 1;
-    expect(cache.get(k('a'))).toBeUndefined();
+    expect(await cache.get(k('a'))).toBeUndefined();
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, hits: 1, misses: 1 });
     await cache.flush();
     expect(await binFiles()).toEqual([]);
@@ -204,8 +207,8 @@ describe('persistence', () => {
     t += 1;
     first.set(k('c'), response('c', { storedAt: t }));
     t += 1;
-    first.get(k('a')); // LRU order now b, c, a
-    first.get(k('zz'));
+    await first.get(k('a')); // LRU order now b, c, a
+    await first.get(k('zz'));
     first.recordSaved(0.000435);
     await first.close();
 
@@ -219,14 +222,14 @@ describe('persistence', () => {
       maxEntries: 3,
       maxBytes: 1_000_000,
     });
-    const b = second.get(k('b'));
+    const b = await second.get(k('b'));
     expect(b?.body.equals(sse)).toBe(true);
     expect(b).toMatchObject({ streamed: true, costUsd: null, status: 200, model: 'gpt-4o-mini' });
     expect(b?.usage).toEqual({ ...ZERO_USAGE, inputTokens: 1000, cachedInputTokens: 200, outputTokens: 500 });
     // Order is now c, a, b: a new entry evicts c.
     second.set(k('d'), response('d', { storedAt: t }));
-    expect(second.get(k('c'))).toBeUndefined();
-    expect(second.get(k('a'))).toBeDefined();
+    expect(await second.get(k('c'))).toBeUndefined();
+    expect(await second.get(k('a'))).toBeDefined();
   });
 
   it('persists in the background without an explicit flush', async () => {
@@ -257,8 +260,8 @@ describe('persistence', () => {
     t += 7; // `old` is now exactly DAY old
     const second = await openCache({ maxEntries: 2 });
     expect(second.stats()).toMatchObject({ entries: 2, bytes: 2 });
-    expect(second.get(k('c'))).toBeDefined();
-    expect(second.get(k('b'))).toBeDefined();
+    expect(await second.get(k('c'))).toBeDefined();
+    expect(await second.get(k('b'))).toBeDefined();
     await second.flush();
     expect(await binFiles()).toEqual([k('b'), k('c')].map((x) => `${x}.bin`).sort());
   });
@@ -284,9 +287,9 @@ describe('persistence', () => {
     // A flipped body byte is only seen when the body is read, at the entry's first hit.
     const size = 'body of good'.length;
     expect(second.stats()).toMatchObject({ entries: 2, bytes: size * 2, hits: 0, misses: 0 });
-    expect(second.get(k('flip'))).toBeUndefined();
+    expect(await second.get(k('flip'))).toBeUndefined();
     expect(second.stats()).toMatchObject({ entries: 1, bytes: size, hits: 0, misses: 1 });
-    expect(second.get(k('good'))?.body.toString()).toBe('body of good');
+    expect((await second.get(k('good')))?.body.toString()).toBe('body of good');
     await second.flush();
     expect((await readdir(dir)).sort()).toEqual([`${k('good')}.bin`, 'index.json']);
   });
@@ -304,11 +307,72 @@ describe('persistence', () => {
     const bytes = await readFile(file);
     bytes.writeUInt8(bytes.readUInt8(bytes.length - 1) ^ 0xff, bytes.length - 1);
     await writeFile(file, bytes);
-    expect(second.get(k('a'))).toBeUndefined();
-    expect(second.get(k('b'))?.body.toString()).toBe('body of b');
+    expect(await second.get(k('a'))).toBeUndefined();
+    expect((await second.get(k('b')))?.body.toString()).toBe('body of b');
     expect(second.stats()).toMatchObject({ entries: 1, bytes: 9, hits: 1, misses: 1 });
     await second.flush();
     expect(await binFiles()).toEqual([`${k('b')}.bin`]);
+  });
+
+  it('answers a body in memory at once, and reads a restored one without holding the caller', async () => {
+    const first = await openCache();
+    first.set(k('a'), response('body of a', { storedAt: t }));
+    await first.close();
+    const second = await openCache();
+    // Restored: its body is read on the first hit, so the answer is a promise.
+    const pending = second.get(k('a'));
+    expect(pending).toBeInstanceOf(Promise);
+    expect((await pending)?.body.toString()).toBe('body of a');
+    // Now in memory: answered in the same turn, no promise.
+    const again = second.get(k('a'));
+    expect(again).not.toBeInstanceOf(Promise);
+    expect((again as CachedResponse | undefined)?.body.toString()).toBe('body of a');
+    expect(second.get(k('missing'))).toBeUndefined();
+    expect(second.stats()).toMatchObject({ hits: 2, misses: 1 });
+  });
+
+  it('reads a restored entry once for concurrent first hits', async () => {
+    const first = await openCache();
+    first.set(k('a'), response('body of a', { storedAt: t }));
+    await first.close();
+    const second = await openCache();
+    const both = [second.get(k('a')), second.get(k('a'))];
+    expect(both[1]).toBeInstanceOf(Promise); // the second waits for the first one's read
+    const [x, y] = await Promise.all(both);
+    // One read: both hits share the buffer it filled (two reads would fill two).
+    expect(x?.body).toBe(y?.body);
+    expect(second.stats()).toMatchObject({ entries: 1, bytes: 9, hits: 2, misses: 0 });
+  });
+
+  it('does not bring back an entry evicted while its file was read, and keeps the byte count exact', async () => {
+    const first = await openCache();
+    for (const n of ['a', 'b']) first.set(k(n), response(`body of ${n}`, { storedAt: t }));
+    await first.close();
+    const second = await openCache({ maxEntries: 2 });
+    const pending = second.get(k('a')); // moves a up: b is now the least recently used
+    second.set(k('c'), response('cc', { storedAt: t })); // evicts b
+    second.set(k('d'), response('ddd', { storedAt: t })); // evicts a, whose read is under way
+    expect(await pending).toBeUndefined();
+    expect(second.stats()).toMatchObject({ entries: 2, bytes: 5, hits: 0, misses: 1 });
+    expect(second.get(k('a'))).toBeUndefined();
+    await second.flush();
+    expect(await binFiles()).toEqual([k('c'), k('d')].map((x) => `${x}.bin`).sort());
+  });
+
+  it('answers a read that a clear overtook as a miss, and one that a new answer overtook with it', async () => {
+    const first = await openCache();
+    for (const n of ['a', 'b']) first.set(k(n), response(`body of ${n}`, { storedAt: t }));
+    await first.close();
+    const second = await openCache();
+    const replaced = second.get(k('b'));
+    second.set(k('b'), response('new b', { storedAt: t }));
+    expect((await replaced)?.body.toString()).toBe('new b');
+    const cleared = second.get(k('a'));
+    await second.clear();
+    expect(await cleared).toBeUndefined();
+    expect(second.stats()).toMatchObject({ entries: 0, bytes: 0, misses: 1 });
+    await second.flush();
+    expect(await binFiles()).toEqual([]);
   });
 
   it('takes stored-at time and size from the file when the index is stale, and expires by them', async () => {
@@ -330,8 +394,8 @@ describe('persistence', () => {
     const second = await openCache({ ttl: 1000 });
     expect(second.stats()).toMatchObject({ entries: 2, bytes: 5 });
     t += 400; // 1000 after `a` was really stored, 900 by the index
-    expect(second.get(k('a'))).toBeUndefined();
-    expect(second.get(k('b'))?.body.toString()).toBe('bb');
+    expect(await second.get(k('a'))).toBeUndefined();
+    expect((await second.get(k('b')))?.body.toString()).toBe('bb');
     expect(second.stats()).toMatchObject({ entries: 1, bytes: 2 });
   });
 
@@ -354,7 +418,7 @@ describe('persistence', () => {
     await expect
       .poll(async () => JSON.parse(await readFile(indexPath, 'utf8')))
       .toMatchObject({ keys: [k('a'), k('b')], slots: [t - 1, t - 1, 3, t, t, 5] });
-    expect(third.get(k('b'))?.body.toString()).toBe('bbbbb');
+    expect((await third.get(k('b')))?.body.toString()).toBe('bbbbb');
   });
 
   it('opens an index an older version wrote (last-access times only) in its LRU order', async () => {
@@ -369,15 +433,15 @@ describe('persistence', () => {
     const second = await openCache({ maxEntries: 3 });
     expect(second.stats()).toMatchObject({ entries: 3, bytes: 3, hits: 4, misses: 2, savedUsd: 0.5 });
     second.set(k('d'), response('d', { storedAt: t })); // evicts the least recently used: b
-    expect(second.get(k('b'))).toBeUndefined();
-    for (const n of ['a', 'c', 'd']) expect(second.get(k(n))?.body.toString()).toBe(n);
+    expect(await second.get(k('b'))).toBeUndefined();
+    for (const n of ['a', 'c', 'd']) expect((await second.get(k(n)))?.body.toString()).toBe(n);
   });
 
   it('clear removes every entry from memory and disk and zeroes the counters', async () => {
     const cache = await openCache();
     cache.set(k('a'), response('a', { storedAt: t }));
     cache.set(k('b'), response('b', { storedAt: t }));
-    cache.get(k('a'));
+    await cache.get(k('a'));
     cache.recordSaved(1);
     await cache.clear();
     expect(cache.stats()).toMatchObject({ entries: 0, bytes: 0, hits: 0, misses: 0, savedUsd: 0 });
@@ -385,7 +449,7 @@ describe('persistence', () => {
     cache.set(k('a'), response('again', { storedAt: t }));
     await cache.close();
     const reopened = await openCache();
-    expect(reopened.get(k('a'))?.body.toString()).toBe('again');
+    expect((await reopened.get(k('a')))?.body.toString()).toBe('again');
     expect(reopened.stats()).toMatchObject({ entries: 1, hits: 1, misses: 0, savedUsd: 0 });
   });
 
@@ -394,7 +458,7 @@ describe('persistence', () => {
     await rm(dir, { recursive: true, force: true });
     cache.set(k('a'), response('a', { storedAt: t }));
     await expect(cache.flush()).rejects.toThrow(/ENOENT/);
-    expect(cache.get(k('a'))?.body.toString()).toBe('a'); // memory still serves it
+    expect((await cache.get(k('a')))?.body.toString()).toBe('a'); // memory still serves it
     await mkdir(dir);
     await cache.flush(); // the failure was reported once; the index can be written again
   });

@@ -1,5 +1,7 @@
 // Stage 4, cache: a hit is served before budgets are touched, because it costs nothing. A hit is
-// recorded with the money it saved; a miss remembers the key so the answer can be stored.
+// recorded with the money it saved; a miss remembers the key so the answer can be stored. A body
+// in memory is served in the same turn; one that must first be read from disk is awaited, so that
+// read never holds other requests (issue 16).
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Config, Tool } from '../../../../shared/config.js';
@@ -24,7 +26,7 @@ export function serveFromCache(
     routed: Routed;
     draft: RecordDraft;
   },
-): CacheLookup {
+): CacheLookup | Promise<CacheLookup> {
   const { config, draft } = x;
   // A plan answer belongs to the credential that paid for it: never stored, never replayed.
   if (x.routed.plan) return { hit: false };
@@ -43,10 +45,13 @@ export function serveFromCache(
     endpoint: draft.endpoint,
     body: x.json,
   });
-  const hit = deps.cache.get(key);
-  if (!hit) return { hit: false, key };
-  replayCached(deps, x.res, hit, draft, x.meta);
-  return { hit: true };
+  const found = deps.cache.get(key);
+  const served = (hit: CachedResponse | undefined): CacheLookup => {
+    if (!hit) return { hit: false, key };
+    replayCached(deps, x.res, hit, draft, x.meta);
+    return { hit: true };
+  };
+  return found instanceof Promise ? found.then(served) : served(found);
 }
 
 function replayCached(
@@ -56,13 +61,9 @@ function replayCached(
   draft: RecordDraft,
   meta: RequestMeta,
 ): void {
-  const meter = createResponseMeter({
-    family: draft.family,
-    endpoint: draft.endpoint,
-    streamed: hit.streamed,
-    stripUsage: hit.streamed && meta.addedUsage,
-  });
-  const body = Buffer.concat([meter.push(hit.body), meter.flush()]);
+  // The usage is the stored one: the meter only runs to strip the usage chunk the client did not
+  // ask for. Run on every replay, it copied and scanned a big body in one turn.
+  const body = hit.streamed && meta.addedUsage ? stripped(hit.body, draft) : hit.body;
   res.writeHead(hit.status, {
     ...hit.headers,
     'content-length': body.length,
@@ -78,4 +79,15 @@ function replayCached(
   draft.savedUsd = hit.costUsd ?? 0;
   draft.ttfbMs = Math.round((performance.now() - draft.startedAt) * 100) / 100;
   if (hit.costUsd) deps.cache.recordSaved(hit.costUsd);
+}
+
+/** The stored SSE bytes without the usage chunk Shimmy asked for on the client's behalf. */
+function stripped(sse: Buffer, draft: RecordDraft): Buffer {
+  const meter = createResponseMeter({
+    family: draft.family,
+    endpoint: draft.endpoint,
+    streamed: true,
+    stripUsage: true,
+  });
+  return Buffer.concat([meter.push(sse), meter.flush()]);
 }
