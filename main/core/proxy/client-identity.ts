@@ -4,6 +4,7 @@
 // (older: `session_id`); opencode `opencode/1.18.33 …` + `x-session-id`; Gemini CLI
 // `GeminiCLI-tui/0.61.0/…` and no session header. `x-shimmy-session` lets any client name one.
 import type { IncomingHttpHeaders } from 'node:http';
+import type { RecordDraft } from './request-record.js';
 
 const SESSION_HEADERS = [
   'x-shimmy-session',
@@ -28,4 +29,12 @@ export function sessionOf(headers: IncomingHttpHeaders): string | undefined {
     if (typeof v === 'string' && v !== '') return v.slice(0, MAX);
   }
   return undefined;
+}
+
+/** The record's client and session, from the request's headers. */
+export function identifyClient(draft: RecordDraft, headers: IncomingHttpHeaders): void {
+  const client = clientOf(headers['user-agent']);
+  if (client) draft.client = client;
+  const session = sessionOf(headers);
+  if (session) draft.session = session;
 }

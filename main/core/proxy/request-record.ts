@@ -1,6 +1,7 @@
 // The ledger record of one request, filled in step by step along the request path.
 import type { ErrorClass, LedgerRecord } from '../../../shared/ledger.js';
 import { ZERO_USAGE, type ApiFamily, type Endpoint, type Usage } from '../../../shared/usage.js';
+import { isoTime } from './iso-time.js';
 
 export interface RecordDraft {
   id: string;
@@ -47,7 +48,7 @@ export function newDraft(
   return {
     id: init.id,
     time: init.time,
-    timeIso: init.time.toISOString(),
+    timeIso: isoTime(init.time),
     startedAt: init.startedAt,
     family: init.family,
     endpoint: init.endpoint,

@@ -58,6 +58,13 @@ interface ReservedInput {
   audioTokens: number | null;
 }
 
+const UNPRICED_INPUT: ReservedInput = {
+  projectTier: undefined,
+  inputTokensAt: (bodyInput) => bodyInput,
+  transcribes: false,
+  audioTokens: 0,
+};
+
 /** The reservation at each input count. A promise only where a file must be read (a
  *  transcription's seconds, an image edit's form): the request without a budget reads none. */
 export function reserveAtFor(
@@ -67,16 +74,18 @@ export function reserveAtFor(
   calls: BilledCalls,
   asks: ReservationAsks,
 ): ReserveAt | Promise<ReserveAt> {
-  const { priced, endpoint, json } = x;
+  // Unpriced (no USD budget): the body's own input alone, at no tier, with no file to read.
+  if (!x.priced) return reserveAtWith(x, output, calls, UNPRICED_INPUT, NO_MEDIA);
+  const { endpoint, json } = x;
   // The tier OpenAI serves a request naming none at, as answers from this provider said.
-  const projectTier = priced && !asks.ownProject ? deps.servedTiers.unnamed(x.provider.name) : undefined;
+  const projectTier = !asks.ownProject ? deps.servedTiers.unnamed(x.provider.name) : undefined;
   // A Responses continuation's (or an Anthropic thread's) stored conversation, billed as input
   // (stored-responses.ts): one Shimmy did not see is as long as the widest window that may serve
   // it. At the routed model's alone, a continuation routed to gpt-4o (128,000) failed over to
   // gpt-4.1 (1,000,000) and billed $2.006016 on a $1 budget
   // (test/integration/stored-conversation-budget.test.ts).
   const stored =
-    priced && (endpoint === 'responses' || endpoint === 'messages')
+    endpoint === 'responses' || endpoint === 'messages'
       ? deps.storedResponses.continued(
           json,
           widestContextWindow(x.price, x.fallbackPrices, asks.contextWindow),
@@ -87,19 +96,17 @@ export function reserveAtFor(
   // tokens billed 540,000 (test/integration/gemini-unsized-input.test.ts).
   // So is what server-side tools bring in (a fetched page, search results), unless a tool bounds it.
   // Then an input counted just under a long-context threshold is reserved past it.
-  const inputTokensAt: InputTokensAt = priced
-    ? reservedInputTokens({
-        family: x.family,
-        endpoint,
-        body: json,
-        models: [x.model, ...x.chain.map((t) => t.upstreamModel ?? '')],
-        price: x.price,
-        fallbackPrices: x.fallbackPrices,
-        askedWindow: asks.contextWindow,
-        stored,
-        unsized: () => bringsUnsizedInput(endpoint, json),
-      })
-    : (bodyInput) => bodyInput;
+  const inputTokensAt: InputTokensAt = reservedInputTokens({
+    family: x.family,
+    endpoint,
+    body: json,
+    models: [x.model, ...x.chain.map((t) => t.upstreamModel ?? '')],
+    price: x.price,
+    fallbackPrices: x.fallbackPrices,
+    askedWindow: asks.contextWindow,
+    stored,
+    unsized: () => bringsUnsizedInput(endpoint, json),
+  });
   // A transcription's input is its audio, which the form's text fields do not say. A model priced
   // by audio tokens (gpt-4o-transcribe) reads at most its context window of them; one priced by
   // the second (whisper-1) is bounded only by its file's seconds, which its size does not give (a
@@ -107,7 +114,7 @@ export function reserveAtFor(
   // samples, limits/audio-seconds.ts) it is reserved, and charged unread, at them; otherwise its
   // worst case stays null and the limiter lets one such request at a time through
   // (AdmitRequest.unbounded).
-  const transcribes = priced && endpoint === 'audio_transcription';
+  const transcribes = endpoint === 'audio_transcription';
   // Audio tokens it may be billed for: the largest context window of the models that may serve it,
   // or null when one has none (nothing then bounds the audio). Where the price has no audio-token
   // rate (whisper-1, by the second), pricing them gives null anyway.
@@ -128,7 +135,7 @@ function mediaInput(
 ): MediaInput | Promise<MediaInput> {
   if (readsSeconds && asks.audioSeconds)
     return asks.audioSeconds().then((seconds) => ({ seconds, imageInputTokens: 0 }));
-  if (!x.priced || x.endpoint !== 'images') return NO_MEDIA;
+  if (x.endpoint !== 'images') return NO_MEDIA;
   const tokens = (images: Array<ImageSize | null>) => ({
     seconds: undefined,
     imageInputTokens: editImageTokens(x.model, images, x.json),
