@@ -1,5 +1,5 @@
-// Names a provider lists for a model that the catalog's entry for it does not match, each with the
-// catalog entry the provider prices it as. Not a fallback to a shorter name (issue 11 forbids
+// Names a provider lists or documents for a model that the catalog's entry for it does not match,
+// each with the catalog entry the provider prices it as. Not a fallback to a shorter name (issue 11 forbids
 // guessing): only exact names the provider's own pages list, each beside its source; a name not here
 // and not in the catalog stays unpriced. Consulted only when the catalog matches nothing, so a
 // refreshed catalog that learns a name prices it itself.
@@ -21,6 +21,14 @@ const LISTED: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
   ],
 ]);
 
+/** OpenRouter: "`:online` is a shortcut for using the web plugin, and is exactly equivalent to" the
+ *  model without it with `plugins: [{id: "web"}]` (openrouter.ai/docs/features/web-search, read
+ *  2026-11-30): its tokens are the model's, its search fee apart (limits/openrouter-web-plugin.ts). */
+const ONLINE = ':online';
+
 /** The catalog model name `model` is listed as at `catalogProvider`, or undefined. */
-export const listedAs = (catalogProvider: string, model: string): string | undefined =>
-  LISTED.get(catalogProvider)?.get(model);
+export function listedAs(catalogProvider: string, model: string): string | undefined {
+  if (catalogProvider === 'openrouter' && model.endsWith(ONLINE) && model.length > ONLINE.length)
+    return model.slice(0, -ONLINE.length);
+  return LISTED.get(catalogProvider)?.get(model);
+}

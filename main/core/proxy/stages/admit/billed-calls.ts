@@ -9,13 +9,13 @@ import { codeInterpreterContainers, withContainers } from '../../../limits/code-
 import { reserveImageTool, withImagePrompts } from '../../../limits/image-tool-calls.js';
 import type { CostOf } from '../../../limits/output-cap.js';
 import { builtInToolCalls, webSearchUses, type WebSearchUses } from '../../../limits/web-search-uses.js';
-import { withWebPlugin } from '../../../limits/openrouter-web-plugin.js';
+import { webPluginUsd, withWebPlugin } from '../../../limits/openrouter-web-plugin.js';
 import { billedAsXai, withXaiToolCalls } from '../../../limits/xai-tool-calls.js';
 import type { PriceMatch } from '../../../pricing/index.js';
 import type { RouteTarget } from '../../../route/resolve-provider.js';
 import type { ProxyDeps } from '../../proxy-deps.js';
 import { isObject } from '../../request-meta.js';
-import { containersUnpricedRefusal, unpricedRefusal } from './refusals.js';
+import { containersUnpricedRefusal, nativeSearchRefusal, unpricedRefusal } from './refusals.js';
 
 /** The bound on a request's billed calls, which admit may lower and then writes upstream. */
 export interface CallsBound {
@@ -86,7 +86,11 @@ export function billedCalls(deps: ProxyDeps, x: PricedRequest): BilledCalls {
   // Code interpreter containers the request may create, each billed per session by its memory
   // (at xAI the tool is billed per call instead: withXaiToolCalls).
   const containers = priced && !xai ? codeInterpreterContainers(endpoint, json) : undefined;
-  const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), price, x.model, json);
+  // OpenRouter's web plugin: Exa's results reserved, a native search (no bound) refused.
+  const webPlugin = webPluginUsd(price, x.model, json);
+  if (priced && webPlugin === 'native' && !tool.limits.allowUnpriced)
+    throw nativeSearchRefusal(tool, x.model);
+  const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), webPlugin);
   const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
     throw containersUnpricedRefusal(tool, x.provider.name);
