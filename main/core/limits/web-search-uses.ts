@@ -89,7 +89,12 @@ export function mostCallsFitting<T>(most: number, at: (calls: number) => T, fits
 }
 
 /** `xai`: the request is billed as xAI (xai-tool-calls.ts billedAsXai). */
-export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unknown, xai = false): WebSearchUses {
+export function webSearchUses(
+  family: ApiFamily,
+  endpoint: Endpoint,
+  body: unknown,
+  xai = false,
+): WebSearchUses {
   if (typeof body !== 'object' || body === null) return { uses: 0 };
   const tools = (body as { tools?: unknown }).tools;
   if (family === 'openai') {
