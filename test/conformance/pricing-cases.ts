@@ -426,8 +426,9 @@ export const CASES: PricingCase[] = [
   {
     name: 'xAI: the charge it reports (usage.cost_in_usd_ticks) is the cost',
     // 1 USD = 10^10 ticks, the amount billed (https://docs.x.ai/developers/cost-tracking, read
-    // 2026-11-29). grok-4.20-0309-reasoning, which no catalog entry matches, at $2 in / $0.20 cached
-    // / $6 out (https://docs.x.ai/developers/models, read 2026-11-29); output = 300 + 1,200 reasoning:
+    // 2026-11-29). grok-4.20-0309-reasoning, whose ticks here are at $2 in / $0.20 cached / $6 out
+    // (https://docs.x.ai/developers/models, read 2026-11-29; the next case prices it at today's
+    // list price, which the ticks override); output = 300 + 1,200 reasoning:
     // 5,000×2 + 15,000×0.2 + 1,500×6 = 10,000 + 3,000 + 9,000 = 22,000 per 1M → $0.022
     provider: XAI,
     model: 'grok-4.20-0309-reasoning',
@@ -450,6 +451,51 @@ export const CASES: PricingCase[] = [
         prompt_tokens_details: { cached_tokens: 15_000 },
         completion_tokens_details: { reasoning_tokens: 1200 },
         cost_in_usd_ticks: 220_000_000,
+      },
+    },
+  },
+  {
+    name: "xAI: a name xAI lists for Grok 4.20 (grok-4.20-0309-non-reasoning) at that model's price",
+    // "grok-4.20-0309-non-reasoning 2M $1.25 $0.20 $2.50" per 1M in / cached / out
+    // (https://docs.x.ai/developers/pricing, read 2026-11-30); no cost_in_usd_ticks in the answer:
+    // 8,000×1.25 + 2,000×0.20 + 800×2.50 = 10,000 + 400 + 2,000 = 12,400 per 1M → $0.0124
+    provider: XAI,
+    model: 'grok-4.20-0309-non-reasoning',
+    at: AT,
+    usage: u({ inputTokens: 10_000, cachedInputTokens: 2000, outputTokens: 800 }),
+    hand: 0.0124,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'x-ai',
+      usage: {
+        prompt_tokens: 10_000,
+        completion_tokens: 800,
+        total_tokens: 10_800,
+        prompt_tokens_details: { cached_tokens: 2000 },
+      },
+    },
+  },
+  {
+    name: 'xAI: grok-4.20-0309-reasoning past 200k prompt tokens, every token at the higher rate',
+    // "Requests whose prompt reaches 200k tokens are billed at the higher rate for all tokens in the
+    // request": $2.50 in / $0.40 cached / $5.00 out per 1M
+    // (https://docs.x.ai/developers/models/grok-4.20-0309, read 2026-11-30); output = 100 + 400
+    // reasoning, which xAI reports outside completion_tokens:
+    // 200,000×2.50 + 10,000×0.40 + 500×5 = 500,000 + 4,000 + 2,500 = 506,500 per 1M → $0.5065
+    provider: XAI,
+    model: 'grok-4.20-0309-reasoning',
+    at: AT,
+    usage: u({ inputTokens: 210_000, cachedInputTokens: 10_000, outputTokens: 500, reasoningTokens: 400 }),
+    hand: 0.5065,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'x-ai',
+      usage: {
+        prompt_tokens: 210_000,
+        completion_tokens: 100,
+        total_tokens: 210_500,
+        prompt_tokens_details: { cached_tokens: 10_000 },
+        completion_tokens_details: { reasoning_tokens: 400 },
       },
     },
   },

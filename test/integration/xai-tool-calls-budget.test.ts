@@ -64,24 +64,26 @@ const turn = (token: string, more: Record<string, unknown> = {}) =>
     ...more,
   });
 
-it('two concurrent X Search turns keep to a $0.08 budget', async () => {
-  // The first is sent with the 8 calls Shimmy writes ($0.04 of calls, its tokens a few hundredths of
-  // a cent), the second with what is left: 7 calls ($0.035 + tokens fits the $0.039 or so left; 8 do
-  // not). Billed 8 × 0.005 + 0.0000516 + 7 × 0.005 + 0.0000516 = $0.0751032.
-  const token = await h.tool('grok-agents', { dailyUsd: 0.08 });
+it('two concurrent X Search turns keep to a $0.88 budget', async () => {
+  // What X Search finds is input too, reserved at the 2M context window: 2,000,000 × 0.20 per 1M
+  // = $0.40, + 100 output × 0.50 per 1M = $0.00005 (xai-search-results-budget.test.ts). The first is
+  // sent with the 8 calls Shimmy writes ($0.40005 + $0.04), the second with what is left: 7 calls
+  // ($0.40005 + $0.035 fits the $0.43995 left; 8 do not). Billed 8 × 0.005 + 0.0000516 + 7 × 0.005 +
+  // 0.0000516 = $0.0751032.
+  const token = await h.tool('grok-agents', { dailyUsd: 0.88 });
   const [a, b] = await Promise.all([turn(token), turn(token)]);
   expect([a.status, b.status]).toEqual([200, 200]);
   const sent = received.slice(-2).map((r) => r.max_tool_calls);
   expect(sent.sort()).toEqual([7, 8]);
   await expect.poll(async () => (await h.records('grok-agents')).length).toBe(2);
   expect(await h.spentBy('grok-agents')).toBe((turnTicks(8) + turnTicks(7)) / 1e10);
-  expect(await h.spentBy('grok-agents')).toBeLessThanOrEqual(0.08);
+  expect(await h.spentBy('grok-agents')).toBeLessThanOrEqual(0.88);
 });
 
 it("a client's own max_tool_calls is lowered to the calls the budget can pay for", async () => {
-  // 20 calls are $0.10, past $0.03: sent with 5 ($0.025 + tokens), 6 would be $0.030... past it.
-  // Billed 5 × 0.005 + 0.0000516 = $0.0250516.
-  const token = await h.tool('grok-bounded', { dailyUsd: 0.03 });
+  // With the $0.40005 of the window and the output above, 20 calls ($0.10) are past $0.43: sent
+  // with 5 ($0.42505), 6 would be $0.43005, past it. Billed 5 × 0.005 + 0.0000516 = $0.0250516.
+  const token = await h.tool('grok-bounded', { dailyUsd: 0.43 });
   const r = await turn(token, { max_tool_calls: 20 });
   expect(r.status).toBe(200);
   expect(r.headers.get('x-shimmy-max-tool-calls-capped')).toBe('5');

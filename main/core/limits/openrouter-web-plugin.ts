@@ -1,12 +1,15 @@
-// OpenRouter's web plugin (`plugins: [{id: "web"}]`, or `:online` after the model's name) adds web
-// results to the prompt and bills them apart from the tokens: "$4 per 1000 results. By default,
-// max_results set to 5, this comes out to a maximum of $0.02 per request"
-// (openrouter.ai/docs/features/web-search, Pricing, read 2026-11-30). The answer's `usage.cost`
-// holds the fee, but a reservation priced from the catalog held none: two Llama 3.1 8B requests
-// with the plugin billed $0.040126 on a $0.035 budget (openrouter-web-plugin-budget.test.ts). The
-// results the plugin may fetch are reserved here; where it uses the model provider's native search
-// (`engine: "native"`, the default for Anthropic, OpenAI, Perplexity and xAI models) OpenRouter
-// passes that provider's own search price through, which this does not bound.
+// OpenRouter's web plugin (`plugins: [{id: "web"}]`, or `:online` after the model's name, "exactly
+// equivalent to" it) adds web results to the prompt and bills them apart from the tokens. With
+// Exa's engine: "$4 per 1000 results. By default, max_results set to 5, this comes out to a maximum
+// of $0.02 per request" (openrouter.ai/docs/features/web-search, Pricing, read 2026-11-30). The
+// answer's `usage.cost` holds the fee, but a reservation priced from the catalog held none: two
+// Llama 3.1 8B requests with the plugin billed $0.040126 on a $0.035 budget
+// (openrouter-web-plugin-budget.test.ts). Those results are reserved here.
+// The plugin "is powered by native search for Anthropic, OpenAI, Perplexity, and xAI models" (the
+// default engine for them, or `engine: "native"` for any), whose "pricing is passed through
+// directly from the provider" (same page): per search, as many as the model runs, which nothing in
+// the request bounds. Such a request cannot be kept within a budget: it is refused there unless it
+// asks for Exa (openrouter-native-search-budget.test.ts: two Claude requests billed $0.181 on $0.10).
 import { addUsd } from '../../../shared/money.js';
 import type { PriceMatch } from '../pricing/index.js';
 import type { CostOf } from './output-cap.js';
@@ -14,10 +17,13 @@ import { positiveInt } from './output-limit-field.js';
 
 const USD_PER_RESULT = 0.004;
 const DEFAULT_RESULTS = 5;
+const ONLINE = ':online';
+/** Model makers whose models OpenRouter searches for with their own search by default. */
+const NATIVE_BY_DEFAULT = /^(?:anthropic|openai|perplexity|x-ai)\//;
 
-/** USD the web plugin may bill for its results on this request; 0 without the plugin or outside
- *  OpenRouter. */
-export function webPluginUsd(price: PriceMatch | undefined, model: string, body: unknown): number {
+/** What the web plugin may bill on this request: Exa's results in USD (0 without the plugin or
+ *  outside OpenRouter), or 'native' for a search billed at the model provider's price. */
+export function webPluginUsd(price: PriceMatch | undefined, model: string, body: unknown): number | 'native' {
   if (price?.provider !== 'openrouter' || typeof body !== 'object' || body === null) return 0;
   const plugins = (body as { plugins?: unknown }).plugins;
   const web = Array.isArray(plugins)
@@ -26,19 +32,19 @@ export function webPluginUsd(price: PriceMatch | undefined, model: string, body:
           typeof p === 'object' && p !== null && (p as { id?: unknown }).id === 'web',
       )
     : undefined;
-  if (!web && !model.endsWith(':online')) return 0;
+  if (!web && !model.endsWith(ONLINE)) return 0;
+  // Exa when asked for, or by default for the models without a native search; any other engine
+  // (native, or one Shimmy does not know the price of) as native.
+  const engine = web?.engine;
+  const exa = engine === 'exa' || (engine === undefined && !NATIVE_BY_DEFAULT.test(model));
+  if (!exa) return 'native';
   return (positiveInt(web?.max_results) ?? DEFAULT_RESULTS) * USD_PER_RESULT;
 }
 
-/** `cost` with the web plugin's fee added to every usage (every answer may carry it). */
-export function withWebPlugin(
-  cost: CostOf | undefined,
-  price: PriceMatch | undefined,
-  model: string,
-  body: unknown,
-): CostOf | undefined {
-  const usd = cost ? webPluginUsd(price, model, body) : 0;
-  if (!cost || usd === 0) return cost;
+/** `cost` with the web plugin's fee (webPluginUsd) added to every usage (every answer may carry
+ *  it); `cost` itself for a native search, which has no fee to reserve. */
+export function withWebPlugin(cost: CostOf | undefined, usd: number | 'native'): CostOf | undefined {
+  if (!cost || usd === 'native' || usd === 0) return cost;
   return (u) => {
     const tokens = cost(u);
     return tokens === null ? null : addUsd(tokens, usd);

@@ -84,6 +84,15 @@ const searchesFiles = (t: object) => 'fileSearch' in t || 'file_search' in t;
 const readsUnbounded = (t: unknown) =>
   typeof t === 'object' && t !== null && (readsUrls(t) || searchesFiles(t));
 
+/** xAI's own retrieval tools: what X Search finds in posts and what Collections and attachment
+ *  search retrieve from documents enter the agent's conversation, billed as input beside each
+ *  call's fee ("Requests which make use of xAI provided server-side tools are priced based on two
+ *  components: token usage and server-side tool invocations", docs.x.ai/developers/pricing, read
+ *  2026-11-30), with nothing in the request to bound them. (Reserved at the body's input, five X
+ *  Search turns billed $0.3231548 on a $0.10 budget: xai-search-results-budget.test.ts.) xAI's
+ *  `web_search` is bounded as OpenAI's is, below. */
+const XAI_RETRIEVAL = new Set(['x_search', 'collections_search', 'attachment_search']);
+
 /** The largest chunk a vector store may hold ("max_chunk_size_tokens ... minimum 100, maximum
  *  4096", platform.openai.com/docs/api-reference/vector-stores-files/createFile, read 2026-11-29). */
 export const MAX_CHUNK_TOKENS = 4096;
@@ -98,7 +107,7 @@ function responsesTools(tools: readonly unknown[], models: readonly string[]): T
   let perCall = 0;
   for (const t of tools) {
     const type = typeOf(t);
-    if (type === 'mcp') return WINDOW;
+    if (type === 'mcp' || XAI_RETRIEVAL.has(type)) return WINDOW;
     if (type === 'file_search') {
       const results = positiveInt(field(t, 'max_num_results'));
       if (results === undefined) return WINDOW;

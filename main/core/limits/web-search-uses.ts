@@ -55,6 +55,9 @@ const isFileSearch = toolOfType('file_search');
 const isXaiTool = (t: unknown) =>
   typeof t === 'object' && t !== null && isXaiOnlyTool(String((t as { type?: unknown }).type));
 const billedPerCall = (t: unknown) => isOpenAiWebSearch(t) || isFileSearch(t) || isXaiTool(t);
+// At xAI `code_interpreter` is its code execution tool, billed per call too.
+const isCodeInterpreter = toolOfType('code_interpreter');
+const billedPerCallAtXai = (t: unknown) => billedPerCall(t) || isCodeInterpreter(t);
 
 /** The Responses API's bound on a request's built-in tool calls: its `max_tool_calls` (0: none
  *  run, kept as sent), or, when it names none, DEFAULT_WEB_SEARCH_USES with the edit that writes
@@ -85,14 +88,21 @@ export function mostCallsFitting<T>(most: number, at: (calls: number) => T, fits
   return best;
 }
 
-export function webSearchUses(family: ApiFamily, endpoint: Endpoint, body: unknown): WebSearchUses {
+/** `xai`: the request is billed as xAI (xai-tool-calls.ts billedAsXai). */
+export function webSearchUses(
+  family: ApiFamily,
+  endpoint: Endpoint,
+  body: unknown,
+  xai = false,
+): WebSearchUses {
   if (typeof body !== 'object' || body === null) return { uses: 0 };
   const tools = (body as { tools?: unknown }).tools;
   if (family === 'openai') {
     // Chat Completions has no web search tool (its search models search on every request).
     if (endpoint !== 'responses') return { uses: 0 };
     const storedTools = namesStoredPrompt(body);
-    if (!storedTools && !(Array.isArray(tools) && tools.some(billedPerCall))) return { uses: 0 };
+    const perCall = xai ? billedPerCallAtXai : billedPerCall;
+    if (!storedTools && !(Array.isArray(tools) && tools.some(perCall))) return { uses: 0 };
     const { calls, edits } = builtInToolCalls(body);
     if (calls === 0) return { uses: 0 };
     const fileSearchOnly = !storedTools && !(tools as unknown[]).some(isOpenAiWebSearch);

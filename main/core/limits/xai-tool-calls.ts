@@ -30,10 +30,16 @@ export const isXaiOnlyTool = (type: string): boolean =>
   type === 'attachment_search' ||
   type === 'collections_search';
 
+/** Whether the request is billed as xAI, where `code_interpreter` is the code execution tool
+ *  under OpenAI's name, billed per call: not a container billed by its memory
+ *  (code-interpreter-containers.ts), which xAI has no price for (refused as unpriced, such a request
+ *  never reached xAI: xai-code-interpreter-budget.test.ts). */
+export const billedAsXai = (price: PriceMatch | undefined): boolean => price?.provider === 'x-ai';
+
 /** The dearest per-call fee of the xAI server-side tools the request names; 0 when it names none
  *  or is not priced as xAI. */
 export function xaiToolCallUsd(price: PriceMatch | undefined, body: unknown): number {
-  if (price?.provider !== 'x-ai' || typeof body !== 'object' || body === null) return 0;
+  if (!billedAsXai(price) || typeof body !== 'object' || body === null) return 0;
   const tools = (body as { tools?: unknown }).tools;
   if (!Array.isArray(tools)) return 0;
   let usd = 0;

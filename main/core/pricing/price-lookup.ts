@@ -1,7 +1,9 @@
 // Prices for a request: the user's own price (config.prices) always wins, then the catalog entry of
 // the provider that served it, then an older version's prices.json by exact name. A dated snapshot
 // (`gpt-5-2025-08-07`, `claude-sonnet-4-5-20250929`) matches its model through the catalog's own
-// match rules; there is no other fallback to a shorter name. No match = undefined = unpriced.
+// match rules, and a name the provider lists for a catalog entry that does not match it is looked
+// up as that entry (listed-names.ts); there is no other fallback to a shorter name. No match =
+// undefined = unpriced.
 import { calcPrice, type ModelInfo } from '@pydantic/genai-prices';
 import type { Price, PriceSource } from '../../../shared/prices.js';
 import { roundUsd } from '../../../shared/money.js';
@@ -11,6 +13,7 @@ import { catalogProviderFor, type ServingProvider } from './catalog-provider.js'
 import { withClaudeOneHourWrite } from './claude-one-hour-write.js';
 import { costOf, inputTierStarts, pricedModel, type PricedModel } from './price-usage.js';
 import { containerUsdPerGb } from './container-fees.js';
+import { listedAs } from './listed-names.js';
 import { perRequestSearchUsd } from './search-fees.js';
 import { userModelInfo } from './user-price.js';
 
@@ -165,7 +168,10 @@ function resolve(
   const mine = ownPrice(user, 'user', [q.provider.name]);
   if (mine) return mine;
   if (cp) {
-    const hit = catalogModel(catalog.providers, cp, q.model);
+    const listed = listedAs(cp.id, q.model);
+    const hit =
+      catalogModel(catalog.providers, cp, q.model) ??
+      (listed === undefined ? undefined : catalogModel(catalog.providers, cp, listed));
     if (hit)
       return {
         key: hit.model.id,

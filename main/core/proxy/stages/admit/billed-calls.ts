@@ -9,13 +9,13 @@ import { codeInterpreterContainers, withContainers } from '../../../limits/code-
 import { reserveImageTool, withImagePrompts } from '../../../limits/image-tool-calls.js';
 import type { CostOf } from '../../../limits/output-cap.js';
 import { builtInToolCalls, webSearchUses, type WebSearchUses } from '../../../limits/web-search-uses.js';
-import { withWebPlugin } from '../../../limits/openrouter-web-plugin.js';
-import { withXaiToolCalls } from '../../../limits/xai-tool-calls.js';
+import { webPluginUsd, withWebPlugin } from '../../../limits/openrouter-web-plugin.js';
+import { billedAsXai, withXaiToolCalls } from '../../../limits/xai-tool-calls.js';
 import type { PriceMatch } from '../../../pricing/index.js';
 import type { RouteTarget } from '../../../route/resolve-provider.js';
 import type { ProxyDeps } from '../../proxy-deps.js';
 import { isObject } from '../../request-meta.js';
-import { containersUnpricedRefusal, unpricedRefusal } from './refusals.js';
+import { containersUnpricedRefusal, nativeSearchRefusal, unpricedRefusal } from './refusals.js';
 
 /** The bound on a request's billed calls, which admit may lower and then writes upstream. */
 export interface CallsBound {
@@ -64,7 +64,8 @@ export interface PricedRequest {
 
 export function billedCalls(deps: ProxyDeps, x: PricedRequest): BilledCalls {
   const { tool, endpoint, json, priced, price } = x;
-  const searches = priced ? webSearchUses(x.family, endpoint, json) : { uses: 0 };
+  const xai = billedAsXai(price);
+  const searches = priced ? webSearchUses(x.family, endpoint, json, xai) : { uses: 0 };
   // Images the Responses image generation tool may make, each billed at the image model's price
   // wherever the request is served (image-tool-calls.ts). An unpriced image model is refused like
   // an unpriced model, or reserved at $0 where the tool allows unpriced ones (its answer is then
@@ -82,9 +83,14 @@ export function billedCalls(deps: ProxyDeps, x: PricedRequest): BilledCalls {
   // The prompts the model writes for them are output the image model reads as well.
   const withPrompts =
     images && 'usd' in images && x.cost ? withImagePrompts(x.cost, images.promptUsd) : x.cost;
-  // Code interpreter containers the request may create, each billed per session by its memory.
-  const containers = priced ? codeInterpreterContainers(endpoint, json) : undefined;
-  const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), price, x.model, json);
+  // Code interpreter containers the request may create, each billed per session by its memory
+  // (at xAI the tool is billed per call instead: withXaiToolCalls).
+  const containers = priced && !xai ? codeInterpreterContainers(endpoint, json) : undefined;
+  // OpenRouter's web plugin: Exa's results reserved, a native search (no bound) refused.
+  const webPlugin = webPluginUsd(price, x.model, json);
+  if (priced && webPlugin === 'native' && !tool.limits.allowUnpriced)
+    throw nativeSearchRefusal(tool, x.model);
+  const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), webPlugin);
   const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
     throw containersUnpricedRefusal(tool, x.provider.name);

@@ -69,6 +69,19 @@ export function containersUnpricedRefusal(tool: Tool, providerName: string): Ref
   );
 }
 
+/** OpenRouter's web plugin on its native engine: searches billed at the model provider's price,
+ *  as many as the model runs (limits/openrouter-web-plugin.ts). */
+export function nativeSearchRefusal(tool: Tool, model: string): Refused {
+  return new Refused(
+    'model_unpriced',
+    `OpenRouter searches the web for "${model}" with its provider's own search, billed per search with no bound Shimmy can set, so tool "${tool.name}"'s budget cannot be kept. ` +
+      `Ask for Exa's results instead, reserved at $4 per 1,000: "plugins": [{"id": "web", "engine": "exa"}]` +
+      ` (or let this tool use unpriced models: shimmy tool limits ${tool.name} --allow-unpriced …).`,
+    'budget',
+    { 'x-should-retry': 'false' },
+  );
+}
+
 /** A limit Shimmy sized that no body can carry (`why`), refused naming what set it. With both a
  *  budget and a TPM limit, a TPM-set one was refused as the budget's (tpm-with-budget.test.ts).
  *  The error code and status stay those of a budget wherever a budget priced the request: public
