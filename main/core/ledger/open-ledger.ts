@@ -53,12 +53,12 @@ export async function openLedger(opts: LedgerOptions): Promise<Ledger> {
     const timeMs = isoTimeMs(record.time);
     if (Number.isNaN(timeMs))
       throw new TypeError(`ledger record has an invalid time: ${JSON.stringify(record.time)}`);
-    // Our own copy: a caller mutating its object later must not change what is counted.
-    const copy: LedgerRecord = { ...record, usage: { ...record.usage } };
+    // Read now and not kept (the row holds its values, the roll-ups their sums): no copy of the
+    // record is needed for a caller's later change to leave what is counted alone.
     const day = localDayOf(timeMs);
-    queue.addRecord(toRow(copy, day, timeMs));
-    live.add(day, copy);
-    if (reserved.delete(copy.id)) queue.addSettle(copy.id);
+    queue.addRecord(toRow(record, day, timeMs));
+    live.add(day, record);
+    if (reserved.delete(record.id)) queue.addSettle(record.id);
   }
 
   for (const r of await recoverReservations(engine, instance, now())) {
