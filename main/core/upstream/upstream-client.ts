@@ -206,7 +206,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     private readonly signal: CancelSignal,
     private readonly resolveResponse: (res: UpstreamResponse) => void,
     private readonly rejectResponse: (err: Error) => void,
-    private readonly onDispatched?: () => void,
+    private onDispatched?: () => void,
   ) {}
 
   /** Called as the request is written on a connected socket. */
@@ -215,7 +215,11 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     if (this.signal.cancelled) this.abort(new AbortError());
     else {
       this.unhook = this.signal.onCancel(() => this.cancel());
-      this.onDispatched?.();
+      // Called once, then dropped: its scope is the sender's (the body, its spliced pieces), which
+      // this handler would otherwise hold for the whole answer (issue 16, memory per open stream).
+      const dispatched = this.onDispatched;
+      this.onDispatched = undefined;
+      dispatched?.();
     }
   }
 
