@@ -49,7 +49,7 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
     const onData = (chunk: Buffer) => {
       size += chunk.length;
       if (size > limitBytes) {
-        req.off('data', onData);
+        detach();
         req.resume();
         reject(new BodyTooLargeError(`Request body is over the ${limitBytes}-byte limit`));
         return;
@@ -64,14 +64,29 @@ export function readBody(req: IncomingMessage, limitBytes: number): Promise<Buff
         }
       }
     };
+    const onError = (err: Error) => {
+      detach();
+      reject(err);
+    };
+    const onClose = () => {
+      detach();
+      if (!req.complete) reject(new Error('The client closed the connection before sending the whole body'));
+    };
+    // Off once the body is read: the request lives as long as its answer (a stream: minutes), and
+    // these listeners' scope holds the body's chunks (issue 16, memory per open stream). An
+    // IncomingMessage with no 'error' listener emits none.
+    const detach = () => {
+      req.off('data', onData);
+      req.off('error', onError);
+      req.off('close', onClose);
+    };
     req.on('data', onData);
     req.once('end', () => {
+      detach();
       ended = true;
       if (pending.length === 0) finish();
     });
-    req.once('error', reject);
-    req.once('close', () => {
-      if (!req.complete) reject(new Error('The client closed the connection before sending the whole body'));
-    });
+    req.once('error', onError);
+    req.once('close', onClose);
   });
 }

@@ -100,6 +100,16 @@ export const DEFAULT_UPSTREAM_CONNECTIONS = 1024;
 const JOIN_BELOW_BYTES = 1 << 20;
 const totalLength = (pieces: readonly Buffer[]) => pieces.reduce((n, p) => n + p.length, 0);
 
+/** The pieces in one buffer of its own, not a slice of Node's shared 8 kB pool (Buffer.concat):
+ *  undici holds the body until the answer ends, and a pooled slice pins its whole slab that long
+ *  (issue 16: ~1.5 kB per open stream). */
+function joinOwn(pieces: readonly Buffer[], length: number): Buffer {
+  const out = Buffer.allocUnsafeSlow(length);
+  let at = 0;
+  for (const p of pieces) at += p.copy(out, at);
+  return out;
+}
+
 export interface UpstreamClientOptions {
   /** Most open connections to one origin (settings.upstreamConnections); more requests queue. */
   connectionsPerOrigin?: number;
@@ -133,11 +143,7 @@ export function createUpstreamClient(opts: UpstreamClientOptions = {}): {
           method: req.method as Dispatcher.HttpMethod,
           // undici sends an iterable body as it is, with this length (else it would be chunked).
           headers: asPieces ? { ...req.headers, 'content-length': String(length) } : req.headers,
-          body: (asPieces
-            ? inTurns(pieces)
-            : pieces
-              ? Buffer.concat(pieces, length)
-              : req.body) as Buffer | null,
+          body: (asPieces ? inTurns(pieces) : pieces ? joinOwn(pieces, length) : req.body) as Buffer | null,
           headersTimeout: req.timeoutMs,
           bodyTimeout: req.timeoutMs,
         },
@@ -206,7 +212,7 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     private readonly signal: CancelSignal,
     private readonly resolveResponse: (res: UpstreamResponse) => void,
     private readonly rejectResponse: (err: Error) => void,
-    private readonly onDispatched?: () => void,
+    private onDispatched?: () => void,
   ) {}
 
   /** Called as the request is written on a connected socket. */
@@ -215,7 +221,11 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
     if (this.signal.cancelled) this.abort(new AbortError());
     else {
       this.unhook = this.signal.onCancel(() => this.cancel());
-      this.onDispatched?.();
+      // Called once, then dropped: its scope is the sender's (the body, its spliced pieces), which
+      // this handler would otherwise hold for the whole answer (issue 16, memory per open stream).
+      const dispatched = this.onDispatched;
+      this.onDispatched = undefined;
+      dispatched?.();
     }
   }
 

@@ -17,7 +17,7 @@ import type { RecordDraft } from '../request-record.js';
 import { priceModelChain } from './admit/model-chain.js';
 import { billedCalls, type BilledCalls, type PricedRequest } from './admit/billed-calls.js';
 import { generates, metered } from './admit/endpoints.js';
-import { checkAndReserve } from './admit/check-and-reserve.js';
+import { checkAndReserve, type ReserveAt } from './admit/check-and-reserve.js';
 import { InputTokens } from './admit/input-tokens.js';
 import { journalAdmitted } from './admit/journal.js';
 import { outputLimitOf, writeOutputLimit } from './admit/output-limit.js';
@@ -136,8 +136,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
   const reservedUsd = r.worstCaseUsd;
   // Admitted at the bound: a request whose answer goes unread is charged its worst case at the
   // exact count (charge-unread.ts), counted only then, as when the count was made at admit.
-  const worstAtCount = () =>
-    atTheBound ? reserveAt(inputEstimate(), undefined, r.calls).worstCaseUsd : reservedUsd;
+  const worstAtCount = atTheBound ? worstAtExactCount(reserveAt, inputEstimate, r.calls) : () => reservedUsd;
 
   const admitted: Admitted = {
     reservation,
@@ -174,4 +173,14 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     outputCap: admitted.outputCap,
   });
   return admitted;
+}
+
+/** Built outside admit(): a closure made in it would share admit's scope, and the answer's whole
+ *  life would hold every step's intermediates (issue 16, memory per open stream). */
+function worstAtExactCount(
+  reserveAt: ReserveAt,
+  inputEstimate: () => number,
+  calls: number,
+): () => number | null {
+  return () => reserveAt(inputEstimate(), undefined, calls).worstCaseUsd;
 }

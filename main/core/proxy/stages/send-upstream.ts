@@ -59,10 +59,7 @@ export async function sendUpstream(
   const { routed, draft, meta } = x;
   const json = x.body.json;
   const cancel = new Cancellation();
-  // No spend on answers nobody reads: a client that goes away aborts the upstream request at once.
-  x.res.on('close', () => {
-    if (!x.res.writableFinished) cancel.cancel();
-  });
+  cancelOnClose(x.res, cancel);
   const attempts = [];
   for (const target of x.chain) {
     const keys =
@@ -143,4 +140,13 @@ export async function sendUpstream(
     `Provider "${p.name}" ${failure === 'timeout' ? 'timed out' : 'is unreachable'} (${describeUpstreamError(sent.error)}) at ${p.baseUrl}`,
     'upstream_unreachable',
   );
+}
+
+/** No spend on answers nobody reads: a client that goes away aborts the upstream request at once.
+ *  Made out here: a listener made in sendUpstream would share its scope, and the response would
+ *  hold the body and its spliced pieces until it closes (issue 16, memory per open stream). */
+function cancelOnClose(res: ServerResponse, cancel: Cancellation): void {
+  res.on('close', () => {
+    if (!res.writableFinished) cancel.cancel();
+  });
 }
