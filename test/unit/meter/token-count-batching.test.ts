@@ -11,7 +11,6 @@ import {
 } from '../../../main/core/meter/tokenizer-thread.js';
 import { field } from '../../../main/core/meter/usage-fields.js';
 
-const plain = { disallowedSpecial: new Set<string>() };
 const DELTAS = Array.from({ length: 300 }, (_, i) =>
   i % 3 === 0 ? ` token${i}` : i % 3 === 1 ? '、日本語' : ' <|endoftext|> 🧪',
 );
