@@ -9,7 +9,7 @@
 // 2026-11-30).
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { addXai } from '../support/xai-route.js';
+import { addXai, xaiResponse } from '../support/xai-route.js';
 import { postRead, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -30,33 +30,21 @@ beforeAll(async () => {
   provider = await startJsonProvider((_path, body) => {
     received.push(body);
     const calls = body.max_tool_calls === undefined ? 25 : Number(body.max_tool_calls);
-    return {
-      id: 'resp_x',
-      object: 'response',
-      created_at: 1,
-      status: 'completed',
+    return xaiResponse({
       model: MODEL,
       tools: body.tools,
-      output: [
-        ...Array.from({ length: calls }, (_, i) => ({
-          type: 'code_interpreter_call',
-          id: `ci_${i}`,
-          status: 'completed',
-          code: 'print(1)',
-        })),
-        { type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] },
-      ],
-      usage: {
-        input_tokens: 8,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: OUT,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 8 + OUT,
-        num_server_side_tools_used: calls,
-        cost_in_usd_ticks: turnTicks(calls),
-        server_side_tool_usage_details: { code_interpreter_calls: calls },
-      },
-    };
+      items: Array.from({ length: calls }, (_, i) => ({
+        type: 'code_interpreter_call',
+        id: `ci_${i}`,
+        status: 'completed',
+        code: 'print(1)',
+      })),
+      input: 8,
+      output: OUT,
+      calls,
+      ticks: turnTicks(calls),
+      details: { code_interpreter_calls: calls },
+    });
   });
   await addXai(h, provider.url);
 });

@@ -10,7 +10,7 @@
 // out per 1M, 2M context; X Search $5 / 1k calls, Collections Search $2.50 / 1k calls.
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
-import { addXai } from '../support/xai-route.js';
+import { addXai, xaiResponse } from '../support/xai-route.js';
 import { postRead, startJsonProvider, type JsonProvider } from '../support/json-provider.js';
 
 let h: Harness;
@@ -34,23 +34,13 @@ beforeAll(async () => {
   provider = await startJsonProvider((_path, body) => {
     const tool = String((body.tools as Array<{ type: string }>)[0]!.type);
     const calls = Number(body.max_tool_calls ?? 25);
-    return {
-      id: 'resp_x',
-      object: 'response',
-      created_at: 1,
-      status: 'completed',
+    return xaiResponse({
       model: MODEL,
-      output: [{ type: 'message', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] }],
-      usage: {
-        input_tokens: 8 + calls * RESULTS,
-        input_tokens_details: { cached_tokens: 0 },
-        output_tokens: OUT,
-        output_tokens_details: { reasoning_tokens: 0 },
-        total_tokens: 8 + calls * RESULTS + OUT,
-        num_server_side_tools_used: calls,
-        cost_in_usd_ticks: turnTicks(tool, calls),
-      },
-    };
+      input: 8 + calls * RESULTS,
+      output: OUT,
+      calls,
+      ticks: turnTicks(tool, calls),
+    });
   });
   await addXai(h, provider.url);
 });
