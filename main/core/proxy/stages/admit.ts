@@ -15,7 +15,7 @@ import type { RouteTarget } from '../../route/resolve-provider.js';
 import type { ProxyDeps } from '../proxy-deps.js';
 import type { RecordDraft } from '../request-record.js';
 import { priceModelChain } from './admit/model-chain.js';
-import { billedCalls, type BilledCalls, type PricedRequest } from './admit/billed-calls.js';
+import { billedCalls, type PricedRequest } from './admit/billed-calls.js';
 import { generates, metered } from './admit/endpoints.js';
 import { checkAndReserve, type ReserveAt } from './admit/check-and-reserve.js';
 import { InputTokens } from './admit/input-tokens.js';
@@ -52,18 +52,6 @@ export interface Admitted {
    *  cost every request a few µs (bench profile). */
   worstCaseUsd(): number | null;
 }
-
-/** The calls billed apart of a request no budget prices: none counted, no bound to write (what
- *  billedCalls gives unpriced, without building its fee wrappers, which only pricing reads). */
-const NO_BILLED_CALLS: BilledCalls = {
-  searches: { uses: 0 },
-  tokensCost: undefined,
-  maxImages: 0,
-  perImageUsd: 0,
-  bound: undefined,
-  maxCalls: 0,
-  namedCalls: undefined,
-};
 
 /** What admit is given: the routed request (stage 4's target and its fallbacks). */
 export interface AdmitRequest extends ReservationAsks {
@@ -117,7 +105,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     cost,
     priced,
   };
-  const calls = priced ? billedCalls(deps, request) : NO_BILLED_CALLS;
+  const calls = billedCalls(deps, request);
   // A promise only where a budget prices a file that must be read first (audio seconds, images).
   const reserving = reserveAtFor(deps, request, output, calls, x);
   const reserveAt = reserving instanceof Promise ? await reserving : reserving;

@@ -62,21 +62,32 @@ export interface PricedRequest {
   priced: boolean;
 }
 
+/** The calls billed apart of a request no budget prices: none counted, no bound to write, and no
+ *  fee wrappers built (only pricing reads them). */
+const NO_BILLED_CALLS: BilledCalls = {
+  searches: { uses: 0 },
+  tokensCost: undefined,
+  maxImages: 0,
+  perImageUsd: 0,
+  bound: undefined,
+  maxCalls: 0,
+  namedCalls: undefined,
+};
+
 export function billedCalls(deps: ProxyDeps, x: PricedRequest): BilledCalls {
-  const { tool, endpoint, json, priced, price } = x;
+  if (!x.priced) return NO_BILLED_CALLS;
+  const { tool, endpoint, json, price } = x;
   const xai = billedAsXai(price);
-  const searches = priced ? webSearchUses(x.family, endpoint, json, xai) : { uses: 0 };
+  const searches = webSearchUses(x.family, endpoint, json, xai);
   // Images the Responses image generation tool may make, each billed at the image model's price
   // wherever the request is served (image-tool-calls.ts). An unpriced image model is refused like
   // an unpriced model, or reserved at $0 where the tool allows unpriced ones (its answer is then
   // unpriced too).
-  const images = priced
-    ? reserveImageTool(endpoint, json, {
-        prices: deps.prices,
-        providers: [x.provider, ...x.chain.map((t) => t.provider)],
-        at: x.at,
-      })
-    : undefined;
+  const images = reserveImageTool(endpoint, json, {
+    prices: deps.prices,
+    providers: [x.provider, ...x.chain.map((t) => t.provider)],
+    at: x.at,
+  });
   if (images && 'unpriced' in images && !tool.limits.allowUnpriced)
     throw unpricedRefusal(tool, images.unpriced);
   const perImageUsd = images && 'usd' in images ? images.perImageUsd : 0;
@@ -85,11 +96,10 @@ export function billedCalls(deps: ProxyDeps, x: PricedRequest): BilledCalls {
     images && 'usd' in images && x.cost ? withImagePrompts(x.cost, images.promptUsd) : x.cost;
   // Code interpreter containers the request may create, each billed per session by its memory
   // (at xAI the tool is billed per call instead: withXaiToolCalls).
-  const containers = priced && !xai ? codeInterpreterContainers(endpoint, json) : undefined;
+  const containers = !xai ? codeInterpreterContainers(endpoint, json) : undefined;
   // OpenRouter's web plugin: Exa's results reserved, a native search (no bound) refused.
   const webPlugin = webPluginUsd(price, x.model, json);
-  if (priced && webPlugin === 'native' && !tool.limits.allowUnpriced)
-    throw nativeSearchRefusal(tool, x.model);
+  if (webPlugin === 'native' && !tool.limits.allowUnpriced) throw nativeSearchRefusal(tool, x.model);
   const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), webPlugin);
   const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)
