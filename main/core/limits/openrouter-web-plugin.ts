@@ -12,12 +12,12 @@
 // asks for Exa (openrouter-native-search-budget.test.ts: two Claude requests billed $0.181 on $0.10).
 import { addUsd } from '../../../shared/money.js';
 import type { PriceMatch } from '../pricing/index.js';
+import { ONLINE } from '../pricing/listed-names.js';
 import type { CostOf } from './output-cap.js';
 import { positiveInt } from './output-limit-field.js';
 
 const USD_PER_RESULT = 0.004;
 const DEFAULT_RESULTS = 5;
-const ONLINE = ':online';
 /** Model makers whose models OpenRouter searches for with their own search by default. */
 const NATIVE_BY_DEFAULT = /^(?:anthropic|openai|perplexity|x-ai)\//;
 

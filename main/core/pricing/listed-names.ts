@@ -24,7 +24,7 @@ const LISTED: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
 /** OpenRouter: "`:online` is a shortcut for using the web plugin, and is exactly equivalent to" the
  *  model without it with `plugins: [{id: "web"}]` (openrouter.ai/docs/features/web-search, read
  *  2026-11-30): its tokens are the model's, its search fee apart (limits/openrouter-web-plugin.ts). */
-const ONLINE = ':online';
+export const ONLINE = ':online';
 
 /** The catalog model name `model` is listed as at `catalogProvider`, or undefined. */
 export function listedAs(catalogProvider: string, model: string): string | undefined {
