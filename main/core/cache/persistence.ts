@@ -198,12 +198,16 @@ export async function readEntryFile(dir: string, key: string): Promise<CachedRes
     const fh = await open(entryPath(dir, key), 'r');
     try {
       const { size } = await fh.stat();
-      const entry = decodeMeta(key, await readHeadBytes(fh, size), size);
+      const head = await readHeadBytes(fh, size);
+      const entry = decodeMeta(key, head, size);
       if (!entry) return null;
       // Unzeroed: every byte is read into it, or it is never returned.
       const body = Buffer.allocUnsafe(entry.bodyBytes);
       const hash = newBodyHash();
-      for (let at = 0; at < body.length;) {
+      // What the head's read already brought of the body (all of a small entry) is not read again.
+      let at = head.copy(body, 0, entry.metaEnd);
+      hash.update(body.subarray(0, at));
+      while (at < body.length) {
         const want = Math.min(BODY_READ_BYTES, body.length - at);
         const { bytesRead } = await fh.read(body, at, want, entry.metaEnd + at);
         if (bytesRead === 0) return null; // cut short since its size was read
