@@ -8,7 +8,11 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBody } from '../../../main/core/proxy/read-body.js';
 import { Cancellation } from '../../../main/core/upstream/cancellation.js';
-import { createUpstreamClient, type UpstreamRequest } from '../../../main/core/upstream/upstream-client.js';
+import {
+  createUpstreamClient,
+  type UpstreamRequest,
+  type UpstreamResponse,
+} from '../../../main/core/upstream/upstream-client.js';
 import { gc } from '../../support/gc.js';
 
 const STREAMS = 20;
@@ -42,6 +46,18 @@ afterAll(async () => {
   await new Promise((r) => server.close(r));
 });
 
+/** Resolves when the answer's first bytes come; its body stays open until afterAll ends it. */
+function firstBytes(res: UpstreamResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    res.body
+      .read(() => {
+        resolve();
+        return true;
+      })
+      .catch(() => undefined); // ended in afterAll
+  });
+}
+
 /** Opens a stream through the real upstream client with `onDispatched`; resolves once its first
  *  bytes came, with a weak reference to that callback. */
 async function openStream(): Promise<WeakRef<() => void>> {
@@ -58,14 +74,7 @@ async function openStream(): Promise<WeakRef<() => void>> {
   const res = await upstream.client(request);
   // This frame stays suspended below: only the client may still hold the callback.
   delete request.onDispatched;
-  await new Promise<void>((resolve) => {
-    res.body
-      .read(() => {
-        resolve();
-        return true;
-      })
-      .catch(() => undefined); // ended in afterAll
-  });
+  await firstBytes(res);
   return dispatched;
 }
 
@@ -92,14 +101,7 @@ async function openSplicedStream(): Promise<WeakRef<ArrayBufferLike>> {
   });
   // The pool moves on to a new slab: nothing of this test holds the old one.
   for (let i = 0; i < 100; i++) Buffer.from('y'.repeat(100));
-  await new Promise<void>((resolve) => {
-    res.body
-      .read(() => {
-        resolve();
-        return true;
-      })
-      .catch(() => undefined); // ended in afterAll
-  });
+  await firstBytes(res);
   return slab;
 }
 
