@@ -22,6 +22,19 @@ const smallBody = JSON.stringify({
   messages: [{ role: 'user', content: 'Stream me a long answer.' }],
 });
 
+/** A streamed request of about `kb` kB, as an agent's (its whole conversation in each request). */
+const bodyOfKb = (kb) =>
+  kb > 0
+    ? JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: Array.from({ length: Math.ceil(kb / 4) }, (_, i) => ({
+          role: i % 2 ? 'assistant' : 'user',
+          content: `Turn ${i}: ${'lorem ipsum dolor sit amet '.repeat(150)}`,
+        })),
+      })
+    : smallBody;
+
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 const load = () =>
   loadavg()
@@ -253,12 +266,12 @@ async function held(t, k) {
  *  awaiting collection), at arrival and 1 s later. The control: the same reading twice with no
  *  stream open, 1 s apart, divided by the same `n`: what the method itself moves, the figure's
  *  resolution. The streams then stay open until every reading is taken. */
-async function memoryPerStream(targets, n, answerBytes, readings) {
+async function memoryPerStream(targets, n, answerBytes, readings, body = smallBody) {
   const rows = {};
   for (const t of targets) {
     // Warm streams first, so lazily loaded code and the pools' first growth are not counted per
     // stream.
-    await concurrent(t, { n: 16, body: smallBody, answer: `hold:${answerBytes}:10`, timeoutMs: 30_000 });
+    await concurrent(t, { n: 16, body, answer: `hold:${answerBytes}:10`, timeoutMs: 30_000 });
     const c0 = await held(t, readings);
     await new Promise((r) => setTimeout(r, 1_000));
     const b = await held(t, readings);
@@ -273,7 +286,7 @@ async function memoryPerStream(targets, n, answerBytes, readings) {
     const run = concurrent(t, {
       signal: done.signal,
       n,
-      body: smallBody,
+      body,
       answer: `hold:${answerBytes}:${holdMs}`,
       timeoutMs: holdMs + 60_000,
       onBytes: (i, bytes) => {
@@ -346,6 +359,7 @@ export async function runStreamsBench(opts = {}) {
           opts.memoryStreams ?? 500,
           bytes,
           opts.memoryReadings ?? 5,
+          bodyOfKb(opts.memoryBodyKb ?? 0),
         );
     }
   } finally {
@@ -384,6 +398,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       // figure from the reading's own swing), and the GC'd readings each figure is the median of.
       'memory-streams': { type: 'string', default: '500' },
       'memory-readings': { type: 'string', default: '5' },
+      // Each memory stream's request in kB (0: a one-line question): an agent sends 100 kB+.
+      'memory-body-kb': { type: 'string', default: '0' },
       // Short streams served, unmeasured, before the slow burst (0: the burst meets a cold process).
       'slow-warmup': { type: 'string', default: '3000' },
       // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file (and the
@@ -398,6 +414,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     layout: values.layout === 'shared' ? 'shared' : 'split',
     memoryStreams: Number(values['memory-streams']),
     memoryReadings: Number(values['memory-readings']),
+    memoryBodyKb: Number(values['memory-body-kb']),
     slowWarmupMs: Number(values['slow-warmup']),
     profile: values.profile,
   });
