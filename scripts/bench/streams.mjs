@@ -2,7 +2,8 @@
 // with its own fake upstream (bench-answers.mjs), ratios from the same run:
 //   slow    N concurrent slow streams (a chunk every 50 ms for 20 s): all complete? first-byte p50/p99,
 //           event-loop CPU per relayed event, heap + buffers per open stream midway
-//   memory  memory per open stream holding a 75 kB and a 373 kB answer (child RSS delta / streams)
+//   memory  heap + buffers per open stream holding a 75 kB and a 373 kB answer (500 streams, the
+//           median of 5 readings after a full GC each, beside a control with none open)
 //   bodies  20 MB bodies: bodies.mjs (its own options: profiles, GC traces, an A/B build)
 // `npm run bench -- --streams` runs them after the proxy bench; alone:
 // `node scripts/bench/streams.mjs [--parts slow,memory,bodies] [--slow-streams 1000] [--rounds 1]`.
@@ -20,6 +21,19 @@ const smallBody = JSON.stringify({
   stream: true,
   messages: [{ role: 'user', content: 'Stream me a long answer.' }],
 });
+
+/** A streamed request of about `kb` kB, as an agent's (its whole conversation in each request). */
+const bodyOfKb = (kb) =>
+  kb > 0
+    ? JSON.stringify({
+        model: 'gpt-4o-mini',
+        stream: true,
+        messages: Array.from({ length: Math.ceil(kb / 4) }, (_, i) => ({
+          role: i % 2 ? 'assistant' : 'user',
+          content: `Turn ${i}: ${'lorem ipsum dolor sit amet '.repeat(150)}`,
+        })),
+      })
+    : smallBody;
 
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))];
 const load = () =>
@@ -57,7 +71,7 @@ async function startTargets(profile, upstream) {
  * its first body byte and to its end, its bytes and whether it completed within `timeoutMs`.
  * `onBytes(i, total)` sees the body as it arrives.
  */
-async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
+async function concurrent(t, { n, body, answer, timeoutMs, onBytes, signal }) {
   const agent = new Agent({ connections: null, pipelining: 1, keepAliveTimeout: 5_000 });
   const t0 = performance.now();
   const results = await Promise.all(
@@ -71,7 +85,9 @@ async function concurrent(t, { n, body, answer, timeoutMs, onBytes }) {
           dispatcher: agent,
           headersTimeout: timeoutMs,
           bodyTimeout: timeoutMs,
-          signal: AbortSignal.timeout(timeoutMs),
+          signal: signal
+            ? AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)])
+            : AbortSignal.timeout(timeoutMs),
         });
         r.headersMs = performance.now() - t0;
         for await (const c of res.body) {
@@ -222,23 +238,57 @@ function stageSpread(res, times) {
   };
 }
 
-/** RSS added per open stream once each holds a whole `answerBytes` answer (not yet ended), after
- *  a full GC on both sides of the measure: what a stream retains, not garbage awaiting collection. */
-async function memoryPerStream(targets, n, answerBytes) {
+/** The longest the memory part waits for its answers to arrive (a loaded 2-core VM relays 500 ×
+ *  373 kB in tens of seconds). */
+const ARRIVAL_MS = 90_000;
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+/** The child's JS heap + Buffers after a full GC (--expose-gc, spawn-server.mjs), the median of
+ *  `k` readings in a row, and its RSS at the last: one reading after one GC swung by ±2 MB on
+ *  this VM (allocation-site pretenuring, a scavenge's leftovers), which over 200 streams was
+ *  ±10 kB a stream and made the 373 kB answer's figure negative on both sides. */
+async function held(t, k) {
+  const bytes = [];
+  let s;
+  for (let i = 0; i < k; i++) {
+    s = await t.server.stats({ gc: true });
+    bytes.push(s.heapUsedBytes + s.externalBytes);
+  }
+  return { bytes: median(bytes), rss: s.rssBytes };
+}
+
+/** Heap + buffers added per open stream once each holds a whole `answerBytes` answer (not yet
+ *  ended), read after a full GC as the median of `readings` (what a stream retains, not garbage
+ *  awaiting collection), at arrival and 1 s later. The control: the same reading twice with no
+ *  stream open, 1 s apart, divided by the same `n`: what the method itself moves, the figure's
+ *  resolution. The streams then stay open until every reading is taken. */
+async function memoryPerStream(targets, n, answerBytes, readings, body = smallBody) {
   const rows = {};
   for (const t of targets) {
-    // One warm stream first, so lazily loaded code is not counted per stream.
-    await concurrent(t, { n: 4, body: smallBody, answer: `hold:${answerBytes}:10`, timeoutMs: 30_000 });
-    const b = await t.server.stats({ gc: true });
+    // Warm streams first, so lazily loaded code and the pools' first growth are not counted per
+    // stream.
+    await concurrent(t, { n: 16, body, answer: `hold:${answerBytes}:10`, timeoutMs: 30_000 });
+    const c0 = await held(t, readings);
+    await new Promise((r) => setTimeout(r, 1_000));
+    const b = await held(t, readings);
     let full = 0;
     let allIn;
     const arrived = new Promise((r) => (allIn = r));
     const seen = new Uint8Array(n);
+    // Held open long enough for the answers to arrive (at most ARRIVAL_MS) and both readings, then
+    // cut by the client: what the streams keep is read while every one is open.
+    const holdMs = ARRIVAL_MS + 30_000;
+    const done = new AbortController();
     const run = concurrent(t, {
+      signal: done.signal,
       n,
-      body: smallBody,
-      answer: `hold:${answerBytes}:8000`,
-      timeoutMs: 60_000,
+      body,
+      answer: `hold:${answerBytes}:${holdMs}`,
+      timeoutMs: holdMs + 60_000,
       onBytes: (i, bytes) => {
         if (!seen[i] && bytes >= answerBytes) {
           seen[i] = 1;
@@ -246,25 +296,33 @@ async function memoryPerStream(targets, n, answerBytes) {
         }
       },
     });
-    await Promise.race([arrived, new Promise((r) => setTimeout(r, 7_000))]);
-    const d = await t.server.stats({ gc: true });
+    const waited = performance.now();
+    await Promise.race([arrived, new Promise((r) => setTimeout(r, ARRIVAL_MS))]);
+    const arrivedMs = performance.now() - waited;
+    const d = await held(t, readings);
     // Read again once the streams have stayed open past Shimmy's held-events age (250–500 ms,
     // meter/held-events-sweep.ts): an answer that arrived at once is held unparsed for up to that
     // long by design, so the reading at arrival shows that window and this one what an open
-    // stream keeps for the rest of its life. Both are printed; the streams stay open 8 s.
+    // stream keeps for the rest of its life.
     await new Promise((r) => setTimeout(r, 1_000));
-    const e = await t.server.stats({ gc: true });
+    const e = await held(t, readings);
+    done.abort();
     await run;
-    // RSS moves in steps on this shared VM; the JS heap + Buffers held is the steadier figure.
-    const heap = (s) => s.heapUsedBytes + s.externalBytes;
+    const perStream = (x, y) => (x - y) / n / 1024;
     rows[t.name] = {
+      streams: n,
       streamsFull: full,
-      perStreamKb: (heap(e) - heap(b)) / n / 1024,
-      atArrivalPerStreamKb: (heap(d) - heap(b)) / n / 1024,
-      rssPerStreamKb: (e.rssBytes - b.rssBytes) / n / 1024,
+      arrivedMs,
+      perStreamKb: perStream(e.bytes, b.bytes),
+      atArrivalPerStreamKb: perStream(d.bytes, b.bytes),
+      // No stream open: what the reading itself moves in 1 s (its resolution), per the same n.
+      controlPerStreamKb: perStream(b.bytes, c0.bytes),
+      // RSS moves in steps on this shared VM; the JS heap + Buffers held is the steadier figure.
+      rssPerStreamKb: perStream(e.rss, b.rss),
     };
+    const r = rows[t.name];
     console.log(
-      `  memory ${Math.round(answerBytes / 1000)} kB answers ×${n} ${t.name.padEnd(6)} ${rows[t.name].perStreamKb.toFixed(0)} kB heap + buffers per open stream 1 s after the answers arrived, ${rows[t.name].atArrivalPerStreamKb.toFixed(0)} kB at arrival (RSS ${rows[t.name].rssPerStreamKb.toFixed(0)} kB; ${full} full; load ${load()})`,
+      `  memory ${Math.round(answerBytes / 1000)} kB answers ×${n} ${t.name.padEnd(6)} ${r.perStreamKb.toFixed(1)} kB heap + buffers per open stream 1 s after the answers arrived, ${r.atArrivalPerStreamKb.toFixed(1)} kB at arrival; control (none open) ${r.controlPerStreamKb.toFixed(1)} kB (RSS ${r.rssPerStreamKb.toFixed(0)} kB; ${full} full in ${(arrivedMs / 1000).toFixed(1)} s; median of ${readings} readings; load ${load()})`,
     );
   }
   return rows;
@@ -296,7 +354,13 @@ export async function runStreamsBench(opts = {}) {
     if (parts.includes('memory')) {
       out.memory = {};
       for (const bytes of [75_000, 373_000])
-        out.memory[bytes] = await memoryPerStream(targets, opts.memoryStreams ?? 200, bytes);
+        out.memory[bytes] = await memoryPerStream(
+          targets,
+          opts.memoryStreams ?? 500,
+          bytes,
+          opts.memoryReadings ?? 5,
+          bodyOfKb(opts.memoryBodyKb ?? 0),
+        );
     }
   } finally {
     for (const t of targets) await t.server.stop();
@@ -314,7 +378,7 @@ export async function runStreamsBench(opts = {}) {
   if (out.memory)
     for (const [bytes, r] of Object.entries(out.memory))
       lines.push(
-        `memory per open stream, ${Math.round(bytes / 1000)} kB answer: Shimmy ${r.shimmy.perStreamKb.toFixed(0)} kB vs raw ${r.raw.perStreamKb.toFixed(0)} kB = ${(r.shimmy.perStreamKb / r.raw.perStreamKb).toFixed(2)}× (target ≤ 2×); at arrival ${r.shimmy.atArrivalPerStreamKb.toFixed(0)} vs ${r.raw.atArrivalPerStreamKb.toFixed(0)} kB`,
+        `memory per open stream, ${Math.round(bytes / 1000)} kB answer: Shimmy ${r.shimmy.perStreamKb.toFixed(1)} kB vs raw ${r.raw.perStreamKb.toFixed(1)} kB = ${(r.shimmy.perStreamKb / r.raw.perStreamKb).toFixed(2)}× (target ≤ 2×); at arrival ${r.shimmy.atArrivalPerStreamKb.toFixed(1)} vs ${r.raw.atArrivalPerStreamKb.toFixed(1)} kB; control (none open) ±${Math.max(Math.abs(r.shimmy.controlPerStreamKb), Math.abs(r.raw.controlPerStreamKb)).toFixed(1)} kB`,
       );
   for (const l of lines) console.log(l);
   return out;
@@ -330,7 +394,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       // split: the fake upstream in its own child, as a real provider is (the default); shared:
       // inside each proxy's child, on the proxy's event loop (the layout of runs before 2026-11-28).
       layout: { type: 'string', default: 'split' },
-      'memory-streams': { type: 'string', default: '200' },
+      // Streams held open at once by the memory part (500: 200 could not resolve a 373 kB answer's
+      // figure from the reading's own swing), and the GC'd readings each figure is the median of.
+      'memory-streams': { type: 'string', default: '500' },
+      'memory-readings': { type: 'string', default: '5' },
+      // Each memory stream's request in kB (0: a one-line question): an agent sends 100 kB+.
+      'memory-body-kb': { type: 'string', default: '0' },
       // Short streams served, unmeasured, before the slow burst (0: the burst meets a cold process).
       'slow-warmup': { type: 'string', default: '3000' },
       // CPU-profile the Shimmy child of the slow and memory parts into this .cpuprofile file (and the
@@ -344,6 +413,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     slowEvents: Number(values['slow-events']),
     layout: values.layout === 'shared' ? 'shared' : 'split',
     memoryStreams: Number(values['memory-streams']),
+    memoryReadings: Number(values['memory-readings']),
+    memoryBodyKb: Number(values['memory-body-kb']),
     slowWarmupMs: Number(values['slow-warmup']),
     profile: values.profile,
   });

@@ -12,7 +12,9 @@ export class InputTokens {
   constructor(
     private readonly family: ApiFamily,
     private readonly endpoint: Endpoint,
-    private readonly json: unknown,
+    /** Dropped once counted: an open stream's answer lasts minutes, and the parsed request (an
+     *  agent's whole conversation) is its largest part (issue 16, memory per open stream). */
+    private json: unknown,
     private readonly model: string,
     /** The endpoint's answers are metered: anything else counts 0. */
     private readonly metered: boolean,
@@ -20,18 +22,19 @@ export class InputTokens {
 
   /** An upper bound that asks no tokenizer (meter/estimate.ts), kept once made. */
   bound(): number {
-    return (this.upper ??= this.metered
-      ? estimateInputTokensBound(this.family, this.endpoint, this.json, this.model)
-      : 0);
+    // Once counted, the count bounds it: the body is gone by then.
+    return (this.upper ??=
+      this.exact ??
+      (this.metered ? estimateInputTokensBound(this.family, this.endpoint, this.json, this.model) : 0));
   }
 
   /** The count; `atMost`: an upper bound will do (the bound while nothing was counted). */
   estimate(atMost = false): number {
     if (this.exact !== undefined) return this.exact;
     if (atMost) return this.bound();
-    return (this.exact = this.metered
-      ? estimateInputTokens(this.family, this.endpoint, this.json, this.model)
-      : 0);
+    return this.counted(
+      this.metered ? estimateInputTokens(this.family, this.endpoint, this.json, this.model) : 0,
+    );
   }
 
   /** Counted before the reservation's one tick, a slice at a time for a body with a lot of text
@@ -42,11 +45,17 @@ export class InputTokens {
       ? estimateInputTokensSliced(this.family, this.endpoint, this.json, this.model)
       : 0;
     if (!(counting instanceof Promise)) {
-      this.exact = counting;
+      this.counted(counting);
       return;
     }
     return counting.then((n) => {
-      this.exact = n;
+      this.counted(n);
     });
+  }
+
+  private counted(n: number): number {
+    this.exact = n;
+    this.json = undefined;
+    return n;
   }
 }

@@ -1,0 +1,115 @@
+// What a request keeps of its parsed body while its answer is still open (issue 16: memory per open
+// stream). An agent's request is its whole conversation (100 kB+), and its stream lasts minutes:
+// whatever still reaches the parsed body keeps it all that time. Each request here carries a text
+// of its own; after a full GC, the heap (v8.getHeapSnapshot) is searched for those texts while every
+// answer is open. A control text the test keeps alive on purpose must be found: the search sees
+// what is kept. Real core, real loopback HTTP, a provider on loopback that holds its streams open.
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { getHeapSnapshot } from 'node:v8';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { startHarness, type Harness } from '../support/harness.js';
+
+const STREAMS = 8;
+/** Its own per run, so no other test's heap holds it. */
+const TAG = `rtn${process.pid}q`;
+const textOf = (i: number) => `${TAG}${i}z please write a long answer`;
+
+let h!: Harness;
+let provider: http.Server;
+/** The provider's open answers and the client's open requests, ended in afterAll. */
+const answers = new Set<http.ServerResponse>();
+const clients = new Set<http.ClientRequest>();
+const agent = new http.Agent({ keepAlive: false });
+
+beforeAll(async () => {
+  // Never parses what it gets (its own parse would hold the texts): drains it, answers one chunk
+  // and holds the stream open.
+  provider = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(
+        'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"}}]}\n\n',
+      );
+      answers.add(res);
+    });
+  });
+  await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
+  h = await startHarness();
+  await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
+});
+afterAll(async () => {
+  for (const c of clients) c.destroy();
+  for (const res of answers) res.end();
+  agent.destroy();
+  await new Promise((r) => provider.close(r));
+  await h.close();
+});
+
+/** The request's bytes, built here so that no string of the text outlives this call. */
+const bodyOf = (i: number) =>
+  Buffer.from(
+    JSON.stringify({
+      model: 'gpt-4o-mini',
+      stream: true,
+      messages: [{ role: 'user', content: textOf(i) }],
+    }),
+  );
+
+/** Sends a streamed chat request; resolves once its answer's first bytes came (it stays open). */
+function openStream(token: string, i: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(`${h.core.url}/v1/chat/completions`, {
+      method: 'POST',
+      agent,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    });
+    clients.add(req);
+    req.on('error', () => undefined); // destroyed in afterAll
+    req.on('response', (res) => {
+      if (res.statusCode !== 200) reject(new Error(`HTTP ${res.statusCode}`));
+      res.once('data', () => resolve());
+      res.resume();
+    });
+    req.end(bodyOf(i));
+  });
+}
+
+/** Which of the texts `textOf(i)` the heap holds (the snapshot is taken after a full GC). */
+async function textsInHeap(): Promise<Set<string>> {
+  const found = new Set<string>();
+  const pattern = new RegExp(`${TAG}(\\d+)z`, 'g');
+  let carry = '';
+  const snapshot = getHeapSnapshot();
+  snapshot.setEncoding('utf8');
+  for await (const chunk of snapshot) {
+    const text = carry + (chunk as string);
+    for (const m of text.matchAll(pattern)) found.add(m[1]!);
+    carry = text.slice(-64);
+  }
+  return found;
+}
+
+it(
+  'an open stream keeps none of its parsed request once it was counted and sent',
+  { timeout: 60_000 },
+  async () => {
+    // A TPM limit: every request's input is counted exactly at admit (check-and-reserve.ts).
+    const token = await h.tool('retention', { tpm: 10_000_000 });
+    // A first one unmeasured: what the first request loads (the tokenizer) is not per stream.
+    await openStream(token, 1000);
+    for (let i = 0; i < STREAMS; i++) await openStream(token, i);
+    expect(answers.size).toBe(STREAMS + 1);
+    // Flat, as a parsed text is (a concatenation is not one string in the heap).
+    const control = [JSON.parse(JSON.stringify(textOf(9999))) as string];
+    const found = await textsInHeap();
+    // The search finds a text that is kept.
+    expect(found.has('9999')).toBe(true);
+    expect(control).toHaveLength(1);
+    // Before, the handler's suspended frame kept the parsed body (its `fields` and `body`) in most
+    // open streams, and InputTokens kept it once counted: 8 of 8.
+    const kept = [...found].filter((i) => Number(i) < STREAMS);
+    expect(kept).toEqual([]);
+  },
+);
