@@ -10,17 +10,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TURN_MS } from '../../main/core/proxy/cpu-turns.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { countLoopTurns, type LoopTurns } from '../support/loop-turns.js';
 
 let h: Harness;
 let token: string;
 
-/** Event-loop turns so far: counted by an immediate that queues itself again. */
-let turn = 0;
-let counting = true;
-const count = (): void => {
-  turn++;
-  if (counting) setImmediate(count);
-};
+let turns: LoopTurns | undefined;
+const turn = () => turns?.now ?? 0;
 
 /** Where one request's admission ran: the turn of each wrapped step. */
 type Seen = { price?: number; tiers?: number; reserve?: number; send?: number };
@@ -40,7 +36,7 @@ beforeAll(async () => {
         // Step 1 (the model chain's price): its first lookup of a request.
         prices.lookup = (q) => {
           if (seen.price === undefined) {
-            seen.price = turn;
+            seen.price = turn();
             takeATurnsTime();
           }
           return d.prices.lookup(q);
@@ -48,14 +44,14 @@ beforeAll(async () => {
         const servedTiers = Object.create(d.servedTiers) as typeof d.servedTiers;
         // Step 3b (the reservation's inputs): the tier OpenAI serves it at.
         servedTiers.unnamed = (provider) => {
-          seen.tiers ??= turn;
+          seen.tiers ??= turn();
           takeATurnsTime();
           return d.servedTiers.unnamed(provider);
         };
         const limiter = Object.create(d.limiter) as typeof d.limiter;
         // Step 4, the check-and-reserve tick.
         limiter.admit = (tool, req) => {
-          seen.reserve ??= turn;
+          seen.reserve ??= turn();
           takeATurnsTime();
           return d.limiter.admit(tool, req);
         };
@@ -65,7 +61,7 @@ beforeAll(async () => {
           servedTiers,
           limiter,
           upstream: (req) => {
-            seen.send ??= turn;
+            seen.send ??= turn();
             return d.upstream(req);
           },
         };
@@ -76,10 +72,10 @@ beforeAll(async () => {
   // (~2.4 MB, under 2.4M tokens at its byte bound) with 16,384 output tokens is at most
   // 2.4e6 × 0.15e-6 + 16,384 × 0.60e-6 ≈ $0.37, well inside $1,000: admitted at the bound.
   token = await h.tool('big-admit', { dailyUsd: 1000 });
-  setImmediate(count);
+  turns = countLoopTurns();
 });
 afterAll(async () => {
-  counting = false;
+  turns?.stop();
   await h.close();
 });
 
