@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { allocBodyBuffer } from '../../../main/core/proxy/body-buffer.js';
 import { TURN_BYTES } from '../../../main/core/proxy/copy-turns.js';
 import { BodyTooLargeError, readBody } from '../../../main/core/proxy/read-body.js';
+import { countLoopTurns } from '../../support/loop-turns.js';
 
 const LIMIT = 8 * 1024 * 1024;
 let server: http.Server;
@@ -83,22 +84,18 @@ describe('readBody', () => {
   it("copies a big body at most a turn's budget per event-loop turn, declared or chunked", async () => {
     for (const chunked of [false, true]) {
       const body = bytes(6 * 1024 * 1024);
-      let turn = 0;
-      let done = false;
-      const spin = () => {
-        turn++;
-        if (!done) setImmediate(spin);
-      };
+      const turns = countLoopTurns();
+      const turn = () => turns.now;
       // Bytes each turn saw arrive (declared: copied as they arrive) or copied after the end
       // (chunked: joined once the whole body is in, counted by the copies' turns).
       const perTurn = new Map<number, number>();
       let endTurn = -1;
       const probe = http.createServer((req, res) => {
-        req.on('data', (c: Buffer) => perTurn.set(turn, (perTurn.get(turn) ?? 0) + c.length));
-        req.once('end', () => (endTurn = turn));
+        req.on('data', (c: Buffer) => perTurn.set(turn(), (perTurn.get(turn()) ?? 0) + c.length));
+        req.once('end', () => (endTurn = turn()));
         readBody(req, LIMIT).then(
           (b) => {
-            done = true;
+            turns.stop();
             res.end(b.equals(body) ? 'same' : 'different');
           },
           () => res.writeHead(500).end(),
@@ -106,7 +103,6 @@ describe('readBody', () => {
       });
       await new Promise<void>((r) => probe.listen(0, '127.0.0.1', r));
       const { port } = probe.address() as AddressInfo;
-      spin();
       // One write of the whole request: the kernel holds MBs of it before the server reads any.
       const socket = net.connect(port, '127.0.0.1');
       const head = chunked
@@ -119,7 +115,7 @@ describe('readBody', () => {
       expect(answer).toMatch(/same$/);
       if (!chunked) expect(Math.max(...perTurn.values())).toBeLessThanOrEqual(TURN_BYTES + 2 * 64 * 1024);
       // Chunked: the join after the end takes at least one turn per budget's worth.
-      else expect(turn - endTurn).toBeGreaterThanOrEqual(body.length / TURN_BYTES - 1);
+      else expect(turn() - endTurn).toBeGreaterThanOrEqual(body.length / TURN_BYTES - 1);
     }
   });
 

@@ -8,15 +8,12 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRequestBody } from '../../../main/core/proxy/read-json-any-type.js';
 import { readBody } from '../../../main/core/proxy/read-body.js';
+import { countLoopTurns, type LoopTurns } from '../../support/loop-turns.js';
 
 let server: http.Server;
 let url: string;
-let turn = 0;
-let spinning = false;
-const spin = (): void => {
-  turn++;
-  if (spinning) setImmediate(spin);
-};
+let turns: LoopTurns | undefined;
+const turn = () => turns?.now ?? 0;
 /** Parses start together once this many bodies are in: each records the turns its parse took. */
 let together = 1;
 let arrived: Array<() => void> = [];
@@ -30,9 +27,9 @@ beforeAll(async () => {
       for (const go of arrived) go();
       arrived = [];
     }
-    const from = turn;
+    const from = turn();
     const { json } = await parseRequestBody(bytes, req.headers, 'chat');
-    turnsTaken.push(turn - from);
+    turnsTaken.push(turn() - from);
     res.end(String((json as { messages: unknown[] }).messages.length));
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
@@ -70,8 +67,7 @@ async function parseTogether(n: number): Promise<number> {
 
 describe('big bodies parsed at once', () => {
   it('take turns: four take about four times the turns of one', async () => {
-    spinning = true;
-    spin();
+    turns = countLoopTurns();
     try {
       // The first parse of each shape compiles code; measure warm.
       await parseTogether(1);
@@ -85,7 +81,7 @@ describe('big bodies parsed at once', () => {
       // Before cpu-turns.ts, four took about the turns of one (every body sliced in every turn).
       expect(four).toBeGreaterThanOrEqual(2.5 * alone);
     } finally {
-      spinning = false;
+      turns?.stop();
     }
   }, 60_000);
 });

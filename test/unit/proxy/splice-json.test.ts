@@ -6,6 +6,7 @@ import { bodyEdits, readRequestMeta } from '../../../main/core/proxy/request-met
 import { inTurns, TURN_BYTES } from '../../../main/core/proxy/copy-turns.js';
 import { spliceMembers } from '../../../main/core/proxy/splice-json.js';
 import type { PathClass } from '../../../main/core/route/classify-path.js';
+import { countLoopTurns } from '../../support/loop-turns.js';
 
 const chat: PathClass = { family: 'openai', endpoint: 'chat', upstreamPath: '/v1/chat/completions' };
 
@@ -118,22 +119,16 @@ describe('inTurns', () => {
     const a = Buffer.alloc(TURN_BYTES * 2 + 10, 1);
     const b = Buffer.from('{"x":1}');
     const c = Buffer.alloc(TURN_BYTES * 3, 2);
-    let turn = 0;
-    let done = false;
-    const spin = () => {
-      turn++;
-      if (!done) setImmediate(spin);
-    };
-    spin();
+    const turns = countLoopTurns();
     const perTurn = new Map<number, number>();
     const got: Buffer[] = [];
     for await (const view of inTurns([a, b, c])) {
       expect(view.length).toBeLessThanOrEqual(TURN_BYTES);
       expect(view.buffer === a.buffer || view.buffer === b.buffer || view.buffer === c.buffer).toBe(true);
       got.push(view);
-      perTurn.set(turn, (perTurn.get(turn) ?? 0) + view.length);
+      perTurn.set(turns.now, (perTurn.get(turns.now) ?? 0) + view.length);
     }
-    done = true;
+    turns.stop();
     expect(Buffer.concat(got).equals(Buffer.concat([a, b, c]))).toBe(true);
     // A turn's budget may be passed by the one view that starts it.
     expect(Math.max(...perTurn.values())).toBeLessThan(2 * TURN_BYTES);

@@ -12,7 +12,9 @@ import { hasUsdBudget, type Reservation } from '../../limits/index.js';
 import { namesModels } from '../../limits/body-fallbacks.js';
 import type { PriceMatch } from '../../pricing/index.js';
 import type { RouteTarget } from '../../route/resolve-provider.js';
+import { cpuTurn } from '../cpu-turns.js';
 import type { ProxyDeps } from '../proxy-deps.js';
+import { SLICED_PARSE_MIN_BYTES } from '../read-json-any-type.js';
 import type { RecordDraft } from '../request-record.js';
 import { priceModelChain } from './admit/model-chain.js';
 import { billedCalls, type PricedRequest } from './admit/billed-calls.js';
@@ -74,6 +76,13 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
   // Plan traffic is paid for by the plan: USD budgets never apply to it (its API-equivalent cost
   // is recorded apart), RPM/TPM still do.
   const budgeted = !tool.plan && hasUsdBudget(tool, s);
+  // A big body (parsed in slices) is admitted in turns as well: most steps below walk its
+  // messages, and on a first request, that code not yet compiled, the steps together held the
+  // loop 25–35 ms in the turn its parse ended in (issue 16: ≤ 20 ms). Between two steps it waits
+  // for a later turn once this turn's time for big bodies is spent (cpu-turns.ts); a small body
+  // runs them in one go, with no promise between.
+  const turn = (x.bodyLength ?? 0) > SLICED_PARSE_MIN_BYTES ? cpuTurn : undefined;
+  if (turn) await turn();
   const { price, named, chain, fallbackPrices, cost, countAs } = priceModelChain(deps.prices, {
     tool,
     endpoint,
@@ -85,6 +94,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     budgeted,
     metered: metered(endpoint),
   });
+  if (turn) await turn();
   const input = new InputTokens(family, endpoint, json, countAs, metered(endpoint));
   const inputEstimate = (atMost = false) => input.estimate(atMost);
 
@@ -106,9 +116,11 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     priced,
   };
   const calls = billedCalls(deps, request);
+  if (turn) await turn();
   // A promise only where a budget prices a file that must be read first (audio seconds, images).
   const reserving = reserveAtFor(deps, request, output, calls, x);
   const reserveAt = reserving instanceof Promise ? await reserving : reserving;
+  if (turn) await turn();
   const decision = checkAndReserve(deps, {
     tool,
     model,
@@ -118,6 +130,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     maxCalls: calls.maxCalls,
     input,
     reserveAt,
+    turn,
   });
   const { r, reservation, atTheBound } = decision instanceof Promise ? await decision : decision;
   const { plan } = r;
@@ -160,6 +173,8 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     bodyLength: x.bodyLength,
     outputCap: admitted.outputCap,
   });
+  // The send (its body spliced, its connection picked) starts a turn of its own if need be.
+  if (turn) await turn();
   return admitted;
 }
 

@@ -41,6 +41,9 @@ export interface CheckRequest {
   maxCalls: number;
   input: InputTokens;
   reserveAt: ReserveAt;
+  /** A big body's: waits for a later turn once this one's time for big bodies is spent
+   *  (cpu-turns.ts); undefined for a small body. */
+  turn?: (() => Promise<void> | undefined) | undefined;
 }
 
 export interface Decided {
@@ -58,6 +61,13 @@ export function checkAndReserve(deps: ProxyDeps, x: CheckRequest): Decided | Pro
 }
 
 async function boundFirst(deps: ProxyDeps, x: CheckRequest): Promise<Decided> {
+  if (x.turn) {
+    // A big body's bound walks all its text: made before the tick that reads the headroom and
+    // reserves, which then starts a turn of its own if need be (the bound is kept, bound()).
+    x.input.bound();
+    const turn = x.turn();
+    if (turn) await turn;
+  }
   const headroom = headroomNow(deps, x.tool, x.priced);
   const headroomUsd = headroom instanceof Promise ? await headroom : headroom;
   const atBound = x.reserveAt(x.input.bound(), headroomUsd);
