@@ -476,6 +476,57 @@ export const CASES: PricingCase[] = [
     },
   },
   {
+    name: 'xAI Responses without cost_in_usd_ticks: code execution and web search calls at their per-call fees',
+    // "grok-4.20-0309-reasoning 2M $1.25 $0.20 $2.50" per 1M in / cached / out; "Code Execution
+    // $5 / 1k calls (code_execution, code_interpreter)", "Web Search $5 / 1k calls"
+    // (https://docs.x.ai/developers/pricing, read 2026-11-30). Tokens:
+    // 8,000×1.25 + 2,000×0.20 + 800×2.50 = 10,000 + 400 + 2,000 = 12,400 per 1M → $0.0124;
+    // calls: 2 code executions + 1 web search = 3 × $0.005 = $0.015; total $0.0274.
+    // (Read as OpenAI containers, the two calls left it unpriced: xAI bills no container.)
+    provider: XAI,
+    model: 'grok-4.20-0309-reasoning',
+    at: AT,
+    usage: u({
+      inputTokens: 10_000,
+      cachedInputTokens: 2000,
+      outputTokens: 800,
+      codeExecutionCalls: 2,
+      webSearchRequests: 1,
+    }),
+    hand: 0.0274,
+    wire: {
+      endpoint: 'responses',
+      priceProvider: 'x-ai',
+      usage: {
+        input_tokens: 10_000,
+        input_tokens_details: { cached_tokens: 2000 },
+        output_tokens: 800,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 10_800,
+      },
+      top: {
+        output: [
+          {
+            type: 'code_interpreter_call',
+            id: 'ci_1',
+            status: 'completed',
+            code: 'print(1)',
+            container_id: 'cntr_1',
+          },
+          { type: 'web_search_call', id: 'ws_1', status: 'completed' },
+          {
+            type: 'code_interpreter_call',
+            id: 'ci_2',
+            status: 'completed',
+            code: 'print(2)',
+            container_id: 'cntr_1',
+          },
+          { type: 'message', id: 'm_1', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] },
+        ],
+      },
+    },
+  },
+  {
     name: 'xAI: grok-4.20-0309-reasoning past 200k prompt tokens, every token at the higher rate',
     // "Requests whose prompt reaches 200k tokens are billed at the higher rate for all tokens in the
     // request": $2.50 in / $0.40 cached / $5.00 out per 1M

@@ -100,6 +100,8 @@ const OWN_PRICE: ReadonlyArray<[(u: Usage) => number | undefined, readonly strin
   [(u) => u.outputAudioTokens, ['output_audio_mtok']],
   [(u) => u.webSearchRequests, ['web_searches_kcount']],
   [(u) => u.fileSearchCalls, ['storage_searches_kcount']],
+  // Priced only at xAI (xai-tool-fees.ts), never by a catalog entry.
+  [(u) => u.codeExecutionCalls, []],
   [(u) => u.audioSeconds, ['audio_hours', 'input_audio_hours']],
   [(u) => u.characters, ['input_mchars']],
 ];
@@ -169,7 +171,8 @@ function plainTokens(u: Usage): boolean {
     u.outputImageTokens ||
     u.audioSeconds ||
     u.characters ||
-    u.fileSearchCalls
+    u.fileSearchCalls ||
+    u.codeExecutionCalls
   );
 }
 
