@@ -73,8 +73,10 @@ it("a Claude model's native search, which nothing bounds, is refused under a bud
 });
 
 it('the same model with the Exa engine is reserved at its results and admitted', async () => {
-  // 10,500 per 1M → $0.0105 + 2 × $0.004 = $0.0185.
-  const token = await h.tool('or-exa', { dailyUsd: 0.1 });
+  // 10,500 per 1M → $0.0105 + 2 × $0.004 = $0.0185. The results' tokens are reserved at the
+  // model's context window (only it bounds them: limits/tool-content-input.ts), up to $6 of input
+  // for a 1M-token Claude window past its 200K tier: a budget with room for that.
+  const token = await h.tool('or-exa', { dailyUsd: 10 });
   const r = await ask(token, 'anthropic/claude-sonnet-4.5', [{ id: 'web', engine: 'exa', max_results: 2 }]);
   expect(r.status, r.text).toBe(200);
   await expect.poll(() => h.spentBy('or-exa')).toBe(0.0185);
