@@ -33,6 +33,7 @@ const GEMINI = {
 const XAI = { kind: 'openai' as const, baseUrl: 'https://api.x.ai/v1' };
 const DEEPSEEK = { kind: 'openai' as const, baseUrl: 'https://api.deepseek.com' };
 const OPENROUTER = { kind: 'openai' as const, baseUrl: 'https://openrouter.ai/api/v1' };
+const PERPLEXITY = { kind: 'openai' as const, baseUrl: 'https://api.perplexity.ai' };
 
 const u = (x: Partial<Usage>): Usage => ({
   inputTokens: 0,
@@ -609,6 +610,47 @@ export const CASES: PricingCase[] = [
       endpoint: 'chat',
       priceProvider: 'openrouter',
       usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+    },
+  },
+  // ------ Perplexity (stored copy of perplexity.mintlify.app/guides/models/sonar, read 2026-11-30) ------
+  // Sonar: $1 in / $1 out per 1M, and "Price per 1,000 Requests $12 $8 $5" at search context size
+  // high / medium / low. The catalog prices every request at the high fee (its own note: "we just
+  // take the highest price shown"), so these cases ask for high. The fee is per request, whatever
+  // the tokens: priced as one, not as tokens (the first case sets the rates both are priced at).
+  {
+    name: 'Perplexity sonar, search context high: tokens plus the per-request fee (a large request)',
+    // 100,000×1 + 1,000×1 = 101,000 per 1M → $0.101, + $12 / 1,000 requests → $0.012: $0.113
+    // (was $60.101 here and $1.301 in another order: the fee spread over the input of the first
+    // request priced, as if per token)
+    provider: PERPLEXITY,
+    model: 'sonar',
+    at: AT,
+    usage: u({ inputTokens: 100_000, outputTokens: 1000 }),
+    hand: 0.113,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'perplexity',
+      usage: {
+        prompt_tokens: 100_000,
+        completion_tokens: 1000,
+        total_tokens: 101_000,
+        search_context_size: 'high',
+      },
+    },
+  },
+  {
+    name: 'Perplexity sonar, search context high: a small request still pays the whole fee',
+    // 10×1 + 10×1 = 20 per 1M → $0.00002, + $0.012 = $0.01202 (was $0.0000212 or $0.00602, by
+    // the first request priced: the fee all but lost, and a reservation of a small request held none of it)
+    provider: PERPLEXITY,
+    model: 'sonar',
+    at: AT,
+    usage: u({ inputTokens: 10, outputTokens: 10 }),
+    hand: 0.01202,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'perplexity',
+      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20, search_context_size: 'high' },
     },
   },
 ];

@@ -159,6 +159,8 @@ interface Rates {
   output: number;
   reasoning: number;
   webSearch: number;
+  /** USD per request, whatever its counts (Perplexity's `requests_kcount`). */
+  request: number;
   keys: ModelPrice;
 }
 
@@ -205,7 +207,7 @@ function fastCost(m: PricedModel, provider: CatalogProvider, u: Usage, at: Date)
     u.outputTokens * r.output +
     u.reasoningTokens * r.reasoning +
     (u.webSearchRequests ?? 0) * r.webSearch;
-  return roundUsd(perMillion / 1e6);
+  return roundUsd(perMillion / 1e6 + r.request);
 }
 
 function activeEntry(m: PricedModel, provider: CatalogProvider, at: Date): ModelPrice | undefined {
@@ -247,9 +249,9 @@ function bandOf(price: ModelPrice, input: number): number {
 /** Marginal rates, each from the library: (f(base + k units of a dimension) − f(base)) / k, where
  *  the base is `input` input tokens (same band as the request). null = the entry cannot be priced. */
 function probeRates(m: PricedModel, provider: CatalogProvider, at: Date, input: number): Rates | null {
-  const f = (extra: Partial<Usage>) => {
+  const f = (extra: Partial<Usage>, inputTokens = input) => {
     const u: Usage = {
-      inputTokens: input,
+      inputTokens,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
       outputTokens: 0,
@@ -269,11 +271,16 @@ function probeRates(m: PricedModel, provider: CatalogProvider, at: Date, input: 
   const M = 1e6;
   const perMillion = (usd: number, units: number) => exact((usd / units) * M);
   try {
+    // A fee per request is in every total, the empty one's too: taken apart, not spread over the
+    // probe's input (a Perplexity sonar request of 100,000 tokens was priced $1.301, its 12¢ fee
+    // at 13× the input rate, where $0.113 is right).
+    const request = f({}, 0).total;
     const base = f({});
     const write = f({ cacheWriteTokens: input }).total;
     const out = f({ outputTokens: M }).total;
     return {
-      input: perMillion(base.total, input),
+      request,
+      input: perMillion(base.total - request, input),
       cachedInput: perMillion(f({ cachedInputTokens: input }).total - base.total, input),
       cacheWrite: perMillion(write - base.total, input),
       cacheWrite1h: perMillion(

@@ -182,6 +182,8 @@ describe('cost', () => {
       [ANTHROPIC, 'claude-sonnet-4-5'],
       [ANTHROPIC, 'claude-opus-4-6'],
       [{ ...LOCAL, priceProvider: 'deepseek' }, 'deepseek-v4-pro'],
+      // A fee per request beside the tokens.
+      [{ ...LOCAL, priceProvider: 'perplexity' }, 'sonar'],
     ];
     let seed = 7;
     const rand = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
