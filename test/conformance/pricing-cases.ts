@@ -477,6 +477,44 @@ export const CASES: PricingCase[] = [
     },
   },
   {
+    name: 'xAI: grok-4.20-multi-agent-0309 at the price xAI lists for that name, not the beta entry',
+    // "grok-4.20-multi-agent-0309 ... $1.25 $0.20 $2.50" per 1M in / cached / out
+    // (https://docs.x.ai/developers/pricing, read 2026-11-30; the catalog's grok-4.20-multi-agent
+    // entry has the beta's $2 / $0.20 / $6): 8,000×1.25 + 2,000×0.20 + 800×2.50 = 10,000 + 400 +
+    // 2,000 = 12,400 per 1M → $0.0124
+    provider: XAI,
+    model: 'grok-4.20-multi-agent-0309',
+    at: AT,
+    usage: u({ inputTokens: 10_000, cachedInputTokens: 2000, outputTokens: 800 }),
+    hand: 0.0124,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'x-ai',
+      usage: {
+        prompt_tokens: 10_000,
+        completion_tokens: 800,
+        total_tokens: 10_800,
+        prompt_tokens_details: { cached_tokens: 2000 },
+      },
+    },
+  },
+  {
+    name: 'xAI: a near miss of a listed name (another date) stays unpriced',
+    provider: XAI,
+    model: 'grok-4.20-multi-agent-0310',
+    at: AT,
+    usage: u({ inputTokens: 10_000, outputTokens: 800 }),
+    hand: null,
+  },
+  {
+    name: 'xAI: the multi-agent beta name stays unpriced',
+    provider: XAI,
+    model: 'grok-4.20-multi-agent-beta-0309',
+    at: AT,
+    usage: u({ inputTokens: 10_000, outputTokens: 800 }),
+    hand: null,
+  },
+  {
     name: 'xAI Responses without cost_in_usd_ticks: code execution and web search calls at their per-call fees',
     // "grok-4.20-0309-reasoning 2M $1.25 $0.20 $2.50" per 1M in / cached / out; "Code Execution
     // $5 / 1k calls (code_execution, code_interpreter)", "Web Search $5 / 1k calls"
