@@ -40,6 +40,8 @@ export const UsageSchema = z.object({
   webSearchRequests: Count.optional(),
   /** OpenAI Responses file search calls, billed per call (`file_search_call` output items). */
   fileSearchCalls: Count.optional(),
+  /** xAI code execution calls, billed per call (`code_interpreter_call` output items at xAI). */
+  codeExecutionCalls: Count.optional(),
   /** OpenAI Responses code interpreter containers the answer created, billed per session by
    *  their memory (distinct `container_id`s of `code_interpreter_call` items, `auto` container). */
   containers: Count.optional(),

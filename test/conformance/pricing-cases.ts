@@ -33,6 +33,7 @@ const GEMINI = {
 const XAI = { kind: 'openai' as const, baseUrl: 'https://api.x.ai/v1' };
 const DEEPSEEK = { kind: 'openai' as const, baseUrl: 'https://api.deepseek.com' };
 const OPENROUTER = { kind: 'openai' as const, baseUrl: 'https://openrouter.ai/api/v1' };
+const PERPLEXITY = { kind: 'openai' as const, baseUrl: 'https://api.perplexity.ai' };
 
 const u = (x: Partial<Usage>): Usage => ({
   inputTokens: 0,
@@ -476,6 +477,95 @@ export const CASES: PricingCase[] = [
     },
   },
   {
+    name: 'xAI: grok-4.20-multi-agent-0309 at the price xAI lists for that name, not the beta entry',
+    // "grok-4.20-multi-agent-0309 ... $1.25 $0.20 $2.50" per 1M in / cached / out
+    // (https://docs.x.ai/developers/pricing, read 2026-11-30; the catalog's grok-4.20-multi-agent
+    // entry has the beta's $2 / $0.20 / $6): 8,000×1.25 + 2,000×0.20 + 800×2.50 = 10,000 + 400 +
+    // 2,000 = 12,400 per 1M → $0.0124
+    provider: XAI,
+    model: 'grok-4.20-multi-agent-0309',
+    at: AT,
+    usage: u({ inputTokens: 10_000, cachedInputTokens: 2000, outputTokens: 800 }),
+    hand: 0.0124,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'x-ai',
+      usage: {
+        prompt_tokens: 10_000,
+        completion_tokens: 800,
+        total_tokens: 10_800,
+        prompt_tokens_details: { cached_tokens: 2000 },
+      },
+    },
+  },
+  {
+    name: 'xAI: a near miss of a listed name (another date) stays unpriced',
+    provider: XAI,
+    model: 'grok-4.20-multi-agent-0310',
+    at: AT,
+    usage: u({ inputTokens: 10_000, outputTokens: 800 }),
+    hand: null,
+  },
+  {
+    name: 'xAI: the multi-agent beta name stays unpriced',
+    provider: XAI,
+    model: 'grok-4.20-multi-agent-beta-0309',
+    at: AT,
+    usage: u({ inputTokens: 10_000, outputTokens: 800 }),
+    hand: null,
+  },
+  {
+    name: 'xAI Responses without cost_in_usd_ticks: code execution and web search calls at their per-call fees',
+    // "grok-4.20-0309-reasoning 2M $1.25 $0.20 $2.50" per 1M in / cached / out; "Code Execution
+    // $5 / 1k calls (code_execution, code_interpreter)", "Web Search $5 / 1k calls"
+    // (https://docs.x.ai/developers/pricing, read 2026-11-30). Tokens:
+    // 8,000×1.25 + 2,000×0.20 + 800×2.50 = 10,000 + 400 + 2,000 = 12,400 per 1M → $0.0124;
+    // calls: 2 code executions + 1 web search = 3 × $0.005 = $0.015; total $0.0274.
+    // (Read as OpenAI containers, the two calls left it unpriced: xAI bills no container.)
+    provider: XAI,
+    model: 'grok-4.20-0309-reasoning',
+    at: AT,
+    usage: u({
+      inputTokens: 10_000,
+      cachedInputTokens: 2000,
+      outputTokens: 800,
+      codeExecutionCalls: 2,
+      webSearchRequests: 1,
+    }),
+    hand: 0.0274,
+    wire: {
+      endpoint: 'responses',
+      priceProvider: 'x-ai',
+      usage: {
+        input_tokens: 10_000,
+        input_tokens_details: { cached_tokens: 2000 },
+        output_tokens: 800,
+        output_tokens_details: { reasoning_tokens: 0 },
+        total_tokens: 10_800,
+      },
+      top: {
+        output: [
+          {
+            type: 'code_interpreter_call',
+            id: 'ci_1',
+            status: 'completed',
+            code: 'print(1)',
+            container_id: 'cntr_1',
+          },
+          { type: 'web_search_call', id: 'ws_1', status: 'completed' },
+          {
+            type: 'code_interpreter_call',
+            id: 'ci_2',
+            status: 'completed',
+            code: 'print(2)',
+            container_id: 'cntr_1',
+          },
+          { type: 'message', id: 'm_1', role: 'assistant', content: [{ type: 'output_text', text: 'ok' }] },
+        ],
+      },
+    },
+  },
+  {
     name: 'xAI: grok-4.20-0309-reasoning past 200k prompt tokens, every token at the higher rate',
     // "Requests whose prompt reaches 200k tokens are billed at the higher rate for all tokens in the
     // request": $2.50 in / $0.40 cached / $5.00 out per 1M
@@ -558,6 +648,47 @@ export const CASES: PricingCase[] = [
       endpoint: 'chat',
       priceProvider: 'openrouter',
       usage: { prompt_tokens: 1000, completion_tokens: 100, total_tokens: 1100 },
+    },
+  },
+  // ------ Perplexity (stored copy of perplexity.mintlify.app/guides/models/sonar, read 2026-11-30) ------
+  // Sonar: $1 in / $1 out per 1M, and "Price per 1,000 Requests $12 $8 $5" at search context size
+  // high / medium / low. The catalog prices every request at the high fee (its own note: "we just
+  // take the highest price shown"), so these cases ask for high. The fee is per request, whatever
+  // the tokens: priced as one, not as tokens (the first case sets the rates both are priced at).
+  {
+    name: 'Perplexity sonar, search context high: tokens plus the per-request fee (a large request)',
+    // 100,000×1 + 1,000×1 = 101,000 per 1M → $0.101, + $12 / 1,000 requests → $0.012: $0.113
+    // (was $60.101 here and $1.301 in another order: the fee spread over the input of the first
+    // request priced, as if per token)
+    provider: PERPLEXITY,
+    model: 'sonar',
+    at: AT,
+    usage: u({ inputTokens: 100_000, outputTokens: 1000 }),
+    hand: 0.113,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'perplexity',
+      usage: {
+        prompt_tokens: 100_000,
+        completion_tokens: 1000,
+        total_tokens: 101_000,
+        search_context_size: 'high',
+      },
+    },
+  },
+  {
+    name: 'Perplexity sonar, search context high: a small request still pays the whole fee',
+    // 10×1 + 10×1 = 20 per 1M → $0.00002, + $0.012 = $0.01202 (was $0.0000212 or $0.00602, by
+    // the first request priced: the fee all but lost, and a reservation of a small request held none of it)
+    provider: PERPLEXITY,
+    model: 'sonar',
+    at: AT,
+    usage: u({ inputTokens: 10, outputTokens: 10 }),
+    hand: 0.01202,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'perplexity',
+      usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20, search_context_size: 'high' },
     },
   },
 ];

@@ -49,14 +49,15 @@ export async function startReplayUpstream(): Promise<ReplayUpstream> {
       );
     }
     if (path.endsWith('/responses')) {
+      // The case's own top-level fields (its output items) over an empty answer.
       const response = {
+        output: [],
         ...state.top,
         id: 'r1',
         object: 'response',
         created_at: 1,
         status: 'completed',
         model,
-        output: [],
         usage,
       };
       if (!body.stream) return json(res, response);

@@ -72,9 +72,43 @@ it("a Claude model's native search, which nothing bounds, is refused under a bud
   expect(message(online.text)).toContain('"engine": "exa"');
 });
 
+it('the openrouter:web_search / web_fetch server tools, called as often as the model likes, are refused under a budget', async () => {
+  // The stand-in bills a Claude request without Exa its 8 native searches: $0.0905 (above). With
+  // the server tool, reserved at its tokens alone, both were admitted on $0.10 and billed $0.181
+  // (red24, 2026-11-30). Refused, naming the way to pass; a tool allowed unpriced models passes.
+  const token = await h.tool('or-server-tools', { dailyUsd: 0.1 });
+  const before = billedUsd;
+  for (const type of ['openrouter:web_search', 'openrouter:web_fetch']) {
+    const all = await Promise.all(
+      [1, 2].map(() =>
+        postRead(h, '/v1/chat/completions', token, {
+          model: 'openrouter/anthropic/claude-sonnet-4.5',
+          max_tokens: OUT,
+          tools: [{ type }],
+          messages: [{ role: 'user', content: 'what is new today?' }],
+        }),
+      ),
+    );
+    expect(all.map((r) => r.status)).toEqual([403, 403]);
+    expect(message(all[0]!.text)).toContain('--allow-unpriced');
+  }
+  expect(billedUsd - before).toBe(0);
+  // Its results are reserved at the context window (limits/tool-content-input.ts): room for that.
+  const open = await h.tool('or-server-tools-open', { dailyUsd: 10, allowUnpriced: true });
+  const r = await postRead(h, '/v1/chat/completions', open, {
+    model: 'openrouter/anthropic/claude-sonnet-4.5',
+    max_tokens: OUT,
+    tools: [{ type: 'openrouter:web_search' }],
+    messages: [{ role: 'user', content: 'what is new today?' }],
+  });
+  expect(r.status, r.text).toBe(200);
+});
+
 it('the same model with the Exa engine is reserved at its results and admitted', async () => {
-  // 10,500 per 1M → $0.0105 + 2 × $0.004 = $0.0185.
-  const token = await h.tool('or-exa', { dailyUsd: 0.1 });
+  // 10,500 per 1M → $0.0105 + 2 × $0.004 = $0.0185. The results' tokens are reserved at the
+  // model's context window (only it bounds them: limits/tool-content-input.ts), up to $6 of input
+  // for a 1M-token Claude window past its 200K tier: a budget with room for that.
+  const token = await h.tool('or-exa', { dailyUsd: 10 });
   const r = await ask(token, 'anthropic/claude-sonnet-4.5', [{ id: 'web', engine: 'exa', max_results: 2 }]);
   expect(r.status, r.text).toBe(200);
   await expect.poll(() => h.spentBy('or-exa')).toBe(0.0185);

@@ -25,6 +25,7 @@ const NATIVE_BY_DEFAULT = /^(?:anthropic|openai|perplexity|x-ai)\//;
  *  outside OpenRouter), or 'native' for a search billed at the model provider's price. */
 export function webPluginUsd(price: PriceMatch | undefined, model: string, body: unknown): number | 'native' {
   if (price?.provider !== 'openrouter' || typeof body !== 'object' || body === null) return 0;
+  if (callsServerTools(body)) return 'native';
   const plugins = (body as { plugins?: unknown }).plugins;
   const web = Array.isArray(plugins)
     ? (plugins as unknown[]).find(
@@ -39,6 +40,25 @@ export function webPluginUsd(price: PriceMatch | undefined, model: string, body:
   const exa = engine === 'exa' || (engine === undefined && !NATIVE_BY_DEFAULT.test(model));
   if (!exa) return 'native';
   return (positiveInt(web?.max_results) ?? DEFAULT_RESULTS) * USD_PER_RESULT;
+}
+
+/** OpenRouter's `openrouter:web_search` and `openrouter:web_fetch` server tools: the model calls
+ *  them "0 to N times per request" (openrouter.ai/announcements/agentic-web-tools, stored copy
+ *  read 2026-11-30), each call billed at its engine's price — by default `auto`, the model
+ *  provider's own search or fetch where it has one, "passed through directly from the provider" —
+ *  and a fetch's engine "Exa: No hard limit" (openrouter.ai/docs/guides/features/server-tools/
+ *  web-fetch, stored copy read 2026-11-30). No field Shimmy can rely on bounds every engine's
+ *  calls and price, so such a request is refused under a budget like a native search (answered
+ *  with the same error: its way out, Exa's web plugin, is reserved). */
+function callsServerTools(body: object): boolean {
+  const tools = (body as { tools?: unknown }).tools;
+  return (
+    Array.isArray(tools) &&
+    tools.some((t) => {
+      const type = typeof t === 'object' && t !== null ? (t as { type?: unknown }).type : undefined;
+      return type === 'openrouter:web_search' || type === 'openrouter:web_fetch';
+    })
+  );
 }
 
 /** `cost` with the web plugin's fee (webPluginUsd) added to every usage (every answer may carry

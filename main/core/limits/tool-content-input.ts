@@ -16,6 +16,7 @@
 // 60,000 tokens on a $0.10 budget billed $0.96 (test/integration/search-results-budget.test.ts).
 import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { field } from '../meter/usage-fields.js';
+import { ONLINE } from '../pricing/listed-names.js';
 import { bareModel } from '../route/bare-model.js';
 import { positiveInt } from './output-limit-field.js';
 
@@ -57,6 +58,7 @@ export function toolContentInput(
   const mcpServers = (body as { mcp_servers?: unknown }).mcp_servers;
   if (family === 'anthropic' && endpoint === 'messages' && Array.isArray(mcpServers) && mcpServers.length > 0)
     return WINDOW;
+  if (family === 'openai' && bringsOpenRouterResults(models, body)) return WINDOW;
   const tools = (body as { tools?: unknown }).tools;
   if (!Array.isArray(tools) || tools.length === 0) return NONE;
   if (family === 'anthropic' && endpoint === 'messages') {
@@ -67,6 +69,24 @@ export function toolContentInput(
   if (family === 'openai' && endpoint === 'responses') return responsesTools(tools, models);
   if (family === 'gemini' && endpoint === 'generate_content' && tools.some(readsUnbounded)) return WINDOW;
   return NONE;
+}
+
+/** OpenRouter's web plugin (`plugins: [{id: "web"}]`, or `:online` after the model) puts its
+ *  results into the prompt, billed as input beside its per-result fee: "in addition to the LLM
+ *  usage for the search result prompt tokens" (openrouter.ai/docs/features/web-search, Pricing).
+ *  `max_results` bounds how many, not how long: "For each result, OpenRouter loads the title, URL,
+ *  date, and a five-sentence summary" (openrouter.ai/docs/web-search), and its `openrouter:web_search`
+ *  server tool's Exa highlights are "typically ~2,000–4,000 characters per result" — typical, not a
+ *  bound (openrouter.ai/docs/guides/features/server-tools/web-search; stored copies read
+ *  2026-11-30). That tool and `openrouter:web_fetch` (a whole page) bring theirs in as well. Only the
+ *  context window bounds them. (Reserved at the fee alone, two gpt-4o-mini requests that each
+ *  brought 100,000 tokens of results billed $0.07012 on $0.06: openrouter-web-results-budget.test.ts.) */
+function bringsOpenRouterResults(models: readonly string[], body: object): boolean {
+  if (models.some((m) => m.endsWith(ONLINE))) return true;
+  const plugins = (body as { plugins?: unknown }).plugins;
+  if (Array.isArray(plugins) && plugins.some((p) => field(p, 'id') === 'web')) return true;
+  const tools = (body as { tools?: unknown }).tools;
+  return Array.isArray(tools) && tools.some((t) => typeOf(t).startsWith('openrouter:web_'));
 }
 
 /** Gemini's URL context tool: "the content retrieved from the URLs you provide is counted as input

@@ -1,27 +1,14 @@
-// xAI's server-side tools bill each call apart from the tokens, and the catalog has no rate for
-// them: "Web Search $5 / 1k calls (web_search), X Search $5 / 1k calls (x_search), Code Execution
-// $5 / 1k calls (code_execution, code_interpreter), File Attachments $10 / 1k calls
-// (attachment_search), Collections Search $2.50 / 1k calls (collections_search, file_search)"
-// (docs.x.ai/developers/pricing, read 2026-11-30). The answer's cost_in_usd_ticks records them
-// (meter/provider-dialect.ts), but a reservation priced from the catalog held none: two agent turns
-// of 25 X searches each billed $0.2501032 on a $0.08 budget (xai-tool-calls-budget.test.ts). The calls
-// are bounded as OpenAI's are, by the Responses API's `max_tool_calls` (web-search-uses.ts counts
-// these tools among those billed per call); each is reserved here at the dearest fee of the tools
-// the request names.
+// xAI's server-side tools bill each call apart from the tokens (pricing/xai-tool-fees.ts). The
+// answer's cost_in_usd_ticks records them (meter/provider-dialect.ts), but a reservation priced from
+// the catalog held none: two agent turns of 25 X searches each billed $0.2501032 on a $0.08 budget
+// (xai-tool-calls-budget.test.ts). The calls are bounded as OpenAI's are, by the Responses API's
+// `max_tool_calls` (web-search-uses.ts counts these tools among those billed per call); each is
+// reserved here at the dearest fee of the tools the request names.
 import type { Usage } from '../../../shared/usage.js';
 import { addUsd } from '../../../shared/money.js';
 import type { PriceMatch } from '../pricing/index.js';
+import { XAI, XAI_USD_PER_1K_CALLS } from '../pricing/xai-tool-fees.js';
 import type { CostOf } from './output-cap.js';
-
-const XAI_CALL_USD: Readonly<Record<string, number>> = {
-  web_search: 0.005,
-  x_search: 0.005,
-  code_execution: 0.005,
-  code_interpreter: 0.005,
-  attachment_search: 0.01,
-  collections_search: 0.0025,
-  file_search: 0.0025,
-};
 
 /** xAI tool types that exist only there: web-search-uses.ts bounds them with max_tool_calls. */
 export const isXaiOnlyTool = (type: string): boolean =>
@@ -34,7 +21,7 @@ export const isXaiOnlyTool = (type: string): boolean =>
  *  under OpenAI's name, billed per call: not a container billed by its memory
  *  (code-interpreter-containers.ts), which xAI has no price for (refused as unpriced, such a request
  *  never reached xAI: xai-code-interpreter-budget.test.ts). */
-export const billedAsXai = (price: PriceMatch | undefined): boolean => price?.provider === 'x-ai';
+export const billedAsXai = (price: PriceMatch | undefined): boolean => price?.provider === XAI;
 
 /** The dearest per-call fee of the xAI server-side tools the request names; 0 when it names none
  *  or is not priced as xAI. */
@@ -45,7 +32,7 @@ export function xaiToolCallUsd(price: PriceMatch | undefined, body: unknown): nu
   let usd = 0;
   for (const t of tools) {
     const type = typeof t === 'object' && t !== null ? (t as { type?: unknown }).type : undefined;
-    if (typeof type === 'string') usd = Math.max(usd, XAI_CALL_USD[type] ?? 0);
+    if (typeof type === 'string') usd = Math.max(usd, (XAI_USD_PER_1K_CALLS[type] ?? 0) / 1000);
   }
   return usd;
 }

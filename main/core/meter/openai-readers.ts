@@ -227,23 +227,30 @@ function readResponse(response: unknown, dialect: ProviderDialect): Usage | unde
   let searches = 0;
   let fileSearches = 0;
   let containerIds: Set<unknown> | undefined;
+  // xAI's code interpreter is its code execution tool under OpenAI's name, billed per call, in no
+  // container (pricing/xai-tool-fees.ts).
+  const xai = dialect.name === 'xai';
+  let codeCalls = 0;
   if (Array.isArray(output))
     for (const item of output) {
       const type = field(item, 'type');
       if (type === 'web_search_call') searches++;
       else if (type === 'file_search_call') fileSearches++;
-      else if (type === 'code_interpreter_call')
-        (containerIds ??= new Set()).add(field(item, 'container_id'));
+      else if (type === 'code_interpreter_call') {
+        if (xai) codeCalls++;
+        else (containerIds ??= new Set()).add(field(item, 'container_id'));
+      }
     }
   const containers = containerIds
     ? createdContainers(field(response, 'tools'), containerIds.size)
     : undefined;
   const tier = labelOrUndefined(field(response, 'service_tier'));
-  if (searches === 0 && fileSearches === 0 && !tier && !containers) return usage;
+  if (searches === 0 && fileSearches === 0 && codeCalls === 0 && !tier && !containers) return usage;
   return makeUsage({
     ...usage,
     webSearchRequests: searches,
     fileSearchCalls: fileSearches,
+    codeExecutionCalls: codeCalls,
     ...(containers ?? {}),
     ...(tier ? { serviceTier: tier } : {}),
   });

@@ -61,6 +61,7 @@ export function makeUsage(u: Usage): Usage {
   setCount(out, 'outputImageTokens', Math.min(u.outputImageTokens ?? 0, output - outAudio));
   setCount(out, 'webSearchRequests', u.webSearchRequests ?? 0);
   setCount(out, 'fileSearchCalls', u.fileSearchCalls ?? 0);
+  setCount(out, 'codeExecutionCalls', u.codeExecutionCalls ?? 0);
   setCount(out, 'containers', u.containers ?? 0);
   if (out.containers) setCount(out, 'containerMemoryGb', u.containerMemoryGb ?? 0);
   setCount(out, 'characters', u.characters ?? 0);
@@ -81,6 +82,7 @@ type CountKey =
   | 'outputImageTokens'
   | 'webSearchRequests'
   | 'fileSearchCalls'
+  | 'codeExecutionCalls'
   | 'containers'
   | 'containerMemoryGb'
   | 'characters'

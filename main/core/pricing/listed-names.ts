@@ -8,15 +8,20 @@
 // $0.20 $2.50" (input / cached input / output per 1M, docs.x.ai/developers/pricing, read
 // 2026-11-30), which docs.x.ai/developers/models/grok-4.20-0309 gives as the model `grok-4.20`
 // (among its aliases) with the higher rates from 200k prompt tokens: the bundled catalog's
-// `grok-4.20` entry, which matches only that name. Its `grok-4.20-multi-agent` entry ($2 / $0.20 /
-// $6) is not the listed `grok-4.20-multi-agent-0309` ($1.25 / $0.20 / $2.50 on the same page), so
-// that name is not mapped: it stays unpriced until a price is set.
+// `grok-4.20` entry, which matches only that name. The same page lists
+// `grok-4.20-multi-agent-0309` at the same $1.25 / $0.20 / $2.50, a row of the same 2M Grok 4.20
+// family, so it is priced as that entry too. The catalog's own `grok-4.20-multi-agent` entry
+// ($2 / $0.20 / $6) is the beta's price (`grok-4.20-multi-agent-beta-0309`, as third-party lists
+// copied from LiteLLM still show it): xAI, the publisher, is the source that decides. That entry
+// keeps pricing the undated name it matches; the dated name is mapped here, exactly — a near miss
+// (another date, a `-beta-` name) stays unpriced.
 const LISTED: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map([
   [
     'x-ai',
     new Map([
       ['grok-4.20-0309-reasoning', 'grok-4.20'],
       ['grok-4.20-0309-non-reasoning', 'grok-4.20'],
+      ['grok-4.20-multi-agent-0309', 'grok-4.20'],
     ]),
   ],
 ]);

@@ -16,6 +16,7 @@ import { containerUsdPerGb } from './container-fees.js';
 import { listedAs } from './listed-names.js';
 import { perRequestSearchUsd } from './search-fees.js';
 import { userModelInfo } from './user-price.js';
+import { XAI, xaiCallsUsd } from './xai-tool-fees.js';
 
 export interface PriceQuery {
   provider: ServingProvider;
@@ -70,6 +71,19 @@ export function priceUsage(match: PriceMatch | undefined, usage: Usage): number 
     const rest = perGb === undefined ? null : priceUsage(match, { ...usage, containers: 0 });
     if (rest === null || perGb === undefined) return null;
     return roundUsd(rest + containers * (usage.containerMemoryGb ?? 1) * perGb);
+  }
+  // xAI's tool calls, per call (xai-tool-fees.ts): an answer without cost_in_usd_ticks shows them
+  // only as output items, and the catalog has no rate for them.
+  if (match.provider === XAI) {
+    const calls = xaiCallsUsd(usage);
+    if (calls > 0) {
+      const tokens = costOf(
+        match.priced,
+        { ...usage, webSearchRequests: 0, fileSearchCalls: 0, codeExecutionCalls: 0 },
+        match.at,
+      );
+      return tokens === null ? null : roundUsd(tokens + calls);
+    }
   }
   // A model that searches on every request: at least one search, at its own fee (search-fees.ts).
   const searchUsd = match.searchUsd;

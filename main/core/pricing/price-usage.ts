@@ -100,6 +100,8 @@ const OWN_PRICE: ReadonlyArray<[(u: Usage) => number | undefined, readonly strin
   [(u) => u.outputAudioTokens, ['output_audio_mtok']],
   [(u) => u.webSearchRequests, ['web_searches_kcount']],
   [(u) => u.fileSearchCalls, ['storage_searches_kcount']],
+  // Priced only at xAI (xai-tool-fees.ts), never by a catalog entry.
+  [(u) => u.codeExecutionCalls, []],
   [(u) => u.audioSeconds, ['audio_hours', 'input_audio_hours']],
   [(u) => u.characters, ['input_mchars']],
 ];
@@ -148,6 +150,7 @@ function scalePrice(price: ModelPrice, factor: number): ModelPrice {
 // usages — and the request is their weighted sum. Anything else (audio, images, units) goes the
 // slow path through calcPrice itself.
 
+/** USD per million units (tokens, or searches) of each dimension. */
 interface Rates {
   input: number;
   cachedInput: number;
@@ -156,6 +159,8 @@ interface Rates {
   output: number;
   reasoning: number;
   webSearch: number;
+  /** USD per request, whatever its counts (Perplexity's `requests_kcount`). */
+  request: number;
   keys: ModelPrice;
 }
 
@@ -168,7 +173,8 @@ function plainTokens(u: Usage): boolean {
     u.outputImageTokens ||
     u.audioSeconds ||
     u.characters ||
-    u.fileSearchCalls
+    u.fileSearchCalls ||
+    u.codeExecutionCalls
   );
 }
 
@@ -190,7 +196,10 @@ function fastCost(m: PricedModel, provider: CatalogProvider, u: Usage, at: Date)
     byBand.set(band, r);
   }
   if (!r || !covers(r.keys, u)) return r ? null : undefined;
-  const total =
+  // Rates are per million tokens (per thousand calls), so a count times a rate stays a short
+  // decimal and one division ends it: per-token rates (3e-6) times millions of tokens left
+  // $3.0000000001 after roundUsd.
+  const perMillion =
     u.inputTokens * r.input +
     u.cachedInputTokens * r.cachedInput +
     u.cacheWriteTokens * r.cacheWrite +
@@ -198,7 +207,7 @@ function fastCost(m: PricedModel, provider: CatalogProvider, u: Usage, at: Date)
     u.outputTokens * r.output +
     u.reasoningTokens * r.reasoning +
     (u.webSearchRequests ?? 0) * r.webSearch;
-  return roundUsd(total);
+  return roundUsd(perMillion / 1e6 + r.request);
 }
 
 function activeEntry(m: PricedModel, provider: CatalogProvider, at: Date): ModelPrice | undefined {
@@ -237,12 +246,12 @@ function bandOf(price: ModelPrice, input: number): number {
   return band;
 }
 
-/** Marginal rates, each from the library: f(base + one unit of a dimension) − f(base), where the
- *  base is `input` input tokens (same band as the request). null = the entry cannot be priced. */
+/** Marginal rates, each from the library: (f(base + k units of a dimension) − f(base)) / k, where
+ *  the base is `input` input tokens (same band as the request). null = the entry cannot be priced. */
 function probeRates(m: PricedModel, provider: CatalogProvider, at: Date, input: number): Rates | null {
-  const f = (extra: Partial<Usage>) => {
+  const f = (extra: Partial<Usage>, inputTokens = input) => {
     const u: Usage = {
-      inputTokens: input,
+      inputTokens,
       cachedInputTokens: 0,
       cacheWriteTokens: 0,
       outputTokens: 0,
@@ -253,18 +262,34 @@ function probeRates(m: PricedModel, provider: CatalogProvider, at: Date, input: 
     if (!r) throw new Error('no price');
     return { total: r.total_price, keys: r.model_price };
   };
+  // Each rate is a difference of two library totals, which carries their float error: probed by
+  // one unit, 3e-6 came back as 3.0000000000000003e-6 and a million tokens recorded
+  // $3.0000000001. So each part is probed at the size of its whole (the request's input; a million
+  // output tokens; a thousand searches), where that error is far below the rate's digits, and the
+  // rate per million is snapped to 12 significant digits. The band is that of `input`: output and
+  // calls do not move it.
+  const M = 1e6;
+  const perMillion = (usd: number, units: number) => exact((usd / units) * M);
   try {
+    // A fee per request is in every total, the empty one's too: taken apart, not spread over the
+    // probe's input (a Perplexity sonar request of 100,000 tokens was priced $1.301, its 12¢ fee
+    // at 13× the input rate, where $0.113 is right).
+    const request = f({}, 0).total;
     const base = f({});
-    const write = f({ cacheWriteTokens: 1 }).total;
-    const out = f({ outputTokens: 1 }).total;
+    const write = f({ cacheWriteTokens: input }).total;
+    const out = f({ outputTokens: M }).total;
     return {
-      input: base.total / input,
-      cachedInput: f({ cachedInputTokens: 1 }).total - base.total,
-      cacheWrite: write - base.total,
-      cacheWrite1h: f({ cacheWriteTokens: 1, cacheWrite1hTokens: 1 }).total - write,
-      output: out - base.total,
-      reasoning: f({ outputTokens: 1, reasoningTokens: 1 }).total - out,
-      webSearch: f({ webSearchRequests: 1 }).total - base.total,
+      request,
+      input: perMillion(base.total - request, input),
+      cachedInput: perMillion(f({ cachedInputTokens: input }).total - base.total, input),
+      cacheWrite: perMillion(write - base.total, input),
+      cacheWrite1h: perMillion(
+        f({ cacheWriteTokens: input, cacheWrite1hTokens: input }).total - write,
+        input,
+      ),
+      output: perMillion(out - base.total, M),
+      reasoning: perMillion(f({ outputTokens: M, reasoningTokens: M }).total - out, M),
+      webSearch: perMillion(f({ webSearchRequests: 1000 }).total - base.total, 1000),
       keys: base.keys,
     };
   } catch {

@@ -151,6 +151,30 @@ describe('cost', () => {
     expect(priceUsage(m, usage({ inputTokens: 10, cachedInputTokens: 20 }))).toBeNull();
   });
 
+  it('millions of tokens at round prices cost round dollars, with no float left over', () => {
+    // The user's own $1 in / $2 out (round 20 recorded $3.0000000001 for this):
+    // 1,000,000×1 + 1,000,000×2 = 3,000,000 per 1M → $3
+    const mine = book({ mine: { input: 1, output: 2 } }).lookup({ provider: LOCAL, model: 'mine', at });
+    expect(priceUsage(mine, usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }))).toBe(3);
+    // gpt-4o $2.50 in / $1.25 cached / $10 out, gpt-4.1 $2 / $0.50 / $8 per 1M
+    // (https://platform.openai.com/docs/pricing, read 2026-11-27; was 12.5000000001 and 9.9999999998):
+    // gpt-4o 1,000,000×2.5 + 1,000,000×10 = $12.50; 7M each: 7×12.5 = $87.50
+    // gpt-4.1 1,000,000×2 + 1,000,000×8 = $10; with 400,000 of 3M input cached:
+    // 2,600,000×2 + 400,000×0.5 + 3,000,000×8 = 5,200,000 + 200,000 + 24,000,000 → $29.40
+    const b = book();
+    const gpt4o = b.lookup({ provider: OPENAI, model: 'gpt-4o', at });
+    const gpt41 = b.lookup({ provider: OPENAI, model: 'gpt-4.1', at });
+    expect(priceUsage(gpt4o, usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }))).toBe(12.5);
+    expect(priceUsage(gpt4o, usage({ inputTokens: 7_000_000, outputTokens: 7_000_000 }))).toBe(87.5);
+    expect(priceUsage(gpt41, usage({ inputTokens: 1_000_000, outputTokens: 1_000_000 }))).toBe(10);
+    expect(
+      priceUsage(
+        gpt41,
+        usage({ inputTokens: 3_000_000, cachedInputTokens: 400_000, outputTokens: 3_000_000 }),
+      ),
+    ).toBe(29.4);
+  });
+
   it('the fast path for plain tokens equals the library itself, across tiers and prices', () => {
     const models: Array<[ServingProvider, string]> = [
       [OPENAI, 'gpt-4o-mini'],
@@ -158,6 +182,8 @@ describe('cost', () => {
       [ANTHROPIC, 'claude-sonnet-4-5'],
       [ANTHROPIC, 'claude-opus-4-6'],
       [{ ...LOCAL, priceProvider: 'deepseek' }, 'deepseek-v4-pro'],
+      // A fee per request beside the tokens.
+      [{ ...LOCAL, priceProvider: 'perplexity' }, 'sonar'],
     ];
     let seed = 7;
     const rand = (n: number) => (seed = (seed * 48271) % 2147483647) % n;
