@@ -237,11 +237,11 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
       if (closed) return;
       if (!CACHE_KEY_RE.test(key))
         throw new Error(`invalid cache key "${key}": expected a sha256 hex digest`);
-      // Error answers are never replayed; a body that would evict everything else is not worth it.
       const { body, ...meta } = value;
       const pieces = Buffer.isBuffer(body) ? [body] : body;
       let bodyBytes = 0;
       for (const p of pieces) bodyBytes += p.length;
+      // Error answers are never replayed; a body that would evict everything else is not worth it.
       if (value.status >= 400 || bodyBytes > maxBytes) return;
       const checked = CachedMetaSchema.safeParse({ ...meta, headers: replayableHeaders(meta.headers) });
       // What cannot be read back after a restart must not be stored now either.
