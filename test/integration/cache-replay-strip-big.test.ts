@@ -5,7 +5,6 @@
 // same test: the same strip done in one turn (main-thread CPU, test/support/turns.ts). The client
 // gets exactly the stream the provider would have sent without the option.
 import { createHash } from 'node:crypto';
-import http from 'node:http';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZERO_USAGE } from '../../shared/usage.js';
@@ -13,6 +12,7 @@ import { cacheKey } from '../../main/core/cache/index.js';
 import { writeEntryFile } from '../../main/core/cache/persistence.js';
 import { createResponseMeter } from '../../main/core/meter/index.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { hashedPost } from '../support/hashed-post.js';
 import { oneTurnMs, turnsDuring } from '../support/turns.js';
 
 const BIG = 32 * 1024 * 1024;
@@ -74,34 +74,8 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(() => h?.close());
 
-/** The replay's status, cache header, size and sha256 (the client keeps no copy of 32 MB). */
-function ask(): Promise<{ status: number; cache: string; bytes: number; sha256: string }> {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${h.core.url}/v1/chat/completions`,
-      { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } },
-      (res) => {
-        const hash = createHash('sha256');
-        let bytes = 0;
-        res.on('data', (c: Buffer) => {
-          bytes += c.length;
-          hash.update(c);
-        });
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            cache: String(res.headers['x-shimmy-cache']),
-            bytes,
-            sha256: hash.digest('hex'),
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(request));
-  });
-}
+/** The replay's status, cache header, size and sha256 (hashed-post.ts). */
+const ask = () => hashedPost(`${h.core.url}/v1/chat/completions`, token, request);
 
 describe('a big stored stream replayed without its usage', () => {
   it('is stripped over many turns, to the bytes the provider would have sent', async () => {
