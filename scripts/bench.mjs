@@ -108,6 +108,10 @@ const TARGETS = [
   'raw',
   ...(args['no-express'] ? [] : ['express']),
   ...(args.floor ? ['floor'] : []),
+  // Shimmy as `shimmy serve` runs: its JSON line per request written to stdout, a pipe the bench
+  // drains as a terminal or journald would; the targets are judged on it. shimmy-nolog is the same
+  // core with no log, to show what the log costs the main thread.
+  'shimmy-nolog',
   'shimmy',
 ];
 const PATH = '/v1/chat/completions';
@@ -131,7 +135,8 @@ async function startTarget(name, upstreamUrl) {
   const server = await spawnServer(name, {
     upstreamUrl: name === 'direct' ? undefined : upstreamUrl,
     cpuProfile,
-    budgetUsd: name === 'shimmy' && args.budget ? Number(args.budget) : undefined,
+    budgetUsd: name.startsWith('shimmy') && args.budget ? Number(args.budget) : undefined,
+    stdoutLog: name === 'shimmy',
   });
   // In --split mode "direct" talks to the shared upstream process, not to its own.
   const url = name === 'direct' && upstreamUrl ? upstreamUrl : server.url;
@@ -301,6 +306,28 @@ if (!args.split) {
     );
   }
 }
+// What the log costs: main-thread CPU per request with it and without, and what the pipe carried.
+const nolog = byName['shimmy-nolog'];
+const logCost = nolog
+  ? Object.fromEntries(
+      RUN.map((s) => {
+        const withLog = shimmy.runs[s.key].mainThreadMicrosPerRequest;
+        const without = nolog.runs[s.key].mainThreadMicrosPerRequest;
+        return [s.key, { withLogMicros: withLog, withoutLogMicros: without }];
+      }),
+    )
+  : undefined;
+if (logCost) {
+  const { bytes, lines } = shimmy.stats.log;
+  console.log(
+    `Shimmy's log (a JSON line per request to a drained pipe), main thread µs per request with / without: ` +
+      RUN.map(
+        (s) =>
+          `${s.label} ${logCost[s.key].withLogMicros.toFixed(0)} / ${logCost[s.key].withoutLogMicros.toFixed(0)}`,
+      ).join(', ') +
+      `; ${lines} lines, ${(bytes / Math.max(1, lines)).toFixed(0)} B a line`,
+  );
+}
 const expected = expectedSpend(shimmy.completed, shimmy.server.price);
 const metered = shimmy.stats.toolTodayUsd;
 const meterOk =
@@ -334,6 +361,9 @@ const report = {
     meterOk,
   },
   rawRssBytes: byName.raw.stats.rssBytes,
+  ...(logCost
+    ? { logCost: { ...logCost, lines: shimmy.stats.log.lines, bytes: shimmy.stats.log.bytes } }
+    : {}),
   cpuMicrosPerRequest: cpuUs,
 };
 const jsonFile = join(artifacts, 'bench.json');

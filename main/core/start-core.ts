@@ -36,6 +36,7 @@ import { postWebhook } from './limits/index.js';
 import { createServedTiers } from './limits/served-tiers.js';
 import { createStoredResponses } from './limits/stored-responses.js';
 import { tokenizerThread } from './meter/tokenizer-thread.js';
+import { openJsonLinesLog, type LineSink } from './json-lines-log.js';
 
 export interface StartCoreOptions {
   dataDir: string;
@@ -47,6 +48,8 @@ export interface StartCoreOptions {
   rendererDir?: string;
   now?: () => Date;
   log?: (entry: Record<string, unknown>) => void;
+  /** Where the default log's lines go (json-lines-log.ts); default process.stdout. */
+  stdout?: LineSink;
   env?: NodeJS.ProcessEnv;
   /** `postgres://…` keeps the ledger in Postgres; default: `<dataDir>/ledger.sqlite`. */
   database?: string;
@@ -106,9 +109,8 @@ export async function startCore(opts: StartCoreOptions): Promise<Core> {
 
 async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promise<Core> {
   const now = opts.now ?? (() => new Date());
-  const log =
-    opts.log ??
-    ((entry) => process.stdout.write(JSON.stringify({ t: new Date().toISOString(), ...entry }) + '\n'));
+  const lines = opts.log ? undefined : openJsonLinesLog(opts.stdout);
+  const log = opts.log ?? lines!.log;
   const host = opts.host ?? '127.0.0.1';
   if (!lock.held) log({ warn: `${opts.dataDir} is read-only: started without the one-instance lock` });
   await makeDirOwnerOnly(opts.dataDir);
@@ -359,6 +361,7 @@ async function startLockedCore(opts: StartCoreOptions, lock: DataDirLock): Promi
       // A start closed before its quiet moment still leaves the data dir owner-only.
       await walkOwnerOnly();
       await lock.release();
+      lines?.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 // The server side of the bench, run in a forked child so the load generator (the parent) and the
-// servers each get one of the two cores. `node server-child.mjs <direct|raw|express|floor|shimmy>`;
+// servers each get one of the two cores. `node server-child.mjs <direct|raw|express|floor|shimmy|shimmy-nolog>`;
 // with BENCH_UPSTREAM set, the proxy forwards there instead of to an in-process fake upstream;
 // with BENCH_CPU_PROFILE=FILE, the child profiles itself from ready to stop into FILE.
 // IPC: sends {type:'ready', url, token?, price?}; answers {type:'stats'} with RSS and CPU time used
@@ -46,8 +46,12 @@ async function start() {
     const p = await start(upstreamUrl);
     return { url: p.url };
   }
-  if (role === 'shimmy') {
-    const s = await startShimmy(upstreamUrl);
+  // shimmy: with its JSON-lines log on stdout, as `shimmy serve` runs (spawn-server drains the
+  // pipe); shimmy-nolog: the same without any log, to show what the log costs.
+  if (role === 'shimmy' || role === 'shimmy-nolog') {
+    const s = await startShimmy(upstreamUrl, {
+      stdoutLog: role === 'shimmy' && !!process.env.BENCH_STDOUT_LOG,
+    });
     // Shimmy is closed properly (ledger flushed, instance file and temp dir removed); the rest just exit.
     close = () => s.close();
     statsExtra = () => {

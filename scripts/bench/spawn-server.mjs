@@ -27,8 +27,8 @@ function nextMessage(child, type) {
 }
 
 /**
- * @param {'direct'|'raw'|'express'|'shimmy'} role
- * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number, busyBlocks?: boolean, execArgv?: string[], blockLogMs?: number, env?: Record<string, string> }} [opts] cpuProfile: a .cpuprofile file to write; busyBlocks: track loopBusyMaxMs; execArgv: more node flags for the child (--trace-gc); blockLogMs: print every loop block that long (with busyBlocks); env: more environment for the child
+ * @param {'direct'|'raw'|'express'|'shimmy'|'shimmy-nolog'} role
+ * @param {{ upstreamUrl?: string, cpuProfile?: string, budgetUsd?: number, busyBlocks?: boolean, execArgv?: string[], blockLogMs?: number, env?: Record<string, string>, stdoutLog?: boolean }} [opts] stdoutLog: Shimmy writes its log to stdout, a pipe this side drains (as a terminal or journald would), counted in stats().log cpuProfile: a .cpuprofile file to write; busyBlocks: track loopBusyMaxMs; execArgv: more node flags for the child (--trace-gc); blockLogMs: print every loop block that long (with busyBlocks); env: more environment for the child
  */
 export async function spawnServer(role, opts = {}) {
   const env = { ...process.env };
@@ -44,7 +44,10 @@ export async function spawnServer(role, opts = {}) {
   else delete env.BENCH_BLOCK_LOG;
   // Shimmy with the environment its launcher sets (launch-flags.mjs), raw Node without.
   for (const k of Object.keys(shimmyLaunchEnv())) delete env[k];
-  if (role === 'shimmy') Object.assign(env, shimmyLaunchEnv());
+  const shimmy = role === 'shimmy' || role === 'shimmy-nolog';
+  if (shimmy) Object.assign(env, shimmyLaunchEnv());
+  if (opts.stdoutLog) env.BENCH_STDOUT_LOG = '1';
+  else delete env.BENCH_STDOUT_LOG;
   Object.assign(env, opts.env);
   const child = fork(CHILD, [role], {
     env,
@@ -53,10 +56,16 @@ export async function spawnServer(role, opts = {}) {
     execArgv: [
       ...process.execArgv,
       '--expose-gc',
-      ...(role === 'shimmy' ? shimmyLaunchFlags() : []),
+      ...(shimmy ? shimmyLaunchFlags() : []),
       ...(opts.execArgv ?? []),
     ],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    stdio: ['ignore', opts.stdoutLog ? 'pipe' : 'inherit', 'inherit', 'ipc'],
+  });
+  // The log's reader: takes every byte as it comes and counts the lines (nothing is printed).
+  const log = { bytes: 0, lines: 0 };
+  child.stdout?.on('data', (chunk) => {
+    log.bytes += chunk.length;
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) log.lines++;
   });
   const ready = await nextMessage(child, 'ready');
   return {
@@ -67,7 +76,7 @@ export async function spawnServer(role, opts = {}) {
     async stats(opts = {}) {
       const reply = nextMessage(child, 'stats');
       child.send({ type: 'stats', ...opts });
-      return reply;
+      return { ...(await reply), log: { ...log } };
     },
     /** Stage times since the last call (server-child.mjs); `on` starts or stops recording. */
     async stages(on) {

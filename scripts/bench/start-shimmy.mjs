@@ -22,9 +22,14 @@ async function admin(core, method, path, body) {
  * Returns `{ url, token, price, core, close() }`; `token` is the bench tool's proxy token.
  * `dataDir`: open that (prepared) data dir instead of a fresh temp one, and keep it on close;
  * `budgetedTools`: more tools to create first, each with a daily and monthly USD budget;
- * `rendererDir`: serve that built dashboard instead of dist/renderer.
+ * `rendererDir`: serve that built dashboard instead of dist/renderer;
+ * `stdoutLog`: the core's own log (a JSON line per request on stdout, as `shimmy serve` writes it)
+ * instead of none.
  */
-export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools = [], rendererDir } = {}) {
+export async function startShimmy(
+  upstreamUrl,
+  { dataDir: given, budgetedTools = [], rendererDir, stdoutLog = false } = {},
+) {
   // BENCH_CORE_DIST: another build's dist/ (an A/B against a base build with today's bench scripts).
   const dist = process.env.BENCH_CORE_DIST ?? join(import.meta.dirname, '../../dist');
   // The bundled core (dist/main/bundle/core.cjs), which `shimmy serve` and the desktop shell run;
@@ -49,7 +54,7 @@ export async function startShimmy(upstreamUrl, { dataDir: given, budgetedTools =
     port: 0,
     keychain: null,
     env: { ...process.env, SHIMMY_KEY_OPENAI: 'sk-bench', SHIMMY_PRICE_REFRESH: 'off' },
-    log: () => {},
+    ...(stdoutLog ? {} : { log: () => {} }),
     ...(rendererDir ? { rendererDir } : {}),
     // scripts/bench-redis.mjs: the same target with its limits in Redis.
     ...(process.env.BENCH_REDIS ? { redis: process.env.BENCH_REDIS } : {}),

@@ -6,12 +6,13 @@
 import { createHash } from 'node:crypto';
 import http from 'node:http';
 import path from 'node:path';
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ZERO_USAGE } from '../../shared/usage.js';
 import { cacheKey } from '../../main/core/cache/index.js';
 import { writeEntryFile } from '../../main/core/cache/persistence.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { hashedPost } from '../support/hashed-post.js';
 
 const BIG_BYTES = 32 * 1024 * 1024;
 const request = (content: string) => ({
@@ -74,44 +75,9 @@ afterAll(() => h?.close());
 const agent = new http.Agent({ keepAlive: true, maxSockets: 4 });
 afterAll(() => agent.destroy());
 
-/** Posts a chat request for `content` and reads the answer as it comes, keeping only its size and
- *  hash (a client that joined a 32 MB body would hold the loop itself). */
-function ask(
-  content: string,
-): Promise<{ status: number; cache: string; bytes: number; sha256: string; ms: number }> {
-  const payload = JSON.stringify(request(content));
-  const started = performance.now();
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      `${h.core.url}/v1/chat/completions`,
-      {
-        method: 'POST',
-        agent,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      },
-      (res) => {
-        const hash = createHash('sha256');
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => {
-          bytes += chunk.length;
-          hash.update(chunk);
-        });
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({
-            status: res.statusCode ?? 0,
-            cache: String(res.headers['x-shimmy-cache']),
-            bytes,
-            sha256: hash.digest('hex'),
-            ms: performance.now() - started,
-          }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+/** Posts a chat request for `content`; the answer's size and hash (hashed-post.ts). */
+const ask = (content: string) =>
+  hashedPost(`${h.core.url}/v1/chat/completions`, token, request(content), agent);
 
 const sha256 = (b: Buffer) => createHash('sha256').update(b).digest('hex');
 

@@ -67,6 +67,12 @@ describe('graceful shutdown', { timeout: 120_000 }, () => {
     );
     expect(complete).toHaveLength(10);
     expect(code).toBe(0);
+    // Their log lines too: the log holds a turn's lines and writes them before the process exits.
+    const logged = served
+      .stdout()
+      .split('\n')
+      .filter((l) => l.includes('"model":"slow-stream-3s"'));
+    expect(logged).toHaveLength(10);
 
     // The ledger, read back by a fresh instance on the same data dir.
     const core = await startCore({ dataDir: served.dataDir, port: 0, keychain: null, log: () => undefined });

@@ -18,6 +18,10 @@ export interface CachedResponse {
   storedAt: number;
 }
 
+/** What the cache is given to store: the body may still be the pieces it arrived in, which the
+ *  cache joins a few at a turn (a big answer's join held the event loop; in-turns.ts). */
+export type CacheInput = Omit<CachedResponse, 'body'> & { body: Buffer | readonly Buffer[] };
+
 /** Everything but the body, as it is written to disk. */
 export const CachedMetaSchema = z.object({
   status: z.number().int().min(100).max(399),

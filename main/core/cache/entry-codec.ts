@@ -19,7 +19,9 @@ const FileMetaSchema = CachedMetaSchema.extend({
 /** The hash an entry's `bodySha256` is of (hex digest). */
 export const newBodyHash = () => createHash('sha256');
 
-export function encodeEntry(key: string, value: CachedResponse): Buffer {
+/** The bytes of `key`'s entry file before its body: prefix and meta, with the body's sha256 (hex)
+ *  and length. The body follows them as it is, never copied into one buffer with them. */
+export function encodeHead(key: string, value: CachedResponse, bodySha256: string): Buffer {
   const { body, ...rest } = value;
   const meta = Buffer.from(
     JSON.stringify({
@@ -32,7 +34,7 @@ export function encodeEntry(key: string, value: CachedResponse): Buffer {
       model: rest.model,
       storedAt: rest.storedAt,
       bodyBytes: body.length,
-      bodySha256: newBodyHash().update(body).digest('hex'),
+      bodySha256,
     }),
     'utf8',
   );
@@ -40,7 +42,7 @@ export function encodeEntry(key: string, value: CachedResponse): Buffer {
   MAGIC.copy(prefix, 0);
   prefix.writeUInt8(VERSION, MAGIC.length);
   prefix.writeUInt32BE(meta.length, MAGIC.length + 1);
-  return Buffer.concat([prefix, meta, body]);
+  return Buffer.concat([prefix, meta]);
 }
 
 /** Where the meta of the entry starting with `prefix` (its first PREFIX_BYTES or more) ends, or

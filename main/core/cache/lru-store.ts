@@ -5,7 +5,9 @@
 import { z } from 'zod';
 import { addUsd } from '../../../shared/money.js';
 import { CACHE_KEY_RE } from './cache-key.js';
-import { CachedMetaSchema, type CachedResponse } from './cached-response.js';
+import { CachedMetaSchema, type CacheInput, type CachedResponse } from './cached-response.js';
+import { joinInTurns } from './in-turns.js';
+import { TURN_BYTES } from '../proxy/copy-turns.js';
 import {
   listEntryKeys,
   openIndexFile,
@@ -33,8 +35,10 @@ export interface ResponseCache {
    *  the body is in memory (or there is none); a promise when it must first be read from disk (a
    *  restored entry's first hit), so a big body never holds the event loop while it is read. */
   get(key: string): CachedResponse | undefined | Promise<CachedResponse | undefined>;
-  /** Evicts least-recently-used entries past maxEntries/maxBytes; an entry bigger than maxBytes, or with status >= 400, is not stored. */
-  set(key: string, value: CachedResponse): void;
+  /** Evicts least-recently-used entries past maxEntries/maxBytes; an entry bigger than maxBytes, or
+   *  with status >= 400, is not stored. A big body given in pieces is joined over several turns; a
+   *  get meanwhile waits for it. */
+  set(key: string, value: CacheInput): void;
   recordSaved(usd: number): void;
   stats(): CacheStats;
   /** Drops every entry and zeroes the counters, on disk too. */
@@ -56,9 +60,10 @@ export interface ResponseCacheOptions {
 }
 
 interface Slot {
-  /** Undefined until an entry restored from disk is first asked for. */
+  /** Undefined until an entry restored from disk is first asked for, or a body given in pieces is
+   *  joined. */
   value: CachedResponse | undefined;
-  /** Its file's read while one is under way: concurrent first hits share it. */
+  /** Its file's read (or its pieces' join) while one is under way: concurrent hits share it. */
   reading?: Promise<void>;
   storedAt: number;
   bodyBytes: number;
@@ -232,20 +237,35 @@ export async function openResponseCache(opts: ResponseCacheOptions): Promise<Res
       if (closed) return;
       if (!CACHE_KEY_RE.test(key))
         throw new Error(`invalid cache key "${key}": expected a sha256 hex digest`);
-      // Error answers are never replayed; a body that would evict everything else is not worth it.
-      if (value.status >= 400 || value.body.length > maxBytes) return;
       const { body, ...meta } = value;
+      const pieces = Buffer.isBuffer(body) ? [body] : body;
+      let bodyBytes = 0;
+      for (const p of pieces) bodyBytes += p.length;
+      // Error answers are never replayed; a body that would evict everything else is not worth it.
+      if (value.status >= 400 || bodyBytes > maxBytes) return;
       const checked = CachedMetaSchema.safeParse({ ...meta, headers: replayableHeaders(meta.headers) });
       // What cannot be read back after a restart must not be stored now either.
       if (!checked.success) throw new Error(`invalid cached response: ${z.prettifyError(checked.error)}`);
-      const stored: CachedResponse = { ...checked.data, body };
       const at = now();
       drop(key);
       // Expired entries make room before live ones are evicted.
       dropExpired(at);
-      insert(key, { value: stored, storedAt: stored.storedAt, bodyBytes: body.length, lastAccess: at });
+      const slot: Slot = { value: undefined, storedAt: checked.data.storedAt, bodyBytes, lastAccess: at };
+      const stored = (joined: Buffer): CachedResponse => (slot.value = { ...checked.data, body: joined });
+      // One piece is the body as it is; small ones are joined at once, as cheap as a turn's share.
+      let ready: CachedResponse | Promise<CachedResponse>;
+      if (pieces.length === 1 || bodyBytes <= TURN_BYTES)
+        ready = stored(pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, bodyBytes));
+      else {
+        const joining = joinInTurns(pieces, bodyBytes).then(stored);
+        ready = joining;
+        slot.reading = joining.then(() => {
+          slot.reading = undefined;
+        });
+      }
+      insert(key, slot);
       evictPastBounds();
-      if (slots.has(key)) onDisk(key, () => writeEntryFile(dir, key, stored));
+      if (slots.has(key)) onDisk(key, async () => writeEntryFile(dir, key, await ready));
       scheduleIndex();
     },
 

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { CACHE_KEY_RE } from './cache-key.js';
 import type { CachedResponse } from './cached-response.js';
-import { decodeHead, decodeMeta, encodeEntry, metaEndOf, newBodyHash } from './entry-codec.js';
+import { decodeHead, decodeMeta, encodeHead, metaEndOf, newBodyHash } from './entry-codec.js';
+import { hashInTurns } from './in-turns.js';
 
 const ENTRY_RE = /^([0-9a-f]{64})\.bin$/;
 const TEMP_SUFFIX = '.tmp';
@@ -105,13 +106,18 @@ function isNotFound(err: unknown): boolean {
   return (err as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
 }
 
+/** The body is hashed in turns (in-turns.ts) and written as it is, after its head: the kernel's
+ *  copy of it happens on the thread pool, not on the event loop. */
 export async function writeEntryFile(dir: string, key: string, value: CachedResponse): Promise<void> {
   const target = entryPath(dir, key);
   const temp = path.join(dir, `.${key}.${randomUUID()}${TEMP_SUFFIX}`);
+  const head = encodeHead(key, value, await hashInTurns(value.body));
   try {
     const fh = await open(temp, 'wx');
     try {
-      await fh.writeFile(encodeEntry(key, value));
+      // Each writeFile writes from where the last one ended, all of its bytes.
+      await fh.writeFile(head);
+      await fh.writeFile(value.body);
       await fh.sync();
     } finally {
       await fh.close();

@@ -237,7 +237,7 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
       headers: Object.fromEntries(
         Object.entries(upstream.headers).filter((e): e is [string, string] => typeof e[1] === 'string'),
       ),
-      body: Buffer.concat(copy, copied),
+      body: copy, // joined by the cache, over turns when it is big
       streamed: sse,
       usage: draft.usage,
       costUsd: draft.costUsd,
