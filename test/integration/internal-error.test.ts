@@ -35,6 +35,9 @@ beforeAll(async () => {
           return {
             status: answer.status,
             body: answer.body,
+            get rawHeaders(): never {
+              throw new Error('answer handling failed');
+            },
             get headers(): never {
               throw new Error('answer handling failed');
             },

@@ -1,6 +1,6 @@
 // Proxy hygiene: hop-by-hop headers never cross the proxy, and neither does the client's own
 // credential (a tool token is worthless upstream and must not leak there).
-import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http';
+import type { IncomingHttpHeaders } from 'node:http';
 
 /** Hop-by-hop headers (RFC 9110 §7.6.1): they describe one connection, never the message. */
 export const HOP_BY_HOP: ReadonlySet<string> = new Set([
@@ -47,17 +47,29 @@ export function upstreamRequestHeaders(
   return out;
 }
 
-/** Upstream response headers to pass to the client. `dropLength` when the body is rewritten. */
+/** Upstream response headers to pass to the client, as the list `writeHead` takes (name, value, …),
+ *  from the answer's `rawHeaders`. `dropLength` when the body is rewritten. `overrides` are Shimmy's
+ *  own headers, later ones winning: a name in one of them replaces the upstream's. */
 export function clientResponseHeaders(
-  headers: Record<string, string | string[] | undefined>,
+  rawHeaders: readonly string[],
   dropLength: boolean,
-): OutgoingHttpHeaders {
-  const out: OutgoingHttpHeaders = {};
-  for (const name in headers) {
-    const value = headers[name];
-    if (value === undefined || HOP_BY_HOP.has(name) || name === 'set-cookie') continue;
-    if (dropLength && name === 'content-length') continue;
-    out[name] = value;
+  overrides: readonly Readonly<Record<string, string>>[],
+): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    if (HOP_BY_HOP.has(name) || name === 'set-cookie' || (dropLength && name === 'content-length')) continue;
+    if (overriddenAfter(overrides, -1, name)) continue;
+    out.push(name, rawHeaders[i + 1]!);
+  }
+  for (let j = 0; j < overrides.length; j++) {
+    const o = overrides[j]!;
+    for (const name in o) if (!overriddenAfter(overrides, j, name)) out.push(name, o[name]!);
   }
   return out;
+}
+
+function overriddenAfter(overrides: readonly Readonly<Record<string, string>>[], j: number, name: string) {
+  for (let k = j + 1; k < overrides.length; k++) if (Object.hasOwn(overrides[k]!, name)) return true;
+  return false;
 }

@@ -9,10 +9,12 @@ declare module 'undici/lib/core/errors.js' {
   export default errors;
 }
 declare module 'undici/lib/core/util.js' {
-  /** Raw header pairs → an object, lower-case names, repeated ones as arrays (what undici's
-   *  controller-style handlers are given). */
   const util: {
-    parseHeaders(headers: Buffer[]): Record<string, string | string[] | undefined>;
+    /** Raw header pairs → an object, lower-case names, repeated ones as arrays (what undici's
+     *  controller-style handlers are given). */
+    parseHeaders(headers: readonly (Buffer | string)[]): Record<string, string | string[] | undefined>;
+    /** A header name, lower-cased (a known name as undici's interned string, without a copy). */
+    headerNameToString(name: Buffer | string): string;
   };
   export default util;
 }

@@ -34,8 +34,37 @@ export interface CancelSignal {
 
 export interface UpstreamResponse {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  /** The answer's headers as they came, name, value, name, value…: names lower-cased, values as
+   *  latin1 strings (the bytes as sent, which is how node:http writes them back out). The relay
+   *  writes the client's headers from this list in one pass (`writeHead` takes it as it is). */
+  rawHeaders: readonly string[];
+  /** The same headers as an object (a repeated name as an array), built on first read: only some
+   *  answers need it (a plan's rate windows, a cached copy), and every answer paid for it. */
+  readonly headers: Record<string, string | string[] | undefined>;
   body: UpstreamBody;
+}
+
+class Answer implements UpstreamResponse {
+  private parsed: Record<string, string | string[] | undefined> | null = null;
+  constructor(
+    readonly status: number,
+    readonly rawHeaders: readonly string[],
+    readonly body: UpstreamBody,
+  ) {}
+  get headers(): Record<string, string | string[] | undefined> {
+    return (this.parsed ??= headersObject(this.rawHeaders));
+  }
+}
+
+/** A header list (name, value, …) as an object, a repeated name's values as an array. */
+export function headersObject(list: readonly string[]): Record<string, string | string[] | undefined> {
+  return undiciUtil.parseHeaders(list);
+}
+
+/** A header's value in `rawHeaders` (`name` lower-case), the first if it is repeated. */
+export function rawHeader(rawHeaders: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i] === name) return rawHeaders[i + 1];
+  return undefined;
 }
 
 export interface UpstreamBody {
@@ -230,14 +259,18 @@ class ResponseHandler implements Dispatcher.DispatchHandler, UpstreamBody {
   }
 
   /** `rawHeaders` are views of the socket read they came in (with a long first burst in that read,
-   *  up to 64 kB): only the strings parsed from them are kept, never the views (issue 16, memory
-   *  per open stream). */
+   *  up to 64 kB): only the strings made from them are kept, never the views (issue 16, memory
+   *  per open stream). Strings in a flat list, not undici's `parseHeaders` object: that object,
+   *  then the relay's copy of it, were two objects with keys added one by one on every answer. */
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     // 1xx informational answers are not the answer.
     if (status < 200) return true;
     this.resumeSocket = resume;
     this.started = true;
-    this.resolveResponse({ status, headers: undiciUtil.parseHeaders(rawHeaders), body: this });
+    const raw: string[] = [];
+    for (let i = 0; i < rawHeaders.length; i += 2)
+      raw.push(undiciUtil.headerNameToString(rawHeaders[i]!), rawHeaders[i + 1]!.toString('latin1'));
+    this.resolveResponse(new Answer(status, raw, this));
     return !this.paused;
   }
 

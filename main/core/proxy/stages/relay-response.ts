@@ -18,7 +18,12 @@ import { priceUsage, type PriceMatch } from '../../pricing/index.js';
 import { DEFAULT_IMAGE_TOOL_MODEL, withImageTool } from '../image-tool.js';
 import type { Cancellation } from '../../upstream/cancellation.js';
 import { clientResponseHeaders } from '../../upstream/headers.js';
-import { describeUpstreamError, type UpstreamResponse } from '../../upstream/upstream-client.js';
+import {
+  describeUpstreamError,
+  headersObject,
+  rawHeader,
+  type UpstreamResponse,
+} from '../../upstream/upstream-client.js';
 import type { Provider } from '../../../../shared/config.js';
 import type { BodyLogging } from '../body-logging.js';
 import type { ProxyDeps } from '../proxy-deps.js';
@@ -94,7 +99,7 @@ function meterOptions(a: RelayArgs, streamed: boolean, stripUsage: boolean): Met
 /** Streams the upstream answer to the client chunk by chunk, reading usage on the way. */
 export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void> {
   const { res, upstream, draft, meta } = a;
-  const contentType = String(upstream.headers['content-type'] ?? '');
+  const contentType = rawHeader(upstream.rawHeaders, 'content-type') ?? '';
   const sse = contentType.includes('text/event-stream');
   const ok = upstream.status < 400;
   const stripUsage = ok && sse && meta.addedUsage;
@@ -105,12 +110,14 @@ export async function relayResponse(deps: ProxyDeps, a: RelayArgs): Promise<void
   // The cache keeps the upstream's own bytes; a replay runs them through the same meter.
   const copy: Buffer[] | null = a.cacheKey && upstream.status === 200 ? [] : null;
   let copied = 0;
-  const headers = clientResponseHeaders(upstream.headers, stripUsage);
-  Object.assign(headers, a.reservation.headers, a.extraHeaders);
-  headers['x-shimmy-request-id'] = draft.id;
-  if (a.cacheKey) headers['x-shimmy-cache'] = 'miss';
+  const own: Record<string, string> = { 'x-shimmy-request-id': draft.id };
+  if (a.cacheKey) own['x-shimmy-cache'] = 'miss';
+  const overrides = a.extraHeaders
+    ? [a.reservation.headers, a.extraHeaders, own]
+    : [a.reservation.headers, own];
+  const headers = clientResponseHeaders(upstream.rawHeaders, stripUsage, overrides);
   res.writeHead(upstream.status, headers);
-  if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headers as Record<string, string>);
+  if (a.bodyLogging) a.bodyLogging.responseHeaders = safeHeaders(headersObject(headers));
   let cutOff = false;
   const resume = () => upstream.body.resume();
   // The running cost, checked on every chunk, first at a bound on the output so far (no parse, no
