@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { jsonLiterals } from './bundle-json-literals.mjs';
 import { genaiPricesUnits } from './bundle-genai-prices.mjs';
-import { undiciLazyHttp2, undiciPrecompileLlhttp } from './bundle-undici.mjs';
+import { undiciDropSentBody, undiciLazyHttp2, undiciPrecompileLlhttp } from './bundle-undici.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const EXTERNAL = ['better-sqlite3', 'keytar', 'pg', 'ioredis', 'express', 'electron', 'gpt-tokenizer'];
@@ -27,7 +27,13 @@ await build({
   root,
   logLevel: 'warn',
   publicDir: false,
-  plugins: [jsonLiterals(), genaiPricesUnits(), undiciLazyHttp2(), undiciPrecompileLlhttp()],
+  plugins: [
+    jsonLiterals(),
+    genaiPricesUnits(),
+    undiciLazyHttp2(),
+    undiciPrecompileLlhttp(),
+    undiciDropSentBody(),
+  ],
   ssr: { noExternal: true, external: EXTERNAL, target: 'node' },
   build: {
     ssr: true,

@@ -60,3 +60,30 @@ export function undiciPrecompileLlhttp() {
     },
   };
 }
+
+// A third, for the same file: undici keeps a request's body after writing it until the answer ends —
+// on the Request and in the `abort` closure of the function that wrote it — and an agent's request
+// is its whole conversation (100 kB and more) held by every open stream: most of what an open stream
+// cost beyond raw Node with agent-sized requests (issue 16, memory per open stream). Once written,
+// a non-idempotent request (Shimmy's POSTs) is never written again: undici pipelines none behind
+// another, and a connection that fails fails it rather than resending it. So a Buffer body is let go
+// as soon as it is handed to the socket (which keeps its own reference until the write completes).
+// `abort` reads it only to destroy a stream body, a no-op for a Buffer.
+const DROP_SENT_BODY = {
+  from: '  } else if (util.isBuffer(body)) {\n    writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload)\n',
+  to: '  } else if (util.isBuffer(body)) {\n    writeBuffer(abort, body, client, request, socket, contentLength, header, expectsPayload)\n    if (!request.idempotent) { body = null; request.body = null }\n',
+};
+
+export function undiciDropSentBody() {
+  return {
+    name: 'shimmy-undici-drop-sent-body',
+    transform(code, id) {
+      if (!/[\\/]undici[\\/]lib[\\/]dispatcher[\\/]client-h1\.js$/.test(id)) return null;
+      if (code.split(DROP_SENT_BODY.from).length !== 2) {
+        this.warn('undici: "a written body let go" not applied (its code changed)');
+        return null;
+      }
+      return { code: code.replace(DROP_SENT_BODY.from, () => DROP_SENT_BODY.to), map: null };
+    },
+  };
+}

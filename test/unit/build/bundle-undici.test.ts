@@ -10,7 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script, no types
-import { undiciLazyHttp2, undiciPrecompileLlhttp } from '../../../scripts/bundle-undici.mjs';
+import {
+  undiciDropSentBody,
+  undiciLazyHttp2,
+  undiciPrecompileLlhttp,
+} from '../../../scripts/bundle-undici.mjs';
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
@@ -119,5 +123,92 @@ describe('bundle: undici HTTP parser compiled in the background', { timeout: 60_
     const edited = precompile(await fs.readFile(h1File, 'utf8')).code!;
     await fs.writeFile(path.join(copy, 'lib', 'dispatcher', 'client-h1.js'), edited);
     expect(requestThrough(copy).body).toBe('pong');
+  });
+});
+
+// The bundle lets undici drop a POST's body once it is written, instead of keeping it until the
+// answer ends (issue 16: an agent's 100 kB+ request held by every open stream).
+describe('bundle: undici lets a written body go', { timeout: 60_000 }, () => {
+  const h1File = path.join(undiciDir, 'lib', 'dispatcher', 'client-h1.js');
+  const dropSent = (code: string) => {
+    const warnings: string[] = [];
+    const plugin = undiciDropSentBody() as {
+      transform(this: { warn(m: string): void }, code: string, id: string): { code: string } | null;
+    };
+    const out = plugin.transform.call({ warn: (m) => warnings.push(m) }, code, h1File);
+    return { code: out?.code, warnings };
+  };
+
+  /** One POST of a 200 kB body of its own through an undici Agent (from `dir`), in a fresh process
+   *  with --expose-gc, to a server that sends its headers and a first chunk and then holds the
+   *  answer open: whether the body's memory is still reachable after a full GC while it is open,
+   *  and how many body bytes the server got. */
+  function holdsSentBody(dir: string): { kept: boolean; received: number } {
+    const script = `
+const net = require('node:net');
+const Agent = require(${JSON.stringify(path.join(dir, 'lib', 'dispatcher', 'agent.js'))});
+let received = -1;
+const server = net.createServer((socket) => {
+  let bytes = 0;
+  socket.on('data', (d) => {
+    bytes += d.length;
+    if (received < 0 && bytes >= 200000) {
+      received = bytes;
+      socket.write('HTTP/1.1 200 OK\\r\\ntransfer-encoding: chunked\\r\\n\\r\\n3\\r\\nabc\\r\\n');
+    }
+  });
+}).listen(0, '127.0.0.1', () => {
+  const agent = new Agent({ keepAliveTimeout: 30000, connections: 4, pipelining: 1 });
+  let sent;
+  (() => {
+    const body = Buffer.alloc(200000, 0x20);
+    sent = new WeakRef(body.buffer);
+    agent.dispatch(
+      { origin: 'http://127.0.0.1:' + server.address().port, path: '/', method: 'POST', body },
+      {
+        onConnect() {},
+        onHeaders() { return true; },
+        onData() {
+          setImmediate(() => {
+            gc();
+            setImmediate(() => {
+              gc();
+              console.log(JSON.stringify({ kept: sent.deref() !== undefined, received }));
+              process.exit(0);
+            });
+          });
+          return true;
+        },
+        onComplete() {},
+        onError(err) { console.error(err); process.exit(1); },
+      },
+    );
+  })();
+});`;
+    const out = spawnSync(process.execPath, ['--expose-gc', '-e', script], { encoding: 'utf8' });
+    expect(out.status, out.stderr).toBe(0);
+    return JSON.parse(out.stdout) as { kept: boolean; received: number };
+  }
+
+  it('the edit applies to the installed package; another version is left as it is, with a warning', async () => {
+    const { code, warnings } = dropSent(await fs.readFile(h1File, 'utf8'));
+    expect(warnings).toEqual([]);
+    expect(code).toContain('if (!request.idempotent) { body = null; request.body = null }');
+    expect(dropSent('module.exports = 1;\n')).toEqual({
+      code: undefined,
+      warnings: ['undici: "a written body let go" not applied (its code changed)'],
+    });
+  });
+
+  it('edited, an open answer keeps none of its POST body (published: it keeps it); every byte is sent', async () => {
+    const copy = await fs.mkdtemp(path.join(os.tmpdir(), 'shimmy-undici-'));
+    dirs.push(copy);
+    await fs.cp(undiciDir, copy, { recursive: true });
+    expect(holdsSentBody(copy)).toEqual({ kept: true, received: expect.any(Number) });
+    const edited = dropSent(await fs.readFile(h1File, 'utf8')).code!;
+    await fs.writeFile(path.join(copy, 'lib', 'dispatcher', 'client-h1.js'), edited);
+    const after = holdsSentBody(copy);
+    expect(after.kept).toBe(false);
+    expect(after.received).toBeGreaterThanOrEqual(200_000);
   });
 });
