@@ -691,4 +691,33 @@ export const CASES: PricingCase[] = [
       usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20, search_context_size: 'high' },
     },
   },
+  {
+    name: 'Perplexity: the charge it reports (usage.cost.total_cost) is the cost, its search context fee included',
+    // Perplexity's usage carries `cost` in USD, with `total_cost` the whole charge (its API's
+    // UsageInfo / Cost schemas, schemas.apis.io/schemas/perplexity, read 2026-11-30). Sonar at
+    // search context low: 1,000×1 + 500×1 = 1,500 per 1M → $0.0015, + $5 / 1,000 requests →
+    // $0.005: $0.0065 (perplexity.mintlify.app/guides/models/sonar, read 2026-11-30). The catalog
+    // alone charges every request the high fee: $0.0015 + $0.012 = $0.0135, $0.007 over.
+    provider: PERPLEXITY,
+    model: 'sonar',
+    at: AT,
+    usage: u({ inputTokens: 1000, outputTokens: 500, providerCostUsd: 0.0065 }),
+    hand: 0.0065,
+    wire: {
+      endpoint: 'chat',
+      priceProvider: 'perplexity',
+      usage: {
+        prompt_tokens: 1000,
+        completion_tokens: 500,
+        total_tokens: 1500,
+        search_context_size: 'low',
+        cost: {
+          input_tokens_cost: 0.001,
+          output_tokens_cost: 0.0005,
+          request_cost: 0.005,
+          total_cost: 0.0065,
+        },
+      },
+    },
+  },
 ];
