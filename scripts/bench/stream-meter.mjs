@@ -6,6 +6,7 @@
 import { parseArgs } from 'node:util';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { streamEvents } from './fake-upstream.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -25,49 +26,7 @@ const WORDS =
 const sse = (data, event) => `${event ? `event: ${event}\n` : ''}data: ${data}\n\n`;
 
 /** scripts/bench/fake-upstream.mjs's stream: 22 chunks of gpt-4o-mini, the usage chunk, [DONE]. */
-function chatStream() {
-  const usage = {
-    prompt_tokens: 38,
-    completion_tokens: 20,
-    total_tokens: 58,
-    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
-    completion_tokens_details: {
-      reasoning_tokens: 0,
-      audio_tokens: 0,
-      accepted_prediction_tokens: 0,
-      rejected_prediction_tokens: 0,
-    },
-  };
-  const head = {
-    id: 'chatcmpl-BenchBenchBenchBenchBench01',
-    object: 'chat.completion.chunk',
-    created: 1764460800,
-    model: 'gpt-4o-mini-2024-07-18',
-    service_tier: 'default',
-    system_fingerprint: 'fp_bench0001',
-  };
-  const chunk = (choices, extra = {}) => sse(JSON.stringify({ ...head, choices, usage: null, ...extra }));
-  const events = [
-    chunk([
-      {
-        index: 0,
-        delta: { role: 'assistant', content: '', refusal: null },
-        logprobs: null,
-        finish_reason: null,
-      },
-    ]),
-  ];
-  for (let i = 0; i < 20; i++)
-    events.push(
-      chunk([
-        { index: 0, delta: { content: (i ? ' ' : '') + WORDS[i] }, logprobs: null, finish_reason: null },
-      ]),
-    );
-  events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]));
-  events.push(chunk([], { usage }));
-  events.push('data: [DONE]\n\n');
-  return events;
-}
+const chatStream = () => streamEvents(true).map((e) => e.toString());
 
 function anthropicStream() {
   const events = [
