@@ -47,7 +47,7 @@ const completion = Buffer.from(
 );
 
 /** The SSE events of one streamed answer, pre-rendered: the upstream must cost as little CPU as it can. */
-function streamEvents(includeUsage) {
+export function streamEvents(includeUsage) {
   const chunk = (choices, extra = {}) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: MODEL, service_tier: 'default', system_fingerprint: 'fp_bench0001', choices, ...(includeUsage ? { usage: null } : {}), ...extra })}\n\n`;
   const events = [

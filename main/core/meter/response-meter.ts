@@ -4,6 +4,7 @@ import { ZERO_USAGE, type ApiFamily, type Endpoint, type Usage } from '../../../
 import { MessagesReader } from './anthropic-reader.js';
 import { GeminiReader } from './gemini-reader.js';
 import { createBodyCapture, type BodyCapture } from './json-body-capture.js';
+import { leadingModel } from './leading-model.js';
 import { ImagesReader, SpeechReader, TranscriptionReader } from './openai-media-readers.js';
 import { ChatReader, ResponsesReader } from './openai-readers.js';
 import type { ProviderDialect } from './provider-dialect.js';
@@ -105,11 +106,14 @@ class Meter implements ResponseMeter {
   private readonly cuts: number[] = [];
   /** Event end offsets of one push (see meterRuns). */
   private readonly ends: number[] = [];
+  /** Chat / completions until the stream's first event: its model is read off its bytes. */
+  private modelFromBytes: boolean;
 
   constructor(opts: MeterOptions) {
     this.reader = createReader(opts);
     this.strip = opts.stripUsage && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
     this.framer = opts.streamed ? createSseFramer() : undefined;
+    this.modelFromBytes = opts.streamed && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
     // A speech answer is audio bytes: never kept, never parsed.
     this.body =
       !opts.streamed && typeof this.reader === 'object' && opts.endpoint !== 'audio_speech'
@@ -178,6 +182,14 @@ class Meter implements ResponseMeter {
     const n = ends.length;
     if (n === 0 || typeof reader !== 'object') return;
     const text = block.toString('latin1');
+    if (this.modelFromBytes) {
+      this.modelFromBytes = false;
+      // A chunk that says the model and nothing else, as the reader reads a parsed one: every
+      // chunk repeats the model, and a reader that knows it lets them all pass unparsed, the
+      // first included (a duplicate key or another model still stops its scan).
+      const model = reader.model === undefined ? leadingModel(text, 0, ends[0] as number) : undefined;
+      if (model !== undefined) reader.onData({ model });
+    }
     // Where the next `"usage"` is (runs have no `\u`, so it cannot be spelled otherwise): a run
     // before it has nothing to strip and goes out as it came.
     let usageAt = -2;
