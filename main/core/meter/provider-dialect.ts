@@ -33,6 +33,13 @@ function xaiCharge(usage: Json): number | undefined {
   return ticks === undefined ? undefined : ticks / 1e10;
 }
 
+/** Perplexity's `usage.cost.total_cost` (USD): its tokens, its per-request fee at the search
+ *  context size the answer was given, and any search queries (its API's UsageInfo / Cost schemas,
+ *  read 2026-11-30). The catalog alone charges every request the highest fee. */
+function perplexityCharge(usage: Json): number | undefined {
+  return amountOrUndefined(field(usage.cost, 'total_cost'));
+}
+
 export const STANDARD_DIALECT: ProviderDialect = Object.freeze({ name: 'standard' });
 
 /** Host (or parent domain) of the base URL → dialect. */
@@ -40,6 +47,7 @@ const DIALECTS: ReadonlyArray<readonly [host: string, dialect: ProviderDialect]>
   ['api.x.ai', { name: 'xai', reasoningOutsideOutput: true, chargeUsd: xaiCharge }],
   ['api.deepseek.com', { name: 'deepseek' }],
   ['openrouter.ai', { name: 'openrouter', chargeUsd: openRouterCharge }],
+  ['api.perplexity.ai', { name: 'perplexity', chargeUsd: perplexityCharge }],
 ];
 
 /** genai-prices provider id (config `priceProvider`) → the same dialects. */
@@ -47,6 +55,7 @@ const BY_PRICE_PROVIDER = new Map<string, ProviderDialect>([
   ['x-ai', DIALECTS[0]![1]],
   ['deepseek', DIALECTS[1]![1]],
   ['openrouter', DIALECTS[2]![1]],
+  ['perplexity', DIALECTS[3]![1]],
 ]);
 
 // Decided per request: parsing the URL each time would be wasted work on the hot path.
