@@ -15,6 +15,12 @@ const STREAMS = 8;
 const TAG = `rtn${process.pid}q`;
 const textOf = (i: number) => `${TAG}${i}z please write a long answer`;
 
+const CHAT_CHUNK =
+  'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"}}]}\n\n';
+/** Anthropic's first event: the provider's own input count (with its cache reads and writes). */
+const MESSAGE_START =
+  'event: message_start\ndata: {"type":"message_start","message":{"id":"msg_1","type":"message","role":"assistant","model":"claude-sonnet-4-5","content":[],"stop_reason":null,"usage":{"input_tokens":12,"cache_creation_input_tokens":0,"cache_read_input_tokens":0,"output_tokens":1}}}\n\n';
+
 let h!: Harness;
 let provider: http.Server;
 /** The provider's open answers and the client's open requests, ended in afterAll. */
@@ -29,15 +35,15 @@ beforeAll(async () => {
     req.resume();
     req.on('end', () => {
       res.writeHead(200, { 'content-type': 'text/event-stream' });
-      res.write(
-        'data: {"id":"c1","object":"chat.completion.chunk","created":1,"model":"gpt-4o-mini","choices":[{"index":0,"delta":{"role":"assistant","content":"Hi"}}]}\n\n',
-      );
+      res.write(req.url?.startsWith('/v1/messages') ? MESSAGE_START : CHAT_CHUNK);
       answers.add(res);
     });
   });
   await new Promise<void>((r) => provider.listen(0, '127.0.0.1', r));
   h = await startHarness();
-  await h.point('openai', `http://127.0.0.1:${(provider.address() as AddressInfo).port}`);
+  const url = `http://127.0.0.1:${(provider.address() as AddressInfo).port}`;
+  await h.point('openai', url);
+  await h.point('anthropic', url);
 });
 afterAll(async () => {
   for (const c of clients) c.destroy();
@@ -57,13 +63,26 @@ const bodyOf = (i: number) =>
     }),
   );
 
-/** Sends a streamed chat request; resolves once its answer's first bytes came (it stays open). */
-function openStream(token: string, i: number): Promise<void> {
+const anthropicBodyOf = (i: number) =>
+  Buffer.from(
+    JSON.stringify({
+      model: 'claude-sonnet-4-5',
+      max_tokens: 100,
+      stream: true,
+      messages: [{ role: 'user', content: textOf(i) }],
+    }),
+  );
+
+/** Sends a streamed chat (or Messages) request; resolves once its answer's first bytes came (it
+ *  stays open). */
+function openStream(token: string, i: number, anthropic = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${h.core.url}/v1/chat/completions`, {
+    const req = http.request(`${h.core.url}${anthropic ? '/v1/messages' : '/v1/chat/completions'}`, {
       method: 'POST',
       agent,
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: anthropic
+        ? { 'content-type': 'application/json', 'x-api-key': token, 'anthropic-version': '2023-06-01' }
+        : { 'content-type': 'application/json', authorization: `Bearer ${token}` },
     });
     clients.add(req);
     req.on('error', () => undefined); // destroyed in afterAll
@@ -72,7 +91,7 @@ function openStream(token: string, i: number): Promise<void> {
       res.once('data', () => resolve());
       res.resume();
     });
-    req.end(bodyOf(i));
+    req.end(anthropic ? anthropicBodyOf(i) : bodyOf(i));
   });
 }
 
@@ -110,6 +129,23 @@ it(
     // Before, the handler's suspended frame kept the parsed body (its `fields` and `body`) in most
     // open streams, and InputTokens kept it once counted: 8 of 8.
     const kept = [...found].filter((i) => Number(i) < STREAMS);
+    expect(kept).toEqual([]);
+  },
+);
+
+it(
+  'an open Messages stream keeps none of its parsed request once the provider counted its input',
+  { timeout: 60_000 },
+  async () => {
+    // No limits: nothing counts the input at admit, so the parsed request was kept for a count in
+    // case the stream is cut before the provider's own — which message_start has already given.
+    const token = await h.tool('retention-anthropic');
+    for (let i = 100; i < 100 + STREAMS; i++) await openStream(token, i, true);
+    const control = [JSON.parse(JSON.stringify(textOf(9998))) as string];
+    const found = await textsInHeap();
+    expect(found.has('9998')).toBe(true);
+    expect(control).toHaveLength(1);
+    const kept = [...found].filter((i) => Number(i) >= 100 && Number(i) < 100 + STREAMS);
     expect(kept).toEqual([]);
   },
 );

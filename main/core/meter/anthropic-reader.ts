@@ -23,6 +23,7 @@ export class MessagesReader implements UsageReader {
   constructor(
     family: ApiFamily,
     private readonly inputEstimate: (atMost?: boolean) => number,
+    private readonly inputKnown?: (tokens: number) => void,
   ) {
     this.estimate = new OutputEstimator(family, addBlockOutput);
   }
@@ -49,6 +50,9 @@ export class MessagesReader implements UsageReader {
         if (typeof id === 'string') this.id = id;
         this.counts = mergeAnthropicCounts(this.counts, field(data.message, 'usage'));
         this.started = true;
+        // The input is counted from here on (usage() reads it): the estimate's source can go.
+        if (this.inputKnown && this.counts.input !== undefined)
+          this.inputKnown(anthropicCountsToUsage(this.counts).inputTokens);
         break;
       }
       case 'content_block_start':

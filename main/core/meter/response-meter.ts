@@ -32,6 +32,9 @@ export interface MeterOptions {
    *  A function is called at most once, only if the estimate is ever needed: tokenizing is not free
    *  (`atMost`: an upper bound will do, asked on every chunk of a budgeted stream, not kept). */
   inputEstimate?: number | ((atMost?: boolean) => number);
+  /** Called with the provider's own input count when a stream gives it before its end
+   *  (Anthropic's message_start): whatever kept the request to estimate its input can let it go. */
+  inputKnown?: (tokens: number) => void;
   /** How the provider that answers departs from OpenAI's usage semantics (providerDialect()).
    *  Default: standard. */
   dialect?: ProviderDialect;
@@ -75,7 +78,7 @@ function createReader(opts: MeterOptions): UsageReader | 'free' | undefined {
     case 'responses':
       return new ResponsesReader(opts.family, input, opts.dialect);
     case 'messages':
-      return new MessagesReader(opts.family, input);
+      return new MessagesReader(opts.family, input, opts.inputKnown);
     case 'images':
       return new ImagesReader(input, opts.dialect);
     case 'audio_transcription':

@@ -266,6 +266,7 @@ async function sendRequest(
     servedBy: sent.served.provider,
     reservation: admitted.reservation,
     inputEstimate: admitted.inputEstimate,
+    inputKnown: admitted.inputKnown,
     budgeted: admitted.budgeted,
     cancel: sent.cancel,
     extraHeaders: admitted.headers,

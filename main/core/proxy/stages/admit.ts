@@ -37,6 +37,8 @@ export interface Admitted {
   /** The request's input tokens, counted on first use (tokenizing costs real time); `atMost`: an
    *  upper bound will do (no tokenizer hand-over while nothing was counted). */
   inputEstimate: (atMost?: boolean) => number;
+  /** The provider's own input count, once its answer gives it (InputTokens.known). */
+  inputKnown: (tokens: number) => void;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   /** Top-level members to splice into the client's bytes (serialized), when the output limit
@@ -143,6 +145,7 @@ export async function admit(deps: ProxyDeps, x: AdmitRequest): Promise<Admitted>
     reservation,
     price,
     inputEstimate,
+    inputKnown: (tokens) => input.known(tokens),
     budgeted,
     headers: {},
     worstCaseUsd: worstAtCount,

@@ -49,6 +49,8 @@ export interface RelayArgs {
   servedBy?: Provider;
   reservation: Reservation;
   inputEstimate: (atMost?: boolean) => number;
+  /** Told the provider's own input count once the answer gives it (the request's parse can go). */
+  inputKnown?: (tokens: number) => void;
   /** A USD budget applies: the running cost of a stream is checked against it. */
   budgeted: boolean;
   cancel: Cancellation;
@@ -91,6 +93,7 @@ function meterOptions(a: RelayArgs, streamed: boolean, stripUsage: boolean): Met
     stripUsage,
     inputEstimate: a.inputEstimate,
   };
+  if (a.inputKnown) opts.inputKnown = a.inputKnown;
   if (a.dialect) opts.dialect = a.dialect;
   if (a.characters !== undefined) opts.characters = a.characters;
   return opts;

@@ -37,6 +37,13 @@ export class InputTokens {
     );
   }
 
+  /** The provider's own count, read from its answer (Anthropic's message_start): the count from
+   *  then on, and the parsed request goes — a stream cut later is charged this, and nothing else
+   *  needs the body while the answer runs for minutes (issue 16, memory per open stream). */
+  known(n: number): void {
+    this.counted(n);
+  }
+
   /** Counted before the reservation's one tick, a slice at a time for a body with a lot of text
    *  (the tokenizer thread's async lane): a promise only when it had to wait. */
   countSliced(): void | Promise<void> {
