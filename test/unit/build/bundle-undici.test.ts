@@ -10,11 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // @ts-expect-error: a plain .mjs build script, no types
-import {
-  undiciDropSentBody,
-  undiciLazyHttp2,
-  undiciPrecompileLlhttp,
-} from '../../../scripts/bundle-undici.mjs';
+import * as undiciEdits from '../../../scripts/bundle-undici.mjs';
+
+const { undiciDropSentBody, undiciLazyHttp2, undiciPrecompileLlhttp } = undiciEdits as {
+  [name in 'undiciDropSentBody' | 'undiciLazyHttp2' | 'undiciPrecompileLlhttp']: () => unknown;
+};
 
 const dirs: string[] = [];
 afterAll(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: true }))));
