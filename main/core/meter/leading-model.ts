@@ -20,6 +20,22 @@ function isWs(c: number): boolean {
   return c === SPACE || c === 0x09 || c === 0x0d || c === LF;
 }
 
+/** Model names seen, each one string of its own. */
+const names = new Map<string, string>();
+
+/** `raw` as a string of its own: a slice of the push's text is a V8 sliced string, which keeps its
+ *  whole parent (the socket read the chunk came in, up to 64 kB) for as long as the meter keeps the
+ *  model — the stream's whole life (issue 16: memory per open stream). One copy per name, reused. */
+function own(raw: string): string {
+  let name = names.get(raw);
+  if (name === undefined) {
+    if (names.size >= 256) names.clear();
+    name = Buffer.from(raw, 'latin1').toString('latin1');
+    names.set(name, name);
+  }
+  return name;
+}
+
 /** End of the JSON string whose opening quote is at `at`, or -1 past `end`. */
 function stringEnd(text: string, at: number, end: number): number {
   for (let i = at + 1; i < end; i++) {
@@ -70,7 +86,7 @@ export function leadingModel(text: string, from: number, to: number): string | u
         const next = text.charCodeAt(after);
         if (raw.includes('\\') || (next !== COMMA && next !== CLOSE_BRACE)) return undefined;
         // The bytes are UTF-8 read as latin1.
-        return NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : raw;
+        return NON_ASCII.test(raw) ? Buffer.from(raw, 'latin1').toString('utf8') : own(raw);
       }
       valueEnd++;
     } else {
