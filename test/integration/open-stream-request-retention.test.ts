@@ -6,9 +6,9 @@
 // what is kept. Real core, real loopback HTTP, a provider on loopback that holds its streams open.
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { getHeapSnapshot } from 'node:v8';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startHarness, type Harness } from '../support/harness.js';
+import { textsInHeap } from '../support/heap-texts.js';
 
 const STREAMS = 8;
 /** Its own per run, so no other test's heap holds it. */
@@ -95,21 +95,6 @@ function openStream(token: string, i: number, anthropic = false): Promise<void> 
   });
 }
 
-/** Which of the texts `textOf(i)` the heap holds (the snapshot is taken after a full GC). */
-async function textsInHeap(): Promise<Set<string>> {
-  const found = new Set<string>();
-  const pattern = new RegExp(`${TAG}(\\d+)z`, 'g');
-  let carry = '';
-  const snapshot = getHeapSnapshot();
-  snapshot.setEncoding('utf8');
-  for await (const chunk of snapshot) {
-    const text = carry + (chunk as string);
-    for (const m of text.matchAll(pattern)) found.add(m[1]!);
-    carry = text.slice(-64);
-  }
-  return found;
-}
-
 it(
   'an open stream keeps none of its parsed request once it was counted and sent',
   { timeout: 60_000 },
@@ -122,7 +107,7 @@ it(
     expect(answers.size).toBe(STREAMS + 1);
     // Flat, as a parsed text is (a concatenation is not one string in the heap).
     const control = [JSON.parse(JSON.stringify(textOf(9999))) as string];
-    const found = await textsInHeap();
+    const found = await textsInHeap(TAG);
     // The search finds a text that is kept.
     expect(found.has('9999')).toBe(true);
     expect(control).toHaveLength(1);
@@ -142,7 +127,7 @@ it(
     const token = await h.tool('retention-anthropic');
     for (let i = 100; i < 100 + STREAMS; i++) await openStream(token, i, true);
     const control = [JSON.parse(JSON.stringify(textOf(9998))) as string];
-    const found = await textsInHeap();
+    const found = await textsInHeap(TAG);
     expect(found.has('9998')).toBe(true);
     expect(control).toHaveLength(1);
     const kept = [...found].filter((i) => Number(i) >= 100 && Number(i) < 100 + STREAMS);

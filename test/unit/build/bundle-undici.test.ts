@@ -22,14 +22,22 @@ afterAll(() => Promise.all(dirs.map((d) => fs.rm(d, { recursive: true, force: tr
 const undiciDir = path.dirname(createRequire(import.meta.url).resolve('undici/package.json'));
 const clientFile = path.join(undiciDir, 'lib', 'dispatcher', 'client.js');
 
-function transform(code: string, id = clientFile): { code: string | undefined; warnings: string[] } {
+/** An edit (a bundler plugin of scripts/bundle-undici.mjs) applied to one file's code: the edited
+ *  code (undefined: left as it is) and the warnings it gave. */
+function applyEdit(
+  edit: () => unknown,
+  code: string,
+  id: string,
+): { code: string | undefined; warnings: string[] } {
   const warnings: string[] = [];
-  const plugin = undiciLazyHttp2() as {
+  const plugin = edit() as {
     transform(this: { warn(m: string): void }, code: string, id: string): { code: string } | null;
   };
   const out = plugin.transform.call({ warn: (m) => warnings.push(m) }, code, id);
   return { code: out?.code, warnings };
 }
+
+const transform = (code: string, id = clientFile) => applyEdit(undiciLazyHttp2, code, id);
 
 /** Runs one GET through an undici Agent (from `dir`) against a loopback server, in a fresh process:
  *  the answer, and whether node:http2 was loaded by the end. */
@@ -96,14 +104,7 @@ describe('bundle: undici HTTP/2 client on first use', { timeout: 60_000 }, () =>
 // V8's threads, instead of on the event loop in the first request (issue 16).
 describe('bundle: undici HTTP parser compiled in the background', { timeout: 60_000 }, () => {
   const h1File = path.join(undiciDir, 'lib', 'dispatcher', 'client-h1.js');
-  const precompile = (code: string, id = h1File) => {
-    const warnings: string[] = [];
-    const plugin = undiciPrecompileLlhttp() as {
-      transform(this: { warn(m: string): void }, code: string, id: string): { code: string } | null;
-    };
-    const out = plugin.transform.call({ warn: (m) => warnings.push(m) }, code, id);
-    return { code: out?.code, warnings };
-  };
+  const precompile = (code: string, id = h1File) => applyEdit(undiciPrecompileLlhttp, code, id);
 
   it('the edit applies to the installed package; another version is left as it is, with a warning', async () => {
     const { code, warnings } = precompile(await fs.readFile(h1File, 'utf8'));
@@ -130,14 +131,7 @@ describe('bundle: undici HTTP parser compiled in the background', { timeout: 60_
 // answer ends (issue 16: an agent's 100 kB+ request held by every open stream).
 describe('bundle: undici lets a written body go', { timeout: 60_000 }, () => {
   const h1File = path.join(undiciDir, 'lib', 'dispatcher', 'client-h1.js');
-  const dropSent = (code: string) => {
-    const warnings: string[] = [];
-    const plugin = undiciDropSentBody() as {
-      transform(this: { warn(m: string): void }, code: string, id: string): { code: string } | null;
-    };
-    const out = plugin.transform.call({ warn: (m) => warnings.push(m) }, code, h1File);
-    return { code: out?.code, warnings };
-  };
+  const dropSent = (code: string) => applyEdit(undiciDropSentBody, code, h1File);
 
   /** One POST of a 200 kB body of its own through an undici Agent (from `dir`), in a fresh process
    *  with --expose-gc, to a server that sends its headers and a first chunk and then holds the

@@ -1,27 +1,12 @@
 // A chat stream's model is read off its first chunk's bytes, so that chunk is not parsed on its
 // own (issue 16, stream c=32: two JSON.parse calls a stream were a quarter of the meter's CPU).
 // Whatever the bytes, the model must be the one JSON.parse would give.
-import { getHeapSnapshot } from 'node:v8';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createResponseMeter, type MeterOptions } from '../../../main/core/meter/index.js';
 import { leadingModel } from '../../../main/core/meter/leading-model.js';
 import { gc } from '../../support/gc.js';
+import { textsInHeap } from '../../support/heap-texts.js';
 import { CHAT_STREAM_WITH_USAGE } from './fixtures.js';
-
-/** Which `${tag}N` texts the heap holds (searched in a heap snapshot). */
-async function textsInHeap(tag: string): Promise<Set<string>> {
-  const found = new Set<string>();
-  const pattern = new RegExp(`${tag}(\\d+)z`, 'g');
-  let carry = '';
-  const snapshot = getHeapSnapshot();
-  snapshot.setEncoding('utf8');
-  for await (const chunk of snapshot) {
-    const text = carry + (chunk as string);
-    for (const m of text.matchAll(pattern)) found.add(m[1]!);
-    carry = text.slice(-64);
-  }
-  return found;
-}
 
 const chat: MeterOptions = { family: 'openai', endpoint: 'chat', streamed: true, stripUsage: false };
 const sse = (data: string) => `data: ${data}\n\n`;
