@@ -41,6 +41,8 @@ export function usageBreakdown(u: Usage, locale?: string): Array<[string, string
   ];
   if (u.webSearchRequests) rows.push(['Web searches', n(u.webSearchRequests)]);
   if (u.fileSearchCalls) rows.push(['File searches', n(u.fileSearchCalls)]);
+  // xAI's code execution, billed per call (usage.codeExecutionCalls).
+  if (u.codeExecutionCalls) rows.push(['Code execution calls', n(u.codeExecutionCalls)]);
   // Billed per session by memory size: the count with the size each was.
   if (u.containers) rows.push(['Code containers', `${n(u.containers)} × ${n(u.containerMemoryGb ?? 1)} GB`]);
   if (u.audioSeconds) rows.push(['Audio', formatSeconds(u.audioSeconds, locale)]);
