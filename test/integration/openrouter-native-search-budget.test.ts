@@ -91,6 +91,9 @@ it('the openrouter:web_search / web_fetch server tools, called as often as the m
     );
     expect(all.map((r) => r.status)).toEqual([403, 403]);
     expect(message(all[0]!.text)).toContain('--allow-unpriced');
+    // Named as what it is (the server tool), with the plugin that can be reserved as the way out.
+    expect(message(all[0]!.text)).toContain(`"${type}"`);
+    expect(message(all[0]!.text)).toContain('"engine": "exa"');
   }
   expect(billedUsd - before).toBe(0);
   // Its results are reserved at the context window (limits/tool-content-input.ts): room for that.

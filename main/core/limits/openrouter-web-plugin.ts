@@ -21,11 +21,19 @@ const DEFAULT_RESULTS = 5;
 /** Model makers whose models OpenRouter searches for with their own search by default. */
 const NATIVE_BY_DEFAULT = /^(?:anthropic|openai|perplexity|x-ai)\//;
 
+/** Web use Shimmy cannot bound: a search at the model provider's price, or the server tools (named). */
+export type UnboundedWeb = 'native' | { serverTool: string };
+
 /** What the web plugin may bill on this request: Exa's results in USD (0 without the plugin or
- *  outside OpenRouter), or 'native' for a search billed at the model provider's price. */
-export function webPluginUsd(price: PriceMatch | undefined, model: string, body: unknown): number | 'native' {
+ *  outside OpenRouter), or what cannot be bounded (UnboundedWeb). */
+export function webPluginUsd(
+  price: PriceMatch | undefined,
+  model: string,
+  body: unknown,
+): number | UnboundedWeb {
   if (price?.provider !== 'openrouter' || typeof body !== 'object' || body === null) return 0;
-  if (callsServerTools(body)) return 'native';
+  const serverTool = serverToolOf(body);
+  if (serverTool) return { serverTool };
   const plugins = (body as { plugins?: unknown }).plugins;
   const web = Array.isArray(plugins)
     ? (plugins as unknown[]).find(
@@ -50,21 +58,20 @@ export function webPluginUsd(price: PriceMatch | undefined, model: string, body:
  *  web-fetch, stored copy read 2026-11-30). No field Shimmy can rely on bounds every engine's
  *  calls and price, so such a request is refused under a budget like a native search (answered
  *  with the same error: its way out, Exa's web plugin, is reserved). */
-function callsServerTools(body: object): boolean {
+function serverToolOf(body: object): string | undefined {
   const tools = (body as { tools?: unknown }).tools;
-  return (
-    Array.isArray(tools) &&
-    tools.some((t) => {
-      const type = typeof t === 'object' && t !== null ? (t as { type?: unknown }).type : undefined;
-      return type === 'openrouter:web_search' || type === 'openrouter:web_fetch';
-    })
-  );
+  if (!Array.isArray(tools)) return undefined;
+  for (const t of tools) {
+    const type = typeof t === 'object' && t !== null ? (t as { type?: unknown }).type : undefined;
+    if (type === 'openrouter:web_search' || type === 'openrouter:web_fetch') return type;
+  }
+  return undefined;
 }
 
 /** `cost` with the web plugin's fee (webPluginUsd) added to every usage (every answer may carry
  *  it); `cost` itself for a native search, which has no fee to reserve. */
-export function withWebPlugin(cost: CostOf | undefined, usd: number | 'native'): CostOf | undefined {
-  if (!cost || usd === 'native' || usd === 0) return cost;
+export function withWebPlugin(cost: CostOf | undefined, usd: number | UnboundedWeb): CostOf | undefined {
+  if (!cost || typeof usd !== 'number' || usd === 0) return cost;
   return (u) => {
     const tokens = cost(u);
     return tokens === null ? null : addUsd(tokens, usd);

@@ -15,7 +15,12 @@ import type { PriceMatch } from '../../../pricing/index.js';
 import type { RouteTarget } from '../../../route/resolve-provider.js';
 import type { ProxyDeps } from '../../proxy-deps.js';
 import { isObject } from '../../request-meta.js';
-import { containersUnpricedRefusal, nativeSearchRefusal, unpricedRefusal } from './refusals.js';
+import {
+  containersUnpricedRefusal,
+  nativeSearchRefusal,
+  serverToolRefusal,
+  unpricedRefusal,
+} from './refusals.js';
 
 /** The bound on a request's billed calls, which admit may lower and then writes upstream. */
 export interface CallsBound {
@@ -99,7 +104,10 @@ export function billedCalls(deps: ProxyDeps, x: PricedRequest): BilledCalls {
   const containers = !xai ? codeInterpreterContainers(endpoint, json) : undefined;
   // OpenRouter's web plugin: Exa's results reserved, a native search (no bound) refused.
   const webPlugin = webPluginUsd(price, x.model, json);
-  if (webPlugin === 'native' && !tool.limits.allowUnpriced) throw nativeSearchRefusal(tool, x.model);
+  if (typeof webPlugin !== 'number' && !tool.limits.allowUnpriced)
+    throw webPlugin === 'native'
+      ? nativeSearchRefusal(tool, x.model)
+      : serverToolRefusal(tool, webPlugin.serverTool);
   const withFees = withWebPlugin(withXaiToolCalls(withPrompts, price, json), webPlugin);
   const tokensCost = containers && withFees ? withContainers(withFees, containers) : withFees;
   if (containers && tokensCost?.({ ...ZERO_USAGE }) === null && !tool.limits.allowUnpriced)

@@ -82,6 +82,19 @@ export function nativeSearchRefusal(tool: Tool, model: string): Refused {
   );
 }
 
+/** OpenRouter's `openrouter:web_search` / `openrouter:web_fetch` server tools: called as many times
+ *  as the model likes, each at its engine's price (limits/openrouter-web-plugin.ts). */
+export function serverToolRefusal(tool: Tool, serverTool: string): Refused {
+  return new Refused(
+    'model_unpriced',
+    `OpenRouter's "${serverTool}" tool is called as many times as the model likes, each billed at its engine's price with no bound Shimmy can set, so tool "${tool.name}"'s budget cannot be kept. ` +
+      `Ask for Exa's web results instead, reserved at $4 per 1,000: "plugins": [{"id": "web", "engine": "exa"}]` +
+      ` (or let this tool use unpriced models: shimmy tool limits ${tool.name} --allow-unpriced …).`,
+    'budget',
+    { 'x-should-retry': 'false' },
+  );
+}
+
 /** A limit Shimmy sized that no body can carry (`why`), refused naming what set it. With both a
  *  budget and a TPM limit, a TPM-set one was refused as the budget's (tpm-with-budget.test.ts).
  *  The error code and status stay those of a budget wherever a budget priced the request: public
