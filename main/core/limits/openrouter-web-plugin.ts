@@ -34,13 +34,7 @@ export function webPluginUsd(
   if (price?.provider !== 'openrouter' || typeof body !== 'object' || body === null) return 0;
   const serverTool = serverToolOf(body);
   if (serverTool) return { serverTool };
-  const plugins = (body as { plugins?: unknown }).plugins;
-  const web = Array.isArray(plugins)
-    ? (plugins as unknown[]).find(
-        (p): p is Record<string, unknown> =>
-          typeof p === 'object' && p !== null && (p as { id?: unknown }).id === 'web',
-      )
-    : undefined;
+  const web = webPluginOf(body);
   if (!web && !model.endsWith(ONLINE)) return 0;
   // Exa when asked for, or by default for the models without a native search; any other engine
   // (native, or one Shimmy does not know the price of) as native.
@@ -58,6 +52,16 @@ export function webPluginUsd(
  *  web-fetch, stored copy read 2026-11-30). No field Shimmy can rely on bounds every engine's
  *  calls and price, so such a request is refused under a budget like a native search (answered
  *  with the same error: its way out, Exa's web plugin, is reserved). */
+/** The request's web plugin (`plugins: [{id: "web", …}]`), if it asks for one. */
+export function webPluginOf(body: object): Record<string, unknown> | undefined {
+  const plugins = (body as { plugins?: unknown }).plugins;
+  if (!Array.isArray(plugins)) return undefined;
+  return (plugins as unknown[]).find(
+    (p): p is Record<string, unknown> =>
+      typeof p === 'object' && p !== null && (p as { id?: unknown }).id === 'web',
+  );
+}
+
 function serverToolOf(body: object): string | undefined {
   const tools = (body as { tools?: unknown }).tools;
   if (!Array.isArray(tools)) return undefined;

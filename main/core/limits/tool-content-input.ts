@@ -18,6 +18,7 @@ import type { ApiFamily, Endpoint } from '../../../shared/usage.js';
 import { field } from '../meter/usage-fields.js';
 import { ONLINE } from '../pricing/listed-names.js';
 import { bareModel } from '../route/bare-model.js';
+import { webPluginOf } from './openrouter-web-plugin.js';
 import { positiveInt } from './output-limit-field.js';
 
 export interface ToolContentInput {
@@ -83,8 +84,7 @@ export function toolContentInput(
  *  brought 100,000 tokens of results billed $0.07012 on $0.06: openrouter-web-results-budget.test.ts.) */
 function bringsOpenRouterResults(models: readonly string[], body: object): boolean {
   if (models.some((m) => m.endsWith(ONLINE))) return true;
-  const plugins = (body as { plugins?: unknown }).plugins;
-  if (Array.isArray(plugins) && plugins.some((p) => field(p, 'id') === 'web')) return true;
+  if (webPluginOf(body)) return true;
   const tools = (body as { tools?: unknown }).tools;
   return Array.isArray(tools) && tools.some((t) => typeOf(t).startsWith('openrouter:web_'));
 }
