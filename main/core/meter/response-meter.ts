@@ -114,9 +114,10 @@ class Meter implements ResponseMeter {
 
   constructor(opts: MeterOptions) {
     this.reader = createReader(opts);
-    this.strip = opts.stripUsage && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
+    const chatLike = opts.endpoint === 'chat' || opts.endpoint === 'completions';
+    this.strip = opts.stripUsage && chatLike;
     this.framer = opts.streamed ? createSseFramer() : undefined;
-    this.modelFromBytes = opts.streamed && (opts.endpoint === 'chat' || opts.endpoint === 'completions');
+    this.modelFromBytes = opts.streamed && chatLike;
     // A speech answer is audio bytes: never kept, never parsed.
     this.body =
       !opts.streamed && typeof this.reader === 'object' && opts.endpoint !== 'audio_speech'
