@@ -8,10 +8,10 @@ import http from 'node:http';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZERO_USAGE } from '../../shared/usage.js';
 import { cacheKey } from '../../main/core/cache/index.js';
 import { writeEntryFile } from '../../main/core/cache/persistence.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { cachedEntry } from '../support/cached-entry.js';
 import { hashedPost } from '../support/hashed-post.js';
 
 const BIG_BYTES = 32 * 1024 * 1024;
@@ -57,16 +57,7 @@ beforeAll(async () => {
       endpoint: 'chat',
       body: request(content),
     });
-    await writeEntryFile(path.join(first.dataDir, 'cache'), key, {
-      status: 200,
-      headers: { 'content-type': 'application/json' },
-      body,
-      streamed: false,
-      usage: { ...ZERO_USAGE, inputTokens: 12, outputTokens: 5 },
-      costUsd: 0.000005,
-      model: 'gpt-4o-mini',
-      storedAt: Date.now(),
-    });
+    await writeEntryFile(path.join(first.dataDir, 'cache'), key, cachedEntry(body));
   }
   h = await startHarness({ dataDir: first.dataDir, keychainService: first.keychainService });
 }, 60_000);

@@ -7,11 +7,11 @@
 import { createHash } from 'node:crypto';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ZERO_USAGE } from '../../shared/usage.js';
 import { cacheKey } from '../../main/core/cache/index.js';
 import { writeEntryFile } from '../../main/core/cache/persistence.js';
 import { createResponseMeter } from '../../main/core/meter/index.js';
 import { startHarness, type Harness } from '../support/harness.js';
+import { cachedEntry } from '../support/cached-entry.js';
 import { hashedPost } from '../support/hashed-post.js';
 import { oneTurnMs, turnsDuring } from '../support/turns.js';
 
@@ -60,16 +60,7 @@ beforeAll(async () => {
   await first.close();
   bodies = streams();
   const key = cacheKey({ provider: 'openai', model: 'gpt-4o-mini', endpoint: 'chat', body: request });
-  await writeEntryFile(path.join(first.dataDir, 'cache'), key, {
-    status: 200,
-    headers: { 'content-type': 'text/event-stream' },
-    body: bodies.stored,
-    streamed: true,
-    usage: { ...ZERO_USAGE, inputTokens: 12, outputTokens: 5 },
-    costUsd: 0.000005,
-    model: 'gpt-4o-mini',
-    storedAt: Date.now(),
-  });
+  await writeEntryFile(path.join(first.dataDir, 'cache'), key, cachedEntry(bodies.stored, true));
   h = await startHarness({ dataDir: first.dataDir, keychainService: first.keychainService });
 }, 120_000);
 afterAll(() => h?.close());

@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ZERO_USAGE } from '../../../shared/usage.js';
 import { openResponseCache, type ResponseCache } from '../../../main/core/cache/index.js';
 import type { CacheInput } from '../../../main/core/cache/cached-response.js';
 import { oneTurnMs, turnsDuring } from '../../support/turns.js';
+import { cachedEntry } from '../../support/cached-entry.js';
 
 const BIG = 32 * 1024 * 1024;
 const PIECE = 64 * 1024;
@@ -24,16 +24,7 @@ function bigPieces(seed: string): Buffer[] {
   return pieces;
 }
 
-const entry = (body: CacheInput['body']): CacheInput => ({
-  status: 200,
-  headers: { 'content-type': 'application/json' },
-  body,
-  streamed: false,
-  usage: { ...ZERO_USAGE, inputTokens: 12, outputTokens: 5 },
-  costUsd: 0.000005,
-  model: 'gpt-4o-mini',
-  storedAt: Date.now(),
-});
+const entry = (body: CacheInput['body']): CacheInput => cachedEntry(body);
 
 let dir: string;
 const open: ResponseCache[] = [];
